@@ -1,0 +1,116 @@
+#include "common/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mr_buf_init(struct mr_buf *b)
+{
+    memset(b, 0, sizeof(*b));
+}
+
+void mr_buf_release(struct mr_buf *b)
+{
+    free(b->data);
+    mr_buf_init(b);
+}
+
+void mr_buf_reset(struct mr_buf *b)
+{
+    b->len = 0;
+    b->failed = false;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+bool mr_buf_reserve(struct mr_buf *b, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+
+    if (b->failed)
+        return false;
+    if (extra > (size_t)-1 / 2 - b->len) {
+        b->failed = true;
+        return false;
+    }
+    need = b->len + extra + 1;
+    if (need <= b->cap)
+        return true;
+    cap = b->cap ? b->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+bool mr_buf_append(struct mr_buf *b, const void *data, size_t len)
+{
+    if (!mr_buf_reserve(b, len))
+        return false;
+    if (len)
+        memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+    return true;
+}
+
+bool mr_buf_puts(struct mr_buf *b, const char *s)
+{
+    return mr_buf_append(b, s, strlen(s));
+}
+
+bool mr_buf_putc(struct mr_buf *b, char c)
+{
+    return mr_buf_append(b, &c, 1);
+}
+
+bool mr_buf_printf(struct mr_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (!mr_buf_reserve(b, 64))
+        return false;
+    va_start(ap, fmt);
+    n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = true;
+        return false;
+    }
+    if ((size_t)n >= b->cap - b->len) {
+        if (!mr_buf_reserve(b, (size_t)n))
+            return false;
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
+    return true;
+}
+
+char *mr_buf_detach(struct mr_buf *b, size_t *len_out)
+{
+    char *p;
+
+    if (!b->data && !mr_buf_reserve(b, 0))
+        return NULL;
+    p = b->data;
+    if (len_out)
+        *len_out = b->len;
+    mr_buf_init(b);
+    return p;
+}
+
+const char *mr_buf_cstr(const struct mr_buf *b)
+{
+    return b->data ? b->data : "";
+}

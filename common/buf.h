@@ -1,0 +1,40 @@
+/*
+ * buf.h - a growable byte buffer, always NUL-terminated after `len` bytes.
+ *
+ * Embedded by value: mr_buf_init / mr_buf_release. The buffer owns `data`;
+ * mr_buf_detach hands it to the caller. Growth doubles, so appends are
+ * amortised O(1); mr_buf_reset keeps the memory for reuse (the request path
+ * reuses one buffer per worker thread). Not thread-safe.
+ */
+#ifndef MOCKRUN_COMMON_BUF_H
+#define MOCKRUN_COMMON_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mr_buf {
+    char *data; /* NULL until the first append */
+    size_t len;
+    size_t cap;
+    bool failed; /* an allocation failed; later appends are no-ops */
+};
+
+void mr_buf_init(struct mr_buf *b);
+void mr_buf_release(struct mr_buf *b);
+void mr_buf_reset(struct mr_buf *b);
+
+/* Make room for `extra` more bytes (plus the NUL). Returns false on OOM. */
+bool mr_buf_reserve(struct mr_buf *b, size_t extra);
+
+bool mr_buf_append(struct mr_buf *b, const void *data, size_t len);
+bool mr_buf_puts(struct mr_buf *b, const char *s);
+bool mr_buf_putc(struct mr_buf *b, char c);
+bool mr_buf_printf(struct mr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Returns the data (caller frees; never NULL unless OOM) and empties the buffer. */
+char *mr_buf_detach(struct mr_buf *b, size_t *len_out);
+
+/* Returns a NUL-terminated view ("" when empty). Borrowed. */
+const char *mr_buf_cstr(const struct mr_buf *b);
+
+#endif

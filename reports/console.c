@@ -1,0 +1,105 @@
+#include "reports/console.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define RESET "\033[0m"
+
+/* Prints `len` bytes with control bytes (but tab) as \xNN. */
+static void put_safe(FILE *f, const char *s, size_t len)
+{
+    size_t i, run = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c >= 0x20 && c != 0x7f) || c == '\t')
+            continue;
+        fwrite(s + run, 1, i - run, f);
+        fprintf(f, "\\x%02x", c);
+        run = i + 1;
+    }
+    fwrite(s + run, 1, len - run, f);
+}
+
+static void put_line(FILE *f, const char *indent, const char *s, size_t len)
+{
+    if (len > 0) /* no trailing blanks on empty lines */
+        fputs(indent, f);
+    put_safe(f, s, len);
+    fputc('\n', f);
+}
+
+/* Each line of `s` on its own indented line; a final newline adds no empty line. */
+static void put_lines(FILE *f, const char *indent, const char *s)
+{
+    const char *nl;
+
+    while (*s) {
+        size_t len;
+
+        nl = strchr(s, '\n');
+        len = nl ? (size_t)(nl - s) : strlen(s);
+        if (len > 0 && s[len - 1] == '\r')
+            len--;
+        put_line(f, indent, s, len);
+        if (!nl)
+            break;
+        s = nl + 1;
+    }
+}
+
+void mr_console_print(FILE *f, const struct mr_results *r, bool color)
+{
+    size_t passed = mr_results_count(r, MR_CASE_PASS);
+    size_t failed = mr_results_count(r, MR_CASE_FAIL) + mr_results_count(r, MR_CASE_ERROR);
+    size_t skipped = mr_results_count(r, MR_CASE_SKIP);
+    size_t i;
+
+    for (i = 0; i < r->ncases; i++) {
+        const struct mr_case *c = &r->cases[i];
+        const char *name = c->name ? c->name : "";
+
+        switch (c->status) {
+        case MR_CASE_PASS:
+            fputs(color ? "  " GREEN "✓" RESET " " : "  ✓ ", f);
+            put_safe(f, name, strlen(name));
+            fputc('\n', f);
+            break;
+        case MR_CASE_FAIL:
+        case MR_CASE_ERROR:
+            fputs(color ? "  " RED "✗" RESET " " : "  ✗ ", f);
+            put_safe(f, name, strlen(name));
+            fputc('\n', f);
+            if (c->message)
+                put_lines(f, "      ", c->message);
+            if (c->detail)
+                put_lines(f, "        ", c->detail);
+            break;
+        case MR_CASE_SKIP:
+            fputs(color ? "  " YELLOW "- " : "  - ", f);
+            put_safe(f, name, strlen(name));
+            fputs(color ? " (skipped)" RESET "\n" : " (skipped)\n", f);
+            break;
+        }
+    }
+    fprintf(f, "mockrun: %zu passed, %zu failed", passed, failed);
+    if (skipped > 0)
+        fprintf(f, ", %zu skipped", skipped);
+    fputc('\n', f);
+}
+
+bool mr_console_use_color(int fd)
+{
+    const char *no_color = getenv("NO_COLOR");
+    const char *term = getenv("TERM");
+
+    if (no_color && no_color[0] != '\0')
+        return false;
+    if (term && strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(fd) == 1;
+}

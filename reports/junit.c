@@ -1,0 +1,327 @@
+#include "reports/junit.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+
+#include "common/clock.h"
+#include "reports/atomic.h"
+
+static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD in UTF-8 */
+
+/* True for the bytes below 0x80 that are XML Chars. */
+static bool ascii_allowed(unsigned char c)
+{
+    return c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * A single pass over the input that copies runs of acceptable bytes in one
+ * append each. The well-formed sequences are those of Unicode's table 3-7:
+ * the lead byte fixes the length and narrows the range of the second byte,
+ * which is what rules out overlongs (E0, F0), surrogates (ED) and code points
+ * above U+10FFFF (F4).
+ */
+void mr_junit_sanitize(struct mr_buf *out, const char *in, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0, run = 0;
+
+    if (!mr_buf_reserve(out, len))
+        return;
+    while (i < len) {
+        unsigned char c = s[i];
+        unsigned char lo = 0x80, hi = 0xbf;
+        size_t need = 0, got = 1;
+
+        if (c < 0x80) {
+            if (ascii_allowed(c)) {
+                i++;
+                continue;
+            }
+            mr_buf_append(out, s + run, i - run);
+            mr_buf_printf(out, "\\x%02x", c);
+            run = ++i;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 2;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            need = 3;
+            if (c == 0xe0)
+                lo = 0xa0;
+            else if (c == 0xed)
+                hi = 0x9f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 4;
+            if (c == 0xf0)
+                lo = 0x90;
+            else if (c == 0xf4)
+                hi = 0x8f;
+        }
+        /* Take continuation bytes while they can still form a valid sequence. */
+        while (got < need && i + got < len && s[i + got] >= lo && s[i + got] <= hi) {
+            got++;
+            lo = 0x80;
+            hi = 0xbf;
+        }
+        if (got == need && need > 0) {
+            /* Well-formed; only U+FFFE and U+FFFF (EF BF BE/BF) are not XML Chars. */
+            if (!(c == 0xef && s[i + 1] == 0xbf && s[i + 2] >= 0xbe)) {
+                i += got;
+                continue;
+            }
+        }
+        mr_buf_append(out, s + run, i - run);
+        mr_buf_append(out, replacement, sizeof(replacement) - 1);
+        i += got;
+        run = i;
+    }
+    mr_buf_append(out, s + run, len - run);
+}
+
+/* The report being built: libxml2's writer plus a scratch buffer for sanitizing. */
+struct writer {
+    xmlTextWriterPtr w;
+    struct mr_buf scratch;
+};
+
+/* Sanitizes `len` bytes into the scratch buffer; NULL on OOM. */
+static const xmlChar *clean(struct writer *wr, const char *s, size_t len)
+{
+    mr_buf_reset(&wr->scratch);
+    mr_junit_sanitize(&wr->scratch, s ? s : "", s ? len : 0);
+    if (wr->scratch.failed)
+        return NULL;
+    return (const xmlChar *)mr_buf_cstr(&wr->scratch);
+}
+
+/* Each returns 0 or -1 (libxml2 or OOM failed), so steps chain with ||. */
+static int start(struct writer *wr, const char *name)
+{
+    return xmlTextWriterStartElement(wr->w, (const xmlChar *)name) < 0 ? -1 : 0;
+}
+
+static int end(struct writer *wr)
+{
+    return xmlTextWriterEndElement(wr->w) < 0 ? -1 : 0;
+}
+
+/* An attribute from the results: sanitized. */
+static int attr(struct writer *wr, const char *name, const char *value)
+{
+    const xmlChar *v = clean(wr, value, value ? strlen(value) : 0);
+
+    if (!v)
+        return -1;
+    return xmlTextWriterWriteAttribute(wr->w, (const xmlChar *)name, v) < 0 ? -1 : 0;
+}
+
+/* An attribute mockrun made itself (a number, a fixed word). */
+static int attr_plain(struct writer *wr, const char *name, const char *value)
+{
+    return xmlTextWriterWriteAttribute(wr->w, (const xmlChar *)name, (const xmlChar *)value) < 0
+               ? -1
+               : 0;
+}
+
+static int attr_count(struct writer *wr, const char *name, size_t n)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%zu", n);
+    return attr_plain(wr, name, buf);
+}
+
+/* Seconds with 3 decimals, built from integers so the locale cannot turn the
+ * point into a comma. Negative or NaN times print as 0.000. */
+static int attr_time(struct writer *wr, const char *name, double t)
+{
+    char buf[48];
+    long long ms;
+
+    if (!(t > 0))
+        t = 0;
+    if (t > 1e12)
+        t = 1e12;
+    ms = (long long)(t * 1000 + 0.5);
+    snprintf(buf, sizeof(buf), "%lld.%03lld", ms / 1000, ms % 1000);
+    return attr_plain(wr, name, buf);
+}
+
+/* Sanitized text content. */
+static int text(struct writer *wr, const char *s, size_t len)
+{
+    const xmlChar *v;
+
+    if (!s || len == 0)
+        return 0;
+    v = clean(wr, s, len);
+    if (!v)
+        return -1;
+    return xmlTextWriterWriteString(wr->w, v) < 0 ? -1 : 0;
+}
+
+static int write_case(struct writer *wr, const struct mr_results *r, const struct mr_case *c)
+{
+    const char *classname = r->classname ? r->classname : r->suite ? r->suite : "mockrun";
+    const char *tag = NULL, *type = NULL;
+
+    if (start(wr, "testcase") || attr(wr, "name", c->name) || attr(wr, "classname", classname) ||
+        attr_time(wr, "time", c->time_s))
+        return -1;
+    switch (c->status) {
+    case MR_CASE_PASS:
+        break;
+    case MR_CASE_FAIL:
+        tag = "failure";
+        type = "AssertionFailed";
+        break;
+    case MR_CASE_ERROR:
+        tag = "error";
+        type = "Error";
+        break;
+    case MR_CASE_SKIP:
+        /* The schema gives <skipped> no attributes: the reason is its text. */
+        if (start(wr, "skipped") || text(wr, c->message, c->message ? strlen(c->message) : 0) ||
+            end(wr))
+            return -1;
+        break;
+    }
+    if (tag) {
+        if (start(wr, tag) || (c->message && attr(wr, "message", c->message)) ||
+            attr_plain(wr, "type", type) ||
+            text(wr, c->detail, c->detail ? strlen(c->detail) : 0) || end(wr))
+            return -1;
+    }
+    return end(wr);
+}
+
+/* <system-out>: the command's stdout, then mockrun's notes on a line of their own. */
+static int write_system_out(struct writer *wr, const struct mr_results *r)
+{
+    struct mr_buf all;
+    int rc;
+
+    if (!r->notes)
+        return start(wr, "system-out") || text(wr, r->out, r->out_len) || end(wr) ? -1 : 0;
+    /* Sanitize both into one buffer: one text node, no second copy of the output. */
+    mr_buf_init(&all);
+    mr_junit_sanitize(&all, r->out ? r->out : "", r->out ? r->out_len : 0);
+    if (all.len > 0 && all.data[all.len - 1] != '\n')
+        mr_buf_putc(&all, '\n');
+    mr_buf_puts(&all, r->notes);
+    /* Notes are mockrun's own text, but may quote user input: sanitize them too. */
+    mr_buf_reset(&wr->scratch);
+    mr_junit_sanitize(&wr->scratch, mr_buf_cstr(&all), all.len);
+    rc = all.failed || wr->scratch.failed ? -1 : 0;
+    mr_buf_release(&all);
+    if (rc)
+        return -1;
+    if (start(wr, "system-out") ||
+        xmlTextWriterWriteString(wr->w, (const xmlChar *)mr_buf_cstr(&wr->scratch)) < 0 || end(wr))
+        return -1;
+    return 0;
+}
+
+static int write_report(struct writer *wr, const struct mr_results *r)
+{
+    const char *suite = r->suite ? r->suite : "mockrun";
+    size_t failures = mr_results_count(r, MR_CASE_FAIL);
+    size_t errors = mr_results_count(r, MR_CASE_ERROR);
+    size_t skipped = mr_results_count(r, MR_CASE_SKIP);
+    int64_t wall = r->start_wall_us > 0 ? r->start_wall_us : mr_clock_wall_us();
+    char stamp[25], host[256];
+    size_t i;
+
+    /* ISO 8601 without the zone, as the schema's consumers expect. */
+    mr_clock_iso8601(wall, stamp);
+    stamp[19] = '\0';
+    if (r->hostname) {
+        snprintf(host, sizeof(host), "%s", r->hostname);
+    } else if (gethostname(host, sizeof(host)) != 0) {
+        snprintf(host, sizeof(host), "localhost");
+    }
+    host[sizeof(host) - 1] = '\0';
+
+    if (xmlTextWriterSetIndent(wr->w, 1) < 0 ||
+        xmlTextWriterSetIndentString(wr->w, (const xmlChar *)"  ") < 0 ||
+        xmlTextWriterStartDocument(wr->w, "1.0", "UTF-8", NULL) < 0)
+        return -1;
+    if (start(wr, "testsuites") || attr_plain(wr, "name", "mockrun") ||
+        attr_count(wr, "tests", r->ncases) || attr_count(wr, "failures", failures) ||
+        attr_count(wr, "errors", errors) || attr_time(wr, "time", r->time_s))
+        return -1;
+    if (start(wr, "testsuite") || attr(wr, "name", suite) || attr_count(wr, "tests", r->ncases) ||
+        attr_count(wr, "failures", failures) || attr_count(wr, "errors", errors) ||
+        attr_count(wr, "skipped", skipped) || attr_time(wr, "time", r->time_s) ||
+        attr_plain(wr, "timestamp", stamp) || attr(wr, "hostname", host))
+        return -1;
+    /* The schema wants at least one <property> inside <properties>. */
+    if (r->nprops > 0) {
+        if (start(wr, "properties"))
+            return -1;
+        for (i = 0; i < r->nprops; i++) {
+            if (start(wr, "property") || attr(wr, "name", r->props[i].name) ||
+                attr(wr, "value", r->props[i].value) || end(wr))
+                return -1;
+        }
+        if (end(wr))
+            return -1;
+    }
+    for (i = 0; i < r->ncases; i++)
+        if (write_case(wr, r, &r->cases[i]))
+            return -1;
+    if (write_system_out(wr, r) || start(wr, "system-err") || text(wr, r->err, r->err_len) ||
+        end(wr))
+        return -1;
+    if (end(wr) || end(wr) || xmlTextWriterEndDocument(wr->w) < 0)
+        return -1;
+    return 0;
+}
+
+int mr_junit_write(const struct mr_results *r, const char *path, struct mr_error *err)
+{
+    struct mr_atomic_file f;
+    struct writer wr;
+    xmlBufferPtr buf;
+    bool nomem;
+    int rc;
+
+    buf = xmlBufferCreate();
+    if (!buf)
+        return mr_error_set(err, MR_ENOMEM, "cannot build report '%s': out of memory", path);
+    /* The default scheme grows by the exact amount asked: quadratic for a
+     * megabyte of captured output written in 4 KiB flushes. */
+    xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
+    mr_buf_init(&wr.scratch);
+    wr.w = xmlNewTextWriterMemory(buf, 0);
+    if (!wr.w) {
+        xmlBufferFree(buf);
+        return mr_error_set(err, MR_ENOMEM, "cannot build report '%s': out of memory", path);
+    }
+    rc = write_report(&wr, r);
+    nomem = wr.scratch.failed;
+    /* Freeing the writer flushes the last bytes into `buf`. */
+    xmlFreeTextWriter(wr.w);
+    mr_buf_release(&wr.scratch);
+    if (rc) {
+        xmlBufferFree(buf);
+        if (nomem)
+            return mr_error_set(err, MR_ENOMEM, "cannot build report '%s': out of memory", path);
+        return mr_error_set(err, MR_EINTERNAL, "cannot build report '%s': libxml2 failed", path);
+    }
+
+    rc = mr_atomic_begin(&f, path, err);
+    if (rc == 0)
+        rc = mr_atomic_write(&f, xmlBufferContent(buf), (size_t)xmlBufferLength(buf), err);
+    if (rc == 0)
+        rc = mr_atomic_commit(&f, err);
+    mr_atomic_abort(&f);
+    xmlBufferFree(buf);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * cli.h - mockrun's command line.
+ *
+ *     mockrun [options] SCENARIO [-- COMMAND [ARG...]]
+ *
+ * mr_cli_parse only reads argv; it never exits or prints. `struct mr_cli`
+ * borrows its strings from argv.
+ */
+#ifndef MOCKRUN_RUNNER_CLI_H
+#define MOCKRUN_RUNNER_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+enum mr_cli_action {
+    MR_CLI_RUN,
+    MR_CLI_HELP,
+    MR_CLI_VERSION,
+};
+
+struct mr_cli {
+    enum mr_cli_action action;
+    const char *scenario;
+    char **command; /* after "--"; NULL-terminated; NULL when none */
+    size_t ncommand;
+    const char *junit;   /* default "mockrun-junit.xml" */
+    bool no_junit;
+    const char *journal; /* --journal PATH, or NULL */
+    int verbose;         /* -v count */
+    int port;            /* --port, 0 when not given */
+    int64_t timeout_ms;  /* --timeout (seconds on the command line); -1 when not given */
+    int64_t kill_after_ms;
+    const char *host;    /* --host, default 127.0.0.1 */
+    int threads;         /* --threads */
+    size_t body_max;     /* --body-limit */
+    size_t journal_limit; /* --journal-limit (calls) */
+    bool shell;          /* --shell: run the command through /bin/sh -c */
+};
+
+/* Parses argv into *cli. Returns 0 or MR_EUSAGE with a message in err. */
+int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err);
+
+/* The --help text. */
+extern const char mr_cli_usage[];
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * main.c - mockrun's entry point: block signals before any thread exists,
+ * parse the command line, run.
+ */
+#include <stdio.h>
+
+#include "common/error.h"
+#include "runner/cli.h"
+#include "runner/proc.h"
+#include "runner/run.h"
+
+int main(int argc, char **argv)
+{
+    struct mr_cli cli;
+    struct mr_error err;
+
+    /* CivetWeb's threads inherit this mask, so signals reach only our signalfd. */
+    mr_proc_block_signals();
+
+    if (mr_cli_parse(&cli, argc, argv, &err) != 0) {
+        fprintf(stderr, "mockrun: %s\n", err.msg);
+        return MR_EXIT_USAGE;
+    }
+    if (cli.action == MR_CLI_HELP) {
+        fputs(mr_cli_usage, stdout);
+        return MR_EXIT_PASS;
+    }
+    if (cli.action == MR_CLI_VERSION) {
+        printf("mockrun %s\n", MOCKRUN_VERSION);
+        return MR_EXIT_PASS;
+    }
+    return mr_run(&cli);
+}

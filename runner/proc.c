@@ -1,0 +1,744 @@
+/*
+ * proc.c - spawns the command under test and supervises it to the end.
+ *
+ * The shape (see docs/internals/proc.md for the reasons):
+ *   prepare  rings, read buffers, pipes, signalfd, spawn attributes; all
+ *            allocation happens here, before the child exists
+ *   spawn    posix_spawnp: own process group, empty mask, SIGPIPE & co.
+ *            reset to default, stdout/stderr onto our pipes
+ *   loop     one poll() over the signalfd, both pipes and the deadlines
+ *   finish   SIGKILL whatever is left of the group while the leader is an
+ *            unreaped zombie (its pid cannot be recycled), then reap it
+ */
+#define _GNU_SOURCE /* pipe2, signalfd, environ, posix_spawn_file_actions_addtcsetpgrp_np */
+
+#include "runner/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+
+#define CHUNK_SIZE (64 * 1024) /* one read(2); the default pipe capacity */
+#define EXIT_CHECK_MS 250      /* safety net if someone else consumed our SIGCHLD */
+#define FINAL_READS 16         /* reads per stream after the drain grace ran out */
+
+/* The last `cap` bytes written to a stream. `data` has cap + 1 bytes so the
+ * final NUL fits after linearising in place. */
+struct ring {
+    char *data;
+    size_t cap;
+    size_t start; /* oldest byte; nonzero only once the ring is full */
+    size_t len;
+    bool truncated;
+};
+
+struct stream {
+    int fd;        /* our read end; -1 at EOF */
+    int child_end; /* the child's write end until the spawn; -1 after */
+    int tee_fd;    /* STDOUT_FILENO/STDERR_FILENO, or -1 (no passthrough, or it broke) */
+    char *chunk;   /* CHUNK_SIZE bytes: the last read, while it is being teed */
+    size_t pend_off;
+    size_t pend_len; /* bytes of chunk not yet written to tee_fd (it said EAGAIN) */
+    struct ring ring;
+};
+
+struct supervisor {
+    const struct mr_proc_opts *opts;
+    pid_t pid; /* also the process group id */
+    int sfd;
+    struct stream out;
+    struct stream err;
+    int64_t timeout_at; /* -1: none, or no longer relevant */
+    int64_t kill_at;    /* when to escalate to SIGKILL; -1: not planned */
+    int64_t drain_at;   /* after exit: when to stop waiting for the pipes */
+    bool exited;        /* waitid(WNOWAIT) saw it; still unreaped */
+    bool lost;          /* someone else reaped it (waitid said ECHILD) */
+    bool timed_out;
+    bool killed;
+    bool abandoned;
+    int interrupt_signal;
+};
+
+void mr_proc_opts_init(struct mr_proc_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->kill_after_ms = 5000;
+    o->drain_grace_ms = 500;
+    o->capture_max = 1024 * 1024;
+    o->passthrough = true;
+}
+
+static void supervised_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+}
+
+void mr_proc_block_signals(void)
+{
+    sigset_t set;
+
+    supervised_signals(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+void mr_proc_result_release(struct mr_proc_result *res)
+{
+    if (!res)
+        return;
+    free(res->out);
+    free(res->err);
+    memset(res, 0, sizeof(*res));
+}
+
+static int64_t now_ms(void)
+{
+    return mr_clock_mono_us() / 1000;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
+/* --- the capture ring --------------------------------------------------- */
+
+static bool ring_init(struct ring *r, size_t cap)
+{
+    memset(r, 0, sizeof(*r));
+    if (cap == (size_t)-1)
+        return false;
+    r->data = malloc(cap + 1);
+    r->cap = cap;
+    return r->data != NULL;
+}
+
+static void ring_push(struct ring *r, const char *p, size_t n)
+{
+    size_t end, first, overflow;
+
+    if (n > r->cap - r->len)
+        r->truncated = true;
+    if (r->cap == 0)
+        return;
+    if (n >= r->cap) {
+        memcpy(r->data, p + (n - r->cap), r->cap);
+        r->start = 0;
+        r->len = r->cap;
+        return;
+    }
+    end = (r->start + r->len) % r->cap;
+    first = n < r->cap - end ? n : r->cap - end;
+    memcpy(r->data + end, p, first);
+    memcpy(r->data, p + first, n - first);
+    if (n > r->cap - r->len) {
+        overflow = n - (r->cap - r->len);
+        r->start = (r->start + overflow) % r->cap;
+        r->len = r->cap;
+    } else {
+        r->len += n;
+    }
+}
+
+static void reverse(char *p, size_t n)
+{
+    size_t i;
+    char c;
+
+    for (i = 0; i < n / 2; i++) {
+        c = p[i];
+        p[i] = p[n - 1 - i];
+        p[n - 1 - i] = c;
+    }
+}
+
+/* Rotates the ring so the oldest byte comes first (three reversals: no
+ * second buffer), NUL-terminates it and hands the memory to the caller. */
+static char *ring_detach(struct ring *r, size_t *len_out)
+{
+    char *p = r->data, *small;
+
+    if (r->start) {
+        reverse(p, r->start);
+        reverse(p + r->start, r->cap - r->start);
+        reverse(p, r->cap);
+    }
+    p[r->len] = '\0';
+    *len_out = r->len;
+    /* Most commands print far less than capture_max: give the rest back. */
+    small = r->len < r->cap ? realloc(p, r->len + 1) : NULL;
+    r->data = NULL;
+    return small ? small : p;
+}
+
+/* --- output ------------------------------------------------------------- */
+
+/* A passthrough write to a closed pipe raised SIGPIPE for this thread. It
+ * is blocked during the run (see mr_proc_run), so it is still pending: take
+ * it off before the caller's mask comes back and it kills us. */
+static void swallow_sigpipe(void)
+{
+    sigset_t set;
+    struct timespec zero = {0, 0};
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    while (sigtimedwait(&set, NULL, &zero) == SIGPIPE)
+        ;
+}
+
+/* Copies the pending part of the last read to our own stdout/stderr. EAGAIN
+ * (our descriptor is non-blocking and full) leaves it pending: the loop then
+ * waits for POLLOUT and stops reading that pipe, which pushes back on the
+ * command just like a blocking descriptor would. Any other failure (EPIPE,
+ * EBADF: nobody reads mockrun's output) ends the passthrough for the stream;
+ * capturing continues. SIGPIPE is blocked meanwhile: see swallow_sigpipe. */
+static void stream_flush(struct stream *st)
+{
+    ssize_t w;
+
+    while (st->pend_len > 0) {
+        w = write(st->tee_fd, st->chunk + st->pend_off, st->pend_len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN)
+                return;
+            mr_debug("passthrough to fd %d stopped: %s", st->tee_fd, strerror(errno));
+            st->tee_fd = -1;
+            st->pend_len = 0;
+            return;
+        }
+        st->pend_off += (size_t)w;
+        st->pend_len -= (size_t)w;
+    }
+}
+
+/* One read from the command's pipe. Returns false when nothing was read. */
+static bool stream_read(struct stream *st)
+{
+    ssize_t n;
+
+    do
+        n = read(st->fd, st->chunk, CHUNK_SIZE);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == EAGAIN)
+        return false;
+    if (n <= 0) { /* EOF, or an error we cannot do better with */
+        close_fd(&st->fd);
+        return false;
+    }
+    ring_push(&st->ring, st->chunk, (size_t)n);
+    if (st->tee_fd >= 0) {
+        st->pend_off = 0;
+        st->pend_len = (size_t)n;
+        stream_flush(st);
+    }
+    return true;
+}
+
+/* Called once the pipes are given up: take what is already buffered in them,
+ * bounded, since a grandchild may still be writing. */
+static void stream_final_reads(struct stream *st)
+{
+    int i;
+
+    for (i = 0; i < FINAL_READS && st->fd >= 0 && st->pend_len == 0; i++)
+        if (!stream_read(st))
+            break;
+}
+
+/* --- the process group -------------------------------------------------- */
+
+/* Only called while the leader is unreaped, so its pid, which is also the
+ * group id, cannot have been given to anyone else. SIGCONT follows so a
+ * stopped group can act on the signal (as timeout(1) does). */
+static void signal_group(struct supervisor *s, int sig)
+{
+    if (s->lost)
+        return;
+    mr_debug("sending signal %d to process group %ld", sig, (long)s->pid);
+    (void)killpg(s->pid, sig);
+    if (sig != SIGKILL && sig != SIGCONT)
+        (void)killpg(s->pid, SIGCONT);
+}
+
+static void escalate_at(struct supervisor *s, int64_t now)
+{
+    int64_t grace = s->opts->kill_after_ms > 0 ? s->opts->kill_after_ms : 0;
+
+    if (s->kill_at < 0 || now + grace < s->kill_at)
+        s->kill_at = now + grace;
+}
+
+/* WNOWAIT: we learn that it exited but leave it a zombie, so the pid and
+ * process group stay ours until the final reap. */
+static void check_exit(struct supervisor *s, int64_t now)
+{
+    siginfo_t si;
+    int rc;
+
+    if (s->exited)
+        return;
+    memset(&si, 0, sizeof(si));
+    do
+        rc = waitid(P_PID, (id_t)s->pid, &si, WEXITED | WNOHANG | WNOWAIT);
+    while (rc < 0 && errno == EINTR);
+    if (rc < 0) {
+        /* ECHILD: another part of the process reaped it (waitpid(-1)). */
+        mr_log(MR_LOG_WARN, "lost track of the command (pid %ld): %s", (long)s->pid,
+               strerror(errno));
+        s->lost = true;
+    } else if (si.si_pid != s->pid) {
+        return;
+    }
+    mr_debug("pid %ld exited", (long)s->pid);
+    s->exited = true;
+    s->kill_at = -1;
+    s->timeout_at = -1;
+    s->drain_at = now + (s->opts->drain_grace_ms > 0 ? s->opts->drain_grace_ms : 0);
+}
+
+static void on_interrupt(struct supervisor *s, int sig, int64_t now)
+{
+    bool again = s->interrupt_signal != 0;
+
+    if (!again)
+        s->interrupt_signal = sig;
+    if (s->exited) {
+        /* The command is done; stop waiting for stragglers (killed next). */
+        s->drain_at = now;
+        return;
+    }
+    if (again && sig == SIGINT) { /* a second Ctrl-C: no more patience */
+        signal_group(s, SIGKILL);
+        s->killed = true;
+        s->kill_at = -1;
+        return;
+    }
+    signal_group(s, sig);
+    s->timeout_at = -1;
+    escalate_at(s, now);
+}
+
+static void read_signals(struct supervisor *s, int64_t now)
+{
+    struct signalfd_siginfo si[8];
+    ssize_t n;
+    size_t i;
+
+    for (;;) {
+        n = read(s->sfd, si, sizeof(si));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;
+        for (i = 0; i < (size_t)n / sizeof(si[0]); i++) {
+            if (si[i].ssi_signo == SIGCHLD)
+                check_exit(s, now);
+            else
+                on_interrupt(s, (int)si[i].ssi_signo, now);
+        }
+    }
+}
+
+static bool stream_open(const struct stream *st)
+{
+    return st->fd >= 0;
+}
+
+static void add_stream_poll(struct stream *st, struct pollfd *pfd, struct stream **who, int *n)
+{
+    if (st->pend_len > 0) {
+        pfd[*n].fd = st->tee_fd;
+        pfd[*n].events = POLLOUT;
+    } else if (st->fd >= 0) {
+        pfd[*n].fd = st->fd;
+        pfd[*n].events = POLLIN;
+    } else {
+        return;
+    }
+    pfd[*n].revents = 0;
+    who[*n] = st;
+    (*n)++;
+}
+
+static int poll_timeout(const struct supervisor *s, int64_t now)
+{
+    int64_t wait;
+
+    if (s->exited) {
+        wait = s->drain_at - now;
+    } else {
+        wait = EXIT_CHECK_MS;
+        if (s->timeout_at >= 0 && s->timeout_at - now < wait)
+            wait = s->timeout_at - now;
+        if (s->kill_at >= 0 && s->kill_at - now < wait)
+            wait = s->kill_at - now;
+    }
+    return wait < 0 ? 0 : (int)wait;
+}
+
+/* The one loop: returns once the command has exited and its output is
+ * drained, or the drain grace ran out. */
+static void supervise(struct supervisor *s)
+{
+    struct pollfd pfd[3];
+    struct stream *who[3];
+    int64_t now;
+    int n, i, rc;
+
+    for (;;) {
+        now = now_ms();
+        check_exit(s, now);
+        if (s->exited) {
+            if (!stream_open(&s->out) && !stream_open(&s->err))
+                return;
+            if (now >= s->drain_at) {
+                stream_final_reads(&s->out);
+                stream_final_reads(&s->err);
+                s->abandoned = stream_open(&s->out) || stream_open(&s->err);
+                if (s->abandoned)
+                    mr_debug("output of pid %ld still open after exit; not waiting", (long)s->pid);
+                return;
+            }
+        } else {
+            if (s->timeout_at >= 0 && now >= s->timeout_at) {
+                mr_debug("pid %ld timed out", (long)s->pid);
+                s->timed_out = true;
+                s->timeout_at = -1;
+                signal_group(s, SIGTERM);
+                escalate_at(s, now);
+            }
+            if (s->kill_at >= 0 && now >= s->kill_at) {
+                signal_group(s, SIGKILL);
+                s->killed = true;
+                s->kill_at = -1;
+            }
+        }
+
+        n = 0;
+        pfd[n].fd = s->sfd;
+        pfd[n].events = POLLIN;
+        pfd[n].revents = 0;
+        who[n++] = NULL;
+        add_stream_poll(&s->out, pfd, who, &n);
+        add_stream_poll(&s->err, pfd, who, &n);
+        rc = poll(pfd, (nfds_t)n, poll_timeout(s, now));
+        if (rc < 0) {
+            if (errno != EINTR) { /* ENOMEM: try again shortly rather than spin */
+                struct timespec pause = {0, 10 * 1000 * 1000};
+                nanosleep(&pause, NULL);
+            }
+            continue;
+        }
+        now = now_ms();
+        for (i = 0; i < n; i++) {
+            if (!pfd[i].revents)
+                continue;
+            if (!who[i])
+                read_signals(s, now);
+            else if (who[i]->pend_len > 0)
+                stream_flush(who[i]);
+            else
+                stream_read(who[i]);
+        }
+    }
+}
+
+/* --- preparing and spawning --------------------------------------------- */
+
+/* Moves fd above 2, so that the child's dup2 onto 1 or 2 never has fd ==
+ * newfd (which would leave it close-on-exec); happens when mockrun itself was
+ * started with stdout or stderr closed. */
+static int move_above_stdio(int *fd)
+{
+    int moved;
+
+    if (*fd > STDERR_FILENO)
+        return 0;
+    moved = fcntl(*fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+    if (moved < 0)
+        return -1;
+    close(*fd);
+    *fd = moved;
+    return 0;
+}
+
+static int stream_prepare(struct stream *st, int tee_fd, const struct mr_proc_opts *opts,
+                          struct mr_error *err)
+{
+    int p[2];
+
+    st->tee_fd = opts->passthrough ? tee_fd : -1;
+    st->chunk = malloc(CHUNK_SIZE);
+    if (!st->chunk || !ring_init(&st->ring, opts->capture_max))
+        return mr_error_set(err, MR_ENOMEM, "out of memory for a %zu-byte output capture",
+                            opts->capture_max);
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return mr_error_sys(err, "cannot create a pipe for the command's output");
+    st->fd = p[0];
+    st->child_end = p[1];
+    if (move_above_stdio(&st->fd) < 0 || move_above_stdio(&st->child_end) < 0)
+        return mr_error_sys(err, "cannot move a pipe out of the way of stdout");
+    /* Only our end: the command gets an ordinary blocking pipe. */
+    if (fcntl(st->fd, F_SETFL, fcntl(st->fd, F_GETFL) | O_NONBLOCK) < 0)
+        return mr_error_sys(err, "cannot make the output pipe non-blocking");
+    return 0;
+}
+
+static void stream_release(struct stream *st)
+{
+    close_fd(&st->fd);
+    close_fd(&st->child_end);
+    free(st->chunk);
+    st->chunk = NULL;
+    free(st->ring.data);
+    st->ring.data = NULL;
+}
+
+/* Lend the terminal only when it is ours to lend: stdin is one and we are its
+ * foreground group (not `mockrun &`). */
+static bool terminal_is_ours(void)
+{
+    pid_t fg;
+
+    if (!isatty(STDIN_FILENO))
+        return false;
+    fg = tcgetpgrp(STDIN_FILENO);
+    return fg > 0 && fg == getpgrp();
+}
+
+static int spawn_failed(struct mr_error *err, const char *cmd, int e)
+{
+    enum mr_errcode code = MR_ESETUP;
+    int rc;
+
+    if (e == ENOENT && !strchr(cmd, '/'))
+        rc = mr_error_set(err, code, "cannot run '%s': not found in PATH", cmd);
+    else if (e == ENOENT && access(cmd, F_OK) == 0)
+        rc = mr_error_set(err, code,
+                          "cannot run '%s': its interpreter was not found (check the "
+                          "'#!' line)",
+                          cmd);
+    else if (e == ENOENT)
+        rc = mr_error_set(err, code, "cannot run '%s': no such file or directory", cmd);
+    else if (e == EACCES)
+        rc = mr_error_set(err, code, "cannot run '%s': permission denied", cmd);
+    else {
+        if (e == ENOMEM)
+            code = MR_ENOMEM;
+        else if (e == EAGAIN)
+            code = MR_ESYSTEM;
+        rc = mr_error_set(err, code, "cannot run '%s': %s", cmd, strerror(e));
+    }
+    if (err)
+        err->sys_errno = e;
+    return rc;
+}
+
+static int spawn(struct supervisor *s, bool lend_terminal, struct mr_error *err)
+{
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_t fa;
+    sigset_t empty, dfl;
+    char *const *envp = s->opts->envp ? s->opts->envp : environ;
+    int rc;
+
+    sigemptyset(&empty);
+    sigemptyset(&dfl);
+    /* Ignored dispositions survive exec; CivetWeb ignores SIGPIPE. */
+    sigaddset(&dfl, SIGPIPE);
+    sigaddset(&dfl, SIGINT);
+    sigaddset(&dfl, SIGTERM);
+    sigaddset(&dfl, SIGHUP);
+    sigaddset(&dfl, SIGCHLD);
+    sigaddset(&dfl, SIGQUIT);
+
+    if ((rc = posix_spawnattr_init(&attr)) != 0) {
+        errno = rc;
+        return mr_error_sys(err, "cannot prepare to run '%s'", s->opts->argv[0]);
+    }
+    if ((rc = posix_spawn_file_actions_init(&fa)) != 0) {
+        posix_spawnattr_destroy(&attr);
+        errno = rc;
+        return mr_error_sys(err, "cannot prepare to run '%s'", s->opts->argv[0]);
+    }
+    rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+                                             POSIX_SPAWN_SETSIGDEF);
+    if (!rc)
+        rc = posix_spawnattr_setpgroup(&attr, 0);
+    if (!rc)
+        rc = posix_spawnattr_setsigmask(&attr, &empty);
+    if (!rc)
+        rc = posix_spawnattr_setsigdefault(&attr, &dfl);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, s->out.child_end, STDOUT_FILENO);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, s->err.child_end, STDERR_FILENO);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+    /* The child takes the terminal itself, after joining its new group and
+     * before exec, so it cannot read the terminal while still in the
+     * background (SIGTTIN). glibc runs this with all signals blocked. */
+    if (!rc && lend_terminal)
+        rc = posix_spawn_file_actions_addtcsetpgrp_np(&fa, STDIN_FILENO);
+#endif
+    if (rc) {
+        posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&attr);
+        errno = rc;
+        return mr_error_sys(err, "cannot prepare to run '%s'", s->opts->argv[0]);
+    }
+
+    rc = posix_spawnp(&s->pid, s->opts->argv[0], &fa, &attr, s->opts->argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc)
+        return spawn_failed(err, s->opts->argv[0], rc);
+    mr_debug("started '%s' as pid %ld", s->opts->argv[0], (long)s->pid);
+
+#if !(defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35)))
+    /* No way to do it in the child: do it here and wake the group in case it
+     * already stopped on SIGTTIN. */
+    if (lend_terminal) {
+        (void)tcsetpgrp(STDIN_FILENO, s->pid);
+        (void)killpg(s->pid, SIGCONT);
+    }
+#else
+    (void)lend_terminal;
+#endif
+    return 0;
+}
+
+static void fill_result(struct supervisor *s, const siginfo_t *si, struct mr_proc_result *res)
+{
+    if (s->lost) {
+        res->exit_code = -1; /* unknown: see check_exit */
+    } else if (si->si_code == CLD_EXITED) {
+        res->exit_code = si->si_status;
+    } else {
+        res->term_signal = si->si_status;
+    }
+    if (s->interrupt_signal)
+        res->state = MR_PROC_INTERRUPTED;
+    else if (s->timed_out)
+        res->state = MR_PROC_TIMED_OUT;
+    else if (res->term_signal)
+        res->state = MR_PROC_SIGNALED;
+    else
+        res->state = MR_PROC_EXITED;
+    res->interrupt_signal = s->interrupt_signal;
+    res->killed = s->killed;
+    res->output_abandoned = s->abandoned;
+    res->out_truncated = s->out.ring.truncated;
+    res->err_truncated = s->err.ring.truncated;
+    res->out = ring_detach(&s->out.ring, &res->out_len);
+    res->err = ring_detach(&s->err.ring, &res->err_len);
+}
+
+int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, struct mr_error *err)
+{
+    struct supervisor s;
+    sigset_t supervised, run_mask, old_mask;
+    struct sigaction old_chld, dfl_chld;
+    bool restore_chld = false, lend_terminal;
+    siginfo_t si;
+    int64_t start;
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    res->state = MR_PROC_NOT_STARTED;
+    if (!opts->argv || !opts->argv[0] || !opts->argv[0][0])
+        return mr_error_set(err, MR_EUSAGE, "no command to run");
+
+    memset(&s, 0, sizeof(s));
+    s.opts = opts;
+    s.sfd = s.out.fd = s.out.child_end = s.err.fd = s.err.child_end = -1;
+    s.kill_at = s.drain_at = -1;
+
+    /* Block what the signalfd reads (a no-op when main() already did), plus
+     * SIGPIPE (our passthrough may hit a closed stdout: see swallow_sigpipe)
+     * and SIGTTOU (tcsetpgrp from the background must not stop us; for the
+     * kernel a blocked SIGTTOU counts as ignored, and blocking stays local to
+     * this thread where changing the disposition would not). */
+    supervised_signals(&supervised);
+    run_mask = supervised;
+    sigaddset(&run_mask, SIGPIPE);
+    sigaddset(&run_mask, SIGTTOU);
+    pthread_sigmask(SIG_BLOCK, &run_mask, &old_mask);
+
+    /* An ignored SIGCHLD (inherited from whoever started us) would make the
+     * kernel reap the command behind our back. */
+    if (sigaction(SIGCHLD, NULL, &old_chld) == 0 &&
+        (old_chld.sa_handler == SIG_IGN || (old_chld.sa_flags & SA_NOCLDWAIT))) {
+        memset(&dfl_chld, 0, sizeof(dfl_chld));
+        dfl_chld.sa_handler = SIG_DFL;
+        restore_chld = sigaction(SIGCHLD, &dfl_chld, NULL) == 0;
+    }
+
+    rc = stream_prepare(&s.out, STDOUT_FILENO, opts, err);
+    if (!rc)
+        rc = stream_prepare(&s.err, STDERR_FILENO, opts, err);
+    if (!rc && ((s.sfd = signalfd(-1, &supervised, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
+                move_above_stdio(&s.sfd) < 0))
+        rc = mr_error_sys(err, "cannot create a signalfd");
+    if (rc)
+        goto out;
+
+    lend_terminal = terminal_is_ours();
+    start = now_ms();
+    rc = spawn(&s, lend_terminal, err);
+    close_fd(&s.out.child_end);
+    close_fd(&s.err.child_end);
+    if (rc)
+        goto out_terminal;
+
+    s.timeout_at = opts->timeout_ms > 0 ? start + opts->timeout_ms : -1;
+    supervise(&s);
+
+    /* Leftovers of the group (a daemon holding the pipes, a background job)
+     * die with the command. The leader is still a zombie here: the group id
+     * cannot belong to anyone else yet. */
+    signal_group(&s, SIGKILL);
+    close_fd(&s.out.fd);
+    close_fd(&s.err.fd);
+    memset(&si, 0, sizeof(si));
+    if (!s.lost) {
+        while (waitid(P_PID, (id_t)s.pid, &si, WEXITED) < 0 && errno == EINTR)
+            ;
+    }
+    res->duration_ms = now_ms() - start;
+    fill_result(&s, &si, res);
+
+out_terminal:
+    if (lend_terminal)
+        (void)tcsetpgrp(STDIN_FILENO, getpgrp()); /* SIGTTOU is blocked: see above */
+out:
+    close_fd(&s.sfd);
+    stream_release(&s.out);
+    stream_release(&s.err);
+    if (restore_chld)
+        sigaction(SIGCHLD, &old_chld, NULL);
+    if (!sigismember(&old_mask, SIGPIPE))
+        swallow_sigpipe();
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    return rc;
+}

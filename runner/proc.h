@@ -1,0 +1,80 @@
+/*
+ * proc.h - runs the command under test and supervises it to the end.
+ *
+ * mr_proc_run spawns argv (no shell; posix_spawnp) in its own process group
+ * with an empty signal mask and SIGPIPE reset to default, stdin inherited,
+ * stdout/stderr through pipes that are copied live to mockrun's own and
+ * captured (the last `capture_max` bytes of each). It then waits in one poll
+ * loop on a signalfd, both pipes and the deadline until the command has
+ * exited and its output is drained.
+ *
+ * Signals: call mr_proc_block_signals() in main() before any thread starts,
+ * so SIGCHLD, SIGINT, SIGTERM and SIGHUP are only ever read through the
+ * signalfd. SIGINT/SIGTERM/SIGHUP received while the command runs are
+ * forwarded to its process group; a timeout sends SIGTERM to the group, then
+ * SIGKILL after kill_after_ms. Grandchildren left in the group are killed
+ * when the command has exited. If output pipes stay open after exit (a
+ * daemon kept them), mockrun waits at most drain_grace_ms and says so.
+ *
+ * Not thread-safe: one command at a time per process.
+ */
+#ifndef MOCKRUN_RUNNER_PROC_H
+#define MOCKRUN_RUNNER_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct mr_proc_opts {
+    char *const *argv;     /* NULL-terminated; argv[0] looked up in PATH */
+    char *const *envp;     /* NULL-terminated; NULL: inherit environ */
+    int64_t timeout_ms;    /* 0: none */
+    int64_t kill_after_ms; /* SIGTERM → SIGKILL grace; default 5000 */
+    int64_t drain_grace_ms; /* wait for pipes after exit; default 500 */
+    size_t capture_max;    /* bytes kept of each stream; default 1 MiB */
+    bool passthrough;      /* copy output live to our stdout/stderr (default true) */
+};
+
+/* Fills defaults: kill_after 5000, drain_grace 500, capture 1 MiB, passthrough. */
+void mr_proc_opts_init(struct mr_proc_opts *o);
+
+enum mr_proc_state {
+    MR_PROC_NOT_STARTED, /* spawn failed; see the error */
+    MR_PROC_EXITED,      /* exited by itself: exit_code */
+    MR_PROC_SIGNALED,    /* killed by a signal it did not get from us: term_signal */
+    MR_PROC_TIMED_OUT,   /* we killed it at the deadline */
+    MR_PROC_INTERRUPTED, /* mockrun got interrupt_signal and forwarded it; the command then ended */
+};
+
+struct mr_proc_result {
+    enum mr_proc_state state;
+    int exit_code;        /* EXITED, and INTERRUPTED when it exited */
+    int term_signal;      /* the signal that ended it, or 0 */
+    int interrupt_signal; /* INTERRUPTED: the signal mockrun received */
+    bool killed;          /* we had to send SIGKILL */
+    bool output_abandoned; /* pipes were still open drain_grace_ms after exit */
+    int64_t duration_ms;
+    char *out; /* captured stdout (owned), out_len bytes, NUL-terminated */
+    size_t out_len;
+    bool out_truncated; /* more than capture_max was written */
+    char *err;
+    size_t err_len;
+    bool err_truncated;
+};
+
+/* Blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP in the calling thread (call in main, first). */
+void mr_proc_block_signals(void);
+
+/*
+ * Runs the command to completion and fills *res (release with
+ * mr_proc_result_release). Returns 0 when the command was started (whatever
+ * happened to it), MR_ESETUP when it could not be started ("cannot run 'npm':
+ * not found in PATH"; res->state is NOT_STARTED), or MR_ESYSTEM/MR_ENOMEM.
+ */
+int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, struct mr_error *err);
+
+void mr_proc_result_release(struct mr_proc_result *res);
+
+#endif

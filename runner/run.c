@@ -1,0 +1,355 @@
+/*
+ * run.c - the orchestration: load → serve → spawn → wait → verify → report.
+ *
+ * The report is written before anything is torn down, and in a normal build
+ * the mock server is not stopped at all: the process exits and the kernel
+ * closes the sockets, so the user never waits for CivetWeb's shutdown.
+ * Sanitizer builds (and MOCKRUN_FULL_TEARDOWN=1) stop and free everything,
+ * so leak checkers see a clean exit.
+ */
+#include "runner/run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "reports/atomic.h"
+#include "reports/console.h"
+#include "reports/junit.h"
+#include "reports/results.h"
+#include "runner/proc.h"
+#include "runner/verify.h"
+#include "scenarios/scenario.h"
+#include "server/service.h"
+
+extern char **environ;
+
+int mr_run_exit_code(int errcode)
+{
+    switch (errcode) {
+    case 0:
+        return MR_EXIT_PASS;
+    case MR_EUSAGE:
+    case MR_ESCENARIO:
+        return MR_EXIT_USAGE;
+    default:
+        return MR_EXIT_SETUP;
+    }
+}
+
+static void print_error(const struct mr_error *err)
+{
+    char line[1400];
+    mr_error_format(err, line, sizeof(line));
+    fprintf(stderr, "mockrun: %s\n", line);
+}
+
+/* "npm test", with arguments that need it quoted. */
+static char *command_text(char *const *argv)
+{
+    struct mr_buf b;
+    size_t i;
+
+    mr_buf_init(&b);
+    for (i = 0; argv[i]; i++) {
+        bool quote = !*argv[i] || strpbrk(argv[i], " \t\n'\"\\$`*?;&|<>()") != NULL;
+        if (i)
+            mr_buf_putc(&b, ' ');
+        if (quote) {
+            const char *p;
+            mr_buf_putc(&b, '\'');
+            for (p = argv[i]; *p; p++) {
+                if (*p == '\'')
+                    mr_buf_puts(&b, "'\\''");
+                else
+                    mr_buf_putc(&b, *p);
+            }
+            mr_buf_putc(&b, '\'');
+        } else {
+            mr_buf_puts(&b, argv[i]);
+        }
+    }
+    return mr_buf_detach(&b, NULL);
+}
+
+/* The command's environment: ours, then each service's URL variables, then command.env. */
+static char **build_env(const struct mr_scenario *sc, const struct mr_server *srv)
+{
+    size_t n = 0, i, k = 0, extra = 1 + sc->nservices * 2 + sc->command.nenv;
+    char **env;
+
+    while (environ[n])
+        n++;
+    env = calloc(n + extra + 1, sizeof(char *));
+    if (!env)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        /* drop variables we set, so ours win without duplicates */
+        const char *eq = strchr(environ[i], '=');
+        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+        bool ours = len == 11 && strncmp(environ[i], "MOCKRUN_URL", 11) == 0;
+        size_t s;
+        for (s = 0; s < sc->nservices && !ours; s++) {
+            const struct mr_service *svc = &sc->services[s];
+            ours = (strlen(svc->url_var) == len && !strncmp(environ[i], svc->url_var, len)) ||
+                   (svc->env_name && strlen(svc->env_name) == len &&
+                    !strncmp(environ[i], svc->env_name, len));
+        }
+        for (s = 0; s < sc->command.nenv && !ours; s++)
+            ours = strlen(sc->command.env[s].name) == len &&
+                   !strncmp(environ[i], sc->command.env[s].name, len);
+        if (!ours)
+            env[k++] = strdup(environ[i]);
+    }
+#define ADD(name, value)                                                                           \
+    do {                                                                                           \
+        struct mr_buf b_;                                                                          \
+        mr_buf_init(&b_);                                                                          \
+        mr_buf_printf(&b_, "%s=%s", (name), (value));                                              \
+        env[k++] = mr_buf_detach(&b_, NULL);                                                       \
+    } while (0)
+    ADD("MOCKRUN_URL", mr_server_url(srv, 0));
+    for (i = 0; i < sc->nservices; i++) {
+        ADD(sc->services[i].url_var, mr_server_url(srv, i));
+        if (sc->services[i].env_name)
+            ADD(sc->services[i].env_name, mr_server_url(srv, i));
+    }
+    for (i = 0; i < sc->command.nenv; i++)
+        ADD(sc->command.env[i].name, sc->command.env[i].value);
+#undef ADD
+    for (i = 0; i < k; i++) {
+        if (!env[i]) {
+            size_t j;
+            for (j = 0; j < k; j++)
+                free(env[j]);
+            free(env);
+            return NULL;
+        }
+    }
+    return env;
+}
+
+static void free_env(char **env)
+{
+    size_t i;
+    if (!env)
+        return;
+    for (i = 0; env[i]; i++)
+        free(env[i]);
+    free(env);
+}
+
+struct atomic_sink {
+    struct mr_atomic_file *f;
+    struct mr_error *err;
+};
+
+static int sink_write(void *ctx, const void *data, size_t len)
+{
+    struct atomic_sink *s = ctx;
+    return mr_atomic_write(s->f, data, len, s->err);
+}
+
+static int write_journal(const char *path, const struct mr_scenario *sc,
+                         const struct mr_journal *j, struct mr_error *err)
+{
+    struct mr_atomic_file f;
+    struct atomic_sink sink = {&f, err};
+    int rc;
+
+    if ((rc = mr_atomic_begin(&f, path, err)) != 0)
+        return rc;
+    rc = mr_journal_write_json(j, sc, sink_write, &sink);
+    if (rc == 0)
+        rc = mr_atomic_commit(&f, err);
+    if (rc != 0) {
+        if (rc == MR_ENOMEM && !err->msg[0])
+            mr_error_set(err, MR_ENOMEM, "out of memory writing the journal");
+        mr_atomic_abort(&f);
+    }
+    return rc;
+}
+
+static bool full_teardown(void)
+{
+#if defined(MOCKRUN_FULL_TEARDOWN)
+    return true;
+#else
+    const char *v = getenv("MOCKRUN_FULL_TEARDOWN");
+    return v && *v && strcmp(v, "0") != 0;
+#endif
+}
+
+static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
+                           const struct mr_server *srv, const char *cmd)
+{
+    size_t i;
+    mr_results_add_property(res, "mockrun.version", MOCKRUN_VERSION);
+    mr_results_add_property(res, "mockrun.scenario", sc->file);
+    if (cmd)
+        mr_results_add_property(res, "mockrun.command", cmd);
+    for (i = 0; srv && i < sc->nservices; i++) {
+        char name[300];
+        snprintf(name, sizeof(name), "mockrun.service.%s.url", sc->services[i].name);
+        mr_results_add_property(res, name, mr_server_url(srv, i));
+    }
+}
+
+int mr_run(const struct mr_cli *cli)
+{
+    struct mr_error_list errs;
+    struct mr_error err;
+    struct mr_scenario *sc = NULL;
+    struct mr_server *srv = NULL;
+    struct mr_server_opts sopts;
+    struct mr_proc_opts popts;
+    struct mr_proc_result proc;
+    struct mr_results res;
+    struct mr_verify_input vin;
+    static char sh[] = "/bin/sh", dash_c[] = "-c";
+    char **argv, **env = NULL, *shell_argv[4] = {NULL, NULL, NULL, NULL};
+    char *cmd = NULL;
+    int64_t start_mono = mr_clock_mono_us(), start_wall = mr_clock_wall_us();
+    int rc, code;
+    bool started;
+    size_t i;
+
+    mr_log_set_level(cli->verbose >= 2   ? MR_LOG_DEBUG
+                     : cli->verbose == 1 ? MR_LOG_INFO
+                                         : MR_LOG_WARN);
+    memset(&errs, 0, sizeof(errs));
+    rc = mr_scenario_load(&sc, cli->scenario, &errs);
+    if (rc != 0) {
+        for (i = 0; i < errs.count; i++)
+            print_error(&errs.items[i]);
+        if (errs.dropped)
+            fprintf(stderr, "mockrun: %s: ... and %zu more problems\n", cli->scenario,
+                    errs.dropped);
+        if (rc == MR_ENOMEM)
+            fprintf(stderr, "mockrun: out of memory\n");
+        return rc == MR_ENOMEM ? MR_EXIT_SETUP : MR_EXIT_USAGE;
+    }
+
+    argv = cli->command ? cli->command : sc->command.run;
+    if (!argv || !argv[0]) {
+        fprintf(stderr, "mockrun: no command to run: give one after \"--\" or in "
+                        "\"command.run\" of %s\n",
+                cli->scenario);
+        mr_scenario_free(sc);
+        return MR_EXIT_USAGE;
+    }
+    if (cli->port > 0 && sc->nservices != 1) {
+        fprintf(stderr, "mockrun: --port needs a scenario with one service; %s has %zu\n",
+                cli->scenario, sc->nservices);
+        mr_scenario_free(sc);
+        return MR_EXIT_USAGE;
+    }
+    if (cli->shell) {
+        shell_argv[0] = sh;
+        shell_argv[1] = dash_c;
+        shell_argv[2] = argv[0];
+        argv = shell_argv;
+    }
+    if (strcmp(cli->host, "127.0.0.1") != 0 && strcmp(cli->host, "::1") != 0 &&
+        strcmp(cli->host, "localhost") != 0)
+        mr_log(MR_LOG_WARN, "listening on %s, not loopback: other machines can reach the mocks",
+               cli->host);
+
+    /* Refuse early, before anything runs, when a report cannot be written. */
+    if ((!cli->no_junit && mr_atomic_check_writable(cli->junit, &err) != 0) ||
+        (cli->journal && mr_atomic_check_writable(cli->journal, &err) != 0)) {
+        print_error(&err);
+        mr_scenario_free(sc);
+        return MR_EXIT_SETUP;
+    }
+
+    mr_server_opts_init(&sopts);
+    sopts.host = strcmp(cli->host, "localhost") == 0 ? "127.0.0.1" : cli->host;
+    sopts.port_override = cli->port;
+    sopts.threads = cli->threads;
+    sopts.body_max = cli->body_max;
+    sopts.journal.max_calls = cli->journal_limit;
+    if ((rc = mr_server_start(&srv, sc, &sopts, &err)) != 0) {
+        print_error(&err);
+        mr_scenario_free(sc);
+        return mr_run_exit_code(rc);
+    }
+    for (i = 0; i < sc->nservices; i++)
+        mr_log(MR_LOG_INFO, "service %s listening on %s (%s)", sc->services[i].name,
+               mr_server_url(srv, i), sc->services[i].url_var);
+
+    cmd = command_text(argv);
+    env = build_env(sc, srv);
+    mr_proc_opts_init(&popts);
+    popts.argv = argv;
+    popts.envp = env;
+    popts.timeout_ms = cli->timeout_ms >= 0 ? cli->timeout_ms : sc->command.timeout_ms;
+    popts.kill_after_ms = cli->kill_after_ms;
+    memset(&proc, 0, sizeof(proc));
+    memset(&err, 0, sizeof(err));
+    if (!env || !cmd) {
+        rc = mr_error_set(&err, MR_ENOMEM, "out of memory");
+        proc.state = MR_PROC_NOT_STARTED;
+    } else {
+        rc = mr_proc_run(&popts, &proc, &err);
+    }
+    started = proc.state != MR_PROC_NOT_STARTED;
+    if (!started)
+        print_error(&err);
+
+    /* The run is over: no call after this point is recorded. */
+    mr_server_close(srv);
+
+    mr_results_init(&res);
+    mr_results_set_suite(&res, sc->name, sc->file);
+    res.start_wall_us = start_wall;
+    add_properties(&res, sc, srv, cmd);
+    if (started)
+        mr_results_set_output(&res, proc.out, proc.out_len, proc.err, proc.err_len);
+    memset(&vin, 0, sizeof(vin));
+    vin.sc = sc;
+    vin.journal = mr_server_journal(srv);
+    vin.proc = started ? &proc : NULL;
+    vin.command_text = cmd ? cmd : argv[0];
+    vin.spawn_error = started ? NULL : err.msg;
+    vin.timeout_ms = popts.timeout_ms;
+    if (mr_verify(&res, &vin) != 0) {
+        fprintf(stderr, "mockrun: out of memory while verifying\n");
+        code = MR_EXIT_SETUP;
+    } else {
+        code = !started ? mr_run_exit_code(rc)
+               : (mr_results_count(&res, MR_CASE_FAIL) + mr_results_count(&res, MR_CASE_ERROR))
+                   ? MR_EXIT_FAIL
+                   : MR_EXIT_PASS;
+    }
+    res.time_s = (double)(mr_clock_mono_us() - start_mono) / 1e6;
+
+    if (!cli->no_junit && mr_junit_write(&res, cli->junit, &err) != 0) {
+        print_error(&err);
+        code = MR_EXIT_SETUP;
+    }
+    if (cli->journal && write_journal(cli->journal, sc, mr_server_journal(srv), &err) != 0) {
+        print_error(&err);
+        code = MR_EXIT_SETUP;
+    }
+    fflush(stderr);
+    mr_console_print(stdout, &res, mr_console_use_color(STDOUT_FILENO));
+    fflush(stdout);
+
+    if (!full_teardown()) {
+        /* Everything the user needs is written; the kernel frees the rest at once. */
+        _exit(code);
+    }
+    mr_results_release(&res);
+    mr_proc_result_release(&proc);
+    free_env(env);
+    free(cmd);
+    mr_server_stop(srv);
+    mr_scenario_free(sc);
+    return code;
+}

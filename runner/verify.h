@@ -1,0 +1,27 @@
+/*
+ * verify.h - turns what happened (the journal, the command's end) into test
+ * cases: one per expectation, one for the command's exit, one for unexpected
+ * requests. Counts come from the journal's exact counters; the recorded
+ * calls listed in failures come from the calls it kept.
+ */
+#ifndef MOCKRUN_RUNNER_VERIFY_H
+#define MOCKRUN_RUNNER_VERIFY_H
+
+#include "reports/results.h"
+#include "runner/proc.h"
+#include "scenarios/scenario.h"
+#include "server/journal.h"
+
+struct mr_verify_input {
+    const struct mr_scenario *sc;
+    const struct mr_journal *journal;
+    const struct mr_proc_result *proc; /* NULL: the command never ran */
+    const char *command_text;          /* "npm test", for the case name */
+    const char *spawn_error;           /* why it could not start, or NULL */
+    int64_t timeout_ms;                /* the timeout in force, for messages */
+};
+
+/* Adds the cases to `out`. Returns 0 or MR_ENOMEM. */
+int mr_verify(struct mr_results *out, const struct mr_verify_input *in);
+
+#endif

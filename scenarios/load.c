@@ -1,0 +1,979 @@
+/*
+ * load.c - scenario file → model. Parses with cJSON, validates every key and
+ * value (collecting all problems), builds the immutable model, then frees
+ * the cJSON tree. Syntax errors get line:column from cJSON's end pointer;
+ * other problems from the JSON path (scenarios/jsonpath.h).
+ */
+#define _XOPEN_SOURCE 700 /* realpath */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "scenarios/scenario.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+#include <pcre2.h>
+
+#include "scenarios/jsonpath.h"
+#include "scenarios/load_internal.h"
+
+#define MAX_FILE_SIZE (64u << 20)
+
+static char *dup_checked(struct mr_loader *ld, const char *s)
+{
+    return mr_loader__strdup(ld, s);
+}
+
+/* Reads an integer member in [min, max]; returns false when absent or invalid. */
+static bool get_int(struct mr_loader *ld, const cJSON *obj, const char *key, int64_t min,
+                    int64_t max, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char got[80];
+
+    if (!v)
+        return false;
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+        v->valuedouble < (double)min || v->valuedouble > (double)max) {
+        mr_loader__describe(v, got, sizeof(got));
+        if (max == INT64_MAX)
+            mr_loader__problem_in(ld, key, "expected an integer of at least %lld, got %s",
+                                  (long long)min, got);
+        else
+            mr_loader__problem_in(ld, key, "expected an integer from %lld to %lld, got %s",
+                                  (long long)min, (long long)max, got);
+        return false;
+    }
+    *out = (int64_t)v->valuedouble;
+    return true;
+}
+
+static const char *get_string(struct mr_loader *ld, const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    char got[80];
+
+    if (!v)
+        return NULL;
+    if (!cJSON_IsString(v)) {
+        mr_loader__describe(v, got, sizeof(got));
+        mr_loader__problem_in(ld, key, "expected a string, got %s", got);
+        return NULL;
+    }
+    return v->valuestring;
+}
+
+static bool has_crlf(const char *s)
+{
+    return strpbrk(s, "\r\n") != NULL;
+}
+
+static bool header_name_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+            return false;
+    return true;
+}
+
+static const char *content_type_for(const char *file)
+{
+    static const char *const map[][2] = {
+        {".json", "application/json"}, {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"},
+        {".xml", "application/xml"}, {".csv", "text/csv"},
+        {".js", "text/javascript"}, {".css", "text/css"},
+        {".png", "image/png"}, {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
+        {".svg", "image/svg+xml"}, {".pdf", "application/pdf"},
+        {".yaml", "application/yaml"}, {".yml", "application/yaml"},
+    };
+    const char *dot = strrchr(file, '.');
+    size_t i;
+
+    if (dot && !strchr(dot, '/'))
+        for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+            if (strcasecmp(dot, map[i][0]) == 0)
+                return map[i][1];
+    return "application/octet-stream";
+}
+
+static void load_file_response(struct mr_loader *ld, const char *dir, const char *rel,
+                               struct mr_response *r)
+{
+    char joined[PATH_MAX];
+    char *real;
+    size_t dl = strlen(dir);
+    struct stat st;
+
+    if (rel[0] == '/') {
+        mr_loader__problem_in(ld, "file", "must be a path relative to the scenario's folder");
+        return;
+    }
+    if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", dir, rel) >= sizeof(joined)) {
+        mr_loader__problem_in(ld, "file", "path is too long");
+        return;
+    }
+    real = realpath(joined, NULL);
+    if (!real) {
+        mr_loader__problem_in(ld, "file", "cannot open \"%s\": %s", rel, strerror(errno));
+        return;
+    }
+    /* Symlinks are resolved first, so the check also catches links that lead out. */
+    if (strncmp(real, dir, dl) != 0 || (real[dl] != '/' && strcmp(dir, "/") != 0)) {
+        mr_loader__problem_in(ld, "file", "\"%s\" is outside the scenario's folder", rel);
+        free(real);
+        return;
+    }
+    if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+        mr_loader__problem_in(ld, "file", "\"%s\" is not a regular file", rel);
+        free(real);
+        return;
+    }
+    r->kind = MR_RESP_FILE;
+    r->file = real;
+    r->content_type = content_type_for(real);
+}
+
+static void load_response(struct mr_loader *ld, const cJSON *v, const char *dir,
+                          struct mr_response *r)
+{
+    static const char *const keys[] = {"status", "headers", "json", "body", "file", "delayMs",
+                                       NULL};
+    const cJSON *item;
+    int64_t n;
+    int kinds = 0;
+
+    r->status = 200;
+    if (!mr_loader__expect_object(ld, v, "an object"))
+        return;
+    mr_loader__check_keys(ld, v, keys);
+    if (get_int(ld, v, "status", 100, 599, &n))
+        r->status = (int)n;
+    if (get_int(ld, v, "delayMs", 0, 600000, &n))
+        r->delay_ms = n;
+
+    item = cJSON_GetObjectItemCaseSensitive(v, "headers");
+    if (item) {
+        size_t mark = mr_loader__push_key(ld, "headers");
+        if (mr_loader__expect_object(ld, item, "an object mapping header names to strings")) {
+            const cJSON *h;
+            r->headers = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(item), sizeof(*r->headers));
+            cJSON_ArrayForEach(h, item)
+            {
+                size_t m2 = mr_loader__push_key(ld, h->string);
+                char got[80];
+                if (!header_name_ok(h->string)) {
+                    mr_loader__problem(ld, true, "invalid header name");
+                } else if (!cJSON_IsString(h)) {
+                    mr_loader__describe(h, got, sizeof(got));
+                    mr_loader__problem(ld, false, "expected a string, got %s", got);
+                } else if (has_crlf(h->valuestring)) {
+                    mr_loader__problem(ld, false, "header values must not contain CR or LF");
+                } else if (r->headers) {
+                    struct mr_header *dst = &r->headers[r->nheaders++];
+                    dst->name = dup_checked(ld, h->string);
+                    dst->value = dup_checked(ld, h->valuestring);
+                    if (strcasecmp(h->string, "Content-Type") == 0)
+                        r->has_content_type = true;
+                    if (strcasecmp(h->string, "Content-Length") == 0 ||
+                        strcasecmp(h->string, "Transfer-Encoding") == 0) {
+                        mr_loader__problem(ld, true, "mockrun sets this header itself");
+                    }
+                }
+                mr_loader__pop(ld, m2);
+            }
+        }
+        mr_loader__pop(ld, mark);
+    }
+
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "json"))) {
+        kinds++;
+        r->kind = MR_RESP_JSON;
+        r->body = cJSON_PrintUnformatted(item);
+        if (!r->body)
+            ld->nomem = true;
+        else
+            r->body_len = strlen(r->body);
+        r->content_type = "application/json";
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "body"))) {
+        const char *s = get_string(ld, v, "body");
+        kinds++;
+        if (s && kinds == 1) {
+            r->kind = MR_RESP_BODY;
+            r->body = dup_checked(ld, s);
+            r->body_len = strlen(s);
+            r->content_type = "text/plain; charset=utf-8";
+        }
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "file"))) {
+        const char *s = get_string(ld, v, "file");
+        kinds++;
+        if (s && kinds == 1)
+            load_file_response(ld, dir, s, r);
+    }
+    if (kinds > 1)
+        mr_loader__problem(ld, false, "give only one of \"json\", \"body\" or \"file\"");
+}
+
+static void load_count(struct mr_loader *ld, const cJSON *v, struct mr_count *c)
+{
+    int64_t n;
+    c->times = c->at_least = c->at_most = -1;
+    if (get_int(ld, v, "times", 0, INT64_MAX, &n))
+        c->times = n;
+    if (get_int(ld, v, "atLeast", 0, INT64_MAX, &n))
+        c->at_least = n;
+    if (get_int(ld, v, "atMost", 0, INT64_MAX, &n))
+        c->at_most = n;
+    if (c->at_least >= 0 && c->at_most >= 0 && c->at_least > c->at_most)
+        mr_loader__problem_in(ld, "atLeast", "atLeast (%lld) is greater than atMost (%lld)",
+                              (long long)c->at_least, (long long)c->at_most);
+    if (c->times >= 0 && ((c->at_least >= 0 && c->times < c->at_least) ||
+                          (c->at_most >= 0 && c->times > c->at_most)))
+        mr_loader__problem_in(ld, "times", "times (%lld) contradicts atLeast/atMost",
+                              (long long)c->times);
+    if (c->times < 0 && c->at_least < 0 && c->at_most < 0)
+        c->at_least = 1; /* a bare expectation means "is called" */
+}
+
+static void count_phrase(const struct mr_count *c, char *buf, size_t size)
+{
+    if (c->times == 0)
+        snprintf(buf, size, "is never called");
+    else if (c->times > 0)
+        snprintf(buf, size, "is called exactly %lld time%s", (long long)c->times,
+                 c->times == 1 ? "" : "s");
+    else if (c->at_least >= 0 && c->at_most >= 0)
+        snprintf(buf, size, "is called %lld to %lld times", (long long)c->at_least,
+                 (long long)c->at_most);
+    else if (c->at_least >= 0)
+        snprintf(buf, size, "is called at least %lld time%s", (long long)c->at_least,
+                 c->at_least == 1 ? "" : "s");
+    else
+        snprintf(buf, size, "is called at most %lld time%s", (long long)c->at_most,
+                 c->at_most == 1 ? "" : "s");
+}
+
+static bool service_name_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+            return false;
+    return true;
+}
+
+static bool env_name_ok(const char *s)
+{
+    if (!*s || isdigit((unsigned char)*s))
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    return true;
+}
+
+static size_t count_routes(const cJSON *services, const cJSON *routes)
+{
+    const cJSON *s;
+    size_t n = 0;
+    if (cJSON_IsArray(routes))
+        return (size_t)cJSON_GetArraySize(routes);
+    cJSON_ArrayForEach(s, services)
+    {
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(s, "routes");
+        if (cJSON_IsArray(r))
+            n += (size_t)cJSON_GetArraySize(r);
+    }
+    return n;
+}
+
+static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
+{
+    static const char *const keys[] = {"id", "description", "request", "response", "expect", NULL};
+    struct mr_service *svc = &sc->services[si];
+    const cJSON *r;
+    size_t i = 0;
+    char got[80];
+
+    svc->first_route = sc->nroutes;
+    if (!cJSON_IsArray(arr)) {
+        mr_loader__describe(arr, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected an array of routes, got %s", got);
+        return;
+    }
+    cJSON_ArrayForEach(r, arr)
+    {
+        size_t mark = mr_loader__push_index(ld, i);
+        struct mr_route *route = &sc->routes[sc->nroutes];
+        const cJSON *item;
+        const char *id;
+
+        route->service = si;
+        route->index = sc->nroutes;
+        route->json_path = dup_checked(ld, ld->path);
+        if (mr_loader__expect_object(ld, r, "a route object")) {
+            mr_loader__check_keys(ld, r, keys);
+            id = get_string(ld, r, "id");
+            if (id && !*id)
+                mr_loader__problem_in(ld, "id", "must not be empty");
+            if (id && *id) {
+                route->id = dup_checked(ld, id);
+                route->has_id = true;
+            } else {
+                char buf[128];
+                snprintf(buf, sizeof(buf), "%s route %zu", svc->name ? svc->name : "?", i + 1);
+                route->id = dup_checked(ld, buf);
+            }
+            item = cJSON_GetObjectItemCaseSensitive(r, "request");
+            if (item) {
+                size_t m2 = mr_loader__push_key(ld, "request");
+                mr_loader__matcher(ld, item, &route->match);
+                mr_loader__pop(ld, m2);
+            }
+            item = cJSON_GetObjectItemCaseSensitive(r, "response");
+            if (item) {
+                size_t m2 = mr_loader__push_key(ld, "response");
+                load_response(ld, item, sc->dir, &route->response);
+                mr_loader__pop(ld, m2);
+            } else {
+                route->response.status = 200;
+            }
+        }
+        sc->nroutes++;
+        svc->nroutes++;
+        mr_loader__pop(ld, mark);
+        i++;
+    }
+}
+
+static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
+                         const cJSON *v)
+{
+    static const char *const keys[] = {"port", "env", "routes", "description", NULL};
+    struct mr_service *svc = &sc->services[si];
+    const cJSON *routes;
+    const char *env;
+    char var[300];
+    size_t i, n;
+    int64_t port;
+
+    svc->name = dup_checked(ld, name);
+    n = (size_t)snprintf(var, sizeof(var), "MOCKRUN_%s_URL", name);
+    for (i = 8; i < n - 4; i++)
+        var[i] = isalnum((unsigned char)var[i]) ? (char)toupper((unsigned char)var[i]) : '_';
+    svc->url_var = dup_checked(ld, var);
+    svc->first_route = sc->nroutes;
+    if (!mr_loader__expect_object(ld, v, "a service object with \"routes\""))
+        return;
+    mr_loader__check_keys(ld, v, keys);
+    if (get_int(ld, v, "port", 0, 65535, &port))
+        svc->port = (int)port;
+    env = get_string(ld, v, "env");
+    if (env && !env_name_ok(env))
+        mr_loader__problem_in(ld, "env",
+                              "\"%s\" is not a valid variable name (letters, digits and \"_\")",
+                              env);
+    else if (env)
+        svc->env_name = dup_checked(ld, env);
+    routes = cJSON_GetObjectItemCaseSensitive(v, "routes");
+    if (!routes) {
+        mr_loader__problem(ld, false, "missing \"routes\"");
+        return;
+    }
+    {
+        size_t mark = mr_loader__push_key(ld, "routes");
+        load_routes(ld, sc, si, routes);
+        mr_loader__pop(ld, mark);
+    }
+}
+
+static long find_route(const struct mr_scenario *sc, const char *id)
+{
+    size_t i;
+    for (i = 0; i < sc->nroutes; i++)
+        if (sc->routes[i].id && strcmp(sc->routes[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+static void default_expect_name(struct mr_expect *e, const struct mr_scenario *sc, char *buf,
+                                size_t size)
+{
+    char what[300], count[80];
+    count_phrase(&e->count, count, sizeof(count));
+    if (e->route >= 0 && e->has_request) {
+        char m[260];
+        mr_loader__describe_matcher(&e->request, m, sizeof(m));
+        /* the route fixes method and path; keep only the extra conditions */
+        snprintf(what, sizeof(what), "%s (%s)", sc->routes[e->route].id, m);
+    } else if (e->route >= 0) {
+        snprintf(what, sizeof(what), "%s", sc->routes[e->route].id);
+    } else {
+        mr_loader__describe_matcher(&e->request, what, sizeof(what));
+    }
+    snprintf(buf, size, "%s %s", what, count);
+}
+
+static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
+                        struct mr_expect *e)
+{
+    static const char *const keys[] = {"name",    "description", "route", "request",
+                                       "times",   "atLeast",     "atMost", NULL};
+    const char *name, *route;
+    const cJSON *req;
+
+    e->route = -1;
+    e->json_path = dup_checked(ld, ld->path);
+    if (!mr_loader__expect_object(ld, v, "an expectation object"))
+        return;
+    mr_loader__check_keys(ld, v, keys);
+    name = get_string(ld, v, "name");
+    route = get_string(ld, v, "route");
+    req = cJSON_GetObjectItemCaseSensitive(v, "request");
+    if (route) {
+        e->route = find_route(sc, route);
+        if (e->route < 0) {
+            const char *best = NULL;
+            size_t i;
+            for (i = 0; i < sc->nroutes; i++)
+                if (sc->routes[i].has_id && strcasecmp(sc->routes[i].id, route) == 0)
+                    best = sc->routes[i].id;
+            if (!best)
+                for (i = 0; i < sc->nroutes; i++)
+                    if (sc->routes[i].has_id &&
+                        (strstr(sc->routes[i].id, route) || strstr(route, sc->routes[i].id)))
+                        best = sc->routes[i].id;
+            if (best)
+                mr_loader__problem_in(ld, "route", "no route has id \"%s\"; did you mean \"%s\"?",
+                                      route, best);
+            else
+                mr_loader__problem_in(ld, "route", "no route has id \"%s\"", route);
+        }
+    }
+    if (req) {
+        size_t mark = mr_loader__push_key(ld, "request");
+        e->has_request = true;
+        mr_loader__matcher(ld, req, &e->request);
+        mr_loader__pop(ld, mark);
+    }
+    if (!route && !req)
+        mr_loader__problem(ld, false, "an expectation needs \"route\", \"request\" or both");
+    load_count(ld, v, &e->count);
+    if (name && *name) {
+        e->name = dup_checked(ld, name);
+    } else if (!ld->failed) {
+        char buf[600];
+        default_expect_name(e, sc, buf, sizeof(buf));
+        e->name = dup_checked(ld, buf);
+    }
+}
+
+static void load_command(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v)
+{
+    static const char *const keys[] = {"run", "timeout", "exitCode", "env", NULL};
+    struct mr_command *c = &sc->command;
+    const cJSON *item;
+    int64_t code;
+    char got[80];
+
+    if (!mr_loader__expect_object(ld, v, "an object"))
+        return;
+    mr_loader__check_keys(ld, v, keys);
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "run"))) {
+        size_t mark = mr_loader__push_key(ld, "run");
+        size_t n = cJSON_IsArray(item) ? (size_t)cJSON_GetArraySize(item) : 0;
+        if (n == 0) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem(ld, false,
+                               "expected a non-empty array of strings such as [\"npm\", \"test\"], "
+                               "got %s",
+                               got);
+        } else {
+            const cJSON *a;
+            size_t i = 0;
+            c->run = mr_loader__calloc(ld, n + 1, sizeof(char *));
+            cJSON_ArrayForEach(a, item)
+            {
+                if (!cJSON_IsString(a)) {
+                    size_t m2 = mr_loader__push_index(ld, i);
+                    mr_loader__describe(a, got, sizeof(got));
+                    mr_loader__problem(ld, false, "expected a string, got %s", got);
+                    mr_loader__pop(ld, m2);
+                } else if (c->run) {
+                    c->run[c->nrun++] = dup_checked(ld, a->valuestring);
+                }
+                i++;
+            }
+        }
+        mr_loader__pop(ld, mark);
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "timeout"))) {
+        if (!cJSON_IsNumber(item) || item->valuedouble <= 0 || item->valuedouble > 86400 * 7) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem_in(ld, "timeout",
+                                  "expected a number of seconds greater than 0, got %s", got);
+        } else {
+            c->timeout_ms = (int64_t)ceil(item->valuedouble * 1000.0);
+        }
+    }
+    if (get_int(ld, v, "exitCode", 0, 255, &code))
+        c->exit_code = (int)code;
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "env"))) {
+        size_t mark = mr_loader__push_key(ld, "env");
+        if (mr_loader__expect_object(ld, item, "an object mapping names to strings")) {
+            const cJSON *e;
+            c->env = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(item), sizeof(*c->env));
+            cJSON_ArrayForEach(e, item)
+            {
+                size_t m2 = mr_loader__push_key(ld, e->string);
+                if (!env_name_ok(e->string)) {
+                    mr_loader__problem(ld, true, "invalid variable name");
+                } else if (!cJSON_IsString(e)) {
+                    mr_loader__describe(e, got, sizeof(got));
+                    mr_loader__problem(ld, false, "expected a string, got %s", got);
+                } else if (c->env) {
+                    c->env[c->nenv].name = dup_checked(ld, e->string);
+                    c->env[c->nenv].value = dup_checked(ld, e->valuestring);
+                    c->nenv++;
+                }
+                mr_loader__pop(ld, m2);
+            }
+        }
+        mr_loader__pop(ld, mark);
+    }
+}
+
+static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc)
+{
+    size_t i, j;
+
+    for (i = 0; i < sc->nroutes; i++) {
+        if (!sc->routes[i].has_id)
+            continue;
+        for (j = 0; j < i; j++) {
+            if (sc->routes[j].has_id && strcmp(sc->routes[i].id, sc->routes[j].id) == 0) {
+                size_t mark = ld->pathlen;
+                ld->pathlen = 0;
+                ld->path[0] = '\0';
+                /* json_path is "services.x.routes[n]" */
+                snprintf(ld->path, sizeof(ld->path), "%s", sc->routes[i].json_path);
+                ld->pathlen = strlen(ld->path);
+                mr_loader__problem_in(ld, "id", "duplicate route id \"%s\" (first used at %s)",
+                                      sc->routes[i].id, sc->routes[j].json_path);
+                mr_loader__pop(ld, mark);
+                break;
+            }
+        }
+    }
+}
+
+static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *root)
+{
+    static const char *const keys[] = {"$schema", "name",       "description", "services", "routes",
+                                       "expect",  "unexpected", "command",     NULL};
+    const cJSON *services, *routes, *item;
+    size_t nroutes, nexpect = 0, i;
+    const char *s;
+
+    if (!mr_loader__expect_object(ld, root, "a JSON object at the top level"))
+        return;
+    mr_loader__check_keys(ld, root, keys);
+
+    s = get_string(ld, root, "name");
+    sc->name = dup_checked(ld, s && *s ? s : sc->file);
+
+    services = cJSON_GetObjectItemCaseSensitive(root, "services");
+    routes = cJSON_GetObjectItemCaseSensitive(root, "routes");
+    if (services && routes) {
+        mr_loader__problem_in(ld, "routes", "give either \"services\" or a top-level \"routes\", "
+                                            "not both");
+        return;
+    }
+    if (!services && !routes) {
+        mr_loader__problem(ld, false, "missing \"services\" (or a top-level \"routes\" array)");
+        return;
+    }
+    if (services && (!cJSON_IsObject(services) || cJSON_GetArraySize(services) == 0)) {
+        mr_loader__problem_in(ld, "services", "expected an object mapping service names to "
+                                              "services, with at least one service");
+        return;
+    }
+
+    nroutes = count_routes(services, routes);
+    sc->routes = mr_loader__calloc(ld, nroutes, sizeof(*sc->routes));
+    sc->nservices = services ? (size_t)cJSON_GetArraySize(services) : 1;
+    sc->services = mr_loader__calloc(ld, sc->nservices, sizeof(*sc->services));
+    if (!sc->routes || !sc->services)
+        return;
+
+    if (routes) {
+        size_t mark = mr_loader__push_key(ld, "routes");
+        sc->services[0].name = dup_checked(ld, "default");
+        sc->services[0].url_var = dup_checked(ld, "MOCKRUN_DEFAULT_URL");
+        load_routes(ld, sc, 0, routes);
+        mr_loader__pop(ld, mark);
+    } else {
+        size_t mark = mr_loader__push_key(ld, "services");
+        i = 0;
+        cJSON_ArrayForEach(item, services)
+        {
+            size_t m2 = mr_loader__push_key(ld, item->string);
+            if (!service_name_ok(item->string))
+                mr_loader__problem(ld, true,
+                                   "invalid service name \"%s\": use letters, digits, \"-\" and "
+                                   "\"_\"",
+                                   item->string);
+            load_service(ld, sc, i++, item->string, item);
+            mr_loader__pop(ld, m2);
+        }
+        mr_loader__pop(ld, mark);
+        for (i = 0; i < sc->nservices; i++) {
+            size_t j;
+            for (j = 0; j < i; j++) {
+                if (sc->services[i].url_var && sc->services[j].url_var &&
+                    strcmp(sc->services[i].url_var, sc->services[j].url_var) == 0)
+                    mr_loader__problem_in(ld, "services",
+                                          "services \"%s\" and \"%s\" both map to %s",
+                                          sc->services[j].name, sc->services[i].name,
+                                          sc->services[i].url_var);
+                if (sc->services[i].port && sc->services[i].port == sc->services[j].port)
+                    mr_loader__problem_in(ld, "services",
+                                          "services \"%s\" and \"%s\" both use port %d",
+                                          sc->services[j].name, sc->services[i].name,
+                                          sc->services[i].port);
+            }
+        }
+    }
+    check_duplicates(ld, sc);
+
+    /* Expectations: the scenario's list, then each route's own. */
+    item = cJSON_GetObjectItemCaseSensitive(root, "expect");
+    if (item && !cJSON_IsArray(item)) {
+        mr_loader__problem_in(ld, "expect", "expected an array of expectations");
+        item = NULL;
+    }
+    nexpect = item ? (size_t)cJSON_GetArraySize(item) : 0;
+    {
+        /* route-level "expect" blocks are found again below; count them first */
+        const cJSON *svc_or_routes = services ? services : NULL;
+        size_t extra = 0;
+        const cJSON *s2;
+        if (routes) {
+            cJSON_ArrayForEach(s2, routes) extra += cJSON_GetObjectItemCaseSensitive(s2, "expect") != NULL;
+        } else {
+            cJSON_ArrayForEach(s2, svc_or_routes)
+            {
+                const cJSON *rs = cJSON_GetObjectItemCaseSensitive(s2, "routes"), *r;
+                cJSON_ArrayForEach(r, rs) extra += cJSON_GetObjectItemCaseSensitive(r, "expect") != NULL;
+            }
+        }
+        sc->expects = mr_loader__calloc(ld, nexpect + extra, sizeof(*sc->expects));
+        if (!sc->expects)
+            return;
+    }
+    if (item) {
+        const cJSON *e;
+        size_t mark = mr_loader__push_key(ld, "expect");
+        i = 0;
+        cJSON_ArrayForEach(e, item)
+        {
+            size_t m2 = mr_loader__push_index(ld, i++);
+            load_expect(ld, sc, e, &sc->expects[sc->nexpects++]);
+            mr_loader__pop(ld, m2);
+        }
+        mr_loader__pop(ld, mark);
+    }
+    {
+        size_t r;
+        for (r = 0; r < sc->nroutes; r++) {
+            /* find the route's JSON again through its path */
+            const cJSON *rj;
+            const struct mr_route *route = &sc->routes[r];
+            const struct mr_service *svc = &sc->services[route->service];
+            const cJSON *arr = routes ? routes
+                                      : cJSON_GetObjectItemCaseSensitive(
+                                            cJSON_GetObjectItemCaseSensitive(services, svc->name),
+                                            "routes");
+            const cJSON *ej;
+            rj = cJSON_GetArrayItem(arr, (int)(r - svc->first_route));
+            ej = rj ? cJSON_GetObjectItemCaseSensitive(rj, "expect") : NULL;
+            if (!ej)
+                continue;
+            {
+                static const char *const ckeys[] = {"times", "atLeast", "atMost", NULL};
+                struct mr_expect *e = &sc->expects[sc->nexpects++];
+                char buf[600];
+                snprintf(ld->path, sizeof(ld->path), "%s", route->json_path);
+                ld->pathlen = strlen(ld->path);
+                mr_loader__push_key(ld, "expect");
+                e->route = (long)r;
+                e->json_path = dup_checked(ld, ld->path);
+                if (mr_loader__expect_object(ld, ej, "an object with \"times\", \"atLeast\" or "
+                                                     "\"atMost\"")) {
+                    mr_loader__check_keys(ld, ej, ckeys);
+                    load_count(ld, ej, &e->count);
+                } else {
+                    e->count.times = e->count.at_most = -1;
+                    e->count.at_least = 1;
+                }
+                default_expect_name(e, sc, buf, sizeof(buf));
+                e->name = dup_checked(ld, buf);
+                mr_loader__pop(ld, 0);
+            }
+        }
+    }
+
+    s = get_string(ld, root, "unexpected");
+    sc->unexpected_fail = true;
+    if (s && strcmp(s, "allow") == 0)
+        sc->unexpected_fail = false;
+    else if (s && strcmp(s, "fail") != 0)
+        mr_loader__problem_in(ld, "unexpected", "expected \"fail\" or \"allow\", got \"%s\"", s);
+
+    item = cJSON_GetObjectItemCaseSensitive(root, "command");
+    if (item) {
+        size_t mark = mr_loader__push_key(ld, "command");
+        load_command(ld, sc, item);
+        mr_loader__pop(ld, mark);
+    }
+}
+
+static void syntax_error(struct mr_loader *ld, const char *end_ptr)
+{
+    struct mr_error e;
+    size_t off = end_ptr && end_ptr >= ld->text ? (size_t)(end_ptr - ld->text) : 0;
+
+    memset(&e, 0, sizeof(e));
+    e.code = MR_ESCENARIO;
+    mr_error_at(&e, ld->file, "", 0, 0);
+    mr_jsonpath_linecol(ld->text, ld->len, off, &e.line, &e.column);
+    if (off >= ld->len)
+        snprintf(e.msg, sizeof(e.msg), "invalid JSON: unexpected end of file");
+    else if ((unsigned char)ld->text[off] >= 0x20 && (unsigned char)ld->text[off] < 0x7f)
+        snprintf(e.msg, sizeof(e.msg), "invalid JSON near '%c'", ld->text[off]);
+    else
+        snprintf(e.msg, sizeof(e.msg), "invalid JSON near byte 0x%02x",
+                 (unsigned char)ld->text[off]);
+    mr_error_list_add(ld->errs, &e);
+    ld->failed = true;
+}
+
+static char *folder_of(const char *path)
+{
+    char *copy = strdup(path), *slash, *real;
+    if (!copy)
+        return NULL;
+    slash = strrchr(copy, '/');
+    if (!slash) {
+        free(copy);
+        return realpath(".", NULL);
+    }
+    if (slash == copy)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    real = realpath(copy, NULL);
+    free(copy);
+    return real;
+}
+
+int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *text, size_t len,
+                      struct mr_error_list *errs)
+{
+    struct mr_loader ld;
+    struct mr_scenario *sc;
+    cJSON *root;
+    const char *end = NULL;
+
+    *out = NULL;
+    memset(&ld, 0, sizeof(ld));
+    ld.file = path;
+    ld.text = text;
+    ld.len = len;
+    ld.errs = errs;
+
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+        /* a UTF-8 byte-order mark: skip it but keep offsets right */
+        text += 3;
+        len -= 3;
+    }
+    root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    if (!root) {
+        syntax_error(&ld, end ? end : cJSON_GetErrorPtr());
+        return MR_ESCENARIO;
+    }
+    {
+        /* cJSON stops after the first value; anything but blanks after it is an error */
+        const char *p = end ? end : text + len;
+        while (p < text + len && strchr(" \t\r\n", *p))
+            p++;
+        if (p < text + len) {
+            syntax_error(&ld, p);
+            cJSON_Delete(root);
+            return MR_ESCENARIO;
+        }
+    }
+
+    sc = calloc(1, sizeof(*sc));
+    if (!sc) {
+        cJSON_Delete(root);
+        return MR_ENOMEM;
+    }
+    sc->file = strdup(path);
+    sc->dir = folder_of(path);
+    if (!sc->file || !sc->dir) {
+        struct mr_error e;
+        mr_error_sys(&e, "cannot resolve the scenario's folder");
+        mr_error_at(&e, path, NULL, 0, 0);
+        mr_error_list_add(errs, &e);
+        cJSON_Delete(root);
+        mr_scenario_free(sc);
+        return MR_ESCENARIO;
+    }
+    load_root(&ld, sc, root);
+    cJSON_Delete(root);
+    if (ld.nomem) {
+        mr_scenario_free(sc);
+        return MR_ENOMEM;
+    }
+    if (ld.failed) {
+        mr_scenario_free(sc);
+        return MR_ESCENARIO;
+    }
+    *out = sc;
+    return 0;
+}
+
+int mr_scenario_load(struct mr_scenario **out, const char *path, struct mr_error_list *errs)
+{
+    FILE *f;
+    char *text;
+    size_t len = 0, cap = 1 << 16;
+    int rc;
+
+    *out = NULL;
+    f = fopen(path, "rb");
+    if (!f) {
+        struct mr_error e;
+        mr_error_sys(&e, "cannot read scenario");
+        e.code = MR_ESCENARIO;
+        mr_error_at(&e, path, NULL, 0, 0);
+        mr_error_list_add(errs, &e);
+        return MR_ESCENARIO;
+    }
+    text = malloc(cap);
+    while (text) {
+        size_t n = fread(text + len, 1, cap - len, f);
+        len += n;
+        if (len < cap)
+            break;
+        if (cap >= MAX_FILE_SIZE) {
+            struct mr_error e;
+            mr_error_set(&e, MR_ESCENARIO, "scenario file is larger than 64 MiB");
+            mr_error_at(&e, path, NULL, 0, 0);
+            mr_error_list_add(errs, &e);
+            free(text);
+            fclose(f);
+            return MR_ESCENARIO;
+        }
+        cap *= 2;
+        {
+            char *p = realloc(text, cap);
+            if (!p) {
+                free(text);
+                text = NULL;
+            } else {
+                text = p;
+            }
+        }
+    }
+    if (!text || ferror(f)) {
+        struct mr_error e;
+        int oom = !text;
+        mr_error_sys(&e, "cannot read scenario");
+        e.code = oom ? MR_ENOMEM : MR_ESCENARIO;
+        mr_error_at(&e, path, NULL, 0, 0);
+        mr_error_list_add(errs, &e);
+        free(text);
+        fclose(f);
+        return e.code;
+    }
+    fclose(f);
+    rc = mr_scenario_parse(out, path, text, len, errs);
+    free(text);
+    return rc;
+}
+
+static void free_response(struct mr_response *r)
+{
+    size_t i;
+    for (i = 0; i < r->nheaders; i++) {
+        free(r->headers[i].name);
+        free(r->headers[i].value);
+    }
+    free(r->headers);
+    if (r->kind == MR_RESP_JSON)
+        cJSON_free(r->body);
+    else
+        free(r->body);
+    free(r->file);
+}
+
+void mr_scenario_free(struct mr_scenario *sc)
+{
+    size_t i;
+
+    if (!sc)
+        return;
+    for (i = 0; i < sc->nroutes; i++) {
+        free(sc->routes[i].id);
+        free(sc->routes[i].json_path);
+        mr_loader__matcher_release(&sc->routes[i].match);
+        free_response(&sc->routes[i].response);
+    }
+    /* routes that failed mid-way still hold allocations: free the whole array range */
+    free(sc->routes);
+    for (i = 0; i < sc->nservices; i++) {
+        free(sc->services[i].name);
+        free(sc->services[i].env_name);
+        free(sc->services[i].url_var);
+    }
+    free(sc->services);
+    for (i = 0; i < sc->nexpects; i++) {
+        free(sc->expects[i].name);
+        free(sc->expects[i].json_path);
+        mr_loader__matcher_release(&sc->expects[i].request);
+    }
+    free(sc->expects);
+    for (i = 0; i < sc->command.nrun; i++)
+        free(sc->command.run[i]);
+    free(sc->command.run);
+    for (i = 0; i < sc->command.nenv; i++) {
+        free(sc->command.env[i].name);
+        free(sc->command.env[i].value);
+    }
+    free(sc->command.env);
+    free(sc->name);
+    free(sc->file);
+    free(sc->dir);
+    free(sc);
+}
+
+const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, const char *id)
+{
+    long i = find_route(sc, id);
+    return i < 0 ? NULL : &sc->routes[i];
+}

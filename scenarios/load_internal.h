@@ -1,0 +1,67 @@
+/*
+ * load_internal.h - the loader's shared state and helpers, private to
+ * scenarios/load*.c. Every problem is collected (up to the list's cap) with
+ * the JSON path being read and, when it can be found, line:column.
+ */
+#ifndef MOCKRUN_SCENARIOS_LOAD_INTERNAL_H
+#define MOCKRUN_SCENARIOS_LOAD_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "common/error.h"
+#include "scenarios/scenario.h"
+
+struct mr_loader {
+    const char *file;
+    const char *text;
+    size_t len;
+    struct mr_error_list *errs;
+    bool failed; /* any problem reported */
+    bool nomem;
+    char path[512]; /* JSON path of the value being read */
+    size_t pathlen;
+};
+
+/* Path stack: push returns a mark that pop restores. */
+size_t mr_loader__push_key(struct mr_loader *ld, const char *key);
+size_t mr_loader__push_index(struct mr_loader *ld, size_t index);
+void mr_loader__pop(struct mr_loader *ld, size_t mark);
+
+/* Reports a problem at the current path (its key when at_key). */
+void mr_loader__problem(struct mr_loader *ld, bool at_key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reports a problem at member `key` of the current object. */
+void mr_loader__problem_in(struct mr_loader *ld, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Describes a JSON value for "got ..." (truncated). */
+void mr_loader__describe(const cJSON *v, char *buf, size_t size);
+
+/* Reports every member of obj whose key is not in `allowed` (NULL-terminated). */
+void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *const *allowed);
+
+/* strdup that records OOM. */
+char *mr_loader__strdup(struct mr_loader *ld, const char *s);
+char *mr_loader__strndup(struct mr_loader *ld, const char *s, size_t n);
+void *mr_loader__calloc(struct mr_loader *ld, size_t n, size_t size);
+
+/* Reads an object that must be one (reports otherwise). */
+bool mr_loader__expect_object(struct mr_loader *ld, const cJSON *v, const char *what);
+
+/* Compiles a PCRE2 pattern; reports its error at the current path. */
+struct pcre2_real_code_8 *mr_loader__regex(struct mr_loader *ld, const char *pattern,
+                                           uint32_t extra_options);
+
+/* Loads a request matcher from `v` (an object) at the current path. */
+void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m);
+void mr_loader__matcher_release(struct mr_matcher *m);
+
+/* One line describing a matcher, e.g. `POST /v1/refunds` or `body contains JSON {...}`. */
+void mr_loader__describe_matcher(const struct mr_matcher *m, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,592 @@
+/*
+ * load_match.c - the loader's helpers and request matchers (route `request`
+ * blocks and expectation `request` blocks share this code).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "scenarios/load_internal.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <pcre2.h>
+
+#include "scenarios/jsonpath.h"
+
+size_t mr_loader__push_key(struct mr_loader *ld, const char *key)
+{
+    size_t mark = ld->pathlen;
+    mr_jsonpath_push_key(ld->path, sizeof(ld->path), &ld->pathlen, key);
+    return mark;
+}
+
+size_t mr_loader__push_index(struct mr_loader *ld, size_t index)
+{
+    size_t mark = ld->pathlen;
+    mr_jsonpath_push_index(ld->path, sizeof(ld->path), &ld->pathlen, index);
+    return mark;
+}
+
+void mr_loader__pop(struct mr_loader *ld, size_t mark)
+{
+    ld->pathlen = mark;
+    ld->path[mark] = '\0';
+}
+
+static void vproblem(struct mr_loader *ld, bool at_key, const char *fmt, va_list ap)
+{
+    struct mr_error e;
+    size_t off;
+
+    memset(&e, 0, sizeof(e));
+    e.code = MR_ESCENARIO;
+    vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
+    mr_error_at(&e, ld->file, ld->path, 0, 0);
+    if (ld->text && mr_jsonpath_locate(ld->text, ld->len, ld->path, at_key, &off))
+        mr_jsonpath_linecol(ld->text, ld->len, off, &e.line, &e.column);
+    mr_error_list_add(ld->errs, &e);
+    ld->failed = true;
+}
+
+void mr_loader__problem(struct mr_loader *ld, bool at_key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem(ld, at_key, fmt, ap);
+    va_end(ap);
+}
+
+void mr_loader__problem_in(struct mr_loader *ld, const char *key, const char *fmt, ...)
+{
+    size_t mark = mr_loader__push_key(ld, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem(ld, false, fmt, ap);
+    va_end(ap);
+    mr_loader__pop(ld, mark);
+}
+
+void mr_loader__describe(const cJSON *v, char *buf, size_t size)
+{
+    char *s;
+
+    if (cJSON_IsObject(v)) {
+        snprintf(buf, size, "an object");
+        return;
+    }
+    if (cJSON_IsArray(v)) {
+        snprintf(buf, size, "an array");
+        return;
+    }
+    s = cJSON_PrintUnformatted(v);
+    if (!s) {
+        snprintf(buf, size, "a value");
+        return;
+    }
+    if (strlen(s) > 60)
+        snprintf(buf, size, "%.57s...", s);
+    else
+        snprintf(buf, size, "%s", s);
+    cJSON_free(s);
+}
+
+/* Edit distance, for "did you mean"; keys are short. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[64];
+
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *const *allowed)
+{
+    const cJSON *item;
+
+    cJSON_ArrayForEach(item, obj)
+    {
+        const char *const *a;
+        const char *best = NULL;
+        size_t best_d = 99;
+        size_t mark;
+
+        for (a = allowed; *a; a++) {
+            size_t d;
+            if (strcmp(*a, item->string) == 0)
+                break;
+            d = distance(*a, item->string);
+            if (d < best_d) {
+                best_d = d;
+                best = *a;
+            }
+        }
+        if (*a)
+            continue;
+        mark = mr_loader__push_key(ld, item->string);
+        if (best && best_d <= 2 + strlen(item->string) / 4)
+            mr_loader__problem(ld, true, "unknown key; did you mean \"%s\"?", best);
+        else
+            mr_loader__problem(ld, true, "unknown key");
+        mr_loader__pop(ld, mark);
+    }
+}
+
+char *mr_loader__strndup(struct mr_loader *ld, const char *s, size_t n)
+{
+    char *p = malloc(n + 1);
+    if (!p) {
+        ld->nomem = true;
+        return NULL;
+    }
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *mr_loader__strdup(struct mr_loader *ld, const char *s)
+{
+    return mr_loader__strndup(ld, s, strlen(s));
+}
+
+void *mr_loader__calloc(struct mr_loader *ld, size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        ld->nomem = true;
+    return p;
+}
+
+bool mr_loader__expect_object(struct mr_loader *ld, const cJSON *v, const char *what)
+{
+    char got[80];
+    if (cJSON_IsObject(v))
+        return true;
+    mr_loader__describe(v, got, sizeof(got));
+    mr_loader__problem(ld, false, "expected %s, got %s", what, got);
+    return false;
+}
+
+struct pcre2_real_code_8 *mr_loader__regex(struct mr_loader *ld, const char *pattern,
+                                           uint32_t extra_options)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_code *re;
+
+    re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | extra_options, &errcode, &erroff,
+                       NULL);
+    if (!re) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(errcode, msg, sizeof(msg));
+        mr_loader__problem(ld, false, "invalid regular expression at offset %zu: %s",
+                           (size_t)erroff, (const char *)msg);
+        return NULL;
+    }
+    /* JIT makes the request path fast; without it PCRE2 still works. */
+    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    return re;
+}
+
+/* ---- path templates ---- */
+
+static bool param_name_ok(const char *s, size_t n)
+{
+    size_t i;
+    if (n == 0)
+        return false;
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+            return false;
+    return true;
+}
+
+static void load_path(struct mr_loader *ld, const char *path, struct mr_matcher *m)
+{
+    const char *p;
+    size_t n = 0, i;
+    bool literal = true;
+
+    if (path[0] != '/') {
+        mr_loader__problem(ld, false, "a path must start with \"/\", got \"%s\"", path);
+        return;
+    }
+    if (strpbrk(path, "?#")) {
+        mr_loader__problem(ld, false,
+                           "a path must not contain \"?\" or \"#\"; put query parameters in "
+                           "\"query\"");
+        return;
+    }
+    for (p = path; *p; p++)
+        if (*p == '/')
+            n++;
+    m->segs = mr_loader__calloc(ld, n, sizeof(*m->segs));
+    if (!m->segs)
+        return;
+    m->nsegs = n;
+    p = path + 1;
+    for (i = 0; i < n; i++) {
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        struct mr_seg *s = &m->segs[i];
+
+        if (len == 1 && p[0] == '*') {
+            s->kind = MR_SEG_STAR;
+            literal = false;
+        } else if (len > 0 && p[0] == ':') {
+            if (!param_name_ok(p + 1, len - 1)) {
+                mr_loader__problem(ld, false,
+                                   "invalid path parameter \"%.*s\": use \":name\" with letters, "
+                                   "digits and \"_\"",
+                                   (int)len, p);
+                return;
+            }
+            s->kind = MR_SEG_PARAM;
+            s->text = mr_loader__strndup(ld, p + 1, len - 1);
+            s->len = len - 1;
+            literal = false;
+        } else {
+            s->kind = MR_SEG_LITERAL;
+            s->text = mr_loader__strndup(ld, p, len);
+            s->len = len;
+        }
+        p += len + 1;
+    }
+    m->path_kind = literal ? MR_PATH_LITERAL : MR_PATH_TEMPLATE;
+}
+
+/* ---- field conditions ---- */
+
+static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
+{
+    static const char *const keys[] = {"equals", "contains", "matches", "absent", "present", NULL};
+    const cJSON *item;
+    size_t count = 0;
+    char got[80];
+
+    if (cJSON_IsString(v)) {
+        c->op = MR_OP_EQUALS;
+        c->text = mr_loader__strdup(ld, v->valuestring);
+        c->len = strlen(v->valuestring);
+        return;
+    }
+    if (!cJSON_IsObject(v)) {
+        mr_loader__describe(v, got, sizeof(got));
+        mr_loader__problem(ld, false,
+                           "expected a string or an object with \"equals\", \"contains\", "
+                           "\"matches\", \"absent\" or \"present\", got %s",
+                           got);
+        return;
+    }
+    mr_loader__check_keys(ld, v, keys);
+    cJSON_ArrayForEach(item, v)
+    {
+        size_t mark;
+        if (!strcmp(item->string, "absent") || !strcmp(item->string, "present")) {
+            count++;
+            c->op = item->string[0] == 'a' ? MR_OP_ABSENT : MR_OP_PRESENT;
+            if (!cJSON_IsTrue(item))
+                mr_loader__problem_in(ld, item->string, "expected true");
+            continue;
+        }
+        if (strcmp(item->string, "equals") && strcmp(item->string, "contains") &&
+            strcmp(item->string, "matches"))
+            continue;
+        count++;
+        mark = mr_loader__push_key(ld, item->string);
+        if (!cJSON_IsString(item)) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem(ld, false, "expected a string, got %s", got);
+        } else {
+            c->op = item->string[0] == 'e'   ? MR_OP_EQUALS
+                    : item->string[0] == 'c' ? MR_OP_CONTAINS
+                                             : MR_OP_MATCHES;
+            free(c->text);
+            c->text = mr_loader__strdup(ld, item->valuestring);
+            c->len = strlen(item->valuestring);
+            if (c->op == MR_OP_MATCHES && !c->re)
+                c->re = mr_loader__regex(ld, item->valuestring, 0);
+        }
+        mr_loader__pop(ld, mark);
+    }
+    if (count != 1)
+        mr_loader__problem(ld, false,
+                           "expected exactly one of \"equals\", \"contains\", \"matches\", "
+                           "\"absent\" or \"present\"");
+}
+
+static bool header_name_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
+            return false;
+    return true;
+}
+
+static void load_fields(struct mr_loader *ld, const cJSON *v, bool headers, struct mr_field **out,
+                        size_t *nout)
+{
+    const cJSON *item;
+    size_t n = 0;
+
+    if (!mr_loader__expect_object(ld, v, "an object mapping names to conditions"))
+        return;
+    *out = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(v), sizeof(**out));
+    if (!*out)
+        return;
+    cJSON_ArrayForEach(item, v)
+    {
+        size_t mark = mr_loader__push_key(ld, item->string);
+        struct mr_field *f = &(*out)[n++];
+        if (headers && !header_name_ok(item->string))
+            mr_loader__problem(ld, true, "invalid header name");
+        f->name = mr_loader__strdup(ld, item->string);
+        load_cond(ld, item, &f->cond);
+        mr_loader__pop(ld, mark);
+    }
+    *nout = n;
+}
+
+static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond **out)
+{
+    static const char *const keys[] = {"equals", "contains", "matches", "json", "jsonEquals", NULL};
+    struct mr_body_cond *b;
+    const cJSON *item;
+    size_t count = 0;
+    char got[80];
+
+    if (!mr_loader__expect_object(ld, v, "an object with one of \"equals\", \"contains\", "
+                                         "\"matches\", \"json\" or \"jsonEquals\""))
+        return;
+    mr_loader__check_keys(ld, v, keys);
+    b = mr_loader__calloc(ld, 1, sizeof(*b));
+    if (!b)
+        return;
+    *out = b;
+    cJSON_ArrayForEach(item, v)
+    {
+        size_t mark;
+        bool json = !strcmp(item->string, "json") || !strcmp(item->string, "jsonEquals");
+        if (!json && strcmp(item->string, "equals") && strcmp(item->string, "contains") &&
+            strcmp(item->string, "matches"))
+            continue;
+        if (count++)
+            continue;
+        mark = mr_loader__push_key(ld, item->string);
+        if (json) {
+            b->op = item->string[4] ? MR_BODY_JSON_EQUALS : MR_BODY_JSON;
+            b->json = cJSON_Duplicate(item, true);
+            if (!b->json)
+                ld->nomem = true;
+        } else if (!cJSON_IsString(item)) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem(ld, false, "expected a string, got %s", got);
+        } else {
+            b->op = item->string[0] == 'e'   ? MR_BODY_EQUALS
+                    : item->string[0] == 'c' ? MR_BODY_CONTAINS
+                                             : MR_BODY_MATCHES;
+            b->text = mr_loader__strdup(ld, item->valuestring);
+            b->len = strlen(item->valuestring);
+            if (b->op == MR_BODY_MATCHES)
+                b->re = mr_loader__regex(ld, item->valuestring, 0);
+        }
+        mr_loader__pop(ld, mark);
+    }
+    if (count != 1)
+        mr_loader__problem(ld, false,
+                           "expected exactly one of \"equals\", \"contains\", \"matches\", "
+                           "\"json\" or \"jsonEquals\"");
+}
+
+static bool method_ok(const char *s)
+{
+    if (!*s || strlen(s) > 32)
+        return false;
+    for (; *s; s++)
+        if (!isalpha((unsigned char)*s) && *s != '-' && *s != '_')
+            return false;
+    return true;
+}
+
+void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m)
+{
+    static const char *const keys[] = {"method", "path",    "pathPattern", "query",
+                                       "headers", "body",   NULL};
+    const cJSON *item;
+    char got[80];
+
+    if (!mr_loader__expect_object(ld, v, "an object"))
+        return;
+    mr_loader__check_keys(ld, v, keys);
+
+    item = cJSON_GetObjectItemCaseSensitive(v, "method");
+    if (item) {
+        if (!cJSON_IsString(item) || !method_ok(item->valuestring)) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem_in(ld, "method",
+                                  "expected an HTTP method such as \"GET\" or \"ANY\", got %s",
+                                  got);
+        } else if (strcasecmp(item->valuestring, "ANY") != 0) {
+            char *s;
+            m->method = mr_loader__strdup(ld, item->valuestring);
+            for (s = m->method; s && *s; s++)
+                *s = (char)toupper((unsigned char)*s);
+        }
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(v, "path");
+    if (item && cJSON_GetObjectItemCaseSensitive(v, "pathPattern"))
+        mr_loader__problem_in(ld, "pathPattern", "give either \"path\" or \"pathPattern\", not both");
+    else if (item) {
+        size_t mark = mr_loader__push_key(ld, "path");
+        if (!cJSON_IsString(item)) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem(ld, false, "expected a string, got %s", got);
+        } else {
+            m->path = mr_loader__strdup(ld, item->valuestring);
+            load_path(ld, item->valuestring, m);
+        }
+        mr_loader__pop(ld, mark);
+    } else if ((item = cJSON_GetObjectItemCaseSensitive(v, "pathPattern"))) {
+        size_t mark = mr_loader__push_key(ld, "pathPattern");
+        if (!cJSON_IsString(item)) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem(ld, false, "expected a string, got %s", got);
+        } else {
+            m->path = mr_loader__strdup(ld, item->valuestring);
+            m->path_kind = MR_PATH_REGEX;
+            m->path_re = mr_loader__regex(ld, item->valuestring, PCRE2_ANCHORED | PCRE2_ENDANCHORED);
+        }
+        mr_loader__pop(ld, mark);
+    }
+
+    item = cJSON_GetObjectItemCaseSensitive(v, "query");
+    if (item) {
+        size_t mark = mr_loader__push_key(ld, "query");
+        load_fields(ld, item, false, &m->query, &m->nquery);
+        mr_loader__pop(ld, mark);
+    }
+    item = cJSON_GetObjectItemCaseSensitive(v, "headers");
+    if (item) {
+        size_t mark = mr_loader__push_key(ld, "headers");
+        load_fields(ld, item, true, &m->headers, &m->nheaders);
+        mr_loader__pop(ld, mark);
+    }
+    item = cJSON_GetObjectItemCaseSensitive(v, "body");
+    if (item) {
+        size_t mark = mr_loader__push_key(ld, "body");
+        load_body(ld, item, &m->body);
+        mr_loader__pop(ld, mark);
+    }
+}
+
+static void release_cond(struct mr_cond *c)
+{
+    free(c->text);
+    pcre2_code_free((pcre2_code *)c->re);
+}
+
+void mr_loader__matcher_release(struct mr_matcher *m)
+{
+    size_t i;
+
+    free(m->method);
+    free(m->path);
+    for (i = 0; i < m->nsegs; i++)
+        free(m->segs[i].text);
+    free(m->segs);
+    pcre2_code_free((pcre2_code *)m->path_re);
+    for (i = 0; i < m->nquery; i++) {
+        free(m->query[i].name);
+        release_cond(&m->query[i].cond);
+    }
+    free(m->query);
+    for (i = 0; i < m->nheaders; i++) {
+        free(m->headers[i].name);
+        release_cond(&m->headers[i].cond);
+    }
+    free(m->headers);
+    if (m->body) {
+        free(m->body->text);
+        pcre2_code_free((pcre2_code *)m->body->re);
+        cJSON_Delete(m->body->json);
+        free(m->body);
+    }
+    memset(m, 0, sizeof(*m));
+}
+
+static void describe_cond(char *buf, size_t size, size_t *n, const char *what, const char *name,
+                          const struct mr_cond *c)
+{
+    int w;
+    switch (c->op) {
+    case MR_OP_EQUALS:
+        w = snprintf(buf + *n, size - *n, " %s %s=\"%s\"", what, name, c->text);
+        break;
+    case MR_OP_CONTAINS:
+        w = snprintf(buf + *n, size - *n, " %s %s contains \"%s\"", what, name, c->text);
+        break;
+    case MR_OP_MATCHES:
+        w = snprintf(buf + *n, size - *n, " %s %s matches /%s/", what, name, c->text);
+        break;
+    case MR_OP_ABSENT:
+        w = snprintf(buf + *n, size - *n, " without %s %s", what, name);
+        break;
+    default:
+        w = snprintf(buf + *n, size - *n, " with %s %s", what, name);
+        break;
+    }
+    if (w > 0)
+        *n = (size_t)w < size - *n ? *n + (size_t)w : size - 1;
+}
+
+void mr_loader__describe_matcher(const struct mr_matcher *m, char *buf, size_t size)
+{
+    size_t n = 0, i;
+    int w;
+
+    buf[0] = '\0';
+    w = snprintf(buf, size, "%s %s", m->method ? m->method : "ANY", m->path ? m->path : "*");
+    if (w < 0)
+        return;
+    n = (size_t)w < size ? (size_t)w : size - 1;
+    for (i = 0; i < m->nquery && n < size - 1; i++)
+        describe_cond(buf, size, &n, "query", m->query[i].name, &m->query[i].cond);
+    for (i = 0; i < m->nheaders && n < size - 1; i++)
+        describe_cond(buf, size, &n, "header", m->headers[i].name, &m->headers[i].cond);
+    if (m->body && n < size - 1) {
+        static const char *const ops[] = {"equal to", "containing", "matching", "containing JSON",
+                                          "equal to JSON"};
+        char *j = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
+        const char *val = j ? j : (m->body->text ? m->body->text : "");
+        w = snprintf(buf + n, size - n, " with body %s %s%.80s%s", ops[m->body->op],
+                     j ? "" : "\"", val, j ? "" : "\"");
+        if (w > 0)
+            n = (size_t)w < size - n ? n + (size_t)w : size - 1;
+        cJSON_free(j);
+    }
+}

@@ -1,0 +1,198 @@
+/*
+ * scenario.h - the scenario model: services, routes, matchers, responses,
+ * expectations and the command, as loaded from a scenario file.
+ *
+ * A scenario is built once by mr_scenario_load and never changed afterwards:
+ * server threads read it concurrently without locks. It owns every string,
+ * compiled regex (PCRE2) and JSON value in it; mr_scenario_free releases all.
+ * Runtime state (call counters, the journal) lives in server/, not here.
+ *
+ * The structs are public because the server's matcher and the verifier walk
+ * them; treat every field as read-only.
+ */
+#ifndef MOCKRUN_SCENARIOS_SCENARIO_H
+#define MOCKRUN_SCENARIOS_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+
+struct cJSON;
+struct pcre2_real_code_8;
+
+/* One condition on a string value (a query parameter or a header). */
+enum mr_op {
+    MR_OP_EQUALS,   /* the value equals `text` */
+    MR_OP_CONTAINS, /* the value contains `text` */
+    MR_OP_MATCHES,  /* the regex `re` (source `text`) finds a match in the value */
+    MR_OP_ABSENT,   /* the field is missing */
+    MR_OP_PRESENT,  /* the field is there, whatever its value */
+};
+
+struct mr_cond {
+    enum mr_op op;
+    char *text; /* NULL for ABSENT / PRESENT */
+    size_t len;
+    struct pcre2_real_code_8 *re; /* MR_OP_MATCHES only */
+};
+
+/* A named field condition: query parameter or header (name compared case-insensitively). */
+struct mr_field {
+    char *name;
+    struct mr_cond cond;
+};
+
+enum mr_body_op {
+    MR_BODY_EQUALS,      /* the body equals `text` byte for byte */
+    MR_BODY_CONTAINS,    /* the body contains `text` */
+    MR_BODY_MATCHES,     /* the regex `re` finds a match in the body */
+    MR_BODY_JSON,        /* the body is JSON and contains `json` (objects may have extra members) */
+    MR_BODY_JSON_EQUALS, /* the body is JSON equal to `json` (member order ignored) */
+};
+
+struct mr_body_cond {
+    enum mr_body_op op;
+    char *text;
+    size_t len;
+    struct pcre2_real_code_8 *re;
+    struct cJSON *json; /* JSON and JSON_EQUALS; owned */
+};
+
+/* One segment of a `path` template such as /v1/charges/:id/ *. */
+enum mr_seg_kind {
+    MR_SEG_LITERAL, /* matches `text` exactly */
+    MR_SEG_PARAM,   /* ":name" matches one non-empty segment */
+    MR_SEG_STAR,    /* "*" inside: one segment; last: the rest of the path (zero or more) */
+};
+
+struct mr_seg {
+    enum mr_seg_kind kind;
+    char *text; /* literal text, or the parameter name */
+    size_t len;
+};
+
+enum mr_path_kind {
+    MR_PATH_ANY,     /* no path condition */
+    MR_PATH_LITERAL, /* a template without params or stars: compared as a whole (`path`) */
+    MR_PATH_TEMPLATE,
+    MR_PATH_REGEX, /* `pathPattern`, anchored over the whole path */
+};
+
+/* A request matcher: every present condition must hold (AND). */
+struct mr_matcher {
+    char *method; /* upper-case; NULL for any */
+    enum mr_path_kind path_kind;
+    char *path; /* the source text of `path` / `pathPattern`; NULL for ANY */
+    struct mr_seg *segs;
+    size_t nsegs;
+    struct pcre2_real_code_8 *path_re;
+    struct mr_field *query;
+    size_t nquery;
+    struct mr_field *headers;
+    size_t nheaders;
+    struct mr_body_cond *body; /* NULL for none */
+};
+
+struct mr_header {
+    char *name;
+    char *value;
+};
+
+enum mr_body_kind {
+    MR_RESP_EMPTY, /* no body given */
+    MR_RESP_BODY,  /* `body`: a string */
+    MR_RESP_JSON,  /* `json`: serialised once at load time into `body` */
+    MR_RESP_FILE,  /* `file`: read at request time from `file` */
+};
+
+struct mr_response {
+    int status;
+    struct mr_header *headers;
+    size_t nheaders;
+    enum mr_body_kind kind;
+    char *body; /* BODY and JSON: the bytes to send */
+    size_t body_len;
+    char *file;               /* FILE: absolute, resolved path inside the scenario folder */
+    const char *content_type; /* default Content-Type (static string), or NULL */
+    bool has_content_type;    /* `headers` sets Content-Type itself */
+    int64_t delay_ms;
+};
+
+struct mr_route {
+    char *id;       /* the user's id, or "<service> route N" (1-based) */
+    bool has_id;    /* the id was given in the file */
+    size_t service; /* index into mr_scenario.services */
+    size_t index;   /* index into mr_scenario.routes (global, in file order) */
+    char *json_path; /* "services.payments.routes[1]" for messages */
+    struct mr_matcher match;
+    struct mr_response response;
+};
+
+struct mr_service {
+    char *name;
+    char *env_name;  /* the service's own `env` variable name, or NULL */
+    char *url_var;   /* "MOCKRUN_<NAME>_URL" */
+    int port;        /* 0: ephemeral */
+    size_t first_route; /* routes of this service are routes[first_route .. +nroutes) */
+    size_t nroutes;
+};
+
+/* A count condition; -1 means "not set". */
+struct mr_count {
+    int64_t times;
+    int64_t at_least;
+    int64_t at_most;
+};
+
+struct mr_expect {
+    char *name;   /* given or generated ("create-charge is called exactly 1 time") */
+    long route;   /* route index, or -1 when only `request` is given */
+    bool has_request;
+    struct mr_matcher request; /* extra conditions (valid when has_request) */
+    struct mr_count count;
+    char *json_path; /* "expect[2]" or "services.x.routes[0].expect" */
+};
+
+struct mr_command {
+    char **run; /* NULL-terminated argv from `command.run`, or NULL */
+    size_t nrun;
+    int64_t timeout_ms; /* 0: none */
+    int exit_code;      /* expected */
+    struct mr_header *env;
+    size_t nenv;
+};
+
+struct mr_scenario {
+    char *file; /* the path as given */
+    char *dir;  /* its folder, resolved with realpath */
+    char *name;
+    struct mr_service *services;
+    size_t nservices;
+    struct mr_route *routes; /* all routes of all services, service by service, file order */
+    size_t nroutes;
+    struct mr_expect *expects;
+    size_t nexpects;
+    bool unexpected_fail; /* "unexpected": "fail" (default) */
+    struct mr_command command;
+};
+
+/*
+ * Reads and validates the scenario file at `path` into `*out` (caller owns;
+ * free with mr_scenario_free). On failure returns MR_ESCENARIO (or MR_ENOMEM),
+ * leaves *out NULL, and `errs` holds every problem found (up to its cap), each
+ * with the file, JSON path and, where known, line:column.
+ */
+int mr_scenario_load(struct mr_scenario **out, const char *path, struct mr_error_list *errs);
+
+/* Same, from text in memory; `path` names the file in messages and anchors `file` responses. */
+int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *text, size_t len,
+                      struct mr_error_list *errs);
+
+void mr_scenario_free(struct mr_scenario *sc);
+
+/* Returns the route with this id, or NULL. Linear; for load time and tests. */
+const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, const char *id);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * journal.h - the record of every call the mocks received.
+ *
+ * Appending is thread-safe (one mutex; the critical section copies the call
+ * into chunked storage and bumps counters, nothing in it grows with the
+ * journal). Counts per route, per expectation and of unmatched calls are
+ * exact for any number of calls. Call details (method, path, query,
+ * headers, body) are kept up to the limits; past them the journal keeps
+ * counting and remembers from which call on details were dropped.
+ *
+ * Readers (mr_journal_total, _at, ...) must not run concurrently with
+ * appends: read after the server has closed (mr_server_close).
+ */
+#ifndef MOCKRUN_SERVER_JOURNAL_H
+#define MOCKRUN_SERVER_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "server/match.h"
+
+struct mr_journal_limits {
+    size_t max_calls; /* calls kept with details; default 100000 */
+    size_t max_bytes; /* bytes of details kept; default 256 MiB */
+};
+
+void mr_journal_limits_init(struct mr_journal_limits *lim);
+
+/* A recorded call. Strings are NUL-terminated and owned by the journal. */
+struct mr_call {
+    uint64_t seq;     /* 1-based call number */
+    int64_t wall_us;  /* when it arrived */
+    uint32_t duration_us;
+    uint16_t service;
+    uint16_t status;
+    int32_t route; /* index of the matched route, -1 when none matched */
+    bool body_truncated;
+    uint32_t nheaders;
+    uint32_t body_len;  /* bytes kept */
+    uint64_t body_size; /* bytes the client sent */
+    const char *method;
+    const char *path;
+    const char *query;   /* "" when none */
+    const char *headers; /* nheaders pairs packed as "name\0value\0" */
+    const char *body;    /* body_len bytes (+ NUL) */
+    const char *near;    /* unmatched: why the closest route did not match; else NULL */
+};
+
+/* What the server knows about a call besides the request itself. */
+struct mr_call_meta {
+    int64_t wall_us;
+    uint32_t duration_us;
+    uint16_t service;
+    uint16_t status;
+    int32_t route;
+    bool body_truncated;
+    uint64_t body_size;
+    const char *near; /* may be NULL */
+};
+
+struct mr_journal;
+
+/* Creates an empty journal for a scenario with these many routes and expectations. */
+int mr_journal_new(struct mr_journal **out, size_t nroutes, size_t nexpects,
+                   const struct mr_journal_limits *lim, struct mr_error *err);
+void mr_journal_free(struct mr_journal *j);
+
+/*
+ * Records one call (copying what it keeps) and counts it for its route and
+ * for each expectation index in `hits`. Thread-safe. Returns the call's
+ * sequence number.
+ */
+uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta,
+                           const struct mr_request *req, const size_t *hits, size_t nhits);
+
+uint64_t mr_journal_total(const struct mr_journal *j);
+uint64_t mr_journal_unmatched(const struct mr_journal *j);
+uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route);
+uint64_t mr_journal_expect_count(const struct mr_journal *j, size_t expect);
+
+/* Calls kept with details, in arrival order: mr_journal_at(j, 0 .. kept-1). */
+size_t mr_journal_kept(const struct mr_journal *j);
+const struct mr_call *mr_journal_at(const struct mr_journal *j, size_t i);
+
+/* The first call whose details were dropped (limits reached), or 0. */
+uint64_t mr_journal_dropped_from(const struct mr_journal *j);
+
+/* Bytes held by the journal's storage (for benchmarks). */
+size_t mr_journal_memory(const struct mr_journal *j);
+
+/* Iterates a call's headers: pass it = NULL first; returns NULL at the end. */
+const char *mr_call_next_header(const struct mr_call *c, const char *it, const char **name,
+                                const char **value);
+
+/* Rebuilds a matcher view of a kept call (headers into `kv`, which needs
+ * c->nheaders slots; query params into `params`/`scratch` as in
+ * mr_request_parse_query). Release with mr_request_release. */
+void mr_call_to_request(const struct mr_call *c, struct mr_kv *kv, struct mr_kv *params,
+                        size_t max_params, char *scratch, struct mr_request *req);
+
+typedef int (*mr_write_fn)(void *ctx, const void *data, size_t len);
+
+/* Streams every kept call as a JSON array through `write` (service names and
+ * route ids from `sc`), never building the document in memory. Returns 0 or
+ * the first non-zero value `write` returned. */
+int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *sc,
+                          mr_write_fn write, void *ctx);
+
+#endif

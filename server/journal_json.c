@@ -1,0 +1,189 @@
+/*
+ * journal_json.c - the --journal file: every kept call as a JSON array,
+ * written call by call through a callback (never built in memory).
+ * Bodies that are valid UTF-8 are written as "body"; others as "bodyBase64".
+ */
+#include "server/journal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/clock.h"
+
+static bool valid_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t len;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + len > n)
+            return false;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* Appends a JSON string literal; invalid UTF-8 bytes become U+FFFD. */
+static void json_str(struct mr_buf *b, const char *s, size_t n)
+{
+    size_t i;
+    bool ok = valid_utf8((const unsigned char *)s, n);
+
+    mr_buf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"':
+            mr_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            mr_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            mr_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            mr_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            mr_buf_puts(b, "\\t");
+            break;
+        default:
+            if (c < 0x20)
+                mr_buf_printf(b, "\\u%04x", c);
+            else if (c >= 0x80 && !ok)
+                mr_buf_puts(b, "\\ufffd");
+            else
+                mr_buf_putc(b, (char)c);
+        }
+    }
+    mr_buf_putc(b, '"');
+}
+
+static void base64(struct mr_buf *b, const unsigned char *s, size_t n)
+{
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t i;
+    mr_buf_putc(b, '"');
+    for (i = 0; i + 2 < n; i += 3) {
+        char q[4] = {tbl[s[i] >> 2], tbl[((s[i] & 3) << 4) | (s[i + 1] >> 4)],
+                     tbl[((s[i + 1] & 15) << 2) | (s[i + 2] >> 6)], tbl[s[i + 2] & 63]};
+        mr_buf_append(b, q, 4);
+    }
+    if (n - i == 1) {
+        char q[4] = {tbl[s[i] >> 2], tbl[(s[i] & 3) << 4], '=', '='};
+        mr_buf_append(b, q, 4);
+    } else if (n - i == 2) {
+        char q[4] = {tbl[s[i] >> 2], tbl[((s[i] & 3) << 4) | (s[i + 1] >> 4)],
+                     tbl[(s[i + 1] & 15) << 2], '='};
+        mr_buf_append(b, q, 4);
+    }
+    mr_buf_putc(b, '"');
+}
+
+static void json_cstr(struct mr_buf *b, const char *s)
+{
+    json_str(b, s, strlen(s));
+}
+
+int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *sc,
+                          mr_write_fn write, void *ctx)
+{
+    struct mr_buf b;
+    size_t i, kept = mr_journal_kept(j);
+    int rc;
+
+    mr_buf_init(&b);
+    if ((rc = write(ctx, "[", 1)) != 0)
+        return rc;
+    for (i = 0; i < kept; i++) {
+        const struct mr_call *c = mr_journal_at(j, i);
+        const char *it = NULL, *name, *value;
+        char when[25];
+        bool first = true;
+
+        mr_buf_reset(&b);
+        mr_clock_iso8601(c->wall_us, when);
+        mr_buf_printf(&b, "%s\n  {\"seq\": %llu, \"time\": \"%s\", \"service\": ", i ? "," : "",
+                      (unsigned long long)c->seq, when);
+        json_cstr(&b, c->service < sc->nservices ? sc->services[c->service].name : "?");
+        mr_buf_puts(&b, ", \"method\": ");
+        json_cstr(&b, c->method);
+        mr_buf_puts(&b, ", \"path\": ");
+        json_cstr(&b, c->path);
+        mr_buf_puts(&b, ", \"query\": ");
+        json_cstr(&b, c->query);
+        mr_buf_puts(&b, ", \"headers\": {");
+        while ((it = mr_call_next_header(c, it, &name, &value)) != NULL) {
+            mr_buf_puts(&b, first ? "" : ", ");
+            first = false;
+            json_cstr(&b, name);
+            mr_buf_puts(&b, ": ");
+            json_cstr(&b, value);
+        }
+        mr_buf_puts(&b, "}, ");
+        if (valid_utf8((const unsigned char *)c->body, c->body_len)) {
+            mr_buf_puts(&b, "\"body\": ");
+            json_str(&b, c->body, c->body_len);
+        } else {
+            mr_buf_puts(&b, "\"bodyBase64\": ");
+            base64(&b, (const unsigned char *)c->body, c->body_len);
+        }
+        mr_buf_printf(&b, ", \"bodySize\": %llu, \"bodyTruncated\": %s, \"route\": ",
+                      (unsigned long long)c->body_size, c->body_truncated ? "true" : "false");
+        if (c->route >= 0 && (size_t)c->route < sc->nroutes)
+            json_cstr(&b, sc->routes[c->route].id);
+        else
+            mr_buf_puts(&b, "null");
+        mr_buf_printf(&b, ", \"status\": %u, \"durationMs\": %.3f", (unsigned)c->status,
+                      c->duration_us / 1000.0);
+        if (c->near) {
+            mr_buf_puts(&b, ", \"nearMiss\": ");
+            json_cstr(&b, c->near);
+        }
+        mr_buf_putc(&b, '}');
+        if (b.failed) {
+            mr_buf_release(&b);
+            return MR_ENOMEM;
+        }
+        if ((rc = write(ctx, b.data, b.len)) != 0) {
+            mr_buf_release(&b);
+            return rc;
+        }
+    }
+    mr_buf_release(&b);
+    if (mr_journal_dropped_from(j)) {
+        char tail[160];
+        int n = snprintf(tail, sizeof(tail), "%s\n  {\"detailsDroppedFrom\": %llu, \"total\": %llu}",
+                         kept ? "," : "", (unsigned long long)mr_journal_dropped_from(j),
+                         (unsigned long long)mr_journal_total(j));
+        if ((rc = write(ctx, tail, (size_t)n)) != 0)
+            return rc;
+    }
+    return write(ctx, "\n]\n", 3);
+}

@@ -1,0 +1,581 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "server/match.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+#include <pcre2.h>
+
+/* ---- requests ---- */
+
+size_t mr_request_count_params(const char *query)
+{
+    size_t n = 1;
+    if (!query || !*query)
+        return 0;
+    for (; *query; query++)
+        n += *query == '&';
+    return n;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes [s, e) into dst ('+' is a space in query strings); returns the length. */
+static size_t decode(const char *s, const char *e, char *dst)
+{
+    char *d = dst;
+    while (s < e) {
+        if (*s == '%' && e - s >= 3 && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+            *d++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+            s += 3;
+        } else if (*s == '+') {
+            *d++ = ' ';
+            s++;
+        } else {
+            *d++ = *s++;
+        }
+    }
+    return (size_t)(d - dst);
+}
+
+size_t mr_request_parse_query(const char *query, char *scratch, struct mr_kv *pairs, size_t max)
+{
+    size_t n = 0;
+    const char *p = query;
+
+    if (!query)
+        return 0;
+    while (*p && n < max) {
+        const char *amp = strchr(p, '&');
+        const char *end = amp ? amp : p + strlen(p);
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        const char *kend = eq ? eq : end;
+
+        if (end > p) {
+            struct mr_kv *kv = &pairs[n++];
+            kv->name = scratch;
+            kv->name_len = decode(p, kend, scratch);
+            scratch += kv->name_len;
+            *scratch++ = '\0';
+            kv->value = scratch;
+            kv->value_len = eq ? decode(eq + 1, end, scratch) : 0;
+            scratch += kv->value_len;
+            *scratch++ = '\0';
+        }
+        if (!amp)
+            break;
+        p = amp + 1;
+    }
+    return n;
+}
+
+void mr_request_release(struct mr_request *req)
+{
+    cJSON_Delete(req->body_json);
+    req->body_json = NULL;
+    req->body_json_tried = false;
+}
+
+const struct mr_kv *mr_request_header(const struct mr_request *req, const char *name)
+{
+    size_t i, len = strlen(name);
+    for (i = 0; i < req->nheaders; i++)
+        if (req->headers[i].name_len == len && strncasecmp(req->headers[i].name, name, len) == 0)
+            return &req->headers[i];
+    return NULL;
+}
+
+/* ---- conditions ---- */
+
+/* One match-data block per thread, sized for the whole-match pair only. */
+static _Thread_local pcre2_match_data *tls_md;
+
+static bool regex_find(const pcre2_code *re, const char *s, size_t len)
+{
+    int rc;
+    if (!tls_md) {
+        tls_md = pcre2_match_data_create(1, NULL);
+        if (!tls_md)
+            return false;
+    }
+    rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, tls_md, NULL);
+    return rc >= 0;
+}
+
+void mr_match_thread_exit(void)
+{
+    pcre2_match_data_free(tls_md);
+    tls_md = NULL;
+}
+
+static bool contains(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+    size_t i;
+    if (nlen == 0)
+        return true;
+    if (nlen > hlen)
+        return false;
+    for (i = 0; i + nlen <= hlen; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, nlen) == 0)
+            return true;
+    return false;
+}
+
+/* `v` is NULL when the field is missing. */
+static bool cond_holds(const struct mr_cond *c, const struct mr_kv *v)
+{
+    switch (c->op) {
+    case MR_OP_ABSENT:
+        return v == NULL;
+    case MR_OP_PRESENT:
+        return v != NULL;
+    case MR_OP_EQUALS:
+        return v && v->value_len == c->len && memcmp(v->value, c->text, c->len) == 0;
+    case MR_OP_CONTAINS:
+        return v && contains(v->value, v->value_len, c->text, c->len);
+    case MR_OP_MATCHES:
+        return v && c->re && regex_find((const pcre2_code *)c->re, v->value, v->value_len);
+    }
+    return false;
+}
+
+/* A query condition holds if any parameter of that name satisfies it (ABSENT: none exists). */
+static bool query_holds(const struct mr_field *f, const struct mr_request *req)
+{
+    size_t i, len = strlen(f->name);
+    bool seen = false;
+
+    for (i = 0; i < req->nparams; i++) {
+        const struct mr_kv *kv = &req->params[i];
+        if (kv->name_len != len || memcmp(kv->name, f->name, len) != 0)
+            continue;
+        seen = true;
+        if (f->cond.op != MR_OP_ABSENT && cond_holds(&f->cond, kv))
+            return true;
+    }
+    if (f->cond.op == MR_OP_ABSENT)
+        return !seen;
+    return false;
+}
+
+static bool header_holds(const struct mr_field *f, const struct mr_request *req)
+{
+    size_t i, len = strlen(f->name);
+    bool seen = false;
+
+    for (i = 0; i < req->nheaders; i++) {
+        const struct mr_kv *kv = &req->headers[i];
+        if (kv->name_len != len || strncasecmp(kv->name, f->name, len) != 0)
+            continue;
+        seen = true;
+        if (f->cond.op != MR_OP_ABSENT && cond_holds(&f->cond, kv))
+            return true;
+    }
+    if (f->cond.op == MR_OP_ABSENT)
+        return !seen;
+    return false;
+}
+
+/* `want` is contained in `have`: objects may have extra members; the rest must be equal. */
+static bool json_contains(const cJSON *want, const cJSON *have)
+{
+    const cJSON *w;
+
+    if (!have)
+        return false;
+    if (cJSON_IsObject(want)) {
+        if (!cJSON_IsObject(have))
+            return false;
+        cJSON_ArrayForEach(w, want)
+        {
+            if (!json_contains(w, cJSON_GetObjectItemCaseSensitive(have, w->string)))
+                return false;
+        }
+        return true;
+    }
+    return cJSON_Compare(want, have, true);
+}
+
+static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
+{
+    switch (b->op) {
+    case MR_BODY_EQUALS:
+        return req->body_len == b->len && memcmp(req->body, b->text, b->len) == 0;
+    case MR_BODY_CONTAINS:
+        return contains(req->body, req->body_len, b->text, b->len);
+    case MR_BODY_MATCHES:
+        return b->re && regex_find((const pcre2_code *)b->re, req->body ? req->body : "",
+                                   req->body_len);
+    case MR_BODY_JSON:
+    case MR_BODY_JSON_EQUALS:
+        if (!req->body_json_tried) {
+            req->body_json_tried = true;
+            if (req->body && req->body_len)
+                req->body_json = cJSON_ParseWithLength(req->body, req->body_len);
+        }
+        if (!req->body_json)
+            return false;
+        return b->op == MR_BODY_JSON ? json_contains(b->json, req->body_json)
+                                     : cJSON_Compare(b->json, req->body_json, true);
+    }
+    return false;
+}
+
+static bool path_holds(const struct mr_matcher *m, const char *path)
+{
+    size_t i;
+    const char *p;
+
+    switch (m->path_kind) {
+    case MR_PATH_ANY:
+        return true;
+    case MR_PATH_LITERAL:
+        return strcmp(m->path, path) == 0;
+    case MR_PATH_REGEX:
+        return m->path_re && regex_find((const pcre2_code *)m->path_re, path, strlen(path));
+    case MR_PATH_TEMPLATE:
+        break;
+    }
+    if (path[0] != '/')
+        return false;
+    p = path + 1;
+    for (i = 0; i < m->nsegs; i++) {
+        const struct mr_seg *s = &m->segs[i];
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        bool last = i + 1 == m->nsegs;
+
+        if (!p)
+            return false;
+        switch (s->kind) {
+        case MR_SEG_STAR:
+            if (last)
+                return true; /* the rest of the path, however long */
+            break;
+        case MR_SEG_PARAM:
+            if (len == 0)
+                return false;
+            break;
+        case MR_SEG_LITERAL:
+            if (len != s->len || memcmp(p, s->text, len) != 0)
+                return false;
+            break;
+        }
+        if (last)
+            return slash == NULL;
+        if (!slash)
+            return false;
+        p = slash + 1;
+    }
+    return *p == '\0';
+}
+
+bool mr_match(const struct mr_matcher *m, struct mr_request *req, struct mr_miss *miss)
+{
+    size_t i;
+    bool ok = true;
+
+    if (miss) {
+        miss->kind = MR_MISS_NONE;
+        miss->index = 0;
+        miss->score = 0;
+    }
+#define FAIL(k, idx)                                                                               \
+    do {                                                                                           \
+        if (!miss)                                                                                 \
+            return false;                                                                          \
+        if (ok) {                                                                                  \
+            miss->kind = (k);                                                                      \
+            miss->index = (idx);                                                                   \
+        }                                                                                          \
+        ok = false;                                                                                \
+    } while (0)
+#define PASS(w)                                                                                    \
+    do {                                                                                           \
+        if (miss)                                                                                  \
+            miss->score += (w);                                                                    \
+    } while (0)
+
+    if (path_holds(m, req->path))
+        PASS(m->path_kind == MR_PATH_ANY ? 1 : 8);
+    else
+        FAIL(MR_MISS_PATH, 0);
+    if (!m->method || strcasecmp(m->method, req->method) == 0)
+        PASS(m->method ? 4 : 1);
+    else
+        FAIL(MR_MISS_METHOD, 0);
+    for (i = 0; i < m->nquery; i++) {
+        if (query_holds(&m->query[i], req))
+            PASS(2);
+        else
+            FAIL(MR_MISS_QUERY, i);
+    }
+    for (i = 0; i < m->nheaders; i++) {
+        if (header_holds(&m->headers[i], req))
+            PASS(2);
+        else
+            FAIL(MR_MISS_HEADER, i);
+    }
+    if (m->body) {
+        if (body_holds(m->body, req))
+            PASS(2);
+        else
+            FAIL(MR_MISS_BODY, 0);
+    }
+#undef FAIL
+#undef PASS
+    return ok;
+}
+
+/* ---- the router ---- */
+
+/* Open-addressing hash of literal paths → a run of route indices (ascending). */
+struct slot {
+    const char *path; /* borrowed from the scenario; NULL: empty */
+    size_t len;
+    uint64_t hash;
+    size_t *routes;
+    size_t nroutes;
+};
+
+struct service_index {
+    struct slot *slots;
+    size_t nslots; /* power of two */
+    size_t *others; /* non-literal routes, ascending */
+    size_t nothers;
+};
+
+struct mr_router {
+    const struct mr_scenario *sc;
+    struct service_index *svc;
+    size_t nsvc;
+};
+
+static uint64_t hash_str(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    size_t i;
+    for (i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static struct slot *find_slot(const struct service_index *ix, const char *path, size_t len,
+                              uint64_t h)
+{
+    size_t mask = ix->nslots - 1, i = (size_t)h & mask;
+    for (;;) {
+        struct slot *s = &ix->slots[i];
+        if (!s->path || (s->hash == h && s->len == len && memcmp(s->path, path, len) == 0))
+            return s;
+        i = (i + 1) & mask;
+    }
+}
+
+int mr_router_new(struct mr_router **out, const struct mr_scenario *sc, struct mr_error *err)
+{
+    struct mr_router *r;
+    size_t si, i;
+
+    *out = NULL;
+    r = calloc(1, sizeof(*r));
+    if (!r)
+        return mr_error_set(err, MR_ENOMEM, "out of memory");
+    r->sc = sc;
+    r->nsvc = sc->nservices;
+    r->svc = calloc(sc->nservices ? sc->nservices : 1, sizeof(*r->svc));
+    if (!r->svc)
+        goto nomem;
+    for (si = 0; si < sc->nservices; si++) {
+        const struct mr_service *svc = &sc->services[si];
+        struct service_index *ix = &r->svc[si];
+        size_t want = 8;
+
+        while (want < svc->nroutes * 2)
+            want *= 2;
+        ix->nslots = want;
+        ix->slots = calloc(want, sizeof(*ix->slots));
+        ix->others = calloc(svc->nroutes ? svc->nroutes : 1, sizeof(size_t));
+        if (!ix->slots || !ix->others)
+            goto nomem;
+        for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
+            const struct mr_matcher *m = &sc->routes[i].match;
+            struct slot *s;
+            size_t *grown;
+            if (m->path_kind != MR_PATH_LITERAL) {
+                ix->others[ix->nothers++] = i;
+                continue;
+            }
+            s = find_slot(ix, m->path, strlen(m->path), hash_str(m->path, strlen(m->path)));
+            if (!s->path) {
+                s->path = m->path;
+                s->len = strlen(m->path);
+                s->hash = hash_str(m->path, s->len);
+            }
+            grown = realloc(s->routes, (s->nroutes + 1) * sizeof(size_t));
+            if (!grown)
+                goto nomem;
+            s->routes = grown;
+            s->routes[s->nroutes++] = i;
+        }
+    }
+    *out = r;
+    return 0;
+nomem:
+    mr_router_free(r);
+    return mr_error_set(err, MR_ENOMEM, "out of memory");
+}
+
+void mr_router_free(struct mr_router *r)
+{
+    size_t si, i;
+    if (!r)
+        return;
+    for (si = 0; si < r->nsvc && r->svc; si++) {
+        struct service_index *ix = &r->svc[si];
+        for (i = 0; i < ix->nslots && ix->slots; i++)
+            free(ix->slots[i].routes);
+        free(ix->slots);
+        free(ix->others);
+    }
+    free(r->svc);
+    free(r);
+}
+
+long mr_router_match(const struct mr_router *r, size_t service, struct mr_request *req)
+{
+    const struct service_index *ix;
+    const struct slot *s;
+    size_t len, a = 0, b = 0;
+
+    if (service >= r->nsvc)
+        return -1;
+    ix = &r->svc[service];
+    len = strlen(req->path);
+    s = find_slot(ix, req->path, len, hash_str(req->path, len));
+    /* merge the two ascending lists so file order decides */
+    for (;;) {
+        size_t next;
+        bool from_lit = a < (s->path ? s->nroutes : 0);
+        bool from_oth = b < ix->nothers;
+        if (!from_lit && !from_oth)
+            return -1;
+        if (from_lit && (!from_oth || s->routes[a] < ix->others[b]))
+            next = s->routes[a++];
+        else
+            next = ix->others[b++];
+        if (mr_match(&r->sc->routes[next].match, req, NULL))
+            return (long)next;
+    }
+}
+
+long mr_router_nearest(const struct mr_router *r, size_t service, struct mr_request *req,
+                       struct mr_miss *miss)
+{
+    const struct mr_service *svc;
+    long best = -1;
+    size_t i;
+
+    if (service >= r->nsvc)
+        return -1;
+    svc = &r->sc->services[service];
+    miss->kind = MR_MISS_NONE;
+    miss->score = -1;
+    for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
+        struct mr_miss m;
+        mr_match(&r->sc->routes[i].match, req, &m);
+        if (m.score > miss->score) {
+            *miss = m;
+            best = (long)i;
+        }
+    }
+    return best;
+}
+
+void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
+                      const struct mr_request *req, char *buf, size_t size)
+{
+    const struct mr_route *rt;
+    const struct mr_matcher *m;
+    const struct mr_field *f;
+    const struct mr_kv *kv;
+    static const char *const ops[] = {"equal to", "containing", "matching", "absent", "present"};
+
+    if (route < 0 || (size_t)route >= sc->nroutes) {
+        snprintf(buf, size, "the service has no routes");
+        return;
+    }
+    rt = &sc->routes[route];
+    m = &rt->match;
+    switch (miss->kind) {
+    case MR_MISS_NONE:
+        snprintf(buf, size, "closest route \"%s\" matches", rt->id);
+        break;
+    case MR_MISS_PATH:
+        snprintf(buf, size, "closest route \"%s\": path \"%s\" does not match %s\"%s\"", rt->id,
+                 req->path, m->path_kind == MR_PATH_REGEX ? "pattern " : "", m->path);
+        break;
+    case MR_MISS_METHOD:
+        snprintf(buf, size, "closest route \"%s\": method is %s, the route wants %s", rt->id,
+                 req->method, m->method);
+        break;
+    case MR_MISS_QUERY:
+    case MR_MISS_HEADER: {
+        bool q = miss->kind == MR_MISS_QUERY;
+        f = q ? &m->query[miss->index] : &m->headers[miss->index];
+        kv = NULL;
+        if (q) {
+            size_t i, len = strlen(f->name);
+            for (i = 0; i < req->nparams && !kv; i++)
+                if (req->params[i].name_len == len && !memcmp(req->params[i].name, f->name, len))
+                    kv = &req->params[i];
+        } else {
+            kv = mr_request_header(req, f->name);
+        }
+        if (f->cond.op == MR_OP_ABSENT)
+            snprintf(buf, size, "closest route \"%s\": %s %s should be absent", rt->id,
+                     q ? "query parameter" : "header", f->name);
+        else if (!kv)
+            snprintf(buf, size, "closest route \"%s\": %s %s is missing", rt->id,
+                     q ? "query parameter" : "header", f->name);
+        else
+            snprintf(buf, size, "closest route \"%s\": %s %s is \"%.*s\", the route wants %s \"%s\"",
+                     rt->id, q ? "query parameter" : "header", f->name,
+                     (int)(kv->value_len > 80 ? 80 : kv->value_len), kv->value, ops[f->cond.op],
+                     f->cond.text ? f->cond.text : "");
+        break;
+    }
+    case MR_MISS_BODY: {
+        static const char *const bops[] = {"equal to", "containing", "matching",
+                                           "containing JSON", "equal to JSON"};
+        char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
+        if ((m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS) &&
+            !req->body_json)
+            snprintf(buf, size, "closest route \"%s\": body is not JSON, the route wants a body %s %.120s",
+                     rt->id, bops[m->body->op], want ? want : "");
+        else
+            snprintf(buf, size, "closest route \"%s\": body \"%.*s\"%s is not %s %.120s", rt->id,
+                     (int)(req->body_len > 120 ? 120 : req->body_len), req->body ? req->body : "",
+                     req->body_len > 120 ? "..." : "", bops[m->body->op],
+                     want ? want : (m->body->text ? m->body->text : ""));
+        cJSON_free(want);
+        break;
+    }
+    }
+}

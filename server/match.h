@@ -1,0 +1,109 @@
+/*
+ * match.h - request matching: does a request satisfy a matcher, which route
+ * of a service answers it, and, when none does, which route came closest and
+ * which of its conditions failed.
+ *
+ * Matching is pure: it reads the immutable scenario and the request, and
+ * writes only the request's lazily parsed JSON body. The router's index is
+ * built once and then read concurrently without locks: a literal path is
+ * found by hashing, so lookup cost does not grow with the number of literal
+ * routes; only templated and regex routes are tried one by one.
+ * Regex matching uses a per-thread PCRE2 match block (no allocation per call
+ * after a thread's first).
+ */
+#ifndef MOCKRUN_SERVER_MATCH_H
+#define MOCKRUN_SERVER_MATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "scenarios/scenario.h"
+
+struct cJSON;
+
+/* A borrowed name/value pair; not NUL-terminated necessarily. */
+struct mr_kv {
+    const char *name;
+    size_t name_len;
+    const char *value;
+    size_t value_len;
+};
+
+/* The request as the matcher sees it. Every pointer is borrowed. */
+struct mr_request {
+    const char *method; /* as sent, e.g. "POST" */
+    const char *path;   /* URL-decoded path, without the query */
+    const char *query;  /* raw query string without '?', "" when none */
+    const struct mr_kv *params; /* decoded query parameters (mr_request_parse_query) */
+    size_t nparams;
+    const struct mr_kv *headers;
+    size_t nheaders;
+    const char *body;
+    size_t body_len;
+    /* lazily parsed body, owned by the request: release with mr_request_release */
+    struct cJSON *body_json;
+    bool body_json_tried;
+};
+
+/* Upper bound on the number of parameters in a query string. */
+size_t mr_request_count_params(const char *query);
+
+/*
+ * Splits and URL-decodes `query` into `pairs` (room for `max` from
+ * mr_request_count_params), using `scratch` (at least strlen(query) + 1
+ * bytes) for the decoded text. Returns the number of pairs.
+ */
+size_t mr_request_parse_query(const char *query, char *scratch, struct mr_kv *pairs, size_t max);
+
+/* Frees the request's parsed JSON body, if any. */
+void mr_request_release(struct mr_request *req);
+
+/* Returns the first value of header `name` (case-insensitive), or NULL. */
+const struct mr_kv *mr_request_header(const struct mr_request *req, const char *name);
+
+/* Which condition of a matcher failed. */
+enum mr_miss_kind {
+    MR_MISS_NONE,
+    MR_MISS_PATH,
+    MR_MISS_METHOD,
+    MR_MISS_QUERY,  /* index: which query condition */
+    MR_MISS_HEADER, /* index: which header condition */
+    MR_MISS_BODY,
+};
+
+struct mr_miss {
+    enum mr_miss_kind kind;
+    size_t index;
+    int score; /* how much of the matcher held; higher is closer */
+};
+
+/*
+ * True when the request satisfies every condition of `m`. With `miss`, all
+ * conditions are evaluated and the first failing one (in the order path,
+ * method, query, headers, body) and a closeness score are reported.
+ */
+bool mr_match(const struct mr_matcher *m, struct mr_request *req, struct mr_miss *miss);
+
+struct mr_router;
+
+/* Builds the route index of every service (caller owns; mr_router_free). */
+int mr_router_new(struct mr_router **out, const struct mr_scenario *sc, struct mr_error *err);
+void mr_router_free(struct mr_router *r);
+
+/* The first route of `service`, in file order, that matches; -1 when none. */
+long mr_router_match(const struct mr_router *r, size_t service, struct mr_request *req);
+
+/* The route of `service` that came closest (slow path, for unmatched requests); -1 if none. */
+long mr_router_nearest(const struct mr_router *r, size_t service, struct mr_request *req,
+                       struct mr_miss *miss);
+
+/* One line saying why `route` did not match, e.g.
+ * `method is POST, route "get-charge" wants GET`. */
+void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
+                      const struct mr_request *req, char *buf, size_t size);
+
+/* Frees the calling thread's regex match block (call when a worker thread exits). */
+void mr_match_thread_exit(void);
+
+#endif

@@ -1,0 +1,611 @@
+/*
+ * service.c - the mock services on CivetWeb.
+ *
+ * One context listens on every service's port; the handler tells services
+ * apart by the local port. Everything a request needs is reused per worker
+ * thread (struct worker), so the request path allocates only when a request
+ * is bigger than any before it on that thread.
+ */
+#define _GNU_SOURCE /* usleep-free nanosleep is POSIX; _GNU_SOURCE for TCP headers */
+#include "server/service.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <civetweb.h>
+
+#include "common/buf.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "server/match.h"
+
+#define MAX_HEADERS 64 /* CivetWeb's MG_MAX_HEADERS */
+#define FILE_CHUNK (64u * 1024u)
+
+struct mr_server {
+    const struct mr_scenario *sc;
+    struct mr_server_opts opts;
+    struct mg_context *ctx;
+    struct mr_router *router;
+    struct mr_journal *journal;
+    int *ports;
+    char **urls;
+    atomic_bool closed;
+    atomic_int inflight;
+};
+
+struct worker {
+    struct mr_buf body;
+    struct mr_buf out;
+    struct mr_buf scratch;
+    struct mr_kv *params;
+    size_t params_cap;
+    struct mr_kv headers[MAX_HEADERS];
+    size_t *hits;
+    char near[600];
+};
+
+static _Thread_local struct worker *tls_worker;
+
+static struct worker *worker_get(size_t nexpects)
+{
+    struct worker *w = tls_worker;
+    if (!w) {
+        w = calloc(1, sizeof(*w));
+        if (!w)
+            return NULL;
+        w->hits = calloc(nexpects ? nexpects : 1, sizeof(size_t));
+        if (!w->hits) {
+            free(w);
+            return NULL;
+        }
+        tls_worker = w;
+    }
+    return w;
+}
+
+static void worker_free(void)
+{
+    struct worker *w = tls_worker;
+    if (!w)
+        return;
+    mr_buf_release(&w->body);
+    mr_buf_release(&w->out);
+    mr_buf_release(&w->scratch);
+    free(w->params);
+    free(w->hits);
+    free(w);
+    tls_worker = NULL;
+}
+
+static void on_thread_exit(const struct mg_context *ctx, int thread_type, void *thread_pointer)
+{
+    (void)ctx;
+    (void)thread_type;
+    (void)thread_pointer;
+    worker_free();
+    mr_match_thread_exit();
+}
+
+static int on_log(const struct mg_connection *conn, const char *message)
+{
+    (void)conn;
+    mr_log(MR_LOG_DEBUG, "civetweb: %s", message);
+    return 1; /* never let CivetWeb print on its own */
+}
+
+static void sleep_ms(int64_t ms)
+{
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static bool keep_alive(const struct mg_request_info *ri)
+{
+    const char *c = NULL;
+    int i;
+    for (i = 0; i < ri->num_headers; i++)
+        if (strcasecmp(ri->http_headers[i].name, "Connection") == 0)
+            c = ri->http_headers[i].value;
+    if (c)
+        return strcasestr(c, "keep-alive") != NULL;
+    return ri->http_version && strcmp(ri->http_version, "1.1") == 0;
+}
+
+static int write_all(struct mg_connection *conn, const char *data, size_t len)
+{
+    while (len > 0) {
+        int n = mg_write(conn, data, len);
+        if (n <= 0)
+            return -1;
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Reads the body, keeping at most `max` bytes; returns the bytes the client sent. */
+static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t max, bool *truncated)
+{
+    char sink[8192];
+    uint64_t total = 0;
+
+    *truncated = false;
+    for (;;) {
+        int n;
+        size_t room = b->len < max ? max - b->len : 0;
+        if (room > 0) {
+            if (!mr_buf_reserve(b, room < 65536 ? room : 65536))
+                room = 0;
+        }
+        if (room > 0) {
+            size_t want = b->cap - b->len - 1;
+            if (want > room)
+                want = room;
+            n = mg_read(conn, b->data + b->len, want);
+            if (n <= 0)
+                break;
+            b->len += (size_t)n;
+            b->data[b->len] = '\0';
+        } else {
+            n = mg_read(conn, sink, sizeof(sink));
+            if (n <= 0)
+                break;
+            *truncated = true;
+        }
+        total += (uint64_t)n;
+    }
+    return total;
+}
+
+static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status,
+                           bool alive)
+{
+    mr_buf_printf(o, "HTTP/1.1 %d %s\r\n", status, mg_get_response_code_text(conn, status));
+    mr_buf_puts(o, alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+}
+
+static int send_text(struct worker *w, struct mg_connection *conn, int status, bool alive,
+                     bool head, const char *text)
+{
+    struct mr_buf *o = &w->out;
+    size_t len = strlen(text);
+    mr_buf_reset(o);
+    begin_response(o, conn, status, alive);
+    mr_buf_printf(o, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n\r\n",
+                  len);
+    if (!head)
+        mr_buf_append(o, text, len);
+    if (o->failed)
+        return -1;
+    return write_all(conn, o->data, o->len);
+}
+
+static int send_route(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
+                      bool alive, bool head)
+{
+    struct mr_buf *o = &w->out;
+    size_t i, len = r->body_len;
+    int fd = -1;
+    struct stat st;
+
+    if (r->kind == MR_RESP_FILE) {
+        fd = open(r->file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &st) != 0) {
+            if (fd >= 0)
+                close(fd);
+            mr_log(MR_LOG_WARN, "cannot read response file '%s': %s", r->file, strerror(errno));
+            return send_text(w, conn, 500, alive, head, "mockrun: cannot read the response file\n");
+        }
+        len = (size_t)st.st_size;
+    }
+    mr_buf_reset(o);
+    begin_response(o, conn, r->status, alive);
+    if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
+        mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
+    for (i = 0; i < r->nheaders; i++)
+        mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
+    mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", len);
+    if (!head && r->kind != MR_RESP_FILE && len)
+        mr_buf_append(o, r->body, len);
+    if (!head && fd >= 0 && len <= FILE_CHUNK) {
+        /* a small file goes out with the headers, in one write */
+        size_t got = 0;
+        if (mr_buf_reserve(o, len)) {
+            while (got < len) {
+                ssize_t n = read(fd, o->data + o->len + got, len - got);
+                if (n <= 0)
+                    break;
+                got += (size_t)n;
+            }
+            o->len += got;
+            o->data[o->len] = '\0';
+        }
+        close(fd);
+        fd = -1;
+    }
+    if (o->failed || write_all(conn, o->data, o->len) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (fd >= 0) {
+        /* large files are streamed from a bounded buffer */
+        char *chunk = malloc(FILE_CHUNK);
+        ssize_t n = 0;
+        while (!head && chunk && (n = read(fd, chunk, FILE_CHUNK)) > 0)
+            if (write_all(conn, chunk, (size_t)n) != 0)
+                break;
+        free(chunk);
+        close(fd);
+    }
+    return 0;
+}
+
+static size_t service_of(const struct mr_server *s, int port)
+{
+    size_t i;
+    for (i = 0; i < s->sc->nservices; i++)
+        if (s->ports[i] == port)
+            return i;
+    return 0;
+}
+
+static int handle(struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct mr_server *s = ri->user_data;
+    const struct mr_scenario *sc = s->sc;
+    int64_t t0 = mr_clock_mono_us(), wall = mr_clock_wall_us();
+    bool alive = keep_alive(ri), head, truncated;
+    struct worker *w;
+    struct mr_request req;
+    struct mr_call_meta meta;
+    const struct mr_route *route = NULL;
+    size_t service, nhits = 0, i, nparams;
+    uint64_t body_size;
+    long ri_route;
+    int status;
+
+    head = strcmp(ri->request_method, "HEAD") == 0;
+    w = worker_get(sc->nexpects);
+    if (!w) {
+        mg_send_http_error(conn, 500, "%s", "mockrun: out of memory");
+        return 500;
+    }
+    if (atomic_load(&s->closed)) {
+        send_text(w, conn, 503, false, head, "mockrun: the run is over; this call was not recorded\n");
+        return 503;
+    }
+    atomic_fetch_add(&s->inflight, 1);
+    if (atomic_load(&s->closed)) {
+        atomic_fetch_sub(&s->inflight, 1);
+        send_text(w, conn, 503, false, head, "mockrun: the run is over; this call was not recorded\n");
+        return 503;
+    }
+
+    service = service_of(s, ri->server_port);
+    mr_buf_reset(&w->body);
+    body_size = read_body(conn, &w->body, s->opts.body_max, &truncated);
+
+    memset(&req, 0, sizeof(req));
+    req.method = ri->request_method;
+    req.path = ri->local_uri ? ri->local_uri : "/";
+    req.query = ri->query_string ? ri->query_string : "";
+    for (i = 0; i < (size_t)ri->num_headers && i < MAX_HEADERS; i++) {
+        w->headers[i].name = ri->http_headers[i].name;
+        w->headers[i].name_len = strlen(ri->http_headers[i].name);
+        w->headers[i].value = ri->http_headers[i].value;
+        w->headers[i].value_len = strlen(ri->http_headers[i].value);
+    }
+    req.headers = w->headers;
+    req.nheaders = i;
+    req.body = w->body.data ? w->body.data : "";
+    req.body_len = w->body.len;
+
+    nparams = mr_request_count_params(req.query);
+    if (nparams) {
+        if (nparams > w->params_cap) {
+            struct mr_kv *p = realloc(w->params, nparams * sizeof(*p));
+            if (p) {
+                w->params = p;
+                w->params_cap = nparams;
+            }
+        }
+        mr_buf_reset(&w->scratch);
+        if (mr_buf_reserve(&w->scratch, strlen(req.query) + nparams * 2 + 1) && w->params)
+            req.nparams = mr_request_parse_query(req.query, w->scratch.data, w->params,
+                                                 nparams < w->params_cap ? nparams : w->params_cap);
+        req.params = w->params;
+    }
+
+    ri_route = mr_router_match(s->router, service, &req);
+    memset(&meta, 0, sizeof(meta));
+    if (ri_route >= 0) {
+        route = &sc->routes[ri_route];
+        status = route->response.status;
+    } else {
+        struct mr_miss miss;
+        long near = mr_router_nearest(s->router, service, &req, &miss);
+        status = 404;
+        mr_miss_describe(sc, near, &miss, &req, w->near, sizeof(w->near));
+        meta.near = w->near;
+    }
+    for (i = 0; i < sc->nexpects; i++) {
+        const struct mr_expect *e = &sc->expects[i];
+        if (e->route >= 0 && e->route != ri_route)
+            continue;
+        if (e->has_request && !mr_match(&e->request, &req, NULL))
+            continue;
+        w->hits[nhits++] = i;
+    }
+    meta.wall_us = wall;
+    meta.service = (uint16_t)service;
+    meta.status = (uint16_t)status;
+    meta.route = (int32_t)ri_route;
+    meta.body_truncated = truncated;
+    meta.body_size = body_size;
+    meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 +
+                                  (route ? route->response.delay_ms * 1000 : 0));
+    mr_journal_append(s->journal, &meta, &req, w->hits, nhits);
+    atomic_fetch_sub(&s->inflight, 1);
+    mr_request_release(&req);
+
+    if (mr_log_enabled(MR_LOG_INFO)) {
+        if (route)
+            mr_log(MR_LOG_INFO, "%s: %s %s%s%s -> %d (%s)", sc->services[service].name,
+                   req.method, req.path, *req.query ? "?" : "", req.query, status, route->id);
+        else
+            mr_log(MR_LOG_INFO, "%s: %s %s%s%s -> 404 (no route matched; %s)",
+                   sc->services[service].name, req.method, req.path, *req.query ? "?" : "",
+                   req.query, w->near);
+    }
+
+    if (route) {
+        if (route->response.delay_ms > 0)
+            sleep_ms(route->response.delay_ms);
+        send_route(w, conn, &route->response, alive, head);
+    } else {
+        struct mr_buf *o = &w->out;
+        char text[900];
+        snprintf(text, sizeof(text), "mockrun: no route matched %s %s\n%s\n", req.method,
+                 req.path, w->near);
+        (void)o;
+        send_text(w, conn, 404, alive, head, text);
+    }
+    return status;
+}
+
+void mr_server_opts_init(struct mr_server_opts *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->host = "127.0.0.1";
+    o->threads = 72;
+    o->keep_alive_ms = 500;
+    o->body_max = 1u << 20;
+    mr_journal_limits_init(&o->journal);
+}
+
+/* After a failed start: find which fixed port is taken, to name it. */
+static int explain_bind_failure(const struct mr_server *s, struct mr_error *err)
+{
+    size_t i;
+    for (i = 0; i < s->sc->nservices; i++) {
+        struct sockaddr_in sa;
+        int fd, port = s->ports[i];
+        if (port == 0)
+            continue;
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        sa.sin_port = htons((uint16_t)port);
+        if (inet_pton(AF_INET, s->opts.host, &sa.sin_addr) == 1 &&
+            bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+            int e = errno;
+            close(fd);
+            return mr_error_set(err, MR_ESETUP, "service '%s': cannot listen on %s:%d: %s",
+                                s->sc->services[i].name, s->opts.host, port,
+                                e == EADDRINUSE ? "port is already in use" : strerror(e));
+        }
+        close(fd);
+    }
+    return mr_error_set(err, MR_ESETUP, "cannot start the mock services on %s", s->opts.host);
+}
+
+int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
+                    const struct mr_server_opts *opts, struct mr_error *err)
+{
+    struct mr_server *s;
+    struct mg_callbacks cb;
+    struct mr_buf ports;
+    struct mg_server_port *got = NULL;
+    char threads[16], keepalive[16];
+    const char *options[32];
+    size_t i, n = 0;
+    int rc, nports;
+    bool v6;
+
+    *out = NULL;
+    s = calloc(1, sizeof(*s));
+    if (!s)
+        return mr_error_set(err, MR_ENOMEM, "out of memory");
+    s->sc = sc;
+    s->opts = *opts;
+    s->ports = calloc(sc->nservices, sizeof(int));
+    s->urls = calloc(sc->nservices, sizeof(char *));
+    got = calloc(sc->nservices, sizeof(*got));
+    if (!s->ports || !s->urls || !got) {
+        rc = mr_error_set(err, MR_ENOMEM, "out of memory");
+        goto fail;
+    }
+    if ((rc = mr_router_new(&s->router, sc, err)) != 0)
+        goto fail;
+    if ((rc = mr_journal_new(&s->journal, sc->nroutes, sc->nexpects, &opts->journal, err)) != 0)
+        goto fail;
+
+    v6 = strchr(opts->host, ':') != NULL;
+    mr_buf_init(&ports);
+    for (i = 0; i < sc->nservices; i++) {
+        s->ports[i] = sc->services[i].port;
+        if (opts->port_override > 0 && sc->nservices == 1)
+            s->ports[i] = opts->port_override;
+        mr_buf_printf(&ports, "%s%s%s%s:%d", i ? "," : "", v6 ? "[" : "", opts->host,
+                      v6 ? "]" : "", s->ports[i]);
+    }
+    if (ports.failed) {
+        mr_buf_release(&ports);
+        rc = mr_error_set(err, MR_ENOMEM, "out of memory");
+        goto fail;
+    }
+    snprintf(threads, sizeof(threads), "%d", opts->threads > 0 ? opts->threads : 72);
+    snprintf(keepalive, sizeof(keepalive), "%d", opts->keep_alive_ms > 0 ? opts->keep_alive_ms : 500);
+    options[n++] = "listening_ports";
+    options[n++] = ports.data;
+    options[n++] = "num_threads";
+    options[n++] = threads;
+    options[n++] = "enable_keep_alive";
+    options[n++] = "yes";
+    options[n++] = "keep_alive_timeout_ms";
+    options[n++] = keepalive;
+    options[n++] = "tcp_nodelay";
+    options[n++] = "1";
+    options[n++] = "request_timeout_ms";
+    options[n++] = "10000";
+    options[n++] = "connection_queue";
+    options[n++] = "512";
+    options[n++] = "listen_backlog";
+    options[n++] = "1024";
+    options[n++] = "max_request_size";
+    options[n++] = "131072";
+    options[n++] = "decode_url";
+    options[n++] = "yes";
+    options[n] = NULL;
+
+    memset(&cb, 0, sizeof(cb));
+    cb.begin_request = handle;
+    cb.log_message = on_log;
+    cb.exit_thread = on_thread_exit;
+    s->ctx = mg_start(&cb, s, options);
+    mr_buf_release(&ports);
+    if (!s->ctx) {
+        rc = explain_bind_failure(s, err);
+        goto fail;
+    }
+    nports = mg_get_server_ports(s->ctx, (int)sc->nservices, got);
+    if (nports != (int)sc->nservices) {
+        rc = mr_error_set(err, MR_ESETUP, "cannot read the mock services' ports");
+        goto fail;
+    }
+    for (i = 0; i < sc->nservices; i++) {
+        char url[128];
+        s->ports[i] = got[i].port;
+        snprintf(url, sizeof(url), "http://%s%s%s:%d", v6 ? "[" : "", opts->host, v6 ? "]" : "",
+                 got[i].port);
+        s->urls[i] = strdup(url);
+        if (!s->urls[i]) {
+            rc = mr_error_set(err, MR_ENOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    free(got);
+    *out = s;
+    return 0;
+fail:
+    free(got);
+    mr_server_stop(s);
+    return rc;
+}
+
+int mr_server_port(const struct mr_server *s, size_t service)
+{
+    return service < s->sc->nservices ? s->ports[service] : 0;
+}
+
+const char *mr_server_url(const struct mr_server *s, size_t service)
+{
+    return service < s->sc->nservices ? s->urls[service] : NULL;
+}
+
+void mr_server_close(struct mr_server *s)
+{
+    atomic_store(&s->closed, true);
+    /* handlers that passed the check finish recording in microseconds */
+    while (atomic_load(&s->inflight) > 0)
+        sleep_ms(1);
+}
+
+const struct mr_journal *mr_server_journal(const struct mr_server *s)
+{
+    return s->journal;
+}
+
+/* mg_stop waits in the listener's poll until a connection wakes it: poke it. */
+struct waker {
+    atomic_bool done;
+    int port;
+    const char *host;
+};
+
+static void *wake_listener(void *arg)
+{
+    struct waker *wk = arg;
+    while (!atomic_load(&wk->done)) {
+        struct sockaddr_in sa;
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0) {
+            memset(&sa, 0, sizeof(sa));
+            sa.sin_family = AF_INET;
+            sa.sin_port = htons((uint16_t)wk->port);
+            inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+            (void)connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+            close(fd);
+        }
+        sleep_ms(5);
+    }
+    return NULL;
+}
+
+void mr_server_stop(struct mr_server *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    if (s->ctx) {
+        struct waker wk;
+        pthread_t t;
+        bool started;
+        atomic_init(&wk.done, false);
+        wk.port = s->ports[0];
+        wk.host = s->opts.host;
+        atomic_store(&s->closed, true);
+        started = wk.port > 0 && pthread_create(&t, NULL, wake_listener, &wk) == 0;
+        mg_stop(s->ctx);
+        atomic_store(&wk.done, true);
+        if (started)
+            pthread_join(t, NULL);
+    }
+    mr_router_free(s->router);
+    mr_journal_free(s->journal);
+    if (s->urls)
+        for (i = 0; i < s->sc->nservices; i++)
+            free(s->urls[i]);
+    free(s->urls);
+    free(s->ports);
+    free(s);
+}

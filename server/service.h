@@ -1,0 +1,61 @@
+/*
+ * service.h - the mock services of a scenario, served by one CivetWeb
+ * context with one listening port per service.
+ *
+ * mr_server_start binds every port before it returns, so a command started
+ * afterwards can connect at once. Every request is answered by our own
+ * handler (CivetWeb never serves files): it matches the request to a route,
+ * records the call in the journal, waits the route's delay and writes the
+ * whole response with a single write.
+ *
+ * Lifecycle: start → (requests) → close (stop recording; later requests get
+ * 503) → read the journal → stop (join CivetWeb's threads, free). The
+ * scenario must outlive the server. Functions here are called from one
+ * thread; the handler runs on CivetWeb's workers.
+ */
+#ifndef MOCKRUN_SERVER_SERVICE_H
+#define MOCKRUN_SERVER_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "scenarios/scenario.h"
+#include "server/journal.h"
+
+struct mr_server_opts {
+    const char *host;  /* listen address; default "127.0.0.1" */
+    int port_override; /* >0: the port of a single-service scenario (--port); else 0 */
+    int threads;       /* worker threads = connections served at once; default 72 */
+    int keep_alive_ms; /* idle keep-alive connection timeout; default 500 */
+    size_t body_max;   /* request body bytes kept per call; default 1 MiB */
+    struct mr_journal_limits journal;
+};
+
+void mr_server_opts_init(struct mr_server_opts *o);
+
+struct mr_server;
+
+/*
+ * Starts serving `sc` (borrowed; must outlive the server). Returns 0, or
+ * MR_ESETUP naming the service and port when a port cannot be bound, or
+ * MR_ENOMEM / MR_ESYSTEM.
+ */
+int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
+                    const struct mr_server_opts *opts, struct mr_error *err);
+
+/* The port and base URL ("http://127.0.0.1:41234") of service i. Borrowed. */
+int mr_server_port(const struct mr_server *s, size_t service);
+const char *mr_server_url(const struct mr_server *s, size_t service);
+
+/* Stops recording: waits for handlers that are recording, then answers
+ * every later request with 503. The journal is then stable. */
+void mr_server_close(struct mr_server *s);
+
+/* The journal (borrowed; read it only after mr_server_close). */
+const struct mr_journal *mr_server_journal(const struct mr_server *s);
+
+/* Joins CivetWeb's threads and frees everything. NULL is a no-op. */
+void mr_server_stop(struct mr_server *s);
+
+#endif

@@ -1,0 +1,925 @@
+/*
+ * test_proc.c - runner/proc.c against real child processes (sh, sleep, awk).
+ *
+ * Each test runs in its own process (Check's fork mode), so tests may block
+ * signals, change dispositions and redirect fd 1 freely. Timing assertions
+ * are generous upper bounds only: these run on loaded 2-core CI machines.
+ *
+ * One case:   CK_RUN_CASE=timeout ./test_proc
+ * Under gdb:  CK_FORK=no gdb ./test_proc
+ */
+#define _GNU_SOURCE /* F_SETPIPE_SZ */
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runner/proc.h"
+
+#define SLOW_MS 5000    /* "returned quickly": generous, loaded machines are slow */
+#define SAFETY_MS 20000 /* every command gets a timeout so a bug cannot hang the suite */
+
+/* --- helpers ------------------------------------------------------------ */
+
+static void quiet_opts(struct mr_proc_opts *o)
+{
+    mr_proc_opts_init(o);
+    o->passthrough = false;
+    o->timeout_ms = SAFETY_MS;
+}
+
+/* Runs the NULL-terminated argument list. */
+static int run_args(struct mr_proc_opts *o, struct mr_proc_result *res, struct mr_error *err,
+                    const char *arg0, ...)
+{
+    char *argv[16];
+    const char *a;
+    size_t n = 0;
+    va_list ap;
+    int rc;
+
+    argv[n++] = (char *)arg0;
+    va_start(ap, arg0);
+    while ((a = va_arg(ap, const char *)) != NULL && n < 15)
+        argv[n++] = (char *)a;
+    va_end(ap);
+    argv[n] = NULL;
+    o->argv = argv;
+    rc = mr_proc_run(o, res, err);
+    o->argv = NULL;
+    return rc;
+}
+#define RUN(o, res, err, ...) run_args(o, res, err, __VA_ARGS__, (const char *)NULL)
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static int count_fds(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int n = 0;
+
+    ck_assert_ptr_nonnull(d);
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Dead, or a zombie nobody reaps (PID 1 in a container may not). */
+static bool pid_gone(pid_t pid)
+{
+    char path[64], buf[512], *p;
+    FILE *f;
+    size_t n;
+
+    if (kill(pid, 0) < 0 && errno == ESRCH)
+        return true;
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    f = fopen(path, "r");
+    if (!f)
+        return true;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')');
+    return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+static bool wait_gone(pid_t pid, long ms)
+{
+    for (; ms > 0; ms -= 20) {
+        if (pid_gone(pid))
+            return true;
+        sleep_ms(20);
+    }
+    return pid_gone(pid);
+}
+
+static pid_t read_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    long pid = 0;
+
+    ck_assert_msg(f != NULL, "no pid file %s: the command did not get that far", path);
+    ck_assert_int_eq(fscanf(f, "%ld", &pid), 1);
+    fclose(f);
+    ck_assert_int_gt(pid, 1);
+    return (pid_t)pid;
+}
+
+/* A fresh directory for the files one test needs; removed by the caller. */
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+    strcpy(tmpdir, "/tmp/mr-test-proc-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void tmp_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", tmpdir, name);
+}
+
+static void remove_tmp(const char *name)
+{
+    char path[128];
+
+    tmp_path(path, sizeof(path), name);
+    unlink(path);
+}
+
+static void write_file(const char *path, const char *text, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    ck_assert_int_eq(fchmod(fd, mode), 0);
+    close(fd);
+}
+
+static size_t read_file(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n;
+
+    ck_assert_int_ge(fd, 0);
+    n = read(fd, buf, size - 1);
+    ck_assert_int_ge(n, 0);
+    buf[n] = '\0';
+    close(fd);
+    return (size_t)n;
+}
+
+/* Replaces fd `target` with `fd` (closing fd); returns a close-on-exec copy
+ * of the old one for restore_fd. */
+static int redirect_fd(int target, int fd)
+{
+    int saved = fcntl(target, F_DUPFD_CLOEXEC, 3);
+
+    ck_assert_int_ge(saved, 0);
+    ck_assert_int_eq(dup2(fd, target), target);
+    close(fd);
+    return saved;
+}
+
+static void restore_fd(int target, int saved)
+{
+    ck_assert_int_eq(dup2(saved, target), target);
+    close(saved);
+}
+
+/* Sends `sig` to this process after `delay_ms`, then `sig2` (if nonzero)
+ * once the first one has been consumed (by proc's signalfd), so the two
+ * cannot merge into one pending signal. */
+struct sender {
+    pthread_t thread;
+    long delay_ms;
+    int sig;
+    int sig2;
+};
+
+static void *sender_main(void *arg)
+{
+    struct sender *s = arg;
+    sigset_t pending;
+    int i;
+
+    sleep_ms(s->delay_ms);
+    kill(getpid(), s->sig);
+    if (!s->sig2)
+        return NULL;
+    for (i = 0; i < 500; i++) {
+        sigpending(&pending);
+        if (!sigismember(&pending, s->sig))
+            break;
+        sleep_ms(10);
+    }
+    sleep_ms(100);
+    kill(getpid(), s->sig2);
+    return NULL;
+}
+
+static void sender_start(struct sender *s, long delay_ms, int sig, int sig2)
+{
+    s->delay_ms = delay_ms;
+    s->sig = sig;
+    s->sig2 = sig2;
+    /* The thread inherits the blocked mask: the signals stay pending for the signalfd. */
+    ck_assert_int_eq(pthread_create(&s->thread, NULL, sender_main, s), 0);
+}
+
+/* --- exit --------------------------------------------------------------- */
+
+START_TEST(test_true_exits_zero)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "true"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert_int_eq(res.term_signal, 0);
+    ck_assert(!res.killed);
+    ck_assert(!res.output_abandoned);
+    ck_assert_int_ge(res.duration_ms, 0);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    ck_assert_ptr_nonnull(res.out);
+    ck_assert_ptr_nonnull(res.err);
+    ck_assert_uint_eq(res.out_len, 0);
+    ck_assert_str_eq(res.out, "");
+    mr_proc_result_release(&res);
+    ck_assert_ptr_null(res.out);
+    mr_proc_result_release(NULL);
+}
+END_TEST
+
+START_TEST(test_exit_code)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "exit 3"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 3);
+    ck_assert_int_eq(res.term_signal, 0);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_env_passed)
+{
+    char foo_bar[] = "FOO=bar", foo_baz[] = "FOO=baz";
+    char *env_bar[] = {foo_bar, NULL};
+    char *env_baz[] = {foo_baz, NULL};
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    o.envp = env_bar;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "test \"$FOO\" = bar"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 0);
+    mr_proc_result_release(&res);
+
+    o.envp = env_baz;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "test \"$FOO\" = bar"), 0);
+    ck_assert_int_eq(res.exit_code, 1);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_no_fd_leak)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    int before = count_fds();
+
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "echo out; echo err >&2"), 0);
+    mr_proc_result_release(&res);
+    ck_assert_int_eq(RUN(&o, &res, &err, "mockrun-test-no-such-command"), MR_ESETUP);
+    mr_proc_result_release(&res);
+    o.timeout_ms = 100;
+    o.kill_after_ms = 100;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sleep", "30"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_TIMED_OUT);
+    mr_proc_result_release(&res);
+    o.timeout_ms = SAFETY_MS;
+    o.drain_grace_ms = 100;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "sleep 30 & echo started"), 0);
+    ck_assert(res.output_abandoned);
+    mr_proc_result_release(&res);
+    ck_assert_int_eq(count_fds(), before);
+}
+END_TEST
+
+/* --- signals ------------------------------------------------------------ */
+
+START_TEST(test_killed_by_signal)
+{
+    struct rlimit no_core = {0, 0};
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    setrlimit(RLIMIT_CORE, &no_core); /* inherited: no core file from the crash */
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "kill -SEGV $$"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_SIGNALED);
+    ck_assert_int_eq(res.term_signal, SIGSEGV);
+    ck_assert_int_eq(res.interrupt_signal, 0);
+    ck_assert(!res.killed);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* With SIGPIPE default `yes` dies quietly when head exits; with it ignored
+ * (as CivetWeb leaves it in mockrun) it would complain about EPIPE. */
+START_TEST(test_sigpipe_default_in_pipeline)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    signal(SIGPIPE, SIG_IGN);
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "yes | head -1"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert_str_eq(res.out, "y\n");
+    ck_assert_msg(res.err_len == 0, "unexpected stderr: %s", res.err);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* The command reads its own /proc/self/status: nothing ignored that we
+ * ignore, nothing blocked that we block. */
+START_TEST(test_child_signal_state_clean)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    unsigned long long ign = ~0ULL, blk = ~0ULL;
+    const char *p;
+
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGHUP, SIG_IGN);
+    mr_proc_block_signals();
+    quiet_opts(&o);
+    ck_assert_int_eq(
+        RUN(&o, &res, &err, "awk", "/^Sig(Ign|Blk):/ { print $1, $2 }", "/proc/self/status"), 0);
+    ck_assert_int_eq(res.exit_code, 0);
+    p = strstr(res.out, "SigBlk: ");
+    ck_assert_msg(p != NULL, "no SigBlk in: %s", res.out);
+    blk = strtoull(p + 8, NULL, 16);
+    p = strstr(res.out, "SigIgn: ");
+    ck_assert_msg(p != NULL, "no SigIgn in: %s", res.out);
+    ign = strtoull(p + 8, NULL, 16);
+    ck_assert_msg(blk == 0, "signals blocked in the child: %llx", blk);
+    ck_assert_msg(!(ign & (1ULL << (SIGPIPE - 1))), "SIGPIPE ignored in the child: %llx", ign);
+    ck_assert_msg(!(ign & (1ULL << (SIGINT - 1))), "SIGINT ignored in the child: %llx", ign);
+    ck_assert_msg(!(ign & (1ULL << (SIGHUP - 1))), "SIGHUP ignored in the child: %llx", ign);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_sigterm_forwarded)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    struct sender s;
+
+    mr_proc_block_signals();
+    sender_start(&s, 100, SIGTERM, 0);
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sleep", "30"), 0);
+    pthread_join(s.thread, NULL);
+    ck_assert_int_eq(res.state, MR_PROC_INTERRUPTED);
+    ck_assert_int_eq(res.interrupt_signal, SIGTERM);
+    ck_assert_int_eq(res.term_signal, SIGTERM);
+    ck_assert(!res.killed);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* The command ignores SIGINT; the second one is answered with SIGKILL at
+ * once, long before kill_after. */
+START_TEST(test_second_sigint_kills)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    struct sender s;
+
+    mr_proc_block_signals();
+    sender_start(&s, 100, SIGINT, SIGINT);
+    quiet_opts(&o);
+    o.kill_after_ms = 60000;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "trap '' INT; sleep 30"), 0);
+    pthread_join(s.thread, NULL);
+    ck_assert_int_eq(res.state, MR_PROC_INTERRUPTED);
+    ck_assert_int_eq(res.interrupt_signal, SIGINT);
+    ck_assert_int_eq(res.term_signal, SIGKILL);
+    ck_assert(res.killed);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* The caller forgot mr_proc_block_signals: proc blocks them for the run and
+ * puts the mask back. */
+START_TEST(test_mask_restored)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    sigset_t before, after;
+
+    pthread_sigmask(SIG_SETMASK, NULL, &before);
+    ck_assert(!sigismember(&before, SIGCHLD));
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "true"), 0);
+    pthread_sigmask(SIG_SETMASK, NULL, &after);
+    ck_assert(!sigismember(&after, SIGCHLD));
+    ck_assert(!sigismember(&after, SIGINT));
+    ck_assert(!sigismember(&after, SIGPIPE));
+    ck_assert(!sigismember(&after, SIGTTOU));
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* An ignored SIGCHLD would have the kernel reap the command for us. */
+START_TEST(test_sigchld_ignored_by_caller)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    struct sigaction sa;
+
+    signal(SIGCHLD, SIG_IGN);
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "exit 7"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 7);
+    sigaction(SIGCHLD, NULL, &sa);
+    ck_assert(sa.sa_handler == SIG_IGN);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* --- timeout ------------------------------------------------------------ */
+
+START_TEST(test_timeout_kills_group)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char pidfile[128];
+    pid_t grandchild;
+
+    make_tmpdir();
+    tmp_path(pidfile, sizeof(pidfile), "pid");
+    quiet_opts(&o);
+    o.timeout_ms = 500;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "sleep 30 & echo $! > \"$0\"; wait", pidfile),
+                     0);
+    ck_assert_int_eq(res.state, MR_PROC_TIMED_OUT);
+    ck_assert_int_eq(res.interrupt_signal, 0);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    grandchild = read_pidfile(pidfile);
+    ck_assert_msg(wait_gone(grandchild, 2000), "grandchild %ld survived", (long)grandchild);
+    mr_proc_result_release(&res);
+    remove_tmp("pid");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* TERM is ignored by the shell and (inherited) by sleep: SIGKILL it is. The
+ * timeout leaves sh time to reach the trap even on a slow machine. */
+START_TEST(test_timeout_escalates_to_kill)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    o.timeout_ms = 400;
+    o.kill_after_ms = 300;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "trap '' TERM; sleep 30"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_TIMED_OUT);
+    ck_assert(res.killed);
+    ck_assert_int_eq(res.term_signal, SIGKILL);
+    ck_assert_int_ge(res.duration_ms, 400 + 300 - 20);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* --- output ------------------------------------------------------------- */
+
+START_TEST(test_capture_both_streams)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    ck_assert_int_eq(
+        RUN(&o, &res, &err, "sh", "-c", "printf 'to stdout\\n'; printf 'to stderr' >&2"), 0);
+    ck_assert_str_eq(res.out, "to stdout\n");
+    ck_assert_uint_eq(res.out_len, 10);
+    ck_assert_str_eq(res.err, "to stderr");
+    ck_assert_uint_eq(res.err_len, 9);
+    ck_assert(!res.out_truncated);
+    ck_assert(!res.err_truncated);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_capture_keeps_tail)
+{
+    static const char marker[] = "END-MARKER\n";
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    size_t i, body;
+
+    quiet_opts(&o);
+    o.capture_max = 4096;
+    ck_assert_int_eq(
+        RUN(&o, &res, &err, "sh", "-c", "head -c 1000000 /dev/zero | tr '\\0' a; echo END-MARKER"),
+        0);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert(res.out_truncated);
+    ck_assert_uint_eq(res.out_len, 4096);
+    ck_assert_uint_eq(strlen(res.out), res.out_len);
+    body = res.out_len - (sizeof(marker) - 1);
+    ck_assert_str_eq(res.out + body, marker);
+    for (i = 0; i < body; i++)
+        ck_assert_int_eq(res.out[i], 'a');
+    ck_assert(!res.err_truncated);
+    ck_assert_uint_eq(res.err_len, 0);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_capture_nothing)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    o.capture_max = 0;
+    ck_assert_int_eq(RUN(&o, &res, &err, "echo", "hello"), 0);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert_str_eq(res.out, "");
+    ck_assert_uint_eq(res.out_len, 0);
+    ck_assert(res.out_truncated);
+    ck_assert(!res.err_truncated);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_passthrough_tees)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char out_path[128], err_path[128], buf[256];
+    int saved_out, saved_err;
+
+    make_tmpdir();
+    tmp_path(out_path, sizeof(out_path), "stdout");
+    tmp_path(err_path, sizeof(err_path), "stderr");
+    saved_out = redirect_fd(STDOUT_FILENO, open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+    saved_err = redirect_fd(STDERR_FILENO, open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+    mr_proc_opts_init(&o);
+    o.timeout_ms = SAFETY_MS;
+    ck_assert(o.passthrough);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "echo one; echo two >&2; echo three"), 0);
+    restore_fd(STDOUT_FILENO, saved_out);
+    restore_fd(STDERR_FILENO, saved_err);
+
+    ck_assert_str_eq(res.out, "one\nthree\n");
+    ck_assert_str_eq(res.err, "two\n");
+    read_file(out_path, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "one\nthree\n");
+    read_file(err_path, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "two\n");
+    mr_proc_result_release(&res);
+    remove_tmp("stdout");
+    remove_tmp("stderr");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* Nobody reads mockrun's stdout any more: EPIPE (SIGPIPE at its default
+ * here) must neither kill us nor stop the capture. */
+START_TEST(test_passthrough_broken_pipe)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    sigset_t pending;
+    int p[2], saved;
+
+    signal(SIGPIPE, SIG_DFL);
+    ck_assert_int_eq(pipe(p), 0);
+    close(p[0]);
+    saved = redirect_fd(STDOUT_FILENO, p[1]);
+    mr_proc_opts_init(&o);
+    o.timeout_ms = SAFETY_MS;
+    ck_assert_int_eq(RUN(&o, &res, &err, "head", "-c", "100000", "/dev/zero"), 0);
+    restore_fd(STDOUT_FILENO, saved);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert_uint_eq(res.out_len, 100000);
+    sigpending(&pending);
+    ck_assert(!sigismember(&pending, SIGPIPE));
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* mockrun started with stdout closed: the pipes must not land on fd 1 in
+ * the child by accident, and passthrough just stops. */
+START_TEST(test_stdout_closed)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    int saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3), saved_err;
+
+    ck_assert_int_ge(saved, 0);
+    close(STDOUT_FILENO);
+    saved_err = redirect_fd(STDERR_FILENO, open("/dev/null", O_WRONLY));
+    mr_proc_opts_init(&o);
+    o.timeout_ms = SAFETY_MS;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "echo hello; echo oops >&2"), 0);
+    restore_fd(STDOUT_FILENO, saved);
+    restore_fd(STDERR_FILENO, saved_err);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert_str_eq(res.out, "hello\n");
+    ck_assert_str_eq(res.err, "oops\n");
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* A non-blocking, tiny stdout read slowly by another process: EAGAIN on our
+ * side means "wait", and every byte still arrives. */
+START_TEST(test_passthrough_nonblocking_stdout)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    int p[2], count_pipe[2], saved, status;
+    size_t total = 0;
+    pid_t reader;
+
+    ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+    ck_assert_int_eq(pipe2(count_pipe, O_CLOEXEC), 0);
+    (void)fcntl(p[1], F_SETPIPE_SZ, 4096);
+    reader = fork();
+    ck_assert_int_ge(reader, 0);
+    if (reader == 0) {
+        char buf[1024];
+        ssize_t n;
+        close(p[1]);
+        close(count_pipe[0]);
+        sleep_ms(50);
+        while ((n = read(p[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+            total += n > 0 ? (size_t)n : 0;
+        _exit(write(count_pipe[1], &total, sizeof(total)) == sizeof(total) ? 0 : 1);
+    }
+    close(p[0]);
+    close(count_pipe[1]);
+    ck_assert_int_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+    saved = redirect_fd(STDOUT_FILENO, p[1]);
+    mr_proc_opts_init(&o);
+    o.timeout_ms = SAFETY_MS;
+    ck_assert_int_eq(RUN(&o, &res, &err, "head", "-c", "300000", "/dev/zero"), 0);
+    restore_fd(STDOUT_FILENO, saved);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_uint_eq(res.out_len, 300000);
+    ck_assert_int_eq(read(count_pipe[0], &total, sizeof(total)), (ssize_t)sizeof(total));
+    close(count_pipe[0]);
+    ck_assert_int_eq(waitpid(reader, &status, 0), reader);
+    ck_assert_uint_eq(total, 300000);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* The background sleep inherits stdout and keeps the pipe open after sh has
+ * exited: wait drain_grace_ms, say so, then kill it with the group. */
+START_TEST(test_daemon_output_abandoned)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char pidfile[128];
+    pid_t daemon;
+
+    make_tmpdir();
+    tmp_path(pidfile, sizeof(pidfile), "pid");
+    quiet_opts(&o);
+    o.drain_grace_ms = 300;
+    ck_assert_int_eq(
+        RUN(&o, &res, &err, "sh", "-c", "sleep 30 & echo $! > \"$0\"; echo started", pidfile), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert(res.output_abandoned);
+    ck_assert_str_eq(res.out, "started\n");
+    ck_assert_int_lt(res.duration_ms, 300 + SLOW_MS);
+    daemon = read_pidfile(pidfile);
+    ck_assert_msg(wait_gone(daemon, 2000), "background sleep %ld survived", (long)daemon);
+    mr_proc_result_release(&res);
+    remove_tmp("pid");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* Output written by a grandchild after the leader exited, within the grace,
+ * is still captured; nothing is abandoned. */
+START_TEST(test_late_output_within_grace)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    o.drain_grace_ms = 10000;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "(sleep 0.2; echo late) & echo early"), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert(!res.output_abandoned);
+    ck_assert_str_eq(res.out, "early\nlate\n");
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* --- spawn-errors ------------------------------------------------------- */
+
+START_TEST(test_not_in_path)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "mockrun-test-no-such-command"), MR_ESETUP);
+    ck_assert_int_eq(res.state, MR_PROC_NOT_STARTED);
+    ck_assert_int_eq(err.code, MR_ESETUP);
+    ck_assert_int_eq(err.sys_errno, ENOENT);
+    ck_assert_str_eq(err.msg, "cannot run 'mockrun-test-no-such-command': not found in PATH");
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_permission_denied)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char path[128], want[256];
+
+    make_tmpdir();
+    tmp_path(path, sizeof(path), "not-executable");
+    write_file(path, "#!/bin/sh\nexit 0\n", 0644);
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, path), MR_ESETUP);
+    ck_assert_int_eq(res.state, MR_PROC_NOT_STARTED);
+    ck_assert_int_eq(err.sys_errno, EACCES);
+    snprintf(want, sizeof(want), "cannot run '%s': permission denied", path);
+    ck_assert_str_eq(err.msg, want);
+    mr_proc_result_release(&res);
+    remove_tmp("not-executable");
+    rmdir(tmpdir);
+}
+END_TEST
+
+START_TEST(test_no_such_file)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "./mockrun-test/no-such-file"), MR_ESETUP);
+    ck_assert_str_eq(err.msg,
+                     "cannot run './mockrun-test/no-such-file': no such file or directory");
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+START_TEST(test_bad_interpreter)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char path[128];
+
+    make_tmpdir();
+    tmp_path(path, sizeof(path), "bad-interpreter");
+    write_file(path, "#!/mockrun-test/no-such-interpreter\n", 0755);
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, path), MR_ESETUP);
+    ck_assert_msg(strstr(err.msg, "interpreter was not found") != NULL, "got: %s", err.msg);
+    mr_proc_result_release(&res);
+    remove_tmp("bad-interpreter");
+    rmdir(tmpdir);
+}
+END_TEST
+
+START_TEST(test_empty_command)
+{
+    char *argv[] = {NULL};
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    o.argv = argv;
+    ck_assert_int_eq(mr_proc_run(&o, &res, &err), MR_EUSAGE);
+    ck_assert_int_eq(res.state, MR_PROC_NOT_STARTED);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* --- suite -------------------------------------------------------------- */
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 60);
+    return tc;
+}
+
+static Suite *proc_suite(void)
+{
+    Suite *s = suite_create("proc");
+    TCase *tc;
+
+    tc = tcase("exit");
+    tcase_add_test(tc, test_true_exits_zero);
+    tcase_add_test(tc, test_exit_code);
+    tcase_add_test(tc, test_env_passed);
+    tcase_add_test(tc, test_no_fd_leak);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("signals");
+    tcase_add_test(tc, test_killed_by_signal);
+    tcase_add_test(tc, test_sigpipe_default_in_pipeline);
+    tcase_add_test(tc, test_child_signal_state_clean);
+    tcase_add_test(tc, test_sigterm_forwarded);
+    tcase_add_test(tc, test_second_sigint_kills);
+    tcase_add_test(tc, test_mask_restored);
+    tcase_add_test(tc, test_sigchld_ignored_by_caller);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("timeout");
+    tcase_add_test(tc, test_timeout_kills_group);
+    tcase_add_test(tc, test_timeout_escalates_to_kill);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("output");
+    tcase_add_test(tc, test_capture_both_streams);
+    tcase_add_test(tc, test_capture_keeps_tail);
+    tcase_add_test(tc, test_capture_nothing);
+    tcase_add_test(tc, test_passthrough_tees);
+    tcase_add_test(tc, test_passthrough_broken_pipe);
+    tcase_add_test(tc, test_stdout_closed);
+    tcase_add_test(tc, test_passthrough_nonblocking_stdout);
+    tcase_add_test(tc, test_daemon_output_abandoned);
+    tcase_add_test(tc, test_late_output_within_grace);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("spawn-errors");
+    tcase_add_test(tc, test_not_in_path);
+    tcase_add_test(tc, test_permission_denied);
+    tcase_add_test(tc, test_no_such_file);
+    tcase_add_test(tc, test_bad_interpreter);
+    tcase_add_test(tc, test_empty_command);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(proc_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
