@@ -201,31 +201,24 @@ static int write_case(struct writer *wr, const struct mr_results *r, const struc
     return end(wr);
 }
 
-/* <system-out>: the command's stdout, then mockrun's notes on a line of their own. */
+/* <system-out>: the command's stdout, then mockrun's notes (which may quote
+ * user input, so they are sanitized too) from the start of a line. */
 static int write_system_out(struct writer *wr, const struct mr_results *r)
 {
-    struct mr_buf all;
-    int rc;
+    struct mr_buf *b = &wr->scratch;
 
-    if (!r->notes)
-        return start(wr, "system-out") || text(wr, r->out, r->out_len) || end(wr) ? -1 : 0;
-    /* Sanitize both into one buffer: one text node, no second copy of the output. */
-    mr_buf_init(&all);
-    mr_junit_sanitize(&all, r->out ? r->out : "", r->out ? r->out_len : 0);
-    if (all.len > 0 && all.data[all.len - 1] != '\n')
-        mr_buf_putc(&all, '\n');
-    mr_buf_puts(&all, r->notes);
-    /* Notes are mockrun's own text, but may quote user input: sanitize them too. */
-    mr_buf_reset(&wr->scratch);
-    mr_junit_sanitize(&wr->scratch, mr_buf_cstr(&all), all.len);
-    rc = all.failed || wr->scratch.failed ? -1 : 0;
-    mr_buf_release(&all);
-    if (rc)
+    mr_buf_reset(b);
+    mr_junit_sanitize(b, r->out ? r->out : "", r->out ? r->out_len : 0);
+    if (r->notes) {
+        if (b->len > 0 && b->data[b->len - 1] != '\n')
+            mr_buf_putc(b, '\n');
+        mr_junit_sanitize(b, r->notes, strlen(r->notes));
+    }
+    if (b->failed || start(wr, "system-out"))
         return -1;
-    if (start(wr, "system-out") ||
-        xmlTextWriterWriteString(wr->w, (const xmlChar *)mr_buf_cstr(&wr->scratch)) < 0 || end(wr))
+    if (b->len > 0 && xmlTextWriterWriteString(wr->w, (const xmlChar *)mr_buf_cstr(b)) < 0)
         return -1;
-    return 0;
+    return end(wr);
 }
 
 static int write_report(struct writer *wr, const struct mr_results *r)

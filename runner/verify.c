@@ -99,6 +99,8 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
     bool too_few;
     int rc;
 
+    if (!in->proc || in->proc->state == MR_PROC_NOT_STARTED)
+        return mr_results_add_case(out, MR_CASE_SKIP, e->name, "the command did not run", NULL);
     if (count_ok(&e->count, n))
         return mr_results_add_case(out, MR_CASE_PASS, e->name, NULL, NULL);
 
@@ -113,7 +115,6 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
               (e->count.at_least >= 0 && n < (uint64_t)e->count.at_least);
 
     mr_buf_init(&detail);
-    mr_buf_printf(&detail, "%s\n", msg);
     /* the calls that were counted */
     for (i = 0; i < kept && listed < MAX_LISTED; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
@@ -180,7 +181,7 @@ static int verify_command(struct mr_results *out, const struct mr_verify_input *
     if (!p || p->state == MR_PROC_NOT_STARTED) {
         snprintf(msg, sizeof(msg), "the command could not be started: %s",
                  in->spawn_error ? in->spawn_error : "unknown error");
-        return mr_results_add_case(out, MR_CASE_ERROR, name, msg, msg);
+        return mr_results_add_case(out, MR_CASE_ERROR, name, msg, NULL);
     }
     switch (p->state) {
     case MR_PROC_EXITED:
@@ -207,7 +208,7 @@ static int verify_command(struct mr_results *out, const struct mr_verify_input *
         break;
     }
     return mr_results_add_case(out, p->state == MR_PROC_INTERRUPTED ? MR_CASE_ERROR : MR_CASE_FAIL,
-                               name, msg, msg);
+                               name, msg, NULL);
 }
 
 static int verify_unexpected(struct mr_results *out, const struct mr_verify_input *in)
@@ -227,7 +228,6 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     snprintf(msg, sizeof(msg), "%llu request%s matched no route", (unsigned long long)n,
              n == 1 ? "" : "s");
     mr_buf_init(&detail);
-    mr_buf_printf(&detail, "%s:\n", msg);
     for (i = 0; i < kept && listed < MAX_LISTED; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
         if (c->route >= 0)

@@ -416,13 +416,14 @@ static void default_expect_name(struct mr_expect *e, const struct mr_scenario *s
     count_phrase(&e->count, count, sizeof(count));
     if (e->route >= 0 && e->has_request) {
         char m[260];
-        mr_loader__describe_matcher(&e->request, m, sizeof(m));
-        /* the route fixes method and path; keep only the extra conditions */
-        snprintf(what, sizeof(what), "%s (%s)", sc->routes[e->route].id, m);
+        /* the route fixes method and path; name only the extra conditions */
+        mr_loader__describe_matcher(&e->request, true, m, sizeof(m));
+        snprintf(what, sizeof(what), "%s%s%s", sc->routes[e->route].id, m[0] == ' ' ? "" : " ",
+                 m);
     } else if (e->route >= 0) {
         snprintf(what, sizeof(what), "%s", sc->routes[e->route].id);
     } else {
-        mr_loader__describe_matcher(&e->request, what, sizeof(what));
+        mr_loader__describe_matcher(&e->request, false, what, sizeof(what));
     }
     snprintf(buf, size, "%s %s", what, count);
 }

@@ -61,7 +61,9 @@ struct pcre2_real_code_8 *mr_loader__regex(struct mr_loader *ld, const char *pat
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m);
 void mr_loader__matcher_release(struct mr_matcher *m);
 
-/* One line describing a matcher, e.g. `POST /v1/refunds` or `body contains JSON {...}`. */
-void mr_loader__describe_matcher(const struct mr_matcher *m, char *buf, size_t size);
+/* One line describing a matcher, e.g. `POST /v1/refunds header X="1"`; with
+ * conditions_only, just the conditions (`with body containing JSON {...}`). */
+void mr_loader__describe_matcher(const struct mr_matcher *m, bool conditions_only, char *buf,
+                                 size_t size);
 
 #endif

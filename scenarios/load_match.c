@@ -564,13 +564,20 @@ static void describe_cond(char *buf, size_t size, size_t *n, const char *what, c
         *n = (size_t)w < size - *n ? *n + (size_t)w : size - 1;
 }
 
-void mr_loader__describe_matcher(const struct mr_matcher *m, char *buf, size_t size)
+void mr_loader__describe_matcher(const struct mr_matcher *m, bool conditions_only, char *buf,
+                                 size_t size)
 {
     size_t n = 0, i;
     int w;
 
     buf[0] = '\0';
-    w = snprintf(buf, size, "%s %s", m->method ? m->method : "ANY", m->path ? m->path : "*");
+    if (conditions_only) {
+        /* "with ..." phrases only, for conditions added to a route */
+        w = snprintf(buf, size, "%s%s%s%s", m->method ? "method " : "", m->method ? m->method : "",
+                     m->path ? (m->method ? " path " : "path ") : "", m->path ? m->path : "");
+    } else {
+        w = snprintf(buf, size, "%s %s", m->method ? m->method : "ANY", m->path ? m->path : "*");
+    }
     if (w < 0)
         return;
     n = (size_t)w < size ? (size_t)w : size - 1;

@@ -564,15 +564,18 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
     case MR_MISS_BODY: {
         static const char *const bops[] = {"equal to", "containing", "matching",
                                            "containing JSON", "equal to JSON"};
+        static const char *const nots[] = {"is not equal to", "does not contain",
+                                           "does not match", "does not contain JSON",
+                                           "is not equal to JSON"};
         char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
         if ((m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS) &&
             !req->body_json)
             snprintf(buf, size, "closest route \"%s\": body is not JSON, the route wants a body %s %.120s",
                      rt->id, bops[m->body->op], want ? want : "");
         else
-            snprintf(buf, size, "closest route \"%s\": body \"%.*s\"%s is not %s %.120s", rt->id,
+            snprintf(buf, size, "closest route \"%s\": body \"%.*s\"%s %s %.120s", rt->id,
                      (int)(req->body_len > 120 ? 120 : req->body_len), req->body ? req->body : "",
-                     req->body_len > 120 ? "..." : "", bops[m->body->op],
+                     req->body_len > 120 ? "..." : "", nots[m->body->op],
                      want ? want : (m->body->text ? m->body->text : ""));
         cJSON_free(want);
         break;

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,6 +437,53 @@ START_TEST(sanitize_output_always_parses)
     mr_buf_puts(&doc, "</t></r>");
     assert_parses(&doc);
     mr_buf_release(&doc);
+}
+END_TEST
+
+/* ---- results (the model the writer reads) ---------------------------- */
+
+START_TEST(results_copies_and_grows)
+{
+    struct mr_results r;
+    char name[32];
+    int i;
+
+    mr_results_init(&r);
+    ck_assert_int_eq(mr_results_set_suite(&r, "first", NULL), 0);
+    ck_assert_int_eq(mr_results_set_suite(&r, "second", "second.json"), 0);
+    ck_assert_str_eq(r.suite, "second");
+    ck_assert_str_eq(r.classname, "second.json");
+    for (i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "case %d", i);
+        ck_assert_int_eq(mr_results_add_case(&r, (enum mr_case_status)(i % 4), name, NULL, NULL),
+                         0);
+        snprintf(name, sizeof(name), "prop %d", i);
+        ck_assert_int_eq(mr_results_add_property(&r, name, i % 2 ? name : NULL), 0);
+    }
+    ck_assert_uint_eq(r.ncases, 100);
+    ck_assert_uint_eq(r.nprops, 100);
+    ck_assert_str_eq(r.cases[99].name, "case 99");
+    ck_assert_ptr_null(r.cases[99].message);
+    ck_assert_str_eq(r.props[98].value, ""); /* a NULL value is stored as "" */
+    ck_assert_uint_eq(mr_results_count(&r, MR_CASE_PASS), 25);
+    ck_assert_uint_eq(mr_results_count(&r, MR_CASE_SKIP), 25);
+
+    ck_assert_int_eq(mr_results_set_output(&r, "a\0b", 3, NULL, 0), 0);
+    ck_assert_uint_eq(r.out_len, 3);
+    ck_assert(memcmp(r.out, "a\0b", 4) == 0);
+    ck_assert_ptr_null(r.err);
+    ck_assert_int_eq(mr_results_set_output(&r, NULL, 0, "e", 1), 0);
+    ck_assert_ptr_null(r.out);
+    ck_assert_uint_eq(r.out_len, 0);
+    ck_assert_str_eq(r.err, "e");
+
+    ck_assert_int_eq(mr_results_add_note(&r, "one"), 0);
+    ck_assert_int_eq(mr_results_add_note(&r, "two"), 0);
+    ck_assert_str_eq(r.notes, "one\ntwo\n");
+    mr_results_release(&r);
+    ck_assert_uint_eq(r.ncases, 0);
+    ck_assert_ptr_null(r.cases);
+    mr_results_release(&r); /* twice is fine */
 }
 END_TEST
 
@@ -894,6 +942,10 @@ static Suite *junit_suite(void)
     tcase_add_test(tc, sanitize_keeps_every_xml_char);
     tcase_add_test(tc, sanitize_output_always_parses);
     tcase_set_timeout(tc, 60);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("results");
+    tcase_add_test(tc, results_copies_and_grows);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("schema");
