@@ -277,6 +277,9 @@ static void signal_group(struct supervisor *s, int sig)
         return;
     mr_debug("sending signal %d to process group %ld", sig, (long)s->pid);
     (void)killpg(s->pid, sig);
+    /* A leader that moved itself to another group still gets it. */
+    if (getpgid(s->pid) != s->pid)
+        (void)kill(s->pid, sig);
     if (sig != SIGKILL && sig != SIGCONT)
         (void)killpg(s->pid, SIGCONT);
 }
@@ -445,8 +448,8 @@ static void supervise(struct supervisor *s)
         rc = poll(pfd, (nfds_t)n, poll_timeout(s, now));
         if (rc < 0) {
             if (errno != EINTR) { /* ENOMEM: try again shortly rather than spin */
-                struct timespec pause = {0, 10 * 1000 * 1000};
-                nanosleep(&pause, NULL);
+                struct timespec backoff = {0, 10 * 1000 * 1000};
+                nanosleep(&backoff, NULL);
             }
             continue;
         }
@@ -659,7 +662,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
     struct supervisor s;
     sigset_t supervised, run_mask, old_mask;
     struct sigaction old_chld, dfl_chld;
-    bool restore_chld = false, lend_terminal;
+    bool restore_chld = false, lend_terminal = false;
     siginfo_t si;
     int64_t start;
     int rc;

@@ -36,7 +36,8 @@ void mr_loader__pop(struct mr_loader *ld, size_t mark)
     ld->path[mark] = '\0';
 }
 
-static void vproblem(struct mr_loader *ld, bool at_key, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vproblem(struct mr_loader *ld, bool at_key,
+                                                           const char *fmt, va_list ap)
 {
     struct mr_error e;
     size_t off;

@@ -1,0 +1,333 @@
+/*
+ * test_buf.c - common/buf.c: growth, NUL termination, printf, detach and the
+ * sticky failure flag.
+ *
+ * One case:   CK_RUN_CASE=printf ./test_buf
+ * Under gdb:  CK_FORK=no gdb ./test_buf
+ */
+#include <check.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+/* --- growth ------------------------------------------------------------- */
+
+START_TEST(test_init_is_empty)
+{
+    struct mr_buf b;
+
+    mr_buf_init(&b);
+    ck_assert_ptr_null(b.data);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_uint_eq(b.cap, 0);
+    ck_assert(!b.failed);
+    ck_assert_str_eq(mr_buf_cstr(&b), "");
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_append_grows_and_terminates)
+{
+    struct mr_buf b;
+    char expect[10001];
+    size_t i;
+
+    mr_buf_init(&b);
+    for (i = 0; i < 10000; i++) {
+        char c = (char)('a' + i % 26);
+        ck_assert(mr_buf_putc(&b, c));
+        expect[i] = c;
+        ck_assert_uint_eq(b.len, i + 1);
+        ck_assert_uint_gt(b.cap, b.len); /* room for the NUL */
+        ck_assert_int_eq(b.data[b.len], '\0');
+    }
+    expect[10000] = '\0';
+    ck_assert_str_eq(mr_buf_cstr(&b), expect);
+    mr_buf_release(&b);
+    ck_assert_ptr_null(b.data);
+    ck_assert_uint_eq(b.len, 0);
+}
+END_TEST
+
+START_TEST(test_growth_doubles)
+{
+    struct mr_buf b;
+    size_t reallocs = 0, last_cap = 0, i;
+
+    mr_buf_init(&b);
+    for (i = 0; i < 100000; i++) {
+        mr_buf_append(&b, "xyz", 3);
+        if (b.cap != last_cap) {
+            if (last_cap)
+                ck_assert_uint_ge(b.cap, 2 * last_cap);
+            last_cap = b.cap;
+            reallocs++;
+        }
+    }
+    ck_assert_uint_eq(b.len, 300000);
+    /* 64 → 512 KiB is 14 doublings: amortised O(1), not one realloc per append */
+    ck_assert_uint_le(reallocs, 20);
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_append_binary_and_empty)
+{
+    struct mr_buf b;
+    static const char bin[] = {'a', '\0', 'b', '\xff'};
+
+    mr_buf_init(&b);
+    ck_assert(mr_buf_append(&b, bin, sizeof(bin)));
+    ck_assert(mr_buf_append(&b, NULL, 0));
+    ck_assert(mr_buf_puts(&b, ""));
+    ck_assert_uint_eq(b.len, 4);
+    ck_assert_mem_eq(b.data, bin, 4);
+    ck_assert_int_eq(b.data[4], '\0');
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_reserve)
+{
+    struct mr_buf b;
+    char *before;
+
+    mr_buf_init(&b);
+    ck_assert(mr_buf_reserve(&b, 1000));
+    ck_assert_uint_ge(b.cap, 1001);
+    ck_assert_uint_eq(b.len, 0);
+    before = b.data;
+    mr_buf_append(&b, "hello", 5);
+    ck_assert_ptr_eq(b.data, before); /* reserved room is used, no realloc */
+    ck_assert(mr_buf_reserve(&b, 0));
+    ck_assert_ptr_eq(b.data, before);
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_reset_keeps_memory)
+{
+    struct mr_buf b;
+    size_t cap;
+    char *data;
+
+    mr_buf_init(&b);
+    mr_buf_puts(&b, "some text that is here");
+    cap = b.cap;
+    data = b.data;
+    mr_buf_reset(&b);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_uint_eq(b.cap, cap);
+    ck_assert_ptr_eq(b.data, data);
+    ck_assert_str_eq(mr_buf_cstr(&b), "");
+    mr_buf_puts(&b, "x");
+    ck_assert_str_eq(mr_buf_cstr(&b), "x");
+    mr_buf_release(&b);
+}
+END_TEST
+
+/* --- printf ------------------------------------------------------------- */
+
+START_TEST(test_printf_short)
+{
+    struct mr_buf b;
+
+    mr_buf_init(&b);
+    ck_assert(mr_buf_puts(&b, "a="));
+    ck_assert(mr_buf_printf(&b, "%d %s %zu", -42, "str", (size_t)7));
+    ck_assert_str_eq(mr_buf_cstr(&b), "a=-42 str 7");
+    ck_assert_uint_eq(b.len, strlen("a=-42 str 7"));
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_printf_long_needs_second_pass)
+{
+    struct mr_buf b;
+    char big[5000];
+
+    memset(big, 'q', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    mr_buf_init(&b);
+    ck_assert(mr_buf_puts(&b, "<"));
+    ck_assert(mr_buf_printf(&b, "%s>%d", big, 12345));
+    ck_assert_uint_eq(b.len, 1 + 4999 + 1 + 5);
+    ck_assert_int_eq(b.data[0], '<');
+    ck_assert_int_eq(b.data[5000], '>');
+    ck_assert_str_eq(b.data + 5001, "12345");
+    ck_assert_int_eq(b.data[b.len], '\0');
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_printf_exactly_fills)
+{
+    struct mr_buf b;
+    char s[64];
+    size_t room;
+
+    /* a result of exactly the remaining room (without the NUL) must be redone, not cut */
+    mr_buf_init(&b);
+    mr_buf_reserve(&b, 0);
+    room = b.cap - b.len;
+    memset(s, 'z', sizeof(s));
+    s[room < sizeof(s) ? room : sizeof(s) - 1] = '\0';
+    ck_assert(mr_buf_printf(&b, "%s", s));
+    ck_assert_str_eq(mr_buf_cstr(&b), s);
+    ck_assert_uint_eq(b.len, strlen(s));
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_printf_many)
+{
+    struct mr_buf b;
+    int i;
+    char want[16];
+
+    mr_buf_init(&b);
+    for (i = 0; i < 1000; i++)
+        ck_assert(mr_buf_printf(&b, "%04d,", i));
+    ck_assert_uint_eq(b.len, 5000);
+    snprintf(want, sizeof(want), "%04d,", 999);
+    ck_assert_str_eq(b.data + 4995, want);
+    ck_assert_int_eq(strncmp(b.data, "0000,0001,", 10), 0);
+    mr_buf_release(&b);
+}
+END_TEST
+
+/* --- detach ------------------------------------------------------------- */
+
+START_TEST(test_detach_hands_over)
+{
+    struct mr_buf b;
+    size_t len = 0;
+    char *p;
+
+    mr_buf_init(&b);
+    mr_buf_puts(&b, "owned");
+    p = mr_buf_detach(&b, &len);
+    ck_assert_str_eq(p, "owned");
+    ck_assert_uint_eq(len, 5);
+    ck_assert_ptr_null(b.data);
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_uint_eq(b.cap, 0);
+    /* the buffer is usable again and independent */
+    mr_buf_puts(&b, "new");
+    ck_assert_str_eq(p, "owned");
+    ck_assert_str_eq(mr_buf_cstr(&b), "new");
+    free(p);
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_detach_empty)
+{
+    struct mr_buf b;
+    size_t len = 99;
+    char *p;
+
+    mr_buf_init(&b);
+    p = mr_buf_detach(&b, &len);
+    ck_assert_ptr_nonnull(p); /* never NULL unless OOM */
+    ck_assert_str_eq(p, "");
+    ck_assert_uint_eq(len, 0);
+    free(p);
+    p = mr_buf_detach(&b, NULL);
+    ck_assert_ptr_nonnull(p);
+    free(p);
+}
+END_TEST
+
+/* --- failure ------------------------------------------------------------ */
+
+START_TEST(test_overflow_sets_failed)
+{
+    struct mr_buf b;
+
+    mr_buf_init(&b);
+    mr_buf_puts(&b, "abc");
+    ck_assert(!mr_buf_reserve(&b, SIZE_MAX - 2));
+    ck_assert(b.failed);
+    /* sticky: later appends are no-ops that report failure */
+    ck_assert(!mr_buf_puts(&b, "def"));
+    ck_assert(!mr_buf_putc(&b, 'x'));
+    ck_assert(!mr_buf_printf(&b, "%d", 1));
+    ck_assert(!mr_buf_append(&b, "x", 1));
+    ck_assert_str_eq(mr_buf_cstr(&b), "abc");
+    ck_assert_uint_eq(b.len, 3);
+    /* reset clears the flag */
+    mr_buf_reset(&b);
+    ck_assert(!b.failed);
+    ck_assert(mr_buf_puts(&b, "ok"));
+    ck_assert_str_eq(mr_buf_cstr(&b), "ok");
+    mr_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_huge_reserve_fails_cleanly)
+{
+    struct mr_buf b;
+
+    /* half the address space: refused by the overflow guard, never attempted */
+    mr_buf_init(&b);
+    ck_assert(!mr_buf_reserve(&b, SIZE_MAX / 2));
+    ck_assert(b.failed);
+    ck_assert_ptr_null(b.data);
+    mr_buf_release(&b);
+    ck_assert(!b.failed);
+}
+END_TEST
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 30);
+    return tc;
+}
+
+static Suite *buf_suite(void)
+{
+    Suite *s = suite_create("buf");
+    TCase *tc;
+
+    tc = tcase("growth");
+    tcase_add_test(tc, test_init_is_empty);
+    tcase_add_test(tc, test_append_grows_and_terminates);
+    tcase_add_test(tc, test_growth_doubles);
+    tcase_add_test(tc, test_append_binary_and_empty);
+    tcase_add_test(tc, test_reserve);
+    tcase_add_test(tc, test_reset_keeps_memory);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("printf");
+    tcase_add_test(tc, test_printf_short);
+    tcase_add_test(tc, test_printf_long_needs_second_pass);
+    tcase_add_test(tc, test_printf_exactly_fills);
+    tcase_add_test(tc, test_printf_many);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("detach");
+    tcase_add_test(tc, test_detach_hands_over);
+    tcase_add_test(tc, test_detach_empty);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("failure");
+    tcase_add_test(tc, test_overflow_sets_failed);
+    tcase_add_test(tc, test_huge_reserve_fails_cleanly);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(buf_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
