@@ -28,9 +28,14 @@ static bool ascii_allowed(unsigned char c)
  */
 void mr_junit_sanitize(struct mr_buf *out, const char *in, size_t len)
 {
+    static const char hex[] = "0123456789abcdef";
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0, run = 0;
 
+    if (len == 0) { /* `in` may then be NULL */
+        mr_buf_append(out, "", 0);
+        return;
+    }
     if (!mr_buf_reserve(out, len))
         return;
     while (i < len) {
@@ -38,13 +43,15 @@ void mr_junit_sanitize(struct mr_buf *out, const char *in, size_t len)
         unsigned char lo = 0x80, hi = 0xbf;
         size_t need = 0, got = 1;
 
+        if (c < 0x80 && ascii_allowed(c)) {
+            i++;
+            continue;
+        }
         if (c < 0x80) {
-            if (ascii_allowed(c)) {
-                i++;
-                continue;
-            }
+            char esc[4] = {'\\', 'x', hex[c >> 4], hex[c & 0xf]};
+
             mr_buf_append(out, s + run, i - run);
-            mr_buf_printf(out, "\\x%02x", c);
+            mr_buf_append(out, esc, sizeof(esc));
             run = ++i;
             continue;
         }

@@ -1,6 +1,6 @@
 /*
  * junit.h - the JUnit XML report, as CI servers (Jenkins, GitLab, GitHub
- * actions) read it. Valid against the Jenkins JUnit XSD:
+ * Actions reporters) read it. Valid against the Jenkins JUnit XSD:
  *
  *     <?xml version="1.0" encoding="UTF-8"?>
  *     <testsuites name="mockrun" tests failures errors time>

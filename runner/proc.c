@@ -34,6 +34,13 @@
 #define EXIT_CHECK_MS 250      /* safety net if someone else consumed our SIGCHLD */
 #define FINAL_READS 16         /* reads per stream after the drain grace ran out */
 
+/* glibc 2.35 can make the child take the terminal before exec. */
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+#define HAVE_SPAWN_TCSETPGRP 1
+#else
+#define HAVE_SPAWN_TCSETPGRP 0
+#endif
+
 /* The last `cap` bytes written to a stream. `data` has cap + 1 bytes so the
  * final NUL fits after linearising in place. */
 struct ring {
@@ -597,7 +604,7 @@ static int spawn(struct supervisor *s, bool lend_terminal, struct mr_error *err)
         rc = posix_spawn_file_actions_adddup2(&fa, s->out.child_end, STDOUT_FILENO);
     if (!rc)
         rc = posix_spawn_file_actions_adddup2(&fa, s->err.child_end, STDERR_FILENO);
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+#if HAVE_SPAWN_TCSETPGRP
     /* The child takes the terminal itself, after joining its new group and
      * before exec, so it cannot read the terminal while still in the
      * background (SIGTTIN). glibc runs this with all signals blocked. */
@@ -618,7 +625,7 @@ static int spawn(struct supervisor *s, bool lend_terminal, struct mr_error *err)
         return spawn_failed(err, s->opts->argv[0], rc);
     mr_debug("started '%s' as pid %ld", s->opts->argv[0], (long)s->pid);
 
-#if !(defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35)))
+#if !HAVE_SPAWN_TCSETPGRP
     /* No way to do it in the child: do it here and wake the group in case it
      * already stopped on SIGTTIN. */
     if (lend_terminal) {

@@ -127,8 +127,8 @@ fi
 find "$WORK" -name '*.xml' -type f >"$tmp/xml-before"
 
 words=$args_text
-[ -f scenario.json ] && words="$words scenario.json"
-[ -n "$cmd_text" ] && words="$words -- $cmd_text"
+[ -f scenario.json ] && words="${words:+$words }scenario.json"
+[ -n "$cmd_text" ] && words="${words:+$words }-- $cmd_text"
 
 guard=${MOCKRUN_E2E_GUARD:-60}
 start=$(date +%s%N)
@@ -170,18 +170,33 @@ tail_of() {
     fi
 }
 
-contains() { # contains FILE TEXT WANT(yes|no) LABEL LINE
-    found=no
-    [ -f "$1" ] && grep -qF -- "$2" "$1" && found=yes
-    if [ "$found" != "$3" ]; then
-        mismatch "$5" "$4 $(tail_of "$1")"
+# Where a failed text check looks: the streams are shown in full at the end.
+got_text() { # got_text FILE LABEL
+    case $2 in
+    stdout | stderr) echo "no such text in $2 (shown below)" ;;
+    *)
+        if [ -f "$1" ]; then
+            echo "$2 (first 60 lines)"
+            head -n 60 "$1" | sed 's/^/  | /'
+        else
+            echo "no $2 at ${1#"$WORK"/}"
+        fi
+        ;;
+    esac
+}
+
+contains() { # contains FILE TEXT WANT(yes|no) LABEL EXPECTATION
+    if [ "$3" = yes ]; then
+        [ -f "$1" ] && grep -qF -- "$2" "$1" && return
+        mismatch "$5" "$(got_text "$1" "$4")"
+    elif [ -f "$1" ] && grep -qF -- "$2" "$1"; then
+        mismatch "$5" "$4 has it: $(grep -nF -m 3 -- "$2" "$1")"
     fi
 }
 
 has_line() { # has_line FILE LINE LABEL EXPECTATION
-    if ! { [ -f "$1" ] && grep -qxF -- "$2" "$1"; }; then
-        mismatch "$4" "$3 $(tail_of "$1")"
-    fi
+    [ -f "$1" ] && grep -qxF -- "$2" "$1" && return
+    mismatch "$4" "$(got_text "$1" "$3")"
 }
 
 suite_attr() {

@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +129,19 @@ START_TEST(test_reset_keeps_memory)
 }
 END_TEST
 
+START_TEST(test_cstr_after_reserve_only)
+{
+    struct mr_buf b;
+
+    /* "always NUL-terminated after len bytes", also when only memory was reserved */
+    mr_buf_init(&b);
+    ck_assert(mr_buf_reserve(&b, 100));
+    ck_assert_uint_eq(b.len, 0);
+    ck_assert_int_eq(mr_buf_cstr(&b)[0], '\0');
+    mr_buf_release(&b);
+}
+END_TEST
+
 /* --- printf ------------------------------------------------------------- */
 
 START_TEST(test_printf_short)
@@ -165,18 +179,21 @@ END_TEST
 START_TEST(test_printf_exactly_fills)
 {
     struct mr_buf b;
-    char s[64];
+    char s[200];
     size_t room;
 
-    /* a result of exactly the remaining room (without the NUL) must be redone, not cut */
+    /* a result of exactly the room left (no space for the NUL) must be redone, not cut */
     mr_buf_init(&b);
-    mr_buf_reserve(&b, 0);
+    mr_buf_append(&b, "0123456789012345678901234567890123456789012345678901234567890ab", 63);
+    mr_buf_reserve(&b, 64); /* what printf reserves first */
     room = b.cap - b.len;
-    memset(s, 'z', sizeof(s));
-    s[room < sizeof(s) ? room : sizeof(s) - 1] = '\0';
+    ck_assert_uint_lt(room, sizeof(s));
+    memset(s, 'z', room);
+    s[room] = '\0';
     ck_assert(mr_buf_printf(&b, "%s", s));
-    ck_assert_str_eq(mr_buf_cstr(&b), s);
-    ck_assert_uint_eq(b.len, strlen(s));
+    ck_assert_uint_eq(b.len, 63 + room);
+    ck_assert_str_eq(b.data + 63, s);
+    ck_assert_int_eq(b.data[b.len], '\0');
     mr_buf_release(&b);
 }
 END_TEST
@@ -232,7 +249,7 @@ START_TEST(test_detach_empty)
     mr_buf_init(&b);
     p = mr_buf_detach(&b, &len);
     ck_assert_ptr_nonnull(p); /* never NULL unless OOM */
-    ck_assert_str_eq(p, "");
+    ck_assert_int_eq(p[0], '\0');
     ck_assert_uint_eq(len, 0);
     free(p);
     p = mr_buf_detach(&b, NULL);
@@ -300,6 +317,7 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_append_binary_and_empty);
     tcase_add_test(tc, test_reserve);
     tcase_add_test(tc, test_reset_keeps_memory);
+    tcase_add_test(tc, test_cstr_after_reserve_only);
     suite_add_tcase(s, tc);
 
     tc = tcase("printf");
