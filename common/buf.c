@@ -46,6 +46,7 @@ bool mr_buf_reserve(struct mr_buf *b, size_t extra)
         b->failed = true;
         return false;
     }
+    p[b->len] = '\0';
     b->data = p;
     b->cap = cap;
     return true;
