@@ -24,6 +24,8 @@ const char mr_cli_usage[] =
     "  --body-limit BYTES   request body bytes kept per call (default 1048576)\n"
     "  --journal-limit N    calls kept with full details (default 100000)\n"
     "  --shell              run COMMAND through /bin/sh -c (one string)\n"
+    "  --seed N             seed for random responses and delays (default: the scenario's,\n"
+    "                       else drawn and shown with -v and in the report)\n"
     "  -v, --verbose        log each request; -vv adds debug output\n"
     "  -h, --help           show this help\n"
     "  --version            show the version\n"
@@ -132,7 +134,7 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
 #define IS(opt) (strcmp(name, opt) == 0)
         if (!(IS("--junit") || IS("--journal") || IS("--timeout") || IS("--kill-after") ||
               IS("--port") || IS("--host") || IS("--threads") || IS("--body-limit") ||
-              IS("--journal-limit")))
+              IS("--journal-limit") || IS("--seed")))
             return mr_error_set(err, MR_EUSAGE, "unknown option '%s'; see 'mockrun --help'", a);
         if (!val) {
             if (i + 1 >= argc)
@@ -171,6 +173,11 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
             if ((rc = parse_int(name, val, 0, 1073741824.0, &v, err)) != 0)
                 return rc;
             cli->body_max = (size_t)v;
+        } else if (IS("--seed")) {
+            if ((rc = parse_int(name, val, 0, 9007199254740991.0, &v, err)) != 0)
+                return rc;
+            cli->has_seed = true;
+            cli->seed = (uint64_t)v;
         } else if (IS("--journal-limit")) {
             if ((rc = parse_int(name, val, 0, 100000000.0, &v, err)) != 0)
                 return rc;

@@ -38,6 +38,8 @@ struct mr_cli {
     size_t body_max;     /* --body-limit */
     size_t journal_limit; /* --journal-limit (calls) */
     bool shell;          /* --shell: run the command through /bin/sh -c */
+    bool has_seed;       /* --seed N given */
+    uint64_t seed;
 };
 
 /* Parses argv into *cli. Returns 0 or MR_EUSAGE with a message in err. */

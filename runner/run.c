@@ -175,6 +175,19 @@ static int write_journal(const char *path, const struct mr_scenario *sc,
     return rc;
 }
 
+/* A fresh seed when neither --seed nor the scenario gives one; it is reported. */
+static uint64_t draw_seed(void)
+{
+    uint64_t seed = (uint64_t)mr_clock_wall_us() ^ ((uint64_t)getpid() << 32);
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f) {
+        if (fread(&seed, sizeof(seed), 1, f) != 1)
+            seed ^= (uint64_t)mr_clock_mono_us();
+        fclose(f);
+    }
+    return seed & 0x1FFFFFFFFFFFFFull; /* fits a JSON number exactly */
+}
+
 static bool full_teardown(void)
 {
 #if defined(MOCKRUN_FULL_TEARDOWN)
@@ -186,10 +199,13 @@ static bool full_teardown(void)
 }
 
 static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
-                           const struct mr_server *srv, const char *cmd)
+                           const struct mr_server *srv, const char *cmd, uint64_t seed)
 {
     size_t i;
+    char num[32];
     mr_results_add_property(res, "mockrun.version", MOCKRUN_VERSION);
+    snprintf(num, sizeof(num), "%llu", (unsigned long long)seed);
+    mr_results_add_property(res, "mockrun.seed", num);
     mr_results_add_property(res, "mockrun.scenario", sc->file);
     if (cmd)
         mr_results_add_property(res, "mockrun.command", cmd);
@@ -197,6 +213,10 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
         char name[300];
         snprintf(name, sizeof(name), "mockrun.service.%s.url", sc->services[i].name);
         mr_results_add_property(res, name, mr_server_url(srv, i));
+        if (sc->nstates > 1) {
+            snprintf(name, sizeof(name), "mockrun.service.%s.finalState", sc->services[i].name);
+            mr_results_add_property(res, name, mr_server_state(srv, i));
+        }
     }
 }
 
@@ -214,6 +234,7 @@ int mr_run(const struct mr_cli *cli)
     static char sh[] = "/bin/sh", dash_c[] = "-c";
     char **argv, **env = NULL, *shell_argv[4] = {NULL, NULL, NULL, NULL};
     char *cmd = NULL;
+    const char **states = NULL;
     int64_t start_mono = mr_clock_mono_us(), start_wall = mr_clock_wall_us();
     int rc, code;
     bool started;
@@ -269,6 +290,9 @@ int mr_run(const struct mr_cli *cli)
     }
 
     mr_server_opts_init(&sopts);
+    sopts.seed = cli->has_seed ? cli->seed : sc->has_seed ? sc->seed : draw_seed();
+    mr_log(MR_LOG_INFO, "seed %llu (replay with --seed %llu)", (unsigned long long)sopts.seed,
+           (unsigned long long)sopts.seed);
     sopts.host = strcmp(cli->host, "localhost") == 0 ? "127.0.0.1" : cli->host;
     sopts.port_override = cli->port;
     sopts.threads = cli->threads;
@@ -308,7 +332,7 @@ int mr_run(const struct mr_cli *cli)
     mr_results_init(&res);
     mr_results_set_suite(&res, sc->name, sc->file);
     res.start_wall_us = start_wall;
-    add_properties(&res, sc, srv, cmd);
+    add_properties(&res, sc, srv, cmd, sopts.seed);
     if (started)
         mr_results_set_output(&res, proc.out, proc.out_len, proc.err, proc.err_len);
     memset(&vin, 0, sizeof(vin));
@@ -318,6 +342,10 @@ int mr_run(const struct mr_cli *cli)
     vin.command_text = cmd ? cmd : argv[0];
     vin.spawn_error = started ? NULL : err.msg;
     vin.timeout_ms = popts.timeout_ms;
+    states = calloc(sc->nservices, sizeof(*states));
+    for (i = 0; states && i < sc->nservices; i++)
+        states[i] = mr_server_state(srv, i);
+    vin.final_states = states;
     if (mr_verify(&res, &vin) != 0) {
         fprintf(stderr, "mockrun: out of memory while verifying\n");
         code = MR_EXIT_SETUP;
@@ -345,6 +373,7 @@ int mr_run(const struct mr_cli *cli)
         /* Everything the user needs is written; the kernel frees the rest at once. */
         _exit(code);
     }
+    free(states);
     mr_results_release(&res);
     mr_proc_result_release(&proc);
     free_env(env);

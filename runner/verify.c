@@ -101,6 +101,15 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
 
     if (!in->proc || in->proc->state == MR_PROC_NOT_STARTED)
         return mr_results_add_case(out, MR_CASE_SKIP, e->name, "the command did not run", NULL);
+    if (e->service >= 0) {
+        const char *got = in->final_states ? in->final_states[e->service] : NULL;
+        if (got && e->final_state && strcmp(got, e->final_state) == 0)
+            return mr_results_add_case(out, MR_CASE_PASS, e->name, NULL, NULL);
+        snprintf(msg, sizeof(msg), "expected service %s to end in state \"%s\", it ended in \"%s\"",
+                 sc->services[e->service].name, e->final_state ? e->final_state : "",
+                 got ? got : "?");
+        return mr_results_add_case(out, MR_CASE_FAIL, e->name, msg, NULL);
+    }
     if (count_ok(&e->count, n))
         return mr_results_add_case(out, MR_CASE_PASS, e->name, NULL, NULL);
 

@@ -19,6 +19,7 @@ struct mr_verify_input {
     const char *command_text;          /* "npm test", for the case name */
     const char *spawn_error;           /* why it could not start, or NULL */
     int64_t timeout_ms;                /* the timeout in force, for messages */
+    const char *const *final_states;   /* per service, or NULL */
 };
 
 /* Adds the cases to `out`. Returns 0 or MR_ENOMEM. */

@@ -144,23 +144,146 @@ static void load_file_response(struct mr_loader *ld, const char *dir, const char
     r->content_type = content_type_for(real);
 }
 
-static void load_response(struct mr_loader *ld, const cJSON *v, const char *dir,
-                          struct mr_response *r)
+/* Returns the scenario's copy of a state name, adding it when new. */
+static const char *intern_state(struct mr_loader *ld, struct mr_scenario *sc, const char *name)
+{
+    size_t i;
+    char **grown;
+
+    for (i = 0; i < sc->nstates; i++)
+        if (strcmp(sc->state_names[i], name) == 0)
+            return sc->state_names[i];
+    grown = realloc(sc->state_names, (sc->nstates + 1) * sizeof(char *));
+    if (!grown) {
+        ld->nomem = true;
+        return NULL;
+    }
+    sc->state_names = grown;
+    sc->state_names[sc->nstates] = dup_checked(ld, name);
+    return sc->state_names[sc->nstates++];
+}
+
+static const char *get_state(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *obj,
+                             const char *key)
+{
+    const char *s = get_string(ld, obj, key);
+    if (s && !*s) {
+        mr_loader__problem_in(ld, key, "a state name must not be empty");
+        return NULL;
+    }
+    return s ? intern_state(ld, sc, s) : NULL;
+}
+
+/* `delayMs`: a number, or {"min": a, "max": b}. */
+static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+{
+    static const char *const keys[] = {"min", "max", NULL};
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, "delayMs");
+    int64_t n;
+
+    if (!d)
+        return;
+    if (!cJSON_IsObject(d)) {
+        if (get_int(ld, v, "delayMs", 0, 600000, &n))
+            r->delay_ms = r->delay_max_ms = n;
+        return;
+    }
+    {
+        size_t mark = mr_loader__push_key(ld, "delayMs");
+        int64_t lo = 0, hi = 0;
+        mr_loader__check_keys(ld, d, keys);
+        if (!get_int(ld, d, "min", 0, 600000, &lo) | !get_int(ld, d, "max", 0, 600000, &hi)) {
+            if (!cJSON_GetObjectItemCaseSensitive(d, "min") ||
+                !cJSON_GetObjectItemCaseSensitive(d, "max"))
+                mr_loader__problem(ld, false, "expected both \"min\" and \"max\"");
+        } else if (lo > hi) {
+            mr_loader__problem(ld, false, "min (%lld) is greater than max (%lld)", (long long)lo,
+                               (long long)hi);
+        } else {
+            r->delay_ms = lo;
+            r->delay_max_ms = hi;
+        }
+        mr_loader__pop(ld, mark);
+    }
+}
+
+/* `when`: request conditions plus `callNumber`. */
+static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+{
+    cJSON *copy, *call;
+    int64_t n;
+    char got[80];
+
+    if (!mr_loader__expect_object(ld, v, "an object with request conditions"))
+        return;
+    r->has_when = true;
+    call = cJSON_GetObjectItemCaseSensitive(v, "callNumber");
+    if (call) {
+        size_t mark = mr_loader__push_key(ld, "callNumber");
+        if (cJSON_IsNumber(call)) {
+            if (get_int(ld, v, "callNumber", 1, INT64_MAX, &n))
+                r->call_min = r->call_max = n;
+        } else if (cJSON_IsObject(call)) {
+            static const char *const keys[] = {"atLeast", "atMost", NULL};
+            mr_loader__check_keys(ld, call, keys);
+            if (get_int(ld, call, "atLeast", 1, INT64_MAX, &n))
+                r->call_min = n;
+            if (get_int(ld, call, "atMost", 1, INT64_MAX, &n))
+                r->call_max = n;
+            if (r->call_min < 0 && r->call_max < 0)
+                mr_loader__problem(ld, false, "expected \"atLeast\" and/or \"atMost\"");
+        } else {
+            mr_loader__describe(call, got, sizeof(got));
+            mr_loader__problem(ld, false,
+                               "expected a call number or {\"atLeast\": n, \"atMost\": m}, got %s",
+                               got);
+        }
+        mr_loader__pop(ld, mark);
+    }
+    /* the rest are ordinary request conditions */
+    copy = cJSON_Duplicate(v, true);
+    if (!copy) {
+        ld->nomem = true;
+        return;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "callNumber");
+    mr_loader__matcher(ld, copy, &r->when);
+    cJSON_Delete(copy);
+}
+
+static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
+                          bool multi, struct mr_response *r)
 {
     static const char *const keys[] = {"status", "headers", "json", "body", "file", "delayMs",
                                        NULL};
+    static const char *const multi_keys[] = {"status", "headers",  "json",     "body",
+                                             "file",   "delayMs",  "when",     "weight",
+                                             "whenState", "setState", NULL};
+    const char *dir = sc->dir;
     const cJSON *item;
     int64_t n;
     int kinds = 0;
 
     r->status = 200;
+    r->call_min = r->call_max = -1;
+    r->weight = 1;
     if (!mr_loader__expect_object(ld, v, "an object"))
         return;
-    mr_loader__check_keys(ld, v, keys);
+    mr_loader__check_keys(ld, v, multi ? multi_keys : keys);
     if (get_int(ld, v, "status", 100, 599, &n))
         r->status = (int)n;
-    if (get_int(ld, v, "delayMs", 0, 600000, &n))
-        r->delay_ms = n;
+    load_delay(ld, v, r);
+    if (multi) {
+        if (get_int(ld, v, "weight", 0, 1000000, &n))
+            r->weight = (uint32_t)n;
+        r->when_state = get_state(ld, sc, v, "whenState");
+        r->set_state = get_state(ld, sc, v, "setState");
+        if ((item = cJSON_GetObjectItemCaseSensitive(v, "when"))) {
+            size_t mark = mr_loader__push_key(ld, "when");
+            load_when(ld, item, r);
+            mr_loader__pop(ld, mark);
+        }
+    }
 
     item = cJSON_GetObjectItemCaseSensitive(v, "headers");
     if (item) {
@@ -300,9 +423,59 @@ static size_t count_routes(const cJSON *services, const cJSON *routes)
     return n;
 }
 
+static void load_responses(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *r,
+                           const cJSON *arr, struct mr_route *route)
+{
+    static const char *const modes[] = {"sequential", "cycle", "random", "rules"};
+    const cJSON *item;
+    const char *mode = get_string(ld, r, "mode");
+    size_t mark = mr_loader__push_key(ld, "responses"), i = 0, n;
+    bool any_when = false;
+    uint64_t weights = 0;
+
+    n = cJSON_IsArray(arr) ? (size_t)cJSON_GetArraySize(arr) : 0;
+    if (n == 0) {
+        mr_loader__problem(ld, false, "expected a non-empty array of responses");
+        mr_loader__pop(ld, mark);
+        return;
+    }
+    route->responses = mr_loader__calloc(ld, n, sizeof(*route->responses));
+    if (!route->responses) {
+        mr_loader__pop(ld, mark);
+        return;
+    }
+    route->nresponses = n;
+    cJSON_ArrayForEach(item, arr)
+    {
+        size_t m2 = mr_loader__push_index(ld, i);
+        load_response(ld, sc, item, true, &route->responses[i]);
+        any_when |= route->responses[i].has_when || route->responses[i].when_state;
+        weights += route->responses[i].weight;
+        mr_loader__pop(ld, m2);
+        i++;
+    }
+    mr_loader__pop(ld, mark);
+    route->mode = any_when ? MR_MODE_RULES : MR_MODE_SEQUENTIAL;
+    if (mode) {
+        for (i = 0; i < 4 && strcmp(mode, modes[i]) != 0; i++)
+            ;
+        if (i == 4)
+            mr_loader__problem_in(ld, "mode",
+                                  "expected \"sequential\", \"cycle\", \"random\" or \"rules\", got "
+                                  "\"%s\"",
+                                  mode);
+        else
+            route->mode = (enum mr_resp_mode)i;
+    }
+    if (route->mode == MR_MODE_RANDOM && weights == 0)
+        mr_loader__problem_in(ld, "responses", "every weight is 0: no response can be chosen");
+}
+
 static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
 {
-    static const char *const keys[] = {"id", "description", "request", "response", "expect", NULL};
+    static const char *const keys[] = {"id",       "description", "request",   "response",
+                                       "responses", "mode",       "whenState", "setState",
+                                       "expect",   NULL};
     struct mr_service *svc = &sc->services[si];
     const cJSON *r;
     size_t i = 0;
@@ -343,14 +516,23 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
                 mr_loader__matcher(ld, item, &route->match);
                 mr_loader__pop(ld, m2);
             }
+            route->when_state = get_state(ld, sc, r, "whenState");
+            route->set_state = get_state(ld, sc, r, "setState");
             item = cJSON_GetObjectItemCaseSensitive(r, "response");
-            if (item) {
+            if (item && cJSON_GetObjectItemCaseSensitive(r, "responses")) {
+                mr_loader__problem_in(ld, "responses",
+                                      "give either \"response\" or \"responses\", not both");
+            } else if (item) {
                 size_t m2 = mr_loader__push_key(ld, "response");
-                load_response(ld, item, sc->dir, &route->response);
+                load_response(ld, sc, item, false, &route->response);
                 mr_loader__pop(ld, m2);
+            } else if ((item = cJSON_GetObjectItemCaseSensitive(r, "responses"))) {
+                load_responses(ld, sc, r, item, route);
             } else {
                 route->response.status = 200;
             }
+            if (cJSON_GetObjectItemCaseSensitive(r, "mode") && !route->nresponses)
+                mr_loader__problem_in(ld, "mode", "\"mode\" needs \"responses\"");
         }
         sc->nroutes++;
         svc->nroutes++;
@@ -431,17 +613,41 @@ static void default_expect_name(struct mr_expect *e, const struct mr_scenario *s
 static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
                         struct mr_expect *e)
 {
-    static const char *const keys[] = {"name",    "description", "route", "request",
-                                       "times",   "atLeast",     "atMost", NULL};
-    const char *name, *route;
+    static const char *const keys[] = {"name",  "description", "route",   "request",    "times",
+                                       "atLeast", "atMost",    "service", "finalState", NULL};
+    const char *name, *route, *service;
     const cJSON *req;
 
     e->route = -1;
+    e->service = -1;
     e->json_path = dup_checked(ld, ld->path);
     if (!mr_loader__expect_object(ld, v, "an expectation object"))
         return;
     mr_loader__check_keys(ld, v, keys);
     name = get_string(ld, v, "name");
+    service = get_string(ld, v, "service");
+    if (service || cJSON_GetObjectItemCaseSensitive(v, "finalState")) {
+        size_t i;
+        char buf[300];
+        if (!service || !cJSON_GetObjectItemCaseSensitive(v, "finalState") ||
+            cJSON_GetObjectItemCaseSensitive(v, "route") ||
+            cJSON_GetObjectItemCaseSensitive(v, "request")) {
+            mr_loader__problem(ld, false, "a state expectation takes \"service\" and "
+                                          "\"finalState\" (and an optional \"name\") only");
+            return;
+        }
+        for (i = 0; i < sc->nservices; i++)
+            if (sc->services[i].name && strcmp(sc->services[i].name, service) == 0)
+                e->service = (long)i;
+        if (e->service < 0)
+            mr_loader__problem_in(ld, "service", "no service is named \"%s\"", service);
+        e->final_state = get_state(ld, sc, v, "finalState");
+        e->count.times = e->count.at_least = e->count.at_most = -1;
+        snprintf(buf, sizeof(buf), "%s ends in state \"%s\"", service,
+                 e->final_state ? e->final_state : "");
+        e->name = dup_checked(ld, name && *name ? name : buf);
+        return;
+    }
     route = get_string(ld, v, "route");
     req = cJSON_GetObjectItemCaseSensitive(v, "request");
     if (route) {
@@ -583,8 +789,9 @@ static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc)
 
 static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *root)
 {
-    static const char *const keys[] = {"$schema", "name",       "description", "services", "routes",
-                                       "expect",  "unexpected", "command",     NULL};
+    static const char *const keys[] = {"$schema", "name",       "description", "services",
+                                       "routes",  "expect",     "unexpected",  "command",
+                                       "seed",    NULL};
     const cJSON *services, *routes, *item;
     size_t nroutes, nexpect = 0, i;
     const char *s;
@@ -595,6 +802,14 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
 
     s = get_string(ld, root, "name");
     sc->name = dup_checked(ld, s && *s ? s : sc->file);
+    intern_state(ld, sc, MR_STATE_STARTED);
+    {
+        int64_t seed;
+        if (get_int(ld, root, "seed", 0, (int64_t)9007199254740991LL, &seed)) {
+            sc->has_seed = true;
+            sc->seed = (uint64_t)seed;
+        }
+    }
 
     services = cJSON_GetObjectItemCaseSensitive(root, "services");
     routes = cJSON_GetObjectItemCaseSensitive(root, "routes");
@@ -721,6 +936,7 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
                 ld->pathlen = strlen(ld->path);
                 mr_loader__push_key(ld, "expect");
                 e->route = (long)r;
+                e->service = -1;
                 e->json_path = dup_checked(ld, ld->path);
                 if (mr_loader__expect_object(ld, ej, "an object with \"times\", \"atLeast\" or "
                                                      "\"atMost\"")) {
@@ -772,6 +988,33 @@ static void syntax_error(struct mr_loader *ld, const char *end_ptr)
     ld->failed = true;
 }
 
+/*
+ * cJSON reports an error found at the end of the input at its last byte, so a
+ * truncated file would be blamed on a byte that is fine. Parsing again with
+ * one blank appended tells them apart: a truncated document now fails past
+ * the original end, a real error stays where it was.
+ */
+static bool truncated(const char *text, size_t len, const char *end)
+{
+    const char *end2 = NULL;
+    char *padded;
+    cJSON *root;
+    bool cut;
+
+    if (len == 0 || !end || end != text + len - 1)
+        return len == 0;
+    padded = malloc(len + 1);
+    if (!padded)
+        return false;
+    memcpy(padded, text, len);
+    padded[len] = ' ';
+    root = cJSON_ParseWithLengthOpts(padded, len + 1, &end2, false);
+    cut = !root && end2 && end2 >= padded + len;
+    cJSON_Delete(root);
+    free(padded);
+    return cut;
+}
+
 static char *folder_of(const char *path)
 {
     char *copy = strdup(path), *slash, *real;
@@ -802,18 +1045,18 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
     *out = NULL;
     memset(&ld, 0, sizeof(ld));
     ld.file = path;
-    ld.text = text;
-    ld.len = len;
     ld.errs = errs;
 
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        /* a UTF-8 byte-order mark: skip it but keep offsets right */
+        /* a UTF-8 byte-order mark: skip it; the document (and its columns) start after it */
         text += 3;
         len -= 3;
     }
+    ld.text = text;
+    ld.len = len;
     root = cJSON_ParseWithLengthOpts(text, len, &end, false);
     if (!root) {
-        syntax_error(&ld, end ? end : cJSON_GetErrorPtr());
+        syntax_error(&ld, truncated(text, len, end) ? text + len : end ? end : cJSON_GetErrorPtr());
         return MR_ESCENARIO;
     }
     {
@@ -921,6 +1164,7 @@ int mr_scenario_load(struct mr_scenario **out, const char *path, struct mr_error
 static void free_response(struct mr_response *r)
 {
     size_t i;
+    mr_loader__matcher_release(&r->when);
     for (i = 0; i < r->nheaders; i++) {
         free(r->headers[i].name);
         free(r->headers[i].value);
@@ -944,6 +1188,9 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->routes[i].json_path);
         mr_loader__matcher_release(&sc->routes[i].match);
         free_response(&sc->routes[i].response);
+        for (size_t k = 0; k < sc->routes[i].nresponses; k++)
+            free_response(&sc->routes[i].responses[k]);
+        free(sc->routes[i].responses);
     }
     /* routes that failed mid-way still hold allocations: free the whole array range */
     free(sc->routes);
@@ -967,6 +1214,9 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->command.env[i].value);
     }
     free(sc->command.env);
+    for (i = 0; i < sc->nstates; i++)
+        free(sc->state_names[i]);
+    free(sc->state_names);
     free(sc->name);
     free(sc->file);
     free(sc->dir);

@@ -107,6 +107,14 @@ enum mr_body_kind {
     MR_RESP_FILE,  /* `file`: read at request time from `file` */
 };
 
+/* How a route with several `responses` picks one. */
+enum mr_resp_mode {
+    MR_MODE_SEQUENTIAL, /* 1st call → 1st response …; then stays on the last */
+    MR_MODE_CYCLE,      /* like sequential, wrapping around */
+    MR_MODE_RANDOM,     /* weighted random, seeded */
+    MR_MODE_RULES,      /* the first whose `when` holds; one without `when` is the fallback */
+};
+
 struct mr_response {
     int status;
     struct mr_header *headers;
@@ -117,7 +125,16 @@ struct mr_response {
     char *file;               /* FILE: absolute, resolved path inside the scenario folder */
     const char *content_type; /* default Content-Type (static string), or NULL */
     bool has_content_type;    /* `headers` sets Content-Type itself */
-    int64_t delay_ms;
+    int64_t delay_ms;     /* fixed delay, or the minimum of a range */
+    int64_t delay_max_ms; /* > delay_ms: uniform in [delay_ms, delay_max_ms] */
+    /* selection among a route's `responses` */
+    bool has_when;
+    struct mr_matcher when; /* request conditions (valid when has_when) */
+    int64_t call_min;       /* `callNumber` range, 1-based; -1 when not set */
+    int64_t call_max;
+    uint32_t weight; /* for MR_MODE_RANDOM; default 1 */
+    const char *when_state; /* required service state, or NULL (points into state_names) */
+    const char *set_state;  /* service state after serving, or NULL */
 };
 
 struct mr_route {
@@ -127,7 +144,12 @@ struct mr_route {
     size_t index;   /* index into mr_scenario.routes (global, in file order) */
     char *json_path; /* "services.payments.routes[1]" for messages */
     struct mr_matcher match;
-    struct mr_response response;
+    struct mr_response response; /* the only response, when nresponses == 0 */
+    struct mr_response *responses; /* `responses`: nresponses > 0 */
+    size_t nresponses;
+    enum mr_resp_mode mode;
+    const char *when_state; /* the route matches only in this service state, or NULL */
+    const char *set_state;  /* state after serving (a response's own set_state wins) */
 };
 
 struct mr_service {
@@ -152,6 +174,8 @@ struct mr_expect {
     bool has_request;
     struct mr_matcher request; /* extra conditions (valid when has_request) */
     struct mr_count count;
+    long service;            /* a state expectation: the service, else -1 */
+    const char *final_state; /* a state expectation: the state it must end in */
     char *json_path; /* "expect[2]" or "services.x.routes[0].expect" */
 };
 
@@ -175,6 +199,10 @@ struct mr_scenario {
     struct mr_expect *expects;
     size_t nexpects;
     bool unexpected_fail; /* "unexpected": "fail" (default) */
+    bool has_seed;        /* `seed` was given */
+    uint64_t seed;
+    char **state_names; /* every state name used, interned; [0] is "Started" */
+    size_t nstates;
     struct mr_command command;
 };
 
@@ -191,6 +219,9 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
                       struct mr_error_list *errs);
 
 void mr_scenario_free(struct mr_scenario *sc);
+
+/* The initial state of every service. */
+#define MR_STATE_STARTED "Started"
 
 /* Returns the route with this id, or NULL. Linear; for load time and tests. */
 const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, const char *id);

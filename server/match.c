@@ -460,6 +460,11 @@ void mr_router_free(struct mr_router *r)
 
 long mr_router_match(const struct mr_router *r, size_t service, struct mr_request *req)
 {
+    return mr_router_next(r, service, req, -1);
+}
+
+long mr_router_next(const struct mr_router *r, size_t service, struct mr_request *req, long after)
+{
     const struct service_index *ix;
     const struct slot *s;
     size_t len, a = 0, b = 0;
@@ -480,7 +485,7 @@ long mr_router_match(const struct mr_router *r, size_t service, struct mr_reques
             next = s->routes[a++];
         else
             next = ix->others[b++];
-        if (mr_match(&r->sc->routes[next].match, req, NULL))
+        if ((long)next > after && mr_match(&r->sc->routes[next].match, req, NULL))
             return (long)next;
     }
 }

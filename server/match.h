@@ -94,6 +94,9 @@ void mr_router_free(struct mr_router *r);
 /* The first route of `service`, in file order, that matches; -1 when none. */
 long mr_router_match(const struct mr_router *r, size_t service, struct mr_request *req);
 
+/* The first matching route of `service` after route index `after` (-1: from the start). */
+long mr_router_next(const struct mr_router *r, size_t service, struct mr_request *req, long after);
+
 /* The route of `service` that came closest (slow path, for unmatched requests); -1 if none. */
 long mr_router_nearest(const struct mr_router *r, size_t service, struct mr_request *req,
                        struct mr_miss *miss);

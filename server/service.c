@@ -44,6 +44,11 @@ struct mr_server {
     char **urls;
     atomic_bool closed;
     atomic_int inflight;
+    _Atomic uint64_t *route_calls; /* calls served per route, for modes and callNumber */
+    _Atomic uint64_t rng_counter;  /* the seeded generator is a counter-based hash */
+    bool stateful;                 /* the scenario uses states: selection takes state_lock */
+    pthread_mutex_t state_lock;
+    const char **states; /* per service */
 };
 
 struct worker {
@@ -255,6 +260,68 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
     return 0;
 }
 
+/* splitmix64 over a shared counter: deterministic for a seed and a call order. */
+static uint64_t rng_next(struct mr_server *s)
+{
+    uint64_t z = s->opts.seed + (atomic_fetch_add(&s->rng_counter, 1) + 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static bool in_range(const struct mr_response *r, uint64_t call)
+{
+    return (r->call_min < 0 || call >= (uint64_t)r->call_min) &&
+           (r->call_max < 0 || call <= (uint64_t)r->call_max);
+}
+
+/* Picks the response of `route` for this request, or NULL when none applies
+ * (rules mode without a match or fallback: the route does not match). */
+static const struct mr_response *pick(struct mr_server *s, const struct mr_route *route,
+                                      struct mr_request *req, size_t service)
+{
+    uint64_t call = atomic_load(&s->route_calls[route->index]) + 1;
+    size_t i, n = route->nresponses;
+    const struct mr_response *fallback = NULL;
+
+    if (n == 0)
+        return &route->response;
+    switch (route->mode) {
+    case MR_MODE_SEQUENTIAL:
+        return &route->responses[call - 1 < n ? call - 1 : n - 1];
+    case MR_MODE_CYCLE:
+        return &route->responses[(call - 1) % n];
+    case MR_MODE_RANDOM: {
+        uint64_t total = 0, x;
+        for (i = 0; i < n; i++)
+            total += route->responses[i].weight;
+        x = rng_next(s) % (total ? total : 1);
+        for (i = 0; i < n; i++) {
+            if (x < route->responses[i].weight)
+                return &route->responses[i];
+            x -= route->responses[i].weight;
+        }
+        return &route->responses[n - 1];
+    }
+    case MR_MODE_RULES:
+        break;
+    }
+    for (i = 0; i < n; i++) {
+        const struct mr_response *r = &route->responses[i];
+        if (!r->has_when && !r->when_state) {
+            if (!fallback)
+                fallback = r;
+            continue;
+        }
+        if (r->when_state && s->states[service] != r->when_state)
+            continue;
+        if (r->has_when && (!in_range(r, call) || !mr_match(&r->when, req, NULL)))
+            continue;
+        return r;
+    }
+    return fallback;
+}
+
 static size_t service_of(const struct mr_server *s, int port)
 {
     size_t i;
@@ -275,6 +342,8 @@ static int handle(struct mg_connection *conn)
     struct mr_request req;
     struct mr_call_meta meta;
     const struct mr_route *route = NULL;
+    const struct mr_response *resp = NULL;
+    int64_t delay_ms = 0;
     size_t service, nhits = 0, i, nparams;
     uint64_t body_size;
     long ri_route;
@@ -332,11 +401,36 @@ static int handle(struct mg_connection *conn)
         req.params = w->params;
     }
 
-    ri_route = mr_router_match(s->router, service, &req);
-    memset(&meta, 0, sizeof(meta));
-    if (ri_route >= 0) {
+    /* the first route that matches, is in the right state and has a response for it */
+    if (s->stateful)
+        pthread_mutex_lock(&s->state_lock);
+    for (ri_route = -1;;) {
+        ri_route = mr_router_next(s->router, service, &req, ri_route);
+        if (ri_route < 0)
+            break;
         route = &sc->routes[ri_route];
-        status = route->response.status;
+        if (route->when_state && s->states[service] != route->when_state)
+            continue;
+        if ((resp = pick(s, route, &req, service)) != NULL)
+            break;
+    }
+    if (ri_route >= 0) {
+        const char *next = resp->set_state ? resp->set_state : route->set_state;
+        atomic_fetch_add(&s->route_calls[ri_route], 1);
+        if (next)
+            s->states[service] = next;
+    } else {
+        route = NULL;
+    }
+    if (s->stateful)
+        pthread_mutex_unlock(&s->state_lock);
+
+    memset(&meta, 0, sizeof(meta));
+    if (route) {
+        status = resp->status;
+        delay_ms = resp->delay_ms;
+        if (resp->delay_max_ms > resp->delay_ms)
+            delay_ms += (int64_t)(rng_next(s) % (uint64_t)(resp->delay_max_ms - resp->delay_ms + 1));
     } else {
         struct mr_miss miss;
         long near = mr_router_nearest(s->router, service, &req, &miss);
@@ -346,6 +440,8 @@ static int handle(struct mg_connection *conn)
     }
     for (i = 0; i < sc->nexpects; i++) {
         const struct mr_expect *e = &sc->expects[i];
+        if (e->service >= 0)
+            continue; /* a state expectation counts no calls */
         if (e->route >= 0 && e->route != ri_route)
             continue;
         if (e->has_request && !mr_match(&e->request, &req, NULL))
@@ -358,8 +454,7 @@ static int handle(struct mg_connection *conn)
     meta.route = (int32_t)ri_route;
     meta.body_truncated = truncated;
     meta.body_size = body_size;
-    meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 +
-                                  (route ? route->response.delay_ms * 1000 : 0));
+    meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + delay_ms * 1000);
     mr_journal_append(s->journal, &meta, &req, w->hits, nhits);
     atomic_fetch_sub(&s->inflight, 1);
     mr_request_release(&req);
@@ -375,9 +470,9 @@ static int handle(struct mg_connection *conn)
     }
 
     if (route) {
-        if (route->response.delay_ms > 0)
-            sleep_ms(route->response.delay_ms);
-        send_route(w, conn, &route->response, alive, head);
+        if (delay_ms > 0)
+            sleep_ms(delay_ms);
+        send_route(w, conn, resp, alive, head);
     } else {
         struct mr_buf *o = &w->out;
         char text[900];
@@ -453,6 +548,16 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         rc = mr_error_set(err, MR_ENOMEM, "out of memory");
         goto fail;
     }
+    s->route_calls = calloc(sc->nroutes ? sc->nroutes : 1, sizeof(*s->route_calls));
+    s->states = calloc(sc->nservices, sizeof(*s->states));
+    if (!s->route_calls || !s->states) {
+        rc = mr_error_set(err, MR_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < sc->nservices; i++)
+        s->states[i] = sc->nstates ? sc->state_names[0] : MR_STATE_STARTED;
+    s->stateful = sc->nstates > 1;
+    pthread_mutex_init(&s->state_lock, NULL);
     if ((rc = mr_router_new(&s->router, sc, err)) != 0)
         goto fail;
     if ((rc = mr_journal_new(&s->journal, sc->nroutes, sc->nexpects, &opts->journal, err)) != 0)
@@ -549,6 +654,11 @@ void mr_server_close(struct mr_server *s)
         sleep_ms(1);
 }
 
+const char *mr_server_state(const struct mr_server *s, size_t service)
+{
+    return service < s->sc->nservices ? s->states[service] : NULL;
+}
+
 const struct mr_journal *mr_server_journal(const struct mr_server *s)
 {
     return s->journal;
@@ -602,6 +712,8 @@ void mr_server_stop(struct mr_server *s)
     }
     mr_router_free(s->router);
     mr_journal_free(s->journal);
+    free((void *)s->route_calls);
+    free(s->states);
     if (s->urls)
         for (i = 0; i < s->sc->nservices; i++)
             free(s->urls[i]);

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/error.h"
 #include "scenarios/scenario.h"
@@ -29,6 +30,7 @@ struct mr_server_opts {
     int threads;       /* worker threads = connections served at once; default 72 */
     int keep_alive_ms; /* idle keep-alive connection timeout; default 500 */
     size_t body_max;   /* request body bytes kept per call; default 1 MiB */
+    uint64_t seed;     /* for `random` responses and delay ranges */
     struct mr_journal_limits journal;
 };
 
@@ -51,6 +53,9 @@ const char *mr_server_url(const struct mr_server *s, size_t service);
 /* Stops recording: waits for handlers that are recording, then answers
  * every later request with 503. The journal is then stable. */
 void mr_server_close(struct mr_server *s);
+
+/* The current state of service i ("Started" at first); a scenario string. */
+const char *mr_server_state(const struct mr_server *s, size_t service);
 
 /* The journal (borrowed; read it only after mr_server_close). */
 const struct mr_journal *mr_server_journal(const struct mr_server *s);
