@@ -183,6 +183,7 @@ static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response 
 
     if (!d)
         return;
+    r->has_delay = true;
     if (!cJSON_IsObject(d)) {
         if (get_int(ld, v, "delayMs", 0, 600000, &n))
             r->delay_ms = r->delay_max_ms = n;
@@ -191,8 +192,12 @@ static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response 
     {
         size_t mark = mr_loader__push_key(ld, "delayMs");
         int64_t lo = 0, hi = 0;
+        bool has_lo, has_hi;
         mr_loader__check_keys(ld, d, keys);
-        if (!get_int(ld, d, "min", 0, 600000, &lo) | !get_int(ld, d, "max", 0, 600000, &hi)) {
+        /* read both, so that a problem in each is reported */
+        has_lo = get_int(ld, d, "min", 0, 600000, &lo);
+        has_hi = get_int(ld, d, "max", 0, 600000, &hi);
+        if (!has_lo || !has_hi) {
             if (!cJSON_GetObjectItemCaseSensitive(d, "min") ||
                 !cJSON_GetObjectItemCaseSensitive(d, "max"))
                 mr_loader__problem(ld, false, "expected both \"min\" and \"max\"");
@@ -205,6 +210,56 @@ static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response 
         }
         mr_loader__pop(ld, mark);
     }
+}
+
+/* `fault`: "reset" | "empty" | "garbage" | "truncated" | {"dribble": {"chunks": n, "overMs": t}}. */
+static void load_fault(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+{
+    static const char *const names[] = {"", "reset", "empty", "garbage", "truncated"};
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, "fault");
+    size_t mark, i;
+    char got[80];
+
+    if (!f)
+        return;
+    mark = mr_loader__push_key(ld, "fault");
+    if (cJSON_IsString(f)) {
+        for (i = 1; i < 5 && strcmp(f->valuestring, names[i]) != 0; i++)
+            ;
+        if (i < 5)
+            r->fault = (enum mr_fault)i;
+        else
+            mr_loader__problem(ld, false,
+                               "expected \"reset\", \"empty\", \"garbage\", \"truncated\" or "
+                               "{\"dribble\": {\"chunks\": n, \"overMs\": t}}, got \"%s\"",
+                               f->valuestring);
+    } else if (cJSON_IsObject(f) && cJSON_GetObjectItemCaseSensitive(f, "dribble")) {
+        static const char *const keys[] = {"dribble", NULL};
+        static const char *const dkeys[] = {"chunks", "overMs", NULL};
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(f, "dribble");
+        size_t m2;
+        int64_t n;
+        mr_loader__check_keys(ld, f, keys);
+        m2 = mr_loader__push_key(ld, "dribble");
+        if (mr_loader__expect_object(ld, d, "an object with \"chunks\" and \"overMs\"")) {
+            mr_loader__check_keys(ld, d, dkeys);
+            r->fault = MR_FAULT_DRIBBLE;
+            r->dribble_chunks = 2;
+            r->dribble_ms = 1000;
+            if (get_int(ld, d, "chunks", 1, 100000, &n))
+                r->dribble_chunks = (int)n;
+            if (get_int(ld, d, "overMs", 0, 600000, &n))
+                r->dribble_ms = n;
+        }
+        mr_loader__pop(ld, m2);
+    } else {
+        mr_loader__describe(f, got, sizeof(got));
+        mr_loader__problem(ld, false,
+                           "expected \"reset\", \"empty\", \"garbage\", \"truncated\" or "
+                           "{\"dribble\": {\"chunks\": n, \"overMs\": t}}, got %s",
+                           got);
+    }
+    mr_loader__pop(ld, mark);
 }
 
 /* `when`: request conditions plus `callNumber`. */
@@ -254,11 +309,11 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
 static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
                           bool multi, struct mr_response *r)
 {
-    static const char *const keys[] = {"status", "headers", "json", "body", "file", "delayMs",
-                                       NULL};
-    static const char *const multi_keys[] = {"status", "headers",  "json",     "body",
-                                             "file",   "delayMs",  "when",     "weight",
-                                             "whenState", "setState", NULL};
+    static const char *const keys[] = {"status", "headers", "json",  "body",
+                                       "file",   "delayMs", "fault", NULL};
+    static const char *const multi_keys[] = {"status",    "headers",  "json",  "body",
+                                             "file",      "delayMs",  "fault", "when",
+                                             "weight",    "whenState", "setState", NULL};
     const char *dir = sc->dir;
     const cJSON *item;
     int64_t n;
@@ -273,6 +328,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     if (get_int(ld, v, "status", 100, 599, &n))
         r->status = (int)n;
     load_delay(ld, v, r);
+    load_fault(ld, v, r);
     if (multi) {
         if (get_int(ld, v, "weight", 0, 1000000, &n))
             r->weight = (uint32_t)n;
@@ -541,12 +597,49 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
     }
 }
 
+static void free_response(struct mr_response *r);
+
+/* A service's `defaults`: headers the response does not set, and its delay. */
+static void apply_defaults(struct mr_loader *ld, struct mr_response *r, const struct mr_response *d)
+{
+    size_t i, j, n = r->nheaders;
+    struct mr_header *grown;
+
+    if (!r->has_delay && d->has_delay) {
+        r->delay_ms = d->delay_ms;
+        r->delay_max_ms = d->delay_max_ms;
+        r->has_delay = true;
+    }
+    if (!d->nheaders)
+        return;
+    grown = realloc(r->headers, (r->nheaders + d->nheaders) * sizeof(*grown));
+    if (!grown) {
+        ld->nomem = true;
+        return;
+    }
+    r->headers = grown;
+    for (i = 0; i < d->nheaders; i++) {
+        for (j = 0; j < n; j++)
+            if (strcasecmp(r->headers[j].name, d->headers[i].name) == 0)
+                break;
+        if (j < n)
+            continue;
+        r->headers[r->nheaders].name = dup_checked(ld, d->headers[i].name);
+        r->headers[r->nheaders].value = dup_checked(ld, d->headers[i].value);
+        r->nheaders++;
+        if (strcasecmp(d->headers[i].name, "Content-Type") == 0)
+            r->has_content_type = true;
+    }
+}
+
 static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
                          const cJSON *v)
 {
-    static const char *const keys[] = {"port", "env", "routes", "description", NULL};
+    static const char *const keys[] = {"port", "env",  "routes", "description",
+                                       "cors", "defaults", NULL};
     struct mr_service *svc = &sc->services[si];
-    const cJSON *routes;
+    const cJSON *routes, *item;
+    struct mr_response defaults;
     const char *env;
     char var[300];
     size_t i, n;
@@ -570,6 +663,11 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
                               env);
     else if (env)
         svc->env_name = dup_checked(ld, env);
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "cors"))) {
+        if (!cJSON_IsBool(item))
+            mr_loader__problem_in(ld, "cors", "expected true or false");
+        svc->cors = cJSON_IsTrue(item);
+    }
     routes = cJSON_GetObjectItemCaseSensitive(v, "routes");
     if (!routes) {
         mr_loader__problem(ld, false, "missing \"routes\"");
@@ -579,6 +677,39 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
         size_t mark = mr_loader__push_key(ld, "routes");
         load_routes(ld, sc, si, routes);
         mr_loader__pop(ld, mark);
+    }
+    memset(&defaults, 0, sizeof(defaults));
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "defaults"))) {
+        static const char *const dkeys[] = {"headers", "delayMs", NULL};
+        size_t mark = mr_loader__push_key(ld, "defaults");
+        if (mr_loader__expect_object(ld, item, "an object with \"headers\" and/or \"delayMs\"")) {
+            cJSON *copy = cJSON_Duplicate(item, true);
+            mr_loader__check_keys(ld, item, dkeys);
+            if (copy) {
+                /* keep only what defaults may set, so nothing is reported twice */
+                cJSON *c = copy->child;
+                while (c) {
+                    cJSON *next = c->next;
+                    if (strcmp(c->string, "headers") && strcmp(c->string, "delayMs"))
+                        cJSON_Delete(cJSON_DetachItemViaPointer(copy, c));
+                    c = next;
+                }
+                /* the response loader validates headers and delay the same way */
+                load_response(ld, sc, copy, false, &defaults);
+                cJSON_Delete(copy);
+            } else {
+                ld->nomem = true;
+            }
+        }
+        mr_loader__pop(ld, mark);
+        for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
+            struct mr_route *rt = &sc->routes[i];
+            size_t k;
+            apply_defaults(ld, &rt->response, &defaults);
+            for (k = 0; k < rt->nresponses; k++)
+                apply_defaults(ld, &rt->responses[k], &defaults);
+        }
+        free_response(&defaults);
     }
 }
 
@@ -991,26 +1122,30 @@ static void syntax_error(struct mr_loader *ld, const char *end_ptr)
 /*
  * cJSON reports an error found at the end of the input at its last byte, so a
  * truncated file would be blamed on a byte that is fine. Parsing again with
- * one blank appended tells them apart: a truncated document now fails past
- * the original end, a real error stays where it was.
+ * one and then two blanks appended tells them apart: only when the document
+ * is cut short does the error position follow the end of the input.
  */
 static bool truncated(const char *text, size_t len, const char *end)
 {
-    const char *end2 = NULL;
     char *padded;
-    cJSON *root;
-    bool cut;
+    size_t pad;
+    bool cut = true;
 
-    if (len == 0 || !end || end != text + len - 1)
-        return len == 0;
-    padded = malloc(len + 1);
+    if (len == 0)
+        return true;
+    if (!end || end != text + len - 1)
+        return false;
+    padded = malloc(len + 2);
     if (!padded)
         return false;
     memcpy(padded, text, len);
-    padded[len] = ' ';
-    root = cJSON_ParseWithLengthOpts(padded, len + 1, &end2, false);
-    cut = !root && end2 && end2 >= padded + len;
-    cJSON_Delete(root);
+    padded[len] = padded[len + 1] = ' ';
+    for (pad = 1; pad <= 2 && cut; pad++) {
+        const char *end2 = NULL;
+        cJSON *root = cJSON_ParseWithLengthOpts(padded, len + pad, &end2, false);
+        cut = !root && end2 == padded + len + pad - 1;
+        cJSON_Delete(root);
+    }
     free(padded);
     return cut;
 }

@@ -107,6 +107,16 @@ enum mr_body_kind {
     MR_RESP_FILE,  /* `file`: read at request time from `file` */
 };
 
+/* A broken answer, for testing how clients cope. */
+enum mr_fault {
+    MR_FAULT_NONE,
+    MR_FAULT_RESET,     /* connection reset by peer, nothing sent */
+    MR_FAULT_EMPTY,     /* connection closed without any response */
+    MR_FAULT_GARBAGE,   /* random bytes, then close */
+    MR_FAULT_TRUNCATED, /* headers promise more body than is sent, then close */
+    MR_FAULT_DRIBBLE,   /* the whole response, body sent in pieces over time */
+};
+
 /* How a route with several `responses` picks one. */
 enum mr_resp_mode {
     MR_MODE_SEQUENTIAL, /* 1st call → 1st response …; then stays on the last */
@@ -127,6 +137,10 @@ struct mr_response {
     bool has_content_type;    /* `headers` sets Content-Type itself */
     int64_t delay_ms;     /* fixed delay, or the minimum of a range */
     int64_t delay_max_ms; /* > delay_ms: uniform in [delay_ms, delay_max_ms] */
+    bool has_delay;       /* `delayMs` was given (else the service default applies) */
+    enum mr_fault fault;
+    int dribble_chunks; /* MR_FAULT_DRIBBLE: body sent in this many pieces */
+    int64_t dribble_ms; /* ... spread over this long */
     /* selection among a route's `responses` */
     bool has_when;
     struct mr_matcher when; /* request conditions (valid when has_when) */
@@ -157,6 +171,7 @@ struct mr_service {
     char *env_name;  /* the service's own `env` variable name, or NULL */
     char *url_var;   /* "MOCKRUN_<NAME>_URL" */
     int port;        /* 0: ephemeral */
+    bool cors; /* answer preflights, add Access-Control-* headers */
     size_t first_route; /* routes of this service are routes[first_route .. +nroutes) */
     size_t nroutes;
 };

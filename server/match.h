@@ -18,17 +18,11 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "common/kv.h"
 #include "scenarios/scenario.h"
 
 struct cJSON;
 
-/* A borrowed name/value pair; not NUL-terminated necessarily. */
-struct mr_kv {
-    const char *name;
-    size_t name_len;
-    const char *value;
-    size_t value_len;
-};
 
 /* The request as the matcher sees it. Every pointer is borrowed. */
 struct mr_request {

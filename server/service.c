@@ -59,6 +59,7 @@ struct worker {
     size_t params_cap;
     struct mr_kv headers[MAX_HEADERS];
     size_t *hits;
+    size_t service; /* of the request being handled */
     char near[600];
 };
 
@@ -176,6 +177,126 @@ static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t m
     return total;
 }
 
+/*
+ * CivetWeb gives handlers no access to the socket, so a fault finds it by
+ * its addresses: the one descriptor whose local port and peer match this
+ * connection. Only fault responses pay for the scan.
+ */
+static int conn_fd(const struct mg_request_info *ri)
+{
+    int fd;
+    for (fd = 3; fd < 65536; fd++) {
+        struct sockaddr_storage local, peer;
+        socklen_t ll = sizeof(local), pl = sizeof(peer);
+        char addr[INET6_ADDRSTRLEN];
+        int lport, pport;
+        const void *pa;
+
+        if (getsockname(fd, (struct sockaddr *)&local, &ll) != 0) {
+            if (errno == EBADF && fcntl(fd, F_GETFD) < 0 && fd > 1024)
+                break;
+            continue;
+        }
+        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0)
+            continue;
+        if (local.ss_family == AF_INET) {
+            lport = ntohs(((struct sockaddr_in *)&local)->sin_port);
+            pport = ntohs(((struct sockaddr_in *)&peer)->sin_port);
+            pa = &((struct sockaddr_in *)&peer)->sin_addr;
+        } else if (local.ss_family == AF_INET6) {
+            lport = ntohs(((struct sockaddr_in6 *)&local)->sin6_port);
+            pport = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
+            pa = &((struct sockaddr_in6 *)&peer)->sin6_addr;
+        } else {
+            continue;
+        }
+        if (lport != ri->server_port || pport != ri->remote_port)
+            continue;
+        if (!inet_ntop(peer.ss_family, pa, addr, sizeof(addr)) || strcmp(addr, ri->remote_addr))
+            continue;
+        return fd;
+    }
+    return -1;
+}
+
+static uint64_t fault_rand(struct mr_server *s);
+static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status, bool alive);
+
+/* reset, empty, garbage, truncated: break the connection the way the fault says. */
+static int send_fault(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
+                      size_t body_len)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct mr_server *s = ri->user_data;
+    struct mr_buf *o = &w->out;
+    int fd = conn_fd(ri);
+    size_t i;
+
+    switch (r->fault) {
+    case MR_FAULT_RESET:
+        if (fd >= 0) {
+            struct linger lg = {1, 0};
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        }
+        break;
+    case MR_FAULT_GARBAGE:
+        mr_buf_reset(o);
+        for (i = 0; i < 64; i++) {
+            uint64_t x = fault_rand(s);
+            mr_buf_append(o, &x, sizeof(x));
+        }
+        write_all(conn, o->data, o->len);
+        break;
+    case MR_FAULT_TRUNCATED:
+        mr_buf_reset(o);
+        begin_response(o, conn, r->status, false);
+        mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", body_len + 100);
+        if (r->body)
+            mr_buf_append(o, r->body, r->body_len / 2);
+        write_all(conn, o->data, o->len);
+        break;
+    default:
+        break;
+    }
+    if (fd < 0)
+        return -1;
+    if (r->fault == MR_FAULT_RESET) {
+        /* CivetWeb would shut the socket down gracefully (FIN). Put an unconnected
+         * socket in its place instead: the last reference to the real one goes,
+         * and with a zero linger the kernel answers with a RST. CivetWeb then
+         * fails on the placeholder and closes it. */
+        int placeholder = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (placeholder >= 0) {
+            dup3(placeholder, fd, O_CLOEXEC);
+            close(placeholder);
+            return 0;
+        }
+    }
+    /* end the connection now: CivetWeb reads EOF and closes its socket */
+    shutdown(fd, SHUT_RDWR);
+    return 0;
+}
+
+/* The response with its body sent in pieces spread over time. */
+static int dribble(struct mg_connection *conn, const char *data, size_t len, size_t head_len,
+                   const struct mr_response *r)
+{
+    size_t body = len - head_len, chunks = (size_t)r->dribble_chunks, i, off = head_len;
+    int64_t pause = chunks > 1 ? r->dribble_ms / (int64_t)(chunks - 1) : 0;
+
+    if (write_all(conn, data, head_len) != 0)
+        return -1;
+    for (i = 0; i < chunks && off < len; i++) {
+        size_t n = body / chunks + (i < body % chunks ? 1 : 0);
+        if (n && write_all(conn, data + off, n) != 0)
+            return -1;
+        off += n;
+        if (i + 1 < chunks && pause > 0)
+            sleep_ms(pause);
+    }
+    return off < len ? write_all(conn, data + off, len - off) : 0;
+}
+
 static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status,
                            bool alive)
 {
@@ -183,13 +304,34 @@ static void begin_response(struct mr_buf *o, struct mg_connection *conn, int sta
     mr_buf_puts(o, alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
 }
 
+/* CORS headers for a service with "cors": true: the origin is echoed. */
+static void cors_headers(struct mr_buf *o, const struct mg_request_info *ri)
+{
+    const char *origin = NULL;
+    int i;
+    for (i = 0; i < ri->num_headers; i++)
+        if (strcasecmp(ri->http_headers[i].name, "Origin") == 0)
+            origin = ri->http_headers[i].value;
+    if (origin && !strpbrk(origin, "\r\n")) {
+        mr_buf_printf(o, "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n", origin);
+        mr_buf_puts(o, "Access-Control-Allow-Credentials: true\r\n");
+    } else {
+        mr_buf_puts(o, "Access-Control-Allow-Origin: *\r\n");
+    }
+    mr_buf_puts(o, "Access-Control-Expose-Headers: *\r\n");
+}
+
 static int send_text(struct worker *w, struct mg_connection *conn, int status, bool alive,
                      bool head, const char *text)
 {
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const struct mr_server *s = ri->user_data;
     struct mr_buf *o = &w->out;
     size_t len = strlen(text);
     mr_buf_reset(o);
     begin_response(o, conn, status, alive);
+    if (s->sc->services[w->service].cors)
+        cors_headers(o, ri);
     mr_buf_printf(o, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n\r\n",
                   len);
     if (!head)
@@ -202,6 +344,8 @@ static int send_text(struct worker *w, struct mg_connection *conn, int status, b
 static int send_route(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
                       bool alive, bool head)
 {
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const struct mr_server *s = ri->user_data;
     struct mr_buf *o = &w->out;
     size_t i, len = r->body_len;
     int fd = -1;
@@ -217,8 +361,15 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
         }
         len = (size_t)st.st_size;
     }
+    if (r->fault != MR_FAULT_NONE && r->fault != MR_FAULT_DRIBBLE) {
+        if (fd >= 0)
+            close(fd);
+        return send_fault(w, conn, r, len);
+    }
     mr_buf_reset(o);
     begin_response(o, conn, r->status, alive);
+    if (s->sc->services[w->service].cors)
+        cors_headers(o, ri);
     if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
         mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
     for (i = 0; i < r->nheaders; i++)
@@ -242,6 +393,11 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
         close(fd);
         fd = -1;
     }
+    if (r->fault == MR_FAULT_DRIBBLE && !o->failed) {
+        if (fd >= 0)
+            close(fd);
+        return dribble(conn, o->data, o->len, o->len - (head ? 0 : len), r);
+    }
     if (o->failed || write_all(conn, o->data, o->len) != 0) {
         if (fd >= 0)
             close(fd);
@@ -261,6 +417,13 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
 }
 
 /* splitmix64 over a shared counter: deterministic for a seed and a call order. */
+static uint64_t rng_next(struct mr_server *s);
+
+static uint64_t fault_rand(struct mr_server *s)
+{
+    return rng_next(s);
+}
+
 static uint64_t rng_next(struct mr_server *s)
 {
     uint64_t z = s->opts.seed + (atomic_fetch_add(&s->rng_counter, 1) + 1) * 0x9E3779B97F4A7C15ull;
@@ -322,6 +485,32 @@ static const struct mr_response *pick(struct mr_server *s, const struct mr_route
     return fallback;
 }
 
+static void send_preflight(struct worker *w, struct mg_connection *conn, bool alive)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const char *methods = NULL, *headers = NULL;
+    struct mr_buf *o = &w->out;
+    int i;
+
+    for (i = 0; i < ri->num_headers; i++) {
+        if (strcasecmp(ri->http_headers[i].name, "Access-Control-Request-Method") == 0)
+            methods = ri->http_headers[i].value;
+        else if (strcasecmp(ri->http_headers[i].name, "Access-Control-Request-Headers") == 0)
+            headers = ri->http_headers[i].value;
+    }
+    mr_buf_reset(o);
+    begin_response(o, conn, 204, alive);
+    cors_headers(o, ri);
+    mr_buf_printf(o, "Access-Control-Allow-Methods: %s\r\n",
+                  methods && !strpbrk(methods, "\r\n") ? methods
+                                                      : "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
+    if (headers && !strpbrk(headers, "\r\n"))
+        mr_buf_printf(o, "Access-Control-Allow-Headers: %s\r\n", headers);
+    mr_buf_puts(o, "Access-Control-Max-Age: 86400\r\nContent-Length: 0\r\n\r\n");
+    if (!o->failed)
+        write_all(conn, o->data, o->len);
+}
+
 static size_t service_of(const struct mr_server *s, int port)
 {
     size_t i;
@@ -367,6 +556,7 @@ static int handle(struct mg_connection *conn)
     }
 
     service = service_of(s, ri->server_port);
+    w->service = service;
     mr_buf_reset(&w->body);
     body_size = read_body(conn, &w->body, s->opts.body_max, &truncated);
 
@@ -401,6 +591,13 @@ static int handle(struct mg_connection *conn)
         req.params = w->params;
     }
 
+    if (sc->services[service].cors && strcmp(req.method, "OPTIONS") == 0 &&
+        mr_request_header(&req, "Access-Control-Request-Method")) {
+        /* a CORS preflight: answered by mockrun itself and not recorded */
+        atomic_fetch_sub(&s->inflight, 1);
+        send_preflight(w, conn, alive);
+        return 204;
+    }
     /* the first route that matches, is in the right state and has a response for it */
     if (s->stateful)
         pthread_mutex_lock(&s->state_lock);

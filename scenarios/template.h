@@ -1,0 +1,71 @@
+/*
+ * template.h - Handlebars-compatible response templates, with Mockoon's
+ * helper set (request helpers, logic, values, numbers, generated data and
+ * Faker names).
+ *
+ * A template is compiled once, at scenario load time, into a small tree;
+ * syntax errors and unknown helpers are compile errors. Rendering reads the
+ * immutable tree and a per-request context, writes into a caller's buffer
+ * and is thread-safe (several workers render the same template at once).
+ * Random output (faker, int, uuid, ...) comes only from the context's
+ * generator, so a seed and a call order fix every byte.
+ */
+#ifndef MOCKRUN_SCENARIOS_TEMPLATE_H
+#define MOCKRUN_SCENARIOS_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "common/kv.h"
+
+/* How `{{x}}` output is escaped. `{{{x}}}` is never escaped. */
+enum mr_tpl_escape {
+    MR_TPL_HTML, /* Handlebars' escaping (& < > " ' ` =), as in Mockoon bodies */
+    MR_TPL_NONE, /* headers, and JSON string values (escaped as JSON afterwards) */
+};
+
+/* What a template can see of the request being answered. All borrowed. */
+struct mr_tpl_ctx {
+    const char *method;
+    const char *path;      /* URL-decoded */
+    const char *query_raw; /* without '?', "" when none */
+    const struct mr_kv *query; /* decoded parameters */
+    size_t nquery;
+    const struct mr_kv *headers;
+    size_t nheaders;
+    const struct mr_kv *params; /* path parameters (":id" → "id") */
+    size_t nparams;
+    const struct mr_kv *cookies;
+    size_t ncookies;
+    const char *body;
+    size_t body_len;
+    const char *base_url; /* "http://127.0.0.1:41234" */
+    int64_t now_ms;       /* wall clock, for now/date helpers */
+    /* the seeded generator: uniform 64-bit values */
+    uint64_t (*rand)(void *rand_ctx);
+    void *rand_ctx;
+};
+
+struct mr_template;
+
+/*
+ * Compiles `src` (len bytes). On failure returns MR_ESCENARIO and writes a
+ * one-line message such as `unknown helper "fakr" at 1:3` or
+ * `unclosed {{#each}} opened at 2:5` into errbuf. Caller owns *out.
+ */
+int mr_template_compile(struct mr_template **out, const char *src, size_t len,
+                        enum mr_tpl_escape escape, char *errbuf, size_t errsize);
+
+/* True when the text contains "{{" and so is a template by default. */
+bool mr_template_detect(const char *src, size_t len);
+
+/* Renders into `out` (appending). Returns 0, or MR_ENOMEM. Never fails on
+ * request data: missing values render as "" the way Mockoon does. */
+int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx,
+                       struct mr_buf *out);
+
+void mr_template_free(struct mr_template *t);
+
+#endif
