@@ -210,6 +210,24 @@ static bool json_contains(const cJSON *want, const cJSON *have)
     return cJSON_Compare(want, have, true);
 }
 
+/* The body as JSON, or NULL. cJSON stops after the first value; a body with
+ * anything but blanks after it is not JSON. */
+static cJSON *parse_json_body(const char *body, size_t len)
+{
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(body, len, &end, false);
+
+    if (!v)
+        return NULL;
+    while (end && end < body + len && strchr(" \t\r\n", *end) && *end)
+        end++;
+    if (!end || end < body + len) {
+        cJSON_Delete(v);
+        return NULL;
+    }
+    return v;
+}
+
 static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
 {
     switch (b->op) {
@@ -225,7 +243,7 @@ static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
         if (!req->body_json_tried) {
             req->body_json_tried = true;
             if (req->body && req->body_len)
-                req->body_json = cJSON_ParseWithLength(req->body, req->body_len);
+                req->body_json = parse_json_body(req->body, req->body_len);
         }
         if (!req->body_json)
             return false;
@@ -586,4 +604,61 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
         break;
     }
     }
+}
+
+size_t mr_match_path_params(const struct mr_matcher *m, const char *path, struct mr_kv *out,
+                            size_t max)
+{
+    const char *p;
+    size_t i, n = 0;
+
+    if (m->path_kind != MR_PATH_TEMPLATE || path[0] != '/')
+        return 0;
+    p = path + 1;
+    for (i = 0; i < m->nsegs && p; i++) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        if (m->segs[i].kind == MR_SEG_PARAM && n < max) {
+            out[n].name = m->segs[i].text;
+            out[n].name_len = m->segs[i].len;
+            out[n].value = p;
+            out[n].value_len = len;
+            n++;
+        }
+        p = slash ? slash + 1 : NULL;
+    }
+    return n;
+}
+
+size_t mr_request_parse_cookies(const char *header, size_t len, struct mr_kv *out, size_t max)
+{
+    const char *p = header, *end = header + len;
+    size_t n = 0;
+
+    while (p < end && n < max) {
+        const char *semi = memchr(p, ';', (size_t)(end - p));
+        const char *stop = semi ? semi : end;
+        const char *eq;
+        while (p < stop && (*p == ' ' || *p == '\t'))
+            p++;
+        eq = memchr(p, '=', (size_t)(stop - p));
+        if (eq && eq > p) {
+            const char *v = eq + 1, *ve = stop;
+            while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            if (ve - v >= 2 && v[0] == '"' && ve[-1] == '"') {
+                v++;
+                ve--;
+            }
+            out[n].name = p;
+            out[n].name_len = (size_t)(eq - p);
+            out[n].value = v;
+            out[n].value_len = (size_t)(ve - v);
+            n++;
+        }
+        if (!semi)
+            break;
+        p = semi + 1;
+    }
+    return n;
 }

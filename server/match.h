@@ -100,6 +100,14 @@ long mr_router_nearest(const struct mr_router *r, size_t service, struct mr_requ
 void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
                       const struct mr_request *req, char *buf, size_t size);
 
+/* Fills `out` (room for max) with the `:name` segments of a templated path that
+ * matches `path`; values point into `path`. Returns the number found. */
+size_t mr_match_path_params(const struct mr_matcher *m, const char *path, struct mr_kv *out,
+                            size_t max);
+
+/* Splits a Cookie header value into name/value pairs pointing into it. */
+size_t mr_request_parse_cookies(const char *header, size_t len, struct mr_kv *out, size_t max);
+
 /* Frees the calling thread's regex match block (call when a worker thread exits). */
 void mr_match_thread_exit(void);
 

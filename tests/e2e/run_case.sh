@@ -113,7 +113,8 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 NO_PROXY=127.0.0.1,localhost
 no_proxy=$NO_PROXY
 NO_COLOR=1
-export MOCKRUN WORK PIDFILE STDOUT STDERR JUNIT JOURNAL NO_PROXY no_proxy NO_COLOR
+CASE_DIR=$case_dir
+export CASE_DIR MOCKRUN WORK PIDFILE STDOUT STDERR JUNIT JOURNAL NO_PROXY no_proxy NO_COLOR
 
 if [ -f setup ]; then
     if ! sh ./setup >"$tmp/setup.log" 2>&1; then
@@ -131,7 +132,7 @@ words=$args_text
 [ -n "$cmd_text" ] && words="${words:+$words }-- $cmd_text"
 
 guard=${MOCKRUN_E2E_GUARD:-60}
-start=$(date +%s%N)
+start=$(date +%s%N) # GNU date: nanoseconds
 if [ -f run ]; then
     # A custom driver for what one invocation cannot show (signals sent to
     # mockrun): it writes $STDOUT and $STDERR and exits with mockrun's status.
@@ -165,8 +166,8 @@ tail_of() {
     elif [ ! -s "$1" ]; then
         echo "(empty)"
     else
-        echo "(last 15 lines)"
-        tail -n 15 "$1" | sed 's/^/  | /'
+        echo "(last 40 lines)"
+        tail -n 40 "$1" | sed 's/^/  | /'
     fi
 }
 
@@ -179,7 +180,7 @@ got_text() { # got_text FILE LABEL
             echo "$2 (first 60 lines)"
             head -n 60 "$1" | sed 's/^/  | /'
         else
-            echo "no $2 at ${1#"$WORK"/}"
+            echo "no $2 was written"
         fi
         ;;
     esac
@@ -207,6 +208,13 @@ if [ $EXIT -eq 124 ] || [ $EXIT -eq 137 ]; then
     mismatch "mockrun to finish" "it was still running after ${guard}s and was killed (status $EXIT)"
 fi
 
+# junit-contains reads the report with XML's five entities decoded.
+junit_text=$tmp/junit.txt
+if [ -f "$JUNIT" ]; then
+    sed -e 's/&quot;/"/g' -e "s/&apos;/'/g" -e 's/&lt;/</g' -e 's/&gt;/>/g' \
+        -e 's/&amp;/\&/g' "$JUNIT" >"$junit_text"
+fi
+
 saw_exit=false
 while IFS= read -r line || [ -n "$line" ]; do
     case $line in '' | '#'*) continue ;; esac
@@ -216,7 +224,11 @@ while IFS= read -r line || [ -n "$line" ]; do
     case $key in
     exit)
         saw_exit=true
-        [ "$EXIT" = "$arg" ] || mismatch "$line" "exit $EXIT"
+        if [ "$EXIT" != "$arg" ]; then
+            died=
+            [ "$EXIT" -gt 128 ] && died=" (killed by signal $((EXIT - 128))?)"
+            mismatch "$line" "exit $EXIT$died"
+        fi
         ;;
     stdout-contains) contains "$STDOUT" "$arg" yes "stdout" "$line" ;;
     stdout-lacks) contains "$STDOUT" "$arg" no "stdout" "$line" ;;
@@ -224,8 +236,8 @@ while IFS= read -r line || [ -n "$line" ]; do
     stderr-contains) contains "$STDERR" "$arg" yes "stderr" "$line" ;;
     stderr-lacks) contains "$STDERR" "$arg" no "stderr" "$line" ;;
     stderr-line) has_line "$STDERR" "$arg" "stderr" "$line" ;;
-    junit-contains) contains "$JUNIT" "$arg" yes "report" "$line" ;;
-    junit-lacks) contains "$JUNIT" "$arg" no "report" "$line" ;;
+    junit-contains) contains "$junit_text" "$arg" yes "report" "$line" ;;
+    junit-lacks) contains "$junit_text" "$arg" no "report" "$line" ;;
     junit-tests | junit-failures | junit-errors | junit-skipped)
         if [ ! -f "$JUNIT" ]; then
             mismatch "$line" "no report at $JUNIT"
