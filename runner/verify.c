@@ -49,12 +49,7 @@ static bool call_matches(const struct mr_scenario *sc, const struct mr_call *c,
             if (route_for_why >= 0)
                 mr_miss_describe(sc, route_for_why, &miss, &req, why, whysz);
             else
-                snprintf(why, whysz, "%s condition does not hold",
-                         miss.kind == MR_MISS_PATH     ? "the path"
-                         : miss.kind == MR_MISS_METHOD ? "the method"
-                         : miss.kind == MR_MISS_QUERY  ? "a query"
-                         : miss.kind == MR_MISS_HEADER ? "a header"
-                                                       : "the body");
+                mr_miss_explain(m, &miss, &req, "the expectation wants", why, whysz);
         }
         mr_request_release(&req);
     }
@@ -114,9 +109,11 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
         return mr_results_add_case(out, MR_CASE_PASS, e->name, NULL, NULL);
 
     count_text(&e->count, want, sizeof(want));
+    /* singular after "exactly 1", "at least 1" and "at most 1" */
     snprintf(msg, sizeof(msg), "expected %s call%s, got %llu", want,
-             (e->count.times == 1 || (e->count.times < 0 && e->count.at_least == 1 &&
-                                      e->count.at_most < 0))
+             (e->count.times == 1 ||
+              (e->count.times < 0 && e->count.at_least == 1 && e->count.at_most < 0) ||
+              (e->count.times < 0 && e->count.at_least < 0 && e->count.at_most == 1))
                  ? ""
                  : "s",
              (unsigned long long)n);

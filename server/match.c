@@ -531,32 +531,99 @@ long mr_router_nearest(const struct mr_router *r, size_t service, struct mr_requ
     return best;
 }
 
-void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
-                      const struct mr_request *req, char *buf, size_t size)
+/* Appends ".key" or "[i]" to a JSON path for messages. */
+static void path_push(char *path, size_t size, const char *key, int index)
 {
-    const struct mr_route *rt;
-    const struct mr_matcher *m;
+    size_t n = strlen(path);
+    if (key)
+        snprintf(path + n, size - n, ".%s", key);
+    else
+        snprintf(path + n, size - n, "[%d]", index);
+}
+
+/* Finds the first place where `have` fails `want` (subset: objects may have
+ * extra members). Sets *w / *h to the differing values (either may be NULL). */
+static bool json_diff(const cJSON *want, const cJSON *have, bool subset, char *path, size_t size,
+                      const cJSON **w, const cJSON **h)
+{
+    const cJSON *c;
+
+    if (cJSON_IsObject(want) && cJSON_IsObject(have)) {
+        size_t n = strlen(path);
+        cJSON_ArrayForEach(c, want)
+        {
+            path_push(path, size, c->string, 0);
+            if (json_diff(c, cJSON_GetObjectItemCaseSensitive(have, c->string), subset, path, size,
+                          w, h))
+                return true;
+            path[n] = '\0';
+        }
+        if (!subset) {
+            cJSON_ArrayForEach(c, have)
+            {
+                if (!cJSON_GetObjectItemCaseSensitive(want, c->string)) {
+                    path_push(path, size, c->string, 0);
+                    *w = NULL;
+                    *h = c;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+    if (cJSON_IsArray(want) && cJSON_IsArray(have) &&
+        cJSON_GetArraySize(want) == cJSON_GetArraySize(have)) {
+        size_t n = strlen(path);
+        int i = 0;
+        const cJSON *hc = have->child;
+        cJSON_ArrayForEach(c, want)
+        {
+            path_push(path, size, NULL, i++);
+            if (json_diff(c, hc, !subset ? false : false, path, size, w, h))
+                return true;
+            path[n] = '\0';
+            hc = hc->next;
+        }
+        return false;
+    }
+    if (have && cJSON_Compare(want, have, true))
+        return false;
+    *w = want;
+    *h = have;
+    return true;
+}
+
+static void json_text(const cJSON *v, char *buf, size_t size)
+{
+    char *s = v ? cJSON_PrintUnformatted(v) : NULL;
+    if (!s) {
+        snprintf(buf, size, "missing");
+        return;
+    }
+    if (strlen(s) > 80)
+        snprintf(buf, size, "%.77s...", s);
+    else
+        snprintf(buf, size, "%s", s);
+    cJSON_free(s);
+}
+
+void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
+                     const struct mr_request *req, const char *wants, char *buf, size_t size)
+{
     const struct mr_field *f;
     const struct mr_kv *kv;
     static const char *const ops[] = {"equal to", "containing", "matching", "absent", "present"};
 
-    if (route < 0 || (size_t)route >= sc->nroutes) {
-        snprintf(buf, size, "the service has no routes");
-        return;
-    }
-    rt = &sc->routes[route];
-    m = &rt->match;
     switch (miss->kind) {
     case MR_MISS_NONE:
-        snprintf(buf, size, "closest route \"%s\" matches", rt->id);
+        snprintf(buf, size, "every condition holds");
         break;
     case MR_MISS_PATH:
-        snprintf(buf, size, "closest route \"%s\": path \"%s\" does not match %s\"%s\"", rt->id,
-                 req->path, m->path_kind == MR_PATH_REGEX ? "pattern " : "", m->path);
+        snprintf(buf, size, "path \"%s\" does not match %s\"%s\"", req->path,
+                 m->path_kind == MR_PATH_REGEX ? "pattern " : "", m->path ? m->path : "");
         break;
     case MR_MISS_METHOD:
-        snprintf(buf, size, "closest route \"%s\": method is %s, the route wants %s", rt->id,
-                 req->method, m->method);
+        snprintf(buf, size, "method is %s, %s %s", req->method, wants, m->method);
         break;
     case MR_MISS_QUERY:
     case MR_MISS_HEADER: {
@@ -572,16 +639,15 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
             kv = mr_request_header(req, f->name);
         }
         if (f->cond.op == MR_OP_ABSENT)
-            snprintf(buf, size, "closest route \"%s\": %s %s should be absent", rt->id,
-                     q ? "query parameter" : "header", f->name);
+            snprintf(buf, size, "%s %s should be absent", q ? "query parameter" : "header",
+                     f->name);
         else if (!kv)
-            snprintf(buf, size, "closest route \"%s\": %s %s is missing", rt->id,
-                     q ? "query parameter" : "header", f->name);
+            snprintf(buf, size, "%s %s is missing", q ? "query parameter" : "header", f->name);
         else
-            snprintf(buf, size, "closest route \"%s\": %s %s is \"%.*s\", the route wants %s \"%s\"",
-                     rt->id, q ? "query parameter" : "header", f->name,
-                     (int)(kv->value_len > 80 ? 80 : kv->value_len), kv->value, ops[f->cond.op],
-                     f->cond.text ? f->cond.text : "");
+            snprintf(buf, size, "%s %s is \"%.*s\", %s %s \"%s\"",
+                     q ? "query parameter" : "header", f->name,
+                     (int)(kv->value_len > 80 ? 80 : kv->value_len), kv->value, wants,
+                     ops[f->cond.op], f->cond.text ? f->cond.text : "");
         break;
     }
     case MR_MISS_BODY: {
@@ -590,20 +656,55 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
         static const char *const nots[] = {"is not equal to", "does not contain",
                                            "does not match", "does not contain JSON",
                                            "is not equal to JSON"};
+        bool json = m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS;
         char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
-        if ((m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS) &&
-            !req->body_json)
-            snprintf(buf, size, "closest route \"%s\": body is not JSON, the route wants a body %s %.120s",
-                     rt->id, bops[m->body->op], want ? want : "");
-        else
-            snprintf(buf, size, "closest route \"%s\": body \"%.*s\"%s %s %.120s", rt->id,
+        if (json && !req->body_json) {
+            snprintf(buf, size, "body is not JSON, %s a body %s %.120s", wants, bops[m->body->op],
+                     want ? want : "");
+        } else if (json) {
+            /* point at the first member that differs */
+            char path[200] = "body", wt[100], ht[100];
+            const cJSON *w = NULL, *h = NULL;
+            if (json_diff(m->body->json, req->body_json, m->body->op == MR_BODY_JSON, path,
+                          sizeof(path), &w, &h)) {
+                json_text(w, wt, sizeof(wt));
+                json_text(h, ht, sizeof(ht));
+                if (!w)
+                    snprintf(buf, size, "%s is %s, %s no such member", path, ht, wants);
+                else
+                    snprintf(buf, size, "%s is %s, %s %s", path, ht, wants, wt);
+            } else {
+                snprintf(buf, size, "body %s %.120s", nots[m->body->op], want ? want : "");
+            }
+        } else {
+            snprintf(buf, size, "body \"%.*s\"%s %s \"%.120s\"",
                      (int)(req->body_len > 120 ? 120 : req->body_len), req->body ? req->body : "",
                      req->body_len > 120 ? "..." : "", nots[m->body->op],
-                     want ? want : (m->body->text ? m->body->text : ""));
+                     m->body->text ? m->body->text : "");
+        }
         cJSON_free(want);
         break;
     }
     }
+}
+
+void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
+                      const struct mr_request *req, char *buf, size_t size)
+{
+    const struct mr_route *rt;
+    char why[500];
+
+    if (route < 0 || (size_t)route >= sc->nroutes) {
+        snprintf(buf, size, "the service has no routes");
+        return;
+    }
+    rt = &sc->routes[route];
+    if (miss->kind == MR_MISS_NONE) {
+        snprintf(buf, size, "closest route \"%s\" matches", rt->id);
+        return;
+    }
+    mr_miss_explain(&rt->match, miss, req, "the route wants", why, sizeof(why));
+    snprintf(buf, size, "closest route \"%s\": %s", rt->id, why);
 }
 
 size_t mr_match_path_params(const struct mr_matcher *m, const char *path, struct mr_kv *out,

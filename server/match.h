@@ -95,6 +95,11 @@ long mr_router_next(const struct mr_router *r, size_t service, struct mr_request
 long mr_router_nearest(const struct mr_router *r, size_t service, struct mr_request *req,
                        struct mr_miss *miss);
 
+/* Why matcher `m` missed, without naming a route, e.g. `method is POST, <wants> GET`
+ * (`wants` is "the route wants" or "the expectation wants"). */
+void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
+                     const struct mr_request *req, const char *wants, char *buf, size_t size);
+
 /* One line saying why `route` did not match, e.g.
  * `method is POST, route "get-charge" wants GET`. */
 void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
