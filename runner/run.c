@@ -300,6 +300,20 @@ int mr_run(const struct mr_cli *cli)
     sopts.journal.max_calls = cli->journal_limit;
     if ((rc = mr_server_start(&srv, sc, &sopts, &err)) != 0) {
         print_error(&err);
+        /* a CI dashboard should show why nothing ran, not "no test results" */
+        if (!cli->no_junit) {
+            struct mr_error werr;
+            mr_results_init(&res);
+            mr_results_set_suite(&res, sc->name, sc->file);
+            res.start_wall_us = start_wall;
+            mr_results_add_property(&res, "mockrun.version", MOCKRUN_VERSION);
+            mr_results_add_property(&res, "mockrun.scenario", sc->file);
+            mr_results_add_case(&res, MR_CASE_ERROR, "the mock services start", err.msg, NULL);
+            res.time_s = (double)(mr_clock_mono_us() - start_mono) / 1e6;
+            if (mr_junit_write(&res, cli->junit, &werr) != 0)
+                print_error(&werr);
+            mr_results_release(&res);
+        }
         mr_scenario_free(sc);
         return mr_run_exit_code(rc);
     }
