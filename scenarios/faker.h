@@ -12,11 +12,20 @@
  * must return uniform 64-bit values: the same sequence gives the same bytes.
  * No function here keeps state; all are thread-safe.
  *
- * Reference time: `date.past`, `date.future`, `date.recent`, `date.soon`,
- * `date.anytime` and `date.birthdate` count from the hash argument `refDate`
- * (a number of epoch milliseconds, or a string mr_date_parse accepts). The
- * template engine passes the request's `now_ms` as `refDate` when the
- * template gives none; without any, the wall clock is used.
+ * Arguments: a number may come as is_num or as a numeric string ("5"); a
+ * boolean option (formatted, autoFormat, abbreviated, ...) as a number (0 is
+ * false) or the string "true"/"false".
+ *
+ * Dates: `date.past`, `date.future`, `date.recent`, `date.soon`,
+ * `date.anytime` and `date.between` print JavaScript's Date.toString() under
+ * TZ=UTC ("Wed Nov 25 2026 12:30:57 GMT+0000 (Coordinated Universal Time)"),
+ * because Faker returns a Date and Mockoon's Handlebars prints it that way;
+ * mr_date_parse reads the text back for dateFormat and friends. They count
+ * from the hash argument `refDate` (epoch milliseconds as a number, or any
+ * text mr_date_parse accepts). The template engine should append
+ * {.key = "refDate", .is_num = true, .num = now_ms} when the template gives no
+ * refDate, so a request's "now" is the same for every helper; without one the
+ * wall clock is used.
  */
 #ifndef MOCKRUN_SCENARIOS_FAKER_H
 #define MOCKRUN_SCENARIOS_FAKER_H
@@ -49,7 +58,14 @@ int mr_faker_generate(struct mr_buf *out, const char *name, const struct mr_fake
                       size_t nargs, uint64_t (*rand)(void *), void *rand_ctx);
 
 /* The known name closest to an unknown `name`, for "did you mean", or NULL
- * when none is close. Borrowed, static storage. */
+ * when none is close: Faker's pre-v8 names map to their new ones
+ * ("name.firstName" → "person.firstName", "datatype.uuid" → "string.uuid"),
+ * then case slips, the same method under another namespace, and typos.
+ * Borrowed, static storage. */
 const char *mr_faker_suggest(const char *name);
+
+/* The i-th known name in sorted order, or NULL past the end (for docs and
+ * tests). Borrowed, static storage. */
+const char *mr_faker_name_at(size_t i);
 
 #endif
