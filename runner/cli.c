@@ -47,7 +47,7 @@ static int parse_num(const char *opt, const char *s, double min, double max, dou
 
     errno = 0;
     v = strtod(s, &end);
-    if (errno || end == s || *end || v < min || v > max)
+    if (errno || end == s || *end || !(v >= min && v <= max)) /* !(...) also refuses NaN */
         return mr_error_set(err, MR_EUSAGE, "%s: expected a number from %g to %g, got '%s'", opt,
                             min, max, s);
     *out = v;

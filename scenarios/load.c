@@ -40,8 +40,10 @@ static bool get_int(struct mr_loader *ld, const cJSON *obj, const char *key, int
 
     if (!v)
         return false;
+    /* `>= max + 1`, not `> max`: (double)INT64_MAX rounds up to 2^63, which the
+     * cast below could not represent */
     if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
-        v->valuedouble < (double)min || v->valuedouble > (double)max) {
+        v->valuedouble < (double)min || v->valuedouble >= (double)max + 1.0) {
         mr_loader__describe(v, got, sizeof(got));
         if (max == INT64_MAX)
             mr_loader__problem_in(ld, key, "expected an integer of at least %lld, got %s",
@@ -88,14 +90,22 @@ static bool header_name_ok(const char *s)
 static const char *content_type_for(const char *file)
 {
     static const char *const map[][2] = {
-        {".json", "application/json"}, {".html", "text/html; charset=utf-8"},
-        {".htm", "text/html; charset=utf-8"}, {".txt", "text/plain; charset=utf-8"},
-        {".xml", "application/xml"}, {".csv", "text/csv"},
-        {".js", "text/javascript"}, {".css", "text/css"},
-        {".png", "image/png"}, {".jpg", "image/jpeg"},
-        {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
-        {".svg", "image/svg+xml"}, {".pdf", "application/pdf"},
-        {".yaml", "application/yaml"}, {".yml", "application/yaml"},
+        {".json", "application/json"},
+        {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".xml", "application/xml"},
+        {".csv", "text/csv"},
+        {".js", "text/javascript"},
+        {".css", "text/css"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".jpeg", "image/jpeg"},
+        {".gif", "image/gif"},
+        {".svg", "image/svg+xml"},
+        {".pdf", "application/pdf"},
+        {".yaml", "application/yaml"},
+        {".yml", "application/yaml"},
     };
     const char *dot = strrchr(file, '.');
     size_t i;
@@ -212,7 +222,8 @@ static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response 
     }
 }
 
-/* `fault`: "reset" | "empty" | "garbage" | "truncated" | {"dribble": {"chunks": n, "overMs": t}}. */
+/* `fault`: "reset" | "empty" | "garbage" | "truncated" | {"dribble": {"chunks": n, "overMs": t}}.
+ */
 static void load_fault(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
 {
     static const char *const names[] = {"", "reset", "empty", "garbage", "truncated"};
@@ -306,14 +317,14 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
     cJSON_Delete(copy);
 }
 
-static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
-                          bool multi, struct mr_response *r)
+static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v, bool multi,
+                          struct mr_response *r)
 {
     static const char *const keys[] = {"status", "headers", "json",  "body",
                                        "file",   "delayMs", "fault", NULL};
-    static const char *const multi_keys[] = {"status",    "headers",  "json",  "body",
-                                             "file",      "delayMs",  "fault", "when",
-                                             "weight",    "whenState", "setState", NULL};
+    static const char *const multi_keys[] = {"status", "headers",   "json",     "body",
+                                             "file",   "delayMs",   "fault",    "when",
+                                             "weight", "whenState", "setState", NULL};
     const char *dir = sc->dir;
     const cJSON *item;
     int64_t n;
@@ -346,7 +357,8 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         size_t mark = mr_loader__push_key(ld, "headers");
         if (mr_loader__expect_object(ld, item, "an object mapping header names to strings")) {
             const cJSON *h;
-            r->headers = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(item), sizeof(*r->headers));
+            r->headers =
+                mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(item), sizeof(*r->headers));
             cJSON_ArrayForEach(h, item)
             {
                 size_t m2 = mr_loader__push_key(ld, h->string);
@@ -516,10 +528,11 @@ static void load_responses(struct mr_loader *ld, struct mr_scenario *sc, const c
         for (i = 0; i < 4 && strcmp(mode, modes[i]) != 0; i++)
             ;
         if (i == 4)
-            mr_loader__problem_in(ld, "mode",
-                                  "expected \"sequential\", \"cycle\", \"random\" or \"rules\", got "
-                                  "\"%s\"",
-                                  mode);
+            mr_loader__problem_in(
+                ld, "mode",
+                "expected \"sequential\", \"cycle\", \"random\" or \"rules\", got "
+                "\"%s\"",
+                mode);
         else
             route->mode = (enum mr_resp_mode)i;
     }
@@ -529,9 +542,8 @@ static void load_responses(struct mr_loader *ld, struct mr_scenario *sc, const c
 
 static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
 {
-    static const char *const keys[] = {"id",       "description", "request",   "response",
-                                       "responses", "mode",       "whenState", "setState",
-                                       "expect",   NULL};
+    static const char *const keys[] = {"id",   "description", "request",  "response", "responses",
+                                       "mode", "whenState",   "setState", "expect",   NULL};
     struct mr_service *svc = &sc->services[si];
     const cJSON *r;
     size_t i = 0;
@@ -635,21 +647,25 @@ static void apply_defaults(struct mr_loader *ld, struct mr_response *r, const st
 static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
                          const cJSON *v)
 {
-    static const char *const keys[] = {"port", "env",  "routes", "description",
+    static const char *const keys[] = {"port", "env",      "routes", "description",
                                        "cors", "defaults", NULL};
     struct mr_service *svc = &sc->services[si];
     const cJSON *routes, *item;
     struct mr_response defaults;
     const char *env;
-    char var[300];
     size_t i, n;
     int64_t port;
 
     svc->name = dup_checked(ld, name);
-    n = (size_t)snprintf(var, sizeof(var), "MOCKRUN_%s_URL", name);
-    for (i = 8; i < n - 4; i++)
-        var[i] = isalnum((unsigned char)var[i]) ? (char)toupper((unsigned char)var[i]) : '_';
-    svc->url_var = dup_checked(ld, var);
+    /* MOCKRUN_<NAME>_URL, sized for the name (which has no length limit) */
+    svc->url_var = mr_loader__calloc(ld, strlen(name) + sizeof("MOCKRUN__URL"), 1);
+    if (svc->url_var) {
+        n = (size_t)sprintf(svc->url_var, "MOCKRUN_%s_URL", name);
+        for (i = 8; i < n - 4; i++)
+            svc->url_var[i] = isalnum((unsigned char)svc->url_var[i])
+                                  ? (char)toupper((unsigned char)svc->url_var[i])
+                                  : '_';
+    }
     svc->first_route = sc->nroutes;
     if (!mr_loader__expect_object(ld, v, "a service object with \"routes\""))
         return;
@@ -658,9 +674,8 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
         svc->port = (int)port;
     env = get_string(ld, v, "env");
     if (env && !env_name_ok(env))
-        mr_loader__problem_in(ld, "env",
-                              "\"%s\" is not a valid variable name (letters, digits and \"_\")",
-                              env);
+        mr_loader__problem_in(
+            ld, "env", "\"%s\" is not a valid variable name (letters, digits and \"_\")", env);
     else if (env)
         svc->env_name = dup_checked(ld, env);
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "cors"))) {
@@ -731,8 +746,7 @@ static void default_expect_name(struct mr_expect *e, const struct mr_scenario *s
         char m[260];
         /* the route fixes method and path; name only the extra conditions */
         mr_loader__describe_matcher(&e->request, true, m, sizeof(m));
-        snprintf(what, sizeof(what), "%s%s%s", sc->routes[e->route].id, m[0] == ' ' ? "" : " ",
-                 m);
+        snprintf(what, sizeof(what), "%s%s%s", sc->routes[e->route].id, m[0] == ' ' ? "" : " ", m);
     } else if (e->route >= 0) {
         snprintf(what, sizeof(what), "%s", sc->routes[e->route].id);
     } else {
@@ -744,8 +758,8 @@ static void default_expect_name(struct mr_expect *e, const struct mr_scenario *s
 static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
                         struct mr_expect *e)
 {
-    static const char *const keys[] = {"name",  "description", "route",   "request",    "times",
-                                       "atLeast", "atMost",    "service", "finalState", NULL};
+    static const char *const keys[] = {"name",    "description", "route",   "request",    "times",
+                                       "atLeast", "atMost",      "service", "finalState", NULL};
     const char *name, *route, *service;
     const cJSON *req;
 
@@ -763,8 +777,9 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
         if (!service || !cJSON_GetObjectItemCaseSensitive(v, "finalState") ||
             cJSON_GetObjectItemCaseSensitive(v, "route") ||
             cJSON_GetObjectItemCaseSensitive(v, "request")) {
-            mr_loader__problem(ld, false, "a state expectation takes \"service\" and "
-                                          "\"finalState\" (and an optional \"name\") only");
+            mr_loader__problem(ld, false,
+                               "a state expectation takes \"service\" and "
+                               "\"finalState\" (and an optional \"name\") only");
             return;
         }
         for (i = 0; i < sc->nservices; i++)
@@ -920,9 +935,8 @@ static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc)
 
 static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *root)
 {
-    static const char *const keys[] = {"$schema", "name",       "description", "services",
-                                       "routes",  "expect",     "unexpected",  "command",
-                                       "seed",    NULL};
+    static const char *const keys[] = {"$schema", "name",       "description", "services", "routes",
+                                       "expect",  "unexpected", "command",     "seed",     NULL};
     const cJSON *services, *routes, *item;
     size_t nroutes, nexpect = 0, i;
     const char *s;
@@ -945,8 +959,9 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     services = cJSON_GetObjectItemCaseSensitive(root, "services");
     routes = cJSON_GetObjectItemCaseSensitive(root, "routes");
     if (services && routes) {
-        mr_loader__problem_in(ld, "routes", "give either \"services\" or a top-level \"routes\", "
-                                            "not both");
+        mr_loader__problem_in(ld, "routes",
+                              "give either \"services\" or a top-level \"routes\", "
+                              "not both");
         return;
     }
     if (!services && !routes) {
@@ -954,8 +969,9 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
         return;
     }
     if (services && (!cJSON_IsObject(services) || cJSON_GetArraySize(services) == 0)) {
-        mr_loader__problem_in(ld, "services", "expected an object mapping service names to "
-                                              "services, with at least one service");
+        mr_loader__problem_in(ld, "services",
+                              "expected an object mapping service names to "
+                              "services, with at least one service");
         return;
     }
 
@@ -992,15 +1008,13 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
             for (j = 0; j < i; j++) {
                 if (sc->services[i].url_var && sc->services[j].url_var &&
                     strcmp(sc->services[i].url_var, sc->services[j].url_var) == 0)
-                    mr_loader__problem_in(ld, "services",
-                                          "services \"%s\" and \"%s\" both map to %s",
-                                          sc->services[j].name, sc->services[i].name,
-                                          sc->services[i].url_var);
+                    mr_loader__problem_in(
+                        ld, "services", "services \"%s\" and \"%s\" both map to %s",
+                        sc->services[j].name, sc->services[i].name, sc->services[i].url_var);
                 if (sc->services[i].port && sc->services[i].port == sc->services[j].port)
-                    mr_loader__problem_in(ld, "services",
-                                          "services \"%s\" and \"%s\" both use port %d",
-                                          sc->services[j].name, sc->services[i].name,
-                                          sc->services[i].port);
+                    mr_loader__problem_in(
+                        ld, "services", "services \"%s\" and \"%s\" both use port %d",
+                        sc->services[j].name, sc->services[i].name, sc->services[i].port);
             }
         }
     }
@@ -1019,12 +1033,14 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
         size_t extra = 0;
         const cJSON *s2;
         if (routes) {
-            cJSON_ArrayForEach(s2, routes) extra += cJSON_GetObjectItemCaseSensitive(s2, "expect") != NULL;
+            cJSON_ArrayForEach(s2, routes) extra +=
+                cJSON_GetObjectItemCaseSensitive(s2, "expect") != NULL;
         } else {
             cJSON_ArrayForEach(s2, svc_or_routes)
             {
                 const cJSON *rs = cJSON_GetObjectItemCaseSensitive(s2, "routes"), *r;
-                cJSON_ArrayForEach(r, rs) extra += cJSON_GetObjectItemCaseSensitive(r, "expect") != NULL;
+                cJSON_ArrayForEach(r, rs) extra +=
+                    cJSON_GetObjectItemCaseSensitive(r, "expect") != NULL;
             }
         }
         sc->expects = mr_loader__calloc(ld, nexpect + extra, sizeof(*sc->expects));
@@ -1050,10 +1066,13 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
             const cJSON *rj;
             const struct mr_route *route = &sc->routes[r];
             const struct mr_service *svc = &sc->services[route->service];
-            const cJSON *arr = routes ? routes
-                                      : cJSON_GetObjectItemCaseSensitive(
-                                            cJSON_GetObjectItemCaseSensitive(services, svc->name),
-                                            "routes");
+            /* by position, not by name: two services may share a name (an error
+             * reported above), and the count of route-level expects was made per
+             * member, so a lookup by name could find more of them than counted */
+            const cJSON *arr =
+                routes ? routes
+                       : cJSON_GetObjectItemCaseSensitive(
+                             cJSON_GetArrayItem(services, (int)route->service), "routes");
             const cJSON *ej;
             rj = cJSON_GetArrayItem(arr, (int)(r - svc->first_route));
             ej = rj ? cJSON_GetObjectItemCaseSensitive(rj, "expect") : NULL;
@@ -1069,8 +1088,9 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
                 e->route = (long)r;
                 e->service = -1;
                 e->json_path = dup_checked(ld, ld->path);
-                if (mr_loader__expect_object(ld, ej, "an object with \"times\", \"atLeast\" or "
-                                                     "\"atMost\"")) {
+                if (mr_loader__expect_object(ld, ej,
+                                             "an object with \"times\", \"atLeast\" or "
+                                             "\"atMost\"")) {
                     mr_loader__check_keys(ld, ej, ckeys);
                     load_count(ld, ej, &e->count);
                 } else {

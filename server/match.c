@@ -71,10 +71,17 @@ size_t mr_request_parse_query(const char *query, char *scratch, struct mr_kv *pa
             kv->name_len = decode(p, kend, scratch);
             scratch += kv->name_len;
             *scratch++ = '\0';
-            kv->value = scratch;
-            kv->value_len = eq ? decode(eq + 1, end, scratch) : 0;
-            scratch += kv->value_len;
-            *scratch++ = '\0';
+            if (eq) {
+                kv->value = scratch;
+                kv->value_len = decode(eq + 1, end, scratch);
+                scratch += kv->value_len;
+                *scratch++ = '\0';
+            } else {
+                /* no '=': the empty value is the name's NUL, so the decoded text
+                 * never needs more than strlen(query) + 1 bytes */
+                kv->value = scratch - 1;
+                kv->value_len = 0;
+            }
         }
         if (!amp)
             break;
@@ -232,7 +239,8 @@ static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
 {
     switch (b->op) {
     case MR_BODY_EQUALS:
-        return req->body_len == b->len && memcmp(req->body, b->text, b->len) == 0;
+        /* an empty body may be NULL: memcmp must not see it */
+        return req->body_len == b->len && (b->len == 0 || memcmp(req->body, b->text, b->len) == 0);
     case MR_BODY_CONTAINS:
         return contains(req->body, req->body_len, b->text, b->len);
     case MR_BODY_MATCHES:

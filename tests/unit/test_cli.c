@@ -1,0 +1,358 @@
+/*
+ * test_cli.c - runner/cli.c: every option in both spellings (--opt VALUE and
+ * --opt=VALUE), the defaults, "--" handling, and every usage error message.
+ *
+ * One case:   CK_RUN_CASE=errors ./test_cli
+ * Under gdb:  CK_FORK=no gdb ./test_cli
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner/cli.h"
+
+static struct mr_cli cli;
+static struct mr_error err;
+static char *args[64];
+static int nargs;
+
+/* Parses "mockrun" followed by the NULL-terminated arguments. */
+static int parse_v(const char *first, va_list ap)
+{
+    const char *a;
+
+    nargs = 0;
+    args[nargs++] = (char *)"mockrun";
+    for (a = first; a; a = va_arg(ap, const char *)) {
+        ck_assert_int_lt(nargs, 63);
+        args[nargs++] = (char *)a;
+    }
+    args[nargs] = NULL;
+    memset(&err, 0, sizeof(err));
+    return mr_cli_parse(&cli, nargs, args, &err);
+}
+
+static int parse_args(const char *first, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, first);
+    rc = parse_v(first, ap);
+    va_end(ap);
+    return rc;
+}
+#define PARSE(...) parse_args(__VA_ARGS__, (const char *)NULL)
+
+static void ok_args(const char *first, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, first);
+    rc = parse_v(first, ap);
+    va_end(ap);
+    ck_assert_msg(rc == 0, "unexpected error: %s", err.msg);
+}
+#define OK(...) ok_args(__VA_ARGS__, (const char *)NULL)
+
+/* Expects a usage error with exactly this message. */
+static void fails_args(const char *msg, const char *first, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, first);
+    rc = parse_v(first, ap);
+    va_end(ap);
+    ck_assert_int_eq(rc, MR_EUSAGE);
+    ck_assert_int_eq(err.code, MR_EUSAGE);
+    ck_assert_str_eq(err.msg, msg);
+}
+#define FAILS(msg, ...) fails_args(msg, __VA_ARGS__, (const char *)NULL)
+
+/* --- defaults and actions ----------------------------------------------- */
+
+START_TEST(test_defaults)
+{
+    OK("s.json");
+    ck_assert_int_eq(cli.action, MR_CLI_RUN);
+    ck_assert_str_eq(cli.scenario, "s.json");
+    ck_assert_ptr_null(cli.command);
+    ck_assert_uint_eq(cli.ncommand, 0);
+    ck_assert_str_eq(cli.junit, "mockrun-junit.xml");
+    ck_assert(!cli.no_junit);
+    ck_assert_ptr_null(cli.journal);
+    ck_assert_int_eq(cli.verbose, 0);
+    ck_assert_int_eq(cli.port, 0);
+    ck_assert_int_eq(cli.timeout_ms, -1);
+    ck_assert_int_eq(cli.kill_after_ms, 5000);
+    ck_assert_str_eq(cli.host, "127.0.0.1");
+    ck_assert_int_eq(cli.threads, 72);
+    ck_assert_uint_eq(cli.body_max, 1u << 20);
+    ck_assert_uint_eq(cli.journal_limit, 100000);
+    ck_assert(!cli.shell);
+    ck_assert(!cli.has_seed);
+}
+END_TEST
+
+START_TEST(test_help_and_version)
+{
+    OK("--help");
+    ck_assert_int_eq(cli.action, MR_CLI_HELP);
+    OK("-h");
+    ck_assert_int_eq(cli.action, MR_CLI_HELP);
+    OK("--version");
+    ck_assert_int_eq(cli.action, MR_CLI_VERSION);
+    /* they win over a missing scenario and over what follows */
+    OK("s.json", "--help", "--bogus");
+    ck_assert_int_eq(cli.action, MR_CLI_HELP);
+    /* but an error before them is still an error */
+    FAILS("unknown option '--bogus'; see 'mockrun --help'", "--bogus", "--help");
+    /* the usage text documents the options and the exit codes */
+    ck_assert_ptr_nonnull(strstr(mr_cli_usage, "usage: mockrun [options] SCENARIO"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_usage, "--journal-limit N"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_usage, "  2  usage error or invalid scenario"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_usage, "  3  could not set up"));
+}
+END_TEST
+
+/* --- options ------------------------------------------------------------ */
+
+START_TEST(test_every_option_separate_value)
+{
+    OK("--junit", "out/r.xml", "--journal", "j.json", "--timeout", "2.5", "--kill-after", "0.25",
+       "--port", "8080", "--host", "::1", "--threads", "4", "--body-limit", "0", "--journal-limit",
+       "7", "--seed", "42", "s.json");
+    ck_assert_str_eq(cli.scenario, "s.json");
+    ck_assert_str_eq(cli.junit, "out/r.xml");
+    ck_assert_str_eq(cli.journal, "j.json");
+    ck_assert_int_eq(cli.timeout_ms, 2500);
+    ck_assert_int_eq(cli.kill_after_ms, 250);
+    ck_assert_int_eq(cli.port, 8080);
+    ck_assert_str_eq(cli.host, "::1");
+    ck_assert_int_eq(cli.threads, 4);
+    ck_assert_uint_eq(cli.body_max, 0);
+    ck_assert_uint_eq(cli.journal_limit, 7);
+    ck_assert(cli.has_seed);
+    ck_assert_uint_eq(cli.seed, 42);
+}
+END_TEST
+
+START_TEST(test_every_option_equals_value)
+{
+    OK("s.json", "--junit=r.xml", "--journal=j.json", "--timeout=120", "--kill-after=3", "--port=1",
+       "--host=0.0.0.0", "--threads=4096", "--body-limit=1073741824", "--journal-limit=100000000",
+       "--seed=0");
+    ck_assert_str_eq(cli.junit, "r.xml");
+    ck_assert_str_eq(cli.journal, "j.json");
+    ck_assert_int_eq(cli.timeout_ms, 120000);
+    ck_assert_int_eq(cli.kill_after_ms, 3000);
+    ck_assert_int_eq(cli.port, 1);
+    ck_assert_str_eq(cli.host, "0.0.0.0");
+    ck_assert_int_eq(cli.threads, 4096);
+    ck_assert_uint_eq(cli.body_max, 1073741824u);
+    ck_assert_uint_eq(cli.journal_limit, 100000000u);
+    ck_assert(cli.has_seed);
+    ck_assert_uint_eq(cli.seed, 0);
+    /* the value may itself hold '=' and start with '-' */
+    OK("s.json", "--junit=a=b.xml", "--journal", "-j.json");
+    ck_assert_str_eq(cli.junit, "a=b.xml");
+    ck_assert_str_eq(cli.journal, "-j.json");
+}
+END_TEST
+
+START_TEST(test_flags)
+{
+    ck_assert_int_eq(PARSE("s.json", "--no-junit"), 0);
+    ck_assert(cli.no_junit);
+    ck_assert(!cli.shell);
+    OK("--no-junit", "--shell", "s.json", "--", "npm test");
+    ck_assert(cli.no_junit);
+    ck_assert(cli.shell);
+    ck_assert_uint_eq(cli.ncommand, 1);
+    ck_assert_str_eq(cli.command[0], "npm test");
+}
+END_TEST
+
+START_TEST(test_timeout_units)
+{
+    OK("s.json", "--timeout", "0.001");
+    ck_assert_int_eq(cli.timeout_ms, 1);
+    OK("s.json", "--timeout", "604800");
+    ck_assert_int_eq(cli.timeout_ms, 604800000);
+    OK("s.json", "--timeout", "1.0005");
+    ck_assert_int_eq(cli.timeout_ms, 1001); /* rounded to the nearest millisecond */
+    OK("s.json", "--kill-after", "0");
+    ck_assert_int_eq(cli.kill_after_ms, 0);
+    OK("s.json", "--timeout", "1", "--timeout", "2");
+    ck_assert_int_eq(cli.timeout_ms, 2000); /* the last one wins */
+}
+END_TEST
+
+START_TEST(test_verbose)
+{
+    OK("s.json", "-v");
+    ck_assert_int_eq(cli.verbose, 1);
+    OK("-vv", "s.json");
+    ck_assert_int_eq(cli.verbose, 2);
+    OK("-v", "s.json", "--verbose", "-vvv");
+    ck_assert_int_eq(cli.verbose, 5);
+    FAILS("unknown option '-vx'; see 'mockrun --help'", "s.json", "-vx");
+}
+END_TEST
+
+/* --- the command after "--" --------------------------------------------- */
+
+START_TEST(test_double_dash)
+{
+    OK("s.json", "--", "npm", "test", "--", "-v", "--junit", "x");
+    ck_assert_uint_eq(cli.ncommand, 6);
+    ck_assert_ptr_eq(cli.command, &args[3]); /* borrowed from argv */
+    ck_assert_str_eq(cli.command[0], "npm");
+    ck_assert_str_eq(cli.command[2], "--");
+    ck_assert_str_eq(cli.command[3], "-v");
+    ck_assert_ptr_null(cli.command[6]); /* NULL-terminated, like argv */
+    /* nothing after "--" was read as an option */
+    ck_assert_int_eq(cli.verbose, 0);
+    ck_assert_str_eq(cli.junit, "mockrun-junit.xml");
+
+    /* "--" with nothing after it: no command */
+    OK("s.json", "--");
+    ck_assert_ptr_null(cli.command);
+    ck_assert_uint_eq(cli.ncommand, 0);
+
+    /* options after the scenario and before "--" are read */
+    OK("s.json", "--port", "9", "--", "x");
+    ck_assert_int_eq(cli.port, 9);
+    ck_assert_uint_eq(cli.ncommand, 1);
+
+    /* "-" is a name, not an option */
+    OK("-", "--", "x");
+    ck_assert_str_eq(cli.scenario, "-");
+}
+END_TEST
+
+/* --- errors ------------------------------------------------------------- */
+
+START_TEST(test_unknown_options)
+{
+    FAILS("unknown option '--nope'; see 'mockrun --help'", "s.json", "--nope");
+    FAILS("unknown option '--nope=1'; see 'mockrun --help'", "s.json", "--nope=1");
+    FAILS("unknown option '-x'; see 'mockrun --help'", "-x", "s.json");
+    FAILS("unknown option '--no-junit=yes'; see 'mockrun --help'", "s.json", "--no-junit=yes");
+    FAILS("unknown option '--JUNIT'; see 'mockrun --help'", "s.json", "--JUNIT", "x");
+    FAILS("unknown option '---junit'; see 'mockrun --help'", "s.json", "---junit", "x");
+}
+END_TEST
+
+START_TEST(test_missing_values)
+{
+    FAILS("--junit needs a value", "s.json", "--junit");
+    FAILS("--timeout needs a value", "s.json", "--timeout");
+    FAILS("--seed needs a value", "s.json", "--seed");
+    FAILS("--junit needs a path", "s.json", "--junit=");
+    FAILS("--journal needs a path", "s.json", "--journal", "");
+    FAILS("--host needs an address", "s.json", "--host=");
+}
+END_TEST
+
+START_TEST(test_bad_numbers)
+{
+    FAILS("--timeout: expected a number from 0.001 to 604800, got 'abc'", "s.json", "--timeout",
+          "abc");
+    FAILS("--timeout: expected a number from 0.001 to 604800, got '0'", "s.json", "--timeout=0");
+    FAILS("--timeout: expected a number from 0.001 to 604800, got '-5'", "s.json", "--timeout",
+          "-5");
+    FAILS("--timeout: expected a number from 0.001 to 604800, got '5s'", "s.json", "--timeout",
+          "5s");
+    FAILS("--timeout: expected a number from 0.001 to 604800, got ''", "s.json", "--timeout=");
+    FAILS("--timeout: expected a number from 0.001 to 604800, got 'inf'", "s.json", "--timeout",
+          "inf");
+    FAILS("--timeout: expected a number from 0.001 to 604800, got 'nan'", "s.json", "--timeout",
+          "nan");
+    FAILS("--timeout: expected a number from 0.001 to 604800, got '1e400'", "s.json", "--timeout",
+          "1e400");
+    FAILS("--kill-after: expected a number from 0 to 3600, got '3601'", "s.json", "--kill-after",
+          "3601");
+    FAILS("--kill-after: expected a number from 0 to 3600, got 'NaN'", "s.json", "--kill-after",
+          "NaN");
+    FAILS("--port: expected a number from 1 to 65535, got '0'", "s.json", "--port", "0");
+    FAILS("--port: expected a number from 1 to 65535, got '65536'", "s.json", "--port=65536");
+    FAILS("--port: expected a whole number, got '80.5'", "s.json", "--port", "80.5");
+    FAILS("--port: expected a number from 1 to 65535, got 'http'", "s.json", "--port", "http");
+    FAILS("--threads: expected a number from 1 to 4096, got '0'", "s.json", "--threads", "0");
+    FAILS("--threads: expected a whole number, got '2.5'", "s.json", "--threads=2.5");
+    FAILS("--body-limit: expected a number from 0 to 1.07374e+09, got '-1'", "s.json",
+          "--body-limit", "-1");
+    FAILS("--journal-limit: expected a number from 0 to 1e+08, got '100000001'", "s.json",
+          "--journal-limit", "100000001");
+    FAILS("--seed: expected a whole number, got '1.5'", "s.json", "--seed", "1.5");
+    FAILS("--seed: expected a number from 0 to 9.0072e+15, got '-1'", "s.json", "--seed", "-1");
+}
+END_TEST
+
+START_TEST(test_scenario_errors)
+{
+    FAILS("missing the scenario file; see 'mockrun --help'", "--no-junit");
+    FAILS("missing the scenario file; see 'mockrun --help'", "--", "npm", "test");
+    FAILS("unexpected argument 'b.json'; put the command after \"--\"", "a.json", "b.json");
+    FAILS("unexpected argument 'npm'; put the command after \"--\"", "s.json", "npm", "test");
+}
+END_TEST
+
+START_TEST(test_shell_needs_one_string)
+{
+    FAILS("--shell takes the command as one string after \"--\"", "--shell", "s.json", "--", "npm",
+          "test");
+    FAILS("--shell takes the command as one string after \"--\"", "--shell", "s.json");
+    OK("s.json", "--shell", "--", "npm test && echo done");
+    ck_assert(cli.shell);
+    ck_assert_str_eq(cli.command[0], "npm test && echo done");
+}
+END_TEST
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 30);
+    return tc;
+}
+
+static Suite *cli_suite(void)
+{
+    Suite *s = suite_create("cli");
+    TCase *tc;
+
+    tc = tcase("defaults");
+    tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_help_and_version);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("options");
+    tcase_add_test(tc, test_every_option_separate_value);
+    tcase_add_test(tc, test_every_option_equals_value);
+    tcase_add_test(tc, test_flags);
+    tcase_add_test(tc, test_timeout_units);
+    tcase_add_test(tc, test_verbose);
+    tcase_add_test(tc, test_double_dash);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("errors");
+    tcase_add_test(tc, test_unknown_options);
+    tcase_add_test(tc, test_missing_values);
+    tcase_add_test(tc, test_bad_numbers);
+    tcase_add_test(tc, test_scenario_errors);
+    tcase_add_test(tc, test_shell_needs_one_string);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(cli_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,802 @@
+/*
+ * test_journal.c - server/journal.c and journal_json.c: exact counters,
+ * concurrent appends, the detail limits, reading calls back, and the
+ * --journal JSON file.
+ *
+ * The memory check is a design guard (bytes per call), not a timing test.
+ *
+ * One case:   CK_RUN_CASE=concurrency ./test_journal
+ * Under gdb:  CK_FORK=no gdb ./test_journal
+ */
+#include <check.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "common/buf.h"
+#include "scenarios/scenario.h"
+#include "server/journal.h"
+#include "server/match.h"
+
+/* 2026-11-25T12:30:57.123456 UTC */
+#define WALL_US 1795609857123456LL
+
+/* --- helpers ------------------------------------------------------------ */
+
+struct rq {
+    struct mr_request req;
+    struct mr_kv headers[8];
+};
+
+/* A request; headers are "Name: value" strings (names not NUL-terminated in the view). */
+static const struct mr_request *req_of(struct rq *r, const char *method, const char *path,
+                                       const char *query, const char *body, size_t body_len,
+                                       const char *const *headers)
+{
+    size_t n = 0;
+
+    memset(r, 0, sizeof(*r));
+    r->req.method = method;
+    r->req.path = path;
+    r->req.query = query;
+    for (; headers && headers[n]; n++) {
+        const char *colon = strchr(headers[n], ':');
+        r->headers[n].name = headers[n];
+        r->headers[n].name_len = (size_t)(colon - headers[n]);
+        r->headers[n].value = colon + 2;
+        r->headers[n].value_len = strlen(colon + 2);
+    }
+    r->req.headers = r->headers;
+    r->req.nheaders = n;
+    r->req.body = body;
+    r->req.body_len = body_len;
+    return &r->req;
+}
+
+static void meta_of(struct mr_call_meta *m, int32_t route, uint16_t status)
+{
+    memset(m, 0, sizeof(*m));
+    m->wall_us = WALL_US;
+    m->duration_us = 1500;
+    m->service = 0;
+    m->status = status;
+    m->route = route;
+    m->body_size = 0;
+}
+
+static struct mr_journal *journal(size_t nroutes, size_t nexpects, size_t max_calls,
+                                  size_t max_bytes)
+{
+    struct mr_journal_limits lim;
+    struct mr_journal *j = NULL;
+    struct mr_error err;
+
+    mr_journal_limits_init(&lim);
+    if (max_calls)
+        lim.max_calls = max_calls;
+    if (max_bytes)
+        lim.max_bytes = max_bytes;
+    ck_assert_int_eq(mr_journal_new(&j, nroutes, nexpects, &lim, &err), 0);
+    ck_assert_ptr_nonnull(j);
+    return j;
+}
+
+/* Appends a simple GET for `route` with these expectation hits. */
+static uint64_t add(struct mr_journal *j, int32_t route, const size_t *hits, size_t nhits,
+                    const char *path)
+{
+    struct rq r;
+    struct mr_call_meta m;
+    meta_of(&m, route, route >= 0 ? 200 : 404);
+    return mr_journal_append(j, &m, req_of(&r, "GET", path, "", NULL, 0, NULL), hits, nhits);
+}
+
+/* --- counters ----------------------------------------------------------- */
+
+START_TEST(test_limits_defaults)
+{
+    struct mr_journal_limits lim;
+    mr_journal_limits_init(&lim);
+    ck_assert_uint_eq(lim.max_calls, 100000);
+    ck_assert_uint_eq(lim.max_bytes, 256u << 20);
+}
+END_TEST
+
+START_TEST(test_empty)
+{
+    struct mr_journal *j = journal(2, 2, 0, 0);
+
+    ck_assert_uint_eq(mr_journal_total(j), 0);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 0);
+    ck_assert_uint_eq(mr_journal_kept(j), 0);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), 0);
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 0);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 1), 0);
+    ck_assert_ptr_null(mr_journal_at(j, 0));
+    mr_journal_free(j);
+    mr_journal_free(NULL);
+
+    /* no routes and no expectations is fine too */
+    j = journal(0, 0, 0, 0);
+    ck_assert_uint_eq(add(j, -1, NULL, 0, "/"), 1);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 1);
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 0);
+    mr_journal_free(j);
+}
+END_TEST
+
+START_TEST(test_counters_exact)
+{
+    struct mr_journal *j = journal(3, 2, 0, 0);
+    size_t h0[] = {0}, h01[] = {0, 1}, hbad[] = {1, 7};
+
+    ck_assert_uint_eq(add(j, 0, h0, 1, "/a"), 1);
+    ck_assert_uint_eq(add(j, 0, h01, 2, "/a"), 2);
+    ck_assert_uint_eq(add(j, 2, NULL, 0, "/c"), 3);
+    ck_assert_uint_eq(add(j, -1, h0, 1, "/nope"), 4);
+    ck_assert_uint_eq(add(j, -1, NULL, 0, "/nope"), 5);
+    ck_assert_uint_eq(add(j, 1, hbad, 2, "/b"), 6); /* expectation 7 does not exist */
+
+    ck_assert_uint_eq(mr_journal_total(j), 6);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 2);
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 2);
+    ck_assert_uint_eq(mr_journal_route_count(j, 1), 1);
+    ck_assert_uint_eq(mr_journal_route_count(j, 2), 1);
+    ck_assert_uint_eq(mr_journal_route_count(j, 3), 0);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 0), 3);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 1), 2);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 7), 0);
+    ck_assert_uint_eq(mr_journal_kept(j), 6);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), 0);
+    mr_journal_free(j);
+}
+END_TEST
+
+START_TEST(test_call_fields)
+{
+    struct mr_journal *j = journal(2, 1, 0, 0);
+    static const char *const hdrs[] = {"Host: x", "X-Empty: ", "Content-Type: text/plain", NULL};
+    static const char body[] = "hello\0world";
+    struct rq r;
+    struct mr_call_meta m;
+    const struct mr_call *c;
+
+    memset(&m, 0, sizeof(m));
+    m.wall_us = WALL_US;
+    m.duration_us = 4242;
+    m.service = 3;
+    m.status = 201;
+    m.route = 1;
+    m.body_truncated = true;
+    m.body_size = 5000;
+    ck_assert_uint_eq(mr_journal_append(j, &m,
+                                        req_of(&r, "POST", "/v1/charges", "a=1&b=2", body,
+                                               sizeof(body) - 1, hdrs),
+                                        NULL, 0),
+                      1);
+    meta_of(&m, -1, 404);
+    m.near = "closest route \"x\": method is GET, the route wants POST";
+    mr_journal_append(j, &m, req_of(&r, "GET", "/", "", NULL, 0, NULL), NULL, 0);
+
+    c = mr_journal_at(j, 0);
+    ck_assert_uint_eq(c->seq, 1);
+    ck_assert_int_eq(c->wall_us, WALL_US);
+    ck_assert_uint_eq(c->duration_us, 4242);
+    ck_assert_uint_eq(c->service, 3);
+    ck_assert_uint_eq(c->status, 201);
+    ck_assert_int_eq(c->route, 1);
+    ck_assert(c->body_truncated); /* the flag passes through */
+    ck_assert_uint_eq(c->body_size, 5000);
+    ck_assert_uint_eq(c->body_len, 11);
+    ck_assert_mem_eq(c->body, body, 11);
+    ck_assert_int_eq(c->body[11], '\0');
+    ck_assert_str_eq(c->method, "POST");
+    ck_assert_str_eq(c->path, "/v1/charges");
+    ck_assert_str_eq(c->query, "a=1&b=2");
+    ck_assert_uint_eq(c->nheaders, 3);
+    ck_assert_ptr_null(c->near);
+
+    c = mr_journal_at(j, 1);
+    ck_assert_uint_eq(c->seq, 2);
+    ck_assert_int_eq(c->route, -1);
+    ck_assert_str_eq(c->query, "");
+    ck_assert_uint_eq(c->body_len, 0);
+    ck_assert_str_eq(c->body, "");
+    ck_assert(!c->body_truncated);
+    ck_assert_str_eq(c->near, "closest route \"x\": method is GET, the route wants POST");
+    ck_assert_ptr_null(mr_journal_at(j, 2));
+    mr_journal_free(j);
+}
+END_TEST
+
+START_TEST(test_copies_what_it_keeps)
+{
+    struct mr_journal *j = journal(1, 0, 0, 0);
+    char path[16] = "/orig", body[16] = "body", hdr[32] = "X-A: v";
+    const char *hdrs[] = {hdr, NULL};
+    struct rq r;
+    struct mr_call_meta m;
+    char near[16] = "near";
+    const struct mr_call *c;
+
+    meta_of(&m, -1, 404);
+    m.near = near;
+    mr_journal_append(j, &m, req_of(&r, "GET", path, "", body, 4, hdrs), NULL, 0);
+    /* the caller's buffers are reused for the next request */
+    memset(path, 'x', sizeof(path) - 1);
+    memset(body, 'x', sizeof(body) - 1);
+    memset(hdr, 'x', sizeof(hdr) - 1);
+    memset(near, 'x', sizeof(near) - 1);
+    c = mr_journal_at(j, 0);
+    ck_assert_str_eq(c->path, "/orig");
+    ck_assert_str_eq(c->body, "body");
+    ck_assert_str_eq(c->near, "near");
+    ck_assert_str_eq(c->headers, "X-A");
+    mr_journal_free(j);
+}
+END_TEST
+
+/* --- headers and requests ----------------------------------------------- */
+
+START_TEST(test_next_header)
+{
+    struct mr_journal *j = journal(1, 0, 0, 0);
+    static const char *const hdrs[] = {"Host: 127.0.0.1", "X-Empty: ", "accept: */*", NULL};
+    const char *it = NULL, *name, *value;
+    const struct mr_call *c;
+    struct rq r;
+    struct mr_call_meta m;
+    int n = 0;
+
+    meta_of(&m, 0, 200);
+    mr_journal_append(j, &m, req_of(&r, "GET", "/", "", "b", 1, hdrs), NULL, 0);
+    meta_of(&m, 0, 200);
+    mr_journal_append(j, &m, req_of(&r, "GET", "/", "", "", 0, NULL), NULL, 0);
+
+    c = mr_journal_at(j, 0);
+    while ((it = mr_call_next_header(c, it, &name, &value)) != NULL) {
+        static const char *const want[][2] = {
+            {"Host", "127.0.0.1"}, {"X-Empty", ""}, {"accept", "*/*"}};
+        ck_assert_int_lt(n, 3);
+        ck_assert_str_eq(name, want[n][0]);
+        ck_assert_str_eq(value, want[n][1]);
+        n++;
+    }
+    ck_assert_int_eq(n, 3);
+
+    c = mr_journal_at(j, 1);
+    ck_assert_uint_eq(c->nheaders, 0);
+    ck_assert_ptr_null(mr_call_next_header(c, NULL, &name, &value));
+    mr_journal_free(j);
+}
+END_TEST
+
+START_TEST(test_call_to_request_round_trip)
+{
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+    static const char text[] =
+        "{\"routes\": [{\"request\": {\"method\": \"POST\", \"path\": \"/v1/charges\","
+        " \"query\": {\"expand\": \"a customer\"}, \"headers\": {\"authorization\": {\"matches\": "
+        "\"^Bearer \"}}, \"body\": {\"json\": {\"currency\": \"eur\"}}}}]}";
+    static const char *const hdrs[] = {"Authorization: Bearer tok", "Host: h", NULL};
+    static const char body[] = "{\"currency\": \"eur\", \"amount\": 1}";
+    struct mr_journal *j = journal(1, 0, 0, 0);
+    struct rq r;
+    struct mr_call_meta m;
+    const struct mr_call *c;
+    struct mr_kv kv[4], params[4];
+    char scratch[64];
+    struct mr_request back;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse(&sc, "j.json", text, strlen(text), &errs), 0);
+    meta_of(&m, 0, 200);
+    mr_journal_append(
+        j, &m,
+        req_of(&r, "POST", "/v1/charges", "expand=a+customer&x=%41", body, strlen(body), hdrs),
+        NULL, 0);
+    c = mr_journal_at(j, 0);
+    mr_call_to_request(c, kv, params, 4, scratch, &back);
+    ck_assert_str_eq(back.method, "POST");
+    ck_assert_str_eq(back.path, "/v1/charges");
+    ck_assert_str_eq(back.query, "expand=a+customer&x=%41");
+    ck_assert_uint_eq(back.nheaders, 2);
+    ck_assert_uint_eq(back.headers[0].name_len, 13);
+    ck_assert_mem_eq(back.headers[0].name, "Authorization", 13);
+    ck_assert_mem_eq(back.headers[0].value, "Bearer tok", 10);
+    ck_assert_uint_eq(back.nparams, 2);
+    ck_assert_str_eq(back.params[0].value, "a customer");
+    ck_assert_str_eq(back.params[1].value, "A");
+    ck_assert_uint_eq(back.body_len, strlen(body));
+    ck_assert_mem_eq(back.body, body, strlen(body));
+    ck_assert_ptr_null(back.body_json);
+    /* the rebuilt request matches what the original matched */
+    ck_assert(mr_match(&sc->routes[0].match, &back, NULL));
+    mr_request_release(&back);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- concurrency -------------------------------------------------------- */
+
+#define THREADS 8
+#define PER_THREAD 10000
+
+struct worker_arg {
+    struct mr_journal *j;
+    int t;
+};
+
+static void *worker(void *p)
+{
+    struct worker_arg *a = p;
+    int i;
+
+    for (i = 0; i < PER_THREAD; i++) {
+        char path[32];
+        struct rq r;
+        struct mr_call_meta m;
+        size_t hits[2] = {0, (size_t)(1 + a->t % 2)};
+        /* thread t answers with route t % 4, or no route (-1) when t % 4 == 3 */
+        int32_t route = a->t % 4 == 3 ? -1 : a->t % 4;
+
+        snprintf(path, sizeof(path), "/t%d/%d", a->t, i);
+        meta_of(&m, route, 200);
+        m.service = (uint16_t)a->t;
+        mr_journal_append(a->j, &m, req_of(&r, "GET", path, "", path, strlen(path), NULL), hits,
+                          i % 2 ? 2 : 1);
+    }
+    return NULL;
+}
+
+START_TEST(test_concurrent_appends)
+{
+    struct mr_journal *j = journal(3, 3, 0, 0);
+    pthread_t th[THREADS];
+    struct worker_arg args[THREADS];
+    size_t n = (size_t)THREADS * PER_THREAD, i;
+    unsigned char *seen = calloc(n + 1, 1);
+    int last_i[THREADS];
+    uint64_t last_seq[THREADS];
+    int t;
+
+    for (t = 0; t < THREADS; t++) {
+        args[t].j = j;
+        args[t].t = t;
+        ck_assert_int_eq(pthread_create(&th[t], NULL, worker, &args[t]), 0);
+    }
+    for (t = 0; t < THREADS; t++)
+        pthread_join(th[t], NULL);
+
+    ck_assert_uint_eq(mr_journal_total(j), n);
+    ck_assert_uint_eq(mr_journal_kept(j), n);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), 0);
+    /* threads 0,4 → route 0; 1,5 → route 1; 2,6 → route 2; 3,7 → none */
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 2 * PER_THREAD);
+    ck_assert_uint_eq(mr_journal_route_count(j, 1), 2 * PER_THREAD);
+    ck_assert_uint_eq(mr_journal_route_count(j, 2), 2 * PER_THREAD);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 2 * PER_THREAD);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 0), n);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 1), 4 * PER_THREAD / 2); /* even threads, odd i */
+    ck_assert_uint_eq(mr_journal_expect_count(j, 2), 4 * PER_THREAD / 2);
+
+    /* sequence numbers are 1..N, each once; each thread's calls keep their order and content */
+    for (t = 0; t < THREADS; t++) {
+        last_i[t] = -1;
+        last_seq[t] = 0;
+    }
+    for (i = 0; i < n; i++) {
+        const struct mr_call *c = mr_journal_at(j, i);
+        int ct, ci;
+        ck_assert_uint_ge(c->seq, 1);
+        ck_assert_uint_le(c->seq, n);
+        ck_assert_msg(!seen[c->seq], "seq %llu twice", (unsigned long long)c->seq);
+        seen[c->seq] = 1;
+        ck_assert_int_eq(sscanf(c->path, "/t%d/%d", &ct, &ci), 2);
+        ck_assert_int_eq(ct, c->service);
+        ck_assert_int_eq(c->route, ct % 4 == 3 ? -1 : ct % 4);
+        ck_assert_int_eq(ci, last_i[ct] + 1);
+        ck_assert_uint_gt(c->seq, last_seq[ct]);
+        ck_assert_str_eq(c->body, c->path);
+        last_i[ct] = ci;
+        last_seq[ct] = c->seq;
+    }
+    for (t = 0; t < THREADS; t++)
+        ck_assert_int_eq(last_i[t], PER_THREAD - 1);
+    free(seen);
+    mr_journal_free(j);
+}
+END_TEST
+
+/* --- limits ------------------------------------------------------------- */
+
+START_TEST(test_max_calls)
+{
+    struct mr_journal *j = journal(2, 1, 5, 0);
+    size_t h[] = {0};
+    int i;
+
+    for (i = 0; i < 12; i++)
+        ck_assert_uint_eq(add(j, i % 3 == 2 ? -1 : i % 2, h, 1, "/p"), (uint64_t)i + 1);
+    ck_assert_uint_eq(mr_journal_total(j), 12);
+    ck_assert_uint_eq(mr_journal_kept(j), 5);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), 6);
+    /* counts stay exact past the limit */
+    ck_assert_uint_eq(mr_journal_unmatched(j), 4);
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 4);
+    ck_assert_uint_eq(mr_journal_route_count(j, 1), 4);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 0), 12);
+    ck_assert_uint_eq(mr_journal_at(j, 4)->seq, 5);
+    ck_assert_ptr_null(mr_journal_at(j, 5));
+    mr_journal_free(j);
+}
+END_TEST
+
+START_TEST(test_max_bytes)
+{
+    struct mr_journal *j;
+    struct rq r;
+    struct mr_call_meta m;
+    char *big = malloc(2u << 20);
+    int i;
+
+    memset(big, 'b', 2u << 20);
+    /* a body larger than the whole budget: dropped at once, and everything after it too,
+     * so the kept calls are always a prefix */
+    j = journal(1, 0, 0, 1u << 20);
+    meta_of(&m, 0, 200);
+    mr_journal_append(j, &m, req_of(&r, "POST", "/big", "", big, 2u << 20, NULL), NULL, 0);
+    add(j, 0, NULL, 0, "/small");
+    ck_assert_uint_eq(mr_journal_kept(j), 0);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), 1);
+    ck_assert_uint_eq(mr_journal_total(j), 2);
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 2);
+    mr_journal_free(j);
+
+    /* a budget of 3 MiB holds the first big body, not the second */
+    j = journal(1, 0, 0, 3u << 20);
+    for (i = 0; i < 3; i++) {
+        meta_of(&m, 0, 200);
+        mr_journal_append(j, &m, req_of(&r, "POST", "/big", "", big, 2u << 20, NULL), NULL, 0);
+    }
+    ck_assert_uint_eq(mr_journal_kept(j), 1);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), 2);
+    ck_assert_uint_eq(mr_journal_at(j, 0)->body_len, 2u << 20);
+    ck_assert_uint_le(mr_journal_memory(j), 3u << 20);
+    mr_journal_free(j);
+    free(big);
+}
+END_TEST
+
+START_TEST(test_big_bodies_between_small_calls)
+{
+    /* a body bigger than a quarter block gets its own block; small calls around it stay intact */
+    struct mr_journal *j = journal(1, 0, 0, 0);
+    size_t sizes[] = {10, 100000, 20, 300000, 0, 65536, 65537, 5};
+    size_t k, i;
+    struct rq r;
+    struct mr_call_meta m;
+
+    for (k = 0; k < 4; k++) {
+        for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+            char *b = malloc(sizes[i] + 1);
+            memset(b, (int)('a' + i), sizes[i]);
+            meta_of(&m, 0, 200);
+            mr_journal_append(j, &m, req_of(&r, "PUT", "/x", "q", b, sizes[i], NULL), NULL, 0);
+            free(b);
+        }
+    }
+    ck_assert_uint_eq(mr_journal_kept(j), 4 * sizeof(sizes) / sizeof(sizes[0]));
+    for (k = 0; k < mr_journal_kept(j); k++) {
+        const struct mr_call *c = mr_journal_at(j, k);
+        size_t idx = k % (sizeof(sizes) / sizeof(sizes[0]));
+        ck_assert_uint_eq(c->body_len, sizes[idx]);
+        for (i = 0; i < c->body_len; i += 4093)
+            ck_assert_int_eq(c->body[i], (char)('a' + idx));
+        if (c->body_len)
+            ck_assert_int_eq(c->body[c->body_len - 1], (char)('a' + idx));
+        ck_assert_int_eq(c->body[c->body_len], '\0');
+        ck_assert_str_eq(c->method, "PUT");
+        ck_assert_str_eq(c->query, "q");
+    }
+    mr_journal_free(j);
+}
+END_TEST
+
+START_TEST(test_memory_per_call)
+{
+    /* 100k body-less calls: the per-call cost stays small (a design guard) */
+    struct mr_journal *j = journal(1, 0, 0, 0);
+    size_t n = 100000, i, mem;
+    static const char *const hdrs[] = {"Host: 127.0.0.1:4000", NULL};
+    struct rq r;
+    struct mr_call_meta m;
+
+    for (i = 0; i < n; i++) {
+        meta_of(&m, 0, 200);
+        mr_journal_append(j, &m, req_of(&r, "GET", "/v1/items", "", NULL, 0, hdrs), NULL, 0);
+    }
+    ck_assert_uint_eq(mr_journal_kept(j), n);
+    mem = mr_journal_memory(j);
+    ck_assert_msg(mem / n < 300, "%zu bytes per call", mem / n);
+    ck_assert_uint_gt(mem, n * sizeof(struct mr_call)); /* it does count the calls */
+    mr_journal_free(j);
+}
+END_TEST
+
+/* --- JSON --------------------------------------------------------------- */
+
+static int to_buf(void *ctx, const void *data, size_t len)
+{
+    return mr_buf_append(ctx, data, len) ? 0 : -1;
+}
+
+static int calls;
+static int fail_second(void *ctx, const void *data, size_t len)
+{
+    (void)ctx;
+    (void)data;
+    (void)len;
+    return ++calls == 2 ? -7 : 0;
+}
+
+static struct mr_scenario *two_services(void)
+{
+    static const char text[] = "{\"services\": {\"pay\": {\"routes\": [{\"id\": \"charge\"}]},"
+                               " \"mail\": {\"routes\": [{\"id\": \"send\"}]}}}";
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse(&sc, "j.json", text, strlen(text), &errs), 0);
+    return sc;
+}
+
+static cJSON *journal_json(const struct mr_journal *j, const struct mr_scenario *sc)
+{
+    struct mr_buf b;
+    cJSON *root;
+
+    mr_buf_init(&b);
+    ck_assert_int_eq(mr_journal_write_json(j, sc, to_buf, &b), 0);
+    ck_assert(!b.failed);
+    ck_assert_int_eq(b.data[b.len - 1], '\n');
+    root = cJSON_ParseWithLength(b.data, b.len);
+    ck_assert_msg(root != NULL, "not JSON:\n%s", b.data);
+    mr_buf_release(&b);
+    return root;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    ck_assert_msg(cJSON_IsString(v), "%s is not a string", key);
+    return v->valuestring;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    ck_assert_msg(cJSON_IsNumber(v), "%s is not a number", key);
+    return v->valuedouble;
+}
+
+START_TEST(test_json_fields)
+{
+    struct mr_scenario *sc = two_services();
+    struct mr_journal *j = journal(sc->nroutes, 0, 0, 0);
+    static const char *const hdrs[] = {"Content-Type: application/json", "X-Q: \"quoted\"\\", NULL};
+    static const char body[] = "{\"a\": \"caf\xc3\xa9\"}\n\t\x01";
+    struct rq r;
+    struct mr_call_meta m;
+    cJSON *root, *c, *h;
+
+    meta_of(&m, 1, 202);
+    m.service = 1;
+    m.duration_us = 1234;
+    m.body_size = 99;
+    m.body_truncated = true;
+    mr_journal_append(
+        j, &m, req_of(&r, "POST", "/v1/x", "a=1&b=\xc3\xa9", body, strlen(body), hdrs), NULL, 0);
+    meta_of(&m, -1, 404);
+    m.near = "closest route \"charge\": path \"/n\" does not match \"/c\"";
+    mr_journal_append(j, &m, req_of(&r, "GET", "/n", "", NULL, 0, NULL), NULL, 0);
+
+    root = journal_json(j, sc);
+    ck_assert(cJSON_IsArray(root));
+    ck_assert_int_eq(cJSON_GetArraySize(root), 2);
+
+    c = cJSON_GetArrayItem(root, 0);
+    ck_assert_int_eq((int)num(c, "seq"), 1);
+    ck_assert_str_eq(str(c, "time"), "2026-11-25T12:30:57.123Z");
+    ck_assert_str_eq(str(c, "service"), "mail");
+    ck_assert_str_eq(str(c, "method"), "POST");
+    ck_assert_str_eq(str(c, "path"), "/v1/x");
+    ck_assert_str_eq(str(c, "query"), "a=1&b=\xc3\xa9");
+    h = cJSON_GetObjectItemCaseSensitive(c, "headers");
+    ck_assert(cJSON_IsObject(h));
+    ck_assert_int_eq(cJSON_GetArraySize(h), 2);
+    ck_assert_str_eq(str(h, "Content-Type"), "application/json");
+    ck_assert_str_eq(str(h, "X-Q"), "\"quoted\"\\");
+    ck_assert_str_eq(str(c, "body"), body); /* valid UTF-8, control bytes escaped */
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(c, "bodyBase64"));
+    ck_assert_int_eq((int)num(c, "bodySize"), 99);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "bodyTruncated")));
+    ck_assert_str_eq(str(c, "route"), "send");
+    ck_assert_int_eq((int)num(c, "status"), 202);
+    ck_assert_double_eq_tol(num(c, "durationMs"), 1.234, 1e-9);
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(c, "nearMiss"));
+
+    c = cJSON_GetArrayItem(root, 1);
+    ck_assert_str_eq(str(c, "service"), "pay");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c, "route")));
+    ck_assert_str_eq(str(c, "body"), "");
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "bodyTruncated")));
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "headers")), 0);
+    ck_assert_str_eq(str(c, "nearMiss"), "closest route \"charge\": path \"/n\" does not match "
+                                         "\"/c\"");
+    cJSON_Delete(root);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_json_binary_body_base64)
+{
+    static const struct {
+        const char *body;
+        size_t len;
+        const char *b64;
+    } cases[] = {
+        {"\xff", 1, "/w=="},
+        {"\xff\xfe", 2, "//4="},
+        {"\xff\xfe\x00", 3, "//4A"},
+        {"a\x80"
+         "bc",
+         4, "YYBiYw=="},
+        {"\xc3\x28", 2, "wyg="},             /* a broken 2-byte sequence */
+        {"\xed\xa0\x80", 3, "7aCA"},         /* a UTF-16 surrogate */
+        {"\xc0\xaf", 2, "wK8="},             /* an overlong '/' */
+        {"\xf4\x90\x80\x80", 4, "9JCAgA=="}, /* past U+10FFFF */
+        {"\xe2\x82", 2, "4oI="},             /* cut short */
+    };
+    struct mr_scenario *sc = two_services();
+    struct mr_journal *j = journal(sc->nroutes, 0, 0, 0);
+    static const char *const bad_hdr[] = {"X-Bin: a\xff", NULL};
+    struct rq r;
+    struct mr_call_meta m;
+    cJSON *root;
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        meta_of(&m, 0, 200);
+        mr_journal_append(j, &m, req_of(&r, "POST", "/", "", cases[i].body, cases[i].len, bad_hdr),
+                          NULL, 0);
+    }
+    root = journal_json(j, sc);
+    ck_assert_int_eq(cJSON_GetArraySize(root), (int)(sizeof(cases) / sizeof(cases[0])));
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const cJSON *c = cJSON_GetArrayItem(root, (int)i);
+        ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(c, "body"));
+        ck_assert_msg(strcmp(str(c, "bodyBase64"), cases[i].b64) == 0, "case %zu: %s", i,
+                      str(c, "bodyBase64"));
+        /* invalid UTF-8 elsewhere becomes U+FFFD */
+        ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(c, "headers"), "X-Bin"),
+                         "a\xef\xbf\xbd");
+    }
+    cJSON_Delete(root);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_json_empty_and_dropped)
+{
+    struct mr_scenario *sc = two_services();
+    struct mr_journal *j = journal(sc->nroutes, 0, 2, 0);
+    cJSON *root, *tail;
+    int i;
+
+    root = journal_json(j, sc);
+    ck_assert_int_eq(cJSON_GetArraySize(root), 0);
+    cJSON_Delete(root);
+
+    for (i = 0; i < 5; i++)
+        add(j, 0, NULL, 0, "/");
+    root = journal_json(j, sc);
+    ck_assert_int_eq(cJSON_GetArraySize(root), 3);
+    tail = cJSON_GetArrayItem(root, 2);
+    ck_assert_int_eq((int)num(tail, "detailsDroppedFrom"), 3);
+    ck_assert_int_eq((int)num(tail, "total"), 5);
+    cJSON_Delete(root);
+    mr_journal_free(j);
+
+    /* dropped from the first call on: only the note */
+    j = journal(sc->nroutes, 0, 0, 1);
+    add(j, 0, NULL, 0, "/");
+    root = journal_json(j, sc);
+    ck_assert_int_eq(cJSON_GetArraySize(root), 1);
+    ck_assert_int_eq((int)num(cJSON_GetArrayItem(root, 0), "detailsDroppedFrom"), 1);
+    cJSON_Delete(root);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_json_write_error_stops)
+{
+    struct mr_scenario *sc = two_services();
+    struct mr_journal *j = journal(sc->nroutes, 0, 0, 0);
+    int i;
+
+    for (i = 0; i < 5; i++)
+        add(j, 0, NULL, 0, "/");
+    calls = 0;
+    ck_assert_int_eq(mr_journal_write_json(j, sc, fail_second, NULL), -7);
+    ck_assert_int_eq(calls, 2); /* nothing written after the failure */
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 120);
+    return tc;
+}
+
+static Suite *journal_suite(void)
+{
+    Suite *s = suite_create("journal");
+    TCase *tc;
+
+    tc = tcase("counters");
+    tcase_add_test(tc, test_limits_defaults);
+    tcase_add_test(tc, test_empty);
+    tcase_add_test(tc, test_counters_exact);
+    tcase_add_test(tc, test_call_fields);
+    tcase_add_test(tc, test_copies_what_it_keeps);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("calls");
+    tcase_add_test(tc, test_next_header);
+    tcase_add_test(tc, test_call_to_request_round_trip);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("concurrency");
+    tcase_add_test(tc, test_concurrent_appends);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("limits");
+    tcase_add_test(tc, test_max_calls);
+    tcase_add_test(tc, test_max_bytes);
+    tcase_add_test(tc, test_big_bodies_between_small_calls);
+    tcase_add_test(tc, test_memory_per_call);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("json");
+    tcase_add_test(tc, test_json_fields);
+    tcase_add_test(tc, test_json_binary_body_base64);
+    tcase_add_test(tc, test_json_empty_and_dropped);
+    tcase_add_test(tc, test_json_write_error_stops);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(journal_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

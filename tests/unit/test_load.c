@@ -1,0 +1,1309 @@
+/*
+ * test_load.c - scenarios/load.c and load_match.c: a scenario file becomes
+ * the model, and every invalid file gets an exact message with file, JSON
+ * path and line:column.
+ *
+ * Inline scenarios are written with ' for " (see jq()) so they stay
+ * readable; the swap keeps every offset, so line:column are unchanged.
+ * Where an error must point at a place, the expected line:column is computed
+ * from an anchor substring of the text (the key or value the message is
+ * about), so the tests check where the error points, not a copied number.
+ * File fixtures live in tests/fixtures/scenarios; the symlink that leaves
+ * the folder is created at test time in a temporary directory.
+ *
+ * One case:   CK_RUN_CASE=invalid ./test_load
+ * Under gdb:  CK_FORK=no gdb ./test_load
+ */
+#define _XOPEN_SOURCE 700 /* realpath, mkdtemp, symlink */
+#include <check.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "scenarios/scenario.h"
+
+#define FIX MOCKRUN_TEST_FIXTURES "/scenarios"
+
+/* --- helpers ------------------------------------------------------------ */
+
+static struct mr_error_list errs;
+static char fmt_buf[2048];
+static const char *cur_path = "inline.json"; /* the name parse() gives the text */
+
+/* A copy of s with every ' turned into ". Leaked on purpose: tests are short-lived processes. */
+static char *jq(const char *s)
+{
+    char *c = strdup(s), *p;
+    ck_assert_ptr_nonnull(c);
+    for (p = c; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return c;
+}
+
+static int parse_raw(struct mr_scenario **out, const char *text, size_t len)
+{
+    memset(&errs, 0, sizeof(errs));
+    return mr_scenario_parse(out, cur_path, text, len, &errs);
+}
+
+/* Parses a '-quoted scenario that must be valid. */
+static struct mr_scenario *ok(const char *squoted)
+{
+    struct mr_scenario *sc = NULL;
+    char *t = jq(squoted);
+    int rc = parse_raw(&sc, t, strlen(t));
+
+    if (rc != 0) {
+        size_t i;
+        for (i = 0; i < errs.count; i++) {
+            mr_error_format(&errs.items[i], fmt_buf, sizeof(fmt_buf));
+            fprintf(stderr, "unexpected: %s\n", fmt_buf);
+        }
+    }
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(sc);
+    free(t);
+    return sc;
+}
+
+static const char *fmt(size_t i)
+{
+    ck_assert_uint_lt(i, errs.count);
+    mr_error_format(&errs.items[i], fmt_buf, sizeof(fmt_buf));
+    return fmt_buf;
+}
+
+/* "file:L:C: " where L:C is the position of the nth occurrence of anchor in text. */
+static void where(char *buf, size_t size, const char *file, const char *text, const char *anchor,
+                  int nth)
+{
+    const char *p = text;
+    int line = 1, col = 1;
+    const char *q;
+
+    for (;;) {
+        p = strstr(p, anchor);
+        ck_assert_msg(p != NULL, "anchor <%s> not in the text", anchor);
+        if (nth-- == 0)
+            break;
+        p++;
+    }
+    for (q = text; q < p; q++) {
+        if (*q == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+    }
+    snprintf(buf, size, "%s:%d:%d: ", file, line, col);
+}
+
+/* Error i reads "<file>:<anchor line:col>: rest"; the anchor is '-quoted like the text. */
+static void check_at(size_t i, const char *text, const char *anchor, int nth, const char *rest)
+{
+    char want[2048];
+    char *a = jq(anchor);
+    size_t n;
+
+    where(want, sizeof(want), cur_path, text, a, nth);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n, "%s", rest);
+    ck_assert_str_eq(fmt(i), want);
+    ck_assert_int_eq(errs.items[i].code, MR_ESCENARIO);
+    free(a);
+}
+
+/* Parses a '-quoted scenario that must fail with exactly one problem, at anchor. */
+static void fails_at(const char *squoted, const char *anchor, const char *rest)
+{
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+    char *t = jq(squoted);
+    int rc = parse_raw(&sc, t, strlen(t));
+    size_t i;
+
+    for (i = 0; i < errs.count && errs.count != 1; i++)
+        fprintf(stderr, "got: %s\n", fmt(i));
+    ck_assert_int_eq(rc, MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_uint_eq(errs.dropped, 0);
+    check_at(0, t, anchor, 0, rest);
+    free(t);
+}
+
+/* Same, for a message without line:column ("file: rest"). */
+static void fails_exact(const char *squoted, const char *whole)
+{
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+    char *t = jq(squoted);
+    int rc = parse_raw(&sc, t, strlen(t));
+
+    ck_assert_int_eq(rc, MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_str_eq(fmt(0), whole);
+    free(t);
+}
+
+static char *real(const char *path)
+{
+    char *r = realpath(path, NULL);
+    ck_assert_msg(r != NULL, "realpath %s", path);
+    return r;
+}
+
+/* --- the checkout example ----------------------------------------------- */
+
+START_TEST(test_checkout_services)
+{
+    struct mr_scenario *sc = NULL;
+    char *dir = real(FIX);
+    int rc;
+
+    memset(&errs, 0, sizeof(errs));
+    rc = mr_scenario_load(&sc, FIX "/checkout.json", &errs);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(errs.count, 0);
+    ck_assert_str_eq(sc->file, FIX "/checkout.json");
+    ck_assert_str_eq(sc->dir, dir);
+    ck_assert_str_eq(sc->name, "checkout happy path");
+    ck_assert_uint_eq(sc->nservices, 1);
+    ck_assert_str_eq(sc->services[0].name, "payments");
+    ck_assert_str_eq(sc->services[0].env_name, "PAYMENTS_URL");
+    ck_assert_str_eq(sc->services[0].url_var, "MOCKRUN_PAYMENTS_URL");
+    ck_assert_int_eq(sc->services[0].port, 0);
+    ck_assert_uint_eq(sc->services[0].first_route, 0);
+    ck_assert_uint_eq(sc->services[0].nroutes, 2);
+    ck_assert_uint_eq(sc->nroutes, 2);
+    ck_assert(sc->unexpected_fail);
+    ck_assert_ptr_null(sc->command.run);
+    ck_assert_uint_eq(sc->command.nrun, 0);
+    ck_assert_int_eq(sc->command.timeout_ms, 120000);
+    ck_assert_int_eq(sc->command.exit_code, 0);
+    ck_assert_uint_eq(sc->command.nenv, 0);
+    ck_assert_ptr_eq(mr_scenario_find_route(sc, "get-charge"), &sc->routes[1]);
+    ck_assert_ptr_eq(mr_scenario_find_route(sc, "create-charge"), &sc->routes[0]);
+    ck_assert_ptr_null(mr_scenario_find_route(sc, "Get-Charge"));
+    mr_scenario_free(sc);
+    free(dir);
+}
+END_TEST
+
+START_TEST(test_checkout_create_charge)
+{
+    struct mr_scenario *sc = NULL;
+    const struct mr_route *r;
+    const struct mr_matcher *m;
+    cJSON *want;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/checkout.json", &errs), 0);
+    r = &sc->routes[0];
+    m = &r->match;
+    ck_assert_str_eq(r->id, "create-charge");
+    ck_assert(r->has_id);
+    ck_assert_uint_eq(r->service, 0);
+    ck_assert_uint_eq(r->index, 0);
+    ck_assert_str_eq(r->json_path, "services.payments.routes[0]");
+    ck_assert_str_eq(m->method, "POST");
+    ck_assert_int_eq(m->path_kind, MR_PATH_LITERAL);
+    ck_assert_str_eq(m->path, "/v1/charges");
+    ck_assert_uint_eq(m->nheaders, 1);
+    ck_assert_str_eq(m->headers[0].name, "Authorization");
+    ck_assert_int_eq(m->headers[0].cond.op, MR_OP_MATCHES);
+    ck_assert_str_eq(m->headers[0].cond.text, "^Bearer \\w+");
+    ck_assert_ptr_nonnull(m->headers[0].cond.re);
+    ck_assert_uint_eq(m->nquery, 1);
+    ck_assert_str_eq(m->query[0].name, "expand");
+    ck_assert_int_eq(m->query[0].cond.op, MR_OP_EQUALS);
+    ck_assert_str_eq(m->query[0].cond.text, "customer");
+    ck_assert_uint_eq(m->query[0].cond.len, 8);
+    ck_assert_ptr_nonnull(m->body);
+    ck_assert_int_eq(m->body->op, MR_BODY_JSON);
+    want = cJSON_Parse("{\"currency\": \"eur\"}");
+    ck_assert(cJSON_Compare(m->body->json, want, true));
+    cJSON_Delete(want);
+
+    ck_assert_int_eq(r->response.status, 201);
+    ck_assert_uint_eq(r->response.nheaders, 1);
+    ck_assert_str_eq(r->response.headers[0].name, "X-Request-Id");
+    ck_assert_str_eq(r->response.headers[0].value, "r1");
+    ck_assert_int_eq(r->response.kind, MR_RESP_JSON);
+    /* serialised once at load time, compactly */
+    ck_assert_str_eq(r->response.body, "{\"id\":\"ch_1\",\"paid\":true}");
+    ck_assert_uint_eq(r->response.body_len, strlen(r->response.body));
+    ck_assert_str_eq(r->response.content_type, "application/json");
+    ck_assert(!r->response.has_content_type);
+    ck_assert_int_eq(r->response.delay_ms, 0);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_checkout_get_charge)
+{
+    struct mr_scenario *sc = NULL;
+    const struct mr_route *r;
+    char *file = real(FIX "/fixtures/charge.json");
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/checkout.json", &errs), 0);
+    r = &sc->routes[1];
+    ck_assert_str_eq(r->id, "get-charge");
+    ck_assert_uint_eq(r->index, 1);
+    ck_assert_str_eq(r->json_path, "services.payments.routes[1]");
+    ck_assert_str_eq(r->match.method, "GET");
+    ck_assert_int_eq(r->match.path_kind, MR_PATH_TEMPLATE);
+    ck_assert_str_eq(r->match.path, "/v1/charges/:id");
+    ck_assert_uint_eq(r->match.nsegs, 3);
+    ck_assert_int_eq(r->match.segs[0].kind, MR_SEG_LITERAL);
+    ck_assert_str_eq(r->match.segs[0].text, "v1");
+    ck_assert_int_eq(r->match.segs[1].kind, MR_SEG_LITERAL);
+    ck_assert_str_eq(r->match.segs[1].text, "charges");
+    ck_assert_int_eq(r->match.segs[2].kind, MR_SEG_PARAM);
+    ck_assert_str_eq(r->match.segs[2].text, "id");
+    ck_assert_uint_eq(r->match.nquery, 0);
+    ck_assert_ptr_null(r->match.body);
+    ck_assert_int_eq(r->response.status, 200);
+    ck_assert_int_eq(r->response.kind, MR_RESP_FILE);
+    ck_assert_str_eq(r->response.file, file); /* absolute, resolved */
+    ck_assert_str_eq(r->response.content_type, "application/json");
+    ck_assert_int_eq(r->response.delay_ms, 20);
+    mr_scenario_free(sc);
+    free(file);
+}
+END_TEST
+
+START_TEST(test_checkout_expects)
+{
+    struct mr_scenario *sc = NULL;
+    const struct mr_expect *e;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/checkout.json", &errs), 0);
+    ck_assert_uint_eq(sc->nexpects, 4);
+
+    e = &sc->expects[0];
+    ck_assert_str_eq(e->name, "create-charge is called exactly 1 time");
+    ck_assert_int_eq(e->route, 0);
+    ck_assert(!e->has_request);
+    ck_assert_int_eq(e->count.times, 1);
+    ck_assert_int_eq(e->count.at_least, -1);
+    ck_assert_int_eq(e->count.at_most, -1);
+    ck_assert_str_eq(e->json_path, "expect[0]");
+
+    e = &sc->expects[1];
+    ck_assert_str_eq(e->name, "get-charge is called 1 to 3 times");
+    ck_assert_int_eq(e->route, 1);
+    ck_assert_int_eq(e->count.times, -1);
+    ck_assert_int_eq(e->count.at_least, 1);
+    ck_assert_int_eq(e->count.at_most, 3);
+
+    e = &sc->expects[2];
+    ck_assert_str_eq(e->name, "never refunds");
+    ck_assert_int_eq(e->route, -1);
+    ck_assert(e->has_request);
+    ck_assert_str_eq(e->request.method, "POST");
+    ck_assert_str_eq(e->request.path, "/v1/refunds");
+    ck_assert_int_eq(e->count.times, 0);
+
+    e = &sc->expects[3];
+    ck_assert_int_eq(e->route, 0);
+    ck_assert(e->has_request);
+    ck_assert_ptr_null(e->request.method);
+    ck_assert_int_eq(e->request.path_kind, MR_PATH_ANY);
+    ck_assert_ptr_nonnull(e->request.body);
+    ck_assert_int_eq(e->request.body->op, MR_BODY_JSON);
+    ck_assert_str_eq(e->name,
+                     "create-charge with body containing JSON {\"amount\":1999} is called exactly "
+                     "1 time");
+    ck_assert_str_eq(e->json_path, "expect[3]");
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- other valid scenarios ---------------------------------------------- */
+
+START_TEST(test_top_level_routes_is_default_service)
+{
+    struct mr_scenario *sc = ok("{'routes': [{'id': 'a'}, {'request': {'method': 'any'}}]}");
+
+    ck_assert_uint_eq(sc->nservices, 1);
+    ck_assert_str_eq(sc->services[0].name, "default");
+    ck_assert_str_eq(sc->services[0].url_var, "MOCKRUN_DEFAULT_URL");
+    ck_assert_ptr_null(sc->services[0].env_name);
+    ck_assert_uint_eq(sc->services[0].nroutes, 2);
+    ck_assert_str_eq(sc->routes[0].json_path, "routes[0]");
+    /* a route without id is named after its service and position (1-based) */
+    ck_assert_str_eq(sc->routes[1].id, "default route 2");
+    ck_assert(!sc->routes[1].has_id);
+    /* ANY (any case) means no method condition; no request means match everything */
+    ck_assert_ptr_null(sc->routes[1].match.method);
+    ck_assert_ptr_null(sc->routes[0].match.method);
+    ck_assert_int_eq(sc->routes[0].match.path_kind, MR_PATH_ANY);
+    /* no response: 200 and no body */
+    ck_assert_int_eq(sc->routes[0].response.status, 200);
+    ck_assert_int_eq(sc->routes[0].response.kind, MR_RESP_EMPTY);
+    /* defaults */
+    ck_assert_str_eq(sc->name, "inline.json");
+    ck_assert(sc->unexpected_fail);
+    ck_assert_int_eq(sc->command.timeout_ms, 0);
+    ck_assert_uint_eq(sc->nexpects, 0);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_services_url_vars_and_order)
+{
+    struct mr_scenario *sc = ok("{'services': {"
+                                " 'my-api': {'port': 8081, 'routes': [{'id': 'a'}, {'id': 'b'}]},"
+                                " 'b_2': {'env': 'B2_URL', 'routes': [{'id': 'c'}]},"
+                                " 'Zed9': {'routes': []}},"
+                                " 'unexpected': 'allow'}");
+
+    ck_assert_uint_eq(sc->nservices, 3);
+    ck_assert_str_eq(sc->services[0].name, "my-api");
+    ck_assert_str_eq(sc->services[0].url_var, "MOCKRUN_MY_API_URL");
+    ck_assert_int_eq(sc->services[0].port, 8081);
+    ck_assert_str_eq(sc->services[1].url_var, "MOCKRUN_B_2_URL");
+    ck_assert_str_eq(sc->services[1].env_name, "B2_URL");
+    ck_assert_str_eq(sc->services[2].url_var, "MOCKRUN_ZED9_URL");
+    /* routes are global, service by service, in file order */
+    ck_assert_uint_eq(sc->nroutes, 3);
+    ck_assert_uint_eq(sc->services[0].first_route, 0);
+    ck_assert_uint_eq(sc->services[0].nroutes, 2);
+    ck_assert_uint_eq(sc->services[1].first_route, 2);
+    ck_assert_uint_eq(sc->services[1].nroutes, 1);
+    ck_assert_uint_eq(sc->services[2].nroutes, 0);
+    ck_assert_str_eq(sc->routes[2].id, "c");
+    ck_assert_uint_eq(sc->routes[2].service, 1);
+    ck_assert_uint_eq(sc->routes[2].index, 2);
+    ck_assert_str_eq(sc->routes[2].json_path, "services.b_2.routes[0]");
+    ck_assert(!sc->unexpected_fail);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_command)
+{
+    struct mr_scenario *sc =
+        ok("{'routes': [], 'command': {'run': ['sh', '-c', 'exit 3'], 'timeout': 1.5,"
+           " 'exitCode': 3, 'env': {'A': '1', 'B_2': 'two words'}}}");
+
+    ck_assert_uint_eq(sc->command.nrun, 3);
+    ck_assert_str_eq(sc->command.run[0], "sh");
+    ck_assert_str_eq(sc->command.run[1], "-c");
+    ck_assert_str_eq(sc->command.run[2], "exit 3");
+    ck_assert_ptr_null(sc->command.run[3]); /* argv-style */
+    ck_assert_int_eq(sc->command.timeout_ms, 1500);
+    ck_assert_int_eq(sc->command.exit_code, 3);
+    ck_assert_uint_eq(sc->command.nenv, 2);
+    ck_assert_str_eq(sc->command.env[0].name, "A");
+    ck_assert_str_eq(sc->command.env[0].value, "1");
+    ck_assert_str_eq(sc->command.env[1].name, "B_2");
+    ck_assert_str_eq(sc->command.env[1].value, "two words");
+    mr_scenario_free(sc);
+
+    /* seconds → milliseconds, rounded up so a tiny timeout is not "none" */
+    sc = ok("{'routes': [], 'command': {'timeout': 0.0001}}");
+    ck_assert_int_eq(sc->command.timeout_ms, 1);
+    mr_scenario_free(sc);
+    sc = ok("{'routes': [], 'command': {'timeout': 120}}");
+    ck_assert_int_eq(sc->command.timeout_ms, 120000);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_default_expect_names)
+{
+    static const struct {
+        const char *expect;
+        const char *name;
+    } cases[] = {
+        {"{'route': 'r'}", "r is called at least 1 time"},
+        {"{'route': 'r', 'times': 1}", "r is called exactly 1 time"},
+        {"{'route': 'r', 'times': 2}", "r is called exactly 2 times"},
+        {"{'route': 'r', 'times': 0}", "r is never called"},
+        {"{'route': 'r', 'atLeast': 2}", "r is called at least 2 times"},
+        {"{'route': 'r', 'atMost': 1}", "r is called at most 1 time"},
+        {"{'route': 'r', 'atMost': 3}", "r is called at most 3 times"},
+        {"{'route': 'r', 'atLeast': 1, 'atMost': 3}", "r is called 1 to 3 times"},
+        {"{'route': 'r', 'atLeast': 0, 'atMost': 0}", "r is called 0 to 0 times"},
+        {"{'route': 'r', 'times': 2, 'atLeast': 1}", "r is called exactly 2 times"},
+        {"{'request': {'method': 'post', 'path': '/v1/refunds'}, 'times': 0}",
+         "POST /v1/refunds is never called"},
+        {"{'request': {'path': '/a'}}", "ANY /a is called at least 1 time"},
+        {"{'request': {'method': 'GET'}, 'times': 1}", "GET * is called exactly 1 time"},
+        {"{'request': {'method': 'POST', 'path': '/r', 'headers': {'X': '1'},"
+         " 'query': {'q': {'absent': true}}}}",
+         "POST /r without query q header X=\"1\" is called at least 1 time"},
+        {"{'route': 'r', 'request': {'headers': {'A': {'contains': 'b'}}}, 'times': 3}",
+         "r header A contains \"b\" is called exactly 3 times"},
+        {"{'route': 'r', 'request': {'body': {'equals': 'x'}}}",
+         "r with body equal to \"x\" is called at least 1 time"},
+        {"{'name': 'given', 'route': 'r'}", "given"},
+        {"{'name': '', 'route': 'r', 'times': 1}", "r is called exactly 1 time"},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char text[1024];
+        struct mr_scenario *sc;
+        snprintf(text, sizeof(text), "{'routes': [{'id': 'r'}], 'expect': [%s]}", cases[i].expect);
+        sc = ok(text);
+        ck_assert_uint_eq(sc->nexpects, 1);
+        ck_assert_msg(strcmp(sc->expects[0].name, cases[i].name) == 0, "case %zu: got \"%s\"", i,
+                      sc->expects[0].name);
+        mr_scenario_free(sc);
+    }
+}
+END_TEST
+
+START_TEST(test_route_level_expect)
+{
+    struct mr_scenario *sc = ok("{'services': {'s': {'routes': ["
+                                " {'id': 'x', 'expect': {}},"
+                                " {'id': 'y', 'expect': {'times': 0}},"
+                                " {'expect': {'atMost': 2}}]}},"
+                                " 'expect': [{'route': 'y', 'atLeast': 2}]}");
+
+    /* the scenario's list first, then each route's own, in route order */
+    ck_assert_uint_eq(sc->nexpects, 4);
+    ck_assert_str_eq(sc->expects[0].name, "y is called at least 2 times");
+    ck_assert_int_eq(sc->expects[0].route, 1);
+    ck_assert_str_eq(sc->expects[1].name, "x is called at least 1 time");
+    ck_assert_int_eq(sc->expects[1].route, 0);
+    ck_assert_int_eq(sc->expects[1].count.at_least, 1);
+    ck_assert_str_eq(sc->expects[1].json_path, "services.s.routes[0].expect");
+    ck_assert(!sc->expects[1].has_request);
+    ck_assert_str_eq(sc->expects[2].name, "y is never called");
+    ck_assert_int_eq(sc->expects[2].count.times, 0);
+    ck_assert_str_eq(sc->expects[3].name, "s route 3 is called at most 2 times");
+    ck_assert_int_eq(sc->expects[3].route, 2);
+    ck_assert_str_eq(sc->expects[3].json_path, "services.s.routes[2].expect");
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_matchers)
+{
+    struct mr_scenario *sc =
+        ok("{'routes': ["
+           " {'request': {'method': 'patch', 'path': '/a/*/b/:x_1/*',"
+           "   'query': {'a': 'x', 'b': {'contains': 'y'}, 'c': {'matches': '\\\\d+'},"
+           "             'd': {'absent': true}, 'e': {'present': true}},"
+           "   'headers': {'X-Y': {'equals': 'v'}},"
+           "   'body': {'jsonEquals': [1, {'a': null}]}}},"
+           " {'request': {'pathPattern': '/v[0-9]+/.*', 'body': {'matches': '^a'}}},"
+           " {'request': {'path': '/', 'body': {'contains': 'zz'}}},"
+           " {'request': {'path': '/x', 'body': {'equals': ''}}}]}");
+    const struct mr_matcher *m = &sc->routes[0].match;
+
+    ck_assert_str_eq(m->method, "PATCH");
+    ck_assert_int_eq(m->path_kind, MR_PATH_TEMPLATE);
+    ck_assert_uint_eq(m->nsegs, 5);
+    ck_assert_int_eq(m->segs[0].kind, MR_SEG_LITERAL);
+    ck_assert_int_eq(m->segs[1].kind, MR_SEG_STAR);
+    ck_assert_int_eq(m->segs[2].kind, MR_SEG_LITERAL);
+    ck_assert_int_eq(m->segs[3].kind, MR_SEG_PARAM);
+    ck_assert_str_eq(m->segs[3].text, "x_1");
+    ck_assert_uint_eq(m->segs[3].len, 3);
+    ck_assert_int_eq(m->segs[4].kind, MR_SEG_STAR);
+    ck_assert_uint_eq(m->nquery, 5);
+    ck_assert_int_eq(m->query[0].cond.op, MR_OP_EQUALS);
+    ck_assert_int_eq(m->query[1].cond.op, MR_OP_CONTAINS);
+    ck_assert_str_eq(m->query[1].cond.text, "y");
+    ck_assert_int_eq(m->query[2].cond.op, MR_OP_MATCHES);
+    ck_assert_str_eq(m->query[2].cond.text, "\\d+");
+    ck_assert_ptr_nonnull(m->query[2].cond.re);
+    ck_assert_int_eq(m->query[3].cond.op, MR_OP_ABSENT);
+    ck_assert_ptr_null(m->query[3].cond.text);
+    ck_assert_int_eq(m->query[4].cond.op, MR_OP_PRESENT);
+    ck_assert_str_eq(m->headers[0].name, "X-Y");
+    ck_assert_int_eq(m->headers[0].cond.op, MR_OP_EQUALS);
+    ck_assert_int_eq(m->body->op, MR_BODY_JSON_EQUALS);
+    ck_assert(cJSON_IsArray(m->body->json));
+
+    m = &sc->routes[1].match;
+    ck_assert_int_eq(m->path_kind, MR_PATH_REGEX);
+    ck_assert_str_eq(m->path, "/v[0-9]+/.*");
+    ck_assert_ptr_nonnull(m->path_re);
+    ck_assert_int_eq(m->body->op, MR_BODY_MATCHES);
+    ck_assert_ptr_nonnull(m->body->re);
+
+    m = &sc->routes[2].match;
+    ck_assert_int_eq(m->path_kind, MR_PATH_LITERAL);
+    ck_assert_str_eq(m->path, "/");
+    ck_assert_int_eq(m->body->op, MR_BODY_CONTAINS);
+    ck_assert_str_eq(m->body->text, "zz");
+
+    m = &sc->routes[3].match;
+    ck_assert_int_eq(m->body->op, MR_BODY_EQUALS);
+    ck_assert_uint_eq(m->body->len, 0);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_responses)
+{
+    struct mr_scenario *sc;
+    char *html = real(FIX "/fixtures/sub/page.html");
+
+    cur_path = FIX "/inline.json"; /* anchors `file` in the fixtures folder */
+    sc = ok("{'routes': ["
+            " {'response': {'body': 'hi\\n'}},"
+            " {'response': {'body': '<x/>', 'headers': {'content-type': 'application/xml'}}},"
+            " {'response': {'json': [1, 'two']}},"
+            " {'response': {'json': 'str'}},"
+            " {'response': {'file': 'fixtures/sub/page.html'}},"
+            " {'response': {'file': './fixtures/sub/../hello.txt', 'status': 599}},"
+            " {'response': {'status': 100, 'delayMs': 600000}}]}");
+    ck_assert_int_eq(sc->routes[0].response.kind, MR_RESP_BODY);
+    ck_assert_str_eq(sc->routes[0].response.body, "hi\n");
+    ck_assert_uint_eq(sc->routes[0].response.body_len, 3);
+    ck_assert_str_eq(sc->routes[0].response.content_type, "text/plain; charset=utf-8");
+    ck_assert(!sc->routes[0].response.has_content_type);
+    ck_assert(sc->routes[1].response.has_content_type);
+    ck_assert_int_eq(sc->routes[2].response.kind, MR_RESP_JSON);
+    ck_assert_str_eq(sc->routes[2].response.body, "[1,\"two\"]");
+    ck_assert_str_eq(sc->routes[3].response.body, "\"str\"");
+    ck_assert_int_eq(sc->routes[4].response.kind, MR_RESP_FILE);
+    ck_assert_str_eq(sc->routes[4].response.file, html);
+    ck_assert_str_eq(sc->routes[4].response.content_type, "text/html; charset=utf-8");
+    ck_assert_str_eq(sc->routes[5].response.content_type, "text/plain; charset=utf-8");
+    ck_assert_int_eq(sc->routes[5].response.status, 599);
+    ck_assert_ptr_nonnull(strstr(sc->routes[5].response.file, "/fixtures/hello.txt"));
+    ck_assert_int_eq(sc->routes[6].response.status, 100);
+    ck_assert_int_eq(sc->routes[6].response.delay_ms, 600000);
+    ck_assert_int_eq(sc->routes[6].response.kind, MR_RESP_EMPTY);
+    mr_scenario_free(sc);
+    free(html);
+}
+END_TEST
+
+START_TEST(test_bom_and_blanks_accepted)
+{
+    static const char t[] = "\xEF\xBB\xBF \n{\"routes\": []}\n\t \r\n";
+    struct mr_scenario *sc = NULL;
+
+    ck_assert_int_eq(parse_raw(&sc, t, strlen(t)), 0);
+    ck_assert_ptr_nonnull(sc);
+    mr_scenario_free(sc);
+    mr_scenario_free(NULL); /* a no-op */
+}
+END_TEST
+
+START_TEST(test_ignored_keys)
+{
+    struct mr_scenario *sc = ok("{'$schema': 'x', 'description': 'd', 'name': 'n',"
+                                " 'services': {'s': {'description': 1, 'routes': ["
+                                "  {'id': 'a', 'description': 'x'}]}}}");
+    ck_assert_str_eq(sc->name, "n");
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- syntax errors ------------------------------------------------------ */
+
+START_TEST(test_syntax_error_points_at_bad_byte)
+{
+    /* a missing comma: the second string is the first byte that cannot be right */
+    fails_at("{'routes': [\n  {'id': 'a' 'x'}\n]}", "'x'", "invalid JSON near '\"'");
+    fails_at("{'routes': [1 2]}", "2]", "invalid JSON near '2'");
+    fails_at("{'routes' []}", "[]", "invalid JSON near '['");
+    fails_at("{'a': tru }", "tru", "invalid JSON near 't'");
+}
+END_TEST
+
+START_TEST(test_syntax_error_control_byte)
+{
+    static const char t[] = "{\"routes\": \xff}";
+    struct mr_scenario *sc = NULL;
+
+    ck_assert_int_eq(parse_raw(&sc, t, strlen(t)), MR_ESCENARIO);
+    ck_assert_str_eq(fmt(0), "inline.json:1:12: invalid JSON near byte 0xff");
+}
+END_TEST
+
+START_TEST(test_truncated_file)
+{
+    struct mr_scenario *sc = NULL;
+
+    /* the error is the end of the file, not the last byte (which is fine) */
+    fails_exact("{'routes': [", "inline.json:1:13: invalid JSON: unexpected end of file");
+    fails_exact("{'routes': [{'id': 'a'},\n",
+                "inline.json:2:1: invalid JSON: unexpected end of file");
+    fails_exact("{'a': 1", "inline.json:1:8: invalid JSON: unexpected end of file");
+    fails_exact("", "inline.json:1:1: invalid JSON: unexpected end of file");
+    fails_exact("  \n ", "inline.json:2:2: invalid JSON: unexpected end of file");
+    /* a real error at the last byte stays there */
+    fails_exact("{'a': 1]", "inline.json:1:8: invalid JSON near ']'");
+    /* the length bounds parsing: a valid document cut short is truncated */
+    ck_assert_int_eq(parse_raw(&sc, "{\"routes\": []}", 13), MR_ESCENARIO);
+    ck_assert_str_eq(fmt(0), "inline.json:1:14: invalid JSON: unexpected end of file");
+}
+END_TEST
+
+START_TEST(test_trailing_garbage)
+{
+    fails_at("{'routes': []}\n\n  xx", "xx", "invalid JSON near 'x'");
+    fails_at("{'routes': []} {}", "{}", "invalid JSON near '{'");
+}
+END_TEST
+
+START_TEST(test_bom_columns)
+{
+    /* columns count from after the byte-order mark, for syntax and other errors alike */
+    static const char t1[] = "\xEF\xBB\xBF{\"routes\": [}";
+    static const char t2[] = "\xEF\xBB\xBF{\"routes\": 5}";
+    struct mr_scenario *sc = NULL;
+
+    ck_assert_int_eq(parse_raw(&sc, t1, strlen(t1)), MR_ESCENARIO);
+    ck_assert_str_eq(fmt(0), "inline.json:1:13: invalid JSON near '}'");
+    ck_assert_int_eq(parse_raw(&sc, t2, strlen(t2)), MR_ESCENARIO);
+    ck_assert_str_eq(fmt(0), "inline.json:1:12: routes: expected an array of routes, got 5");
+}
+END_TEST
+
+START_TEST(test_syntax_error_from_file)
+{
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+    const struct mr_error *e;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/invalid-syntax.json", &errs), MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 1);
+    e = &errs.items[0];
+    ck_assert_str_eq(e->file, FIX "/invalid-syntax.json");
+    ck_assert_str_eq(e->path, "");
+    ck_assert_int_eq(e->line, 5);
+    ck_assert_int_eq(e->column, 5);
+    ck_assert_str_eq(e->msg, "invalid JSON near '{'");
+    ck_assert_str_eq(fmt(0), FIX "/invalid-syntax.json:5:5: invalid JSON near '{'");
+}
+END_TEST
+
+START_TEST(test_unreadable_scenario)
+{
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/no-such.json", &errs), MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_str_eq(fmt(0), FIX "/no-such.json: cannot read scenario: No such file or directory");
+    ck_assert_int_eq(errs.items[0].sys_errno, 2);
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX, &errs), MR_ESCENARIO);
+    ck_assert_str_eq(fmt(0), FIX ": cannot read scenario: Is a directory");
+}
+END_TEST
+
+/* --- invalid scenarios: one problem each -------------------------------- */
+
+START_TEST(test_unknown_key_did_you_mean)
+{
+    fails_at("{\n  'routes': [\n    { 'reponse': { 'status': 200 } }\n  ]\n}", "'reponse'",
+             "routes[0].reponse: unknown key; did you mean \"response\"?");
+    fails_at("{'services': {'p': {'routes': [], 'prot': 1}}}", "'prot'",
+             "services.p.prot: unknown key; did you mean \"port\"?");
+    fails_at("{'routes': [], 'expects': []}", "'expects'",
+             "expects: unknown key; did you mean \"expect\"?");
+    fails_at("{'routes': [{'request': {'pathpattern': '/x'}}]}", "'pathpattern'",
+             "routes[0].request.pathpattern: unknown key; did you mean \"pathPattern\"?");
+    fails_at("{'routes': [{'response': {'delay': 5}}]}", "'delay'",
+             "routes[0].response.delay: unknown key; did you mean \"delayMs\"?");
+    /* nothing close: no suggestion */
+    fails_at("{'routes': [], 'completelyDifferent': 1}", "'completelyDifferent'",
+             "completelyDifferent: unknown key");
+    /* keys that need quoting in the path */
+    fails_at("{'routes': [{'request': {'headers': {'X': 'y'}, 'query': {'q': 'x'}}}],"
+             " 'services x': 1}",
+             "'services x'", "[\"services x\"]: unknown key; did you mean \"services\"?");
+}
+END_TEST
+
+START_TEST(test_bad_status)
+{
+    fails_at("{\n 'services': {'payments': {'routes': [\n  {'id': 'a'},\n"
+             "  {'response': {'status': '20O'}}]}}}",
+             "'20O'",
+             "services.payments.routes[1].response.status: expected an integer from 100 to 599, "
+             "got \"20O\"");
+    fails_at("{'routes': [{'response': {'status': 99}}]}", "99",
+             "routes[0].response.status: expected an integer from 100 to 599, got 99");
+    fails_at("{'routes': [{'response': {'status': 600}}]}", "600",
+             "routes[0].response.status: expected an integer from 100 to 599, got 600");
+    fails_at("{'routes': [{'response': {'status': 200.5}}]}", "200.5",
+             "routes[0].response.status: expected an integer from 100 to 599, got 200.5");
+    fails_at("{'routes': [{'response': {'status': true}}]}", "true",
+             "routes[0].response.status: expected an integer from 100 to 599, got true");
+    fails_at("{'routes': [{'response': {'delayMs': -1}}]}", "-1",
+             "routes[0].response.delayMs: expected an integer from 0 to 600000, got -1");
+}
+END_TEST
+
+START_TEST(test_bad_status_from_file)
+{
+    struct mr_scenario *sc = NULL;
+
+    /* the style guide's example message, from a file */
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/invalid-status.json", &errs), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_str_eq(fmt(0), FIX "/invalid-status.json:14:9: services.payments.routes[1].response."
+                                 "status: expected an integer from 100 to 599, got \"20O\"");
+    ck_assert_str_eq(errs.items[0].path, "services.payments.routes[1].response.status");
+}
+END_TEST
+
+START_TEST(test_bad_regex)
+{
+    fails_at("{'routes': [{'request': {'path': '/a', 'query': {'q': {'matches': '(a'}}}}]}", "'(a'",
+             "routes[0].request.query.q.matches: invalid regular expression at offset 2: missing "
+             "closing parenthesis");
+    fails_at("{'routes': [{'request': {'pathPattern': '[z-a]'}}]}", "'[z-a]'",
+             "routes[0].request.pathPattern: invalid regular expression at offset 3: range out of "
+             "order in character class");
+    fails_at("{'routes': [{'request': {'body': {'matches': 'a{2,1}'}}}]}", "'a{2,1}'",
+             "routes[0].request.body.matches: invalid regular expression at offset 5: numbers out "
+             "of order in {} quantifier");
+    fails_at("{'routes': [{'request': {'headers': {'H': {'matches': '*'}}}}]}", "'*'",
+             "routes[0].request.headers.H.matches: invalid regular expression at offset 0: "
+             "quantifier does not follow a repeatable item");
+}
+END_TEST
+
+START_TEST(test_bad_paths)
+{
+    fails_at("{'routes': [{'request': {'path': 'v1/charges'}}]}", "'v1/charges'",
+             "routes[0].request.path: a path must start with \"/\", got \"v1/charges\"");
+    fails_at("{'routes': [{'request': {'path': '/a?b=1'}}]}", "'/a?b=1'",
+             "routes[0].request.path: a path must not contain \"?\" or \"#\"; put query "
+             "parameters in \"query\"");
+    fails_at("{'routes': [{'request': {'path': '/a#frag'}}]}", "'/a#frag'",
+             "routes[0].request.path: a path must not contain \"?\" or \"#\"; put query "
+             "parameters in \"query\"");
+    fails_at("{'routes': [{'request': {'path': '/a/:/b'}}]}", "'/a/:/b'",
+             "routes[0].request.path: invalid path parameter \":\": use \":name\" with letters, "
+             "digits and \"_\"");
+    fails_at("{'routes': [{'request': {'path': '/a/:b-c'}}]}", "'/a/:b-c'",
+             "routes[0].request.path: invalid path parameter \":b-c\": use \":name\" with "
+             "letters, digits and \"_\"");
+    fails_at("{'routes': [{'request': {'path': 5}}]}", "5",
+             "routes[0].request.path: expected a string, got 5");
+    fails_at("{'routes': [{'request': {'path': '/a', 'pathPattern': '/b'}}]}", "'/b'",
+             "routes[0].request.pathPattern: give either \"path\" or \"pathPattern\", not both");
+}
+END_TEST
+
+START_TEST(test_bad_method)
+{
+    fails_at("{'routes': [{'request': {'method': 'G T'}}]}", "'G T'",
+             "routes[0].request.method: expected an HTTP method such as \"GET\" or \"ANY\", got "
+             "\"G T\"");
+    fails_at("{'routes': [{'request': {'method': 1}}]}", "1",
+             "routes[0].request.method: expected an HTTP method such as \"GET\" or \"ANY\", got 1");
+}
+END_TEST
+
+START_TEST(test_bad_response_body_kinds)
+{
+    fails_at("{'routes': [{'response': {'json': {}, 'body': 'x'}}]}", "{'json'",
+             "routes[0].response: give only one of \"json\", \"body\" or \"file\"");
+    fails_at("{'routes': [{'response': {'body': 'x', 'file': 'f'}}]}", "{'body'",
+             "routes[0].response: give only one of \"json\", \"body\" or \"file\"");
+    fails_at("{'routes': [{'response': {'body': 5}}]}", "5",
+             "routes[0].response.body: expected a string, got 5");
+    fails_at("{'routes': [{'response': 'ok'}]}", "'ok'",
+             "routes[0].response: expected an object, got \"ok\"");
+}
+END_TEST
+
+START_TEST(test_bad_response_headers)
+{
+    fails_at("{'routes': [{'response': {'headers': {'X-A': 'a\\r\\nInjected: 1'}}}]}", "'a\\r",
+             "routes[0].response.headers.X-A: header values must not contain CR or LF");
+    fails_at("{'routes': [{'response': {'headers': {'X-A': 'a\\nb'}}}]}", "'a\\n",
+             "routes[0].response.headers.X-A: header values must not contain CR or LF");
+    fails_at("{'routes': [{'response': {'headers': {'Bad Name': 'x'}}}]}", "'Bad Name'",
+             "routes[0].response.headers[\"Bad Name\"]: invalid header name");
+    fails_at("{'routes': [{'response': {'headers': {'Content-Length': '3'}}}]}", "'Content-Length'",
+             "routes[0].response.headers.Content-Length: mockrun sets this header itself");
+    fails_at("{'routes': [{'response': {'headers': {'X': 1}}}]}", "1",
+             "routes[0].response.headers.X: expected a string, got 1");
+}
+END_TEST
+
+START_TEST(test_bad_conditions)
+{
+    fails_at("{'routes': [{'request': {'query': {'a': {'equals': 'x', 'contains': 'y'}}}}]}",
+             "{'equals'",
+             "routes[0].request.query.a: expected exactly one of \"equals\", \"contains\", "
+             "\"matches\", \"absent\" or \"present\"");
+    fails_at("{'routes': [{'request': {'query': {'b': {'absent': false}}}}]}", "false",
+             "routes[0].request.query.b.absent: expected true");
+    fails_at("{'routes': [{'request': {'headers': {'c': 5}}}]}", "5",
+             "routes[0].request.headers.c: expected a string or an object with \"equals\", "
+             "\"contains\", \"matches\", \"absent\" or \"present\", got 5");
+    fails_at("{'routes': [{'request': {'headers': {'c': {'equals': 5}}}}]}", "5",
+             "routes[0].request.headers.c.equals: expected a string, got 5");
+    fails_at("{'routes': [{'request': {'body': {'equals': 'x', 'json': {}}}}]}", "{'equals'",
+             "routes[0].request.body: expected exactly one of \"equals\", \"contains\", "
+             "\"matches\", \"json\" or \"jsonEquals\"");
+    fails_at("{'routes': [{'request': {'body': 'x'}}]}", "'x'",
+             "routes[0].request.body: expected an object with one of \"equals\", \"contains\", "
+             "\"matches\", \"json\" or \"jsonEquals\", got \"x\"");
+}
+END_TEST
+
+START_TEST(test_duplicate_route_ids)
+{
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}, {'id': 'a'}]}", "'a'}]",
+             "routes[2].id: duplicate route id \"a\" (first used at routes[0])");
+    fails_at("{'services': {'x': {'routes': [{'id': 'a'}]}, 'y': {'routes': [{'id': 'a'}]}}}",
+             "'a'}]}}",
+             "services.y.routes[0].id: duplicate route id \"a\" (first used at "
+             "services.x.routes[0])");
+}
+END_TEST
+
+START_TEST(test_expect_unknown_route)
+{
+    fails_at("{'routes': [{'id': 'get-charge'}], 'expect': [{'route': 'get-charges'}]}",
+             "'get-charges'",
+             "expect[0].route: no route has id \"get-charges\"; did you mean \"get-charge\"?");
+    fails_at("{'routes': [{'id': 'Charge'}], 'expect': [{'route': 'charge'}]}", "'charge'",
+             "expect[0].route: no route has id \"charge\"; did you mean \"Charge\"?");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'zzz'}]}", "'zzz'",
+             "expect[0].route: no route has id \"zzz\"");
+}
+END_TEST
+
+START_TEST(test_bad_counts)
+{
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'atLeast': 3, 'atMost': 2}]}",
+             "3", "expect[0].atLeast: atLeast (3) is greater than atMost (2)");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'times': 5, 'atMost': 2}]}", "5",
+             "expect[0].times: times (5) contradicts atLeast/atMost");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'times': -1}]}", "-1",
+             "expect[0].times: expected an integer of at least 0, got -1");
+    fails_at("{'routes': [{'id': 'a', 'expect': {'atLeast': 2, 'atMost': 1}}]}", "2",
+             "routes[0].expect.atLeast: atLeast (2) is greater than atMost (1)");
+    fails_at("{'routes': [{'id': 'a', 'expect': {'time': 1}}]}", "'time'",
+             "routes[0].expect.time: unknown key; did you mean \"times\"?");
+    fails_at("{'routes': [{'id': 'a', 'expect': 5}]}", "5",
+             "routes[0].expect: expected an object with \"times\", \"atLeast\" or \"atMost\", got "
+             "5");
+    fails_at("{'routes': [], 'expect': [{'times': 1}]}", "{'times'",
+             "expect[0]: an expectation needs \"route\", \"request\" or both");
+    fails_at("{'routes': [], 'expect': {}}", "{}", "expect: expected an array of expectations");
+}
+END_TEST
+
+START_TEST(test_bad_service_and_env_names)
+{
+    fails_at("{'services': {'pay ments': {'routes': []}}}", "'pay ments'",
+             "services[\"pay ments\"]: invalid service name \"pay ments\": use letters, digits, "
+             "\"-\" and \"_\"");
+    fails_at("{'services': {'api.v2': {'routes': []}}}", "'api.v2'",
+             "services[\"api.v2\"]: invalid service name \"api.v2\": use letters, digits, \"-\" "
+             "and \"_\"");
+    fails_at("{'services': {'p': {'env': '1X', 'routes': []}}}", "'1X'",
+             "services.p.env: \"1X\" is not a valid variable name (letters, digits and \"_\")");
+    fails_at("{'services': {'p': {'env': 'A-B', 'routes': []}}}", "'A-B'",
+             "services.p.env: \"A-B\" is not a valid variable name (letters, digits and \"_\")");
+    fails_at("{'routes': [], 'command': {'env': {'1A': 'x'}}}", "'1A'",
+             "command.env.1A: invalid variable name");
+}
+END_TEST
+
+START_TEST(test_bad_services_shape)
+{
+    fails_at("{'services': {}}", "{}",
+             "services: expected an object mapping service names to services, with at least one "
+             "service");
+    fails_at("{'services': []}", "[]",
+             "services: expected an object mapping service names to services, with at least one "
+             "service");
+    fails_at("{'routes': [], 'services': {'a': {'routes': []}}}", "[]",
+             "routes: give either \"services\" or a top-level \"routes\", not both");
+    fails_at("{'name': 'x'}", "{", "missing \"services\" (or a top-level \"routes\" array)");
+    fails_at("[1]", "[", "expected a JSON object at the top level, got an array");
+    fails_at("{'services': {'a': {'port': 1}}}", "{'port'", "services.a: missing \"routes\"");
+    fails_at("{'services': {'a': {'port': 70000, 'routes': []}}}", "70000",
+             "services.a.port: expected an integer from 0 to 65535, got 70000");
+    fails_at("{'routes': {}}", "{}", "routes: expected an array of routes, got an object");
+    fails_at("{'routes': [5]}", "5", "routes[0]: expected a route object, got 5");
+    fails_at("{'routes': [{'id': ''}]}", "''", "routes[0].id: must not be empty");
+}
+END_TEST
+
+START_TEST(test_service_clashes)
+{
+    struct mr_scenario *sc = NULL;
+    char *t = jq("{'services': {'a-b': {'routes': []}, 'a_b': {'port': 8080, 'routes': []},"
+                 " 'c': {'port': 8080, 'routes': []}}}");
+
+    ck_assert_int_eq(parse_raw(&sc, t, strlen(t)), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 2);
+    check_at(0, t, "{'a-b'", 0,
+             "services: services \"a-b\" and \"a_b\" both map to MOCKRUN_A_B_URL");
+    check_at(1, t, "{'a-b'", 0, "services: services \"a_b\" and \"c\" both use port 8080");
+    free(t);
+}
+END_TEST
+
+START_TEST(test_unexpected_value)
+{
+    fails_at("{'routes': [], 'unexpected': 'maybe'}", "'maybe'",
+             "unexpected: expected \"fail\" or \"allow\", got \"maybe\"");
+    fails_at("{'routes': [], 'unexpected': true}", "true",
+             "unexpected: expected a string, got true");
+}
+END_TEST
+
+START_TEST(test_bad_command)
+{
+    fails_at("{'command': {'run': []}, 'routes': []}", "[]",
+             "command.run: expected a non-empty array of strings such as [\"npm\", \"test\"], got "
+             "an array");
+    fails_at("{'routes': [], 'command': {'run': 'npm test'}}", "'npm test'",
+             "command.run: expected a non-empty array of strings such as [\"npm\", \"test\"], got "
+             "\"npm test\"");
+    fails_at("{'routes': [], 'command': {'run': ['a', 1]}}", "1]",
+             "command.run[1]: expected a string, got 1");
+    fails_at("{'routes': [], 'command': {'timeout': 0}}", "0",
+             "command.timeout: expected a number of seconds greater than 0, got 0");
+    fails_at("{'routes': [], 'command': {'timeout': '5'}}", "'5'",
+             "command.timeout: expected a number of seconds greater than 0, got \"5\"");
+    fails_at("{'routes': [], 'command': {'exitCode': 256}}", "256",
+             "command.exitCode: expected an integer from 0 to 255, got 256");
+    fails_at("{'routes': [], 'command': {'env': {'B': 1}}}", "1",
+             "command.env.B: expected a string, got 1");
+    fails_at("{'routes': [], 'command': {'tiemout': 1}}", "'tiemout'",
+             "command.tiemout: unknown key; did you mean \"timeout\"?");
+}
+END_TEST
+
+/* --- file responses ----------------------------------------------------- */
+
+START_TEST(test_file_escaping_folder)
+{
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+
+    memset(&errs, 0, sizeof(errs));
+    /* ../fixtures/charge.json exists, but outside escape/ */
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/escape/escape.json", &errs), MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_str_eq(fmt(0), FIX "/escape/escape.json:3:43: routes[0].response.file: "
+                                 "\"../fixtures/charge.json\" is outside the scenario's folder");
+
+    cur_path = FIX "/inline.json";
+    fails_at("{'routes': [{'response': {'file': '/etc/passwd'}}]}", "'/etc/passwd'",
+             "routes[0].response.file: must be a path relative to the scenario's folder");
+    fails_at("{'routes': [{'response': {'file': '../reports/mixed.xml'}}]}", "'../",
+             "routes[0].response.file: \"../reports/mixed.xml\" is outside the scenario's "
+             "folder");
+    fails_at("{'routes': [{'response': {'file': 'fixtures/../../reports/mixed.xml'}}]}",
+             "'fixtures",
+             "routes[0].response.file: \"fixtures/../../reports/mixed.xml\" is outside the "
+             "scenario's folder");
+    fails_at("{'routes': [{'response': {'file': 'fixtures/../../unit/x'}}]}", "'fixtures",
+             "routes[0].response.file: cannot open \"fixtures/../../unit/x\": No such file or "
+             "directory");
+}
+END_TEST
+
+START_TEST(test_file_missing_or_not_regular)
+{
+    struct mr_scenario *sc = NULL;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/missing-file.json", &errs), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_str_eq(fmt(0), FIX "/missing-file.json:3:43: routes[0].response.file: cannot open "
+                                 "\"fixtures/no-such-file.json\": No such file or directory");
+
+    cur_path = FIX "/inline.json";
+    fails_at("{'routes': [{'response': {'file': 'fixtures/sub'}}]}", "'fixtures/sub'",
+             "routes[0].response.file: \"fixtures/sub\" is not a regular file");
+    fails_at("{'routes': [{'response': {'file': 'fixtures/hello.txt/x'}}]}", "'fixtures",
+             "routes[0].response.file: cannot open \"fixtures/hello.txt/x\": Not a directory");
+}
+END_TEST
+
+static char tmp[64];
+
+static void make_tmp(void)
+{
+    strcpy(tmp, "/tmp/mr-test-load-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(tmp));
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+START_TEST(test_file_symlink_out_of_folder)
+{
+    char dir[128], link[256], scen[256], outside[256], want[1024];
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+
+    make_tmp();
+    snprintf(dir, sizeof(dir), "%s/scenario", tmp);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    /* a link to a system file, a link to a file in the parent folder, and one that stays inside */
+    snprintf(link, sizeof(link), "%s/passwd", dir);
+    ck_assert_int_eq(symlink("/etc/passwd", link), 0);
+    write_file(tmp, "secret.txt", "s");
+    snprintf(link, sizeof(link), "%s/up", dir);
+    ck_assert_int_eq(symlink("../secret.txt", link), 0);
+    write_file(dir, "body.txt", "b");
+    snprintf(link, sizeof(link), "%s/alias.txt", dir);
+    ck_assert_int_eq(symlink("body.txt", link), 0);
+
+    {
+        static const char text[] = "{\"routes\": [\n"
+                                   "  {\"response\": {\"file\": \"passwd\"}},\n"
+                                   "  {\"response\": {\"file\": \"up\"}},\n"
+                                   "  {\"response\": {\"file\": \"alias.txt\"}}\n"
+                                   "]}\n";
+        size_t n;
+        write_file(dir, "s.json", text);
+        snprintf(scen, sizeof(scen), "%s/s.json", dir);
+        memset(&errs, 0, sizeof(errs));
+        ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), MR_ESCENARIO);
+        ck_assert_ptr_null(sc);
+        ck_assert_uint_eq(errs.count, 2);
+        where(want, sizeof(want), scen, text, "\"passwd\"", 0);
+        n = strlen(want);
+        snprintf(want + n, sizeof(want) - n,
+                 "routes[0].response.file: \"passwd\" is outside the scenario's folder");
+        ck_assert_str_eq(fmt(0), want);
+        ck_assert_int_eq(errs.items[0].line, 2);
+        where(want, sizeof(want), scen, text, "\"up\"", 0);
+        n = strlen(want);
+        snprintf(want + n, sizeof(want) - n,
+                 "routes[1].response.file: \"up\" is outside the scenario's folder");
+        ck_assert_str_eq(fmt(1), want);
+    }
+
+    /* the inside link alone is fine, and resolved to its target */
+    write_file(dir, "ok.json", "{\"routes\": [{\"response\": {\"file\": \"alias.txt\"}}]}");
+    snprintf(scen, sizeof(scen), "%s/ok.json", dir);
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), 0);
+    snprintf(outside, sizeof(outside), "%s/body.txt", dir);
+    {
+        char *r = real(outside);
+        ck_assert_str_eq(sc->routes[0].response.file, r);
+        free(r);
+    }
+    mr_scenario_free(sc);
+
+    /* a scenario folder that is itself reached through a symlink still works */
+    snprintf(link, sizeof(link), "%s/via", tmp);
+    ck_assert_int_eq(symlink("scenario", link), 0);
+    snprintf(scen, sizeof(scen), "%s/via/ok.json", tmp);
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), 0);
+    mr_scenario_free(sc);
+
+    /* the test's own files */
+    {
+        static const char *const names[] = {
+            "scenario/passwd", "scenario/up",      "scenario/alias.txt", "scenario/body.txt",
+            "scenario/s.json", "scenario/ok.json", "secret.txt",         "via"};
+        size_t i;
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            snprintf(link, sizeof(link), "%s/%s", tmp, names[i]);
+            unlink(link);
+        }
+        rmdir(dir);
+        rmdir(tmp);
+    }
+}
+END_TEST
+
+/* --- several problems --------------------------------------------------- */
+
+START_TEST(test_many_problems_all_reported)
+{
+    static const char *const want[] = {
+        "4:14: services.payments.env: \"9LIVES\" is not a valid variable name (letters, digits "
+        "and \"_\")",
+        "6:22: services.payments.routes[0].reponse: unknown key; did you mean \"response\"?",
+        "7:43: services.payments.routes[1].request.path: a path must start with \"/\", got \"v1\"",
+        "8:53: services.payments.routes[2].request.query.q.matches: invalid regular expression at "
+        "offset 6: missing closing parenthesis",
+        "7:17: services.payments.routes[1].id: duplicate route id \"a\" (first used at "
+        "services.payments.routes[0])",
+        "12:26: expect[0].route: no route has id \"b\"",
+        "12:42: expect[0].atLeast: atLeast (2) is greater than atMost (1)",
+        "13:17: unexpected: expected \"fail\" or \"allow\", got \"maybe\"",
+    };
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+    size_t i;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/many-problems.json", &errs), MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, sizeof(want) / sizeof(want[0]));
+    ck_assert_uint_eq(errs.dropped, 0);
+    for (i = 0; i < errs.count; i++) {
+        char full[1024];
+        snprintf(full, sizeof(full), "%s:%s", FIX "/many-problems.json", want[i]);
+        ck_assert_str_eq(fmt(i), full);
+    }
+}
+END_TEST
+
+START_TEST(test_problem_cap)
+{
+    char text[4096];
+    size_t n, i;
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+
+    n = (size_t)snprintf(text, sizeof(text), "{'routes': [{");
+    for (i = 0; i < 25; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "%s'zzzzzz%zu': 1", i ? ", " : "", i);
+    snprintf(text + n, sizeof(text) - n, "}]}");
+    {
+        char *t = jq(text);
+        ck_assert_int_eq(parse_raw(&sc, t, strlen(t)), MR_ESCENARIO);
+        ck_assert_ptr_null(sc);
+        ck_assert_uint_eq(errs.count, MR_ERROR_LIST_MAX);
+        ck_assert_uint_eq(errs.dropped, 25 - MR_ERROR_LIST_MAX);
+        check_at(0, t, "'zzzzzz0'", 0, "routes[0].zzzzzz0: unknown key");
+        check_at(19, t, "'zzzzzz19'", 0, "routes[0].zzzzzz19: unknown key");
+        free(t);
+    }
+}
+END_TEST
+
+START_TEST(test_failed_load_frees_everything)
+{
+    /* problems deep inside half-built routes, expectations and commands: LeakSanitizer checks */
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+    char *t = jq("{'services': {'a': {'routes': ["
+                 " {'id': 'x', 'request': {'method': 'GET', 'path': '/a/:p/*',"
+                 "  'query': {'q': {'matches': '(x'}}, 'headers': {'H': 'v'},"
+                 "  'body': {'json': {'a': [1]}}},"
+                 "  'response': {'json': {'big': [1, 2, 3]}, 'headers': {'X': 'y'}},"
+                 "  'expect': {'times': 1}},"
+                 " {'id': 'y', 'response': {'body': 'b', 'status': 'bad'}}]}},"
+                 " 'expect': [{'route': 'x', 'request': {'body': {'matches': 'ok'}}, 'times': 1},"
+                 "            {'request': {'pathPattern': '(('}}],"
+                 " 'command': {'run': ['a', 'b'], 'env': {'K': 'v', '2': 'x'}}}");
+
+    ck_assert_int_eq(parse_raw(&sc, t, strlen(t)), MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 4);
+    free(t);
+}
+END_TEST
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 60);
+    return tc;
+}
+
+static Suite *load_suite(void)
+{
+    Suite *s = suite_create("load");
+    TCase *tc;
+
+    tc = tcase("checkout");
+    tcase_add_test(tc, test_checkout_services);
+    tcase_add_test(tc, test_checkout_create_charge);
+    tcase_add_test(tc, test_checkout_get_charge);
+    tcase_add_test(tc, test_checkout_expects);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("valid");
+    tcase_add_test(tc, test_top_level_routes_is_default_service);
+    tcase_add_test(tc, test_services_url_vars_and_order);
+    tcase_add_test(tc, test_command);
+    tcase_add_test(tc, test_default_expect_names);
+    tcase_add_test(tc, test_route_level_expect);
+    tcase_add_test(tc, test_matchers);
+    tcase_add_test(tc, test_responses);
+    tcase_add_test(tc, test_bom_and_blanks_accepted);
+    tcase_add_test(tc, test_ignored_keys);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("syntax");
+    tcase_add_test(tc, test_syntax_error_points_at_bad_byte);
+    tcase_add_test(tc, test_syntax_error_control_byte);
+    tcase_add_test(tc, test_truncated_file);
+    tcase_add_test(tc, test_trailing_garbage);
+    tcase_add_test(tc, test_bom_columns);
+    tcase_add_test(tc, test_syntax_error_from_file);
+    tcase_add_test(tc, test_unreadable_scenario);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("invalid");
+    tcase_add_test(tc, test_unknown_key_did_you_mean);
+    tcase_add_test(tc, test_bad_status);
+    tcase_add_test(tc, test_bad_status_from_file);
+    tcase_add_test(tc, test_bad_regex);
+    tcase_add_test(tc, test_bad_paths);
+    tcase_add_test(tc, test_bad_method);
+    tcase_add_test(tc, test_bad_response_body_kinds);
+    tcase_add_test(tc, test_bad_response_headers);
+    tcase_add_test(tc, test_bad_conditions);
+    tcase_add_test(tc, test_duplicate_route_ids);
+    tcase_add_test(tc, test_expect_unknown_route);
+    tcase_add_test(tc, test_bad_counts);
+    tcase_add_test(tc, test_bad_service_and_env_names);
+    tcase_add_test(tc, test_bad_services_shape);
+    tcase_add_test(tc, test_service_clashes);
+    tcase_add_test(tc, test_unexpected_value);
+    tcase_add_test(tc, test_bad_command);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("files");
+    tcase_add_test(tc, test_file_escaping_folder);
+    tcase_add_test(tc, test_file_missing_or_not_regular);
+    tcase_add_test(tc, test_file_symlink_out_of_folder);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("many");
+    tcase_add_test(tc, test_many_problems_all_reported);
+    tcase_add_test(tc, test_problem_cap);
+    tcase_add_test(tc, test_failed_load_frees_everything);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(load_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

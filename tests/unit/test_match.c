@@ -1,0 +1,969 @@
+/*
+ * test_match.c - server/match.c: every condition a request matcher has, the
+ * router (file order across literal and templated routes, many routes,
+ * services), and the near-miss text a 404 and a failed expectation show.
+ *
+ * Matchers come from real scenario text (scenarios/load.c) so the tests
+ * exercise what users write. Scenario text uses ' for " (see jq()).
+ *
+ * One case:   CK_RUN_CASE=body ./test_match
+ * Under gdb:  CK_FORK=no gdb ./test_match
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenarios/scenario.h"
+#include "server/match.h"
+
+/* --- helpers ------------------------------------------------------------ */
+
+static char *jq(const char *s)
+{
+    char *c = strdup(s), *p;
+    ck_assert_ptr_nonnull(c);
+    for (p = c; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return c;
+}
+
+static struct mr_scenario *load(const char *squoted)
+{
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+    char *t = jq(squoted);
+    int rc;
+
+    memset(&errs, 0, sizeof(errs));
+    rc = mr_scenario_parse(&sc, "match.json", t, strlen(t), &errs);
+    if (rc != 0) {
+        char line[1024];
+        mr_error_format(&errs.items[0], line, sizeof(line));
+        ck_abort_msg("scenario does not load: %s", line);
+    }
+    free(t);
+    return sc;
+}
+
+/* A request with its own storage. Headers are "Name: value" strings. */
+struct rq {
+    struct mr_request req;
+    char path[512];
+    char query[512];
+    struct mr_kv params[32];
+    char scratch[2048];
+    struct mr_kv headers[32];
+};
+
+static struct mr_request *vmake(struct rq *r, const char *method, const char *target,
+                                const char *body, va_list ap)
+{
+    const char *q = strchr(target, '?');
+    const char *h;
+    size_t n = 0;
+
+    memset(r, 0, sizeof(*r));
+    snprintf(r->path, sizeof(r->path), "%.*s", (int)(q ? (size_t)(q - target) : strlen(target)),
+             target);
+    snprintf(r->query, sizeof(r->query), "%s", q ? q + 1 : "");
+    r->req.method = method;
+    r->req.path = r->path;
+    r->req.query = r->query;
+    ck_assert_uint_le(mr_request_count_params(r->query), 32);
+    r->req.nparams = mr_request_parse_query(r->query, r->scratch, r->params, 32);
+    r->req.params = r->params;
+    while ((h = va_arg(ap, const char *)) != NULL) {
+        const char *colon = strchr(h, ':');
+        ck_assert_ptr_nonnull(colon);
+        r->headers[n].name = h; /* not NUL-terminated at the name's end */
+        r->headers[n].name_len = (size_t)(colon - h);
+        r->headers[n].value = colon + 2;
+        r->headers[n].value_len = strlen(colon + 2);
+        n++;
+    }
+    r->req.headers = r->headers;
+    r->req.nheaders = n;
+    r->req.body = body;
+    r->req.body_len = body ? strlen(body) : 0;
+    return &r->req;
+}
+
+static struct mr_request *make(struct rq *r, const char *method, const char *target,
+                               const char *body, ...)
+{
+    struct mr_request *req;
+    va_list ap;
+    va_start(ap, body);
+    req = vmake(r, method, target, body, ap);
+    va_end(ap);
+    return req;
+}
+
+/*
+ * Does a route with this `request` block match the request? Also checks that
+ * the miss-reporting mode agrees with the fast mode.
+ */
+static bool hit(const char *request_json, const char *method, const char *target, const char *body,
+                ...)
+{
+    char text[2048];
+    struct mr_scenario *sc;
+    struct mr_miss miss;
+    struct rq r;
+    struct mr_request *req;
+    bool fast, slow;
+    va_list ap;
+
+    snprintf(text, sizeof(text), "{'routes': [{'request': %s}]}", request_json);
+    sc = load(text);
+    va_start(ap, body);
+    req = vmake(&r, method, target, body, ap);
+    va_end(ap);
+    fast = mr_match(&sc->routes[0].match, req, NULL);
+    mr_request_release(req);
+    slow = mr_match(&sc->routes[0].match, req, &miss);
+    ck_assert_int_eq(fast, slow);
+    ck_assert_int_eq(slow, miss.kind == MR_MISS_NONE);
+    mr_request_release(req);
+    mr_scenario_free(sc);
+    return fast;
+}
+#define HIT(...) hit(__VA_ARGS__, (const char *)NULL)
+
+/* --- query strings ------------------------------------------------------ */
+
+START_TEST(test_parse_query)
+{
+    static const char q[] = "a=1&b=x+y&c=%41%2b%2F&&d&e=&%6e%61me=v%3D1&bad=%zz%4";
+    struct mr_kv kv[16];
+    char scratch[sizeof(q) + 2 * 16];
+    size_t n;
+
+    ck_assert_uint_eq(mr_request_count_params(q), 8);
+    ck_assert_uint_eq(mr_request_count_params(""), 0);
+    ck_assert_uint_eq(mr_request_count_params(NULL), 0);
+    ck_assert_uint_eq(mr_request_count_params("x"), 1);
+    n = mr_request_parse_query(q, scratch, kv, 16);
+    ck_assert_uint_eq(n, 7); /* the empty piece between && is skipped */
+#define KV(i, k, v)                                                                                \
+    do {                                                                                           \
+        ck_assert_uint_eq(kv[i].name_len, strlen(k));                                              \
+        ck_assert_mem_eq(kv[i].name, k, strlen(k));                                                \
+        ck_assert_uint_eq(kv[i].value_len, strlen(v));                                             \
+        ck_assert_mem_eq(kv[i].value, v, strlen(v));                                               \
+    } while (0)
+    KV(0, "a", "1");
+    KV(1, "b", "x y"); /* '+' is a space */
+    KV(2, "c", "A+/"); /* %xx in either case; an encoded '+' stays a plus */
+    KV(3, "d", "");    /* no '=' */
+    KV(4, "e", "");
+    KV(5, "name", "v=1");  /* names are decoded too */
+    KV(6, "bad", "%zz%4"); /* broken escapes are kept as they are */
+#undef KV
+    /* each decoded string is NUL-terminated */
+    ck_assert_str_eq(kv[1].value, "x y");
+    ck_assert_str_eq(kv[5].name, "name");
+    /* max bounds the output */
+    ck_assert_uint_eq(mr_request_parse_query(q, scratch, kv, 2), 2);
+    ck_assert_uint_eq(mr_request_parse_query(NULL, scratch, kv, 2), 0);
+}
+END_TEST
+
+START_TEST(test_parse_query_scratch_size)
+{
+    /* the documented scratch size, strlen(query) + 1, is enough for any query; the buffer is
+     * exactly that big so AddressSanitizer sees any overrun */
+    static const char *const queries[] = {"a",       "a&b&c",    "a=&b", "&&x&&", "k=v",
+                                          "a&b=1&c", "%41%42&c", "=",    "=&=",   "+&+=+"};
+    size_t i;
+
+    for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++) {
+        size_t max = mr_request_count_params(queries[i]), n, k;
+        char *scratch = malloc(strlen(queries[i]) + 1);
+        struct mr_kv *kv = calloc(max, sizeof(*kv));
+        n = mr_request_parse_query(queries[i], scratch, kv, max);
+        for (k = 0; k < n; k++) {
+            ck_assert_int_eq(kv[k].name[kv[k].name_len], '\0');
+            ck_assert_int_eq(kv[k].value[kv[k].value_len], '\0');
+        }
+        free(kv);
+        free(scratch);
+    }
+}
+END_TEST
+
+START_TEST(test_query_operators)
+{
+    ck_assert(HIT("{'query': {'expand': 'customer'}}", "GET", "/?expand=customer", NULL));
+    ck_assert(!HIT("{'query': {'expand': 'customer'}}", "GET", "/?expand=Customer", NULL));
+    ck_assert(!HIT("{'query': {'expand': 'customer'}}", "GET", "/?expand=customers", NULL));
+    ck_assert(!HIT("{'query': {'expand': 'customer'}}", "GET", "/?Expand=customer", NULL));
+    ck_assert(!HIT("{'query': {'expand': 'customer'}}", "GET", "/", NULL));
+    ck_assert(HIT("{'query': {'expand': 'customer'}}", "GET", "/?expand=cust%6Fmer", NULL));
+    ck_assert(HIT("{'query': {'expand': 'customer'}}", "GET", "/?ex%70and=customer", NULL));
+    ck_assert(HIT("{'query': {'q': 'a b'}}", "GET", "/?q=a+b", NULL));
+    ck_assert(HIT("{'query': {'q': 'a b'}}", "GET", "/?q=a%20b", NULL));
+    ck_assert(HIT("{'query': {'q': 'a+b'}}", "GET", "/?q=a%2Bb", NULL));
+    ck_assert(!HIT("{'query': {'q': 'a+b'}}", "GET", "/?q=a+b", NULL));
+    /* a parameter given several times matches if any value does */
+    ck_assert(HIT("{'query': {'e': 'customer'}}", "GET", "/?e=x&e=customer&e=y", NULL));
+    ck_assert(HIT("{'query': {'e': {'equals': ''}}}", "GET", "/?e", NULL));
+
+    ck_assert(HIT("{'query': {'q': {'contains': 'ell'}}}", "GET", "/?q=hello", NULL));
+    ck_assert(!HIT("{'query': {'q': {'contains': 'ELL'}}}", "GET", "/?q=hello", NULL));
+    ck_assert(!HIT("{'query': {'q': {'contains': 'x'}}}", "GET", "/", NULL));
+    ck_assert(HIT("{'query': {'q': {'contains': ''}}}", "GET", "/?q=", NULL));
+
+    ck_assert(HIT("{'query': {'id': {'matches': '^\\\\d+$'}}}", "GET", "/?id=123", NULL));
+    ck_assert(!HIT("{'query': {'id': {'matches': '^\\\\d+$'}}}", "GET", "/?id=12a", NULL));
+    ck_assert(HIT("{'query': {'id': {'matches': '\\\\d'}}}", "GET", "/?id=ab1", NULL)); /* found */
+    ck_assert(!HIT("{'query': {'id': {'matches': '.'}}}", "GET", "/?x=1", NULL));
+
+    ck_assert(HIT("{'query': {'debug': {'absent': true}}}", "GET", "/?x=1", NULL));
+    ck_assert(HIT("{'query': {'debug': {'absent': true}}}", "GET", "/", NULL));
+    ck_assert(!HIT("{'query': {'debug': {'absent': true}}}", "GET", "/?debug", NULL));
+    ck_assert(!HIT("{'query': {'debug': {'absent': true}}}", "GET", "/?a=1&debug=0", NULL));
+
+    ck_assert(HIT("{'query': {'debug': {'present': true}}}", "GET", "/?debug", NULL));
+    ck_assert(HIT("{'query': {'debug': {'present': true}}}", "GET", "/?debug=", NULL));
+    ck_assert(!HIT("{'query': {'debug': {'present': true}}}", "GET", "/?debugx=1", NULL));
+
+    /* all conditions must hold */
+    ck_assert(HIT("{'query': {'a': '1', 'b': '2'}}", "GET", "/?b=2&a=1", NULL));
+    ck_assert(!HIT("{'query': {'a': '1', 'b': '2'}}", "GET", "/?a=1", NULL));
+}
+END_TEST
+
+/* --- headers ------------------------------------------------------------ */
+
+START_TEST(test_header_operators)
+{
+    ck_assert(HIT("{'headers': {'X-Token': 'abc'}}", "GET", "/", NULL, "x-token: abc"));
+    ck_assert(HIT("{'headers': {'x-token': 'abc'}}", "GET", "/", NULL, "X-TOKEN: abc"));
+    ck_assert(!HIT("{'headers': {'X-Token': 'abc'}}", "GET", "/", NULL, "X-Token: ABC"));
+    ck_assert(!HIT("{'headers': {'X-Token': 'abc'}}", "GET", "/", NULL, "X-Tokens: abc"));
+    ck_assert(!HIT("{'headers': {'X-Token': 'abc'}}", "GET", "/", NULL, "X-Toke: abc"));
+    ck_assert(!HIT("{'headers': {'X-Token': 'abc'}}", "GET", "/", NULL));
+    /* a repeated header matches if any of its values does */
+    ck_assert(HIT("{'headers': {'Accept': 'b'}}", "GET", "/", NULL, "Accept: a", "accept: b"));
+
+    ck_assert(HIT("{'headers': {'Authorization': {'matches': '^Bearer \\\\w+'}}}", "GET", "/", NULL,
+                  "authorization: Bearer tok_123"));
+    ck_assert(!HIT("{'headers': {'Authorization': {'matches': '^Bearer \\\\w+'}}}", "GET", "/",
+                   NULL, "authorization: Basic dXNlcg=="));
+    ck_assert(!HIT("{'headers': {'Authorization': {'matches': '^Bearer \\\\w+'}}}", "GET", "/",
+                   NULL, "authorization: bearer tok"));
+    ck_assert(HIT("{'headers': {'Content-Type': {'contains': 'json'}}}", "GET", "/", NULL,
+                  "content-type: application/json; charset=utf-8"));
+    ck_assert(HIT("{'headers': {'Content-Type': {'equals': 'text/plain'}}}", "GET", "/", NULL,
+                  "Content-Type: text/plain"));
+
+    ck_assert(HIT("{'headers': {'X-Debug': {'absent': true}}}", "GET", "/", NULL, "X-Other: 1"));
+    ck_assert(!HIT("{'headers': {'X-Debug': {'absent': true}}}", "GET", "/", NULL, "x-debug: 0"));
+    ck_assert(HIT("{'headers': {'X-Debug': {'present': true}}}", "GET", "/", NULL, "X-DEBUG: "));
+    ck_assert(!HIT("{'headers': {'X-Debug': {'present': true}}}", "GET", "/", NULL));
+}
+END_TEST
+
+START_TEST(test_request_header_lookup)
+{
+    struct rq r;
+    struct mr_request *req = make(&r, "GET", "/", NULL, "Host: x", "X-A: 1", "x-a: 2", NULL);
+    const struct mr_kv *kv;
+
+    kv = mr_request_header(req, "x-A");
+    ck_assert_ptr_nonnull(kv);
+    ck_assert_mem_eq(kv->value, "1", 1); /* the first one */
+    ck_assert_ptr_null(mr_request_header(req, "X"));
+    ck_assert_ptr_null(mr_request_header(req, "X-AB"));
+    ck_assert_ptr_nonnull(mr_request_header(req, "HOST"));
+}
+END_TEST
+
+/* --- method and path ---------------------------------------------------- */
+
+START_TEST(test_method)
+{
+    ck_assert(HIT("{'method': 'GET'}", "GET", "/", NULL));
+    ck_assert(HIT("{'method': 'get'}", "GET", "/", NULL));
+    ck_assert(HIT("{'method': 'GET'}", "get", "/", NULL));
+    ck_assert(!HIT("{'method': 'GET'}", "POST", "/", NULL));
+    ck_assert(!HIT("{'method': 'GET'}", "GETS", "/", NULL));
+    ck_assert(HIT("{'method': 'ANY'}", "DELETE", "/", NULL));
+    ck_assert(HIT("{'method': 'any'}", "PURGE", "/", NULL));
+    ck_assert(HIT("{}", "OPTIONS", "/x", NULL));
+}
+END_TEST
+
+START_TEST(test_path_literal)
+{
+    ck_assert(HIT("{'path': '/v1/charges'}", "GET", "/v1/charges", NULL));
+    ck_assert(!HIT("{'path': '/v1/charges'}", "GET", "/v1/charges/", NULL));
+    ck_assert(!HIT("{'path': '/v1/charges'}", "GET", "/v1/Charges", NULL));
+    ck_assert(!HIT("{'path': '/v1/charges'}", "GET", "/v1", NULL));
+    ck_assert(!HIT("{'path': '/v1/charges'}", "GET", "/v1/charges/x", NULL));
+    ck_assert(HIT("{'path': '/v1/charges'}", "GET", "/v1/charges?x=1", NULL)); /* query apart */
+    ck_assert(HIT("{'path': '/'}", "GET", "/", NULL));
+    ck_assert(!HIT("{'path': '/'}", "GET", "/a", NULL));
+}
+END_TEST
+
+START_TEST(test_path_params)
+{
+    ck_assert(HIT("{'path': '/v1/charges/:id'}", "GET", "/v1/charges/ch_1", NULL));
+    ck_assert(HIT("{'path': '/v1/charges/:id'}", "GET", "/v1/charges/a%20b", NULL));
+    /* one non-empty segment */
+    ck_assert(!HIT("{'path': '/v1/charges/:id'}", "GET", "/v1/charges/", NULL));
+    ck_assert(!HIT("{'path': '/v1/charges/:id'}", "GET", "/v1/charges", NULL));
+    ck_assert(!HIT("{'path': '/v1/charges/:id'}", "GET", "/v1/charges/a/b", NULL));
+    ck_assert(!HIT("{'path': '/v1/charges/:id'}", "GET", "/v2/charges/a", NULL));
+    ck_assert(HIT("{'path': '/u/:uid/posts/:pid'}", "GET", "/u/7/posts/9", NULL));
+    ck_assert(!HIT("{'path': '/u/:uid/posts/:pid'}", "GET", "/u//posts/9", NULL));
+    ck_assert(!HIT("{'path': '/u/:uid/posts/:pid'}", "GET", "/u/7/post/9", NULL));
+    ck_assert(HIT("{'path': '/:a'}", "GET", "/x", NULL));
+    ck_assert(!HIT("{'path': '/:a'}", "GET", "/", NULL));
+    ck_assert(!HIT("{'path': '/:a'}", "GET", "x", NULL)); /* not a path at all */
+}
+END_TEST
+
+START_TEST(test_path_inner_star)
+{
+    /* an inner * is exactly one segment */
+    ck_assert(HIT("{'path': '/a/*/c'}", "GET", "/a/b/c", NULL));
+    ck_assert(HIT("{'path': '/a/*/c'}", "GET", "/a/anything-here/c", NULL));
+    ck_assert(!HIT("{'path': '/a/*/c'}", "GET", "/a/b/x/c", NULL));
+    ck_assert(!HIT("{'path': '/a/*/c'}", "GET", "/a/c", NULL));
+    ck_assert(!HIT("{'path': '/a/*/c'}", "GET", "/a/b/c/d", NULL));
+    /* unlike :param, an inner * also takes an empty segment (the code does not check length) */
+    ck_assert(HIT("{'path': '/a/*/c'}", "GET", "/a//c", NULL));
+}
+END_TEST
+
+START_TEST(test_path_trailing_star)
+{
+    /* a trailing * is the rest of the path: one or more segments, or an empty last one */
+    ck_assert(HIT("{'path': '/files/*'}", "GET", "/files/a", NULL));
+    ck_assert(HIT("{'path': '/files/*'}", "GET", "/files/a/b/c.txt", NULL));
+    ck_assert(HIT("{'path': '/files/*'}", "GET", "/files/", NULL));
+    /* zero segments means "/files/" (empty rest after the slash); "/files" itself does not match */
+    ck_assert(!HIT("{'path': '/files/*'}", "GET", "/files", NULL));
+    ck_assert(!HIT("{'path': '/files/*'}", "GET", "/filesx/a", NULL));
+    ck_assert(!HIT("{'path': '/files/*'}", "GET", "/other/a", NULL));
+    ck_assert(HIT("{'path': '/*'}", "GET", "/", NULL));
+    ck_assert(HIT("{'path': '/*'}", "GET", "/deep/er/path", NULL));
+    ck_assert(HIT("{'path': '/a/:id/*'}", "GET", "/a/1/x/y", NULL));
+    ck_assert(!HIT("{'path': '/a/:id/*'}", "GET", "/a//x", NULL));
+    ck_assert(HIT("{'path': '/a/*/*'}", "GET", "/a/b/c/d", NULL));
+    ck_assert(!HIT("{'path': '/a/*/*'}", "GET", "/a/b", NULL));
+}
+END_TEST
+
+START_TEST(test_path_pattern_anchored)
+{
+    ck_assert(HIT("{'pathPattern': '/v[0-9]+/.*'}", "GET", "/v1/x", NULL));
+    ck_assert(HIT("{'pathPattern': '/v[0-9]+/.*'}", "GET", "/v12/", NULL));
+    ck_assert(!HIT("{'pathPattern': '/v[0-9]+/.*'}", "GET", "/api/v1/x", NULL)); /* start */
+    ck_assert(!HIT("{'pathPattern': '/v[0-9]+/.*'}", "GET", "/v1", NULL));
+    ck_assert(!HIT("{'pathPattern': '/a'}", "GET", "/ab", NULL)); /* end */
+    ck_assert(!HIT("{'pathPattern': '/a'}", "GET", "/b/a", NULL));
+    /* anchoring covers the whole alternation, not just its ends */
+    ck_assert(HIT("{'pathPattern': '/a|/b'}", "GET", "/b", NULL));
+    ck_assert(!HIT("{'pathPattern': '/a|/b'}", "GET", "/ab", NULL));
+    ck_assert(!HIT("{'pathPattern': '/a|/b'}", "GET", "x/b", NULL));
+    ck_assert(HIT("{'pathPattern': '/users/\\\\d+'}", "GET", "/users/42", NULL));
+    ck_assert(!HIT("{'pathPattern': '/users/\\\\d+'}", "GET", "/users/42a", NULL));
+    /* UTF-8 paths */
+    ck_assert(HIT("{'pathPattern': '/caf.'}", "GET", "/caf\xc3\xa9", NULL));
+    ck_assert(!HIT("{'pathPattern': '/caf.'}", "GET", "/caf\xff", NULL));
+}
+END_TEST
+
+/* --- body --------------------------------------------------------------- */
+
+START_TEST(test_body_text)
+{
+    ck_assert(HIT("{'body': {'equals': 'abc'}}", "POST", "/", "abc"));
+    ck_assert(!HIT("{'body': {'equals': 'abc'}}", "POST", "/", "abc\n"));
+    ck_assert(!HIT("{'body': {'equals': 'abc'}}", "POST", "/", "ab"));
+    ck_assert(!HIT("{'body': {'equals': 'abc'}}", "POST", "/", NULL));
+    ck_assert(HIT("{'body': {'equals': ''}}", "POST", "/", NULL));
+    ck_assert(HIT("{'body': {'contains': 'needle'}}", "POST", "/", "hay needle hay"));
+    ck_assert(HIT("{'body': {'contains': 'needle'}}", "POST", "/", "needle"));
+    ck_assert(!HIT("{'body': {'contains': 'needle'}}", "POST", "/", "needl"));
+    ck_assert(!HIT("{'body': {'contains': 'needle'}}", "POST", "/", NULL));
+    ck_assert(HIT("{'body': {'matches': 'amount=\\\\d+'}}", "POST", "/", "x&amount=12&y"));
+    ck_assert(!HIT("{'body': {'matches': '^amount'}}", "POST", "/", "x&amount=12"));
+    ck_assert(HIT("{'body': {'matches': '^$'}}", "POST", "/", NULL));
+}
+END_TEST
+
+START_TEST(test_body_binary)
+{
+    /* bodies are bytes: a NUL inside does not end them */
+    char text[256];
+    struct mr_scenario *sc;
+    struct rq r;
+    struct mr_request *req;
+
+    snprintf(text, sizeof(text), "{'routes': [{'request': {'body': {'contains': 'tail'}}}]}");
+    sc = load(text);
+    req = make(&r, "POST", "/", NULL, NULL);
+    req->body = "head\0tail";
+    req->body_len = 9;
+    ck_assert(mr_match(&sc->routes[0].match, req, NULL));
+    req->body_len = 5;
+    ck_assert(!mr_match(&sc->routes[0].match, req, NULL));
+    mr_request_release(req);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_body_json_subset)
+{
+    const char *m = "{'body': {'json': {'currency': 'eur'}}}";
+
+    ck_assert(HIT(m, "POST", "/", "{\"currency\":\"eur\"}"));
+    ck_assert(HIT(m, "POST", "/", " {\"currency\":\"eur\"}\r\n")); /* blanks around it */
+    /* extra members are fine, at any depth */
+    ck_assert(HIT(m, "POST", "/", "{\"amount\": 1999, \"currency\": \"eur\", \"x\": [1]}"));
+    ck_assert(HIT("{'body': {'json': {'a': {'b': 1}}}}", "POST", "/",
+                  "{\"a\": {\"b\": 1, \"c\": 2}, \"d\": 3}"));
+    ck_assert(!HIT(m, "POST", "/", "{\"currency\":\"usd\"}"));
+    ck_assert(!HIT(m, "POST", "/", "{\"Currency\":\"eur\"}"));
+    ck_assert(!HIT(m, "POST", "/", "{}"));
+    ck_assert(!HIT(m, "POST", "/", "[{\"currency\":\"eur\"}]"));
+    /* arrays must be equal: same length, same order, elements compared exactly */
+    ck_assert(HIT("{'body': {'json': {'l': [1, 2]}}}", "POST", "/", "{\"l\": [1, 2]}"));
+    ck_assert(!HIT("{'body': {'json': {'l': [1, 2]}}}", "POST", "/", "{\"l\": [1, 2, 3]}"));
+    ck_assert(!HIT("{'body': {'json': {'l': [1, 2]}}}", "POST", "/", "{\"l\": [2, 1]}"));
+    ck_assert(!HIT("{'body': {'json': {'l': [{'a': 1}]}}}", "POST", "/",
+                   "{\"l\": [{\"a\": 1, \"b\": 2}]}"));
+    /* scalars must be equal, with their type */
+    ck_assert(HIT("{'body': {'json': {'n': 1}}}", "POST", "/", "{\"n\": 1.0}"));
+    ck_assert(!HIT("{'body': {'json': {'n': 1}}}", "POST", "/", "{\"n\": \"1\"}"));
+    ck_assert(!HIT("{'body': {'json': {'n': null}}}", "POST", "/", "{}"));
+    ck_assert(HIT("{'body': {'json': {'n': null}}}", "POST", "/", "{\"n\": null}"));
+    ck_assert(!HIT("{'body': {'json': {'b': true}}}", "POST", "/", "{\"b\": 1}"));
+    ck_assert(HIT("{'body': {'json': 5}}", "POST", "/", " 5 "));
+    ck_assert(HIT("{'body': {'json': 'x'}}", "POST", "/", "\"x\""));
+    ck_assert(HIT("{'body': {'json': {}}}", "POST", "/", "{\"any\": 1}"));
+    ck_assert(!HIT("{'body': {'json': {}}}", "POST", "/", "[]"));
+}
+END_TEST
+
+START_TEST(test_body_json_equals)
+{
+    const char *m = "{'body': {'jsonEquals': {'a': 1, 'b': [1, {'c': 'd'}]}}}";
+
+    ck_assert(HIT(m, "POST", "/", "{\"a\":1,\"b\":[1,{\"c\":\"d\"}]}"));
+    /* member order and whitespace are ignored */
+    ck_assert(HIT(m, "POST", "/", "{ \"b\" : [ 1 , { \"c\" : \"d\" } ] ,\n \"a\" : 1 }"));
+    /* but nothing may be extra, at any depth */
+    ck_assert(!HIT(m, "POST", "/", "{\"a\":1,\"b\":[1,{\"c\":\"d\"}],\"x\":0}"));
+    ck_assert(!HIT(m, "POST", "/", "{\"a\":1,\"b\":[1,{\"c\":\"d\",\"e\":1}]}"));
+    ck_assert(!HIT(m, "POST", "/", "{\"a\":1}"));
+    ck_assert(HIT("{'body': {'jsonEquals': []}}", "POST", "/", "[]"));
+    ck_assert(!HIT("{'body': {'jsonEquals': []}}", "POST", "/", "{}"));
+}
+END_TEST
+
+START_TEST(test_body_json_invalid)
+{
+    static const char *const bad[] = {
+        "",           "{",        "{\"currency\": \"eur\"",          "not json",
+        "{\"a\":1}}", "\xff\xfe", "{\"currency\": \"eur\"} trailing"};
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(!HIT("{'body': {'json': {'currency': 'eur'}}}", "POST", "/", bad[i]),
+                      "body %zu", i);
+        ck_assert_msg(!HIT("{'body': {'jsonEquals': {'currency': 'eur'}}}", "POST", "/", bad[i]),
+                      "body %zu", i);
+    }
+    ck_assert(!HIT("{'body': {'json': {}}}", "POST", "/", NULL));
+}
+END_TEST
+
+START_TEST(test_body_json_parsed_once)
+{
+    /* the parsed body is kept on the request for the next matcher, and released */
+    struct mr_scenario *sc = load("{'routes': [{'request': {'body': {'json': {'a': 1}}}},"
+                                  " {'request': {'body': {'jsonEquals': {'a': 1}}}}]}");
+    struct rq r;
+    struct mr_request *req = make(&r, "POST", "/", "{\"a\": 1}", NULL);
+
+    ck_assert(mr_match(&sc->routes[0].match, req, NULL));
+    ck_assert(req->body_json_tried);
+    ck_assert_ptr_nonnull(req->body_json);
+    ck_assert(mr_match(&sc->routes[1].match, req, NULL));
+    mr_request_release(req);
+    ck_assert_ptr_null(req->body_json);
+    ck_assert(!req->body_json_tried);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_all_conditions_and)
+{
+    const char *m = "{'method': 'POST', 'path': '/v1/charges', 'query': {'expand': 'customer'},"
+                    " 'headers': {'Authorization': {'matches': '^Bearer \\\\w+'}},"
+                    " 'body': {'json': {'currency': 'eur'}}}";
+
+    ck_assert(HIT(m, "POST", "/v1/charges?expand=customer", "{\"currency\":\"eur\",\"a\":1}",
+                  "Authorization: Bearer x"));
+    ck_assert(!HIT(m, "PUT", "/v1/charges?expand=customer", "{\"currency\":\"eur\"}",
+                   "Authorization: Bearer x"));
+    ck_assert(!HIT(m, "POST", "/v1/charge?expand=customer", "{\"currency\":\"eur\"}",
+                   "Authorization: Bearer x"));
+    ck_assert(!HIT(m, "POST", "/v1/charges", "{\"currency\":\"eur\"}", "Authorization: Bearer x"));
+    ck_assert(!HIT(m, "POST", "/v1/charges?expand=customer", "{\"currency\":\"eur\"}"));
+    ck_assert(!HIT(m, "POST", "/v1/charges?expand=customer", "{}", "Authorization: Bearer x"));
+}
+END_TEST
+
+/* --- misses ------------------------------------------------------------- */
+
+START_TEST(test_miss_kind_and_score)
+{
+    struct mr_scenario *sc = load(
+        "{'routes': [{'request': {'method': 'POST', 'path': '/p', 'query': {'a': '1', 'b': '2'},"
+        " 'headers': {'H': 'x'}, 'body': {'contains': 'z'}}}]}");
+    const struct mr_matcher *m = &sc->routes[0].match;
+    struct mr_miss miss;
+    struct rq r;
+
+    /* everything holds: 8 (path) + 4 (method) + 2 per query, header and body */
+    ck_assert(mr_match(m, make(&r, "POST", "/p?a=1&b=2", "z", "H: x", NULL), &miss));
+    ck_assert_int_eq(miss.kind, MR_MISS_NONE);
+    ck_assert_int_eq(miss.score, 8 + 4 + 2 + 2 + 2 + 2);
+
+    /* the first failing condition is reported, in the order path, method, query, header, body */
+    ck_assert(!mr_match(m, make(&r, "GET", "/q?a=1&b=2", "z", "H: x", NULL), &miss));
+    ck_assert_int_eq(miss.kind, MR_MISS_PATH);
+    ck_assert_int_eq(miss.score, 4 + 2 + 2 + 2 + 2 - 4); /* method failed too */
+    ck_assert(!mr_match(m, make(&r, "GET", "/p?a=1&b=2", "z", "H: x", NULL), &miss));
+    ck_assert_int_eq(miss.kind, MR_MISS_METHOD);
+    ck_assert_int_eq(miss.score, 8 + 2 + 2 + 2 + 2);
+    ck_assert(!mr_match(m, make(&r, "POST", "/p?a=1&b=3", "", "H: y", NULL), &miss));
+    ck_assert_int_eq(miss.kind, MR_MISS_QUERY);
+    ck_assert_uint_eq(miss.index, 1);
+    ck_assert_int_eq(miss.score, 8 + 4 + 2);
+    ck_assert(!mr_match(m, make(&r, "POST", "/p?a=1&b=2", "", "H: y", NULL), &miss));
+    ck_assert_int_eq(miss.kind, MR_MISS_HEADER);
+    ck_assert_uint_eq(miss.index, 0);
+    ck_assert(!mr_match(m, make(&r, "POST", "/p?a=1&b=2", "", "H: x", NULL), &miss));
+    ck_assert_int_eq(miss.kind, MR_MISS_BODY);
+    ck_assert_int_eq(miss.score, 8 + 4 + 2 + 2 + 2);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- the router --------------------------------------------------------- */
+
+static struct mr_router *router(const struct mr_scenario *sc)
+{
+    struct mr_router *r = NULL;
+    struct mr_error err;
+    ck_assert_int_eq(mr_router_new(&r, sc, &err), 0);
+    ck_assert_ptr_nonnull(r);
+    return r;
+}
+
+static long route_for(const struct mr_router *rt, size_t service, const char *method,
+                      const char *target, const char *body)
+{
+    struct rq r;
+    struct mr_request *req = make(&r, method, target, body, NULL);
+    long i = mr_router_match(rt, service, req);
+    mr_request_release(req);
+    return i;
+}
+
+START_TEST(test_router_file_order)
+{
+    /* a templated route before a literal one with the same path wins, and the other way round */
+    struct mr_scenario *sc = load("{'services': {"
+                                  " 'a': {'routes': ["
+                                  "  {'id': 't', 'request': {'path': '/users/:id'}},"
+                                  "  {'id': 'l', 'request': {'path': '/users/me'}}]},"
+                                  " 'b': {'routes': ["
+                                  "  {'id': 'l2', 'request': {'path': '/users/me'}},"
+                                  "  {'id': 't2', 'request': {'path': '/users/:id'}},"
+                                  "  {'id': 'rx', 'request': {'pathPattern': '/users/.*'}}]}}}");
+    struct mr_router *rt = router(sc);
+
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/users/me", NULL), 0);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/users/42", NULL), 0);
+    ck_assert_int_eq(route_for(rt, 1, "GET", "/users/me", NULL), 2);
+    ck_assert_int_eq(route_for(rt, 1, "GET", "/users/42", NULL), 3);
+    ck_assert_int_eq(route_for(rt, 1, "GET", "/users/", NULL), 4); /* only the regex takes it */
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/users/", NULL), -1);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/nothing", NULL), -1);
+    /* a service only sees its own routes; an unknown service matches nothing */
+    ck_assert_int_eq(route_for(rt, 2, "GET", "/users/me", NULL), -1);
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_router_same_literal_path)
+{
+    /* several routes on one literal path: the first whose other conditions hold */
+    struct mr_scenario *sc = load("{'routes': ["
+                                  " {'id': 'get', 'request': {'method': 'GET', 'path': '/a'}},"
+                                  " {'id': 'any', 'request': {'path': '/*'}},"
+                                  " {'id': 'post', 'request': {'method': 'POST', 'path': '/a'}},"
+                                  " {'id': 'body', 'request': {'method': 'PUT', 'path': '/a',"
+                                  "  'body': {'equals': 'x'}}},"
+                                  " {'id': 'put', 'request': {'method': 'PUT', 'path': '/a'}}]}");
+    struct mr_router *rt = router(sc);
+
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/a", NULL), 0);
+    ck_assert_int_eq(route_for(rt, 0, "POST", "/a", NULL),
+                     1); /* the catch-all comes before "post" */
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+
+    sc =
+        load("{'routes': ["
+             " {'id': 'get', 'request': {'method': 'GET', 'path': '/a'}},"
+             " {'id': 'post', 'request': {'method': 'POST', 'path': '/a'}},"
+             " {'id': 'body', 'request': {'method': 'PUT', 'path': '/a', 'body': {'equals': 'x'}}},"
+             " {'id': 'put', 'request': {'method': 'PUT', 'path': '/a'}},"
+             " {'id': 'any', 'request': {'path': '/*'}}]}");
+    rt = router(sc);
+    ck_assert_int_eq(route_for(rt, 0, "POST", "/a", NULL), 1);
+    ck_assert_int_eq(route_for(rt, 0, "PUT", "/a", "x"), 2);
+    ck_assert_int_eq(route_for(rt, 0, "PUT", "/a", "y"), 3);
+    ck_assert_int_eq(route_for(rt, 0, "DELETE", "/a", NULL), 4);
+    ck_assert_int_eq(route_for(rt, 0, "DELETE", "/b", NULL), 4);
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_router_no_request_matches_all)
+{
+    struct mr_scenario *sc = load("{'routes': [{'id': 'x', 'request': {'path': '/x'}}, {'id': "
+                                  "'all'}]}");
+    struct mr_router *rt = router(sc);
+
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/x", NULL), 0);
+    ck_assert_int_eq(route_for(rt, 0, "PATCH", "/whatever/else", NULL), 1);
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_router_many_literal_routes)
+{
+    size_t n = 10000, i, len = 0, cap = n * 64 + 64;
+    char *text = malloc(cap);
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+    struct mr_router *rt;
+
+    len += (size_t)snprintf(text + len, cap - len, "{\"routes\": [");
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "%s{\"id\": \"r%zu\", \"request\": {\"path\": \"/r/%zu\"}}",
+                                i ? "," : "", i, i);
+    len += (size_t)snprintf(text + len, cap - len, "]}");
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse(&sc, "many.json", text, len, &errs), 0);
+    free(text);
+    rt = router(sc);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/r/9999", NULL), 9999);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/r/0", NULL), 0);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/r/5000", NULL), 5000);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/r/10000", NULL), -1);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/r/", NULL), -1);
+    /* every route is reachable */
+    for (i = 0; i < n; i += 97) {
+        char path[32];
+        snprintf(path, sizeof(path), "/r/%zu", i);
+        ck_assert_int_eq(route_for(rt, 0, "GET", path, NULL), (long)i);
+    }
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_router_next)
+{
+    struct mr_scenario *sc = load("{'routes': [{'request': {'path': '/a'}}, {'request': {'path': "
+                                  "'/:x'}}, {'request': {'path': '/b'}}, {'request': {'path': "
+                                  "'/a'}}]}");
+    struct mr_router *rt = router(sc);
+    struct rq r;
+    struct mr_request *req = make(&r, "GET", "/a", NULL, NULL);
+
+    ck_assert_int_eq(mr_router_next(rt, 0, req, -1), 0);
+    ck_assert_int_eq(mr_router_next(rt, 0, req, 0), 1);
+    ck_assert_int_eq(mr_router_next(rt, 0, req, 1), 3);
+    ck_assert_int_eq(mr_router_next(rt, 0, req, 3), -1);
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- near misses -------------------------------------------------------- */
+
+static const char *checkout =
+    "{'services': {'payments': {'routes': ["
+    " {'id': 'create-charge', 'request': {'method': 'POST', 'path': '/v1/charges',"
+    "   'headers': {'Authorization': {'matches': '^Bearer \\\\w+'}},"
+    "   'query': {'expand': 'customer', 'debug': {'absent': true}},"
+    "   'body': {'json': {'currency': 'eur'}}}},"
+    " {'id': 'get-charge', 'request': {'method': 'GET', 'path': '/v1/charges/:id'}},"
+    " {'id': 'refund', 'request': {'method': 'POST', 'pathPattern': '/v1/refunds/\\\\d+',"
+    "   'body': {'equals': 'full'}}}]},"
+    " 'empty': {'routes': []}}}";
+
+/* The nearest route to a request and the text saying why it did not match. */
+static long nearest(const struct mr_scenario *sc, const struct mr_router *rt, size_t service,
+                    char *buf, size_t size, const char *method, const char *target,
+                    const char *body, ...)
+{
+    struct rq r;
+    struct mr_request *req;
+    struct mr_miss miss;
+    long i;
+    va_list ap;
+
+    va_start(ap, body);
+    req = vmake(&r, method, target, body, ap);
+    va_end(ap);
+    ck_assert_int_eq(mr_router_match(rt, service, req), -1);
+    i = mr_router_nearest(rt, service, req, &miss);
+    mr_miss_describe(sc, i, &miss, req, buf, size);
+    mr_request_release(req);
+    return i;
+}
+#define NEAREST(...) nearest(__VA_ARGS__, (const char *)NULL)
+
+START_TEST(test_nearest_and_describe)
+{
+    struct mr_scenario *sc = load(checkout);
+    struct mr_router *rt = router(sc);
+    char buf[600];
+    const char *auth = "Authorization: Bearer tok";
+    const char *eur = "{\"currency\":\"eur\"}";
+
+    /* method */
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "DELETE", "/v1/charges/ch_1", NULL), 1);
+    ck_assert_str_eq(buf, "closest route \"get-charge\": method is DELETE, the route wants GET");
+    ck_assert_int_eq(
+        NEAREST(sc, rt, 0, buf, sizeof(buf), "GET", "/v1/charges?expand=customer", eur, auth), 0);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": method is GET, the route wants POST");
+
+    /* path */
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "GET", "/v2/charges/x", NULL), 1);
+    ck_assert_str_eq(buf, "closest route \"get-charge\": path \"/v2/charges/x\" does not match "
+                          "\"/v1/charges/:id\"");
+    /* (with debug=1, create-charge holds one condition less than refund) */
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/refunds/x?debug=1", "full"),
+                     2);
+    ck_assert_str_eq(buf, "closest route \"refund\": path \"/v1/refunds/x\" does not match "
+                          "pattern \"/v1/refunds/\\d+\"");
+
+    /* query: missing, wrong, should be absent */
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges", eur, auth), 0);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": query parameter expand is missing");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges?expand=card", eur, auth);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": query parameter expand is \"card\", "
+                          "the route wants equal to \"customer\"");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges?expand=customer&debug=1", eur, auth);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": query parameter debug should be "
+                          "absent");
+
+    /* header: missing, wrong */
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges?expand=customer", eur);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": header Authorization is missing");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges?expand=customer", eur,
+            "authorization: Basic dXNlcg==");
+    ck_assert_str_eq(buf, "closest route \"create-charge\": header Authorization is \"Basic "
+                          "dXNlcg==\", the route wants matching \"^Bearer \\w+\"");
+
+    /* body: not JSON, JSON without the member, text */
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges?expand=customer", "currency=eur",
+            auth);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": body is not JSON, the route wants a "
+                          "body containing JSON {\"currency\":\"eur\"}");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges?expand=customer",
+            "{\"currency\":\"usd\"}", auth);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": body.currency is \"usd\", the route "
+                          "wants \"eur\"");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/charges?expand=customer", "{\"amount\":1}",
+            auth);
+    ck_assert_str_eq(buf, "closest route \"create-charge\": body.currency is missing, the route "
+                          "wants \"eur\"");
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/v1/refunds/12", "partial"), 2);
+    ck_assert_str_eq(buf, "closest route \"refund\": body \"partial\" is not equal to \"full\"");
+
+    /* a service without routes */
+    ck_assert_int_eq(NEAREST(sc, rt, 1, buf, sizeof(buf), "GET", "/", NULL), -1);
+    ck_assert_str_eq(buf, "the service has no routes");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_describe_json_differences)
+{
+    struct mr_scenario *sc = load("{'routes': ["
+                                  " {'id': 'eq', 'request': {'path': '/eq',"
+                                  "   'body': {'jsonEquals': {'a': {'b': [1, 2]}, 'c': 'd'}}}},"
+                                  " {'id': 'sub', 'request': {'path': '/sub',"
+                                  "   'body': {'json': {'a': {'b': [1, 2]}}}}}]}");
+    struct mr_router *rt = router(sc);
+    char buf[600];
+
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/eq", "{\"a\": {\"b\": [1, 3]}, \"c\": \"d\"}");
+    ck_assert_str_eq(buf, "closest route \"eq\": body.a.b[1] is 3, the route wants 2");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/eq",
+            "{\"a\": {\"b\": [1, 2]}, \"c\": \"d\", \"x\": 1}");
+    ck_assert_str_eq(buf, "closest route \"eq\": body.x is 1, the route wants no such member");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/sub", "{\"a\": {\"b\": [1, 2, 3]}}");
+    ck_assert_str_eq(buf, "closest route \"sub\": body.a.b is [1,2,3], the route wants [1,2]");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/sub", "[1]");
+    ck_assert_str_eq(buf, "closest route \"sub\": body is [1], the route wants "
+                          "{\"a\":{\"b\":[1,2]}}");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_nearest_prefers_more_conditions_held)
+{
+    struct mr_scenario *sc = load("{'routes': ["
+                                  " {'id': 'a', 'request': {'method': 'GET', 'path': '/x'}},"
+                                  " {'id': 'b', 'request': {'method': 'POST', 'path': '/y',"
+                                  "   'headers': {'H': '2'}}},"
+                                  " {'id': 'c', 'request': {'method': 'POST', 'path': '/y',"
+                                  "   'headers': {'H': '1'}, 'query': {'q': '1'}}}]}");
+    struct mr_router *rt = router(sc);
+    char buf[600];
+
+    /* path + method beat method alone; the earlier route wins a tie */
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/y", NULL), 1);
+    ck_assert_str_eq(buf, "closest route \"b\": header H is missing");
+    /* c holds more (path, method, header) than b can */
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/y?q=2", NULL, "H: 1"), 2);
+    ck_assert_str_eq(buf, "closest route \"c\": query parameter q is \"2\", the route wants equal "
+                          "to \"1\"");
+    ck_assert_int_eq(NEAREST(sc, rt, 0, buf, sizeof(buf), "PUT", "/x", NULL), 0);
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_describe_truncates_long_values)
+{
+    struct mr_scenario *sc = load("{'routes': [{'id': 'r', 'request': {'body': {'equals': 'x'},"
+                                  " 'headers': {'H': 'x'}}}]}");
+    struct mr_router *rt = router(sc);
+    char big[400], buf[600], small[40];
+    struct rq r;
+    struct mr_request *req;
+    struct mr_miss miss;
+    char hdr[420];
+
+    memset(big, 'b', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/", big, "H: x");
+    /* at most 120 bytes of the body, then "..." */
+    ck_assert_ptr_nonnull(strstr(buf, "body \""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"... is not equal to \"x\""));
+    ck_assert_uint_lt(strlen(buf), 200);
+
+    snprintf(hdr, sizeof(hdr), "H: %s", big);
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/", "x", hdr);
+    ck_assert_uint_lt(strlen(buf), 200); /* at most 80 bytes of a header value */
+
+    /* a small buffer is never overrun */
+    req = make(&r, "POST", "/", big, "H: x", NULL);
+    mr_router_nearest(rt, 0, req, &miss);
+    memset(small, 'Z', sizeof(small));
+    mr_miss_describe(sc, 0, &miss, req, small, 20);
+    ck_assert_uint_eq(strlen(small), 19);
+    ck_assert_int_eq(small[20], 'Z');
+    mr_request_release(req);
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 60);
+    return tc;
+}
+
+static Suite *match_suite(void)
+{
+    Suite *s = suite_create("match");
+    TCase *tc;
+
+    tc = tcase("query");
+    tcase_add_test(tc, test_parse_query);
+    tcase_add_test(tc, test_parse_query_scratch_size);
+    tcase_add_test(tc, test_query_operators);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("headers");
+    tcase_add_test(tc, test_header_operators);
+    tcase_add_test(tc, test_request_header_lookup);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("method-path");
+    tcase_add_test(tc, test_method);
+    tcase_add_test(tc, test_path_literal);
+    tcase_add_test(tc, test_path_params);
+    tcase_add_test(tc, test_path_inner_star);
+    tcase_add_test(tc, test_path_trailing_star);
+    tcase_add_test(tc, test_path_pattern_anchored);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("body");
+    tcase_add_test(tc, test_body_text);
+    tcase_add_test(tc, test_body_binary);
+    tcase_add_test(tc, test_body_json_subset);
+    tcase_add_test(tc, test_body_json_equals);
+    tcase_add_test(tc, test_body_json_invalid);
+    tcase_add_test(tc, test_body_json_parsed_once);
+    tcase_add_test(tc, test_all_conditions_and);
+    tcase_add_test(tc, test_miss_kind_and_score);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("router");
+    tcase_add_test(tc, test_router_file_order);
+    tcase_add_test(tc, test_router_same_literal_path);
+    tcase_add_test(tc, test_router_no_request_matches_all);
+    tcase_add_test(tc, test_router_many_literal_routes);
+    tcase_add_test(tc, test_router_next);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("near-miss");
+    tcase_add_test(tc, test_nearest_and_describe);
+    tcase_add_test(tc, test_describe_json_differences);
+    tcase_add_test(tc, test_nearest_prefers_more_conditions_held);
+    tcase_add_test(tc, test_describe_truncates_long_values);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(match_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
