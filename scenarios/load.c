@@ -357,6 +357,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         size_t mark = mr_loader__push_key(ld, "headers");
         if (mr_loader__expect_object(ld, item, "an object mapping header names to strings")) {
             const cJSON *h;
+            mr_loader__check_duplicates(ld, item);
             r->headers =
                 mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(item), sizeof(*r->headers));
             cJSON_ArrayForEach(h, item)
@@ -888,6 +889,7 @@ static void load_command(struct mr_loader *ld, struct mr_scenario *sc, const cJS
         size_t mark = mr_loader__push_key(ld, "env");
         if (mr_loader__expect_object(ld, item, "an object mapping names to strings")) {
             const cJSON *e;
+            mr_loader__check_duplicates(ld, item);
             c->env = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(item), sizeof(*c->env));
             cJSON_ArrayForEach(e, item)
             {
@@ -967,6 +969,11 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     if (!services && !routes) {
         mr_loader__problem(ld, false, "missing \"services\" (or a top-level \"routes\" array)");
         return;
+    }
+    if (services && cJSON_IsObject(services)) {
+        size_t mark = mr_loader__push_key(ld, "services");
+        mr_loader__check_duplicates(ld, services);
+        mr_loader__pop(ld, mark);
     }
     if (services && (!cJSON_IsObject(services) || cJSON_GetArraySize(services) == 0)) {
         mr_loader__problem_in(ld, "services",

@@ -42,7 +42,11 @@ void mr_loader__problem_in(struct mr_loader *ld, const char *key, const char *fm
 /* Describes a JSON value for "got ..." (truncated). */
 void mr_loader__describe(const cJSON *v, char *buf, size_t size);
 
-/* Reports every member of obj whose key is not in `allowed` (NULL-terminated). */
+/* Reports every key given twice in obj. */
+void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj);
+
+/* Reports every member of obj whose key is not in `allowed` (NULL-terminated),
+ * and every key given twice. */
 void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *const *allowed);
 
 /* strdup that records OOM. */

@@ -122,9 +122,29 @@ static size_t distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* A key given twice: cJSON would silently use the first, hiding the second. */
+void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj)
+{
+    const cJSON *item, *prev;
+
+    cJSON_ArrayForEach(item, obj)
+    {
+        for (prev = obj->child; prev != item; prev = prev->next) {
+            if (prev->string && item->string && strcmp(prev->string, item->string) == 0) {
+                size_t mark = mr_loader__push_key(ld, item->string);
+                mr_loader__problem(ld, true, "duplicate key \"%s\"", item->string);
+                mr_loader__pop(ld, mark);
+                break;
+            }
+        }
+    }
+}
+
 void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *const *allowed)
 {
     const cJSON *item;
+
+    mr_loader__check_duplicates(ld, obj);
 
     cJSON_ArrayForEach(item, obj)
     {
@@ -146,7 +166,8 @@ void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *c
         if (*a)
             continue;
         mark = mr_loader__push_key(ld, item->string);
-        if (best && best_d <= 2 + strlen(item->string) / 4)
+        /* close enough to be a typo: one edit for short keys, up to three for long ones */
+        if (best && best_d <= (strlen(item->string) <= 3 ? 1 : strlen(item->string) <= 6 ? 2 : 3))
             mr_loader__problem(ld, true, "unknown key; did you mean \"%s\"?", best);
         else
             mr_loader__problem(ld, true, "unknown key");
@@ -356,6 +377,7 @@ static void load_fields(struct mr_loader *ld, const cJSON *v, bool headers, stru
 
     if (!mr_loader__expect_object(ld, v, "an object mapping names to conditions"))
         return;
+    mr_loader__check_duplicates(ld, v);
     *out = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(v), sizeof(**out));
     if (!*out)
         return;

@@ -725,10 +725,25 @@ START_TEST(test_unknown_key_did_you_mean)
     /* nothing close: no suggestion */
     fails_at("{'routes': [], 'completelyDifferent': 1}", "'completelyDifferent'",
              "completelyDifferent: unknown key");
+    /* a short key needs a close match: "a1" is two edits from "id", not a typo of it */
+    fails_at("{'routes': [{'a1': 1}]}", "'a1'", "routes[0].a1: unknown key");
+    fails_at("{'routes': [{'ix': 1}]}", "'ix'",
+             "routes[0].ix: unknown key; did you mean \"id\"?");
     /* keys that need quoting in the path */
     fails_at("{'routes': [{'request': {'headers': {'X': 'y'}, 'query': {'q': 'x'}}}],"
              " 'services x': 1}",
              "'services x'", "[\"services x\"]: unknown key; did you mean \"services\"?");
+}
+END_TEST
+
+/* cJSON keeps the first of two equal keys; the second must not vanish silently */
+START_TEST(test_duplicate_keys)
+{
+    fails_at("{'routes': [{'response': {'status': 201, 'status': 500}}]}", "'status'",
+             "routes[0].response.status: duplicate key \"status\"");
+    fails_at("{'routes': [], 'routes': []}", "'routes'", "routes: duplicate key \"routes\"");
+    fails_at("{'routes': [{'request': {'headers': {'X-A': '1', 'X-A': '2'}}}]}", "'X-A'",
+             "routes[0].request.headers.X-A: duplicate key \"X-A\"");
 }
 END_TEST
 
@@ -1265,6 +1280,7 @@ static Suite *load_suite(void)
 
     tc = tcase("invalid");
     tcase_add_test(tc, test_unknown_key_did_you_mean);
+    tcase_add_test(tc, test_duplicate_keys);
     tcase_add_test(tc, test_bad_status);
     tcase_add_test(tc, test_bad_status_from_file);
     tcase_add_test(tc, test_bad_regex);
