@@ -1,0 +1,303 @@
+/*
+ * fuzz_match.c - the request matcher: a fixed scenario (every operator of the
+ * format) and fuzzed requests, handled the way server/service.c does.
+ *
+ * Input framing (seeds in corpus/match/ read as text):
+ *
+ *     <service byte><method>\n<path>\n<query>\n<Name: value>\n...\n\n<body>
+ *
+ * The first byte picks the service (its value modulo 3: '0' is "api", '1' is
+ * "auth", '2' is no service at all); method, path and query end at a newline;
+ * header lines follow until an empty line (a line without ':' is a name with
+ * an empty value); the rest, NULs included, is the body. Missing parts are
+ * empty.
+ *
+ * The matchers of `when` conditions in a route's `responses` and of the
+ * expectations run too, as the server runs them.
+ *
+ * Oracles: the router's answers (mr_router_match, then mr_router_next) equal
+ * a linear scan of the service's routes in file order (the hash index must
+ * not change the result); mr_match agrees with itself with and without a
+ * miss report, and a match reports no miss.
+ */
+#include "tests/fuzz/fuzz.h"
+
+#include <stdbool.h>
+#include <strings.h>
+
+#include "common/error.h"
+#include "scenarios/scenario.h"
+#include "server/match.h"
+
+static const char scenario_json[] =
+    "{\n"
+    "  \"name\": \"fuzz-match\",\n"
+    "  \"services\": {\n"
+    "    \"api\": {\n"
+    "      \"routes\": [\n"
+    "        {\"id\": \"health-a\", \"request\": {\"method\": \"GET\", \"path\": \"/health\",\n"
+    "          \"headers\": {\"X-A\": {\"present\": true}}}},\n"
+    "        {\"id\": \"health-b\", \"request\": {\"method\": \"GET\", \"path\": \"/health\"}},\n"
+    "        {\"id\": \"root\", \"request\": {\"path\": \"/\"}},\n"
+    "        {\"id\": \"get-charge\", \"request\": {\"method\": \"GET\",\n"
+    "          \"path\": \"/v1/charges/:id\"}},\n"
+    "        {\"id\": \"list-charges\", \"request\": {\"method\": \"get\",\n"
+    "          \"path\": \"/v1/charges\",\n"
+    "          \"query\": {\"limit\": {\"matches\": \"^[0-9]{1,3}$\"},\n"
+    "                    \"cursor\": {\"absent\": true}}}},\n"
+    "        {\"id\": \"search\", \"request\": {\"method\": \"GET\", \"path\": \"/v1/search\",\n"
+    "          \"query\": {\"q\": \"red shoes\", \"lang\": {\"contains\": \"en\"},\n"
+    "                    \"debug\": {\"present\": true}, \"page\": {\"equals\": \"\"}}}},\n"
+    "        {\"id\": \"create-charge\", \"request\": {\"method\": \"POST\",\n"
+    "          \"path\": \"/v1/charges\",\n"
+    "          \"headers\": {\"Content-Type\": {\"contains\": \"json\"},\n"
+    "                      \"Idempotency-Key\": {\"matches\": \"^[a-f0-9-]{8,}$\"}},\n"
+    "          \"body\": {\"json\": {\"amount\": 100, \"currency\": \"usd\",\n"
+    "                              \"meta\": {\"tags\": [\"a\", 1, null, true]}}}},\n"
+    "          \"response\": {\"status\": 201, \"json\": {\"id\": \"ch_1\"}}},\n"
+    "        {\"id\": \"refund\", \"request\": {\"method\": \"POST\", \"path\": \"/v1/refunds\",\n"
+    "          \"body\": {\"jsonEquals\": {\"charge\": \"ch_1\",\n"
+    "                                    \"items\": [1, 2.5, {\"a\": null}]}}}},\n"
+    "        {\"id\": \"files\", \"request\": {\"method\": \"GET\", \"path\": \"/files/*\"}},\n"
+    "        {\"id\": \"status\", \"request\": {\"path\": \"/v1/*/:id/status\"}},\n"
+    "        {\"id\": \"user-posts\", \"request\": {\"method\": \"DELETE\",\n"
+    "          \"pathPattern\": \"/v2/users/[0-9]+(/posts/[^/]+)?\"}},\n"
+    "        {\"id\": \"unicode\", \"request\": {\"pathPattern\": \"/caf\\u00e9/\\\\p{L}+\"}},\n"
+    "        {\"id\": \"secure\", \"request\": {\"path\": \"/secure\",\n"
+    "          \"headers\": {\"Authorization\": {\"matches\": \"^Bearer [A-Za-z0-9._~+/-]+=*$\"},\n"
+    "                      \"X-Debug\": {\"absent\": true}, \"x-env\": \"prod\"}}},\n"
+    "        {\"id\": \"echo-put\", \"request\": {\"method\": \"PUT\", \"path\": \"/echo\",\n"
+    "          \"body\": {\"equals\": \"ping\"}}},\n"
+    "        {\"id\": \"echo-patch\", \"request\": {\"method\": \"PATCH\", \"path\": \"/echo\",\n"
+    "          \"body\": {\"contains\": \"needle\"}}},\n"
+    "        {\"id\": \"echo-post\", \"request\": {\"method\": \"POST\", \"path\": \"/echo\",\n"
+    "          \"body\": {\"matches\": \"^\\\\{.*\\\\}$|caf\\u00e9\"}}},\n"
+    "        {\"id\": \"empty-body\", \"request\": {\"method\": \"POST\", \"path\": \"/empty\",\n"
+    "          \"body\": {\"equals\": \"\"}}},\n"
+    "        {\"id\": \"flaky\", \"request\": {\"method\": \"GET\", \"path\": \"/flaky\"},\n"
+    "          \"responses\": [\n"
+    "            {\"when\": {\"headers\": {\"X-Fail\": {\"present\": true}}, \"callNumber\": 2},\n"
+    "             \"status\": 500},\n"
+    "            {\"when\": {\"query\": {\"mode\": {\"matches\": \"^(slow|fast)$\"}},\n"
+    "                      \"body\": {\"json\": {\"retry\": true}}}, \"status\": 202},\n"
+    "            {\"status\": 200}]}\n"
+    "      ]\n"
+    "    },\n"
+    "    \"auth\": {\n"
+    "      \"routes\": [\n"
+    "        {\"id\": \"token\", \"request\": {\"method\": \"POST\", \"path\": \"/oauth/token\",\n"
+    "          \"query\": {\"grant_type\": \"client_credentials\"},\n"
+    "          \"body\": {\"contains\": \"client_id=\"}}},\n"
+    "        {\"id\": \"static\", \"request\": {\"path\": \"/static/*/:file\"}},\n"
+    "        {\"id\": \"preflight\", \"request\": {\"method\": \"OPTIONS\"}},\n"
+    "        {\"id\": \"anything\", \"request\": {\"method\": \"ANY\", \"path\": \"/*\",\n"
+    "          \"headers\": {\"X-Catch\": {\"equals\": \"all\"}}}}\n"
+    "      ]\n"
+    "    }\n"
+    "  },\n"
+    "  \"expect\": [\n"
+    "    {\"route\": \"create-charge\", \"times\": 1},\n"
+    "    {\"route\": \"search\", \"request\": {\"query\": {\"lang\": \"en-GB\"}}},\n"
+    "    {\"request\": {\"method\": \"POST\", \"path\": \"/v1/refunds\",\n"
+    "                 \"body\": {\"json\": {\"charge\": \"ch_1\"}}}, \"atMost\": 2}\n"
+    "  ]\n"
+    "}\n";
+
+static struct mr_scenario *sc;
+static struct mr_router *router;
+static bool verbose; /* MOCKRUN_FUZZ_VERBOSE=1: say what each input matched */
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    struct mr_error_list errs;
+    struct mr_error err;
+    size_t i;
+
+    (void)argc;
+    (void)argv;
+    verbose = getenv("MOCKRUN_FUZZ_VERBOSE") != NULL;
+    memset(&errs, 0, sizeof(errs));
+    if (mr_scenario_parse(&sc, "fuzz-match.json", scenario_json, sizeof(scenario_json) - 1,
+                          &errs) != 0) {
+        for (i = 0; i < errs.count; i++) {
+            char line[1024];
+            mr_error_format(&errs.items[i], line, sizeof(line));
+            fprintf(stderr, "fuzz_match: fixed scenario: %s\n", line);
+        }
+        abort();
+    }
+    if (mr_router_new(&router, sc, &err) != 0) {
+        fprintf(stderr, "fuzz_match: %s\n", err.msg);
+        abort();
+    }
+    return 0;
+}
+
+/* Splits off the bytes up to the next '\n' (or the end). */
+static const uint8_t *next_line(const uint8_t **p, const uint8_t *end, size_t *len)
+{
+    const uint8_t *start = *p;
+    const uint8_t *nl = memchr(start, '\n', (size_t)(end - start));
+
+    *len = (size_t)((nl ? nl : end) - start);
+    *p = nl ? nl + 1 : end;
+    return start;
+}
+
+/* The reference: the first route of the service after `after`, in file order, that matches. */
+static long linear_next(size_t service, struct mr_request *req, long after)
+{
+    size_t i;
+
+    if (service >= sc->nservices)
+        return -1;
+    for (i = sc->services[service].first_route;
+         i < sc->services[service].first_route + sc->services[service].nroutes; i++)
+        if ((long)i > after && mr_match(&sc->routes[i].match, req, NULL))
+            return (long)i;
+    return -1;
+}
+
+#define MAX_HEADERS 64
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const uint8_t *p = data, *end = data + size, *s;
+    struct mr_kv headers[MAX_HEADERS];
+    char *hcopy[MAX_HEADERS];
+    struct mr_kv *params = NULL;
+    struct mr_request req;
+    struct mr_miss miss;
+    char *method, *path, *query, *body, *scratch = NULL;
+    char near[512], tiny[16];
+    size_t n, service, nheaders = 0, nparams, i;
+    long route, ref, next;
+
+    if (size == 0)
+        return 0;
+    service = (size_t)(*p++ % 3);
+    s = next_line(&p, end, &n);
+    method = fuzz_copy(s, n, 1);
+    s = next_line(&p, end, &n);
+    path = fuzz_copy(s, n, 1);
+    s = next_line(&p, end, &n);
+    query = fuzz_copy(s, n, 1);
+    while (p < end && nheaders < MAX_HEADERS) {
+        const uint8_t *colon;
+        s = next_line(&p, end, &n);
+        if (n == 0)
+            break;
+        /* name and value each in an exact-size block: struct mr_kv is not NUL-terminated */
+        colon = memchr(s, ':', n);
+        if (!colon)
+            colon = s + n;
+        hcopy[nheaders] = fuzz_copy(s, n, 0);
+        headers[nheaders].name = hcopy[nheaders];
+        headers[nheaders].name_len = (size_t)(colon - s);
+        {
+            size_t v = colon < s + n ? (size_t)(colon - s) + 1 : n;
+            while (v < n && s[v] == ' ')
+                v++;
+            headers[nheaders].value = hcopy[nheaders] + v;
+            headers[nheaders].value_len = n - v;
+        }
+        nheaders++;
+    }
+    body = fuzz_copy(p, (size_t)(end - p), 0);
+
+    memset(&req, 0, sizeof(req));
+    req.method = method;
+    req.path = path;
+    req.query = query;
+    req.headers = headers;
+    req.nheaders = nheaders;
+    req.body = body;
+    req.body_len = (size_t)(end - p);
+
+    /* Query parameters as the server splits them, into exactly the room
+     * match.h promises is enough (strlen(query) + 1), so ASan sees any write
+     * past it. */
+    nparams = mr_request_count_params(query);
+    FUZZ_CHECK(nparams <= strlen(query) + 1);
+    if (nparams) {
+        params = malloc(nparams * sizeof(*params));
+        scratch = malloc(strlen(query) + 1);
+        if (!params || !scratch)
+            abort();
+        req.nparams = mr_request_parse_query(query, scratch, params, nparams);
+        req.params = params;
+        FUZZ_CHECK(req.nparams <= nparams);
+        for (i = 0; i < req.nparams; i++) {
+            FUZZ_CHECK(params[i].name[params[i].name_len] == '\0');
+            FUZZ_CHECK(params[i].value[params[i].value_len] == '\0');
+        }
+    }
+
+    route = mr_router_match(router, service, &req);
+    ref = linear_next(service, &req, -1);
+    FUZZ_CHECK(route == ref);
+    /* every other matching route, in order (the server skips those not in the right state) */
+    for (next = route; next >= 0;) {
+        long after = next;
+        next = mr_router_next(router, service, &req, after);
+        FUZZ_CHECK(next == linear_next(service, &req, after));
+    }
+    if (route >= 0) {
+        FUZZ_CHECK(sc->routes[route].service == service);
+        FUZZ_CHECK(mr_match(&sc->routes[route].match, &req, &miss));
+        FUZZ_CHECK(miss.kind == MR_MISS_NONE);
+        mr_miss_describe(sc, route, &miss, &req, near, sizeof(near));
+        if (verbose)
+            fprintf(stderr, "fuzz_match: matched \"%s\"\n", sc->routes[route].id);
+        /* a route's `responses` are chosen by their own `when` conditions */
+        for (i = 0; i < sc->routes[route].nresponses; i++) {
+            const struct mr_response *r = &sc->routes[route].responses[i];
+            if (r->has_when) {
+                bool quick = mr_match(&r->when, &req, NULL);
+                FUZZ_CHECK(quick == mr_match(&r->when, &req, &miss));
+            }
+        }
+    } else {
+        long nearest = mr_router_nearest(router, service, &req, &miss);
+        FUZZ_CHECK(nearest >= -1 && nearest < (long)sc->nroutes);
+        if (nearest >= 0) {
+            struct mr_miss again;
+            FUZZ_CHECK(sc->routes[nearest].service == service);
+            FUZZ_CHECK(miss.kind != MR_MISS_NONE);
+            FUZZ_CHECK(!mr_match(&sc->routes[nearest].match, &req, &again));
+            FUZZ_CHECK(again.kind == miss.kind && again.index == miss.index &&
+                       again.score == miss.score);
+        }
+        mr_miss_describe(sc, nearest, &miss, &req, near, sizeof(near));
+        FUZZ_CHECK(strlen(near) < sizeof(near));
+        if (verbose)
+            fprintf(stderr, "fuzz_match: no match: %s\n", near);
+        mr_miss_describe(sc, nearest, &miss, &req, tiny, sizeof(tiny));
+        FUZZ_CHECK(strlen(tiny) < sizeof(tiny));
+    }
+    /* expectations are matched against every request, as the server does */
+    for (i = 0; i < sc->nexpects; i++) {
+        const struct mr_expect *e = &sc->expects[i];
+        if (e->has_request) {
+            bool quick = mr_match(&e->request, &req, NULL);
+            FUZZ_CHECK(quick == mr_match(&e->request, &req, &miss));
+            FUZZ_CHECK(quick == (miss.kind == MR_MISS_NONE));
+        }
+    }
+    {
+        const struct mr_kv *ct = mr_request_header(&req, "content-type");
+        FUZZ_CHECK(!ct || (ct->name_len == 12 && strncasecmp(ct->name, "Content-Type", 12) == 0));
+    }
+
+    mr_request_release(&req);
+    FUZZ_CHECK(req.body_json == NULL);
+    for (i = 0; i < nheaders; i++)
+        free(hcopy[i]);
+    free(params);
+    free(scratch);
+    free(body);
+    free(query);
+    free(path);
+    free(method);
+    return 0;
+}

@@ -1,0 +1,174 @@
+/*
+ * fuzz_scenario.c - the scenario loader, whole files: any bytes go through
+ * mr_scenario_parse, then mr_scenario_free.
+ *
+ * Beyond "no crash, no leak", it checks the loader's contract: failure leaves
+ * *out NULL and reports at least one problem; success reports none and gives
+ * a model whose indices and ranges hold together (scenario.h).
+ *
+ * The scenario is named as if it sat in tests/fuzz/data/, so `file`
+ * responses resolve against a fixed folder (hello.json, sub/page.html).
+ */
+#include "tests/fuzz/fuzz.h"
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "scenarios/scenario.h"
+
+#ifndef MOCKRUN_FUZZ_DATA_DIR
+#error "MOCKRUN_FUZZ_DATA_DIR must name tests/fuzz/data"
+#endif
+
+static const char scenario_path[] = MOCKRUN_FUZZ_DATA_DIR "/scenario.json";
+
+static void check_error(const struct mr_error *e)
+{
+    char line[2048];
+
+    FUZZ_CHECK(e->code < 0);
+    FUZZ_CHECK(memchr(e->file, '\0', sizeof(e->file)) != NULL);
+    FUZZ_CHECK(memchr(e->path, '\0', sizeof(e->path)) != NULL);
+    FUZZ_CHECK(memchr(e->msg, '\0', sizeof(e->msg)) != NULL);
+    FUZZ_CHECK(e->line >= 0 && e->column >= 0);
+    mr_error_format(e, line, sizeof(line));
+    FUZZ_CHECK(strlen(line) < sizeof(line));
+    mr_error_format(e, line, 8); /* truncation */
+    FUZZ_CHECK(strlen(line) < 8);
+}
+
+static void check_matcher(const struct mr_matcher *m)
+{
+    size_t i;
+
+    FUZZ_CHECK((m->path_kind == MR_PATH_ANY) == (m->path == NULL));
+    FUZZ_CHECK((m->path_kind == MR_PATH_REGEX) == (m->path_re != NULL));
+    if (m->path_kind == MR_PATH_LITERAL || m->path_kind == MR_PATH_TEMPLATE)
+        FUZZ_CHECK(m->path[0] == '/' && m->nsegs > 0);
+    for (i = 0; i < m->nsegs; i++)
+        FUZZ_CHECK(m->segs[i].kind == MR_SEG_STAR || m->segs[i].text != NULL);
+    for (i = 0; i < m->nquery; i++)
+        FUZZ_CHECK(m->query[i].name != NULL);
+    for (i = 0; i < m->nheaders; i++)
+        FUZZ_CHECK(m->headers[i].name != NULL);
+    if (m->body) {
+        bool json = m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS;
+        FUZZ_CHECK(json == (m->body->json != NULL));
+        FUZZ_CHECK((m->body->op == MR_BODY_MATCHES) == (m->body->re != NULL));
+    }
+}
+
+/* A state name is NULL or one of the interned names (compared by pointer). */
+static void check_state(const struct mr_scenario *sc, const char *state)
+{
+    size_t i;
+
+    if (!state)
+        return;
+    for (i = 0; i < sc->nstates; i++)
+        if (sc->state_names[i] == state)
+            return;
+    FUZZ_CHECK(!"state name not interned");
+}
+
+static void check_response(const struct mr_scenario *sc, const struct mr_response *r, bool multi)
+{
+    FUZZ_CHECK(r->status >= 100 && r->status <= 599);
+    FUZZ_CHECK(r->kind != MR_RESP_FILE || r->file != NULL);
+    FUZZ_CHECK((r->kind == MR_RESP_BODY || r->kind == MR_RESP_JSON) == (r->body != NULL));
+    FUZZ_CHECK(r->delay_ms >= 0 && (r->delay_max_ms == 0 || r->delay_max_ms >= r->delay_ms));
+    if (multi) { /* the selection fields only mean something in `responses` */
+        FUZZ_CHECK(r->call_min == -1 || r->call_min >= 1);
+        FUZZ_CHECK(r->call_max == -1 || r->call_max >= 1);
+    }
+    if (r->has_when)
+        check_matcher(&r->when);
+    check_state(sc, r->when_state);
+    check_state(sc, r->set_state);
+}
+
+/* The invariants scenario.h promises to the server and the verifier. */
+static void check_model(const struct mr_scenario *sc)
+{
+    size_t i, j, next = 0;
+
+    FUZZ_CHECK(sc->file && sc->dir && sc->name);
+    FUZZ_CHECK(sc->nservices > 0);
+    for (i = 0; i < sc->nservices; i++) {
+        const struct mr_service *s = &sc->services[i];
+        FUZZ_CHECK(s->name && s->url_var);
+        FUZZ_CHECK(s->port >= 0 && s->port <= 65535);
+        FUZZ_CHECK(s->first_route == next); /* service by service, in order */
+        next += s->nroutes;
+    }
+    FUZZ_CHECK(next == sc->nroutes);
+    for (i = 0; i < sc->nroutes; i++) {
+        const struct mr_route *r = &sc->routes[i];
+        const struct mr_route *found;
+        FUZZ_CHECK(r->id && r->json_path);
+        FUZZ_CHECK(r->index == i && r->service < sc->nservices);
+        FUZZ_CHECK(i >= sc->services[r->service].first_route &&
+                   i < sc->services[r->service].first_route + sc->services[r->service].nroutes);
+        if (r->nresponses == 0)
+            check_response(sc, &r->response, false);
+        for (j = 0; j < r->nresponses; j++)
+            check_response(sc, &r->responses[j], true);
+        FUZZ_CHECK(r->mode <= MR_MODE_RULES);
+        check_state(sc, r->when_state);
+        check_state(sc, r->set_state);
+        check_matcher(&r->match);
+        found = mr_scenario_find_route(sc, r->id);
+        FUZZ_CHECK(found && strcmp(found->id, r->id) == 0);
+        /* ids given in the file are unique among themselves (one may still
+         * equal another route's default id, "<service> route N") */
+        if (r->has_id)
+            FUZZ_CHECK(found == r || !found->has_id);
+    }
+    for (i = 0; i < sc->nexpects; i++) {
+        const struct mr_expect *e = &sc->expects[i];
+        FUZZ_CHECK(e->name && e->json_path);
+        FUZZ_CHECK(e->route >= -1 && e->route < (long)sc->nroutes);
+        FUZZ_CHECK(e->service >= -1 && e->service < (long)sc->nservices);
+        /* a count on a route and/or a request, or a service's final state */
+        FUZZ_CHECK((e->service >= 0) == (e->final_state != NULL));
+        FUZZ_CHECK(e->route >= 0 || e->has_request || e->service >= 0);
+        check_state(sc, e->final_state);
+        if (e->has_request)
+            check_matcher(&e->request);
+    }
+    FUZZ_CHECK(sc->nstates >= 1 && strcmp(sc->state_names[0], MR_STATE_STARTED) == 0);
+    for (i = 0; i < sc->nstates; i++)
+        for (j = 0; j < i; j++)
+            FUZZ_CHECK(strcmp(sc->state_names[i], sc->state_names[j]) != 0);
+    FUZZ_CHECK((sc->command.run == NULL) == (sc->command.nrun == 0));
+    if (sc->command.run)
+        FUZZ_CHECK(sc->command.run[sc->command.nrun] == NULL);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* an exact-size copy: the loader gets a length, not a NUL-terminated string */
+    char *text = fuzz_copy(data, size, 0);
+    struct mr_error_list errs;
+    struct mr_scenario *sc = (struct mr_scenario *)&errs; /* must be reset to NULL */
+    size_t i;
+    int rc;
+
+    memset(&errs, 0, sizeof(errs));
+    rc = mr_scenario_parse(&sc, scenario_path, text, size, &errs);
+    if (rc == 0) {
+        FUZZ_CHECK(sc != NULL);
+        FUZZ_CHECK(errs.count == 0 && errs.dropped == 0);
+        check_model(sc);
+    } else {
+        FUZZ_CHECK(sc == NULL);
+        FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);
+        FUZZ_CHECK(rc == MR_ENOMEM || errs.count > 0);
+    }
+    FUZZ_CHECK(errs.count <= MR_ERROR_LIST_MAX);
+    for (i = 0; i < errs.count; i++)
+        check_error(&errs.items[i]);
+    mr_scenario_free(sc);
+    free(text);
+    return 0;
+}
