@@ -115,3 +115,43 @@ const char *mr_buf_cstr(const struct mr_buf *b)
 {
     return b->data ? b->data : "";
 }
+
+bool mr_buf_put_printable(struct mr_buf *b, const char *s, size_t len)
+{
+    size_t i, start = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != 0x7f)
+            continue;
+        mr_buf_append(b, s + start, i - start);
+        mr_buf_printf(b, "\\x%02x", c);
+        start = i + 1;
+    }
+    return mr_buf_append(b, s + start, len - start);
+}
+
+void mr_printable(char *dst, size_t size, const char *src, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, n = 0;
+
+    if (size == 0)
+        return;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c >= 0x20 && c != 0x7f) {
+            if (n + 1 >= size)
+                break;
+            dst[n++] = (char)c;
+        } else {
+            if (n + 4 >= size)
+                break;
+            dst[n++] = '\\';
+            dst[n++] = 'x';
+            dst[n++] = hex[c >> 4];
+            dst[n++] = hex[c & 15];
+        }
+    }
+    dst[n] = '\0';
+}

@@ -34,6 +34,14 @@ bool mr_buf_printf(struct mr_buf *b, const char *fmt, ...) __attribute__((format
 /* Returns the data (caller frees; never NULL unless OOM) and empties the buffer. */
 char *mr_buf_detach(struct mr_buf *b, size_t *len_out);
 
+/* Appends s[0..len) with control bytes (< 0x20, 0x7f) written as \xNN, so
+ * request data shown in logs and reports cannot forge lines or drive a
+ * terminal. */
+bool mr_buf_put_printable(struct mr_buf *b, const char *s, size_t len);
+
+/* The same into a fixed buffer (always NUL-terminated, truncated to fit). */
+void mr_printable(char *dst, size_t size, const char *src, size_t len);
+
 /* Returns a NUL-terminated view ("" when empty). Borrowed. */
 const char *mr_buf_cstr(const struct mr_buf *b);
 

@@ -68,6 +68,8 @@ void mr_console_print(FILE *f, const struct mr_results *r, bool color)
             fputs(color ? "  " GREEN "✓" RESET " " : "  ✓ ", f);
             put_safe(f, name, strlen(name));
             fputc('\n', f);
+            if (c->detail) /* a remark on a passing case */
+                put_lines(f, "      ", c->detail);
             break;
         case MR_CASE_FAIL:
         case MR_CASE_ERROR:

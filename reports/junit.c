@@ -204,6 +204,10 @@ static int write_case(struct writer *wr, const struct mr_results *r, const struc
             attr_plain(wr, "type", type) ||
             text(wr, c->detail, c->detail ? strlen(c->detail) : 0) || end(wr))
             return -1;
+    } else if (c->status == MR_CASE_PASS && c->detail) {
+        /* a passing case with a remark: the case's own system-out shows it */
+        if (start(wr, "system-out") || text(wr, c->detail, strlen(c->detail)) || end(wr))
+            return -1;
     }
     return end(wr);
 }

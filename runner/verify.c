@@ -14,18 +14,27 @@
 static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const struct mr_call *c,
                       const char *why)
 {
-    mr_buf_printf(b, "  #%llu %s %s%s%s -> %u", (unsigned long long)c->seq, c->method, c->path,
-                  *c->query ? "?" : "", c->query, (unsigned)c->status);
+    /* request data is shown with control bytes escaped: it cannot forge report lines */
+    mr_buf_printf(b, "  #%llu ", (unsigned long long)c->seq);
+    mr_buf_put_printable(b, c->method, strlen(c->method));
+    mr_buf_putc(b, ' ');
+    mr_buf_put_printable(b, c->path, strlen(c->path));
+    if (*c->query) {
+        mr_buf_putc(b, '?');
+        mr_buf_put_printable(b, c->query, strlen(c->query));
+    }
+    mr_buf_printf(b, " -> %u", (unsigned)c->status);
     if (c->route >= 0 && (size_t)c->route < sc->nroutes)
         mr_buf_printf(b, " (route %s)", sc->routes[c->route].id);
     else
         mr_buf_puts(b, " (no route matched)");
     if (sc->nservices > 1 && c->service < sc->nservices)
         mr_buf_printf(b, " [%s]", sc->services[c->service].name);
-    if (why)
-        mr_buf_printf(b, "\n      %s", why);
-    else if (c->near)
-        mr_buf_printf(b, "\n      %s", c->near);
+    if (why || c->near) {
+        const char *w = why ? why : c->near;
+        mr_buf_puts(b, "\n      ");
+        mr_buf_put_printable(b, w, strlen(w));
+    }
     mr_buf_putc(b, '\n');
 }
 
@@ -181,7 +190,7 @@ static int verify_command(struct mr_results *out, const struct mr_verify_input *
     const struct mr_proc_result *p = in->proc;
     int want = in->sc->command.exit_code;
     char name[600], msg[300];
-    const char *sig;
+    const char *sig, *note;
 
     snprintf(name, sizeof(name), "%.500s exits with code %d", in->command_text, want);
     if (!p || p->state == MR_PROC_NOT_STARTED) {
@@ -189,10 +198,14 @@ static int verify_command(struct mr_results *out, const struct mr_verify_input *
                  in->spawn_error ? in->spawn_error : "unknown error");
         return mr_results_add_case(out, MR_CASE_ERROR, name, msg, NULL);
     }
+    /* mockrun's own remark: with the command's case, not in its stdout (system-out) */
+    note = p->output_abandoned ? "note: the command exited but something it started kept its "
+                                 "output open; mockrun stopped reading it after the grace period"
+                               : NULL;
     switch (p->state) {
     case MR_PROC_EXITED:
         if (p->exit_code == want)
-            return mr_results_add_case(out, MR_CASE_PASS, name, NULL, NULL);
+            return mr_results_add_case(out, MR_CASE_PASS, name, NULL, note);
         snprintf(msg, sizeof(msg), "exited with code %d", p->exit_code);
         break;
     case MR_PROC_SIGNALED:
@@ -214,7 +227,7 @@ static int verify_command(struct mr_results *out, const struct mr_verify_input *
         break;
     }
     return mr_results_add_case(out, p->state == MR_PROC_INTERRUPTED ? MR_CASE_ERROR : MR_CASE_FAIL,
-                               name, msg, NULL);
+                               name, msg, note);
 }
 
 static int verify_unexpected(struct mr_results *out, const struct mr_verify_input *in)
@@ -268,12 +281,6 @@ int mr_verify(struct mr_results *out, const struct mr_verify_input *in)
                  "counts are exact",
                  (unsigned long long)mr_journal_dropped_from(in->journal));
         if ((rc = mr_results_add_note(out, note)) != 0)
-            return rc;
-    }
-    if (in->proc && in->proc->output_abandoned) {
-        rc = mr_results_add_note(out, "mockrun: the command exited but something it started kept "
-                                      "its output open; stopped reading after the grace period");
-        if (rc)
             return rc;
     }
     return 0;

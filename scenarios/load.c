@@ -16,13 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <pcre2.h>
 
 #include "scenarios/jsonpath.h"
 #include "scenarios/load_internal.h"
+#include "scenarios/template.h"
 
 #define MAX_FILE_SIZE (64u << 20)
 
@@ -146,6 +149,12 @@ static void load_file_response(struct mr_loader *ld, const char *dir, const char
     }
     if (stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
         mr_loader__problem_in(ld, "file", "\"%s\" is not a regular file", rel);
+        free(real);
+        return;
+    }
+    r->file_fd = open(real, O_RDONLY | O_CLOEXEC);
+    if (r->file_fd < 0) {
+        mr_loader__problem_in(ld, "file", "cannot open \"%s\": %s", rel, strerror(errno));
         free(real);
         return;
     }
@@ -317,14 +326,189 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
     cJSON_Delete(copy);
 }
 
+/* Compiles a template at the current path; reports its error there. */
+static struct mr_template *compile_at(struct mr_loader *ld, const char *src, size_t len,
+                                      enum mr_tpl_escape escape)
+{
+    struct mr_template *t = NULL;
+    char msg[300];
+    int rc = mr_template_compile(&t, src, len, escape, msg, sizeof(msg));
+    if (rc == MR_ENOMEM)
+        ld->nomem = true;
+    else if (rc != 0)
+        mr_loader__problem(ld, false, "template: %s", msg);
+    return rc == 0 ? t : NULL;
+}
+
+struct json_tpls {
+    struct mr_template **tpls;
+    size_t n;
+};
+
+/* Replaces each templated string in v by a marker "\x01<i>\x01" and compiles it. */
+static void mark_json_templates(struct mr_loader *ld, cJSON *v, struct json_tpls *jt)
+{
+    cJSON *c;
+    size_t i = 0;
+
+    if (cJSON_IsString(v) && mr_template_detect(v->valuestring, strlen(v->valuestring))) {
+        struct mr_template *t =
+            compile_at(ld, v->valuestring, strlen(v->valuestring), MR_TPL_NONE);
+        struct mr_template **grown;
+        char marker[32];
+        if (!t)
+            return;
+        grown = realloc(jt->tpls, (jt->n + 1) * sizeof(*grown));
+        if (!grown) {
+            mr_template_free(t);
+            ld->nomem = true;
+            return;
+        }
+        jt->tpls = grown;
+        jt->tpls[jt->n] = t;
+        snprintf(marker, sizeof(marker), "\x01%zu\x01", jt->n++);
+        if (!cJSON_SetValuestring(v, marker))
+            ld->nomem = true;
+        return;
+    }
+    cJSON_ArrayForEach(c, v)
+    {
+        size_t mark = c->string ? mr_loader__push_key(ld, c->string) : mr_loader__push_index(ld, i);
+        mark_json_templates(ld, c, jt);
+        mr_loader__pop(ld, mark);
+        i++;
+    }
+}
+
+/* `json` with templated strings → literal parts and templates. cJSON prints
+ * the marker's \x01 as \u0001, which cannot occur in the rest of the text. */
+static void load_json_template(struct mr_loader *ld, const cJSON *item, struct mr_response *r)
+{
+    struct json_tpls jt = {NULL, 0};
+    cJSON *copy = cJSON_Duplicate(item, true);
+    char *text, *p;
+    size_t i;
+
+    if (!copy) {
+        ld->nomem = true;
+        return;
+    }
+    {
+        size_t mark = mr_loader__push_key(ld, "json");
+        mark_json_templates(ld, copy, &jt);
+        mr_loader__pop(ld, mark);
+    }
+    if (jt.n == 0 || ld->failed || ld->nomem) {
+        for (i = 0; i < jt.n; i++)
+            mr_template_free(jt.tpls[i]);
+        free(jt.tpls);
+        cJSON_Delete(copy);
+        return;
+    }
+    text = cJSON_PrintUnformatted(copy);
+    cJSON_Delete(copy);
+    r->json_parts = text ? mr_loader__calloc(ld, 2 * jt.n + 1, sizeof(*r->json_parts)) : NULL;
+    if (!r->json_parts) {
+        ld->nomem = true;
+        for (i = 0; i < jt.n; i++)
+            mr_template_free(jt.tpls[i]);
+        free(jt.tpls);
+        cJSON_free(text);
+        return;
+    }
+    p = text;
+    for (;;) {
+        char *m = strstr(p, "\"\\u0001");
+        char *end;
+        unsigned long idx;
+        if (!m) {
+            r->json_parts[r->njson_parts].text = mr_loader__strdup(ld, p);
+            r->json_parts[r->njson_parts++].len = strlen(p);
+            break;
+        }
+        r->json_parts[r->njson_parts].text = mr_loader__strndup(ld, p, (size_t)(m - p));
+        r->json_parts[r->njson_parts++].len = (size_t)(m - p);
+        idx = strtoul(m + 7, &end, 10);
+        if (strncmp(end, "\\u0001\"", 7) != 0 || idx >= jt.n)
+            MR_BUG("lost a template marker in serialised JSON");
+        r->json_parts[r->njson_parts++].tpl = jt.tpls[idx];
+        jt.tpls[idx] = NULL;
+        p = end + 7;
+    }
+    for (i = 0; i < jt.n; i++)
+        mr_template_free(jt.tpls[i]); /* only markers that vanished, i.e. none */
+    free(jt.tpls);
+    cJSON_free(text);
+    r->templated = true;
+}
+
+/* `template`: true/false, or absent (strings containing "{{" are templates). */
+static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+{
+    const cJSON *flag = cJSON_GetObjectItemCaseSensitive(v, "template");
+    bool on = !flag || cJSON_IsTrue(flag);
+    size_t i;
+
+    if (flag && !cJSON_IsBool(flag)) {
+        mr_loader__problem_in(ld, "template", "expected true or false");
+        return;
+    }
+    if (!on || ld->failed)
+        return;
+    if (r->kind == MR_RESP_BODY && mr_template_detect(r->body, r->body_len)) {
+        size_t mark = mr_loader__push_key(ld, "body");
+        r->body_tpl = compile_at(ld, r->body, r->body_len, MR_TPL_HTML);
+        r->templated = r->body_tpl != NULL;
+        mr_loader__pop(ld, mark);
+    } else if (r->kind == MR_RESP_JSON) {
+        load_json_template(ld, cJSON_GetObjectItemCaseSensitive(v, "json"), r);
+    } else if (r->kind == MR_RESP_FILE && flag) {
+        /* a file is a template only when asked: it is read and compiled now */
+        FILE *f = fopen(r->file, "rb");
+        struct mr_buf text;
+        char chunk[65536];
+        size_t n;
+        mr_buf_init(&text);
+        while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0 && text.len < (16u << 20))
+            mr_buf_append(&text, chunk, n);
+        if (!f || ferror(f) || text.len >= (16u << 20))
+            mr_loader__problem_in(ld, "file", "cannot read the template file (16 MiB at most)");
+        else {
+            size_t mark = mr_loader__push_key(ld, "file");
+            r->body_tpl = compile_at(ld, mr_buf_cstr(&text), text.len, MR_TPL_HTML);
+            r->templated = r->body_tpl != NULL;
+            mr_loader__pop(ld, mark);
+        }
+        if (f)
+            fclose(f);
+        mr_buf_release(&text);
+    }
+    for (i = 0; i < r->nheaders; i++) {
+        const char *val = r->headers[i].value;
+        size_t mark;
+        if (!mr_template_detect(val, strlen(val)))
+            continue;
+        if (!r->header_tpls) {
+            r->header_tpls = mr_loader__calloc(ld, r->nheaders, sizeof(*r->header_tpls));
+            if (!r->header_tpls)
+                return;
+        }
+        mark = mr_loader__push_key(ld, "headers");
+        mr_loader__push_key(ld, r->headers[i].name);
+        r->header_tpls[i] = compile_at(ld, val, strlen(val), MR_TPL_NONE);
+        r->templated |= r->header_tpls[i] != NULL;
+        mr_loader__pop(ld, mark);
+    }
+}
+
 static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v, bool multi,
                           struct mr_response *r)
 {
     static const char *const keys[] = {"status", "headers", "json",  "body",
-                                       "file",   "delayMs", "fault", NULL};
-    static const char *const multi_keys[] = {"status", "headers",   "json",     "body",
-                                             "file",   "delayMs",   "fault",    "when",
-                                             "weight", "whenState", "setState", NULL};
+                                       "file",   "delayMs", "fault", "template", NULL};
+    static const char *const multi_keys[] = {
+        "status",  "headers", "json",      "body",     "file",     "delayMs",
+        "fault",   "when",    "weight",    "whenState", "setState", "template", NULL};
     const char *dir = sc->dir;
     const cJSON *item;
     int64_t n;
@@ -416,6 +600,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     }
     if (kinds > 1)
         mr_loader__problem(ld, false, "give only one of \"json\", \"body\" or \"file\"");
+    load_templates(ld, v, r);
 }
 
 static void load_count(struct mr_loader *ld, const cJSON *v, struct mr_count *c)
@@ -1327,6 +1512,15 @@ static void free_response(struct mr_response *r)
 {
     size_t i;
     mr_loader__matcher_release(&r->when);
+    mr_template_free(r->body_tpl);
+    for (i = 0; i < r->njson_parts; i++) {
+        free(r->json_parts[i].text);
+        mr_template_free(r->json_parts[i].tpl);
+    }
+    free(r->json_parts);
+    for (i = 0; r->header_tpls && i < r->nheaders; i++)
+        mr_template_free(r->header_tpls[i]);
+    free(r->header_tpls);
     for (i = 0; i < r->nheaders; i++) {
         free(r->headers[i].name);
         free(r->headers[i].value);
@@ -1337,6 +1531,8 @@ static void free_response(struct mr_response *r)
     else
         free(r->body);
     free(r->file);
+    if (r->kind == MR_RESP_FILE && r->file_fd > 2)
+        close(r->file_fd);
 }
 
 void mr_scenario_free(struct mr_scenario *sc)

@@ -21,6 +21,7 @@
 
 struct cJSON;
 struct pcre2_real_code_8;
+struct mr_template;
 
 /* One condition on a string value (a query parameter or a header). */
 enum mr_op {
@@ -117,6 +118,14 @@ enum mr_fault {
     MR_FAULT_DRIBBLE,   /* the whole response, body sent in pieces over time */
 };
 
+/* A `json` response with templates in string values: literal JSON text and
+ * templates whose output is JSON-escaped into a string. */
+struct mr_json_part {
+    char *text; /* literal JSON text, or NULL */
+    size_t len;
+    struct mr_template *tpl; /* a string value's template, or NULL */
+};
+
 /* How a route with several `responses` picks one. */
 enum mr_resp_mode {
     MR_MODE_SEQUENTIAL, /* 1st call → 1st response …; then stays on the last */
@@ -133,6 +142,8 @@ struct mr_response {
     char *body; /* BODY and JSON: the bytes to send */
     size_t body_len;
     char *file;               /* FILE: absolute, resolved path inside the scenario folder */
+    int file_fd;              /* FILE: opened at load time (later symlink swaps cannot
+                                 redirect it); -1 otherwise */
     const char *content_type; /* default Content-Type (static string), or NULL */
     bool has_content_type;    /* `headers` sets Content-Type itself */
     int64_t delay_ms;     /* fixed delay, or the minimum of a range */
@@ -149,6 +160,12 @@ struct mr_response {
     uint32_t weight; /* for MR_MODE_RANDOM; default 1 */
     const char *when_state; /* required service state, or NULL (points into state_names) */
     const char *set_state;  /* service state after serving, or NULL */
+    /* templates, rendered per request (compiled at load time) */
+    bool templated;                  /* any of the below is set */
+    struct mr_template *body_tpl;    /* `body`, or `file` contents with "template": true */
+    struct mr_json_part *json_parts; /* `json` with templated strings */
+    size_t njson_parts;
+    struct mr_template **header_tpls; /* nheaders entries, NULL for literal values; or NULL */
 };
 
 struct mr_route {

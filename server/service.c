@@ -29,6 +29,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "scenarios/template.h"
 #include "server/match.h"
 
 #define MAX_HEADERS 64 /* CivetWeb's MG_MAX_HEADERS */
@@ -52,12 +53,17 @@ struct mr_server {
 };
 
 struct worker {
+    struct mr_buf path; /* the decoded request path */
     struct mr_buf body;
     struct mr_buf out;
+    struct mr_buf body_out; /* a rendered template body */
+    struct mr_buf tmp;
     struct mr_buf scratch;
     struct mr_kv *params;
     size_t params_cap;
     struct mr_kv headers[MAX_HEADERS];
+    struct mr_kv path_params[32];
+    struct mr_kv cookies[64];
     size_t *hits;
     size_t service; /* of the request being handled */
     char near[600];
@@ -87,8 +93,11 @@ static void worker_free(void)
     struct worker *w = tls_worker;
     if (!w)
         return;
+    mr_buf_release(&w->path);
     mr_buf_release(&w->body);
     mr_buf_release(&w->out);
+    mr_buf_release(&w->body_out);
+    mr_buf_release(&w->tmp);
     mr_buf_release(&w->scratch);
     free(w->params);
     free(w->hits);
@@ -105,6 +114,27 @@ static void on_thread_exit(const struct mg_context *ctx, int thread_type, void *
     mr_match_thread_exit();
 }
 
+/*
+ * CivetWeb answers requests it cannot parse itself, building the status line
+ * from the client's own "HTTP version" text (a response-splitting hole in
+ * 1.15). Answer those with a fixed status line instead.
+ */
+static int on_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+    char out[256];
+    int n;
+    (void)msg;
+    if (status < 100 || status > 599)
+        status = 400;
+    n = snprintf(out, sizeof(out),
+                 "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Type: text/plain; "
+                 "charset=utf-8\r\nContent-Length: 29\r\n\r\nmockrun: malformed request \r\n",
+                 status, mg_get_response_code_text(NULL, status));
+    if (n > 0 && (size_t)n < sizeof(out))
+        mg_write(conn, out, (size_t)n);
+    return 0;
+}
+
 static int on_log(const struct mg_connection *conn, const char *message)
 {
     (void)conn;
@@ -117,6 +147,37 @@ static void sleep_ms(int64_t ms)
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
         ;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* %xx-decodes a path ('+' stays '+'); returns false when it decodes to a NUL. */
+static bool decode_path(struct mr_buf *out, const char *p)
+{
+    size_t len = strlen(p), i;
+    if (!mr_buf_reserve(out, len))
+        return true;
+    for (i = 0; i < len; i++) {
+        char c = p[i];
+        if (c == '%' && i + 2 < len + 0 && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
+            c = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+            i += 2;
+            if (c == '\0')
+                return false;
+        }
+        out->data[out->len++] = c;
+    }
+    out->data[out->len] = '\0';
+    return true;
 }
 
 static bool keep_alive(const struct mg_request_info *ri)
@@ -143,15 +204,19 @@ static int write_all(struct mg_connection *conn, const char *data, size_t len)
     return 0;
 }
 
-/* Reads the body, keeping at most `max` bytes; returns the bytes the client sent. */
-static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t max, bool *truncated)
+/* Reads the body, keeping at most `max` bytes; returns the bytes the client
+ * sent. *complete is false when the body ended early (a Content-Length that
+ * lied, a broken chunked encoding, a client that went away). */
+static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t max, bool *truncated,
+                          bool *complete)
 {
+    const struct mg_request_info *ri = mg_get_request_info(conn);
     char sink[8192];
     uint64_t total = 0;
+    int n = 0;
 
     *truncated = false;
     for (;;) {
-        int n;
         size_t room = b->len < max ? max - b->len : 0;
         if (room > 0) {
             if (!mr_buf_reserve(b, room < 65536 ? room : 65536))
@@ -174,6 +239,7 @@ static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t m
         }
         total += (uint64_t)n;
     }
+    *complete = n == 0 && (ri->content_length < 0 || total == (uint64_t)ri->content_length);
     return total;
 }
 
@@ -341,77 +407,138 @@ static int send_text(struct worker *w, struct mg_connection *conn, int status, b
     return write_all(conn, o->data, o->len);
 }
 
+/* Reads len bytes at off from the response file into dst; returns bytes read. */
+static size_t read_file_at(int fd, char *dst, size_t len, off_t off)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, dst + got, len - got, off + (off_t)got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    return got;
+}
+
+/* Appends text as the body of a JSON string: quotes, escapes, UTF-8 kept. */
+static void json_string(struct mr_buf *b, const char *s, size_t n)
+{
+    size_t i;
+    mr_buf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            mr_buf_putc(b, '\\');
+            mr_buf_putc(b, (char)c);
+        } else if (c == '\n') {
+            mr_buf_puts(b, "\\n");
+        } else if (c == '\r') {
+            mr_buf_puts(b, "\\r");
+        } else if (c == '\t') {
+            mr_buf_puts(b, "\\t");
+        } else if (c < 0x20) {
+            mr_buf_printf(b, "\\u%04x", c);
+        } else {
+            mr_buf_putc(b, (char)c);
+        }
+    }
+    mr_buf_putc(b, '"');
+}
+
+/* Renders a templated body (body, file template or json parts) into w->body_out. */
+static void render_body(struct worker *w, const struct mr_response *r,
+                        const struct mr_tpl_ctx *ctx)
+{
+    size_t i;
+    mr_buf_reset(&w->body_out);
+    if (r->body_tpl) {
+        mr_template_render(r->body_tpl, ctx, &w->body_out);
+        return;
+    }
+    for (i = 0; i < r->njson_parts; i++) {
+        const struct mr_json_part *p = &r->json_parts[i];
+        if (p->text) {
+            mr_buf_append(&w->body_out, p->text, p->len);
+        } else if (p->tpl) {
+            mr_buf_reset(&w->tmp);
+            mr_template_render(p->tpl, ctx, &w->tmp);
+            json_string(&w->body_out, w->tmp.data ? w->tmp.data : "", w->tmp.len);
+        }
+    }
+}
+
 static int send_route(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
-                      bool alive, bool head)
+                      bool alive, bool head, const struct mr_tpl_ctx *ctx)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     const struct mr_server *s = ri->user_data;
     struct mr_buf *o = &w->out;
+    const char *body = r->body;
     size_t i, len = r->body_len;
-    int fd = -1;
+    bool from_file = false;
     struct stat st;
 
-    if (r->kind == MR_RESP_FILE) {
-        fd = open(r->file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || fstat(fd, &st) != 0) {
-            if (fd >= 0)
-                close(fd);
+    if (r->body_tpl || r->njson_parts) {
+        render_body(w, r, ctx);
+        body = w->body_out.data ? w->body_out.data : "";
+        len = w->body_out.len;
+    } else if (r->kind == MR_RESP_FILE) {
+        /* the file was opened at load time: a symlink swapped in later cannot redirect it */
+        if (fstat(r->file_fd, &st) != 0) {
             mr_log(MR_LOG_WARN, "cannot read response file '%s': %s", r->file, strerror(errno));
             return send_text(w, conn, 500, alive, head, "mockrun: cannot read the response file\n");
         }
         len = (size_t)st.st_size;
+        from_file = true;
     }
-    if (r->fault != MR_FAULT_NONE && r->fault != MR_FAULT_DRIBBLE) {
-        if (fd >= 0)
-            close(fd);
+    if (r->fault != MR_FAULT_NONE && r->fault != MR_FAULT_DRIBBLE)
         return send_fault(w, conn, r, len);
-    }
     mr_buf_reset(o);
     begin_response(o, conn, r->status, alive);
     if (s->sc->services[w->service].cors)
         cors_headers(o, ri);
     if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
         mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
-    for (i = 0; i < r->nheaders; i++)
-        mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
-    mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", len);
-    if (!head && r->kind != MR_RESP_FILE && len)
-        mr_buf_append(o, r->body, len);
-    if (!head && fd >= 0 && len <= FILE_CHUNK) {
-        /* a small file goes out with the headers, in one write */
-        size_t got = 0;
-        if (mr_buf_reserve(o, len)) {
-            while (got < len) {
-                ssize_t n = read(fd, o->data + o->len + got, len - got);
-                if (n <= 0)
-                    break;
-                got += (size_t)n;
-            }
-            o->len += got;
-            o->data[o->len] = '\0';
+    for (i = 0; i < r->nheaders; i++) {
+        if (r->header_tpls && r->header_tpls[i]) {
+            /* rendered from request data: never let CR or LF split the response */
+            size_t k;
+            mr_buf_reset(&w->tmp);
+            mr_template_render(r->header_tpls[i], ctx, &w->tmp);
+            for (k = 0; k < w->tmp.len; k++)
+                if (w->tmp.data[k] == '\r' || w->tmp.data[k] == '\n' || w->tmp.data[k] == '\0')
+                    w->tmp.data[k] = ' ';
+            mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, mr_buf_cstr(&w->tmp));
+        } else {
+            mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
         }
-        close(fd);
-        fd = -1;
     }
-    if (r->fault == MR_FAULT_DRIBBLE && !o->failed) {
-        if (fd >= 0)
-            close(fd);
+    mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", len);
+    if (!head && !from_file && len)
+        mr_buf_append(o, body, len);
+    if (!head && from_file && len <= FILE_CHUNK && mr_buf_reserve(o, len)) {
+        /* a small file goes out with the headers, in one write */
+        o->len += read_file_at(r->file_fd, o->data + o->len, len, 0);
+        o->data[o->len] = '\0';
+        from_file = false;
+    }
+    if (r->fault == MR_FAULT_DRIBBLE && !o->failed)
         return dribble(conn, o->data, o->len, o->len - (head ? 0 : len), r);
-    }
-    if (o->failed || write_all(conn, o->data, o->len) != 0) {
-        if (fd >= 0)
-            close(fd);
+    if (o->failed || write_all(conn, o->data, o->len) != 0)
         return -1;
-    }
-    if (fd >= 0) {
+    if (!head && from_file) {
         /* large files are streamed from a bounded buffer */
         char *chunk = malloc(FILE_CHUNK);
-        ssize_t n = 0;
-        while (!head && chunk && (n = read(fd, chunk, FILE_CHUNK)) > 0)
-            if (write_all(conn, chunk, (size_t)n) != 0)
+        off_t off = 0;
+        size_t n;
+        while (chunk && (n = read_file_at(r->file_fd, chunk, FILE_CHUNK, off)) > 0) {
+            if (write_all(conn, chunk, n) != 0)
                 break;
+            off += (off_t)n;
+        }
         free(chunk);
-        close(fd);
     }
     return 0;
 }
@@ -511,6 +638,11 @@ static void send_preflight(struct worker *w, struct mg_connection *conn, bool al
         write_all(conn, o->data, o->len);
 }
 
+static uint64_t tpl_rand(void *server)
+{
+    return rng_next(server);
+}
+
 static size_t service_of(const struct mr_server *s, int port)
 {
     size_t i;
@@ -526,7 +658,7 @@ static int handle(struct mg_connection *conn)
     struct mr_server *s = ri->user_data;
     const struct mr_scenario *sc = s->sc;
     int64_t t0 = mr_clock_mono_us(), wall = mr_clock_wall_us();
-    bool alive = keep_alive(ri), head, truncated;
+    bool alive = keep_alive(ri), head, truncated, complete, nul_in_path;
     struct worker *w;
     struct mr_request req;
     struct mr_call_meta meta;
@@ -558,11 +690,24 @@ static int handle(struct mg_connection *conn)
     service = service_of(s, ri->server_port);
     w->service = service;
     mr_buf_reset(&w->body);
-    body_size = read_body(conn, &w->body, s->opts.body_max, &truncated);
+    body_size = read_body(conn, &w->body, s->opts.body_max, &truncated, &complete);
+    /* CivetWeb leaves the path encoded (decode_url=no): decode it here, where a
+     * %00 can be seen instead of silently cutting the path short */
+    mr_buf_reset(&w->path);
+    nul_in_path = !decode_path(&w->path, ri->local_uri ? ri->local_uri : "/");
+    if (!complete || nul_in_path) {
+        /* not a request the command really made: a body cut short or broken, or a
+         * NUL in the path that would cut it short for matching. Refused, not recorded. */
+        atomic_fetch_sub(&s->inflight, 1);
+        mr_log(MR_LOG_INFO, "%s: refused a malformed request (%s)", sc->services[service].name,
+               nul_in_path ? "NUL in the path" : "the body ended early");
+        send_text(w, conn, 400, false, head, "mockrun: malformed request\n");
+        return 400;
+    }
 
     memset(&req, 0, sizeof(req));
     req.method = ri->request_method;
-    req.path = ri->local_uri ? ri->local_uri : "/";
+    req.path = mr_buf_cstr(&w->path);
     req.query = ri->query_string ? ri->query_string : "";
     for (i = 0; i < (size_t)ri->num_headers && i < MAX_HEADERS; i++) {
         w->headers[i].name = ri->http_headers[i].name;
@@ -632,7 +777,10 @@ static int handle(struct mg_connection *conn)
         struct mr_miss miss;
         long near = mr_router_nearest(s->router, service, &req, &miss);
         status = 404;
-        mr_miss_describe(sc, near, &miss, &req, w->near, sizeof(w->near));
+        char raw[sizeof(w->near)];
+        mr_miss_describe(sc, near, &miss, &req, raw, sizeof(raw));
+        /* it quotes request data: keep it on one line, free of control bytes */
+        mr_printable(w->near, sizeof(w->near), raw, strlen(raw));
         meta.near = w->near;
     }
     for (i = 0; i < sc->nexpects; i++) {
@@ -657,24 +805,60 @@ static int handle(struct mg_connection *conn)
     mr_request_release(&req);
 
     if (mr_log_enabled(MR_LOG_INFO)) {
+        char what[600];
+        mr_buf_reset(&w->tmp);
+        mr_buf_put_printable(&w->tmp, req.method, strlen(req.method));
+        mr_buf_putc(&w->tmp, ' ');
+        mr_buf_put_printable(&w->tmp, req.path, strlen(req.path));
+        if (*req.query) {
+            mr_buf_putc(&w->tmp, '?');
+            mr_buf_put_printable(&w->tmp, req.query, strlen(req.query));
+        }
+        snprintf(what, sizeof(what), "%s", mr_buf_cstr(&w->tmp));
         if (route)
-            mr_log(MR_LOG_INFO, "%s: %s %s%s%s -> %d (%s)", sc->services[service].name,
-                   req.method, req.path, *req.query ? "?" : "", req.query, status, route->id);
+            mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", sc->services[service].name, what, status,
+                   route->id);
         else
-            mr_log(MR_LOG_INFO, "%s: %s %s%s%s -> 404 (no route matched; %s)",
-                   sc->services[service].name, req.method, req.path, *req.query ? "?" : "",
-                   req.query, w->near);
+            mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)",
+                   sc->services[service].name, what, w->near);
     }
 
     if (route) {
         if (delay_ms > 0)
             sleep_ms(delay_ms);
-        send_route(w, conn, resp, alive, head);
+        struct mr_tpl_ctx ctx;
+        memset(&ctx, 0, sizeof(ctx));
+        if (resp->templated) {
+            const struct mr_kv *cookie = mr_request_header(&req, "Cookie");
+            ctx.method = req.method;
+            ctx.path = req.path;
+            ctx.query_raw = req.query;
+            ctx.query = req.params;
+            ctx.nquery = req.nparams;
+            ctx.headers = req.headers;
+            ctx.nheaders = req.nheaders;
+            ctx.params = w->path_params;
+            ctx.nparams = mr_match_path_params(&route->match, req.path, w->path_params, 32);
+            ctx.cookies = w->cookies;
+            ctx.ncookies = cookie ? mr_request_parse_cookies(cookie->value, cookie->value_len,
+                                                             w->cookies, 64)
+                                  : 0;
+            ctx.body = req.body;
+            ctx.body_len = req.body_len;
+            ctx.base_url = s->urls[service];
+            ctx.now_ms = wall / 1000;
+            ctx.rand = tpl_rand;
+            ctx.rand_ctx = s;
+        }
+        send_route(w, conn, resp, alive, head, &ctx);
     } else {
         struct mr_buf *o = &w->out;
-        char text[900];
-        snprintf(text, sizeof(text), "mockrun: no route matched %s %s\n%s\n", req.method,
-                 req.path, w->near);
+        char text[1200];
+        char method[64], path[300];
+        mr_printable(method, sizeof(method), req.method, strlen(req.method));
+        mr_printable(path, sizeof(path), req.path, strlen(req.path));
+        snprintf(text, sizeof(text), "mockrun: no route matched %s %s\n%s\n", method, path,
+                 w->near);
         (void)o;
         send_text(w, conn, 404, alive, head, text);
     }
@@ -795,12 +979,13 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
     options[n++] = "max_request_size";
     options[n++] = "131072";
     options[n++] = "decode_url";
-    options[n++] = "yes";
+    options[n++] = "no";
     options[n] = NULL;
 
     memset(&cb, 0, sizeof(cb));
     cb.begin_request = handle;
     cb.log_message = on_log;
+    cb.http_error = on_http_error;
     cb.exit_thread = on_thread_exit;
     s->ctx = mg_start(&cb, s, options);
     mr_buf_release(&ports);
