@@ -1,0 +1,1699 @@
+/*
+ * template.c - compiles Handlebars templates: a lexer that follows
+ * handlebars.js's src/handlebars.l (states INITIAL, mu and emu), a
+ * recursive-descent parser for src/handlebars.yy, the whitespace pass of
+ * lib/handlebars/compiler/whitespace-control.js (standalone lines and `~`),
+ * and the helper resolution of compiler.js's classifySexpr. Rendering is in
+ * template_render.c, helpers in template_helpers.c.
+ *
+ * Where Handlebars (or Mockoon) only fails when a template runs, mockrun
+ * fails at compile time instead: unknown helpers, block helpers used inline,
+ * wrong argument counts for if/each/with/lookup/repeat/switch, partials and
+ * decorators (which Mockoon cannot use either), unknown Faker names and date
+ * formats given as literals.
+ */
+#include "scenarios/template.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "scenarios/template_internal.h"
+
+enum tok {
+    T_EOF,
+    T_CONTENT,
+    T_COMMENT,
+    T_OPEN,
+    T_OPEN_UNESCAPED,
+    T_OPEN_BLOCK,
+    T_OPEN_ENDBLOCK,
+    T_OPEN_INVERSE,
+    T_OPEN_INVERSE_CHAIN,
+    T_INVERSE,
+    T_CLOSE,
+    T_CLOSE_UNESCAPED,
+    T_OPEN_SEXPR,
+    T_CLOSE_SEXPR,
+    T_ID,
+    T_SEP,
+    T_EQUALS,
+    T_DATA,
+    T_STRING,
+    T_NUMBER,
+    T_BOOLEAN,
+    T_UNDEFINED,
+    T_NULL,
+    T_OPEN_BP,
+    T_CLOSE_BP,
+    T_INVALID,
+};
+
+struct token {
+    enum tok t;
+    size_t off, len; /* the token's text in the source */
+    struct tpl_str val;
+    bool escaped;   /* T_OPEN: false for {{& */
+    bool bracketed; /* T_ID: [literal] */
+    struct tpl_strip strip;
+};
+
+enum { M_INITIAL, M_MU, M_EMU };
+
+/* Compile-time scope: block parameters and whether `this` is still the root. */
+struct scope {
+    const struct scope *up;
+    const struct tpl_str *bparams;
+    uint16_t nbparams;
+    bool root;
+};
+
+struct parser {
+    const char *src;
+    size_t len;
+    struct mr_template *t;
+    char *err;
+    size_t errsize;
+    bool failed;
+    int mode;
+    size_t pos;
+    struct token tok; /* the current token */
+    int nesting;
+    const struct scope *scope;
+};
+
+/* ---- messages --------------------------------------------------------------- */
+
+static void linecol(const struct parser *P, size_t off, int *line, int *col)
+{
+    size_t i, start = 0;
+    int l = 1;
+
+    if (off > P->len)
+        off = P->len;
+    for (i = 0; i < off; i++) {
+        if (P->src[i] == '\n') {
+            l++;
+            start = i + 1;
+        }
+    }
+    *line = l;
+    *col = (int)(off - start) + 1;
+}
+
+static bool fail(struct parser *P, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool fail(struct parser *P, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (P->failed)
+        return false;
+    P->failed = true;
+    if (P->errsize) {
+        va_start(ap, fmt);
+        vsnprintf(P->err, P->errsize, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+/* "L:C" for an offset; two buffers so one message can name two places. */
+static const char *at(const struct parser *P, size_t off, int which)
+{
+    static _Thread_local char buf[2][32];
+    int line, col;
+
+    linecol(P, off, &line, &col);
+    snprintf(buf[which & 1], sizeof(buf[0]), "%d:%d", line, col);
+    return buf[which & 1];
+}
+
+/* Up to 20 bytes of the source, for "unexpected ..." messages. */
+static const char *excerpt(const struct parser *P, const struct token *tk)
+{
+    static _Thread_local char buf[64];
+    size_t n = tk->len, i, o = 0;
+
+    if (tk->t == T_EOF)
+        return "end of template";
+    if (n > 20)
+        n = 20;
+    buf[o++] = '"';
+    for (i = 0; i < n && o < sizeof(buf) - 6; i++) {
+        unsigned char c = (unsigned char)P->src[tk->off + i];
+        if (c == '\n') {
+            buf[o++] = '\\';
+            buf[o++] = 'n';
+        } else if (c < 0x20) {
+            buf[o++] = '?';
+        } else {
+            buf[o++] = (char)c;
+        }
+    }
+    if (n < tk->len) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o++] = '"';
+    buf[o] = '\0';
+    return buf;
+}
+
+/* ---- lexer ------------------------------------------------------------------ */
+
+static bool starts(const struct parser *P, size_t pos, const char *s)
+{
+    size_t n = strlen(s);
+    return pos + n <= P->len && memcmp(P->src + pos, s, n) == 0;
+}
+
+static size_t space_at(const struct parser *P, size_t pos)
+{
+    return mr_template__js_space(P->src + pos, P->src + P->len);
+}
+
+static size_t skip_space(const struct parser *P, size_t pos)
+{
+    size_t w;
+
+    while (pos < P->len && (w = space_at(P, pos)) > 0)
+        pos += w;
+    return pos;
+}
+
+/* The characters that end an ID: whitespace and !"#%&'()*+,./;<=>@[\]^`{|}~ */
+static bool id_char(const struct parser *P, size_t pos)
+{
+    unsigned char c = (unsigned char)P->src[pos];
+
+    if (c >= 0x80)
+        return space_at(P, pos) == 0;
+    if (c == ' ' || (c >= 0x09 && c <= 0x0d) || c == '\0')
+        return false;
+    return strchr("!\"#%&'()*+,./;<=>@[\\]^`{|}~", c) == NULL;
+}
+
+static bool lookahead(const struct parser *P, size_t pos, bool literal)
+{
+    if (pos >= P->len)
+        return false;
+    if (space_at(P, pos))
+        return true;
+    return strchr(literal ? "~})" : "=~}/.)|", P->src[pos]) != NULL && P->src[pos] != '\0';
+}
+
+static char *dup_str(struct parser *P, const char *s, size_t n, struct tpl_str *out)
+{
+    char *p = mr_template__strndup(&P->t->mem, s, n);
+
+    if (!p) {
+        fail(P, "out of memory");
+        return NULL;
+    }
+    out->p = p;
+    out->len = n;
+    return p;
+}
+
+/* A "..." or '...' literal: \q becomes q, nothing else is an escape. */
+static bool lex_string(struct parser *P, size_t pos, struct token *tk)
+{
+    char q = P->src[pos];
+    size_t i = pos + 1, n = 0;
+    char *d;
+
+    while (i < P->len && P->src[i] != q)
+        i += (P->src[i] == '\\' && i + 1 < P->len && P->src[i + 1] == q) ? 2 : 1;
+    if (i >= P->len)
+        return false;
+    tk->t = T_STRING;
+    tk->len = i + 1 - pos;
+    d = dup_str(P, P->src + pos + 1, i - pos - 1, &tk->val);
+    if (!d)
+        return false;
+    for (i = 0; i < tk->val.len; i++) {
+        if (d[i] == '\\' && i + 1 < tk->val.len && d[i + 1] == q)
+            i++;
+        d[n++] = d[i];
+    }
+    d[n] = '\0';
+    tk->val.len = n;
+    return true;
+}
+
+/* The token that opens a mustache at P->pos ("{{"...). */
+static void lex_open(struct parser *P, struct token *tk)
+{
+    size_t p = P->pos + 2, q;
+
+    tk->off = P->pos;
+    if (starts(P, P->pos, "{{{{")) {
+        tk->t = T_INVALID;
+        tk->len = 4;
+        fail(P, "raw blocks ({{{{raw}}}}) are not supported, at %s", at(P, P->pos, 0));
+        return;
+    }
+    if (p < P->len && P->src[p] == '~') {
+        tk->strip.open = true;
+        p++;
+    }
+    if (starts(P, p, ">") || starts(P, p, "#>")) {
+        tk->t = T_INVALID;
+        tk->len = p + 1 - P->pos;
+        fail(P, "partials ({{> name}}) are not supported, at %s", at(P, P->pos, 0));
+        return;
+    }
+    if (starts(P, p, "#*") || starts(P, p, "*")) {
+        tk->t = T_INVALID;
+        tk->len = p + 1 - P->pos;
+        fail(P, "decorators ({{* name}}) are not supported, at %s", at(P, P->pos, 0));
+        return;
+    }
+    if (starts(P, p, "#")) {
+        tk->t = T_OPEN_BLOCK;
+        tk->len = p + 1 - P->pos;
+        return;
+    }
+    if (starts(P, p, "/")) {
+        tk->t = T_OPEN_ENDBLOCK;
+        tk->len = p + 1 - P->pos;
+        return;
+    }
+    if (starts(P, p, "^")) {
+        q = skip_space(P, p + 1);
+        if (starts(P, q, "~}}") || starts(P, q, "}}")) {
+            tk->t = T_INVERSE;
+            tk->strip.close = P->src[q] == '~';
+            tk->len = q + (P->src[q] == '~' ? 3 : 2) - P->pos;
+            P->mode = M_INITIAL;
+            return;
+        }
+        tk->t = T_OPEN_INVERSE;
+        tk->len = p + 1 - P->pos;
+        return;
+    }
+    q = skip_space(P, p);
+    if (starts(P, q, "else") && (q + 4 == P->len || !id_char(P, q + 4))) {
+        size_t r = skip_space(P, q + 4);
+        if (starts(P, r, "~}}") || starts(P, r, "}}")) {
+            tk->t = T_INVERSE;
+            tk->strip.close = P->src[r] == '~';
+            tk->len = r + (P->src[r] == '~' ? 3 : 2) - P->pos;
+            P->mode = M_INITIAL;
+            return;
+        }
+        tk->t = T_OPEN_INVERSE_CHAIN;
+        tk->len = q + 4 - P->pos;
+        return;
+    }
+    if (starts(P, p, "{")) {
+        tk->t = T_OPEN_UNESCAPED;
+        tk->len = p + 1 - P->pos;
+        return;
+    }
+    if (starts(P, p, "&")) {
+        tk->t = T_OPEN;
+        tk->len = p + 1 - P->pos;
+        return;
+    }
+    if (starts(P, p, "!")) {
+        size_t e;
+        tk->t = T_COMMENT;
+        if (starts(P, p, "!--")) {
+            /* the com state: up to the first "--}}" or "--~}}" */
+            for (e = p + 1; e + 4 <= P->len; e++)
+                if (starts(P, e, "--}}") || starts(P, e, "--~}}"))
+                    break;
+            if (e + 4 > P->len) {
+                tk->t = T_INVALID;
+                fail(P, "unclosed comment {{!-- opened at %s", at(P, P->pos, 0));
+                return;
+            }
+            e += starts(P, e, "--~}}") ? 5 : 4;
+        } else {
+            for (e = p + 1; e + 2 <= P->len; e++)
+                if (starts(P, e, "}}"))
+                    break;
+            if (e + 2 > P->len) {
+                tk->t = T_INVALID;
+                fail(P, "unclosed comment {{! opened at %s", at(P, P->pos, 0));
+                return;
+            }
+            e += 2;
+        }
+        tk->len = e - P->pos;
+        tk->strip.close = P->src[e - 3] == '~';
+        P->mode = M_INITIAL;
+        return;
+    }
+    tk->t = T_OPEN;
+    tk->escaped = true;
+    tk->len = p - P->pos;
+}
+
+static void lex_mu(struct parser *P, struct token *tk)
+{
+    size_t p = skip_space(P, P->pos), e;
+    char c;
+
+    P->pos = p;
+    tk->off = p;
+    if (p >= P->len) {
+        tk->t = T_EOF;
+        return;
+    }
+    if (starts(P, p, "{{")) {
+        lex_open(P, tk);
+        return;
+    }
+    c = P->src[p];
+    tk->len = 1;
+    switch (c) {
+    case '(':
+        tk->t = T_OPEN_SEXPR;
+        return;
+    case ')':
+        tk->t = T_CLOSE_SEXPR;
+        return;
+    case '=':
+        tk->t = T_EQUALS;
+        return;
+    case '@':
+        tk->t = T_DATA;
+        return;
+    case '|':
+        tk->t = T_CLOSE_BP;
+        return;
+    case '"':
+    case '\'':
+        if (!lex_string(P, p, tk))
+            tk->t = T_INVALID;
+        return;
+    case '[':
+        for (e = p + 1; e < P->len && P->src[e] != ']'; e++)
+            if (P->src[e] == '\\' && e + 1 < P->len && P->src[e + 1] == ']')
+                e++;
+        if (e >= P->len) {
+            tk->t = T_INVALID;
+            return;
+        } else {
+            char *d;
+            size_t i, n = 0;
+            tk->t = T_ID;
+            tk->bracketed = true;
+            tk->len = e + 1 - p;
+            d = dup_str(P, P->src + p + 1, e - p - 1, &tk->val);
+            if (!d)
+                return;
+            for (i = 0; i < tk->val.len; i++) {
+                if (d[i] == '\\' && i + 1 < tk->val.len && (d[i + 1] == ']' || d[i + 1] == '\\'))
+                    i++;
+                d[n++] = d[i];
+            }
+            d[n] = '\0';
+            tk->val.len = n;
+        }
+        return;
+    default:
+        break;
+    }
+    if (starts(P, p, "}}}") || starts(P, p, "}~}}")) {
+        tk->t = T_CLOSE_UNESCAPED;
+        tk->len = P->src[p + 1] == '~' ? 4 : 3;
+        tk->strip.close = P->src[p + 1] == '~';
+        return;
+    }
+    if (starts(P, p, "}}") || starts(P, p, "~}}")) {
+        tk->t = T_CLOSE;
+        tk->len = c == '~' ? 3 : 2;
+        tk->strip.close = c == '~';
+        return;
+    }
+    if (starts(P, p, "..")) {
+        tk->t = T_ID;
+        tk->len = 2;
+        tk->val.p = "..";
+        tk->val.len = 2;
+        return;
+    }
+    if (c == '.' && lookahead(P, p + 1, false)) {
+        tk->t = T_ID;
+        tk->val.p = ".";
+        tk->val.len = 1;
+        return;
+    }
+    if (c == '.' || c == '/') {
+        tk->t = T_SEP;
+        return;
+    }
+    {
+        static const struct {
+            const char *word;
+            enum tok t;
+        } lits[] = {{"true", T_BOOLEAN},
+                    {"false", T_BOOLEAN},
+                    {"undefined", T_UNDEFINED},
+                    {"null", T_NULL}};
+        size_t i;
+        for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+            size_t n = strlen(lits[i].word);
+            if (starts(P, p, lits[i].word) && lookahead(P, p + n, true)) {
+                tk->t = lits[i].t;
+                tk->len = n;
+                tk->val.p = lits[i].word;
+                tk->val.len = n;
+                return;
+            }
+        }
+    }
+    e = p;
+    if (P->src[e] == '-')
+        e++;
+    if (e < P->len && P->src[e] >= '0' && P->src[e] <= '9') {
+        while (e < P->len && P->src[e] >= '0' && P->src[e] <= '9')
+            e++;
+        if (e + 1 < P->len && P->src[e] == '.' && P->src[e + 1] >= '0' && P->src[e + 1] <= '9') {
+            e++;
+            while (e < P->len && P->src[e] >= '0' && P->src[e] <= '9')
+                e++;
+        }
+        if (lookahead(P, e, true)) {
+            tk->t = T_NUMBER;
+            tk->len = e - p;
+            tk->val.p = P->src + p;
+            tk->val.len = e - p;
+            return;
+        }
+    }
+    if (starts(P, p, "as")) {
+        e = skip_space(P, p + 2);
+        if (e > p + 2 && starts(P, e, "|")) {
+            tk->t = T_OPEN_BP;
+            tk->len = e + 1 - p;
+            return;
+        }
+    }
+    for (e = p; e < P->len && id_char(P, e); e++)
+        ;
+    /* at the end of the text an ID is taken as one, for a clearer message */
+    if (e > p && (e == P->len || lookahead(P, e, false))) {
+        tk->t = T_ID;
+        tk->len = e - p;
+        tk->val.p = P->src + p;
+        tk->val.len = e - p;
+        return;
+    }
+    tk->t = T_INVALID;
+}
+
+/* Reads the next token into P->tok. */
+static void next(struct parser *P)
+{
+    struct token *tk = &P->tok;
+
+    for (;;) {
+        memset(tk, 0, sizeof(*tk));
+        if (P->failed) {
+            tk->t = T_INVALID;
+            return;
+        }
+        if (P->mode == M_EMU) {
+            /* "\{{": the mustache is text, up to the next "{{" */
+            size_t e = P->pos + 2;
+            while (e < P->len && !starts(P, e, "{{") && !starts(P, e, "\\{{") &&
+                   !starts(P, e, "\\\\{{"))
+                e++;
+            if (e > P->len)
+                e = P->len;
+            tk->t = T_CONTENT;
+            tk->off = P->pos;
+            tk->len = e - P->pos;
+            P->pos = e;
+            P->mode = M_INITIAL;
+            return;
+        }
+        if (P->mode == M_INITIAL) {
+            const char *b;
+            size_t start = P->pos, end, content_end;
+
+            if (start >= P->len) {
+                tk->t = T_EOF;
+                tk->off = P->len;
+                return;
+            }
+            b = NULL;
+            for (end = start; end + 1 < P->len; end++) {
+                if (P->src[end] == '{' && P->src[end + 1] == '{') {
+                    b = P->src + end;
+                    break;
+                }
+            }
+            if (!b) {
+                tk->t = T_CONTENT;
+                tk->off = start;
+                tk->len = P->len - start;
+                P->pos = P->len;
+                return;
+            }
+            content_end = end;
+            if (end - start >= 2 && P->src[end - 1] == '\\' && P->src[end - 2] == '\\') {
+                content_end = end - 1; /* "\\{{": one backslash, then a mustache */
+                P->mode = M_MU;
+            } else if (end - start >= 1 && P->src[end - 1] == '\\') {
+                content_end = end - 1;
+                P->mode = M_EMU;
+            } else {
+                P->mode = M_MU;
+            }
+            P->pos = end;
+            if (content_end > start) {
+                tk->t = T_CONTENT;
+                tk->off = start;
+                tk->len = content_end - start;
+                return;
+            }
+            continue;
+        }
+        lex_mu(P, tk);
+        P->pos = tk->off + tk->len;
+        if (tk->t == T_CLOSE || tk->t == T_CLOSE_UNESCAPED)
+            P->mode = M_INITIAL;
+        return;
+    }
+}
+
+/* The token after the current one, without consuming anything. */
+static enum tok peek2(struct parser *P)
+{
+    struct parser save = *P;
+    enum tok t;
+
+    next(P);
+    t = P->tok.t;
+    *P = save;
+    return t;
+}
+
+/* ---- parser ----------------------------------------------------------------- */
+
+struct nodevec {
+    struct tpl_node *v;
+    size_t n, cap;
+};
+
+static struct tpl_node *push_node(struct parser *P, struct nodevec *nv)
+{
+    if (nv->n == nv->cap) {
+        size_t cap = nv->cap ? nv->cap * 2 : 8;
+        struct tpl_node *v = mr_template__alloc(&P->t->mem, cap * sizeof(*v));
+        if (!v) {
+            fail(P, "out of memory");
+            return NULL;
+        }
+        if (nv->n)
+            memcpy(v, nv->v, nv->n * sizeof(*v));
+        nv->v = v;
+        nv->cap = cap;
+    }
+    memset(&nv->v[nv->n], 0, sizeof(nv->v[0]));
+    return &nv->v[nv->n++];
+}
+
+static struct tpl_prog *new_prog(struct parser *P, struct nodevec *nv)
+{
+    struct tpl_prog *p = mr_template__alloc(&P->t->mem, sizeof(*p));
+
+    if (!p) {
+        fail(P, "out of memory");
+        return NULL;
+    }
+    memset(p, 0, sizeof(*p));
+    p->nodes = nv->v;
+    p->n = nv->n;
+    return p;
+}
+
+static bool parse_expr(struct parser *P, struct tpl_expr *out, struct tpl_str *original);
+static bool parse_sexpr(struct parser *P, struct tpl_expr *out);
+
+static bool is_param_start(enum tok t)
+{
+    return t == T_ID || t == T_DATA || t == T_STRING || t == T_NUMBER || t == T_BOOLEAN ||
+           t == T_UNDEFINED || t == T_NULL || t == T_OPEN_SEXPR;
+}
+
+/* "this", "." or ".." written without brackets. */
+static bool is_special_part(const struct token *tk)
+{
+    return !tk->bracketed && ((tk->val.len == 4 && memcmp(tk->val.p, "this", 4) == 0) ||
+                              (tk->val.len == 1 && tk->val.p[0] == '.') ||
+                              (tk->val.len == 2 && memcmp(tk->val.p, "..", 2) == 0));
+}
+
+/* path: ID (SEP ID)*, after an optional DATA. Builds the parts and the
+ * `original` text Handlebars compares block names with. */
+static bool parse_path(struct parser *P, struct tpl_expr *out, bool data, struct tpl_str *original)
+{
+    struct tpl_str parts[64];
+    size_t nparts = 0, olen = data ? 1 : 0, start = P->tok.off;
+    char obuf[1024];
+    struct tpl_path *path = &out->u.path;
+    bool first = true;
+
+    memset(out, 0, sizeof(*out));
+    out->kind = X_PATH;
+    path->data = data;
+    path->bp_depth = -1;
+    if (data)
+        obuf[0] = '@';
+    for (;;) {
+        struct token *tk = &P->tok;
+        const char *sep = NULL;
+
+        if (!first) {
+            if (tk->t != T_SEP)
+                break;
+            sep = P->src + tk->off;
+            next(P);
+            /* "a.0": Handlebars lexes the final 0 as a number and refuses the
+             * path; mockrun reads it as the segment it obviously is. */
+            if (tk->t == T_NUMBER && tk->val.p[0] != '-' && !memchr(tk->val.p, '.', tk->val.len))
+                tk->t = T_ID;
+        }
+        if (tk->t != T_ID)
+            return fail(P, "expected a name after \"%c\" at %s, got %s", sep ? *sep : '@',
+                        at(P, tk->off, 0), excerpt(P, tk));
+        if (olen + tk->val.len + 2 < sizeof(obuf)) {
+            if (sep)
+                obuf[olen++] = *sep;
+            memcpy(obuf + olen, tk->val.p, tk->val.len);
+            olen += tk->val.len;
+        }
+        if (is_special_part(tk)) {
+            if (nparts > 0)
+                return fail(P, "invalid path \"%.*s\" at %s: \"%.*s\" may only start a path",
+                            (int)olen, obuf, at(P, start, 0), (int)tk->val.len, tk->val.p);
+            if (tk->val.len == 2)
+                path->depth++;
+        } else {
+            if (nparts == sizeof(parts) / sizeof(parts[0]))
+                return fail(P, "path too long at %s", at(P, start, 0));
+            if (!dup_str(P, tk->val.p, tk->val.len, &parts[nparts]))
+                return false;
+            nparts++;
+        }
+        first = false;
+        next(P);
+    }
+    path->nparts = (uint16_t)nparts;
+    if (nparts) {
+        path->parts = mr_template__alloc(&P->t->mem, nparts * sizeof(*parts));
+        if (!path->parts)
+            return fail(P, "out of memory");
+        memcpy(path->parts, parts, nparts * sizeof(*parts));
+    }
+    if (original && !dup_str(P, obuf, olen < sizeof(obuf) ? olen : sizeof(obuf) - 1, original))
+        return false;
+    return true;
+}
+
+/* helperName or param: a path, @data path, literal or subexpression. */
+static bool parse_expr(struct parser *P, struct tpl_expr *out, struct tpl_str *original)
+{
+    struct token *tk = &P->tok;
+
+    memset(out, 0, sizeof(*out));
+    if (original) {
+        original->p = "";
+        original->len = 0;
+    }
+    switch (tk->t) {
+    case T_ID:
+        return parse_path(P, out, false, original);
+    case T_DATA:
+        next(P);
+        return parse_path(P, out, true, original);
+    case T_OPEN_SEXPR:
+        return parse_sexpr(P, out);
+    case T_STRING:
+        out->kind = X_STR;
+        out->u.str = tk->val;
+        break;
+    case T_NUMBER:
+        out->kind = X_NUM;
+        out->u.num = mr_template__str_to_number(tk->val.p, tk->val.len);
+        break;
+    case T_BOOLEAN:
+        out->kind = X_BOOL;
+        out->u.b = tk->val.p[0] == 't';
+        break;
+    case T_UNDEFINED:
+        out->kind = X_UNDEF;
+        break;
+    case T_NULL:
+        out->kind = X_NULL;
+        break;
+    default:
+        if (tk->t == T_INVALID && P->failed)
+            return false;
+        return fail(P, "expected a helper name, a value or a path at %s, got %s", at(P, tk->off, 0),
+                    excerpt(P, tk));
+    }
+    if (original) {
+        /* Handlebars names a literal by its JavaScript string: 1.50 is "1.5" */
+        if (out->kind == X_NUM) {
+            char num[32];
+            size_t n = mr_template__fmt_number(out->u.num, num);
+            if (!dup_str(P, num, n, original))
+                return false;
+        } else if (out->kind == X_STR) {
+            *original = out->u.str;
+        } else {
+            original->p = tk->val.p;
+            original->len = tk->val.len;
+        }
+    }
+    next(P);
+    return true;
+}
+
+struct rawcall {
+    struct tpl_str original; /* the name as written, for {{/name}} */
+    struct tpl_expr params[32];
+    struct tpl_str hkeys[32];
+    struct tpl_expr hvals[32];
+    size_t nparams, nhash;
+    struct tpl_str bparams[16];
+    size_t nbparams;
+};
+
+static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_str *original,
+                     int kind);
+
+enum { K_MUSTACHE, K_BLOCK, K_SEXPR };
+
+/* helperName param* hash? [blockParams], up to (not including) the closer. */
+static bool parse_call(struct parser *P, struct tpl_call *call, struct rawcall *rc,
+                       bool allow_bparams)
+{
+    size_t i;
+
+    memset(call, 0, sizeof(*call));
+    rc->nparams = rc->nhash = rc->nbparams = 0;
+    call->off = (uint32_t)P->tok.off;
+    if (!parse_expr(P, &call->head, &rc->original))
+        return false;
+    while (is_param_start(P->tok.t)) {
+        if (P->tok.t == T_ID && peek2(P) == T_EQUALS)
+            break;
+        if (rc->nparams == sizeof(rc->params) / sizeof(rc->params[0]))
+            return fail(P, "too many arguments at %s (at most 32)", at(P, P->tok.off, 0));
+        if (!parse_expr(P, &rc->params[rc->nparams], NULL))
+            return false;
+        rc->nparams++;
+    }
+    while (P->tok.t == T_ID && peek2(P) == T_EQUALS) {
+        if (rc->nhash == sizeof(rc->hkeys) / sizeof(rc->hkeys[0]))
+            return fail(P, "too many hash arguments at %s (at most 32)", at(P, P->tok.off, 0));
+        if (!dup_str(P, P->tok.val.p, P->tok.val.len, &rc->hkeys[rc->nhash]))
+            return false;
+        next(P);
+        next(P);
+        if (!is_param_start(P->tok.t))
+            return fail(P, "expected a value after \"%s=\" at %s, got %s", rc->hkeys[rc->nhash].p,
+                        at(P, P->tok.off, 0), excerpt(P, &P->tok));
+        if (!parse_expr(P, &rc->hvals[rc->nhash], NULL))
+            return false;
+        rc->nhash++;
+    }
+    if (allow_bparams && P->tok.t == T_OPEN_BP) {
+        next(P);
+        while (P->tok.t == T_ID) {
+            if (rc->nbparams == sizeof(rc->bparams) / sizeof(rc->bparams[0]))
+                return fail(P, "too many block parameters at %s", at(P, P->tok.off, 0));
+            if (!dup_str(P, P->tok.val.p, P->tok.val.len, &rc->bparams[rc->nbparams]))
+                return false;
+            rc->nbparams++;
+            next(P);
+        }
+        if (P->tok.t != T_CLOSE_BP || rc->nbparams == 0)
+            return fail(P, "expected block parameter names and \"|\" at %s, got %s",
+                        at(P, P->tok.off, 0), excerpt(P, &P->tok));
+        next(P);
+    }
+    call->nparams = (uint16_t)rc->nparams;
+    call->nhash = (uint16_t)rc->nhash;
+    if (rc->nparams) {
+        call->params = mr_template__alloc(&P->t->mem, rc->nparams * sizeof(*call->params));
+        if (!call->params)
+            return fail(P, "out of memory");
+        memcpy(call->params, rc->params, rc->nparams * sizeof(*call->params));
+    }
+    if (rc->nhash) {
+        /* Handlebars assigns hash pairs last to first, so objects built from a
+         * hash list the keys in reverse: keep that order. */
+        call->hkeys = mr_template__alloc(&P->t->mem, rc->nhash * sizeof(*call->hkeys));
+        call->hvals = mr_template__alloc(&P->t->mem, rc->nhash * sizeof(*call->hvals));
+        if (!call->hkeys || !call->hvals)
+            return fail(P, "out of memory");
+        for (i = 0; i < rc->nhash; i++) {
+            call->hkeys[i] = rc->hkeys[rc->nhash - 1 - i];
+            call->hvals[i] = rc->hvals[rc->nhash - 1 - i];
+        }
+    }
+    return true;
+}
+
+static bool enter(struct parser *P, size_t off)
+{
+    if (++P->nesting > MR_TPL_MAX_NESTING)
+        return fail(P, "blocks and subexpressions nest more than %d deep at %s", MR_TPL_MAX_NESTING,
+                    at(P, off, 0));
+    return true;
+}
+
+static bool parse_sexpr(struct parser *P, struct tpl_expr *out)
+{
+    struct rawcall rc;
+    struct tpl_call *call;
+    size_t open = P->tok.off;
+
+    if (!enter(P, open))
+        return false;
+    next(P);
+    call = mr_template__alloc(&P->t->mem, sizeof(*call));
+    if (!call)
+        return fail(P, "out of memory");
+    if (!parse_call(P, call, &rc, false))
+        return false;
+    if (P->tok.t != T_CLOSE_SEXPR)
+        return fail(P, "expected \")\" to close the subexpression opened at %s, got %s at %s",
+                    at(P, open, 0), excerpt(P, &P->tok), at(P, P->tok.off, 1));
+    if (!classify(P, call, &rc.original, K_SEXPR))
+        return false;
+    next(P);
+    P->nesting--;
+    out->kind = X_CALL;
+    out->u.call = call;
+    return true;
+}
+
+/* ---- helper resolution ------------------------------------------------------ */
+
+/* Edit distance, for "did you mean". */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[64], prev, tmp;
+
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        prev = row[0];
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            char ca = a[i - 1], cb = b[j - 1];
+            size_t cost = ca == cb ? 0 : ((ca | 32) == (cb | 32) ? 0 : 1);
+            tmp = row[j];
+            row[j] = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
+            if (prev + cost < row[j])
+                row[j] = prev + cost;
+            prev = tmp;
+        }
+    }
+    return row[lb];
+}
+
+static const char *suggest(const char *name)
+{
+    const char *best = NULL;
+    size_t bestd = 99, i, len = strlen(name);
+
+    for (i = 0; i < mr_template__nhelpers; i++) {
+        const struct mr_template__helper *h = &mr_template__helpers[i];
+        size_t d;
+        if (h->flags & H_NO_SUPPORT)
+            continue;
+        d = distance(name, h->name);
+        if (d < bestd) {
+            bestd = d;
+            best = h->name;
+        }
+    }
+    if (best && (bestd <= 1 || (bestd <= 2 && len >= 5) || (bestd <= 3 && len >= 9)))
+        return best;
+    return NULL;
+}
+
+static bool unknown_helper(struct parser *P, const struct tpl_str *name, size_t off)
+{
+    const char *s = suggest(name->p);
+
+    if (s)
+        return fail(P, "unknown helper \"%s\" at %s (did you mean \"%s\"?)", name->p, at(P, off, 0),
+                    s);
+    return fail(P, "unknown helper \"%s\" at %s", name->p, at(P, off, 0));
+}
+
+/* /^\.|this\b/ on the path's original text */
+static bool scoped_id(const struct tpl_str *original)
+{
+    const char *p = original->p, *e = p + original->len;
+
+    if (original->len && p[0] == '.')
+        return true;
+    for (; p + 4 <= e; p++) {
+        if (memcmp(p, "this", 4) == 0) {
+            char c = p + 4 < e ? p[4] : ' ';
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '_'))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* Block-parameter lookup: [scopes up, index] as compiler.js blockParamIndex. */
+static bool find_bparam(const struct scope *s, const struct tpl_str *name, int16_t *depth,
+                        int16_t *index)
+{
+    int16_t d = 0;
+    uint16_t i;
+
+    for (; s; s = s->up) {
+        if (!s->nbparams)
+            continue;
+        for (i = 0; i < s->nbparams; i++) {
+            if (s->bparams[i].len == name->len &&
+                memcmp(s->bparams[i].p, name->p, name->len) == 0) {
+                *depth = d;
+                *index = (int16_t)i;
+                return true;
+            }
+        }
+        d++;
+    }
+    return false;
+}
+
+/* Resolves block parameters in every path of an expression tree. */
+static void resolve_bparams(const struct parser *P, struct tpl_expr *x)
+{
+    uint16_t i;
+
+    if (x->kind == X_PATH) {
+        struct tpl_path *p = &x->u.path;
+        struct tpl_str orig;
+        /* `this.x`, `./x` and `../x` never name a block parameter */
+        if (p->nparts && p->depth == 0) {
+            orig = p->parts[0];
+            if (!find_bparam(P->scope, &orig, &p->bp_depth, &p->bp_index))
+                p->bp_depth = -1;
+        }
+        return;
+    }
+    if (x->kind != X_CALL)
+        return;
+    for (i = 0; i < x->u.call->nparams; i++)
+        resolve_bparams(P, &x->u.call->params[i]);
+    for (i = 0; i < x->u.call->nhash; i++)
+        resolve_bparams(P, &x->u.call->hvals[i]);
+}
+
+/* compiler.js classifySexpr: a helper call, or the value of a path. */
+static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_str *original,
+                     int kind)
+{
+    struct tpl_expr *head = &call->head;
+    struct tpl_path *path;
+    const struct mr_template__helper *h = NULL;
+    bool simple, bparam = false, helper, eligible, was_literal;
+    const struct tpl_str *name;
+    uint16_t i;
+    char msg[256];
+
+    for (i = 0; i < call->nparams; i++)
+        resolve_bparams(P, &call->params[i]);
+    for (i = 0; i < call->nhash; i++)
+        resolve_bparams(P, &call->hvals[i]);
+    if (head->kind == X_CALL)
+        return fail(P, "a subexpression cannot name a helper, at %s", at(P, call->off, 0));
+    was_literal = head->kind != X_PATH;
+    if (was_literal) {
+        /* transformLiteralToPath: {{"name"}} and {{1}} look up a key */
+        struct tpl_str *part = mr_template__alloc(&P->t->mem, sizeof(*part));
+        if (!part)
+            return fail(P, "out of memory");
+        *part = *original;
+        memset(head, 0, sizeof(*head));
+        head->kind = X_PATH;
+        head->u.path.parts = part;
+        head->u.path.nparts = 1;
+        head->u.path.bp_depth = -1;
+    }
+    path = &head->u.path;
+    simple = path->nparts == 1 && path->depth == 0 && !scoped_id(original);
+    if (simple) {
+        int16_t d, ix;
+        bparam = find_bparam(P->scope, &path->parts[0], &d, &ix);
+    }
+    if (path->nparts && path->depth == 0 && !scoped_id(original))
+        if (!find_bparam(P->scope, &path->parts[0], &path->bp_depth, &path->bp_index))
+            path->bp_depth = -1;
+    helper = !bparam && (kind == K_SEXPR || call->nparams || call->nhash);
+    eligible = !bparam && (helper || simple);
+    if (eligible && !helper) {
+        h = mr_template__find_helper(path->parts[0].p, path->parts[0].len);
+        if (h)
+            helper = true;
+    }
+    if (!helper) {
+        /* A bare name in the root context can only be a typo: the root
+         * holds nothing but `request`. */
+        if (eligible && !path->data && !was_literal && P->scope->root &&
+            !(path->parts[0].len == 7 && memcmp(path->parts[0].p, "request", 7) == 0))
+            return unknown_helper(P, &path->parts[0], call->off);
+        return true;
+    }
+    if (!h) {
+        if (!simple)
+            return unknown_helper(P, original, call->off);
+        name = original;
+        h = mr_template__find_helper(name->p, name->len);
+        if (!h)
+            return unknown_helper(P, name, call->off);
+    }
+    if (h->flags & H_NO_SUPPORT)
+        return fail(P, "helper \"%s\" at %s is not supported by mockrun (%s)", h->name,
+                    at(P, call->off, 0), h->faker_name);
+    if ((h->flags & H_ALIAS) && !mr_template__faker_known(h->faker_name))
+        return fail(P, "helper \"%s\" at %s needs faker's \"%s\", which mockrun does not provide",
+                    h->name, at(P, call->off, 0), h->faker_name);
+    if ((h->flags & H_BLOCK) && kind != K_BLOCK)
+        return fail(P, "\"%s\" at %s is a block helper: write {{#%s ...}}...{{/%s}}", h->name,
+                    at(P, call->off, 0), h->name, h->name);
+    if (h->min_params >= 0 && call->nparams < h->min_params)
+        return fail(P, "\"%s\" at %s needs %s%d argument%s, got %u", h->name, at(P, call->off, 0),
+                    h->max_params == h->min_params ? "" : "at least ", h->min_params,
+                    h->min_params == 1 ? "" : "s", call->nparams);
+    if (h->max_params >= 0 && call->nparams > h->max_params)
+        return fail(P, "\"%s\" at %s takes %s%d argument%s, got %u", h->name, at(P, call->off, 0),
+                    h->max_params == h->min_params ? "" : "at most ", h->max_params,
+                    h->max_params == 1 ? "" : "s", call->nparams);
+    call->helper = h;
+    if ((h->flags & H_CHECK) && !mr_template__check_call(call, msg, sizeof(msg)))
+        return fail(P, "%s at %s", msg, at(P, call->off, 0));
+    return true;
+}
+
+/* ---- statements ------------------------------------------------------------- */
+
+static bool parse_program(struct parser *P, struct tpl_prog **out);
+
+static bool parse_mustache(struct parser *P, struct nodevec *nv)
+{
+    struct token open = P->tok;
+    struct rawcall rc;
+    struct tpl_node node;
+    enum tok want = open.t == T_OPEN_UNESCAPED ? T_CLOSE_UNESCAPED : T_CLOSE;
+    struct tpl_node *n;
+
+    memset(&node, 0, sizeof(node));
+    node.kind = N_MUSTACHE;
+    node.escaped = open.t == T_OPEN && open.escaped;
+    node.strip.open = open.strip.open;
+    next(P);
+    if (!parse_call(P, &node.call, &rc, false))
+        return false;
+    if (P->tok.t == T_CLOSE_UNESCAPED && want == T_CLOSE)
+        return fail(P, "\"}}}\" at %s closes a {{{ mustache, but this one opened with \"{{\" at "
+                    "%s; to print a brace after it, add a space: \"}} }\"",
+                    at(P, P->tok.off, 0), at(P, open.off, 1));
+    if (P->tok.t != want)
+        return fail(P, "expected \"%s\" to close the mustache opened at %s, got %s at %s",
+                    want == T_CLOSE ? "}}" : "}}}", at(P, open.off, 0), excerpt(P, &P->tok),
+                    at(P, P->tok.off, 1));
+    node.strip.close = P->tok.strip.close;
+    if (!classify(P, &node.call, &rc.original, K_MUSTACHE))
+        return false;
+    next(P);
+    n = push_node(P, nv);
+    if (!n)
+        return false;
+    *n = node;
+    return true;
+}
+
+struct inverse_part {
+    bool present;
+    bool chain;
+    struct tpl_strip strip;
+    struct tpl_prog *program;
+};
+
+/* prepareBlock() of handlebars/compiler/helpers.js */
+static void prepare_block(struct tpl_node *block, struct tpl_prog *program,
+                          const struct inverse_part *inv, const struct tpl_strip *close,
+                          bool inverted)
+{
+    struct tpl_prog *inverse = NULL;
+
+    if (inv->present) {
+        if (inv->chain && close)
+            inv->program->nodes[0].close_strip = *close;
+        block->inverse_strip = inv->strip;
+        inverse = inv->program;
+    }
+    if (inverted) {
+        struct tpl_prog *tmp = inverse;
+        inverse = program;
+        program = tmp;
+    }
+    block->program = program;
+    block->inverse = inverse;
+    if (close)
+        block->close_strip = *close;
+}
+
+static bool open_block_scope(struct parser *P, struct scope *s, const struct tpl_call *call,
+                             const struct rawcall *rc, struct tpl_prog **bp_holder)
+{
+    (void)bp_holder;
+    s->up = P->scope;
+    s->nbparams = (uint16_t)rc->nbparams;
+    s->bparams = NULL;
+    if (rc->nbparams) {
+        struct tpl_str *b = mr_template__alloc(&P->t->mem, rc->nbparams * sizeof(*b));
+        if (!b)
+            return fail(P, "out of memory");
+        memcpy(b, rc->bparams, rc->nbparams * sizeof(*b));
+        s->bparams = b;
+    }
+    /* each, with and value blocks ({{#items}}) change `this` */
+    s->root = P->scope->root && call->helper && strcmp(call->helper->name, "each") != 0 &&
+              strcmp(call->helper->name, "with") != 0;
+    return true;
+}
+
+static bool parse_chain(struct parser *P, struct inverse_part *out);
+
+/* {{else}} program, or an {{else if}} chain; nothing when neither follows. */
+static bool parse_inverse(struct parser *P, struct inverse_part *out, bool allow_chain)
+{
+    memset(out, 0, sizeof(*out));
+    if (P->tok.t == T_INVERSE) {
+        out->present = true;
+        out->strip.open = P->tok.strip.open;
+        out->strip.close = P->tok.strip.close;
+        next(P);
+        return parse_program(P, &out->program);
+    }
+    if (P->tok.t == T_OPEN_INVERSE_CHAIN) {
+        if (!allow_chain)
+            return fail(P, "{{else ...}} at %s cannot follow an inverted block {{^...}}",
+                        at(P, P->tok.off, 0));
+        return parse_chain(P, out);
+    }
+    return true;
+}
+
+static bool parse_chain(struct parser *P, struct inverse_part *out)
+{
+    struct token open = P->tok;
+    struct rawcall rc;
+    struct tpl_node block;
+    struct tpl_prog *program = NULL, *chained;
+    struct inverse_part next_part;
+    struct scope s;
+    const struct scope *saved = P->scope;
+    struct nodevec nv = {0};
+    struct tpl_node *n;
+
+    if (!enter(P, open.off))
+        return false;
+    memset(&block, 0, sizeof(block));
+    block.kind = N_BLOCK;
+    block.strip.open = open.strip.open;
+    next(P);
+    if (!parse_call(P, &block.call, &rc, true))
+        return false;
+    if (P->tok.t != T_CLOSE)
+        return fail(P, "expected \"}}\" to close {{else ...}} opened at %s, got %s at %s",
+                    at(P, open.off, 0), excerpt(P, &P->tok), at(P, P->tok.off, 1));
+    block.strip.close = P->tok.strip.close;
+    if (!classify(P, &block.call, &rc.original, K_BLOCK))
+        return false;
+    next(P);
+    if (!open_block_scope(P, &s, &block.call, &rc, NULL))
+        return false;
+    P->scope = &s;
+    if (!parse_program(P, &program))
+        return false;
+    P->scope = saved;
+    program->bparams = s.bparams;
+    program->nbparams = s.nbparams;
+    if (!parse_inverse(P, &next_part, true))
+        return false;
+    prepare_block(&block, program, &next_part, next_part.present ? &next_part.strip : NULL, false);
+    n = push_node(P, &nv);
+    if (!n)
+        return false;
+    *n = block;
+    chained = new_prog(P, &nv);
+    if (!chained)
+        return false;
+    chained->chained = true;
+    out->present = true;
+    out->chain = true;
+    out->strip = block.strip;
+    out->program = chained;
+    P->nesting--;
+    return true;
+}
+
+static bool same_str(const struct tpl_str *a, const struct tpl_str *b)
+{
+    return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+static bool parse_block(struct parser *P, struct nodevec *nv)
+{
+    struct token open = P->tok;
+    bool inverted = open.t == T_OPEN_INVERSE;
+    struct rawcall rc;
+    struct tpl_node block;
+    struct tpl_prog *program = NULL;
+    struct inverse_part inv;
+    struct scope s;
+    const struct scope *saved = P->scope;
+    struct tpl_str close_name;
+    struct tpl_expr close_expr;
+    struct tpl_strip close;
+    struct tpl_node *n;
+    size_t close_off;
+
+    if (!enter(P, open.off))
+        return false;
+    memset(&block, 0, sizeof(block));
+    block.kind = N_BLOCK;
+    block.strip.open = open.strip.open;
+    next(P);
+    if (!parse_call(P, &block.call, &rc, true))
+        return false;
+    if (P->tok.t != T_CLOSE)
+        return fail(P, "expected \"}}\" to close {{%c%s}} opened at %s, got %s at %s",
+                    inverted ? '^' : '#', rc.original.p, at(P, open.off, 0), excerpt(P, &P->tok),
+                    at(P, P->tok.off, 1));
+    block.strip.close = P->tok.strip.close;
+    if (!classify(P, &block.call, &rc.original, K_BLOCK))
+        return false;
+    next(P);
+    if (!open_block_scope(P, &s, &block.call, &rc, NULL))
+        return false;
+    if (inverted)
+        s.root = P->scope->root;
+    P->scope = &s;
+    if (!parse_program(P, &program))
+        return false;
+    P->scope = saved;
+    program->bparams = s.bparams;
+    program->nbparams = s.nbparams;
+    if (!parse_inverse(P, &inv, !inverted))
+        return false;
+    if (P->tok.t != T_OPEN_ENDBLOCK) {
+        if (P->tok.t == T_EOF)
+            return fail(P, "unclosed {{%c%s}} opened at %s", inverted ? '^' : '#', rc.original.p,
+                        at(P, open.off, 0));
+        return fail(P, "unexpected %s at %s inside {{%c%s}} opened at %s", excerpt(P, &P->tok),
+                    at(P, P->tok.off, 0), inverted ? '^' : '#', rc.original.p, at(P, open.off, 1));
+    }
+    close_off = P->tok.off;
+    close.open = P->tok.strip.open;
+    next(P);
+    if (!parse_expr(P, &close_expr, &close_name))
+        return false;
+    if (P->tok.t != T_CLOSE)
+        return fail(P, "expected \"}}\" to end {{/%s}} at %s, got %s", close_name.p,
+                    at(P, close_off, 0), excerpt(P, &P->tok));
+    close.close = P->tok.strip.close;
+    if (!same_str(&close_name, &rc.original))
+        return fail(P, "{{/%s}} at %s does not match {{%c%s}} opened at %s", close_name.p,
+                    at(P, close_off, 0), inverted ? '^' : '#', rc.original.p, at(P, open.off, 1));
+    next(P);
+    prepare_block(&block, program, &inv, &close, inverted);
+    n = push_node(P, nv);
+    if (!n)
+        return false;
+    *n = block;
+    P->nesting--;
+    return true;
+}
+
+static bool parse_program(struct parser *P, struct tpl_prog **out)
+{
+    struct nodevec nv = {0};
+    struct tpl_node *n;
+
+    for (;;) {
+        struct token *tk = &P->tok;
+        if (P->failed)
+            return false;
+        switch (tk->t) {
+        case T_CONTENT:
+            n = push_node(P, &nv);
+            if (!n)
+                return false;
+            n->kind = N_TEXT;
+            n->text.p = P->src + tk->off;
+            n->text.len = tk->len;
+            n->orig = n->text;
+            next(P);
+            continue;
+        case T_COMMENT:
+            n = push_node(P, &nv);
+            if (!n)
+                return false;
+            n->kind = N_COMMENT;
+            n->strip = tk->strip;
+            next(P);
+            continue;
+        case T_OPEN:
+        case T_OPEN_UNESCAPED:
+            if (!parse_mustache(P, &nv))
+                return false;
+            continue;
+        case T_OPEN_BLOCK:
+        case T_OPEN_INVERSE:
+            if (!parse_block(P, &nv))
+                return false;
+            continue;
+        case T_INVALID:
+            if (!P->failed)
+                fail(P, "unexpected %s at %s", excerpt(P, tk), at(P, tk->off, 0));
+            return false;
+        default:
+            break;
+        }
+        break;
+    }
+    *out = new_prog(P, &nv);
+    return *out != NULL;
+}
+
+/* ---- whitespace control (whitespace-control.js) ----------------------------- */
+
+struct ws_strip {
+    bool any;
+    bool open, close;
+    bool open_standalone, close_standalone, inline_standalone;
+};
+
+static size_t lead_space(const char *p, size_t len)
+{
+    size_t i = 0, w;
+
+    while (i < len && (w = mr_template__js_space(p + i, p + len)) > 0)
+        i += w;
+    return i;
+}
+
+static bool has_newline(const char *p, size_t len)
+{
+    return memchr(p, '\n', len) != NULL;
+}
+
+/* /\r?\n\s*?$/, or with `root` /(^|\r?\n)\s*?$/ */
+static bool ends_ws_line(const struct tpl_str *s, bool root)
+{
+    size_t t = mr_template__js_trailing_space(s->p, s->len);
+
+    if (root && t == s->len)
+        return true;
+    return has_newline(s->p + s->len - t, t);
+}
+
+/* /^\s*?\r?\n/, or with `root` /^\s*?(\r?\n|$)/ */
+static bool starts_ws_line(const struct tpl_str *s, bool root)
+{
+    size_t l = lead_space(s->p, s->len);
+
+    if (root && l == s->len)
+        return true;
+    return has_newline(s->p, l);
+}
+
+/* i < 0: "undefined" (the end of the body) */
+static bool is_prev_ws(const struct tpl_prog *p, long i, bool root)
+{
+    const struct tpl_node *prev;
+    bool sibling;
+
+    if (!p)
+        return false;
+    if (i < 0)
+        i = (long)p->n;
+    if (i - 1 < 0)
+        return root;
+    prev = &p->nodes[i - 1];
+    if (prev->kind != N_TEXT)
+        return false;
+    sibling = i - 2 >= 0;
+    return ends_ws_line(&prev->orig, !(sibling || !root));
+}
+
+static bool is_next_ws(const struct tpl_prog *p, long i, bool root)
+{
+    const struct tpl_node *nx;
+
+    if (!p)
+        return false;
+    if (i == LONG_MIN)
+        i = -1;
+    if (i + 1 >= (long)p->n)
+        return root;
+    nx = &p->nodes[i + 1];
+    if (nx->kind != N_TEXT)
+        return false;
+    return starts_ws_line(&nx->orig, !(i + 2 < (long)p->n || !root));
+}
+
+/* i == LONG_MIN: "undefined", the first child */
+static void omit_right(struct tpl_prog *p, long i, bool multiple)
+{
+    struct tpl_node *cur;
+    size_t cut = 0;
+
+    if (!p)
+        return;
+    i = i == LONG_MIN ? 0 : i + 1;
+    if (i >= (long)p->n)
+        return;
+    cur = &p->nodes[i];
+    if (cur->kind != N_TEXT || (!multiple && cur->right_stripped))
+        return;
+    if (multiple) {
+        cut = lead_space(cur->text.p, cur->text.len);
+    } else {
+        while (cut < cur->text.len && (cur->text.p[cut] == ' ' || cur->text.p[cut] == '\t'))
+            cut++;
+        if (cut < cur->text.len && cur->text.p[cut] == '\r')
+            cut++;
+        if (cut < cur->text.len && cur->text.p[cut] == '\n')
+            cut++;
+    }
+    cur->text.p += cut;
+    cur->text.len -= cut;
+    cur->right_stripped = cut > 0;
+}
+
+/* i == LONG_MIN: "undefined", the last child */
+static bool omit_left(struct tpl_prog *p, long i, bool multiple)
+{
+    struct tpl_node *cur;
+    size_t cut = 0;
+
+    if (!p)
+        return false;
+    i = i == LONG_MIN ? (long)p->n - 1 : i - 1;
+    if (i < 0 || i >= (long)p->n)
+        return false;
+    cur = &p->nodes[i];
+    if (cur->kind != N_TEXT || (!multiple && cur->left_stripped))
+        return false;
+    if (multiple) {
+        cut = mr_template__js_trailing_space(cur->text.p, cur->text.len);
+    } else {
+        while (cut < cur->text.len && (cur->text.p[cur->text.len - 1 - cut] == ' ' ||
+                                       cur->text.p[cur->text.len - 1 - cut] == '\t'))
+            cut++;
+    }
+    cur->text.len -= cut;
+    cur->left_stripped = cut > 0;
+    return cur->left_stripped;
+}
+
+static void ws_program(struct tpl_prog *p, bool root);
+
+static struct ws_strip ws_block(struct tpl_node *b)
+{
+    struct ws_strip s = {0};
+    struct tpl_prog *program, *inverse, *first_inverse, *last_inverse;
+
+    ws_program(b->program, false);
+    ws_program(b->inverse, false);
+    program = b->program ? b->program : b->inverse;
+    inverse = b->program ? b->inverse : NULL;
+    first_inverse = last_inverse = inverse;
+    if (inverse && inverse->chained) {
+        first_inverse = inverse->nodes[0].program;
+        while (last_inverse->chained)
+            last_inverse = last_inverse->nodes[last_inverse->n - 1].program;
+    }
+    s.any = true;
+    s.open = b->strip.open;
+    s.close = b->close_strip.close;
+    s.open_standalone = is_next_ws(program, LONG_MIN, false);
+    s.close_standalone = is_prev_ws(first_inverse ? first_inverse : program, -1, false);
+    if (b->strip.close)
+        omit_right(program, LONG_MIN, true);
+    if (inverse) {
+        if (b->inverse_strip.open)
+            omit_left(program, LONG_MIN, true);
+        if (b->inverse_strip.close)
+            omit_right(first_inverse, LONG_MIN, true);
+        if (b->close_strip.open)
+            omit_left(last_inverse, LONG_MIN, true);
+        if (is_prev_ws(program, -1, false) && is_next_ws(first_inverse, LONG_MIN, false)) {
+            omit_left(program, LONG_MIN, false);
+            omit_right(first_inverse, LONG_MIN, false);
+        }
+    } else if (b->close_strip.open) {
+        omit_left(program, LONG_MIN, true);
+    }
+    return s;
+}
+
+static void ws_program(struct tpl_prog *p, bool root)
+{
+    size_t i;
+
+    if (!p)
+        return;
+    for (i = 0; i < p->n; i++) {
+        struct tpl_node *cur = &p->nodes[i];
+        struct ws_strip s = {0};
+        bool prev_ws, next_ws;
+
+        if (cur->kind == N_BLOCK) {
+            s = ws_block(cur);
+        } else if (cur->kind == N_MUSTACHE) {
+            s.any = true;
+            s.open = cur->strip.open;
+            s.close = cur->strip.close;
+        } else if (cur->kind == N_COMMENT) {
+            s.any = true;
+            s.inline_standalone = true;
+            s.open = cur->strip.open;
+            s.close = cur->strip.close;
+        }
+        if (!s.any)
+            continue;
+        prev_ws = is_prev_ws(p, (long)i, root);
+        next_ws = is_next_ws(p, (long)i, root);
+        if (s.close)
+            omit_right(p, (long)i, true);
+        if (s.open)
+            omit_left(p, (long)i, true);
+        if (s.inline_standalone && prev_ws && next_ws) {
+            omit_right(p, (long)i, false);
+            omit_left(p, (long)i, false);
+        }
+        if (s.open_standalone && prev_ws) {
+            omit_right(cur->program ? cur->program : cur->inverse, LONG_MIN, false);
+            omit_left(p, (long)i, false);
+        }
+        if (s.close_standalone && next_ws) {
+            omit_right(p, (long)i, false);
+            omit_left(cur->inverse ? cur->inverse : cur->program, LONG_MIN, false);
+        }
+    }
+}
+
+/* ---- public API ------------------------------------------------------------- */
+
+bool mr_template_detect(const char *src, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < len; i++)
+        if (src[i] == '{' && src[i + 1] == '{')
+            return true;
+    return false;
+}
+
+int mr_template_compile(struct mr_template **out, const char *src, size_t len,
+                        enum mr_tpl_escape escape, char *errbuf, size_t errsize)
+{
+    struct mr_template *t;
+    struct parser P;
+    struct scope root = {.root = true};
+    char *copy;
+
+    *out = NULL;
+    if (errsize)
+        errbuf[0] = '\0';
+    t = calloc(1, sizeof(*t));
+    if (!t) {
+        if (errsize)
+            snprintf(errbuf, errsize, "out of memory");
+        return MR_ENOMEM;
+    }
+    t->escape = escape;
+    mr_template__arena_init(&t->mem, 0);
+    copy = mr_template__strndup(&t->mem, src ? src : "", src ? len : 0);
+    if (!copy) {
+        mr_template_free(t);
+        if (errsize)
+            snprintf(errbuf, errsize, "out of memory");
+        return MR_ENOMEM;
+    }
+    memset(&P, 0, sizeof(P));
+    P.src = copy;
+    P.len = src ? len : 0;
+    P.t = t;
+    P.err = errbuf;
+    P.errsize = errsize;
+    P.mode = M_INITIAL;
+    P.scope = &root;
+    next(&P);
+    if (parse_program(&P, &t->root)) {
+        if (P.tok.t == T_OPEN_ENDBLOCK)
+            fail(&P, "unexpected {{/...}} at %s: no block is open", at(&P, P.tok.off, 0));
+        else if (P.tok.t == T_INVERSE || P.tok.t == T_OPEN_INVERSE_CHAIN)
+            fail(&P, "{{else}} at %s is outside any block", at(&P, P.tok.off, 0));
+        else if (P.tok.t != T_EOF)
+            fail(&P, "unexpected %s at %s", excerpt(&P, &P.tok), at(&P, P.tok.off, 0));
+    }
+    if (P.failed) {
+        bool nomem = t->mem.nomem;
+        mr_template_free(t);
+        return nomem ? MR_ENOMEM : MR_ESCENARIO;
+    }
+    ws_program(t->root, true);
+    *out = t;
+    return 0;
+}
+
+void mr_template_free(struct mr_template *t)
+{
+    if (!t)
+        return;
+    mr_template__arena_release(&t->mem);
+    free(t);
+}

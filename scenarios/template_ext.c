@@ -1,0 +1,206 @@
+/*
+ * template_ext.c - the template module's only door to scenarios/faker.h and
+ * scenarios/datefmt.h: argument conversion for {{faker}} (Mockoon's rules:
+ * positional arguments, a '{ min: 1 }' string or an object argument spread
+ * into options, then the hash) and thin wrappers over the date functions.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "scenarios/datefmt.h"
+#include "scenarios/faker.h"
+#include "scenarios/template_internal.h"
+
+bool mr_template__faker_known(const char *name)
+{
+    return mr_faker_known(name);
+}
+
+const char *mr_template__faker_suggest(const char *name)
+{
+    return mr_faker_suggest(name);
+}
+
+/* Mockoon's objectFromSafeString: '{ min: 10, max: 20 }' is relaxed JSON
+ * (backslashes dropped, bare keys quoted) read with JSON.parse. */
+static bool relaxed_object(struct mr_tpl_rt *rt, const char *s, size_t n, struct tv *out)
+{
+    char *d = mr_template__alloc(&rt->arena, 3 * n + 1);
+    size_t i = 0, k = 0;
+
+    if (!d)
+        return false;
+    while (i < n) {
+        /* (['"])?([a-zA-Z0-9_]+)(['"])?: becomes "$2": */
+        size_t j = i, ks, ke;
+        if (s[j] == '\\') {
+            i++;
+            continue;
+        }
+        if (s[j] == '\'' || s[j] == '"')
+            j++;
+        ks = j;
+        while (j < n && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z') ||
+                         (s[j] >= '0' && s[j] <= '9') || s[j] == '_'))
+            j++;
+        ke = j;
+        if (ke > ks && j < n && (s[j] == '\'' || s[j] == '"'))
+            j++;
+        if (ke > ks && j < n && s[j] == ':') {
+            d[k++] = '"';
+            memcpy(d + k, s + ks, ke - ks);
+            k += ke - ks;
+            memcpy(d + k, "\": ", 3);
+            k += 3;
+            i = j + 1;
+            continue;
+        }
+        if (ke > ks) {
+            memcpy(d + k, s + i, ke - i);
+            k += ke - i;
+            i = ke;
+            continue;
+        }
+        d[k++] = s[i++];
+    }
+    d[k] = '\0';
+    return mr_template__parse_json(&rt->arena, d, k, out) && out->type == TV_OBJ;
+}
+
+static bool to_arg(struct mr_tpl_rt *rt, const char *key, const struct tv *v,
+                   struct mr_faker_arg *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->key = key;
+    if (v->type == TV_NUM) {
+        a->is_num = true;
+        a->num = v->u.n;
+        return true;
+    }
+    if (v->type == TV_UNDEF || v->type == TV_NULL)
+        return false;
+    {
+        struct tv s = mr_template__to_str(rt, v);
+        a->str = s.u.s.p;
+        a->len = s.u.s.len;
+    }
+    return true;
+}
+
+static size_t spread(struct mr_tpl_rt *rt, const struct tv_obj *o, struct mr_faker_arg *args,
+                     size_t n, size_t max)
+{
+    size_t i;
+
+    for (i = 0; i < o->n && n < max; i++) {
+        char *key = mr_template__strndup(&rt->arena, o->k[i].p, o->k[i].len);
+        if (key && to_arg(rt, key, &o->v[i], &args[n]))
+            n++;
+    }
+    return n;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+enum tpl_faker_kind mr_template__faker_kind(const char *name)
+{
+    if (starts_with(name, "number.") || strcmp(name, "location.latitude") == 0 ||
+        strcmp(name, "location.longitude") == 0)
+        return FK_NUMBER;
+    if (strcmp(name, "datatype.boolean") == 0)
+        return FK_BOOL;
+    return FK_STRING;
+}
+
+struct tv mr_template__faker(struct mr_tpl_rt *rt, const char *name, enum tpl_faker_kind kind,
+                             const struct tv *argv, size_t argc, const struct tpl_str *hkeys,
+                             const struct tv *hashv, size_t nhash)
+{
+    struct mr_faker_arg args[48];
+    size_t n = 0, i;
+    bool have_ref = false;
+    struct tv out;
+    int rc;
+    double d;
+
+    for (i = 0; i < argc && n < 40; i++) {
+        const struct tv *v = &argv[i];
+        struct tv obj;
+        if (v->type == TV_OBJ) {
+            n = spread(rt, v->u.o, args, n, 40);
+        } else if (tv_is_plain_str(v) && v->u.s.len >= 2 && v->u.s.p[0] == '{' &&
+                   v->u.s.p[v->u.s.len - 1] == '}') {
+            if (!relaxed_object(rt, v->u.s.p, v->u.s.len, &obj))
+                return tv_str("", 0); /* Mockoon: "Error in parsing object argument" */
+            n = spread(rt, obj.u.o, args, n, 40);
+        } else if (to_arg(rt, NULL, v, &args[n])) {
+            n++;
+        }
+    }
+    for (i = 0; i < nhash && n < 46; i++)
+        if (to_arg(rt, hkeys[i].p, &hashv[i], &args[n]))
+            n++;
+    for (i = 0; i < n; i++)
+        if (args[i].key && strcmp(args[i].key, "refDate") == 0)
+            have_ref = true;
+    if (!have_ref && name[0] == 'd' && starts_with(name, "date.") && rt->ctx) {
+        /* dates count from the request's clock, not the wall clock */
+        memset(&args[n], 0, sizeof(args[n]));
+        args[n].key = "refDate";
+        args[n].is_num = true;
+        args[n].num = (double)rt->ctx->now_ms;
+        n++;
+    }
+    mr_buf_reset(&rt->scratch);
+    rc = mr_faker_generate(&rt->scratch, name, args, n, mr_template__rand64, rt);
+    if (rc == MR_ENOMEM) {
+        rt->stop = rt->nomem = true;
+        mr_buf_reset(&rt->scratch);
+        return tv_str("", 0);
+    }
+    if (rc < 0)
+        mr_buf_reset(&rt->scratch);
+    out = mr_template__take_scratch(rt, false);
+    if (out.type != TV_STR)
+        return tv_str("", 0);
+    if (kind == FK_DYNAMIC)
+        kind = mr_template__faker_kind(name);
+    if (kind == FK_NUMBER) {
+        d = mr_template__str_to_number(out.u.s.p, out.u.s.len);
+        if (!isnan(d) && out.u.s.len)
+            return tv_num(d);
+    }
+    if (kind == FK_BOOL && out.u.s.len)
+        return tv_bool(out.u.s.p[0] == 't');
+    return out;
+}
+
+bool mr_template__date_format_ok(const char *fmt, char *bad)
+{
+    return mr_date_format_check(fmt, bad);
+}
+
+bool mr_template__date_format(struct mr_buf *b, int64_t ms, const char *fmt)
+{
+    return mr_date_format(b, ms, fmt) == 0;
+}
+
+bool mr_template__date_js_string(struct mr_buf *b, int64_t ms)
+{
+    return mr_date_js_string(b, ms) == 0;
+}
+
+bool mr_template__date_parse(const char *s, size_t len, int64_t *ms)
+{
+    return mr_date_parse(s, len, ms);
+}
+
+int64_t mr_template__date_shift(int64_t ms, int64_t years, int64_t months, int64_t days,
+                                int64_t hours, int64_t minutes, int64_t seconds)
+{
+    return mr_date_shift(ms, years, months, days, hours, minutes, seconds);
+}

@@ -1,0 +1,2310 @@
+/*
+ * template_helpers.c - the helpers: Handlebars' built-ins (if, unless, each,
+ * with, lookup, log), Mockoon's helpers and request helpers, and mockrun's
+ * and/or/not.
+ *
+ * Each Mockoon helper follows its TypeScript source in mockoon/mockoon
+ * (packages/commons-server/src/libs/templating-helpers/helpers/<name>.ts and
+ * request-helpers.ts), including its argument quirks: a JavaScript helper
+ * receives Handlebars' `options` object after its parameters, so a missing
+ * parameter is often that object (P() below returns OPTIONS for it), and a
+ * SafeString is an object for `typeof`. Where Mockoon throws at render time
+ * (and answers with an error), mockrun prints an empty string instead.
+ *
+ * Random values come only from the render's generator.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "scenarios/template_internal.h"
+
+/* Handlebars' options object, as seen by a helper's missing parameters. */
+static struct tv_obj options_obj;
+static const struct tv OPTIONS = {.type = TV_OBJ, .u.o = &options_obj};
+static const struct tv UNDEF = {.type = TV_UNDEF};
+
+/* The i-th JavaScript argument: a parameter, then `options`, then undefined. */
+static const struct tv *P(const struct mr_tpl_call *c, size_t i)
+{
+    if (i < c->argc)
+        return &c->argv[i];
+    return i == c->argc ? &OPTIONS : &UNDEF;
+}
+
+static struct tv empty(void)
+{
+    return tv_str("", 0);
+}
+
+static struct mr_tpl_arena *A(struct mr_tpl_rt *rt)
+{
+    return &rt->arena;
+}
+
+/* A NUL-terminated copy of a string value. */
+static const char *cstr(struct mr_tpl_rt *rt, const struct tv *s)
+{
+    char *p = mr_template__strndup(A(rt), s->u.s.p, s->u.s.len);
+    return p ? p : "";
+}
+
+static struct tv arena_str(struct mr_tpl_rt *rt, const char *p, size_t n, bool safe)
+{
+    char *d = mr_template__strndup(A(rt), p, n);
+    struct tv v;
+
+    if (!d) {
+        mr_template__charge(rt, 0);
+        return empty();
+    }
+    v = tv_str(d, n);
+    v.safe = safe;
+    return v;
+}
+
+static struct tv json_string(struct mr_tpl_rt *rt, const struct tv *v, int indent, bool safe)
+{
+    mr_buf_reset(&rt->scratch);
+    if (!mr_template__append_json(&rt->scratch, v, indent)) {
+        mr_buf_reset(&rt->scratch);
+        return tv_undef();
+    }
+    return mr_template__take_scratch(rt, safe);
+}
+
+/* ---- Handlebars built-ins ----------------------------------------------------- */
+
+static struct tv h_if(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *iz = mr_template__hash(c, "includeZero");
+    const struct tv *v = &c->argv[0];
+    bool falsy = ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) ||
+                 mr_template__is_empty(v);
+
+    mr_template__fn_block(rt, c, falsy, NULL, NULL, NULL, 0);
+    return tv_undef();
+}
+
+static struct tv h_unless(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *iz = mr_template__hash(c, "includeZero");
+    const struct tv *v = &c->argv[0];
+    bool falsy = ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) ||
+                 mr_template__is_empty(v);
+
+    mr_template__fn_block(rt, c, !falsy, NULL, NULL, NULL, 0);
+    return tv_undef();
+}
+
+static void each_turn(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struct tpl_frame *f,
+                      struct tv key, size_t index, bool last, const struct tv *item)
+{
+    struct tv bp[2];
+
+    mr_template__frame_set(rt, f, "key", 3, key);
+    mr_template__frame_set(rt, f, "index", 5, tv_num((double)index));
+    mr_template__frame_set(rt, f, "first", 5, tv_bool(index == 0));
+    mr_template__frame_set(rt, f, "last", 4, tv_bool(last));
+    bp[0] = *item;
+    bp[1] = key;
+    mr_template__fn_block(rt, c, false, item, f, bp, 2);
+}
+
+/* lib/handlebars/helpers/each.js */
+static struct tv h_each(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *v = &c->argv[0];
+    struct tpl_frame *f = mr_template__frame_new(rt, false);
+    size_t i, n = 0;
+
+    if (!f)
+        return tv_undef();
+    if (v->type == TV_ARR) {
+        n = v->u.a->n;
+        for (i = 0; i < n && mr_template__charge(rt, 1); i++)
+            each_turn(rt, c, f, tv_num((double)i), i, i == n - 1, &v->u.a->v[i]);
+    } else if (v->type == TV_OBJ) {
+        const size_t *order = mr_template__obj_order(A(rt), v->u.o);
+        n = v->u.o->n;
+        for (i = 0; i < n && mr_template__charge(rt, 1); i++) {
+            size_t k = order ? order[i] : i;
+            each_turn(rt, c, f, tv_str(v->u.o->k[k].p, v->u.o->k[k].len), i, i == n - 1,
+                      &v->u.o->v[k]);
+        }
+    } else if (v->type == TV_STR && v->safe) {
+        /* Object.keys(new SafeString(s)) is ["string"] */
+        struct tv s = tv_unsafe(*v);
+        n = 1;
+        each_turn(rt, c, f, tv_str("string", 6), 0, true, &s);
+    }
+    if (n == 0)
+        mr_template__fn_block(rt, c, true, NULL, NULL, NULL, 0);
+    return tv_undef();
+}
+
+static struct tv h_with(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *v = &c->argv[0];
+
+    if (!mr_template__is_empty(v))
+        mr_template__fn_block(rt, c, false, v, NULL, v, 1);
+    else
+        mr_template__fn_block(rt, c, true, NULL, NULL, NULL, 0);
+    return tv_undef();
+}
+
+static struct tv h_lookup(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *obj = &c->argv[0];
+    struct tv key;
+
+    if (!mr_template__truthy(obj))
+        return *obj;
+    key = mr_template__to_str(rt, &c->argv[1]);
+    return mr_template__lookup(rt, obj, key.u.s.p, key.u.s.len);
+}
+
+static struct tv h_log(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    (void)c;
+    return tv_undef();
+}
+
+/* ---- mockrun's logic helpers (not in Mockoon) ----------------------------------- */
+
+static struct tv h_and(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    size_t i;
+
+    (void)rt;
+    for (i = 0; i < c->argc; i++)
+        if (!mr_template__truthy(&c->argv[i]))
+            return tv_bool(false);
+    return tv_bool(true);
+}
+
+static struct tv h_or(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    size_t i;
+
+    (void)rt;
+    for (i = 0; i < c->argc; i++)
+        if (mr_template__truthy(&c->argv[i]))
+            return tv_bool(true);
+    return tv_bool(false);
+}
+
+static struct tv h_not(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return tv_bool(c->argc == 0 || !mr_template__truthy(&c->argv[0]));
+}
+
+/* ---- block helpers: repeat, switch/case/default ---------------------------------- */
+
+/* helpers/repeat.ts */
+static struct tv h_repeat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *comma = mr_template__hash(c, "comma");
+    bool commas = !(comma && comma->type == TV_BOOL && !comma->u.b);
+    struct tpl_frame *f = mr_template__frame_new(rt, true);
+    struct tv total;
+    double count;
+    size_t start = rt->out->len, i;
+
+    if (!f)
+        return tv_undef();
+    if (c->argc == 2) {
+        count = mr_template__random_int(rt, mr_template__to_number(&c->argv[0]),
+                                        mr_template__to_number(&c->argv[1]));
+        total = tv_num(count);
+    } else {
+        count = mr_template__to_number(&c->argv[0]);
+        total = c->argv[0];
+    }
+    for (i = 0; (double)i < count && i < MR_TPL_MAX_REPEAT; i++) {
+        if (!mr_template__charge(rt, 1))
+            break;
+        mr_template__frame_set(rt, f, "index", 5, tv_num((double)i));
+        mr_template__frame_set(rt, f, "total", 5, total);
+        mr_template__frame_set(rt, f, "first", 5, tv_bool(i == 0));
+        mr_template__frame_set(rt, f, "last", 4, tv_bool((double)i == count - 1));
+        mr_template__fn_block(rt, c, false, NULL, f, NULL, 0);
+        if (rt->stop)
+            break;
+        if (commas && rt->out->len >= start) {
+            /* trimEnd(), then a comma between items and none after the last */
+            struct mr_buf *o = rt->out;
+            size_t len = o->len - start;
+            len -= mr_template__js_trailing_space(o->data ? o->data + start : "", len);
+            o->len = start + len;
+            if (o->data)
+                o->data[o->len] = '\0';
+            if ((double)i < count - 1 && !(len && o->data[o->len - 1] == ','))
+                mr_template__emit(rt, ",", 1);
+            else if ((double)i == count - 1 && len && o->data[o->len - 1] == ',')
+                o->data[--o->len] = '\0';
+            mr_template__emit(rt, "\n", 1);
+        }
+    }
+    return tv_undef();
+}
+
+/* helpers/switch.ts: the value and a `found` flag live in the data frame */
+static struct tv h_switch(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    mr_template__frame_set(rt, rt->data, "found", 5, tv_bool(false));
+    mr_template__frame_set(rt, rt->data, "switchValue", 11, tv_unsafe(c->argv[0]));
+    mr_template__fn_block(rt, c, false, NULL, NULL, NULL, 0);
+    return tv_undef();
+}
+
+static struct tv h_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv sv = mr_template__frame_get(rt->data, "switchValue", 11);
+    struct tv found = mr_template__frame_get(rt->data, "found", 5);
+
+    if (mr_template__strict_eq(&c->argv[0], &sv) && !mr_template__truthy(&found)) {
+        mr_template__frame_set(rt, rt->data, "found", 5, tv_bool(true));
+        mr_template__fn_block(rt, c, false, NULL, NULL, NULL, 0);
+    }
+    return tv_undef();
+}
+
+static struct tv h_default(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv found = mr_template__frame_get(rt->data, "found", 5);
+
+    if (!mr_template__truthy(&found)) {
+        mr_template__frame_set(rt, rt->data, "switchValue", 11, tv_undef());
+        mr_template__fn_block(rt, c, false, NULL, NULL, NULL, 0);
+    }
+    return empty();
+}
+
+/* ---- variables ------------------------------------------------------------------ */
+
+static struct tv h_setVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv name;
+
+    if (c->argc < 2)
+        return tv_undef();
+    name = mr_template__to_str(rt, &c->argv[0]);
+    mr_template__frame_set(rt, rt->data, name.u.s.p, name.u.s.len, tv_unsafe(c->argv[1]));
+    return tv_undef();
+}
+
+static struct tv h_getVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv name;
+
+    if (c->argc < 1)
+        return tv_undef();
+    name = mr_template__to_str(rt, &c->argv[0]);
+    return mr_template__frame_get(rt->data, name.u.s.p, name.u.s.len);
+}
+
+/* ---- comparisons ------------------------------------------------------------------ */
+
+static struct tv h_eq(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv a, b;
+
+    (void)rt;
+    if (c->argc < 2)
+        return tv_bool(false);
+    a = tv_unsafe(c->argv[0]);
+    b = tv_unsafe(c->argv[1]);
+    return tv_bool(mr_template__strict_eq(&a, &b));
+}
+
+static struct tv compare(const struct mr_tpl_call *c, int op)
+{
+    double a = mr_template__to_number(P(c, 0)), b = mr_template__to_number(P(c, 1));
+
+    if (isnan(a) || isnan(b))
+        return tv_bool(false);
+    switch (op) {
+    case 0:
+        return tv_bool(a > b);
+    case 1:
+        return tv_bool(a >= b);
+    case 2:
+        return tv_bool(a < b);
+    default:
+        return tv_bool(a <= b);
+    }
+}
+
+static struct tv h_gt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return compare(c, 0);
+}
+
+static struct tv h_gte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return compare(c, 1);
+}
+
+static struct tv h_lt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return compare(c, 2);
+}
+
+static struct tv h_lte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return compare(c, 3);
+}
+
+/* ---- numbers ---------------------------------------------------------------------- */
+
+/* add/subtract/multiply/divide: args.reduce() over the parameters and the
+ * options object, skipping NaN items (and zeros for divide). */
+static struct tv reduce(const struct mr_tpl_call *c, int op)
+{
+    double sum;
+    size_t i;
+
+    if (c->argc == 0)
+        return empty();
+    sum = mr_template__to_number(&c->argv[0]);
+    for (i = 1; i < c->argc; i++) {
+        double x = mr_template__to_number(&c->argv[i]);
+        if (isnan(x) || (op == 3 && x == 0))
+            continue;
+        switch (op) {
+        case 0:
+            sum += x;
+            break;
+        case 1:
+            sum -= x;
+            break;
+        case 2:
+            sum *= x;
+            break;
+        default:
+            sum /= x;
+            break;
+        }
+    }
+    return tv_num(sum);
+}
+
+static struct tv h_add(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return reduce(c, 0);
+}
+
+static struct tv h_subtract(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return reduce(c, 1);
+}
+
+static struct tv h_multiply(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return reduce(c, 2);
+}
+
+static struct tv h_divide(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return reduce(c, 3);
+}
+
+static struct tv h_modulo(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    double a, b;
+
+    (void)rt;
+    if (c->argc <= 1)
+        return empty();
+    b = mr_template__to_number(&c->argv[1]);
+    if (b == 0)
+        return empty();
+    a = mr_template__to_number(&c->argv[0]);
+    return tv_num(fmod(a, b));
+}
+
+static double js_round(double x)
+{
+    double r;
+
+    if (!isfinite(x))
+        return x;
+    r = floor(x);
+    if (x - r >= 0.5)
+        r += 1;
+    return r;
+}
+
+static struct tv unary(const struct mr_tpl_call *c, double (*fn)(double))
+{
+    if (c->argc == 0)
+        return empty();
+    return tv_num(fn(mr_template__to_number(&c->argv[0])));
+}
+
+static struct tv h_ceil(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return unary(c, ceil);
+}
+
+static struct tv h_floor(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return unary(c, floor);
+}
+
+static struct tv h_round(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    return unary(c, js_round);
+}
+
+/* Number.prototype.toFixed: the exact decimal value rounded half up. */
+static struct tv h_toFixed(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    double x = mr_template__to_number(P(c, 0)), d = mr_template__to_number(P(c, 1));
+    char exact[1200], res[1200], num[32];
+    size_t n, point, i, k = 0;
+    long f;
+    bool neg;
+
+    if (isnan(x))
+        x = 0;
+    if (isnan(d))
+        d = 0;
+    d = trunc(d);
+    if (d < 0 || d > 100)
+        return empty(); /* RangeError */
+    f = (long)d;
+    if (!isfinite(x) || fabs(x) >= 1e21)
+        return arena_str(rt, num, mr_template__fmt_number(x, num), false);
+    neg = x < 0;
+    if (neg)
+        x = -x;
+    snprintf(exact, sizeof(exact), "%.1100f", x);
+    n = strlen(exact);
+    point = (size_t)(strchr(exact, '.') - exact);
+    /* keep point + f digits, then round on the next one */
+    memcpy(res, exact, point);
+    k = point;
+    for (i = 0; i < (size_t)f; i++)
+        res[k++] = exact[point + 1 + i];
+    if (point + 1 + (size_t)f < n && exact[point + 1 + f] >= '5') {
+        long j = (long)k - 1;
+        for (; j >= 0; j--) {
+            if (res[j] == '9') {
+                res[j] = '0';
+            } else {
+                res[j]++;
+                break;
+            }
+        }
+        if (j < 0) {
+            memmove(res + 1, res, k);
+            res[0] = '1';
+            k++;
+            point++;
+        }
+    }
+    /* res holds the digits: the integer part, then f decimals */
+    {
+        char out[1300];
+        size_t o = 0;
+        if (neg)
+            out[o++] = '-';
+        memcpy(out + o, res, point);
+        o += point;
+        if (f > 0) {
+            out[o++] = '.';
+            memcpy(out + o, res + point, (size_t)f);
+            o += (size_t)f;
+        }
+        return arena_str(rt, out, o, false);
+    }
+}
+
+/* Number.parseInt(String(x), 10) */
+static struct tv h_parseInt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv s;
+    const char *p, *e;
+    char buf[64];
+    size_t n = 0, w;
+    bool neg = false;
+    double v;
+
+    if (c->argc == 0)
+        return empty();
+    s = mr_template__to_str(rt, &c->argv[0]);
+    p = s.u.s.p;
+    e = p + s.u.s.len;
+    while (p < e && (w = mr_template__js_space(p, e)) > 0)
+        p += w;
+    if (p < e && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    while (p < e && *p == '0' && p + 1 < e && p[1] >= '0' && p[1] <= '9')
+        p++;
+    while (p < e && *p >= '0' && *p <= '9') {
+        if (n < sizeof(buf) - 1)
+            buf[n++] = *p;
+        else if (n < sizeof(buf) + 400)
+            n++; /* too many digits to hold: only the magnitude matters */
+        p++;
+    }
+    if (n == 0)
+        return empty();
+    if (n >= sizeof(buf)) {
+        v = strtod(buf, NULL) * pow(10, (double)(n - (sizeof(buf) - 1)));
+    } else {
+        buf[n] = '\0';
+        v = strtod(buf, NULL);
+    }
+    return tv_num(neg ? -v : v);
+}
+
+/* ---- strings ------------------------------------------------------------------------ */
+
+/* The `data.toString()` most string helpers start from: objects (but not a
+ * SafeString) and undefined become "". */
+static struct tv text_arg(struct mr_tpl_rt *rt, const struct tv *v)
+{
+    if (v->type == TV_UNDEF || v->type == TV_NULL || v->type == TV_ARR || v->type == TV_OBJ)
+        return empty();
+    return mr_template__to_str(rt, v);
+}
+
+static bool find_bytes(const char *h, size_t hn, const char *n, size_t nn, size_t from,
+                       size_t *at)
+{
+    size_t i;
+
+    if (nn == 0) {
+        *at = from <= hn ? from : hn;
+        return true;
+    }
+    for (i = from; i + nn <= hn; i++) {
+        if (h[i] == n[0] && memcmp(h + i, n, nn) == 0) {
+            *at = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static struct tv h_includes(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv d = text_arg(rt, P(c, 0)), s = text_arg(rt, P(c, 1));
+    size_t at;
+
+    return tv_bool(find_bytes(d.u.s.p, d.u.s.len, s.u.s.p, s.u.s.len, 0, &at));
+}
+
+static struct tv h_indexOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv d = text_arg(rt, P(c, 0)), s = text_arg(rt, P(c, 1));
+    const struct tv *pos = P(c, 2);
+    size_t from = 0, at;
+
+    if (pos->type != TV_UNDEF && pos->type != TV_NULL && pos->type != TV_ARR &&
+        pos->type != TV_OBJ) {
+        struct tv ps = mr_template__to_str(rt, pos);
+        double p = mr_template__str_to_number(ps.u.s.p, ps.u.s.len);
+        size_t units = mr_template__u16_len(d.u.s.p, d.u.s.len);
+        if (isnan(p) || p < 0)
+            p = 0;
+        if (p > (double)units)
+            p = (double)units;
+        from = mr_template__u16_offset(d.u.s.p, d.u.s.len, (size_t)p);
+    }
+    if (!find_bytes(d.u.s.p, d.u.s.len, s.u.s.p, s.u.s.len, from, &at))
+        return tv_num(-1);
+    return tv_num((double)mr_template__u16_index(d.u.s.p, d.u.s.len, at));
+}
+
+/* String.prototype.substr(start, length), in UTF-16 units */
+static struct tv h_substr(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv d = text_arg(rt, P(c, 0));
+    const struct tv *from = P(c, 1), *len = P(c, 2);
+    double size = (double)mr_template__u16_len(d.u.s.p, d.u.s.len), start = 0, count;
+    size_t a, b;
+
+    if (from->type != TV_UNDEF && from->type != TV_NULL && from->type != TV_ARR &&
+        from->type != TV_OBJ) {
+        struct tv fs = mr_template__to_str(rt, from);
+        start = mr_template__str_to_number(fs.u.s.p, fs.u.s.len);
+        start = isnan(start) ? 0 : trunc(start);
+    }
+    if (start < 0)
+        start = start + size > 0 ? start + size : 0;
+    if (start > size)
+        start = size;
+    count = size - start;
+    if (len->type != TV_UNDEF && len->type != TV_NULL && len->type != TV_ARR &&
+        len->type != TV_OBJ) {
+        struct tv ls = mr_template__to_str(rt, len);
+        double l = mr_template__str_to_number(ls.u.s.p, ls.u.s.len);
+        l = isnan(l) ? 0 : trunc(l);
+        if (l < count)
+            count = l < 0 ? 0 : l;
+    }
+    a = mr_template__u16_offset(d.u.s.p, d.u.s.len, (size_t)start);
+    b = mr_template__u16_offset(d.u.s.p, d.u.s.len, (size_t)(start + count));
+    return tv_str(d.u.s.p + a, b - a);
+}
+
+static struct tv change_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool upper)
+{
+    struct tv t;
+
+    if (c->argc == 0)
+        return empty();
+    t = tv_unsafe(c->argv[0]);
+    if (t.type != TV_STR)
+        return empty(); /* toLowerCase is not a function */
+    mr_buf_reset(&rt->scratch);
+    mr_template__append_case(&rt->scratch, t.u.s.p, t.u.s.len, upper);
+    return mr_template__take_scratch(rt, false);
+}
+
+static struct tv h_lowercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return change_case(rt, c, false);
+}
+
+static struct tv h_uppercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return change_case(rt, c, true);
+}
+
+static struct tv h_split(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv data, sep = tv_str(" ", 1);
+    struct tv_arr *arr;
+    size_t i = 0, at;
+
+    if (c->argc == 0)
+        return empty();
+    data = tv_unsafe(c->argv[0]);
+    if (c->argc >= 2 && tv_is_plain_str(&c->argv[1]) && c->argv[1].u.s.len)
+        sep = c->argv[1];
+    if (data.type != TV_STR || data.u.s.len == 0)
+        return empty();
+    arr = mr_template__arr_new(A(rt), 0);
+    if (!arr)
+        return empty();
+    while (find_bytes(data.u.s.p, data.u.s.len, sep.u.s.p, sep.u.s.len, i, &at)) {
+        if (!mr_template__arr_push(A(rt), arr, tv_str(data.u.s.p + i, at - i)))
+            return empty();
+        i = at + sep.u.s.len;
+        if (!mr_template__charge(rt, 1))
+            return empty();
+    }
+    mr_template__arr_push(A(rt), arr, tv_str(data.u.s.p + i, data.u.s.len - i));
+    return tv_arr(arr);
+}
+
+static struct tv h_join(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *arr = P(c, 0), *sep = P(c, 1);
+    size_t i;
+
+    if (arr->type != TV_ARR)
+        return *arr;
+    mr_buf_reset(&rt->scratch);
+    for (i = 0; i < arr->u.a->n; i++) {
+        const struct tv *e = &arr->u.a->v[i];
+        if (i) {
+            if (tv_is_plain_str(sep))
+                mr_buf_append(&rt->scratch, sep->u.s.p, sep->u.s.len);
+            else
+                mr_buf_append(&rt->scratch, ", ", 2);
+        }
+        mr_template__append_output(&rt->scratch, e);
+        if (rt->scratch.len > MR_TPL_MAX_OUTPUT)
+            break;
+    }
+    return mr_template__take_scratch(rt, false);
+}
+
+static struct tv h_concat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    size_t i, j;
+
+    if (c->argc == 0)
+        return empty();
+    if (c->argv[0].type == TV_ARR) {
+        struct tv_arr *arr = mr_template__arr_new(A(rt), 0);
+        if (!arr)
+            return empty();
+        for (i = 0; i < c->argc; i++) {
+            const struct tv *p = &c->argv[i];
+            if (p->type == TV_ARR) {
+                for (j = 0; j < p->u.a->n; j++)
+                    mr_template__arr_push(A(rt), arr, p->u.a->v[j]);
+            } else {
+                mr_template__arr_push(A(rt), arr, *p);
+            }
+        }
+        return tv_arr(arr);
+    }
+    mr_buf_reset(&rt->scratch);
+    for (i = 0; i < c->argc && rt->scratch.len <= MR_TPL_MAX_OUTPUT; i++)
+        mr_template__append_string(&rt->scratch, &c->argv[i]);
+    return mr_template__take_scratch(rt, false);
+}
+
+/* String.prototype.replace's $$, $&, $` and $' (a string pattern has no groups). */
+static void substitute(struct mr_buf *b, const struct tv *in, size_t at, size_t mlen,
+                       const struct tv *rep)
+{
+    const char *r = rep->u.s.p;
+    size_t n = rep->u.s.len, i;
+
+    for (i = 0; i < n; i++) {
+        if (r[i] == '$' && i + 1 < n) {
+            char x = r[i + 1];
+            if (x == '$') {
+                mr_buf_putc(b, '$');
+                i++;
+                continue;
+            }
+            if (x == '&') {
+                mr_buf_append(b, in->u.s.p + at, mlen);
+                i++;
+                continue;
+            }
+            if (x == '`') {
+                mr_buf_append(b, in->u.s.p, at);
+                i++;
+                continue;
+            }
+            if (x == '\'') {
+                mr_buf_append(b, in->u.s.p + at + mlen, in->u.s.len - at - mlen);
+                i++;
+                continue;
+            }
+        }
+        mr_buf_putc(b, r[i]);
+    }
+}
+
+/* helpers/replace.ts and replaceAll.ts: plain-string search, not regular
+ * expressions (replaceAll escapes the search before building its RegExp). */
+static struct tv replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool all)
+{
+    struct tv in, search, rep;
+    size_t i = 0, at;
+
+    if (c->argc < 3)
+        return empty();
+    in = tv_unsafe(c->argv[0]);
+    search = tv_unsafe(c->argv[1]);
+    rep = tv_unsafe(c->argv[2]);
+    if (in.type != TV_STR || search.type != TV_STR || rep.type != TV_STR)
+        return empty();
+    if (search.u.s.len == 0)
+        return in;
+    mr_buf_reset(&rt->scratch);
+    while (find_bytes(in.u.s.p, in.u.s.len, search.u.s.p, search.u.s.len, i, &at)) {
+        mr_buf_append(&rt->scratch, in.u.s.p + i, at - i);
+        substitute(&rt->scratch, &in, at, search.u.s.len, &rep);
+        i = at + search.u.s.len;
+        if (!all || rt->scratch.len > MR_TPL_MAX_OUTPUT || !mr_template__charge(rt, 1))
+            break;
+    }
+    mr_buf_append(&rt->scratch, in.u.s.p + i, in.u.s.len - i);
+    return mr_template__take_scratch(rt, false);
+}
+
+static struct tv h_replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return replace(rt, c, false);
+}
+
+static struct tv h_replaceAll(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return replace(rt, c, true);
+}
+
+static struct tv pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool start)
+{
+    struct tv value, fill = tv_str(" ", 1);
+    double len;
+    size_t have, want, i, units = 0;
+
+    if (c->argc == 0)
+        return empty();
+    value = mr_template__to_str(rt, &c->argv[0]);
+    len = c->argc >= 2 ? mr_template__to_number(&c->argv[1]) : 0;
+    if (c->argc == 3)
+        fill = mr_template__to_str(rt, &c->argv[2]);
+    have = mr_template__u16_len(value.u.s.p, value.u.s.len);
+    if (isnan(len) || len <= (double)have || fill.u.s.len == 0)
+        return value;
+    if (len > (double)MR_TPL_MAX_OUTPUT)
+        len = (double)MR_TPL_MAX_OUTPUT;
+    want = (size_t)len - have;
+    mr_buf_reset(&rt->scratch);
+    if (!start)
+        mr_buf_append(&rt->scratch, value.u.s.p, value.u.s.len);
+    /* the fill string repeated and cut to `want` UTF-16 units */
+    while (units < want && !rt->scratch.failed) {
+        size_t fu = mr_template__u16_len(fill.u.s.p, fill.u.s.len);
+        if (units + fu <= want) {
+            mr_buf_append(&rt->scratch, fill.u.s.p, fill.u.s.len);
+            units += fu;
+        } else {
+            i = mr_template__u16_offset(fill.u.s.p, fill.u.s.len, want - units);
+            mr_buf_append(&rt->scratch, fill.u.s.p, i);
+            break;
+        }
+    }
+    if (start)
+        mr_buf_append(&rt->scratch, value.u.s.p, value.u.s.len);
+    return mr_template__take_scratch(rt, false);
+}
+
+static struct tv h_padStart(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return pad(rt, c, true);
+}
+
+static struct tv h_padEnd(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return pad(rt, c, false);
+}
+
+static struct tv h_len(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *v = P(c, 0);
+
+    (void)rt;
+    if (tv_is_plain_str(v))
+        return tv_num((double)mr_template__u16_len(v->u.s.p, v->u.s.len));
+    if (v->type == TV_ARR)
+        return tv_num((double)v->u.a->n);
+    return tv_num(0);
+}
+
+static struct tv h_newline(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    (void)c;
+    return tv_str("\n", 1);
+}
+
+/* ---- base64 and JWT ----------------------------------------------------------------- */
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static void b64_encode(struct mr_buf *b, const unsigned char *s, size_t n, bool url)
+{
+    const char *al = url ? b64url : b64;
+    size_t i;
+
+    for (i = 0; i + 2 < n; i += 3) {
+        char q[4] = {al[s[i] >> 2], al[((s[i] & 3) << 4) | (s[i + 1] >> 4)],
+                     al[((s[i + 1] & 15) << 2) | (s[i + 2] >> 6)], al[s[i + 2] & 63]};
+        mr_buf_append(b, q, 4);
+    }
+    if (n - i == 1) {
+        char q[4] = {al[s[i] >> 2], al[(s[i] & 3) << 4], '=', '='};
+        mr_buf_append(b, q, url ? 2 : 4);
+    } else if (n - i == 2) {
+        char q[4] = {al[s[i] >> 2], al[((s[i] & 3) << 4) | (s[i + 1] >> 4)],
+                     al[(s[i + 1] & 15) << 2], '='};
+        mr_buf_append(b, q, url ? 3 : 4);
+    }
+}
+
+static int b64_value(unsigned char ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A';
+    if (ch >= 'a' && ch <= 'z')
+        return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9')
+        return ch - '0' + 52;
+    if (ch == '+' || ch == '-')
+        return 62;
+    if (ch == '/' || ch == '_')
+        return 63;
+    return -1;
+}
+
+/* Node's Buffer.from(s, 'base64'): both alphabets, other characters
+ * skipped, stop at '=', at most (len * 3) >> 2 bytes. Returns raw bytes. */
+static size_t b64_decode(char *out, const char *s, size_t n)
+{
+    size_t len = n, max, k = 0, i;
+    unsigned acc = 0;
+    int bits = 0;
+
+    if (len && s[len - 1] == '=')
+        len--;
+    if (len > 1 && s[len - 1] == '=')
+        len--;
+    max = (len * 3) >> 2;
+    for (i = 0; i < n && k < max; i++) {
+        int v = b64_value((unsigned char)s[i]);
+        if (s[i] == '=')
+            break;
+        if (v < 0)
+            continue;
+        acc = (acc << 6) | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[k++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    return k;
+}
+
+/* The helper's content: the first parameter, or the block ({{#base64}}). */
+static bool content_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struct tv *out)
+{
+    if (c->argc == 0) {
+        if (!c->block)
+            return false;
+        *out = mr_template__capture(rt, c, NULL);
+        return true;
+    }
+    if (c->argv[0].type == TV_UNDEF || c->argv[0].type == TV_NULL)
+        return false; /* undefined.toString() throws */
+    *out = mr_template__to_str(rt, &c->argv[0]);
+    return true;
+}
+
+static struct tv encode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool url)
+{
+    struct tv s;
+
+    if (!content_arg(rt, c, &s))
+        return empty();
+    mr_buf_reset(&rt->scratch);
+    b64_encode(&rt->scratch, (const unsigned char *)s.u.s.p, s.u.s.len, url);
+    return mr_template__take_scratch(rt, true);
+}
+
+static struct tv decode_text(struct mr_tpl_rt *rt, const struct tv *s, bool safe)
+{
+    char *raw = mr_template__alloc(A(rt), s->u.s.len + 1);
+    size_t n;
+
+    if (!raw)
+        return empty();
+    n = b64_decode(raw, s->u.s.p, s->u.s.len);
+    mr_buf_reset(&rt->scratch);
+    mr_template__append_utf8(&rt->scratch, raw, n);
+    return mr_template__take_scratch(rt, safe);
+}
+
+static struct tv decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv s;
+
+    if (!content_arg(rt, c, &s))
+        return empty();
+    return decode_text(rt, &s, true);
+}
+
+static struct tv h_base64(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return encode(rt, c, false);
+}
+
+static struct tv h_base64url(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return encode(rt, c, true);
+}
+
+static struct tv h_base64Decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return decode(rt, c);
+}
+
+static struct tv h_base64urlDecode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return decode(rt, c);
+}
+
+/* helpers/jwt.ts */
+static struct tv jwt_part(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, int part)
+{
+    struct tv jwt, key, text, obj;
+    const char *p, *e, *dot;
+    int i;
+
+    if (c->argc < 1)
+        return tv_undef();
+    jwt = tv_unsafe(c->argv[0]);
+    if (jwt.type != TV_STR)
+        return tv_undef();
+    p = jwt.u.s.p;
+    e = p + jwt.u.s.len;
+    if (e - p >= 7 && memcmp(p, "Bearer ", 7) == 0)
+        p += 7;
+    for (i = 0; i < part; i++) {
+        dot = memchr(p, '.', (size_t)(e - p));
+        if (!dot)
+            return tv_undef();
+        p = dot + 1;
+    }
+    dot = memchr(p, '.', (size_t)(e - p));
+    text = tv_str(p, (size_t)((dot ? dot : e) - p));
+    text = decode_text(rt, &text, false);
+    if (text.type != TV_STR || !mr_template__parse_json(A(rt), text.u.s.p, text.u.s.len, &obj))
+        return tv_undef();
+    if (c->argc < 2)
+        return obj;
+    key = tv_unsafe(c->argv[1]);
+    if (key.type == TV_UNDEF)
+        return obj;
+    if (obj.type == TV_NULL)
+        return tv_undef();
+    key = mr_template__to_str(rt, &key);
+    return mr_template__lookup(rt, &obj, key.u.s.p, key.u.s.len);
+}
+
+static struct tv h_jwtHeader(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return jwt_part(rt, c, 0);
+}
+
+static struct tv h_jwtPayload(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return jwt_part(rt, c, 1);
+}
+
+/* ---- JSON ----------------------------------------------------------------------------- */
+
+/* helpers/stringify.ts: JSON.stringify(data, unwrapSafeStrings, 2) */
+static struct tv h_stringify(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *v;
+
+    if (c->argc == 0)
+        return tv_undef();
+    v = &c->argv[0];
+    if (tv_is_object(v)) {
+        struct tv plain = tv_unsafe(*v);
+        return json_string(rt, &plain, 2, false);
+    }
+    return *v;
+}
+
+static struct tv h_jsonParse(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv t, v;
+
+    if (c->argc == 0)
+        return tv_undef();
+    t = tv_unsafe(c->argv[0]);
+    if (t.type != TV_STR || !mr_template__parse_json(A(rt), t.u.s.p, t.u.s.len, &v))
+        return tv_undef();
+    return v;
+}
+
+/* A JSON text given where Mockoon expects an object (request.body in WireMock
+ * style templates): parsed, as a mockrun extension. */
+static struct tv json_data(struct mr_tpl_rt *rt, const struct tv *v)
+{
+    struct tv d = tv_unsafe(*v), parsed;
+    size_t i = 0;
+
+    if (d.type != TV_STR)
+        return d;
+    while (i < d.u.s.len && (d.u.s.p[i] == ' ' || d.u.s.p[i] == '\n' || d.u.s.p[i] == '\r' ||
+                             d.u.s.p[i] == '\t'))
+        i++;
+    if (i < d.u.s.len && (d.u.s.p[i] == '{' || d.u.s.p[i] == '[') &&
+        mr_template__parse_json(A(rt), d.u.s.p, d.u.s.len, &parsed))
+        return parsed;
+    return d;
+}
+
+static struct tv path_helper(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool json)
+{
+    struct tv data, path, def = empty();
+
+    if (c->argc < 2)
+        return tv_undef();
+    data = json_data(rt, &c->argv[0]);
+    path = tv_unsafe(c->argv[1]);
+    if (c->argc >= 3 && c->argv[2].type != TV_UNDEF && c->argv[2].type != TV_NULL)
+        def = c->argv[2];
+    if (path.type != TV_STR)
+        return data;
+    if (json)
+        return mr_template__json_path(rt, &data, path.u.s.p, path.u.s.len, &def);
+    return mr_template__object_path(rt, &data, path.u.s.p, path.u.s.len, &def);
+}
+
+static struct tv h_jsonPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return path_helper(rt, c, true);
+}
+
+static struct tv h_objectPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    return path_helper(rt, c, false);
+}
+
+/* ---- arrays and objects ------------------------------------------------------------- */
+
+static struct tv h_array(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv_arr *arr = mr_template__arr_new(A(rt), c->argc);
+    size_t i;
+
+    if (!arr)
+        return tv_undef();
+    for (i = 0; i < c->argc; i++)
+        arr->v[i] = c->argv[i];
+    arr->n = c->argc;
+    return tv_arr(arr);
+}
+
+/* options.hash: keys in the (reversed) order Handlebars builds it */
+static struct tv h_object(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv_obj *o = mr_template__obj_new(A(rt), c->site->nhash);
+    size_t i;
+
+    if (!o)
+        return tv_undef();
+    for (i = 0; i < c->site->nhash; i++)
+        mr_template__obj_set(A(rt), o, c->site->hkeys[i].p, c->site->hkeys[i].len, c->hashv[i]);
+    return tv_obj(o);
+}
+
+static struct tv h_objectMerge(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv_obj *o;
+    size_t i, k;
+
+    if (c->argc == 0)
+        return empty();
+    o = mr_template__obj_new(A(rt), 0);
+    if (!o)
+        return tv_undef();
+    for (i = 0; i < c->argc; i++) {
+        const struct tv *p = &c->argv[i];
+        if (p->type == TV_OBJ) {
+            const size_t *order = mr_template__obj_order(A(rt), p->u.o);
+            for (k = 0; k < p->u.o->n; k++) {
+                size_t j = order ? order[k] : k;
+                mr_template__obj_set(A(rt), o, p->u.o->k[j].p, p->u.o->k[j].len, p->u.o->v[j]);
+            }
+        } else if (p->type == TV_STR && p->safe) {
+            mr_template__obj_set(A(rt), o, "string", 6, tv_unsafe(*p));
+        }
+    }
+    return tv_obj(o);
+}
+
+/* helpers/filter.ts validate(): nested objects match key by key, anything
+ * else with === */
+static bool validate(struct mr_tpl_rt *rt, const struct tv *payload, const struct tv *cond,
+                     int depth)
+{
+    size_t i;
+
+    if (depth > MR_TPL_MAX_VALUE_DEPTH)
+        return false;
+    if (cond->type == TV_OBJ || (cond->type == TV_STR && cond->safe)) {
+        if (!tv_is_object(payload) && payload->type != TV_NULL)
+            return false;
+        if (payload->type == TV_NULL)
+            return false;
+        if (cond->type == TV_STR) {
+            struct tv v = mr_template__lookup(rt, payload, "string", 6), u = tv_unsafe(*cond);
+            return mr_template__strict_eq(&v, &u);
+        }
+        for (i = 0; i < cond->u.o->n; i++) {
+            struct tv v = mr_template__lookup(rt, payload, cond->u.o->k[i].p, cond->u.o->k[i].len);
+            struct tv want = tv_unsafe(cond->u.o->v[i]);
+            if (!validate(rt, &v, &want, depth + 1))
+                return false;
+        }
+        return true;
+    }
+    return mr_template__strict_eq(payload, cond);
+}
+
+static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds,
+                      size_t n, int depth);
+
+static bool match_all(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds,
+                      size_t n, int depth)
+{
+    size_t i;
+
+    if (depth > 64)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (conds[i].type == TV_ARR) {
+            if (!match_any(rt, item, conds[i].u.a->v, conds[i].u.a->n, depth + 1))
+                return false;
+        } else if (!validate(rt, item, &conds[i], 0)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds,
+                      size_t n, int depth)
+{
+    size_t i;
+
+    if (depth > 64)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (conds[i].type == TV_ARR) {
+            if (match_all(rt, item, conds[i].u.a->v, conds[i].u.a->n, depth + 1))
+                return true;
+        } else if (validate(rt, item, &conds[i], 0)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static struct tv h_filter(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *arr;
+    struct tv_arr *out;
+    size_t i;
+
+    if (c->argc == 0)
+        return empty();
+    arr = &c->argv[0];
+    if (arr->type != TV_ARR)
+        return empty();
+    if (arr->u.a->n == 0 || c->argc == 1)
+        return *arr;
+    out = mr_template__arr_new(A(rt), 0);
+    if (!out)
+        return tv_undef();
+    for (i = 0; i < arr->u.a->n && mr_template__charge(rt, 1); i++)
+        if (match_any(rt, &arr->u.a->v[i], c->argv + 1, c->argc - 1, 0))
+            mr_template__arr_push(A(rt), out, arr->u.a->v[i]);
+    return tv_arr(out);
+}
+
+static struct tv h_find(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *arr;
+    size_t i;
+
+    if (c->argc == 0)
+        return empty();
+    arr = &c->argv[0];
+    if (arr->type != TV_ARR)
+        return empty();
+    if (arr->u.a->n == 0 || c->argc == 1)
+        return tv_undef();
+    for (i = 0; i < arr->u.a->n && mr_template__charge(rt, 1); i++)
+        if (match_any(rt, &arr->u.a->v[i], c->argv + 1, c->argc - 1, 0))
+            return arr->u.a->v[i];
+    return tv_undef();
+}
+
+/* An approximation of ICU's root collation (String.prototype.localeCompare):
+ * punctuation, then digits, then letters case-insensitively, lower case
+ * first on ties. */
+static int collate_weight(unsigned char ch)
+{
+    static const char punct[] = " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+    const char *p;
+
+    if (ch >= 'a' && ch <= 'z')
+        return 300 + (ch - 'a') * 2;
+    if (ch >= 'A' && ch <= 'Z')
+        return 300 + (ch - 'A') * 2;
+    if (ch >= '0' && ch <= '9')
+        return 200 + ch - '0';
+    if (ch >= 0x80)
+        return 400 + ch;
+    p = ch ? strchr(punct, ch) : NULL;
+    return p ? 10 + (int)(p - punct) : 100 + ch;
+}
+
+static int locale_compare(const struct tv *a, const struct tv *b)
+{
+    size_t i, n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
+    int tie = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a->u.s.p[i], y = (unsigned char)b->u.s.p[i];
+        int wx = collate_weight(x), wy = collate_weight(y);
+        if (wx != wy)
+            return wx < wy ? -1 : 1;
+        if (x != y && !tie)
+            tie = (x >= 'a' && x <= 'z') ? -1 : 1; /* lower case first */
+    }
+    if (a->u.s.len != b->u.s.len)
+        return a->u.s.len < b->u.s.len ? -1 : 1;
+    return tie;
+}
+
+struct sort_ctx {
+    struct mr_tpl_rt *rt;
+    bool strings;
+    const struct tv *key; /* sortBy */
+};
+
+static struct tv sort_key(const struct sort_ctx *s, const struct tv *v)
+{
+    if (!s->key)
+        return *v;
+    if (v->type == TV_UNDEF || v->type == TV_NULL)
+        return tv_undef();
+    return mr_template__lookup(s->rt, v, s->key->u.s.p, s->key->u.s.len);
+}
+
+static int sort_cmp(const struct sort_ctx *s, const struct tv *a, const struct tv *b)
+{
+    struct tv x = sort_key(s, a), y = sort_key(s, b);
+
+    if (s->strings) {
+        struct tv xs = mr_template__to_str(s->rt, &x), ys = mr_template__to_str(s->rt, &y);
+        return locale_compare(&xs, &ys);
+    } else {
+        double d = mr_template__to_number(&x) - mr_template__to_number(&y);
+        return d < 0 ? -1 : d > 0 ? 1 : 0; /* NaN compares equal */
+    }
+}
+
+/* Array.prototype.sort: stable (merge sort), undefined last. */
+static void merge_sort(const struct sort_ctx *s, struct tv *v, struct tv *tmp, size_t n)
+{
+    size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+    if (n < 2)
+        return;
+    merge_sort(s, v, tmp, mid);
+    merge_sort(s, v + mid, tmp, n - mid);
+    while (i < mid && j < n)
+        tmp[k++] = sort_cmp(s, &v[j], &v[i]) < 0 ? v[j++] : v[i++];
+    while (i < mid)
+        tmp[k++] = v[i++];
+    while (j < n)
+        tmp[k++] = v[j++];
+    memcpy(v, tmp, n * sizeof(*v));
+}
+
+static struct tv sorted(struct mr_tpl_rt *rt, const struct tv *arr, const struct sort_ctx *s,
+                        bool desc)
+{
+    struct tv_arr *out = mr_template__arr_new(A(rt), arr->u.a->n);
+    struct tv *tmp = mr_template__alloc(A(rt), (arr->u.a->n + 1) * sizeof(*tmp));
+    size_t i, n = 0, undef = 0;
+
+    if (!out || !tmp)
+        return tv_undef();
+    for (i = 0; i < arr->u.a->n; i++)
+        if (arr->u.a->v[i].type != TV_UNDEF)
+            out->v[n++] = arr->u.a->v[i];
+    undef = arr->u.a->n - n;
+    if (!mr_template__charge(rt, arr->u.a->n))
+        return tv_undef();
+    merge_sort(s, out->v, tmp, n);
+    for (i = 0; i < undef; i++)
+        out->v[n++] = tv_undef();
+    out->n = n;
+    if (desc) {
+        for (i = 0; i < n / 2; i++) {
+            struct tv t = out->v[i];
+            out->v[i] = out->v[n - 1 - i];
+            out->v[n - 1 - i] = t;
+        }
+    }
+    return tv_arr(out);
+}
+
+/* The lower-cased order argument; false when it is not a string (Mockoon
+ * throws calling toLowerCase). */
+static bool order_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, size_t i, bool *desc)
+{
+    struct tv o;
+
+    *desc = false;
+    if (c->argc <= i)
+        return true;
+    o = tv_unsafe(c->argv[i]);
+    if (o.type != TV_STR)
+        return false;
+    (void)rt;
+    *desc = o.u.s.len == 4 && (o.u.s.p[0] | 32) == 'd' && (o.u.s.p[1] | 32) == 'e' &&
+            (o.u.s.p[2] | 32) == 's' && (o.u.s.p[3] | 32) == 'c';
+    return true;
+}
+
+static struct tv h_sort(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *arr;
+    struct sort_ctx s = {rt, false, NULL};
+    bool desc;
+
+    if (c->argc == 0)
+        return empty();
+    arr = &c->argv[0];
+    if (arr->type != TV_ARR)
+        return empty();
+    if (arr->u.a->n == 0 || tv_is_object(&arr->u.a->v[0]) || arr->u.a->v[0].type == TV_NULL)
+        return *arr;
+    if (!order_arg(rt, c, 1, &desc))
+        return empty();
+    s.strings = tv_is_plain_str(&arr->u.a->v[0]);
+    return sorted(rt, arr, &s, desc);
+}
+
+static struct tv h_sortBy(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *arr;
+    struct sort_ctx s = {rt, false, NULL};
+    struct tv key, first;
+    bool desc;
+
+    if (c->argc == 0)
+        return empty();
+    arr = &c->argv[0];
+    if (arr->type != TV_ARR)
+        return empty();
+    if (arr->u.a->n == 0 || !tv_is_object(&arr->u.a->v[0]))
+        return *arr;
+    if (c->argc < 2)
+        return *arr;
+    key = mr_template__to_str(rt, &c->argv[1]);
+    if (key.u.s.len == 0)
+        return *arr;
+    first = mr_template__lookup(rt, &arr->u.a->v[0], key.u.s.p, key.u.s.len);
+    if (!mr_template__truthy(&first))
+        return *arr;
+    if (!order_arg(rt, c, 2, &desc))
+        return empty();
+    s.key = &key;
+    s.strings = tv_is_plain_str(&first);
+    return sorted(rt, arr, &s, desc);
+}
+
+static struct tv h_reverse(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *arr = P(c, 0);
+    struct tv_arr *out;
+    size_t i, n;
+
+    if (arr->type != TV_ARR)
+        return empty();
+    n = arr->u.a->n;
+    out = mr_template__arr_new(A(rt), n);
+    if (!out)
+        return tv_undef();
+    for (i = 0; i < n; i++)
+        out->v[i] = arr->u.a->v[n - 1 - i];
+    out->n = n;
+    return tv_arr(out);
+}
+
+/* Array.prototype.slice(start[, end]) */
+static struct tv h_slice(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *arr = P(c, 0), *to = P(c, 2);
+    double len, start, end;
+    struct tv_arr *out;
+    size_t i;
+
+    if (arr->type != TV_ARR)
+        return empty();
+    len = (double)arr->u.a->n;
+    start = mr_template__to_integer(P(c, 1));
+    end = to->type == TV_NUM ? mr_template__to_integer(to) : len;
+    if (to->type == TV_NUM && isinf(to->u.n))
+        end = to->u.n > 0 ? len : 0;
+    start = start < 0 ? fmax(len + start, 0) : fmin(start, len);
+    end = end < 0 ? fmax(len + end, 0) : fmin(end, len);
+    out = mr_template__arr_new(A(rt), 0);
+    if (!out)
+        return tv_undef();
+    for (i = (size_t)start; (double)i < end; i++)
+        mr_template__arr_push(A(rt), out, arr->u.a->v[i]);
+    return tv_arr(out);
+}
+
+/* ---- random values ------------------------------------------------------------------- */
+
+static struct tv h_oneOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *list;
+    size_t n;
+    double i;
+    bool stringify = false;
+    struct tv r;
+
+    if (c->argc == 0)
+        return empty();
+    if (c->argv[0].type == TV_ARR) {
+        list = c->argv[0].u.a->v;
+        n = c->argv[0].u.a->n;
+        if (c->argc >= 2)
+            stringify = mr_template__truthy(&c->argv[1]);
+    } else {
+        list = c->argv;
+        n = c->argc;
+    }
+    i = mr_template__random_int(rt, 0, (double)n - 1);
+    r = (i >= 0 && i < (double)n) ? list[(size_t)i] : tv_undef();
+    if (stringify) {
+        struct tv j = json_string(rt, &r, 0, true);
+        return j.type == TV_STR ? j : tv_safe("undefined", 9);
+    }
+    return r;
+}
+
+static struct tv h_someOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *list = P(c, 0), *stringify = P(c, 3);
+    struct tv_arr *out;
+    double count;
+    size_t n, i, take;
+
+    if (list->type != TV_ARR)
+        return empty();
+    n = list->u.a->n;
+    out = mr_template__arr_new(A(rt), n);
+    if (!out)
+        return tv_undef();
+    memcpy(out->v, list->u.a->v, n * sizeof(*out->v));
+    /* Mockoon shuffles with sort(() => 0.5 - Math.random()); a fair shuffle
+     * gives the same shapes */
+    for (i = n; i > 1; i--) {
+        size_t j = (size_t)(mr_template__random(rt) * (double)i);
+        struct tv t = out->v[i - 1];
+        out->v[i - 1] = out->v[j];
+        out->v[j] = t;
+    }
+    count = mr_template__random_int(rt, mr_template__to_number(P(c, 1)),
+                                    mr_template__to_number(P(c, 2)));
+    if (isnan(count))
+        take = 0;
+    else if (count < 0)
+        take = -count >= (double)n ? 0 : n - (size_t)(-count);
+    else
+        take = count > (double)n ? n : (size_t)count;
+    out->n = take;
+    if (stringify->type == TV_BOOL && stringify->u.b) {
+        struct tv v = tv_arr(out);
+        return json_string(rt, &v, 0, false);
+    }
+    return tv_arr(out);
+}
+
+/* faker.number.int({ min, max }): numeric literals only, as helpers/int.ts */
+static struct tv h_int(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    double min = 0, max = 9007199254740991.0, lo, hi;
+
+    if (c->argc >= 1 && c->argv[0].type == TV_NUM)
+        min = c->argv[0].u.n;
+    if (c->argc >= 2 && c->argv[1].type == TV_NUM)
+        max = c->argv[1].u.n;
+    lo = ceil(min);
+    hi = floor(max);
+    if (lo == hi)
+        return tv_num(lo);
+    if (hi < lo || !isfinite(lo) || !isfinite(hi))
+        return empty(); /* FakerError */
+    return tv_num(floor(mr_template__random(rt) * (hi - lo + 1) + lo));
+}
+
+static struct tv h_float(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    double min = 0, max = 1;
+
+    if (c->argc >= 1 && c->argv[0].type == TV_NUM)
+        min = c->argv[0].u.n;
+    if (c->argc >= 2 && c->argv[1].type == TV_NUM)
+        max = c->argv[1].u.n;
+    if (max == min)
+        return tv_num(min);
+    if (max < min || !isfinite(min) || !isfinite(max))
+        return empty();
+    return tv_num(mr_template__random(rt) * (max - min) + min);
+}
+
+static struct tv h_boolean(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)c;
+    return tv_bool(mr_template__random(rt) < 0.5);
+}
+
+/* faker.string.uuid(): version 4, lower-case */
+static struct tv h_uuid(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char u[36];
+    uint64_t a = mr_template__rand64(rt), b = mr_template__rand64(rt);
+    int i, k = 0;
+
+    (void)c;
+    for (i = 0; i < 36; i++) {
+        unsigned nib;
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            u[i] = '-';
+            continue;
+        }
+        nib = k < 16 ? (unsigned)(a >> (4 * k)) & 15 : (unsigned)(b >> (4 * (k - 16))) & 15;
+        k++;
+        if (i == 14)
+            nib = 4;
+        else if (i == 19)
+            nib = (nib & 3) | 8;
+        u[i] = hex[nib];
+    }
+    return arena_str(rt, u, 36, false);
+}
+
+/* ---- dates ----------------------------------------------------------------------------- */
+
+#define DEFAULT_DATE_FORMAT "yyyy-MM-dd'T'HH:mm:ss.SSSxxx"
+
+static struct tv format_date(struct mr_tpl_rt *rt, int64_t ms, const char *fmt)
+{
+    mr_buf_reset(&rt->scratch);
+    if (!mr_template__date_format(&rt->scratch, ms, fmt)) {
+        rt->stop = rt->nomem = true;
+        return empty();
+    }
+    return mr_template__take_scratch(rt, false);
+}
+
+static bool parse_date(const struct tv *v, int64_t *ms)
+{
+    return v->type == TV_STR && mr_template__date_parse(v->u.s.p, v->u.s.len, ms);
+}
+
+static int64_t now_ms(const struct mr_tpl_rt *rt)
+{
+    return rt->ctx ? rt->ctx->now_ms : 0;
+}
+
+static struct tv h_now(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *f = P(c, 0);
+
+    return format_date(rt, now_ms(rt), tv_is_plain_str(f) ? cstr(rt, f) : DEFAULT_DATE_FORMAT);
+}
+
+/* faker.date.between({ from, to }) */
+static bool random_between(struct mr_tpl_rt *rt, int64_t from, int64_t to, int64_t *out)
+{
+    if (to < from)
+        return false;
+    *out = from + (int64_t)floor(mr_template__random(rt) * ((double)(to - from) + 1));
+    if (*out > to)
+        *out = to;
+    return true;
+}
+
+static struct tv h_date(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv from = tv_unsafe(*P(c, 0)), to = tv_unsafe(*P(c, 1));
+    int64_t a, b, ms;
+
+    if (c->argc < 2 || from.type != TV_STR || to.type != TV_STR)
+        return empty();
+    if (!parse_date(&from, &a) || !parse_date(&to, &b) || !random_between(rt, a, b, &ms))
+        return empty();
+    if (c->argc == 3 && tv_is_plain_str(&c->argv[2]))
+        return format_date(rt, ms, cstr(rt, &c->argv[2]));
+    mr_buf_reset(&rt->scratch);
+    if (!mr_template__date_js_string(&rt->scratch, ms))
+        return empty();
+    return mr_template__take_scratch(rt, false);
+}
+
+static struct tv h_time(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const char *fmt = "HH:mm";
+    int64_t a = 0, b = 86340000, ms;
+
+    if (c->argc >= 2 && tv_is_plain_str(&c->argv[0]) && tv_is_plain_str(&c->argv[1])) {
+        char buf[128];
+        int n = snprintf(buf, sizeof(buf), "1970-01-01T%.*s", (int)(c->argv[0].u.s.len > 100 ? 100 : c->argv[0].u.s.len), c->argv[0].u.s.p);
+        if (!mr_template__date_parse(buf, (size_t)n, &a))
+            return empty();
+        n = snprintf(buf, sizeof(buf), "1970-01-01T%.*s", (int)(c->argv[1].u.s.len > 100 ? 100 : c->argv[1].u.s.len), c->argv[1].u.s.p);
+        if (!mr_template__date_parse(buf, (size_t)n, &b))
+            return empty();
+        if (c->argc == 3 && tv_is_plain_str(&c->argv[2]))
+            fmt = cstr(rt, &c->argv[2]);
+    }
+    if (!random_between(rt, a, b, &ms))
+        return empty();
+    return format_date(rt, ms, fmt);
+}
+
+static struct tv h_dateFormat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv d = tv_unsafe(*P(c, 0)), f = tv_unsafe(*P(c, 1));
+    int64_t ms;
+
+    if (c->argc < 1 || d.type != TV_STR || f.type != TV_STR)
+        return empty();
+    if (!parse_date(&d, &ms))
+        return empty(); /* Invalid time value */
+    return format_date(rt, ms, cstr(rt, &f));
+}
+
+/* parseInt(String(v), 10) as an int64, or false for NaN */
+static bool hash_int(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, const char *key,
+                     int64_t *out)
+{
+    const struct tv *v = mr_template__hash(c, key);
+    struct mr_tpl_call one;
+    struct tv n;
+
+    if (!v)
+        return false;
+    memset(&one, 0, sizeof(one));
+    one.argv = v;
+    one.argc = 1;
+    n = h_parseInt(rt, &one);
+    if (n.type != TV_NUM)
+        return false;
+    if (n.u.n > 1e15)
+        n.u.n = 1e15;
+    if (n.u.n < -1e15)
+        n.u.n = -1e15;
+    *out = (int64_t)n.u.n;
+    return true;
+}
+
+static struct tv h_dateTimeShift(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *date = NULL, *format = NULL;
+    int64_t ms = now_ms(rt), y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+    struct tv dv, fv;
+    const char *fmt = DEFAULT_DATE_FORMAT;
+
+    if (c->argc == 0) {
+        /* with a positional argument, Mockoon reads no hash at all */
+        date = mr_template__hash(c, "date");
+        format = mr_template__hash(c, "format");
+        hash_int(rt, c, "days", &d);
+        hash_int(rt, c, "months", &mo);
+        hash_int(rt, c, "years", &y);
+        hash_int(rt, c, "hours", &h);
+        hash_int(rt, c, "minutes", &mi);
+        hash_int(rt, c, "seconds", &s);
+    }
+    if (date && date->type != TV_UNDEF) {
+        dv = tv_unsafe(*date);
+        if (!parse_date(&dv, &ms))
+            return empty();
+    }
+    if (format) {
+        fv = tv_unsafe(*format);
+        if (fv.type == TV_STR)
+            fmt = cstr(rt, &fv);
+    }
+    ms = mr_template__date_shift(ms, y, mo, d, h, mi, s);
+    if (ms == INT64_MAX)
+        return empty();
+    return format_date(rt, ms, fmt);
+}
+
+static struct tv h_isValidDate(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv v;
+    int64_t ms;
+    double n;
+
+    if (c->argc == 0)
+        return tv_bool(false);
+    v = tv_unsafe(c->argv[0]);
+    /* new Date(value) */
+    if (v.type == TV_ARR) {
+        v = mr_template__to_str(rt, &v);
+    } else if (v.type == TV_OBJ || v.type == TV_UNDEF) {
+        return tv_bool(false);
+    }
+    if (v.type == TV_STR)
+        return tv_bool(parse_date(&v, &ms));
+    n = mr_template__to_number(&v);
+    return tv_bool(isfinite(n) && fabs(n) <= 8.64e15);
+}
+
+/* ---- faker ----------------------------------------------------------------------------- */
+
+static bool faker_name_ok(const char *name)
+{
+    const char *dot = strchr(name, '.'), *p;
+
+    if (!dot || dot == name || !dot[1])
+        return false;
+    for (p = name; *p; p++) {
+        bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+        if (p < dot ? !alpha : (p > dot && !alpha && !(*p >= '0' && *p <= '9')))
+            return false;
+    }
+    return strchr(dot + 1, '.') == NULL && mr_template__faker_known(name);
+}
+
+static struct tv h_faker(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv name;
+    const char *n;
+
+    if (c->argc == 0)
+        return empty();
+    if (c->site->faker_kind != FK_DYNAMIC) {
+        /* a literal name, checked when compiling */
+        n = c->site->params[0].u.str.p;
+    } else {
+        name = tv_unsafe(c->argv[0]);
+        if (name.type != TV_STR)
+            return empty();
+        n = cstr(rt, &name);
+        if (!faker_name_ok(n))
+            return empty();
+    }
+    return mr_template__faker(rt, n, (enum tpl_faker_kind)c->site->faker_kind, c->argv + 1,
+                              c->argc - 1, c->site->hkeys, c->hashv, c->site->nhash);
+}
+
+/* Mockoon's old one-word helpers ({{firstName}}, {{email}}) call Faker. */
+static struct tv h_alias(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct mr_template__helper *h = c->site->helper;
+    struct tv arg = tv_undef();
+    size_t n = 0;
+
+    /* lorem(count) and title(sex) pass their one argument on when its type fits */
+    if (strcmp(h->name, "lorem") == 0 && c->argc >= 1 && c->argv[0].type == TV_NUM) {
+        arg = c->argv[0];
+        n = 1;
+    } else if (strcmp(h->name, "title") == 0 && c->argc >= 1 && tv_is_plain_str(&c->argv[0])) {
+        arg = c->argv[0];
+        n = 1;
+    }
+    return mr_template__faker(rt, h->faker_name, FK_DYNAMIC, &arg, n, NULL, NULL, 0);
+}
+
+/* ---- request helpers (request-helpers.ts) ------------------------------------------------ */
+
+/* (fromSafeString(v) ?? '').toString() */
+static struct tv path_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, size_t i)
+{
+    if (i >= c->argc || c->argv[i].type == TV_UNDEF || c->argv[i].type == TV_NULL)
+        return empty();
+    return mr_template__to_str(rt, &c->argv[i]);
+}
+
+/* fromSafeString(v) ?? '' */
+static struct tv default_arg(const struct mr_tpl_call *c, size_t i)
+{
+    if (i >= c->argc || c->argv[i].type == TV_UNDEF || c->argv[i].type == TV_NULL)
+        return empty();
+    return tv_unsafe(c->argv[i]);
+}
+
+/* body and queryParam: JSON for objects, arrays and `stringify`, else the
+ * value as a SafeString */
+static struct tv stringified(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                             const struct tv *v)
+{
+    bool stringify = c->argc >= 3 && mr_template__truthy(&c->argv[2]);
+
+    if (v->type == TV_ARR || v->type == TV_OBJ || v->type == TV_NULL || stringify) {
+        struct tv j = json_string(rt, v, 0, true);
+        return j.type == TV_STR ? j : tv_safe("undefined", 9);
+    }
+    {
+        struct tv s = mr_template__to_str(rt, v);
+        s.safe = true;
+        return s;
+    }
+}
+
+static struct tv h_body(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), body, v;
+
+    if (path.u.s.len == 0) {
+        if (!rt->ctx || !rt->ctx->body)
+            return tv_safe("", 0);
+        return tv_safe(rt->ctx->body, rt->ctx->body_len);
+    }
+    body = mr_template__req_body(rt);
+    v = mr_template__truthy(&body) ? body : def;
+    v = mr_template__get_path(rt, &v, path.u.s.p, path.u.s.len, &def);
+    return stringified(rt, c, &v);
+}
+
+static struct tv h_bodyRaw(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), body;
+
+    body = mr_template__req_body(rt);
+    if (!mr_template__truthy(&body))
+        return def;
+    return mr_template__get_path(rt, &body, path.u.s.p, path.u.s.len, &def);
+}
+
+static struct tv h_queryParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), q, v;
+
+    q = mr_template__req_query(rt);
+    v = mr_template__get_path(rt, &q, path.u.s.p, path.u.s.len, &def);
+    return stringified(rt, c, &v);
+}
+
+static struct tv h_queryParamRaw(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), q;
+
+    q = mr_template__req_query(rt);
+    return mr_template__get_path(rt, &q, path.u.s.p, path.u.s.len, &def);
+}
+
+static struct tv h_queryParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)c;
+    return mr_template__req_query(rt);
+}
+
+static struct tv h_urlParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)c;
+    return mr_template__req_params(rt);
+}
+
+static struct tv h_headers(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)c;
+    return mr_template__req_headers(rt);
+}
+
+static struct tv h_urlParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv params = mr_template__req_params(rt), name = mr_template__to_str(rt, P(c, 0));
+
+    return mr_template__lookup(rt, &params, name.u.s.p, name.u.s.len);
+}
+
+/* req.get(name) || defaultValue */
+static struct tv h_header(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *name = P(c, 0), *defv = P(c, 1);
+    struct tv def = tv_is_object(defv) || defv->type == TV_NULL ? empty() : *defv;
+    struct tv headers, v;
+
+    if (tv_is_object(name) || name->type == TV_NULL)
+        return def;
+    if (!tv_is_plain_str(name) || name->u.s.len == 0)
+        return empty(); /* req.get throws */
+    headers = mr_template__req_headers(rt);
+    if (headers.type != TV_OBJ)
+        return def;
+    if ((name->u.s.len == 7 && strncasecmp(name->u.s.p, "referer", 7) == 0) ||
+        (name->u.s.len == 8 && strncasecmp(name->u.s.p, "referrer", 8) == 0)) {
+        struct tv *r = mr_template__obj_get(headers.u.o, "referrer", 8);
+        if (!r || !mr_template__truthy(r))
+            r = mr_template__obj_get(headers.u.o, "referer", 7);
+        v = r ? *r : tv_undef();
+    } else {
+        v = mr_template__lookup(rt, &headers, name->u.s.p, name->u.s.len);
+    }
+    return mr_template__truthy(&v) ? v : def;
+}
+
+static struct tv h_cookie(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct tv *defv = P(c, 1);
+    struct tv def = tv_is_object(defv) || defv->type == TV_NULL ? empty() : *defv;
+    struct tv cookies = mr_template__req_cookies(rt), key = mr_template__to_str(rt, P(c, 0)), v;
+
+    v = mr_template__lookup(rt, &cookies, key.u.s.p, key.u.s.len);
+    return mr_template__truthy(&v) ? v : def;
+}
+
+static struct tv h_method(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)c;
+    if (!rt->ctx || !rt->ctx->method)
+        return tv_undef();
+    return tv_str(rt->ctx->method, strlen(rt->ctx->method));
+}
+
+static struct tv h_baseUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)c;
+    if (!rt->ctx || !rt->ctx->base_url)
+        return empty();
+    return tv_str(rt->ctx->base_url, strlen(rt->ctx->base_url));
+}
+
+/* Express's req.hostname: the Host header without its port. */
+static struct tv h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv headers = mr_template__req_headers(rt), *host;
+    const char *p, *colon;
+    size_t n;
+
+    (void)c;
+    if (headers.type != TV_OBJ || !(host = mr_template__obj_get(headers.u.o, "host", 4)))
+        return tv_undef();
+    p = host->u.s.p;
+    n = host->u.s.len;
+    if (n && p[0] == '[') {
+        const char *close = memchr(p, ']', n);
+        return tv_str(p, close ? (size_t)(close - p) + 1 : n);
+    }
+    colon = memchr(p, ':', n);
+    return tv_str(p, colon ? (size_t)(colon - p) : n);
+}
+
+static struct tv h_unsupported(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)rt;
+    (void)c;
+    return tv_undef();
+}
+
+/* ---- compile-time checks ----------------------------------------------------------------- */
+
+static const struct tpl_str *literal(const struct tpl_call *call, size_t i)
+{
+    return i < call->nparams && call->params[i].kind == X_STR ? &call->params[i].u.str : NULL;
+}
+
+static bool check_format(const struct tpl_str *f, char *msg, size_t size)
+{
+    char bad = 0;
+
+    if (!f || mr_template__date_format_ok(f->p, &bad))
+        return true;
+    snprintf(msg, size, "date format \"%s\" has '%c', which is not a date-fns token (quote text "
+                        "as in \"yyyy'T'HH\")",
+             f->p, bad);
+    return false;
+}
+
+bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size)
+{
+    const char *name = call->helper->name;
+    const struct tpl_str *s;
+    size_t i;
+
+    if (strcmp(name, "faker") == 0) {
+        s = literal(call, 0);
+        if (s && !faker_name_ok(s->p)) {
+            const char *hint = mr_template__faker_suggest(s->p);
+            if (hint)
+                snprintf(msg, size, "unknown faker method \"%s\" (did you mean \"%s\"?)", s->p,
+                         hint);
+            else
+                snprintf(msg, size, "unknown faker method \"%s\"", s->p);
+            return false;
+        }
+        if (s)
+            call->faker_kind = (uint8_t)mr_template__faker_kind(s->p);
+        return true;
+    }
+    if (strcmp(name, "now") == 0)
+        return check_format(literal(call, 0), msg, size);
+    if (strcmp(name, "dateFormat") == 0)
+        return check_format(literal(call, 1), msg, size);
+    if (strcmp(name, "date") == 0 || strcmp(name, "time") == 0)
+        return check_format(literal(call, 2), msg, size);
+    if (strcmp(name, "dateTimeShift") == 0) {
+        for (i = 0; i < call->nhash; i++)
+            if (call->hkeys[i].len == 6 && memcmp(call->hkeys[i].p, "format", 6) == 0 &&
+                call->hvals[i].kind == X_STR)
+                return check_format(&call->hvals[i].u.str, msg, size);
+    }
+    return true;
+}
+
+/* ---- the table ----------------------------------------------------------------------------- */
+
+#define H(n, f, fl, lo, hi)                                                                        \
+    {                                                                                              \
+        n, f, fl, lo, hi, NULL                                                                     \
+    }
+#define ALIAS(n, faker)                                                                            \
+    {                                                                                              \
+        n, h_alias, H_ALIAS, -1, -1, faker                                                         \
+    }
+#define NO(n, why)                                                                                 \
+    {                                                                                              \
+        n, h_unsupported, H_NO_SUPPORT, -1, -1, why                                                \
+    }
+
+const struct mr_template__helper mr_template__helpers[] = {
+    /* Handlebars */
+    H("each", h_each, H_BLOCK, 1, 1),
+    H("if", h_if, H_BLOCK, 1, 1),
+    H("log", h_log, 0, -1, -1),
+    H("lookup", h_lookup, 0, 2, 2),
+    H("unless", h_unless, H_BLOCK, 1, 1),
+    H("with", h_with, H_BLOCK, 1, 1),
+    /* Mockoon: blocks */
+    H("case", h_case, H_BLOCK, 1, -1),
+    H("default", h_default, H_BLOCK, 0, 0),
+    H("repeat", h_repeat, H_BLOCK, 1, 2),
+    H("switch", h_switch, H_BLOCK, 1, 1),
+    /* Mockoon: values */
+    H("array", h_array, 0, -1, -1),
+    H("base64", h_base64, 0, -1, -1),
+    H("base64Decode", h_base64Decode, 0, -1, -1),
+    H("base64url", h_base64url, 0, -1, -1),
+    H("base64urlDecode", h_base64urlDecode, 0, -1, -1),
+    H("concat", h_concat, 0, -1, -1),
+    H("filter", h_filter, 0, -1, -1),
+    H("find", h_find, 0, -1, -1),
+    H("getVar", h_getVar, 0, -1, -1),
+    H("includes", h_includes, 0, -1, -1),
+    H("indexOf", h_indexOf, 0, -1, -1),
+    H("join", h_join, 0, -1, -1),
+    H("jsonParse", h_jsonParse, 0, -1, -1),
+    H("jsonPath", h_jsonPath, 0, -1, -1),
+    H("jwtHeader", h_jwtHeader, 0, -1, -1),
+    H("jwtPayload", h_jwtPayload, 0, -1, -1),
+    H("len", h_len, 0, -1, -1),
+    H("lowercase", h_lowercase, 0, -1, -1),
+    H("newline", h_newline, 0, -1, -1),
+    H("object", h_object, 0, -1, -1),
+    H("objectMerge", h_objectMerge, 0, -1, -1),
+    H("objectPath", h_objectPath, 0, -1, -1),
+    H("padEnd", h_padEnd, 0, -1, -1),
+    H("padStart", h_padStart, 0, -1, -1),
+    H("replace", h_replace, 0, -1, -1),
+    H("replaceAll", h_replaceAll, 0, -1, -1),
+    H("reverse", h_reverse, 0, -1, -1),
+    H("setVar", h_setVar, 0, -1, -1),
+    H("slice", h_slice, 0, -1, -1),
+    H("sort", h_sort, 0, -1, -1),
+    H("sortBy", h_sortBy, 0, -1, -1),
+    H("split", h_split, 0, -1, -1),
+    H("stringify", h_stringify, 0, -1, -1),
+    H("substr", h_substr, 0, -1, -1),
+    H("uppercase", h_uppercase, 0, -1, -1),
+    /* Mockoon: logic and numbers */
+    H("add", h_add, 0, -1, -1),
+    H("ceil", h_ceil, 0, -1, -1),
+    H("divide", h_divide, 0, -1, -1),
+    H("eq", h_eq, 0, -1, -1),
+    H("floor", h_floor, 0, -1, -1),
+    H("gt", h_gt, 0, -1, -1),
+    H("gte", h_gte, 0, -1, -1),
+    H("lt", h_lt, 0, -1, -1),
+    H("lte", h_lte, 0, -1, -1),
+    H("modulo", h_modulo, 0, -1, -1),
+    H("multiply", h_multiply, 0, -1, -1),
+    H("parseInt", h_parseInt, 0, -1, -1),
+    H("round", h_round, 0, -1, -1),
+    H("subtract", h_subtract, 0, -1, -1),
+    H("toFixed", h_toFixed, 0, -1, -1),
+    /* mockrun */
+    H("and", h_and, 0, -1, -1),
+    H("not", h_not, 0, -1, -1),
+    H("or", h_or, 0, -1, -1),
+    /* Mockoon: generated values and dates */
+    H("boolean", h_boolean, 0, -1, -1),
+    H("date", h_date, H_CHECK, -1, -1),
+    H("dateFormat", h_dateFormat, H_CHECK, -1, -1),
+    H("dateTimeShift", h_dateTimeShift, H_CHECK, -1, -1),
+    H("faker", h_faker, H_CHECK, -1, -1),
+    H("float", h_float, 0, -1, -1),
+    H("guid", h_uuid, 0, -1, -1),
+    H("int", h_int, 0, -1, -1),
+    H("isValidDate", h_isValidDate, 0, -1, -1),
+    H("now", h_now, H_CHECK, -1, -1),
+    H("oneOf", h_oneOf, 0, -1, -1),
+    H("someOf", h_someOf, 0, -1, -1),
+    H("time", h_time, H_CHECK, -1, -1),
+    H("uuid", h_uuid, 0, -1, -1),
+    ALIAS("city", "location.city"),
+    ALIAS("color", "color.human"),
+    ALIAS("company", "company.name"),
+    ALIAS("country", "location.country"),
+    ALIAS("countryCode", "location.countryCode"),
+    ALIAS("domain", "internet.domainName"),
+    ALIAS("email", "internet.email"),
+    ALIAS("firstName", "person.firstName"),
+    ALIAS("hexColor", "color.rgb"),
+    ALIAS("ipv4", "internet.ipv4"),
+    ALIAS("ipv6", "internet.ipv6"),
+    ALIAS("lastName", "person.lastName"),
+    ALIAS("lat", "location.latitude"),
+    ALIAS("long", "location.longitude"),
+    ALIAS("lorem", "lorem.sentence"),
+    ALIAS("objectId", "database.mongodbObjectId"),
+    ALIAS("phone", "phone.number"),
+    ALIAS("postcode", "location.zipCode"),
+    ALIAS("street", "location.streetAddress"),
+    ALIAS("title", "person.prefix"),
+    ALIAS("tld", "internet.domainSuffix"),
+    ALIAS("zipcode", "location.zipCode"),
+    /* Mockoon: request */
+    H("baseUrl", h_baseUrl, 0, -1, -1),
+    H("body", h_body, 0, -1, -1),
+    H("bodyRaw", h_bodyRaw, 0, -1, -1),
+    H("cookie", h_cookie, 0, -1, -1),
+    H("header", h_header, 0, -1, -1),
+    H("headers", h_headers, 0, -1, -1),
+    H("hostname", h_hostname, 0, -1, -1),
+    H("method", h_method, 0, -1, -1),
+    H("queryParam", h_queryParam, 0, -1, -1),
+    H("queryParamRaw", h_queryParamRaw, 0, -1, -1),
+    H("queryParams", h_queryParams, 0, -1, -1),
+    H("urlParam", h_urlParam, 0, -1, -1),
+    H("urlParams", h_urlParams, 0, -1, -1),
+    /* Mockoon helpers that need what mockrun does not have */
+    NO("data", "data buckets"),
+    NO("dataRaw", "data buckets"),
+    NO("getEnvVar", "environment variables"),
+    NO("getGlobalVar", "global variables"),
+    NO("ip", "the client address is not given to templates"),
+    NO("jmesPath", "JMESPath; use jsonPath"),
+    NO("setData", "data buckets"),
+    NO("setGlobalVar", "global variables"),
+    NO("status", "set the status in the scenario's response"),
+};
+
+const size_t mr_template__nhelpers = sizeof(mr_template__helpers) / sizeof(mr_template__helpers[0]);
+
+const struct mr_template__helper *mr_template__find_helper(const char *name, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < mr_template__nhelpers; i++) {
+        const char *h = mr_template__helpers[i].name;
+        if (strlen(h) == len && memcmp(h, name, len) == 0)
+            return &mr_template__helpers[i];
+    }
+    return NULL;
+}

@@ -1,0 +1,484 @@
+/*
+ * template_internal.h - what the template module's files share: the compiled
+ * tree, the JavaScript-like value model, the per-render state and the helper
+ * table. Nothing outside scenarios/template*.c includes this.
+ *
+ * The tree mirrors Handlebars' AST (handlebars.js 4.7, the version Mockoon
+ * uses) closely enough that its whitespace rules ("standalone" lines, `~`)
+ * can be applied as handlebars/compiler/whitespace-control.js does.
+ *
+ * Values follow JavaScript semantics because Mockoon's helpers are written in
+ * JavaScript: numbers are doubles printed as String(n) prints them, a
+ * Handlebars SafeString is a string with `safe` set (never HTML-escaped and,
+ * being an object in JavaScript, always truthy), arrays and objects keep
+ * insertion order (integer-like keys first, as JavaScript orders them).
+ *
+ * Everything a render allocates comes from one arena that is freed when the
+ * render ends; values are never freed one by one.
+ */
+#ifndef MOCKRUN_SCENARIOS_TEMPLATE_INTERNAL_H
+#define MOCKRUN_SCENARIOS_TEMPLATE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/buf.h"
+#include "scenarios/template.h"
+
+/* Limits that keep any template and any request safe to render. */
+#define MR_TPL_MAX_NESTING 64                 /* blocks and subexpressions, at compile time */
+#define MR_TPL_MAX_REPEAT 10000               /* iterations of one {{#repeat}} */
+#define MR_TPL_MAX_OUTPUT ((size_t)16 << 20)  /* bytes one render may append */
+#define MR_TPL_MAX_ARENA ((size_t)256 << 20)  /* bytes of values one render may build */
+#define MR_TPL_MAX_STEPS ((uint64_t)20000000) /* nodes, helper calls and loop turns */
+#define MR_TPL_MAX_VALUE_DEPTH 512            /* nesting of parsed JSON and printed values */
+
+/* ---- arena ------------------------------------------------------------------ */
+
+struct mr_tpl_chunk;
+
+struct mr_tpl_arena {
+    struct mr_tpl_chunk *head;
+    size_t total; /* bytes obtained from malloc */
+    size_t cap;   /* 0: no limit */
+    bool failed;  /* the cap was hit or malloc failed */
+    bool nomem;   /* malloc failed (as opposed to the cap) */
+};
+
+void mr_template__arena_init(struct mr_tpl_arena *a, size_t cap);
+void mr_template__arena_release(struct mr_tpl_arena *a);
+/* 8-byte aligned, uninitialised; NULL (and a->failed) past the cap or on OOM. */
+void *mr_template__alloc(struct mr_tpl_arena *a, size_t n);
+/* A NUL-terminated copy of n bytes. */
+char *mr_template__strndup(struct mr_tpl_arena *a, const char *s, size_t n);
+
+/* ---- values ----------------------------------------------------------------- */
+
+enum mr_tpl_type {
+    TV_UNDEF = 0,
+    TV_NULL,
+    TV_BOOL,
+    TV_NUM,
+    TV_STR,
+    TV_ARR,
+    TV_OBJ,
+};
+
+struct tv_arr;
+struct tv_obj;
+
+struct tv {
+    uint8_t type; /* enum mr_tpl_type */
+    bool safe;    /* TV_STR only: a Handlebars SafeString */
+    union {
+        bool b;
+        double n;
+        struct {
+            const char *p; /* not NUL-terminated in general */
+            size_t len;
+        } s;
+        struct tv_arr *a;
+        struct tv_obj *o;
+    } u;
+};
+
+struct tv_arr {
+    size_t n, cap;
+    struct tv *v;
+};
+
+struct tv_key {
+    const char *p;
+    size_t len;
+};
+
+struct tv_obj {
+    size_t n, cap;
+    struct tv_key *k;
+    struct tv *v;
+    bool index_keys; /* some key is an array index: iterate those first */
+    bool nocase;     /* keys compare case-insensitively (request headers) */
+    bool root;       /* the root context: also answers "request" */
+};
+
+static inline struct tv tv_undef(void)
+{
+    struct tv v = {.type = TV_UNDEF};
+    return v;
+}
+
+static inline struct tv tv_null(void)
+{
+    struct tv v = {.type = TV_NULL};
+    return v;
+}
+
+static inline struct tv tv_bool(bool b)
+{
+    struct tv v = {.type = TV_BOOL};
+    v.u.b = b;
+    return v;
+}
+
+static inline struct tv tv_num(double n)
+{
+    struct tv v = {.type = TV_NUM};
+    v.u.n = n;
+    return v;
+}
+
+static inline struct tv tv_str(const char *p, size_t len)
+{
+    struct tv v = {.type = TV_STR};
+    v.u.s.p = p;
+    v.u.s.len = len;
+    return v;
+}
+
+static inline struct tv tv_safe(const char *p, size_t len)
+{
+    struct tv v = tv_str(p, len);
+    v.safe = true;
+    return v;
+}
+
+static inline struct tv tv_arr(struct tv_arr *a)
+{
+    struct tv v = {.type = a ? TV_ARR : TV_UNDEF};
+    v.u.a = a;
+    return v;
+}
+
+static inline struct tv tv_obj(struct tv_obj *o)
+{
+    struct tv v = {.type = o ? TV_OBJ : TV_UNDEF};
+    v.u.o = o;
+    return v;
+}
+
+/* typeof v === 'string' (a SafeString is an object in JavaScript) */
+static inline bool tv_is_plain_str(const struct tv *v)
+{
+    return v->type == TV_STR && !v->safe;
+}
+
+/* typeof v === 'object' && v !== null, SafeStrings included */
+static inline bool tv_is_object(const struct tv *v)
+{
+    return v->type == TV_ARR || v->type == TV_OBJ || (v->type == TV_STR && v->safe);
+}
+
+/* Handlebars' fromSafeString: a SafeString becomes its plain string. */
+static inline struct tv tv_unsafe(struct tv v)
+{
+    v.safe = false;
+    return v;
+}
+
+struct tv_arr *mr_template__arr_new(struct mr_tpl_arena *a, size_t cap);
+bool mr_template__arr_push(struct mr_tpl_arena *a, struct tv_arr *arr, struct tv v);
+struct tv_obj *mr_template__obj_new(struct mr_tpl_arena *a, size_t cap);
+/* Sets key (copied by reference: it must outlive the render) to v; an
+ * existing key keeps its place, as in JavaScript. */
+bool mr_template__obj_set(struct mr_tpl_arena *a, struct tv_obj *o, const char *key, size_t klen,
+                          struct tv v);
+/* The value of an own key, or NULL. */
+struct tv *mr_template__obj_get(const struct tv_obj *o, const char *key, size_t klen);
+/* The order JavaScript enumerates o's keys in (indexes into k/v); NULL when
+ * it is the insertion order. */
+const size_t *mr_template__obj_order(struct mr_tpl_arena *a, const struct tv_obj *o);
+
+/* JavaScript truthiness (a SafeString, being an object, is always true). */
+bool mr_template__truthy(const struct tv *v);
+/* Handlebars' isEmpty: falsy but not 0, or an empty array. */
+bool mr_template__is_empty(const struct tv *v);
+/* a === b */
+bool mr_template__strict_eq(const struct tv *a, const struct tv *b);
+/* a == b (arrays and SafeStrings compare through their strings) */
+bool mr_template__loose_eq(const struct tv *a, const struct tv *b);
+/* Number(v) */
+double mr_template__to_number(const struct tv *v);
+/* ToIntegerOrInfinity(Number(v)) clamped to ±2^53 */
+double mr_template__to_integer(const struct tv *v);
+/* JavaScript StringToNumber on raw text. */
+double mr_template__str_to_number(const char *s, size_t len);
+/* String(n); buf needs 32 bytes; returns the length. */
+size_t mr_template__fmt_number(double n, char *buf);
+/* Appends String(v) ("undefined", "null", "[object Object]", arrays joined). */
+void mr_template__append_string(struct mr_buf *b, const struct tv *v);
+/* Appends what Handlebars prints for v: like String(v) but "" for
+ * undefined and null. */
+void mr_template__append_output(struct mr_buf *b, const struct tv *v);
+/* JSON.stringify(v, null, indent): false when the result is undefined. */
+bool mr_template__append_json(struct mr_buf *b, const struct tv *v, int indent);
+/* JSON.parse. False on a syntax error, or beyond MR_TPL_MAX_VALUE_DEPTH. */
+bool mr_template__parse_json(struct mr_tpl_arena *a, const char *s, size_t len, struct tv *out);
+
+/* JavaScript's \s (ASCII and Unicode spaces, UTF-8): the length of the space
+ * at p, or 0. */
+size_t mr_template__js_space(const char *p, const char *end);
+/* The length of the trailing JavaScript whitespace of s. */
+size_t mr_template__js_trailing_space(const char *s, size_t len);
+/* UTF-16 code units in UTF-8 text (JavaScript's .length). */
+size_t mr_template__u16_len(const char *s, size_t len);
+/* The byte offset of UTF-16 index i (clamped to len). */
+size_t mr_template__u16_offset(const char *s, size_t len, size_t i);
+/* UTF-16 index of a byte offset. */
+size_t mr_template__u16_index(const char *s, size_t len, size_t off);
+/* Appends s lower- or upper-cased (ASCII, Latin-1, Latin Extended-A,
+ * Greek and Cyrillic). */
+void mr_template__append_case(struct mr_buf *b, const char *s, size_t len, bool upper);
+/* Appends s with invalid UTF-8 replaced by U+FFFD, as TextDecoder does. */
+void mr_template__append_utf8(struct mr_buf *b, const char *s, size_t len);
+
+/* ---- the compiled tree ------------------------------------------------------ */
+
+struct mr_template__helper;
+struct tpl_prog;
+struct tpl_call;
+
+struct tpl_str {
+    const char *p; /* NUL-terminated, owned by the template */
+    size_t len;
+};
+
+struct tpl_path {
+    struct tpl_str *parts;
+    uint16_t nparts;
+    uint16_t depth;   /* leading ../ */
+    bool data;        /* @name */
+    int16_t bp_depth; /* a block parameter: scopes up, or -1 */
+    int16_t bp_index;
+};
+
+enum tpl_expr_kind {
+    X_PATH,
+    X_STR,
+    X_NUM,
+    X_BOOL,
+    X_NULL,
+    X_UNDEF,
+    X_CALL, /* a subexpression */
+};
+
+struct tpl_expr {
+    uint8_t kind;
+    union {
+        struct tpl_path path;
+        struct tpl_str str;
+        double num;
+        bool b;
+        struct tpl_call *call;
+    } u;
+};
+
+struct tpl_call {
+    const struct mr_template__helper *helper; /* NULL: the value of `head` */
+    struct tpl_expr head;
+    struct tpl_expr *params;
+    struct tpl_str *hkeys; /* hash, in Handlebars' (reversed) order */
+    struct tpl_expr *hvals;
+    uint16_t nparams;
+    uint16_t nhash;
+    uint32_t off;       /* where the name starts in the source, for messages */
+    uint8_t faker_kind; /* {{faker 'literal'}} checked at compile time: enum tpl_faker_kind */
+};
+
+/* What Faker returns for a name (Handlebars prints them alike; helpers such
+ * as eq and stringify see the difference). */
+enum tpl_faker_kind {
+    FK_DYNAMIC = 0, /* the name is computed: check it when rendering */
+    FK_STRING,
+    FK_NUMBER,
+    FK_BOOL,
+};
+
+enum tpl_node_kind {
+    N_TEXT,
+    N_COMMENT,
+    N_MUSTACHE,
+    N_BLOCK,
+};
+
+struct tpl_strip {
+    bool open, close;
+};
+
+struct tpl_node {
+    uint8_t kind;
+    bool escaped;       /* N_MUSTACHE: {{x}} rather than {{{x}}} */
+    bool left_stripped; /* N_TEXT, for the whitespace pass */
+    bool right_stripped;
+    struct tpl_str text; /* N_TEXT: what is printed */
+    struct tpl_str orig; /* N_TEXT: before stripping */
+    struct tpl_call call;
+    struct tpl_prog *program; /* N_BLOCK, either may be NULL */
+    struct tpl_prog *inverse;
+    struct tpl_strip strip; /* mustache/comment; block open strip */
+    struct tpl_strip inverse_strip;
+    struct tpl_strip close_strip;
+};
+
+struct tpl_prog {
+    struct tpl_node *nodes;
+    size_t n;
+    bool chained;             /* the inverse of an {{else if}} chain */
+    const struct tpl_str *bparams; /* `as |a b|` */
+    uint16_t nbparams;
+};
+
+struct mr_template {
+    struct tpl_prog *root;
+    enum mr_tpl_escape escape;
+    struct mr_tpl_arena mem; /* every node and string */
+};
+
+/* ---- rendering -------------------------------------------------------------- */
+
+/* A Handlebars data frame (@index, @key, setVar variables). Lookups walk
+ * `parent`; `up` is what `@../` follows (JavaScript's _parent). */
+struct tpl_var {
+    struct tpl_var *next;
+    const char *name;
+    size_t len;
+    struct tv v;
+};
+
+struct tpl_frame {
+    struct tpl_frame *parent;
+    struct tpl_frame *up;
+    struct tpl_var *vars;
+};
+
+/* `this`, and the contexts `../` reaches. */
+struct tpl_ctx_frame {
+    struct tv v;
+    struct tpl_ctx_frame *up;
+};
+
+struct tpl_bp_frame {
+    const struct tv *v;
+    size_t n;
+    struct tpl_bp_frame *up;
+};
+
+struct mr_tpl_rt {
+    const struct mr_template *t;
+    const struct mr_tpl_ctx *ctx;
+    struct mr_buf *out;
+    size_t out_start;
+    struct mr_tpl_arena arena;
+    struct mr_buf scratch; /* conversions; copied into the arena */
+    struct tpl_ctx_frame *self;
+    struct tpl_frame *data;
+    struct tpl_bp_frame *bp;
+    uint64_t steps;
+    uint64_t rng; /* used only when the context has no generator */
+    bool stop;    /* a limit was reached: render nothing more */
+    bool nomem; /* the output buffer or malloc failed */
+    /* request values, built on first use */
+    bool have_request, have_query, have_body, have_headers, have_params, have_cookies;
+    struct tv request, query, body, headers, params, cookies;
+    struct tv_obj root_obj;
+};
+
+/* One helper invocation. */
+struct mr_tpl_call {
+    const struct tpl_call *site;
+    const struct tpl_node *block; /* set when called as {{#helper}} */
+    const struct tv *argv;
+    size_t argc;
+    const struct tv *hashv; /* keys in site->hkeys */
+};
+
+typedef struct tv (*mr_template__fn)(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
+
+enum {
+    H_BLOCK = 1,     /* only as a block: {{#each}} */
+    H_CHECK = 2,     /* `check` validates the call at compile time */
+    H_ALIAS = 4,     /* a Faker alias: `faker_name` must be known */
+    H_NO_SUPPORT = 8 /* a Mockoon helper mockrun refuses, `why` says why */
+};
+
+struct mr_template__helper {
+    const char *name;
+    mr_template__fn fn;
+    uint8_t flags;
+    int8_t min_params; /* -1: any */
+    int8_t max_params;
+    const char *faker_name; /* H_ALIAS; or H_NO_SUPPORT's reason */
+};
+
+/* The helper table, sorted by name (template_helpers.c). */
+extern const struct mr_template__helper mr_template__helpers[];
+extern const size_t mr_template__nhelpers;
+const struct mr_template__helper *mr_template__find_helper(const char *name, size_t len);
+/* Extra compile-time checks for one call (faker names, date formats);
+ * writes a message and returns false when the call cannot work. */
+bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size);
+
+/* Rendering services for helpers (template_render.c). */
+bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps);
+void mr_template__emit(struct mr_tpl_rt *rt, const char *p, size_t len);
+/* Runs the block's program (or inverse) with `ctx` as `this`; `frame`
+ * replaces the data frame when not NULL; `bp` are its block parameters. */
+void mr_template__fn_block(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
+                           const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
+                           size_t nbp);
+/* Runs the program and returns what it printed, as a string value. */
+struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                               const struct tv *ctx);
+const struct tv *mr_template__hash(const struct mr_tpl_call *c, const char *key);
+struct tpl_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy);
+bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name,
+                            size_t len, struct tv v);
+/* The data variable `name` seen from `f` (undefined when unset). */
+struct tv mr_template__frame_get(const struct tpl_frame *f, const char *name, size_t len);
+/* lookupProperty(parent, key): own properties only (array indexes and
+ * length, string indexes and length, object keys). */
+struct tv mr_template__lookup(struct mr_tpl_rt *rt, const struct tv *parent, const char *key,
+                              size_t len);
+/* String(v) as a value (v itself when it is already a string). */
+struct tv mr_template__to_str(struct mr_tpl_rt *rt, const struct tv *v);
+/* The scratch buffer's contents as an arena string, then resets it. */
+struct tv mr_template__take_scratch(struct mr_tpl_rt *rt, bool safe);
+/* A random double in [0, 1) and Mockoon's RandomInt(a, b). */
+double mr_template__random(struct mr_tpl_rt *rt);
+/* The render's generator as faker.h wants it (rand_ctx is the render). */
+uint64_t mr_template__rand64(void *rt);
+double mr_template__random_int(struct mr_tpl_rt *rt, double a, double b);
+
+/* Request values (template_request.c). */
+struct tv mr_template__request(struct mr_tpl_rt *rt);
+struct tv mr_template__req_query(struct mr_tpl_rt *rt);
+struct tv mr_template__req_body(struct mr_tpl_rt *rt);
+struct tv mr_template__req_headers(struct mr_tpl_rt *rt);
+struct tv mr_template__req_params(struct mr_tpl_rt *rt);
+struct tv mr_template__req_cookies(struct mr_tpl_rt *rt);
+/* Mockoon's getValueFromPath: object-path ("a.0.b", "a\.b") or, with a
+ * leading '$', JSONPath. Returns `def` when nothing is found. */
+struct tv mr_template__get_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
+                                size_t len, const struct tv *def);
+struct tv mr_template__object_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
+                                   size_t len, const struct tv *def);
+struct tv mr_template__json_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
+                                 size_t len, const struct tv *def);
+
+/* Faker and dates (template_ext.c, the adapter to faker.h and datefmt.h). */
+bool mr_template__faker_known(const char *name);
+const char *mr_template__faker_suggest(const char *name);
+enum tpl_faker_kind mr_template__faker_kind(const char *name);
+struct tv mr_template__faker(struct mr_tpl_rt *rt, const char *name, enum tpl_faker_kind kind,
+                             const struct tv *argv, size_t argc, const struct tpl_str *hkeys,
+                             const struct tv *hashv, size_t nhash);
+bool mr_template__date_format_ok(const char *fmt, char *bad);
+/* Appends a date formatted with date-fns tokens; false on OOM. */
+bool mr_template__date_format(struct mr_buf *b, int64_t ms, const char *fmt);
+bool mr_template__date_js_string(struct mr_buf *b, int64_t ms);
+bool mr_template__date_parse(const char *s, size_t len, int64_t *ms);
+/* INT64_MAX when the result is not a valid date. */
+int64_t mr_template__date_shift(int64_t ms, int64_t years, int64_t months, int64_t days,
+                                int64_t hours, int64_t minutes, int64_t seconds);
+
+#endif

@@ -1,0 +1,597 @@
+/*
+ * template_render.c - runs a compiled template against one request: path
+ * lookups, helper calls, block programs, data frames (@index, setVar) and
+ * the output, HTML-escaped as Handlebars' escapeExpression does.
+ *
+ * A render never fails on its input: missing values print as "", and the
+ * limits in template_internal.h (output size, steps, arena size) stop it
+ * early instead of letting a template loop or grow without bound. Every
+ * allocation comes from the render's arena; the tree is only read, so any
+ * number of threads may render one template at once.
+ */
+#include "scenarios/template.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "scenarios/template_internal.h"
+
+bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps)
+{
+    if (rt->stop)
+        return false;
+    rt->steps += steps;
+    if (rt->steps > MR_TPL_MAX_STEPS || rt->arena.failed) {
+        rt->stop = true;
+        if (rt->arena.nomem)
+            rt->nomem = true;
+        return false;
+    }
+    return true;
+}
+
+void mr_template__emit(struct mr_tpl_rt *rt, const char *p, size_t len)
+{
+    size_t used, room;
+
+    if (rt->stop || len == 0)
+        return;
+    used = rt->out->len - rt->out_start;
+    room = used < MR_TPL_MAX_OUTPUT ? MR_TPL_MAX_OUTPUT - used : 0;
+    if (len > room) {
+        len = room;
+        rt->stop = true;
+    }
+    if (len && !mr_buf_append(rt->out, p, len)) {
+        rt->stop = true;
+        rt->nomem = true;
+    }
+}
+
+/* Handlebars' escapeExpression: & < > " ' ` = */
+static void emit_escaped(struct mr_tpl_rt *rt, const char *p, size_t len)
+{
+    size_t i, run = 0;
+
+    for (i = 0; i < len; i++) {
+        const char *rep;
+        switch (p[i]) {
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#x27;";
+            break;
+        case '`':
+            rep = "&#x60;";
+            break;
+        case '=':
+            rep = "&#x3D;";
+            break;
+        default:
+            continue;
+        }
+        mr_template__emit(rt, p + run, i - run);
+        mr_template__emit(rt, rep, strlen(rep));
+        run = i + 1;
+    }
+    mr_template__emit(rt, p + run, len - run);
+}
+
+static void emit_value(struct mr_tpl_rt *rt, const struct tv *v, bool escape)
+{
+    char num[32];
+
+    switch (v->type) {
+    case TV_UNDEF:
+    case TV_NULL:
+        return;
+    case TV_STR:
+        if (escape && !v->safe)
+            emit_escaped(rt, v->u.s.p, v->u.s.len);
+        else
+            mr_template__emit(rt, v->u.s.p, v->u.s.len);
+        return;
+    case TV_NUM:
+        mr_template__emit(rt, num, mr_template__fmt_number(v->u.n, num));
+        return;
+    case TV_BOOL:
+        if (v->u.b)
+            mr_template__emit(rt, "true", 4);
+        else
+            mr_template__emit(rt, "false", 5);
+        return;
+    default:
+        mr_buf_reset(&rt->scratch);
+        mr_template__append_output(&rt->scratch, v);
+        if (rt->scratch.failed) {
+            rt->stop = rt->nomem = true;
+            return;
+        }
+        if (escape)
+            emit_escaped(rt, rt->scratch.data, rt->scratch.len);
+        else
+            mr_template__emit(rt, rt->scratch.data, rt->scratch.len);
+        return;
+    }
+}
+
+struct tv mr_template__take_scratch(struct mr_tpl_rt *rt, bool safe)
+{
+    char *p;
+
+    if (rt->scratch.failed) {
+        rt->stop = rt->nomem = true;
+        mr_buf_reset(&rt->scratch);
+        return tv_undef();
+    }
+    p = mr_template__strndup(&rt->arena, mr_buf_cstr(&rt->scratch), rt->scratch.len);
+    if (!p) {
+        mr_buf_reset(&rt->scratch);
+        mr_template__charge(rt, 0);
+        return tv_undef();
+    }
+    {
+        struct tv v = tv_str(p, rt->scratch.len);
+        v.safe = safe;
+        mr_buf_reset(&rt->scratch);
+        return v;
+    }
+}
+
+struct tv mr_template__to_str(struct mr_tpl_rt *rt, const struct tv *v)
+{
+    char num[32];
+    size_t n;
+
+    switch (v->type) {
+    case TV_STR:
+        return tv_unsafe(*v);
+    case TV_NUM:
+        n = mr_template__fmt_number(v->u.n, num);
+        {
+            char *p = mr_template__strndup(&rt->arena, num, n);
+            return p ? tv_str(p, n) : tv_str("", 0);
+        }
+    case TV_UNDEF:
+        return tv_str("undefined", 9);
+    case TV_NULL:
+        return tv_str("null", 4);
+    case TV_BOOL:
+        return v->u.b ? tv_str("true", 4) : tv_str("false", 5);
+    default:
+        mr_buf_reset(&rt->scratch);
+        mr_template__append_string(&rt->scratch, v);
+        {
+            struct tv s = mr_template__take_scratch(rt, false);
+            return s.type == TV_STR ? s : tv_str("", 0);
+        }
+    }
+}
+
+/* ---- random ------------------------------------------------------------------ */
+
+static uint64_t next_random(struct mr_tpl_rt *rt)
+{
+    if (rt->ctx && rt->ctx->rand)
+        return rt->ctx->rand(rt->ctx->rand_ctx);
+    /* no generator given: splitmix64 from a fixed seed, still deterministic */
+    {
+        uint64_t z = (rt->rng += 0x9e3779b97f4a7c15u);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+        return z ^ (z >> 31);
+    }
+}
+
+uint64_t mr_template__rand64(void *rt)
+{
+    return next_random(rt);
+}
+
+double mr_template__random(struct mr_tpl_rt *rt)
+{
+    return (double)(next_random(rt) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* @mockoon/commons RandomInt: floor(lower + random * (upper - lower + 1)) */
+double mr_template__random_int(struct mr_tpl_rt *rt, double a, double b)
+{
+    double lower, upper;
+
+    if (isnan(a) || isnan(b))
+        return NAN;
+    lower = ceil(a < b ? a : b);
+    upper = floor(a < b ? b : a);
+    return floor(lower + mr_template__random(rt) * (upper - lower + 1));
+}
+
+/* ---- data frames ------------------------------------------------------------- */
+
+struct tpl_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy)
+{
+    struct tpl_frame *f = mr_template__alloc(&rt->arena, sizeof(*f));
+
+    if (!f)
+        return NULL;
+    f->parent = rt->data;
+    f->up = copy && rt->data ? rt->data->up : rt->data;
+    f->vars = NULL;
+    return f;
+}
+
+bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name, size_t len,
+                            struct tv v)
+{
+    struct tpl_var *var;
+
+    for (var = f->vars; var; var = var->next) {
+        if (var->len == len && memcmp(var->name, name, len) == 0) {
+            var->v = v;
+            return true;
+        }
+    }
+    var = mr_template__alloc(&rt->arena, sizeof(*var));
+    if (!var)
+        return false;
+    var->name = name;
+    var->len = len;
+    var->v = v;
+    var->next = f->vars;
+    f->vars = var;
+    return true;
+}
+
+struct tv mr_template__frame_get(const struct tpl_frame *f, const char *name, size_t len)
+{
+    const struct tpl_var *var;
+
+    for (; f; f = f->parent)
+        for (var = f->vars; var; var = var->next)
+            if (var->len == len && memcmp(var->name, name, len) == 0)
+                return var->v;
+    return tv_undef();
+}
+
+/* ---- lookups ----------------------------------------------------------------- */
+
+static bool array_index(const char *key, size_t len, size_t *out)
+{
+    size_t v = 0, i;
+
+    if (len == 0 || len > 15 || (len > 1 && key[0] == '0'))
+        return false;
+    for (i = 0; i < len; i++) {
+        if (key[i] < '0' || key[i] > '9')
+            return false;
+        v = v * 10 + (size_t)(key[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+struct tv mr_template__lookup(struct mr_tpl_rt *rt, const struct tv *parent, const char *key,
+                              size_t len)
+{
+    size_t i;
+
+    switch (parent->type) {
+    case TV_OBJ: {
+        struct tv *v = mr_template__obj_get(parent->u.o, key, len);
+        if (v)
+            return *v;
+        if (parent->u.o->root && len == 7 && memcmp(key, "request", 7) == 0)
+            return mr_template__request(rt);
+        return tv_undef();
+    }
+    case TV_ARR:
+        if (array_index(key, len, &i))
+            return i < parent->u.a->n ? parent->u.a->v[i] : tv_undef();
+        if (len == 6 && memcmp(key, "length", 6) == 0)
+            return tv_num((double)parent->u.a->n);
+        return tv_undef();
+    case TV_STR:
+        if (parent->safe) {
+            /* a SafeString's one own property */
+            if (len == 6 && memcmp(key, "string", 6) == 0)
+                return tv_unsafe(*parent);
+            return tv_undef();
+        }
+        if (len == 6 && memcmp(key, "length", 6) == 0)
+            return tv_num((double)mr_template__u16_len(parent->u.s.p, parent->u.s.len));
+        if (array_index(key, len, &i)) {
+            size_t a = mr_template__u16_offset(parent->u.s.p, parent->u.s.len, i), b;
+            if (a >= parent->u.s.len)
+                return tv_undef();
+            b = mr_template__u16_offset(parent->u.s.p, parent->u.s.len, i + 1);
+            if (b <= a)
+                b = a + 1;
+            return tv_str(parent->u.s.p + a, b - a);
+        }
+        return tv_undef();
+    default:
+        return tv_undef();
+    }
+}
+
+static struct tv eval_expr(struct mr_tpl_rt *rt, const struct tpl_expr *x);
+
+static struct tv eval_path(struct mr_tpl_rt *rt, const struct tpl_path *p)
+{
+    struct tv v;
+    uint16_t i = 0;
+
+    if (p->bp_depth >= 0) {
+        const struct tpl_bp_frame *b = rt->bp;
+        int16_t d;
+        for (d = 0; b && d < p->bp_depth; d++)
+            b = b->up;
+        v = (b && (size_t)p->bp_index < b->n) ? b->v[p->bp_index] : tv_undef();
+        i = 1;
+    } else if (p->data) {
+        const struct tpl_frame *f = rt->data;
+        uint16_t d;
+        for (d = 0; f && d < p->depth; d++)
+            f = f->up;
+        if (!f || p->nparts == 0)
+            return tv_undef();
+        v = mr_template__frame_get(f, p->parts[0].p, p->parts[0].len);
+        /* data paths go on only through truthy values (`current && lookup`) */
+        for (i = 1; i < p->nparts; i++) {
+            if (!mr_template__truthy(&v))
+                return v;
+            v = mr_template__lookup(rt, &v, p->parts[i].p, p->parts[i].len);
+        }
+        return v;
+    } else {
+        const struct tpl_ctx_frame *c = rt->self;
+        uint16_t d;
+        for (d = 0; c && d < p->depth; d++)
+            c = c->up;
+        if (!c)
+            return tv_undef();
+        v = c->v;
+    }
+    for (; i < p->nparts; i++) {
+        if (v.type == TV_UNDEF || v.type == TV_NULL)
+            return v;
+        v = mr_template__lookup(rt, &v, p->parts[i].p, p->parts[i].len);
+    }
+    return v;
+}
+
+const struct tv *mr_template__hash(const struct mr_tpl_call *c, const char *key)
+{
+    size_t len = strlen(key), i;
+
+    /* pairs are stored last to first: the winner of a duplicate is last */
+    for (i = c->site->nhash; i-- > 0;)
+        if (c->site->hkeys[i].len == len && memcmp(c->site->hkeys[i].p, key, len) == 0)
+            return &c->hashv[i];
+    return NULL;
+}
+
+static struct tv call_helper(struct mr_tpl_rt *rt, const struct tpl_call *site,
+                             const struct tpl_node *block)
+{
+    struct tv small[8], *argv = small, *hashv;
+    struct mr_tpl_call c;
+    size_t n = (size_t)site->nparams + site->nhash, i;
+
+    if (!mr_template__charge(rt, 1))
+        return tv_undef();
+    if (n > sizeof(small) / sizeof(small[0])) {
+        argv = mr_template__alloc(&rt->arena, n * sizeof(*argv));
+        if (!argv) {
+            mr_template__charge(rt, 0);
+            return tv_undef();
+        }
+    }
+    hashv = argv + site->nparams;
+    for (i = 0; i < site->nparams; i++)
+        argv[i] = eval_expr(rt, &site->params[i]);
+    for (i = 0; i < site->nhash; i++)
+        hashv[i] = eval_expr(rt, &site->hvals[i]);
+    if (rt->stop)
+        return tv_undef();
+    c.site = site;
+    c.block = block;
+    c.argv = argv;
+    c.argc = site->nparams;
+    c.hashv = hashv;
+    return site->helper->fn(rt, &c);
+}
+
+static struct tv eval_expr(struct mr_tpl_rt *rt, const struct tpl_expr *x)
+{
+    switch (x->kind) {
+    case X_PATH:
+        return eval_path(rt, &x->u.path);
+    case X_STR:
+        return tv_str(x->u.str.p, x->u.str.len);
+    case X_NUM:
+        return tv_num(x->u.num);
+    case X_BOOL:
+        return tv_bool(x->u.b);
+    case X_NULL:
+        return tv_null();
+    case X_CALL:
+        if (x->u.call->helper)
+            return call_helper(rt, x->u.call, NULL);
+        return eval_path(rt, &x->u.call->head.u.path);
+    default:
+        return tv_undef();
+    }
+}
+
+/* ---- programs ---------------------------------------------------------------- */
+
+static void render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p);
+
+static void run_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p, const struct tv *ctx,
+                     struct tpl_frame *frame, const struct tv *bp, size_t nbp)
+{
+    struct tpl_ctx_frame *self = rt->self, cf;
+    struct tpl_frame *data = rt->data;
+    struct tpl_bp_frame *bps = rt->bp, bf;
+
+    if (!p || rt->stop)
+        return;
+    /* runtime.js wrapProgram: `../` only counts contexts that differ, by
+     * JavaScript's != (so an item 3 does not differ from its array [3]) */
+    if (ctx && !(self && mr_template__loose_eq(ctx, &self->v))) {
+        cf.v = *ctx;
+        cf.up = self;
+        rt->self = &cf;
+    }
+    if (frame)
+        rt->data = frame;
+    if (p->nbparams) {
+        bf.v = bp;
+        bf.n = bp ? nbp : 0;
+        bf.up = bps;
+        rt->bp = &bf;
+    }
+    render_prog(rt, p);
+    rt->self = self;
+    rt->data = data;
+    rt->bp = bps;
+}
+
+void mr_template__fn_block(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
+                           const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
+                           size_t nbp)
+{
+    if (!c->block)
+        return;
+    run_prog(rt, inverse ? c->block->inverse : c->block->program, ctx, frame, bp, nbp);
+}
+
+struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                               const struct tv *ctx)
+{
+    size_t start = rt->out->len;
+    char *p;
+    size_t n;
+
+    mr_template__fn_block(rt, c, false, ctx, NULL, NULL, 0);
+    if (rt->out->failed || rt->out->len < start)
+        return tv_str("", 0);
+    n = rt->out->len - start;
+    p = mr_template__strndup(&rt->arena, rt->out->data + start, n);
+    rt->out->len = start;
+    if (rt->out->data)
+        rt->out->data[start] = '\0';
+    if (!p) {
+        mr_template__charge(rt, 0);
+        return tv_str("", 0);
+    }
+    return tv_str(p, n);
+}
+
+/* Handlebars' blockHelperMissing: {{#value}}...{{/value}} without a helper. */
+static void value_block(struct mr_tpl_rt *rt, const struct tpl_node *node, const struct tv *v)
+{
+    struct mr_tpl_call c;
+
+    memset(&c, 0, sizeof(c));
+    c.site = &node->call;
+    c.block = node;
+    if (v->type == TV_BOOL && v->u.b) {
+        mr_template__fn_block(rt, &c, false, NULL, NULL, NULL, 0);
+    } else if (v->type == TV_BOOL || v->type == TV_NULL || v->type == TV_UNDEF) {
+        mr_template__fn_block(rt, &c, true, NULL, NULL, NULL, 0);
+    } else if (v->type == TV_ARR) {
+        if (v->u.a->n > 0) {
+            struct tv arg = *v, ret;
+            const struct mr_template__helper *each = mr_template__find_helper("each", 4);
+            c.argv = &arg;
+            c.argc = 1;
+            ret = each->fn(rt, &c);
+            emit_value(rt, &ret, false);
+        } else {
+            mr_template__fn_block(rt, &c, true, NULL, NULL, NULL, 0);
+        }
+    } else {
+        mr_template__fn_block(rt, &c, false, v, NULL, NULL, 0);
+    }
+}
+
+static void render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
+{
+    size_t i;
+
+    for (i = 0; i < p->n && !rt->stop; i++) {
+        const struct tpl_node *node = &p->nodes[i];
+        struct tv v;
+
+        if (!mr_template__charge(rt, 1))
+            return;
+        switch (node->kind) {
+        case N_TEXT:
+            mr_template__emit(rt, node->text.p, node->text.len);
+            break;
+        case N_MUSTACHE:
+            if (node->call.helper)
+                v = call_helper(rt, &node->call, NULL);
+            else
+                v = eval_path(rt, &node->call.head.u.path);
+            emit_value(rt, &v, node->escaped && rt->t->escape == MR_TPL_HTML);
+            break;
+        case N_BLOCK:
+            if (node->call.helper) {
+                v = call_helper(rt, &node->call, node);
+                emit_value(rt, &v, false);
+            } else {
+                v = eval_path(rt, &node->call.head.u.path);
+                value_block(rt, node, &v);
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx,
+                       struct mr_buf *out)
+{
+    struct mr_tpl_rt rt;
+    struct tpl_ctx_frame root;
+    struct tpl_frame frame = {0};
+
+    if (!t || !out)
+        return MR_EINTERNAL;
+    if (out->failed)
+        return MR_ENOMEM;
+    memset(&rt, 0, sizeof(rt));
+    rt.t = t;
+    rt.ctx = ctx;
+    rt.out = out;
+    rt.out_start = out->len;
+    mr_template__arena_init(&rt.arena, MR_TPL_MAX_ARENA);
+    mr_buf_init(&rt.scratch);
+    rt.root_obj.root = true;
+    root.v = tv_obj(&rt.root_obj);
+    root.up = NULL;
+    rt.self = &root;
+    rt.data = &frame;
+    /* runtime.js initData: data.root is the root context */
+    mr_template__frame_set(&rt, &frame, "root", 4, root.v);
+    render_prog(&rt, t->root);
+    mr_template__arena_release(&rt.arena);
+    mr_buf_release(&rt.scratch);
+    if (rt.nomem || out->failed)
+        return MR_ENOMEM;
+    return 0;
+}
