@@ -307,6 +307,10 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
                 r->call_max = n;
             if (r->call_min < 0 && r->call_max < 0)
                 mr_loader__problem(ld, false, "expected \"atLeast\" and/or \"atMost\"");
+            else if (r->call_min >= 0 && r->call_max >= 0 && r->call_min > r->call_max)
+                mr_loader__problem(ld, false,
+                                   "atLeast (%lld) is greater than atMost (%lld): no call matches",
+                                   (long long)r->call_min, (long long)r->call_max);
         } else {
             mr_loader__describe(call, got, sizeof(got));
             mr_loader__problem(ld, false,
@@ -1103,16 +1107,25 @@ static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc)
     for (i = 0; i < sc->nroutes; i++) {
         if (!sc->routes[i].has_id)
             continue;
-        for (j = 0; j < i; j++) {
-            if (sc->routes[j].has_id && strcmp(sc->routes[i].id, sc->routes[j].id) == 0) {
+        /* against given ids before it, and against every generated id */
+        for (j = 0; j < sc->nroutes; j++) {
+            if (j == i || (sc->routes[j].has_id && j > i) || !sc->routes[j].id)
+                continue;
+            if (strcmp(sc->routes[i].id, sc->routes[j].id) == 0) {
                 size_t mark = ld->pathlen;
                 ld->pathlen = 0;
                 ld->path[0] = '\0';
                 /* json_path is "services.x.routes[n]" */
                 snprintf(ld->path, sizeof(ld->path), "%s", sc->routes[i].json_path);
                 ld->pathlen = strlen(ld->path);
-                mr_loader__problem_in(ld, "id", "duplicate route id \"%s\" (first used at %s)",
-                                      sc->routes[i].id, sc->routes[j].json_path);
+                if (sc->routes[j].has_id)
+                    mr_loader__problem_in(ld, "id", "duplicate route id \"%s\" (first used at %s)",
+                                          sc->routes[i].id, sc->routes[j].json_path);
+                else
+                    mr_loader__problem_in(ld, "id",
+                                          "route id \"%s\" is the name mockrun gives the route "
+                                          "without an id at %s; choose another id",
+                                          sc->routes[i].id, sc->routes[j].json_path);
                 mr_loader__pop(ld, mark);
                 break;
             }

@@ -747,6 +747,48 @@ START_TEST(test_duplicate_keys)
 }
 END_TEST
 
+/* found by fuzzing: a given id equal to a generated one bound expectations to the wrong route */
+START_TEST(test_id_equal_to_generated_id)
+{
+    fails_at("{'routes': [{}, {'id': 'default route 1'}]}", "'default route 1'",
+             "routes[1].id: route id \"default route 1\" is the name mockrun gives the route "
+             "without an id at routes[0]; choose another id");
+}
+END_TEST
+
+START_TEST(test_call_number_range)
+{
+    fails_at("{'routes': [{'responses': [{'when': {'callNumber': {'atLeast': 5, 'atMost': 2}}}]}]}",
+             "{'atLeast'", "routes[0].responses[0].when.callNumber: atLeast (5) is greater than "
+                           "atMost (2): no call matches");
+}
+END_TEST
+
+/* fuzz regressions (tests/fuzz/regressions/scenario): each once crashed the loader */
+START_TEST(test_fuzz_long_service_name)
+{
+    /* MOCKRUN_<NAME>_URL was built in a 300-byte stack buffer */
+    char name[1001], text[1200];
+    struct mr_scenario *sc = NULL;
+    memset(name, 'a', 1000);
+    name[1000] = '\0';
+    snprintf(text, sizeof(text), "{\"services\": {\"%s\": {\"routes\": []}}}", name);
+    ck_assert_int_eq(parse_raw(&sc, text, strlen(text)), 0);
+    ck_assert_uint_eq(strlen(sc->services[0].url_var), 1000 + strlen("MOCKRUN__URL"));
+    ck_assert_int_eq(strncmp(sc->services[0].url_var, "MOCKRUN_AAAA", 12), 0);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_fuzz_huge_count)
+{
+    /* 2^63 passed the range check and overflowed the cast to int64_t (UB) */
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'times': 9223372036854775807}]}",
+             "9223372036854775807",
+             "expect[0].times: expected an integer of at least 0, got 9.2233720368547758e+18");
+}
+END_TEST
+
 START_TEST(test_bad_status)
 {
     fails_at("{\n 'services': {'payments': {'routes': [\n  {'id': 'a'},\n"
@@ -1281,6 +1323,10 @@ static Suite *load_suite(void)
     tc = tcase("invalid");
     tcase_add_test(tc, test_unknown_key_did_you_mean);
     tcase_add_test(tc, test_duplicate_keys);
+    tcase_add_test(tc, test_fuzz_long_service_name);
+    tcase_add_test(tc, test_fuzz_huge_count);
+    tcase_add_test(tc, test_id_equal_to_generated_id);
+    tcase_add_test(tc, test_call_number_range);
     tcase_add_test(tc, test_bad_status);
     tcase_add_test(tc, test_bad_status_from_file);
     tcase_add_test(tc, test_bad_regex);
