@@ -11,10 +11,23 @@
  * Signals: call mr_proc_block_signals() in main() before any thread starts,
  * so SIGCHLD, SIGINT, SIGTERM and SIGHUP are only ever read through the
  * signalfd. SIGINT/SIGTERM/SIGHUP received while the command runs are
- * forwarded to its process group; a timeout sends SIGTERM to the group, then
- * SIGKILL after kill_after_ms. Grandchildren left in the group are killed
- * when the command has exited. If output pipes stay open after exit (a
- * daemon kept them), mockrun waits at most drain_grace_ms and says so.
+ * forwarded to its process group; a timeout sends SIGTERM to the group. Then
+ * the whole group has until kill_after_ms to exit, even if the command
+ * itself exits at once, and whatever of it still runs gets SIGKILL. After a
+ * normal exit, what is left in the group gets SIGKILL at once: the
+ * command's background processes do not outlive it. If output pipes stay
+ * open after exit (a daemon kept them), mockrun waits at most drain_grace_ms
+ * and says so.
+ *
+ * Descendants that left the group (setsid) are caught too: for the run, the
+ * calling process is a child subreaper (PR_SET_CHILD_SUBREAPER), so orphans
+ * of the command become its children. They are reaped as they exit, and
+ * when the command has ended, those still running get SIGTERM, then SIGKILL
+ * after kill_after_ms. The caller's own children (those it had before the
+ * call) are never signalled or reaped; do not fork from another thread
+ * during a run, or that child may be taken for the command's.
+ *
+ * Linux only: group members and orphans are found in /proc.
  *
  * Not thread-safe: one command at a time per process.
  */
@@ -28,13 +41,13 @@
 #include "common/error.h"
 
 struct mr_proc_opts {
-    char *const *argv;     /* NULL-terminated; argv[0] looked up in PATH */
-    char *const *envp;     /* NULL-terminated; NULL: inherit environ */
-    int64_t timeout_ms;    /* 0: none */
-    int64_t kill_after_ms; /* SIGTERM → SIGKILL grace; default 5000 */
+    char *const *argv;      /* NULL-terminated; argv[0] looked up in PATH */
+    char *const *envp;      /* NULL-terminated; NULL: inherit environ */
+    int64_t timeout_ms;     /* 0: none */
+    int64_t kill_after_ms;  /* SIGTERM → SIGKILL grace; default 5000 */
     int64_t drain_grace_ms; /* wait for pipes after exit; default 500 */
-    size_t capture_max;    /* bytes kept of each stream; default 1 MiB */
-    bool passthrough;      /* copy output live to our stdout/stderr (default true) */
+    size_t capture_max;     /* bytes kept of each stream; default 1 MiB */
+    bool passthrough;       /* copy output live to our stdout/stderr (default true) */
 };
 
 /* Fills defaults: kill_after 5000, drain_grace 500, capture 1 MiB, passthrough. */
@@ -50,13 +63,15 @@ enum mr_proc_state {
 
 struct mr_proc_result {
     enum mr_proc_state state;
-    int exit_code;        /* EXITED, and INTERRUPTED when it exited */
-    int term_signal;      /* the signal that ended it, or 0 */
-    int interrupt_signal; /* INTERRUPTED: the signal mockrun received */
-    bool killed;          /* we had to send SIGKILL */
+    int exit_code;         /* EXITED, and INTERRUPTED when it exited */
+    int term_signal;       /* the signal that ended it, or 0 */
+    int interrupt_signal;  /* INTERRUPTED: the signal mockrun received */
+    bool killed;           /* we had to send SIGKILL: something in the group was still running
+                              at the kill_after deadline, or at a second SIGINT */
     bool output_abandoned; /* pipes were still open drain_grace_ms after exit */
-    int64_t duration_ms;
-    char *out; /* captured stdout (owned), out_len bytes, NUL-terminated */
+    int64_t duration_ms;   /* until the command ended and its output was drained; without
+                              the time spent ending its orphans */
+    char *out;             /* captured stdout (owned), out_len bytes, NUL-terminated */
     size_t out_len;
     bool out_truncated; /* more than capture_max was written */
     char *err;
@@ -72,6 +87,8 @@ void mr_proc_block_signals(void);
  * mr_proc_result_release). Returns 0 when the command was started (whatever
  * happened to it), MR_ESETUP when it could not be started ("cannot run 'npm':
  * not found in PATH"; res->state is NOT_STARTED), or MR_ESYSTEM/MR_ENOMEM.
+ * Returns only when nothing the command started is left running, which may
+ * take up to kill_after_ms after it ended (orphans that ignore SIGTERM).
  */
 int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, struct mr_error *err);
 

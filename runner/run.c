@@ -339,6 +339,9 @@ int mr_run(const struct mr_cli *cli)
     started = proc.state != MR_PROC_NOT_STARTED;
     if (!started)
         print_error(&err);
+    else if (proc.output_abandoned) /* the report has it with the command's case */
+        mr_log(MR_LOG_WARN, "the command exited but something it started kept its output open; "
+                            "stopped reading it after the grace period");
 
     /* The run is over: no call after this point is recorded. */
     mr_server_close(srv);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -28,8 +29,9 @@
 
 #include "runner/proc.h"
 
-#define SLOW_MS 5000    /* "returned quickly": generous, loaded machines are slow */
-#define SAFETY_MS 20000 /* every command gets a timeout so a bug cannot hang the suite */
+#define SLOW_MS 5000      /* "returned quickly": generous, loaded machines are slow */
+#define SAFETY_MS 20000   /* every command gets a timeout so a bug cannot hang the suite */
+#define HANDSHAKE_MS 2000 /* a timeout that a loaded machine's sh startup and trap setup fit in */
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -195,6 +197,7 @@ static void restore_fd(int target, int saved)
 struct sender {
     pthread_t thread;
     long delay_ms;
+    const char *wait_for; /* or NULL: send only once this file exists */
     int sig;
     int sig2;
 };
@@ -206,6 +209,8 @@ static void *sender_main(void *arg)
     int i;
 
     sleep_ms(s->delay_ms);
+    for (i = 0; s->wait_for && access(s->wait_for, F_OK) != 0 && i < 2000; i++)
+        sleep_ms(10);
     kill(getpid(), s->sig);
     if (!s->sig2)
         return NULL;
@@ -223,9 +228,21 @@ static void *sender_main(void *arg)
 static void sender_start(struct sender *s, long delay_ms, int sig, int sig2)
 {
     s->delay_ms = delay_ms;
+    s->wait_for = NULL;
     s->sig = sig;
     s->sig2 = sig2;
     /* The thread inherits the blocked mask: the signals stay pending for the signalfd. */
+    ck_assert_int_eq(pthread_create(&s->thread, NULL, sender_main, s), 0);
+}
+
+/* Like sender_start, but without a delay: once the command has created
+ * `path` (so its trap is in place, however slow the machine). */
+static void sender_start_when(struct sender *s, const char *path, int sig, int sig2)
+{
+    s->delay_ms = 0;
+    s->wait_for = path;
+    s->sig = sig;
+    s->sig2 = sig2;
     ck_assert_int_eq(pthread_create(&s->thread, NULL, sender_main, s), 0);
 }
 
@@ -421,19 +438,58 @@ START_TEST(test_second_sigint_kills)
     struct mr_proc_result res;
     struct mr_error err;
     struct sender s;
+    char ready[128];
 
+    make_tmpdir();
+    tmp_path(ready, sizeof(ready), "ready");
     mr_proc_block_signals();
-    sender_start(&s, 100, SIGINT, SIGINT);
+    sender_start_when(&s, ready, SIGINT, SIGINT);
     quiet_opts(&o);
     o.kill_after_ms = 60000;
-    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "trap '' INT; sleep 30"), 0);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "trap '' INT; : >\"$0\"; sleep 30", ready), 0);
     pthread_join(s.thread, NULL);
+    remove_tmp("ready");
+    rmdir(tmpdir);
     ck_assert_int_eq(res.state, MR_PROC_INTERRUPTED);
     ck_assert_int_eq(res.interrupt_signal, SIGINT);
     ck_assert_int_eq(res.term_signal, SIGKILL);
     ck_assert(res.killed);
     ck_assert_int_lt(res.duration_ms, SLOW_MS);
     mr_proc_result_release(&res);
+}
+END_TEST
+
+/* A forwarded SIGTERM gives the group kill_after to exit, like a timeout. */
+START_TEST(test_sigterm_forwarded_group_gets_grace)
+{
+    static const char script[] = "(trap 'sleep 0.3; echo cleaned >\"$1\"; exit 0' TERM; : >\"$0\"\n"
+                                 " while :; do sleep 0.05; done) "
+                                 ">/dev/null 2>&1 &\n"
+                                 "exec sleep 300\n";
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    struct sender s;
+    char ready[128], done[128];
+
+    make_tmpdir();
+    tmp_path(ready, sizeof(ready), "ready");
+    tmp_path(done, sizeof(done), "done");
+    mr_proc_block_signals();
+    sender_start_when(&s, ready, SIGTERM, 0);
+    quiet_opts(&o);
+    o.kill_after_ms = 30000;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", script, ready, done), 0);
+    pthread_join(s.thread, NULL);
+    ck_assert_int_eq(res.state, MR_PROC_INTERRUPTED);
+    ck_assert_int_eq(res.interrupt_signal, SIGTERM);
+    ck_assert_msg(access(done, F_OK) == 0, "the group was killed before its TERM trap finished");
+    ck_assert(!res.killed);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    mr_proc_result_release(&res);
+    remove_tmp("ready");
+    remove_tmp("done");
+    rmdir(tmpdir);
 }
 END_TEST
 
@@ -523,6 +579,111 @@ START_TEST(test_timeout_escalates_to_kill)
     ck_assert_int_ge(res.duration_ms, 400 + 300 - 20);
     ck_assert_int_lt(res.duration_ms, SLOW_MS);
     mr_proc_result_release(&res);
+}
+END_TEST
+
+/* The group's members get until the kill_after deadline to exit after the
+ * SIGTERM, also when the leader dies at once: the subshell's TERM trap needs
+ * a moment to clean up (it holds no pipe, so only the group scan can tell).
+ * It loops on short sleeps rather than `sleep 300 & wait`: a TERM that hits
+ * a forked child before its exec is lost, and that sleep would outlive it. */
+START_TEST(test_timeout_group_gets_grace)
+{
+    static const char script[] =
+        "(trap 'sleep 0.3; echo cleaned >\"$1\"; exit 0' TERM; echo >\"$0\"\n"
+        " while :; do sleep 0.05; done) "
+        ">/dev/null 2>&1 &\n"
+        "read x <\"$0\"\n"
+        "exec sleep 300\n";
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char fifo[128], done[128], buf[64];
+
+    make_tmpdir();
+    tmp_path(fifo, sizeof(fifo), "ready");
+    tmp_path(done, sizeof(done), "done");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    quiet_opts(&o);
+    o.timeout_ms = HANDSHAKE_MS;
+    o.kill_after_ms = 30000;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", script, fifo, done), 0);
+    ck_assert_int_eq(res.state, MR_PROC_TIMED_OUT);
+    ck_assert_int_eq(res.term_signal, SIGTERM);
+    ck_assert_msg(access(done, F_OK) == 0, "the group was killed before its TERM trap finished");
+    read_file(done, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "cleaned\n");
+    ck_assert(!res.killed);
+    /* It returned once the group was empty, not at the deadline. */
+    ck_assert_int_lt(res.duration_ms, HANDSHAKE_MS + SLOW_MS);
+    mr_proc_result_release(&res);
+    remove_tmp("ready");
+    remove_tmp("done");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* The leader dies of the SIGTERM, a group member ignores it: SIGKILL comes
+ * at the kill_after deadline, not when the leader exits. */
+START_TEST(test_timeout_group_killed_at_deadline)
+{
+    static const char script[] = "(trap '' TERM; echo >\"$0\"; exec sleep 300) >/dev/null 2>&1 &\n"
+                                 "echo $! >\"$1\"\n"
+                                 "read x <\"$0\"\n"
+                                 "exec sleep 300\n";
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char fifo[128], pidfile[128];
+    pid_t member;
+
+    make_tmpdir();
+    tmp_path(fifo, sizeof(fifo), "ready");
+    tmp_path(pidfile, sizeof(pidfile), "pid");
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    quiet_opts(&o);
+    o.timeout_ms = HANDSHAKE_MS;
+    o.kill_after_ms = 700;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", script, fifo, pidfile), 0);
+    ck_assert_int_eq(res.state, MR_PROC_TIMED_OUT);
+    ck_assert_int_eq(res.term_signal, SIGTERM);
+    ck_assert(res.killed);
+    ck_assert_int_ge(res.duration_ms, HANDSHAKE_MS + 700 - 20);
+    ck_assert_int_lt(res.duration_ms, HANDSHAKE_MS + 700 + SLOW_MS);
+    member = read_pidfile(pidfile);
+    ck_assert_msg(wait_gone(member, 2000), "group member %ld survived", (long)member);
+    mr_proc_result_release(&res);
+    remove_tmp("ready");
+    remove_tmp("pid");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* Without a timeout or signal, what the command left in its group dies
+ * with it at once: kill_after does not apply. */
+START_TEST(test_exit_kills_background_at_once)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char pidfile[128];
+    pid_t bg;
+
+    make_tmpdir();
+    tmp_path(pidfile, sizeof(pidfile), "pid");
+    quiet_opts(&o);
+    o.kill_after_ms = 60000;
+    ck_assert_int_eq(
+        RUN(&o, &res, &err, "sh", "-c", "sleep 300 >/dev/null 2>&1 & echo $! >\"$0\"", pidfile), 0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert(!res.output_abandoned);
+    ck_assert(!res.killed);
+    ck_assert_int_lt(res.duration_ms, SLOW_MS);
+    bg = read_pidfile(pidfile);
+    ck_assert_msg(wait_gone(bg, 2000), "background sleep %ld survived", (long)bg);
+    mr_proc_result_release(&res);
+    remove_tmp("pid");
+    rmdir(tmpdir);
 }
 END_TEST
 
@@ -767,6 +928,199 @@ START_TEST(test_late_output_within_grace)
 }
 END_TEST
 
+/* --- descendants -------------------------------------------------------- */
+
+/* Gone for good: dead and reaped, not even a zombie. */
+static bool pid_reaped(pid_t pid)
+{
+    return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Nothing is left as our child: the command and its orphans were all reaped. */
+static void assert_no_children(void)
+{
+    int status;
+
+    errno = 0;
+    ck_assert_int_eq(waitpid(-1, &status, WNOHANG), -1);
+    ck_assert_int_eq(errno, ECHILD);
+}
+
+/* A script that starts `sh -c INNER` in a new session (setsid) in the
+ * background, waits until it has written its pid, then exits. */
+static const char escape_script[] = "setsid sh -c \"$1\" \"$0\" >/dev/null 2>&1 </dev/null &\n"
+                                    "while [ ! -s \"$0\" ]; do sleep 0.02; done\n";
+
+/* A grandchild in its own session escapes the group kill; as a subreaper
+ * mockrun inherits it when the command exits, ends it and reaps it. */
+START_TEST(test_setsid_escapee_killed)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char pidfile[128];
+    pid_t escapee;
+    bool reaped;
+
+    make_tmpdir();
+    tmp_path(pidfile, sizeof(pidfile), "pid");
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", escape_script, pidfile,
+                         "echo $$ >\"$0.tmp\"; mv \"$0.tmp\" \"$0\"; exec sleep 300"),
+                     0);
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    ck_assert_int_eq(res.exit_code, 0);
+    escapee = read_pidfile(pidfile);
+    reaped = pid_reaped(escapee);
+    if (!reaped)
+        kill(escapee, SIGKILL);
+    ck_assert_msg(reaped, "sleep %ld in its own session survived (or is a zombie)", (long)escapee);
+    assert_no_children();
+    mr_proc_result_release(&res);
+    remove_tmp("pid");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* The escapee ignores SIGTERM: SIGKILL after kill_after. */
+START_TEST(test_setsid_escapee_escalates)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    struct timespec t0, t1;
+    char pidfile[128];
+    pid_t escapee;
+    long elapsed;
+    bool reaped;
+
+    make_tmpdir();
+    tmp_path(pidfile, sizeof(pidfile), "pid");
+    quiet_opts(&o);
+    o.kill_after_ms = 500;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", escape_script, pidfile,
+                         "trap '' TERM; echo $$ >\"$0.tmp\"; mv \"$0.tmp\" \"$0\"; exec sleep 300"),
+                     0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    elapsed = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    ck_assert_int_eq(res.state, MR_PROC_EXITED);
+    escapee = read_pidfile(pidfile);
+    reaped = pid_reaped(escapee);
+    if (!reaped)
+        kill(escapee, SIGKILL);
+    ck_assert_msg(reaped, "sleep %ld ignoring SIGTERM survived", (long)escapee);
+    ck_assert_int_ge(elapsed, 500 - 20);
+    ck_assert_int_lt(elapsed, 500 + SLOW_MS);
+    assert_no_children();
+    mr_proc_result_release(&res);
+    remove_tmp("pid");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* Orphans that exit while the command still runs are reaped as they go,
+ * not left as zombies until the end. The four sleeps are orphaned at once
+ * (their subshells exit) and become our children; the command waits until
+ * none is left among its parent's (our) children, alive or zombie. */
+START_TEST(test_orphans_reaped_during_run)
+{
+    static const char script[] =
+        "for i in 1 2 3 4; do (sleep 0.05 &); done\n"
+        "i=0\n"
+        "while :; do\n"
+        "  n=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v pp=\"$PPID\" -v me=$$ '\n"
+        "    { s = $0; sub(/.*\\) /, \"\", s); split(s, f, \" \") }\n"
+        "    f[2] == pp && $1 != me { n++ }\n"
+        "    END { print n + 0 }')\n"
+        "  [ \"$n\" = 0 ] && break\n"
+        "  i=$((i + 1)); [ $i -ge 40 ] && break\n"
+        "  sleep 0.1\n"
+        "done\n"
+        "echo \"left: $n\"\n";
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", script), 0);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert_str_eq(res.out, "left: 0\n");
+    assert_no_children();
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* Children the caller started itself are not the command's: neither
+ * signalled nor reaped, even when one exits during the run. */
+START_TEST(test_own_children_untouched)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char pidfile[128];
+    pid_t waiter, quick, escapee;
+    int p[2], status;
+    bool reaped;
+
+    ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+    waiter = fork();
+    ck_assert_int_ge(waiter, 0);
+    if (waiter == 0) {
+        char c;
+        close(p[1]);
+        _exit(read(p[0], &c, 1) == 0 ? 7 : 1);
+    }
+    close(p[0]);
+    quick = fork();
+    ck_assert_int_ge(quick, 0);
+    if (quick == 0)
+        _exit(5);
+
+    make_tmpdir();
+    tmp_path(pidfile, sizeof(pidfile), "pid");
+    quiet_opts(&o);
+    o.kill_after_ms = 500;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", escape_script, pidfile,
+                         "echo $$ >\"$0.tmp\"; mv \"$0.tmp\" \"$0\"; exec sleep 300"),
+                     0);
+    ck_assert_int_eq(res.exit_code, 0);
+    escapee = read_pidfile(pidfile);
+    reaped = pid_reaped(escapee);
+    if (!reaped)
+        kill(escapee, SIGKILL);
+    ck_assert_msg(reaped, "sleep %ld in its own session survived", (long)escapee);
+    ck_assert_int_eq(waitpid(waiter, &status, WNOHANG), 0); /* still running */
+    close(p[1]);
+    ck_assert_int_eq(waitpid(waiter, &status, 0), waiter);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 7);
+    ck_assert_int_eq(waitpid(quick, &status, 0), quick);
+    ck_assert(WIFEXITED(status));
+    ck_assert_int_eq(WEXITSTATUS(status), 5);
+    assert_no_children();
+    mr_proc_result_release(&res);
+    remove_tmp("pid");
+    rmdir(tmpdir);
+}
+END_TEST
+
+/* Being the subreaper is for the run only. */
+START_TEST(test_subreaper_restored)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    int flag = -1;
+
+    quiet_opts(&o);
+    ck_assert_int_eq(RUN(&o, &res, &err, "true"), 0);
+    ck_assert_int_eq(prctl(PR_GET_CHILD_SUBREAPER, &flag), 0);
+    ck_assert_int_eq(flag, 0);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
 /* --- spawn-errors ------------------------------------------------------- */
 
 START_TEST(test_not_in_path)
@@ -882,6 +1236,7 @@ static Suite *proc_suite(void)
     tcase_add_test(tc, test_child_signal_state_clean);
     tcase_add_test(tc, test_sigterm_forwarded);
     tcase_add_test(tc, test_second_sigint_kills);
+    tcase_add_test(tc, test_sigterm_forwarded_group_gets_grace);
     tcase_add_test(tc, test_mask_restored);
     tcase_add_test(tc, test_sigchld_ignored_by_caller);
     suite_add_tcase(s, tc);
@@ -889,6 +1244,17 @@ static Suite *proc_suite(void)
     tc = tcase("timeout");
     tcase_add_test(tc, test_timeout_kills_group);
     tcase_add_test(tc, test_timeout_escalates_to_kill);
+    tcase_add_test(tc, test_timeout_group_gets_grace);
+    tcase_add_test(tc, test_timeout_group_killed_at_deadline);
+    tcase_add_test(tc, test_exit_kills_background_at_once);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("descendants");
+    tcase_add_test(tc, test_setsid_escapee_killed);
+    tcase_add_test(tc, test_setsid_escapee_escalates);
+    tcase_add_test(tc, test_orphans_reaped_during_run);
+    tcase_add_test(tc, test_own_children_untouched);
+    tcase_add_test(tc, test_subreaper_restored);
     suite_add_tcase(s, tc);
 
     tc = tcase("output");
