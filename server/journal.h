@@ -1,15 +1,24 @@
 /*
  * journal.h - the record of every call the mocks received.
  *
- * Appending is thread-safe (one mutex; the critical section copies the call
- * into chunked storage and bumps counters, nothing in it grows with the
- * journal). Counts per route, per expectation and of unmatched calls are
- * exact for any number of calls. Call details (method, path, query,
- * headers, body) are kept up to the limits; past them the journal keeps
- * counting and remembers from which call on details were dropped.
+ * Appending is thread-safe and, in the common case, takes no lock: each
+ * appending thread copies its calls into a storage shard of its own (the
+ * first append of a thread to a journal takes the journal's lock once to
+ * register the shard). Sequence numbers come from one atomic counter, so
+ * they are unique and 1..total. Counts per route, per expectation and of
+ * unmatched calls are exact atomics for any number of calls.
+ *
+ * Call details (method, path, query, headers, body) are kept up to the
+ * limits; past them the journal keeps counting and remembers the first
+ * call (smallest seq) whose details were dropped. Once a call is dropped
+ * the calls after it are dropped too, except calls that other threads had
+ * already admitted at that moment: a few kept calls may have a seq larger
+ * than mr_journal_dropped_from.
  *
  * Readers (mr_journal_total, _at, ...) must not run concurrently with
- * appends: read after the server has closed (mr_server_close).
+ * appends: read after the server has closed (mr_server_close), or after
+ * joining the appending threads. The first read after appends builds an
+ * index of the kept calls in seq order (8 bytes per call).
  */
 #ifndef MOCKRUN_SERVER_JOURNAL_H
 #define MOCKRUN_SERVER_JOURNAL_H
@@ -23,15 +32,15 @@
 
 struct mr_journal_limits {
     size_t max_calls; /* calls kept with details; default 100000 */
-    size_t max_bytes; /* bytes of details kept; default 256 MiB */
+    size_t max_bytes; /* bytes of storage for details (records, strings); default 256 MiB */
 };
 
 void mr_journal_limits_init(struct mr_journal_limits *lim);
 
 /* A recorded call. Strings are NUL-terminated and owned by the journal. */
 struct mr_call {
-    uint64_t seq;     /* 1-based call number */
-    int64_t wall_us;  /* when it arrived */
+    uint64_t seq;    /* 1-based call number */
+    int64_t wall_us; /* when it arrived */
     uint32_t duration_us;
     uint16_t service;
     uint16_t status;
@@ -68,9 +77,11 @@ int mr_journal_new(struct mr_journal **out, size_t nroutes, size_t nexpects,
 void mr_journal_free(struct mr_journal *j);
 
 /*
- * Records one call (copying what it keeps) and counts it for its route and
- * for each expectation index in `hits`. Thread-safe. Returns the call's
- * sequence number.
+ * Records one call (copying what it keeps into the calling thread's shard)
+ * and counts it for its route and for each expectation index in `hits`.
+ * Thread-safe; no lock except on a thread's first append to `j`. If the
+ * details cannot be kept (limits, or out of memory) the call is counted
+ * and marked dropped. Returns the call's sequence number.
  */
 uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta,
                            const struct mr_request *req, const size_t *hits, size_t nhits);
@@ -80,14 +91,17 @@ uint64_t mr_journal_unmatched(const struct mr_journal *j);
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route);
 uint64_t mr_journal_expect_count(const struct mr_journal *j, size_t expect);
 
-/* Calls kept with details, in arrival order: mr_journal_at(j, 0 .. kept-1). */
+/* Calls kept with details, in arrival (seq) order: mr_journal_at(j, 0 .. kept-1).
+ * The first of these reads builds the index; should its allocation fail, no call reads
+ * as kept (the counts stay exact). */
 size_t mr_journal_kept(const struct mr_journal *j);
 const struct mr_call *mr_journal_at(const struct mr_journal *j, size_t i);
 
-/* The first call whose details were dropped (limits reached), or 0. */
+/* The first (smallest seq) call whose details were dropped (limits reached), or 0. */
 uint64_t mr_journal_dropped_from(const struct mr_journal *j);
 
-/* Bytes held by the journal's storage (for benchmarks). */
+/* Bytes the journal holds: shards, their records and strings, counters and, once
+ * built, the index (for benchmarks). */
 size_t mr_journal_memory(const struct mr_journal *j);
 
 /* Iterates a call's headers: pass it = NULL first; returns NULL at the end. */

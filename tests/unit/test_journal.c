@@ -414,6 +414,126 @@ START_TEST(test_concurrent_appends)
 }
 END_TEST
 
+/* Calls in arrival order: mr_journal_at gives seq 1, 2, ... N with nothing kept twice. */
+struct mixed_arg {
+    struct mr_journal *j;
+    int t;
+    int n;
+};
+
+/* Thread t appends n calls: route t % 4 (none when 3, with a near-miss text), and every 97th
+ * call a body of its own block (> 64 KiB) so shards hold blocks of every kind. */
+static void *mixed_worker(void *p)
+{
+    struct mixed_arg *a = p;
+    static char big[100000];
+    int i;
+
+    for (i = 0; i < a->n; i++) {
+        char path[32];
+        struct rq r;
+        struct mr_call_meta m;
+        size_t hit = (size_t)a->t;
+        int32_t route = a->t % 4 == 3 ? -1 : a->t % 4;
+        bool large = i % 97 == 50;
+
+        snprintf(path, sizeof(path), "/t%d/%d", a->t, i);
+        meta_of(&m, route, 200);
+        m.service = (uint16_t)a->t;
+        m.near = route < 0 ? path : NULL;
+        mr_journal_append(a->j, &m,
+                          req_of(&r, "GET", path, "", large ? big : path,
+                                 large ? sizeof(big) : strlen(path), NULL),
+                          &hit, 1);
+    }
+    return NULL;
+}
+
+/* Runs `threads` mixed workers of `n` calls each on j. */
+static void run_mixed(struct mr_journal *j, int threads, int n)
+{
+    pthread_t th[THREADS];
+    struct mixed_arg args[THREADS];
+    int t;
+
+    for (t = 0; t < threads; t++) {
+        args[t].j = j;
+        args[t].t = t;
+        args[t].n = n;
+        ck_assert_int_eq(pthread_create(&th[t], NULL, mixed_worker, &args[t]), 0);
+    }
+    for (t = 0; t < threads; t++)
+        pthread_join(th[t], NULL);
+}
+
+/* The kept calls are in seq order, each thread's in its own order with its own content;
+ * returns the smallest seq that is not kept (what dropped_from must say), or 0. */
+static uint64_t check_kept_calls(const struct mr_journal *j)
+{
+    size_t kept = mr_journal_kept(j), i;
+    int last_i[THREADS];
+    uint64_t gap = 0;
+
+    for (i = 0; i < THREADS; i++)
+        last_i[i] = -1;
+    for (i = 0; i < kept; i++) {
+        const struct mr_call *c = mr_journal_at(j, i);
+        int ct, ci;
+        ck_assert_ptr_nonnull(c);
+        if (i)
+            ck_assert_uint_gt(c->seq, mr_journal_at(j, i - 1)->seq);
+        if (!gap && c->seq != i + 1)
+            gap = i + 1;
+        ck_assert_int_eq(sscanf(c->path, "/t%d/%d", &ct, &ci), 2);
+        ck_assert_int_eq(ct, c->service);
+        ck_assert_int_gt(ci, last_i[ct]);
+        last_i[ct] = ci;
+        ck_assert_int_eq(c->route, ct % 4 == 3 ? -1 : ct % 4);
+        if (c->route < 0)
+            ck_assert_str_eq(c->near, c->path);
+        else
+            ck_assert_ptr_null(c->near);
+        if (ci % 97 == 50) {
+            ck_assert_uint_eq(c->body_len, 100000);
+        } else {
+            ck_assert_str_eq(c->body, c->path);
+        }
+    }
+    ck_assert_ptr_null(mr_journal_at(j, kept));
+    if (!gap && mr_journal_total(j) > kept)
+        gap = kept + 1;
+    return gap;
+}
+
+/* Per-route, per-expectation and unmatched counts of run_mixed(threads, n). */
+static void check_mixed_counts(const struct mr_journal *j, int n)
+{
+    int t;
+
+    ck_assert_uint_eq(mr_journal_total(j), (uint64_t)THREADS * n);
+    for (t = 0; t < 3; t++)
+        ck_assert_uint_eq(mr_journal_route_count(j, (size_t)t), 2u * n);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 2u * n);
+    for (t = 0; t < THREADS; t++)
+        ck_assert_uint_eq(mr_journal_expect_count(j, (size_t)t), (uint64_t)n);
+}
+
+START_TEST(test_concurrent_seq_order)
+{
+    struct mr_journal *j = journal(3, THREADS, 0, 0);
+    size_t i;
+
+    run_mixed(j, THREADS, 3000);
+    check_mixed_counts(j, 3000);
+    ck_assert_uint_eq(mr_journal_kept(j), (size_t)THREADS * 3000);
+    ck_assert_uint_eq(check_kept_calls(j), 0);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), 0);
+    for (i = 0; i < mr_journal_kept(j); i++)
+        ck_assert_uint_eq(mr_journal_at(j, i)->seq, i + 1);
+    mr_journal_free(j);
+}
+END_TEST
+
 /* --- limits ------------------------------------------------------------- */
 
 START_TEST(test_max_calls)
@@ -474,6 +594,43 @@ START_TEST(test_max_bytes)
 }
 END_TEST
 
+START_TEST(test_max_calls_concurrent)
+{
+    /* exactly max_calls are kept; the counts go on */
+    struct mr_journal *j = journal(3, THREADS, 5000, 0);
+    uint64_t gap;
+
+    run_mixed(j, THREADS, 3000);
+    check_mixed_counts(j, 3000);
+    ck_assert_uint_eq(mr_journal_kept(j), 5000);
+    gap = check_kept_calls(j);
+    ck_assert_uint_ne(gap, 0);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), gap);
+    mr_journal_free(j);
+}
+END_TEST
+
+START_TEST(test_max_bytes_concurrent)
+{
+    /* the byte budget bounds what the shards allocate, whichever thread hits it */
+    size_t budget = 4u << 20;
+    struct mr_journal *j = journal(3, THREADS, 0, budget);
+    uint64_t gap;
+
+    run_mixed(j, THREADS, 3000);
+    check_mixed_counts(j, 3000);
+    ck_assert_uint_gt(mr_journal_kept(j), 0);
+    ck_assert_uint_lt(mr_journal_kept(j), (size_t)THREADS * 3000);
+    gap = check_kept_calls(j);
+    ck_assert_uint_ne(gap, 0);
+    ck_assert_uint_eq(mr_journal_dropped_from(j), gap);
+    /* storage within the budget; beyond it only the index and fixed per-shard records */
+    ck_assert_uint_le(mr_journal_memory(j),
+                      budget + mr_journal_kept(j) * sizeof(void *) + 64 * 1024);
+    mr_journal_free(j);
+}
+END_TEST
+
 START_TEST(test_big_bodies_between_small_calls)
 {
     /* a body bigger than a quarter block gets its own block; small calls around it stay intact */
@@ -527,6 +684,156 @@ START_TEST(test_memory_per_call)
     ck_assert_msg(mem / n < 300, "%zu bytes per call", mem / n);
     ck_assert_uint_gt(mem, n * sizeof(struct mr_call)); /* it does count the calls */
     mr_journal_free(j);
+}
+END_TEST
+
+/* --- one thread, several journals ---------------------------------------- */
+
+#define NJOURNALS 6 /* more than a thread's cache of shards */
+
+START_TEST(test_journals_alternate)
+{
+    struct mr_journal *js[NJOURNALS], *ref = journal(1, 1, 0, 0);
+    size_t hit = 0, i, k;
+    char path[32];
+
+    for (k = 0; k < NJOURNALS; k++)
+        js[k] = journal(1, 1, 0, 0);
+    /* two journals in turn, then six (the cache forgets some and finds them again) */
+    for (i = 0; i < 2000; i++) {
+        snprintf(path, sizeof(path), "/j%zu/%zu", i % 2, i / 2);
+        ck_assert_uint_eq(add(js[i % 2], 0, &hit, 1, path), i / 2 + 1);
+    }
+    for (i = 2000; i < 8000; i++) {
+        k = i % NJOURNALS;
+        snprintf(path, sizeof(path), "/j%zu/%zu", k, i);
+        add(js[k], k % 2 ? -1 : 0, &hit, 1, path);
+    }
+    for (k = 0; k < NJOURNALS; k++) {
+        size_t kept = mr_journal_kept(js[k]);
+        size_t want = 6000 / NJOURNALS + (k < 2 ? 1000 : 0);
+        ck_assert_uint_eq(kept, want);
+        ck_assert_uint_eq(mr_journal_total(js[k]), want);
+        ck_assert_uint_eq(mr_journal_expect_count(js[k], 0), want);
+        ck_assert_uint_eq(mr_journal_unmatched(js[k]), k % 2 ? 1000 : 0);
+        for (i = 0; i < kept; i++) {
+            const struct mr_call *c = mr_journal_at(js[k], i);
+            size_t ck, ci;
+            ck_assert_uint_eq(c->seq, i + 1);
+            ck_assert_int_eq(sscanf(c->path, "/j%zu/%zu", &ck, &ci), 2);
+            ck_assert_uint_eq(ck, k);
+        }
+    }
+    /* one shard per journal for this thread: as much memory as calls made in a row */
+    for (i = 0; i < 1000 + 6000 / NJOURNALS; i++) {
+        snprintf(path, sizeof(path), "/j%d/%zu", 0, i < 1000 ? i : i + 2000);
+        add(ref, 0, &hit, 1, path);
+    }
+    ck_assert_uint_eq(mr_journal_kept(ref), mr_journal_kept(js[0]));
+    ck_assert_uint_eq(mr_journal_memory(ref), mr_journal_memory(js[0]));
+    for (k = 0; k < NJOURNALS; k++)
+        mr_journal_free(js[k]);
+    mr_journal_free(ref);
+}
+END_TEST
+
+/* Threads that outlive journals: each round a new journal (malloc may well give it the
+ * address of the one just freed) gets appends from the same threads. */
+#define ROUNDS 30
+#define ROUND_CALLS 500
+
+struct round_ctx {
+    pthread_barrier_t start, done;
+    struct mr_journal *j;
+    int round;
+};
+
+struct round_arg {
+    struct round_ctx *ctx;
+    int t;
+};
+
+static void *round_worker(void *p)
+{
+    struct round_arg *a = p;
+    int r, i;
+
+    for (r = 0; r < ROUNDS; r++) {
+        pthread_barrier_wait(&a->ctx->start);
+        for (i = 0; i < ROUND_CALLS; i++) {
+            char path[48];
+            struct rq rr;
+            struct mr_call_meta m;
+            snprintf(path, sizeof(path), "/r%d/t%d/%d", a->ctx->round, a->t, i);
+            meta_of(&m, a->t % 2, 200);
+            m.service = (uint16_t)a->t;
+            mr_journal_append(a->ctx->j, &m, req_of(&rr, "GET", path, "", NULL, 0, NULL), NULL, 0);
+        }
+        pthread_barrier_wait(&a->ctx->done);
+    }
+    return NULL;
+}
+
+START_TEST(test_journal_freed_and_new)
+{
+    struct round_ctx ctx;
+    struct round_arg args[4];
+    pthread_t th[4];
+    void *prev = NULL;
+    int t, r, reused = 0;
+    size_t i;
+
+    /* one thread: a journal freed, then a new one */
+    for (r = 0; r < 10; r++) {
+        struct mr_journal *j = journal(1, 0, 0, 0);
+        reused += (void *)j == prev;
+        prev = j;
+        ck_assert_uint_eq(add(j, 0, NULL, 0, "/a"), 1);
+        ck_assert_uint_eq(add(j, 0, NULL, 0, "/b"), 2);
+        ck_assert_uint_eq(mr_journal_kept(j), 2);
+        ck_assert_str_eq(mr_journal_at(j, 1)->path, "/b");
+        mr_journal_free(j);
+    }
+
+    /* four threads kept across journals */
+    memset(&ctx, 0, sizeof(ctx));
+    pthread_barrier_init(&ctx.start, NULL, 5);
+    pthread_barrier_init(&ctx.done, NULL, 5);
+    for (t = 0; t < 4; t++) {
+        args[t].ctx = &ctx;
+        args[t].t = t;
+        ck_assert_int_eq(pthread_create(&th[t], NULL, round_worker, &args[t]), 0);
+    }
+    for (r = 0; r < ROUNDS; r++) {
+        int last[4] = {-1, -1, -1, -1};
+        ctx.j = journal(2, 0, 0, 0);
+        reused += (void *)ctx.j == prev;
+        prev = ctx.j;
+        ctx.round = r;
+        pthread_barrier_wait(&ctx.start);
+        pthread_barrier_wait(&ctx.done);
+        ck_assert_uint_eq(mr_journal_total(ctx.j), 4 * ROUND_CALLS);
+        ck_assert_uint_eq(mr_journal_kept(ctx.j), 4 * ROUND_CALLS);
+        ck_assert_uint_eq(mr_journal_route_count(ctx.j, 0), 2 * ROUND_CALLS);
+        ck_assert_uint_eq(mr_journal_route_count(ctx.j, 1), 2 * ROUND_CALLS);
+        for (i = 0; i < 4 * ROUND_CALLS; i++) {
+            const struct mr_call *c = mr_journal_at(ctx.j, i);
+            int cr, ct, ci;
+            ck_assert_uint_eq(c->seq, i + 1);
+            ck_assert_int_eq(sscanf(c->path, "/r%d/t%d/%d", &cr, &ct, &ci), 3);
+            ck_assert_int_eq(cr, r);
+            ck_assert_int_eq(ci, last[ct] + 1);
+            last[ct] = ci;
+        }
+        mr_journal_free(ctx.j);
+    }
+    for (t = 0; t < 4; t++)
+        pthread_join(th[t], NULL);
+    pthread_barrier_destroy(&ctx.start);
+    pthread_barrier_destroy(&ctx.done);
+    if (getenv("JOURNAL_TEST_VERBOSE"))
+        fprintf(stderr, "test_journal_freed_and_new: %d of %d new journals at the old address\n",
+                reused, 10 + ROUNDS);
 }
 END_TEST
 
@@ -772,6 +1079,14 @@ static Suite *journal_suite(void)
 
     tc = tcase("concurrency");
     tcase_add_test(tc, test_concurrent_appends);
+    tcase_add_test(tc, test_concurrent_seq_order);
+    tcase_add_test(tc, test_max_calls_concurrent);
+    tcase_add_test(tc, test_max_bytes_concurrent);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("journals");
+    tcase_add_test(tc, test_journals_alternate);
+    tcase_add_test(tc, test_journal_freed_and_new);
     suite_add_tcase(s, tc);
 
     tc = tcase("limits");
