@@ -18,10 +18,14 @@
  *
  * Times are seconds with 3 decimals ("0.123", whatever the locale); the
  * timestamp is UTC ISO 8601 without a zone ("2026-11-25T12:30:57"). Every
- * string from the results goes through mr_junit_sanitize first.
+ * string from the results goes through mr_junit_sanitize first, then is
+ * escaped as markup; elements are indented by two spaces.
  *
- * Uses libxml2's xmlTextWriter: call from one thread at a time, after the
- * main thread has called xmlInitParser (or any libxml2 function) once.
+ * The XML is written by a small writer of our own into memory, not libxml2:
+ * linking libxml2 (and through it ICU, libstdc++, liblzma, libz) cost every
+ * mockrun start ~7 ms of CPU in the dynamic loader. libxml2 remains a test
+ * dependency (schema validation, the fuzz target's oracle). No global state:
+ * safe from any thread, though not for two writers of one path at once.
  */
 #ifndef MOCKRUN_REPORTS_JUNIT_H
 #define MOCKRUN_REPORTS_JUNIT_H
@@ -36,7 +40,7 @@
  * Writes the report for `r` to `path` atomically (reports/atomic.h): the old
  * file, if any, stays until the new one is complete. Errors: MR_ESETUP when
  * the file cannot be written (message "cannot write report '<path>': ..."),
- * MR_ENOMEM, MR_EINTERNAL if libxml2 fails otherwise.
+ * MR_ENOMEM when the report cannot be built in memory.
  */
 int mr_junit_write(const struct mr_results *r, const char *path, struct mr_error *err);
 

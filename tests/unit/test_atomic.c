@@ -578,7 +578,7 @@ static Suite *atomic_suite(void)
     tcase_add_test(tc, commit_new_file);
     tcase_add_test(tc, commit_large);
     tcase_add_test(tc, commit_over_symlink);
-    tcase_set_timeout(tc, 30); /* commit_large fsyncs 8 MiB */
+    tcase_set_timeout(tc, 30); /* commit_large writes 8 MiB, under ASan on a busy runner */
     suite_add_tcase(s, tc);
 
     tc = tcase_create("abort");

@@ -1,10 +1,13 @@
 /*
  * test_junit.c - the JUnit writer: schema validity, counts, the exact format,
- * hostile bytes, and atomic replacement of the report file.
+ * XML escaping, hostile bytes, and atomic replacement of the report file.
  *
- * Every report is parsed by libxml2 and validated against the Jenkins JUnit
- * XSD (MOCKRUN_JUNIT_XSD, fetched by ci/setup). Run one case with
- * CK_RUN_CASE=nasty; debug with CK_FORK=no.
+ * junit.c writes XML itself; libxml2 is linked here only to check it. Every
+ * report is parsed by libxml2 and validated against the Jenkins JUnit XSD
+ * (MOCKRUN_JUNIT_XSD, fetched by ci/setup). The golden reports in
+ * tests/fixtures/reports were written by libxml2's xmlTextWriter, which
+ * junit.c used before: its output must stay byte-identical. Run one case
+ * with CK_RUN_CASE=escape; debug with CK_FORK=no.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -209,6 +212,34 @@ static void fill_mixed(struct mr_results *r)
     ck_assert_int_eq(mr_results_add_property(r, "command", "npm test"), 0);
     ck_assert_int_eq(mr_results_set_output(r, out, strlen(out), errs, strlen(errs)), 0);
     ck_assert_int_eq(mr_results_add_note(r, "mockrun: 3 requests served"), 0);
+}
+
+/* A run whose strings need every kind of escaping, with every element that
+ * can be left empty left empty. */
+static void fill_escaped(struct mr_results *r)
+{
+    static const char out[] = "<b>bold</b> & \"quoted\" 'single'\r\nCDATA end: ]]>\ttab "
+                              "\x1b[0mreset\n";
+    static const char errs[] = "caf\xc3\xa9 \xe2\x9c\x93 \xff\n";
+
+    mr_results_init(r);
+    ck_assert_int_eq(mr_results_set_suite(r, "a<b & \"c\"", "x'y\tz.json"), 0);
+    r->hostname = strdup("host\n\"1\"");
+    r->start_wall_us = WALL_US;
+    r->time_s = 0.25;
+    add(r, MR_CASE_PASS, "tab\there", NULL, NULL, 0.001);
+    add(r, MR_CASE_PASS, "remark", NULL, "passed, but <slow> & \"late\"", 0.002);
+    add(r, MR_CASE_PASS, "empty remark", NULL, "", 0.003);
+    add(r, MR_CASE_FAIL, "lines\nand\r\ncr", "expected \"1\" < 2 & got 'x'\n",
+        "body: {\"a\": \"<&>\"}\r\nend ]]> here\n", 0.004);
+    add(r, MR_CASE_FAIL, "no message", NULL, NULL, 0);
+    add(r, MR_CASE_ERROR, "empty message", "", "", 0);
+    add(r, MR_CASE_SKIP, "no reason", NULL, NULL, 0);
+    add(r, MR_CASE_SKIP, "reason", "<not> reached & \"skipped\"\r", NULL, 0);
+    ck_assert_int_eq(mr_results_add_property(r, "empty", NULL), 0);
+    ck_assert_int_eq(mr_results_add_property(r, "quote\"d", "a=\"1\"\t&b=<2>"), 0);
+    ck_assert_int_eq(mr_results_set_output(r, out, strlen(out), errs, strlen(errs)), 0);
+    ck_assert_int_eq(mr_results_add_note(r, "note with <markup> & \"quotes\""), 0);
 }
 
 /* ---- sanitize ---------------------------------------------------------- */
@@ -638,22 +669,40 @@ END_TEST
 
 /* ---- format ------------------------------------------------------------ */
 
-START_TEST(format_golden)
+/* Writes the run `fill` makes and compares the file with a golden report, byte
+ * for byte; on a difference, shows where it starts. */
+static void assert_golden(void (*fill)(struct mr_results *r), const char *fixture)
 {
-    static const char golden[] = MOCKRUN_TEST_FIXTURES "/reports/mixed.xml";
+    char golden[512];
     struct mr_results r;
     char *got, *want;
-    size_t glen, wlen;
+    size_t glen, wlen, i;
 
-    fill_mixed(&r);
-    write_ok(&r, in_dir("mixed.xml"));
-    got = slurp(in_dir("mixed.xml"), &glen);
+    snprintf(golden, sizeof(golden), "%s/reports/%s", MOCKRUN_TEST_FIXTURES, fixture);
+    fill(&r);
+    write_ok(&r, in_dir(fixture));
+    got = slurp(in_dir(fixture), &glen);
     want = slurp(golden, &wlen);
-    ck_assert_msg(glen == wlen && memcmp(got, want, glen) == 0, "report differs from %s; got:\n%s",
-                  golden, got);
+    for (i = 0; i < glen && i < wlen && got[i] == want[i]; i++)
+        ;
+    ck_assert_msg(glen == wlen && i == glen,
+                  "report differs from %s at byte %zu (got %zu bytes, want %zu); got:\n%s", golden,
+                  i, glen, wlen, got);
     free(got);
     free(want);
+    xmlFreeDoc(parse_valid(in_dir(fixture)));
     mr_results_release(&r);
+}
+
+START_TEST(format_golden)
+{
+    assert_golden(fill_mixed, "mixed.xml");
+}
+END_TEST
+
+START_TEST(format_golden_escaped)
+{
+    assert_golden(fill_escaped, "escaped.xml");
 }
 END_TEST
 
@@ -736,6 +785,117 @@ START_TEST(format_default_host_and_time)
     xmlFree(stamp);
     xmlFree(host);
     xmlFreeDoc(doc);
+    mr_results_release(&r);
+}
+END_TEST
+
+/* ---- escape ------------------------------------------------------------ */
+
+/* Writes `r` to `name` and returns the file's text (caller frees). */
+static char *write_text(struct mr_results *r, const char *name)
+{
+    size_t len;
+
+    write_ok(r, in_dir(name));
+    return slurp(in_dir(name), &len);
+}
+
+static void assert_has(const char *text, const char *want)
+{
+    ck_assert_msg(strstr(text, want) != NULL, "report lacks\n%s\ngot:\n%s", want, text);
+}
+
+START_TEST(escape_attributes)
+{
+    static const char name[] = "tab\tlf\ncr\rcrlf\r\nquote\"apos'";
+    static const char msg[] = "<lt >gt &amp; ]]> \xc3\xa9";
+    struct mr_results r;
+    xmlNodePtr tc;
+    xmlDocPtr doc;
+    char *text;
+
+    mr_results_init(&r);
+    r.hostname = strdup("h");
+    add(&r, MR_CASE_FAIL, name, msg, NULL, 0);
+    ck_assert_int_eq(mr_results_add_property(&r, "p", "a\"b\"\t<c>&d"), 0);
+    text = write_text(&r, "attr.xml");
+    /* Tab, LF and CR as references: attribute-value normalization would make
+     * them spaces. ' needs nothing inside double quotes; UTF-8 stays as is. */
+    assert_has(text, "<testcase name=\"tab&#9;lf&#10;cr&#13;crlf&#13;&#10;quote&quot;apos'\"");
+    assert_has(text, "<failure message=\"&lt;lt &gt;gt &amp;amp; ]]&gt; \xc3\xa9\" "
+                     "type=\"AssertionFailed\"/>\n");
+    assert_has(text, "<property name=\"p\" value=\"a&quot;b&quot;&#9;&lt;c&gt;&amp;d\"/>\n");
+    free(text);
+
+    doc = parse_valid(in_dir("attr.xml"));
+    tc = child(suite_of(doc), "testcase", 0);
+    assert_prop(tc, "name", name);
+    assert_prop(child(tc, "failure", 0), "message", msg);
+    assert_prop(child(child(suite_of(doc), "properties", 0), "property", 0), "value",
+                "a\"b\"\t<c>&d");
+    xmlFreeDoc(doc);
+    mr_results_release(&r);
+}
+END_TEST
+
+START_TEST(escape_text)
+{
+    static const char detail[] = "a < b && c > d ]]> \"q\" 'a'\ttab\nlf\r\ncrlf\rcr";
+    static const char out[] = "<&>]]>\n";
+    static const char errs[] = "\"e\"\r\n";
+    struct mr_results r;
+    xmlNodePtr suite, tc;
+    xmlDocPtr doc;
+    char *text;
+
+    mr_results_init(&r);
+    r.hostname = strdup("h");
+    add(&r, MR_CASE_FAIL, "f", "m", detail, 0);
+    add(&r, MR_CASE_SKIP, "s", "<why> & how", NULL, 0);
+    ck_assert_int_eq(mr_results_set_output(&r, out, strlen(out), errs, strlen(errs)), 0);
+    text = write_text(&r, "text.xml");
+    /* & < > always; " as libxml2 did; CR as a reference, since parsers turn CR
+     * and CR LF into LF; tab and LF as they are; no indentation in text. */
+    assert_has(text, "<failure message=\"m\" type=\"AssertionFailed\">a &lt; b &amp;&amp; c &gt; d "
+                     "]]&gt; &quot;q&quot; 'a'\ttab\nlf&#13;\ncrlf&#13;cr</failure>\n");
+    assert_has(text, "      <skipped>&lt;why&gt; &amp; how</skipped>\n");
+    assert_has(text, "    <system-out>&lt;&amp;&gt;]]&gt;\n</system-out>\n");
+    assert_has(text, "    <system-err>&quot;e&quot;&#13;\n</system-err>\n");
+    free(text);
+
+    doc = parse_valid(in_dir("text.xml"));
+    suite = suite_of(doc);
+    tc = child(suite, "testcase", 0);
+    assert_content(child(tc, "failure", 0), detail);
+    assert_content(child(child(suite, "testcase", 1), "skipped", 0), "<why> & how");
+    assert_content(child(suite, "system-out", 0), out);
+    assert_content(child(suite, "system-err", 0), errs);
+    xmlFreeDoc(doc);
+    mr_results_release(&r);
+}
+END_TEST
+
+START_TEST(escape_empty_elements)
+{
+    struct mr_results r;
+    char *text;
+
+    /* No content at all gives <a/>, as libxml2 wrote it; no message, no attribute. */
+    mr_results_init(&r);
+    r.hostname = strdup("h");
+    add(&r, MR_CASE_FAIL, "f", NULL, NULL, 0);
+    add(&r, MR_CASE_ERROR, "e", NULL, "", 0);
+    add(&r, MR_CASE_SKIP, "s", NULL, NULL, 0);
+    add(&r, MR_CASE_PASS, "p", NULL, "", 0);
+    text = write_text(&r, "empty.xml");
+    assert_has(text,
+               "time=\"0.000\">\n      <failure type=\"AssertionFailed\"/>\n    </testcase>\n");
+    assert_has(text, "time=\"0.000\">\n      <error type=\"Error\"/>\n    </testcase>\n");
+    assert_has(text, "time=\"0.000\">\n      <skipped/>\n    </testcase>\n");
+    assert_has(text, "time=\"0.000\">\n      <system-out/>\n    </testcase>\n");
+    assert_has(text, "    <system-out/>\n    <system-err/>\n  </testsuite>\n</testsuites>\n");
+    free(text);
+    xmlFreeDoc(parse_valid(in_dir("empty.xml")));
     mr_results_release(&r);
 }
 END_TEST
@@ -968,9 +1128,17 @@ static Suite *junit_suite(void)
     tc = tcase_create("format");
     tcase_add_checked_fixture(tc, setup_dir, teardown_dir);
     tcase_add_test(tc, format_golden);
+    tcase_add_test(tc, format_golden_escaped);
     tcase_add_test(tc, format_fields);
     tcase_add_test(tc, format_notes_after_unterminated_output);
     tcase_add_test(tc, format_default_host_and_time);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("escape");
+    tcase_add_checked_fixture(tc, setup_dir, teardown_dir);
+    tcase_add_test(tc, escape_attributes);
+    tcase_add_test(tc, escape_text);
+    tcase_add_test(tc, escape_empty_elements);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("nasty");
