@@ -219,17 +219,28 @@ static char *dup_str(struct parser *P, const char *s, size_t n, struct tpl_str *
     return p;
 }
 
-/* A "..." or '...' literal: \q becomes q, nothing else is an escape. */
+/* A "..." or '...' literal: \q becomes q, nothing else is an escape. As the
+ * lexer's regex /"(\\"|[^"])*"/ backtracks, an unterminated literal ends at
+ * its last \" instead. */
 static bool lex_string(struct parser *P, size_t pos, struct token *tk)
 {
     char q = P->src[pos];
-    size_t i = pos + 1, n = 0;
+    size_t i = pos + 1, n = 0, last_escape = 0;
     char *d;
 
-    while (i < P->len && P->src[i] != q)
-        i += (P->src[i] == '\\' && i + 1 < P->len && P->src[i + 1] == q) ? 2 : 1;
-    if (i >= P->len)
-        return false;
+    while (i < P->len && P->src[i] != q) {
+        if (P->src[i] == '\\' && i + 1 < P->len && P->src[i + 1] == q) {
+            last_escape = i + 1;
+            i += 2;
+        } else {
+            i++;
+        }
+    }
+    if (i >= P->len) {
+        if (!last_escape)
+            return false;
+        i = last_escape;
+    }
     tk->t = T_STRING;
     tk->len = i + 1 - pos;
     d = dup_str(P, P->src + pos + 1, i - pos - 1, &tk->val);
@@ -1026,6 +1037,22 @@ static void resolve_bparams(const struct parser *P, struct tpl_expr *x)
         resolve_bparams(P, &x->u.call->hvals[i]);
 }
 
+/* javascript-compiler.js objectLiteral leaves out pairs whose value is the
+ * literal `undefined`: (object a=undefined) is {}. */
+static void drop_undefined_pairs(struct tpl_call *call)
+{
+    uint16_t i, n = 0;
+
+    for (i = 0; i < call->nhash; i++) {
+        if (call->hvals[i].kind == X_UNDEF)
+            continue;
+        call->hkeys[n] = call->hkeys[i];
+        call->hvals[n] = call->hvals[i];
+        n++;
+    }
+    call->nhash = n;
+}
+
 /* compiler.js classifySexpr: a helper call, or the value of a path. */
 static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_str *original,
                      int kind)
@@ -1107,6 +1134,7 @@ static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_s
                     h->max_params == h->min_params ? "" : "at most ", h->max_params,
                     h->max_params == 1 ? "" : "s", call->nparams);
     call->helper = h;
+    drop_undefined_pairs(call);
     if ((h->flags & H_CHECK) && !mr_template__check_call(call, msg, sizeof(msg)))
         return fail(P, "%s at %s", msg, at(P, call->off, 0));
     return true;
@@ -1132,7 +1160,8 @@ static bool parse_mustache(struct parser *P, struct nodevec *nv)
     if (!parse_call(P, &node.call, &rc, false))
         return false;
     if (P->tok.t == T_CLOSE_UNESCAPED && want == T_CLOSE)
-        return fail(P, "\"}}}\" at %s closes a {{{ mustache, but this one opened with \"{{\" at "
+        return fail(P,
+                    "\"}}}\" at %s closes a {{{ mustache, but this one opened with \"{{\" at "
                     "%s; to print a brace after it, add a space: \"}} }\"",
                     at(P, P->tok.off, 0), at(P, open.off, 1));
     if (P->tok.t != want)
@@ -1182,9 +1211,8 @@ static void prepare_block(struct tpl_node *block, struct tpl_prog *program,
 }
 
 static bool open_block_scope(struct parser *P, struct scope *s, const struct tpl_call *call,
-                             const struct rawcall *rc, struct tpl_prog **bp_holder)
+                             const struct rawcall *rc)
 {
-    (void)bp_holder;
     s->up = P->scope;
     s->nbparams = (uint16_t)rc->nbparams;
     s->bparams = NULL;
@@ -1250,7 +1278,7 @@ static bool parse_chain(struct parser *P, struct inverse_part *out)
     if (!classify(P, &block.call, &rc.original, K_BLOCK))
         return false;
     next(P);
-    if (!open_block_scope(P, &s, &block.call, &rc, NULL))
+    if (!open_block_scope(P, &s, &block.call, &rc))
         return false;
     P->scope = &s;
     if (!parse_program(P, &program))
@@ -1314,7 +1342,7 @@ static bool parse_block(struct parser *P, struct nodevec *nv)
     if (!classify(P, &block.call, &rc.original, K_BLOCK))
         return false;
     next(P);
-    if (!open_block_scope(P, &s, &block.call, &rc, NULL))
+    if (!open_block_scope(P, &s, &block.call, &rc))
         return false;
     if (inverted)
         s.root = P->scope->root;

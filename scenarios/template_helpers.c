@@ -13,6 +13,7 @@
  *
  * Random values come only from the render's generator.
  */
+#define _GNU_SOURCE /* memmem: linear-time substring search */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,33 +82,46 @@ static struct tv h_if(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     const struct tv *iz = mr_template__hash(c, "includeZero");
     const struct tv *v = &c->argv[0];
-    bool falsy = ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) ||
-                 mr_template__is_empty(v);
+    bool falsy =
+        ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) || mr_template__is_empty(v);
 
-    mr_template__fn_block(rt, c, falsy, NULL, NULL, NULL, 0);
-    return tv_undef();
+    return mr_template__fn_value(rt, c, falsy, NULL, NULL, NULL, 0);
 }
 
 static struct tv h_unless(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     const struct tv *iz = mr_template__hash(c, "includeZero");
     const struct tv *v = &c->argv[0];
-    bool falsy = ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) ||
-                 mr_template__is_empty(v);
+    bool falsy =
+        ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) || mr_template__is_empty(v);
 
-    mr_template__fn_block(rt, c, !falsy, NULL, NULL, NULL, 0);
-    return tv_undef();
+    return mr_template__fn_value(rt, c, !falsy, NULL, NULL, NULL, 0);
+}
+
+/* @key, @index, @first and @last of a loop's data frame */
+struct loop_vars {
+    struct tv *key, *index, *first, *last;
+};
+
+static bool loop_vars(struct mr_tpl_rt *rt, struct tpl_frame *f, struct loop_vars *lv, bool key)
+{
+    lv->key = key ? mr_template__frame_slot(rt, f, "key", 3) : NULL;
+    lv->index = mr_template__frame_slot(rt, f, "index", 5);
+    lv->first = mr_template__frame_slot(rt, f, "first", 5);
+    lv->last = mr_template__frame_slot(rt, f, "last", 4);
+    return (lv->key || !key) && lv->index && lv->first && lv->last;
 }
 
 static void each_turn(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struct tpl_frame *f,
-                      struct tv key, size_t index, bool last, const struct tv *item)
+                      const struct loop_vars *lv, struct tv key, size_t index, bool last,
+                      const struct tv *item)
 {
     struct tv bp[2];
 
-    mr_template__frame_set(rt, f, "key", 3, key);
-    mr_template__frame_set(rt, f, "index", 5, tv_num((double)index));
-    mr_template__frame_set(rt, f, "first", 5, tv_bool(index == 0));
-    mr_template__frame_set(rt, f, "last", 4, tv_bool(last));
+    *lv->key = key;
+    *lv->index = tv_num((double)index);
+    *lv->first = tv_bool(index == 0);
+    *lv->last = tv_bool(last);
     bp[0] = *item;
     bp[1] = key;
     mr_template__fn_block(rt, c, false, item, f, bp, 2);
@@ -118,27 +132,28 @@ static struct tv h_each(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     const struct tv *v = &c->argv[0];
     struct tpl_frame *f = mr_template__frame_new(rt, false);
+    struct loop_vars lv;
     size_t i, n = 0;
 
-    if (!f)
+    if (!f || !loop_vars(rt, f, &lv, true))
         return tv_undef();
     if (v->type == TV_ARR) {
         n = v->u.a->n;
         for (i = 0; i < n && mr_template__charge(rt, 1); i++)
-            each_turn(rt, c, f, tv_num((double)i), i, i == n - 1, &v->u.a->v[i]);
+            each_turn(rt, c, f, &lv, tv_num((double)i), i, i == n - 1, &v->u.a->v[i]);
     } else if (v->type == TV_OBJ) {
         const size_t *order = mr_template__obj_order(A(rt), v->u.o);
         n = v->u.o->n;
         for (i = 0; i < n && mr_template__charge(rt, 1); i++) {
             size_t k = order ? order[i] : i;
-            each_turn(rt, c, f, tv_str(v->u.o->k[k].p, v->u.o->k[k].len), i, i == n - 1,
+            each_turn(rt, c, f, &lv, tv_str(v->u.o->k[k].p, v->u.o->k[k].len), i, i == n - 1,
                       &v->u.o->v[k]);
         }
     } else if (v->type == TV_STR && v->safe) {
         /* Object.keys(new SafeString(s)) is ["string"] */
         struct tv s = tv_unsafe(*v);
         n = 1;
-        each_turn(rt, c, f, tv_str("string", 6), 0, true, &s);
+        each_turn(rt, c, f, &lv, tv_str("string", 6), 0, true, &s);
     }
     if (n == 0)
         mr_template__fn_block(rt, c, true, NULL, NULL, NULL, 0);
@@ -150,12 +165,12 @@ static struct tv h_with(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     const struct tv *v = &c->argv[0];
 
     if (!mr_template__is_empty(v))
-        mr_template__fn_block(rt, c, false, v, NULL, v, 1);
-    else
-        mr_template__fn_block(rt, c, true, NULL, NULL, NULL, 0);
-    return tv_undef();
+        return mr_template__fn_value(rt, c, false, v, NULL, v, 1);
+    return mr_template__fn_value(rt, c, true, NULL, NULL, NULL, 0);
 }
 
+/* lookup.js: a falsy object comes back as is; with one argument Handlebars
+ * would then read `options` from undefined and throw */
 static struct tv h_lookup(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     const struct tv *obj = &c->argv[0];
@@ -163,6 +178,8 @@ static struct tv h_lookup(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
     if (!mr_template__truthy(obj))
         return *obj;
+    if (c->argc < 2)
+        return tv_undef();
     key = mr_template__to_str(rt, &c->argv[1]);
     return mr_template__lookup(rt, obj, key.u.s.p, key.u.s.len);
 }
@@ -212,11 +229,13 @@ static struct tv h_repeat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     const struct tv *comma = mr_template__hash(c, "comma");
     bool commas = !(comma && comma->type == TV_BOOL && !comma->u.b);
     struct tpl_frame *f = mr_template__frame_new(rt, true);
-    struct tv total;
+    struct loop_vars lv;
+    struct tv total, *total_slot = NULL;
     double count;
     size_t start = rt->out->len, i;
 
-    if (!f)
+    if (!f || !loop_vars(rt, f, &lv, false) ||
+        !(total_slot = mr_template__frame_slot(rt, f, "total", 5)))
         return tv_undef();
     if (c->argc == 2) {
         count = mr_template__random_int(rt, mr_template__to_number(&c->argv[0]),
@@ -229,10 +248,10 @@ static struct tv h_repeat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     for (i = 0; (double)i < count && i < MR_TPL_MAX_REPEAT; i++) {
         if (!mr_template__charge(rt, 1))
             break;
-        mr_template__frame_set(rt, f, "index", 5, tv_num((double)i));
-        mr_template__frame_set(rt, f, "total", 5, total);
-        mr_template__frame_set(rt, f, "first", 5, tv_bool(i == 0));
-        mr_template__frame_set(rt, f, "last", 4, tv_bool((double)i == count - 1));
+        *lv.index = tv_num((double)i);
+        *total_slot = total;
+        *lv.first = tv_bool(i == 0);
+        *lv.last = tv_bool((double)i == count - 1);
         mr_template__fn_block(rt, c, false, NULL, f, NULL, 0);
         if (rt->stop)
             break;
@@ -259,8 +278,7 @@ static struct tv h_switch(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     mr_template__frame_set(rt, rt->data, "found", 5, tv_bool(false));
     mr_template__frame_set(rt, rt->data, "switchValue", 11, tv_unsafe(c->argv[0]));
-    mr_template__fn_block(rt, c, false, NULL, NULL, NULL, 0);
-    return tv_undef();
+    return mr_template__fn_value(rt, c, false, NULL, NULL, NULL, 0);
 }
 
 static struct tv h_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
@@ -270,7 +288,7 @@ static struct tv h_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
     if (mr_template__strict_eq(&c->argv[0], &sv) && !mr_template__truthy(&found)) {
         mr_template__frame_set(rt, rt->data, "found", 5, tv_bool(true));
-        mr_template__fn_block(rt, c, false, NULL, NULL, NULL, 0);
+        return mr_template__fn_value(rt, c, false, NULL, NULL, NULL, 0);
     }
     return tv_undef();
 }
@@ -281,7 +299,7 @@ static struct tv h_default(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
     if (!mr_template__truthy(&found)) {
         mr_template__frame_set(rt, rt->data, "switchValue", 11, tv_undef());
-        mr_template__fn_block(rt, c, false, NULL, NULL, NULL, 0);
+        return mr_template__fn_value(rt, c, false, NULL, NULL, NULL, 0);
     }
     return empty();
 }
@@ -494,8 +512,7 @@ static struct tv h_toFixed(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     if (!isfinite(x) || fabs(x) >= 1e21)
         return arena_str(rt, num, mr_template__fmt_number(x, num), false);
     neg = x < 0;
-    if (neg)
-        x = -x;
+    x = neg ? -x : x + 0.0; /* printf would print -0's sign */
     snprintf(exact, sizeof(exact), "%.1100f", x);
     n = strlen(exact);
     point = (size_t)(strchr(exact, '.') - exact);
@@ -588,22 +605,21 @@ static struct tv text_arg(struct mr_tpl_rt *rt, const struct tv *v)
     return mr_template__to_str(rt, v);
 }
 
-static bool find_bytes(const char *h, size_t hn, const char *n, size_t nn, size_t from,
-                       size_t *at)
+static bool find_bytes(const char *h, size_t hn, const char *n, size_t nn, size_t from, size_t *at)
 {
-    size_t i;
+    const char *hit;
 
     if (nn == 0) {
         *at = from <= hn ? from : hn;
         return true;
     }
-    for (i = from; i + nn <= hn; i++) {
-        if (h[i] == n[0] && memcmp(h + i, n, nn) == 0) {
-            *at = i;
-            return true;
-        }
-    }
-    return false;
+    if (from >= hn || hn - from < nn)
+        return false;
+    hit = memmem(h + from, hn - from, n, nn);
+    if (!hit)
+        return false;
+    *at = (size_t)(hit - h);
+    return true;
 }
 
 static struct tv h_includes(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
@@ -845,8 +861,9 @@ static struct tv h_replaceAll(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 static struct tv pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool start)
 {
     struct tv value, fill = tv_str(" ", 1);
+    struct mr_buf *b = &rt->scratch;
     double len;
-    size_t have, want, i, units = 0;
+    size_t have, want, fu, copies, rest, from, done;
 
     if (c->argc == 0)
         return empty();
@@ -860,23 +877,33 @@ static struct tv pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool sta
     if (len > (double)MR_TPL_MAX_OUTPUT)
         len = (double)MR_TPL_MAX_OUTPUT;
     want = (size_t)len - have;
-    mr_buf_reset(&rt->scratch);
-    if (!start)
-        mr_buf_append(&rt->scratch, value.u.s.p, value.u.s.len);
     /* the fill string repeated and cut to `want` UTF-16 units */
-    while (units < want && !rt->scratch.failed) {
-        size_t fu = mr_template__u16_len(fill.u.s.p, fill.u.s.len);
-        if (units + fu <= want) {
-            mr_buf_append(&rt->scratch, fill.u.s.p, fill.u.s.len);
-            units += fu;
-        } else {
-            i = mr_template__u16_offset(fill.u.s.p, fill.u.s.len, want - units);
-            mr_buf_append(&rt->scratch, fill.u.s.p, i);
-            break;
+    fu = mr_template__u16_len(fill.u.s.p, fill.u.s.len);
+    if (fu == 0)
+        fu = fill.u.s.len; /* stray continuation bytes: count bytes */
+    copies = want / fu;
+    rest = want % fu;
+    mr_buf_reset(b);
+    if (!start)
+        mr_buf_append(b, value.u.s.p, value.u.s.len);
+    from = b->len;
+    if (copies) {
+        mr_buf_append(b, fill.u.s.p, fill.u.s.len);
+        /* double what is there rather than append copies one by one */
+        for (done = 1; done < copies && !b->failed;) {
+            size_t k = done < copies - done ? done : copies - done, n = k * fill.u.s.len;
+            if (!mr_buf_reserve(b, n))
+                break;
+            memcpy(b->data + b->len, b->data + from, n);
+            b->len += n;
+            b->data[b->len] = '\0';
+            done += k;
         }
     }
+    if (rest)
+        mr_buf_append(b, fill.u.s.p, mr_template__u16_offset(fill.u.s.p, fill.u.s.len, rest));
     if (start)
-        mr_buf_append(&rt->scratch, value.u.s.p, value.u.s.len);
+        mr_buf_append(b, value.u.s.p, value.u.s.len);
     return mr_template__take_scratch(rt, false);
 }
 
@@ -1123,17 +1150,17 @@ static struct tv h_jsonParse(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return v;
 }
 
-/* A JSON text given where Mockoon expects an object (request.body in WireMock
- * style templates): parsed, as a mockrun extension. */
+/* {{jsonPath request.body '$.x'}} (WireMock style) parses the body text: a
+ * mockrun extension. Any other string stays text, as in Mockoon. */
 static struct tv json_data(struct mr_tpl_rt *rt, const struct tv *v)
 {
     struct tv d = tv_unsafe(*v), parsed;
     size_t i = 0;
 
-    if (d.type != TV_STR)
+    if (v->type != TV_STR || !v->json_text)
         return d;
-    while (i < d.u.s.len && (d.u.s.p[i] == ' ' || d.u.s.p[i] == '\n' || d.u.s.p[i] == '\r' ||
-                             d.u.s.p[i] == '\t'))
+    while (i < d.u.s.len &&
+           (d.u.s.p[i] == ' ' || d.u.s.p[i] == '\n' || d.u.s.p[i] == '\r' || d.u.s.p[i] == '\t'))
         i++;
     if (i < d.u.s.len && (d.u.s.p[i] == '{' || d.u.s.p[i] == '[') &&
         mr_template__parse_json(A(rt), d.u.s.p, d.u.s.len, &parsed))
@@ -1250,11 +1277,11 @@ static bool validate(struct mr_tpl_rt *rt, const struct tv *payload, const struc
     return mr_template__strict_eq(payload, cond);
 }
 
-static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds,
-                      size_t n, int depth);
+static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds, size_t n,
+                      int depth);
 
-static bool match_all(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds,
-                      size_t n, int depth)
+static bool match_all(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds, size_t n,
+                      int depth)
 {
     size_t i;
 
@@ -1271,8 +1298,8 @@ static bool match_all(struct mr_tpl_rt *rt, const struct tv *item, const struct 
     return true;
 }
 
-static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds,
-                      size_t n, int depth)
+static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds, size_t n,
+                      int depth)
 {
     size_t i;
 
@@ -1594,7 +1621,8 @@ static struct tv h_someOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     out = mr_template__arr_new(A(rt), n);
     if (!out)
         return tv_undef();
-    memcpy(out->v, list->u.a->v, n * sizeof(*out->v));
+    if (n)
+        memcpy(out->v, list->u.a->v, n * sizeof(*out->v));
     /* Mockoon shuffles with sort(() => 0.5 - Math.random()); a fair shuffle
      * gives the same shapes */
     for (i = n; i > 1; i--) {
@@ -1750,10 +1778,13 @@ static struct tv h_time(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
     if (c->argc >= 2 && tv_is_plain_str(&c->argv[0]) && tv_is_plain_str(&c->argv[1])) {
         char buf[128];
-        int n = snprintf(buf, sizeof(buf), "1970-01-01T%.*s", (int)(c->argv[0].u.s.len > 100 ? 100 : c->argv[0].u.s.len), c->argv[0].u.s.p);
+        int n =
+            snprintf(buf, sizeof(buf), "1970-01-01T%.*s",
+                     (int)(c->argv[0].u.s.len > 100 ? 100 : c->argv[0].u.s.len), c->argv[0].u.s.p);
         if (!mr_template__date_parse(buf, (size_t)n, &a))
             return empty();
-        n = snprintf(buf, sizeof(buf), "1970-01-01T%.*s", (int)(c->argv[1].u.s.len > 100 ? 100 : c->argv[1].u.s.len), c->argv[1].u.s.p);
+        n = snprintf(buf, sizeof(buf), "1970-01-01T%.*s",
+                     (int)(c->argv[1].u.s.len > 100 ? 100 : c->argv[1].u.s.len), c->argv[1].u.s.p);
         if (!mr_template__date_parse(buf, (size_t)n, &b))
             return empty();
         if (c->argc == 3 && tv_is_plain_str(&c->argv[2]))
@@ -1931,8 +1962,7 @@ static struct tv default_arg(const struct mr_tpl_call *c, size_t i)
 
 /* body and queryParam: JSON for objects, arrays and `stringify`, else the
  * value as a SafeString */
-static struct tv stringified(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
-                             const struct tv *v)
+static struct tv stringified(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, const struct tv *v)
 {
     bool stringify = c->argc >= 3 && mr_template__truthy(&c->argv[2]);
 
@@ -2058,12 +2088,28 @@ static struct tv h_method(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return tv_str(rt->ctx->method, strlen(rt->ctx->method));
 }
 
+static struct tv h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
+
+/* request-helpers.ts baseUrl: `${protocol}://${request.hostname}:${port}`,
+ * the host from the request and the port the service listens on. */
 static struct tv h_baseUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    (void)c;
+    const char *base, *scheme_end, *port;
+    struct tv host;
+
     if (!rt->ctx || !rt->ctx->base_url)
         return empty();
-    return tv_str(rt->ctx->base_url, strlen(rt->ctx->base_url));
+    base = rt->ctx->base_url;
+    host = h_hostname(rt, c);
+    scheme_end = strstr(base, "://");
+    port = scheme_end ? strrchr(scheme_end + 3, ':') : NULL;
+    if (host.type != TV_STR || host.u.s.len == 0 || !scheme_end || !port)
+        return tv_str(base, strlen(base));
+    mr_buf_reset(&rt->scratch);
+    mr_buf_append(&rt->scratch, base, (size_t)(scheme_end + 3 - base));
+    mr_buf_append(&rt->scratch, host.u.s.p, host.u.s.len);
+    mr_buf_puts(&rt->scratch, port);
+    return mr_template__take_scratch(rt, false);
 }
 
 /* Express's req.hostname: the Host header without its port. */
@@ -2106,8 +2152,9 @@ static bool check_format(const struct tpl_str *f, char *msg, size_t size)
 
     if (!f || mr_template__date_format_ok(f->p, &bad))
         return true;
-    snprintf(msg, size, "date format \"%s\" has '%c', which is not a date-fns token (quote text "
-                        "as in \"yyyy'T'HH\")",
+    snprintf(msg, size,
+             "date format \"%s\" has '%c', which is not a date-fns token (quote text "
+             "as in \"yyyy'T'HH\")",
              f->p, bad);
     return false;
 }
@@ -2168,7 +2215,7 @@ const struct mr_template__helper mr_template__helpers[] = {
     H("each", h_each, H_BLOCK, 1, 1),
     H("if", h_if, H_BLOCK, 1, 1),
     H("log", h_log, 0, -1, -1),
-    H("lookup", h_lookup, 0, 2, 2),
+    H("lookup", h_lookup, 0, 1, 2),
     H("unless", h_unless, H_BLOCK, 1, 1),
     H("with", h_with, H_BLOCK, 1, 1),
     /* Mockoon: blocks */

@@ -69,8 +69,9 @@ struct tv_arr;
 struct tv_obj;
 
 struct tv {
-    uint8_t type; /* enum mr_tpl_type */
-    bool safe;    /* TV_STR only: a Handlebars SafeString */
+    uint8_t type;   /* enum mr_tpl_type */
+    bool safe;      /* TV_STR only: a Handlebars SafeString */
+    bool json_text; /* TV_STR only: {{request.body}}, which jsonPath may parse */
     union {
         bool b;
         double n;
@@ -97,6 +98,8 @@ struct tv_obj {
     size_t n, cap;
     struct tv_key *k;
     struct tv *v;
+    uint32_t *slots; /* hash index (entry + 1, 0 free) once there are many keys */
+    size_t nslots;
     bool index_keys; /* some key is an array index: iterate those first */
     bool nocase;     /* keys compare case-insensitively (request headers) */
     bool root;       /* the root context: also answers "request" */
@@ -173,6 +176,7 @@ static inline bool tv_is_object(const struct tv *v)
 static inline struct tv tv_unsafe(struct tv v)
 {
     v.safe = false;
+    v.json_text = false;
     return v;
 }
 
@@ -323,7 +327,7 @@ struct tpl_node {
 struct tpl_prog {
     struct tpl_node *nodes;
     size_t n;
-    bool chained;             /* the inverse of an {{else if}} chain */
+    bool chained;                  /* the inverse of an {{else if}} chain */
     const struct tpl_str *bparams; /* `as |a b|` */
     uint16_t nbparams;
 };
@@ -376,7 +380,7 @@ struct mr_tpl_rt {
     uint64_t steps;
     uint64_t rng; /* used only when the context has no generator */
     bool stop;    /* a limit was reached: render nothing more */
-    bool nomem; /* the output buffer or malloc failed */
+    bool nomem;   /* the output buffer or malloc failed */
     /* request values, built on first use */
     bool have_request, have_query, have_body, have_headers, have_params, have_cookies;
     struct tv request, query, body, headers, params, cookies;
@@ -421,18 +425,29 @@ bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size);
 /* Rendering services for helpers (template_render.c). */
 bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps);
 void mr_template__emit(struct mr_tpl_rt *rt, const char *p, size_t len);
-/* Runs the block's program (or inverse) with `ctx` as `this`; `frame`
- * replaces the data frame when not NULL; `bp` are its block parameters. */
+/* Runs the block's program (or inverse) with `ctx` as `this` (NULL: the
+ * current one); `frame` replaces the data frame when not NULL; `bp` are its
+ * block parameters. What it prints goes to the output. */
 void mr_template__fn_block(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
                            const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
                            size_t nbp);
+/* The same, returning the program's value for helpers that return
+ * options.fn() (if, with, switch...): a number or boolean when Handlebars
+ * 4.7's `a + b` output code still holds one, else "" (all printed). */
+struct tv mr_template__fn_value(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
+                                const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
+                                size_t nbp);
 /* Runs the program and returns what it printed, as a string value. */
 struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
                                const struct tv *ctx);
 const struct tv *mr_template__hash(const struct mr_tpl_call *c, const char *key);
 struct tpl_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy);
-bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name,
-                            size_t len, struct tv v);
+bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name, size_t len,
+                            struct tv v);
+/* The slot of `f`'s own variable `name`, created when missing (NULL on
+ * OOM): loops update @index and friends through it. */
+struct tv *mr_template__frame_slot(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name,
+                                   size_t len);
 /* The data variable `name` seen from `f` (undefined when unset). */
 struct tv mr_template__frame_get(const struct tpl_frame *f, const char *name, size_t len);
 /* lookupProperty(parent, key): own properties only (array indexes and

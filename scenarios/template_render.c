@@ -12,6 +12,7 @@
 #include "scenarios/template.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/error.h"
@@ -53,6 +54,9 @@ void mr_template__emit(struct mr_tpl_rt *rt, const char *p, size_t len)
 static void emit_escaped(struct mr_tpl_rt *rt, const char *p, size_t len)
 {
     size_t i, run = 0;
+
+    if (len == 0)
+        return;
 
     for (i = 0; i < len; i++) {
         const char *rep;
@@ -119,9 +123,9 @@ static void emit_value(struct mr_tpl_rt *rt, const struct tv *v, bool escape)
             return;
         }
         if (escape)
-            emit_escaped(rt, rt->scratch.data, rt->scratch.len);
+            emit_escaped(rt, mr_buf_cstr(&rt->scratch), rt->scratch.len);
         else
-            mr_template__emit(rt, rt->scratch.data, rt->scratch.len);
+            mr_template__emit(rt, mr_buf_cstr(&rt->scratch), rt->scratch.len);
         return;
     }
 }
@@ -132,6 +136,11 @@ struct tv mr_template__take_scratch(struct mr_tpl_rt *rt, bool safe)
 
     if (rt->scratch.failed) {
         rt->stop = rt->nomem = true;
+        mr_buf_reset(&rt->scratch);
+        return tv_undef();
+    }
+    /* big results cost steps in proportion, so no loop can make many */
+    if (!mr_template__charge(rt, rt->scratch.len >> 10)) {
         mr_buf_reset(&rt->scratch);
         return tv_undef();
     }
@@ -230,25 +239,33 @@ struct tpl_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy)
     return f;
 }
 
-bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name, size_t len,
-                            struct tv v)
+struct tv *mr_template__frame_slot(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name,
+                                   size_t len)
 {
     struct tpl_var *var;
 
-    for (var = f->vars; var; var = var->next) {
-        if (var->len == len && memcmp(var->name, name, len) == 0) {
-            var->v = v;
-            return true;
-        }
-    }
+    for (var = f->vars; var; var = var->next)
+        if (var->len == len && memcmp(var->name, name, len) == 0)
+            return &var->v;
     var = mr_template__alloc(&rt->arena, sizeof(*var));
     if (!var)
-        return false;
+        return NULL;
     var->name = name;
     var->len = len;
-    var->v = v;
+    var->v = tv_undef();
     var->next = f->vars;
     f->vars = var;
+    return &var->v;
+}
+
+bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name, size_t len,
+                            struct tv v)
+{
+    struct tv *slot = mr_template__frame_slot(rt, f, name, len);
+
+    if (!slot)
+        return false;
+    *slot = v;
     return true;
 }
 
@@ -436,17 +453,18 @@ static struct tv eval_expr(struct mr_tpl_rt *rt, const struct tpl_expr *x)
 
 /* ---- programs ---------------------------------------------------------------- */
 
-static void render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p);
+static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p);
 
-static void run_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p, const struct tv *ctx,
-                     struct tpl_frame *frame, const struct tv *bp, size_t nbp)
+static struct tv run_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p, const struct tv *ctx,
+                          struct tpl_frame *frame, const struct tv *bp, size_t nbp)
 {
     struct tpl_ctx_frame *self = rt->self, cf;
     struct tpl_frame *data = rt->data;
     struct tpl_bp_frame *bps = rt->bp, bf;
+    struct tv v;
 
     if (!p || rt->stop)
-        return;
+        return tv_str("", 0);
     /* runtime.js wrapProgram: `../` only counts contexts that differ, by
      * JavaScript's != (so an item 3 does not differ from its array [3]) */
     if (ctx && !(self && mr_template__loose_eq(ctx, &self->v))) {
@@ -462,19 +480,29 @@ static void run_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p, const struc
         bf.up = bps;
         rt->bp = &bf;
     }
-    render_prog(rt, p);
+    v = render_prog(rt, p);
     rt->self = self;
     rt->data = data;
     rt->bp = bps;
+    return v;
+}
+
+struct tv mr_template__fn_value(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
+                                const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
+                                size_t nbp)
+{
+    if (!c->block)
+        return tv_str("", 0);
+    return run_prog(rt, inverse ? c->block->inverse : c->block->program, ctx, frame, bp, nbp);
 }
 
 void mr_template__fn_block(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
                            const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
                            size_t nbp)
 {
-    if (!c->block)
-        return;
-    run_prog(rt, inverse ? c->block->inverse : c->block->program, ctx, frame, bp, nbp);
+    struct tv v = mr_template__fn_value(rt, c, inverse, ctx, frame, bp, nbp);
+
+    emit_value(rt, &v, false);
 }
 
 struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
@@ -527,8 +555,65 @@ static void value_block(struct mr_tpl_rt *rt, const struct tpl_node *node, const
     }
 }
 
-static void render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
+/*
+ * Handlebars 4.7 compiles a program to `return a + b + ...;` where text and
+ * {{escaped}} values are strings but a {{{raw}}} value or a block helper's
+ * result is passed as is. So while no string has been appended, numbers and
+ * booleans add up: {{{add 1 1}}}{{{add 1 1}}} prints "4". (Fixed after
+ * 4.7.9, which Mockoon uses.) `acc` holds such a pending value.
+ */
+struct acc {
+    int state; /* 0: nothing yet, 1: `v` pending, 2: a string was printed */
+    struct tv v;
+};
+
+static void acc_string(struct mr_tpl_rt *rt, struct acc *a)
 {
+    if (a->state == 1)
+        emit_value(rt, &a->v, false);
+    a->state = 2;
+}
+
+static void acc_value(struct mr_tpl_rt *rt, struct acc *a, const struct tv *v)
+{
+    if (v->type == TV_NUM || v->type == TV_BOOL) {
+        if (a->state == 0) {
+            a->state = 1;
+            a->v = *v;
+            return;
+        }
+        if (a->state == 1) {
+            a->v = tv_num(mr_template__to_number(&a->v) + mr_template__to_number(v));
+            return;
+        }
+    }
+    acc_string(rt, a);
+    emit_value(rt, v, false);
+}
+
+/* A block helper printed from `mark` on while `a` held a pending value,
+ * which comes first: move it in front. */
+static void acc_insert(struct mr_tpl_rt *rt, struct acc *a, size_t mark)
+{
+    struct mr_buf *o = rt->out;
+    char num[32];
+    size_t n;
+
+    a->state = 2;
+    if (a->v.type == TV_BOOL)
+        n = (size_t)snprintf(num, sizeof(num), "%s", a->v.u.b ? "true" : "false");
+    else
+        n = mr_template__fmt_number(a->v.u.n, num);
+    if (rt->stop || o->len - rt->out_start + n > MR_TPL_MAX_OUTPUT || !mr_buf_reserve(o, n))
+        return;
+    memmove(o->data + mark + n, o->data + mark, o->len - mark + 1);
+    memcpy(o->data + mark, num, n);
+    o->len += n;
+}
+
+static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
+{
+    struct acc a = {0};
     size_t i;
 
     for (i = 0; i < p->n && !rt->stop; i++) {
@@ -536,23 +621,36 @@ static void render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
         struct tv v;
 
         if (!mr_template__charge(rt, 1))
-            return;
+            break;
         switch (node->kind) {
         case N_TEXT:
-            mr_template__emit(rt, node->text.p, node->text.len);
+            if (node->text.len) {
+                acc_string(rt, &a);
+                mr_template__emit(rt, node->text.p, node->text.len);
+            }
             break;
         case N_MUSTACHE:
             if (node->call.helper)
                 v = call_helper(rt, &node->call, NULL);
             else
                 v = eval_path(rt, &node->call.head.u.path);
-            emit_value(rt, &v, node->escaped && rt->t->escape == MR_TPL_HTML);
+            if (node->escaped) {
+                acc_string(rt, &a);
+                emit_value(rt, &v, rt->t->escape == MR_TPL_HTML);
+            } else {
+                acc_value(rt, &a, &v);
+            }
             break;
         case N_BLOCK:
             if (node->call.helper) {
+                size_t mark = rt->out->len;
                 v = call_helper(rt, &node->call, node);
-                emit_value(rt, &v, false);
+                if (a.state == 1 && rt->out->len != mark && !rt->out->failed)
+                    acc_insert(rt, &a, mark);
+                acc_value(rt, &a, &v);
             } else {
+                /* a value block is appended with `buffer += `, as a string */
+                acc_string(rt, &a);
                 v = eval_path(rt, &node->call.head.u.path);
                 value_block(rt, node, &v);
             }
@@ -561,6 +659,7 @@ static void render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
             break;
         }
     }
+    return a.state == 1 ? a.v : tv_str("", 0);
 }
 
 int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx,
@@ -588,7 +687,10 @@ int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx
     rt.data = &frame;
     /* runtime.js initData: data.root is the root context */
     mr_template__frame_set(&rt, &frame, "root", 4, root.v);
-    render_prog(&rt, t->root);
+    {
+        struct tv v = render_prog(&rt, t->root);
+        emit_value(&rt, &v, false);
+    }
     mr_template__arena_release(&rt.arena);
     mr_buf_release(&rt.scratch);
     if (rt.nomem || out->failed)

@@ -190,6 +190,17 @@ static void qs_parse_form(struct mr_tpl_rt *rt, struct tv_obj *root, const char 
 
 /* ---- request values ------------------------------------------------------------ */
 
+/* A borrowed text, "" when the caller gave NULL. */
+static struct tv kv_text(const char *p, size_t n)
+{
+    return p ? tv_str(p, n) : tv_str("", 0);
+}
+
+static const char *kv_name(const char *p)
+{
+    return p ? p : "";
+}
+
 struct tv mr_template__req_query(struct mr_tpl_rt *rt)
 {
     struct tv_obj *o;
@@ -204,8 +215,8 @@ struct tv mr_template__req_query(struct mr_tpl_rt *rt)
     if (rt->ctx && rt->ctx->query) {
         for (i = 0; i < rt->ctx->nquery; i++) {
             const struct mr_kv *kv = &rt->ctx->query[i];
-            if (kv->name_len)
-                qs_add(rt, o, kv->name, kv->name_len, tv_str(kv->value, kv->value_len));
+            if (kv->name && kv->name_len)
+                qs_add(rt, o, kv->name, kv->name_len, kv_text(kv->value, kv->value_len));
         }
     }
     rt->query = tv_obj(o);
@@ -256,24 +267,25 @@ struct tv mr_template__req_headers(struct mr_tpl_rt *rt)
     if (rt->ctx && rt->ctx->headers) {
         for (i = 0; i < rt->ctx->nheaders; i++) {
             const struct mr_kv *kv = &rt->ctx->headers[i];
-            char *name = lower_dup(&rt->arena, kv->name, kv->name_len);
+            char *name = lower_dup(&rt->arena, kv_name(kv->name), kv->name ? kv->name_len : 0);
+            size_t name_len = kv->name ? kv->name_len : 0;
+            struct tv value = kv_text(kv->value, kv->value_len);
             struct tv *old;
             if (!name)
                 return tv_undef();
-            old = mr_template__obj_get(o, name, kv->name_len);
+            old = mr_template__obj_get(o, name, name_len);
             if (!old) {
-                mr_template__obj_set(&rt->arena, o, name, kv->name_len,
-                                     tv_str(kv->value, kv->value_len));
+                mr_template__obj_set(&rt->arena, o, name, name_len, value);
             } else if (!single_header(name)) {
                 /* Node joins repeated headers with ", " (cookies with "; ") */
                 const char *sep = strcmp(name, "cookie") == 0 ? "; " : ", ";
-                size_t n = old->u.s.len + 2 + kv->value_len;
+                size_t n = old->u.s.len + 2 + value.u.s.len;
                 char *v = mr_template__alloc(&rt->arena, n + 1);
                 if (!v)
                     return tv_undef();
                 memcpy(v, old->u.s.p, old->u.s.len);
                 memcpy(v + old->u.s.len, sep, 2);
-                memcpy(v + old->u.s.len + 2, kv->value, kv->value_len);
+                memcpy(v + old->u.s.len + 2, value.u.s.p, value.u.s.len);
                 v[n] = '\0';
                 *old = tv_str(v, n);
             }
@@ -296,9 +308,9 @@ struct tv mr_template__req_params(struct mr_tpl_rt *rt)
         return tv_undef();
     if (rt->ctx && rt->ctx->params)
         for (i = 0; i < rt->ctx->nparams; i++)
-            mr_template__obj_set(&rt->arena, o, rt->ctx->params[i].name,
-                                 rt->ctx->params[i].name_len,
-                                 tv_str(rt->ctx->params[i].value, rt->ctx->params[i].value_len));
+            mr_template__obj_set(&rt->arena, o, kv_name(rt->ctx->params[i].name),
+                                 rt->ctx->params[i].name ? rt->ctx->params[i].name_len : 0,
+                                 kv_text(rt->ctx->params[i].value, rt->ctx->params[i].value_len));
     rt->params = tv_obj(o);
     return rt->params;
 }
@@ -316,9 +328,9 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
         return tv_undef();
     if (rt->ctx && rt->ctx->cookies) {
         for (i = 0; i < rt->ctx->ncookies; i++)
-            mr_template__obj_set(&rt->arena, o, rt->ctx->cookies[i].name,
-                                 rt->ctx->cookies[i].name_len,
-                                 tv_str(rt->ctx->cookies[i].value, rt->ctx->cookies[i].value_len));
+            mr_template__obj_set(&rt->arena, o, kv_name(rt->ctx->cookies[i].name),
+                                 rt->ctx->cookies[i].name ? rt->ctx->cookies[i].name_len : 0,
+                                 kv_text(rt->ctx->cookies[i].value, rt->ctx->cookies[i].value_len));
     } else {
         /* no parsed cookies given: read the Cookie header ("a=1; b=2") */
         struct tv h = mr_template__req_headers(rt), *c;
@@ -478,8 +490,11 @@ struct tv mr_template__request(struct mr_tpl_rt *rt)
     mr_template__obj_set(a, o, "headers", 7, mr_template__req_headers(rt));
     mr_template__obj_set(a, o, "cookies", 7, mr_template__req_cookies(rt));
     mr_template__obj_set(a, o, "params", 6, mr_template__req_params(rt));
-    mr_template__obj_set(a, o, "body", 4,
-                         c && c->body ? tv_str(c->body, c->body_len) : tv_str("", 0));
+    {
+        struct tv body = c && c->body ? tv_str(c->body, c->body_len) : tv_str("", 0);
+        body.json_text = true;
+        mr_template__obj_set(a, o, "body", 4, body);
+    }
     rt->request = tv_obj(o);
     return rt->request;
 }
@@ -755,25 +770,10 @@ static struct tv jp_operand(struct jp_ctx *j, const char *s, size_t n, const str
     return tv_num(mr_template__str_to_number(s, n));
 }
 
-/* JavaScript's == for the value types JSON has. */
-static bool loose_eq(const struct tv *a, const struct tv *b)
-{
-    if (a->type == b->type)
-        return mr_template__strict_eq(a, b);
-    if ((a->type == TV_NULL || a->type == TV_UNDEF) && (b->type == TV_NULL || b->type == TV_UNDEF))
-        return true;
-    if (a->type == TV_NULL || a->type == TV_UNDEF || b->type == TV_NULL || b->type == TV_UNDEF)
-        return false;
-    if (a->type == TV_ARR || a->type == TV_OBJ || b->type == TV_ARR || b->type == TV_OBJ)
-        return false;
-    return mr_template__to_number(a) == mr_template__to_number(b);
-}
-
 static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct tv *at)
 {
     static const char *const ops[] = {"===", "!==", "==", "!=", "<=", ">=", "<", ">"};
     size_t i, o;
-    bool quoted = false;
     char q = 0;
 
     trim(&s, &n);
@@ -790,7 +790,6 @@ static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct t
         }
         if (s[i] == '\'' || s[i] == '"') {
             q = s[i];
-            quoted = true;
             continue;
         }
         for (o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
@@ -805,9 +804,9 @@ static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct t
                 case 1:
                     return !mr_template__strict_eq(&a, &b);
                 case 2:
-                    return loose_eq(&a, &b);
+                    return mr_template__loose_eq(&a, &b);
                 case 3:
-                    return !loose_eq(&a, &b);
+                    return !mr_template__loose_eq(&a, &b);
                 default:
                     if (a.type == TV_STR && b.type == TV_STR) {
                         size_t m = a.u.s.len < b.u.s.len ? a.u.s.len : b.u.s.len;
@@ -831,7 +830,6 @@ static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct t
             }
         }
     }
-    (void)quoted;
     {
         struct tv v = jp_operand(j, s, n, at);
         return mr_template__truthy(&v);

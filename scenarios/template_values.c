@@ -197,10 +197,64 @@ static bool key_eq(const struct tv_obj *o, size_t i, const char *key, size_t kle
     return true;
 }
 
+/* FNV-1a, case-folded for case-insensitive objects. */
+static uint32_t key_hash(const struct tv_obj *o, const char *key, size_t klen)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < klen; i++) {
+        unsigned char c = (unsigned char)key[i];
+        if (o->nocase && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+static void index_put(struct tv_obj *o, size_t entry)
+{
+    size_t mask = o->nslots - 1, s = key_hash(o, o->k[entry].p, o->k[entry].len) & mask;
+
+    while (o->slots[s])
+        s = (s + 1) & mask;
+    o->slots[s] = (uint32_t)(entry + 1);
+}
+
+/* Objects parsed from big request bodies get a hash index, so that lookups
+ * stay cheap whatever the number of keys. */
+static void index_update(struct mr_tpl_arena *a, struct tv_obj *o)
+{
+    size_t i, want;
+
+    if (o->n <= 16 || o->n > UINT32_MAX / 4)
+        return;
+    if (o->slots && o->n * 2 <= o->nslots) {
+        index_put(o, o->n - 1);
+        return;
+    }
+    for (want = 64; want < o->n * 4; want *= 2)
+        ;
+    o->slots = mr_template__alloc(a, want * sizeof(*o->slots));
+    o->nslots = o->slots ? want : 0;
+    if (!o->slots)
+        return;
+    memset(o->slots, 0, want * sizeof(*o->slots));
+    for (i = 0; i < o->n; i++)
+        index_put(o, i);
+}
+
 struct tv *mr_template__obj_get(const struct tv_obj *o, const char *key, size_t klen)
 {
     size_t i;
 
+    if (o->slots) {
+        size_t mask = o->nslots - 1, s = key_hash(o, key, klen) & mask;
+        for (; o->slots[s]; s = (s + 1) & mask)
+            if (key_eq(o, o->slots[s] - 1, key, klen))
+                return &o->v[o->slots[s] - 1];
+        return NULL;
+    }
     for (i = 0; i < o->n; i++)
         if (key_eq(o, i, key, klen))
             return &o->v[i];
@@ -235,6 +289,7 @@ bool mr_template__obj_set(struct mr_tpl_arena *a, struct tv_obj *o, const char *
     o->k[o->n].len = klen;
     o->v[o->n] = v;
     o->n++;
+    index_update(a, o);
     if (!o->index_keys && is_index_key(key, klen, NULL))
         o->index_keys = true;
     return true;

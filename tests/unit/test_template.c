@@ -43,10 +43,12 @@ static uint64_t next_rand(void *p)
 
 static const struct mr_kv query[] = {KV("page", "2"), KV("tag", "a"), KV("tag", "b"),
                                      KV("filter[status]", "open"), KV("param1.name", "dotted")};
-static const struct mr_kv headers[] = {
-    KV("Content-Type", "application/json"), KV("Authorization", "Bearer mytoken"),
-    KV("Host", "localhost:3000"), KV("X-Trace", "t1"), KV("x-trace", "t2"),
-    KV("Cookie", "sid=xyz; theme=dark")};
+static const struct mr_kv headers[] = {KV("Content-Type", "application/json"),
+                                       KV("Authorization", "Bearer mytoken"),
+                                       KV("Host", "localhost:3000"),
+                                       KV("X-Trace", "t1"),
+                                       KV("x-trace", "t2"),
+                                       KV("Cookie", "sid=xyz; theme=dark")};
 static const struct mr_kv params[] = {KV("id", "123"), KV("category", "books")};
 static const struct mr_kv cookies[] = {KV("sid", "xyz"), KV("theme", "dark")};
 
@@ -160,8 +162,8 @@ static void expect_error_at(int line, const char *tpl, const char *want)
 
     ck_assert_msg(rc == MR_ESCENARIO, "line %d: %s compiled", line, tpl);
     ck_assert_ptr_null(t);
-    ck_assert_msg(strstr(err, want) != NULL, "line %d: %s\n  want error containing [%s]\n  got [%s]",
-                  line, tpl, want, err);
+    ck_assert_msg(strstr(err, want) != NULL,
+                  "line %d: %s\n  want error containing [%s]\n  got [%s]", line, tpl, want, err);
 }
 #define expect_error(tpl, want) expect_error_at(__LINE__, tpl, want)
 
@@ -232,6 +234,13 @@ END_TEST
 START_TEST(test_literals_and_paths)
 {
     expect("{{lookup (array 'a' 'b') 1}}", "b");
+    /* string literals: \" and \' escape their quote; an unterminated one
+     * ends at its last escaped quote (the lexer's regex backtracks) */
+    expect("{{concat \"a\\\" b\" \"c\"}}|{{lowercase \"X\\\"Y}}|{{lowercase 'It\\'S'}}",
+           "a&quot; bc|x\\|it&#x27;s");
+    expect("{{#if false}}a{{ else }}b{{/if}}|{{#if false}}a{{^}}b{{/if}}|"
+           "{{#if false}}a{{~^~}} b{{/if}}",
+           "b|b|b");
     expect("{{concat 1 -2 1.5 true false null undefined 'q' \"d\"}}",
            "1-21.5truefalsenullundefinedqd");
     expect("{{concat 'it\\'s' \" say \\\"hi\\\"\"}}", "it&#x27;s say &quot;hi&quot;");
@@ -306,6 +315,20 @@ START_TEST(test_no_escaping_mode)
     expect_none("{{lowercase '&<>\"\\'`='}}", "&<>\"'`=");
     expect_none("{{bodyRaw 'name'}}", "Ann <b>");
     expect_none("{{{bodyRaw 'name'}}}", "Ann <b>");
+}
+END_TEST
+
+START_TEST(test_raw_values_add_up)
+{
+    /* Handlebars 4.7.9 (Mockoon's) compiles a program to `return a + b`:
+     * adjacent {{{raw}}} numbers and booleans are added before any text */
+    expect("{{{add 1 1}}}{{{add 1 1}}}", "4");
+    expect("x{{{add 1 1}}}{{{add 1 1}}}|{{add 1 1}}{{add 1 1}}", "x22|22");
+    expect("{{{eq 1 1}}}{{{eq 1 1}}}|", "2|");
+    expect("{{#each (array 1 2)}}{{{this}}}{{{this}}}{{/each}}", "24");
+    expect("{{#if true}}{{{add 1 1}}}{{{add 1 1}}}{{/if}}{{{add 1 0}}}", "5");
+    expect("{{{add 1 0}}}{{#repeat 1 comma=false}}x{{/repeat}}{{{add 1 1}}}", "1x2");
+    expect("{{{add 1 0}}}{{setVar \"a\" 1}}{{{add 1 1}}}", "12");
 }
 END_TEST
 
@@ -389,7 +412,7 @@ START_TEST(test_error_helper_use)
     expect_error("{{#each}}x{{/each}}", "\"each\" at 1:4 needs 1 argument");
     expect_error("{{#repeat 1 2 3}}x{{/repeat}}", "takes at most 2 arguments, got 3");
     expect_error("{{#switch}}x{{/switch}}", "\"switch\" at 1:4 needs 1 argument");
-    expect_error("{{lookup (array 1)}}", "\"lookup\" at 1:3 needs 2 arguments, got 1");
+    expect_error("{{lookup}}", "\"lookup\" at 1:3 needs at least 1 argument, got 0");
     expect_error("{{#default 1}}x{{/default}}", "\"default\" at 1:4 takes 0 arguments");
 }
 END_TEST
@@ -450,8 +473,9 @@ START_TEST(test_with_lookup_log)
 {
     expect("{{#with (object a='x')}}{{a}}{{/with}}|{{#with (array)}}x{{else}}none{{/with}}",
            "x|none");
-    expect("{{lookup (object a='x') 'a'}}|{{lookup (array 'p' 'q') 1}}|{{lookup (array 1) 'length'}}",
-           "x|q|1");
+    expect(
+        "{{lookup (object a='x') 'a'}}|{{lookup (array 'p' 'q') 1}}|{{lookup (array 1) 'length'}}",
+        "x|q|1");
     expect("[{{lookup (object) 'nope'}}|{{lookup 0 'x'}}|{{lookup '' 'x'}}]", "[|0|]");
     expect("[{{log 'message' level='warn'}}]", "[]");
 }
@@ -467,8 +491,9 @@ START_TEST(test_comparisons)
     expect("{{lt 1 2}} {{lt 2 1}} {{lt 1 1}} {{lte 1 2}} {{lte 2 1}} {{lte 1 1}}",
            "true false false true false true");
     expect("{{gt '10' 9}} {{gt 'a' 1}} {{gt 1}}", "true false false");
-    expect("{{eq 1 2}} {{eq 1 1}} {{eq 1 \"1\"}} {{eq \"v1\" \"v1\"}} {{eq \"v1\" \"v11\"}} {{eq 1}}",
-           "false true false true false false");
+    expect(
+        "{{eq 1 2}} {{eq 1 1}} {{eq 1 \"1\"}} {{eq \"v1\" \"v1\"}} {{eq \"v1\" \"v11\"}} {{eq 1}}",
+        "false true false true false false");
     expect("{{eq (body 'prop1') '123'}} {{eq (queryParam 'page') '2'}}", "true true");
     /* mockrun's and/or/not (Mockoon has none): JavaScript truthiness */
     expect("{{and true 1 'x'}} {{and true 0}} {{or 0 '' 'y'}} {{or 0 false}} {{not 0}} {{not 'x'}}",
@@ -690,8 +715,7 @@ START_TEST(test_rounding)
     expect("{{round 0.5}} {{round 0.499}} {{round '0.499'}} [{{round}}] {{round -0.5}} "
            "{{round -1.5}} {{round 2.5}} {{round 0.49999999999999994}}",
            "1 0 0 [] 0 -1 3 0");
-    expect("{{toFixed 1.11111 2}} {{toFixed 2.11111}} {{toFixed}} {{toFixed 'hi'}}",
-           "1.11 2 0 0");
+    expect("{{toFixed 1.11111 2}} {{toFixed 2.11111}} {{toFixed}} {{toFixed 'hi'}}", "1.11 2 0 0");
     /* Number.prototype.toFixed rounds the exact binary value, ties up */
     expect("{{toFixed 1.005 2}} {{toFixed 2.5 0}} {{toFixed 1.125 2}} {{toFixed -1.5 0}} "
            "{{toFixed 1.45 1}} {{toFixed 0 3}} {{toFixed 99.995 2}} {{toFixed -0.0001 2}}",
@@ -715,6 +739,11 @@ START_TEST(test_array_object)
     expect("{{{ stringify (object key=\"value\" secondKey=\"secondValue\" numericKey=5) }}}",
            "{\n  \"numericKey\": 5,\n  \"secondKey\": \"secondValue\",\n  \"key\": \"value\"\n}");
     expect("{{{stringify (object a=1 a=2)}}}", "{\n  \"a\": 1\n}");
+    /* objectLiteral drops literal-undefined pairs; a value that is undefined
+     * at run time stays (stringify then leaves it out, each visits it) */
+    expect("{{{stringify (object a=undefined b=1)}}}|{{#each (object a=undefined)}}x{{else}}E"
+           "{{/each}}|{{#each (object a=request.nothing)}}x{{else}}E{{/each}}",
+           "{\n  \"b\": 1\n}|E|x");
     expect("{{array 'item1' 'item2' 'item3'}}|{{len (array)}}", "item1,item2,item3|0");
     /* H: objectMerge */
     expect("[{{{ stringify (objectMerge) }}}]", "[]");
@@ -729,8 +758,7 @@ START_TEST(test_stringify_jsonparse)
 {
     /* H: stringify */
     expect("{{{stringify (bodyRaw 'prop2')}}}", "{\n  \"data\": \"super\"\n}");
-    expect("{{stringify (bodyRaw 'prop2')}}",
-           "{\n  &quot;data&quot;: &quot;super&quot;\n}");
+    expect("{{stringify (bodyRaw 'prop2')}}", "{\n  &quot;data&quot;: &quot;super&quot;\n}");
     expect("{\"result\": {{{stringify (body 'prop2')}}} }",
            "{\"result\": \"{\\\"data\\\":\\\"super\\\"}\" }");
     expect("{{stringify 'plain'}}|{{stringify 5}}|[{{stringify}}]|{{{stringify (array)}}}",
@@ -760,16 +788,18 @@ START_TEST(test_filter_find)
            "[\n  1,\n  3,\n  true\n]");
     expect("{{{ stringify (filter (array (object key=\"value\") 2 3) (object key=\"value\") 3) }}}",
            "[\n  {\n    \"key\": \"value\"\n  },\n  3\n]");
-    expect("{{{ stringify (filter (array (object a=\"a1\" b=\"b2\") (object a=\"a1\" b=\"b1\") 2 3) "
-           "(object a=\"a1\" b=\"b1\") 3) }}}",
-           "[\n  {\n    \"b\": \"b1\",\n    \"a\": \"a1\"\n  },\n  3\n]");
+    expect(
+        "{{{ stringify (filter (array (object a=\"a1\" b=\"b2\") (object a=\"a1\" b=\"b1\") 2 3) "
+        "(object a=\"a1\" b=\"b1\") 3) }}}",
+        "[\n  {\n    \"b\": \"b1\",\n    \"a\": \"a1\"\n  },\n  3\n]");
     expect("{{{ stringify (filter (array (object parent=(object child=\"child-val\") b=\"b1\") "
            "(object parent=(object child=\"child-val2\") b=\"b2\") 2 3) "
            "(object parent=(object child=\"child-val\"))) }}}",
            "[\n  {\n    \"b\": \"b1\",\n    \"parent\": {\n      \"child\": \"child-val\"\n    "
            "}\n  }\n]");
-    expect("{{{ stringify (filter (array (object parent=\"x\")) (object parent=\"parent-val\")) }}}",
-           "[]");
+    expect(
+        "{{{ stringify (filter (array (object parent=\"x\")) (object parent=\"parent-val\")) }}}",
+        "[]");
     expect("{{len (filter (array (object a=1 b=2) (object a=1 b=3)) (array (object a=1) "
            "(object b=3)))}}",
            "1");
@@ -777,8 +807,9 @@ START_TEST(test_filter_find)
     expect("{{{ stringify (find (array (object b=\"b1\" a=\"a1\") (object b=\"b2\" a=\"a2\") 3) "
            "(object b=\"b1\")) }}}",
            "{\n  \"a\": \"a1\",\n  \"b\": \"b1\"\n}");
-    expect("[{{{ stringify (find (array (object parent=\"x\")) (object parent=\"parent-val\")) }}}]",
-           "[]");
+    expect(
+        "[{{{ stringify (find (array (object parent=\"x\")) (object parent=\"parent-val\")) }}}]",
+        "[]");
     expect("{{find (array 1 2 3) 2}}", "2");
 }
 END_TEST
@@ -812,13 +843,16 @@ START_TEST(test_paths_helpers)
 {
     /* objectPath and jsonPath (from the jwt.test describe blocks) */
     expect("[{{ objectPath }}]|[{{ objectPath (bodyRaw)}}]", "[]|[]");
-    expect("{{ objectPath (bodyRaw) 'prop3.data' 'hello' }}|{{ objectPath (bodyRaw) 'prop2.data' }}",
-           "hello|super");
-    expect("{{ jsonPath (bodyRaw) '$.prop3.data' 'hello' }}|{{ jsonPath (bodyRaw) '$.prop2.data' }}",
-           "hello|super");
-    expect("{{jsonPath (bodyRaw) '$.items[*].sku'}}|{{jsonPath (bodyRaw) '$..qty'}}|"
-           "{{jsonPath (bodyRaw) '$.items[-1:].sku'}}|{{jsonPath (bodyRaw) \"$['items'][0]['sku']\"}}",
-           "A1,B2|2,5|B2|A1");
+    expect(
+        "{{ objectPath (bodyRaw) 'prop3.data' 'hello' }}|{{ objectPath (bodyRaw) 'prop2.data' }}",
+        "hello|super");
+    expect(
+        "{{ jsonPath (bodyRaw) '$.prop3.data' 'hello' }}|{{ jsonPath (bodyRaw) '$.prop2.data' }}",
+        "hello|super");
+    expect(
+        "{{jsonPath (bodyRaw) '$.items[*].sku'}}|{{jsonPath (bodyRaw) '$..qty'}}|"
+        "{{jsonPath (bodyRaw) '$.items[-1:].sku'}}|{{jsonPath (bodyRaw) \"$['items'][0]['sku']\"}}",
+        "A1,B2|2,5|B2|A1");
     expect("{{jsonPath (bodyRaw) '$.items[?(@.qty > 2)].sku'}}|"
            "{{jsonPath (bodyRaw) \"$.items[?(@.sku == 'A1' || @.qty === 5)].qty\"}}|"
            "{{len (jsonPath (bodyRaw) '$.items[0,1]')}}",
@@ -829,7 +863,8 @@ START_TEST(test_paths_helpers)
     /* a JSON text is parsed first (mockrun extension, for request.body) */
     expect("{{jsonPath request.body '$.items[1].sku'}}|{{objectPath request.body 'prop2.data'}}",
            "B2|super");
-    expect("{{jsonPath 'plain text' '$.a'}}", "plain text");
+    expect("{{jsonPath 'plain text' '$.a'}}|{{jsonPath '{\"a\":1}' 'a'}}",
+           "plain text|{&quot;a&quot;:1}");
 }
 END_TEST
 
@@ -862,8 +897,9 @@ START_TEST(test_base64_jwt)
         snprintf(tpl, sizeof(tpl), "{{{ stringify (jwtPayload '%s') }}}", jwt);
         expect(tpl, "{\n  \"sub\": \"1234567890\",\n  \"name\": \"John Doe\",\n  \"iat\": "
                     "1516239022\n}");
-        snprintf(tpl, sizeof(tpl), "{{jwtPayload '%s' 'sub'}}|{{jwtHeader 'Bearer %s' 'alg'}}|"
-                                   "{{{ stringify (jwtHeader '%s') }}}",
+        snprintf(tpl, sizeof(tpl),
+                 "{{jwtPayload '%s' 'sub'}}|{{jwtHeader 'Bearer %s' 'alg'}}|"
+                 "{{{ stringify (jwtHeader '%s') }}}",
                  jwt, jwt, jwt);
         expect(tpl, "1234567890|HS256|{\n  \"alg\": \"HS256\",\n  \"typ\": \"JWT\"\n}");
         expect("[{{jwtPayload 'not.a.jwt'}}]", "[]");
@@ -898,8 +934,9 @@ START_TEST(test_body_helpers)
     expect_body("{\"a\":1}", NULL, "[{{body 'a' 'dflt'}}]", "[dflt]");
     expect_body("{bad json", "application/json", "[{{body 'a' 'dflt'}}]", "[dflt]");
     expect_body("a=1&b=x+y%21&c[]=1&c[]=2&d[e]=f&a=2", "application/x-www-form-urlencoded",
-                "{{body 'a'}}|{{body 'b'}}|{{body 'c'}}|{{body 'd.e'}}", "[\"1\",\"2\"]|x y!|"
-                                                                         "[\"1\",\"2\"]|f");
+                "{{body 'a'}}|{{body 'b'}}|{{body 'c'}}|{{body 'd.e'}}",
+                "[\"1\",\"2\"]|x y!|"
+                "[\"1\",\"2\"]|f");
     expect_body("[\"string1\",\"string2\"]", "application/json",
                 "{{#each (bodyRaw)}}{{this}}{{/each}}|{{#repeat 2}}{{bodyRaw @index}}{{/repeat}}",
                 "string1string2|string1,\nstring2\n");
@@ -947,7 +984,8 @@ START_TEST(test_request_helpers)
            "content-type: application/json; authorization: Bearer mytoken; host: localhost:3000; "
            "x-trace: t1, t2; cookie: sid&#x3D;xyz; theme&#x3D;dark; ");
     expect("{{cookie 'sid'}}|[{{cookie 'nope'}}]|{{cookie 'nope' 'd'}}", "xyz|[]|d");
-    expect("{{method}}|{{baseUrl}}|{{hostname}}", "POST|http://127.0.0.1:3000|localhost");
+    /* baseUrl: the request's host name and the service's port, as Mockoon */
+    expect("{{method}}|{{baseUrl}}|{{hostname}}", "POST|http://localhost:3000|localhost");
     {
         /* without parsed cookies the Cookie header is read */
         struct mr_tpl_ctx c = base_ctx("", 0);
@@ -970,7 +1008,8 @@ START_TEST(test_request_context)
            "POST /users/123 2 b Bearer mytoken localhost:3000 123 dark users "
            "http://127.0.0.1:3000");
     expect_none("{{request.url}}|{{request.body}}",
-                "/users/123?page=2&tag=a&tag=b|" "{\"prop1\":\"123\",\"prop2\":{\"data\":\"super\"},"
+                "/users/123?page=2&tag=a&tag=b|"
+                "{\"prop1\":\"123\",\"prop2\":{\"data\":\"super\"},"
                 "\"name\":\"Ann <b>\",\"items\":[{\"sku\":\"A1\",\"qty\":2},{\"sku\":\"B2\","
                 "\"qty\":5}],\"deep\":{\"property.with.dots\":\"val1\"},\"n\":1.5,\"flag\":true,"
                 "\"none\":null}");
@@ -1024,9 +1063,9 @@ START_TEST(test_determinism)
         struct mr_buf o1, o2;
         struct mr_tpl_ctx ctx = base_ctx("", 0);
         char err[128];
-        ck_assert_int_eq(mr_template_compile(&t, random_tpl, strlen(random_tpl), MR_TPL_NONE, err,
-                                             sizeof(err)),
-                         0);
+        ck_assert_int_eq(
+            mr_template_compile(&t, random_tpl, strlen(random_tpl), MR_TPL_NONE, err, sizeof(err)),
+            0);
         mr_buf_init(&o1);
         mr_buf_init(&o2);
         seed_state = 9;
@@ -1127,6 +1166,45 @@ START_TEST(test_faker)
 }
 END_TEST
 
+START_TEST(test_faker_aliases)
+{
+    /* Mockoon's one-word helpers (helpers/city.ts, email.ts, ...) call Faker */
+    static const char *const names[] = {
+        "city",     "company", "country",  "countryCode", "domain", "email", "firstName",
+        "hexColor", "ipv4",    "ipv6",     "lastName",    "lat",    "long",  "lorem",
+        "objectId", "phone",   "postcode", "street",      "title",  "tld",   "zipcode"};
+    size_t i;
+    char tpl[64], *v;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(tpl, sizeof(tpl), "{{%s}}", names[i]);
+        v = render_seed(tpl, 7);
+        ck_assert_msg(v[0] != '\0', "{{%s}} printed nothing", names[i]);
+        free(v);
+    }
+    v = render_seed("{{hexColor}}|{{objectId}}|{{lorem 3}}", 7);
+    ck_assert_msg(v[0] == '#' && v[7] == '|' && strlen(v) > 8 + 24, "%s", v);
+    free(v);
+    /* Faker has no color.human in mockrun's word lists */
+    expect_error("{{color}}", "\"color\" at 1:3 needs faker's \"color.human\"");
+}
+END_TEST
+
+START_TEST(test_unsupported_helpers)
+{
+    static const char *const names[] = {"data",      "dataRaw",      "setData",
+                                        "getEnvVar", "getGlobalVar", "setGlobalVar",
+                                        "jmesPath",  "status",       "ip"};
+    size_t i;
+    char tpl[64];
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(tpl, sizeof(tpl), "{{%s 'x'}}", names[i]);
+        expect_error(tpl, "is not supported by mockrun");
+    }
+}
+END_TEST
+
 START_TEST(test_dates)
 {
     /* the clock is ctx->now_ms: 2023-11-14T22:13:20.000Z */
@@ -1146,8 +1224,7 @@ START_TEST(test_dates)
            "{{isValidDate 'nope'}}",
            "false true false true true false");
     expect("{{dateTimeShift date='2021-02-01' days=2 months=4}}", "2021-06-03T00:00:00.000+00:00");
-    expect("{{dateTimeShift date='2021-02-01' format='yyyy-MM-dd' days=2 months=4}}",
-           "2021-06-03");
+    expect("{{dateTimeShift date='2021-02-01' format='yyyy-MM-dd' days=2 months=4}}", "2021-06-03");
     expect("{{dateTimeShift date='2021-02-01T10:45:00' format=\"yyyy-MM-dd'T'HH:mm:ss\" days=8 "
            "months=3 hours=1 minutes=2 seconds=3}}",
            "2021-05-09T11:47:03");
@@ -1167,7 +1244,8 @@ START_TEST(test_dates)
 }
 END_TEST
 
-/* ---- limits ----------------------------------------------------------------------------------- */
+/* ---- limits -----------------------------------------------------------------------------------
+ */
 
 START_TEST(test_output_cap)
 {
@@ -1203,10 +1281,39 @@ START_TEST(test_loops_are_bounded)
     v = render("{{len (padStart 'x' 100000000000)}}");
     ck_assert_str_eq(v, "16777216");
     free(v);
+    /* a fill of stray UTF-8 continuation bytes once looped forever (fuzzer) */
+    v = render("{{padEnd 'abc' 6 '\x80'}}|{{len (padEnd 'a' 5000000 'xy')}}");
+    ck_assert_str_eq(v, "abc\x80\x80\x80|5000000");
+    free(v);
     v = render("{{#repeat 10000 comma=false}}{{setVar 'a' (concat @a @a 'x')}}{{/repeat}}"
                "{{len @a}}");
     ck_assert(strlen(v) < 12);
     free(v);
+}
+END_TEST
+
+START_TEST(test_big_objects)
+{
+    /* objects with many keys get a hash index: lookups, duplicates, order */
+    struct mr_buf json;
+    struct mr_tpl_ctx c;
+    char *got;
+    int i;
+
+    mr_buf_init(&json);
+    mr_buf_putc(&json, '{');
+    for (i = 0; i < 5000; i++)
+        mr_buf_printf(&json, "%s\"k%d\":%d", i ? "," : "", i, i);
+    mr_buf_puts(&json, ",\"k7\":\"again\",\"K9\":\"upper\"}");
+    c = base_ctx(json.data, json.len);
+    got = render_ctx("{{bodyRaw 'k4999'}}|{{bodyRaw 'k7'}}|{{bodyRaw 'K9'}}|{{bodyRaw 'k9'}}|"
+                     "{{bodyRaw 'nope' 'd'}}|{{len (jsonPath (bodyRaw) '$.*')}}|"
+                     "{{#each (bodyRaw)}}{{#if @first}}{{@key}}{{/if}}{{#if @last}}{{@key}}{{/if}}"
+                     "{{/each}}",
+                     MR_TPL_HTML, &c);
+    ck_assert_str_eq(got, "4999|again|upper|9|d|5001|k0K9");
+    free(got);
+    mr_buf_release(&json);
 }
 END_TEST
 
@@ -1228,8 +1335,7 @@ START_TEST(test_deep_values)
     got = render_ctx("[{{bodyRaw 'x' 'fallback'}}]{{len (jsonParse (body))}}", MR_TPL_HTML, &c);
     ck_assert_str_eq(got, "[fallback]0"); /* too deep for JSON.parse here: undefined */
     free(got);
-    got = render_ctx("{{#each (jsonParse '[[[[[[[[1]]]]]]]]')}}{{this}}{{/each}}", MR_TPL_HTML,
-                     &c);
+    got = render_ctx("{{#each (jsonParse '[[[[[[[[1]]]]]]]]')}}{{this}}{{/each}}", MR_TPL_HTML, &c);
     ck_assert_str_eq(got, "1");
     free(got);
     free(body);
@@ -1241,13 +1347,18 @@ END_TEST
 START_TEST(test_token_soup)
 {
     static const char *const tokens[] = {
-        "{{",     "}}",      "{{{",    "}}}",     "{{#",      "{{/",     "{{^",    "{{else}}",
-        "{{~",    "~}}",     "{{!",    "{{!--",   "--}}",     "\\{{",    "\\\\",   "(",
-        ")",      " ",       "\n",     "'a'",     "\"b\"",    "1",       "-2.5",   "true",
-        "null",   "=",       "@index", "../",     "this",     ".",       "[x]",    "as |v|",
-        "if",     "each",    "repeat", "with",    "lookup",   "body",    "concat", "array",
-        "object", "setVar",  "@v",     "switch",  "case",     "default", "request", "stringify",
-        "faker",  "'person.firstName'", "uuid", "x", "{{else if", "}}\n", "comma=false", "2"};
+        "{{",      "}}",      "{{{",       "}}}",    "{{#",
+        "{{/",     "{{^",     "{{else}}",  "{{~",    "~}}",
+        "{{!",     "{{!--",   "--}}",      "\\{{",   "\\\\",
+        "(",       ")",       " ",         "\n",     "'a'",
+        "\"b\"",   "1",       "-2.5",      "true",   "null",
+        "=",       "@index",  "../",       "this",   ".",
+        "[x]",     "as |v|",  "if",        "each",   "repeat",
+        "with",    "lookup",  "body",      "concat", "array",
+        "object",  "setVar",  "@v",        "switch", "case",
+        "default", "request", "stringify", "faker",  "'person.firstName'",
+        "uuid",    "x",       "{{else if", "}}\n",   "comma=false",
+        "2"};
     uint64_t s = 12345;
     int iter;
 
@@ -1297,8 +1408,8 @@ START_TEST(test_api_edges)
         char *got;
         struct mr_tpl_ctx c = base_ctx("", 0);
         struct mr_buf out;
-        ck_assert_int_eq(mr_template_compile(&t, "{{method}}XYZ", 10, MR_TPL_HTML, err, sizeof(err)),
-                         0);
+        ck_assert_int_eq(
+            mr_template_compile(&t, "{{method}}XYZ", 10, MR_TPL_HTML, err, sizeof(err)), 0);
         mr_buf_init(&out);
         ck_assert_int_eq(mr_template_render(t, &c, &out), 0);
         got = mr_buf_detach(&out, NULL);
@@ -1337,6 +1448,7 @@ static Suite *template_suite(void)
     tcase_add_test(tc, test_html_escaping);
     tcase_add_test(tc, test_no_escaping_mode);
     tcase_add_test(tc, test_value_printing);
+    tcase_add_test(tc, test_raw_values_add_up);
     suite_add_tcase(s, tc);
 
     tc = tcase("errors");
@@ -1390,6 +1502,8 @@ static Suite *template_suite(void)
     tcase_add_test(tc, test_determinism);
     tcase_add_test(tc, test_random_shapes);
     tcase_add_test(tc, test_faker);
+    tcase_add_test(tc, test_faker_aliases);
+    tcase_add_test(tc, test_unsupported_helpers);
     tcase_add_test(tc, test_dates);
     suite_add_tcase(s, tc);
 
@@ -1397,6 +1511,7 @@ static Suite *template_suite(void)
     tcase_add_test(tc, test_output_cap);
     tcase_add_test(tc, test_loops_are_bounded);
     tcase_add_test(tc, test_deep_values);
+    tcase_add_test(tc, test_big_objects);
     tcase_add_test(tc, test_token_soup);
     suite_add_tcase(s, tc);
     return s;
