@@ -26,19 +26,19 @@ struct mr_cli {
     const char *scenario;
     char **command; /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
-    const char *junit;   /* default "mockrun-junit.xml" */
+    const char *junit; /* default "mockrun-junit.xml" */
     bool no_junit;
     const char *journal; /* --journal PATH, or NULL */
     int verbose;         /* -v count */
     int port;            /* --port, 0 when not given */
     int64_t timeout_ms;  /* --timeout (seconds on the command line); -1 when not given */
     int64_t kill_after_ms;
-    const char *host;    /* --host, default 127.0.0.1 */
-    int threads;         /* --threads */
-    size_t body_max;     /* --body-limit */
+    const char *host;     /* --host, default 127.0.0.1 */
+    int threads;          /* --threads */
+    size_t body_max;      /* --body-limit */
     size_t journal_limit; /* --journal-limit (calls) */
-    bool shell;          /* --shell: run the command through /bin/sh -c */
-    bool has_seed;       /* --seed N given */
+    bool shell;           /* --shell: run the command through /bin/sh -c */
+    bool has_seed;        /* --seed N given */
     uint64_t seed;
 };
 

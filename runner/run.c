@@ -155,8 +155,8 @@ static int sink_write(void *ctx, const void *data, size_t len)
     return mr_atomic_write(s->f, data, len, s->err);
 }
 
-static int write_journal(const char *path, const struct mr_scenario *sc,
-                         const struct mr_journal *j, struct mr_error *err)
+static int write_journal(const char *path, const struct mr_scenario *sc, const struct mr_journal *j,
+                         struct mr_error *err)
 {
     struct mr_atomic_file f;
     struct atomic_sink sink = {&f, err};
@@ -258,8 +258,9 @@ int mr_run(const struct mr_cli *cli)
 
     argv = cli->command ? cli->command : sc->command.run;
     if (!argv || !argv[0]) {
-        fprintf(stderr, "mockrun: no command to run: give one after \"--\" or in "
-                        "\"command.run\" of %s\n",
+        fprintf(stderr,
+                "mockrun: no command to run: give one after \"--\" or in "
+                "\"command.run\" of %s\n",
                 cli->scenario);
         mr_scenario_free(sc);
         return MR_EXIT_USAGE;

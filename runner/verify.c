@@ -154,8 +154,8 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
                     continue;
                 if (c->route == e->route) {
                     /* the route matched but the extra conditions did not */
-                    counted = !e->has_request ||
-                              call_matches(sc, c, &e->request, -1, why, sizeof(why));
+                    counted =
+                        !e->has_request || call_matches(sc, c, &e->request, -1, why, sizeof(why));
                     if (counted)
                         continue;
                 } else if (c->route >= 0) {
@@ -236,8 +236,8 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     const struct mr_journal *j = in->journal;
     uint64_t n = mr_journal_unmatched(j);
     size_t kept = mr_journal_kept(j), i, listed = 0;
-    const char *name = sc->unexpected_fail ? "no unexpected requests"
-                                           : "unexpected requests are allowed";
+    const char *name =
+        sc->unexpected_fail ? "no unexpected requests" : "unexpected requests are allowed";
     struct mr_buf detail;
     char msg[160];
     int rc;

@@ -10,13 +10,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -356,8 +356,7 @@ static void mark_json_templates(struct mr_loader *ld, cJSON *v, struct json_tpls
     size_t i = 0;
 
     if (cJSON_IsString(v) && mr_template_detect(v->valuestring, strlen(v->valuestring))) {
-        struct mr_template *t =
-            compile_at(ld, v->valuestring, strlen(v->valuestring), MR_TPL_NONE);
+        struct mr_template *t = compile_at(ld, v->valuestring, strlen(v->valuestring), MR_TPL_NONE);
         struct mr_template **grown;
         char marker[32];
         if (!t)
@@ -508,11 +507,11 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
 static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v, bool multi,
                           struct mr_response *r)
 {
-    static const char *const keys[] = {"status", "headers", "json",  "body",
-                                       "file",   "delayMs", "fault", "template", NULL};
-    static const char *const multi_keys[] = {
-        "status",  "headers", "json",      "body",     "file",     "delayMs",
-        "fault",   "when",    "weight",    "whenState", "setState", "template", NULL};
+    static const char *const keys[] = {"status",  "headers", "json",     "body", "file",
+                                       "delayMs", "fault",   "template", NULL};
+    static const char *const multi_keys[] = {"status",   "headers",  "json", "body",   "file",
+                                             "delayMs",  "fault",    "when", "weight", "whenState",
+                                             "setState", "template", NULL};
     const char *dir = sc->dir;
     const cJSON *item;
     int64_t n;

@@ -109,7 +109,8 @@ static size_t distance(const char *a, const char *b)
         row[0] = i;
         for (j = 1; j <= lb; j++) {
             size_t cur = row[j];
-            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t cost =
+                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
             size_t best = prev + cost;
             if (row[j] + 1 < best)
                 best = row[j] + 1;
@@ -217,9 +218,9 @@ struct pcre2_real_code_8 *mr_loader__regex(struct mr_loader *ld, const char *pat
     PCRE2_SIZE erroff;
     pcre2_code *re;
 
-    re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                       PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | extra_options, &errcode, &erroff,
-                       NULL);
+    re =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                      PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | extra_options, &errcode, &erroff, NULL);
     if (!re) {
         PCRE2_UCHAR msg[160];
         pcre2_get_error_message(errcode, msg, sizeof(msg));
@@ -402,8 +403,9 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
     size_t count = 0;
     char got[80];
 
-    if (!mr_loader__expect_object(ld, v, "an object with one of \"equals\", \"contains\", "
-                                         "\"matches\", \"json\" or \"jsonEquals\""))
+    if (!mr_loader__expect_object(ld, v,
+                                  "an object with one of \"equals\", \"contains\", "
+                                  "\"matches\", \"json\" or \"jsonEquals\""))
         return;
     mr_loader__check_keys(ld, v, keys);
     b = mr_loader__calloc(ld, 1, sizeof(*b));
@@ -457,8 +459,8 @@ static bool method_ok(const char *s)
 
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m)
 {
-    static const char *const keys[] = {"method", "path",    "pathPattern", "query",
-                                       "headers", "body",   NULL};
+    static const char *const keys[] = {"method",  "path", "pathPattern", "query",
+                                       "headers", "body", NULL};
     const cJSON *item;
     char got[80];
 
@@ -470,9 +472,8 @@ void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher 
     if (item) {
         if (!cJSON_IsString(item) || !method_ok(item->valuestring)) {
             mr_loader__describe(item, got, sizeof(got));
-            mr_loader__problem_in(ld, "method",
-                                  "expected an HTTP method such as \"GET\" or \"ANY\", got %s",
-                                  got);
+            mr_loader__problem_in(
+                ld, "method", "expected an HTTP method such as \"GET\" or \"ANY\", got %s", got);
         } else if (strcasecmp(item->valuestring, "ANY") != 0) {
             char *s;
             m->method = mr_loader__strdup(ld, item->valuestring);
@@ -483,7 +484,8 @@ void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher 
 
     item = cJSON_GetObjectItemCaseSensitive(v, "path");
     if (item && cJSON_GetObjectItemCaseSensitive(v, "pathPattern"))
-        mr_loader__problem_in(ld, "pathPattern", "give either \"path\" or \"pathPattern\", not both");
+        mr_loader__problem_in(ld, "pathPattern",
+                              "give either \"path\" or \"pathPattern\", not both");
     else if (item) {
         size_t mark = mr_loader__push_key(ld, "path");
         if (!cJSON_IsString(item)) {
@@ -502,7 +504,8 @@ void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher 
         } else {
             m->path = mr_loader__strdup(ld, item->valuestring);
             m->path_kind = MR_PATH_REGEX;
-            m->path_re = mr_loader__regex(ld, item->valuestring, PCRE2_ANCHORED | PCRE2_ENDANCHORED);
+            m->path_re =
+                mr_loader__regex(ld, item->valuestring, PCRE2_ANCHORED | PCRE2_ENDANCHORED);
         }
         mr_loader__pop(ld, mark);
     }
@@ -613,8 +616,8 @@ void mr_loader__describe_matcher(const struct mr_matcher *m, bool conditions_onl
                                           "equal to JSON"};
         char *j = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
         const char *val = j ? j : (m->body->text ? m->body->text : "");
-        w = snprintf(buf + n, size - n, " with body %s %s%.80s%s", ops[m->body->op],
-                     j ? "" : "\"", val, j ? "" : "\"");
+        w = snprintf(buf + n, size - n, " with body %s %s%.80s%s", ops[m->body->op], j ? "" : "\"",
+                     val, j ? "" : "\"");
         if (w > 0)
             n = (size_t)w < size - n ? n + (size_t)w : size - 1;
         cJSON_free(j);

@@ -146,9 +146,9 @@ struct mr_response {
                                  redirect it); -1 otherwise */
     const char *content_type; /* default Content-Type (static string), or NULL */
     bool has_content_type;    /* `headers` sets Content-Type itself */
-    int64_t delay_ms;     /* fixed delay, or the minimum of a range */
-    int64_t delay_max_ms; /* > delay_ms: uniform in [delay_ms, delay_max_ms] */
-    bool has_delay;       /* `delayMs` was given (else the service default applies) */
+    int64_t delay_ms;         /* fixed delay, or the minimum of a range */
+    int64_t delay_max_ms;     /* > delay_ms: uniform in [delay_ms, delay_max_ms] */
+    bool has_delay;           /* `delayMs` was given (else the service default applies) */
     enum mr_fault fault;
     int dribble_chunks; /* MR_FAULT_DRIBBLE: body sent in this many pieces */
     int64_t dribble_ms; /* ... spread over this long */
@@ -157,7 +157,7 @@ struct mr_response {
     struct mr_matcher when; /* request conditions (valid when has_when) */
     int64_t call_min;       /* `callNumber` range, 1-based; -1 when not set */
     int64_t call_max;
-    uint32_t weight; /* for MR_MODE_RANDOM; default 1 */
+    uint32_t weight;        /* for MR_MODE_RANDOM; default 1 */
     const char *when_state; /* required service state, or NULL (points into state_names) */
     const char *set_state;  /* service state after serving, or NULL */
     /* templates, rendered per request (compiled at load time) */
@@ -169,13 +169,13 @@ struct mr_response {
 };
 
 struct mr_route {
-    char *id;       /* the user's id, or "<service> route N" (1-based) */
-    bool has_id;    /* the id was given in the file */
-    size_t service; /* index into mr_scenario.services */
-    size_t index;   /* index into mr_scenario.routes (global, in file order) */
+    char *id;        /* the user's id, or "<service> route N" (1-based) */
+    bool has_id;     /* the id was given in the file */
+    size_t service;  /* index into mr_scenario.services */
+    size_t index;    /* index into mr_scenario.routes (global, in file order) */
     char *json_path; /* "services.payments.routes[1]" for messages */
     struct mr_matcher match;
-    struct mr_response response; /* the only response, when nresponses == 0 */
+    struct mr_response response;   /* the only response, when nresponses == 0 */
     struct mr_response *responses; /* `responses`: nresponses > 0 */
     size_t nresponses;
     enum mr_resp_mode mode;
@@ -185,10 +185,10 @@ struct mr_route {
 
 struct mr_service {
     char *name;
-    char *env_name;  /* the service's own `env` variable name, or NULL */
-    char *url_var;   /* "MOCKRUN_<NAME>_URL" */
-    int port;        /* 0: ephemeral */
-    bool cors; /* answer preflights, add Access-Control-* headers */
+    char *env_name;     /* the service's own `env` variable name, or NULL */
+    char *url_var;      /* "MOCKRUN_<NAME>_URL" */
+    int port;           /* 0: ephemeral */
+    bool cors;          /* answer preflights, add Access-Control-* headers */
     size_t first_route; /* routes of this service are routes[first_route .. +nroutes) */
     size_t nroutes;
 };
@@ -201,14 +201,14 @@ struct mr_count {
 };
 
 struct mr_expect {
-    char *name;   /* given or generated ("create-charge is called exactly 1 time") */
-    long route;   /* route index, or -1 when only `request` is given */
+    char *name; /* given or generated ("create-charge is called exactly 1 time") */
+    long route; /* route index, or -1 when only `request` is given */
     bool has_request;
     struct mr_matcher request; /* extra conditions (valid when has_request) */
     struct mr_count count;
     long service;            /* a state expectation: the service, else -1 */
     const char *final_state; /* a state expectation: the state it must end in */
-    char *json_path; /* "expect[2]" or "services.x.routes[0].expect" */
+    char *json_path;         /* "expect[2]" or "services.x.routes[0].expect" */
 };
 
 struct mr_command {

@@ -29,8 +29,8 @@ enum mr_tpl_escape {
 /* What a template can see of the request being answered. All borrowed. */
 struct mr_tpl_ctx {
     const char *method;
-    const char *path;      /* URL-decoded */
-    const char *query_raw; /* without '?', "" when none */
+    const char *path;          /* URL-decoded */
+    const char *query_raw;     /* without '?', "" when none */
     const struct mr_kv *query; /* decoded parameters */
     size_t nquery;
     const struct mr_kv *headers;

@@ -179,9 +179,10 @@ int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *
     mr_buf_release(&b);
     if (mr_journal_dropped_from(j)) {
         char tail[160];
-        int n = snprintf(tail, sizeof(tail), "%s\n  {\"detailsDroppedFrom\": %llu, \"total\": %llu}",
-                         kept ? "," : "", (unsigned long long)mr_journal_dropped_from(j),
-                         (unsigned long long)mr_journal_total(j));
+        int n =
+            snprintf(tail, sizeof(tail), "%s\n  {\"detailsDroppedFrom\": %llu, \"total\": %llu}",
+                     kept ? "," : "", (unsigned long long)mr_journal_dropped_from(j),
+                     (unsigned long long)mr_journal_total(j));
         if ((rc = write(ctx, tail, (size_t)n)) != 0)
             return rc;
     }

@@ -244,8 +244,8 @@ static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
     case MR_BODY_CONTAINS:
         return contains(req->body, req->body_len, b->text, b->len);
     case MR_BODY_MATCHES:
-        return b->re && regex_find((const pcre2_code *)b->re, req->body ? req->body : "",
-                                   req->body_len);
+        return b->re &&
+               regex_find((const pcre2_code *)b->re, req->body ? req->body : "", req->body_len);
     case MR_BODY_JSON:
     case MR_BODY_JSON_EQUALS:
         if (!req->body_json_tried) {
@@ -380,7 +380,7 @@ struct slot {
 
 struct service_index {
     struct slot *slots;
-    size_t nslots; /* power of two */
+    size_t nslots;  /* power of two */
     size_t *others; /* non-literal routes, ascending */
     size_t nothers;
 };
@@ -652,18 +652,16 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
         else if (!kv)
             snprintf(buf, size, "%s %s is missing", q ? "query parameter" : "header", f->name);
         else
-            snprintf(buf, size, "%s %s is \"%.*s\", %s %s \"%s\"",
-                     q ? "query parameter" : "header", f->name,
-                     (int)(kv->value_len > 80 ? 80 : kv->value_len), kv->value, wants,
+            snprintf(buf, size, "%s %s is \"%.*s\", %s %s \"%s\"", q ? "query parameter" : "header",
+                     f->name, (int)(kv->value_len > 80 ? 80 : kv->value_len), kv->value, wants,
                      ops[f->cond.op], f->cond.text ? f->cond.text : "");
         break;
     }
     case MR_MISS_BODY: {
-        static const char *const bops[] = {"equal to", "containing", "matching",
-                                           "containing JSON", "equal to JSON"};
-        static const char *const nots[] = {"is not equal to", "does not contain",
-                                           "does not match", "does not contain JSON",
-                                           "is not equal to JSON"};
+        static const char *const bops[] = {"equal to", "containing", "matching", "containing JSON",
+                                           "equal to JSON"};
+        static const char *const nots[] = {"is not equal to", "does not contain", "does not match",
+                                           "does not contain JSON", "is not equal to JSON"};
         bool json = m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS;
         char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
         if (json && !req->body_json) {

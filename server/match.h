@@ -23,12 +23,11 @@
 
 struct cJSON;
 
-
 /* The request as the matcher sees it. Every pointer is borrowed. */
 struct mr_request {
-    const char *method; /* as sent, e.g. "POST" */
-    const char *path;   /* URL-decoded path, without the query */
-    const char *query;  /* raw query string without '?', "" when none */
+    const char *method;         /* as sent, e.g. "POST" */
+    const char *path;           /* URL-decoded path, without the query */
+    const char *query;          /* raw query string without '?', "" when none */
     const struct mr_kv *params; /* decoded query parameters (mr_request_parse_query) */
     size_t nparams;
     const struct mr_kv *headers;

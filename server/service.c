@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,7 +21,6 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -363,8 +363,7 @@ static int dribble(struct mg_connection *conn, const char *data, size_t len, siz
     return off < len ? write_all(conn, data + off, len - off) : 0;
 }
 
-static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status,
-                           bool alive)
+static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status, bool alive)
 {
     mr_buf_printf(o, "HTTP/1.1 %d %s\r\n", status, mg_get_response_code_text(conn, status));
     mr_buf_puts(o, alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
@@ -398,8 +397,7 @@ static int send_text(struct worker *w, struct mg_connection *conn, int status, b
     begin_response(o, conn, status, alive);
     if (s->sc->services[w->service].cors)
         cors_headers(o, ri);
-    mr_buf_printf(o, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n\r\n",
-                  len);
+    mr_buf_printf(o, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n\r\n", len);
     if (!head)
         mr_buf_append(o, text, len);
     if (o->failed)
@@ -448,8 +446,7 @@ static void json_string(struct mr_buf *b, const char *s, size_t n)
 }
 
 /* Renders a templated body (body, file template or json parts) into w->body_out. */
-static void render_body(struct worker *w, const struct mr_response *r,
-                        const struct mr_tpl_ctx *ctx)
+static void render_body(struct worker *w, const struct mr_response *r, const struct mr_tpl_ctx *ctx)
 {
     size_t i;
     mr_buf_reset(&w->body_out);
@@ -629,8 +626,9 @@ static void send_preflight(struct worker *w, struct mg_connection *conn, bool al
     begin_response(o, conn, 204, alive);
     cors_headers(o, ri);
     mr_buf_printf(o, "Access-Control-Allow-Methods: %s\r\n",
-                  methods && !strpbrk(methods, "\r\n") ? methods
-                                                      : "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
+                  methods && !strpbrk(methods, "\r\n")
+                      ? methods
+                      : "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS");
     if (headers && !strpbrk(headers, "\r\n"))
         mr_buf_printf(o, "Access-Control-Allow-Headers: %s\r\n", headers);
     mr_buf_puts(o, "Access-Control-Max-Age: 86400\r\nContent-Length: 0\r\n\r\n");
@@ -677,13 +675,15 @@ static int handle(struct mg_connection *conn)
         return 500;
     }
     if (atomic_load(&s->closed)) {
-        send_text(w, conn, 503, false, head, "mockrun: the run is over; this call was not recorded\n");
+        send_text(w, conn, 503, false, head,
+                  "mockrun: the run is over; this call was not recorded\n");
         return 503;
     }
     atomic_fetch_add(&s->inflight, 1);
     if (atomic_load(&s->closed)) {
         atomic_fetch_sub(&s->inflight, 1);
-        send_text(w, conn, 503, false, head, "mockrun: the run is over; this call was not recorded\n");
+        send_text(w, conn, 503, false, head,
+                  "mockrun: the run is over; this call was not recorded\n");
         return 503;
     }
 
@@ -772,7 +772,8 @@ static int handle(struct mg_connection *conn)
         status = resp->status;
         delay_ms = resp->delay_ms;
         if (resp->delay_max_ms > resp->delay_ms)
-            delay_ms += (int64_t)(rng_next(s) % (uint64_t)(resp->delay_max_ms - resp->delay_ms + 1));
+            delay_ms +=
+                (int64_t)(rng_next(s) % (uint64_t)(resp->delay_max_ms - resp->delay_ms + 1));
     } else {
         struct mr_miss miss;
         long near = mr_router_nearest(s->router, service, &req, &miss);
@@ -819,8 +820,8 @@ static int handle(struct mg_connection *conn)
             mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", sc->services[service].name, what, status,
                    route->id);
         else
-            mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)",
-                   sc->services[service].name, what, w->near);
+            mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)", sc->services[service].name,
+                   what, w->near);
     }
 
     if (route) {
@@ -840,9 +841,9 @@ static int handle(struct mg_connection *conn)
             ctx.params = w->path_params;
             ctx.nparams = mr_match_path_params(&route->match, req.path, w->path_params, 32);
             ctx.cookies = w->cookies;
-            ctx.ncookies = cookie ? mr_request_parse_cookies(cookie->value, cookie->value_len,
-                                                             w->cookies, 64)
-                                  : 0;
+            ctx.ncookies =
+                cookie ? mr_request_parse_cookies(cookie->value, cookie->value_len, w->cookies, 64)
+                       : 0;
             ctx.body = req.body;
             ctx.body_len = req.body_len;
             ctx.base_url = s->urls[service];
@@ -950,8 +951,8 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         s->ports[i] = sc->services[i].port;
         if (opts->port_override > 0 && sc->nservices == 1)
             s->ports[i] = opts->port_override;
-        mr_buf_printf(&ports, "%s%s%s%s:%d", i ? "," : "", v6 ? "[" : "", opts->host,
-                      v6 ? "]" : "", s->ports[i]);
+        mr_buf_printf(&ports, "%s%s%s%s:%d", i ? "," : "", v6 ? "[" : "", opts->host, v6 ? "]" : "",
+                      s->ports[i]);
     }
     if (ports.failed) {
         mr_buf_release(&ports);
@@ -959,7 +960,8 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         goto fail;
     }
     snprintf(threads, sizeof(threads), "%d", opts->threads > 0 ? opts->threads : 72);
-    snprintf(keepalive, sizeof(keepalive), "%d", opts->keep_alive_ms > 0 ? opts->keep_alive_ms : 500);
+    snprintf(keepalive, sizeof(keepalive), "%d",
+             opts->keep_alive_ms > 0 ? opts->keep_alive_ms : 500);
     options[n++] = "listening_ports";
     options[n++] = ports.data;
     options[n++] = "num_threads";

@@ -27,8 +27,9 @@ static const struct mr_kv headers[] = {{"Content-Type", 12, "application/json", 
                                        {"Authorization", 13, "Bearer e30.eyJzdWIiOiIxIn0.x", 28}};
 static const struct mr_kv params[] = {{"id", 2, "42", 2}};
 static const struct mr_kv cookies[] = {{"sid", 3, "abc", 3}, {"theme", 5, "dark", 4}};
-static const char body[] = "{\"name\":\"Ann\",\"items\":[{\"sku\":\"a\",\"qty\":2},{\"sku\":\"b\"}],"
-                           "\"n\":1.5,\"ok\":true,\"nil\":null}";
+static const char body[] =
+    "{\"name\":\"Ann\",\"items\":[{\"sku\":\"a\",\"qty\":2},{\"sku\":\"b\"}],"
+    "\"n\":1.5,\"ok\":true,\"nil\":null}";
 
 static void render(const struct mr_template *t, struct mr_buf *out)
 {
@@ -65,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct mr_template *t = NULL;
         char msg[300];
         struct mr_buf a, b;
-        int rc = mr_template_compile(&t, src, size, mode ? MR_TPL_NONE : MR_TPL_HTML, msg,
-                                     sizeof(msg));
+        int rc =
+            mr_template_compile(&t, src, size, mode ? MR_TPL_NONE : MR_TPL_HTML, msg, sizeof(msg));
         if (rc != 0) {
             FUZZ_CHECK(t == NULL);
             FUZZ_CHECK(memchr(msg, '\0', sizeof(msg)) != NULL);

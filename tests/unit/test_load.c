@@ -727,8 +727,7 @@ START_TEST(test_unknown_key_did_you_mean)
              "completelyDifferent: unknown key");
     /* a short key needs a close match: "a1" is two edits from "id", not a typo of it */
     fails_at("{'routes': [{'a1': 1}]}", "'a1'", "routes[0].a1: unknown key");
-    fails_at("{'routes': [{'ix': 1}]}", "'ix'",
-             "routes[0].ix: unknown key; did you mean \"id\"?");
+    fails_at("{'routes': [{'ix': 1}]}", "'ix'", "routes[0].ix: unknown key; did you mean \"id\"?");
     /* keys that need quoting in the path */
     fails_at("{'routes': [{'request': {'headers': {'X': 'y'}, 'query': {'q': 'x'}}}],"
              " 'services x': 1}",
@@ -759,8 +758,9 @@ END_TEST
 START_TEST(test_call_number_range)
 {
     fails_at("{'routes': [{'responses': [{'when': {'callNumber': {'atLeast': 5, 'atMost': 2}}}]}]}",
-             "{'atLeast'", "routes[0].responses[0].when.callNumber: atLeast (5) is greater than "
-                           "atMost (2): no call matches");
+             "{'atLeast'",
+             "routes[0].responses[0].when.callNumber: atLeast (5) is greater than "
+             "atMost (2): no call matches");
 }
 END_TEST
 
