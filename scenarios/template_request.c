@@ -62,6 +62,64 @@ static char *form_decode(struct mr_tpl_arena *a, const char *s, size_t n, size_t
     return d;
 }
 
+static struct tv kv_text(const char *p, size_t n);
+
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t len, k;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (!len || i + len > n)
+            return false;
+        cp = c & (0x7Fu >> len);
+        for (k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/* A cookie value as the `cookie` package (Mockoon) decodes it: decodeURIComponent
+ * when it contains '%', keeping the raw text if that fails; '+' stays '+'. */
+static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
+{
+    char *d;
+    size_t i, k = 0;
+
+    if (!s || !memchr(s, '%', n))
+        return kv_text(s, n);
+    d = mr_template__alloc(a, n + 1);
+    if (!d)
+        return kv_text(s, n);
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%') {
+            if (i + 2 >= n || hexdig(s[i + 1]) < 0 || hexdig(s[i + 2]) < 0)
+                return kv_text(s, n);
+            d[k++] = (char)(hexdig(s[i + 1]) * 16 + hexdig(s[i + 2]));
+            i += 2;
+        } else {
+            d[k++] = s[i];
+        }
+    }
+    d[k] = '\0';
+    if (!utf8_valid((const unsigned char *)d, k))
+        return kv_text(s, n);
+    return tv_str(d, k);
+}
+
 /* ---- qs ---------------------------------------------------------------------- */
 
 static bool qs_index(const char *s, size_t n)
@@ -327,10 +385,21 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
     if (!o)
         return tv_undef();
     if (rt->ctx && rt->ctx->cookies) {
-        for (i = 0; i < rt->ctx->ncookies; i++)
-            mr_template__obj_set(&rt->arena, o, kv_name(rt->ctx->cookies[i].name),
-                                 rt->ctx->cookies[i].name ? rt->ctx->cookies[i].name_len : 0,
-                                 kv_text(rt->ctx->cookies[i].value, rt->ctx->cookies[i].value_len));
+        /* like the `cookie` package: the first of a repeated name wins, values
+         * are trimmed and percent-decoded when that is valid */
+        for (i = 0; i < rt->ctx->ncookies; i++) {
+            const struct mr_kv *kv = &rt->ctx->cookies[i];
+            const char *v0 = kv->value, *v1 = kv->value ? kv->value + kv->value_len : NULL;
+            size_t klen = kv->name ? kv->name_len : 0;
+            while (v0 && v0 < v1 && (*v0 == ' ' || *v0 == '\t'))
+                v0++;
+            while (v1 && v1 > v0 && (v1[-1] == ' ' || v1[-1] == '\t'))
+                v1--;
+            if (mr_template__obj_get(o, kv_name(kv->name), klen))
+                continue;
+            mr_template__obj_set(&rt->arena, o, kv_name(kv->name), klen,
+                                 cookie_value(&rt->arena, v0, v0 ? (size_t)(v1 - v0) : 0));
+        }
     } else {
         /* no parsed cookies given: read the Cookie header ("a=1; b=2") */
         struct tv h = mr_template__req_headers(rt), *c;
@@ -339,8 +408,7 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
             const char *s = c->u.s.p, *e = s + c->u.s.len;
             while (s < e) {
                 const char *end = memchr(s, ';', (size_t)(e - s)), *eq;
-                size_t klen, vlen;
-                char *v;
+                size_t klen;
                 if (!end)
                     end = e;
                 eq = memchr(s, '=', (size_t)(end - s));
@@ -359,9 +427,9 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
                         v1--;
                     }
                     klen = (size_t)(k1 - k0);
-                    v = form_decode(&rt->arena, v0, (size_t)(v1 - v0), &vlen);
-                    if (klen && v && !mr_template__obj_get(o, k0, klen))
-                        mr_template__obj_set(&rt->arena, o, k0, klen, tv_str(v, vlen));
+                    if (klen && !mr_template__obj_get(o, k0, klen))
+                        mr_template__obj_set(&rt->arena, o, k0, klen,
+                                             cookie_value(&rt->arena, v0, (size_t)(v1 - v0)));
                 }
                 s = end + 1;
             }
