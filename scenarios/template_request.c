@@ -39,24 +39,36 @@ static int hexdig(char c)
     return -1;
 }
 
-/* application/x-www-form-urlencoded decoding: '+' is a space, %XX a byte. */
+static bool utf8_valid(const unsigned char *s, size_t n);
+
+/* application/x-www-form-urlencoded decoding as qs does it: '+' is a space,
+ * %XX a byte; when decodeURIComponent would fail (a bad escape, bytes that
+ * are not UTF-8) the text is kept with only '+' replaced. */
 static char *form_decode(struct mr_tpl_arena *a, const char *s, size_t n, size_t *out_len)
 {
     char *d = mr_template__alloc(a, n + 1);
     size_t i, k = 0;
+    bool ok = true;
 
     if (!d)
         return NULL;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n && ok; i++) {
         if (s[i] == '+') {
             d[k++] = ' ';
-        } else if (s[i] == '%' && i + 2 < n && hexdig(s[i + 1]) >= 0 && hexdig(s[i + 2]) >= 0) {
-            d[k++] = (char)(hexdig(s[i + 1]) * 16 + hexdig(s[i + 2]));
-            i += 2;
+        } else if (s[i] == '%') {
+            if (i + 2 < n && hexdig(s[i + 1]) >= 0 && hexdig(s[i + 2]) >= 0) {
+                d[k++] = (char)(hexdig(s[i + 1]) * 16 + hexdig(s[i + 2]));
+                i += 2;
+            } else {
+                ok = false;
+            }
         } else {
             d[k++] = s[i];
         }
     }
+    if (!ok || !utf8_valid((const unsigned char *)d, k))
+        for (i = 0, k = 0; i < n; i++)
+            d[k++] = s[i] == '+' ? ' ' : s[i];
     d[k] = '\0';
     *out_len = k;
     return d;

@@ -35,20 +35,63 @@ static int hexval(char c)
 }
 
 /* Decodes [s, e) into dst ('+' is a space in query strings); returns the length. */
+static bool utf8_valid(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t len, k;
+        unsigned cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (!len || i + len > n)
+            return false;
+        cp = c & (0x7Fu >> len);
+        for (k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3Fu);
+        }
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += len;
+    }
+    return true;
+}
+
+/*
+ * Decodes [s, e) into dst as Express's query parser (qs) does: '+' is a
+ * space, then %XX escapes are decoded; when that fails (a bad escape, or
+ * bytes that are not UTF-8, like decodeURIComponent throwing) the text is
+ * kept with only '+' replaced. Returns the length.
+ */
 static size_t decode(const char *s, const char *e, char *dst)
 {
+    const char *start = s;
     char *d = dst;
+    bool ok = true;
+
     while (s < e) {
-        if (*s == '%' && e - s >= 3 && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-            *d++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
-            s += 3;
-        } else if (*s == '+') {
-            *d++ = ' ';
-            s++;
-        } else {
-            *d++ = *s++;
+        if (*s == '%') {
+            if (e - s >= 3 && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+                *d++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+                s += 3;
+                continue;
+            }
+            ok = false;
+            break;
         }
+        *d++ = *s == '+' ? ' ' : *s;
+        s++;
     }
+    if (ok && utf8_valid((const unsigned char *)dst, (size_t)(d - dst)))
+        return (size_t)(d - dst);
+    for (s = start, d = dst; s < e; s++)
+        *d++ = *s == '+' ? ' ' : *s;
     return (size_t)(d - dst);
 }
 
