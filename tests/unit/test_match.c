@@ -166,6 +166,16 @@ START_TEST(test_parse_query)
     /* each decoded string is NUL-terminated */
     ck_assert_str_eq(kv[1].value, "x y");
     ck_assert_str_eq(kv[5].name, "name");
+    /* like qs: when decoding fails the whole value stays raw ('+' still a space) */
+    {
+        static const char q2[] = "lat=%E9&ok=%C3%A9&mix=a+%zz%41&half=%C3";
+        char s2[sizeof(q2) + 8];
+        ck_assert_uint_eq(mr_request_parse_query(q2, s2, kv, 16), 4);
+        ck_assert_str_eq(kv[0].value, "%E9");      /* not UTF-8 */
+        ck_assert_str_eq(kv[1].value, "\xc3\xa9"); /* é */
+        ck_assert_str_eq(kv[2].value, "a %zz%41");
+        ck_assert_str_eq(kv[3].value, "%C3"); /* a truncated sequence */
+    }
     /* max bounds the output */
     ck_assert_uint_eq(mr_request_parse_query(q, scratch, kv, 2), 2);
     ck_assert_uint_eq(mr_request_parse_query(NULL, scratch, kv, 2), 0);
