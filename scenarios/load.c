@@ -319,6 +319,17 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
         }
         mr_loader__pop(ld, mark);
     }
+    /* path parameters and cookies by name, which a route's matcher has no use for */
+    if ((call = cJSON_GetObjectItemCaseSensitive(v, "params"))) {
+        size_t mark = mr_loader__push_key(ld, "params");
+        mr_loader__fields(ld, call, false, &r->when_params, &r->nwhen_params);
+        mr_loader__pop(ld, mark);
+    }
+    if ((call = cJSON_GetObjectItemCaseSensitive(v, "cookies"))) {
+        size_t mark = mr_loader__push_key(ld, "cookies");
+        mr_loader__fields(ld, call, false, &r->when_cookies, &r->nwhen_cookies);
+        mr_loader__pop(ld, mark);
+    }
     /* the rest are ordinary request conditions */
     copy = cJSON_Duplicate(v, true);
     if (!copy) {
@@ -326,6 +337,8 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
         return;
     }
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "callNumber");
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "params");
+    cJSON_DeleteItemFromObjectCaseSensitive(copy, "cookies");
     mr_loader__matcher(ld, copy, &r->when);
     cJSON_Delete(copy);
 }
@@ -1524,6 +1537,8 @@ static void free_response(struct mr_response *r)
 {
     size_t i;
     mr_loader__matcher_release(&r->when);
+    mr_loader__fields_release(r->when_params, r->nwhen_params);
+    mr_loader__fields_release(r->when_cookies, r->nwhen_cookies);
     mr_template_free(r->body_tpl);
     for (i = 0; i < r->njson_parts; i++) {
         free(r->json_parts[i].text);

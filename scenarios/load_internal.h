@@ -61,6 +61,11 @@ bool mr_loader__expect_object(struct mr_loader *ld, const cJSON *v, const char *
 struct pcre2_real_code_8 *mr_loader__regex(struct mr_loader *ld, const char *pattern,
                                            uint32_t extra_options);
 
+/* Loads name → condition pairs (query parameters, headers, path parameters, cookies). */
+void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struct mr_field **out,
+                       size_t *nout);
+void mr_loader__fields_release(struct mr_field *f, size_t n);
+
 /* Loads a request matcher from `v` (an object) at the current path. */
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m);
 void mr_loader__matcher_release(struct mr_matcher *m);

@@ -370,7 +370,7 @@ static bool header_name_ok(const char *s)
     return true;
 }
 
-static void load_fields(struct mr_loader *ld, const cJSON *v, bool headers, struct mr_field **out,
+void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struct mr_field **out,
                         size_t *nout)
 {
     const cJSON *item;
@@ -513,13 +513,13 @@ void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher 
     item = cJSON_GetObjectItemCaseSensitive(v, "query");
     if (item) {
         size_t mark = mr_loader__push_key(ld, "query");
-        load_fields(ld, item, false, &m->query, &m->nquery);
+        mr_loader__fields(ld, item, false, &m->query, &m->nquery);
         mr_loader__pop(ld, mark);
     }
     item = cJSON_GetObjectItemCaseSensitive(v, "headers");
     if (item) {
         size_t mark = mr_loader__push_key(ld, "headers");
-        load_fields(ld, item, true, &m->headers, &m->nheaders);
+        mr_loader__fields(ld, item, true, &m->headers, &m->nheaders);
         mr_loader__pop(ld, mark);
     }
     item = cJSON_GetObjectItemCaseSensitive(v, "body");
@@ -534,6 +534,16 @@ static void release_cond(struct mr_cond *c)
 {
     free(c->text);
     pcre2_code_free((pcre2_code *)c->re);
+}
+
+void mr_loader__fields_release(struct mr_field *f, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        free(f[i].name);
+        release_cond(&f[i].cond);
+    }
+    free(f);
 }
 
 void mr_loader__matcher_release(struct mr_matcher *m)

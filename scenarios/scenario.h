@@ -155,6 +155,10 @@ struct mr_response {
     /* selection among a route's `responses` */
     bool has_when;
     struct mr_matcher when; /* request conditions (valid when has_when) */
+    struct mr_field *when_params; /* `when.params`: path parameters by name */
+    size_t nwhen_params;
+    struct mr_field *when_cookies; /* `when.cookies` */
+    size_t nwhen_cookies;
     int64_t call_min;       /* `callNumber` range, 1-based; -1 when not set */
     int64_t call_max;
     uint32_t weight;        /* for MR_MODE_RANDOM; default 1 */

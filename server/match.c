@@ -812,3 +812,22 @@ size_t mr_request_parse_cookies(const char *header, size_t len, struct mr_kv *ou
     }
     return n;
 }
+
+bool mr_match_fields(const struct mr_field *f, size_t n, const struct mr_kv *kv, size_t nkv)
+{
+    size_t i, j;
+
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(f[i].name);
+        bool seen = false, ok = false;
+        for (j = 0; j < nkv && !ok; j++) {
+            if (kv[j].name_len != len || memcmp(kv[j].name, f[i].name, len) != 0)
+                continue;
+            seen = true;
+            ok = f[i].cond.op != MR_OP_ABSENT && cond_holds(&f[i].cond, &kv[j]);
+        }
+        if (f[i].cond.op == MR_OP_ABSENT ? seen : !ok)
+            return false;
+    }
+    return true;
+}

@@ -112,6 +112,10 @@ size_t mr_match_path_params(const struct mr_matcher *m, const char *path, struct
 /* Splits a Cookie header value into name/value pairs pointing into it. */
 size_t mr_request_parse_cookies(const char *header, size_t len, struct mr_kv *out, size_t max);
 
+/* True when every field condition holds against the name/value pairs (names
+ * compared exactly; a repeated name holds if any value does). */
+bool mr_match_fields(const struct mr_field *f, size_t n, const struct mr_kv *kv, size_t nkv);
+
 /* Frees the calling thread's regex match block (call when a worker thread exits). */
 void mr_match_thread_exit(void);
 

@@ -604,6 +604,15 @@ static const struct mr_response *pick(struct mr_server *s, const struct mr_route
             continue;
         if (r->has_when && (!in_range(r, call) || !mr_match(&r->when, req, NULL)))
             continue;
+        if (r->nwhen_params || r->nwhen_cookies) {
+            struct mr_kv params[32], cookies[64];
+            const struct mr_kv *c = mr_request_header(req, "Cookie");
+            size_t np = mr_match_path_params(&route->match, req->path, params, 32);
+            size_t nc = c ? mr_request_parse_cookies(c->value, c->value_len, cookies, 64) : 0;
+            if (!mr_match_fields(r->when_params, r->nwhen_params, params, np) ||
+                !mr_match_fields(r->when_cookies, r->nwhen_cookies, cookies, nc))
+                continue;
+        }
         return r;
     }
     return fallback;
