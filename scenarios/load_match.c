@@ -371,7 +371,7 @@ static bool header_name_ok(const char *s)
 }
 
 void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struct mr_field **out,
-                        size_t *nout)
+                       size_t *nout)
 {
     const cJSON *item;
     size_t n = 0;

@@ -154,12 +154,12 @@ struct mr_response {
     int64_t dribble_ms; /* ... spread over this long */
     /* selection among a route's `responses` */
     bool has_when;
-    struct mr_matcher when; /* request conditions (valid when has_when) */
+    struct mr_matcher when;       /* request conditions (valid when has_when) */
     struct mr_field *when_params; /* `when.params`: path parameters by name */
     size_t nwhen_params;
     struct mr_field *when_cookies; /* `when.cookies` */
     size_t nwhen_cookies;
-    int64_t call_min;       /* `callNumber` range, 1-based; -1 when not set */
+    int64_t call_min; /* `callNumber` range, 1-based; -1 when not set */
     int64_t call_max;
     uint32_t weight;        /* for MR_MODE_RANDOM; default 1 */
     const char *when_state; /* required service state, or NULL (points into state_names) */
