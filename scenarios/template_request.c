@@ -134,30 +134,42 @@ static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
 
 /* ---- qs ---------------------------------------------------------------------- */
 
-static bool qs_index(const char *s, size_t n)
+/* qs's options as Express uses them: queries get arrayLimit 1000 and depth 5
+ * (the query parser's settings), form bodies arrayLimit 20 and depth 10. */
+struct qs_opts {
+    size_t array_limit; /* a[i] is an array element only when i < array_limit */
+    size_t depth;       /* bracket levels; the rest of the key stays one literal key */
+};
+
+static const struct qs_opts qs_query = {1000, 5};
+static const struct qs_opts qs_form = {20, 10};
+
+static bool qs_index(const char *s, size_t n, const struct qs_opts *o)
 {
     size_t i, v = 0;
 
-    if (n == 0 || n > 2)
-        return n == 0;
+    if (n == 0)
+        return true;
+    if (n > 9)
+        return false;
     for (i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9')
             return false;
         v = v * 10 + (size_t)(s[i] - '0');
     }
-    return v <= 20; /* qs's arrayLimit */
+    return v < o->array_limit;
 }
 
 /* Adds key=value to `root` as qs.parse does for the common shapes: a=1&a=2
  * (an array), a[]=1, a[0]=1 (arrays), a[b][c]=1 (nested objects). */
 static void qs_add(struct mr_tpl_rt *rt, struct tv_obj *root, const char *key, size_t klen,
-                   struct tv value)
+                   struct tv value, const struct qs_opts *o)
 {
     struct mr_tpl_arena *a = &rt->arena;
     struct {
         const char *p;
         size_t n;
-    } seg[6];
+    } seg[16];
     size_t nseg = 0, i = 0, j;
     struct tv cur;
 
@@ -169,7 +181,7 @@ static void qs_add(struct mr_tpl_rt *rt, struct tv_obj *root, const char *key, s
     } else {
         seg[nseg].p = key;
         seg[nseg++].n = i;
-        while (i < klen && key[i] == '[' && nseg < 6) {
+        while (i < klen && key[i] == '[' && nseg < 1 + o->depth) {
             for (j = i + 1; j < klen && key[j] != ']'; j++)
                 ;
             if (j >= klen) {
@@ -183,11 +195,17 @@ static void qs_add(struct mr_tpl_rt *rt, struct tv_obj *root, const char *key, s
             seg[nseg++].n = j - i - 1;
             i = j + 1;
         }
+        if (nseg > 1 && i < klen) {
+            /* past the depth (or after text that is not a bracket): qs keeps the
+             * rest of the key, brackets and all, as one last key */
+            seg[nseg].p = key + i;
+            seg[nseg++].n = klen - i;
+        }
     }
     cur = tv_obj(root);
     for (i = 0; i < nseg; i++) {
         bool last = i + 1 == nseg;
-        bool next_is_index = !last && qs_index(seg[i + 1].p, seg[i + 1].n);
+        bool next_is_index = !last && qs_index(seg[i + 1].p, seg[i + 1].n, o);
         if (cur.type == TV_ARR) {
             if (last) {
                 mr_template__arr_push(a, cur.u.a, value);
@@ -252,7 +270,7 @@ static void qs_parse_form(struct mr_tpl_rt *rt, struct tv_obj *root, const char 
             if (!k || !v)
                 return;
             if (klen)
-                qs_add(rt, root, k, klen, tv_str(v, vlen));
+                qs_add(rt, root, k, klen, tv_str(v, vlen), &qs_form);
         }
         i = end + 1;
     }
@@ -286,7 +304,7 @@ struct tv mr_template__req_query(struct mr_tpl_rt *rt)
         for (i = 0; i < rt->ctx->nquery; i++) {
             const struct mr_kv *kv = &rt->ctx->query[i];
             if (kv->name && kv->name_len)
-                qs_add(rt, o, kv->name, kv->name_len, kv_text(kv->value, kv->value_len));
+                qs_add(rt, o, kv->name, kv->name_len, kv_text(kv->value, kv->value_len), &qs_query);
         }
     }
     rt->query = tv_obj(o);
