@@ -1033,7 +1033,7 @@ static void gen_iban(struct call *c)
     const size_t nformats = sizeof(iban_formats) / sizeof(iban_formats[0]);
     const struct iban_format *f = NULL;
     char bban[40], iban[48];
-    size_t len = 0, i, clen;
+    size_t len = 0, i, clen = 0;
     const char *code = arg_str(option(c, "countryCode"), &clen), *p;
     bool formatted = arg_bool(option(c, "formatted"), false);
 
