@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
+
 void mr_buf_init(struct mr_buf *b)
 {
     memset(b, 0, sizeof(*b));
@@ -154,4 +156,40 @@ void mr_printable(char *dst, size_t size, const char *src, size_t len)
         }
     }
     dst[n] = '\0';
+}
+
+bool mr_buf_put_json_string(struct mr_buf *b, const char *s, size_t n)
+{
+    size_t i;
+    bool ok = mr_utf8_valid(s, n);
+
+    mr_buf_putc(b, '"');
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"':
+            mr_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            mr_buf_puts(b, "\\\\");
+            break;
+        case '\n':
+            mr_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            mr_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            mr_buf_puts(b, "\\t");
+            break;
+        default:
+            if (c < 0x20)
+                mr_buf_printf(b, "\\u%04x", c);
+            else if (c >= 0x80 && !ok)
+                mr_buf_puts(b, "\\ufffd");
+            else
+                mr_buf_putc(b, (char)c);
+        }
+    }
+    return mr_buf_putc(b, '"');
 }

@@ -39,6 +39,11 @@ char *mr_buf_detach(struct mr_buf *b, size_t *len_out);
  * terminal. */
 bool mr_buf_put_printable(struct mr_buf *b, const char *s, size_t len);
 
+/* Appends s[0..len) as a JSON string literal, quotes included; when the text
+ * is not valid UTF-8 its non-ASCII bytes become \ufffd, so the output is
+ * always valid JSON. */
+bool mr_buf_put_json_string(struct mr_buf *b, const char *s, size_t len);
+
 /* The same into a fixed buffer (always NUL-terminated, truncated to fit). */
 void mr_printable(char *dst, size_t size, const char *src, size_t len);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "common/buf.h"
@@ -179,12 +180,9 @@ static int write_journal(const char *path, const struct mr_scenario *sc, const s
 static uint64_t draw_seed(void)
 {
     uint64_t seed = (uint64_t)mr_clock_wall_us() ^ ((uint64_t)getpid() << 32);
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (f) {
-        if (fread(&seed, sizeof(seed), 1, f) != 1)
-            seed ^= (uint64_t)mr_clock_mono_us();
-        fclose(f);
-    }
+    uint64_t random;
+    if (getrandom(&random, sizeof(random), GRND_NONBLOCK) == (ssize_t)sizeof(random))
+        seed = random;
     return seed & 0x1FFFFFFFFFFFFFull; /* fits a JSON number exactly */
 }
 

@@ -29,11 +29,6 @@
 
 #define MAX_FILE_SIZE (64u << 20)
 
-static char *dup_checked(struct mr_loader *ld, const char *s)
-{
-    return mr_loader__strdup(ld, s);
-}
-
 /* Reads an integer member in [min, max]; returns false when absent or invalid. */
 static bool get_int(struct mr_loader *ld, const cJSON *obj, const char *key, int64_t min,
                     int64_t max, int64_t *out)
@@ -78,16 +73,6 @@ static const char *get_string(struct mr_loader *ld, const cJSON *obj, const char
 static bool has_crlf(const char *s)
 {
     return strpbrk(s, "\r\n") != NULL;
-}
-
-static bool header_name_ok(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
-            return false;
-    return true;
 }
 
 static const char *content_type_for(const char *file)
@@ -178,7 +163,7 @@ static const char *intern_state(struct mr_loader *ld, struct mr_scenario *sc, co
         return NULL;
     }
     sc->state_names = grown;
-    sc->state_names[sc->nstates] = dup_checked(ld, name);
+    sc->state_names[sc->nstates] = mr_loader__strdup(ld, name);
     return sc->state_names[sc->nstates++];
 }
 
@@ -564,7 +549,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
             {
                 size_t m2 = mr_loader__push_key(ld, h->string);
                 char got[80];
-                if (!header_name_ok(h->string)) {
+                if (!mr_loader__header_name_ok(h->string)) {
                     mr_loader__problem(ld, true, "invalid header name");
                 } else if (!cJSON_IsString(h)) {
                     mr_loader__describe(h, got, sizeof(got));
@@ -573,8 +558,8 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
                     mr_loader__problem(ld, false, "header values must not contain CR or LF");
                 } else if (r->headers) {
                     struct mr_header *dst = &r->headers[r->nheaders++];
-                    dst->name = dup_checked(ld, h->string);
-                    dst->value = dup_checked(ld, h->valuestring);
+                    dst->name = mr_loader__strdup(ld, h->string);
+                    dst->value = mr_loader__strdup(ld, h->valuestring);
                     if (strcasecmp(h->string, "Content-Type") == 0)
                         r->has_content_type = true;
                     if (strcasecmp(h->string, "Content-Length") == 0 ||
@@ -603,7 +588,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         kinds++;
         if (s && kinds == 1) {
             r->kind = MR_RESP_BODY;
-            r->body = dup_checked(ld, s);
+            r->body = mr_loader__strdup(ld, s);
             r->body_len = strlen(s);
             r->content_type = "text/plain; charset=utf-8";
         }
@@ -766,19 +751,19 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
 
         route->service = si;
         route->index = sc->nroutes;
-        route->json_path = dup_checked(ld, ld->path);
+        route->json_path = mr_loader__strdup(ld, ld->path);
         if (mr_loader__expect_object(ld, r, "a route object")) {
             mr_loader__check_keys(ld, r, keys);
             id = get_string(ld, r, "id");
             if (id && !*id)
                 mr_loader__problem_in(ld, "id", "must not be empty");
             if (id && *id) {
-                route->id = dup_checked(ld, id);
+                route->id = mr_loader__strdup(ld, id);
                 route->has_id = true;
             } else {
                 char buf[128];
                 snprintf(buf, sizeof(buf), "%s route %zu", svc->name ? svc->name : "?", i + 1);
-                route->id = dup_checked(ld, buf);
+                route->id = mr_loader__strdup(ld, buf);
             }
             item = cJSON_GetObjectItemCaseSensitive(r, "request");
             if (item) {
@@ -838,8 +823,8 @@ static void apply_defaults(struct mr_loader *ld, struct mr_response *r, const st
                 break;
         if (j < n)
             continue;
-        r->headers[r->nheaders].name = dup_checked(ld, d->headers[i].name);
-        r->headers[r->nheaders].value = dup_checked(ld, d->headers[i].value);
+        r->headers[r->nheaders].name = mr_loader__strdup(ld, d->headers[i].name);
+        r->headers[r->nheaders].value = mr_loader__strdup(ld, d->headers[i].value);
         r->nheaders++;
         if (strcasecmp(d->headers[i].name, "Content-Type") == 0)
             r->has_content_type = true;
@@ -858,7 +843,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
     size_t i, n;
     int64_t port;
 
-    svc->name = dup_checked(ld, name);
+    svc->name = mr_loader__strdup(ld, name);
     /* MOCKRUN_<NAME>_URL, sized for the name (which has no length limit) */
     svc->url_var = mr_loader__calloc(ld, strlen(name) + sizeof("MOCKRUN__URL"), 1);
     if (svc->url_var) {
@@ -879,7 +864,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
         mr_loader__problem_in(
             ld, "env", "\"%s\" is not a valid variable name (letters, digits and \"_\")", env);
     else if (env)
-        svc->env_name = dup_checked(ld, env);
+        svc->env_name = mr_loader__strdup(ld, env);
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "cors"))) {
         if (!cJSON_IsBool(item))
             mr_loader__problem_in(ld, "cors", "expected true or false");
@@ -967,7 +952,7 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
 
     e->route = -1;
     e->service = -1;
-    e->json_path = dup_checked(ld, ld->path);
+    e->json_path = mr_loader__strdup(ld, ld->path);
     if (!mr_loader__expect_object(ld, v, "an expectation object"))
         return;
     mr_loader__check_keys(ld, v, keys);
@@ -993,7 +978,7 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
         e->count.times = e->count.at_least = e->count.at_most = -1;
         snprintf(buf, sizeof(buf), "%s ends in state \"%s\"", service,
                  e->final_state ? e->final_state : "");
-        e->name = dup_checked(ld, name && *name ? name : buf);
+        e->name = mr_loader__strdup(ld, name && *name ? name : buf);
         return;
     }
     route = get_string(ld, v, "route");
@@ -1028,11 +1013,11 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
         mr_loader__problem(ld, false, "an expectation needs \"route\", \"request\" or both");
     load_count(ld, v, &e->count);
     if (name && *name) {
-        e->name = dup_checked(ld, name);
+        e->name = mr_loader__strdup(ld, name);
     } else if (!ld->failed) {
         char buf[600];
         default_expect_name(e, sc, buf, sizeof(buf));
-        e->name = dup_checked(ld, buf);
+        e->name = mr_loader__strdup(ld, buf);
     }
 }
 
@@ -1068,7 +1053,7 @@ static void load_command(struct mr_loader *ld, struct mr_scenario *sc, const cJS
                     mr_loader__problem(ld, false, "expected a string, got %s", got);
                     mr_loader__pop(ld, m2);
                 } else if (c->run) {
-                    c->run[c->nrun++] = dup_checked(ld, a->valuestring);
+                    c->run[c->nrun++] = mr_loader__strdup(ld, a->valuestring);
                 }
                 i++;
             }
@@ -1101,8 +1086,8 @@ static void load_command(struct mr_loader *ld, struct mr_scenario *sc, const cJS
                     mr_loader__describe(e, got, sizeof(got));
                     mr_loader__problem(ld, false, "expected a string, got %s", got);
                 } else if (c->env) {
-                    c->env[c->nenv].name = dup_checked(ld, e->string);
-                    c->env[c->nenv].value = dup_checked(ld, e->valuestring);
+                    c->env[c->nenv].name = mr_loader__strdup(ld, e->string);
+                    c->env[c->nenv].value = mr_loader__strdup(ld, e->valuestring);
                     c->nenv++;
                 }
                 mr_loader__pop(ld, m2);
@@ -1158,7 +1143,7 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     mr_loader__check_keys(ld, root, keys);
 
     s = get_string(ld, root, "name");
-    sc->name = dup_checked(ld, s && *s ? s : sc->file);
+    sc->name = mr_loader__strdup(ld, s && *s ? s : sc->file);
     intern_state(ld, sc, MR_STATE_STARTED);
     {
         int64_t seed;
@@ -1201,8 +1186,8 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
 
     if (routes) {
         size_t mark = mr_loader__push_key(ld, "routes");
-        sc->services[0].name = dup_checked(ld, "default");
-        sc->services[0].url_var = dup_checked(ld, "MOCKRUN_DEFAULT_URL");
+        sc->services[0].name = mr_loader__strdup(ld, "default");
+        sc->services[0].url_var = mr_loader__strdup(ld, "MOCKRUN_DEFAULT_URL");
         load_routes(ld, sc, 0, routes);
         mr_loader__pop(ld, mark);
     } else {
@@ -1304,7 +1289,7 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
                 mr_loader__push_key(ld, "expect");
                 e->route = (long)r;
                 e->service = -1;
-                e->json_path = dup_checked(ld, ld->path);
+                e->json_path = mr_loader__strdup(ld, ld->path);
                 if (mr_loader__expect_object(ld, ej,
                                              "an object with \"times\", \"atLeast\" or "
                                              "\"atMost\"")) {
@@ -1315,7 +1300,7 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
                     e->count.at_least = 1;
                 }
                 default_expect_name(e, sc, buf, sizeof(buf));
-                e->name = dup_checked(ld, buf);
+                e->name = mr_loader__strdup(ld, buf);
                 mr_loader__pop(ld, 0);
             }
         }

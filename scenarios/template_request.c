@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "scenarios/template_internal.h"
 
 /* ---- small text helpers -------------------------------------------------------- */
@@ -28,19 +29,6 @@ static char *lower_dup(struct mr_tpl_arena *a, const char *s, size_t n)
     return p;
 }
 
-static int hexdig(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool utf8_valid(const unsigned char *s, size_t n);
-
 /* application/x-www-form-urlencoded decoding as qs does it: '+' is a space,
  * %XX a byte; when decodeURIComponent would fail (a bad escape, bytes that
  * are not UTF-8) the text is kept with only '+' replaced. */
@@ -56,8 +44,8 @@ static char *form_decode(struct mr_tpl_arena *a, const char *s, size_t n, size_t
         if (s[i] == '+') {
             d[k++] = ' ';
         } else if (s[i] == '%') {
-            if (i + 2 < n && hexdig(s[i + 1]) >= 0 && hexdig(s[i + 2]) >= 0) {
-                d[k++] = (char)(hexdig(s[i + 1]) * 16 + hexdig(s[i + 2]));
+            if (i + 2 < n && mr_hexval(s[i + 1]) >= 0 && mr_hexval(s[i + 2]) >= 0) {
+                d[k++] = (char)(mr_hexval(s[i + 1]) * 16 + mr_hexval(s[i + 2]));
                 i += 2;
             } else {
                 ok = false;
@@ -66,7 +54,7 @@ static char *form_decode(struct mr_tpl_arena *a, const char *s, size_t n, size_t
             d[k++] = s[i];
         }
     }
-    if (!ok || !utf8_valid((const unsigned char *)d, k))
+    if (!ok || !mr_utf8_valid(d, k))
         for (i = 0, k = 0; i < n; i++)
             d[k++] = s[i] == '+' ? ' ' : s[i];
     d[k] = '\0';
@@ -75,34 +63,6 @@ static char *form_decode(struct mr_tpl_arena *a, const char *s, size_t n, size_t
 }
 
 static struct tv kv_text(const char *p, size_t n);
-
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t len, k;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (!len || i + len > n)
-            return false;
-        cp = c & (0x7Fu >> len);
-        for (k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
 
 /* A cookie value as the `cookie` package (Mockoon) decodes it: decodeURIComponent
  * when it contains '%', keeping the raw text if that fails; '+' stays '+'. */
@@ -118,16 +78,16 @@ static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
         return kv_text(s, n);
     for (i = 0; i < n; i++) {
         if (s[i] == '%') {
-            if (i + 2 >= n || hexdig(s[i + 1]) < 0 || hexdig(s[i + 2]) < 0)
+            if (i + 2 >= n || mr_hexval(s[i + 1]) < 0 || mr_hexval(s[i + 2]) < 0)
                 return kv_text(s, n);
-            d[k++] = (char)(hexdig(s[i + 1]) * 16 + hexdig(s[i + 2]));
+            d[k++] = (char)(mr_hexval(s[i + 1]) * 16 + mr_hexval(s[i + 2]));
             i += 2;
         } else {
             d[k++] = s[i];
         }
     }
     d[k] = '\0';
-    if (!utf8_valid((const unsigned char *)d, k))
+    if (!mr_utf8_valid(d, k))
         return kv_text(s, n);
     return tv_str(d, k);
 }

@@ -9,6 +9,7 @@
  * round-trip digits, exponent outside 1e-7..1e21), objects enumerate integer
  * keys first, JSON.stringify indents and escapes as V8 does.
  */
+#include "common/text.h"
 #include "scenarios/template_internal.h"
 
 #include <math.h>
@@ -893,17 +894,6 @@ static void jp_ws(struct jp *j)
         j->p++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static bool jp_hex4(struct jp *j, unsigned *out)
 {
     unsigned v = 0;
@@ -912,7 +902,7 @@ static bool jp_hex4(struct jp *j, unsigned *out)
     if (j->end - j->p < 4)
         return false;
     for (i = 0; i < 4; i++) {
-        int h = hexval(j->p[i]);
+        int h = mr_hexval(j->p[i]);
         if (h < 0)
             return false;
         v = v * 16 + (unsigned)h;

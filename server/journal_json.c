@@ -10,80 +10,7 @@
 
 #include "common/buf.h"
 #include "common/clock.h"
-
-static bool valid_utf8(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t len;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + len > n)
-            return false;
-        for (size_t k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
-/* Appends a JSON string literal; invalid UTF-8 bytes become U+FFFD. */
-static void json_str(struct mr_buf *b, const char *s, size_t n)
-{
-    size_t i;
-    bool ok = valid_utf8((const unsigned char *)s, n);
-
-    mr_buf_putc(b, '"');
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        switch (c) {
-        case '"':
-            mr_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            mr_buf_puts(b, "\\\\");
-            break;
-        case '\n':
-            mr_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            mr_buf_puts(b, "\\r");
-            break;
-        case '\t':
-            mr_buf_puts(b, "\\t");
-            break;
-        default:
-            if (c < 0x20)
-                mr_buf_printf(b, "\\u%04x", c);
-            else if (c >= 0x80 && !ok)
-                mr_buf_puts(b, "\\ufffd");
-            else
-                mr_buf_putc(b, (char)c);
-        }
-    }
-    mr_buf_putc(b, '"');
-}
+#include "common/text.h"
 
 static void base64(struct mr_buf *b, const unsigned char *s, size_t n)
 {
@@ -108,7 +35,7 @@ static void base64(struct mr_buf *b, const unsigned char *s, size_t n)
 
 static void json_cstr(struct mr_buf *b, const char *s)
 {
-    json_str(b, s, strlen(s));
+    mr_buf_put_json_string(b, s, strlen(s));
 }
 
 int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *sc,
@@ -147,9 +74,9 @@ int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *
             json_cstr(&b, value);
         }
         mr_buf_puts(&b, "}, ");
-        if (valid_utf8((const unsigned char *)c->body, c->body_len)) {
+        if (mr_utf8_valid(c->body, c->body_len)) {
             mr_buf_puts(&b, "\"body\": ");
-            json_str(&b, c->body, c->body_len);
+            mr_buf_put_json_string(&b, c->body, c->body_len);
         } else {
             mr_buf_puts(&b, "\"bodyBase64\": ");
             base64(&b, (const unsigned char *)c->body, c->body_len);

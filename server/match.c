@@ -11,6 +11,8 @@
 #include <cjson/cJSON.h>
 #include <pcre2.h>
 
+#include "common/text.h"
+
 /* ---- requests ---- */
 
 size_t mr_request_count_params(const char *query)
@@ -23,46 +25,7 @@ size_t mr_request_count_params(const char *query)
     return n;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes [s, e) into dst ('+' is a space in query strings); returns the length. */
-static bool utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t len, k;
-        unsigned cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-        if (!len || i + len > n)
-            return false;
-        cp = c & (0x7Fu >> len);
-        for (k = 1; k < len; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3Fu);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += len;
-    }
-    return true;
-}
-
 /*
  * Decodes [s, e) into dst as Express's query parser (qs) does: '+' is a
  * space, then %XX escapes are decoded; when that fails (a bad escape, or
@@ -77,8 +40,8 @@ static size_t decode(const char *s, const char *e, char *dst)
 
     while (s < e) {
         if (*s == '%') {
-            if (e - s >= 3 && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
-                *d++ = (char)(hexval(s[1]) * 16 + hexval(s[2]));
+            if (e - s >= 3 && mr_hexval(s[1]) >= 0 && mr_hexval(s[2]) >= 0) {
+                *d++ = (char)(mr_hexval(s[1]) * 16 + mr_hexval(s[2]));
                 s += 3;
                 continue;
             }
@@ -88,7 +51,7 @@ static size_t decode(const char *s, const char *e, char *dst)
         *d++ = *s == '+' ? ' ' : *s;
         s++;
     }
-    if (ok && utf8_valid((const unsigned char *)dst, (size_t)(d - dst)))
+    if (ok && mr_utf8_valid(dst, (size_t)(d - dst)))
         return (size_t)(d - dst);
     for (s = start, d = dst; s < e; s++)
         *d++ = *s == '+' ? ' ' : *s;

@@ -29,6 +29,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "scenarios/template.h"
 #include "server/match.h"
 
@@ -149,17 +150,6 @@ static void sleep_ms(int64_t ms)
         ;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* %xx-decodes a path ('+' stays '+'); returns false when it decodes to a NUL. */
 static bool decode_path(struct mr_buf *out, const char *p)
 {
@@ -168,8 +158,8 @@ static bool decode_path(struct mr_buf *out, const char *p)
         return true;
     for (i = 0; i < len; i++) {
         char c = p[i];
-        if (c == '%' && i + 2 < len + 0 && hexval(p[i + 1]) >= 0 && hexval(p[i + 2]) >= 0) {
-            c = (char)(hexval(p[i + 1]) * 16 + hexval(p[i + 2]));
+        if (c == '%' && i + 2 < len && mr_hexval(p[i + 1]) >= 0 && mr_hexval(p[i + 2]) >= 0) {
+            c = (char)(mr_hexval(p[i + 1]) * 16 + mr_hexval(p[i + 2]));
             i += 2;
             if (c == '\0')
                 return false;
@@ -420,31 +410,6 @@ static size_t read_file_at(int fd, char *dst, size_t len, off_t off)
     return got;
 }
 
-/* Appends text as the body of a JSON string: quotes, escapes, UTF-8 kept. */
-static void json_string(struct mr_buf *b, const char *s, size_t n)
-{
-    size_t i;
-    mr_buf_putc(b, '"');
-    for (i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            mr_buf_putc(b, '\\');
-            mr_buf_putc(b, (char)c);
-        } else if (c == '\n') {
-            mr_buf_puts(b, "\\n");
-        } else if (c == '\r') {
-            mr_buf_puts(b, "\\r");
-        } else if (c == '\t') {
-            mr_buf_puts(b, "\\t");
-        } else if (c < 0x20) {
-            mr_buf_printf(b, "\\u%04x", c);
-        } else {
-            mr_buf_putc(b, (char)c);
-        }
-    }
-    mr_buf_putc(b, '"');
-}
-
 /* Renders a templated body (body, file template or json parts) into w->body_out. */
 static void render_body(struct worker *w, const struct mr_response *r, const struct mr_tpl_ctx *ctx)
 {
@@ -461,7 +426,7 @@ static void render_body(struct worker *w, const struct mr_response *r, const str
         } else if (p->tpl) {
             mr_buf_reset(&w->tmp);
             mr_template_render(p->tpl, ctx, &w->tmp);
-            json_string(&w->body_out, w->tmp.data ? w->tmp.data : "", w->tmp.len);
+            mr_buf_put_json_string(&w->body_out, w->tmp.data ? w->tmp.data : "", w->tmp.len);
         }
     }
 }
@@ -862,14 +827,12 @@ static int handle(struct mg_connection *conn)
         }
         send_route(w, conn, resp, alive, head, &ctx);
     } else {
-        struct mr_buf *o = &w->out;
         char text[1200];
         char method[64], path[300];
         mr_printable(method, sizeof(method), req.method, strlen(req.method));
         mr_printable(path, sizeof(path), req.path, strlen(req.path));
         snprintf(text, sizeof(text), "mockrun: no route matched %s %s\n%s\n", method, path,
                  w->near);
-        (void)o;
         send_text(w, conn, 404, alive, head, text);
     }
     return status;

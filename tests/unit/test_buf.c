@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/text.h"
 
 /* --- growth ------------------------------------------------------------- */
 
@@ -298,6 +299,47 @@ START_TEST(test_huge_reserve_fails_cleanly)
 }
 END_TEST
 
+/* --- text helpers shared by the matcher, the templates and the writers --- */
+
+START_TEST(test_hexval)
+{
+    ck_assert_int_eq(mr_hexval('0'), 0);
+    ck_assert_int_eq(mr_hexval('9'), 9);
+    ck_assert_int_eq(mr_hexval('a'), 10);
+    ck_assert_int_eq(mr_hexval('F'), 15);
+    ck_assert_int_eq(mr_hexval('g'), -1);
+    ck_assert_int_eq(mr_hexval('%'), -1);
+}
+END_TEST
+
+START_TEST(test_utf8_valid)
+{
+    ck_assert(mr_utf8_valid("", 0));
+    ck_assert(mr_utf8_valid("plain", 5));
+    ck_assert(mr_utf8_valid("\xc3\xa9", 2));          /* é */
+    ck_assert(mr_utf8_valid("\xf0\x9f\x98\x80", 4));  /* U+1F600 */
+    ck_assert(!mr_utf8_valid("\xe9", 1));             /* Latin-1 é */
+    ck_assert(!mr_utf8_valid("\xc0\x80", 2));         /* overlong NUL */
+    ck_assert(!mr_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    ck_assert(!mr_utf8_valid("\xf0\x9f\x98", 3));     /* cut short */
+    ck_assert(!mr_utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+}
+END_TEST
+
+START_TEST(test_json_string)
+{
+    struct mr_buf b;
+    mr_buf_init(&b);
+    mr_buf_put_json_string(&b, "a\"b\\c\n\t\x01\xc3\xa9", 10);
+    ck_assert_str_eq(mr_buf_cstr(&b), "\"a\\\"b\\\\c\\n\\t\\u0001\xc3\xa9\"");
+    mr_buf_reset(&b);
+    /* not UTF-8: the byte becomes U+FFFD, so the JSON stays valid */
+    mr_buf_put_json_string(&b, "x\xe9", 2);
+    ck_assert_str_eq(mr_buf_cstr(&b), "\"x\\ufffd\"");
+    mr_buf_release(&b);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -335,6 +377,12 @@ static Suite *buf_suite(void)
     tc = tcase("failure");
     tcase_add_test(tc, test_overflow_sets_failed);
     tcase_add_test(tc, test_huge_reserve_fails_cleanly);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("text");
+    tcase_add_test(tc, test_hexval);
+    tcase_add_test(tc, test_utf8_valid);
+    tcase_add_test(tc, test_json_string);
     suite_add_tcase(s, tc);
     return s;
 }

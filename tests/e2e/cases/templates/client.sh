@@ -1,0 +1,7 @@
+u=$MOCKRUN_URL
+# a header value rendered from request data carries no CR/LF into the response
+curl -s -i -X POST -H 'Content-Type: application/json' "$u/users/42?h=a%0d%0aSet-Cookie:%20x" \
+    -d '{"name":"Ann \"The\" Best"}' | tr -d '\r'
+echo
+curl -s "$u/page?who=Bo"
+curl -s "$u/raw"; echo
