@@ -43,3 +43,25 @@ bool mr_utf8_valid(const char *str, size_t n)
     }
     return true;
 }
+
+size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags)
+{
+    char plus = (flags & MR_PCT_PLUS) ? ' ' : '+';
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] == '%' && n - i >= 3 && mr_hexval(s[i + 1]) >= 0 && mr_hexval(s[i + 2]) >= 0) {
+            dst[k++] = (char)(mr_hexval(s[i + 1]) * 16 + mr_hexval(s[i + 2]));
+            i += 2;
+        } else if (s[i] == '%' && (flags & MR_PCT_WHOLE)) {
+            break;
+        } else {
+            dst[k++] = s[i] == '+' ? plus : s[i];
+        }
+    }
+    if (!(flags & MR_PCT_WHOLE) || (i == n && mr_utf8_valid(dst, k)))
+        return k;
+    for (i = 0; i < n; i++)
+        dst[i] = s[i] == '+' ? plus : s[i];
+    return n;
+}

@@ -15,4 +15,19 @@ int mr_hexval(char c);
  * code points past U+10FFFF). */
 bool mr_utf8_valid(const char *s, size_t n);
 
+/* How mr_percent_decode treats its input. */
+enum {
+    MR_PCT_PLUS = 1, /* '+' is a space (query strings and forms) */
+    /* all or nothing, like decodeURIComponent: when an escape is malformed or
+     * the result is not UTF-8, the text is kept as it is (only '+' replaced) */
+    MR_PCT_WHOLE = 2,
+};
+
+/*
+ * Decodes %XX escapes of s[0..n) into dst (room for n bytes, not overlapping
+ * s). Without MR_PCT_WHOLE a malformed escape is copied as it is and
+ * decoding goes on. Returns the decoded length; dst is not NUL-terminated.
+ */
+size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags);
+
 #endif

@@ -41,11 +41,15 @@ struct mr_tpl_ctx {
     size_t ncookies;
     const char *body;
     size_t body_len;
-    const char *base_url; /* "http://127.0.0.1:41234" */
-    int64_t now_ms;       /* wall clock, for now/date helpers */
+    const char *base_url;  /* "http://127.0.0.1:41234" */
+    const char *client_ip; /* the caller's address, e.g. "127.0.0.1"; NULL: unknown */
+    int64_t now_ms;        /* wall clock, for now/date helpers */
     /* the seeded generator: uniform 64-bit values */
     uint64_t (*rand)(void *rand_ctx);
     void *rand_ctx;
+    /* {{status 404}} stores a valid code (100-999) here when non-NULL; the
+     * caller sends that status instead of the response's own */
+    int *status;
 };
 
 struct mr_template;

@@ -25,37 +25,12 @@ size_t mr_request_count_params(const char *query)
     return n;
 }
 
-/* Decodes [s, e) into dst ('+' is a space in query strings); returns the length. */
-/*
- * Decodes [s, e) into dst as Express's query parser (qs) does: '+' is a
- * space, then %XX escapes are decoded; when that fails (a bad escape, or
- * bytes that are not UTF-8, like decodeURIComponent throwing) the text is
- * kept with only '+' replaced. Returns the length.
- */
+/* Query names and values decode as Express's parser (qs) does: '+' is a
+ * space, and a bad escape or a result that is not UTF-8 (decodeURIComponent
+ * throwing) keeps the text as it is. */
 static size_t decode(const char *s, const char *e, char *dst)
 {
-    const char *start = s;
-    char *d = dst;
-    bool ok = true;
-
-    while (s < e) {
-        if (*s == '%') {
-            if (e - s >= 3 && mr_hexval(s[1]) >= 0 && mr_hexval(s[2]) >= 0) {
-                *d++ = (char)(mr_hexval(s[1]) * 16 + mr_hexval(s[2]));
-                s += 3;
-                continue;
-            }
-            ok = false;
-            break;
-        }
-        *d++ = *s == '+' ? ' ' : *s;
-        s++;
-    }
-    if (ok && mr_utf8_valid(dst, (size_t)(d - dst)))
-        return (size_t)(d - dst);
-    for (s = start, d = dst; s < e; s++)
-        *d++ = *s == '+' ? ' ' : *s;
-    return (size_t)(d - dst);
+    return mr_percent_decode(dst, s, (size_t)(e - s), MR_PCT_PLUS | MR_PCT_WHOLE);
 }
 
 size_t mr_request_parse_query(const char *query, char *scratch, struct mr_kv *pairs, size_t max)
@@ -267,32 +242,45 @@ static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
     return false;
 }
 
-static bool path_holds(const struct mr_matcher *m, const char *path)
+/* True when the still-encoded path segment raw[0..n) decodes to lit[0..len). */
+static bool segment_is(const char *raw, size_t n, const char *lit, size_t len)
 {
-    size_t i;
-    const char *p;
+    size_t i, k = 0;
 
-    switch (m->path_kind) {
-    case MR_PATH_ANY:
-        return true;
-    case MR_PATH_LITERAL:
-        return strcmp(m->path, path) == 0;
-    case MR_PATH_REGEX:
-        return m->path_re && regex_find((const pcre2_code *)m->path_re, path, strlen(path));
-    case MR_PATH_TEMPLATE:
-        break;
+    for (i = 0; i < n; i++, k++) {
+        char c = raw[i];
+        if (c == '%' && n - i >= 3 && mr_hexval(raw[i + 1]) >= 0 && mr_hexval(raw[i + 2]) >= 0) {
+            c = (char)(mr_hexval(raw[i + 1]) * 16 + mr_hexval(raw[i + 2]));
+            i += 2;
+        }
+        if (k >= len || lit[k] != c)
+            return false;
     }
-    if (path[0] != '/')
+    return k == len;
+}
+
+/*
+ * Walks a templated matcher's segments along `raw`, the path as sent: like
+ * Express, the path is split at its own slashes first and each segment is
+ * decoded after, so an encoded slash (%2F) stays inside its parameter. With
+ * `out`, the parameters are decoded into `scratch` (room for strlen(raw)
+ * bytes) and listed there. Returns false when the path does not fit.
+ */
+static bool walk_template(const struct mr_matcher *m, const char *raw, struct mr_kv *out,
+                          size_t max, char *scratch, size_t *nout)
+{
+    const char *p;
+    size_t i;
+
+    if (raw[0] != '/')
         return false;
-    p = path + 1;
+    p = raw + 1;
     for (i = 0; i < m->nsegs; i++) {
         const struct mr_seg *s = &m->segs[i];
         const char *slash = strchr(p, '/');
         size_t len = slash ? (size_t)(slash - p) : strlen(p);
         bool last = i + 1 == m->nsegs;
 
-        if (!p)
-            return false;
         switch (s->kind) {
         case MR_SEG_STAR:
             if (last)
@@ -301,9 +289,17 @@ static bool path_holds(const struct mr_matcher *m, const char *path)
         case MR_SEG_PARAM:
             if (len == 0)
                 return false;
+            if (out && *nout < max) {
+                struct mr_kv *kv = &out[(*nout)++];
+                kv->name = s->text;
+                kv->name_len = s->len;
+                kv->value = scratch;
+                kv->value_len = mr_percent_decode(scratch, p, len, MR_PCT_WHOLE);
+                scratch += kv->value_len;
+            }
             break;
         case MR_SEG_LITERAL:
-            if (len != s->len || memcmp(p, s->text, len) != 0)
+            if (!segment_is(p, len, s->text, s->len))
                 return false;
             break;
         }
@@ -314,6 +310,22 @@ static bool path_holds(const struct mr_matcher *m, const char *path)
         p = slash + 1;
     }
     return *p == '\0';
+}
+
+static bool path_holds(const struct mr_matcher *m, const struct mr_request *req)
+{
+    switch (m->path_kind) {
+    case MR_PATH_ANY:
+        return true;
+    case MR_PATH_LITERAL:
+        return strcmp(m->path, req->path) == 0;
+    case MR_PATH_REGEX:
+        return m->path_re &&
+               regex_find((const pcre2_code *)m->path_re, req->path, strlen(req->path));
+    case MR_PATH_TEMPLATE:
+        break;
+    }
+    return walk_template(m, req->raw_path ? req->raw_path : req->path, NULL, 0, NULL, NULL);
 }
 
 bool mr_match(const struct mr_matcher *m, struct mr_request *req, struct mr_miss *miss)
@@ -342,7 +354,7 @@ bool mr_match(const struct mr_matcher *m, struct mr_request *req, struct mr_miss
             miss->score += (w);                                                                    \
     } while (0)
 
-    if (path_holds(m, req->path))
+    if (path_holds(m, req))
         PASS(m->path_kind == MR_PATH_ANY ? 1 : 8);
     else
         FAIL(MR_MISS_PATH, 0);
@@ -719,27 +731,14 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
     snprintf(buf, size, "closest route \"%s\": %s", rt->id, why);
 }
 
-size_t mr_match_path_params(const struct mr_matcher *m, const char *path, struct mr_kv *out,
-                            size_t max)
+size_t mr_match_path_params(const struct mr_matcher *m, const struct mr_request *req,
+                            struct mr_kv *out, size_t max, char *scratch)
 {
-    const char *p;
-    size_t i, n = 0;
+    size_t n = 0;
+    const char *raw = req->raw_path ? req->raw_path : req->path;
 
-    if (m->path_kind != MR_PATH_TEMPLATE || path[0] != '/')
+    if (m->path_kind != MR_PATH_TEMPLATE || !walk_template(m, raw, out, max, scratch, &n))
         return 0;
-    p = path + 1;
-    for (i = 0; i < m->nsegs && p; i++) {
-        const char *slash = strchr(p, '/');
-        size_t len = slash ? (size_t)(slash - p) : strlen(p);
-        if (m->segs[i].kind == MR_SEG_PARAM && n < max) {
-            out[n].name = m->segs[i].text;
-            out[n].name_len = m->segs[i].len;
-            out[n].value = p;
-            out[n].value_len = len;
-            n++;
-        }
-        p = slash ? slash + 1 : NULL;
-    }
     return n;
 }
 

@@ -27,6 +27,7 @@ struct cJSON;
 struct mr_request {
     const char *method;         /* as sent, e.g. "POST" */
     const char *path;           /* URL-decoded path, without the query */
+    const char *raw_path;       /* the path as sent, still encoded; NULL: same as path */
     const char *query;          /* raw query string without '?', "" when none */
     const struct mr_kv *params; /* decoded query parameters (mr_request_parse_query) */
     size_t nparams;
@@ -104,10 +105,13 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
 void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
                       const struct mr_request *req, char *buf, size_t size);
 
-/* Fills `out` (room for max) with the `:name` segments of a templated path that
- * matches `path`; values point into `path`. Returns the number found. */
-size_t mr_match_path_params(const struct mr_matcher *m, const char *path, struct mr_kv *out,
-                            size_t max);
+/* Fills `out` (room for max) with the `:name` segments of a templated path
+ * that matches the request's path, each segment decoded on its own (a %2F
+ * stays in its parameter) into `scratch`, which needs room for
+ * strlen(raw_path) bytes. Returns the number found; 0 when the path does
+ * not match. */
+size_t mr_match_path_params(const struct mr_matcher *m, const struct mr_request *req,
+                            struct mr_kv *out, size_t max, char *scratch);
 
 /* Splits a Cookie header value into name/value pairs pointing into it. */
 size_t mr_request_parse_cookies(const char *header, size_t len, struct mr_kv *out, size_t max);

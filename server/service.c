@@ -32,6 +32,7 @@
 #include "common/text.h"
 #include "scenarios/template.h"
 #include "server/match.h"
+#include "server/select.h"
 
 #define MAX_HEADERS 64 /* CivetWeb's MG_MAX_HEADERS */
 #define FILE_CHUNK (64u * 1024u)
@@ -58,15 +59,21 @@ struct worker {
     struct mr_buf body;
     struct mr_buf out;
     struct mr_buf body_out; /* a rendered template body */
+    struct mr_buf hdr_out;  /* rendered header values, each NUL-terminated, in order */
     struct mr_buf tmp;
     struct mr_buf scratch;
     struct mr_kv *params;
     size_t params_cap;
     struct mr_kv headers[MAX_HEADERS];
+    struct mr_buf param_text; /* decoded path parameters */
     struct mr_kv path_params[32];
     struct mr_kv cookies[64];
     size_t *hits;
     size_t service; /* of the request being handled */
+    /* the response being sent: rendered before it is recorded and sent */
+    int status;
+    const char *resp_body;
+    size_t resp_len;
     char near[600];
 };
 
@@ -98,6 +105,8 @@ static void worker_free(void)
     mr_buf_release(&w->body);
     mr_buf_release(&w->out);
     mr_buf_release(&w->body_out);
+    mr_buf_release(&w->hdr_out);
+    mr_buf_release(&w->param_text);
     mr_buf_release(&w->tmp);
     mr_buf_release(&w->scratch);
     free(w->params);
@@ -150,24 +159,15 @@ static void sleep_ms(int64_t ms)
         ;
 }
 
-/* %xx-decodes a path ('+' stays '+'); returns false when it decodes to a NUL. */
+/* Decodes the path ('+' stays '+'); false when it decodes to a NUL. */
 static bool decode_path(struct mr_buf *out, const char *p)
 {
-    size_t len = strlen(p), i;
+    size_t len = strlen(p);
     if (!mr_buf_reserve(out, len))
-        return true;
-    for (i = 0; i < len; i++) {
-        char c = p[i];
-        if (c == '%' && i + 2 < len && mr_hexval(p[i + 1]) >= 0 && mr_hexval(p[i + 2]) >= 0) {
-            c = (char)(mr_hexval(p[i + 1]) * 16 + mr_hexval(p[i + 2]));
-            i += 2;
-            if (c == '\0')
-                return false;
-        }
-        out->data[out->len++] = c;
-    }
+        return true; /* out of memory: matched as "" */
+    out->len = mr_percent_decode(out->data, p, len, 0);
     out->data[out->len] = '\0';
-    return true;
+    return memchr(out->data, '\0', out->len) == NULL;
 }
 
 static bool keep_alive(const struct mg_request_info *ri)
@@ -305,10 +305,10 @@ static int send_fault(struct worker *w, struct mg_connection *conn, const struct
         break;
     case MR_FAULT_TRUNCATED:
         mr_buf_reset(o);
-        begin_response(o, conn, r->status, false);
+        begin_response(o, conn, w->status, false);
         mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", body_len + 100);
-        if (r->body)
-            mr_buf_append(o, r->body, r->body_len / 2);
+        if (w->resp_body)
+            mr_buf_append(o, w->resp_body, w->resp_len / 2);
         write_all(conn, o->data, o->len);
         break;
     default:
@@ -431,22 +431,61 @@ static void render_body(struct worker *w, const struct mr_response *r, const str
     }
 }
 
+/* Renders the templated header values into w->hdr_out, in order, each one
+ * NUL-terminated. Rendered from request data, they never carry CR or LF (no
+ * response splitting) or NUL. */
+static void render_headers(struct worker *w, const struct mr_response *r,
+                           const struct mr_tpl_ctx *ctx)
+{
+    size_t i, k, from;
+    mr_buf_reset(&w->hdr_out);
+    for (i = 0; i < r->nheaders; i++) {
+        if (!r->header_tpls[i])
+            continue;
+        from = w->hdr_out.len;
+        mr_template_render(r->header_tpls[i], ctx, &w->hdr_out);
+        for (k = from; k < w->hdr_out.len; k++)
+            if (w->hdr_out.data[k] == '\r' || w->hdr_out.data[k] == '\n' ||
+                w->hdr_out.data[k] == '\0')
+                w->hdr_out.data[k] = ' ';
+        mr_buf_putc(&w->hdr_out, '\0');
+    }
+}
+
+/*
+ * Decides what the response is before it is recorded: the status (which a
+ * template's {{status}} may change) and the rendered body and headers. A
+ * file response is left to send_route, which streams it.
+ */
+static void prepare_response(struct worker *w, const struct mr_response *r,
+                             const struct mr_tpl_ctx *ctx)
+{
+    w->status = r->status;
+    w->resp_body = r->body;
+    w->resp_len = r->body_len;
+    if (!r->templated)
+        return;
+    if (r->body_tpl || r->njson_parts) {
+        render_body(w, r, ctx);
+        w->resp_body = w->body_out.data ? w->body_out.data : "";
+        w->resp_len = w->body_out.len;
+    }
+    if (r->header_tpls)
+        render_headers(w, r, ctx);
+}
+
 static int send_route(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
-                      bool alive, bool head, const struct mr_tpl_ctx *ctx)
+                      bool alive, bool head)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     const struct mr_server *s = ri->user_data;
     struct mr_buf *o = &w->out;
-    const char *body = r->body;
-    size_t i, len = r->body_len;
+    const char *hdr = w->hdr_out.data;
+    size_t i, len = w->resp_len;
     bool from_file = false;
     struct stat st;
 
-    if (r->body_tpl || r->njson_parts) {
-        render_body(w, r, ctx);
-        body = w->body_out.data ? w->body_out.data : "";
-        len = w->body_out.len;
-    } else if (r->kind == MR_RESP_FILE) {
+    if (r->kind == MR_RESP_FILE && !r->body_tpl) {
         /* the file was opened at load time: a symlink swapped in later cannot redirect it */
         if (fstat(r->file_fd, &st) != 0) {
             mr_log(MR_LOG_WARN, "cannot read response file '%s': %s", r->file, strerror(errno));
@@ -458,28 +497,22 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
     if (r->fault != MR_FAULT_NONE && r->fault != MR_FAULT_DRIBBLE)
         return send_fault(w, conn, r, len);
     mr_buf_reset(o);
-    begin_response(o, conn, r->status, alive);
+    begin_response(o, conn, w->status, alive);
     if (s->sc->services[w->service].cors)
         cors_headers(o, ri);
     if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
         mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
     for (i = 0; i < r->nheaders; i++) {
-        if (r->header_tpls && r->header_tpls[i]) {
-            /* rendered from request data: never let CR or LF split the response */
-            size_t k;
-            mr_buf_reset(&w->tmp);
-            mr_template_render(r->header_tpls[i], ctx, &w->tmp);
-            for (k = 0; k < w->tmp.len; k++)
-                if (w->tmp.data[k] == '\r' || w->tmp.data[k] == '\n' || w->tmp.data[k] == '\0')
-                    w->tmp.data[k] = ' ';
-            mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, mr_buf_cstr(&w->tmp));
-        } else {
-            mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, r->headers[i].value);
+        const char *value = r->headers[i].value;
+        if (r->templated && r->header_tpls && r->header_tpls[i] && hdr) {
+            value = hdr;
+            hdr += strlen(hdr) + 1;
         }
+        mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, value);
     }
     mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", len);
     if (!head && !from_file && len)
-        mr_buf_append(o, body, len);
+        mr_buf_append(o, w->resp_body, len);
     if (!head && from_file && len <= FILE_CHUNK && mr_buf_reserve(o, len)) {
         /* a small file goes out with the headers, in one write */
         o->len += read_file_at(r->file_fd, o->data + o->len, len, 0);
@@ -521,68 +554,6 @@ static uint64_t rng_next(struct mr_server *s)
     return z ^ (z >> 31);
 }
 
-static bool in_range(const struct mr_response *r, uint64_t call)
-{
-    return (r->call_min < 0 || call >= (uint64_t)r->call_min) &&
-           (r->call_max < 0 || call <= (uint64_t)r->call_max);
-}
-
-/* Picks the response of `route` for this request, or NULL when none applies
- * (rules mode without a match or fallback: the route does not match). */
-static const struct mr_response *pick(struct mr_server *s, const struct mr_route *route,
-                                      struct mr_request *req, size_t service)
-{
-    uint64_t call = atomic_load(&s->route_calls[route->index]) + 1;
-    size_t i, n = route->nresponses;
-    const struct mr_response *fallback = NULL;
-
-    if (n == 0)
-        return &route->response;
-    switch (route->mode) {
-    case MR_MODE_SEQUENTIAL:
-        return &route->responses[call - 1 < n ? call - 1 : n - 1];
-    case MR_MODE_CYCLE:
-        return &route->responses[(call - 1) % n];
-    case MR_MODE_RANDOM: {
-        uint64_t total = 0, x;
-        for (i = 0; i < n; i++)
-            total += route->responses[i].weight;
-        x = rng_next(s) % (total ? total : 1);
-        for (i = 0; i < n; i++) {
-            if (x < route->responses[i].weight)
-                return &route->responses[i];
-            x -= route->responses[i].weight;
-        }
-        return &route->responses[n - 1];
-    }
-    case MR_MODE_RULES:
-        break;
-    }
-    for (i = 0; i < n; i++) {
-        const struct mr_response *r = &route->responses[i];
-        if (!r->has_when && !r->when_state) {
-            if (!fallback)
-                fallback = r;
-            continue;
-        }
-        if (r->when_state && s->states[service] != r->when_state)
-            continue;
-        if (r->has_when && (!in_range(r, call) || !mr_match(&r->when, req, NULL)))
-            continue;
-        if (r->nwhen_params || r->nwhen_cookies) {
-            struct mr_kv params[32], cookies[64];
-            const struct mr_kv *c = mr_request_header(req, "Cookie");
-            size_t np = mr_match_path_params(&route->match, req->path, params, 32);
-            size_t nc = c ? mr_request_parse_cookies(c->value, c->value_len, cookies, 64) : 0;
-            if (!mr_match_fields(r->when_params, r->nwhen_params, params, np) ||
-                !mr_match_fields(r->when_cookies, r->nwhen_cookies, cookies, nc))
-                continue;
-        }
-        return r;
-    }
-    return fallback;
-}
-
 static void send_preflight(struct worker *w, struct mg_connection *conn, bool alive)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
@@ -610,9 +581,16 @@ static void send_preflight(struct worker *w, struct mg_connection *conn, bool al
         write_all(conn, o->data, o->len);
 }
 
-static uint64_t tpl_rand(void *server)
+static uint64_t server_rand(void *server)
 {
     return rng_next(server);
+}
+
+/* Makes room for the decoded path parameters of any route of this request. */
+static bool param_room(struct worker *w, const struct mr_request *req)
+{
+    mr_buf_reset(&w->param_text);
+    return mr_buf_reserve(&w->param_text, strlen(req->raw_path));
 }
 
 static size_t service_of(const struct mr_server *s, int port)
@@ -630,14 +608,15 @@ static int handle(struct mg_connection *conn)
     struct mr_server *s = ri->user_data;
     const struct mr_scenario *sc = s->sc;
     int64_t t0 = mr_clock_mono_us(), wall = mr_clock_wall_us();
-    bool alive = keep_alive(ri), head, truncated, complete, nul_in_path;
+    bool alive = keep_alive(ri), head, truncated, complete, nul_in_path, room;
     struct worker *w;
     struct mr_request req;
     struct mr_call_meta meta;
     const struct mr_route *route = NULL;
     const struct mr_response *resp = NULL;
     int64_t delay_ms = 0;
-    size_t service, nhits = 0, i, nparams;
+    const struct mr_kv *cookie;
+    size_t service, nhits = 0, i, nparams = 0, nquery, ncookies;
     uint64_t body_size;
     long ri_route;
     int status;
@@ -682,6 +661,7 @@ static int handle(struct mg_connection *conn)
     memset(&req, 0, sizeof(req));
     req.method = ri->request_method;
     req.path = mr_buf_cstr(&w->path);
+    req.raw_path = ri->local_uri ? ri->local_uri : "/";
     req.query = ri->query_string ? ri->query_string : "";
     for (i = 0; i < (size_t)ri->num_headers && i < MAX_HEADERS; i++) {
         w->headers[i].name = ri->http_headers[i].name;
@@ -694,19 +674,19 @@ static int handle(struct mg_connection *conn)
     req.body = w->body.data ? w->body.data : "";
     req.body_len = w->body.len;
 
-    nparams = mr_request_count_params(req.query);
-    if (nparams) {
-        if (nparams > w->params_cap) {
-            struct mr_kv *p = realloc(w->params, nparams * sizeof(*p));
+    nquery = mr_request_count_params(req.query);
+    if (nquery) {
+        if (nquery > w->params_cap) {
+            struct mr_kv *p = realloc(w->params, nquery * sizeof(*p));
             if (p) {
                 w->params = p;
-                w->params_cap = nparams;
+                w->params_cap = nquery;
             }
         }
         mr_buf_reset(&w->scratch);
-        if (mr_buf_reserve(&w->scratch, strlen(req.query) + nparams * 2 + 1) && w->params)
+        if (mr_buf_reserve(&w->scratch, strlen(req.query) + nquery * 2 + 1) && w->params)
             req.nparams = mr_request_parse_query(req.query, w->scratch.data, w->params,
-                                                 nparams < w->params_cap ? nparams : w->params_cap);
+                                                 nquery < w->params_cap ? nquery : w->params_cap);
         req.params = w->params;
     }
 
@@ -717,18 +697,33 @@ static int handle(struct mg_connection *conn)
         send_preflight(w, conn, alive);
         return 204;
     }
+    cookie = mr_request_header(&req, "Cookie");
+    ncookies =
+        cookie ? mr_request_parse_cookies(cookie->value, cookie->value_len, w->cookies, 64) : 0;
+    room = param_room(w, &req);
     /* the first route that matches, is in the right state and has a response for it */
     if (s->stateful)
         pthread_mutex_lock(&s->state_lock);
     for (ri_route = -1;;) {
+        struct mr_select in = {0};
         ri_route = mr_router_next(s->router, service, &req, ri_route);
         if (ri_route < 0)
             break;
         route = &sc->routes[ri_route];
-        if (route->when_state && s->states[service] != route->when_state)
-            continue;
-        if ((resp = pick(s, route, &req, service)) != NULL)
+        in.call = atomic_load(&s->route_calls[ri_route]) + 1;
+        in.state = s->states[service];
+        in.params = w->path_params;
+        in.nparams =
+            room ? mr_match_path_params(&route->match, &req, w->path_params, 32, w->param_text.data)
+                 : 0;
+        in.cookies = w->cookies;
+        in.ncookies = ncookies;
+        in.rand = server_rand;
+        in.rand_ctx = s;
+        if ((resp = mr_select_response(route, &req, &in)) != NULL) {
+            nparams = in.nparams;
             break;
+        }
     }
     if (ri_route >= 0) {
         const char *next = resp->set_state ? resp->set_state : route->set_state;
@@ -741,9 +736,36 @@ static int handle(struct mg_connection *conn)
     if (s->stateful)
         pthread_mutex_unlock(&s->state_lock);
 
+    if (route) {
+        struct mr_tpl_ctx ctx;
+        memset(&ctx, 0, sizeof(ctx));
+        if (resp->templated) {
+            ctx.method = req.method;
+            ctx.path = req.path;
+            ctx.query_raw = req.query;
+            ctx.query = req.params;
+            ctx.nquery = req.nparams;
+            ctx.headers = req.headers;
+            ctx.nheaders = req.nheaders;
+            ctx.params = w->path_params;
+            ctx.nparams = nparams;
+            ctx.cookies = w->cookies;
+            ctx.ncookies = ncookies;
+            ctx.body = req.body;
+            ctx.body_len = req.body_len;
+            ctx.base_url = s->urls[service];
+            ctx.client_ip = ri->remote_addr;
+            ctx.now_ms = wall / 1000;
+            ctx.rand = server_rand;
+            ctx.rand_ctx = s;
+            ctx.status = &w->status;
+        }
+        prepare_response(w, resp, &ctx);
+    }
+
     memset(&meta, 0, sizeof(meta));
     if (route) {
-        status = resp->status;
+        status = w->status;
         delay_ms = resp->delay_ms;
         if (resp->delay_max_ms > resp->delay_ms)
             delay_ms +=
@@ -801,31 +823,7 @@ static int handle(struct mg_connection *conn)
     if (route) {
         if (delay_ms > 0)
             sleep_ms(delay_ms);
-        struct mr_tpl_ctx ctx;
-        memset(&ctx, 0, sizeof(ctx));
-        if (resp->templated) {
-            const struct mr_kv *cookie = mr_request_header(&req, "Cookie");
-            ctx.method = req.method;
-            ctx.path = req.path;
-            ctx.query_raw = req.query;
-            ctx.query = req.params;
-            ctx.nquery = req.nparams;
-            ctx.headers = req.headers;
-            ctx.nheaders = req.nheaders;
-            ctx.params = w->path_params;
-            ctx.nparams = mr_match_path_params(&route->match, req.path, w->path_params, 32);
-            ctx.cookies = w->cookies;
-            ctx.ncookies =
-                cookie ? mr_request_parse_cookies(cookie->value, cookie->value_len, w->cookies, 64)
-                       : 0;
-            ctx.body = req.body;
-            ctx.body_len = req.body_len;
-            ctx.base_url = s->urls[service];
-            ctx.now_ms = wall / 1000;
-            ctx.rand = tpl_rand;
-            ctx.rand_ctx = s;
-        }
-        send_route(w, conn, resp, alive, head, &ctx);
+        send_route(w, conn, resp, alive, head);
     } else {
         char text[1200];
         char method[64], path[300];

@@ -326,6 +326,31 @@ START_TEST(test_utf8_valid)
 }
 END_TEST
 
+static const char *pct(const char *in, unsigned flags)
+{
+    static char out[64];
+    out[mr_percent_decode(out, in, strlen(in), flags)] = '\0';
+    return out;
+}
+
+START_TEST(test_percent_decode)
+{
+    /* paths: '+' stays, malformed escapes are copied and decoding goes on */
+    ck_assert_str_eq(pct("a%20b+c%2F", 0), "a b+c/");
+    ck_assert_str_eq(pct("100%", 0), "100%");
+    ck_assert_str_eq(pct("%zz%41%4", 0), "%zzA%4");
+    ck_assert_str_eq(pct("%e9", 0), "\xe9"); /* no UTF-8 check */
+    /* query strings: '+' is a space */
+    ck_assert_str_eq(pct("a+b%2B", MR_PCT_PLUS), "a b+");
+    /* all or nothing, like decodeURIComponent */
+    ck_assert_str_eq(pct("caf%C3%A9", MR_PCT_WHOLE), "caf\xc3\xa9");
+    ck_assert_str_eq(pct("%41%zz", MR_PCT_WHOLE), "%41%zz");
+    ck_assert_str_eq(pct("%41%e9", MR_PCT_WHOLE), "%41%e9");
+    ck_assert_str_eq(pct("a+%41%", MR_PCT_WHOLE | MR_PCT_PLUS), "a %41%");
+    ck_assert_str_eq(pct("", MR_PCT_WHOLE), "");
+}
+END_TEST
+
 START_TEST(test_json_string)
 {
     struct mr_buf b;
@@ -382,6 +407,7 @@ static Suite *buf_suite(void)
     tc = tcase("text");
     tcase_add_test(tc, test_hexval);
     tcase_add_test(tc, test_utf8_valid);
+    tcase_add_test(tc, test_percent_decode);
     tcase_add_test(tc, test_json_string);
     suite_add_tcase(s, tc);
     return s;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/text.h"
 #include "scenarios/scenario.h"
 #include "server/match.h"
 
@@ -51,7 +52,8 @@ static struct mr_scenario *load(const char *squoted)
 /* A request with its own storage. Headers are "Name: value" strings. */
 struct rq {
     struct mr_request req;
-    char path[512];
+    char raw[512];  /* the path as sent */
+    char path[512]; /* decoded, as the server gives it */
     char query[512];
     struct mr_kv params[32];
     char scratch[2048];
@@ -66,11 +68,13 @@ static struct mr_request *vmake(struct rq *r, const char *method, const char *ta
     size_t n = 0;
 
     memset(r, 0, sizeof(*r));
-    snprintf(r->path, sizeof(r->path), "%.*s", (int)(q ? (size_t)(q - target) : strlen(target)),
+    snprintf(r->raw, sizeof(r->raw), "%.*s", (int)(q ? (size_t)(q - target) : strlen(target)),
              target);
+    r->path[mr_percent_decode(r->path, r->raw, strlen(r->raw), 0)] = '\0';
     snprintf(r->query, sizeof(r->query), "%s", q ? q + 1 : "");
     r->req.method = method;
     r->req.path = r->path;
+    r->req.raw_path = r->raw;
     r->req.query = r->query;
     ck_assert_uint_le(mr_request_count_params(r->query), 32);
     r->req.nparams = mr_request_parse_query(r->query, r->scratch, r->params, 32);
@@ -336,6 +340,55 @@ START_TEST(test_path_params)
     ck_assert(HIT("{'path': '/:a'}", "GET", "/x", NULL));
     ck_assert(!HIT("{'path': '/:a'}", "GET", "/", NULL));
     ck_assert(!HIT("{'path': '/:a'}", "GET", "x", NULL)); /* not a path at all */
+}
+END_TEST
+
+/* The path parameters of `target` under route path `route`, as "name=value;..." */
+static const char *params_of(const char *route, const char *target)
+{
+    static char out[512];
+    char text[256], scratch[512];
+    struct mr_kv kv[8];
+    struct mr_scenario *sc;
+    struct rq r;
+    size_t n, i, len = 0;
+
+    snprintf(text, sizeof(text), "{'routes': [{'request': {'path': '%s'}}]}", route);
+    sc = load(text);
+    make(&r, "GET", target, NULL, (const char *)NULL);
+    n = mr_match_path_params(&sc->routes[0].match, &r.req, kv, 8, scratch);
+    out[0] = '\0';
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, sizeof(out) - len, "%.*s=%.*s;", (int)kv[i].name_len,
+                                kv[i].name, (int)kv[i].value_len, kv[i].value);
+    mr_scenario_free(sc);
+    return out;
+}
+
+START_TEST(test_path_param_values)
+{
+    ck_assert_str_eq(params_of("/u/:uid/posts/:pid", "/u/7/posts/9"), "uid=7;pid=9;");
+    ck_assert_str_eq(params_of("/u/:id", "/u/a%20b"), "id=a b;");
+    ck_assert_str_eq(params_of("/u/:id", "/u/a+b"), "id=a+b;"); /* '+' is not a space in paths */
+    ck_assert_str_eq(params_of("/u/:id", "/u/caf%C3%A9"), "id=caf\xC3\xA9;");
+    /* like Express: the path is split first, then each segment decoded, so an
+     * encoded slash stays inside its parameter */
+    ck_assert_str_eq(params_of("/u/:id", "/u/a%2Fb"), "id=a/b;");
+    ck_assert_str_eq(params_of("/u/:id", "/u/a%2fb%2F"), "id=a/b/;");
+    ck_assert(HIT("{'path': '/u/:id'}", "GET", "/u/a%2Fb", NULL));
+    ck_assert(!HIT("{'path': '/u/:id/x'}", "GET", "/u/a%2Fx", NULL));
+    /* a malformed escape or a result that is not UTF-8 keeps the segment as sent */
+    ck_assert_str_eq(params_of("/u/:id", "/u/100%"), "id=100%;");
+    ck_assert_str_eq(params_of("/u/:id", "/u/%zz%41"), "id=%zz%41;");
+    ck_assert_str_eq(params_of("/u/:id", "/u/%FF"), "id=%FF;");
+    /* literal segments compare decoded */
+    ck_assert_str_eq(params_of("/caf\xC3\xA9/:x", "/caf%C3%A9/1"), "x=1;");
+    ck_assert(HIT("{'path': '/a b/:x'}", "GET", "/a%20b/1", NULL));
+    ck_assert(!HIT("{'path': '/a b/:x'}", "GET", "/a%20c/1", NULL));
+    /* no parameters when the path does not fit */
+    ck_assert_str_eq(params_of("/u/:id", "/v/1"), "");
+    ck_assert_str_eq(params_of("/u/:id", "/u/1/2"), "");
+    ck_assert_str_eq(params_of("/u/*", "/u/1/2"), "");
 }
 END_TEST
 
@@ -934,6 +987,7 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_method);
     tcase_add_test(tc, test_path_literal);
     tcase_add_test(tc, test_path_params);
+    tcase_add_test(tc, test_path_param_values);
     tcase_add_test(tc, test_path_inner_star);
     tcase_add_test(tc, test_path_trailing_star);
     tcase_add_test(tc, test_path_pattern_anchored);

@@ -1,0 +1,74 @@
+/*
+ * select.c - response selection: sequential, cycle, weighted random and rules.
+ */
+#include "server/select.h"
+
+#include <stdbool.h>
+
+static bool call_in_range(const struct mr_response *r, uint64_t call)
+{
+    return (r->call_min < 0 || call >= (uint64_t)r->call_min) &&
+           (r->call_max < 0 || call <= (uint64_t)r->call_max);
+}
+
+static const struct mr_response *pick_weighted(const struct mr_route *route, uint64_t x)
+{
+    uint64_t total = 0;
+    size_t i, n = route->nresponses;
+
+    for (i = 0; i < n; i++)
+        total += route->responses[i].weight;
+    if (total == 0)
+        return &route->responses[x % n];
+    x %= total;
+    for (i = 0; i < n; i++) {
+        if (x < route->responses[i].weight)
+            return &route->responses[i];
+        x -= route->responses[i].weight;
+    }
+    return &route->responses[n - 1];
+}
+
+static bool rule_holds(const struct mr_response *r, struct mr_request *req,
+                       const struct mr_select *in)
+{
+    if (r->when_state && in->state != r->when_state)
+        return false;
+    if (!r->has_when)
+        return true;
+    return call_in_range(r, in->call) && mr_match(&r->when, req, NULL) &&
+           mr_match_fields(r->when_params, r->nwhen_params, in->params, in->nparams) &&
+           mr_match_fields(r->when_cookies, r->nwhen_cookies, in->cookies, in->ncookies);
+}
+
+const struct mr_response *mr_select_response(const struct mr_route *route, struct mr_request *req,
+                                             const struct mr_select *in)
+{
+    const struct mr_response *fallback = NULL;
+    size_t i, n = route->nresponses;
+
+    if (route->when_state && in->state != route->when_state)
+        return NULL;
+    if (n == 0)
+        return &route->response;
+    switch (route->mode) {
+    case MR_MODE_SEQUENTIAL:
+        return &route->responses[in->call - 1 < n ? in->call - 1 : n - 1];
+    case MR_MODE_CYCLE:
+        return &route->responses[(in->call - 1) % n];
+    case MR_MODE_RANDOM:
+        return pick_weighted(route, in->rand(in->rand_ctx));
+    case MR_MODE_RULES:
+        break;
+    }
+    for (i = 0; i < n; i++) {
+        const struct mr_response *r = &route->responses[i];
+        if (!r->has_when && !r->when_state) {
+            if (!fallback)
+                fallback = r; /* the first response without conditions */
+        } else if (rule_holds(r, req, in)) {
+            return r;
+        }
+    }
+    return fallback;
+}
