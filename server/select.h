@@ -18,8 +18,8 @@
 #include "server/match.h"
 
 struct mr_select {
-    uint64_t call;     /* this call's number on the route, 1-based */
-    const char *state; /* the service's state now (a scenario state name) */
+    uint64_t call;              /* this call's number on the route, 1-based */
+    const char *state;          /* the service's state now (a scenario state name) */
     const struct mr_kv *params; /* the route's path parameters, decoded */
     size_t nparams;
     const struct mr_kv *cookies; /* the request's cookies */

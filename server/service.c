@@ -60,14 +60,17 @@ struct worker {
     struct mr_buf out;
     struct mr_buf body_out; /* a rendered template body */
     struct mr_buf hdr_out;  /* rendered header values, each NUL-terminated, in order */
+    struct mr_buf file_buf; /* a window of a large response file */
     struct mr_buf tmp;
     struct mr_buf scratch;
     struct mr_kv *params;
     size_t params_cap;
     struct mr_kv headers[MAX_HEADERS];
-    struct mr_buf param_text; /* decoded path parameters */
-    struct mr_kv path_params[32];
+    struct mr_buf param_text;     /* decoded path parameters */
+    struct mr_kv path_params[32]; /* of the chosen route */
+    size_t nparams;
     struct mr_kv cookies[64];
+    size_t ncookies;
     size_t *hits;
     size_t service; /* of the request being handled */
     /* the response being sent: rendered before it is recorded and sent */
@@ -106,6 +109,7 @@ static void worker_free(void)
     mr_buf_release(&w->out);
     mr_buf_release(&w->body_out);
     mr_buf_release(&w->hdr_out);
+    mr_buf_release(&w->file_buf);
     mr_buf_release(&w->param_text);
     mr_buf_release(&w->tmp);
     mr_buf_release(&w->scratch);
@@ -168,6 +172,15 @@ static bool decode_path(struct mr_buf *out, const char *p)
     out->len = mr_percent_decode(out->data, p, len, 0);
     out->data[out->len] = '\0';
     return memchr(out->data, '\0', out->len) == NULL;
+}
+
+/* splitmix64 over a shared counter: deterministic for a seed and a call order. */
+static uint64_t rng_next(struct mr_server *s)
+{
+    uint64_t z = s->opts.seed + (atomic_fetch_add(&s->rng_counter, 1) + 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
 }
 
 static bool keep_alive(const struct mg_request_info *ri)
@@ -273,84 +286,6 @@ static int conn_fd(const struct mg_request_info *ri)
         return fd;
     }
     return -1;
-}
-
-static uint64_t fault_rand(struct mr_server *s);
-static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status, bool alive);
-
-/* reset, empty, garbage, truncated: break the connection the way the fault says. */
-static int send_fault(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
-                      size_t body_len)
-{
-    const struct mg_request_info *ri = mg_get_request_info(conn);
-    struct mr_server *s = ri->user_data;
-    struct mr_buf *o = &w->out;
-    int fd = conn_fd(ri);
-    size_t i;
-
-    switch (r->fault) {
-    case MR_FAULT_RESET:
-        if (fd >= 0) {
-            struct linger lg = {1, 0};
-            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-        }
-        break;
-    case MR_FAULT_GARBAGE:
-        mr_buf_reset(o);
-        for (i = 0; i < 64; i++) {
-            uint64_t x = fault_rand(s);
-            mr_buf_append(o, &x, sizeof(x));
-        }
-        write_all(conn, o->data, o->len);
-        break;
-    case MR_FAULT_TRUNCATED:
-        mr_buf_reset(o);
-        begin_response(o, conn, w->status, false);
-        mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", body_len + 100);
-        if (w->resp_body)
-            mr_buf_append(o, w->resp_body, w->resp_len / 2);
-        write_all(conn, o->data, o->len);
-        break;
-    default:
-        break;
-    }
-    if (fd < 0)
-        return -1;
-    if (r->fault == MR_FAULT_RESET) {
-        /* CivetWeb would shut the socket down gracefully (FIN). Put an unconnected
-         * socket in its place instead: the last reference to the real one goes,
-         * and with a zero linger the kernel answers with a RST. CivetWeb then
-         * fails on the placeholder and closes it. */
-        int placeholder = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (placeholder >= 0) {
-            dup3(placeholder, fd, O_CLOEXEC);
-            close(placeholder);
-            return 0;
-        }
-    }
-    /* end the connection now: CivetWeb reads EOF and closes its socket */
-    shutdown(fd, SHUT_RDWR);
-    return 0;
-}
-
-/* The response with its body sent in pieces spread over time. */
-static int dribble(struct mg_connection *conn, const char *data, size_t len, size_t head_len,
-                   const struct mr_response *r)
-{
-    size_t body = len - head_len, chunks = (size_t)r->dribble_chunks, i, off = head_len;
-    int64_t pause = chunks > 1 ? r->dribble_ms / (int64_t)(chunks - 1) : 0;
-
-    if (write_all(conn, data, head_len) != 0)
-        return -1;
-    for (i = 0; i < chunks && off < len; i++) {
-        size_t n = body / chunks + (i < body % chunks ? 1 : 0);
-        if (n && write_all(conn, data + off, n) != 0)
-            return -1;
-        off += n;
-        if (i + 1 < chunks && pause > 0)
-            sleep_ms(pause);
-    }
-    return off < len ? write_all(conn, data + off, len - off) : 0;
 }
 
 static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status, bool alive)
@@ -474,14 +409,139 @@ static void prepare_response(struct worker *w, const struct mr_response *r,
         render_headers(w, r, ctx);
 }
 
-static int send_route(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
-                      bool alive, bool head)
+/* Writes bytes [off, off + n) of the body, from memory or streamed from the
+ * response file through the worker's bounded buffer. */
+static int send_body(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
+                     bool from_file, size_t off, size_t n)
+{
+    if (!from_file)
+        return n ? write_all(conn, w->resp_body + off, n) : 0;
+    mr_buf_reset(&w->file_buf);
+    if (n && !mr_buf_reserve(&w->file_buf, FILE_CHUNK))
+        return -1;
+    while (n > 0) {
+        size_t got =
+            read_file_at(r->file_fd, w->file_buf.data, n < FILE_CHUNK ? n : FILE_CHUNK, (off_t)off);
+        if (got == 0 || write_all(conn, w->file_buf.data, got) != 0)
+            return -1;
+        off += got;
+        n -= got;
+    }
+    return 0;
+}
+
+/* The status line and every header of the response into w->out. */
+static void build_head(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
+                       bool alive, size_t content_length)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     const struct mr_server *s = ri->user_data;
-    struct mr_buf *o = &w->out;
     const char *hdr = w->hdr_out.data;
-    size_t i, len = w->resp_len;
+    struct mr_buf *o = &w->out;
+    size_t i;
+
+    mr_buf_reset(o);
+    begin_response(o, conn, w->status, alive);
+    if (s->sc->services[w->service].cors)
+        cors_headers(o, ri);
+    if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
+        mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
+    for (i = 0; i < r->nheaders; i++) {
+        const char *value = r->headers[i].value;
+        if (r->templated && r->header_tpls && r->header_tpls[i] && hdr) {
+            value = hdr; /* rendered by render_headers, in order */
+            hdr += strlen(hdr) + 1;
+        }
+        mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, value);
+    }
+    mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", content_length);
+}
+
+/* reset, empty, garbage, truncated: break the connection the way the fault says. */
+static int send_fault(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
+                      bool head, bool from_file, size_t len)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct mr_server *s = ri->user_data;
+    struct mr_buf *o = &w->out;
+    int fd = conn_fd(ri);
+    size_t i;
+
+    switch (r->fault) {
+    case MR_FAULT_RESET:
+        if (fd >= 0) {
+            struct linger lg = {1, 0};
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        }
+        break;
+    case MR_FAULT_GARBAGE:
+        mr_buf_reset(o);
+        for (i = 0; i < 64; i++) {
+            uint64_t x = rng_next(s);
+            mr_buf_append(o, &x, sizeof(x));
+        }
+        write_all(conn, o->data, o->len);
+        break;
+    case MR_FAULT_TRUNCATED:
+        /* the whole head, promising the real length (at least 1), and half the body;
+         * a HEAD response has no body to cut, so its head is cut in half instead */
+        build_head(w, conn, r, false, len ? len : 1);
+        if (head) {
+            write_all(conn, o->data, o->len / 2);
+        } else if (write_all(conn, o->data, o->len) == 0) {
+            send_body(w, conn, r, from_file, 0, len / 2);
+        }
+        break;
+    default:
+        break;
+    }
+    if (fd < 0)
+        return -1;
+    if (r->fault == MR_FAULT_RESET) {
+        /* CivetWeb would shut the socket down gracefully (FIN). Put an unconnected
+         * socket in its place instead: the last reference to the real one goes,
+         * and with a zero linger the kernel answers with a RST. CivetWeb then
+         * fails on the placeholder and closes it. */
+        int placeholder = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (placeholder >= 0) {
+            dup3(placeholder, fd, O_CLOEXEC);
+            close(placeholder);
+            return 0;
+        }
+    }
+    /* end the connection now: CivetWeb reads EOF and closes its socket */
+    shutdown(fd, SHUT_RDWR);
+    return 0;
+}
+
+/* The head at once, then `len` body bytes in pieces, one every overMs / pieces:
+ * the last byte arrives overMs after the head whatever the body's size. */
+static int dribble(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
+                   bool from_file, size_t len)
+{
+    size_t chunks = (size_t)r->dribble_chunks, pieces, i, off = 0;
+    int64_t pause;
+
+    pieces = len == 0 ? 1 : len < chunks ? len : chunks;
+    pause = r->dribble_ms / (int64_t)pieces;
+    if (write_all(conn, w->out.data, w->out.len) != 0)
+        return -1;
+    for (i = 0; i < pieces; i++) {
+        size_t n = len / pieces + (i < len % pieces ? 1 : 0);
+        if (pause > 0)
+            sleep_ms(pause);
+        if (send_body(w, conn, r, from_file, off, n) != 0)
+            return -1;
+        off += n;
+    }
+    return 0;
+}
+
+static int send_route(struct worker *w, struct mg_connection *conn, const struct mr_response *r,
+                      bool alive, bool head)
+{
+    struct mr_buf *o = &w->out;
+    size_t len = w->resp_len;
     bool from_file = false;
     struct stat st;
 
@@ -495,22 +555,12 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
         from_file = true;
     }
     if (r->fault != MR_FAULT_NONE && r->fault != MR_FAULT_DRIBBLE)
-        return send_fault(w, conn, r, len);
-    mr_buf_reset(o);
-    begin_response(o, conn, w->status, alive);
-    if (s->sc->services[w->service].cors)
-        cors_headers(o, ri);
-    if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
-        mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
-    for (i = 0; i < r->nheaders; i++) {
-        const char *value = r->headers[i].value;
-        if (r->templated && r->header_tpls && r->header_tpls[i] && hdr) {
-            value = hdr;
-            hdr += strlen(hdr) + 1;
-        }
-        mr_buf_printf(o, "%s: %s\r\n", r->headers[i].name, value);
-    }
-    mr_buf_printf(o, "Content-Length: %zu\r\n\r\n", len);
+        return send_fault(w, conn, r, head, from_file, len);
+    build_head(w, conn, r, alive, len);
+    if (o->failed)
+        return -1;
+    if (r->fault == MR_FAULT_DRIBBLE)
+        return dribble(w, conn, r, from_file, head ? 0 : len);
     if (!head && !from_file && len)
         mr_buf_append(o, w->resp_body, len);
     if (!head && from_file && len <= FILE_CHUNK && mr_buf_reserve(o, len)) {
@@ -519,39 +569,10 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
         o->data[o->len] = '\0';
         from_file = false;
     }
-    if (r->fault == MR_FAULT_DRIBBLE && !o->failed)
-        return dribble(conn, o->data, o->len, o->len - (head ? 0 : len), r);
     if (o->failed || write_all(conn, o->data, o->len) != 0)
         return -1;
-    if (!head && from_file) {
-        /* large files are streamed from a bounded buffer */
-        char *chunk = malloc(FILE_CHUNK);
-        off_t off = 0;
-        size_t n;
-        while (chunk && (n = read_file_at(r->file_fd, chunk, FILE_CHUNK, off)) > 0) {
-            if (write_all(conn, chunk, n) != 0)
-                break;
-            off += (off_t)n;
-        }
-        free(chunk);
-    }
-    return 0;
-}
-
-/* splitmix64 over a shared counter: deterministic for a seed and a call order. */
-static uint64_t rng_next(struct mr_server *s);
-
-static uint64_t fault_rand(struct mr_server *s)
-{
-    return rng_next(s);
-}
-
-static uint64_t rng_next(struct mr_server *s)
-{
-    uint64_t z = s->opts.seed + (atomic_fetch_add(&s->rng_counter, 1) + 1) * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    /* large files are streamed after the head */
+    return !head && from_file ? send_body(w, conn, r, true, 0, len) : 0;
 }
 
 static void send_preflight(struct worker *w, struct mg_connection *conn, bool alive)
@@ -602,21 +623,172 @@ static size_t service_of(const struct mr_server *s, int port)
     return 0;
 }
 
+/* The request as the matcher sees it, over CivetWeb's buffers and the worker's. */
+static void build_request(struct worker *w, const struct mg_request_info *ri,
+                          struct mr_request *req)
+{
+    size_t i, nquery;
+
+    memset(req, 0, sizeof(*req));
+    req->method = ri->request_method;
+    req->path = mr_buf_cstr(&w->path);
+    req->raw_path = ri->local_uri ? ri->local_uri : "/";
+    req->query = ri->query_string ? ri->query_string : "";
+    for (i = 0; i < (size_t)ri->num_headers && i < MAX_HEADERS; i++) {
+        w->headers[i].name = ri->http_headers[i].name;
+        w->headers[i].name_len = strlen(ri->http_headers[i].name);
+        w->headers[i].value = ri->http_headers[i].value;
+        w->headers[i].value_len = strlen(ri->http_headers[i].value);
+    }
+    req->headers = w->headers;
+    req->nheaders = i;
+    req->body = w->body.data ? w->body.data : "";
+    req->body_len = w->body.len;
+
+    nquery = mr_request_count_params(req->query);
+    if (nquery) {
+        if (nquery > w->params_cap) {
+            struct mr_kv *p = realloc(w->params, nquery * sizeof(*p));
+            if (p) {
+                w->params = p;
+                w->params_cap = nquery;
+            }
+        }
+        mr_buf_reset(&w->scratch);
+        if (mr_buf_reserve(&w->scratch, strlen(req->query) + nquery * 2 + 1) && w->params)
+            req->nparams = mr_request_parse_query(req->query, w->scratch.data, w->params,
+                                                  nquery < w->params_cap ? nquery : w->params_cap);
+        req->params = w->params;
+    }
+}
+
+/*
+ * The first route of the service that matches, is in the right state and
+ * has a response for this call; -1 when none. Counts the call on the route
+ * and moves the service's state. Leaves the route's path parameters and the
+ * request's cookies in the worker.
+ */
+static long choose_route(struct mr_server *s, struct worker *w, struct mr_request *req,
+                         const struct mr_response **resp)
+{
+    const struct mr_kv *cookie = mr_request_header(req, "Cookie");
+    bool room = param_room(w, req);
+    long ri_route = -1;
+
+    w->ncookies =
+        cookie ? mr_request_parse_cookies(cookie->value, cookie->value_len, w->cookies, 64) : 0;
+    w->nparams = 0;
+    if (s->stateful)
+        pthread_mutex_lock(&s->state_lock);
+    while ((ri_route = mr_router_next(s->router, w->service, req, ri_route)) >= 0) {
+        const struct mr_route *route = &s->sc->routes[ri_route];
+        struct mr_select in = {0};
+        in.call = atomic_load(&s->route_calls[ri_route]) + 1;
+        in.state = s->states[w->service];
+        in.params = w->path_params;
+        in.nparams =
+            room ? mr_match_path_params(&route->match, req, w->path_params, 32, w->param_text.data)
+                 : 0;
+        in.cookies = w->cookies;
+        in.ncookies = w->ncookies;
+        in.rand = server_rand;
+        in.rand_ctx = s;
+        if ((*resp = mr_select_response(route, req, &in)) != NULL) {
+            const char *next = (*resp)->set_state ? (*resp)->set_state : route->set_state;
+            w->nparams = in.nparams;
+            atomic_fetch_add(&s->route_calls[ri_route], 1);
+            if (next)
+                s->states[w->service] = next;
+            break;
+        }
+    }
+    if (s->stateful)
+        pthread_mutex_unlock(&s->state_lock);
+    return ri_route;
+}
+
+/* What a template sees of this call. */
+static void template_context(struct mr_tpl_ctx *ctx, struct mr_server *s, struct worker *w,
+                             const struct mr_request *req, const struct mg_request_info *ri,
+                             int64_t wall_us)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->method = req->method;
+    ctx->path = req->path;
+    ctx->query_raw = req->query;
+    ctx->query = req->params;
+    ctx->nquery = req->nparams;
+    ctx->headers = req->headers;
+    ctx->nheaders = req->nheaders;
+    ctx->params = w->path_params;
+    ctx->nparams = w->nparams;
+    ctx->cookies = w->cookies;
+    ctx->ncookies = w->ncookies;
+    ctx->body = req->body;
+    ctx->body_len = req->body_len;
+    ctx->base_url = s->urls[w->service];
+    ctx->client_ip = ri->remote_addr;
+    ctx->now_ms = wall_us / 1000;
+    ctx->rand = server_rand;
+    ctx->rand_ctx = s;
+    ctx->status = &w->status;
+}
+
+/* Records the call: the expectations it counts for, then the journal. */
+static void record(struct mr_server *s, struct worker *w, struct mr_request *req,
+                   struct mr_call_meta *meta)
+{
+    const struct mr_scenario *sc = s->sc;
+    size_t i, nhits = 0;
+
+    for (i = 0; i < sc->nexpects; i++) {
+        const struct mr_expect *e = &sc->expects[i];
+        if (e->service >= 0)
+            continue; /* a state expectation counts no calls */
+        if (e->route >= 0 && e->route != meta->route)
+            continue;
+        if (e->has_request && !mr_match(&e->request, req, NULL))
+            continue;
+        w->hits[nhits++] = i;
+    }
+    mr_journal_append(s->journal, meta, req, w->hits, nhits);
+}
+
+/* -v: one line per call, its request data made printable. */
+static void log_call(struct worker *w, const struct mr_scenario *sc, const struct mr_request *req,
+                     const struct mr_route *route, int status)
+{
+    const char *service = sc->services[w->service].name;
+    char what[600];
+
+    mr_buf_reset(&w->tmp);
+    mr_buf_put_printable(&w->tmp, req->method, strlen(req->method));
+    mr_buf_putc(&w->tmp, ' ');
+    mr_buf_put_printable(&w->tmp, req->path, strlen(req->path));
+    if (*req->query) {
+        mr_buf_putc(&w->tmp, '?');
+        mr_buf_put_printable(&w->tmp, req->query, strlen(req->query));
+    }
+    snprintf(what, sizeof(what), "%s", mr_buf_cstr(&w->tmp));
+    if (route)
+        mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", service, what, status, route->id);
+    else
+        mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)", service, what, w->near);
+}
+
 static int handle(struct mg_connection *conn)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     struct mr_server *s = ri->user_data;
     const struct mr_scenario *sc = s->sc;
     int64_t t0 = mr_clock_mono_us(), wall = mr_clock_wall_us();
-    bool alive = keep_alive(ri), head, truncated, complete, nul_in_path, room;
+    bool alive = keep_alive(ri), head, truncated, complete, nul_in_path;
     struct worker *w;
     struct mr_request req;
     struct mr_call_meta meta;
     const struct mr_route *route = NULL;
     const struct mr_response *resp = NULL;
     int64_t delay_ms = 0;
-    const struct mr_kv *cookie;
-    size_t service, nhits = 0, i, nparams = 0, nquery, ncookies;
     uint64_t body_size;
     long ri_route;
     int status;
@@ -640,8 +812,7 @@ static int handle(struct mg_connection *conn)
         return 503;
     }
 
-    service = service_of(s, ri->server_port);
-    w->service = service;
+    w->service = service_of(s, ri->server_port);
     mr_buf_reset(&w->body);
     body_size = read_body(conn, &w->body, s->opts.body_max, &truncated, &complete);
     /* CivetWeb leaves the path encoded (decode_url=no): decode it here, where a
@@ -652,119 +823,29 @@ static int handle(struct mg_connection *conn)
         /* not a request the command really made: a body cut short or broken, or a
          * NUL in the path that would cut it short for matching. Refused, not recorded. */
         atomic_fetch_sub(&s->inflight, 1);
-        mr_log(MR_LOG_INFO, "%s: refused a malformed request (%s)", sc->services[service].name,
+        mr_log(MR_LOG_INFO, "%s: refused a malformed request (%s)", sc->services[w->service].name,
                nul_in_path ? "NUL in the path" : "the body ended early");
         send_text(w, conn, 400, false, head, "mockrun: malformed request\n");
         return 400;
     }
+    build_request(w, ri, &req);
 
-    memset(&req, 0, sizeof(req));
-    req.method = ri->request_method;
-    req.path = mr_buf_cstr(&w->path);
-    req.raw_path = ri->local_uri ? ri->local_uri : "/";
-    req.query = ri->query_string ? ri->query_string : "";
-    for (i = 0; i < (size_t)ri->num_headers && i < MAX_HEADERS; i++) {
-        w->headers[i].name = ri->http_headers[i].name;
-        w->headers[i].name_len = strlen(ri->http_headers[i].name);
-        w->headers[i].value = ri->http_headers[i].value;
-        w->headers[i].value_len = strlen(ri->http_headers[i].value);
-    }
-    req.headers = w->headers;
-    req.nheaders = i;
-    req.body = w->body.data ? w->body.data : "";
-    req.body_len = w->body.len;
-
-    nquery = mr_request_count_params(req.query);
-    if (nquery) {
-        if (nquery > w->params_cap) {
-            struct mr_kv *p = realloc(w->params, nquery * sizeof(*p));
-            if (p) {
-                w->params = p;
-                w->params_cap = nquery;
-            }
-        }
-        mr_buf_reset(&w->scratch);
-        if (mr_buf_reserve(&w->scratch, strlen(req.query) + nquery * 2 + 1) && w->params)
-            req.nparams = mr_request_parse_query(req.query, w->scratch.data, w->params,
-                                                 nquery < w->params_cap ? nquery : w->params_cap);
-        req.params = w->params;
-    }
-
-    if (sc->services[service].cors && strcmp(req.method, "OPTIONS") == 0 &&
+    if (sc->services[w->service].cors && strcmp(req.method, "OPTIONS") == 0 &&
         mr_request_header(&req, "Access-Control-Request-Method")) {
         /* a CORS preflight: answered by mockrun itself and not recorded */
         atomic_fetch_sub(&s->inflight, 1);
         send_preflight(w, conn, alive);
         return 204;
     }
-    cookie = mr_request_header(&req, "Cookie");
-    ncookies =
-        cookie ? mr_request_parse_cookies(cookie->value, cookie->value_len, w->cookies, 64) : 0;
-    room = param_room(w, &req);
-    /* the first route that matches, is in the right state and has a response for it */
-    if (s->stateful)
-        pthread_mutex_lock(&s->state_lock);
-    for (ri_route = -1;;) {
-        struct mr_select in = {0};
-        ri_route = mr_router_next(s->router, service, &req, ri_route);
-        if (ri_route < 0)
-            break;
-        route = &sc->routes[ri_route];
-        in.call = atomic_load(&s->route_calls[ri_route]) + 1;
-        in.state = s->states[service];
-        in.params = w->path_params;
-        in.nparams =
-            room ? mr_match_path_params(&route->match, &req, w->path_params, 32, w->param_text.data)
-                 : 0;
-        in.cookies = w->cookies;
-        in.ncookies = ncookies;
-        in.rand = server_rand;
-        in.rand_ctx = s;
-        if ((resp = mr_select_response(route, &req, &in)) != NULL) {
-            nparams = in.nparams;
-            break;
-        }
-    }
-    if (ri_route >= 0) {
-        const char *next = resp->set_state ? resp->set_state : route->set_state;
-        atomic_fetch_add(&s->route_calls[ri_route], 1);
-        if (next)
-            s->states[service] = next;
-    } else {
-        route = NULL;
-    }
-    if (s->stateful)
-        pthread_mutex_unlock(&s->state_lock);
-
-    if (route) {
-        struct mr_tpl_ctx ctx;
-        memset(&ctx, 0, sizeof(ctx));
-        if (resp->templated) {
-            ctx.method = req.method;
-            ctx.path = req.path;
-            ctx.query_raw = req.query;
-            ctx.query = req.params;
-            ctx.nquery = req.nparams;
-            ctx.headers = req.headers;
-            ctx.nheaders = req.nheaders;
-            ctx.params = w->path_params;
-            ctx.nparams = nparams;
-            ctx.cookies = w->cookies;
-            ctx.ncookies = ncookies;
-            ctx.body = req.body;
-            ctx.body_len = req.body_len;
-            ctx.base_url = s->urls[service];
-            ctx.client_ip = ri->remote_addr;
-            ctx.now_ms = wall / 1000;
-            ctx.rand = server_rand;
-            ctx.rand_ctx = s;
-            ctx.status = &w->status;
-        }
-        prepare_response(w, resp, &ctx);
-    }
 
     memset(&meta, 0, sizeof(meta));
-    if (route) {
+    ri_route = choose_route(s, w, &req, &resp);
+    if (ri_route >= 0) {
+        struct mr_tpl_ctx ctx;
+        route = &sc->routes[ri_route];
+        if (resp->templated)
+            template_context(&ctx, s, w, &req, ri, wall);
+        prepare_response(w, resp, resp->templated ? &ctx : NULL);
         status = w->status;
         delay_ms = resp->delay_ms;
         if (resp->delay_max_ms > resp->delay_ms)
@@ -772,53 +853,26 @@ static int handle(struct mg_connection *conn)
                 (int64_t)(rng_next(s) % (uint64_t)(resp->delay_max_ms - resp->delay_ms + 1));
     } else {
         struct mr_miss miss;
-        long near = mr_router_nearest(s->router, service, &req, &miss);
-        status = 404;
+        long near = mr_router_nearest(s->router, w->service, &req, &miss);
         char raw[sizeof(w->near)];
+        status = 404;
         mr_miss_describe(sc, near, &miss, &req, raw, sizeof(raw));
         /* it quotes request data: keep it on one line, free of control bytes */
         mr_printable(w->near, sizeof(w->near), raw, strlen(raw));
         meta.near = w->near;
     }
-    for (i = 0; i < sc->nexpects; i++) {
-        const struct mr_expect *e = &sc->expects[i];
-        if (e->service >= 0)
-            continue; /* a state expectation counts no calls */
-        if (e->route >= 0 && e->route != ri_route)
-            continue;
-        if (e->has_request && !mr_match(&e->request, &req, NULL))
-            continue;
-        w->hits[nhits++] = i;
-    }
     meta.wall_us = wall;
-    meta.service = (uint16_t)service;
+    meta.service = (uint16_t)w->service;
     meta.status = (uint16_t)status;
     meta.route = (int32_t)ri_route;
     meta.body_truncated = truncated;
     meta.body_size = body_size;
     meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + delay_ms * 1000);
-    mr_journal_append(s->journal, &meta, &req, w->hits, nhits);
+    record(s, w, &req, &meta);
     atomic_fetch_sub(&s->inflight, 1);
     mr_request_release(&req);
-
-    if (mr_log_enabled(MR_LOG_INFO)) {
-        char what[600];
-        mr_buf_reset(&w->tmp);
-        mr_buf_put_printable(&w->tmp, req.method, strlen(req.method));
-        mr_buf_putc(&w->tmp, ' ');
-        mr_buf_put_printable(&w->tmp, req.path, strlen(req.path));
-        if (*req.query) {
-            mr_buf_putc(&w->tmp, '?');
-            mr_buf_put_printable(&w->tmp, req.query, strlen(req.query));
-        }
-        snprintf(what, sizeof(what), "%s", mr_buf_cstr(&w->tmp));
-        if (route)
-            mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", sc->services[service].name, what, status,
-                   route->id);
-        else
-            mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)", sc->services[service].name,
-                   what, w->near);
-    }
+    if (mr_log_enabled(MR_LOG_INFO))
+        log_call(w, sc, &req, route, status);
 
     if (route) {
         if (delay_ms > 0)

@@ -83,8 +83,8 @@ struct call {
     const char *header; /* "Name: value" or NULL */
     const char *cookie; /* a Cookie header value or NULL */
     const char *body;
-    uint64_t number;    /* 1-based call of the route */
-    const char *state;  /* NULL: "Started" */
+    uint64_t number;   /* 1-based call of the route */
+    const char *state; /* NULL: "Started" */
 };
 
 static uint64_t zero_values[] = {0};
@@ -241,12 +241,12 @@ END_TEST
 
 START_TEST(test_rules_first_match_and_fallback)
 {
-    struct mr_scenario *sc = route(
-        "'responses': ["
-        "{'status': 401, 'when': {'headers': {'Authorization': {'absent': true}}}},"
-        "{'status': 403, 'when': {'headers': {'Authorization': 'Bearer expired'}}},"
-        "{'status': 200},"
-        "{'status': 299}]");
+    struct mr_scenario *sc =
+        route("'responses': ["
+              "{'status': 401, 'when': {'headers': {'Authorization': {'absent': true}}}},"
+              "{'status': 403, 'when': {'headers': {'Authorization': 'Bearer expired'}}},"
+              "{'status': 200},"
+              "{'status': 299}]");
     struct call anon = {0}, expired = {.header = "Authorization: Bearer expired"},
                 good = {.header = "Authorization: Bearer ok"};
 
@@ -335,10 +335,9 @@ END_TEST
 
 START_TEST(test_state_on_responses)
 {
-    struct mr_scenario *sc =
-        route("'responses': [{'status': 200, 'whenState': 'has-items'},"
-              "{'status': 204, 'whenState': 'checked-out'}, {'status': 404}],"
-              "'setState': 'seen'");
+    struct mr_scenario *sc = route("'responses': [{'status': 200, 'whenState': 'has-items'},"
+                                   "{'status': 204, 'whenState': 'checked-out'}, {'status': 404}],"
+                                   "'setState': 'seen'");
     struct call started = {0}, items = {.state = "has-items"}, out = {.state = "checked-out"},
                 seen = {.state = "seen"};
 
@@ -374,8 +373,7 @@ START_TEST(test_state_and_when_together)
         route("'responses': [{'status': 409, 'whenState': 'locked', 'when': {'method': 'PUT'}},"
               "{'status': 200}]");
     struct call put_locked = {.method = "PUT", .state = "locked"},
-                get_locked = {.method = "GET", .state = "locked"},
-                put_started = {.method = "PUT"};
+                get_locked = {.method = "GET", .state = "locked"}, put_started = {.method = "PUT"};
 
     ck_assert_int_eq(pick(sc, &put_locked, NULL), 409);
     ck_assert_int_eq(pick(sc, &get_locked, NULL), 200);

@@ -1,0 +1,916 @@
+/*
+ * test_fault.c - a response's "fault" as a client sees it: a scenario is
+ * served by CivetWeb on 127.0.0.1 (ephemeral ports) and a raw TCP client
+ * written here sends request bytes and records every byte, every read and
+ * how the connection ended (EOF, or the error of the failed read).
+ *
+ * Every wait on the socket goes through poll() with a bound (IO_BOUND_MS),
+ * so a server that never answers fails the test instead of hanging it.
+ * Timing checks are loose lower bounds only (loaded 2-core CI machines).
+ *
+ * One case:   CK_RUN_CASE=dribble ./test_fault
+ * Under gdb:  CK_FORK=no gdb ./test_fault
+ */
+#define _GNU_SOURCE /* memmem */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "scenarios/scenario.h"
+#include "server/journal.h"
+#include "server/service.h"
+
+#define IO_BOUND_MS 5000 /* the longest a single wait for the server may take */
+
+static int64_t now_ms(void)
+{
+    return mr_clock_mono_us() / 1000;
+}
+
+/* --- a raw client --------------------------------------------------------- */
+
+/* Everything one connection delivered. */
+struct got {
+    char *data; /* malloc'd, NUL-terminated */
+    size_t len, cap;
+    int reads;       /* recv calls that returned bytes */
+    bool eof;        /* the server closed the connection (recv returned 0) */
+    int err;         /* errno of the recv that failed, 0 when none did */
+    int64_t last_ms; /* when the last byte arrived */
+};
+
+static void got_free(struct got *g)
+{
+    free(g->data);
+    memset(g, 0, sizeof(*g));
+}
+
+static int client_open(int port)
+{
+    struct sockaddr_in sa;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    ck_assert_int_ge(fd, 0);
+    memset(&sa, 0, sizeof(sa));
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
+    ck_assert_msg(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s",
+                  strerror(errno));
+    return fd;
+}
+
+static void client_send(int fd, const char *s)
+{
+    size_t len = strlen(s);
+    while (len > 0) {
+        ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
+        ck_assert_msg(n > 0, "send: %s", strerror(errno));
+        s += n;
+        len -= (size_t)n;
+    }
+}
+
+/*
+ * One bounded read into g: waits at most IO_BOUND_MS for the socket to be
+ * readable (failing the test otherwise), then reads once. Returns false when
+ * the connection ended (g->eof or g->err set).
+ */
+static bool read_once(int fd, struct got *g)
+{
+    int64_t deadline = now_ms() + IO_BOUND_MS;
+    ssize_t n;
+
+    ck_assert(!g->eof && !g->err);
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        int64_t left = deadline - now_ms();
+        int rc;
+
+        ck_assert_msg(left > 0, "the server sent nothing and kept the connection open for %d ms",
+                      IO_BOUND_MS);
+        rc = poll(&p, 1, (int)left);
+        if (rc < 0 && errno == EINTR)
+            continue;
+        ck_assert_msg(rc >= 0, "poll: %s", strerror(errno));
+        if (rc > 0)
+            break;
+    }
+    if (g->cap - g->len < 4096 + 1) {
+        g->cap = g->cap ? g->cap * 2 : 8192;
+        g->data = realloc(g->data, g->cap);
+        ck_assert_ptr_nonnull(g->data);
+    }
+    do
+        n = recv(fd, g->data + g->len, g->cap - g->len - 1, MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return true; /* spurious wake-up */
+    if (n < 0) {
+        g->err = errno;
+        return false;
+    }
+    if (n == 0) {
+        g->eof = true;
+        return false;
+    }
+    g->len += (size_t)n;
+    g->data[g->len] = '\0';
+    g->reads++;
+    g->last_ms = now_ms();
+    return true;
+}
+
+/* Reads until the connection ends: EOF or an error (each read bounded). */
+static void read_to_end(int fd, struct got *g)
+{
+    while (read_once(fd, g))
+        ;
+}
+
+/* Reads until g holds `want` bytes; false if the connection ended first. */
+static bool read_upto(int fd, struct got *g, size_t want)
+{
+    while (g->len < want)
+        if (!read_once(fd, g))
+            return false;
+    return true;
+}
+
+/* The length of the head (status line and headers with the blank line after
+ * them) at the start of g, or 0 when g holds no complete head. */
+static size_t head_len(const struct got *g)
+{
+    const char *end = g->len >= 4 ? memmem(g->data, g->len, "\r\n\r\n", 4) : NULL;
+    return end ? (size_t)(end - g->data) + 4 : 0;
+}
+
+/* Reads until g holds a complete head; returns its length, or 0 if the
+ * connection ended first. */
+static size_t read_head(int fd, struct got *g)
+{
+    size_t n;
+    while ((n = head_len(g)) == 0)
+        if (!read_once(fd, g))
+            return 0;
+    return n;
+}
+
+/* The value of header `name` in the head at `head` (hlen bytes); -1 when missing. */
+static long long header_num(const char *head, size_t hlen, const char *name)
+{
+    size_t nlen = strlen(name);
+    const char *p = head, *end = head + hlen;
+
+    while ((p = memmem(p, (size_t)(end - p), "\r\n", 2)) != NULL) {
+        p += 2;
+        if ((size_t)(end - p) > nlen && strncasecmp(p, name, nlen) == 0 && p[nlen] == ':')
+            return strtoll(p + nlen + 1, NULL, 10);
+    }
+    return -1;
+}
+
+static bool has_header(const char *head, size_t hlen, const char *line)
+{
+    return memmem(head, hlen, line, strlen(line)) != NULL;
+}
+
+static int status_of(const char *head)
+{
+    int status = 0;
+    ck_assert_msg(sscanf(head, "HTTP/1.1 %d ", &status) == 1, "not a status line: %.40s", head);
+    return status;
+}
+
+/* One request on a fresh connection; everything the server sent until it closed. */
+static void exchange(int port, const char *request, struct got *g)
+{
+    int fd = client_open(port);
+    memset(g, 0, sizeof(*g));
+    client_send(fd, request);
+    read_to_end(fd, g);
+    close(fd);
+}
+
+/* --- the scenario and the server ------------------------------------------ */
+
+#define PLAIN_BODY "plain body"
+#define TRUNC_BODY "0123456789abcdefghijklmnopqrstuvwxyz"
+#define TRUNC_JSON "{\"id\":\"ch_1\",\"paid\":true,\"amount\":1999}"
+#define DRIBBLE_BODY "The quick brown fox jumps over the lazy dog. 0123456789"
+#define DRIBBLE_MS 400
+
+/* Route indexes, in file order. */
+enum {
+    R_PLAIN,
+    R_RESET,
+    R_EMPTY,
+    R_GARBAGE,
+    R_TRUNC,
+    R_TRUNC_JSON,
+    R_TRUNC_NOBODY,
+    R_TRUNC_TPL,
+    R_DRIBBLE,
+    R_SEQ,
+};
+
+/* clang-format off */
+static const char scenario_text[] =
+    "{\"name\": \"faults\", \"services\": {\"api\": {\"routes\": [\n"
+    " {\"id\": \"plain\", \"request\": {\"method\": \"ANY\", \"path\": \"/plain\"},\n"
+    "  \"response\": {\"body\": \"" PLAIN_BODY "\"}},\n"
+    " {\"id\": \"reset\", \"request\": {\"method\": \"ANY\", \"path\": \"/reset\"},\n"
+    "  \"response\": {\"status\": 503, \"body\": \"never sent\", \"fault\": \"reset\"}},\n"
+    " {\"id\": \"empty\", \"request\": {\"method\": \"ANY\", \"path\": \"/empty\"},\n"
+    "  \"response\": {\"status\": 502, \"body\": \"never sent\", \"fault\": \"empty\"}},\n"
+    " {\"id\": \"garbage\", \"request\": {\"method\": \"ANY\", \"path\": \"/garbage\"},\n"
+    "  \"response\": {\"status\": 200, \"body\": \"never sent\", \"fault\": \"garbage\"}},\n"
+    " {\"id\": \"truncated\", \"request\": {\"method\": \"ANY\", \"path\": \"/truncated\"},\n"
+    "  \"response\": {\"status\": 200, \"headers\": {\"Content-Type\": \"text/x\"},\n"
+    "   \"body\": \"" TRUNC_BODY "\", \"fault\": \"truncated\"}},\n"
+    " {\"id\": \"truncated-json\", \"request\": {\"path\": \"/truncated-json\"},\n"
+    "  \"response\": {\"status\": 201, \"json\": " TRUNC_JSON ", \"fault\": \"truncated\"}},\n"
+    " {\"id\": \"truncated-nobody\", \"request\": {\"path\": \"/truncated-nobody\"},\n"
+    "  \"response\": {\"status\": 200, \"fault\": \"truncated\"}},\n"
+    " {\"id\": \"truncated-tpl\", \"request\": {\"path\": \"/truncated-tpl\"},\n"
+    "  \"response\": {\"body\": \"method={{method}} and some more text\", \"fault\": \"truncated\"}},\n"
+    " {\"id\": \"dribble\", \"request\": {\"method\": \"ANY\", \"path\": \"/dribble\"},\n"
+    "  \"response\": {\"status\": 201, \"headers\": {\"X-Dribble\": \"yes\"},\n"
+    "   \"body\": \"" DRIBBLE_BODY "\",\n"
+    "   \"fault\": {\"dribble\": {\"chunks\": 4, \"overMs\": 400}}}},\n"
+    " {\"id\": \"seq\", \"request\": {\"method\": \"GET\", \"path\": \"/seq\"}, \"mode\": \"sequential\",\n"
+    "  \"responses\": [{\"status\": 200, \"body\": \"first\"},\n"
+    "                 {\"status\": 500, \"body\": \"second\", \"fault\": \"reset\"}]},\n"
+    " {\"id\": \"dribble-short\", \"request\": {\"path\": \"/dribble-short\"},\n"
+    "  \"response\": {\"body\": \"ab\", \"fault\": {\"dribble\": {\"chunks\": 4, \"overMs\": 200}}}},\n"
+    " {\"id\": \"dribble-one\", \"request\": {\"path\": \"/dribble-one\"},\n"
+    "  \"response\": {\"body\": \"abcdef\", \"fault\": {\"dribble\": {\"chunks\": 1, \"overMs\": 200}}}}\n"
+    "]}}}\n";
+/* clang-format on */
+
+static struct mr_scenario *scenario_from(const char *path, const char *text)
+{
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse(&sc, path, text, strlen(text), &errs), 0);
+    ck_assert_ptr_nonnull(sc);
+    return sc;
+}
+
+static struct mr_scenario *scenario(void)
+{
+    return scenario_from("faults.json", scenario_text);
+}
+
+static struct mr_server *start_seeded(const struct mr_scenario *sc, uint64_t seed)
+{
+    struct mr_server_opts o;
+    struct mr_server *s = NULL;
+    struct mr_error err;
+    int rc;
+
+    mr_server_opts_init(&o);
+    o.host = "127.0.0.1";
+    o.threads = 4;
+    o.seed = seed;
+    rc = mr_server_start(&s, sc, &o, &err);
+    ck_assert_msg(rc == 0, "start: %s", err.msg);
+    return s;
+}
+
+static struct mr_server *start(const struct mr_scenario *sc)
+{
+    return start_seeded(sc, 1);
+}
+
+/* Checks call i of the (closed) server's journal. */
+static void check_call(const struct mr_journal *j, size_t i, const char *method, const char *path,
+                       int route, int status)
+{
+    const struct mr_call *c;
+    ck_assert_uint_lt(i, mr_journal_kept(j));
+    c = mr_journal_at(j, i);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_str_eq(c->method, method);
+    ck_assert_str_eq(c->path, path);
+    ck_assert_int_eq(c->route, route);
+    ck_assert_uint_eq(c->status, status);
+    ck_assert_uint_eq(c->seq, i + 1);
+}
+
+/* --- reset ------------------------------------------------------------------ */
+
+START_TEST(test_reset)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    struct got g;
+
+    exchange(mr_server_port(s, 0), "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.err == ECONNRESET, "wanted ECONNRESET, got %s after %zu bytes",
+                  g.eof ? "EOF" : strerror(g.err), g.len);
+    ck_assert_uint_eq(g.len, 0);
+    got_free(&g);
+
+    /* the server itself is fine: the next connection is answered normally */
+    exchange(mr_server_port(s, 0), "GET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+             &g);
+    ck_assert(g.eof);
+    ck_assert_int_eq(status_of(g.data), 200);
+    ck_assert_ptr_nonnull(strstr(g.data, "\r\n\r\n" PLAIN_BODY));
+    got_free(&g);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* A reset on a keep-alive connection that already carried a normal exchange. */
+START_TEST(test_reset_after_keep_alive_exchange)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    struct got g;
+    size_t head;
+    int fd = client_open(mr_server_port(s, 0));
+
+    memset(&g, 0, sizeof(g));
+    client_send(fd, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = read_head(fd, &g);
+    ck_assert_uint_gt(head, 0);
+    ck_assert(read_upto(fd, &g, head + strlen(PLAIN_BODY)));
+    ck_assert_int_eq(status_of(g.data), 200);
+    got_free(&g);
+
+    client_send(fd, "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n");
+    read_to_end(fd, &g);
+    ck_assert_msg(g.err == ECONNRESET, "wanted ECONNRESET, got %s after %zu bytes",
+                  g.eof ? "EOF" : strerror(g.err), g.len);
+    ck_assert_uint_eq(g.len, 0);
+    got_free(&g);
+    close(fd);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- empty ------------------------------------------------------------------ */
+
+START_TEST(test_empty)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    struct got g;
+
+    exchange(mr_server_port(s, 0), "GET /empty HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
+    ck_assert_uint_eq(g.len, 0);
+    got_free(&g);
+
+    /* a POST with a body: the body is read, then the connection closed without a word */
+    exchange(mr_server_port(s, 0),
+             "POST /empty HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", &g);
+    ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
+    ck_assert_uint_eq(g.len, 0);
+    got_free(&g);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- garbage ---------------------------------------------------------------- */
+
+/* The first call's garbage from a fresh server started with `seed`. */
+static void garbage_of_seed(uint64_t seed, struct got *g)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start_seeded(sc, seed);
+
+    exchange(mr_server_port(s, 0), "GET /garbage HTTP/1.1\r\nHost: x\r\n\r\n", g);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+
+START_TEST(test_garbage)
+{
+    struct got g;
+
+    garbage_of_seed(7, &g);
+    ck_assert_msg(g.eof, "wanted EOF after the garbage, got %s", strerror(g.err));
+    ck_assert_uint_ge(g.len, 16);
+    ck_assert_msg(memcmp(g.data, "HTTP/", 5) != 0, "garbage that reads as a status line: %.40s",
+                  g.data);
+    ck_assert_ptr_null(memmem(g.data, g.len, "never sent", 10));
+    got_free(&g);
+}
+END_TEST
+
+START_TEST(test_garbage_same_seed_same_bytes)
+{
+    struct got a, b, c;
+
+    garbage_of_seed(42, &a);
+    garbage_of_seed(42, &b);
+    garbage_of_seed(43, &c);
+    ck_assert(a.eof && b.eof && c.eof);
+    ck_assert_uint_gt(a.len, 0);
+    ck_assert_uint_eq(a.len, b.len);
+    ck_assert_msg(memcmp(a.data, b.data, a.len) == 0, "seed 42 gave two different garbages");
+    ck_assert_msg(a.len != c.len || memcmp(a.data, c.data, a.len) != 0,
+                  "seeds 42 and 43 gave the same garbage");
+    got_free(&a);
+    got_free(&b);
+    got_free(&c);
+}
+END_TEST
+
+/* --- truncated -------------------------------------------------------------- */
+
+/*
+ * GET `path` and check a truncated answer: a status line `status`, headers
+ * with a Content-Length, fewer body bytes than it promises, then EOF. The
+ * body bytes that did arrive must be a prefix of `full` (the whole body).
+ */
+static void check_truncated(int port, const char *path, int status, const char *full)
+{
+    char req[256];
+    struct got g;
+    size_t head;
+    long long cl;
+
+    snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path);
+    exchange(port, req, &g);
+    ck_assert_msg(g.eof, "%s: wanted EOF, got %s", path, strerror(g.err));
+    head = head_len(&g);
+    ck_assert_msg(head > 0, "%s: no complete head in %zu bytes", path, g.len);
+    ck_assert_int_eq(status_of(g.data), status);
+    cl = header_num(g.data, head, "Content-Length");
+    ck_assert_msg(cl >= 0, "%s: no Content-Length", path);
+    ck_assert_msg((long long)(g.len - head) < cl, "%s: %zu body bytes, Content-Length %lld", path,
+                  g.len - head, cl);
+    /* the real length, or 1 for an empty body, so that something is always missing */
+    ck_assert_int_eq(cl, strlen(full) ? (long long)strlen(full) : 1);
+    ck_assert_msg(strncmp(g.data + head, full, g.len - head) == 0,
+                  "%s: the body sent is not the start of the body: %s", path, g.data + head);
+    got_free(&g);
+}
+
+START_TEST(test_truncated)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    int port = mr_server_port(s, 0);
+
+    check_truncated(port, "/truncated", 200, TRUNC_BODY);
+    check_truncated(port, "/truncated-json", 201, TRUNC_JSON);
+    {
+        /* the head is the route's own, with its headers */
+        struct got g;
+        exchange(port, "GET /truncated HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+        ck_assert(has_header(g.data, head_len(&g), "\r\nContent-Type: text/x\r\n"));
+        got_free(&g);
+        exchange(port, "GET /truncated-json HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+        ck_assert(has_header(g.data, head_len(&g), "\r\nContent-Type: application/json\r\n"));
+        got_free(&g);
+    }
+    check_truncated(port, "/truncated-nobody", 200, "");
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* A templated body: what is sent is the start of the rendered body, not of the template. */
+START_TEST(test_truncated_template)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+
+    check_truncated(mr_server_port(s, 0), "/truncated-tpl", 200, "method=GET and some more text");
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- dribble ---------------------------------------------------------------- */
+
+/*
+ * Reads one response of the dribble route on fd (a request has just been
+ * sent at t0): checks the status, headers, body and that it came in pieces
+ * over at least half the dribble time. Leaves nothing unread.
+ */
+static void check_dribbled(int fd, int64_t t0, bool head_request)
+{
+    struct got g;
+    size_t head;
+    long long cl;
+
+    memset(&g, 0, sizeof(g));
+    head = read_head(fd, &g);
+    ck_assert_msg(head > 0, "the connection ended in the head (%zu bytes): %s", g.len,
+                  g.eof ? "EOF" : strerror(g.err));
+    ck_assert_int_eq(status_of(g.data), 201);
+    ck_assert(has_header(g.data, head, "\r\nX-Dribble: yes\r\n"));
+    cl = header_num(g.data, head, "Content-Length");
+    ck_assert_int_eq(cl, (long long)strlen(DRIBBLE_BODY));
+    if (head_request) {
+        ck_assert_uint_eq(g.len, head);
+        got_free(&g);
+        return;
+    }
+    ck_assert_msg(read_upto(fd, &g, head + (size_t)cl), "the connection ended in the body: %s",
+                  g.eof ? "EOF" : strerror(g.err));
+    ck_assert_uint_eq(g.len, head + (size_t)cl); /* nothing after the body */
+    ck_assert_str_eq(g.data + head, DRIBBLE_BODY);
+    ck_assert_msg(g.reads > 1, "the response came in %d read(s)", g.reads);
+    ck_assert_msg(g.last_ms - t0 >= DRIBBLE_MS / 2, "the response was complete after %lld ms",
+                  (long long)(g.last_ms - t0));
+    got_free(&g);
+}
+
+START_TEST(test_dribble)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    int fd = client_open(mr_server_port(s, 0));
+    struct got g;
+    size_t head;
+    int64_t t0;
+
+    t0 = now_ms();
+    client_send(fd, "GET /dribble HTTP/1.1\r\nHost: x\r\n\r\n");
+    check_dribbled(fd, t0, false);
+
+    /* the connection stays usable: the response ended exactly where it said */
+    memset(&g, 0, sizeof(g));
+    client_send(fd, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = read_head(fd, &g);
+    ck_assert_uint_gt(head, 0);
+    ck_assert_int_eq(status_of(g.data), 200);
+    ck_assert(read_upto(fd, &g, head + strlen(PLAIN_BODY)));
+    ck_assert_str_eq(g.data + head, PLAIN_BODY);
+    got_free(&g);
+    close(fd);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* Dribbling with "Connection: close": the whole response, then EOF. */
+START_TEST(test_dribble_then_close)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    struct got g;
+    size_t head;
+    int64_t t0 = now_ms();
+
+    exchange(mr_server_port(s, 0), "GET /dribble HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+             &g);
+    ck_assert(g.eof);
+    head = head_len(&g);
+    ck_assert_uint_gt(head, 0);
+    ck_assert_int_eq(status_of(g.data), 201);
+    ck_assert_str_eq(g.data + head, DRIBBLE_BODY);
+    ck_assert_int_gt(g.reads, 1);
+    ck_assert_int_ge(g.last_ms - t0, DRIBBLE_MS / 2);
+    got_free(&g);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* GET path on a fresh connection: the body `want` arrives complete, its last
+ * byte at least half of `over_ms` after the request. */
+static void check_spread(int port, const char *path, const char *want, int64_t over_ms)
+{
+    char req[128];
+    struct got g;
+    int64_t t0 = now_ms();
+    size_t head;
+
+    snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
+    exchange(port, req, &g);
+    ck_assert_msg(g.eof, "%s: wanted EOF, got %s", path, strerror(g.err));
+    head = head_len(&g);
+    ck_assert_uint_gt(head, 0);
+    ck_assert_str_eq(g.data + head, want);
+    ck_assert_msg(g.last_ms - t0 >= over_ms / 2, "%s: complete after %lld ms", path,
+                  (long long)(g.last_ms - t0));
+    got_free(&g);
+}
+
+/* overMs holds whatever the number of pieces: one piece comes after overMs,
+ * and a body shorter than `chunks` is sent a byte at a time over overMs. */
+START_TEST(test_dribble_spread)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+
+    check_spread(mr_server_port(s, 0), "/dribble-short", "ab", 200);
+    check_spread(mr_server_port(s, 0), "/dribble-one", "abcdef", 200);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/*
+ * A file response bigger than the server's 64 KiB streaming chunk, dribbled:
+ * every byte arrives (streamed from the file, not held in memory).
+ * (It once sent nothing: the head length was computed as if the file were in
+ * the output buffer.)
+ */
+START_TEST(test_dribble_large_file)
+{
+    /* clang-format off */
+    static const char text[] =
+        "{\"routes\": [{\"request\": {\"path\": \"/big\"},\n"
+        "  \"response\": {\"file\": \"big.txt\",\n"
+        "   \"fault\": {\"dribble\": {\"chunks\": 4, \"overMs\": 200}}}}]}";
+    /* clang-format on */
+    char dir[] = "/tmp/mockrun-test-fault-XXXXXX", path[256], spath[256], req[64];
+    size_t size = 200 * 1024, i, head;
+    char *content = malloc(size);
+    struct mr_scenario *sc;
+    struct mr_server *s;
+    struct got g;
+    FILE *f;
+
+    ck_assert_ptr_nonnull(content);
+    for (i = 0; i < size; i++)
+        content[i] = (char)('a' + i % 26);
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/big.txt", dir);
+    snprintf(spath, sizeof(spath), "%s/big.json", dir);
+    f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(content, 1, size, f), size);
+    fclose(f);
+    sc = scenario_from(spath, text);
+    unlink(path);
+    rmdir(dir);
+    s = start(sc);
+
+    snprintf(req, sizeof(req), "GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    exchange(mr_server_port(s, 0), req, &g);
+    ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
+    head = head_len(&g);
+    ck_assert_uint_gt(head, 0);
+    ck_assert_int_eq(status_of(g.data), 200);
+    ck_assert_int_eq(header_num(g.data, head, "Content-Length"), (long long)size);
+    ck_assert_uint_eq(g.len - head, size);
+    ck_assert(memcmp(g.data + head, content, size) == 0);
+    got_free(&g);
+    free(content);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- HEAD ------------------------------------------------------------------- */
+
+START_TEST(test_head_reset_and_empty)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    struct got g;
+
+    exchange(mr_server_port(s, 0), "HEAD /reset HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.err == ECONNRESET, "wanted ECONNRESET, got %s after %zu bytes",
+                  g.eof ? "EOF" : strerror(g.err), g.len);
+    ck_assert_uint_eq(g.len, 0);
+    got_free(&g);
+
+    exchange(mr_server_port(s, 0), "HEAD /empty HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
+    ck_assert_uint_eq(g.len, 0);
+    got_free(&g);
+
+    exchange(mr_server_port(s, 0), "HEAD /garbage HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
+    ck_assert_uint_gt(g.len, 0);
+    ck_assert(memcmp(g.data, "HTTP/", 5) != 0);
+    got_free(&g);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_head_dribble)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    int fd = client_open(mr_server_port(s, 0));
+    struct got g;
+    size_t head;
+
+    /* the head of the dribbled response (its Content-Length), no body; the connection lives on */
+    client_send(fd, "HEAD /dribble HTTP/1.1\r\nHost: x\r\n\r\n");
+    check_dribbled(fd, now_ms(), true);
+    memset(&g, 0, sizeof(g));
+    client_send(fd, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = read_head(fd, &g);
+    ck_assert_uint_gt(head, 0);
+    ck_assert_msg(status_of(g.data) == 200, "after HEAD: %.60s", g.data);
+    ck_assert(read_upto(fd, &g, head + strlen(PLAIN_BODY)));
+    ck_assert_str_eq(g.data + head, PLAIN_BODY);
+    got_free(&g);
+    close(fd);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/*
+ * HEAD on a truncated route: a HEAD response never has content (RFC 9110
+ * 9.3.2), so there is no body to cut short; the head itself is cut in half,
+ * then EOF. (It once sent half the body after a complete head.)
+ */
+START_TEST(test_head_truncated)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    struct got g;
+
+    exchange(mr_server_port(s, 0), "HEAD /truncated HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
+    ck_assert_uint_gt(g.len, 0);
+    ck_assert_msg(head_len(&g) == 0, "a complete head arrived: %s", g.data);
+    ck_assert(strncmp(g.data, "HTTP/1.1 200", g.len < 12 ? g.len : 12) == 0);
+    got_free(&g);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- sequential ------------------------------------------------------------- */
+
+START_TEST(test_sequential_second_faulted)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    int port = mr_server_port(s, 0);
+    const struct mr_journal *j;
+    struct got g;
+    size_t head;
+
+    /* 1st call: the first response, whole */
+    exchange(port, "GET /seq HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &g);
+    ck_assert(g.eof);
+    head = head_len(&g);
+    ck_assert_uint_gt(head, 0);
+    ck_assert_int_eq(status_of(g.data), 200);
+    ck_assert_str_eq(g.data + head, "first");
+    got_free(&g);
+
+    /* 2nd call: reset; the 3rd stays on the last response, reset again */
+    exchange(port, "GET /seq HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.err == ECONNRESET, "2nd call: wanted ECONNRESET, got %s after %zu bytes",
+                  g.eof ? "EOF" : strerror(g.err), g.len);
+    ck_assert_uint_eq(g.len, 0);
+    got_free(&g);
+    exchange(port, "GET /seq HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    ck_assert_msg(g.err == ECONNRESET, "3rd call: wanted ECONNRESET, got %s after %zu bytes",
+                  g.eof ? "EOF" : strerror(g.err), g.len);
+    got_free(&g);
+
+    mr_server_close(s);
+    j = mr_server_journal(s);
+    ck_assert_uint_eq(mr_journal_total(j), 3);
+    check_call(j, 0, "GET", "/seq", R_SEQ, 200);
+    check_call(j, 1, "GET", "/seq", R_SEQ, 500);
+    check_call(j, 2, "GET", "/seq", R_SEQ, 500);
+    ck_assert_uint_eq(mr_journal_route_count(j, R_SEQ), 3);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- the journal ------------------------------------------------------------ */
+
+START_TEST(test_faulted_calls_are_recorded)
+{
+    static const struct {
+        const char *method, *path;
+        int route, status;
+    } calls[] = {
+        {"GET", "/reset", R_RESET, 503},
+        {"POST", "/empty", R_EMPTY, 502},
+        {"GET", "/garbage", R_GARBAGE, 200},
+        {"GET", "/truncated", R_TRUNC, 200},
+        {"GET", "/truncated-json", R_TRUNC_JSON, 201},
+        {"GET", "/dribble", R_DRIBBLE, 201},
+        {"HEAD", "/reset", R_RESET, 503},
+        {"HEAD", "/empty", R_EMPTY, 502},
+        {"HEAD", "/dribble", R_DRIBBLE, 201},
+    };
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = start(sc);
+    const struct mr_journal *j;
+    size_t i, n = sizeof(calls) / sizeof(calls[0]);
+
+    for (i = 0; i < n; i++) {
+        char req[256];
+        struct got g;
+        snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                 calls[i].method, calls[i].path);
+        exchange(mr_server_port(s, 0), req, &g);
+        ck_assert_msg(g.eof || g.err, "%s %s", calls[i].method, calls[i].path);
+        got_free(&g);
+    }
+    mr_server_close(s);
+    j = mr_server_journal(s);
+    ck_assert_uint_eq(mr_journal_total(j), n);
+    ck_assert_uint_eq(mr_journal_kept(j), n);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 0);
+    for (i = 0; i < n; i++)
+        check_call(j, i, calls[i].method, calls[i].path, calls[i].route, calls[i].status);
+    ck_assert_uint_eq(mr_journal_route_count(j, R_RESET), 2);
+    ck_assert_uint_eq(mr_journal_route_count(j, R_EMPTY), 2);
+    ck_assert_uint_eq(mr_journal_route_count(j, R_GARBAGE), 1);
+    ck_assert_uint_eq(mr_journal_route_count(j, R_DRIBBLE), 2);
+    ck_assert_uint_eq(mr_journal_route_count(j, R_PLAIN), 0);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- the suite -------------------------------------------------------------- */
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 60);
+    return tc;
+}
+
+static Suite *fault_suite(void)
+{
+    Suite *s = suite_create("fault");
+    TCase *tc;
+
+    tc = tcase("reset");
+    tcase_add_test(tc, test_reset);
+    tcase_add_test(tc, test_reset_after_keep_alive_exchange);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("empty");
+    tcase_add_test(tc, test_empty);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("garbage");
+    tcase_add_test(tc, test_garbage);
+    tcase_add_test(tc, test_garbage_same_seed_same_bytes);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("truncated");
+    tcase_add_test(tc, test_truncated);
+    tcase_add_test(tc, test_truncated_template);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("dribble");
+    tcase_add_test(tc, test_dribble);
+    tcase_add_test(tc, test_dribble_then_close);
+    tcase_add_test(tc, test_dribble_spread);
+    tcase_add_test(tc, test_dribble_large_file);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("head");
+    tcase_add_test(tc, test_head_reset_and_empty);
+    tcase_add_test(tc, test_head_dribble);
+    tcase_add_test(tc, test_head_truncated);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("sequential");
+    tcase_add_test(tc, test_sequential_second_faulted);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("journal");
+    tcase_add_test(tc, test_faulted_calls_are_recorded);
+    suite_add_tcase(s, tc);
+
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(fault_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
