@@ -267,35 +267,36 @@ static void load_fault(struct mr_loader *ld, const cJSON *v, struct mr_response 
     mr_loader__pop(ld, mark);
 }
 
-/* `when`: request conditions plus `callNumber`. */
-static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+/* One set of `when` conditions: request conditions plus `params`, `cookies`
+ * and `callNumber`. */
+static void load_one_when(struct mr_loader *ld, const cJSON *v, struct mr_when *w)
 {
     cJSON *copy, *call;
     int64_t n;
     char got[80];
 
+    w->call_min = w->call_max = -1;
     if (!mr_loader__expect_object(ld, v, "an object with request conditions"))
         return;
-    r->has_when = true;
     call = cJSON_GetObjectItemCaseSensitive(v, "callNumber");
-    if (call) {
+    if (cJSON_IsNumber(call)) {
+        if (get_int(ld, v, "callNumber", 1, INT64_MAX, &n))
+            w->call_min = w->call_max = n;
+    } else if (call) {
         size_t mark = mr_loader__push_key(ld, "callNumber");
-        if (cJSON_IsNumber(call)) {
-            if (get_int(ld, v, "callNumber", 1, INT64_MAX, &n))
-                r->call_min = r->call_max = n;
-        } else if (cJSON_IsObject(call)) {
+        if (cJSON_IsObject(call)) {
             static const char *const keys[] = {"atLeast", "atMost", NULL};
             mr_loader__check_keys(ld, call, keys);
             if (get_int(ld, call, "atLeast", 1, INT64_MAX, &n))
-                r->call_min = n;
+                w->call_min = n;
             if (get_int(ld, call, "atMost", 1, INT64_MAX, &n))
-                r->call_max = n;
-            if (r->call_min < 0 && r->call_max < 0)
+                w->call_max = n;
+            if (w->call_min < 0 && w->call_max < 0)
                 mr_loader__problem(ld, false, "expected \"atLeast\" and/or \"atMost\"");
-            else if (r->call_min >= 0 && r->call_max >= 0 && r->call_min > r->call_max)
+            else if (w->call_min >= 0 && w->call_max >= 0 && w->call_min > w->call_max)
                 mr_loader__problem(ld, false,
                                    "atLeast (%lld) is greater than atMost (%lld): no call matches",
-                                   (long long)r->call_min, (long long)r->call_max);
+                                   (long long)w->call_min, (long long)w->call_max);
         } else {
             mr_loader__describe(call, got, sizeof(got));
             mr_loader__problem(ld, false,
@@ -307,12 +308,12 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
     /* path parameters and cookies by name, which a route's matcher has no use for */
     if ((call = cJSON_GetObjectItemCaseSensitive(v, "params"))) {
         size_t mark = mr_loader__push_key(ld, "params");
-        mr_loader__fields(ld, call, false, &r->when_params, &r->nwhen_params);
+        mr_loader__fields(ld, call, false, &w->params, &w->nparams);
         mr_loader__pop(ld, mark);
     }
     if ((call = cJSON_GetObjectItemCaseSensitive(v, "cookies"))) {
         size_t mark = mr_loader__push_key(ld, "cookies");
-        mr_loader__fields(ld, call, false, &r->when_cookies, &r->nwhen_cookies);
+        mr_loader__fields(ld, call, false, &w->cookies, &w->ncookies);
         mr_loader__pop(ld, mark);
     }
     /* the rest are ordinary request conditions */
@@ -324,8 +325,45 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "callNumber");
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "params");
     cJSON_DeleteItemFromObjectCaseSensitive(copy, "cookies");
-    mr_loader__matcher(ld, copy, &r->when);
+    mr_loader__matcher(ld, copy, &w->match);
     cJSON_Delete(copy);
+}
+
+/* `when`: one object of conditions that must all hold, or an array of them of
+ * which any one must hold (Mockoon's rules with the OR operator). */
+static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+{
+    const cJSON *item;
+    size_t i = 0, n;
+    char got[80];
+
+    if (cJSON_IsObject(v)) {
+        r->when = mr_loader__calloc(ld, 1, sizeof(*r->when));
+        if (r->when) {
+            r->nwhen = 1;
+            load_one_when(ld, v, r->when);
+        }
+        return;
+    }
+    n = cJSON_IsArray(v) ? (size_t)cJSON_GetArraySize(v) : 0;
+    if (n == 0) {
+        mr_loader__describe(v, got, sizeof(got));
+        mr_loader__problem(ld, false,
+                           "expected an object with request conditions, or a non-empty array of "
+                           "them (any one holding), got %s",
+                           got);
+        return;
+    }
+    r->when = mr_loader__calloc(ld, n, sizeof(*r->when));
+    if (!r->when)
+        return;
+    r->nwhen = n;
+    cJSON_ArrayForEach(item, v)
+    {
+        size_t mark = mr_loader__push_index(ld, i);
+        load_one_when(ld, item, &r->when[i++]);
+        mr_loader__pop(ld, mark);
+    }
 }
 
 /* Compiles a template at the current path; reports its error there. */
@@ -516,7 +554,6 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     int kinds = 0;
 
     r->status = 200;
-    r->call_min = r->call_max = -1;
     r->weight = 1;
     if (!mr_loader__expect_object(ld, v, "an object"))
         return;
@@ -704,7 +741,7 @@ static void load_responses(struct mr_loader *ld, struct mr_scenario *sc, const c
     {
         size_t m2 = mr_loader__push_index(ld, i);
         load_response(ld, sc, item, true, &route->responses[i]);
-        any_when |= route->responses[i].has_when || route->responses[i].when_state;
+        any_when |= route->responses[i].nwhen || route->responses[i].when_state;
         weights += route->responses[i].weight;
         mr_loader__pop(ld, m2);
         i++;
@@ -1521,9 +1558,12 @@ int mr_scenario_load(struct mr_scenario **out, const char *path, struct mr_error
 static void free_response(struct mr_response *r)
 {
     size_t i;
-    mr_loader__matcher_release(&r->when);
-    mr_loader__fields_release(r->when_params, r->nwhen_params);
-    mr_loader__fields_release(r->when_cookies, r->nwhen_cookies);
+    for (i = 0; i < r->nwhen; i++) {
+        mr_loader__matcher_release(&r->when[i].match);
+        mr_loader__fields_release(r->when[i].params, r->when[i].nparams);
+        mr_loader__fields_release(r->when[i].cookies, r->when[i].ncookies);
+    }
+    free(r->when);
     mr_template_free(r->body_tpl);
     for (i = 0; i < r->njson_parts; i++) {
         free(r->json_parts[i].text);

@@ -153,14 +153,8 @@ struct mr_response {
     int dribble_chunks; /* MR_FAULT_DRIBBLE: body sent in this many pieces */
     int64_t dribble_ms; /* ... spread over this long */
     /* selection among a route's `responses` */
-    bool has_when;
-    struct mr_matcher when;       /* request conditions (valid when has_when) */
-    struct mr_field *when_params; /* `when.params`: path parameters by name */
-    size_t nwhen_params;
-    struct mr_field *when_cookies; /* `when.cookies` */
-    size_t nwhen_cookies;
-    int64_t call_min; /* `callNumber` range, 1-based; -1 when not set */
-    int64_t call_max;
+    struct mr_when *when;   /* `when`: the response applies when any of these holds */
+    size_t nwhen;           /* 0: no `when` */
     uint32_t weight;        /* for MR_MODE_RANDOM; default 1 */
     const char *when_state; /* required service state, or NULL (points into state_names) */
     const char *set_state;  /* service state after serving, or NULL */
@@ -170,6 +164,17 @@ struct mr_response {
     struct mr_json_part *json_parts; /* `json` with templated strings */
     size_t njson_parts;
     struct mr_template **header_tpls; /* nheaders entries, NULL for literal values; or NULL */
+};
+
+/* One set of `when` conditions of a response; all of them must hold. */
+struct mr_when {
+    struct mr_matcher match; /* request conditions */
+    struct mr_field *params; /* the route's path parameters by name */
+    size_t nparams;
+    struct mr_field *cookies; /* cookies by name */
+    size_t ncookies;
+    int64_t call_min; /* `callNumber` range, 1-based; -1 when not set */
+    int64_t call_max;
 };
 
 struct mr_route {

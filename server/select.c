@@ -5,10 +5,13 @@
 
 #include <stdbool.h>
 
-static bool call_in_range(const struct mr_response *r, uint64_t call)
+static bool when_holds(const struct mr_when *w, struct mr_request *req, const struct mr_select *in)
 {
-    return (r->call_min < 0 || call >= (uint64_t)r->call_min) &&
-           (r->call_max < 0 || call <= (uint64_t)r->call_max);
+    return (w->call_min < 0 || in->call >= (uint64_t)w->call_min) &&
+           (w->call_max < 0 || in->call <= (uint64_t)w->call_max) &&
+           mr_match(&w->match, req, NULL) &&
+           mr_match_fields(w->params, w->nparams, in->params, in->nparams) &&
+           mr_match_fields(w->cookies, w->ncookies, in->cookies, in->ncookies);
 }
 
 static const struct mr_response *pick_weighted(const struct mr_route *route, uint64_t x)
@@ -32,13 +35,16 @@ static const struct mr_response *pick_weighted(const struct mr_route *route, uin
 static bool rule_holds(const struct mr_response *r, struct mr_request *req,
                        const struct mr_select *in)
 {
+    size_t i;
+
     if (r->when_state && in->state != r->when_state)
         return false;
-    if (!r->has_when)
+    if (r->nwhen == 0)
         return true;
-    return call_in_range(r, in->call) && mr_match(&r->when, req, NULL) &&
-           mr_match_fields(r->when_params, r->nwhen_params, in->params, in->nparams) &&
-           mr_match_fields(r->when_cookies, r->nwhen_cookies, in->cookies, in->ncookies);
+    for (i = 0; i < r->nwhen; i++)
+        if (when_holds(&r->when[i], req, in))
+            return true; /* any one of them */
+    return false;
 }
 
 const struct mr_response *mr_select_response(const struct mr_route *route, struct mr_request *req,
@@ -63,7 +69,7 @@ const struct mr_response *mr_select_response(const struct mr_route *route, struc
     }
     for (i = 0; i < n; i++) {
         const struct mr_response *r = &route->responses[i];
-        if (!r->has_when && !r->when_state) {
+        if (r->nwhen == 0 && !r->when_state) {
             if (!fallback)
                 fallback = r; /* the first response without conditions */
         } else if (rule_holds(r, req, in)) {

@@ -77,12 +77,14 @@ static void check_response(const struct mr_scenario *sc, const struct mr_respons
     FUZZ_CHECK(r->kind != MR_RESP_FILE || r->file != NULL);
     FUZZ_CHECK((r->kind == MR_RESP_BODY || r->kind == MR_RESP_JSON) == (r->body != NULL));
     FUZZ_CHECK(r->delay_ms >= 0 && (r->delay_max_ms == 0 || r->delay_max_ms >= r->delay_ms));
-    if (multi) { /* the selection fields only mean something in `responses` */
-        FUZZ_CHECK(r->call_min == -1 || r->call_min >= 1);
-        FUZZ_CHECK(r->call_max == -1 || r->call_max >= 1);
+    FUZZ_CHECK(multi || r->nwhen == 0); /* `when` only means something in `responses` */
+    FUZZ_CHECK((r->nwhen == 0) == (r->when == NULL));
+    for (size_t i = 0; i < r->nwhen; i++) {
+        const struct mr_when *w = &r->when[i];
+        FUZZ_CHECK(w->call_min == -1 || w->call_min >= 1);
+        FUZZ_CHECK(w->call_max == -1 || w->call_max >= 1);
+        check_matcher(&w->match);
     }
-    if (r->has_when)
-        check_matcher(&r->when);
     check_state(sc, r->when_state);
     check_state(sc, r->set_state);
 }

@@ -764,6 +764,35 @@ START_TEST(test_call_number_range)
 }
 END_TEST
 
+START_TEST(test_when_any_of)
+{
+    struct mr_scenario *sc = NULL;
+    const char *text = "{\"routes\": [{\"responses\": [{\"when\": [{\"method\": \"POST\"}, "
+                       "{\"callNumber\": 3, \"cookies\": {\"a\": \"1\"}}]}, {}]}]}";
+    const struct mr_response *r;
+
+    ck_assert_int_eq(parse_raw(&sc, text, strlen(text)), 0);
+    r = &sc->routes[0].responses[0];
+    ck_assert_uint_eq(r->nwhen, 2);
+    ck_assert_int_eq(r->when[0].call_min, -1);
+    ck_assert_int_eq(r->when[1].call_min, 3);
+    ck_assert_int_eq(r->when[1].call_max, 3);
+    ck_assert_uint_eq(r->when[1].ncookies, 1);
+    ck_assert_uint_eq(sc->routes[0].responses[1].nwhen, 0);
+    ck_assert_int_eq(sc->routes[0].mode, MR_MODE_RULES);
+    mr_scenario_free(sc);
+
+    fails_at("{'routes': [{'responses': [{'when': []}]}]}", "[]}",
+             "routes[0].responses[0].when: expected an object with request conditions, or a "
+             "non-empty array of them (any one holding), got an array");
+    fails_at("{'routes': [{'responses': [{'when': [{}, {'callNumber': 0}]}]}]}", "0}",
+             "routes[0].responses[0].when[1].callNumber: expected an integer of at least 1, "
+             "got 0");
+    fails_at("{'routes': [{'responses': [{'when': [{'methd': 'GET'}]}]}]}", "'methd'",
+             "routes[0].responses[0].when[0].methd: unknown key; did you mean \"method\"?");
+}
+END_TEST
+
 /* fuzz regressions (tests/fuzz/regressions/scenario): each once crashed the loader */
 START_TEST(test_fuzz_long_service_name)
 {
@@ -1327,6 +1356,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, test_fuzz_huge_count);
     tcase_add_test(tc, test_id_equal_to_generated_id);
     tcase_add_test(tc, test_call_number_range);
+    tcase_add_test(tc, test_when_any_of);
     tcase_add_test(tc, test_bad_status);
     tcase_add_test(tc, test_bad_status_from_file);
     tcase_add_test(tc, test_bad_regex);

@@ -293,6 +293,29 @@ START_TEST(test_rules_call_number)
 }
 END_TEST
 
+/* `when` as an array: any one set of conditions (Mockoon's OR operator) */
+START_TEST(test_rules_any_of)
+{
+    struct mr_scenario *sc = route("'responses': ["
+                                   "{'status': 403, 'when': [{'query': {'role': 'guest'}},"
+                                   "  {'headers': {'X-Banned': {'present': true}}},"
+                                   "  {'callNumber': {'atLeast': 3}, 'method': 'DELETE'}]},"
+                                   "{'status': 200}]");
+    struct call guest = {.query = "role=guest"}, banned = {.header = "X-Banned: 1"},
+                admin = {.query = "role=admin"}, del2 = {.method = "DELETE", .number = 2},
+                del3 = {.method = "DELETE", .number = 3}, get3 = {.number = 3};
+
+    ck_assert_int_eq(pick(sc, &guest, NULL), 403);
+    ck_assert_int_eq(pick(sc, &banned, NULL), 403);
+    ck_assert_int_eq(pick(sc, &admin, NULL), 200);
+    /* inside one set, every condition must hold */
+    ck_assert_int_eq(pick(sc, &del2, NULL), 200);
+    ck_assert_int_eq(pick(sc, &del3, NULL), 403);
+    ck_assert_int_eq(pick(sc, &get3, NULL), 200);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_rules_params_and_cookies)
 {
     struct mr_scenario *sc =
@@ -404,6 +427,7 @@ static Suite *select_suite(void)
     tcase_add_test(tc, test_rules_first_match_and_fallback);
     tcase_add_test(tc, test_rules_without_fallback);
     tcase_add_test(tc, test_rules_call_number);
+    tcase_add_test(tc, test_rules_any_of);
     tcase_add_test(tc, test_rules_params_and_cookies);
     tcase_add_test(tc, test_rules_body);
     suite_add_tcase(s, tc);
