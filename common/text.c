@@ -1,6 +1,10 @@
 #include "common/text.h"
 
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int mr_hexval(char c)
 {
@@ -64,4 +68,36 @@ size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags)
     for (i = 0; i < n; i++)
         dst[i] = s[i] == '+' ? plus : s[i];
     return n;
+}
+
+size_t mr_number_text(double x, char *buf, size_t size)
+{
+    int p, n = 0;
+    char *e;
+
+    if (size == 0)
+        return 0;
+    if (!isfinite(x))
+        n = snprintf(buf, size, "null"); /* JSON has no NaN or Infinity */
+    else if (x == floor(x) && fabs(x) < 1e21)
+        n = snprintf(buf, size, "%.0f", x == 0 ? 0.0 : x); /* no "-0" */
+    else
+        for (p = 1; p <= 17; p++) {
+            n = snprintf(buf, size, "%.*g", p, x);
+            if (n < 0 || (size_t)n >= size || strtod(buf, NULL) == x)
+                break;
+        }
+    if (n < 0)
+        n = 0;
+    if ((size_t)n >= size)
+        n = (int)size - 1;
+    /* an exponent without leading zeros, as JavaScript writes it: 1e-7, 1e+21 */
+    if ((e = strchr(buf, 'e')) != NULL && (e[1] == '-' || e[1] == '+')) {
+        char *d = e + 2, *z = d;
+        while (*z == '0' && z[1])
+            z++;
+        memmove(d, z, strlen(z) + 1);
+        n = (int)strlen(buf);
+    }
+    return (size_t)n;
 }

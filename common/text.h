@@ -30,4 +30,10 @@ enum {
  */
 size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags);
 
+/*
+ * Writes x as JavaScript prints it for the common cases (the shortest text
+ * that reads back as x: 42, 1.5, 0.1, 1e+21) into buf. Returns the length.
+ */
+size_t mr_number_text(double x, char *buf, size_t size);
+
 #endif

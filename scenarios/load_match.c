@@ -14,6 +14,7 @@
 
 #include <pcre2.h>
 
+#include "common/text.h"
 #include "scenarios/jsonpath.h"
 
 size_t mr_loader__push_key(struct mr_loader *ld, const char *key)
@@ -395,9 +396,123 @@ void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struc
     *nout = n;
 }
 
+/*
+ * Splits a `jsonPath` key into member names and array indices: JSONPath's
+ * common subset ($.a.b[0], $['a b']) or Mockoon's object-path (a.b.0).
+ * Returns NULL, or what is wrong with it.
+ */
+static const char *split_json_path(struct mr_loader *ld, const char *src, struct mr_json_field *f)
+{
+    const char *p = src;
+    size_t max = strlen(src) + 1;
+
+    f->steps = mr_loader__calloc(ld, max, sizeof(*f->steps));
+    if (!f->steps)
+        return NULL;
+#define STEP(from, len)                                                                            \
+    do {                                                                                           \
+        char *step_ = malloc((size_t)(len) + 1);                                                   \
+        if (!step_) {                                                                              \
+            ld->nomem = true;                                                                      \
+            return NULL;                                                                           \
+        }                                                                                          \
+        memcpy(step_, (from), (size_t)(len));                                                      \
+        step_[len] = '\0';                                                                         \
+        f->steps[f->nsteps++] = step_;                                                             \
+    } while (0)
+    if (*p != '$') {
+        /* object-path: dot-separated names; digits index arrays */
+        for (;;) {
+            size_t n = strcspn(p, ".");
+            if (n == 0)
+                return "an empty name in the path";
+            STEP(p, n);
+            if (!p[n])
+                return NULL;
+            p += n + 1;
+        }
+    }
+    for (p++; *p;) {
+        if (p[0] == '.' && p[1] == '.')
+            return "recursive descent (..) is not supported";
+        if (*p == '.') {
+            size_t n = strcspn(++p, ".[");
+            if (n == 0)
+                return "an empty name in the path";
+            if (n == 1 && *p == '*')
+                return "wildcards are not supported";
+            STEP(p, n);
+            p += n;
+        } else if (p[0] == '[' && (p[1] == '\'' || p[1] == '"')) {
+            const char *end = strchr(p + 2, p[1]);
+            if (!end || end[1] != ']')
+                return "an unclosed ['name']";
+            STEP(p + 2, end - (p + 2));
+            p = end + 2;
+        } else if (p[0] == '[' && isdigit((unsigned char)p[1])) {
+            size_t n = strspn(p + 1, "0123456789");
+            if (p[1 + n] != ']')
+                return "expected ] after an index";
+            STEP(p + 1, n);
+            p += n + 2;
+        } else if (*p == '[') {
+            return "only [n] and ['name'] are supported inside brackets";
+        } else {
+            return "expected . or [ after a step";
+        }
+    }
+#undef STEP
+    return NULL;
+}
+
+/* `jsonPath`: path → condition on the value there. A number, true, false or
+ * null stands for equality with that JSON value. */
+static void load_json_paths(struct mr_loader *ld, const cJSON *v, struct mr_body_cond *b)
+{
+    const cJSON *item;
+    size_t n = 0;
+
+    if (!mr_loader__expect_object(ld, v, "an object mapping JSON paths to conditions"))
+        return;
+    if (cJSON_GetArraySize(v) == 0) {
+        mr_loader__problem(ld, false, "expected at least one JSON path");
+        return;
+    }
+    mr_loader__check_duplicates(ld, v);
+    b->fields = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(v), sizeof(*b->fields));
+    if (!b->fields)
+        return;
+    cJSON_ArrayForEach(item, v)
+    {
+        size_t mark = mr_loader__push_key(ld, item->string);
+        struct mr_json_field *f = &b->fields[n++];
+        const char *bad = split_json_path(ld, item->string, f);
+
+        f->path = mr_loader__strdup(ld, item->string);
+        if (bad)
+            mr_loader__problem(ld, true, "%s", bad);
+        if (cJSON_IsNumber(item) || cJSON_IsBool(item) || cJSON_IsNull(item)) {
+            char text[64];
+            size_t len = cJSON_IsNumber(item)
+                             ? mr_number_text(item->valuedouble, text, sizeof(text))
+                         : cJSON_IsNull(item) ? (size_t)snprintf(text, sizeof(text), "null")
+                         : cJSON_IsTrue(item) ? (size_t)snprintf(text, sizeof(text), "true")
+                                              : (size_t)snprintf(text, sizeof(text), "false");
+            f->cond.op = MR_OP_EQUALS;
+            f->cond.text = mr_loader__strdup(ld, text);
+            f->cond.len = len;
+        } else {
+            load_cond(ld, item, &f->cond);
+        }
+        mr_loader__pop(ld, mark);
+    }
+    b->nfields = n;
+}
+
 static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond **out)
 {
-    static const char *const keys[] = {"equals", "contains", "matches", "json", "jsonEquals", NULL};
+    static const char *const keys[] = {"equals",     "contains", "matches", "json",
+                                       "jsonEquals", "jsonPath", NULL};
     struct mr_body_cond *b;
     const cJSON *item;
     size_t count = 0;
@@ -405,7 +520,7 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
 
     if (!mr_loader__expect_object(ld, v,
                                   "an object with one of \"equals\", \"contains\", "
-                                  "\"matches\", \"json\" or \"jsonEquals\""))
+                                  "\"matches\", \"json\", \"jsonEquals\" or \"jsonPath\""))
         return;
     mr_loader__check_keys(ld, v, keys);
     b = mr_loader__calloc(ld, 1, sizeof(*b));
@@ -416,13 +531,17 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
     {
         size_t mark;
         bool json = !strcmp(item->string, "json") || !strcmp(item->string, "jsonEquals");
-        if (!json && strcmp(item->string, "equals") && strcmp(item->string, "contains") &&
+        bool paths = !strcmp(item->string, "jsonPath");
+        if (!json && !paths && strcmp(item->string, "equals") && strcmp(item->string, "contains") &&
             strcmp(item->string, "matches"))
             continue;
         if (count++)
             continue;
         mark = mr_loader__push_key(ld, item->string);
-        if (json) {
+        if (paths) {
+            b->op = MR_BODY_JSON_PATHS;
+            load_json_paths(ld, item, b);
+        } else if (json) {
             b->op = item->string[4] ? MR_BODY_JSON_EQUALS : MR_BODY_JSON;
             b->json = cJSON_Duplicate(item, true);
             if (!b->json)
@@ -444,7 +563,7 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
     if (count != 1)
         mr_loader__problem(ld, false,
                            "expected exactly one of \"equals\", \"contains\", \"matches\", "
-                           "\"json\" or \"jsonEquals\"");
+                           "\"json\", \"jsonEquals\" or \"jsonPath\"");
 }
 
 static bool method_ok(const char *s)
@@ -570,6 +689,16 @@ void mr_loader__matcher_release(struct mr_matcher *m)
         free(m->body->text);
         pcre2_code_free((pcre2_code *)m->body->re);
         cJSON_Delete(m->body->json);
+        for (i = 0; i < m->body->nfields; i++) {
+            struct mr_json_field *f = &m->body->fields[i];
+            size_t k;
+            for (k = 0; k < f->nsteps; k++)
+                free(f->steps[k]);
+            free(f->steps);
+            free(f->path);
+            release_cond(&f->cond);
+        }
+        free(m->body->fields);
         free(m->body);
     }
     memset(m, 0, sizeof(*m));
@@ -621,7 +750,10 @@ void mr_loader__describe_matcher(const struct mr_matcher *m, bool conditions_onl
         describe_cond(buf, size, &n, "query", m->query[i].name, &m->query[i].cond);
     for (i = 0; i < m->nheaders && n < size - 1; i++)
         describe_cond(buf, size, &n, "header", m->headers[i].name, &m->headers[i].cond);
-    if (m->body && n < size - 1) {
+    if (m->body && m->body->op == MR_BODY_JSON_PATHS) {
+        for (i = 0; i < m->body->nfields && n < size - 1; i++)
+            describe_cond(buf, size, &n, "body", m->body->fields[i].path, &m->body->fields[i].cond);
+    } else if (m->body && n < size - 1) {
         static const char *const ops[] = {"equal to", "containing", "matching", "containing JSON",
                                           "equal to JSON"};
         char *j = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;

@@ -51,6 +51,16 @@ enum mr_body_op {
     MR_BODY_MATCHES,     /* the regex `re` finds a match in the body */
     MR_BODY_JSON,        /* the body is JSON and contains `json` (objects may have extra members) */
     MR_BODY_JSON_EQUALS, /* the body is JSON equal to `json` (member order ignored) */
+    MR_BODY_JSON_PATHS,  /* the body is JSON and every `fields` condition holds */
+};
+
+/* A condition on the value at a path of a JSON body (`jsonPath`). */
+struct mr_json_field {
+    char *path;   /* as written, for messages */
+    char **steps; /* member names or array indices, from the root */
+    size_t nsteps;
+    struct mr_cond cond; /* on the value's text: a string as it is, other
+                            scalars as JSON; an array holds if any item does */
 };
 
 struct mr_body_cond {
@@ -58,7 +68,9 @@ struct mr_body_cond {
     char *text;
     size_t len;
     struct pcre2_real_code_8 *re;
-    struct cJSON *json; /* JSON and JSON_EQUALS; owned */
+    struct cJSON *json;           /* JSON and JSON_EQUALS; owned */
+    struct mr_json_field *fields; /* JSON_PATHS */
+    size_t nfields;
 };
 
 /* One segment of a `path` template such as /v1/charges/:id/ *. */

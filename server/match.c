@@ -2,6 +2,7 @@
 #include "server/match.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,8 +217,79 @@ static cJSON *parse_json_body(const char *body, size_t len)
     return v;
 }
 
+/* The value at a `jsonPath` field's path, or NULL. */
+static const cJSON *json_at(const cJSON *v, const struct mr_json_field *f)
+{
+    size_t i;
+
+    for (i = 0; v && i < f->nsteps; i++) {
+        const char *step = f->steps[i];
+        if (cJSON_IsObject(v)) {
+            v = cJSON_GetObjectItemCaseSensitive(v, step);
+        } else if (cJSON_IsArray(v) && *step && strspn(step, "0123456789") == strlen(step)) {
+            errno = 0;
+            unsigned long k = strtoul(step, NULL, 10);
+            v = errno || k > INT32_MAX ? NULL : cJSON_GetArrayItem(v, (int)k);
+        } else {
+            return NULL;
+        }
+    }
+    return v;
+}
+
+/* A condition on a JSON scalar's text: a string as it is, other scalars as JSON. */
+static bool scalar_holds(const struct mr_cond *c, const cJSON *v)
+{
+    char text[64];
+    struct mr_kv kv = {0};
+
+    if (cJSON_IsString(v)) {
+        kv.value = v->valuestring;
+        kv.value_len = strlen(v->valuestring);
+    } else if (cJSON_IsNumber(v)) {
+        kv.value = text;
+        kv.value_len = mr_number_text(v->valuedouble, text, sizeof(text));
+    } else if (cJSON_IsBool(v) || cJSON_IsNull(v)) {
+        kv.value = cJSON_IsNull(v) ? "null" : cJSON_IsTrue(v) ? "true" : "false";
+        kv.value_len = strlen(kv.value);
+    } else {
+        return false; /* an object has no text to compare */
+    }
+    return cond_holds(c, &kv);
+}
+
+/* A `jsonPath` condition on the parsed body; an array holds if any item does. */
+static bool json_field_holds(const struct mr_json_field *f, const cJSON *root)
+{
+    const cJSON *v = json_at(root, f), *item;
+
+    if (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT)
+        return (v != NULL) == (f->cond.op == MR_OP_PRESENT);
+    if (!cJSON_IsArray(v))
+        return v && scalar_holds(&f->cond, v);
+    cJSON_ArrayForEach(item, v)
+    {
+        if (scalar_holds(&f->cond, item))
+            return true;
+    }
+    return false;
+}
+
+/* The request's body as JSON (parsed once, on first use), or NULL. */
+static const cJSON *body_json(struct mr_request *req)
+{
+    if (!req->body_json_tried) {
+        req->body_json_tried = true;
+        if (req->body && req->body_len)
+            req->body_json = parse_json_body(req->body, req->body_len);
+    }
+    return req->body_json;
+}
+
 static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
 {
+    size_t i;
+
     switch (b->op) {
     case MR_BODY_EQUALS:
         /* an empty body may be NULL: memcmp must not see it */
@@ -229,15 +301,17 @@ static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
                regex_find((const pcre2_code *)b->re, req->body ? req->body : "", req->body_len);
     case MR_BODY_JSON:
     case MR_BODY_JSON_EQUALS:
-        if (!req->body_json_tried) {
-            req->body_json_tried = true;
-            if (req->body && req->body_len)
-                req->body_json = parse_json_body(req->body, req->body_len);
-        }
-        if (!req->body_json)
+        if (!body_json(req))
             return false;
         return b->op == MR_BODY_JSON ? json_contains(b->json, req->body_json)
                                      : cJSON_Compare(b->json, req->body_json, true);
+    case MR_BODY_JSON_PATHS:
+        if (!body_json(req))
+            return false;
+        for (i = 0; i < b->nfields; i++)
+            if (!json_field_holds(&b->fields[i], req->body_json))
+                return false;
+        return true;
     }
     return false;
 }
@@ -633,6 +707,39 @@ static void json_text(const cJSON *v, char *buf, size_t size)
     cJSON_free(s);
 }
 
+/* Which `jsonPath` condition failed, and what the body has there. */
+static void explain_json_paths(const struct mr_body_cond *b, const struct mr_request *req,
+                               const char *wants, char *buf, size_t size)
+{
+    static const char *const ops[] = {"equal to", "containing", "matching", "absent", "present"};
+    const struct mr_json_field *f = NULL;
+    size_t i;
+    char have[100];
+
+    if (!req->body_json) {
+        snprintf(buf, size, "body is not JSON, %s a JSON body", wants);
+        return;
+    }
+    for (i = 0; i < b->nfields && !f; i++)
+        if (!json_field_holds(&b->fields[i], req->body_json))
+            f = &b->fields[i];
+    if (!f) {
+        snprintf(buf, size, "every body condition holds");
+        return;
+    }
+    json_text(json_at(req->body_json, f), have, sizeof(have));
+    if (f->cond.op == MR_OP_ABSENT)
+        snprintf(buf, size, "body %s is %s, %s it absent", f->path, have, wants);
+    else if (f->cond.op == MR_OP_PRESENT)
+        snprintf(buf, size, "body %s is missing, %s it present", f->path, wants);
+    else if (!json_at(req->body_json, f))
+        snprintf(buf, size, "body %s is missing, %s %s \"%s\"", f->path, wants, ops[f->cond.op],
+                 f->cond.text ? f->cond.text : "");
+    else
+        snprintf(buf, size, "body %s is %s, %s %s \"%s\"", f->path, have, wants, ops[f->cond.op],
+                 f->cond.text ? f->cond.text : "");
+}
+
 void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
                      const struct mr_request *req, const char *wants, char *buf, size_t size)
 {
@@ -676,11 +783,16 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
         break;
     }
     case MR_MISS_BODY: {
-        static const char *const bops[] = {"equal to", "containing", "matching", "containing JSON",
-                                           "equal to JSON"};
-        static const char *const nots[] = {"is not equal to", "does not contain", "does not match",
-                                           "does not contain JSON", "is not equal to JSON"};
+        static const char *const bops[] = {"equal to",        "containing",    "matching",
+                                           "containing JSON", "equal to JSON", "with JSON paths"};
+        static const char *const nots[] = {"is not equal to",      "does not contain",
+                                           "does not match",       "does not contain JSON",
+                                           "is not equal to JSON", ""};
         bool json = m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS;
+        if (m->body->op == MR_BODY_JSON_PATHS) {
+            explain_json_paths(m->body, req, wants, buf, size);
+            break;
+        }
         char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
         if (json && !req->body_json) {
             snprintf(buf, size, "body is not JSON, %s a body %s %.120s", wants, bops[m->body->op],

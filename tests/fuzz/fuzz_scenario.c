@@ -55,6 +55,11 @@ static void check_matcher(const struct mr_matcher *m)
         bool json = m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS;
         FUZZ_CHECK(json == (m->body->json != NULL));
         FUZZ_CHECK((m->body->op == MR_BODY_MATCHES) == (m->body->re != NULL));
+        FUZZ_CHECK((m->body->op == MR_BODY_JSON_PATHS) == (m->body->nfields > 0));
+        for (i = 0; i < m->body->nfields; i++)
+            FUZZ_CHECK(m->body->fields[i].path != NULL &&
+                       (m->body->fields[i].nsteps == 0) ==
+                           (m->body->fields[i].path[0] == '$' && !m->body->fields[i].path[1]));
     }
 }
 

@@ -351,6 +351,31 @@ START_TEST(test_percent_decode)
 }
 END_TEST
 
+static const char *num(double x)
+{
+    static char out[64];
+    ck_assert_uint_eq(mr_number_text(x, out, sizeof(out)), strlen(out));
+    return out;
+}
+
+/* numbers as JavaScript's String(x) writes them */
+START_TEST(test_number_text)
+{
+    ck_assert_str_eq(num(0), "0");
+    ck_assert_str_eq(num(-0.0), "0");
+    ck_assert_str_eq(num(42), "42");
+    ck_assert_str_eq(num(-7), "-7");
+    ck_assert_str_eq(num(1.5), "1.5");
+    ck_assert_str_eq(num(0.1), "0.1");
+    ck_assert_str_eq(num(0.1 + 0.2), "0.30000000000000004");
+    ck_assert_str_eq(num(1e20), "100000000000000000000");
+    ck_assert_str_eq(num(1e21), "1e+21");
+    ck_assert_str_eq(num(1e-7), "1e-7");
+    ck_assert_str_eq(num(123456.789), "123456.789");
+    ck_assert_str_eq(num(9007199254740993.0), "9007199254740992");
+}
+END_TEST
+
 START_TEST(test_json_string)
 {
     struct mr_buf b;
@@ -408,6 +433,7 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_hexval);
     tcase_add_test(tc, test_utf8_valid);
     tcase_add_test(tc, test_percent_decode);
+    tcase_add_test(tc, test_number_text);
     tcase_add_test(tc, test_json_string);
     suite_add_tcase(s, tc);
     return s;

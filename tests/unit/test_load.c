@@ -764,6 +764,24 @@ START_TEST(test_call_number_range)
 }
 END_TEST
 
+START_TEST(test_body_json_path_errors)
+{
+    fails_at("{'routes': [{'request': {'body': {'jsonPath': {'$..a': 'x'}}}}]}", "'$..a'",
+             "routes[0].request.body.jsonPath[\"$..a\"]: recursive descent (..) is not supported");
+    fails_at(
+        "{'routes': [{'request': {'body': {'jsonPath': {'$.a[*]': 'x'}}}}]}", "'$.a[*]'",
+        "routes[0].request.body.jsonPath[\"$.a[*]\"]: only [n] and ['name'] are supported inside "
+        "brackets");
+    fails_at("{'routes': [{'request': {'body': {'jsonPath': {'a..b': 'x'}}}}]}", "'a..b'",
+             "routes[0].request.body.jsonPath[\"a..b\"]: an empty name in the path");
+    fails_at("{'routes': [{'request': {'body': {'jsonPath': {}}}}]}", "{}}}",
+             "routes[0].request.body.jsonPath: expected at least one JSON path");
+    fails_at("{'routes': [{'request': {'body': {'jsonPath': {'a': ['x']}}}}]}", "['x']",
+             "routes[0].request.body.jsonPath.a: expected a string or an object with \"equals\", "
+             "\"contains\", \"matches\", \"absent\" or \"present\", got an array");
+}
+END_TEST
+
 START_TEST(test_when_any_of)
 {
     struct mr_scenario *sc = NULL;
@@ -945,10 +963,10 @@ START_TEST(test_bad_conditions)
              "routes[0].request.headers.c.equals: expected a string, got 5");
     fails_at("{'routes': [{'request': {'body': {'equals': 'x', 'json': {}}}}]}", "{'equals'",
              "routes[0].request.body: expected exactly one of \"equals\", \"contains\", "
-             "\"matches\", \"json\" or \"jsonEquals\"");
+             "\"matches\", \"json\", \"jsonEquals\" or \"jsonPath\"");
     fails_at("{'routes': [{'request': {'body': 'x'}}]}", "'x'",
              "routes[0].request.body: expected an object with one of \"equals\", \"contains\", "
-             "\"matches\", \"json\" or \"jsonEquals\", got \"x\"");
+             "\"matches\", \"json\", \"jsonEquals\" or \"jsonPath\", got \"x\"");
 }
 END_TEST
 
@@ -1357,6 +1375,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, test_id_equal_to_generated_id);
     tcase_add_test(tc, test_call_number_range);
     tcase_add_test(tc, test_when_any_of);
+    tcase_add_test(tc, test_body_json_path_errors);
     tcase_add_test(tc, test_bad_status);
     tcase_add_test(tc, test_bad_status_from_file);
     tcase_add_test(tc, test_bad_regex);

@@ -517,6 +517,52 @@ START_TEST(test_body_json_subset)
 }
 END_TEST
 
+START_TEST(test_body_json_paths)
+{
+    const char *doc = "{\"user\": {\"role\": \"admin\", \"age\": 42, \"ok\": true, \"x\": null,"
+                      " \"tags\": [\"a\", \"vip\"], \"odd key\": 1.5},"
+                      " \"items\": [{\"sku\": \"A-1\"}, {\"sku\": \"B-2\"}]}";
+
+    /* object-path (Mockoon) and JSONPath's common subset reach the same values */
+    ck_assert(HIT("{'body': {'jsonPath': {'user.role': 'admin'}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'$.user.role': 'admin'}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'$[\\\"user\\\"][\\\"role\\\"]': 'admin'}}}", "POST", "/",
+                  doc));
+    ck_assert(!HIT("{'body': {'jsonPath': {'user.role': 'guest'}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'items.1.sku': 'B-2'}}}", "POST", "/", doc));
+    ck_assert(
+        HIT("{'body': {'jsonPath': {'$.items[0].sku': {'matches': '^A-'}}}}", "POST", "/", doc));
+    ck_assert(
+        !HIT("{'body': {'jsonPath': {'$.items[2].sku': {'present': true}}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'$.user[\\\"odd key\\\"]': 1.5}}}", "POST", "/", doc));
+    /* scalars compare as their JSON text; a number, true or null in the scenario means equality */
+    ck_assert(HIT("{'body': {'jsonPath': {'user.age': 42}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'user.age': '42'}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'user.age': {'matches': '^4'}}}}", "POST", "/", doc));
+    ck_assert(!HIT("{'body': {'jsonPath': {'user.age': 43}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'user.ok': true}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'user.x': null}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'user.x': {'present': true}}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'user.nope': {'absent': true}}}}", "POST", "/", doc));
+    ck_assert(!HIT("{'body': {'jsonPath': {'user.x': {'absent': true}}}}", "POST", "/", doc));
+    /* an array holds when any item does; an object has no text */
+    ck_assert(HIT("{'body': {'jsonPath': {'user.tags': 'vip'}}}", "POST", "/", doc));
+    ck_assert(!HIT("{'body': {'jsonPath': {'user.tags': 'gold'}}}", "POST", "/", doc));
+    ck_assert(!HIT("{'body': {'jsonPath': {'user': {'contains': 'admin'}}}}", "POST", "/", doc));
+    /* every path must hold */
+    ck_assert(
+        HIT("{'body': {'jsonPath': {'user.role': 'admin', 'user.age': 42}}}", "POST", "/", doc));
+    ck_assert(
+        !HIT("{'body': {'jsonPath': {'user.role': 'admin', 'user.age': 41}}}", "POST", "/", doc));
+    /* not JSON, or a path through a scalar: no match */
+    ck_assert(!HIT("{'body': {'jsonPath': {'a': {'absent': true}}}}", "POST", "/", "a=1"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'user.role.x': {'present': true}}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'$': 7}}}", "POST", "/", "7"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'items.99999999999999999999': {'present': true}}}}",
+                   "POST", "/", doc));
+}
+END_TEST
+
 START_TEST(test_body_json_equals)
 {
     const char *m = "{'body': {'jsonEquals': {'a': 1, 'b': [1, {'c': 'd'}]}}}";
@@ -900,6 +946,35 @@ START_TEST(test_describe_json_differences)
 }
 END_TEST
 
+START_TEST(test_describe_json_paths)
+{
+    struct mr_scenario *sc =
+        load("{'routes': [{'id': 'p', 'request': {'path': '/p', 'body': {'jsonPath':"
+             " {'user.role': 'admin', '$.items[0].sku': {'matches': '^A'},"
+             "  'debug': {'absent': true}, 'token': {'present': true}}}}}]}");
+    struct mr_router *rt = router(sc);
+    char buf[600];
+
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "{\"user\": {\"role\": \"guest\"}}");
+    ck_assert_str_eq(buf,
+                     "closest route \"p\": body user.role is \"guest\", the route wants equal to "
+                     "\"admin\"");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "{\"user\": {\"role\": \"admin\"}}");
+    ck_assert_str_eq(buf, "closest route \"p\": body $.items[0].sku is missing, the route wants "
+                          "matching \"^A\"");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p",
+            "{\"user\": {\"role\": \"admin\"}, \"items\": [{\"sku\": \"A1\"}], \"debug\": 1}");
+    ck_assert_str_eq(buf, "closest route \"p\": body debug is 1, the route wants it absent");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p",
+            "{\"user\": {\"role\": \"admin\"}, \"items\": [{\"sku\": \"A1\"}]}");
+    ck_assert_str_eq(buf, "closest route \"p\": body token is missing, the route wants it present");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "role=admin");
+    ck_assert_str_eq(buf, "closest route \"p\": body is not JSON, the route wants a JSON body");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_nearest_prefers_more_conditions_held)
 {
     struct mr_scenario *sc = load("{'routes': ["
@@ -997,6 +1072,7 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_body_text);
     tcase_add_test(tc, test_body_binary);
     tcase_add_test(tc, test_body_json_subset);
+    tcase_add_test(tc, test_body_json_paths);
     tcase_add_test(tc, test_body_json_equals);
     tcase_add_test(tc, test_body_json_invalid);
     tcase_add_test(tc, test_body_json_parsed_once);
@@ -1015,6 +1091,7 @@ static Suite *match_suite(void)
     tc = tcase("near-miss");
     tcase_add_test(tc, test_nearest_and_describe);
     tcase_add_test(tc, test_describe_json_differences);
+    tcase_add_test(tc, test_describe_json_paths);
     tcase_add_test(tc, test_nearest_prefers_more_conditions_held);
     tcase_add_test(tc, test_describe_truncates_long_values);
     suite_add_tcase(s, tc);

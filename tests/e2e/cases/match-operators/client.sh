@@ -52,6 +52,8 @@ req body-json /body 'header = "Content-Type: application/json"' \
 req fallback /body 'data = "{\"a\": {\"b\": 1}, \"tags\": [\"x\", \"y\", \"z\"]}"' # arrays: equal
 req body-json-equals /body 'data = "{ \"m\" : \"n\", \"k\": [1,  2] }"'
 req fallback /body 'data = "{\"m\": \"n\", \"k\": [1, 2], \"extra\": 1}"' # exact: no extras
+req body-json-path /body 'data = "{\"order\": {\"items\": [{\"sku\": \"A-7\"}], \"total\": 12.50}}"'
+req fallback /body 'data = "{\"order\": {\"items\": [{\"sku\": \"A-7\"}], \"total\": 12.5, \"coupon\": 0}}"'
 
 curl -K requests.cfg >got.txt
 if paste -d ' ' wanted.txt got.txt | awk '
