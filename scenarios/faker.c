@@ -58,12 +58,16 @@ static uint64_t r64(struct call *c)
  */
 static uint64_t below(struct call *c, uint64_t n)
 {
-    uint64_t threshold = (0 - n) % n, r;
+    uint64_t threshold, r = r64(c);
     int tries = 0;
 
-    do {
+    /* The threshold is below n, so a draw of at least n (all but a 2^-64 * n
+     * sliver of them) is kept without computing it: one division, not two. */
+    if (r >= n)
+        return r % n;
+    threshold = (0 - n) % n;
+    while (r < threshold && ++tries < 64)
         r = r64(c);
-    } while (r < threshold && ++tries < 64);
     return r % n;
 }
 
@@ -217,24 +221,54 @@ static int64_t count_param(struct call *c, const char *key, int64_t dmin, int64_
 
 /* --- output -------------------------------------------------------------- */
 
-static void put(struct call *c, const char *s)
-{
-    mr_buf_puts(c->out, s);
-}
-
+/*
+ * Values are a few bytes appended many times a render, so the appends write
+ * straight into the buffer while it has room (it keeps its memory from one
+ * value to the next) and leave growing, and failing, to mr_buf.
+ */
 static void putn(struct call *c, const char *s, size_t n)
 {
-    mr_buf_append(c->out, s, n);
+    struct mr_buf *b = c->out;
+
+    if (!b->failed && n < b->cap - b->len) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
+    mr_buf_append(b, s, n);
+}
+
+static void put(struct call *c, const char *s)
+{
+    putn(c, s, strlen(s));
 }
 
 static void putch(struct call *c, char ch)
 {
-    mr_buf_putc(c->out, ch);
+    struct mr_buf *b = c->out;
+
+    if (!b->failed && b->len + 1 < b->cap) {
+        b->data[b->len++] = ch;
+        b->data[b->len] = '\0';
+        return;
+    }
+    mr_buf_putc(b, ch);
 }
 
 static void put_int(struct call *c, int64_t v)
 {
-    mr_buf_printf(c->out, "%lld", (long long)v);
+    char buf[24];
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    size_t i = sizeof(buf);
+
+    do {
+        buf[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        buf[--i] = '-';
+    putn(c, buf + i, sizeof(buf) - i);
 }
 
 /*
@@ -1561,6 +1595,11 @@ static void gen_avatar(struct call *c)
                   (long long)between(c, 0, 100000000));
 }
 
+static void gen_color_human(struct call *c)
+{
+    put(c, pick(c, &mr_faker__colors));
+}
+
 static void gen_rgb(struct call *c)
 {
     putch(c, '#');
@@ -1574,13 +1613,16 @@ static void gen_object_id(struct call *c)
 
 /* --- the name table ------------------------------------------------------ */
 
-struct entry {
+/* A name and its generator; mr_faker_find hands out pointers into the
+ * table as handles. */
+struct mr_faker_method {
     const char *name;
     void (*fn)(struct call *c);
 };
 
 /* Sorted by strcmp for bsearch; the unit tests check the order. */
-static const struct entry entries[] = {
+static const struct mr_faker_method entries[] = {
+    {"color.human", gen_color_human},
     {"color.rgb", gen_rgb},
     {"commerce.department", gen_department},
     {"commerce.price", gen_price},
@@ -1665,10 +1707,10 @@ static const struct entry entries[] = {
 
 static int cmp_entry(const void *key, const void *e)
 {
-    return strcmp((const char *)key, ((const struct entry *)e)->name);
+    return strcmp((const char *)key, ((const struct mr_faker_method *)e)->name);
 }
 
-static const struct entry *lookup(const char *name)
+static const struct mr_faker_method *lookup(const char *name)
 {
     if (!name)
         return NULL;
@@ -1685,27 +1727,43 @@ const char *mr_faker_name_at(size_t i)
     return i < NENTRIES ? entries[i].name : NULL;
 }
 
-int mr_faker_generate(struct mr_buf *out, const char *name, const struct mr_faker_arg *args,
-                      size_t nargs, uint64_t (*rand)(void *), void *rand_ctx)
+const struct mr_faker_method *mr_faker_find(const char *name)
 {
-    const struct entry *e = lookup(name);
+    return lookup(name);
+}
+
+const char *mr_faker_method_name(const struct mr_faker_method *m)
+{
+    return m->name;
+}
+
+int mr_faker_run(struct mr_buf *out, const struct mr_faker_method *m,
+                 const struct mr_faker_arg *args, size_t nargs, uint64_t (*rand)(void *),
+                 void *rand_ctx)
+{
     struct call c;
     size_t i;
 
-    if (!e || !rand)
+    if (!m || !rand)
         return MR_EINTERNAL;
-    memset(&c, 0, sizeof(c));
     c.out = out;
     c.rand = rand;
     c.rand_ctx = rand_ctx;
     c.args = args;
     c.nargs = nargs;
+    c.npos = 0;
     for (i = 0; i < nargs; i++) {
         if (!args[i].key && c.npos < MAX_POSITIONAL)
             c.pos[c.npos++] = &args[i];
     }
-    e->fn(&c);
+    m->fn(&c);
     return out->failed ? MR_ENOMEM : 0;
+}
+
+int mr_faker_generate(struct mr_buf *out, const char *name, const struct mr_faker_arg *args,
+                      size_t nargs, uint64_t (*rand)(void *), void *rand_ctx)
+{
+    return mr_faker_run(out, lookup(name), args, nargs, rand, rand_ctx);
 }
 
 /* --- suggestions --------------------------------------------------------- */
@@ -1738,7 +1796,8 @@ static const struct {
     {"name.title", "person.jobTitle"},
     {"address.streetName", "location.street"},
     {"address.zipCodeByState", "location.zipCode"},
-    {"commerce.color", "color.rgb"},
+    {"commerce.color", "color.human"},
+    {"internet.color", "color.rgb"},
 };
 
 static int lower(int ch)
@@ -1789,7 +1848,7 @@ const char *mr_faker_suggest(const char *name)
     for (i = 0; i < sizeof(renamed) / sizeof(renamed[0]); i++) {
         size_t n = strlen(renamed[i].old);
 
-        const struct entry *e = NULL;
+        const struct mr_faker_method *e = NULL;
 
         if (renamed[i].old[n - 1] != '.' && same_ci(name, renamed[i].old)) {
             e = lookup(renamed[i].now);

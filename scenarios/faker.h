@@ -57,6 +57,21 @@ bool mr_faker_known(const char *name);
 int mr_faker_generate(struct mr_buf *out, const char *name, const struct mr_faker_arg *args,
                       size_t nargs, uint64_t (*rand)(void *), void *rand_ctx);
 
+/*
+ * A name resolved once, for callers that generate it many times (a template
+ * resolves the literal names it holds when it is compiled): mr_faker_find
+ * returns NULL for an unknown name, else a handle in static storage, valid
+ * for the life of the program. mr_faker_run is mr_faker_generate without the
+ * look-up.
+ */
+struct mr_faker_method;
+
+const struct mr_faker_method *mr_faker_find(const char *name);
+const char *mr_faker_method_name(const struct mr_faker_method *m);
+int mr_faker_run(struct mr_buf *out, const struct mr_faker_method *m,
+                 const struct mr_faker_arg *args, size_t nargs, uint64_t (*rand)(void *),
+                 void *rand_ctx);
+
 /* The known name closest to an unknown `name`, for "did you mean", or NULL
  * when none is close: Faker's pre-v8 names map to their new ones
  * ("name.firstName" → "person.firstName", "datatype.uuid" → "string.uuid"),

@@ -38,6 +38,7 @@ extern const struct mr_faker__list mr_faker__domain_nouns;
 extern const struct mr_faker__list mr_faker__email_providers;
 extern const struct mr_faker__list mr_faker__tlds;
 extern const struct mr_faker__list mr_faker__currency_codes;
+extern const struct mr_faker__list mr_faker__colors; /* color.human */
 extern const struct mr_faker__list mr_faker__lorem;
 
 #endif

@@ -595,6 +595,18 @@ static const char *const tlds_items[] = {
 const struct mr_faker__list mr_faker__tlds = {tlds_items,
                                               sizeof(tlds_items) / sizeof(tlds_items[0])};
 
+/* Faker's own English color.human list (the one exception to "written for
+ * mockrun" above): Mockoon's {{color}} prints exactly these words, and a
+ * template may compare against them. */
+static const char *const colors_items[] = {
+    "azure",    "black",  "blue",     "cyan",      "fuchsia", "gold",   "green",      "grey",
+    "indigo",   "ivory",  "lavender", "lime",      "magenta", "maroon", "mint green", "olive",
+    "orange",   "orchid", "pink",     "plum",      "purple",  "red",    "salmon",     "silver",
+    "sky blue", "tan",    "teal",     "turquoise", "violet",  "white",  "yellow",
+};
+const struct mr_faker__list mr_faker__colors = {colors_items,
+                                                sizeof(colors_items) / sizeof(colors_items[0])};
+
 /* ISO 4217 codes. */
 static const char *const currency_codes_items[] = {
     "USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "NZD", "CNY", "HKD", "SGD", "SEK",

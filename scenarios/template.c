@@ -1119,9 +1119,11 @@ static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_s
     if (h->flags & H_NO_SUPPORT)
         return fail(P, "helper \"%s\" at %s is not supported by mockrun (%s)", h->name,
                     at(P, call->off, 0), h->faker_name);
-    if ((h->flags & H_ALIAS) && !mr_template__faker_known(h->faker_name))
+    if ((h->flags & H_ALIAS) && !(call->faker = mr_template__faker_find(h->faker_name)))
         return fail(P, "helper \"%s\" at %s needs faker's \"%s\", which mockrun does not provide",
                     h->name, at(P, call->off, 0), h->faker_name);
+    if (h->flags & H_ALIAS)
+        call->faker_kind = (uint8_t)mr_template__faker_kind(h->faker_name);
     if ((h->flags & H_BLOCK) && kind != K_BLOCK)
         return fail(P, "\"%s\" at %s is a block helper: write {{#%s ...}}...{{/%s}}", h->name,
                     at(P, call->off, 0), h->name, h->name);

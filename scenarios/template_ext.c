@@ -17,6 +17,11 @@ bool mr_template__faker_known(const char *name)
     return mr_faker_known(name);
 }
 
+const struct mr_faker_method *mr_template__faker_find(const char *name)
+{
+    return mr_faker_find(name);
+}
+
 const char *mr_template__faker_suggest(const char *name)
 {
     return mr_faker_suggest(name);
@@ -116,11 +121,13 @@ enum tpl_faker_kind mr_template__faker_kind(const char *name)
     return FK_STRING;
 }
 
-struct tv mr_template__faker(struct mr_tpl_rt *rt, const char *name, enum tpl_faker_kind kind,
-                             const struct tv *argv, size_t argc, const struct tpl_str *hkeys,
-                             const struct tv *hashv, size_t nhash)
+struct tv mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method *m,
+                             enum tpl_faker_kind kind, const struct tv *argv, size_t argc,
+                             const struct tpl_str *hkeys, const struct tv *hashv, size_t nhash,
+                             bool borrow)
 {
     struct mr_faker_arg args[48];
+    const char *name = mr_faker_method_name(m);
     size_t n = 0, i;
     bool have_ref = false;
     struct tv out;
@@ -156,7 +163,7 @@ struct tv mr_template__faker(struct mr_tpl_rt *rt, const char *name, enum tpl_fa
         n++;
     }
     mr_buf_reset(&rt->scratch);
-    rc = mr_faker_generate(&rt->scratch, name, args, n, mr_template__rand64, rt);
+    rc = mr_faker_run(&rt->scratch, m, args, n, mr_template__rand64, rt);
     if (rc == MR_ENOMEM) {
         rt->stop = rt->nomem = true;
         mr_buf_reset(&rt->scratch);
@@ -164,11 +171,18 @@ struct tv mr_template__faker(struct mr_tpl_rt *rt, const char *name, enum tpl_fa
     }
     if (rc < 0)
         mr_buf_reset(&rt->scratch);
+    if (kind == FK_DYNAMIC)
+        kind = mr_template__faker_kind(name);
+    if (borrow && kind == FK_STRING && !rt->scratch.failed) {
+        /* printed right away: no copy into the arena (the same steps are
+         * charged as take_scratch would) */
+        if (!mr_template__charge(rt, rt->scratch.len >> 10))
+            return tv_str("", 0);
+        return tv_str(mr_buf_cstr(&rt->scratch), rt->scratch.len);
+    }
     out = mr_template__take_scratch(rt, false);
     if (out.type != TV_STR)
         return tv_str("", 0);
-    if (kind == FK_DYNAMIC)
-        kind = mr_template__faker_kind(name);
     if (kind == FK_NUMBER) {
         d = mr_template__str_to_number(out.u.s.p, out.u.s.len);
         if (!isnan(d) && out.u.s.len)

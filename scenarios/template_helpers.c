@@ -555,21 +555,17 @@ static struct tv h_toFixed(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     }
 }
 
-/* Number.parseInt(String(x), 10) */
-static struct tv h_parseInt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+/* JavaScript's parseInt(String(v), 10): leading spaces, a sign, then the
+ * longest run of digits. False (NaN) when there is no digit. */
+static bool js_parse_int(struct mr_tpl_rt *rt, const struct tv *v, double *out)
 {
-    struct tv s;
-    const char *p, *e;
+    struct tv s = mr_template__to_str(rt, v);
+    const char *p = s.u.s.p, *e = p + s.u.s.len;
     char buf[64];
     size_t n = 0, w;
     bool neg = false;
-    double v;
+    double d;
 
-    if (c->argc == 0)
-        return empty();
-    s = mr_template__to_str(rt, &c->argv[0]);
-    p = s.u.s.p;
-    e = p + s.u.s.len;
     while (p < e && (w = mr_template__js_space(p, e)) > 0)
         p += w;
     if (p < e && (*p == '+' || *p == '-'))
@@ -584,14 +580,24 @@ static struct tv h_parseInt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
         p++;
     }
     if (n == 0)
-        return empty();
+        return false;
     if (n >= sizeof(buf)) {
-        v = strtod(buf, NULL) * pow(10, (double)(n - (sizeof(buf) - 1)));
+        d = strtod(buf, NULL) * pow(10, (double)(n - (sizeof(buf) - 1)));
     } else {
         buf[n] = '\0';
-        v = strtod(buf, NULL);
+        d = strtod(buf, NULL);
     }
-    return tv_num(neg ? -v : v);
+    *out = neg ? -d : d;
+    return true;
+}
+
+static struct tv h_parseInt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    double v;
+
+    if (c->argc == 0 || !js_parse_int(rt, &c->argv[0], &v))
+        return empty();
+    return tv_num(v);
 }
 
 /* ---- strings ------------------------------------------------------------------------ */
@@ -1686,29 +1692,27 @@ static struct tv h_boolean(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return tv_bool(mr_template__random(rt) < 0.5);
 }
 
-/* faker.string.uuid(): version 4, lower-case */
+/* faker.string.uuid(): version 4, lower-case. The 32 digits are the
+ * nibbles of two draws, low nibble first; digit 12 is the version and
+ * digit 16 the variant. */
 static struct tv h_uuid(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     static const char hex[] = "0123456789abcdef";
+    /* where each digit goes, around the dashes at 8, 13, 18 and 23 */
+    static const uint8_t at[32] = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11, 12, 14, 15, 16, 17,
+                                   19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
     char u[36];
     uint64_t a = mr_template__rand64(rt), b = mr_template__rand64(rt);
-    int i, k = 0;
+    int k;
 
     (void)c;
-    for (i = 0; i < 36; i++) {
-        unsigned nib;
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            u[i] = '-';
-            continue;
-        }
-        nib = k < 16 ? (unsigned)(a >> (4 * k)) & 15 : (unsigned)(b >> (4 * (k - 16))) & 15;
-        k++;
-        if (i == 14)
-            nib = 4;
-        else if (i == 19)
-            nib = (nib & 3) | 8;
-        u[i] = hex[nib];
+    for (k = 0; k < 16; k++) {
+        u[at[k]] = hex[(a >> (4 * k)) & 15];
+        u[at[k + 16]] = hex[(b >> (4 * k)) & 15];
     }
+    u[8] = u[13] = u[18] = u[23] = '-';
+    u[14] = '4';
+    u[19] = hex[(b & 3) | 8];
     return arena_str(rt, u, 36, false);
 }
 
@@ -1904,24 +1908,22 @@ static bool faker_name_ok(const char *name)
 
 static struct tv h_faker(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
+    const struct mr_faker_method *m = c->site->faker; /* a literal, resolved when compiling */
     struct tv name;
     const char *n;
 
     if (c->argc == 0)
         return empty();
-    if (c->site->faker_kind != FK_DYNAMIC) {
-        /* a literal name, checked when compiling */
-        n = c->site->params[0].u.str.p;
-    } else {
+    if (!m) {
         name = tv_unsafe(c->argv[0]);
         if (name.type != TV_STR)
             return empty();
         n = cstr(rt, &name);
-        if (!faker_name_ok(n))
+        if (!faker_name_ok(n) || !(m = mr_template__faker_find(n)))
             return empty();
     }
-    return mr_template__faker(rt, n, (enum tpl_faker_kind)c->site->faker_kind, c->argv + 1,
-                              c->argc - 1, c->site->hkeys, c->hashv, c->site->nhash);
+    return mr_template__faker(rt, m, (enum tpl_faker_kind)c->site->faker_kind, c->argv + 1,
+                              c->argc - 1, c->site->hkeys, c->hashv, c->site->nhash, c->printed);
 }
 
 /* Mockoon's old one-word helpers ({{firstName}}, {{email}}) call Faker. */
@@ -1939,7 +1941,8 @@ static struct tv h_alias(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
         arg = c->argv[0];
         n = 1;
     }
-    return mr_template__faker(rt, h->faker_name, FK_DYNAMIC, &arg, n, NULL, NULL, 0);
+    return mr_template__faker(rt, c->site->faker, (enum tpl_faker_kind)c->site->faker_kind, &arg, n,
+                              NULL, NULL, 0, c->printed);
 }
 
 /* ---- request helpers (request-helpers.ts) ------------------------------------------------ */
@@ -2132,6 +2135,31 @@ static struct tv h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return tv_str(p, colon ? (size_t)(colon - p) : n);
 }
 
+/* Express's req.ip: the caller's socket address (Mockoon does not trust
+ * proxies, so X-Forwarded-For plays no part). */
+static struct tv h_ip(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    (void)c;
+    if (!rt->ctx || !rt->ctx->client_ip)
+        return empty();
+    return tv_str(rt->ctx->client_ip, strlen(rt->ctx->client_ip));
+}
+
+/* ---- response helpers (response-helpers.ts) ------------------------------------------------ */
+
+/* {{status 404}}: parseInt(first argument, 10); an integer from 100 to 999
+ * becomes the response's status (the last one rendered wins), anything else
+ * is silently ignored. Always prints "". */
+static struct tv h_status(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    double code;
+
+    if (c->argc >= 1 && rt->ctx && rt->ctx->status && js_parse_int(rt, &c->argv[0], &code) &&
+        code >= 100 && code <= 999)
+        *rt->ctx->status = (int)code;
+    return empty();
+}
+
 static struct tv h_unsupported(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
@@ -2176,8 +2204,10 @@ bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size)
                 snprintf(msg, size, "unknown faker method \"%s\"", s->p);
             return false;
         }
-        if (s)
+        if (s) {
             call->faker_kind = (uint8_t)mr_template__faker_kind(s->p);
+            call->faker = mr_template__faker_find(s->p);
+        }
         return true;
     }
     if (strcmp(name, "now") == 0)
@@ -2324,22 +2354,23 @@ const struct mr_template__helper mr_template__helpers[] = {
     H("header", h_header, 0, -1, -1),
     H("headers", h_headers, 0, -1, -1),
     H("hostname", h_hostname, 0, -1, -1),
+    H("ip", h_ip, 0, -1, -1),
     H("method", h_method, 0, -1, -1),
     H("queryParam", h_queryParam, 0, -1, -1),
     H("queryParamRaw", h_queryParamRaw, 0, -1, -1),
     H("queryParams", h_queryParams, 0, -1, -1),
     H("urlParam", h_urlParam, 0, -1, -1),
     H("urlParams", h_urlParams, 0, -1, -1),
+    /* Mockoon: response */
+    H("status", h_status, 0, -1, -1),
     /* Mockoon helpers that need what mockrun does not have */
     NO("data", "data buckets"),
     NO("dataRaw", "data buckets"),
     NO("getEnvVar", "environment variables"),
     NO("getGlobalVar", "global variables"),
-    NO("ip", "the client address is not given to templates"),
     NO("jmesPath", "JMESPath; use jsonPath"),
     NO("setData", "data buckets"),
     NO("setGlobalVar", "global variables"),
-    NO("status", "set the status in the scenario's response"),
 };
 
 const size_t mr_template__nhelpers = sizeof(mr_template__helpers) / sizeof(mr_template__helpers[0]);

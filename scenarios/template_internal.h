@@ -100,9 +100,11 @@ struct tv_obj {
     struct tv *v;
     uint32_t *slots; /* hash index (entry + 1, 0 free) once there are many keys */
     size_t nslots;
-    bool index_keys; /* some key is an array index: iterate those first */
-    bool nocase;     /* keys compare case-insensitively (request headers) */
-    bool root;       /* the root context: also answers "request" */
+    bool index_keys;  /* some key is an array index: iterate those first */
+    bool nocase;      /* keys compare case-insensitively (request headers) */
+    bool root;        /* the root context: also answers "request" */
+    bool qs_overflow; /* query parsing: an array that outgrew qs's arrayLimit... */
+    double qs_max;    /* ...and its largest index, where the next value goes after */
 };
 
 static inline struct tv tv_undef(void)
@@ -239,6 +241,7 @@ void mr_template__append_utf8(struct mr_buf *b, const char *s, size_t len);
 /* ---- the compiled tree ------------------------------------------------------ */
 
 struct mr_template__helper;
+struct mr_faker_method; /* faker.h: a resolved Faker name */
 struct tpl_prog;
 struct tpl_call;
 
@@ -286,7 +289,11 @@ struct tpl_call {
     uint16_t nparams;
     uint16_t nhash;
     uint32_t off;       /* where the name starts in the source, for messages */
-    uint8_t faker_kind; /* {{faker 'literal'}} checked at compile time: enum tpl_faker_kind */
+    uint8_t faker_kind; /* with `faker`: enum tpl_faker_kind */
+    /* {{faker 'literal'}} and the one-word aliases ({{email}}): the Faker
+     * name resolved at compile time, so a render skips the look-up; NULL
+     * when the name is computed while rendering */
+    const struct mr_faker_method *faker;
 };
 
 /* What Faker returns for a name (Handlebars prints them alike; helpers such
@@ -394,6 +401,9 @@ struct mr_tpl_call {
     const struct tv *argv;
     size_t argc;
     const struct tv *hashv; /* keys in site->hkeys */
+    /* a {{mustache}}'s own helper, whose value is printed at once and not
+     * kept: it may return text borrowed from rt->scratch (Faker does) */
+    bool printed;
 };
 
 typedef struct tv (*mr_template__fn)(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
@@ -482,11 +492,16 @@ struct tv mr_template__json_path(struct mr_tpl_rt *rt, const struct tv *data, co
 
 /* Faker and dates (template_ext.c, the adapter to faker.h and datefmt.h). */
 bool mr_template__faker_known(const char *name);
+/* The resolved name, or NULL when unknown. */
+const struct mr_faker_method *mr_template__faker_find(const char *name);
 const char *mr_template__faker_suggest(const char *name);
 enum tpl_faker_kind mr_template__faker_kind(const char *name);
-struct tv mr_template__faker(struct mr_tpl_rt *rt, const char *name, enum tpl_faker_kind kind,
-                             const struct tv *argv, size_t argc, const struct tpl_str *hkeys,
-                             const struct tv *hashv, size_t nhash);
+/* Generates m's value (kind FK_DYNAMIC: looked up from its name); with
+ * `borrow` (mr_tpl_call.printed) a string is left in rt->scratch. */
+struct tv mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method *m,
+                             enum tpl_faker_kind kind, const struct tv *argv, size_t argc,
+                             const struct tpl_str *hkeys, const struct tv *hashv, size_t nhash,
+                             bool borrow);
 bool mr_template__date_format_ok(const char *fmt, char *bad);
 /* Appends a date formatted with date-fns tokens; false on OOM. */
 bool mr_template__date_format(struct mr_buf *b, int64_t ms, const char *fmt);

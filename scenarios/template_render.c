@@ -34,60 +34,64 @@ bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps)
 
 void mr_template__emit(struct mr_tpl_rt *rt, const char *p, size_t len)
 {
+    struct mr_buf *o = rt->out;
     size_t used, room;
 
     if (rt->stop || len == 0)
         return;
-    used = rt->out->len - rt->out_start;
+    used = o->len - rt->out_start;
     room = used < MR_TPL_MAX_OUTPUT ? MR_TPL_MAX_OUTPUT - used : 0;
     if (len > room) {
         len = room;
         rt->stop = true;
     }
-    if (len && !mr_buf_append(rt->out, p, len)) {
+    if (len < o->cap - o->len && !o->failed) {
+        /* the common case, a few bytes into a buffer with room: no call */
+        memcpy(o->data + o->len, p, len);
+        o->len += len;
+        o->data[o->len] = '\0';
+        return;
+    }
+    if (len && !mr_buf_append(o, p, len)) {
         rt->stop = true;
         rt->nomem = true;
     }
 }
 
-/* Handlebars' escapeExpression: & < > " ' ` = */
+/* Handlebars' escapeExpression: & < > " ' ` = (the entity's index + 1 in
+ * escapes[] below, 0 for every other byte). A table keeps the scan over the
+ * common, clean text to one load and test per byte. */
+static const uint8_t escape_of[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5, ['`'] = 6, ['='] = 7,
+};
+
+static const struct {
+    const char *p;
+    size_t len;
+} escapes[] = {
+    {"&amp;", 5},  {"&lt;", 4},   {"&gt;", 4},   {"&quot;", 6},
+    {"&#x27;", 6}, {"&#x60;", 6}, {"&#x3D;", 6},
+};
+
 static void emit_escaped(struct mr_tpl_rt *rt, const char *p, size_t len)
 {
-    size_t i, run = 0;
+    const uint8_t *u = (const uint8_t *)p;
+    size_t i = 0, run = 0;
 
-    if (len == 0)
-        return;
-
-    for (i = 0; i < len; i++) {
-        const char *rep;
-        switch (p[i]) {
-        case '&':
-            rep = "&amp;";
+    for (;;) {
+        uint8_t e;
+        /* four bytes a test over clean text, then one by one */
+        while (i + 4 <= len &&
+               !(escape_of[u[i]] | escape_of[u[i + 1]] | escape_of[u[i + 2]] | escape_of[u[i + 3]]))
+            i += 4;
+        while (i < len && !escape_of[u[i]])
+            i++;
+        if (i == len)
             break;
-        case '<':
-            rep = "&lt;";
-            break;
-        case '>':
-            rep = "&gt;";
-            break;
-        case '"':
-            rep = "&quot;";
-            break;
-        case '\'':
-            rep = "&#x27;";
-            break;
-        case '`':
-            rep = "&#x60;";
-            break;
-        case '=':
-            rep = "&#x3D;";
-            break;
-        default:
-            continue;
-        }
+        e = escape_of[u[i]];
         mr_template__emit(rt, p + run, i - run);
-        mr_template__emit(rt, rep, strlen(rep));
-        run = i + 1;
+        mr_template__emit(rt, escapes[e - 1].p, escapes[e - 1].len);
+        run = ++i;
     }
     mr_template__emit(rt, p + run, len - run);
 }
@@ -398,8 +402,10 @@ const struct tv *mr_template__hash(const struct mr_tpl_call *c, const char *key)
     return NULL;
 }
 
+/* `printed`: the caller prints the value before anything else runs (see
+ * mr_tpl_call.printed). */
 static struct tv call_helper(struct mr_tpl_rt *rt, const struct tpl_call *site,
-                             const struct tpl_node *block)
+                             const struct tpl_node *block, bool printed)
 {
     struct tv small[8], *argv = small, *hashv;
     struct mr_tpl_call c;
@@ -426,6 +432,7 @@ static struct tv call_helper(struct mr_tpl_rt *rt, const struct tpl_call *site,
     c.argv = argv;
     c.argc = site->nparams;
     c.hashv = hashv;
+    c.printed = printed;
     return site->helper->fn(rt, &c);
 }
 
@@ -444,7 +451,7 @@ static struct tv eval_expr(struct mr_tpl_rt *rt, const struct tpl_expr *x)
         return tv_null();
     case X_CALL:
         if (x->u.call->helper)
-            return call_helper(rt, x->u.call, NULL);
+            return call_helper(rt, x->u.call, NULL, false);
         return eval_path(rt, &x->u.call->head.u.path);
     default:
         return tv_undef();
@@ -631,7 +638,7 @@ static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
             break;
         case N_MUSTACHE:
             if (node->call.helper)
-                v = call_helper(rt, &node->call, NULL);
+                v = call_helper(rt, &node->call, NULL, true);
             else
                 v = eval_path(rt, &node->call.head.u.path);
             if (node->escaped) {
@@ -644,7 +651,7 @@ static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
         case N_BLOCK:
             if (node->call.helper) {
                 size_t mark = rt->out->len;
-                v = call_helper(rt, &node->call, node);
+                v = call_helper(rt, &node->call, node, false);
                 if (a.state == 1 && rt->out->len != mark && !rt->out->failed)
                     acc_insert(rt, &a, mark);
                 acc_value(rt, &a, &v);

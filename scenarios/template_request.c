@@ -94,146 +94,573 @@ static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
 
 /* ---- qs ---------------------------------------------------------------------- */
 
-/* qs's options as Express uses them: queries get arrayLimit 1000 and depth 5
- * (the query parser's settings), form bodies arrayLimit 20 and depth 10. */
+/*
+ * Query strings (Express's "extended" parser) and form bodies (Mockoon's
+ * processRawBody) go through qs 6.16's parse, reproduced here step by step:
+ * parseValues collects the decoded pairs (a repeated key combines its values
+ * into an array), then each key, in JavaScript's key order, is split into
+ * segments (splitKeyIntoSegments), built into a small object (parseObject)
+ * and merged into the result with utils.merge, whose rules decide what mixed
+ * shapes become: m=1&m[x]=2 gives ["1",{"x":"2"}], m[x]=2&m=1 gives
+ * [{"x":"2"},"1"], a[0]=x&a[b]=y gives {"0":"x","b":"y"}. Finally
+ * utils.compact squeezes the holes out of arrays.
+ *
+ * While building, arrays may have holes (a[2]=x is [ , , "x"]): a hole is
+ * an undefined element, which qs values never are otherwise. An array that
+ * would grow past arrayLimit becomes an object keyed by index that qs marks
+ * as an "overflow" (tv_obj.qs_overflow and qs_max stand in for its side
+ * channel): later values go on at the next index.
+ */
+
+/* qs's options as Express and Mockoon set them. */
 struct qs_opts {
-    size_t array_limit; /* a[i] is an array element only when i < array_limit */
-    size_t depth;       /* bracket levels; the rest of the key stays one literal key */
+    size_t array_limit;    /* a[i] is an array element only when i < array_limit */
+    size_t depth;          /* bracket groups; the rest of a key stays one literal segment */
+    bool allow_prototypes; /* else keys named like Object.prototype's are dropped */
 };
 
-static const struct qs_opts qs_query = {1000, 5};
-static const struct qs_opts qs_form = {20, 10};
+/* Express: { allowPrototypes: true, arrayLimit: 1000 }, depth 5 by default */
+static const struct qs_opts qs_query = {1000, 5, true};
+/* Mockoon's form bodies: { depth: 10 }, arrayLimit 20 by default */
+static const struct qs_opts qs_form = {20, 10, false};
 
-static bool qs_index(const char *s, size_t n, const struct qs_opts *o)
+#define QS_PARAMETER_LIMIT 1000 /* qs's parameterLimit: pairs past it are ignored */
+
+struct qs {
+    struct mr_tpl_rt *rt;
+    const struct qs_opts *o;
+    struct tv_obj *pairs; /* parseValues' result: key -> value or combined values */
+};
+
+static struct mr_tpl_arena *qs_arena(struct qs *q)
 {
-    size_t i, v = 0;
+    return &q->rt->arena;
+}
 
-    if (n == 0)
-        return true;
-    if (n > 9)
+static bool qs_is_object(const struct tv *v)
+{
+    return v->type == TV_ARR || v->type == TV_OBJ;
+}
+
+static bool qs_is_overflow(const struct tv *v)
+{
+    return v->type == TV_OBJ && v->u.o->qs_overflow;
+}
+
+/* o[String(i)] = v: an index as an object key ("7"), kept in the arena. */
+static bool qs_set_index(struct qs *q, struct tv_obj *o, double i, struct tv v)
+{
+    char buf[32];
+    size_t len = mr_template__fmt_number(i, buf);
+    const char *k = mr_template__strndup(qs_arena(q), buf, len);
+
+    return k && mr_template__obj_set(qs_arena(q), o, k, len, v);
+}
+
+/* arr[i] = v, growing the array with holes. */
+static bool qs_arr_put(struct qs *q, struct tv_arr *arr, size_t i, struct tv v)
+{
+    while (arr->n <= i)
+        if (!mr_template__arr_push(qs_arena(q), arr, tv_undef()))
+            return false;
+    arr->v[i] = v;
+    return true;
+}
+
+/* utils.arrayToObject: the defined elements under their indexes. */
+static struct tv_obj *qs_array_to_object(struct qs *q, const struct tv_arr *arr)
+{
+    struct tv_obj *o = mr_template__obj_new(qs_arena(q), 0);
+    size_t i;
+
+    for (i = 0; o && i < arr->n; i++)
+        if (arr->v[i].type != TV_UNDEF && !qs_set_index(q, o, (double)i, arr->v[i]))
+            return NULL;
+    return o;
+}
+
+/* markOverflow(arrayToObject(arr), max) */
+static struct tv qs_overflow(struct qs *q, const struct tv_arr *arr, size_t max)
+{
+    struct tv_obj *o = qs_array_to_object(q, arr);
+
+    if (o) {
+        o->qs_overflow = true;
+        o->qs_max = (double)max;
+    }
+    return tv_obj(o);
+}
+
+/* Appends v to arr as JavaScript's concat does: an array's elements (holes
+ * kept), anything else as one element. */
+static bool qs_concat_into(struct qs *q, struct tv_arr *arr, const struct tv *v)
+{
+    size_t i;
+
+    if (v->type != TV_ARR)
+        return mr_template__arr_push(qs_arena(q), arr, *v);
+    for (i = 0; i < v->u.a->n; i++)
+        if (!mr_template__arr_push(qs_arena(q), arr, v->u.a->v[i]))
+            return false;
+    return true;
+}
+
+/* [].concat(a, b), as an overflow object when longer than arrayLimit. */
+static struct tv qs_concat(struct qs *q, const struct tv *a, const struct tv *b)
+{
+    struct tv_arr *arr = mr_template__arr_new(qs_arena(q), 2);
+
+    if (!arr || !qs_concat_into(q, arr, a) || !qs_concat_into(q, arr, b))
+        return tv_undef();
+    if (arr->n > q->o->array_limit)
+        return qs_overflow(q, arr, arr->n - 1);
+    return tv_arr(arr);
+}
+
+/* utils.combine: a repeated key's values, and the array of a `[]` segment. */
+static struct tv qs_combine(struct qs *q, struct tv a, struct tv b)
+{
+    if (qs_is_overflow(&a)) {
+        struct tv_obj *o = a.u.o;
+        size_t n = b.type == TV_ARR ? b.u.a->n : 1, i;
+        for (i = 0; i < n; i++) {
+            const struct tv *v = b.type == TV_ARR ? &b.u.a->v[i] : &b;
+            o->qs_max++;
+            if (v->type != TV_UNDEF)
+                qs_set_index(q, o, o->qs_max, *v);
+        }
+        return a;
+    }
+    return qs_concat(q, &a, &b);
+}
+
+/* JavaScript's parseInt(s, 10) turned back into the same text: a canonical
+ * non-negative integer (qs's test for an array index). */
+static bool qs_canonical_index(const char *s, size_t len, double *value)
+{
+    char buf[32];
+    double d;
+    size_t i;
+
+    if (len == 0 || len >= sizeof(buf))
         return false;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < len; i++)
         if (s[i] < '0' || s[i] > '9')
             return false;
-        v = v * 10 + (size_t)(s[i] - '0');
-    }
-    return v < o->array_limit;
+    d = mr_template__str_to_number(s, len);
+    if (mr_template__fmt_number(d, buf) != len || memcmp(buf, s, len) != 0)
+        return false;
+    *value = d;
+    return true;
 }
 
-/* Adds key=value to `root` as qs.parse does for the common shapes: a=1&a=2
- * (an array), a[]=1, a[0]=1 (arrays), a[b][c]=1 (nested objects). */
-static void qs_add(struct mr_tpl_rt *rt, struct tv_obj *root, const char *key, size_t klen,
-                   struct tv value, const struct qs_opts *o)
+/* parseInt(s, 10), NaN when there is no digit. */
+static double qs_parse_int(const char *s, size_t len)
 {
-    struct mr_tpl_arena *a = &rt->arena;
-    struct {
-        const char *p;
-        size_t n;
-    } seg[16];
-    size_t nseg = 0, i = 0, j;
-    struct tv cur;
+    const char *p = s, *e = s + len;
+    double v = 0;
+    bool neg = false, digits = false;
+    size_t w;
 
-    while (i < klen && key[i] != '[')
-        i++;
-    if (i == 0 || i == klen) {
-        seg[nseg].p = key;
-        seg[nseg++].n = klen;
-    } else {
-        seg[nseg].p = key;
-        seg[nseg++].n = i;
-        while (i < klen && key[i] == '[' && nseg < 1 + o->depth) {
-            for (j = i + 1; j < klen && key[j] != ']'; j++)
-                ;
-            if (j >= klen) {
-                /* "a[b": qs keeps the whole key */
-                nseg = 1;
-                seg[0].p = key;
-                seg[0].n = klen;
-                break;
-            }
-            seg[nseg].p = key + i + 1;
-            seg[nseg++].n = j - i - 1;
-            i = j + 1;
-        }
-        if (nseg > 1 && i < klen) {
-            /* past the depth (or after text that is not a bracket): qs keeps the
-             * rest of the key, brackets and all, as one last key */
-            seg[nseg].p = key + i;
-            seg[nseg++].n = klen - i;
-        }
+    while (p < e && (w = mr_template__js_space(p, e)) > 0)
+        p += w;
+    if (p < e && (*p == '+' || *p == '-'))
+        neg = *p++ == '-';
+    for (; p < e && *p >= '0' && *p <= '9'; p++, digits = true)
+        v = v * 10 + (*p - '0');
+    if (!digits)
+        return NAN;
+    return neg ? -v : v;
+}
+
+/* The names of Object.prototype's own properties, which qs drops as keys
+ * unless allowPrototypes is set. */
+static bool qs_prototype_name(const char *s, size_t len)
+{
+    static const char *const names[] = {
+        "__defineGetter__", "__defineSetter__", "__lookupGetter__",
+        "__lookupSetter__", "__proto__",        "constructor",
+        "hasOwnProperty",   "isPrototypeOf",    "propertyIsEnumerable",
+        "toLocaleString",   "toString",         "valueOf"};
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+struct qs_seg {
+    const char *p;
+    size_t n;
+    bool wrapped; /* the text is p[0..n) inside an added '[' ... ']' */
+};
+
+#define QS_MAX_SEGS 16 /* the parent, `depth` groups and the rest */
+
+/* splitKeyIntoSegments: the parent before the first '[', then up to `depth`
+ * balanced bracket groups (text between groups is skipped), then the rest
+ * of the key as one more group. Returns 0 when a prototype name drops the
+ * key. */
+static size_t qs_split(const struct qs_opts *o, const char *key, size_t klen, struct qs_seg *seg)
+{
+    const char *open = memchr(key, '[', klen), *end = key + klen;
+    size_t nseg = 0, collected = 0;
+
+    if (!open)
+        open = end;
+    if (open > key) {
+        if (!o->allow_prototypes && qs_prototype_name(key, (size_t)(open - key)))
+            return 0;
+        seg[nseg++] = (struct qs_seg){key, (size_t)(open - key), false};
     }
-    cur = tv_obj(root);
-    for (i = 0; i < nseg; i++) {
-        bool last = i + 1 == nseg;
-        bool next_is_index = !last && qs_index(seg[i + 1].p, seg[i + 1].n, o);
-        if (cur.type == TV_ARR) {
-            if (last) {
-                mr_template__arr_push(a, cur.u.a, value);
-                return;
+    while (open < end && collected < o->depth) {
+        const char *p = open + 1, *close = NULL;
+        int level = 1;
+        for (; p < end && !close; p++) {
+            if (*p == '[')
+                level++;
+            else if (*p == ']' && --level == 0)
+                close = p;
+        }
+        if (!close) {
+            /* unterminated: the raw rest, wrapped in one bracket pair */
+            seg[nseg++] = (struct qs_seg){open, (size_t)(end - open), true};
+            return nseg;
+        }
+        if (!o->allow_prototypes && qs_prototype_name(open + 1, (size_t)(close - open - 1)))
+            return 0;
+        seg[nseg++] = (struct qs_seg){open, (size_t)(close + 1 - open), false};
+        collected++;
+        open = memchr(close + 1, '[', (size_t)(end - close - 1));
+        if (!open)
+            open = end;
+    }
+    if (open < end)
+        seg[nseg++] = (struct qs_seg){open, (size_t)(end - open), true};
+    return nseg;
+}
+
+/* parseObject: builds the value of one key's segments around its leaf, from
+ * the innermost segment out. */
+static struct tv qs_build(struct qs *q, const struct qs_seg *seg, size_t nseg, struct tv leaf)
+{
+    size_t i;
+
+    for (i = nseg; i-- > 0;) {
+        const char *root = seg[i].p, *clean = root;
+        size_t rlen = seg[i].n, clen = rlen;
+        bool bracketed;
+        double index;
+        struct tv_obj *o;
+
+        if (seg[i].wrapped) {
+            /* the segment is "[" + text + "]": its clean form is the text */
+            bracketed = true;
+        } else {
+            bracketed = rlen >= 2 && root[0] == '[' && root[rlen - 1] == ']';
+            if (bracketed) {
+                clean = root + 1;
+                clen = rlen - 2;
             }
-            /* a[][b]: qs starts a new element */
-            {
-                struct tv child = next_is_index ? tv_arr(mr_template__arr_new(a, 0))
-                                                : tv_obj(mr_template__obj_new(a, 0));
-                if (child.type == TV_UNDEF || !mr_template__arr_push(a, cur.u.a, child))
-                    return;
-                cur = child;
+            if (rlen == 2 && bracketed) {
+                /* `[]`: an array of the leaf (an overflow object stays as is) */
+                if (!qs_is_overflow(&leaf)) {
+                    struct tv empty_arr = tv_arr(mr_template__arr_new(qs_arena(q), 0));
+                    leaf = empty_arr.type == TV_ARR ? qs_combine(q, empty_arr, leaf) : tv_undef();
+                }
+                if (leaf.type == TV_UNDEF)
+                    return leaf;
+                continue;
             }
+        }
+        if (bracketed && qs_canonical_index(clean, clen, &index)) {
+            if (index < (double)q->o->array_limit) {
+                struct tv_arr *arr = mr_template__arr_new(qs_arena(q), (size_t)index + 1);
+                if (!arr || !qs_arr_put(q, arr, (size_t)index, leaf))
+                    return tv_undef();
+                leaf = tv_arr(arr);
+                continue;
+            }
+            o = mr_template__obj_new(qs_arena(q), 1);
+            if (!o || !mr_template__obj_set(qs_arena(q), o, clean, clen, leaf))
+                return tv_undef();
+            o->qs_overflow = true;
+            o->qs_max = index;
+            leaf = tv_obj(o);
             continue;
         }
-        if (cur.type != TV_OBJ)
-            return;
-        {
-            struct tv *slot = mr_template__obj_get(cur.u.o, seg[i].p, seg[i].n);
-            if (last) {
-                if (!slot) {
-                    mr_template__obj_set(a, cur.u.o, seg[i].p, seg[i].n, value);
-                } else if (slot->type == TV_ARR) {
-                    mr_template__arr_push(a, slot->u.a, value);
-                } else if (slot->type == TV_STR) {
-                    struct tv_arr *arr = mr_template__arr_new(a, 2);
-                    if (arr && mr_template__arr_push(a, arr, *slot) &&
-                        mr_template__arr_push(a, arr, value))
-                        *slot = tv_arr(arr);
-                }
-                return;
-            }
-            if (!slot) {
-                struct tv child = next_is_index ? tv_arr(mr_template__arr_new(a, 0))
-                                                : tv_obj(mr_template__obj_new(a, 0));
-                if (child.type == TV_UNDEF ||
-                    !mr_template__obj_set(a, cur.u.o, seg[i].p, seg[i].n, child))
-                    return;
-                cur = child;
-            } else {
-                cur = *slot;
-            }
+        o = mr_template__obj_new(qs_arena(q), 1);
+        if (!o)
+            return tv_undef();
+        if (!(clen == 9 && memcmp(clean, "__proto__", 9) == 0) &&
+            !mr_template__obj_set(qs_arena(q), o, clean, clen, leaf))
+            return tv_undef();
+        leaf = tv_obj(o);
+    }
+    return leaf;
+}
+
+static struct tv qs_merge(struct qs *q, struct tv target, struct tv source, int depth);
+
+/* [a, b] */
+static struct tv qs_pair(struct qs *q, struct tv a, struct tv b)
+{
+    struct tv_arr *arr = mr_template__arr_new(qs_arena(q), 2);
+
+    if (!arr)
+        return tv_undef();
+    arr->v[0] = a;
+    arr->v[1] = b;
+    arr->n = 2;
+    return tv_arr(arr);
+}
+
+/* utils.merge with a (non-empty) string source. */
+static struct tv qs_merge_string(struct qs *q, struct tv target, struct tv source)
+{
+    if (target.type == TV_ARR) {
+        size_t next = target.u.a->n;
+        if (next >= q->o->array_limit) {
+            struct tv_arr *arr = mr_template__arr_new(qs_arena(q), next + 1);
+            if (!arr || !qs_concat_into(q, arr, &target) || !qs_concat_into(q, arr, &source))
+                return tv_undef();
+            return qs_overflow(q, arr, next);
         }
+        return mr_template__arr_push(qs_arena(q), target.u.a, source) ? target : tv_undef();
+    }
+    if (qs_is_overflow(&target)) {
+        target.u.o->qs_max++;
+        qs_set_index(q, target.u.o, target.u.o->qs_max, source);
+        return target;
+    }
+    /* strictMerge: an object and a string, or two strings, make a pair */
+    return qs_pair(q, target, source);
+}
+
+/* utils.merge with a string target and an array or object source:
+ * [target].concat(source), or the overflow object shifted by one. */
+static struct tv qs_merge_into_string(struct qs *q, struct tv target, struct tv source)
+{
+    struct tv_arr *arr;
+
+    if (qs_is_overflow(&source)) {
+        const struct tv_obj *s = source.u.o;
+        struct tv_obj *o = mr_template__obj_new(qs_arena(q), s->n + 1);
+        size_t i;
+        if (!o || !qs_set_index(q, o, 0, target))
+            return tv_undef();
+        for (i = 0; i < s->n; i++)
+            qs_set_index(q, o, qs_parse_int(s->k[i].p, s->k[i].len) + 1, s->v[i]);
+        o->qs_overflow = true;
+        o->qs_max = s->qs_max + 1;
+        return tv_obj(o);
+    }
+    arr = mr_template__arr_new(qs_arena(q), 0);
+    if (!arr || !mr_template__arr_push(qs_arena(q), arr, target) ||
+        !qs_concat_into(q, arr, &source))
+        return tv_undef();
+    if (arr->n > q->o->array_limit)
+        return qs_overflow(q, arr, arr->n - 1);
+    return tv_arr(arr);
+}
+
+/* utils.merge of two arrays: source elements go to their index, or merge
+ * into an object there, or else are appended. */
+static struct tv qs_merge_arrays(struct qs *q, struct tv target, const struct tv_arr *src,
+                                 int depth)
+{
+    struct tv_arr *t = target.u.a;
+    size_t i;
+
+    for (i = 0; i < src->n; i++) {
+        struct tv item = src->v[i];
+        if (item.type == TV_UNDEF)
+            continue; /* forEach skips holes */
+        if (i < t->n && t->v[i].type != TV_UNDEF) {
+            if (qs_is_object(&t->v[i]) && qs_is_object(&item))
+                t->v[i] = qs_merge(q, t->v[i], item, depth + 1);
+            else if (!mr_template__arr_push(qs_arena(q), t, item))
+                return tv_undef();
+        } else if (!qs_arr_put(q, t, i, item)) {
+            return tv_undef();
+        }
+    }
+    if (t->n > q->o->array_limit)
+        return qs_overflow(q, t, t->n - 1);
+    return target;
+}
+
+/* utils.merge: how one key's value joins what earlier keys built. */
+static struct tv qs_merge(struct qs *q, struct tv target, struct tv source, int depth)
+{
+    struct tv_obj *acc, *src;
+    const size_t *order;
+    size_t i;
+
+    if (depth > MR_TPL_MAX_VALUE_DEPTH)
+        return target;
+    if (source.type == TV_UNDEF || (source.type == TV_STR && source.u.s.len == 0))
+        return target; /* !source */
+    if (source.type == TV_STR)
+        return qs_merge_string(q, target, source);
+    if (!qs_is_object(&target))
+        return qs_merge_into_string(q, target, source);
+    if (target.type == TV_ARR && source.type == TV_ARR)
+        return qs_merge_arrays(q, target, source.u.a, depth);
+    /* an object on one side at least: merge key by key (an array target
+     * becomes an object first, an array source gives its indexes) */
+    acc = target.type == TV_ARR ? qs_array_to_object(q, target.u.a) : target.u.o;
+    if (!acc)
+        return tv_undef();
+    if (source.type == TV_ARR) {
+        src = qs_array_to_object(q, source.u.a);
+        if (!src)
+            return tv_undef();
+    } else {
+        src = source.u.o;
+    }
+    order = mr_template__obj_order(qs_arena(q), src);
+    for (i = 0; i < src->n; i++) {
+        size_t e = order ? order[i] : i;
+        const struct tv_key *k = &src->k[e];
+        struct tv *old = mr_template__obj_get(acc, k->p, k->len);
+        double index;
+        if (old)
+            *old = qs_merge(q, *old, src->v[e], depth + 1);
+        else if (!mr_template__obj_set(qs_arena(q), acc, k->p, k->len, src->v[e]))
+            return tv_undef();
+        if (src->qs_overflow && !acc->qs_overflow) {
+            acc->qs_overflow = true;
+            acc->qs_max = src->qs_max;
+        }
+        if (acc->qs_overflow && qs_canonical_index(k->p, k->len, &index) && index > acc->qs_max)
+            acc->qs_max = index;
+    }
+    return tv_obj(acc);
+}
+
+/* utils.compact: arrays lose their holes, at every depth. */
+static void qs_compact(struct tv *v, int depth)
+{
+    size_t i, k = 0;
+
+    if (depth > MR_TPL_MAX_VALUE_DEPTH)
+        return;
+    if (v->type == TV_OBJ) {
+        for (i = 0; i < v->u.o->n; i++)
+            qs_compact(&v->u.o->v[i], depth + 1);
+    } else if (v->type == TV_ARR) {
+        struct tv_arr *a = v->u.a;
+        for (i = 0; i < a->n; i++) {
+            if (a->v[i].type == TV_UNDEF)
+                continue;
+            qs_compact(&a->v[i], depth + 1);
+            a->v[k++] = a->v[i];
+        }
+        a->n = k;
     }
 }
 
+static bool qs_begin(struct qs *q, struct mr_tpl_rt *rt, const struct qs_opts *o)
+{
+    q->rt = rt;
+    q->o = o;
+    q->pairs = mr_template__obj_new(&rt->arena, 0);
+    return q->pairs != NULL;
+}
+
+/* parseValues for one decoded pair: a repeated key combines its values. */
+static void qs_add(struct qs *q, const char *key, size_t klen, struct tv value)
+{
+    struct tv *old = mr_template__obj_get(q->pairs, key, klen);
+
+    if (old)
+        *old = qs_combine(q, *old, value);
+    else
+        mr_template__obj_set(qs_arena(q), q->pairs, key, klen, value);
+}
+
+/* The keys in JavaScript's order (integer-like ones first), each built and
+ * merged into `root`, then compacted. */
+static void qs_finish(struct qs *q, struct tv_obj *root)
+{
+    const size_t *order = mr_template__obj_order(qs_arena(q), q->pairs);
+    struct tv result = tv_obj(root);
+    size_t i;
+
+    for (i = 0; i < q->pairs->n; i++) {
+        size_t e = order ? order[i] : i;
+        struct qs_seg seg[QS_MAX_SEGS];
+        size_t nseg;
+        struct tv built;
+        if (q->pairs->k[e].len == 0)
+            continue;
+        nseg = qs_split(q->o, q->pairs->k[e].p, q->pairs->k[e].len, seg);
+        if (nseg == 0)
+            continue;
+        built = qs_build(q, seg, nseg, q->pairs->v[e]);
+        if (built.type != TV_UNDEF)
+            qs_merge(q, result, built, 0);
+    }
+    qs_compact(&result, 0);
+}
+
+/* '[' or ']' when s[i..] is %5B or %5D (either case), else 0. */
+static char pct_bracket(const char *s, size_t n, size_t i)
+{
+    if (i + 2 >= n || s[i] != '%' || s[i + 1] != '5')
+        return 0;
+    if (s[i + 2] == 'b' || s[i + 2] == 'B')
+        return '[';
+    return s[i + 2] == 'd' || s[i + 2] == 'D' ? ']' : 0;
+}
+
+/* A form body as qs.parse reads it: '&'-separated, at most 1000 parts; the
+ * key ends at the first "]=" (so a[=]=1 has the key "a[=]") or else at the
+ * first '='; %5B and %5D are brackets even where the rest fails to decode. */
 static void qs_parse_form(struct mr_tpl_rt *rt, struct tv_obj *root, const char *s, size_t n)
 {
-    size_t i = 0;
+    struct qs q;
+    char *clean = NULL;
+    size_t i = 0, parts = 0, j, k;
 
-    while (i < n) {
-        size_t end = i, eq, klen, vlen;
-        char *k, *v;
-        while (end < n && s[end] != '&')
-            end++;
-        for (eq = i; eq < end && s[eq] != '='; eq++)
-            ;
-        if (end > i) {
-            k = form_decode(&rt->arena, s + i, eq - i, &klen);
-            v = eq < end ? form_decode(&rt->arena, s + eq + 1, end - eq - 1, &vlen)
-                         : form_decode(&rt->arena, "", 0, &vlen);
-            if (!k || !v)
-                return;
-            if (klen)
-                qs_add(rt, root, k, klen, tv_str(v, vlen), &qs_form);
+    if (!qs_begin(&q, rt, &qs_form))
+        return;
+    for (j = 0; j < n && !clean; j++)
+        if (pct_bracket(s, n, j))
+            clean = mr_template__alloc(&rt->arena, n + 1);
+    if (clean) {
+        for (j = 0, k = 0; j < n; j++) {
+            char b = pct_bracket(s, n, j);
+            clean[k++] = b ? b : s[j];
+            if (b)
+                j += 2;
         }
-        i = end + 1;
+        s = clean;
+        n = k;
     }
+    while (i <= n && parts < QS_PARAMETER_LIMIT) {
+        const char *part = s + i, *amp = memchr(part, '&', n - i), *eq = NULL;
+        size_t len = amp ? (size_t)(amp - part) : n - i, klen, vlen;
+        char *key, *val;
+        for (j = 0; j + 1 < len && !eq; j++)
+            if (part[j] == ']' && part[j + 1] == '=')
+                eq = part + j + 1;
+        if (!eq)
+            eq = memchr(part, '=', len);
+        parts++;
+        key = form_decode(&rt->arena, part, eq ? (size_t)(eq - part) : len, &klen);
+        val = eq ? form_decode(&rt->arena, eq + 1, len - (size_t)(eq - part) - 1, &vlen)
+                 : form_decode(&rt->arena, "", 0, &vlen);
+        if (!key || !val)
+            return;
+        qs_add(&q, key, klen, tv_str(val, vlen));
+        if (!amp)
+            break;
+        i += len + 1;
+    }
+    qs_finish(&q, root);
 }
 
 /* ---- request values ------------------------------------------------------------ */
@@ -252,21 +679,26 @@ static const char *kv_name(const char *p)
 struct tv mr_template__req_query(struct mr_tpl_rt *rt)
 {
     struct tv_obj *o;
+    struct qs q;
     size_t i;
 
     if (rt->have_query)
         return rt->query;
     rt->have_query = true;
     o = mr_template__obj_new(&rt->arena, 0);
-    if (!o)
+    if (!o || !qs_begin(&q, rt, &qs_query))
         return tv_undef();
     if (rt->ctx && rt->ctx->query) {
-        for (i = 0; i < rt->ctx->nquery; i++) {
+        /* the pairs come split and decoded (as qs decodes) by the server;
+         * qs reads the first 1000 '&'-separated parts (empty ones count
+         * there, and the server drops them: a difference past 1000 only) */
+        for (i = 0; i < rt->ctx->nquery && i < QS_PARAMETER_LIMIT; i++) {
             const struct mr_kv *kv = &rt->ctx->query[i];
             if (kv->name && kv->name_len)
-                qs_add(rt, o, kv->name, kv->name_len, kv_text(kv->value, kv->value_len), &qs_query);
+                qs_add(&q, kv->name, kv->name_len, kv_text(kv->value, kv->value_len));
         }
     }
+    qs_finish(&q, o);
     rt->query = tv_obj(o);
     return rt->query;
 }
@@ -375,8 +807,9 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
     if (!o)
         return tv_undef();
     if (rt->ctx && rt->ctx->cookies) {
-        /* like the `cookie` package: the first of a repeated name wins, values
-         * are trimmed and percent-decoded when that is valid */
+        /* the server's parsed pairs (the Cookie header itself is not read
+         * here), then as the `cookie` package does: the first of a repeated
+         * name wins, values are trimmed and percent-decoded when valid */
         for (i = 0; i < rt->ctx->ncookies; i++) {
             const struct mr_kv *kv = &rt->ctx->cookies[i];
             const char *v0 = kv->value, *v1 = kv->value ? kv->value + kv->value_len : NULL;
@@ -389,40 +822,6 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
                 continue;
             mr_template__obj_set(&rt->arena, o, kv_name(kv->name), klen,
                                  cookie_value(&rt->arena, v0, v0 ? (size_t)(v1 - v0) : 0));
-        }
-    } else {
-        /* no parsed cookies given: read the Cookie header ("a=1; b=2") */
-        struct tv h = mr_template__req_headers(rt), *c;
-        if (h.type == TV_OBJ && (c = mr_template__obj_get(h.u.o, "cookie", 6)) != NULL &&
-            c->type == TV_STR) {
-            const char *s = c->u.s.p, *e = s + c->u.s.len;
-            while (s < e) {
-                const char *end = memchr(s, ';', (size_t)(e - s)), *eq;
-                size_t klen;
-                if (!end)
-                    end = e;
-                eq = memchr(s, '=', (size_t)(end - s));
-                if (eq) {
-                    const char *k0 = s, *k1 = eq, *v0 = eq + 1, *v1 = end;
-                    while (k0 < k1 && (*k0 == ' ' || *k0 == '\t'))
-                        k0++;
-                    while (k1 > k0 && (k1[-1] == ' ' || k1[-1] == '\t'))
-                        k1--;
-                    while (v0 < v1 && (*v0 == ' ' || *v0 == '\t'))
-                        v0++;
-                    while (v1 > v0 && (v1[-1] == ' ' || v1[-1] == '\t'))
-                        v1--;
-                    if (v1 - v0 >= 2 && *v0 == '"' && v1[-1] == '"') {
-                        v0++;
-                        v1--;
-                    }
-                    klen = (size_t)(k1 - k0);
-                    if (klen && !mr_template__obj_get(o, k0, klen))
-                        mr_template__obj_set(&rt->arena, o, k0, klen,
-                                             cookie_value(&rt->arena, v0, (size_t)(v1 - v0)));
-                }
-                s = end + 1;
-            }
         }
     }
     rt->cookies = tv_obj(o);

@@ -11,6 +11,8 @@
 //   shape     absent: the bodies must be byte-identical. A RegExp (whole
 //             body, anchor it) or a function (body) => true | "why not",
 //             applied to both bodies: for random output.
+//   status    the response status both servers must answer (default 200),
+//             for templates that set it with {{status}}
 'use strict';
 
 const b64u = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -50,6 +52,10 @@ const nearNow = (body) => {
 // Faker names may hold an apostrophe (O'Keefe), which {{ }} escapes as &#x27;.
 const NAME = "(?:[A-Za-z.\\- ]|&#x27;)";
 const name = (pre, post) => new RegExp(`^${pre}${NAME}+${post || ''}$`);
+// Faker's English color.human list (helpers/color.ts prints one).
+const HUMAN_COLOR = '(?:azure|black|blue|cyan|fuchsia|gold|green|grey|indigo|ivory|lavender|lime|magenta|' +
+  'maroon|mint green|olive|orange|orchid|pink|plum|purple|red|salmon|silver|sky blue|tan|teal|turquoise|' +
+  'violet|white|yellow)';
 const words = (lo, hi) => new RegExp(`^[a-z]+( [a-z]+){${lo - 1},${hi - 1}}$`);
 
 const cases = [
@@ -111,6 +117,16 @@ const cases = [
   { name: 'bodyRaw', template: "{{#each (bodyRaw 'items')}}{{sku}}:{{qty}} {{/each}}|{{bodyRaw 'user.name'}}|{{bodyRaw 'missing' 'dflt'}}|{{bodyRaw 'user.tags'}}",
     req: POST_DOC },
   { name: 'baseUrl-hostname', template: '{{baseUrl}}|{{hostname}}' },
+  // req.ip: both listen on 127.0.0.1 only, so Node gives the plain IPv4 form;
+  // on a dual-stack socket Express would say "::ffff:127.0.0.1" (README.md).
+  { name: 'ip', template: '{{ip}}|{{#if (ip)}}known{{/if}}', shape: /^(::ffff:)?127\.0\.0\.1\|known$/ },
+
+  // ---- response helpers -------------------------------------------------------
+  { name: 'status', template: '{{status 404}}gone', status: 404 },
+  { name: 'status-from-request', template: "{{status (queryParam 'code')}}[{{queryParam 'code'}}]",
+    req: { query: 'code=201' }, status: 201 },
+  { name: 'status-parseInt', template: "{{status ' 418 teapot'}}{{status 'x'}}{{status 42}}|{{status 503.9}}", status: 503 },
+  { name: 'status-invalid', template: "[{{status 'abc'}}{{status 99}}{{status 1000}}{{status -404}}{{status '4e2'}}{{status}}]" },
 
   // ---- Handlebars built-ins ---------------------------------------------------
   { name: 'if-else', template: "{{#if (queryParamRaw 'flag')}}yes{{else}}no{{/if}}|{{#if (queryParamRaw 'none')}}yes{{else}}no{{/if}}",
@@ -275,6 +291,8 @@ const cases = [
   { name: 'faker-args-positional', template: "{{faker 'string.alphanumeric' 8}}|{{faker 'lorem.words' 2}}", shape: /^[A-Za-z0-9]{8}\|[a-z]+ [a-z]+$/ },
   { name: 'faker-args-hash', template: "{{faker 'number.int' min=5 max=7}}|{{faker 'finance.amount' min=1 max=2 dec=1}}", shape: /^[5-7]\|[12]\.\d$/ },
   { name: 'faker-args-object', template: "{{faker 'string.alpha' '{ length: 5, casing: \"upper\" }'}}", shape: /^[A-Z]{5}$/ },
+  { name: 'color', template: "{{color}}|{{faker 'color.human'}}",
+    shape: new RegExp(`^${HUMAN_COLOR}\\|${HUMAN_COLOR}$`) },
   { name: 'faker-in-repeat', template: "{{#repeat 3}}\"{{faker 'person.firstName'}}\"{{/repeat}}",
     shape: new RegExp(`^"[A-Z]${NAME}+",\n"[A-Z]${NAME}+",\n"[A-Z]${NAME}+"\n$`) },
   // ---- added after the first run: edges found worth pinning ------------------------
@@ -311,6 +329,14 @@ const cases = [
   { name: 'queryParam-qs-depth', template: "{{{queryParam 'e'}}}",
     req: { query: 'e[a][b][c][d][e][f][g]=deep' } },
   { name: 'queryParam-qs-mixed', template: "{{{queryParam 'm'}}}", req: { query: 'm=1&m[x]=2' } },
+  { name: 'queryParam-qs-merge', template: "{{{queryParam 'a'}}}|{{{queryParam 'b'}}}|{{{queryParam 'c'}}}|{{{queryParam 'd'}}}|{{{queryParam 'e'}}}|{{{queryParam '5'}}}",
+    req: { query: 'a[x]=2&a=1&b=1&b[]=2&c[0]=x&c[k]=y&d[1]=x&d[0]=y&d[1]=z&e=&e[k]=1&5[a]=1&5=2' } },
+  { name: 'queryParam-qs-keys', template: '{{{stringify (queryParams)}}}',
+    req: { query: '[x]=1&[]=2&f[g=3&h[i]j[k]=4&l[m[n]]=5&o[1000]=6&o=7&toString=8' } },
+  { name: 'body-form-qs-merge', template: "{{{body 'm'}}}|{{{body 'a'}}}|{{{body 'r'}}}|{{{body 'k'}}}",
+    req: { method: 'POST', body: 'm=1&m[x]=2&a[0]=x&a[b]=y&k[=]=1&hasOwnProperty=2&' +
+      Array.from({ length: 21 }, (_, i) => `r=${i}`).join('&'),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' } } },
   { name: 'queryParam-bad-percent', template: "{{queryParam 'bad'}}|{{queryParam 'lat'}}|{{queryParam 'ok'}}",
     req: { query: 'bad=%zz&lat=%E9&ok=%C3%A9' } },
   { name: 'body-form-qs', template: "{{{body 'c'}}}|{{{body 'c2'}}}|{{{body 'c3'}}}",

@@ -310,7 +310,8 @@ function checkCoverage(opts, cases) {
     const base = fs.existsSync(lib) ? lib : fallback;
     const { Helpers } = require(path.join(base, 'helpers', 'index.js'));
     const { requestHelperNames } = require(path.join(base, 'request-helpers.js'));
-    theirs = new Set([...Object.keys(Helpers), ...requestHelperNames, 'faker',
+    const { responseHelperNames } = require(path.join(base, 'response-helpers.js'));
+    theirs = new Set([...Object.keys(Helpers), ...requestHelperNames, ...responseHelperNames, 'faker',
       'each', 'if', 'unless', 'with', 'lookup', 'log']);
   } catch (e) {
     console.log(`conformance: note: Mockoon's helper list not found (${e.message.split('\n')[0]}); coverage not checked`);
@@ -414,8 +415,10 @@ async function client(opts) {
     const mo = normalize(a.body, opts.mockoonUrl);
     const mr = normalize(b.body, ours);
     const problems = [];
+    const want = c.status || 200;
     if (a.status !== b.status) problems.push(`status: Mockoon ${a.status}, mockrun ${b.status}`);
-    if (a.status !== 200) problems.push(`Mockoon answered ${a.status}: the case itself may be wrong`);
+    if (a.status !== want)
+      problems.push(`Mockoon answered ${a.status}${c.status ? ` (the case expects ${want})` : ''}: the case itself may be wrong`);
     if (mo.startsWith('Error while serving the content'))
       problems.push('Mockoon could not render the template (Handlebars error): the case itself may be wrong');
     if (c.shape) {

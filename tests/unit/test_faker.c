@@ -207,6 +207,65 @@ START_TEST(test_unknown_name_is_internal_error)
 }
 END_TEST
 
+/* A resolved name generates what its name does, draw for draw. */
+START_TEST(test_find_and_run)
+{
+    const char *name;
+    size_t i;
+
+    ck_assert_ptr_null(mr_faker_find("person.nope"));
+    ck_assert_ptr_null(mr_faker_find(NULL));
+    for (i = 0; (name = mr_faker_name_at(i)); i++) {
+        const struct mr_faker_method *m = mr_faker_find(name);
+        uint64_t s1 = 77, s2 = 77;
+        struct mr_buf a, b;
+
+        ck_assert_ptr_nonnull(m);
+        ck_assert_str_eq(mr_faker_method_name(m), name);
+        mr_buf_init(&a);
+        mr_buf_init(&b);
+        ck_assert_int_eq(mr_faker_generate(&a, name, &ref_arg, 1, splitmix, &s1), 0);
+        ck_assert_int_eq(mr_faker_run(&b, m, &ref_arg, 1, splitmix, &s2), 0);
+        ck_assert_str_eq(mr_buf_cstr(&a), mr_buf_cstr(&b));
+        ck_assert(s1 == s2);
+        mr_buf_release(&a);
+        mr_buf_release(&b);
+    }
+    {
+        struct mr_buf b;
+        uint64_t seed = 1;
+
+        mr_buf_init(&b);
+        ck_assert_int_eq(mr_faker_run(&b, NULL, NULL, 0, splitmix, &seed), MR_EINTERNAL);
+        mr_buf_release(&b);
+    }
+}
+END_TEST
+
+/* Values appended to a buffer that already holds text (the template engine
+ * reuses one) land after it, whether or not it has to grow. */
+START_TEST(test_appends_to_existing_text)
+{
+    struct mr_buf b;
+    uint64_t s1 = 5, s2 = 5;
+    char *alone;
+    int k;
+
+    alone = gen("internet.email", &s1);
+    mr_buf_init(&b);
+    mr_buf_puts(&b, "x");
+    ck_assert_int_eq(mr_faker_generate(&b, "internet.email", NULL, 0, splitmix, &s2), 0);
+    ck_assert(b.data[0] == 'x' && strcmp(b.data + 1, alone) == 0);
+    free(alone);
+    /* growing from a tiny buffer many times over */
+    mr_buf_reset(&b);
+    for (k = 0; k < 200; k++)
+        ck_assert_int_eq(mr_faker_generate(&b, "lorem.words", NULL, 0, splitmix, &s2), 0);
+    ck_assert_uint_eq(strlen(b.data), b.len);
+    mr_buf_release(&b);
+}
+END_TEST
+
 START_TEST(test_failed_buffer_is_nomem)
 {
     struct mr_buf b;
@@ -304,6 +363,9 @@ static const struct {
     {"number.float", "^(0|0\\.[0-9]+|[1-9](\\.[0-9]+)?e-[0-9]+)$"},
     {"datatype.boolean", "^(true|false)$"},
     {"color.rgb", "^#[0-9a-f]{6}$"},
+    {"color.human", "^(azure|black|blue|cyan|fuchsia|gold|green|grey|indigo|ivory|lavender|lime|"
+                    "magenta|maroon|mint green|olive|orange|orchid|pink|plum|purple|red|salmon|"
+                    "silver|sky blue|tan|teal|turquoise|violet|white|yellow)$"},
     {"database.mongodbObjectId", "^[0-9a-f]{24}$"},
 };
 
@@ -860,6 +922,9 @@ START_TEST(test_suggest)
     ck_assert_str_eq(mr_faker_suggest("lorem.wrds"), "lorem.words");
     ck_assert_str_eq(mr_faker_suggest("internet.emial"), "internet.email");
     ck_assert_str_eq(mr_faker_suggest("foo.uuid"), "string.uuid");
+    /* Faker v7's colors: commerce.color was a name, internet.color a hex code */
+    ck_assert_str_eq(mr_faker_suggest("commerce.color"), "color.human");
+    ck_assert_str_eq(mr_faker_suggest("internet.color"), "color.rgb");
     ck_assert_ptr_null(mr_faker_suggest("xyzzy"));
     ck_assert_ptr_null(mr_faker_suggest("completely.unrelatedThing"));
     ck_assert_ptr_null(mr_faker_suggest(""));
@@ -886,6 +951,8 @@ static Suite *faker_suite(void)
     tcase_add_test(tc, test_unknown_names);
     tcase_add_test(tc, test_table_sorted_and_all_generate);
     tcase_add_test(tc, test_unknown_name_is_internal_error);
+    tcase_add_test(tc, test_find_and_run);
+    tcase_add_test(tc, test_appends_to_existing_text);
     tcase_add_test(tc, test_failed_buffer_is_nomem);
     suite_add_tcase(s, tc);
 

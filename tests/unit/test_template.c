@@ -971,6 +971,113 @@ START_TEST(test_query_helpers)
 }
 END_TEST
 
+/* Renders with the query `raw` split into pairs as the server does (at '&'
+ * and the first '='; no percent-escapes in these tests). */
+static void expect_query_at(int line, const char *raw, const char *tpl, const char *want)
+{
+    struct mr_tpl_ctx c = base_ctx("", 0);
+    struct mr_kv kv[64];
+    size_t n = 0;
+    const char *p = raw;
+    char *got;
+
+    while (*p && n < 64) {
+        const char *amp = strchr(p, '&'), *end = amp ? amp : p + strlen(p);
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (end > p) {
+            kv[n].name = p;
+            kv[n].name_len = (size_t)((eq ? eq : end) - p);
+            kv[n].value = eq ? eq + 1 : "";
+            kv[n].value_len = eq ? (size_t)(end - eq - 1) : 0;
+            n++;
+        }
+        if (!amp)
+            break;
+        p = amp + 1;
+    }
+    c.query_raw = raw;
+    c.query = kv;
+    c.nquery = n;
+    seed_state = 42;
+    got = render_ctx(tpl, MR_TPL_HTML, &c);
+    ck_assert_msg(strcmp(got, want) == 0, "line %d: %s with ?%s\n  want [%s]\n  got  [%s]", line,
+                  tpl, raw, want, got);
+    free(got);
+}
+#define expect_query(raw, tpl, want) expect_query_at(__LINE__, raw, tpl, want)
+
+START_TEST(test_query_qs_merge)
+{
+    /* qs 6.16 (Express's query parser in Mockoon): keys in JavaScript's order,
+     * each built from its segments and merged with utils.merge; the
+     * expected values are qs.parse's, with Express's options */
+    const char *m = "{{{queryParam 'm'}}}", *a = "{{{queryParam 'a'}}}", *all = "{{{queryParam}}}";
+
+    /* a plain value and an object: a pair, in the order given */
+    expect_query("m=1&m[x]=2", m, "[\"1\",{\"x\":\"2\"}]");
+    expect_query("m[x]=2&m=1", m, "[{\"x\":\"2\"},\"1\"]");
+    expect_query("m=1&m[x]=2&m[y]=3", m, "{\"0\":\"1\",\"1\":{\"x\":\"2\"},\"y\":\"3\"}");
+    /* plain and bracketed values join one array */
+    expect_query("a=1&a[]=2", a, "[\"1\",\"2\"]");
+    expect_query("a[]=1&a=2", a, "[\"1\",\"2\"]");
+    expect_query("x=1&x[0]=2&x[1]=3", "{{{queryParam 'x'}}}", "[\"1\",\"2\",\"3\"]");
+    /* an array meeting an object becomes an object keyed by index */
+    expect_query("a[0]=x&a[b]=y", a, "{\"0\":\"x\",\"b\":\"y\"}");
+    expect_query("a[b]=y&a[0]=x", a, "{\"0\":\"x\",\"b\":\"y\"}");
+    /* indexes place values; a taken index appends; holes close up */
+    expect_query("a[1]=x&a[0]=y", a, "[\"y\",\"x\"]");
+    expect_query("a[1]=x&a[1]=y", a, "[[\"x\",\"y\"]]");
+    expect_query("a[0]=x&a[0][b]=y", a, "[\"x\",{\"b\":\"y\"}]");
+    expect_query("a[0][b]=1&a[0][c]=2", a, "[{\"b\":\"1\",\"c\":\"2\"}]");
+    expect_query("a[][b]=1&a[][c]=2", a, "[{\"b\":\"1\",\"c\":\"2\"}]");
+    expect_query("a[5]=z", a, "[\"z\"]");
+    /* an empty value merges into nothing, but is kept before an object */
+    expect_query("a[b]=1&a=", a, "{\"b\":\"1\"}");
+    expect_query("a=&a[b]=1", a, "[\"\",{\"b\":\"1\"}]");
+    /* integer-like keys are taken first, as JavaScript orders them */
+    expect_query("5[a]=1&5=2", "{{{queryParam '5'}}}", "[\"2\",{\"a\":\"1\"}]");
+    expect_query("b=1&1=2&0=3", all, "{\"0\":\"3\",\"1\":\"2\",\"b\":\"1\"}");
+    /* past arrayLimit (1000) an index makes an object, and later values go
+     * on at the next index */
+    expect_query("d[1000]=y&d=3", "{{{queryParam 'd'}}}", "{\"1000\":\"y\",\"1001\":\"3\"}");
+    expect_query("d=3&d[1000]=y", "{{{queryParam 'd'}}}", "{\"0\":\"3\",\"1001\":\"y\"}");
+    /* key syntax: a leading group, an unclosed one, text between groups,
+     * nested brackets */
+    expect_query("[x]=1&[]=2", all, "{\"0\":\"2\",\"x\":\"1\"}");
+    expect_query("a[b=1", all, "{\"a\":{\"[b\":\"1\"}}");
+    expect_query("a[b]x[c]=1", all, "{\"a\":{\"b\":{\"c\":\"1\"}}}");
+    expect_query("a[b[c]]=1", all, "{\"a\":{\"b[c]\":\"1\"}}");
+    /* __proto__ never becomes a key; other prototype names do (Express
+     * sets allowPrototypes) */
+    expect_query("__proto__=1&a[__proto__]=2&toString=3", all, "{\"a\":{},\"toString\":\"3\"}");
+}
+END_TEST
+
+START_TEST(test_form_qs)
+{
+    const char *form = "application/x-www-form-urlencoded";
+
+    /* Mockoon's qsParse(body, { depth: 10 }): the same merge rules */
+    expect_body("m=1&m[x]=2", form, "{{{body 'm'}}}", "[\"1\",{\"x\":\"2\"}]");
+    expect_body("a[0]=x&a[b]=y", form, "{{{body 'a'}}}", "{\"0\":\"x\",\"b\":\"y\"}");
+    /* arrayLimit 20: a 21st repeated value turns the array into an object */
+    expect_body("a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&a=10&a=11&a=12&a=13&a=14&a=15&a=16&a=17&"
+                "a=18&a=19&a=20",
+                form, "{{len (bodyRaw 'a')}}", "20");
+    expect_body("a=1&a=2&a=3&a=4&a=5&a=6&a=7&a=8&a=9&a=10&a=11&a=12&a=13&a=14&a=15&a=16&a=17&"
+                "a=18&a=19&a=20&a=21",
+                form, "{{bodyRaw 'a.20'}}|{{len (bodyRaw 'a')}}", "21|0");
+    /* without allowPrototypes a key named like Object.prototype's is dropped */
+    expect_body("toString=1&a[hasOwnProperty]=2&b[c]=3", form,
+                "{{{body}}}|{{{stringify (bodyRaw)}}}",
+                "toString=1&a[hasOwnProperty]=2&b[c]=3|{\n  \"b\": {\n    \"c\": \"3\"\n  }\n}");
+    /* the key ends at "]=" when there is one; %5B and %5D are brackets even
+     * where the rest of the key does not decode */
+    expect_body("a[=]=1&b%5Bc%5D=2&d%5Be%5D%zz=3", form,
+                "{{body 'a.='}}|{{body 'b.c'}}|{{body 'd.e'}}", "1|2|3");
+}
+END_TEST
+
 START_TEST(test_request_helpers)
 {
     /* R: urlParam(s), header(s), cookie, method, baseUrl */
@@ -987,13 +1094,29 @@ START_TEST(test_request_helpers)
     /* baseUrl: the request's host name and the service's port, as Mockoon */
     expect("{{method}}|{{baseUrl}}|{{hostname}}", "POST|http://localhost:3000|localhost");
     {
-        /* without parsed cookies the Cookie header is read */
+        /* cookies come parsed from the server; values as the `cookie`
+         * package gives them: the first of a name, trimmed, percent-decoded
+         * when valid ('+' stays) */
+        static const struct mr_kv jar[] = {
+            KV("dup", "1"),    KV("dup", "2"),        KV("sp", " x y "),  KV("pct", "dark%20blue"),
+            KV("plus", "a+b"), KV("bad", "%E0%A4%A"), KV("latin", "%E9"), KV("empty", "")};
         struct mr_tpl_ctx c = base_ctx("", 0);
         char *got;
+        c.cookies = jar;
+        c.ncookies = sizeof(jar) / sizeof(jar[0]);
+        got = render_ctx("{{cookie 'dup'}}|[{{cookie 'sp'}}]|{{cookie 'pct'}}|{{cookie 'plus'}}|"
+                         "{{cookie 'bad'}}|{{cookie 'latin'}}|[{{cookie 'empty'}}]|"
+                         "{{cookie 'empty' 'd'}}|{{request.cookies.dup}}",
+                         MR_TPL_HTML, &c);
+        ck_assert_str_eq(got, "1|[x y]|dark blue|a+b|%E0%A4%A|%E9|[]|d|1");
+        free(got);
+        /* only parsed cookies count: the Cookie header alone gives none */
         c.cookies = NULL;
         c.ncookies = 0;
-        got = render_ctx("{{cookie 'theme'}}|{{cookie 'sid'}}", MR_TPL_HTML, &c);
-        ck_assert_str_eq(got, "dark|xyz");
+        got = render_ctx("[{{cookie 'theme'}}]|[{{cookie 'sid' 'd'}}]|"
+                         "[{{#each request.cookies}}{{@key}}{{/each}}]",
+                         MR_TPL_HTML, &c);
+        ck_assert_str_eq(got, "[]|[d]|[]");
         free(got);
     }
 }
@@ -1025,6 +1148,106 @@ START_TEST(test_request_context)
         mr_buf_init(&out);
         ck_assert_int_eq(mr_template_render(t, NULL, &out), 0);
         ck_assert_str_eq(mr_buf_cstr(&out), "[|||d]");
+        mr_buf_release(&out);
+        mr_template_free(t);
+    }
+}
+END_TEST
+
+START_TEST(test_ip)
+{
+    /* request-helpers.ts ip: Express's req.ip, the caller's address */
+    struct mr_tpl_ctx c = base_ctx("", 0);
+    char *got;
+
+    c.client_ip = "127.0.0.1";
+    got = render_ctx("{{ip}}|{{#if (ip)}}known{{/if}}", MR_TPL_HTML, &c);
+    ck_assert_str_eq(got, "127.0.0.1|known");
+    free(got);
+    c.client_ip = "::1";
+    got = render_ctx("[{{ip}}]", MR_TPL_HTML, &c);
+    ck_assert_str_eq(got, "[::1]");
+    free(got);
+    /* unknown: "" (falsy) */
+    c.client_ip = NULL;
+    got = render_ctx("[{{ip}}]|{{#if (ip)}}known{{else}}unknown{{/if}}", MR_TPL_HTML, &c);
+    ck_assert_str_eq(got, "[]|unknown");
+    free(got);
+    {
+        struct mr_template *t;
+        struct mr_buf out;
+        char err[128];
+        ck_assert_int_eq(mr_template_compile(&t, "[{{ip}}]", 8, MR_TPL_HTML, err, sizeof(err)), 0);
+        mr_buf_init(&out);
+        ck_assert_int_eq(mr_template_render(t, NULL, &out), 0);
+        ck_assert_str_eq(mr_buf_cstr(&out), "[]");
+        mr_buf_release(&out);
+        mr_template_free(t);
+    }
+}
+END_TEST
+
+/* Renders tpl with ctx.status pointing at a code preset to -1; returns the
+ * code and checks what was printed. */
+static int status_at(int line, const char *tpl, const char *want_out)
+{
+    struct mr_tpl_ctx c = base_ctx("", 0);
+    int code = -1;
+    char *got;
+
+    c.status = &code;
+    got = render_ctx(tpl, MR_TPL_HTML, &c);
+    ck_assert_msg(strcmp(got, want_out) == 0, "line %d: %s printed [%s]", line, tpl, got);
+    free(got);
+    return code;
+}
+#define status_of(tpl) status_at(__LINE__, tpl, "")
+
+START_TEST(test_status)
+{
+    /* response-helpers.ts: parseInt(x, 10), used when an integer from 100 to
+     * 999, otherwise silently ignored; always prints "" */
+    ck_assert_int_eq(status_of("{{status 404}}"), 404);
+    ck_assert_int_eq(status_of("{{status '201'}}"), 201);
+    ck_assert_int_eq(status_of("{{status 100}}"), 100);
+    ck_assert_int_eq(status_of("{{status 999}}"), 999);
+    ck_assert_int_eq(status_of("{{status ' 418 teapot'}}"), 418); /* parseInt's prefix */
+    ck_assert_int_eq(status_of("{{status 503.9}}"), 503);
+    ck_assert_int_eq(status_of("{{status '+302'}}"), 302);
+    ck_assert_int_eq(status_of("{{status '0404'}}"), 404);
+    ck_assert_int_eq(status_of("{{status (urlParam 'id')}}"), 123);
+    ck_assert_int_eq(status_of("{{status (array 202)}}"), 202); /* String([202]) */
+    /* invalid: out of range, negative, not a number, no argument */
+    ck_assert_int_eq(status_of("{{status 99}}"), -1);
+    ck_assert_int_eq(status_of("{{status 1000}}"), -1);
+    ck_assert_int_eq(status_of("{{status -404}}"), -1);
+    ck_assert_int_eq(status_of("{{status 'abc'}}"), -1);
+    ck_assert_int_eq(status_of("{{status '4e2'}}"), -1); /* parseInt gives 4 */
+    ck_assert_int_eq(status_of("{{status '0x194'}}"), -1);
+    ck_assert_int_eq(status_of("{{status true}}"), -1);
+    ck_assert_int_eq(status_of("{{status (urlParam 'nope')}}"), -1);
+    ck_assert_int_eq(status_of("{{status}}"), -1);
+    ck_assert_int_eq(status_of("{{status code=404}}"), -1); /* the hash is not a parameter */
+    ck_assert_int_eq(status_of("{{status '99999999999999999999404'}}"), -1);
+    /* the last valid one wins; an invalid one leaves the earlier one */
+    ck_assert_int_eq(status_of("{{status 404}}{{status 201}}"), 201);
+    ck_assert_int_eq(status_of("{{status 404}}{{status 'x'}}{{status 42}}"), 404);
+    /* only what is rendered counts */
+    ck_assert_int_eq(status_of("{{#if false}}{{status 410}}{{/if}}"), -1);
+    ck_assert_int_eq(status_of("{{#if true}}{{status 410}}{{/if}}"), 410);
+    /* it prints nothing, escaped or not */
+    ck_assert_int_eq(status_at(__LINE__, "a{{status 404}}b{{{status 500}}}c", "abc"), 500);
+    /* without a place to put it (ctx->status NULL), it only prints "" */
+    expect("a{{status 404}}b", "ab");
+    {
+        struct mr_template *t;
+        struct mr_buf out;
+        char err[128];
+        ck_assert_int_eq(
+            mr_template_compile(&t, "[{{status 404}}]", 16, MR_TPL_HTML, err, sizeof(err)), 0);
+        mr_buf_init(&out);
+        ck_assert_int_eq(mr_template_render(t, NULL, &out), 0);
+        ck_assert_str_eq(mr_buf_cstr(&out), "[]");
         mr_buf_release(&out);
         mr_template_free(t);
     }
@@ -1157,6 +1380,15 @@ START_TEST(test_faker)
     v = render_seed("{{{stringify (object n=(faker 'number.int' max=5))}}}", 3);
     ck_assert_msg(strstr(v, "\"n\": \"") == NULL, "%s", v);
     free(v);
+    /* values used inside an expression are kept, each its own (only a
+     * printed {{faker}} may leave its text in the scratch buffer) */
+    v = render_seed("{{concat (faker 'string.uuid') '|' (faker 'string.uuid')}}|"
+                    "{{faker 'string.uuid'}}{{faker 'string.uuid'}}",
+                    3);
+    ck_assert_msg(strlen(v) == 36 * 4 + 2 && memcmp(v, v + 37, 36) != 0 &&
+                      memcmp(v + 74, v + 110, 36) != 0,
+                  "%s", v);
+    free(v);
     /* a name computed at run time is checked then: unknown gives "" */
     expect("[{{faker (concat 'person.' 'nope')}}]|[{{faker}}]|[{{faker 5}}]", "[]|[]|[]");
     /* Mockoon's one-word aliases */
@@ -1170,9 +1402,10 @@ START_TEST(test_faker_aliases)
 {
     /* Mockoon's one-word helpers (helpers/city.ts, email.ts, ...) call Faker */
     static const char *const names[] = {
-        "city",     "company", "country",  "countryCode", "domain", "email", "firstName",
-        "hexColor", "ipv4",    "ipv6",     "lastName",    "lat",    "long",  "lorem",
-        "objectId", "phone",   "postcode", "street",      "title",  "tld",   "zipcode"};
+        "city",   "color",     "company",  "country",  "countryCode", "domain",
+        "email",  "firstName", "hexColor", "ipv4",     "ipv6",        "lastName",
+        "lat",    "long",      "lorem",    "objectId", "phone",       "postcode",
+        "street", "title",     "tld",      "zipcode"};
     size_t i;
     char tpl[64], *v;
 
@@ -1185,16 +1418,59 @@ START_TEST(test_faker_aliases)
     v = render_seed("{{hexColor}}|{{objectId}}|{{lorem 3}}", 7);
     ck_assert_msg(v[0] == '#' && v[7] == '|' && strlen(v) > 8 + 24, "%s", v);
     free(v);
-    /* Faker has no color.human in mockrun's word lists */
-    expect_error("{{color}}", "\"color\" at 1:3 needs faker's \"color.human\"");
+}
+END_TEST
+
+/* Faker v8's English color.human, which Mockoon's {{color}} prints. */
+static bool is_human_color(const char *s, size_t len)
+{
+    static const char *const colors[] = {
+        "azure",    "black",  "blue",     "cyan",      "fuchsia", "gold",   "green",      "grey",
+        "indigo",   "ivory",  "lavender", "lime",      "magenta", "maroon", "mint green", "olive",
+        "orange",   "orchid", "pink",     "plum",      "purple",  "red",    "salmon",     "silver",
+        "sky blue", "tan",    "teal",     "turquoise", "violet",  "white",  "yellow"};
+    size_t i;
+
+    for (i = 0; i < sizeof(colors) / sizeof(colors[0]); i++)
+        if (strlen(colors[i]) == len && memcmp(colors[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+START_TEST(test_color)
+{
+    /* helpers/color.ts: faker.color.human, also reachable by its Faker name */
+    char *first = NULL, *v;
+    bool varied = false;
+    uint64_t seed;
+
+    for (seed = 1; seed <= 40; seed++) {
+        const char *bar;
+        v = render_seed("{{color}}|{{faker 'color.human'}}", seed);
+        bar = strchr(v, '|');
+        ck_assert_msg(bar && is_human_color(v, (size_t)(bar - v)) &&
+                          is_human_color(bar + 1, strlen(bar + 1)),
+                      "seed %d: %s", (int)seed, v);
+        if (!first)
+            first = v;
+        else {
+            varied = varied || strcmp(first, v) != 0;
+            free(v);
+        }
+    }
+    ck_assert(varied);
+    /* deterministic under the seed */
+    v = render_seed("{{color}}|{{faker 'color.human'}}", 1);
+    ck_assert_str_eq(v, first);
+    free(v);
+    free(first);
 }
 END_TEST
 
 START_TEST(test_unsupported_helpers)
 {
-    static const char *const names[] = {"data",      "dataRaw",      "setData",
-                                        "getEnvVar", "getGlobalVar", "setGlobalVar",
-                                        "jmesPath",  "status",       "ip"};
+    static const char *const names[] = {"data",         "dataRaw",      "setData", "getEnvVar",
+                                        "getGlobalVar", "setGlobalVar", "jmesPath"};
     size_t i;
     char tpl[64];
 
@@ -1494,8 +1770,12 @@ static Suite *template_suite(void)
     tc = tcase("helpers-request");
     tcase_add_test(tc, test_body_helpers);
     tcase_add_test(tc, test_query_helpers);
+    tcase_add_test(tc, test_query_qs_merge);
+    tcase_add_test(tc, test_form_qs);
     tcase_add_test(tc, test_request_helpers);
     tcase_add_test(tc, test_request_context);
+    tcase_add_test(tc, test_ip);
+    tcase_add_test(tc, test_status);
     suite_add_tcase(s, tc);
 
     tc = tcase("generated");
@@ -1503,6 +1783,7 @@ static Suite *template_suite(void)
     tcase_add_test(tc, test_random_shapes);
     tcase_add_test(tc, test_faker);
     tcase_add_test(tc, test_faker_aliases);
+    tcase_add_test(tc, test_color);
     tcase_add_test(tc, test_unsupported_helpers);
     tcase_add_test(tc, test_dates);
     suite_add_tcase(s, tc);
