@@ -29,10 +29,8 @@ enum mr_tpl_escape {
 /* What a template can see of the request being answered. All borrowed. */
 struct mr_tpl_ctx {
     const char *method;
-    const char *path;          /* URL-decoded */
-    const char *query_raw;     /* without '?', "" when none */
-    const struct mr_kv *query; /* decoded parameters */
-    size_t nquery;
+    const char *path;      /* URL-decoded */
+    const char *query_raw; /* without '?', "" when none; parsed as Express's qs does */
     const struct mr_kv *headers;
     size_t nheaders;
     const struct mr_kv *params; /* path parameters (":id" → "id") */

@@ -35,30 +35,11 @@ static char *lower_dup(struct mr_tpl_arena *a, const char *s, size_t n)
 static char *form_decode(struct mr_tpl_arena *a, const char *s, size_t n, size_t *out_len)
 {
     char *d = mr_template__alloc(a, n + 1);
-    size_t i, k = 0;
-    bool ok = true;
 
     if (!d)
         return NULL;
-    for (i = 0; i < n && ok; i++) {
-        if (s[i] == '+') {
-            d[k++] = ' ';
-        } else if (s[i] == '%') {
-            if (i + 2 < n && mr_hexval(s[i + 1]) >= 0 && mr_hexval(s[i + 2]) >= 0) {
-                d[k++] = (char)(mr_hexval(s[i + 1]) * 16 + mr_hexval(s[i + 2]));
-                i += 2;
-            } else {
-                ok = false;
-            }
-        } else {
-            d[k++] = s[i];
-        }
-    }
-    if (!ok || !mr_utf8_valid(d, k))
-        for (i = 0, k = 0; i < n; i++)
-            d[k++] = s[i] == '+' ? ' ' : s[i];
-    d[k] = '\0';
-    *out_len = k;
+    *out_len = mr_percent_decode(d, s, n, MR_PCT_PLUS | MR_PCT_WHOLE);
+    d[*out_len] = '\0';
     return d;
 }
 
@@ -619,13 +600,14 @@ static char pct_bracket(const char *s, size_t n, size_t i)
 /* A form body as qs.parse reads it: '&'-separated, at most 1000 parts; the
  * key ends at the first "]=" (so a[=]=1 has the key "a[=]") or else at the
  * first '='; %5B and %5D are brackets even where the rest fails to decode. */
-static void qs_parse_form(struct mr_tpl_rt *rt, struct tv_obj *root, const char *s, size_t n)
+static void qs_parse_text(struct mr_tpl_rt *rt, struct tv_obj *root, const char *s, size_t n,
+                          const struct qs_opts *opts)
 {
     struct qs q;
     char *clean = NULL;
     size_t i = 0, parts = 0, j, k;
 
-    if (!qs_begin(&q, rt, &qs_form))
+    if (!qs_begin(&q, rt, opts))
         return;
     for (j = 0; j < n && !clean; j++)
         if (pct_bracket(s, n, j))
@@ -679,26 +661,17 @@ static const char *kv_name(const char *p)
 struct tv mr_template__req_query(struct mr_tpl_rt *rt)
 {
     struct tv_obj *o;
-    struct qs q;
-    size_t i;
+    const char *raw;
 
     if (rt->have_query)
         return rt->query;
     rt->have_query = true;
     o = mr_template__obj_new(&rt->arena, 0);
-    if (!o || !qs_begin(&q, rt, &qs_query))
+    if (!o)
         return tv_undef();
-    if (rt->ctx && rt->ctx->query) {
-        /* the pairs come split and decoded (as qs decodes) by the server;
-         * qs reads the first 1000 '&'-separated parts (empty ones count
-         * there, and the server drops them: a difference past 1000 only) */
-        for (i = 0; i < rt->ctx->nquery && i < QS_PARAMETER_LIMIT; i++) {
-            const struct mr_kv *kv = &rt->ctx->query[i];
-            if (kv->name && kv->name_len)
-                qs_add(&q, kv->name, kv->name_len, kv_text(kv->value, kv->value_len));
-        }
-    }
-    qs_finish(&q, o);
+    raw = rt->ctx && rt->ctx->query_raw ? rt->ctx->query_raw : "";
+    if (*raw)
+        qs_parse_text(rt, o, raw, strlen(raw), &qs_query);
     rt->query = tv_obj(o);
     return rt->query;
 }
@@ -889,7 +862,7 @@ struct tv mr_template__req_body(struct mr_tpl_rt *rt)
     } else if (contains(&ct, "application/x-www-form-urlencoded")) {
         struct tv_obj *o = mr_template__obj_new(&rt->arena, 0);
         if (o) {
-            qs_parse_form(rt, o, b, n);
+            qs_parse_text(rt, o, b, n, &qs_form);
             rt->body = tv_obj(o);
         }
     }

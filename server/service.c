@@ -716,8 +716,6 @@ static void template_context(struct mr_tpl_ctx *ctx, struct mr_server *s, struct
     ctx->method = req->method;
     ctx->path = req->path;
     ctx->query_raw = req->query;
-    ctx->query = req->params;
-    ctx->nquery = req->nparams;
     ctx->headers = req->headers;
     ctx->nheaders = req->nheaders;
     ctx->params = w->path_params;

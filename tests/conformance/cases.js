@@ -333,6 +333,12 @@ const cases = [
     req: { query: 'a[x]=2&a=1&b=1&b[]=2&c[0]=x&c[k]=y&d[1]=x&d[0]=y&d[1]=z&e=&e[k]=1&5[a]=1&5=2' } },
   { name: 'queryParam-qs-keys', template: '{{{stringify (queryParams)}}}',
     req: { query: '[x]=1&[]=2&f[g=3&h[i]j[k]=4&l[m[n]]=5&o[1000]=6&o=7&toString=8' } },
+  // a key ends at "]=", %5B/%5D are brackets even when the rest fails to decode,
+  // and empty parts count toward qs's 1000-part limit (the server used to split them)
+  { name: 'queryParam-qs-split', template: '{{{stringify (queryParams)}}}',
+    req: { query: 'k[=]=1&a%5Bb%5D%zz=2&c%5bd%5d=3' } },
+  { name: 'queryParam-qs-limit', template: "{{queryParam 'last'}}|{{queryParam 'kept'}}",
+    req: { query: '&'.repeat(999) + 'kept=1&last=2' } },
   { name: 'body-form-qs-merge', template: "{{{body 'm'}}}|{{{body 'a'}}}|{{{body 'r'}}}|{{{body 'k'}}}",
     req: { method: 'POST', body: 'm=1&m[x]=2&a[0]=x&a[b]=y&k[=]=1&hasOwnProperty=2&' +
       Array.from({ length: 21 }, (_, i) => `r=${i}`).join('&'),

@@ -18,6 +18,12 @@ fi
 mockrun=$1
 src=$2
 prefix=$3
+# absolute, so that node's require() of the installed package.json (below)
+# does not resolve it against this script's folder
+case $prefix in
+/*) ;;
+*) prefix=$(pwd)/$prefix ;;
+esac
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 

@@ -21,7 +21,6 @@ static uint64_t counter_rand(void *ctx)
     return z ^ (z >> 31);
 }
 
-static const struct mr_kv query[] = {{"q", 1, "x<y", 3}, {"page", 4, "2", 1}, {"q", 1, "z", 1}};
 static const struct mr_kv headers[] = {{"Content-Type", 12, "application/json", 16},
                                        {"Cookie", 6, "sid=abc; theme=dark", 19},
                                        {"Authorization", 13, "Bearer e30.eyJzdWIiOiIxIn0.x", 28}};
@@ -40,8 +39,6 @@ static void render(const struct mr_template *t, struct mr_buf *out)
     ctx.method = "POST";
     ctx.path = "/users/42";
     ctx.query_raw = "q=x%3Cy&page=2&q=z";
-    ctx.query = query;
-    ctx.nquery = sizeof(query) / sizeof(query[0]);
     ctx.headers = headers;
     ctx.nheaders = sizeof(headers) / sizeof(headers[0]);
     ctx.params = params;
