@@ -312,12 +312,30 @@ static void check_call(const struct mr_journal *j, size_t i, const char *method,
     ck_assert_uint_eq(c->seq, i + 1);
 }
 
+/* The server of most tests: the scenario above on ephemeral ports, started
+ * before each test (in its own process) and stopped after it. */
+static struct {
+    struct mr_scenario *sc;
+    struct mr_server *s;
+} fx;
+
+static void fx_start(void)
+{
+    fx.sc = scenario();
+    fx.s = start(fx.sc);
+}
+
+static void fx_stop(void)
+{
+    mr_server_stop(fx.s);
+    mr_scenario_free(fx.sc);
+}
+
 /* --- reset ------------------------------------------------------------------ */
 
 START_TEST(test_reset)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     struct got g;
 
     exchange(mr_server_port(s, 0), "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n", &g);
@@ -333,16 +351,13 @@ START_TEST(test_reset)
     ck_assert_int_eq(status_of(g.data), 200);
     ck_assert_ptr_nonnull(strstr(g.data, "\r\n\r\n" PLAIN_BODY));
     got_free(&g);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
 /* A reset on a keep-alive connection that already carried a normal exchange. */
 START_TEST(test_reset_after_keep_alive_exchange)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     struct got g;
     size_t head;
     int fd = client_open(mr_server_port(s, 0));
@@ -362,8 +377,6 @@ START_TEST(test_reset_after_keep_alive_exchange)
     ck_assert_uint_eq(g.len, 0);
     got_free(&g);
     close(fd);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -371,8 +384,7 @@ END_TEST
 
 START_TEST(test_empty)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     struct got g;
 
     exchange(mr_server_port(s, 0), "GET /empty HTTP/1.1\r\nHost: x\r\n\r\n", &g);
@@ -386,8 +398,6 @@ START_TEST(test_empty)
     ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
     ck_assert_uint_eq(g.len, 0);
     got_free(&g);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -470,8 +480,7 @@ static void check_truncated(int port, const char *path, int status, const char *
 
 START_TEST(test_truncated)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     int port = mr_server_port(s, 0);
 
     check_truncated(port, "/truncated", 200, TRUNC_BODY);
@@ -487,20 +496,15 @@ START_TEST(test_truncated)
         got_free(&g);
     }
     check_truncated(port, "/truncated-nobody", 200, "");
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
 /* A templated body: what is sent is the start of the rendered body, not of the template. */
 START_TEST(test_truncated_template)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
 
     check_truncated(mr_server_port(s, 0), "/truncated-tpl", 200, "method=GET and some more text");
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -542,8 +546,7 @@ static void check_dribbled(int fd, int64_t t0, bool head_request)
 
 START_TEST(test_dribble)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     int fd = client_open(mr_server_port(s, 0));
     struct got g;
     size_t head;
@@ -563,16 +566,13 @@ START_TEST(test_dribble)
     ck_assert_str_eq(g.data + head, PLAIN_BODY);
     got_free(&g);
     close(fd);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
 /* Dribbling with "Connection: close": the whole response, then EOF. */
 START_TEST(test_dribble_then_close)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     struct got g;
     size_t head;
     int64_t t0 = now_ms();
@@ -587,8 +587,6 @@ START_TEST(test_dribble_then_close)
     ck_assert_int_gt(g.reads, 1);
     ck_assert_int_ge(g.last_ms - t0, DRIBBLE_MS / 2);
     got_free(&g);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -616,13 +614,10 @@ static void check_spread(int port, const char *path, const char *want, int64_t o
  * and a body shorter than `chunks` is sent a byte at a time over overMs. */
 START_TEST(test_dribble_spread)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
 
     check_spread(mr_server_port(s, 0), "/dribble-short", "ab", 200);
     check_spread(mr_server_port(s, 0), "/dribble-one", "abcdef", 200);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -683,8 +678,7 @@ END_TEST
 
 START_TEST(test_head_reset_and_empty)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     struct got g;
 
     exchange(mr_server_port(s, 0), "HEAD /reset HTTP/1.1\r\nHost: x\r\n\r\n", &g);
@@ -703,15 +697,12 @@ START_TEST(test_head_reset_and_empty)
     ck_assert_uint_gt(g.len, 0);
     ck_assert(memcmp(g.data, "HTTP/", 5) != 0);
     got_free(&g);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
 START_TEST(test_head_dribble)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     int fd = client_open(mr_server_port(s, 0));
     struct got g;
     size_t head;
@@ -728,8 +719,6 @@ START_TEST(test_head_dribble)
     ck_assert_str_eq(g.data + head, PLAIN_BODY);
     got_free(&g);
     close(fd);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -740,8 +729,7 @@ END_TEST
  */
 START_TEST(test_head_truncated)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     struct got g;
 
     exchange(mr_server_port(s, 0), "HEAD /truncated HTTP/1.1\r\nHost: x\r\n\r\n", &g);
@@ -750,8 +738,6 @@ START_TEST(test_head_truncated)
     ck_assert_msg(head_len(&g) == 0, "a complete head arrived: %s", g.data);
     ck_assert(strncmp(g.data, "HTTP/1.1 200", g.len < 12 ? g.len : 12) == 0);
     got_free(&g);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -759,8 +745,7 @@ END_TEST
 
 START_TEST(test_sequential_second_faulted)
 {
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     int port = mr_server_port(s, 0);
     const struct mr_journal *j;
     struct got g;
@@ -793,8 +778,6 @@ START_TEST(test_sequential_second_faulted)
     check_call(j, 1, "GET", "/seq", R_SEQ, 500);
     check_call(j, 2, "GET", "/seq", R_SEQ, 500);
     ck_assert_uint_eq(mr_journal_route_count(j, R_SEQ), 3);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -816,8 +799,7 @@ START_TEST(test_faulted_calls_are_recorded)
         {"HEAD", "/empty", R_EMPTY, 502},
         {"HEAD", "/dribble", R_DRIBBLE, 201},
     };
-    struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc);
+    struct mr_server *s = fx.s;
     const struct mr_journal *j;
     size_t i, n = sizeof(calls) / sizeof(calls[0]);
 
@@ -842,17 +824,18 @@ START_TEST(test_faulted_calls_are_recorded)
     ck_assert_uint_eq(mr_journal_route_count(j, R_GARBAGE), 1);
     ck_assert_uint_eq(mr_journal_route_count(j, R_DRIBBLE), 2);
     ck_assert_uint_eq(mr_journal_route_count(j, R_PLAIN), 0);
-    mr_server_stop(s);
-    mr_scenario_free(sc);
 }
 END_TEST
 
 /* --- the suite -------------------------------------------------------------- */
 
-static TCase *tcase(const char *name)
+/* A test case; with `served`, each test runs against the fixture's server. */
+static TCase *tcase(const char *name, bool served)
 {
     TCase *tc = tcase_create(name);
     tcase_set_timeout(tc, 60);
+    if (served)
+        tcase_add_checked_fixture(tc, fx_start, fx_stop);
     return tc;
 }
 
@@ -861,46 +844,48 @@ static Suite *fault_suite(void)
     Suite *s = suite_create("fault");
     TCase *tc;
 
-    tc = tcase("reset");
+    tc = tcase("reset", true);
     tcase_add_test(tc, test_reset);
     tcase_add_test(tc, test_reset_after_keep_alive_exchange);
     suite_add_tcase(s, tc);
 
-    tc = tcase("empty");
+    tc = tcase("empty", true);
     tcase_add_test(tc, test_empty);
     suite_add_tcase(s, tc);
 
-    tc = tcase("garbage");
+    tc = tcase("garbage", false); /* servers of their own, seeded */
     tcase_add_test(tc, test_garbage);
     tcase_add_test(tc, test_garbage_same_seed_same_bytes);
     suite_add_tcase(s, tc);
 
-    tc = tcase("truncated");
+    tc = tcase("truncated", true);
     tcase_add_test(tc, test_truncated);
     tcase_add_test(tc, test_truncated_template);
     suite_add_tcase(s, tc);
 
-    tc = tcase("dribble");
+    tc = tcase("dribble", true);
     tcase_add_test(tc, test_dribble);
     tcase_add_test(tc, test_dribble_then_close);
     tcase_add_test(tc, test_dribble_spread);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("dribble-file", false); /* a scenario of its own, with a file */
     tcase_add_test(tc, test_dribble_large_file);
     suite_add_tcase(s, tc);
 
-    tc = tcase("head");
+    tc = tcase("head", true);
     tcase_add_test(tc, test_head_reset_and_empty);
     tcase_add_test(tc, test_head_dribble);
     tcase_add_test(tc, test_head_truncated);
     suite_add_tcase(s, tc);
 
-    tc = tcase("sequential");
+    tc = tcase("sequential", true);
     tcase_add_test(tc, test_sequential_second_faulted);
     suite_add_tcase(s, tc);
 
-    tc = tcase("journal");
+    tc = tcase("journal", true);
     tcase_add_test(tc, test_faulted_calls_are_recorded);
     suite_add_tcase(s, tc);
-
     return s;
 }
 
