@@ -1358,10 +1358,63 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     }
 }
 
+static bool json_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* True when `at` lies directly inside an object rather than an array. */
+static bool in_object(const char *text, size_t at)
+{
+    char open[256];
+    size_t depth = 0, i;
+    bool str = false;
+
+    for (i = 0; i < at; i++) {
+        char c = text[i];
+        if (str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                str = false;
+        } else if (c == '"') {
+            str = true;
+        } else if (c == '{' || c == '[') {
+            if (depth < sizeof(open))
+                open[depth] = c;
+            depth++;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return depth > 0 && depth <= sizeof(open) && open[depth - 1] == '{';
+}
+
+/*
+ * Where a syntax error is. cJSON points one byte past a member name that does
+ * not start with '"' ({id: 1}, or the '}' of {"a": 1,}): when the byte before
+ * its pointer is such a name's first byte (after '{' or ',', not a quote), that
+ * byte is the error.
+ */
+static size_t syntax_error_offset(const char *text, size_t len, size_t off)
+{
+    size_t i;
+
+    if (off == 0 || off > len || json_blank(text[off - 1]) || text[off - 1] == '"')
+        return off;
+    for (i = off - 1; i > 0 && json_blank(text[i - 1]); i--)
+        ;
+    if (i > 0 && (text[i - 1] == '{' || (text[i - 1] == ',' && in_object(text, i - 1))))
+        return off - 1;
+    return off;
+}
+
 static void syntax_error(struct mr_loader *ld, const char *end_ptr)
 {
     struct mr_error e;
     size_t off = end_ptr && end_ptr >= ld->text ? (size_t)(end_ptr - ld->text) : 0;
+
+    off = syntax_error_offset(ld->text, ld->len, off);
 
     memset(&e, 0, sizeof(e));
     e.code = MR_ESCENARIO;

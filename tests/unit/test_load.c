@@ -619,6 +619,15 @@ START_TEST(test_syntax_error_points_at_bad_byte)
     fails_at("{'routes': [1 2]}", "2]", "invalid JSON near '2'");
     fails_at("{'routes' []}", "[]", "invalid JSON near '['");
     fails_at("{'a': tru }", "tru", "invalid JSON near 't'");
+    /* where a member name should start (cJSON's pointer is one byte late there) */
+    fails_exact("{id: 1}", "inline.json:1:2: invalid JSON near 'i'");
+    fails_exact("{'routes': [{'id': 'x',}]}", "inline.json:1:24: invalid JSON near '}'");
+    fails_exact("{'a': 1, , 'b': 2}", "inline.json:1:10: invalid JSON near ','");
+    fails_exact("{'a': '{,x', x: 1}", "inline.json:1:14: invalid JSON near 'x'");
+    /* not in an array, where cJSON points at the right byte */
+    fails_exact("{'routes': [1,x]}", "inline.json:1:15: invalid JSON near 'x'");
+    fails_exact("[1,,2]", "inline.json:1:4: invalid JSON near ','");
+    fails_exact("[{'a': 1}, }]", "inline.json:1:12: invalid JSON near '}'");
 }
 END_TEST
 
