@@ -5,3 +5,6 @@ curl -s -i -X POST -H 'Content-Type: application/json' "$u/users/42?h=a%0d%0aSet
 echo
 curl -s "$u/page?who=Bo"
 curl -s "$u/raw"; echo
+curl -s -w ' %{http_code}' "$u/who"; echo
+curl -s -w ' %{http_code}' -H 'X-Gone: 1' "$u/who"; echo
+curl -s -D - -o /dev/null "$u/who" | tr -d '\r' | grep '^X-Color: [a-z]'
