@@ -305,13 +305,15 @@ static void load_path(struct mr_loader *ld, const char *path, struct mr_matcher 
 
 static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
 {
-    static const char *const keys[] = {"equals", "contains", "matches", "absent", "present", NULL};
+    static const char *const keys[] = {"equals",  "contains", "matches", "absent",
+                                       "present", "not",      NULL};
     const cJSON *item;
     size_t count = 0;
     char got[80];
 
     if (cJSON_IsString(v)) {
         c->op = MR_OP_EQUALS;
+        free(c->text); /* a second condition in the same object (reported below) */
         c->text = mr_loader__strdup(ld, v->valuestring);
         c->len = strlen(v->valuestring);
         return;
@@ -320,7 +322,7 @@ static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
         mr_loader__describe(v, got, sizeof(got));
         mr_loader__problem(ld, false,
                            "expected a string or an object with \"equals\", \"contains\", "
-                           "\"matches\", \"absent\" or \"present\", got %s",
+                           "\"matches\", \"absent\", \"present\" or \"not\", got %s",
                            got);
         return;
     }
@@ -328,6 +330,15 @@ static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
     cJSON_ArrayForEach(item, v)
     {
         size_t mark;
+        if (!strcmp(item->string, "not")) {
+            /* the condition inside, turned round (and round again for a "not" in a "not") */
+            count++;
+            mark = mr_loader__push_key(ld, "not");
+            load_cond(ld, item, c);
+            c->negate = !c->negate;
+            mr_loader__pop(ld, mark);
+            continue;
+        }
         if (!strcmp(item->string, "absent") || !strcmp(item->string, "present")) {
             count++;
             c->op = item->string[0] == 'a' ? MR_OP_ABSENT : MR_OP_PRESENT;
@@ -358,7 +369,7 @@ static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
     if (count != 1)
         mr_loader__problem(ld, false,
                            "expected exactly one of \"equals\", \"contains\", \"matches\", "
-                           "\"absent\" or \"present\"");
+                           "\"absent\", \"present\" or \"not\"");
 }
 
 bool mr_loader__header_name_ok(const char *s)
@@ -707,22 +718,24 @@ void mr_loader__matcher_release(struct mr_matcher *m)
 static void describe_cond(char *buf, size_t size, size_t *n, const char *what, const char *name,
                           const struct mr_cond *c)
 {
+    bool no = c->negate;
     int w;
+
     switch (c->op) {
     case MR_OP_EQUALS:
-        w = snprintf(buf + *n, size - *n, " %s %s=\"%s\"", what, name, c->text);
+        w = snprintf(buf + *n, size - *n, " %s %s%s\"%s\"", what, name, no ? "!=" : "=", c->text);
         break;
     case MR_OP_CONTAINS:
-        w = snprintf(buf + *n, size - *n, " %s %s contains \"%s\"", what, name, c->text);
+        w = snprintf(buf + *n, size - *n, " %s %s %s \"%s\"", what, name,
+                     no ? "not containing" : "contains", c->text);
         break;
     case MR_OP_MATCHES:
-        w = snprintf(buf + *n, size - *n, " %s %s matches /%s/", what, name, c->text);
+        w = snprintf(buf + *n, size - *n, " %s %s %s /%s/", what, name,
+                     no ? "not matching" : "matches", c->text);
         break;
-    case MR_OP_ABSENT:
-        w = snprintf(buf + *n, size - *n, " without %s %s", what, name);
-        break;
-    default:
-        w = snprintf(buf + *n, size - *n, " with %s %s", what, name);
+    default: /* ABSENT, PRESENT */
+        w = snprintf(buf + *n, size - *n, " %s %s %s",
+                     (c->op == MR_OP_ABSENT) != no ? "without" : "with", what, name);
         break;
     }
     if (w > 0)

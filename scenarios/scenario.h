@@ -34,7 +34,8 @@ enum mr_op {
 
 struct mr_cond {
     enum mr_op op;
-    char *text; /* NULL for ABSENT / PRESENT */
+    bool negate; /* {"not": ...}: the field's condition as a whole does not hold */
+    char *text;  /* NULL for ABSENT / PRESENT */
     size_t len;
     struct pcre2_real_code_8 *re; /* MR_OP_MATCHES only */
 };

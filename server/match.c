@@ -142,41 +142,26 @@ static bool cond_holds(const struct mr_cond *c, const struct mr_kv *v)
     return false;
 }
 
-/* A query condition holds if any parameter of that name satisfies it (ABSENT: none exists). */
-static bool query_holds(const struct mr_field *f, const struct mr_request *req)
+/*
+ * A field condition against name/value pairs (query parameters, headers,
+ * path parameters, cookies): it holds when any pair of that name satisfies
+ * it (ABSENT: when there is none); {"not": ...} turns the whole answer round.
+ */
+static bool pairs_hold(const struct mr_field *f, const struct mr_kv *kv, size_t n, bool nocase)
 {
     size_t i, len = strlen(f->name);
-    bool seen = false;
+    bool seen = false, ok = false;
 
-    for (i = 0; i < req->nparams; i++) {
-        const struct mr_kv *kv = &req->params[i];
-        if (kv->name_len != len || memcmp(kv->name, f->name, len) != 0)
+    for (i = 0; i < n && !ok; i++) {
+        if (kv[i].name_len != len || (nocase ? strncasecmp(kv[i].name, f->name, len)
+                                             : memcmp(kv[i].name, f->name, len)) != 0)
             continue;
         seen = true;
-        if (f->cond.op != MR_OP_ABSENT && cond_holds(&f->cond, kv))
-            return true;
+        ok = f->cond.op != MR_OP_ABSENT && cond_holds(&f->cond, &kv[i]);
     }
     if (f->cond.op == MR_OP_ABSENT)
-        return !seen;
-    return false;
-}
-
-static bool header_holds(const struct mr_field *f, const struct mr_request *req)
-{
-    size_t i, len = strlen(f->name);
-    bool seen = false;
-
-    for (i = 0; i < req->nheaders; i++) {
-        const struct mr_kv *kv = &req->headers[i];
-        if (kv->name_len != len || strncasecmp(kv->name, f->name, len) != 0)
-            continue;
-        seen = true;
-        if (f->cond.op != MR_OP_ABSENT && cond_holds(&f->cond, kv))
-            return true;
-    }
-    if (f->cond.op == MR_OP_ABSENT)
-        return !seen;
-    return false;
+        ok = !seen;
+    return ok != f->cond.negate;
 }
 
 /* `want` is contained in `have`: objects may have extra members; the rest must be equal. */
@@ -263,16 +248,20 @@ static bool json_field_holds(const struct mr_json_field *f, const cJSON *root)
 {
     const cJSON *v = json_at(root, f), *item;
 
-    if (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT)
-        return (v != NULL) == (f->cond.op == MR_OP_PRESENT);
-    if (!cJSON_IsArray(v))
-        return v && scalar_holds(&f->cond, v);
-    cJSON_ArrayForEach(item, v)
-    {
-        if (scalar_holds(&f->cond, item))
-            return true;
+    bool ok = false;
+
+    if (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT) {
+        ok = (v != NULL) == (f->cond.op == MR_OP_PRESENT);
+    } else if (!cJSON_IsArray(v)) {
+        ok = v && scalar_holds(&f->cond, v);
+    } else {
+        cJSON_ArrayForEach(item, v)
+        {
+            if ((ok = scalar_holds(&f->cond, item)))
+                break;
+        }
     }
-    return false;
+    return ok != f->cond.negate;
 }
 
 /* The request's body as JSON (parsed once, on first use), or NULL. */
@@ -437,13 +426,13 @@ bool mr_match(const struct mr_matcher *m, struct mr_request *req, struct mr_miss
     else
         FAIL(MR_MISS_METHOD, 0);
     for (i = 0; i < m->nquery; i++) {
-        if (query_holds(&m->query[i], req))
+        if (pairs_hold(&m->query[i], req->params, req->nparams, false))
             PASS(2);
         else
             FAIL(MR_MISS_QUERY, i);
     }
     for (i = 0; i < m->nheaders; i++) {
-        if (header_holds(&m->headers[i], req))
+        if (pairs_hold(&m->headers[i], req->headers, req->nheaders, true))
             PASS(2);
         else
             FAIL(MR_MISS_HEADER, i);
@@ -707,6 +696,42 @@ static void json_text(const cJSON *v, char *buf, size_t size)
     cJSON_free(s);
 }
 
+/* The first pair named like `f` (with `satisfying`, the first that meets its
+ * condition), or NULL. */
+static const struct mr_kv *find_pair(const struct mr_field *f, const struct mr_kv *kv, size_t n,
+                                     bool nocase, bool satisfying)
+{
+    size_t i, len = strlen(f->name);
+
+    for (i = 0; i < n; i++)
+        if (kv[i].name_len == len &&
+            (nocase ? strncasecmp(kv[i].name, f->name, len) : memcmp(kv[i].name, f->name, len)) ==
+                0 &&
+            (!satisfying || cond_holds(&f->cond, &kv[i])))
+            return &kv[i];
+    return NULL;
+}
+
+/* Why a failed field condition failed: what the request has, what is wanted. */
+static void explain_field(const struct mr_field *f, const char *what, const struct mr_kv *kv,
+                          size_t n, bool nocase, const char *wants, char *buf, size_t size)
+{
+    static const char *const ops[] = {"equal to", "containing", "matching", "absent", "present"};
+    const struct mr_cond *c = &f->cond;
+    const struct mr_kv *have = find_pair(f, kv, n, nocase, c->negate);
+
+    bool wants_absent = c->negate ? c->op == MR_OP_PRESENT : c->op == MR_OP_ABSENT;
+
+    if (wants_absent)
+        snprintf(buf, size, "%s %s should be absent", what, f->name);
+    else if (!have)
+        snprintf(buf, size, "%s %s is missing", what, f->name);
+    else
+        snprintf(buf, size, "%s %s is \"%.*s\", %s %s%s \"%s\"", what, f->name,
+                 (int)(have->value_len > 80 ? 80 : have->value_len), have->value, wants,
+                 c->negate ? "not " : "", ops[c->op], c->text ? c->text : "");
+}
+
 /* Which `jsonPath` condition failed, and what the body has there. */
 static void explain_json_paths(const struct mr_body_cond *b, const struct mr_request *req,
                                const char *wants, char *buf, size_t size)
@@ -728,24 +753,25 @@ static void explain_json_paths(const struct mr_body_cond *b, const struct mr_req
         return;
     }
     json_text(json_at(req->body_json, f), have, sizeof(have));
-    if (f->cond.op == MR_OP_ABSENT)
-        snprintf(buf, size, "body %s is %s, %s it absent", f->path, have, wants);
-    else if (f->cond.op == MR_OP_PRESENT)
-        snprintf(buf, size, "body %s is missing, %s it present", f->path, wants);
-    else if (!json_at(req->body_json, f))
+    if (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT) {
+        bool wants_absent = (f->cond.op == MR_OP_ABSENT) != f->cond.negate;
+        if (wants_absent)
+            snprintf(buf, size, "body %s is %s, %s it absent", f->path, have, wants);
+        else
+            snprintf(buf, size, "body %s is missing, %s it present", f->path, wants);
+    } else if (!json_at(req->body_json, f)) {
         snprintf(buf, size, "body %s is missing, %s %s \"%s\"", f->path, wants, ops[f->cond.op],
                  f->cond.text ? f->cond.text : "");
-    else
-        snprintf(buf, size, "body %s is %s, %s %s \"%s\"", f->path, have, wants, ops[f->cond.op],
-                 f->cond.text ? f->cond.text : "");
+    } else {
+        snprintf(buf, size, "body %s is %s, %s %s%s \"%s\"", f->path, have, wants,
+                 f->cond.negate ? "not " : "", ops[f->cond.op], f->cond.text ? f->cond.text : "");
+    }
 }
 
 void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
                      const struct mr_request *req, const char *wants, char *buf, size_t size)
 {
     const struct mr_field *f;
-    const struct mr_kv *kv;
-    static const char *const ops[] = {"equal to", "containing", "matching", "absent", "present"};
 
     switch (miss->kind) {
     case MR_MISS_NONE:
@@ -762,24 +788,8 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
     case MR_MISS_HEADER: {
         bool q = miss->kind == MR_MISS_QUERY;
         f = q ? &m->query[miss->index] : &m->headers[miss->index];
-        kv = NULL;
-        if (q) {
-            size_t i, len = strlen(f->name);
-            for (i = 0; i < req->nparams && !kv; i++)
-                if (req->params[i].name_len == len && !memcmp(req->params[i].name, f->name, len))
-                    kv = &req->params[i];
-        } else {
-            kv = mr_request_header(req, f->name);
-        }
-        if (f->cond.op == MR_OP_ABSENT)
-            snprintf(buf, size, "%s %s should be absent", q ? "query parameter" : "header",
-                     f->name);
-        else if (!kv)
-            snprintf(buf, size, "%s %s is missing", q ? "query parameter" : "header", f->name);
-        else
-            snprintf(buf, size, "%s %s is \"%.*s\", %s %s \"%s\"", q ? "query parameter" : "header",
-                     f->name, (int)(kv->value_len > 80 ? 80 : kv->value_len), kv->value, wants,
-                     ops[f->cond.op], f->cond.text ? f->cond.text : "");
+        explain_field(f, q ? "query parameter" : "header", q ? req->params : req->headers,
+                      q ? req->nparams : req->nheaders, !q, wants, buf, size);
         break;
     }
     case MR_MISS_BODY: {
@@ -889,19 +899,10 @@ size_t mr_request_parse_cookies(const char *header, size_t len, struct mr_kv *ou
 
 bool mr_match_fields(const struct mr_field *f, size_t n, const struct mr_kv *kv, size_t nkv)
 {
-    size_t i, j;
+    size_t i;
 
-    for (i = 0; i < n; i++) {
-        size_t len = strlen(f[i].name);
-        bool seen = false, ok = false;
-        for (j = 0; j < nkv && !ok; j++) {
-            if (kv[j].name_len != len || memcmp(kv[j].name, f[i].name, len) != 0)
-                continue;
-            seen = true;
-            ok = f[i].cond.op != MR_OP_ABSENT && cond_holds(&f[i].cond, &kv[j]);
-        }
-        if (f[i].cond.op == MR_OP_ABSENT ? seen : !ok)
+    for (i = 0; i < n; i++)
+        if (!pairs_hold(&f[i], kv, nkv, false))
             return false;
-    }
     return true;
 }

@@ -66,7 +66,7 @@ static const char scenario_json[] =
     "        {\"id\": \"unicode\", \"request\": {\"pathPattern\": \"/caf\\u00e9/\\\\p{L}+\"}},\n"
     "        {\"id\": \"secure\", \"request\": {\"path\": \"/secure\",\n"
     "          \"headers\": {\"Authorization\": {\"matches\": \"^Bearer [A-Za-z0-9._~+/-]+=*$\"},\n"
-    "                      \"X-Debug\": {\"absent\": true}, \"x-env\": \"prod\"}}},\n"
+    "                      \"X-Debug\": {\"absent\": true}, \"x-env\": {\"not\": \"dev\"}}}},\n"
     "        {\"id\": \"echo-put\", \"request\": {\"method\": \"PUT\", \"path\": \"/echo\",\n"
     "          \"body\": {\"equals\": \"ping\"}}},\n"
     "        {\"id\": \"echo-patch\", \"request\": {\"method\": \"PATCH\", \"path\": \"/echo\",\n"

@@ -448,6 +448,12 @@ START_TEST(test_default_expect_names)
          "r header A contains \"b\" is called exactly 3 times"},
         {"{'route': 'r', 'request': {'body': {'equals': 'x'}}}",
          "r with body equal to \"x\" is called at least 1 time"},
+        {"{'request': {'path': '/r', 'query': {'q': {'not': 'x'}, 'p': {'not': {'present': true}}},"
+         " 'headers': {'A': {'not': {'contains': 'b'}}}}}",
+         "ANY /r query q!=\"x\" without query p header A not containing \"b\" is called at least 1 "
+         "time"},
+        {"{'route': 'r', 'request': {'body': {'jsonPath': {'$.a': {'not': {'matches': '^x'}}}}}}",
+         "r body $.a not matching /^x/ is called at least 1 time"},
         {"{'name': 'given', 'route': 'r'}", "given"},
         {"{'name': '', 'route': 'r', 'times': 1}", "r is called exactly 1 time"},
     };
@@ -775,6 +781,12 @@ END_TEST
 
 START_TEST(test_body_json_path_errors)
 {
+    fails_at("{'routes': [{'request': {'query': {'q': {'not': 5}}}}]}", "5}",
+             "routes[0].request.query.q.not: expected a string or an object with \"equals\", "
+             "\"contains\", \"matches\", \"absent\", \"present\" or \"not\", got 5");
+    fails_at("{'routes': [{'request': {'query': {'q': {'not': 'x', 'equals': 'y'}}}}]}", "{'not'",
+             "routes[0].request.query.q: expected exactly one of \"equals\", \"contains\", "
+             "\"matches\", \"absent\", \"present\" or \"not\"");
     fails_at("{'routes': [{'request': {'body': {'jsonPath': {'$..a': 'x'}}}}]}", "'$..a'",
              "routes[0].request.body.jsonPath[\"$..a\"]: recursive descent (..) is not supported");
     fails_at(
@@ -787,7 +799,7 @@ START_TEST(test_body_json_path_errors)
              "routes[0].request.body.jsonPath: expected at least one JSON path");
     fails_at("{'routes': [{'request': {'body': {'jsonPath': {'a': ['x']}}}}]}", "['x']",
              "routes[0].request.body.jsonPath.a: expected a string or an object with \"equals\", "
-             "\"contains\", \"matches\", \"absent\" or \"present\", got an array");
+             "\"contains\", \"matches\", \"absent\", \"present\" or \"not\", got an array");
 }
 END_TEST
 
@@ -962,12 +974,12 @@ START_TEST(test_bad_conditions)
     fails_at("{'routes': [{'request': {'query': {'a': {'equals': 'x', 'contains': 'y'}}}}]}",
              "{'equals'",
              "routes[0].request.query.a: expected exactly one of \"equals\", \"contains\", "
-             "\"matches\", \"absent\" or \"present\"");
+             "\"matches\", \"absent\", \"present\" or \"not\"");
     fails_at("{'routes': [{'request': {'query': {'b': {'absent': false}}}}]}", "false",
              "routes[0].request.query.b.absent: expected true");
     fails_at("{'routes': [{'request': {'headers': {'c': 5}}}]}", "5",
              "routes[0].request.headers.c: expected a string or an object with \"equals\", "
-             "\"contains\", \"matches\", \"absent\" or \"present\", got 5");
+             "\"contains\", \"matches\", \"absent\", \"present\" or \"not\", got 5");
     fails_at("{'routes': [{'request': {'headers': {'c': {'equals': 5}}}}]}", "5",
              "routes[0].request.headers.c.equals: expected a string, got 5");
     fails_at("{'routes': [{'request': {'body': {'equals': 'x', 'json': {}}}}]}", "{'equals'",

@@ -253,6 +253,43 @@ END_TEST
 
 /* --- headers ------------------------------------------------------------ */
 
+/* {"not": condition}: the field's condition as a whole does not hold */
+START_TEST(test_not_operator)
+{
+    const char *m = "{'query': {'q': {'not': 'x'}}}";
+
+    ck_assert(HIT(m, "GET", "/", NULL)); /* no q at all: q = x does not hold */
+    ck_assert(HIT(m, "GET", "/?q=y", NULL));
+    ck_assert(!HIT(m, "GET", "/?q=x", NULL));
+    ck_assert(!HIT(m, "GET", "/?q=y&q=x", NULL)); /* some q is x */
+    ck_assert(HIT("{'query': {'q': {'not': {'contains': 'adm'}}}}", "GET", "/?q=user", NULL));
+    ck_assert(!HIT("{'query': {'q': {'not': {'contains': 'adm'}}}}", "GET", "/?q=admin", NULL));
+    ck_assert(HIT("{'query': {'q': {'not': {'matches': '^\\\\d+$'}}}}", "GET", "/?q=12a", NULL));
+    ck_assert(!HIT("{'query': {'q': {'not': {'matches': '^\\\\d+$'}}}}", "GET", "/?q=12", NULL));
+    /* not absent is present, not present is absent, not not is the condition */
+    ck_assert(HIT("{'query': {'q': {'not': {'absent': true}}}}", "GET", "/?q", NULL));
+    ck_assert(!HIT("{'query': {'q': {'not': {'absent': true}}}}", "GET", "/", NULL));
+    ck_assert(HIT("{'query': {'q': {'not': {'present': true}}}}", "GET", "/", NULL));
+    ck_assert(!HIT("{'query': {'q': {'not': {'present': true}}}}", "GET", "/?q=1", NULL));
+    ck_assert(HIT("{'query': {'q': {'not': {'not': 'x'}}}}", "GET", "/?q=x", NULL));
+    ck_assert(!HIT("{'query': {'q': {'not': {'not': 'x'}}}}", "GET", "/?q=y", NULL));
+    /* headers (names case-insensitive) and JSON paths alike */
+    ck_assert(HIT("{'headers': {'accept': {'not': {'contains': 'xml'}}}}", "GET", "/", NULL,
+                  "Accept: application/json"));
+    ck_assert(!HIT("{'headers': {'accept': {'not': {'contains': 'xml'}}}}", "GET", "/", NULL,
+                   "Accept: text/xml"));
+    ck_assert(HIT("{'body': {'jsonPath': {'role': {'not': 'admin'}}}}", "POST", "/",
+                  "{\"role\": \"user\"}"));
+    ck_assert(HIT("{'body': {'jsonPath': {'role': {'not': 'admin'}}}}", "POST", "/", "{}"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'role': {'not': 'admin'}}}}", "POST", "/",
+                   "{\"role\": \"admin\"}"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'tags': {'not': 'vip'}}}}", "POST", "/",
+                   "{\"tags\": [\"a\", \"vip\"]}")); /* some item is vip */
+    ck_assert(HIT("{'body': {'jsonPath': {'tags': {'not': {'absent': true}}}}}", "POST", "/",
+                  "{\"tags\": null}"));
+}
+END_TEST
+
 START_TEST(test_header_operators)
 {
     ck_assert(HIT("{'headers': {'X-Token': 'abc'}}", "GET", "/", NULL, "x-token: abc"));
@@ -975,6 +1012,31 @@ START_TEST(test_describe_json_paths)
 }
 END_TEST
 
+START_TEST(test_describe_not)
+{
+    struct mr_scenario *sc =
+        load("{'routes': [{'id': 'n', 'request': {'path': '/n',"
+             " 'query': {'q': {'not': 'x'}, 'p': {'not': {'absent': true}}},"
+             " 'headers': {'X-A': {'not': {'present': true}}},"
+             " 'body': {'jsonPath': {'role': {'not': {'matches': '^adm'}}}}}}]}");
+    struct mr_router *rt = router(sc);
+    char buf[600];
+
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/n?q=y&q=x&p=1", NULL);
+    ck_assert_str_eq(buf, "closest route \"n\": query parameter q is \"x\", the route wants not "
+                          "equal to \"x\"");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/n?q=y", NULL);
+    ck_assert_str_eq(buf, "closest route \"n\": query parameter p is missing");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/n?p=1", NULL, "X-A: 1");
+    ck_assert_str_eq(buf, "closest route \"n\": header X-A should be absent");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/n?p=1", "{\"role\": \"admin\"}");
+    ck_assert_str_eq(buf, "closest route \"n\": body role is \"admin\", the route wants not "
+                          "matching \"^adm\"");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_nearest_prefers_more_conditions_held)
 {
     struct mr_scenario *sc = load("{'routes': ["
@@ -1051,6 +1113,7 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_parse_query);
     tcase_add_test(tc, test_parse_query_scratch_size);
     tcase_add_test(tc, test_query_operators);
+    tcase_add_test(tc, test_not_operator);
     suite_add_tcase(s, tc);
 
     tc = tcase("headers");
@@ -1092,6 +1155,7 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_nearest_and_describe);
     tcase_add_test(tc, test_describe_json_differences);
     tcase_add_test(tc, test_describe_json_paths);
+    tcase_add_test(tc, test_describe_not);
     tcase_add_test(tc, test_nearest_prefers_more_conditions_held);
     tcase_add_test(tc, test_describe_truncates_long_values);
     suite_add_tcase(s, tc);

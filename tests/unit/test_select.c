@@ -335,6 +335,16 @@ START_TEST(test_rules_params_and_cookies)
     ck_assert_int_eq(pick(sc, &ok, NULL), 200);
     ck_assert_int_eq(pick(sc, &bad, NULL), 0);
     mr_scenario_free(sc);
+
+    /* {"not": ...} on path parameters and cookies */
+    sc = route("'responses': [{'status': 403, 'when': {'params': {'id': {'not': {'matches': "
+               "'^[0-9]+$'}}}}},"
+               "{'status': 401, 'when': {'cookies': {'session': {'not': {'present': true}}}}},"
+               "{'status': 200}]");
+    ck_assert_int_eq(pick(sc, &anon, NULL), 401); /* /r/7 without a session */
+    ck_assert_int_eq(pick(sc, &ok, NULL), 200);
+    ck_assert_int_eq(pick(sc, &missing, NULL), 403); /* /r/missing is not a number */
+    mr_scenario_free(sc);
 }
 END_TEST
 

@@ -42,6 +42,9 @@ req header-contains /h 'header = "Accept: application/json"'
 req header-matches /h 'header = "Authorization: Bearer abc"'
 req header-absent /h
 req header-present /h 'header = "X-Debug: 1"'
+req header-not /hn 'header = "X-Env: dev"'
+req header-not /hn                               # not "prod" holds without the header too
+req fallback /hn 'header = "X-Env: prod"'
 
 req body-equals /body 'data = "ping"'
 req body-contains /body 'data = "hay needle stack"'
