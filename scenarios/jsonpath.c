@@ -127,6 +127,12 @@ static enum comp next_comp(const char **pp, const char **key, size_t *klen, size
 bool mr_jsonpath_locate(const char *text, size_t len, const char *path, bool want_key,
                         size_t *offset)
 {
+    return mr_jsonpath_locate_nth(text, len, path, want_key, 0, offset);
+}
+
+bool mr_jsonpath_locate_nth(const char *text, size_t len, const char *path, bool want_key,
+                            size_t nth, size_t *offset)
+{
     const char *end = text + len;
     const char *p = skip_ws(text, end);
     const char *keypos = NULL;
@@ -156,9 +162,13 @@ bool mr_jsonpath_locate(const char *text, size_t len, const char *path, bool wan
                     return false;
                 p = skip_ws(p + 1, end);
                 if (key_equals(k, end, key, klen)) {
-                    keypos = k;
-                    found = true;
-                    break;
+                    if (*path == '\0' && nth > 0) {
+                        nth--; /* an earlier member of that name: look further */
+                    } else {
+                        keypos = k;
+                        found = true;
+                        break;
+                    }
                 }
                 p = skip_value(p, end);
                 if (!p)

@@ -22,6 +22,11 @@
 bool mr_jsonpath_locate(const char *text, size_t len, const char *path, bool want_key,
                         size_t *offset);
 
+/* The same, at the nth member (0: the first) that the last key names in its
+ * object: where a duplicate key is. */
+bool mr_jsonpath_locate_nth(const char *text, size_t len, const char *path, bool want_key,
+                            size_t nth, size_t *offset);
+
 /* Converts a byte offset into 1-based line and column (columns count bytes). */
 void mr_jsonpath_linecol(const char *text, size_t len, size_t offset, int *line, int *column);
 

@@ -24,6 +24,7 @@ struct mr_loader {
     bool nomem;
     char path[512]; /* JSON path of the value being read */
     size_t pathlen;
+    size_t nth; /* problems are at the nth member of the path's last key (duplicates) */
 };
 
 /* Path stack: push returns a mark that pop restores. */

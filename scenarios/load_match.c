@@ -47,7 +47,7 @@ __attribute__((format(printf, 3, 0))) static void vproblem(struct mr_loader *ld,
     e.code = MR_ESCENARIO;
     vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
     mr_error_at(&e, ld->file, ld->path, 0, 0);
-    if (ld->text && mr_jsonpath_locate(ld->text, ld->len, ld->path, at_key, &off))
+    if (ld->text && mr_jsonpath_locate_nth(ld->text, ld->len, ld->path, at_key, ld->nth, &off))
         mr_jsonpath_linecol(ld->text, ld->len, off, &e.line, &e.column);
     mr_error_list_add(ld->errs, &e);
     ld->failed = true;
@@ -131,13 +131,16 @@ void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj)
 
     cJSON_ArrayForEach(item, obj)
     {
-        for (prev = obj->child; prev != item; prev = prev->next) {
-            if (prev->string && item->string && strcmp(prev->string, item->string) == 0) {
-                size_t mark = mr_loader__push_key(ld, item->string);
-                mr_loader__problem(ld, true, "duplicate key \"%s\"", item->string);
-                mr_loader__pop(ld, mark);
-                break;
-            }
+        size_t earlier = 0;
+        for (prev = obj->child; prev != item; prev = prev->next)
+            earlier += prev->string && item->string && strcmp(prev->string, item->string) == 0;
+        if (earlier) {
+            /* reported where the repeated member is, not where the kept (first) one is */
+            size_t mark = mr_loader__push_key(ld, item->string);
+            ld->nth = earlier;
+            mr_loader__problem(ld, true, "duplicate key \"%s\"", item->string);
+            ld->nth = 0;
+            mr_loader__pop(ld, mark);
         }
     }
 }

@@ -250,6 +250,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     found = mr_jsonpath_locate(text, len, path, false, &off);
     kfound = mr_jsonpath_locate(text, len, path, true, &koff);
+    {
+        /* a later member of the same name, if any, lies after the first */
+        size_t noff;
+        if (mr_jsonpath_locate_nth(text, len, path, true, 1, &noff))
+            FUZZ_CHECK(kfound && noff <= len && (koff == off || noff > koff));
+    }
     if (found) {
         FUZZ_CHECK(off <= len);
         mr_jsonpath_linecol(text, len, off, &line, &col);

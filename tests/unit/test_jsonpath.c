@@ -159,6 +159,24 @@ START_TEST(test_keys_compared_exactly)
 }
 END_TEST
 
+START_TEST(test_nth_member_of_a_name)
+{
+    /* a repeated key: the nth member of that name (only the last key counts) */
+    static const char t[] = "{\"a\": {\"k\": 1, \"x\": 0, \"k\": 2}, \"a\": {\"k\": 3}}";
+    size_t off;
+
+    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a.k", false, 0, &off));
+    ck_assert_uint_eq(off, (size_t)(strchr(t, '1') - t));
+    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a.k", false, 1, &off));
+    ck_assert_uint_eq(off, (size_t)(strchr(t, '2') - t));
+    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a.k", true, 1, &off));
+    ck_assert_uint_eq(off, (size_t)(strstr(t, "\"k\": 2") - t));
+    ck_assert(!mr_jsonpath_locate_nth(t, strlen(t), "a.k", false, 2, &off));
+    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a", true, 1, &off));
+    ck_assert_uint_eq(off, (size_t)(strstr(t, "\"a\": {\"k\": 3") - t));
+}
+END_TEST
+
 START_TEST(test_not_nul_terminated)
 {
     /* the length bounds the scan: the second member is past it */
@@ -417,6 +435,7 @@ static Suite *jsonpath_suite(void)
     tcase_add_test(tc, test_not_found);
     tcase_add_test(tc, test_bad_paths);
     tcase_add_test(tc, test_keys_compared_exactly);
+    tcase_add_test(tc, test_nth_member_of_a_name);
     tcase_add_test(tc, test_not_nul_terminated);
     suite_add_tcase(s, tc);
 

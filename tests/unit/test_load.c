@@ -753,11 +753,22 @@ END_TEST
 /* cJSON keeps the first of two equal keys; the second must not vanish silently */
 START_TEST(test_duplicate_keys)
 {
-    fails_at("{'routes': [{'response': {'status': 201, 'status': 500}}]}", "'status'",
+    /* reported where the key repeats (the first one is the one kept) */
+    fails_at("{'routes': [{'response': {'status': 201, 'status': 500}}]}", "'status': 500",
              "routes[0].response.status: duplicate key \"status\"");
-    fails_at("{'routes': [], 'routes': []}", "'routes'", "routes: duplicate key \"routes\"");
-    fails_at("{'routes': [{'request': {'headers': {'X-A': '1', 'X-A': '2'}}}]}", "'X-A'",
+    fails_at("{'routes': [], 'routes': []}", "'routes': []}", "routes: duplicate key \"routes\"");
+    fails_at("{'routes': [{'request': {'headers': {'X-A': '1', 'X-A': '2'}}}]}", "'X-A': '2'",
              "routes[0].request.headers.X-A: duplicate key \"X-A\"");
+    {
+        /* three times: the second and the third each */
+        struct mr_scenario *sc = NULL;
+        char *t = jq("{'routes': [], 'name': 'a', 'name': 'b', 'name': 'c'}");
+        ck_assert_int_eq(parse_raw(&sc, t, strlen(t)), MR_ESCENARIO);
+        ck_assert_uint_eq(errs.count, 2);
+        check_at(0, t, "'name': 'b'", 0, "name: duplicate key \"name\"");
+        check_at(1, t, "'name': 'c'", 0, "name: duplicate key \"name\"");
+        free(t);
+    }
 }
 END_TEST
 
