@@ -7,10 +7,16 @@
 
 const char mr_cli_usage[] =
     "usage: mockrun [options] SCENARIO [-- COMMAND [ARG...]]\n"
+    "       mockrun --serve [options] SCENARIO\n"
+    "       mockrun --check SCENARIO\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
     "scenario's expectations and writes a JUnit XML report.\n"
+    "\n"
+    "  --serve              run no command: serve until Ctrl-C (or --timeout), logging\n"
+    "                       each call, then check and report as usual\n"
+    "  --check              only validate SCENARIO: exit 0 when it is valid, else 2\n"
     "\n"
     "options:\n"
     "  --junit PATH         write the JUnit report to PATH (default mockrun-junit.xml)\n"
@@ -115,6 +121,14 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
             cli->shell = true;
             continue;
         }
+        if (strcmp(a, "--serve") == 0) {
+            cli->serve = true;
+            continue;
+        }
+        if (strcmp(a, "--check") == 0) {
+            cli->check = true;
+            continue;
+        }
         if (a[0] != '-' || a[1] == '\0') {
             if (cli->scenario)
                 return mr_error_set(err, MR_EUSAGE,
@@ -187,6 +201,11 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
     }
     if (!cli->scenario)
         return mr_error_set(err, MR_EUSAGE, "missing the scenario file; see 'mockrun --help'");
+    if (cli->serve && cli->check)
+        return mr_error_set(err, MR_EUSAGE, "--serve and --check cannot be combined");
+    if ((cli->serve || cli->check) && cli->command)
+        return mr_error_set(err, MR_EUSAGE, "%s runs no command; drop the part after \"--\"",
+                            cli->serve ? "--serve" : "--check");
     if (cli->shell && cli->ncommand != 1)
         return mr_error_set(err, MR_EUSAGE, "--shell takes the command as one string after \"--\"");
     return 0;

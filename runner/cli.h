@@ -2,6 +2,8 @@
  * cli.h - mockrun's command line.
  *
  *     mockrun [options] SCENARIO [-- COMMAND [ARG...]]
+ *     mockrun --serve [options] SCENARIO
+ *     mockrun --check SCENARIO
  *
  * mr_cli_parse only reads argv; it never exits or prints. `struct mr_cli`
  * borrows its strings from argv.
@@ -38,6 +40,8 @@ struct mr_cli {
     size_t body_max;      /* --body-limit */
     size_t journal_limit; /* --journal-limit (calls) */
     bool shell;           /* --shell: run the command through /bin/sh -c */
+    bool serve;           /* --serve: no command; serve until interrupted (or --timeout) */
+    bool check;           /* --check: validate the scenario and exit */
     bool has_seed;        /* --seed N given */
     uint64_t seed;
 };

@@ -127,6 +127,32 @@ void mr_proc_block_signals(void)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+int mr_proc_wait_signal(int64_t timeout_ms)
+{
+    int64_t deadline = timeout_ms > 0 ? mr_clock_mono_us() / 1000 + timeout_ms : 0;
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    for (;;) {
+        struct timespec ts;
+        int64_t left = deadline ? deadline - mr_clock_mono_us() / 1000 : 0;
+        int sig;
+
+        if (deadline && left <= 0)
+            return 0;
+        ts.tv_sec = (time_t)(left / 1000);
+        ts.tv_nsec = (long)(left % 1000) * 1000000L;
+        sig = deadline ? sigtimedwait(&set, NULL, &ts) : sigwaitinfo(&set, NULL);
+        if (sig > 0)
+            return sig;
+        if (errno != EINTR && errno != EAGAIN)
+            return 0;
+    }
+}
+
 void mr_proc_result_release(struct mr_proc_result *res)
 {
     if (!res)

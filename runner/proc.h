@@ -94,4 +94,9 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
 
 void mr_proc_result_release(struct mr_proc_result *res);
 
+/* Waits for SIGINT, SIGTERM or SIGHUP (blocked by mr_proc_block_signals) for
+ * up to timeout_ms (0: no limit). Returns the signal, or 0 when the time ran
+ * out. For --serve, where no command runs. */
+int mr_proc_wait_signal(int64_t timeout_ms);
+
 #endif

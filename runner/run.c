@@ -186,6 +186,23 @@ static uint64_t draw_seed(void)
     return seed & 0x1FFFFFFFFFFFFFull; /* fits a JSON number exactly */
 }
 
+/* --serve: no command; the mocks answer until Ctrl-C (or a signal, or the timeout). */
+static void serve(int64_t timeout_ms)
+{
+    int sig;
+
+    if (timeout_ms > 0)
+        fprintf(stderr,
+                "mockrun: serving for %.3g s; Ctrl-C stops sooner and checks the "
+                "expectations\n",
+                (double)timeout_ms / 1000.0);
+    else
+        fprintf(stderr, "mockrun: serving until Ctrl-C, then checking the expectations\n");
+    fflush(stderr);
+    sig = mr_proc_wait_signal(timeout_ms);
+    mr_log(MR_LOG_INFO, "%s: stopping", sig ? strsignal(sig) : "time is up");
+}
+
 static bool full_teardown(void)
 {
 #if defined(MOCKRUN_FULL_TEARDOWN)
@@ -238,9 +255,10 @@ int mr_run(const struct mr_cli *cli)
     bool started;
     size_t i;
 
-    mr_log_set_level(cli->verbose >= 2   ? MR_LOG_DEBUG
-                     : cli->verbose == 1 ? MR_LOG_INFO
-                                         : MR_LOG_WARN);
+    /* --serve is interactive: every call is logged, as with -v */
+    mr_log_set_level(cli->verbose >= 2                 ? MR_LOG_DEBUG
+                     : cli->verbose == 1 || cli->serve ? MR_LOG_INFO
+                                                       : MR_LOG_WARN);
     memset(&errs, 0, sizeof(errs));
     rc = mr_scenario_load(&sc, cli->scenario, &errs);
     if (rc != 0) {
@@ -254,8 +272,15 @@ int mr_run(const struct mr_cli *cli)
         return rc == MR_ENOMEM ? MR_EXIT_SETUP : MR_EXIT_USAGE;
     }
 
-    argv = cli->command ? cli->command : sc->command.run;
-    if (!argv || !argv[0]) {
+    if (cli->check) {
+        printf("mockrun: %s is valid: %zu service%s, %zu route%s, %zu expectation%s\n",
+               cli->scenario, sc->nservices, sc->nservices == 1 ? "" : "s", sc->nroutes,
+               sc->nroutes == 1 ? "" : "s", sc->nexpects, sc->nexpects == 1 ? "" : "s");
+        mr_scenario_free(sc);
+        return MR_EXIT_PASS;
+    }
+    argv = cli->serve ? NULL : cli->command ? cli->command : sc->command.run;
+    if (!cli->serve && (!argv || !argv[0])) {
         fprintf(stderr,
                 "mockrun: no command to run: give one after \"--\" or in "
                 "\"command.run\" of %s\n",
@@ -269,7 +294,7 @@ int mr_run(const struct mr_cli *cli)
         mr_scenario_free(sc);
         return MR_EXIT_USAGE;
     }
-    if (cli->shell) {
+    if (cli->shell && argv) {
         shell_argv[0] = sh;
         shell_argv[1] = dash_c;
         shell_argv[2] = argv[0];
@@ -316,31 +341,42 @@ int mr_run(const struct mr_cli *cli)
         mr_scenario_free(sc);
         return mr_run_exit_code(rc);
     }
-    for (i = 0; i < sc->nservices; i++)
-        mr_log(MR_LOG_INFO, "service %s listening on %s (%s)", sc->services[i].name,
-               mr_server_url(srv, i), sc->services[i].url_var);
+    for (i = 0; i < sc->nservices; i++) {
+        if (cli->serve) /* what the user needs to point an app at the mocks */
+            fprintf(stderr, "mockrun: serving %s at %s (%s)\n", sc->services[i].name,
+                    mr_server_url(srv, i), sc->services[i].url_var);
+        else
+            mr_log(MR_LOG_INFO, "service %s listening on %s (%s)", sc->services[i].name,
+                   mr_server_url(srv, i), sc->services[i].url_var);
+    }
 
-    cmd = command_text(argv);
-    env = build_env(sc, srv);
     mr_proc_opts_init(&popts);
-    popts.argv = argv;
-    popts.envp = env;
     popts.timeout_ms = cli->timeout_ms >= 0 ? cli->timeout_ms : sc->command.timeout_ms;
     popts.kill_after_ms = cli->kill_after_ms;
     memset(&proc, 0, sizeof(proc));
     memset(&err, 0, sizeof(err));
-    if (!env || !cmd) {
-        rc = mr_error_set(&err, MR_ENOMEM, "out of memory");
-        proc.state = MR_PROC_NOT_STARTED;
+    rc = 0;
+    if (cli->serve) {
+        serve(popts.timeout_ms);
+        started = false;
     } else {
-        rc = mr_proc_run(&popts, &proc, &err);
+        cmd = command_text(argv);
+        env = build_env(sc, srv);
+        popts.argv = argv;
+        popts.envp = env;
+        if (!env || !cmd) {
+            rc = mr_error_set(&err, MR_ENOMEM, "out of memory");
+            proc.state = MR_PROC_NOT_STARTED;
+        } else {
+            rc = mr_proc_run(&popts, &proc, &err);
+        }
+        started = proc.state != MR_PROC_NOT_STARTED;
+        if (!started)
+            print_error(&err);
+        else if (proc.output_abandoned) /* the report has it with the command's case */
+            mr_log(MR_LOG_WARN, "the command exited but something it started kept its output "
+                                "open; stopped reading it after the grace period");
     }
-    started = proc.state != MR_PROC_NOT_STARTED;
-    if (!started)
-        print_error(&err);
-    else if (proc.output_abandoned) /* the report has it with the command's case */
-        mr_log(MR_LOG_WARN, "the command exited but something it started kept its output open; "
-                            "stopped reading it after the grace period");
 
     /* The run is over: no call after this point is recorded. */
     mr_server_close(srv);
@@ -354,8 +390,9 @@ int mr_run(const struct mr_cli *cli)
     memset(&vin, 0, sizeof(vin));
     vin.sc = sc;
     vin.journal = mr_server_journal(srv);
+    vin.serve = cli->serve;
     vin.proc = started ? &proc : NULL;
-    vin.command_text = cmd ? cmd : argv[0];
+    vin.command_text = cmd ? cmd : argv ? argv[0] : "";
     vin.spawn_error = started ? NULL : err.msg;
     vin.timeout_ms = popts.timeout_ms;
     states = calloc(sc->nservices, sizeof(*states));
@@ -366,7 +403,7 @@ int mr_run(const struct mr_cli *cli)
         fprintf(stderr, "mockrun: out of memory while verifying\n");
         code = MR_EXIT_SETUP;
     } else {
-        code = !started ? mr_run_exit_code(rc)
+        code = !started && !cli->serve ? mr_run_exit_code(rc)
                : (mr_results_count(&res, MR_CASE_FAIL) + mr_results_count(&res, MR_CASE_ERROR))
                    ? MR_EXIT_FAIL
                    : MR_EXIT_PASS;

@@ -15,6 +15,7 @@
 struct mr_verify_input {
     const struct mr_scenario *sc;
     const struct mr_journal *journal;
+    bool serve;                        /* --serve: there is no command to check */
     const struct mr_proc_result *proc; /* NULL: the command never ran */
     const char *command_text;          /* "npm test", for the case name */
     const char *spawn_error;           /* why it could not start, or NULL */

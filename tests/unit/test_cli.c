@@ -310,6 +310,25 @@ START_TEST(test_shell_needs_one_string)
 }
 END_TEST
 
+START_TEST(test_serve_and_check)
+{
+    OK("--serve", "s.json");
+    ck_assert(cli.serve && !cli.check);
+    ck_assert_ptr_null(cli.command);
+    OK("s.json", "--serve", "--timeout", "2", "--port", "3000");
+    ck_assert(cli.serve);
+    ck_assert_int_eq(cli.timeout_ms, 2000);
+    ck_assert_int_eq(cli.port, 3000);
+    OK("--check", "s.json");
+    ck_assert(cli.check && !cli.serve);
+    FAILS("--serve runs no command; drop the part after \"--\"", "--serve", "s.json", "--", "npm",
+          "test");
+    FAILS("--check runs no command; drop the part after \"--\"", "--check", "s.json", "--", "true");
+    FAILS("--serve and --check cannot be combined", "--serve", "--check", "s.json");
+    FAILS("missing the scenario file; see 'mockrun --help'", "--check");
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -342,6 +361,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_bad_numbers);
     tcase_add_test(tc, test_scenario_errors);
     tcase_add_test(tc, test_shell_needs_one_string);
+    tcase_add_test(tc, test_serve_and_check);
     suite_add_tcase(s, tc);
     return s;
 }
