@@ -45,6 +45,7 @@
 #define KILL_WAIT_MS 2000      /* after SIGKILL to orphans: give up on those that do not die */
 #define MAX_PRIOR 64           /* children of ours from before the spawn that we remember */
 #define MAX_TERMED 128         /* orphans we remember having sent SIGTERM */
+#define WATCHDOG_AFTER_MS 100  /* a command still running then gets a watchdog */
 
 /* glibc 2.35 can make the child take the terminal before exec. */
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
@@ -73,6 +74,12 @@ struct stream {
     struct ring ring;
 };
 
+/* The watchdog process (see watchdog_start). */
+struct watchdog {
+    pid_t pid;
+    int fd; /* the pipe's write end; -1: no watchdog */
+};
+
 struct supervisor {
     const struct mr_proc_opts *opts;
     pid_t pid; /* also the process group id */
@@ -83,6 +90,8 @@ struct supervisor {
         unsigned long long start;
     } prior[MAX_PRIOR]; /* our children from before the spawn: the caller's, not the command's */
     size_t nprior;
+    struct watchdog wd; /* started once the command has run for WATCHDOG_AFTER_MS */
+    int64_t watchdog_at;
     int sfd;
     struct stream out;
     struct stream err;
@@ -173,6 +182,92 @@ static void close_fd(int *fd)
         close(*fd);
         *fd = -1;
     }
+}
+
+/*
+ * The watchdog: a small process that outlives mockrun if mockrun is killed
+ * (SIGKILL, the OOM killer) while the command runs, and then stops the
+ * command's group the way a timeout would: SIGTERM, SIGKILL after
+ * kill_after. It is a few lines of sh, spawned like the command (posix_spawn
+ * copies no page tables; fork() here costs milliseconds), in a group of its
+ * own (a Ctrl-C at the terminal is mockrun's to handle), with the signals
+ * main() blocks still blocked, /dev/null for output, and stdin on a pipe
+ * whose write end only mockrun holds. It reads the group id, then "q" when
+ * the group is gone; end of file without "q" means mockrun is gone. It is our
+ * child while the run lasts, never taken for one of the command's orphans
+ * (is_orphan). Started only once the command has run WATCHDOG_AFTER_MS, so
+ * that short commands pay nothing for it (a sh costs ~2 ms of CPU); a kill
+ * in the first moments of a run can still leave the command running.
+ */
+static const char watchdog_script[] =
+    "read -r g || exit 0\n"
+    "read -r q && exit 0\n"
+    "kill -TERM \"-$g\" 2>/dev/null || exit 0\n"
+    "i=0\n"
+    "while [ \"$i\" -lt \"$1\" ] && kill -0 \"-$g\" 2>/dev/null; do sleep 0.05; i=$((i+1)); done\n"
+    "kill -KILL \"-$g\" 2>/dev/null\n";
+
+/* Starts the watchdog; without one (no /bin/sh, no pipe) the run goes on. */
+static void watchdog_start(struct watchdog *wd, int64_t kill_after_ms)
+{
+    static char sh[] = "/bin/sh", dash_c[] = "-c", name[] = "mockrun-watchdog";
+    char steps[32], *argv[6] = {sh, dash_c, (char *)watchdog_script, name, steps, NULL};
+    posix_spawnattr_t attr;
+    posix_spawn_file_actions_t fa;
+    int p[2], rc;
+
+    wd->pid = -1;
+    wd->fd = -1;
+    snprintf(steps, sizeof(steps), "%lld", (long long)(kill_after_ms / 50));
+    if (pipe2(p, O_CLOEXEC) != 0)
+        return;
+    rc = posix_spawnattr_init(&attr);
+    if (rc == 0 && (rc = posix_spawn_file_actions_init(&fa)) != 0)
+        posix_spawnattr_destroy(&attr);
+    if (rc != 0) {
+        close(p[0]);
+        close(p[1]);
+        return;
+    }
+    rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    if (!rc)
+        rc = posix_spawnattr_setpgroup(&attr, 0);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, p[0], STDIN_FILENO);
+    if (!rc)
+        rc = posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    if (!rc)
+        rc = posix_spawn(&wd->pid, sh, &fa, &attr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    close(p[0]);
+    if (rc != 0) {
+        wd->pid = -1;
+        close(p[1]);
+        return;
+    }
+    wd->fd = p[1];
+}
+
+static void watchdog_say(struct watchdog *wd, const char *line)
+{
+    if (wd->fd >= 0)
+        while (write(wd->fd, line, strlen(line)) < 0 && errno == EINTR)
+            ;
+}
+
+/* The run ended normally: the watchdog leaves at once, and is reaped, so
+ * that looking for the command's orphans finds no child of ours. */
+static void watchdog_stop(struct watchdog *wd)
+{
+    if (wd->fd < 0)
+        return;
+    watchdog_say(wd, "q\n");
+    close_fd(&wd->fd);
+    while (waitpid(wd->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
 }
 
 /* --- the capture ring --------------------------------------------------- */
@@ -469,7 +564,8 @@ static bool is_orphan(const struct supervisor *s, const struct pstat *ps)
 {
     size_t i;
 
-    if (ps->ppid != s->self || ps->pid == s->pid || ps->start < s->start_ticks)
+    if (ps->ppid != s->self || ps->pid == s->pid || ps->pid == s->wd.pid ||
+        ps->start < s->start_ticks)
         return false;
     for (i = 0; i < s->nprior; i++)
         if (s->prior[i].pid == ps->pid && s->prior[i].start == ps->start)
@@ -644,6 +740,8 @@ static int poll_timeout(const struct supervisor *s, int64_t now)
         wait = EXIT_CHECK_MS;
         if (s->timeout_at >= 0 && s->timeout_at - now < wait)
             wait = s->timeout_at - now;
+        if (s->watchdog_at >= 0 && s->watchdog_at - now < wait)
+            wait = s->watchdog_at - now;
         if (s->kill_at >= 0 && s->kill_at - now < wait)
             wait = s->kill_at - now;
     }
@@ -675,6 +773,17 @@ static void watch_group(struct supervisor *s, int64_t now)
 /* The one loop: returns once the command has exited and its output is
  * drained, or the drain grace ran out; after a SIGTERM, also once the rest
  * of its group has exited or the kill_after deadline has passed. */
+/* The command has run for a while: start the watchdog and tell it the group. */
+static void watchdog_arm(struct supervisor *s)
+{
+    char group[32]; /* the group's id is the leader's pid */
+
+    s->watchdog_at = -1;
+    watchdog_start(&s->wd, s->opts->kill_after_ms);
+    snprintf(group, sizeof(group), "%ld\n", (long)s->pid);
+    watchdog_say(&s->wd, group);
+}
+
 static void supervise(struct supervisor *s)
 {
     struct pollfd pfd[3];
@@ -704,6 +813,8 @@ static void supervise(struct supervisor *s)
                 return;
             }
         } else if (!s->exited) {
+            if (s->watchdog_at >= 0 && now >= s->watchdog_at)
+                watchdog_arm(s);
             if (s->timeout_at >= 0 && now >= s->timeout_at) {
                 mr_debug("pid %ld timed out", (long)s->pid);
                 s->timed_out = true;
@@ -1060,6 +1171,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
     s.opts = opts;
     s.sfd = s.out.fd = s.out.child_end = s.err.fd = s.err.child_end = -1;
     s.kill_at = s.drain_at = -1;
+    s.wd.pid = s.wd.fd = -1;
 
     /* Block what the signalfd reads (a no-op when main() already did), plus
      * SIGPIPE (our passthrough may hit a closed stdout: see swallow_sigpipe)
@@ -1109,6 +1221,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
         goto out_terminal;
     if (read_pstat(s.pid, &leader))
         s.start_ticks = leader.start;
+    s.watchdog_at = start + WATCHDOG_AFTER_MS;
 
     s.timeout_at = opts->timeout_ms > 0 ? start + opts->timeout_ms : -1;
     supervise(&s);
@@ -1117,6 +1230,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
      * die with the command. The leader is still a zombie here: the group id
      * cannot belong to anyone else yet. */
     signal_group(&s, SIGKILL);
+    watchdog_stop(&s.wd); /* the group is gone: nothing left to watch */
     close_fd(&s.out.fd);
     close_fd(&s.err.fd);
     memset(&si, 0, sizeof(si));
@@ -1132,6 +1246,7 @@ out_terminal:
     if (lend_terminal)
         (void)tcsetpgrp(STDIN_FILENO, getpgrp()); /* SIGTTOU is blocked: see above */
 out:
+    watchdog_stop(&s.wd);
     close_fd(&s.sfd);
     stream_release(&s.out);
     stream_release(&s.err);

@@ -1023,6 +1023,8 @@ END_TEST
  * not left as zombies until the end. The four sleeps are orphaned at once
  * (their subshells exit) and become our children; the command waits until
  * none is left among its parent's (our) children, alive or zombie. */
+/* Orphans of the command's group (the watchdog, in a group of its own, is
+ * not one) are reaped while the command still runs. */
 START_TEST(test_orphans_reaped_during_run)
 {
     static const char script[] =
@@ -1031,7 +1033,7 @@ START_TEST(test_orphans_reaped_during_run)
         "while :; do\n"
         "  n=$(cat /proc/[0-9]*/stat 2>/dev/null | awk -v pp=\"$PPID\" -v me=$$ '\n"
         "    { s = $0; sub(/.*\\) /, \"\", s); split(s, f, \" \") }\n"
-        "    f[2] == pp && $1 != me { n++ }\n"
+        "    f[2] == pp && f[3] == me && $1 != me { n++ }\n"
         "    END { print n + 0 }')\n"
         "  [ \"$n\" = 0 ] && break\n"
         "  i=$((i + 1)); [ $i -ge 40 ] && break\n"
