@@ -1,5 +1,6 @@
 #include "common/buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,4 +193,30 @@ bool mr_buf_put_json_string(struct mr_buf *b, const char *s, size_t n)
         }
     }
     return mr_buf_putc(b, '"');
+}
+
+int mr_buf_read_file(struct mr_buf *b, const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    size_t start = b->len, n;
+    int rc = 0;
+
+    if (!f)
+        return errno ? errno : EIO;
+    do {
+        if (!mr_buf_reserve(b, 64 * 1024)) {
+            rc = ENOMEM;
+            break;
+        }
+        errno = 0;
+        n = fread(b->data + b->len, 1, b->cap - b->len - 1, f);
+        if (n == 0 && ferror(f))
+            rc = errno ? errno : EIO; /* EISDIR for a folder */
+        b->len += n;
+        b->data[b->len] = '\0';
+        if (b->len - start > max)
+            rc = EFBIG;
+    } while (!rc && n > 0);
+    fclose(f);
+    return rc;
 }

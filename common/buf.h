@@ -34,6 +34,10 @@ bool mr_buf_printf(struct mr_buf *b, const char *fmt, ...) __attribute__((format
 /* Returns the data (caller frees; never NULL unless OOM) and empties the buffer. */
 char *mr_buf_detach(struct mr_buf *b, size_t *len_out);
 
+/* Appends the whole file at `path`. Returns 0, or an errno value: the open
+ * or read failure, EFBIG past `max` bytes, ENOMEM. */
+int mr_buf_read_file(struct mr_buf *b, const char *path, size_t max);
+
 /* Appends s[0..len) with control bytes (< 0x20, 0x7f) written as \xNN, so
  * request data shown in logs and reports cannot forge lines or drive a
  * terminal. */

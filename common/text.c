@@ -101,3 +101,14 @@ size_t mr_number_text(double x, char *buf, size_t size)
     }
     return (size_t)n;
 }
+
+bool mr_http_token(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              (*s && strchr("!#$%&'*+-.^_`|~", *s))))
+            return false;
+    return true;
+}

@@ -15,6 +15,9 @@ int mr_hexval(char c);
  * code points past U+10FFFF). */
 bool mr_utf8_valid(const char *s, size_t n);
 
+/* True when s is a non-empty HTTP token (RFC 9110), as a header name must be. */
+bool mr_http_token(const char *s);
+
 /* How mr_percent_decode treats its input. */
 enum {
     MR_PCT_PLUS = 1, /* '+' is a space (query strings and forms) */

@@ -9,6 +9,7 @@ const char mr_cli_usage[] =
     "usage: mockrun [options] SCENARIO [-- COMMAND [ARG...]]\n"
     "       mockrun --serve [options] SCENARIO\n"
     "       mockrun --check SCENARIO\n"
+    "       mockrun --import-mockoon ENV.json > scenario.json\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
@@ -17,6 +18,8 @@ const char mr_cli_usage[] =
     "  --serve              run no command: serve until Ctrl-C (or --timeout), logging\n"
     "                       each call, then check and report as usual\n"
     "  --check              only validate SCENARIO: exit 0 when it is valid, else 2\n"
+    "  --import-mockoon ENV print a scenario converted from the Mockoon environment ENV;\n"
+    "                       what cannot be converted is listed on stderr\n"
     "\n"
     "options:\n"
     "  --junit PATH         write the JUnit report to PATH (default mockrun-junit.xml)\n"
@@ -103,6 +106,23 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
         }
         if (strcmp(a, "--version") == 0) {
             cli->action = MR_CLI_VERSION;
+            return 0;
+        }
+        if (strcmp(a, "--import-mockoon") == 0 || strncmp(a, "--import-mockoon=", 17) == 0) {
+            const char *file = a[16] == '=' ? a + 17 : i + 1 < argc ? argv[i + 1] : NULL;
+            if (!file || !*file)
+                return mr_error_set(err, MR_EUSAGE, "--import-mockoon needs a file");
+            if (a[16] != '=')
+                i++;
+            if (i + 1 < argc)
+                return mr_error_set(err, MR_EUSAGE,
+                                    "--import-mockoon takes only the environment file, got '%s'",
+                                    argv[i + 1]);
+            if (cli->scenario || cli->serve || cli->check || cli->verbose)
+                return mr_error_set(err, MR_EUSAGE,
+                                    "--import-mockoon takes only the environment file");
+            cli->action = MR_CLI_IMPORT_MOCKOON;
+            cli->import_mockoon = file;
             return 0;
         }
         if (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {

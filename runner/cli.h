@@ -4,6 +4,7 @@
  *     mockrun [options] SCENARIO [-- COMMAND [ARG...]]
  *     mockrun --serve [options] SCENARIO
  *     mockrun --check SCENARIO
+ *     mockrun --import-mockoon ENV.json
  *
  * mr_cli_parse only reads argv; it never exits or prints. `struct mr_cli`
  * borrows its strings from argv.
@@ -21,12 +22,14 @@ enum mr_cli_action {
     MR_CLI_RUN,
     MR_CLI_HELP,
     MR_CLI_VERSION,
+    MR_CLI_IMPORT_MOCKOON, /* --import-mockoon FILE: print the scenario for a Mockoon environment */
 };
 
 struct mr_cli {
     enum mr_cli_action action;
     const char *scenario;
-    char **command; /* after "--"; NULL-terminated; NULL when none */
+    const char *import_mockoon; /* --import-mockoon FILE */
+    char **command;             /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
     const char *junit; /* default "mockrun-junit.xml" */
     bool no_junit;

@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 #include <pcre2.h>
 
+#include "common/text.h"
 #include "scenarios/jsonpath.h"
 #include "scenarios/load_internal.h"
 #include "scenarios/template.h"
@@ -586,7 +587,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
             {
                 size_t m2 = mr_loader__push_key(ld, h->string);
                 char got[80];
-                if (!mr_loader__header_name_ok(h->string)) {
+                if (!mr_http_token(h->string)) {
                     mr_loader__problem(ld, true, "invalid header name");
                 } else if (!cJSON_IsString(h)) {
                     mr_loader__describe(h, got, sizeof(got));
@@ -1550,61 +1551,27 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
 
 int mr_scenario_load(struct mr_scenario **out, const char *path, struct mr_error_list *errs)
 {
-    FILE *f;
-    char *text;
-    size_t len = 0, cap = 1 << 16;
+    struct mr_buf text;
+    struct mr_error e;
     int rc;
 
     *out = NULL;
-    f = fopen(path, "rb");
-    if (!f) {
-        struct mr_error e;
-        mr_error_sys(&e, "cannot read scenario");
-        e.code = MR_ESCENARIO;
-        mr_error_at(&e, path, NULL, 0, 0);
-        mr_error_list_add(errs, &e);
-        return MR_ESCENARIO;
-    }
-    text = malloc(cap);
-    while (text) {
-        size_t n = fread(text + len, 1, cap - len, f);
-        len += n;
-        if (len < cap)
-            break;
-        if (cap >= MAX_FILE_SIZE) {
-            struct mr_error e;
+    mr_buf_init(&text);
+    rc = mr_buf_read_file(&text, path, MAX_FILE_SIZE);
+    if (rc != 0) {
+        if (rc == EFBIG)
             mr_error_set(&e, MR_ESCENARIO, "scenario file is larger than 64 MiB");
-            mr_error_at(&e, path, NULL, 0, 0);
-            mr_error_list_add(errs, &e);
-            free(text);
-            fclose(f);
-            return MR_ESCENARIO;
-        }
-        cap *= 2;
-        {
-            char *p = realloc(text, cap);
-            if (!p) {
-                free(text);
-                text = NULL;
-            } else {
-                text = p;
-            }
-        }
-    }
-    if (!text || ferror(f)) {
-        struct mr_error e;
-        int oom = !text;
-        mr_error_sys(&e, "cannot read scenario");
-        e.code = oom ? MR_ENOMEM : MR_ESCENARIO;
+        else
+            mr_error_set(&e, rc == ENOMEM ? MR_ENOMEM : MR_ESCENARIO, "cannot read scenario: %s",
+                         strerror(rc));
+        e.sys_errno = rc;
         mr_error_at(&e, path, NULL, 0, 0);
         mr_error_list_add(errs, &e);
-        free(text);
-        fclose(f);
+        mr_buf_release(&text);
         return e.code;
     }
-    fclose(f);
-    rc = mr_scenario_parse(out, path, text, len, errs);
-    free(text);
+    rc = mr_scenario_parse(out, path, text.data ? text.data : "", text.len, errs);
+    mr_buf_release(&text);
     return rc;
 }
 

@@ -50,9 +50,6 @@ void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj);
  * and every key given twice. */
 void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *const *allowed);
 
-/* True for an HTTP header name (an RFC 9110 token). */
-bool mr_loader__header_name_ok(const char *s);
-
 /* strdup that records OOM. */
 char *mr_loader__strdup(struct mr_loader *ld, const char *s);
 char *mr_loader__strndup(struct mr_loader *ld, const char *s, size_t n);

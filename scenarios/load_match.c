@@ -375,16 +375,6 @@ static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
                            "\"absent\", \"present\" or \"not\"");
 }
 
-bool mr_loader__header_name_ok(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && !strchr("!#$%&'*+-.^_`|~", *s))
-            return false;
-    return true;
-}
-
 void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struct mr_field **out,
                        size_t *nout)
 {
@@ -401,7 +391,7 @@ void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struc
     {
         size_t mark = mr_loader__push_key(ld, item->string);
         struct mr_field *f = &(*out)[n++];
-        if (headers && !mr_loader__header_name_ok(item->string))
+        if (headers && !mr_http_token(item->string))
             mr_loader__problem(ld, true, "invalid header name");
         f->name = mr_loader__strdup(ld, item->string);
         load_cond(ld, item, &f->cond);

@@ -6,10 +6,12 @@
  * Under gdb:  CK_FORK=no gdb ./test_buf
  */
 #include <check.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "common/text.h"
@@ -376,6 +378,32 @@ START_TEST(test_number_text)
 }
 END_TEST
 
+START_TEST(test_read_file)
+{
+    char path[] = "/tmp/mockrun-test-buf-XXXXXX";
+    int fd = mkstemp(path);
+    struct mr_buf b;
+    char big[100000];
+
+    ck_assert_int_ge(fd, 0);
+    memset(big, 'x', sizeof(big));
+    ck_assert_int_eq(write(fd, big, sizeof(big)), (int)sizeof(big));
+    close(fd);
+    mr_buf_init(&b);
+    mr_buf_puts(&b, "kept:");
+    ck_assert_int_eq(mr_buf_read_file(&b, path, sizeof(big)), 0);
+    ck_assert_uint_eq(b.len, 5 + sizeof(big)); /* appended, NUL-terminated */
+    ck_assert_int_eq(b.data[b.len], '\0');
+    ck_assert_int_eq(memcmp(b.data, "kept:xxx", 8), 0);
+    mr_buf_reset(&b);
+    ck_assert_int_eq(mr_buf_read_file(&b, path, sizeof(big) - 1), EFBIG);
+    ck_assert_int_eq(mr_buf_read_file(&b, "/no/such/file", 10), ENOENT);
+    ck_assert_int_eq(mr_buf_read_file(&b, "/tmp", 10), EISDIR);
+    mr_buf_release(&b);
+    unlink(path);
+}
+END_TEST
+
 START_TEST(test_json_string)
 {
     struct mr_buf b;
@@ -434,6 +462,7 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_utf8_valid);
     tcase_add_test(tc, test_percent_decode);
     tcase_add_test(tc, test_number_text);
+    tcase_add_test(tc, test_read_file);
     tcase_add_test(tc, test_json_string);
     suite_add_tcase(s, tc);
     return s;

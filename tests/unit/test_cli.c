@@ -329,6 +329,28 @@ START_TEST(test_serve_and_check)
 }
 END_TEST
 
+START_TEST(test_import_mockoon)
+{
+    OK("--import-mockoon", "env.json");
+    ck_assert_int_eq(cli.action, MR_CLI_IMPORT_MOCKOON);
+    ck_assert_str_eq(cli.import_mockoon, "env.json");
+    ck_assert_ptr_null(cli.scenario);
+    OK("--import-mockoon=dir/env.json");
+    ck_assert_int_eq(cli.action, MR_CLI_IMPORT_MOCKOON);
+    ck_assert_str_eq(cli.import_mockoon, "dir/env.json");
+    FAILS("--import-mockoon needs a file", "--import-mockoon");
+    FAILS("--import-mockoon needs a file", "--import-mockoon=");
+    FAILS("--import-mockoon takes only the environment file, got 's.json'", "--import-mockoon",
+          "env.json", "s.json");
+    FAILS("--import-mockoon takes only the environment file, got '--'", "--import-mockoon",
+          "env.json", "--", "true");
+    FAILS("--import-mockoon takes only the environment file", "s.json", "--import-mockoon",
+          "env.json");
+    FAILS("--import-mockoon takes only the environment file", "--check", "--import-mockoon",
+          "env.json");
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -344,6 +366,7 @@ static Suite *cli_suite(void)
     tc = tcase("defaults");
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_help_and_version);
+    tcase_add_test(tc, test_import_mockoon);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");

@@ -1,0 +1,581 @@
+/*
+ * test_mockoon.c - scenarios/mockoon.c: every mapping from a Mockoon
+ * environment to a scenario (environment, routes, paths, responses, modes,
+ * each rule target and operator, invert, AND/OR, the default response),
+ * every warning with its Mockoon JSON path, and invalid input. Each converted
+ * scenario must also load in mockrun.
+ *
+ * One case:   CK_RUN_CASE=rules ./test_mockoon
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "scenarios/mockoon.h"
+#include "scenarios/scenario.h"
+
+static struct mr_mockoon_result res;
+static struct mr_error err;
+static cJSON *sc;
+static char *printed;
+
+/* Single quotes stand for double quotes, so JSON reads well in C. */
+static char *q(const char *s)
+{
+    char *c = strdup(s), *p;
+    ck_assert_ptr_nonnull(c);
+    for (p = c; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return c;
+}
+
+static void reset(void)
+{
+    mr_mockoon_result_free(&res);
+    cJSON_Delete(sc);
+    sc = NULL;
+    free(printed);
+    printed = NULL;
+}
+
+/* Converts; the scenario must load unless it serves files. */
+static void convert(const char *env_q, bool must_load)
+{
+    char *env = q(env_q);
+    int rc;
+
+    reset();
+    memset(&err, 0, sizeof(err));
+    rc = mr_mockoon_convert("env.json", env, strlen(env), &res, &err);
+    free(env);
+    ck_assert_msg(rc == 0, "convert failed: %s", err.msg);
+    sc = cJSON_Parse(res.scenario);
+    ck_assert_ptr_nonnull(sc);
+    ck_assert(strstr(res.scenario, "\n  \"services\": {\n") != NULL);
+    if (must_load) {
+        struct mr_error_list *errs = calloc(1, sizeof(*errs));
+        struct mr_scenario *s = NULL;
+        rc = mr_scenario_parse(&s, "/tmp/mockoon-test.json", res.scenario, strlen(res.scenario),
+                               errs);
+        ck_assert_msg(rc == 0, "scenario does not load: %s: %s\n%s",
+                      errs->count ? errs->items[0].path : "", errs->count ? errs->items[0].msg : "",
+                      res.scenario);
+        mr_scenario_free(s);
+        free(errs);
+    }
+}
+
+/* The value at a dotted path of the scenario, printed compactly. */
+static const char *at(const char *path)
+{
+    const cJSON *v = sc;
+    char buf[256], *tok, *save;
+
+    snprintf(buf, sizeof(buf), "%s", path);
+    for (tok = strtok_r(buf, ".", &save); tok && v; tok = strtok_r(NULL, ".", &save)) {
+        if (tok[0] >= '0' && tok[0] <= '9')
+            v = cJSON_GetArrayItem(v, atoi(tok));
+        else if (strcmp(tok, "_") == 0)
+            v = v->child; /* the first member, e.g. the only service */
+        else
+            v = cJSON_GetObjectItemCaseSensitive(v, tok);
+    }
+    free(printed);
+    printed = v ? cJSON_PrintUnformatted(v) : strdup("(none)");
+    return printed;
+}
+
+#define EQ(path, want_q)                                                                           \
+    do {                                                                                           \
+        char *w_ = q(want_q);                                                                      \
+        ck_assert_str_eq(at(path), w_);                                                            \
+        free(w_);                                                                                  \
+    } while (0)
+
+static void has_warning(const char *text)
+{
+    size_t i;
+    for (i = 0; i < res.nwarnings; i++)
+        if (strcmp(res.warnings[i], text) == 0)
+            return;
+    for (i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "  warning: %s\n", res.warnings[i]);
+    ck_abort_msg("no warning \"%s\"", text);
+}
+
+/* An environment with one route whose responses are given. */
+static void route(const char *method, const char *endpoint, const char *mode,
+                  const char *responses_q, bool must_load)
+{
+    char env[8192];
+    snprintf(env, sizeof(env),
+             "{'name': 'x', 'routes': [{'uuid': 'r', 'type': 'http', 'method': '%s', 'endpoint': "
+             "'%s', 'responseMode': %s, 'responses': %s}]}",
+             method, endpoint, mode, responses_q);
+    convert(env, must_load);
+}
+
+/* A route whose responses are: [rules response (status 201), default]. */
+static void rules(const char *op, const char *rules_q)
+{
+    char resp[4096];
+    snprintf(resp, sizeof(resp),
+             "[{'statusCode': 200, 'body': 'default', 'rules': [], 'default': true},"
+             " {'statusCode': 201, 'body': 'ruled', 'rulesOperator': '%s', 'rules': %s}]",
+             op, rules_q);
+    route("post", "users/:id", "null", resp, true);
+}
+
+static void one_rule(const char *target, const char *modifier, const char *op, const char *value,
+                     bool invert)
+{
+    char r[1024];
+    snprintf(r, sizeof(r),
+             "[{'target': '%s', 'modifier': '%s', 'operator': '%s', 'value': '%s', 'invert': %s}]",
+             target, modifier, op, value, invert ? "true" : "false");
+    rules("OR", r);
+}
+
+#define WHEN "services._.routes.0.responses.0.when"
+
+/* ---- environment ---------------------------------------------------------------------- */
+
+START_TEST(test_environment)
+{
+    convert("{'uuid': 'u', 'lastMigration': 33, 'name': 'My Shop API', 'port': 3001,"
+            " 'endpointPrefix': 'api/v1', 'latency': 30, 'cors': true,"
+            " 'headers': [{'key': 'X-Env', 'value': 'e'}, {'key': '', 'value': 'skipped'}],"
+            " 'routes': [{'uuid': 'r', 'type': 'http', 'method': 'get', 'endpoint': 'users',"
+            "   'responses': [{'statusCode': 200, 'body': 'hi', 'latency': 20, 'rules': []}]}]}",
+            true);
+    EQ("name", "'My Shop API'");
+    EQ("services", "{'my-shop-api':{'port':3001,'cors':true,'defaults':{'headers':{'X-Env':'e'},"
+                   "'delayMs':30},'routes':[{'request':{'method':'GET','path':'/api/v1/users'},"
+                   "'response':{'body':'hi','delayMs':50}}]}}");
+    ck_assert_uint_eq(res.nwarnings, 0);
+
+    convert("{'name': '', 'routes': []}", true);
+    EQ("services", "{'api':{'routes':[]}}");
+    EQ("name", "(none)");
+}
+END_TEST
+
+START_TEST(test_environment_warnings)
+{
+    convert("{'name': 'e', 'routes': [], 'proxyMode': true, 'proxyHost': 'http://x',"
+            " 'proxyReqHeaders': [{'key': 'a', 'value': 'b'}], 'proxyResHeaders': [{'key': 'a',"
+            " 'value': 'b'}], 'tlsOptions': {'enabled': true}, 'data': [{'id': 'd'}],"
+            " 'callbacks': [{'uuid': 'c'}], 'hostname': '0.0.0.0', 'newThing': 1,"
+            " 'folders': [], 'rootChildren': []}",
+            true);
+    has_warning("proxyMode: proxy mode is not supported; unmatched requests are not forwarded");
+    has_warning("proxyReqHeaders: proxy headers are not supported; ignored");
+    has_warning("proxyResHeaders: proxy headers are not supported; ignored");
+    has_warning("tlsOptions: TLS is not supported; the mock serves plain HTTP");
+    has_warning("data: data buckets are not supported; ignored");
+    has_warning("callbacks: callbacks are not supported; ignored");
+    has_warning("hostname: a listen address is not part of a scenario; use --host");
+    has_warning("newThing: \"newThing\" is not supported; ignored");
+    ck_assert_uint_eq(res.nwarnings, 8);
+}
+END_TEST
+
+START_TEST(test_route_order_and_folders)
+{
+    convert("{'name': 'e', 'folders': [{'uuid': 'f', 'children': [{'type': 'route', 'uuid': "
+            "'r1'}]}],"
+            " 'rootChildren': [{'type': 'route', 'uuid': 'r2'}, {'type': 'folder', 'uuid': 'f'}],"
+            " 'routes': ["
+            "  {'uuid': 'r1', 'method': 'get', 'endpoint': 'one', 'responses': [{'rules': []}]},"
+            "  {'uuid': 'r2', 'method': 'get', 'endpoint': 'two', 'responses': [{'rules': []}]},"
+            "  {'uuid': 'r3', 'method': 'get', 'endpoint': 'three', 'responses': [{'rules': "
+            "[]}]}]}",
+            true);
+    EQ("services._.routes.0.request.path", "'/two'");
+    EQ("services._.routes.1.request.path", "'/one'");
+    EQ("services._.routes.2", "(none)");
+    has_warning("routes[2]: the route is in no folder nor in rootChildren, so Mockoon does not "
+                "serve it; route skipped");
+}
+END_TEST
+
+/* ---- routes --------------------------------------------------------------------------- */
+
+START_TEST(test_methods_and_types)
+{
+    route("all", "a", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.method", "'ANY'");
+    route("delete", "a", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.method", "'DELETE'");
+    route("", "a", "null", "[{'rules': []}]", true);
+    has_warning("routes[0]: method \"\" is not supported; route skipped");
+    EQ("services._.routes", "[]");
+    route("get", "a", "null", "[]", true);
+    has_warning("routes[0]: a route without responses is not supported; route skipped");
+
+    convert("{'routes': [{'type': 'crud', 'method': 'get', 'endpoint': 'u', 'responses': "
+            "[{}]}, {'type': 'ws', 'method': 'get', 'endpoint': 'w', 'responses': [{}]}]}",
+            true);
+    has_warning("routes[0]: CRUD routes are not supported; route skipped");
+    has_warning("routes[1]: WebSocket routes are not supported; route skipped");
+    EQ("services._.routes", "[]");
+}
+END_TEST
+
+START_TEST(test_paths)
+{
+    route("get", "users/:id/files/*", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request", "{'method':'GET','path':'/users/:id/files/*'}");
+    ck_assert_uint_eq(res.nwarnings, 0);
+    route("get", "/a//b/", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.path", "'/a/b'");
+    route("get", "", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.path", "'/'");
+
+    route("get", "items/:id?", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request", "{'method':'GET','pathPattern':'/items(?:/[^/]+)?'}");
+    has_warning("routes[0].endpoint: path \"/items/:id?\" uses Express syntax mockrun's \"path\" "
+                "lacks; served with \"pathPattern\": \"/items(?:/[^/]+)?\"");
+    route("get", "file/:name.:ext", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.pathPattern", "'/file/[^/]+\\\\.[^/]+'");
+    route("get", "colou?r/ab(cd)", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.pathPattern", "'/colou?r/ab(?:cd)?'");
+    route("get", "files/:path+", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.pathPattern", "'/files/.+'");
+
+    route("get", "a[b]", "null", "[{'rules': []}]", true);
+    has_warning("routes[0].endpoint: path \"/a[b]\" cannot be expressed in mockrun; route skipped");
+    EQ("services._.routes", "[]");
+}
+END_TEST
+
+/* ---- responses ------------------------------------------------------------------------ */
+
+START_TEST(test_responses)
+{
+    route("get", "a", "null",
+          "[{'statusCode': 418, 'body': 'x {{method}}', 'headers': [{'key': "
+          "'Content-Type', 'value': 'text/html'}, {'key': 'content-type', 'value': 'text/csv'}],"
+          " 'rules': [], 'latency': 0, 'label': 'l', 'uuid': 'u', 'crudKey': 'id',"
+          " 'callbacks': [{'uuid': 'c', 'latency': 0}]}]",
+          true);
+    EQ("services._.routes.0.response",
+       "{'status':418,'body':'x {{method}}','headers':{'content-type':'text/csv'}}");
+    has_warning("routes[0].responses[0].callbacks: callbacks are not supported; ignored");
+
+    route("get", "a", "null", "[{'body': '{{x}}', 'disableTemplating': true, 'rules': []}]", true);
+    EQ("services._.routes.0.response", "{'body':'{{x}}','template':false}");
+    route("get", "a", "null", "[{'statusCode': 99, 'rules': [], 'future': 1}]", true);
+    EQ("services._.routes.0.response", "{}");
+    has_warning("routes[0].responses[0].statusCode: status 99 is outside 100-599; 200 is used");
+    has_warning("routes[0].responses[0].future: \"future\" is not supported; ignored");
+}
+END_TEST
+
+START_TEST(test_files)
+{
+    route("get", "a", "null",
+          "[{'bodyType': 'FILE', 'filePath': 'data/users.json', 'body': 'x', 'rules': [],"
+          " 'sendFileAsBody': false, 'fallbackTo404': true}]",
+          false);
+    EQ("services._.routes.0.response",
+       "{'file':'data/users.json','template':true,'headers':{'Content-Disposition':'attachment; "
+       "filename=\\'users.json\\''}}");
+    has_warning("routes[0].responses[0].fallbackTo404: 404 for a missing file is not supported "
+                "(mockrun refuses a missing file when loading); ignored");
+
+    route("get", "a", "null",
+          "[{'bodyType': 'FILE', 'filePath': 'img.png', 'rules': [], 'sendFileAsBody': true}]",
+          false);
+    EQ("services._.routes.0.response", "{'file':'img.png'}");
+    route("get", "a", "null",
+          "[{'bodyType': 'FILE', 'filePath': 'page.html', 'disableTemplating': true, 'rules': [],"
+          " 'sendFileAsBody': true}]",
+          false);
+    EQ("services._.routes.0.response", "{'file':'page.html'}");
+
+    route("get", "a", "null",
+          "[{'bodyType': 'FILE', 'filePath': '/etc/passwd', 'body': 'inline', 'rules': []}]", true);
+    EQ("services._.routes.0.response", "{'body':'inline'}");
+    has_warning("routes[0].responses[0].filePath: absolute file path \"/etc/passwd\" is not "
+                "supported (mockrun serves files inside the scenario's folder); the inline body is "
+                "served");
+
+    route("get", "a", "null", "[{'bodyType': 'DATABUCKET', 'databucketID': 'd', 'rules': []}]",
+          true);
+    EQ("services._.routes.0.response", "{}");
+    has_warning("routes[0].responses[0].bodyType: a body from a data bucket is not supported; an "
+                "empty body is served");
+}
+END_TEST
+
+/* ---- response modes ------------------------------------------------------------------- */
+
+static const char *const three =
+    "[{'statusCode': 201, 'rules': []}, {'statusCode': 202, 'rules': [], 'default': true},"
+    " {'statusCode': 203, 'rules': [{'target': 'query', 'modifier': 'a', 'operator': 'equals',"
+    " 'value': '1'}]}]";
+
+START_TEST(test_modes)
+{
+    route("get", "a", "'RANDOM'", three, true);
+    EQ("services._.routes.0.mode", "'random'");
+    EQ("services._.routes.0.responses", "[{'status':201},{'status':202},{'status':203}]");
+    route("get", "a", "'SEQUENTIAL'", three, true);
+    EQ("services._.routes.0.mode", "'cycle'");
+    EQ("services._.routes.0.responses", "[{'status':201},{'status':202},{'status':203}]");
+    route("get", "a", "'SEQUENTIAL'", "[{'statusCode': 201}]", true);
+    EQ("services._.routes.0.response", "{'status':201}");
+    route("get", "a", "'DISABLE_RULES'", three, true);
+    EQ("services._.routes.0.response", "{'status':202}");
+    EQ("services._.routes.0.responses", "(none)");
+
+    /* rules: responses with rules in order, then the default (default: true) as fallback */
+    route("get", "a", "null", three, true);
+    EQ("services._.routes.0.mode", "(none)");
+    EQ("services._.routes.0.responses",
+       "[{'status':203,'when':{'query':{'a':'1'}}},{'status':202}]");
+    /* without default: true, the first */
+    route("get", "a", "null",
+          "[{'statusCode': 201, 'rules': [{'target': 'query', 'modifier': 'a', 'value': '1',"
+          " 'operator': 'equals'}]}, {'statusCode': 202, 'rules': []}]",
+          true);
+    EQ("services._.routes.0.responses",
+       "[{'status':201,'when':{'query':{'a':'1'}}},{'status':201}]");
+    /* FALLBACK: no fallback, the next route is tried */
+    route("get", "a", "'FALLBACK'", three, true);
+    EQ("services._.routes.0.responses", "[{'status':203,'when':{'query':{'a':'1'}}}]");
+    route("get", "a", "'FALLBACK'", "[{'rules': []}]", true);
+    EQ("services._.routes", "[]");
+    has_warning("routes[0]: FALLBACK mode and no rule to try: the route never answers; route "
+                "skipped");
+    /* no rules at all: one response */
+    route("get", "a", "null", "[{'statusCode': 204, 'rules': []}, {'statusCode': 205}]", true);
+    EQ("services._.routes.0.response", "{'status':204}");
+}
+END_TEST
+
+/* ---- rules ---------------------------------------------------------------------------- */
+
+START_TEST(test_rule_targets)
+{
+    one_rule("body", "$.user.role", "equals", "admin", false);
+    EQ(WHEN, "{'body':{'jsonPath':{'$.user.role':'admin'}}}");
+    one_rule("body", "items.0.sku", "equals", "A", false);
+    EQ(WHEN, "{'body':{'jsonPath':{'items.0.sku':'A'}}}");
+    one_rule("body", "", "equals", "raw text", false);
+    EQ(WHEN, "{'body':{'equals':'raw text'}}");
+    one_rule("body", "", "regex", "^ra", false);
+    EQ(WHEN, "{'body':{'matches':'^ra'}}");
+    one_rule("body", "", "null", "", false);
+    EQ(WHEN, "{'body':{'equals':''}}");
+    one_rule("body", "$..x", "equals", "1", false);
+    has_warning("routes[0].responses[1].rules[0]: body path \"$..x\" uses JSONPath beyond $, "
+                ".name, ['name'] and [n]; rule dropped");
+    one_rule("query", "page", "equals", "2", false);
+    EQ(WHEN, "{'query':{'page':'2'}}");
+    one_rule("query", "filter.name", "equals", "2", false);
+    has_warning("routes[0].responses[1].rules[0]: query path \"filter.name\" is not supported "
+                "(only a parameter's name); rule dropped");
+    one_rule("query", "", "equals", "2", false);
+    has_warning("routes[0].responses[1].rules[0]: target \"query\" without a modifier (a name) is "
+                "not supported; rule dropped");
+    one_rule("header", "X-Key", "equals", "k", false);
+    EQ(WHEN, "{'headers':{'X-Key':'k'}}");
+    one_rule("cookie", "sid", "equals", "s", false);
+    EQ(WHEN, "{'cookies':{'sid':'s'}}");
+    one_rule("params", "id", "equals", "7", false);
+    EQ(WHEN, "{'params':{'id':'7'}}");
+    one_rule("method", "", "equals", "post", false);
+    EQ(WHEN, "{'method':'POST'}");
+    one_rule("method", "", "regex", "p.*", false);
+    has_warning("routes[0].responses[1].rules[0]: method rules are supported with the operator "
+                "\"equals\", not inverted, and a method name; rule dropped");
+    one_rule("path", "", "equals", "/users/1.json", false);
+    EQ(WHEN, "{'pathPattern':'/users/1\\\\.json'}");
+    one_rule("path", "", "regex", "^/users/[0-9]+$", false);
+    EQ(WHEN, "{'pathPattern':'.*(?:^/users/[0-9]+$).*'}");
+    one_rule("path", "", "regex_i", "USERS", false);
+    EQ(WHEN, "{'pathPattern':'(?i).*(?:USERS).*'}");
+    one_rule("request_number", "", "equals", "3", false);
+    EQ(WHEN, "{'callNumber':3}");
+    one_rule("request_number", "", "regex", "[2-4]", false);
+    has_warning("routes[0].responses[1].rules[0]: request_number rules are supported with "
+                "\"equals\" and a call number, not inverted; rule dropped");
+    one_rule("global_var", "v", "equals", "1", false);
+    has_warning("routes[0].responses[1].rules[0]: target \"global_var\" is not supported; rule "
+                "dropped");
+    one_rule("data_bucket", "b", "equals", "1", false);
+    has_warning("routes[0].responses[1].rules[0]: target \"data_bucket\" is not supported; rule "
+                "dropped");
+    one_rule("templating", "{{x}}", "equals", "1", false);
+    has_warning("routes[0].responses[1].rules[0]: templated rule modifier is not supported; rule "
+                "dropped");
+    one_rule("templating", "x", "equals", "1", false);
+    has_warning("routes[0].responses[1].rules[0]: target \"templating\" is not supported; rule "
+                "dropped");
+    one_rule("query", "a", "equals", "{{method}}", false);
+    has_warning("routes[0].responses[1].rules[0]: templated rule value is not supported; rule "
+                "dropped");
+}
+END_TEST
+
+START_TEST(test_rule_operators)
+{
+    one_rule("query", "a", "regex", "^x+$", false);
+    EQ(WHEN, "{'query':{'a':{'matches':'^x+$'}}}");
+    one_rule("query", "a", "regex_i", "^x", false);
+    EQ(WHEN, "{'query':{'a':{'matches':'(?i)^x'}}}");
+    one_rule("header", "X-A", "null", "", false);
+    EQ(WHEN, "{'headers':{'X-A':{'absent':true}}}");
+    one_rule("body", "tags", "array_includes", "red", false);
+    EQ(WHEN, "{'body':{'jsonPath':{'tags':'red'}}}");
+    one_rule("body", "tags", "empty_array", "", false);
+    has_warning("routes[0].responses[1].rules[0]: operator \"empty_array\" is not supported; rule "
+                "dropped");
+    has_warning("routes[0].responses[1]: none of the response's rules could be converted; "
+                "response dropped");
+    EQ("services._.routes.0.response", "{'body':'default'}");
+    one_rule("body", "", "valid_json_schema", "schema", false);
+    has_warning("routes[0].responses[1].rules[0]: operator \"valid_json_schema\" is not "
+                "supported; rule dropped");
+    one_rule("body", "", "array_includes", "x", false);
+    has_warning("routes[0].responses[1].rules[0]: operator \"array_includes\" on the whole body "
+                "is not supported; rule dropped");
+    one_rule("query", "a", "bogus", "x", false);
+    has_warning("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule "
+                "dropped");
+}
+END_TEST
+
+START_TEST(test_invert)
+{
+    one_rule("query", "env", "equals", "prod", true);
+    EQ(WHEN, "{'query':{'env':{'not':'prod'}}}");
+    one_rule("header", "X-A", "null", "", true);
+    EQ(WHEN, "{'headers':{'X-A':{'not':{'absent':true}}}}");
+    one_rule("body", "$.a", "regex", "b", true);
+    EQ(WHEN, "{'body':{'jsonPath':{'$.a':{'not':{'matches':'b'}}}}}");
+    one_rule("body", "", "equals", "b", true);
+    has_warning("routes[0].responses[1].rules[0]: an inverted condition on the whole body is not "
+                "supported; rule dropped");
+    one_rule("path", "", "equals", "/a", true);
+    has_warning("routes[0].responses[1].rules[0]: path rules are supported with \"equals\", "
+                "\"regex\" and \"regex_i\", not inverted; rule dropped");
+}
+END_TEST
+
+START_TEST(test_and_or)
+{
+    static const char *const two =
+        "[{'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
+        " {'target': 'header', 'modifier': 'X-B', 'operator': 'regex', 'value': '2'},"
+        " {'target': 'body', 'modifier': 'c', 'operator': 'equals', 'value': '3'},"
+        " {'target': 'body', 'modifier': 'd', 'operator': 'equals', 'value': '4'}]";
+    rules("AND", two);
+    EQ(WHEN, "{'query':{'a':'1'},'headers':{'X-B':{'matches':'2'}},'body':{'jsonPath':{'c':'3',"
+             "'d':'4'}}}");
+    ck_assert_uint_eq(res.nwarnings, 0);
+    rules("OR", two);
+    EQ(WHEN, "[{'query':{'a':'1'}},{'headers':{'X-B':{'matches':'2'}}},{'body':{'jsonPath':{'c':"
+             "'3'}}},{'body':{'jsonPath':{'d':'4'}}}]");
+    EQ("services._.routes.0.responses.1", "{'body':'default'}");
+
+    /* AND with two conditions on one name, and a dropped rule */
+    rules("AND", "[{'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
+                 " {'target': 'query', 'modifier': 'a', 'operator': 'regex', 'value': '2'},"
+                 " {'target': 'global_var', 'modifier': 'g', 'operator': 'equals', 'value': '3'}]");
+    EQ(WHEN, "{'query':{'a':'1'}}");
+    has_warning("routes[0].responses[1].rules[1]: a second condition on the same query \"a\" "
+                "cannot be combined with AND; rule dropped");
+    has_warning("routes[0].responses[1]: some AND rules were dropped: the response answers more "
+                "requests than in Mockoon");
+}
+END_TEST
+
+/* ---- invalid input -------------------------------------------------------------------- */
+
+static void invalid(const char *text, const char *want)
+{
+    char got[1024];
+    reset();
+    ck_assert_int_eq(mr_mockoon_convert("env.json", text, strlen(text), &res, &err), MR_ESCENARIO);
+    mr_error_format(&err, got, sizeof(got));
+    ck_assert_str_eq(got, want);
+    ck_assert_ptr_null(res.scenario);
+}
+
+START_TEST(test_invalid)
+{
+    invalid("{\n  \"routes\": [1,,]\n}", "env.json:2:16: invalid JSON near ','");
+    invalid("{\"routes\": [", "env.json:1:13: invalid JSON: unexpected end of file");
+    invalid("", "env.json:1:1: invalid JSON: unexpected end of file");
+    invalid("{} x", "env.json:1:4: invalid JSON near 'x'");
+    invalid("[1]", "env.json:1:1: not a Mockoon environment: expected an object with \"routes\"");
+    invalid("{\"name\": \"x\"}", "env.json:1:1: not a Mockoon environment: \"routes\" is missing");
+    invalid("{\n\"routes\": {}}", "env.json:2:11: routes: expected an array of routes");
+    invalid("{\"routes\": [{\"responses\": [3]}]}",
+            "env.json:1:28: routes[0].responses[0]: expected a response (an object)");
+    invalid("{\"routes\": [\"r\"]}", "env.json:1:13: routes[0]: expected a route (an object)");
+}
+END_TEST
+
+static void teardown(void)
+{
+    reset();
+}
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_add_checked_fixture(tc, NULL, teardown);
+    tcase_set_timeout(tc, 30);
+    return tc;
+}
+
+static Suite *mockoon_suite(void)
+{
+    Suite *s = suite_create("mockoon");
+    TCase *tc;
+
+    tc = tcase("environment");
+    tcase_add_test(tc, test_environment);
+    tcase_add_test(tc, test_environment_warnings);
+    tcase_add_test(tc, test_route_order_and_folders);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("routes");
+    tcase_add_test(tc, test_methods_and_types);
+    tcase_add_test(tc, test_paths);
+    tcase_add_test(tc, test_responses);
+    tcase_add_test(tc, test_files);
+    tcase_add_test(tc, test_modes);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("rules");
+    tcase_add_test(tc, test_rule_targets);
+    tcase_add_test(tc, test_rule_operators);
+    tcase_add_test(tc, test_invert);
+    tcase_add_test(tc, test_and_or);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("invalid");
+    tcase_add_test(tc, test_invalid);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(mockoon_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
