@@ -22,7 +22,6 @@
 #include "common/text.h"
 #include "scenarios/jsonpath.h"
 #include "scenarios/scenario.h"
-#include "scenarios/scenario.h"
 
 struct conv {
     struct mr_mockoon_result *res;
