@@ -861,6 +861,8 @@ static void apply_defaults(struct mr_loader *ld, struct mr_response *r, const st
                 break;
         if (j < n)
             continue;
+        if (r->kind == MR_RESP_FILE && strcasecmp(d->headers[i].name, "Content-Type") == 0)
+            continue; /* a file's own type (from its extension) is more precise, as in Mockoon */
         r->headers[r->nheaders].name = mr_loader__strdup(ld, d->headers[i].name);
         r->headers[r->nheaders].value = mr_loader__strdup(ld, d->headers[i].value);
         r->nheaders++;

@@ -294,21 +294,38 @@ static void begin_response(struct mr_buf *o, struct mg_connection *conn, int sta
     mr_buf_puts(o, alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
 }
 
-/* CORS headers for a service with "cors": true: the origin is echoed. */
-static void cors_headers(struct mr_buf *o, const struct mg_request_info *ri)
+/* True when response r (NULL: mockrun's own text) sets header `name` itself. */
+static bool sets_header(const struct mr_response *r, const char *name)
+{
+    size_t i;
+    for (i = 0; r && i < r->nheaders; i++)
+        if (strcasecmp(r->headers[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* CORS headers for a service with "cors": true: the origin is echoed. A header
+ * the response sets itself (its own or the service's `defaults`) wins: sent
+ * twice, Access-Control-Allow-Origin makes browsers refuse the response. */
+static void cors_headers(struct mr_buf *o, const struct mg_request_info *ri,
+                         const struct mr_response *r)
 {
     const char *origin = NULL;
     int i;
     for (i = 0; i < ri->num_headers; i++)
         if (strcasecmp(ri->http_headers[i].name, "Origin") == 0)
             origin = ri->http_headers[i].value;
-    if (origin && !strpbrk(origin, "\r\n")) {
-        mr_buf_printf(o, "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n", origin);
-        mr_buf_puts(o, "Access-Control-Allow-Credentials: true\r\n");
-    } else {
-        mr_buf_puts(o, "Access-Control-Allow-Origin: *\r\n");
+    if (!sets_header(r, "Access-Control-Allow-Origin")) {
+        if (origin && !strpbrk(origin, "\r\n")) {
+            mr_buf_printf(o, "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n", origin);
+            if (!sets_header(r, "Access-Control-Allow-Credentials"))
+                mr_buf_puts(o, "Access-Control-Allow-Credentials: true\r\n");
+        } else {
+            mr_buf_puts(o, "Access-Control-Allow-Origin: *\r\n");
+        }
     }
-    mr_buf_puts(o, "Access-Control-Expose-Headers: *\r\n");
+    if (!sets_header(r, "Access-Control-Expose-Headers"))
+        mr_buf_puts(o, "Access-Control-Expose-Headers: *\r\n");
 }
 
 static int send_text(struct worker *w, struct mg_connection *conn, int status, bool alive,
@@ -321,7 +338,7 @@ static int send_text(struct worker *w, struct mg_connection *conn, int status, b
     mr_buf_reset(o);
     begin_response(o, conn, status, alive);
     if (s->sc->services[w->service].cors)
-        cors_headers(o, ri);
+        cors_headers(o, ri, NULL);
     mr_buf_printf(o, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n\r\n", len);
     if (!head)
         mr_buf_append(o, text, len);
@@ -443,7 +460,7 @@ static void build_head(struct worker *w, struct mg_connection *conn, const struc
     mr_buf_reset(o);
     begin_response(o, conn, w->status, alive);
     if (s->sc->services[w->service].cors)
-        cors_headers(o, ri);
+        cors_headers(o, ri, r);
     if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
         mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
     for (i = 0; i < r->nheaders; i++) {
@@ -590,7 +607,7 @@ static void send_preflight(struct worker *w, struct mg_connection *conn, bool al
     }
     mr_buf_reset(o);
     begin_response(o, conn, 204, alive);
-    cors_headers(o, ri);
+    cors_headers(o, ri, NULL);
     mr_buf_printf(o, "Access-Control-Allow-Methods: %s\r\n",
                   methods && !strpbrk(methods, "\r\n")
                       ? methods

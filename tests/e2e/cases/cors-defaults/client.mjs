@@ -8,3 +8,10 @@ const r = await fetch(u + "/items", { headers: { Origin: "http://app.test" } });
 console.log("get", r.status, r.headers.get("access-control-allow-origin"),
   r.headers.get("access-control-allow-credentials"), r.headers.get("x-mock"),
   r.headers.get("cache-control"), await r.text());
+// the service's own Access-Control-Allow-Origin wins over cors' (sent once,
+// not twice); a file keeps its type over the defaults' Content-Type
+const o = await fetch(process.env.MOCKRUN_OPEN_URL + "/o", { headers: { Origin: "http://app.test" } });
+console.log("open", o.status, JSON.stringify(o.headers.get("access-control-allow-origin")),
+  o.headers.get("content-type"));
+const n = await fetch(process.env.MOCKRUN_OPEN_URL + "/note");
+console.log("note", n.status, n.headers.get("content-type"), (await n.text()).trim());
