@@ -196,6 +196,31 @@ static bool name_char(char ch)
 }
 
 /*
+ * A parameter's pattern as a named group, so that mockrun still knows it as
+ * a path parameter ({{urlParam}}, `when.params`); unnamed when PCRE2 cannot
+ * take the name (over 32 bytes, a '$', or given earlier in the same path).
+ */
+static void put_param(char *out, size_t size, size_t *n, const char *path, const char *name,
+                      const char *end, const char *body)
+{
+    size_t len = (size_t)(end - name);
+    const char *q;
+    bool unnamed = len > 32 || memchr(name, '$', len) != NULL;
+
+    for (q = strchr(path, ':'); q && q < name - 1 && !unnamed; q = strchr(q + 1, ':'))
+        unnamed = strncmp(q + 1, name, len) == 0 && !name_char(q[1 + len]);
+    if (unnamed) {
+        buf_add(out, size, n, "(?:");
+    } else {
+        char open[40];
+        snprintf(open, sizeof(open), "(?<%.*s>", (int)len, name);
+        buf_add(out, size, n, open);
+    }
+    buf_add(out, size, n, body);
+    buf_add(out, size, n, ")");
+}
+
+/*
  * Converts a joined Express 4 path (`/users/:id`) into mockrun's `path` when
  * its syntax says the same thing (literal segments, whole-segment `:name`,
  * whole-segment `*`), else into a regex for `pathPattern` following
@@ -249,18 +274,21 @@ static int convert_path(const char *p, char *out, size_t size)
                 out[n] = '\0';
                 buf_add(out, size, &n, "(?:");
                 regex_literal(out, size, &n, s[-1]);
-                buf_add(out, size, &n, "[^/]+)?");
+                put_param(out, size, &n, p, s + 1, e, "[^/]+");
+                buf_add(out, size, &n, ")?");
                 s = e + 1;
             } else if (*e == '+') {
-                buf_add(out, size, &n, ".+");
+                put_param(out, size, &n, p, s + 1, e, ".+");
                 s = e + 1;
             } else if (*e == '*' && after_slash) {
                 n--;
                 out[n] = '\0';
-                buf_add(out, size, &n, "(?:/.+)?");
+                buf_add(out, size, &n, "(?:/");
+                put_param(out, size, &n, p, s + 1, e, ".+");
+                buf_add(out, size, &n, ")?");
                 s = e + 1;
             } else {
-                buf_add(out, size, &n, "[^/]+");
+                put_param(out, size, &n, p, s + 1, e, "[^/]+");
                 s = e;
             }
         } else if (ch == '*' && (s == p || s[-1] == '/') && !name_char(s[1]) && s[1] != '"') {

@@ -105,10 +105,16 @@ static bool regex_find(const pcre2_code *re, const char *s, size_t len)
     return rc >= 0;
 }
 
+/* For a pathPattern's named groups: room for this many groups, per thread. */
+#define MAX_GROUPS 32
+static _Thread_local pcre2_match_data *tls_groups;
+
 void mr_match_thread_exit(void)
 {
     pcre2_match_data_free(tls_md);
     tls_md = NULL;
+    pcre2_match_data_free(tls_groups);
+    tls_groups = NULL;
 }
 
 static bool contains(const char *hay, size_t hlen, const char *needle, size_t nlen)
@@ -853,12 +859,46 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
     snprintf(buf, size, "closest route \"%s\": %s", rt->id, why);
 }
 
+/* A pathPattern's named groups (`(?<id>[0-9]+)`) as path parameters; values
+ * point into the decoded path the pattern matched. */
+static size_t regex_params(const pcre2_code *re, const char *path, struct mr_kv *out, size_t max)
+{
+    uint32_t count = 0, entry = 0, i;
+    PCRE2_SPTR table = NULL;
+    PCRE2_SIZE *ov;
+    size_t n = 0;
+
+    if (!re || pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count) != 0 || count == 0 ||
+        pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &entry) != 0 ||
+        pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table) != 0)
+        return 0;
+    if (!tls_groups && !(tls_groups = pcre2_match_data_create(MAX_GROUPS, NULL)))
+        return 0;
+    if (pcre2_match(re, (PCRE2_SPTR)path, strlen(path), 0, 0, tls_groups, NULL) < 0)
+        return 0;
+    ov = pcre2_get_ovector_pointer(tls_groups);
+    for (i = 0; i < count && n < max; i++) {
+        PCRE2_SPTR e = table + (size_t)i * entry;
+        uint32_t g = ((uint32_t)e[0] << 8) | e[1];
+        if (g >= MAX_GROUPS || ov[2 * g] == PCRE2_UNSET)
+            continue; /* a group past our room, or one that took no part */
+        out[n].name = (const char *)e + 2;
+        out[n].name_len = strlen(out[n].name);
+        out[n].value = path + ov[2 * g];
+        out[n].value_len = ov[2 * g + 1] - ov[2 * g];
+        n++;
+    }
+    return n;
+}
+
 size_t mr_match_path_params(const struct mr_matcher *m, const struct mr_request *req,
                             struct mr_kv *out, size_t max, char *scratch)
 {
     size_t n = 0;
     const char *raw = req->raw_path ? req->raw_path : req->path;
 
+    if (m->path_kind == MR_PATH_REGEX)
+        return regex_params((const pcre2_code *)m->path_re, req->path, out, max);
     if (m->path_kind != MR_PATH_TEMPLATE || !walk_template(m, raw, out, max, scratch, &n))
         return 0;
     return n;

@@ -105,11 +105,12 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
 void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
                       const struct mr_request *req, char *buf, size_t size);
 
-/* Fills `out` (room for max) with the `:name` segments of a templated path
- * that matches the request's path, each segment decoded on its own (a %2F
- * stays in its parameter) into `scratch`, which needs room for
- * strlen(raw_path) bytes. Returns the number found; 0 when the path does
- * not match. */
+/* Fills `out` (room for max) with the path parameters of a request whose
+ * path matches: the `:name` segments of a templated path, each decoded on
+ * its own (a %2F stays in its parameter) into `scratch`, which needs room
+ * for strlen(raw_path) bytes; or the named groups of a `pathPattern`
+ * (`(?<id>[0-9]+)`), pointing into the decoded path. Returns the number
+ * found; 0 when the path does not match. */
 size_t mr_match_path_params(const struct mr_matcher *m, const struct mr_request *req,
                             struct mr_kv *out, size_t max, char *scratch);
 

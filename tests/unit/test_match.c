@@ -429,6 +429,40 @@ START_TEST(test_path_param_values)
 }
 END_TEST
 
+/* A pathPattern's named groups are path parameters too. */
+static const char *pattern_params(const char *pattern, const char *target)
+{
+    static char out[512];
+    char text[256], scratch[512];
+    struct mr_kv kv[8];
+    struct mr_scenario *sc;
+    struct rq r;
+    size_t n, i, len = 0;
+
+    snprintf(text, sizeof(text), "{'routes': [{'request': {'pathPattern': '%s'}}]}", pattern);
+    sc = load(text);
+    make(&r, "GET", target, NULL, (const char *)NULL);
+    n = mr_match_path_params(&sc->routes[0].match, &r.req, kv, 8, scratch);
+    out[0] = '\0';
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, sizeof(out) - len, "%.*s=%.*s;", (int)kv[i].name_len,
+                                kv[i].name, (int)kv[i].value_len, kv[i].value);
+    mr_scenario_free(sc);
+    return out;
+}
+
+START_TEST(test_path_pattern_params)
+{
+    ck_assert_str_eq(pattern_params("/files(?:/(?<name>[^/]+))?", "/files/a.txt"), "name=a.txt;");
+    ck_assert_str_eq(pattern_params("/files(?:/(?<name>[^/]+))?", "/files"), ""); /* no part */
+    ck_assert_str_eq(pattern_params("/u/(?<uid>[0-9]+)/p/(?<pid>.+)", "/u/7/p/x/y"),
+                     "pid=x/y;uid=7;"); /* in the name table's (alphabetical) order */
+    ck_assert_str_eq(pattern_params("/u/(?<id>[0-9]+)", "/u/a%20b"), "");  /* no match */
+    ck_assert_str_eq(pattern_params("/s/(?<q>.+)", "/s/a%20b"), "q=a b;"); /* decoded path */
+    ck_assert_str_eq(pattern_params("/u/([0-9]+)", "/u/7"), ""); /* unnamed groups: none */
+}
+END_TEST
+
 START_TEST(test_path_inner_star)
 {
     /* an inner * is exactly one segment */
@@ -1126,6 +1160,7 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_path_literal);
     tcase_add_test(tc, test_path_params);
     tcase_add_test(tc, test_path_param_values);
+    tcase_add_test(tc, test_path_pattern_params);
     tcase_add_test(tc, test_path_inner_star);
     tcase_add_test(tc, test_path_trailing_star);
     tcase_add_test(tc, test_path_pattern_anchored);

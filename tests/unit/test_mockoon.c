@@ -237,15 +237,19 @@ START_TEST(test_paths)
     EQ("services._.routes.0.request.path", "'/'");
 
     route("get", "items/:id?", "null", "[{'rules': []}]", true);
-    EQ("services._.routes.0.request", "{'method':'GET','pathPattern':'/items(?:/[^/]+)?'}");
+    /* parameters become named groups: mockrun keeps them as path parameters */
+    EQ("services._.routes.0.request", "{'method':'GET','pathPattern':'/items(?:/(?<id>[^/]+))?'}");
     has_warning("routes[0].endpoint: path \"/items/:id?\" uses Express syntax mockrun's \"path\" "
-                "lacks; served with \"pathPattern\": \"/items(?:/[^/]+)?\"");
+                "lacks; served with \"pathPattern\": \"/items(?:/(?<id>[^/]+))?\"");
     route("get", "file/:name.:ext", "null", "[{'rules': []}]", true);
-    EQ("services._.routes.0.request.pathPattern", "'/file/[^/]+\\\\.[^/]+'");
+    EQ("services._.routes.0.request.pathPattern", "'/file/(?<name>[^/]+)\\\\.(?<ext>[^/]+)'");
     route("get", "colou?r/ab(cd)", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.pathPattern", "'/colou?r/ab(?:cd)?'");
     route("get", "files/:path+", "null", "[{'rules': []}]", true);
-    EQ("services._.routes.0.request.pathPattern", "'/files/.+'");
+    EQ("services._.routes.0.request.pathPattern", "'/files/(?<path>.+)'");
+    /* a name PCRE2 cannot take (a '$', or given twice) stays an unnamed group */
+    route("get", "x/:a$/:b/:b?", "null", "[{'rules': []}]", true);
+    EQ("services._.routes.0.request.pathPattern", "'/x/(?:[^/]+)/(?<b>[^/]+)(?:/(?:[^/]+))?'");
 
     route("get", "a[b]", "null", "[{'rules': []}]", true);
     has_warning("routes[0].endpoint: path \"/a[b]\" cannot be expressed in mockrun; route skipped");

@@ -8,3 +8,7 @@ curl -s "$u/raw"; echo
 curl -s -w ' %{http_code}' "$u/who"; echo
 curl -s -w ' %{http_code}' -H 'X-Gone: 1' "$u/who"; echo
 curl -s -D - -o /dev/null "$u/who" | tr -d '\r' | grep '^X-Color: [a-z]'
+# a pathPattern's named groups are path parameters
+curl -s -w ' %{http_code}' "$u/files/a.txt"; echo
+curl -s -w ' %{http_code}' "$u/files"; echo
+curl -s -o /dev/null -w 'secret %{http_code}' "$u/files/secret"; echo
