@@ -1,18 +1,19 @@
 #!/bin/sh
 # run.sh - CTest's entry to the Mockoon conformance test.
 #
-#   sh tests/conformance/run.sh MOCKRUN SOURCE_DIR NPM_PREFIX [run.js options...]
+#   sh tests/conformance/run.sh MOCKRUN SOURCE_DIR NPM_PREFIX [--script FILE.js] [options...]
 #
 # Skips (exit 77) when node or npm is missing. Installs the pinned
 # @mockoon/cli into NPM_PREFIX when it is not there yet (once; later runs
-# reuse it), then runs run.js, which does the work. Exit status: run.js's,
-# 77 for a skip, 2 when the install fails.
+# reuse it), then runs run.js (or, with --script, another driver in this
+# folder: import.sh passes import.js), which does the work. Exit status: the
+# script's, 77 for a skip, 2 when the install fails.
 set -u
 
 MOCKOON_CLI_VERSION=9.9.0
 
 if [ $# -lt 3 ]; then
-    echo "usage: sh run.sh MOCKRUN SOURCE_DIR NPM_PREFIX [run.js options...]" >&2
+    echo "usage: sh run.sh MOCKRUN SOURCE_DIR NPM_PREFIX [--script FILE.js] [options...]" >&2
     exit 2
 fi
 mockrun=$1
@@ -26,6 +27,11 @@ case $prefix in
 esac
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
+script=run.js
+if [ $# -ge 2 ] && [ "$1" = --script ]; then
+    script=$2
+    shift 2
+fi
 
 for tool in node npm; do
     if ! command -v "$tool" >/dev/null 2>&1; then
@@ -49,4 +55,4 @@ if [ ! -x "$cli" ] || [ "$have" != "$MOCKOON_CLI_VERSION" ]; then
     fi
 fi
 
-exec node "$here/run.js" --mockrun "$mockrun" --mockoon-cli "$cli" --source-dir "$src" "$@"
+exec node "$here/$script" --mockrun "$mockrun" --mockoon-cli "$cli" --source-dir "$src" "$@"
