@@ -62,7 +62,7 @@ static const char scenario_json[] =
     "        {\"id\": \"files\", \"request\": {\"method\": \"GET\", \"path\": \"/files/*\"}},\n"
     "        {\"id\": \"status\", \"request\": {\"path\": \"/v1/*/:id/status\"}},\n"
     "        {\"id\": \"user-posts\", \"request\": {\"method\": \"DELETE\",\n"
-    "          \"pathPattern\": \"/v2/users/[0-9]+(/posts/[^/]+)?\"}},\n"
+    "          \"pathPattern\": \"/v2/users/(?<uid>[0-9]+)(/posts/[^/]+)?\"}},\n"
     "        {\"id\": \"unicode\", \"request\": {\"pathPattern\": \"/caf\\u00e9/\\\\p{L}+\"}},\n"
     "        {\"id\": \"secure\", \"request\": {\"path\": \"/secure\",\n"
     "          \"headers\": {\"Authorization\": {\"matches\": \"^Bearer [A-Za-z0-9._~+/-]+=*$\"},\n"
