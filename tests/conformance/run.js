@@ -21,15 +21,14 @@
 
 const fs = require('fs');
 const http = require('http');
-const net = require('net');
 const os = require('os');
 const path = require('path');
+const { stopGroup, waitExit, startMockoon } = require('./mockoon-process.js');
 const { spawn } = require('child_process');
 
 const HERE = __dirname;
 // CONFORMANCE_SEED tries another seed (shape cases must hold for any).
 const FAKER_SEED = Number(process.env.CONFORMANCE_SEED || 1234);
-const START_TIMEOUT_MS = 60000;
 const REQUEST_TIMEOUT_MS = 15000;
 
 function die(msg) {
@@ -164,73 +163,6 @@ function mockrunScenario(cases) {
 
 // ---- processes ------------------------------------------------------------------
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host: '127.0.0.1', port });
-    sock.setTimeout(1000);
-    sock.on('connect', () => { sock.destroy(); resolve(true); });
-    sock.on('timeout', () => { sock.destroy(); resolve(false); });
-    sock.on('error', () => resolve(false));
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// Starts mockoon-cli in its own process group; resolves once its port accepts
-// connections, rejects if it exits first or does not listen within 60 s.
-async function startMockoon(cli, envFile, logFile) {
-  const port = await freePort();
-  const log = fs.openSync(logFile, 'w');
-  const child = spawn(cli, ['start', '--data', envFile, '--port', String(port), '--hostname', '127.0.0.1',
-    '--faker-seed', String(FAKER_SEED), '--disable-log-to-file', '--disable-admin-api'], {
-    env: { ...process.env, TZ: 'UTC' },
-    stdio: ['ignore', log, log],
-    detached: true
-  });
-  fs.closeSync(log);
-  let exited = null;
-  child.on('exit', (code, signal) => { exited = signal || `exit status ${code}`; });
-  child.on('error', (e) => { exited = e.message; });
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exited) break;
-    if (await canConnect(port)) return { child, port };
-    await sleep(100);
-  }
-  stopGroup(child);
-  const tail = fs.readFileSync(logFile, 'utf8').split('\n').slice(-20).join('\n');
-  throw new Error(exited
-    ? `mockoon-cli ended before listening (${exited}); its output:\n${tail}`
-    : `mockoon-cli did not listen on 127.0.0.1:${port} within ${START_TIMEOUT_MS / 1000} s; its output:\n${tail}`);
-}
-
-function stopGroup(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  try { process.kill(-child.pid, 'SIGTERM'); } catch (_) { /* already gone */ }
-}
-
-function waitExit(child, ms) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const t = setTimeout(() => {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch (_) { /* already gone */ }
-      resolve();
-    }, ms);
-    child.on('exit', () => { clearTimeout(t); resolve(); });
-  });
-}
-
 // ---- driver --------------------------------------------------------------------
 
 async function driver(opts) {
@@ -256,7 +188,8 @@ async function driver(opts) {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    mockoon = await startMockoon(opts.mockoonCli, envFile, path.join(work, 'mockoon.log'));
+    mockoon = await startMockoon(opts.mockoonCli, envFile, path.join(work, 'mockoon.log'),
+      ['--faker-seed', String(FAKER_SEED)]);
     const started = Date.now();
     console.log(`conformance: ${cases.length} cases; Mockoon CLI ready on port ${mockoon.port} after ${((started - t0) / 1000).toFixed(1)} s`);
     const args = [scenarioFile, '--no-junit', '--', process.execPath, __filename, '--client',
