@@ -70,36 +70,85 @@ size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags)
     return n;
 }
 
-size_t mr_number_text(double x, char *buf, size_t size)
+size_t mr_number_text(double n, char buf[MR_NUMBER_TEXT_MAX])
 {
-    int p, n = 0;
-    char *e;
+    char tmp[40], digits[24];
+    int prec, e, k = 0, point, i;
+    size_t len = 0;
+    const char *p;
 
-    if (size == 0)
-        return 0;
-    if (!isfinite(x))
-        n = snprintf(buf, size, "null"); /* JSON has no NaN or Infinity */
-    else if (x == floor(x) && fabs(x) < 1e21)
-        n = snprintf(buf, size, "%.0f", x == 0 ? 0.0 : x); /* no "-0" */
-    else
-        for (p = 1; p <= 17; p++) {
-            n = snprintf(buf, size, "%.*g", p, x);
-            if (n < 0 || (size_t)n >= size || strtod(buf, NULL) == x)
-                break;
-        }
-    if (n < 0)
-        n = 0;
-    if ((size_t)n >= size)
-        n = (int)size - 1;
-    /* an exponent without leading zeros, as JavaScript writes it: 1e-7, 1e+21 */
-    if ((e = strchr(buf, 'e')) != NULL && (e[1] == '-' || e[1] == '+')) {
-        char *d = e + 2, *z = d;
-        while (*z == '0' && z[1])
-            z++;
-        memmove(d, z, strlen(z) + 1);
-        n = (int)strlen(buf);
+    if (isnan(n)) {
+        memcpy(buf, "NaN", 4);
+        return 3;
     }
-    return (size_t)n;
+    if (isinf(n)) {
+        strcpy(buf, n < 0 ? "-Infinity" : "Infinity");
+        return n < 0 ? 9 : 8;
+    }
+    if (n == 0) {
+        memcpy(buf, "0", 2);
+        return 1;
+    }
+    if (n < 0) {
+        buf[len++] = '-';
+        n = -n;
+    }
+    if (n < 1e15 && n == floor(n)) {
+        /* integers print as themselves: skip the digit search */
+        char tmp2[24];
+        uint64_t u = (uint64_t)n;
+        int j = 0;
+        do {
+            tmp2[j++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        while (j)
+            buf[len++] = tmp2[--j];
+        buf[len] = '\0';
+        return len;
+    }
+    /* The shortest digits that read back as n (ECMAScript Number::toString). */
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, n);
+        if (strtod(tmp, NULL) == n)
+            break;
+    }
+    for (p = tmp; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9')
+            digits[k++] = *p;
+    e = atoi(p + 1);
+    while (k > 1 && digits[k - 1] == '0')
+        k--;
+    point = e + 1; /* digits[0..point) are the integer part */
+    if (k <= point && point <= 21) {
+        for (i = 0; i < k; i++)
+            buf[len++] = digits[i];
+        for (i = k; i < point; i++)
+            buf[len++] = '0';
+    } else if (point > 0 && point <= 21) {
+        for (i = 0; i < point; i++)
+            buf[len++] = digits[i];
+        buf[len++] = '.';
+        for (i = point; i < k; i++)
+            buf[len++] = digits[i];
+    } else if (point > -6 && point <= 0) {
+        buf[len++] = '0';
+        buf[len++] = '.';
+        for (i = point; i < 0; i++)
+            buf[len++] = '0';
+        for (i = 0; i < k; i++)
+            buf[len++] = digits[i];
+    } else {
+        buf[len++] = digits[0];
+        if (k > 1) {
+            buf[len++] = '.';
+            for (i = 1; i < k; i++)
+                buf[len++] = digits[i];
+        }
+        len += (size_t)sprintf(buf + len, "e%c%d", point - 1 < 0 ? '-' : '+', abs(point - 1));
+    }
+    buf[len] = '\0';
+    return len;
 }
 
 bool mr_http_token(const char *s)
@@ -109,6 +158,19 @@ bool mr_http_token(const char *s)
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
               (*s && strchr("!#$%&'*+-.^_`|~", *s))))
+            return false;
+    return true;
+}
+
+bool mr_http_method(const char *s)
+{
+    size_t n = strlen(s), i;
+
+    if (n == 0 || n > 32)
+        return false;
+    for (i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-' ||
+              s[i] == '_'))
             return false;
     return true;
 }

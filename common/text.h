@@ -18,6 +18,9 @@ bool mr_utf8_valid(const char *s, size_t n);
 /* True when s is a non-empty HTTP token (RFC 9110), as a header name must be. */
 bool mr_http_token(const char *s);
 
+/* True when s can be a method in a scenario: 1-32 letters, '-' or '_'. */
+bool mr_http_method(const char *s);
+
 /* How mr_percent_decode treats its input. */
 enum {
     MR_PCT_PLUS = 1, /* '+' is a space (query strings and forms) */
@@ -33,10 +36,15 @@ enum {
  */
 size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags);
 
+/* Room mr_number_text needs, NUL included. */
+#define MR_NUMBER_TEXT_MAX 32
+
 /*
- * Writes x as JavaScript prints it for the common cases (the shortest text
- * that reads back as x: 42, 1.5, 0.1, 1e+21) into buf. Returns the length.
+ * Writes x as JavaScript's Number#toString does (ECMAScript
+ * Number::toString: the shortest digits that read back as x, plain from
+ * 1e-6 up to 1e21, exponent form outside; NaN, Infinity) into buf, and
+ * returns the length. Templates, Faker and JSON-path conditions share it.
  */
-size_t mr_number_text(double x, char *buf, size_t size);
+size_t mr_number_text(double x, char buf[MR_NUMBER_TEXT_MAX]);
 
 #endif

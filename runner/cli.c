@@ -118,9 +118,10 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
                 return mr_error_set(err, MR_EUSAGE,
                                     "--import-mockoon takes only the environment file, got '%s'",
                                     argv[i + 1]);
-            if (cli->scenario || cli->serve || cli->check || cli->verbose)
+            if (argv[1] != a) /* something came before it */
                 return mr_error_set(err, MR_EUSAGE,
-                                    "--import-mockoon takes only the environment file");
+                                    "--import-mockoon takes only the environment file, got '%s'",
+                                    argv[1]);
             cli->action = MR_CLI_IMPORT_MOCKOON;
             cli->import_mockoon = file;
             return 0;

@@ -770,9 +770,6 @@ static void watch_group(struct supervisor *s, int64_t now)
     }
 }
 
-/* The one loop: returns once the command has exited and its output is
- * drained, or the drain grace ran out; after a SIGTERM, also once the rest
- * of its group has exited or the kill_after deadline has passed. */
 /* The command has run for a while: start the watchdog and tell it the group. */
 static void watchdog_arm(struct supervisor *s)
 {
@@ -784,6 +781,9 @@ static void watchdog_arm(struct supervisor *s)
     watchdog_say(&s->wd, group);
 }
 
+/* The one loop: returns once the command has exited and its output is
+ * drained, or the drain grace ran out; after a SIGTERM, also once the rest
+ * of its group has exited or the kill_after deadline has passed. */
 static void supervise(struct supervisor *s)
 {
     struct pollfd pfd[3];
@@ -914,10 +914,6 @@ static bool wait_signals(struct supervisor *s, int64_t ms)
     return interrupted;
 }
 
-/* After the command: what escaped its group (setsid, setpgid) and was
- * reparented to us gets SIGTERM, then SIGKILL after kill_after, and is
- * reaped. Killing an orphan reparents its own children to us, so scan
- * until none is left. */
 /* True unless the process has no child at all, alive or exited (waitid: ECHILD).
  * Scanning /proc costs about 1.5 ms per 100 processes; this spares it. */
 static bool have_children(void)
@@ -928,6 +924,10 @@ static bool have_children(void)
            errno != ECHILD;
 }
 
+/* After the command: what escaped its group (setsid, setpgid) and was
+ * reparented to us gets SIGTERM, then SIGKILL after kill_after, and is
+ * reaped. Killing an orphan reparents its own children to us, so scan
+ * until none is left. */
 static void end_orphans(struct supervisor *s)
 {
     struct orphan_pass op;

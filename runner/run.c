@@ -330,8 +330,7 @@ int mr_run(const struct mr_cli *cli)
             mr_results_init(&res);
             mr_results_set_suite(&res, sc->name, sc->file);
             res.start_wall_us = start_wall;
-            mr_results_add_property(&res, "mockrun.version", MOCKRUN_VERSION);
-            mr_results_add_property(&res, "mockrun.scenario", sc->file);
+            add_properties(&res, sc, NULL, NULL, sopts.seed);
             mr_results_add_case(&res, MR_CASE_ERROR, "the mock services start", err.msg, NULL);
             res.time_s = (double)(mr_clock_mono_us() - start_mono) / 1e6;
             if (mr_junit_write(&res, cli->junit, &werr) != 0)

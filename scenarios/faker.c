@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "scenarios/datefmt.h"
 #include "scenarios/faker_internal.h"
 
@@ -271,68 +272,11 @@ static void put_int(struct call *c, int64_t v)
     putn(c, buf + i, sizeof(buf) - i);
 }
 
-/*
- * A double as JavaScript's Number#toString prints it: the shortest digits
- * that read back to the same value, in plain notation from 1e-7 to 1e21 and
- * in exponent notation outside.
- */
+/* A double as JavaScript's Number#toString prints it. */
 static void put_js_number(struct call *c, double x)
 {
-    char buf[40], digits[20];
-    int prec, exp10, k = 0, n, i;
-    const char *p;
-
-    if (isnan(x)) {
-        put(c, "NaN");
-        return;
-    }
-    if (isinf(x)) {
-        put(c, x < 0 ? "-Infinity" : "Infinity");
-        return;
-    }
-    if (x == 0) {
-        putch(c, '0');
-        return;
-    }
-    if (x < 0) {
-        putch(c, '-');
-        x = -x;
-    }
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof(buf), "%.*e", prec - 1, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
-    /* buf is "d.ddde+XX": collect the digits, drop trailing zeros */
-    for (p = buf; *p && *p != 'e'; p++) {
-        if (*p >= '0' && *p <= '9')
-            digits[k++] = *p;
-    }
-    exp10 = atoi(p + 1);
-    while (k > 1 && digits[k - 1] == '0')
-        k--;
-    n = exp10 + 1; /* the decimal point sits after n digits */
-    if (k <= n && n <= 21) {
-        putn(c, digits, (size_t)k);
-        for (i = k; i < n; i++)
-            putch(c, '0');
-    } else if (0 < n && n <= 21) {
-        putn(c, digits, (size_t)n);
-        putch(c, '.');
-        putn(c, digits + n, (size_t)(k - n));
-    } else if (-6 < n && n <= 0) {
-        put(c, "0.");
-        for (i = n; i < 0; i++)
-            putch(c, '0');
-        putn(c, digits, (size_t)k);
-    } else {
-        putch(c, digits[0]);
-        if (k > 1) {
-            putch(c, '.');
-            putn(c, digits + 1, (size_t)(k - 1));
-        }
-        mr_buf_printf(c->out, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
-    }
+    char buf[MR_NUMBER_TEXT_MAX];
+    putn(c, buf, mr_number_text(x, buf));
 }
 
 /* `units` / 10^dec with exactly `dec` decimals (toFixed on an exact value),

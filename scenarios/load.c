@@ -588,7 +588,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
                 size_t m2 = mr_loader__push_key(ld, h->string);
                 char got[80];
                 if (!mr_http_token(h->string)) {
-                    mr_loader__problem(ld, true, "invalid header name");
+                    mr_loader__problem(ld, true, "%s", MR_HEADER_NAME_RULE);
                 } else if (!cJSON_IsString(h)) {
                     mr_loader__describe(h, got, sizeof(got));
                     mr_loader__problem(ld, false, "expected a string, got %s", got);
@@ -765,6 +765,25 @@ static void load_responses(struct mr_loader *ld, struct mr_scenario *sc, const c
         mr_loader__problem_in(ld, "responses", "every weight is 0: no response can be chosen");
 }
 
+/* Whether serving `rt` ever needs its path parameters: the server extracts
+ * them only then. */
+static bool uses_params(const struct mr_route *rt)
+{
+    size_t i, k;
+
+    if (rt->nresponses == 0)
+        return rt->response.templated;
+    for (i = 0; i < rt->nresponses; i++) {
+        const struct mr_response *r = &rt->responses[i];
+        if (r->templated)
+            return true;
+        for (k = 0; k < r->nwhen; k++)
+            if (r->when[k].nparams)
+                return true;
+    }
+    return false;
+}
+
 static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
 {
     static const char *const keys[] = {"id",   "description", "request",  "response", "responses",
@@ -826,6 +845,7 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
             }
             if (cJSON_GetObjectItemCaseSensitive(r, "mode") && !route->nresponses)
                 mr_loader__problem_in(ld, "mode", "\"mode\" needs \"responses\"");
+            route->uses_params = uses_params(route);
         }
         sc->nroutes++;
         svc->nroutes++;

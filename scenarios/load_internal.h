@@ -27,6 +27,10 @@ struct mr_loader {
     size_t nth; /* problems are at the nth member of the path's last key (duplicates) */
 };
 
+/* What a header name may be made of, for messages. */
+#define MR_HEADER_NAME_RULE                                                                        \
+    "invalid header name: use letters, digits and !#$%&'*+-.^_`|~ (no spaces, no \":\")"
+
 /* Path stack: push returns a mark that pop restores. */
 size_t mr_loader__push_key(struct mr_loader *ld, const char *key);
 size_t mr_loader__push_index(struct mr_loader *ld, size_t index);

@@ -392,7 +392,7 @@ void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struc
         size_t mark = mr_loader__push_key(ld, item->string);
         struct mr_field *f = &(*out)[n++];
         if (headers && !mr_http_token(item->string))
-            mr_loader__problem(ld, true, "invalid header name");
+            mr_loader__problem(ld, true, "%s", MR_HEADER_NAME_RULE);
         f->name = mr_loader__strdup(ld, item->string);
         load_cond(ld, item, &f->cond);
         mr_loader__pop(ld, mark);
@@ -497,8 +497,7 @@ static void load_json_paths(struct mr_loader *ld, const cJSON *v, struct mr_body
             mr_loader__problem(ld, true, "%s", bad);
         if (cJSON_IsNumber(item) || cJSON_IsBool(item) || cJSON_IsNull(item)) {
             char text[64];
-            size_t len = cJSON_IsNumber(item)
-                             ? mr_number_text(item->valuedouble, text, sizeof(text))
+            size_t len = cJSON_IsNumber(item) ? mr_number_text(item->valuedouble, text)
                          : cJSON_IsNull(item) ? (size_t)snprintf(text, sizeof(text), "null")
                          : cJSON_IsTrue(item) ? (size_t)snprintf(text, sizeof(text), "true")
                                               : (size_t)snprintf(text, sizeof(text), "false");
@@ -570,16 +569,6 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
                            "\"json\", \"jsonEquals\" or \"jsonPath\"");
 }
 
-static bool method_ok(const char *s)
-{
-    if (!*s || strlen(s) > 32)
-        return false;
-    for (; *s; s++)
-        if (!isalpha((unsigned char)*s) && *s != '-' && *s != '_')
-            return false;
-    return true;
-}
-
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m)
 {
     static const char *const keys[] = {"method",  "path", "pathPattern", "query",
@@ -593,7 +582,7 @@ void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher 
 
     item = cJSON_GetObjectItemCaseSensitive(v, "method");
     if (item) {
-        if (!cJSON_IsString(item) || !method_ok(item->valuestring)) {
+        if (!cJSON_IsString(item) || !mr_http_method(item->valuestring)) {
             mr_loader__describe(item, got, sizeof(got));
             mr_loader__problem_in(
                 ld, "method", "expected an HTTP method such as \"GET\" or \"ANY\", got %s", got);

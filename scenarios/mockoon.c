@@ -330,12 +330,13 @@ static int convert_path(const char *p, char *out, size_t size)
 }
 
 /* A regex that matches `s` literally. */
-static void regex_quote(const char *s, char *out, size_t size)
+static bool regex_quote(const char *s, char *out, size_t size)
 {
     size_t n = 0;
     out[0] = '\0';
     for (; *s && n < size; s++)
         regex_literal(out, size, &n, *s);
+    return n < size; /* false: cut short */
 }
 
 /* ---- rules ---------------------------------------------------------------------------- */
@@ -409,16 +410,6 @@ static bool put(struct conv *c, cJSON *when, const char *section, const char *na
     }
     add(c, obj, name, cond);
     return !c->nomem;
-}
-
-static bool method_token(const char *s)
-{
-    if (!*s)
-        return false;
-    for (; *s; s++)
-        if (!isalpha((unsigned char)*s))
-            return false;
-    return true;
 }
 
 /* Adds one rule's condition to `when`. Returns false when it was dropped. */
@@ -529,10 +520,9 @@ static bool convert_rule(struct conv *c, const cJSON *rule, cJSON *when)
     }
 
     if (strcmp(target, "method") == 0) {
-        char up[32];
+        char up[33];
         size_t i;
-        if (invert || strcmp(op, "equals") != 0 || !method_token(value) ||
-            strlen(value) >= sizeof(up)) {
+        if (invert || strcmp(op, "equals") != 0 || !mr_http_method(value)) {
             warn(c, "method rules are supported with the operator \"equals\", not inverted, and a "
                     "method name; rule dropped");
             return false;
@@ -559,12 +549,15 @@ static bool convert_rule(struct conv *c, const cJSON *rule, cJSON *when)
             warn(c, "a second condition on the path cannot be combined with AND; rule dropped");
             return false;
         }
-        if (strcmp(op, "equals") == 0) {
-            regex_quote(value, re, sizeof(re));
-        } else {
-            /* Mockoon's regex.test finds the pattern anywhere; pathPattern must match the whole
-             * path */
-            snprintf(re, sizeof(re), "%s.*(?:%s).*", op[5] ? "(?i)" : "", value);
+        /* Mockoon's regex.test finds the pattern anywhere; pathPattern must match the whole
+         * path */
+        if (strcmp(op, "equals") == 0
+                ? !regex_quote(value, re, sizeof(re))
+                : (size_t)snprintf(re, sizeof(re), "%s.*(?:%s).*", op[5] ? "(?i)" : "", value) >=
+                      sizeof(re)) {
+            warn(c, "the path value is too long to convert (over %zu bytes); rule dropped",
+                 sizeof(re) / 2);
+            return false;
         }
         add(c, when, "pathPattern", cJSON_CreateString(re));
         return !c->nomem;

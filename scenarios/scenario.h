@@ -203,6 +203,7 @@ struct mr_route {
     enum mr_resp_mode mode;
     const char *when_state; /* the route matches only in this service state, or NULL */
     const char *set_state;  /* state after serving (a response's own set_state wins) */
+    bool uses_params;       /* a response reads path parameters (`when.params`, templates) */
 };
 
 struct mr_service {

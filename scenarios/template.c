@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "scenarios/template_internal.h"
 
 enum tok {
@@ -778,7 +779,7 @@ static bool parse_expr(struct parser *P, struct tpl_expr *out, struct tpl_str *o
         /* Handlebars names a literal by its JavaScript string: 1.50 is "1.5" */
         if (out->kind == X_NUM) {
             char num[32];
-            size_t n = mr_template__fmt_number(out->u.num, num);
+            size_t n = mr_number_text(out->u.num, num);
             if (!dup_str(P, num, n, original))
                 return false;
         } else if (out->kind == X_STR) {

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/text.h"
 #include "scenarios/template_internal.h"
 
 /* Handlebars' options object, as seen by a helper's missing parameters. */
@@ -510,7 +511,7 @@ static struct tv h_toFixed(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
         return empty(); /* RangeError */
     f = (long)d;
     if (!isfinite(x) || fabs(x) >= 1e21)
-        return arena_str(rt, num, mr_template__fmt_number(x, num), false);
+        return arena_str(rt, num, mr_number_text(x, num), false);
     neg = x < 0;
     x = neg ? -x : x + 0.0; /* printf would print -0's sign */
     snprintf(exact, sizeof(exact), "%.1100f", x);
@@ -1070,11 +1071,6 @@ static struct tv h_base64url(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 }
 
 static struct tv h_base64Decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return decode(rt, c);
-}
-
-static struct tv h_base64urlDecode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return decode(rt, c);
 }
@@ -2258,7 +2254,7 @@ const struct mr_template__helper mr_template__helpers[] = {
     H("base64", h_base64, 0, -1, -1),
     H("base64Decode", h_base64Decode, 0, -1, -1),
     H("base64url", h_base64url, 0, -1, -1),
-    H("base64urlDecode", h_base64urlDecode, 0, -1, -1),
+    H("base64urlDecode", h_base64Decode, 0, -1, -1), /* decode() takes both alphabets */
     H("concat", h_concat, 0, -1, -1),
     H("filter", h_filter, 0, -1, -1),
     H("find", h_find, 0, -1, -1),

@@ -209,8 +209,6 @@ double mr_template__to_number(const struct tv *v);
 double mr_template__to_integer(const struct tv *v);
 /* JavaScript StringToNumber on raw text. */
 double mr_template__str_to_number(const char *s, size_t len);
-/* String(n); buf needs 32 bytes; returns the length. */
-size_t mr_template__fmt_number(double n, char *buf);
 /* Appends String(v) ("undefined", "null", "[object Object]", arrays joined). */
 void mr_template__append_string(struct mr_buf *b, const struct tv *v);
 /* Appends what Handlebars prints for v: like String(v) but "" for

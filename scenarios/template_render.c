@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "scenarios/template_internal.h"
 
 bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps)
@@ -111,7 +112,7 @@ static void emit_value(struct mr_tpl_rt *rt, const struct tv *v, bool escape)
             mr_template__emit(rt, v->u.s.p, v->u.s.len);
         return;
     case TV_NUM:
-        mr_template__emit(rt, num, mr_template__fmt_number(v->u.n, num));
+        mr_template__emit(rt, num, mr_number_text(v->u.n, num));
         return;
     case TV_BOOL:
         if (v->u.b)
@@ -171,7 +172,7 @@ struct tv mr_template__to_str(struct mr_tpl_rt *rt, const struct tv *v)
     case TV_STR:
         return tv_unsafe(*v);
     case TV_NUM:
-        n = mr_template__fmt_number(v->u.n, num);
+        n = mr_number_text(v->u.n, num);
         {
             char *p = mr_template__strndup(&rt->arena, num, n);
             return p ? tv_str(p, n) : tv_str("", 0);
@@ -610,7 +611,7 @@ static void acc_insert(struct mr_tpl_rt *rt, struct acc *a, size_t mark)
     if (a->v.type == TV_BOOL)
         n = (size_t)snprintf(num, sizeof(num), "%s", a->v.u.b ? "true" : "false");
     else
-        n = mr_template__fmt_number(a->v.u.n, num);
+        n = mr_number_text(a->v.u.n, num);
     if (rt->stop || o->len - rt->out_start + n > MR_TPL_MAX_OUTPUT || !mr_buf_reserve(o, n))
         return;
     memmove(o->data + mark + n, o->data + mark, o->len - mark + 1);

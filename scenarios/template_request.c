@@ -50,26 +50,15 @@ static struct tv kv_text(const char *p, size_t n);
 static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
 {
     char *d;
-    size_t i, k = 0;
+    size_t k;
 
     if (!s || !memchr(s, '%', n))
         return kv_text(s, n);
     d = mr_template__alloc(a, n + 1);
     if (!d)
         return kv_text(s, n);
-    for (i = 0; i < n; i++) {
-        if (s[i] == '%') {
-            if (i + 2 >= n || mr_hexval(s[i + 1]) < 0 || mr_hexval(s[i + 2]) < 0)
-                return kv_text(s, n);
-            d[k++] = (char)(mr_hexval(s[i + 1]) * 16 + mr_hexval(s[i + 2]));
-            i += 2;
-        } else {
-            d[k++] = s[i];
-        }
-    }
+    k = mr_percent_decode(d, s, n, MR_PCT_WHOLE); /* all or nothing, '+' kept */
     d[k] = '\0';
-    if (!mr_utf8_valid(d, k))
-        return kv_text(s, n);
     return tv_str(d, k);
 }
 
@@ -132,7 +121,7 @@ static bool qs_is_overflow(const struct tv *v)
 static bool qs_set_index(struct qs *q, struct tv_obj *o, double i, struct tv v)
 {
     char buf[32];
-    size_t len = mr_template__fmt_number(i, buf);
+    size_t len = mr_number_text(i, buf);
     const char *k = mr_template__strndup(qs_arena(q), buf, len);
 
     return k && mr_template__obj_set(qs_arena(q), o, k, len, v);
@@ -229,7 +218,7 @@ static bool qs_canonical_index(const char *s, size_t len, double *value)
         if (s[i] < '0' || s[i] > '9')
             return false;
     d = mr_template__str_to_number(s, len);
-    if (mr_template__fmt_number(d, buf) != len || memcmp(buf, s, len) != 0)
+    if (mr_number_text(d, buf) != len || memcmp(buf, s, len) != 0)
         return false;
     *value = d;
     return true;

@@ -591,87 +591,6 @@ double mr_template__to_integer(const struct tv *v)
     return d + 0.0; /* no -0 */
 }
 
-size_t mr_template__fmt_number(double n, char *buf)
-{
-    char tmp[40], digits[24];
-    int prec, e, k = 0, point, i;
-    size_t len = 0;
-    const char *p;
-
-    if (isnan(n)) {
-        memcpy(buf, "NaN", 4);
-        return 3;
-    }
-    if (isinf(n)) {
-        strcpy(buf, n < 0 ? "-Infinity" : "Infinity");
-        return n < 0 ? 9 : 8;
-    }
-    if (n == 0) {
-        memcpy(buf, "0", 2);
-        return 1;
-    }
-    if (n < 0) {
-        buf[len++] = '-';
-        n = -n;
-    }
-    if (n < 1e15 && n == floor(n)) {
-        /* integers print as themselves: skip the digit search */
-        char tmp2[24];
-        uint64_t u = (uint64_t)n;
-        int j = 0;
-        do {
-            tmp2[j++] = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        while (j)
-            buf[len++] = tmp2[--j];
-        buf[len] = '\0';
-        return len;
-    }
-    /* The shortest digits that read back as n (ECMAScript Number::toString). */
-    for (prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, n);
-        if (strtod(tmp, NULL) == n)
-            break;
-    }
-    for (p = tmp; *p && *p != 'e'; p++)
-        if (*p >= '0' && *p <= '9')
-            digits[k++] = *p;
-    e = atoi(p + 1);
-    while (k > 1 && digits[k - 1] == '0')
-        k--;
-    point = e + 1; /* digits[0..point) are the integer part */
-    if (k <= point && point <= 21) {
-        for (i = 0; i < k; i++)
-            buf[len++] = digits[i];
-        for (i = k; i < point; i++)
-            buf[len++] = '0';
-    } else if (point > 0 && point <= 21) {
-        for (i = 0; i < point; i++)
-            buf[len++] = digits[i];
-        buf[len++] = '.';
-        for (i = point; i < k; i++)
-            buf[len++] = digits[i];
-    } else if (point > -6 && point <= 0) {
-        buf[len++] = '0';
-        buf[len++] = '.';
-        for (i = point; i < 0; i++)
-            buf[len++] = '0';
-        for (i = 0; i < k; i++)
-            buf[len++] = digits[i];
-    } else {
-        buf[len++] = digits[0];
-        if (k > 1) {
-            buf[len++] = '.';
-            for (i = 1; i < k; i++)
-                buf[len++] = digits[i];
-        }
-        len += (size_t)sprintf(buf + len, "e%c%d", point - 1 < 0 ? '-' : '+', abs(point - 1));
-    }
-    buf[len] = '\0';
-    return len;
-}
-
 static void append_string_depth(struct mr_buf *b, const struct tv *v, int depth)
 {
     char num[32];
@@ -691,7 +610,7 @@ static void append_string_depth(struct mr_buf *b, const struct tv *v, int depth)
             mr_buf_append(b, "false", 5);
         break;
     case TV_NUM:
-        mr_buf_append(b, num, mr_template__fmt_number(v->u.n, num));
+        mr_buf_append(b, num, mr_number_text(v->u.n, num));
         break;
     case TV_STR:
         mr_buf_append(b, v->u.s.p, v->u.s.len);
@@ -807,7 +726,7 @@ static bool json_value(struct mr_buf *b, const struct tv *v, int indent, int lev
         return true;
     case TV_NUM:
         if (isfinite(v->u.n))
-            mr_buf_append(b, num, mr_template__fmt_number(v->u.n, num));
+            mr_buf_append(b, num, mr_number_text(v->u.n, num));
         else
             mr_buf_append(b, "null", 4);
         return true;

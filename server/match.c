@@ -153,14 +153,20 @@ static bool cond_holds(const struct mr_cond *c, const struct mr_kv *v)
  * path parameters, cookies): it holds when any pair of that name satisfies
  * it (ABSENT: when there is none); {"not": ...} turns the whole answer round.
  */
+/* True when the pair is named `name` (len bytes; headers: any case). */
+static bool pair_named(const struct mr_kv *kv, const char *name, size_t len, bool nocase)
+{
+    return kv->name_len == len &&
+           (nocase ? strncasecmp(kv->name, name, len) : memcmp(kv->name, name, len)) == 0;
+}
+
 static bool pairs_hold(const struct mr_field *f, const struct mr_kv *kv, size_t n, bool nocase)
 {
     size_t i, len = strlen(f->name);
     bool seen = false, ok = false;
 
     for (i = 0; i < n && !ok; i++) {
-        if (kv[i].name_len != len || (nocase ? strncasecmp(kv[i].name, f->name, len)
-                                             : memcmp(kv[i].name, f->name, len)) != 0)
+        if (!pair_named(&kv[i], f->name, len, nocase))
             continue;
         seen = true;
         ok = f->cond.op != MR_OP_ABSENT && cond_holds(&f->cond, &kv[i]);
@@ -239,7 +245,7 @@ static bool scalar_holds(const struct mr_cond *c, const cJSON *v)
         kv.value_len = strlen(v->valuestring);
     } else if (cJSON_IsNumber(v)) {
         kv.value = text;
-        kv.value_len = mr_number_text(v->valuedouble, text, sizeof(text));
+        kv.value_len = mr_number_text(v->valuedouble, text);
     } else if (cJSON_IsBool(v) || cJSON_IsNull(v)) {
         kv.value = cJSON_IsNull(v) ? "null" : cJSON_IsTrue(v) ? "true" : "false";
         kv.value_len = strlen(kv.value);
@@ -674,7 +680,7 @@ static bool json_diff(const cJSON *want, const cJSON *have, bool subset, char *p
         cJSON_ArrayForEach(c, want)
         {
             path_push(path, size, NULL, i++);
-            if (json_diff(c, hc, !subset ? false : false, path, size, w, h))
+            if (json_diff(c, hc, false, path, size, w, h)) /* arrays compare exactly */
                 return true;
             path[n] = '\0';
             hc = hc->next;
@@ -702,6 +708,9 @@ static void json_text(const cJSON *v, char *buf, size_t size)
     cJSON_free(s);
 }
 
+/* How explanations name a field condition's operator (enum mr_op order). */
+static const char *const op_words[] = {"equal to", "containing", "matching", "absent", "present"};
+
 /* The first pair named like `f` (with `satisfying`, the first that meets its
  * condition), or NULL. */
 static const struct mr_kv *find_pair(const struct mr_field *f, const struct mr_kv *kv, size_t n,
@@ -710,9 +719,7 @@ static const struct mr_kv *find_pair(const struct mr_field *f, const struct mr_k
     size_t i, len = strlen(f->name);
 
     for (i = 0; i < n; i++)
-        if (kv[i].name_len == len &&
-            (nocase ? strncasecmp(kv[i].name, f->name, len) : memcmp(kv[i].name, f->name, len)) ==
-                0 &&
+        if (pair_named(&kv[i], f->name, len, nocase) &&
             (!satisfying || cond_holds(&f->cond, &kv[i])))
             return &kv[i];
     return NULL;
@@ -722,7 +729,6 @@ static const struct mr_kv *find_pair(const struct mr_field *f, const struct mr_k
 static void explain_field(const struct mr_field *f, const char *what, const struct mr_kv *kv,
                           size_t n, bool nocase, const char *wants, char *buf, size_t size)
 {
-    static const char *const ops[] = {"equal to", "containing", "matching", "absent", "present"};
     const struct mr_cond *c = &f->cond;
     const struct mr_kv *have = find_pair(f, kv, n, nocase, c->negate);
 
@@ -735,14 +741,13 @@ static void explain_field(const struct mr_field *f, const char *what, const stru
     else
         snprintf(buf, size, "%s %s is \"%.*s\", %s %s%s \"%s\"", what, f->name,
                  (int)(have->value_len > 80 ? 80 : have->value_len), have->value, wants,
-                 c->negate ? "not " : "", ops[c->op], c->text ? c->text : "");
+                 c->negate ? "not " : "", op_words[c->op], c->text ? c->text : "");
 }
 
 /* Which `jsonPath` condition failed, and what the body has there. */
 static void explain_json_paths(const struct mr_body_cond *b, const struct mr_request *req,
                                const char *wants, char *buf, size_t size)
 {
-    static const char *const ops[] = {"equal to", "containing", "matching", "absent", "present"};
     const struct mr_json_field *f = NULL;
     size_t i;
     char have[100];
@@ -766,11 +771,12 @@ static void explain_json_paths(const struct mr_body_cond *b, const struct mr_req
         else
             snprintf(buf, size, "body %s is missing, %s it present", f->path, wants);
     } else if (!json_at(req->body_json, f)) {
-        snprintf(buf, size, "body %s is missing, %s %s \"%s\"", f->path, wants, ops[f->cond.op],
-                 f->cond.text ? f->cond.text : "");
+        snprintf(buf, size, "body %s is missing, %s %s \"%s\"", f->path, wants,
+                 op_words[f->cond.op], f->cond.text ? f->cond.text : "");
     } else {
         snprintf(buf, size, "body %s is %s, %s %s%s \"%s\"", f->path, have, wants,
-                 f->cond.negate ? "not " : "", ops[f->cond.op], f->cond.text ? f->cond.text : "");
+                 f->cond.negate ? "not " : "", op_words[f->cond.op],
+                 f->cond.text ? f->cond.text : "");
     }
 }
 

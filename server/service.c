@@ -135,15 +135,17 @@ static void on_thread_exit(const struct mg_context *ctx, int thread_type, void *
  */
 static int on_http_error(struct mg_connection *conn, int status, const char *msg)
 {
-    char out[256];
+    char out[512], why[200];
     int n;
-    (void)msg;
     if (status < 100 || status > 599)
         status = 400;
+    /* CivetWeb's reason quotes request bytes: one printable line */
+    mr_printable(why, sizeof(why), msg ? msg : "", msg ? strlen(msg) : 0);
     n = snprintf(out, sizeof(out),
                  "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Type: text/plain; "
-                 "charset=utf-8\r\nContent-Length: 29\r\n\r\nmockrun: malformed request \r\n",
-                 status, mg_get_response_code_text(NULL, status));
+                 "charset=utf-8\r\nContent-Length: %zu\r\n\r\nmockrun: malformed request: %s\n",
+                 status, mg_get_response_code_text(NULL, status),
+                 strlen("mockrun: malformed request: \n") + strlen(why), why);
     if (n > 0 && (size_t)n < sizeof(out))
         mg_write(conn, out, (size_t)n);
     return 0;
@@ -704,8 +706,9 @@ static long choose_route(struct mr_server *s, struct worker *w, struct mr_reques
         in.state = s->states[w->service];
         in.params = w->path_params;
         in.nparams =
-            room ? mr_match_path_params(&route->match, req, w->path_params, 32, w->param_text.data)
-                 : 0;
+            room && route->uses_params
+                ? mr_match_path_params(&route->match, req, w->path_params, 32, w->param_text.data)
+                : 0;
         in.cookies = w->cookies;
         in.ncookies = w->ncookies;
         in.rand = server_rand;
@@ -774,7 +777,6 @@ static void log_call(struct worker *w, const struct mr_scenario *sc, const struc
                      const struct mr_route *route, int status)
 {
     const char *service = sc->services[w->service].name;
-    char what[600];
 
     mr_buf_reset(&w->tmp);
     mr_buf_put_printable(&w->tmp, req->method, strlen(req->method));
@@ -784,11 +786,11 @@ static void log_call(struct worker *w, const struct mr_scenario *sc, const struc
         mr_buf_putc(&w->tmp, '?');
         mr_buf_put_printable(&w->tmp, req->query, strlen(req->query));
     }
-    snprintf(what, sizeof(what), "%s", mr_buf_cstr(&w->tmp));
     if (route)
-        mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", service, what, status, route->id);
+        mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", service, mr_buf_cstr(&w->tmp), status, route->id);
     else
-        mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)", service, what, w->near);
+        mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)", service, mr_buf_cstr(&w->tmp),
+               w->near);
 }
 
 static int handle(struct mg_connection *conn)
@@ -840,7 +842,9 @@ static int handle(struct mg_connection *conn)
         atomic_fetch_sub(&s->inflight, 1);
         mr_log(MR_LOG_INFO, "%s: refused a malformed request (%s)", sc->services[w->service].name,
                nul_in_path ? "NUL in the path" : "the body ended early");
-        send_text(w, conn, 400, false, head, "mockrun: malformed request\n");
+        send_text(w, conn, 400, false, head,
+                  nul_in_path ? "mockrun: malformed request: the path decodes to a NUL (%00)\n"
+                              : "mockrun: malformed request: the body ended before its length\n");
         return 400;
     }
     build_request(w, ri, &req);

@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,7 +357,7 @@ END_TEST
 static const char *num(double x)
 {
     static char out[64];
-    ck_assert_uint_eq(mr_number_text(x, out, sizeof(out)), strlen(out));
+    ck_assert_uint_eq(mr_number_text(x, out), strlen(out));
     return out;
 }
 
@@ -375,6 +376,25 @@ START_TEST(test_number_text)
     ck_assert_str_eq(num(1e-7), "1e-7");
     ck_assert_str_eq(num(123456.789), "123456.789");
     ck_assert_str_eq(num(9007199254740993.0), "9007199254740992");
+    ck_assert_str_eq(num(0.00001), "0.00001"); /* plain down to 1e-6 */
+    ck_assert_str_eq(num(0.000001), "0.000001");
+    ck_assert_str_eq(num(-1.5e-7), "-1.5e-7");
+    ck_assert_str_eq(num(NAN), "NaN");
+    ck_assert_str_eq(num(-INFINITY), "-Infinity");
+}
+END_TEST
+
+START_TEST(test_http_names)
+{
+    ck_assert(mr_http_token("X-Api-Key"));
+    ck_assert(!mr_http_token("X Api"));
+    ck_assert(!mr_http_token("a:b"));
+    ck_assert(!mr_http_token(""));
+    ck_assert(mr_http_method("GET"));
+    ck_assert(mr_http_method("M-SEARCH"));
+    ck_assert(!mr_http_method("GET /"));
+    ck_assert(!mr_http_method(""));
+    ck_assert(!mr_http_method("ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFG")); /* 33 */
 }
 END_TEST
 
@@ -463,6 +483,7 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_percent_decode);
     tcase_add_test(tc, test_number_text);
     tcase_add_test(tc, test_read_file);
+    tcase_add_test(tc, test_http_names);
     tcase_add_test(tc, test_json_string);
     suite_add_tcase(s, tc);
     return s;

@@ -344,10 +344,13 @@ START_TEST(test_import_mockoon)
           "env.json", "s.json");
     FAILS("--import-mockoon takes only the environment file, got '--'", "--import-mockoon",
           "env.json", "--", "true");
-    FAILS("--import-mockoon takes only the environment file", "s.json", "--import-mockoon",
-          "env.json");
-    FAILS("--import-mockoon takes only the environment file", "--check", "--import-mockoon",
-          "env.json");
+    FAILS("--import-mockoon takes only the environment file, got 's.json'", "s.json",
+          "--import-mockoon", "env.json");
+    FAILS("--import-mockoon takes only the environment file, got '--check'", "--check",
+          "--import-mockoon", "env.json");
+    /* options before it would be silently dropped: refused, naming the first */
+    FAILS("--import-mockoon takes only the environment file, got '--junit'", "--junit", "x.xml",
+          "--import-mockoon", "env.json");
 }
 END_TEST
 

@@ -972,7 +972,11 @@ START_TEST(test_bad_response_headers)
     fails_at("{'routes': [{'response': {'headers': {'X-A': 'a\\nb'}}}]}", "'a\\n",
              "routes[0].response.headers.X-A: header values must not contain CR or LF");
     fails_at("{'routes': [{'response': {'headers': {'Bad Name': 'x'}}}]}", "'Bad Name'",
-             "routes[0].response.headers[\"Bad Name\"]: invalid header name");
+             "routes[0].response.headers[\"Bad Name\"]: invalid header name: use letters, digits "
+             "and !#$%&'*+-.^_`|~ (no spaces, no \":\")");
+    fails_at("{'routes': [{'request': {'headers': {'X:Y': 'a'}}}]}", "'X:Y'",
+             "routes[0].request.headers[\"X:Y\"]: invalid header name: use letters, digits "
+             "and !#$%&'*+-.^_`|~ (no spaces, no \":\")");
     fails_at("{'routes': [{'response': {'headers': {'Content-Length': '3'}}}]}", "'Content-Length'",
              "routes[0].response.headers.Content-Length: mockrun sets this header itself");
     fails_at("{'routes': [{'response': {'headers': {'X': 1}}}]}", "1",

@@ -467,6 +467,19 @@ START_TEST(test_invert)
     one_rule("body", "", "equals", "b", true);
     has_warning("routes[0].responses[1].rules[0]: an inverted condition on the whole body is not "
                 "supported; rule dropped");
+    {
+        /* a path value whose pattern would not fit is dropped, not cut short */
+        char r[1400], dots[1101];
+        memset(dots, '.', 1100);
+        dots[1100] = '\0';
+        snprintf(r, sizeof(r),
+                 "[{'target': 'path', 'modifier': '', 'operator': 'equals', "
+                 "'value': '/%s', 'invert': false}]",
+                 dots);
+        rules("OR", r);
+        has_warning("routes[0].responses[1].rules[0]: the path value is too long to convert "
+                    "(over 1024 bytes); rule dropped");
+    }
     one_rule("path", "", "equals", "/a", true);
     has_warning("routes[0].responses[1].rules[0]: path rules are supported with \"equals\", "
                 "\"regex\" and \"regex_i\", not inverted; rule dropped");

@@ -417,7 +417,9 @@ END_TEST
 
 static TCase *tcase(const char *name)
 {
-    return tcase_create(name);
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 30);
+    return tc;
 }
 
 static Suite *select_suite(void)
