@@ -234,7 +234,7 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
 {
     const struct mr_scenario *sc = in->sc;
     const struct mr_journal *j = in->journal;
-    uint64_t n = mr_journal_unmatched(j);
+    uint64_t n = mr_journal_unmatched(j), allowed = mr_journal_allowed(j);
     size_t kept = mr_journal_kept(j), i, listed = 0;
     const char *name =
         sc->unexpected_fail ? "no unexpected requests" : "unexpected requests are allowed";
@@ -242,20 +242,28 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     char msg[160];
     int rc;
 
-    if (n == 0 || !sc->unexpected_fail)
-        return mr_results_add_case(out, MR_CASE_PASS, name, NULL, NULL);
+    if (n == 0 || !sc->unexpected_fail) {
+        if (allowed == 0 || !sc->unexpected_fail)
+            return mr_results_add_case(out, MR_CASE_PASS, name, NULL, NULL);
+        snprintf(msg, sizeof(msg), "%llu unmatched request%s allowed by \"unexpected.allow\"",
+                 (unsigned long long)allowed, allowed == 1 ? "" : "s");
+        return mr_results_add_case(out, MR_CASE_PASS, name, NULL, msg);
+    }
     snprintf(msg, sizeof(msg), "%llu request%s matched no route", (unsigned long long)n,
              n == 1 ? "" : "s");
     mr_buf_init(&detail);
     for (i = 0; i < kept && listed < MAX_LISTED; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
-        if (c->route >= 0)
+        if (c->route >= 0 || c->allowed)
             continue;
         listed++;
         call_line(&detail, sc, c, NULL);
     }
     if (n > listed)
         mr_buf_printf(&detail, "  ... and %llu more\n", (unsigned long long)(n - listed));
+    if (allowed)
+        mr_buf_printf(&detail, "  (%llu more allowed by \"unexpected.allow\")\n",
+                      (unsigned long long)allowed);
     rc = detail.failed ? MR_ENOMEM
                        : mr_results_add_case(out, MR_CASE_FAIL, name, msg, mr_buf_cstr(&detail));
     mr_buf_release(&detail);

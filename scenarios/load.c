@@ -71,6 +71,60 @@ static const char *get_string(struct mr_loader *ld, const cJSON *obj, const char
     return v->valuestring;
 }
 
+/* "unexpected": "fail" (the default) or "allow", or
+ * { "allow": [ request conditions ... ] }: unmatched calls that meet one of
+ * them (a browser's /favicon.ico) are answered 404 but are no failure. */
+static void load_unexpected(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v)
+{
+    static const char *const keys[] = {"allow", NULL};
+    const cJSON *list, *item;
+    size_t mark, i = 0;
+    char got[80];
+
+    sc->unexpected_fail = true;
+    if (!v)
+        return;
+    if (cJSON_IsString(v)) {
+        if (strcmp(v->valuestring, "allow") == 0)
+            sc->unexpected_fail = false;
+        else if (strcmp(v->valuestring, "fail") != 0)
+            mr_loader__problem_in(ld, "unexpected",
+                                  "expected \"fail\", \"allow\" or {\"allow\": [...]}, got \"%s\"",
+                                  v->valuestring);
+        return;
+    }
+    mark = mr_loader__push_key(ld, "unexpected");
+    if (!cJSON_IsObject(v)) {
+        mr_loader__describe(v, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected \"fail\", \"allow\" or {\"allow\": [...]}, got %s",
+                           got);
+    } else {
+        mr_loader__check_keys(ld, v, keys);
+        list = cJSON_GetObjectItemCaseSensitive(v, "allow");
+        if (!list) {
+            mr_loader__problem(ld, false, "expected \"allow\": an array of request conditions");
+        } else if (!cJSON_IsArray(list)) {
+            mr_loader__describe(list, got, sizeof(got));
+            mr_loader__problem_in(ld, "allow", "expected an array of request conditions, got %s",
+                                  got);
+        } else if ((sc->nallow = (size_t)cJSON_GetArraySize(list)) > 0 &&
+                   (sc->allow = mr_loader__calloc(ld, sc->nallow, sizeof(*sc->allow))) != NULL) {
+            size_t m2 = mr_loader__push_key(ld, "allow");
+            cJSON_ArrayForEach(item, list)
+            {
+                size_t m3 = mr_loader__push_index(ld, i);
+                mr_loader__matcher(ld, item, &sc->allow[i]);
+                mr_loader__pop(ld, m3);
+                i++;
+            }
+            mr_loader__pop(ld, m2);
+        } else {
+            sc->nallow = 0;
+        }
+    }
+    mr_loader__pop(ld, mark);
+}
+
 static bool has_crlf(const char *s)
 {
     return strpbrk(s, "\r\n") != NULL;
@@ -1366,12 +1420,7 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
         }
     }
 
-    s = get_string(ld, root, "unexpected");
-    sc->unexpected_fail = true;
-    if (s && strcmp(s, "allow") == 0)
-        sc->unexpected_fail = false;
-    else if (s && strcmp(s, "fail") != 0)
-        mr_loader__problem_in(ld, "unexpected", "expected \"fail\" or \"allow\", got \"%s\"", s);
+    load_unexpected(ld, sc, cJSON_GetObjectItemCaseSensitive(root, "unexpected"));
 
     item = cJSON_GetObjectItemCaseSensitive(root, "command");
     if (item) {
@@ -1652,6 +1701,9 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->services[i].url_var);
     }
     free(sc->services);
+    for (i = 0; i < sc->nallow; i++)
+        mr_loader__matcher_release(&sc->allow[i]);
+    free(sc->allow);
     for (i = 0; i < sc->nexpects; i++) {
         free(sc->expects[i].name);
         free(sc->expects[i].json_path);

@@ -253,8 +253,11 @@ struct mr_scenario {
     size_t nroutes;
     struct mr_expect *expects;
     size_t nexpects;
-    bool unexpected_fail; /* "unexpected": "fail" (default) */
-    bool has_seed;        /* `seed` was given */
+    bool unexpected_fail;     /* "unexpected": "fail" (default) */
+    struct mr_matcher *allow; /* "unexpected": {"allow": [...]}: unmatched calls that are
+                                 no failure */
+    size_t nallow;
+    bool has_seed; /* `seed` was given */
     uint64_t seed;
     char **state_names; /* every state name used, interned; [0] is "Started" */
     size_t nstates;

@@ -93,6 +93,7 @@ struct mr_journal {
     _Atomic uint64_t admitted;                 /* calls that passed the max_calls check */
     _Atomic uint64_t dropped_from;
     _Atomic uint64_t unmatched;
+    _Atomic uint64_t allowed;
     _Atomic size_t reserved; /* bytes of chunks and blocks counted against max_bytes */
 };
 
@@ -356,7 +357,8 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
             atomic_fetch_add_explicit(&j->expect_counts[hits[i]], 1, memory_order_relaxed);
     seq = atomic_fetch_add_explicit(&j->seq, 1, memory_order_relaxed) + 1;
     if (meta->route < 0)
-        atomic_fetch_add_explicit(&j->unmatched, 1, memory_order_relaxed);
+        atomic_fetch_add_explicit(meta->allowed ? &j->allowed : &j->unmatched, 1,
+                                  memory_order_relaxed);
 
     /* admitted: a place under max_calls, then storage under max_bytes */
     if (atomic_load_explicit(&j->dropped_from, memory_order_relaxed) ||
@@ -380,6 +382,7 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
     c->status = meta->status;
     c->route = meta->route;
     c->body_truncated = meta->body_truncated;
+    c->allowed = meta->allowed;
     c->body_size = meta->body_size;
     c->nheaders = (uint32_t)req->nheaders;
     c->body_len = (uint32_t)req->body_len;
@@ -411,6 +414,11 @@ uint64_t mr_journal_total(const struct mr_journal *j)
 uint64_t mr_journal_unmatched(const struct mr_journal *j)
 {
     return atomic_load(&j->unmatched);
+}
+
+uint64_t mr_journal_allowed(const struct mr_journal *j)
+{
+    return atomic_load(&j->allowed);
 }
 
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route)

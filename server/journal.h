@@ -46,6 +46,7 @@ struct mr_call {
     uint16_t status;
     int32_t route; /* index of the matched route, -1 when none matched */
     bool body_truncated;
+    bool allowed; /* unmatched, but an `unexpected.allow` condition holds */
     uint32_t nheaders;
     uint32_t body_len;  /* bytes kept */
     uint64_t body_size; /* bytes the client sent */
@@ -65,6 +66,7 @@ struct mr_call_meta {
     uint16_t status;
     int32_t route;
     bool body_truncated;
+    bool allowed; /* unmatched and allowed: counted by mr_journal_allowed, not _unmatched */
     uint64_t body_size;
     const char *near; /* may be NULL */
 };
@@ -87,7 +89,8 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
                            const struct mr_request *req, const size_t *hits, size_t nhits);
 
 uint64_t mr_journal_total(const struct mr_journal *j);
-uint64_t mr_journal_unmatched(const struct mr_journal *j);
+uint64_t mr_journal_unmatched(const struct mr_journal *j); /* not counting allowed ones */
+uint64_t mr_journal_allowed(const struct mr_journal *j);
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route);
 uint64_t mr_journal_expect_count(const struct mr_journal *j, size_t expect);
 

@@ -93,6 +93,8 @@ int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *
             mr_buf_puts(&b, ", \"nearMiss\": ");
             json_cstr(&b, c->near);
         }
+        if (c->allowed)
+            mr_buf_puts(&b, ", \"allowed\": true");
         mr_buf_putc(&b, '}');
         if (b.failed) {
             mr_buf_release(&b);

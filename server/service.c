@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,7 @@ struct mr_server {
     _Atomic uint64_t *route_calls; /* calls served per route, for modes and callNumber */
     _Atomic uint64_t rng_counter;  /* the seeded generator is a counter-based hash */
     bool stateful;                 /* the scenario uses states: selection takes state_lock */
+    bool *reads_body;              /* per service: matching or templates read the whole body */
     pthread_mutex_t state_lock;
     const char **states; /* per service */
 };
@@ -78,6 +80,12 @@ struct worker {
     const char *resp_body;
     size_t resp_len;
     char near[600];
+    /* how the call is answered, decided while it is recorded, sent after */
+    enum { ANSWER_ROUTE, ANSWER_TEXT, ANSWER_PREFLIGHT } answer;
+    const struct mr_response *resp; /* ANSWER_ROUTE */
+    int64_t delay_ms;
+    bool alive;
+    char text[1200]; /* ANSWER_TEXT */
 };
 
 static _Thread_local struct worker *tls_worker;
@@ -209,20 +217,25 @@ static int write_all(struct mg_connection *conn, const char *data, size_t len)
     return 0;
 }
 
-/* Reads the body, keeping at most `max` bytes; returns the bytes the client
- * sent. *complete is false when the body ended early (a Content-Length that
- * lied, a broken chunked encoding, a client that went away). */
-static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t max, bool *truncated,
-                          bool *complete)
+/*
+ * Reads the body into b, keeping at most `keep` bytes. With `strict` (the
+ * whole body is needed: matching or templates read it), reading stops at the
+ * first byte past `keep` and the rest stays unread; otherwise the rest is
+ * read and dropped. *over is set in both cases. Returns the bytes read.
+ * *complete is false when the body ended early (a Content-Length that lied,
+ * a broken chunked encoding, a client that went away).
+ */
+static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t keep, bool strict,
+                          bool *over, bool *complete)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     char sink[8192];
     uint64_t total = 0;
     int n = 0;
 
-    *truncated = false;
+    *over = false;
     for (;;) {
-        size_t room = b->len < max ? max - b->len : 0;
+        size_t room = b->len < keep ? keep - b->len : 0;
         if (room > 0) {
             if (!mr_buf_reserve(b, room < 65536 ? room : 65536))
                 room = 0;
@@ -237,10 +250,15 @@ static uint64_t read_body(struct mg_connection *conn, struct mr_buf *b, size_t m
             b->len += (size_t)n;
             b->data[b->len] = '\0';
         } else {
-            n = mg_read(conn, sink, sizeof(sink));
+            n = mg_read(conn, sink, strict ? 1 : sizeof(sink));
             if (n <= 0)
                 break;
-            *truncated = true;
+            *over = true;
+            if (strict) {
+                total += (uint64_t)n;
+                *complete = true;
+                return total;
+            }
         }
         total += (uint64_t)n;
     }
@@ -752,11 +770,13 @@ static void template_context(struct mr_tpl_ctx *ctx, struct mr_server *s, struct
     ctx->status = &w->status;
 }
 
-/* Records the call: the expectations it counts for, then the journal. */
+/* Records the call: the expectations it counts for (they see the whole
+ * body), then the journal (which keeps at most body_max bytes of it). */
 static void record(struct mr_server *s, struct worker *w, struct mr_request *req,
                    struct mr_call_meta *meta)
 {
     const struct mr_scenario *sc = s->sc;
+    struct mr_request kept = *req;
     size_t i, nhits = 0;
 
     for (i = 0; i < sc->nexpects; i++) {
@@ -769,7 +789,10 @@ static void record(struct mr_server *s, struct worker *w, struct mr_request *req
             continue;
         w->hits[nhits++] = i;
     }
-    mr_journal_append(s->journal, meta, req, w->hits, nhits);
+    if (kept.body_len > s->opts.body_max)
+        kept.body_len = s->opts.body_max;
+    meta->body_truncated = meta->body_size > kept.body_len;
+    mr_journal_append(s->journal, meta, &kept, w->hits, nhits);
 }
 
 /* -v: one line per call, its request data made printable. */
@@ -789,134 +812,263 @@ static void log_call(struct worker *w, const struct mr_scenario *sc, const struc
     if (route)
         mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", service, mr_buf_cstr(&w->tmp), status, route->id);
     else
-        mr_log(MR_LOG_INFO, "%s: %s -> 404 (no route matched; %s)", service, mr_buf_cstr(&w->tmp),
-               w->near);
+        mr_log(MR_LOG_INFO, "%s: %s -> %d (no route matched; %s)", service, mr_buf_cstr(&w->tmp),
+               status, w->near);
 }
 
-static int handle(struct mg_connection *conn)
+/* mockrun's own answer (an error, a refusal, a near miss), sent as text/plain. */
+static void answer_text(struct worker *w, int status, bool alive, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void answer_text(struct worker *w, int status, bool alive, const char *fmt, ...)
+{
+    va_list ap;
+    w->answer = ANSWER_TEXT;
+    w->status = status;
+    w->alive = w->alive && alive;
+    va_start(ap, fmt);
+    vsnprintf(w->text, sizeof(w->text), fmt, ap);
+    va_end(ap);
+}
+
+/* "Expect: 100-continue" on an HTTP/1.1 request with a body: the client waits
+ * (curl: 1 s) for a 100 before it sends the body. */
+static bool expects_continue(const struct mg_request_info *ri)
+{
+    const char *v = NULL;
+    int i;
+    if (!ri->http_version || strcmp(ri->http_version, "1.1") != 0 || ri->content_length == 0)
+        return false;
+    for (i = 0; i < ri->num_headers; i++)
+        if (strcasecmp(ri->http_headers[i].name, "Expect") == 0)
+            v = ri->http_headers[i].value;
+    return v && strcasecmp(v, "100-continue") == 0;
+}
+
+/* The unmatched call's explanation, made printable for the journal, the log and the 404. */
+static void explain_miss(struct mr_server *s, struct worker *w, struct mr_request *req)
+{
+    struct mr_miss miss;
+    long near = mr_router_nearest(s->router, w->service, req, &miss);
+    char raw[sizeof(w->near)];
+    char method[64], path[300];
+
+    mr_miss_describe(s->sc, near, &miss, req, raw, sizeof(raw));
+    /* it quotes request data: keep it on one line, free of control bytes */
+    mr_printable(w->near, sizeof(w->near), raw, strlen(raw));
+    mr_printable(method, sizeof(method), req->method, strlen(req->method));
+    mr_printable(path, sizeof(path), req->path, strlen(req->path));
+    answer_text(w, 404, true, "mockrun: no route matched %s %s\n%s\n", method, path, w->near);
+}
+
+/* True when one of the scenario's `unexpected.allow` conditions holds. */
+static bool allowed(const struct mr_scenario *sc, struct mr_request *req)
+{
+    size_t i;
+    for (i = 0; i < sc->nallow; i++)
+        if (mr_match(&sc->allow[i], req, NULL))
+            return true;
+    return false;
+}
+
+/*
+ * Reads, matches and records one call, and decides its answer (w->answer and
+ * friends); handle() sends it. Calls that are not requests the command made
+ * (a body cut short, a NUL in the path) and CORS preflights are not recorded.
+ */
+static void take_call(struct mr_server *s, struct worker *w, struct mg_connection *conn, bool head)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
-    struct mr_server *s = ri->user_data;
     const struct mr_scenario *sc = s->sc;
     int64_t t0 = mr_clock_mono_us(), wall = mr_clock_wall_us();
-    bool alive = keep_alive(ri), head, truncated, complete, nul_in_path;
-    struct worker *w;
+    bool strict, over = false, complete = true;
     struct mr_request req;
     struct mr_call_meta meta;
     const struct mr_route *route = NULL;
     const struct mr_response *resp = NULL;
-    int64_t delay_ms = 0;
-    uint64_t body_size;
+    uint64_t body_size = 0;
+    size_t limit;
     long ri_route;
-    int status;
-
-    head = strcmp(ri->request_method, "HEAD") == 0;
-    w = worker_get(sc->nexpects);
-    if (!w) {
-        mg_send_http_error(conn, 500, "%s", "mockrun: out of memory");
-        return 500;
-    }
-    if (atomic_load(&s->closed)) {
-        send_text(w, conn, 503, false, head,
-                  "mockrun: the run is over; this call was not recorded\n");
-        return 503;
-    }
-    atomic_fetch_add(&s->inflight, 1);
-    if (atomic_load(&s->closed)) {
-        atomic_fetch_sub(&s->inflight, 1);
-        send_text(w, conn, 503, false, head,
-                  "mockrun: the run is over; this call was not recorded\n");
-        return 503;
-    }
 
     w->service = service_of(s, ri->server_port);
+    /* the whole body when something reads it (matching, templates), else what the journal keeps */
+    strict = s->reads_body[w->service];
+    limit = strict ? s->opts.body_read_max : s->opts.body_max;
     mr_buf_reset(&w->body);
-    body_size = read_body(conn, &w->body, s->opts.body_max, &truncated, &complete);
+    if (strict && ri->content_length > (int64_t)limit) {
+        over = true; /* refused before a byte is read (and without a 100 Continue) */
+        body_size = (uint64_t)ri->content_length;
+    } else {
+        if (expects_continue(ri))
+            write_all(conn, "HTTP/1.1 100 Continue\r\n\r\n", 25);
+        body_size = read_body(conn, &w->body, limit, strict, &over, &complete);
+        over = over && strict; /* otherwise only the journal's copy is cut */
+    }
     /* CivetWeb leaves the path encoded (decode_url=no): decode it here, where a
      * %00 can be seen instead of silently cutting the path short */
     mr_buf_reset(&w->path);
-    nul_in_path = !decode_path(&w->path, ri->local_uri ? ri->local_uri : "/");
-    if (!complete || nul_in_path) {
-        /* not a request the command really made: a body cut short or broken, or a
-         * NUL in the path that would cut it short for matching. Refused, not recorded. */
-        atomic_fetch_sub(&s->inflight, 1);
+    if (!decode_path(&w->path, ri->local_uri ? ri->local_uri : "/") || !complete) {
+        /* not a request the command really made: refused, not recorded */
+        bool nul = complete;
         mr_log(MR_LOG_INFO, "%s: refused a malformed request (%s)", sc->services[w->service].name,
-               nul_in_path ? "NUL in the path" : "the body ended early");
-        send_text(w, conn, 400, false, head,
-                  nul_in_path ? "mockrun: malformed request: the path decodes to a NUL (%00)\n"
-                              : "mockrun: malformed request: the body ended before its length\n");
-        return 400;
+               nul ? "NUL in the path" : "the body ended early");
+        answer_text(w, 400, false, "mockrun: malformed request: %s\n",
+                    nul ? "the path decodes to a NUL (%00)" : "the body ended before its length");
+        return;
     }
     build_request(w, ri, &req);
 
     if (sc->services[w->service].cors && strcmp(req.method, "OPTIONS") == 0 &&
         mr_request_header(&req, "Access-Control-Request-Method")) {
         /* a CORS preflight: answered by mockrun itself and not recorded */
-        atomic_fetch_sub(&s->inflight, 1);
-        send_preflight(w, conn, alive);
-        return 204;
+        w->answer = ANSWER_PREFLIGHT;
+        w->status = 204;
+        return;
     }
 
     memset(&meta, 0, sizeof(meta));
-    ri_route = choose_route(s, w, &req, &resp);
+    ri_route = -1;
+    if (over) {
+        /* too large to match: the rest of the body stays unread, so the connection closes */
+        snprintf(w->near, sizeof(w->near),
+                 "the body is %s%llu bytes, over the %zu bytes mockrun reads to match it "
+                 "(--max-request-body)",
+                 ri->content_length < 0 ? "more than " : "",
+                 (unsigned long long)(ri->content_length < 0 ? limit : body_size), limit);
+        answer_text(w, 413, false, "mockrun: request refused: %s\n", w->near);
+    } else {
+        ri_route = choose_route(s, w, &req, &resp);
+        if (ri_route < 0 && head) {
+            /* HEAD is answered by a GET route, without the body, as Express (and so Mockoon) do */
+            req.method = "GET";
+            ri_route = choose_route(s, w, &req, &resp);
+            req.method = ri->request_method;
+        }
+    }
     if (ri_route >= 0) {
         struct mr_tpl_ctx ctx;
         route = &sc->routes[ri_route];
         if (resp->templated)
             template_context(&ctx, s, w, &req, ri, wall);
         prepare_response(w, resp, resp->templated ? &ctx : NULL);
-        status = w->status;
-        delay_ms = resp->delay_ms;
+        w->answer = ANSWER_ROUTE;
+        w->resp = resp;
+        w->delay_ms = resp->delay_ms;
         if (resp->delay_max_ms > resp->delay_ms)
-            delay_ms +=
+            w->delay_ms +=
                 (int64_t)(rng_next(s) % (uint64_t)(resp->delay_max_ms - resp->delay_ms + 1));
-    } else {
-        struct mr_miss miss;
-        long near = mr_router_nearest(s->router, w->service, &req, &miss);
-        char raw[sizeof(w->near)];
-        status = 404;
-        mr_miss_describe(sc, near, &miss, &req, raw, sizeof(raw));
-        /* it quotes request data: keep it on one line, free of control bytes */
-        mr_printable(w->near, sizeof(w->near), raw, strlen(raw));
-        meta.near = w->near;
+    } else if (!over) {
+        explain_miss(s, w, &req);
+        meta.allowed = allowed(sc, &req);
     }
+    meta.near = ri_route < 0 ? w->near : NULL;
     meta.wall_us = wall;
     meta.service = (uint16_t)w->service;
-    meta.status = (uint16_t)status;
+    meta.status = (uint16_t)w->status;
     meta.route = (int32_t)ri_route;
-    meta.body_truncated = truncated;
     meta.body_size = body_size;
-    meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + delay_ms * 1000);
+    meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + w->delay_ms * 1000);
     record(s, w, &req, &meta);
-    atomic_fetch_sub(&s->inflight, 1);
-    mr_request_release(&req);
     if (mr_log_enabled(MR_LOG_INFO))
-        log_call(w, sc, &req, route, status);
+        log_call(w, sc, &req, route, w->status);
+    mr_request_release(&req);
+}
 
-    if (route) {
-        if (delay_ms > 0)
-            sleep_ms(delay_ms);
-        send_route(w, conn, resp, alive, head);
-    } else {
-        char text[1200];
-        char method[64], path[300];
-        mr_printable(method, sizeof(method), req.method, strlen(req.method));
-        mr_printable(path, sizeof(path), req.path, strlen(req.path));
-        snprintf(text, sizeof(text), "mockrun: no route matched %s %s\n%s\n", method, path,
-                 w->near);
-        send_text(w, conn, 404, alive, head, text);
+/* A buffer that grew past this after one large request is given back. */
+#define WORKER_BUF_KEEP (4u << 20)
+
+static void shrink(struct mr_buf *b)
+{
+    if (b->cap > WORKER_BUF_KEEP)
+        mr_buf_release(b);
+}
+
+static int handle(struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct mr_server *s = ri->user_data;
+    struct worker *w = worker_get(s->sc->nexpects);
+    bool head = strcmp(ri->request_method, "HEAD") == 0;
+
+    if (!w) {
+        mg_send_http_error(conn, 500, "%s", "mockrun: out of memory");
+        return 500;
     }
-    return status;
+    w->alive = keep_alive(ri);
+    w->delay_ms = 0;
+    /* The in-flight count brackets recording only, so mr_server_close waits
+     * for no delay and no send. */
+    atomic_fetch_add(&s->inflight, 1);
+    if (atomic_load(&s->closed))
+        answer_text(w, 503, false, "mockrun: the run is over; this call was not recorded\n");
+    else
+        take_call(s, w, conn, head);
+    atomic_fetch_sub(&s->inflight, 1);
+
+    switch (w->answer) {
+    case ANSWER_ROUTE:
+        if (w->delay_ms > 0)
+            sleep_ms(w->delay_ms);
+        send_route(w, conn, w->resp, w->alive, head);
+        break;
+    case ANSWER_PREFLIGHT:
+        send_preflight(w, conn, w->alive);
+        break;
+    case ANSWER_TEXT:
+        send_text(w, conn, w->status, w->alive, head, w->text);
+        break;
+    }
+    shrink(&w->body);
+    shrink(&w->body_out);
+    shrink(&w->tmp);
+    return w->status;
 }
 
 void mr_server_opts_init(struct mr_server_opts *o)
 {
     memset(o, 0, sizeof(*o));
     o->host = "127.0.0.1";
-    o->threads = 72;
-    o->keep_alive_ms = 500;
-    o->body_max = 1u << 20;
+    o->threads = MR_SERVER_THREADS_DEFAULT;
+    o->keep_alive_ms = MR_SERVER_KEEP_ALIVE_MS_DEFAULT;
+    o->body_max = MR_SERVER_BODY_KEEP_DEFAULT;
+    o->body_read_max = MR_SERVER_BODY_READ_DEFAULT;
     mr_journal_limits_init(&o->journal);
+}
+
+static bool response_reads_body(const struct mr_response *r)
+{
+    size_t i;
+    if (r->templated)
+        return true; /* {{body}}, {{bodyRaw}} and friends */
+    for (i = 0; i < r->nwhen; i++)
+        if (r->when[i].match.body)
+            return true;
+    return false;
+}
+
+/* Whether a service's calls need their whole body: a route, a response rule,
+ * a template, an expectation or an `unexpected.allow` condition reads it. The
+ * others keep only what the journal keeps, so large uploads stream through. */
+static bool service_reads_body(const struct mr_scenario *sc, size_t service)
+{
+    const struct mr_service *svc = &sc->services[service];
+    size_t i, k;
+
+    for (i = 0; i < sc->nexpects; i++)
+        if (sc->expects[i].has_request && sc->expects[i].request.body)
+            return true;
+    for (i = 0; i < sc->nallow; i++)
+        if (sc->allow[i].body)
+            return true;
+    for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
+        const struct mr_route *r = &sc->routes[i];
+        if (r->match.body || response_reads_body(&r->response))
+            return true;
+        for (k = 0; k < r->nresponses; k++)
+            if (response_reads_body(&r->responses[k]))
+                return true;
+    }
+    return false;
 }
 
 /* After a failed start: find which fixed port is taken, to name it. */
@@ -975,12 +1127,15 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
     }
     s->route_calls = calloc(sc->nroutes ? sc->nroutes : 1, sizeof(*s->route_calls));
     s->states = calloc(sc->nservices, sizeof(*s->states));
-    if (!s->route_calls || !s->states) {
+    s->reads_body = calloc(sc->nservices, sizeof(*s->reads_body));
+    if (!s->route_calls || !s->states || !s->reads_body) {
         rc = mr_error_set(err, MR_ENOMEM, "out of memory");
         goto fail;
     }
-    for (i = 0; i < sc->nservices; i++)
+    for (i = 0; i < sc->nservices; i++) {
         s->states[i] = sc->nstates ? sc->state_names[0] : MR_STATE_STARTED;
+        s->reads_body[i] = service_reads_body(sc, i);
+    }
     s->stateful = sc->nstates > 1;
     pthread_mutex_init(&s->state_lock, NULL);
     if ((rc = mr_router_new(&s->router, sc, err)) != 0)
@@ -1002,9 +1157,10 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         rc = mr_error_set(err, MR_ENOMEM, "out of memory");
         goto fail;
     }
-    snprintf(threads, sizeof(threads), "%d", opts->threads > 0 ? opts->threads : 72);
+    snprintf(threads, sizeof(threads), "%d",
+             opts->threads > 0 ? opts->threads : MR_SERVER_THREADS_DEFAULT);
     snprintf(keepalive, sizeof(keepalive), "%d",
-             opts->keep_alive_ms > 0 ? opts->keep_alive_ms : 500);
+             opts->keep_alive_ms > 0 ? opts->keep_alive_ms : MR_SERVER_KEEP_ALIVE_MS_DEFAULT);
     options[n++] = "listening_ports";
     options[n++] = ports.data;
     options[n++] = "num_threads";
@@ -1141,6 +1297,7 @@ void mr_server_stop(struct mr_server *s)
     mr_journal_free(s->journal);
     free((void *)s->route_calls);
     free(s->states);
+    free(s->reads_body);
     if (s->urls)
         for (i = 0; i < s->sc->nservices; i++)
             free(s->urls[i]);

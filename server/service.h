@@ -4,9 +4,12 @@
  *
  * mr_server_start binds every port before it returns, so a command started
  * afterwards can connect at once. Every request is answered by our own
- * handler (CivetWeb never serves files): it matches the request to a route,
- * records the call in the journal, waits the route's delay and writes the
- * whole response with a single write.
+ * handler (CivetWeb never serves files): it reads the body (whole, up to
+ * body_read_max, when the service's routes read bodies; answering
+ * "Expect: 100-continue" first), matches the request to a route (a HEAD
+ * request falls back to GET routes), records the call in the journal,
+ * waits the route's delay and writes the whole response with a single
+ * write.
  *
  * Lifecycle: start → (requests) → close (stop recording; later requests get
  * 503) → read the journal → stop (join CivetWeb's threads, free). The
@@ -24,13 +27,22 @@
 #include "scenarios/scenario.h"
 #include "server/journal.h"
 
+/* The defaults, named once (the command line's --help quotes them). */
+#define MR_SERVER_THREADS_DEFAULT 72
+#define MR_SERVER_KEEP_ALIVE_MS_DEFAULT 500
+#define MR_SERVER_BODY_KEEP_DEFAULT ((size_t)1 << 20)  /* 1 MiB */
+#define MR_SERVER_BODY_READ_DEFAULT ((size_t)64 << 20) /* 64 MiB */
+
 struct mr_server_opts {
-    const char *host;  /* listen address; default "127.0.0.1" */
-    int port_override; /* >0: the port of a single-service scenario (--port); else 0 */
-    int threads;       /* worker threads = connections served at once; default 72 */
-    int keep_alive_ms; /* idle keep-alive connection timeout; default 500 */
-    size_t body_max;   /* request body bytes kept per call; default 1 MiB */
-    uint64_t seed;     /* for `random` responses and delay ranges */
+    const char *host;     /* listen address; default "127.0.0.1" */
+    int port_override;    /* >0: the port of a single-service scenario (--port); else 0 */
+    int threads;          /* worker threads = connections served at once; default 72 */
+    int keep_alive_ms;    /* idle keep-alive connection timeout; default 500 */
+    size_t body_max;      /* request body bytes the journal keeps per call; default 1 MiB */
+    size_t body_read_max; /* the largest body read whole for matching and templates (only
+                             services whose routes read bodies read them whole); a larger
+                             one is answered 413 and recorded as unmatched; default 64 MiB */
+    uint64_t seed;        /* for `random` responses and delay ranges */
     struct mr_journal_limits journal;
 };
 
