@@ -47,6 +47,18 @@ if ! command -v xmllint >/dev/null 2>&1; then
     exit 2
 fi
 
+# `needs`: programs the case cannot run without (one a line); a missing one
+# skips the case (exit 77, which CTest reports as skipped) with a message.
+if [ -f "$case_dir/needs" ]; then
+    while read -r prog _; do
+        case $prog in '' | '#'*) continue ;; esac
+        if ! command -v "$prog" >/dev/null 2>&1; then
+            say "skipped: needs '$prog' (ci/setup installs it)"
+            exit 77
+        fi
+    done <"$case_dir/needs"
+fi
+
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mockrun-e2e.XXXXXX") || exit 2
 WORK=$tmp/work
 PIDFILE=$tmp/pids
