@@ -114,6 +114,22 @@ const cases = [
   { name: 'body-text', template: "[{{body}}]|[{{body 'x' 'dflt'}}]|[{{bodyRaw 'x' 'dflt'}}]",
     req: { method: 'POST', body: 'just text', headers: { 'Content-Type': 'text/plain' } } },
   { name: 'body-none', template: "[{{body}}]|[{{body 'x' 'dflt'}}]|[{{bodyRaw 'x' 'dflt'}}]" },
+  // {{bodyRaw}} and {{body}} without a path, on bodies that are not parsed
+  // (text, none, invalid JSON) and on ones that are (form, JSON): body is the
+  // raw text whatever the type, bodyRaw the parsed body ("" when there is none)
+  { name: 'bodyRaw-whole-text', template: "[{{bodyRaw}}]|[{{body}}]|[{{bodyRaw ''}}]|[{{bodyRaw 'x'}}]",
+    req: { method: 'POST', body: 'just <text>', headers: { 'Content-Type': 'text/plain' } } },
+  { name: 'bodyRaw-whole-no-type', template: "[{{bodyRaw}}]|[{{body}}]",
+    req: { method: 'POST', body: 'a=1&b=2' } },
+  { name: 'bodyRaw-whole-invalid-json', template: "[{{bodyRaw}}]|[{{body}}]|[{{bodyRaw 'x' 'dflt'}}]",
+    req: { method: 'POST', body: '{"x": ', headers: { 'Content-Type': 'application/json' } } },
+  { name: 'bodyRaw-whole-form', template: "[{{bodyRaw}}]|[{{{stringify (bodyRaw)}}}]|[{{body}}]",
+    req: { method: 'POST', form: { name: 'Ann', city: 'Z&rich' } } },
+  { name: 'bodyRaw-whole-json', template: "[{{bodyRaw}}]|[{{{stringify (bodyRaw)}}}]|[{{body}}]",
+    req: { method: 'POST', body: '{"a": [1, 2], "b": "<x>"}', headers: { 'Content-Type': 'application/json' } } },
+  { name: 'bodyRaw-whole-json-scalar', template: "[{{bodyRaw}}]|[{{body}}]|[{{#if (bodyRaw)}}t{{else}}f{{/if}}]",
+    req: { method: 'POST', body: '0', headers: { 'Content-Type': 'application/json' } } },
+  { name: 'bodyRaw-whole-none', template: "[{{bodyRaw}}]|[{{body}}]|[{{#if (bodyRaw)}}t{{else}}f{{/if}}]" },
   { name: 'bodyRaw', template: "{{#each (bodyRaw 'items')}}{{sku}}:{{qty}} {{/each}}|{{bodyRaw 'user.name'}}|{{bodyRaw 'missing' 'dflt'}}|{{bodyRaw 'user.tags'}}",
     req: POST_DOC },
   { name: 'baseUrl-hostname', template: '{{baseUrl}}|{{hostname}}' },

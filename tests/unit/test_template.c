@@ -944,6 +944,20 @@ START_TEST(test_body_helpers)
                 "{{#each (bodyRaw 'dolphin' (array 1 2 3))}}d{{/each}}|"
                 "{{#if (bodyRaw 'dolphin' true)}}yes{{/if}}|{{bodyRaw '$.data1' 'Default'}}",
                 "ddd|yes|Default");
+    /* Without a path, body is the raw text whatever the type; bodyRaw is the
+     * parsed body (request.body), so it is "" for text, invalid JSON and no
+     * type, as in Mockoon 9.9 (tests/conformance: bodyRaw-whole-*) */
+    expect_body("just <text>", "text/plain", "[{{bodyRaw}}]|[{{body}}]|[{{bodyRaw ''}}]",
+                "[]|[just <text>]|[]");
+    expect_body("a=1&b=2", NULL, "[{{bodyRaw}}]|[{{body}}]", "[]|[a=1&b=2]");
+    expect_body("{\"x\": ", "application/json", "[{{bodyRaw}}]|[{{body}}]|[{{bodyRaw 'x' 'd'}}]",
+                "[]|[{\"x\": ]|[d]");
+    expect_body("0", "application/json",
+                "[{{bodyRaw}}]|[{{body}}]|{{#if (bodyRaw)}}t{{else}}f{{/if}}", "[]|[0]|f");
+    expect_body("name=Ann&city=Z%26rich", "application/x-www-form-urlencoded",
+                "[{{bodyRaw}}]|{{{stringify (bodyRaw)}}}|[{{body}}]",
+                "[[object Object]]|{\n  \"name\": \"Ann\",\n  \"city\": \"Z&rich\"\n}|"
+                "[name=Ann&city=Z%26rich]");
 }
 END_TEST
 
