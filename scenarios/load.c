@@ -421,17 +421,45 @@ static void load_when(struct mr_loader *ld, const cJSON *v, struct mr_response *
     }
 }
 
-/* Compiles a template at the current path; reports its error there. */
+struct tpl_site {
+    struct mr_loader *ld;
+    bool in_string; /* the template is the current value, a JSON string */
+};
+
+/* Each problem of a template, at the current path; inside a JSON string, at
+ * the very character (so an editor jumps to it), else at the value. */
+static void template_problem(void *arg, size_t off, const char *msg)
+{
+    struct tpl_site *site = arg;
+
+    if (strcmp(msg, "out of memory") == 0)
+        site->ld->nomem = true;
+    else if (site->in_string)
+        mr_loader__problem_in_string(site->ld, off, "template: %s", msg);
+    else
+        mr_loader__problem(site->ld, false, "template: %s", msg);
+}
+
+/* Compiles a template at the current path and reports all its problems
+ * there: `in_string` when the source is the current value itself. */
 static struct mr_template *compile_at(struct mr_loader *ld, const char *src, size_t len,
-                                      enum mr_tpl_escape escape)
+                                      enum mr_tpl_escape escape, bool in_string)
 {
     struct mr_template *t = NULL;
+    struct mr_tpl_compile_opts opts;
+    struct tpl_site site = {ld, in_string};
     char msg[300];
-    int rc = mr_template_compile(&t, src, len, escape, msg, sizeof(msg));
+    int rc;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.escape = escape;
+    opts.services = ld->service_names;
+    opts.nservices = ld->nservice_names;
+    opts.problem = template_problem;
+    opts.problem_arg = &site;
+    rc = mr_template_compile_with(&t, src, len, &opts, msg, sizeof(msg));
     if (rc == MR_ENOMEM)
         ld->nomem = true;
-    else if (rc != 0)
-        mr_loader__problem(ld, false, "template: %s", msg);
     return rc == 0 ? t : NULL;
 }
 
@@ -447,7 +475,8 @@ static void mark_json_templates(struct mr_loader *ld, cJSON *v, struct json_tpls
     size_t i = 0;
 
     if (cJSON_IsString(v) && mr_template_detect(v->valuestring, strlen(v->valuestring))) {
-        struct mr_template *t = compile_at(ld, v->valuestring, strlen(v->valuestring), MR_TPL_NONE);
+        struct mr_template *t =
+            compile_at(ld, v->valuestring, strlen(v->valuestring), MR_TPL_NONE, true);
         struct mr_template **grown;
         char marker[32];
         if (!t)
@@ -547,11 +576,13 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
         mr_loader__problem_in(ld, "template", "expected true or false");
         return;
     }
-    if (!on || ld->failed)
+    /* compiled even when the scenario has other problems, so that one run
+     * (--check) reports every template error with the rest */
+    if (!on)
         return;
     if (r->kind == MR_RESP_BODY && mr_template_detect(r->body, r->body_len)) {
         size_t mark = mr_loader__push_key(ld, "body");
-        r->body_tpl = compile_at(ld, r->body, r->body_len, MR_TPL_HTML);
+        r->body_tpl = compile_at(ld, r->body, r->body_len, MR_TPL_HTML, true);
         r->templated = r->body_tpl != NULL;
         mr_loader__pop(ld, mark);
     } else if (r->kind == MR_RESP_JSON) {
@@ -569,7 +600,7 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
             mr_loader__problem_in(ld, "file", "cannot read the template file (16 MiB at most)");
         else {
             size_t mark = mr_loader__push_key(ld, "file");
-            r->body_tpl = compile_at(ld, mr_buf_cstr(&text), text.len, MR_TPL_HTML);
+            r->body_tpl = compile_at(ld, mr_buf_cstr(&text), text.len, MR_TPL_HTML, false);
             r->templated = r->body_tpl != NULL;
             mr_loader__pop(ld, mark);
         }
@@ -589,7 +620,7 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
         }
         mark = mr_loader__push_key(ld, "headers");
         mr_loader__push_key(ld, r->headers[i].name);
-        r->header_tpls[i] = compile_at(ld, val, strlen(val), MR_TPL_NONE);
+        r->header_tpls[i] = compile_at(ld, val, strlen(val), MR_TPL_NONE, true);
         r->templated |= r->header_tpls[i] != NULL;
         mr_loader__pop(ld, mark);
     }
@@ -1297,6 +1328,17 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     sc->services = mr_loader__calloc(ld, sc->nservices, sizeof(*sc->services));
     if (!sc->routes || !sc->services)
         return;
+    /* {{serviceUrl 'name'}} may name a service defined after its route */
+    ld->service_names = mr_loader__calloc(ld, sc->nservices, sizeof(*ld->service_names));
+    if (!ld->service_names)
+        return;
+    if (routes) {
+        ld->service_names[0] = "default";
+    } else {
+        i = 0;
+        cJSON_ArrayForEach(item, services) ld->service_names[i++] = item->string;
+    }
+    ld->nservice_names = sc->nservices;
 
     if (routes) {
         size_t mark = mr_loader__push_key(ld, "routes");
@@ -1607,6 +1649,7 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
         return MR_ESCENARIO;
     }
     load_root(&ld, sc, root);
+    free(ld.service_names); /* they pointed into the cJSON tree */
     cJSON_Delete(root);
     if (ld.nomem) {
         mr_scenario_free(sc);

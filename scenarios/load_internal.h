@@ -25,6 +25,9 @@ struct mr_loader {
     char path[512]; /* JSON path of the value being read */
     size_t pathlen;
     size_t nth; /* problems are at the nth member of the path's last key (duplicates) */
+    /* every service's name, known before any route is loaded, for {{serviceUrl}} */
+    const char **service_names;
+    size_t nservice_names;
 };
 
 /* What a header name may be made of, for messages. */
@@ -38,6 +41,11 @@ void mr_loader__pop(struct mr_loader *ld, size_t mark);
 
 /* Reports a problem at the current path (its key when at_key). */
 void mr_loader__problem(struct mr_loader *ld, bool at_key, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Reports a problem inside the current value, a string: at the place in the
+ * file where byte `byte` of its decoded text is written (a template error). */
+void mr_loader__problem_in_string(struct mr_loader *ld, size_t byte, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Reports a problem at member `key` of the current object. */

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,56 @@ void mr_loader__pop(struct mr_loader *ld, size_t mark)
     ld->path[mark] = '\0';
 }
 
-__attribute__((format(printf, 3, 0))) static void vproblem(struct mr_loader *ld, bool at_key,
-                                                           const char *fmt, va_list ap)
+/* Four hex digits at p, or -1. */
+static long hex4(const char *p)
+{
+    long v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        int d = mr_hexval(p[i]);
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/*
+ * Where byte `want` of a JSON string's decoded value is written in the text:
+ * `at` is the string's opening quote. Escapes count for the bytes they
+ * decode to (\u00e9 is two UTF-8 bytes, a surrogate pair four).
+ */
+static size_t string_byte(const char *text, size_t len, size_t at, size_t want)
+{
+    size_t i = at + 1, n = 0;
+
+    while (i < len && text[i] != '"' && n < want) {
+        long cp, lo;
+        size_t adv = 6;
+        if (text[i] != '\\' || i + 1 >= len) {
+            i++;
+            n++;
+            continue;
+        }
+        if (text[i + 1] != 'u' || i + 6 > len || (cp = hex4(text + i + 2)) < 0) {
+            i += 2;
+            n++;
+            continue;
+        }
+        if (cp >= 0xD800 && cp < 0xDC00 && i + 12 <= len && text[i + 6] == '\\' &&
+            text[i + 7] == 'u' && (lo = hex4(text + i + 8)) >= 0xDC00 && lo < 0xE000) {
+            cp = 0x10000;
+            adv = 12;
+        }
+        n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        i += adv;
+    }
+    return i;
+}
+
+/* in_string: SIZE_MAX, or a byte offset into the value (a string) to point at */
+__attribute__((format(printf, 4, 0))) static void
+vproblem(struct mr_loader *ld, bool at_key, size_t in_string, const char *fmt, va_list ap)
 {
     struct mr_error e;
     size_t off;
@@ -47,8 +96,11 @@ __attribute__((format(printf, 3, 0))) static void vproblem(struct mr_loader *ld,
     e.code = MR_ESCENARIO;
     vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
     mr_error_at(&e, ld->file, ld->path, 0, 0);
-    if (ld->text && mr_jsonpath_locate_nth(ld->text, ld->len, ld->path, at_key, ld->nth, &off))
+    if (ld->text && mr_jsonpath_locate_nth(ld->text, ld->len, ld->path, at_key, ld->nth, &off)) {
+        if (in_string != SIZE_MAX && off < ld->len && ld->text[off] == '"')
+            off = string_byte(ld->text, ld->len, off, in_string);
         mr_jsonpath_linecol(ld->text, ld->len, off, &e.line, &e.column);
+    }
     mr_error_list_add(ld->errs, &e);
     ld->failed = true;
 }
@@ -57,7 +109,15 @@ void mr_loader__problem(struct mr_loader *ld, bool at_key, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vproblem(ld, at_key, fmt, ap);
+    vproblem(ld, at_key, SIZE_MAX, fmt, ap);
+    va_end(ap);
+}
+
+void mr_loader__problem_in_string(struct mr_loader *ld, size_t byte, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vproblem(ld, false, byte, fmt, ap);
     va_end(ap);
 }
 
@@ -66,7 +126,7 @@ void mr_loader__problem_in(struct mr_loader *ld, const char *key, const char *fm
     size_t mark = mr_loader__push_key(ld, key);
     va_list ap;
     va_start(ap, fmt);
-    vproblem(ld, false, fmt, ap);
+    vproblem(ld, false, SIZE_MAX, fmt, ap);
     va_end(ap);
     mr_loader__pop(ld, mark);
 }

@@ -78,7 +78,11 @@ struct parser {
     struct mr_template *t;
     char *err;
     size_t errsize;
-    bool failed;
+    bool failed;     /* a syntax error (or OOM): parsing stops */
+    size_t problems; /* problems reported, syntax errors or not */
+    size_t at_max;   /* the last place a message being built names (see at()) */
+    bool at_set;
+    const struct mr_tpl_compile_opts *opts;
     int mode;
     size_t pos;
     struct token tok; /* the current token */
@@ -105,8 +109,22 @@ static void linecol(const struct parser *P, size_t off, int *line, int *col)
     *col = (int)(off - start) + 1;
 }
 
+__attribute__((format(printf, 3, 0))) static void report(struct parser *P, size_t off,
+                                                         const char *fmt, va_list ap)
+{
+    char msg[512];
+
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    P->at_set = false;
+    if (P->problems++ == 0 && P->errsize)
+        snprintf(P->err, P->errsize, "%s", msg);
+    if (P->opts && P->opts->problem)
+        P->opts->problem(P->opts->problem_arg, off, msg);
+}
+
 static bool fail(struct parser *P, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A syntax error: reported at the current token, and parsing stops. */
 static bool fail(struct parser *P, const char *fmt, ...)
 {
     va_list ap;
@@ -114,19 +132,42 @@ static bool fail(struct parser *P, const char *fmt, ...)
     if (P->failed)
         return false;
     P->failed = true;
-    if (P->errsize) {
-        va_start(ap, fmt);
-        vsnprintf(P->err, P->errsize, fmt, ap);
-        va_end(ap);
-    }
+    va_start(ap, fmt);
+    /* where parsing stopped: the latest place the message names ("expected
+     * ')' ... opened at 1:3, got "}}" at 1:9" is at 1:9), else the token */
+    report(P, P->at_set ? P->at_max : P->tok.off, fmt, ap);
+    va_end(ap);
     return false;
 }
 
-/* "L:C" for an offset; two buffers so one message can name two places. */
-static const char *at(const struct parser *P, size_t off, int which)
+static bool problem(struct parser *P, size_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A call that cannot work (an unknown helper, a wrong argument count...):
+ * reported at `off`, and parsing goes on so the next one is found too. The
+ * template is refused at the end all the same. Returns true, to go on. */
+static bool problem(struct parser *P, size_t off, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (P->failed)
+        return false;
+    va_start(ap, fmt);
+    report(P, off, fmt, ap);
+    va_end(ap);
+    return true;
+}
+
+/* "L:C" for an offset; two buffers so one message can name two places. It
+ * also notes the latest place named, where fail() reports the error. */
+static const char *at(struct parser *P, size_t off, int which)
 {
     static _Thread_local char buf[2][32];
     int line, col;
+
+    if (!P->at_set || off > P->at_max)
+        P->at_max = off;
+    P->at_set = true;
 
     linecol(P, off, &line, &col);
     snprintf(buf[which & 1], sizeof(buf[0]), "%d:%d", line, col);
@@ -968,9 +1009,36 @@ static bool unknown_helper(struct parser *P, const struct tpl_str *name, size_t 
     const char *s = suggest(name->p);
 
     if (s)
-        return fail(P, "unknown helper \"%s\" at %s (did you mean \"%s\"?)", name->p, at(P, off, 0),
-                    s);
-    return fail(P, "unknown helper \"%s\" at %s", name->p, at(P, off, 0));
+        return problem(P, off, "unknown helper \"%s\" at %s (did you mean \"%s\"?)", name->p,
+                       at(P, off, 0), s);
+    return problem(P, off, "unknown helper \"%s\" at %s", name->p, at(P, off, 0));
+}
+
+/* {{serviceUrl 'name'}}: a literal name must be one of the scenario's services. */
+static bool check_service(struct parser *P, const struct tpl_call *call)
+{
+    const struct tpl_str *name;
+    const char *best = NULL;
+    size_t i, bestd = 99;
+
+    if (!P->opts || !P->opts->services || call->nparams < 1 || call->params[0].kind != X_STR)
+        return true;
+    name = &call->params[0].u.str;
+    for (i = 0; i < P->opts->nservices; i++) {
+        const char *svc = P->opts->services[i];
+        size_t d;
+        if (strlen(svc) == name->len && memcmp(svc, name->p, name->len) == 0)
+            return true;
+        d = distance(name->p, svc);
+        if (d < bestd) {
+            bestd = d;
+            best = svc;
+        }
+    }
+    if (best && (bestd <= 2 || (bestd <= 3 && name->len >= 6)))
+        return problem(P, call->off, "no service is named \"%s\" at %s (did you mean \"%s\"?)",
+                       name->p, at(P, call->off, 0), best);
+    return problem(P, call->off, "no service is named \"%s\" at %s", name->p, at(P, call->off, 0));
 }
 
 /* /^\.|this\b/ on the path's original text */
@@ -1118,28 +1186,31 @@ static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_s
             return unknown_helper(P, name, call->off);
     }
     if (h->flags & H_NO_SUPPORT)
-        return fail(P, "helper \"%s\" at %s is not supported by mockrun (%s)", h->name,
-                    at(P, call->off, 0), h->faker_name);
+        return problem(P, call->off, "helper \"%s\" at %s is not supported by mockrun (%s)",
+                       h->name, at(P, call->off, 0), h->faker_name);
     if ((h->flags & H_ALIAS) && !(call->faker = mr_template__faker_find(h->faker_name)))
-        return fail(P, "helper \"%s\" at %s needs faker's \"%s\", which mockrun does not provide",
-                    h->name, at(P, call->off, 0), h->faker_name);
+        return problem(P, call->off,
+                       "helper \"%s\" at %s needs faker's \"%s\", which mockrun does not provide",
+                       h->name, at(P, call->off, 0), h->faker_name);
     if (h->flags & H_ALIAS)
         call->faker_kind = (uint8_t)mr_template__faker_kind(h->faker_name);
     if ((h->flags & H_BLOCK) && kind != K_BLOCK)
-        return fail(P, "\"%s\" at %s is a block helper: write {{#%s ...}}...{{/%s}}", h->name,
-                    at(P, call->off, 0), h->name, h->name);
+        return problem(P, call->off, "\"%s\" at %s is a block helper: write {{#%s ...}}...{{/%s}}",
+                       h->name, at(P, call->off, 0), h->name, h->name);
     if (h->min_params >= 0 && call->nparams < h->min_params)
-        return fail(P, "\"%s\" at %s needs %s%d argument%s, got %u", h->name, at(P, call->off, 0),
-                    h->max_params == h->min_params ? "" : "at least ", h->min_params,
-                    h->min_params == 1 ? "" : "s", call->nparams);
+        return problem(P, call->off, "\"%s\" at %s needs %s%d argument%s, got %u", h->name,
+                       at(P, call->off, 0), h->max_params == h->min_params ? "" : "at least ",
+                       h->min_params, h->min_params == 1 ? "" : "s", call->nparams);
     if (h->max_params >= 0 && call->nparams > h->max_params)
-        return fail(P, "\"%s\" at %s takes %s%d argument%s, got %u", h->name, at(P, call->off, 0),
-                    h->max_params == h->min_params ? "" : "at most ", h->max_params,
-                    h->max_params == 1 ? "" : "s", call->nparams);
+        return problem(P, call->off, "\"%s\" at %s takes %s%d argument%s, got %u", h->name,
+                       at(P, call->off, 0), h->max_params == h->min_params ? "" : "at most ",
+                       h->max_params, h->max_params == 1 ? "" : "s", call->nparams);
     call->helper = h;
     drop_undefined_pairs(call);
     if ((h->flags & H_CHECK) && !mr_template__check_call(call, msg, sizeof(msg)))
-        return fail(P, "%s at %s", msg, at(P, call->off, 0));
+        return problem(P, call->off, "%s at %s", msg, at(P, call->off, 0));
+    if (h->flags & H_SERVICE)
+        return check_service(P, call);
     return true;
 }
 
@@ -1671,6 +1742,17 @@ bool mr_template_detect(const char *src, size_t len)
 int mr_template_compile(struct mr_template **out, const char *src, size_t len,
                         enum mr_tpl_escape escape, char *errbuf, size_t errsize)
 {
+    struct mr_tpl_compile_opts opts;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.escape = escape;
+    return mr_template_compile_with(out, src, len, &opts, errbuf, errsize);
+}
+
+int mr_template_compile_with(struct mr_template **out, const char *src, size_t len,
+                             const struct mr_tpl_compile_opts *opts, char *errbuf, size_t errsize)
+{
+    enum mr_tpl_escape escape = opts->escape;
     struct mr_template *t;
     struct parser P;
     struct scope root = {.root = true};
@@ -1700,6 +1782,7 @@ int mr_template_compile(struct mr_template **out, const char *src, size_t len,
     P.t = t;
     P.err = errbuf;
     P.errsize = errsize;
+    P.opts = opts;
     P.mode = M_INITIAL;
     P.scope = &root;
     next(&P);
@@ -1711,7 +1794,7 @@ int mr_template_compile(struct mr_template **out, const char *src, size_t len,
         else if (P.tok.t != T_EOF)
             fail(&P, "unexpected %s at %s", excerpt(&P, &P.tok), at(&P, P.tok.off, 0));
     }
-    if (P.failed) {
+    if (P.failed || P.problems) {
         bool nomem = t->mem.nomem;
         mr_template_free(t);
         return nomem ? MR_ENOMEM : MR_ESCENARIO;

@@ -48,6 +48,10 @@ struct mr_tpl_ctx {
     /* {{status 404}} stores a valid code (100-999) here when non-NULL; the
      * caller sends that status instead of the response's own */
     int *status;
+    /* {{serviceUrl 'api'}}: the scenario's services, name → URL
+     * ("http://127.0.0.1:41234"); a name not among them prints "" */
+    const struct mr_kv *services;
+    size_t nservices;
 };
 
 struct mr_template;
@@ -59,6 +63,33 @@ struct mr_template;
  */
 int mr_template_compile(struct mr_template **out, const char *src, size_t len,
                         enum mr_tpl_escape escape, char *errbuf, size_t errsize);
+
+/* Receives one compile-time problem: `off` is where it is, as a byte offset
+ * in the source; `msg` is the one-line message (it ends with "at L:C"). */
+typedef void (*mr_tpl_problem_fn)(void *arg, size_t off, const char *msg);
+
+struct mr_tpl_compile_opts {
+    enum mr_tpl_escape escape;
+    /* The service names {{serviceUrl 'name'}} may use: a literal name not
+     * among them is a compile error (with a "did you mean"). NULL: literal
+     * names are not checked. Borrowed for the call only. */
+    const char *const *services;
+    size_t nservices;
+    /* Called for every problem, in source order. A syntax error ends the
+     * compilation; problems with helpers (unknown or unsupported names,
+     * argument counts, Faker names, date formats, service names) do not, so
+     * one call reports them all. NULL: only the first, in errbuf. */
+    mr_tpl_problem_fn problem;
+    void *problem_arg;
+};
+
+/*
+ * Compiles `src` with options. Like mr_template_compile, errbuf gets the
+ * first problem's message; opts->problem, when set, gets every one.
+ * Returns 0, MR_ESCENARIO (any problem) or MR_ENOMEM. Caller owns *out.
+ */
+int mr_template_compile_with(struct mr_template **out, const char *src, size_t len,
+                             const struct mr_tpl_compile_opts *opts, char *errbuf, size_t errsize);
 
 /* True when the text contains "{{" and so is a template by default. */
 bool mr_template_detect(const char *src, size_t len);

@@ -2141,6 +2141,49 @@ static struct tv h_ip(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return tv_str(rt->ctx->client_ip, strlen(rt->ctx->client_ip));
 }
 
+/* ---- system helpers (system-helpers.ts) and mockrun's own ----------------------------------- */
+
+/* {{getEnvVar 'NAME' 'default'}}: process.env[String(name)] ?? default, from
+ * mockrun's own environment. Mockoon reads only names with its prefix
+ * (MOCKOON_ unless --env-vars-prefix says otherwise, added when missing);
+ * mockrun reads any name. Nothing calls setenv once the mocks run, so
+ * getenv is safe on the worker threads. */
+static struct tv h_getEnvVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv name, def = default_arg(c, 1);
+    const char *v;
+
+    if (c->argc == 0)
+        return tv_undef();
+    name = tv_unsafe(c->argv[0]);
+    name = mr_template__to_str(rt, &name);
+    if (name.type != TV_STR || name.u.s.len == 0 || memchr(name.u.s.p, '\0', name.u.s.len) ||
+        memchr(name.u.s.p, '=', name.u.s.len))
+        return def; /* no variable can have this name */
+    v = getenv(cstr(rt, &name));
+    return v ? tv_str(v, strlen(v)) : def;
+}
+
+/* {{serviceUrl 'api'}}: the URL of one of the scenario's services, so a
+ * page served by one service can call another on its ephemeral port. A
+ * literal name is checked when the scenario loads; a computed one that
+ * names no service prints "". */
+static struct tv h_serviceUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    struct tv name = tv_unsafe(*P(c, 0));
+    size_t i;
+
+    name = mr_template__to_str(rt, &name);
+    if (!rt->ctx || name.type != TV_STR)
+        return empty();
+    for (i = 0; i < rt->ctx->nservices; i++) {
+        const struct mr_kv *svc = &rt->ctx->services[i];
+        if (svc->name_len == name.u.s.len && memcmp(svc->name, name.u.s.p, name.u.s.len) == 0)
+            return tv_str(svc->value, svc->value_len);
+    }
+    return empty();
+}
+
 /* ---- response helpers (response-helpers.ts) ------------------------------------------------ */
 
 /* {{status 404}}: parseInt(first argument, 10); an integer from 100 to 999
@@ -2359,10 +2402,13 @@ const struct mr_template__helper mr_template__helpers[] = {
     H("urlParams", h_urlParams, 0, -1, -1),
     /* Mockoon: response */
     H("status", h_status, 0, -1, -1),
+    /* Mockoon: system (any variable, not only MOCKOON_...) */
+    H("getEnvVar", h_getEnvVar, 0, 1, 2),
+    /* mockrun: the scenario's services */
+    H("serviceUrl", h_serviceUrl, H_SERVICE, 1, 1),
     /* Mockoon helpers that need what mockrun does not have */
     NO("data", "data buckets"),
     NO("dataRaw", "data buckets"),
-    NO("getEnvVar", "environment variables"),
     NO("getGlobalVar", "global variables"),
     NO("jmesPath", "JMESPath; use jsonPath"),
     NO("setData", "data buckets"),

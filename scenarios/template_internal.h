@@ -407,10 +407,11 @@ struct mr_tpl_call {
 typedef struct tv (*mr_template__fn)(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
 
 enum {
-    H_BLOCK = 1,     /* only as a block: {{#each}} */
-    H_CHECK = 2,     /* `check` validates the call at compile time */
-    H_ALIAS = 4,     /* a Faker alias: `faker_name` must be known */
-    H_NO_SUPPORT = 8 /* a Mockoon helper mockrun refuses, `why` says why */
+    H_BLOCK = 1,      /* only as a block: {{#each}} */
+    H_CHECK = 2,      /* `check` validates the call at compile time */
+    H_ALIAS = 4,      /* a Faker alias: `faker_name` must be known */
+    H_NO_SUPPORT = 8, /* a Mockoon helper mockrun refuses, `why` says why */
+    H_SERVICE = 16    /* its literal first argument must name a service */
 };
 
 struct mr_template__helper {

@@ -52,6 +52,7 @@ struct mr_server {
     _Atomic uint64_t rng_counter;  /* the seeded generator is a counter-based hash */
     bool stateful;                 /* the scenario uses states: selection takes state_lock */
     bool *reads_body;              /* per service: matching or templates read the whole body */
+    struct mr_kv *service_urls;    /* per service: name → URL, for {{serviceUrl}} */
     pthread_mutex_t state_lock;
     const char **states; /* per service */
 };
@@ -768,6 +769,8 @@ static void template_context(struct mr_tpl_ctx *ctx, struct mr_server *s, struct
     ctx->rand = server_rand;
     ctx->rand_ctx = s;
     ctx->status = &w->status;
+    ctx->services = s->service_urls;
+    ctx->nservices = s->sc->nservices;
 }
 
 /* Records the call: the expectations it counts for (they see the whole
@@ -1210,6 +1213,17 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
             goto fail;
         }
     }
+    s->service_urls = calloc(sc->nservices, sizeof(*s->service_urls));
+    if (!s->service_urls) {
+        rc = mr_error_set(err, MR_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (i = 0; i < sc->nservices; i++) {
+        s->service_urls[i].name = sc->services[i].name;
+        s->service_urls[i].name_len = strlen(sc->services[i].name);
+        s->service_urls[i].value = s->urls[i];
+        s->service_urls[i].value_len = strlen(s->urls[i]);
+    }
     free(got);
     *out = s;
     return 0;
@@ -1298,6 +1312,7 @@ void mr_server_stop(struct mr_server *s)
     free((void *)s->route_calls);
     free(s->states);
     free(s->reads_body);
+    free(s->service_urls);
     if (s->urls)
         for (i = 0; i < s->sc->nservices; i++)
             free(s->urls[i]);

@@ -133,6 +133,11 @@ const cases = [
   { name: 'bodyRaw', template: "{{#each (bodyRaw 'items')}}{{sku}}:{{qty}} {{/each}}|{{bodyRaw 'user.name'}}|{{bodyRaw 'missing' 'dflt'}}|{{bodyRaw 'user.tags'}}",
     req: POST_DOC },
   { name: 'baseUrl-hostname', template: '{{baseUrl}}|{{hostname}}' },
+  // system-helpers.ts; run.js sets MOCKOON_CONFORMANCE_VAR for both servers
+  // (Mockoon reads only MOCKOON_-prefixed names, mockrun any name)
+  { name: 'getEnvVar', template: "{{getEnvVar 'MOCKOON_CONFORMANCE_VAR'}}|{{{getEnvVar 'MOCKOON_CONFORMANCE_VAR'}}}|" +
+      "{{getEnvVar 'MOCKOON_CONFORMANCE_UNSET' 'dflt'}}|[{{getEnvVar 'MOCKOON_CONFORMANCE_UNSET'}}]|" +
+      "{{#if (getEnvVar 'MOCKOON_CONFORMANCE_UNSET')}}set{{else}}unset{{/if}}|{{getEnvVar 'MOCKOON_CONFORMANCE_UNSET' 5}}" },
   // req.ip: both listen on 127.0.0.1 only, so Node gives the plain IPv4 form;
   // on a dual-stack socket Express would say "::ffff:127.0.0.1" (README.md).
   { name: 'ip', template: '{{ip}}|{{#if (ip)}}known{{/if}}', shape: /^(::ffff:)?127\.0\.0\.1\|known$/ },

@@ -181,6 +181,10 @@ async function driver(opts) {
   fs.writeFileSync(envFile, JSON.stringify(mockoonEnvironment(cases), null, 2));
   fs.writeFileSync(scenarioFile, JSON.stringify(mockrunScenario(cases), null, 2));
 
+  // for the getEnvVar case: both servers inherit it
+  process.env.MOCKOON_CONFORMANCE_VAR = 'a<b> & "c"';
+  delete process.env.MOCKOON_CONFORMANCE_UNSET;
+
   const t0 = Date.now();
   let mockoon;
   let status = 1;

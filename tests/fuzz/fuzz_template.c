@@ -1,9 +1,12 @@
 /*
  * fuzz_template.c - the template engine: the input is a template. It is
- * compiled in both escape modes; whatever compiles is rendered against a
- * fixed request with a deterministic generator, twice, and the two outputs
- * must be byte-identical (rendering depends only on the request and the
- * generator). Output size must respect the engine's cap.
+ * compiled in both escape modes, with a scenario's service names; every
+ * problem reported must lie inside the source, the first one must be the
+ * error message, and a template is refused exactly when a problem was
+ * reported. Whatever compiles is rendered against a fixed request with a
+ * deterministic generator, twice, and the two outputs must be byte-identical
+ * (rendering depends only on the request and the generator). Output size
+ * must respect the engine's cap.
  */
 #include <stdbool.h>
 
@@ -30,6 +33,25 @@ static const char body[] =
     "{\"name\":\"Ann\",\"items\":[{\"sku\":\"a\",\"qty\":2},{\"sku\":\"b\"}],"
     "\"n\":1.5,\"ok\":true,\"nil\":null}";
 
+static const struct mr_kv services[] = {{"web", 3, "http://127.0.0.1:8080", 21},
+                                        {"api", 3, "http://127.0.0.1:8081", 21}};
+static const char *const service_names[] = {"web", "api"};
+
+struct problems {
+    size_t n, size;
+    char first[512];
+};
+
+static void on_problem(void *arg, size_t off, const char *msg)
+{
+    struct problems *p = arg;
+
+    FUZZ_CHECK(off <= p->size);
+    FUZZ_CHECK(msg[0] != '\0');
+    if (p->n++ == 0)
+        snprintf(p->first, sizeof(p->first), "%s", msg);
+}
+
 static void render(const struct mr_template *t, struct mr_buf *out)
 {
     uint64_t state = 7;
@@ -51,6 +73,8 @@ static void render(const struct mr_template *t, struct mr_buf *out)
     ctx.now_ms = 1764073857000;
     ctx.rand = counter_rand;
     ctx.rand_ctx = &state;
+    ctx.services = services;
+    ctx.nservices = 2;
     FUZZ_CHECK(mr_template_render(t, &ctx, out) == 0 || out->failed);
 }
 
@@ -61,15 +85,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (mode = 0; mode < 2; mode++) {
         struct mr_template *t = NULL;
+        struct mr_tpl_compile_opts opts;
+        struct problems probs;
         char msg[300];
         struct mr_buf a, b;
-        int rc =
-            mr_template_compile(&t, src, size, mode ? MR_TPL_NONE : MR_TPL_HTML, msg, sizeof(msg));
+        int rc;
+
+        memset(&opts, 0, sizeof(opts));
+        memset(&probs, 0, sizeof(probs));
+        probs.size = size;
+        opts.escape = mode ? MR_TPL_NONE : MR_TPL_HTML;
+        opts.services = service_names;
+        opts.nservices = 2;
+        opts.problem = on_problem;
+        opts.problem_arg = &probs;
+        rc = mr_template_compile_with(&t, src, size, &opts, msg, sizeof(msg));
         if (rc != 0) {
             FUZZ_CHECK(t == NULL);
             FUZZ_CHECK(memchr(msg, '\0', sizeof(msg)) != NULL);
+            FUZZ_CHECK(rc == MR_ENOMEM || probs.n > 0);
+            FUZZ_CHECK(probs.n == 0 || strncmp(msg, probs.first, sizeof(msg) - 1) == 0);
             continue;
         }
+        FUZZ_CHECK(probs.n == 0);
         mr_buf_init(&a);
         mr_buf_init(&b);
         render(t, &a);

@@ -1106,9 +1106,9 @@ END_TEST
 START_TEST(test_unexpected_value)
 {
     fails_at("{'routes': [], 'unexpected': 'maybe'}", "'maybe'",
-             "unexpected: expected \"fail\" or \"allow\", got \"maybe\"");
+             "unexpected: expected \"fail\", \"allow\" or {\"allow\": [...]}, got \"maybe\"");
     fails_at("{'routes': [], 'unexpected': true}", "true",
-             "unexpected: expected a string, got true");
+             "unexpected: expected \"fail\", \"allow\" or {\"allow\": [...]}, got true");
 }
 END_TEST
 
@@ -1299,7 +1299,7 @@ START_TEST(test_many_problems_all_reported)
         "services.payments.routes[0])",
         "12:26: expect[0].route: no route has id \"b\"",
         "12:42: expect[0].atLeast: atLeast (2) is greater than atMost (1)",
-        "13:17: unexpected: expected \"fail\" or \"allow\", got \"maybe\"",
+        "13:17: unexpected: expected \"fail\", \"allow\" or {\"allow\": [...]}, got \"maybe\"",
     };
     struct mr_scenario *sc = (struct mr_scenario *)1;
     size_t i;
@@ -1314,6 +1314,88 @@ START_TEST(test_many_problems_all_reported)
         snprintf(full, sizeof(full), "%s:%s", FIX "/many-problems.json", want[i]);
         ck_assert_str_eq(fmt(i), full);
     }
+}
+END_TEST
+
+/* Every template problem is reported with the other problems, each at the
+ * character it is about (inside the JSON string, escapes counted). */
+START_TEST(test_template_problems_all_reported)
+{
+    static const char text[] =
+        "{\"routes\": [\n"
+        "  {\"response\": {\"stauts\": 201, \"body\": \"Hi {{fakr 'x'}}, {{uppercse 'a'}}\"}},\n"
+        "  {\"response\": {\"json\": {\"k\": \"\\u00e9\\\"\\ud83d\\ude00{{lowercse 'A'}}\"},\n"
+        "                \"headers\": {\"X-A\": \"{{#each}}{{/each}}\"}}}\n"
+        "]}\n";
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+    char want[1024];
+    size_t n;
+
+    cur_path = "inline.json";
+    ck_assert_int_eq(parse_raw(&sc, text, strlen(text)), MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 5);
+    where(want, sizeof(want), cur_path, text, "\"stauts\"", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "routes[0].response.stauts: unknown key; did you mean \"status\"?");
+    ck_assert_str_eq(fmt(0), want);
+    where(want, sizeof(want), cur_path, text, "fakr", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "routes[0].response.body: template: unknown helper \"fakr\" at 1:6 (did you mean "
+             "\"faker\"?)");
+    ck_assert_str_eq(fmt(1), want);
+    where(want, sizeof(want), cur_path, text, "uppercse", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "routes[0].response.body: template: unknown helper \"uppercse\" at 1:20 (did you "
+             "mean \"uppercase\"?)");
+    ck_assert_str_eq(fmt(2), want);
+    /* é is 2 bytes, the quote 1 and the emoji 4 in the template; 6, 2 and 12 in the file */
+    where(want, sizeof(want), cur_path, text, "lowercse", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "routes[1].response.json.k: template: unknown helper \"lowercse\" at 1:10 (did you "
+             "mean \"lowercase\"?)");
+    ck_assert_str_eq(fmt(3), want);
+    where(want, sizeof(want), cur_path, text, "each}}{{/", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "routes[1].response.headers.X-A: template: \"each\" at 1:4 needs 1 argument, got 0");
+    ck_assert_str_eq(fmt(4), want);
+}
+END_TEST
+
+/* {{serviceUrl 'name'}}: a literal name must be one of the scenario's
+ * services, which may be defined after the route that names it. */
+START_TEST(test_service_url_names)
+{
+    static const char text[] =
+        "{\"services\": {\n"
+        "  \"web\": {\"routes\": [{\"response\": {\"body\": \"{{serviceUrl 'api'}} "
+        "{{serviceUrl 'apii'}} {{serviceUrl 'web'}}\"}}]},\n"
+        "  \"api\": {\"routes\": []}\n"
+        "}}\n";
+    static const char top[] =
+        "{\"routes\": [{\"response\": {\"headers\": {\"X-U\": \"{{serviceUrl 'default'}}\"}}}]}";
+    struct mr_scenario *sc = (struct mr_scenario *)1;
+    char want[1024];
+    size_t n;
+
+    cur_path = "inline.json";
+    ck_assert_int_eq(parse_raw(&sc, text, strlen(text)), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 1);
+    where(want, sizeof(want), cur_path, text, "serviceUrl 'apii'", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "services.web.routes[0].response.body: template: no service is named \"apii\" at "
+             "1:24 (did you mean \"api\"?)");
+    ck_assert_str_eq(fmt(0), want);
+
+    ck_assert_int_eq(parse_raw(&sc, top, strlen(top)), 0);
+    ck_assert(sc->routes[0].response.templated);
+    mr_scenario_free(sc);
 }
 END_TEST
 
@@ -1438,6 +1520,8 @@ static Suite *load_suite(void)
 
     tc = tcase("many");
     tcase_add_test(tc, test_many_problems_all_reported);
+    tcase_add_test(tc, test_template_problems_all_reported);
+    tcase_add_test(tc, test_service_url_names);
     tcase_add_test(tc, test_problem_cap);
     tcase_add_test(tc, test_failed_load_frees_everything);
     suite_add_tcase(s, tc);

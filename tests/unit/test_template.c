@@ -1470,7 +1470,7 @@ END_TEST
 
 START_TEST(test_unsupported_helpers)
 {
-    static const char *const names[] = {"data",         "dataRaw",      "setData", "getEnvVar",
+    static const char *const names[] = {"data",         "dataRaw",      "setData",
                                         "getGlobalVar", "setGlobalVar", "jmesPath"};
     size_t i;
     char tpl[64];
@@ -1479,6 +1479,142 @@ START_TEST(test_unsupported_helpers)
         snprintf(tpl, sizeof(tpl), "{{%s 'x'}}", names[i]);
         expect_error(tpl, "is not supported by mockrun");
     }
+}
+END_TEST
+
+START_TEST(test_get_env_var)
+{
+    /* system-helpers.ts: process.env[String(name)] ?? default; a plain
+     * string, so {{x}} escapes it. mockrun reads any name (no MOCKOON_ prefix) */
+    ck_assert_int_eq(setenv("MR_TPL_TEST_VAR", "a<b>&c", 1), 0);
+    ck_assert_int_eq(setenv("MR_TPL_TEST_EMPTY", "", 1), 0);
+    unsetenv("MR_TPL_TEST_UNSET");
+    expect("{{getEnvVar 'MR_TPL_TEST_VAR'}}|{{{getEnvVar 'MR_TPL_TEST_VAR'}}}",
+           "a&lt;b&gt;&amp;c|a<b>&c");
+    expect("[{{getEnvVar 'MR_TPL_TEST_UNSET'}}]|{{getEnvVar 'MR_TPL_TEST_UNSET' 'dflt'}}|"
+           "[{{getEnvVar 'MR_TPL_TEST_EMPTY' 'dflt'}}]|{{getEnvVar 'MR_TPL_TEST_UNSET' 5}}",
+           "[]|dflt|[]|5");
+    /* the name can be computed; names no variable can have give the default */
+    expect("{{getEnvVar (concat 'MR_TPL_' 'TEST_VAR')}}|{{getEnvVar '' 'e'}}|"
+           "{{getEnvVar 'A=B' 'eq'}}",
+           "a&lt;b&gt;&amp;c|e|eq");
+    expect("{{#if (getEnvVar 'MR_TPL_TEST_UNSET')}}set{{else}}unset{{/if}}", "unset");
+    expect_error("{{getEnvVar}}", "\"getEnvVar\" at 1:3 needs at least 1 argument, got 0");
+    expect_error("{{getEnvVar 'a' 'b' 'c'}}", "\"getEnvVar\" at 1:3 takes at most 2 arguments");
+}
+END_TEST
+
+static const struct mr_kv services[] = {KV("web", "http://127.0.0.1:41001"),
+                                        KV("api", "http://127.0.0.1:41002"),
+                                        KV("payments-v2", "http://127.0.0.1:41003")};
+static const char *const service_names[] = {"web", "api", "payments-v2"};
+
+/* Compiles with the scenario's service names; all problems go to `got`. */
+static void collect(void *arg, size_t off, const char *msg)
+{
+    struct mr_buf *got = arg;
+    mr_buf_printf(got, "%zu:%s\n", off, msg);
+}
+
+static int compile_services(struct mr_template **t, const char *tpl, struct mr_buf *got)
+{
+    struct mr_tpl_compile_opts o;
+    char err[512];
+
+    memset(&o, 0, sizeof(o));
+    o.escape = MR_TPL_HTML;
+    o.services = service_names;
+    o.nservices = 3;
+    o.problem = collect;
+    o.problem_arg = got;
+    return mr_template_compile_with(t, tpl, strlen(tpl), &o, err, sizeof(err));
+}
+
+START_TEST(test_service_url)
+{
+    struct mr_tpl_ctx c = base_ctx(json_body, strlen(json_body));
+    struct mr_template *t = NULL;
+    struct mr_buf out, got;
+    const char *s;
+
+    c.services = services;
+    c.nservices = 3;
+    mr_buf_init(&got);
+    ck_assert_int_eq(compile_services(&t,
+                                      "{{serviceUrl 'api'}}/v1|{{serviceUrl 'payments-v2'}}|"
+                                      "[{{serviceUrl (concat 'w' 'eb')}}]|[{{serviceUrl (concat "
+                                      "'n' 'o')}}]",
+                                      &got),
+                     0);
+    ck_assert_uint_eq(got.len, 0);
+    mr_buf_init(&out);
+    ck_assert_int_eq(mr_template_render(t, &c, &out), 0);
+    ck_assert_str_eq(mr_buf_cstr(&out), "http://127.0.0.1:41002/v1|http://127.0.0.1:41003|"
+                                        "[http://127.0.0.1:41001]|[]");
+    mr_buf_release(&out);
+    mr_template_free(t);
+
+    /* without services in the context (a test, a fuzzer): "" */
+    expect("[{{serviceUrl 'api'}}]", "[]");
+
+    /* a literal name is checked against the scenario's services */
+    t = (struct mr_template *)1;
+    ck_assert_int_eq(compile_services(&t,
+                                      "x {{serviceUrl 'apii'}} {{serviceUrl 'paymentsv2'}} "
+                                      "{{serviceUrl 'zzzzzzzz'}}",
+                                      &got),
+                     MR_ESCENARIO);
+    ck_assert_ptr_null(t);
+    s = mr_buf_cstr(&got);
+    ck_assert_str_eq(s, "4:no service is named \"apii\" at 1:5 (did you mean \"api\"?)\n"
+                        "26:no service is named \"paymentsv2\" at 1:27 (did you mean "
+                        "\"payments-v2\"?)\n"
+                        "54:no service is named \"zzzzzzzz\" at 1:55\n");
+    mr_buf_release(&got);
+    expect_error("{{serviceUrl}}", "\"serviceUrl\" at 1:3 needs 1 argument, got 0");
+    /* without a list of names (mr_template_compile), any literal is accepted */
+    ck_assert(compiles("{{serviceUrl 'anything'}}"));
+}
+END_TEST
+
+START_TEST(test_every_problem_reported)
+{
+    struct mr_template *t = (struct mr_template *)1;
+    struct mr_buf got;
+    struct mr_tpl_compile_opts o;
+    char err[512];
+    const char *tpl = "{{fakr 'x'}} {{#each}}{{/each}} {{data 'b'}}\n{{uppercase (lowercse 'A')}} "
+                      "{{faker 'person.frstName'}} {{repeat 2}}";
+
+    memset(&o, 0, sizeof(o));
+    o.escape = MR_TPL_HTML;
+    o.problem = collect;
+    o.problem_arg = &got;
+    mr_buf_init(&got);
+    ck_assert_int_eq(mr_template_compile_with(&t, tpl, strlen(tpl), &o, err, sizeof(err)),
+                     MR_ESCENARIO);
+    ck_assert_ptr_null(t);
+    ck_assert_str_eq(
+        mr_buf_cstr(&got),
+        "2:unknown helper \"fakr\" at 1:3 (did you mean \"faker\"?)\n"
+        "16:\"each\" at 1:17 needs 1 argument, got 0\n"
+        "34:helper \"data\" at 1:35 is not supported by mockrun (data buckets)\n"
+        "58:unknown helper \"lowercse\" at 2:14 (did you mean \"lowercase\"?)\n"
+        "76:unknown faker method \"person.frstName\" (did you mean "
+        "\"person.firstName\"?) at 2:32\n"
+        "104:\"repeat\" at 2:60 is a block helper: write {{#repeat ...}}...{{/repeat}}\n");
+    /* errbuf holds the first */
+    ck_assert_str_eq(err, "unknown helper \"fakr\" at 1:3 (did you mean \"faker\"?)");
+
+    /* a syntax error ends the compilation: what follows it is not looked at */
+    mr_buf_reset(&got);
+    tpl = "{{fakr}} {{#if x}} {{/each}} {{lowercse 'a'}}";
+    ck_assert_int_eq(mr_template_compile_with(&t, tpl, strlen(tpl), &o, err, sizeof(err)),
+                     MR_ESCENARIO);
+    ck_assert_str_eq(mr_buf_cstr(&got),
+                     "2:unknown helper \"fakr\" at 1:3 (did you mean \"faker\"?)\n"
+                     "19:{{/each}} at 1:20 does not match {{#if}} opened at 1:10\n");
+    mr_buf_release(&got);
 }
 END_TEST
 
@@ -1733,6 +1869,7 @@ static Suite *template_suite(void)
     tcase_add_test(tc, test_error_structure);
     tcase_add_test(tc, test_error_helper_use);
     tcase_add_test(tc, test_error_limits);
+    tcase_add_test(tc, test_every_problem_reported);
     tcase_add_test(tc, test_api_edges);
     suite_add_tcase(s, tc);
 
@@ -1786,6 +1923,8 @@ static Suite *template_suite(void)
     tcase_add_test(tc, test_faker_aliases);
     tcase_add_test(tc, test_color);
     tcase_add_test(tc, test_unsupported_helpers);
+    tcase_add_test(tc, test_get_env_var);
+    tcase_add_test(tc, test_service_url);
     tcase_add_test(tc, test_dates);
     suite_add_tcase(s, tc);
 
