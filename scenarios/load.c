@@ -130,36 +130,6 @@ static bool has_crlf(const char *s)
     return strpbrk(s, "\r\n") != NULL;
 }
 
-static const char *content_type_for(const char *file)
-{
-    static const char *const map[][2] = {
-        {".json", "application/json"},
-        {".html", "text/html; charset=utf-8"},
-        {".htm", "text/html; charset=utf-8"},
-        {".txt", "text/plain; charset=utf-8"},
-        {".xml", "application/xml"},
-        {".csv", "text/csv"},
-        {".js", "text/javascript"},
-        {".css", "text/css"},
-        {".png", "image/png"},
-        {".jpg", "image/jpeg"},
-        {".jpeg", "image/jpeg"},
-        {".gif", "image/gif"},
-        {".svg", "image/svg+xml"},
-        {".pdf", "application/pdf"},
-        {".yaml", "application/yaml"},
-        {".yml", "application/yaml"},
-    };
-    const char *dot = strrchr(file, '.');
-    size_t i;
-
-    if (dot && !strchr(dot, '/'))
-        for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-            if (strcasecmp(dot, map[i][0]) == 0)
-                return map[i][1];
-    return "application/octet-stream";
-}
-
 static void load_file_response(struct mr_loader *ld, const char *dir, const char *rel,
                                struct mr_response *r)
 {
@@ -200,7 +170,38 @@ static void load_file_response(struct mr_loader *ld, const char *dir, const char
     }
     r->kind = MR_RESP_FILE;
     r->file = real;
-    r->content_type = content_type_for(real);
+    r->content_type = mr_scenario_file_type(real);
+}
+
+static struct mr_template *compile_at(struct mr_loader *ld, const char *src, size_t len,
+                                      enum mr_tpl_escape escape, bool in_string);
+
+/* `file` with a templated path: compiled now, rendered and opened per
+ * request beneath the folder's descriptor (mr_scenario_open_file). */
+static void load_file_template(struct mr_loader *ld, struct mr_scenario *sc, const char *src,
+                               bool contents_too, struct mr_response *r)
+{
+    size_t mark = mr_loader__push_key(ld, "file");
+
+    r->file_fd = -1;
+    if (src[0] == '/') {
+        mr_loader__problem(ld, false, "must be a path relative to the scenario's folder");
+    } else if (contents_too) {
+        mr_loader__problem(ld, false,
+                           "a templated file path cannot be combined with \"template\": true "
+                           "(the file is only known per request); serve its contents as they are");
+    } else if ((r->file_tpl = compile_at(ld, src, strlen(src), MR_TPL_NONE, true)) != NULL) {
+        r->kind = MR_RESP_FILE;
+        r->file = mr_loader__strdup(ld, src);
+        r->templated = true;
+        if (sc->dir_fd < 0) {
+            sc->dir_fd = open(sc->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (sc->dir_fd < 0)
+                mr_loader__problem(ld, false, "cannot open the scenario's folder \"%s\": %s",
+                                   sc->dir, strerror(errno));
+        }
+    }
+    mr_loader__pop(ld, mark);
 }
 
 /* Returns the scenario's copy of a state name, adding it when new. */
@@ -587,7 +588,7 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
         mr_loader__pop(ld, mark);
     } else if (r->kind == MR_RESP_JSON) {
         load_json_template(ld, cJSON_GetObjectItemCaseSensitive(v, "json"), r);
-    } else if (r->kind == MR_RESP_FILE && flag) {
+    } else if (r->kind == MR_RESP_FILE && flag && !r->file_tpl) {
         /* a file is a template only when asked: it is read and compiled now */
         FILE *f = fopen(r->file, "rb");
         struct mr_buf text;
@@ -718,8 +719,11 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     }
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "file"))) {
         const char *s = get_string(ld, v, "file");
+        const cJSON *flag = cJSON_GetObjectItemCaseSensitive(v, "template");
         kinds++;
-        if (s && kinds == 1)
+        if (s && kinds == 1 && mr_template_detect(s, strlen(s)) && !cJSON_IsFalse(flag))
+            load_file_template(ld, sc, s, cJSON_IsTrue(flag), r);
+        else if (s && kinds == 1)
             load_file_response(ld, dir, s, r);
     }
     if (kinds > 1)
@@ -1637,6 +1641,7 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
         cJSON_Delete(root);
         return MR_ENOMEM;
     }
+    sc->dir_fd = -1;
     sc->file = strdup(path);
     sc->dir = folder_of(path);
     if (!sc->file || !sc->dir) {
@@ -1706,6 +1711,7 @@ static void free_response(struct mr_response *r)
     free(r->json_parts);
     for (i = 0; r->header_tpls && i < r->nheaders; i++)
         mr_template_free(r->header_tpls[i]);
+    mr_template_free(r->file_tpl);
     free(r->header_tpls);
     for (i = 0; i < r->nheaders; i++) {
         free(r->headers[i].name);
@@ -1767,6 +1773,8 @@ void mr_scenario_free(struct mr_scenario *sc)
     free(sc->name);
     free(sc->file);
     free(sc->dir);
+    if (sc->dir_fd > 2)
+        close(sc->dir_fd);
     free(sc);
 }
 

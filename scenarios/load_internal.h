@@ -83,6 +83,11 @@ void mr_loader__fields_release(struct mr_field *f, size_t n);
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m);
 void mr_loader__matcher_release(struct mr_matcher *m);
 
+/* mr_scenario_open_file, with the openat2 path switched off on request, so
+ * tests reach the fallback on kernels that have it (files.c). */
+enum mr_file_open mr_scenario__open_file(const struct mr_scenario *sc, const char *rel, size_t len,
+                                         bool use_openat2, int *fd, const char **why);
+
 /* One line describing a matcher, e.g. `POST /v1/refunds header X="1"`; with
  * conditions_only, just the conditions (`with body containing JSON {...}`). */
 void mr_loader__describe_matcher(const struct mr_matcher *m, bool conditions_only, char *buf,

@@ -177,6 +177,11 @@ struct mr_response {
     struct mr_json_part *json_parts; /* `json` with templated strings */
     size_t njson_parts;
     struct mr_template **header_tpls; /* nheaders entries, NULL for literal values; or NULL */
+    /* FILE with a templated path ("fixtures/{{urlParam 'id'}}.json"): rendered
+     * per request and opened with mr_scenario_open_file; `file` then holds the
+     * path as written, file_fd is -1 and content_type NULL (it comes from the
+     * rendered name, mr_scenario_file_type) */
+    struct mr_template *file_tpl;
 };
 
 /* One set of `when` conditions of a response; all of them must hold. */
@@ -262,6 +267,7 @@ struct mr_scenario {
     char **state_names; /* every state name used, interned; [0] is "Started" */
     size_t nstates;
     struct mr_command command;
+    int dir_fd; /* `dir`, opened at load time when a templated `file` path needs it; else -1 */
 };
 
 /*
@@ -280,6 +286,31 @@ void mr_scenario_free(struct mr_scenario *sc);
 
 /* The initial state of every service. */
 #define MR_STATE_STARTED "Started"
+
+/* The Content-Type a `file` response gets from its name's extension
+ * (".json" → "application/json"; unknown: "application/octet-stream"). */
+const char *mr_scenario_file_type(const char *name);
+
+/* What mr_scenario_open_file found. */
+enum mr_file_open {
+    MR_FILE_OPENED,  /* *fd is a regular file inside the scenario's folder */
+    MR_FILE_MISSING, /* no such file, or not a regular file */
+    MR_FILE_REFUSED, /* the path leaves the folder: "..", absolute, a symlink out; nothing opened */
+    MR_FILE_FAILED,  /* it is there but cannot be opened (errno is set) */
+};
+
+/*
+ * Opens `rel` (len bytes, a rendered templated `file` path) relative to the
+ * scenario's folder, never following a path out of it: with openat2's
+ * RESOLVE_BENEATH on sc->dir_fd (Linux 5.6+); where openat2 is missing,
+ * component by component with O_NOFOLLOW, so that any symlink on the way is
+ * refused. Lexical escapes ("..", absolute, NUL) are refused before any
+ * system call. On MR_FILE_OPENED the caller owns *fd (close-on-exec); on
+ * the others *why is a phrase for messages ("leaves the scenario's folder").
+ * Thread-safe.
+ */
+enum mr_file_open mr_scenario_open_file(const struct mr_scenario *sc, const char *rel, size_t len,
+                                        int *fd, const char **why);
 
 /* Returns the route with this id, or NULL. Linear; for load time and tests. */
 const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, const char *id);

@@ -87,6 +87,11 @@ struct worker {
     int64_t delay_ms;
     bool alive;
     char text[1200]; /* ANSWER_TEXT */
+    /* a `file` response with a templated path: the file opened for this
+     * answer (-1: none; closed once sent) and its type */
+    struct mr_buf file_path;
+    int file_fd;
+    const char *file_type;
 };
 
 static _Thread_local struct worker *tls_worker;
@@ -103,6 +108,7 @@ static struct worker *worker_get(size_t nexpects)
             free(w);
             return NULL;
         }
+        w->file_fd = -1;
         tls_worker = w;
     }
     return w;
@@ -122,6 +128,9 @@ static void worker_free(void)
     mr_buf_release(&w->param_text);
     mr_buf_release(&w->tmp);
     mr_buf_release(&w->scratch);
+    mr_buf_release(&w->file_path);
+    if (w->file_fd >= 0)
+        close(w->file_fd);
     free(w->params);
     free(w->hits);
     free(w);
@@ -458,8 +467,8 @@ static int send_body(struct worker *w, struct mg_connection *conn, const struct 
     if (n && !mr_buf_reserve(&w->file_buf, FILE_CHUNK))
         return -1;
     while (n > 0) {
-        size_t got =
-            read_file_at(r->file_fd, w->file_buf.data, n < FILE_CHUNK ? n : FILE_CHUNK, (off_t)off);
+        size_t got = read_file_at(r->file_tpl ? w->file_fd : r->file_fd, w->file_buf.data,
+                                  n < FILE_CHUNK ? n : FILE_CHUNK, (off_t)off);
         if (got == 0 || write_all(conn, w->file_buf.data, got) != 0)
             return -1;
         off += got;
@@ -482,7 +491,9 @@ static void build_head(struct worker *w, struct mg_connection *conn, const struc
     begin_response(o, conn, w->status, alive);
     if (s->sc->services[w->service].cors)
         cors_headers(o, ri, r);
-    if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
+    if (r->file_tpl && !r->has_content_type && w->file_type)
+        mr_buf_printf(o, "Content-Type: %s\r\n", w->file_type); /* the rendered name's */
+    else if (r->content_type && !r->has_content_type && r->kind != MR_RESP_EMPTY)
         mr_buf_printf(o, "Content-Type: %s\r\n", r->content_type);
     for (i = 0; i < r->nheaders; i++) {
         const char *value = r->headers[i].value;
@@ -582,10 +593,12 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
     size_t len = w->resp_len;
     bool from_file = false;
     struct stat st;
+    /* opened at load time (a symlink swapped in later cannot redirect it), or
+     * for this request from its templated path */
+    int fd = r->file_tpl ? w->file_fd : r->file_fd;
 
     if (r->kind == MR_RESP_FILE && !r->body_tpl) {
-        /* the file was opened at load time: a symlink swapped in later cannot redirect it */
-        if (fstat(r->file_fd, &st) != 0) {
+        if (fstat(fd, &st) != 0) {
             mr_log(MR_LOG_WARN, "cannot read response file '%s': %s", r->file, strerror(errno));
             return send_text(w, conn, 500, alive, head, "mockrun: cannot read the response file\n");
         }
@@ -603,7 +616,7 @@ static int send_route(struct worker *w, struct mg_connection *conn, const struct
         mr_buf_append(o, w->resp_body, len);
     if (!head && from_file && len <= FILE_CHUNK && mr_buf_reserve(o, len)) {
         /* a small file goes out with the headers, in one write */
-        o->len += read_file_at(r->file_fd, o->data + o->len, len, 0);
+        o->len += read_file_at(fd, o->data + o->len, len, 0);
         o->data[o->len] = '\0';
         from_file = false;
     }
@@ -875,6 +888,52 @@ static bool allowed(const struct mr_scenario *sc, struct mr_request *req)
 }
 
 /*
+ * A `file` response with a templated path: renders the path and opens it
+ * beneath the scenario's folder (mr_scenario_open_file). A missing file is
+ * answered 404. A path that leaves the folder is answered 403 and never
+ * opened, and false is returned: the caller records the call as unexpected,
+ * with the reason, so that the run fails.
+ */
+static bool open_templated_file(struct mr_server *s, struct worker *w, const struct mr_route *route,
+                                const struct mr_response *r, const struct mr_tpl_ctx *ctx)
+{
+    enum mr_file_open got;
+    const char *why;
+    char shown[300], id[200];
+
+    if (w->file_fd >= 0)
+        close(w->file_fd);
+    w->file_fd = -1;
+    mr_buf_reset(&w->file_path);
+    mr_template_render(r->file_tpl, ctx, &w->file_path);
+    got = mr_scenario_open_file(s->sc, w->file_path.data ? w->file_path.data : "", w->file_path.len,
+                                &w->file_fd, &why);
+    if (got == MR_FILE_OPENED) {
+        w->file_type = mr_scenario_file_type(mr_buf_cstr(&w->file_path));
+        return true;
+    }
+    /* both quote request data: one line, no control bytes */
+    mr_printable(shown, sizeof(shown), w->file_path.data ? w->file_path.data : "",
+                 w->file_path.len);
+    mr_printable(id, sizeof(id), route->id, strlen(route->id));
+    if (got == MR_FILE_REFUSED) {
+        snprintf(w->near, sizeof(w->near),
+                 "route \"%s\": file path \"%s\" rendered from the request %s", id, shown, why);
+        answer_text(w, 403, true, "mockrun: refused: %s\n", w->near);
+        return false;
+    }
+    if (got == MR_FILE_MISSING) {
+        answer_text(w, 404, true, "mockrun: route \"%s\": file \"%s\" %s\n", id, shown, why);
+    } else {
+        int e = errno;
+        mr_log(MR_LOG_WARN, "route \"%s\": cannot open file \"%s\": %s", id, shown, strerror(e));
+        answer_text(w, 500, true, "mockrun: route \"%s\": cannot open file \"%s\": %s\n", id, shown,
+                    strerror(e));
+    }
+    return true;
+}
+
+/*
  * Reads, matches and records one call, and decides its answer (w->answer and
  * friends); handle() sends it. Calls that are not requests the command made
  * (a body cut short, a NUL in the path) and CORS preflights are not recorded.
@@ -960,6 +1019,10 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
         if (resp->delay_max_ms > resp->delay_ms)
             w->delay_ms +=
                 (int64_t)(rng_next(s) % (uint64_t)(resp->delay_max_ms - resp->delay_ms + 1));
+        if (resp->file_tpl && !open_templated_file(s, w, route, resp, &ctx)) {
+            ri_route = -1; /* refused: recorded as unexpected, with w->near saying why */
+            route = NULL;
+        }
     } else if (!over) {
         explain_miss(s, w, &req);
         meta.allowed = allowed(sc, &req);
@@ -1013,6 +1076,10 @@ static int handle(struct mg_connection *conn)
         if (w->delay_ms > 0)
             sleep_ms(w->delay_ms);
         send_route(w, conn, w->resp, w->alive, head);
+        if (w->file_fd >= 0) { /* opened from a templated path for this answer */
+            close(w->file_fd);
+            w->file_fd = -1;
+        }
         break;
     case ANSWER_PREFLIGHT:
         send_preflight(w, conn, w->alive);

@@ -26,6 +26,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "scenarios/load_internal.h" /* mr_scenario__open_file */
 #include "scenarios/scenario.h"
 
 #define FIX MOCKRUN_TEST_FIXTURES "/scenarios"
@@ -1284,6 +1285,168 @@ START_TEST(test_file_symlink_out_of_folder)
 }
 END_TEST
 
+/* --- templated file paths ---------------------------------------------- */
+
+START_TEST(test_file_template_loaded)
+{
+    struct mr_scenario *sc = NULL;
+    const struct mr_response *r;
+    char want[1024];
+    size_t n;
+    static const char bad[] =
+        "{\"routes\": [{\"response\": {\"file\": \"fixtures/{{urlParm 'id'}}.json\"}}]}";
+
+    cur_path = FIX "/inline.json";
+    sc = ok("{'routes': [{'request': {'path': '/c/:id'},"
+            "  'response': {'file': 'fixtures/{{urlParam \\'id\\'}}.json'}}]}");
+    r = &sc->routes[0].response;
+    ck_assert_int_eq(r->kind, MR_RESP_FILE);
+    ck_assert_ptr_nonnull(r->file_tpl);
+    ck_assert_str_eq(r->file, "fixtures/{{urlParam \"id\"}}.json"); /* jq() made ' into " */
+    ck_assert_int_eq(r->file_fd, -1);
+    ck_assert_ptr_null(r->content_type);
+    ck_assert(r->templated);
+    ck_assert(sc->routes[0].uses_params);
+    ck_assert_int_ge(sc->dir_fd, 0);
+    mr_scenario_free(sc);
+
+    /* a template error in the path, at its place */
+    ck_assert_int_eq(parse_raw(&sc, bad, strlen(bad)), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 1);
+    where(want, sizeof(want), cur_path, bad, "urlParm", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "routes[0].response.file: template: unknown helper \"urlParm\" at 1:12 (did you "
+             "mean \"urlParam\"?)");
+    ck_assert_str_eq(fmt(0), want);
+
+    fails_at("{'routes': [{'response': {'file': '/srv/{{urlParam \\'id\\'}}'}}]}", "'/srv",
+             "routes[0].response.file: must be a path relative to the scenario's folder");
+    fails_at("{'routes': [{'response': {'file': 'f/{{urlParam \\'id\\'}}', 'template': true}}]}",
+             "'f/",
+             "routes[0].response.file: a templated file path cannot be combined with "
+             "\"template\": true (the file is only known per request); serve its contents as "
+             "they are");
+    /* "template": false: the path is taken literally */
+    fails_at("{'routes': [{'response': {'file': 'f/{{x}}', 'template': false}}]}", "'f/",
+             "routes[0].response.file: cannot open \"f/{{x}}\": No such file or directory");
+}
+END_TEST
+
+/* What mr_scenario_open_file makes of rendered paths, with openat2 and
+ * with its fallback. */
+START_TEST(test_file_template_open)
+{
+    char dir[128], path[256], scen[256];
+    struct mr_scenario *sc = NULL;
+    int pass;
+
+    make_tmp();
+    snprintf(dir, sizeof(dir), "%s/scenario", tmp);
+    ck_assert_int_eq(mkdir(dir, 0700), 0);
+    snprintf(path, sizeof(path), "%s/fixtures", dir);
+    ck_assert_int_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof(path), "%s/fixtures/sub", dir);
+    ck_assert_int_eq(mkdir(path, 0700), 0);
+    write_file(dir, "fixtures/1.json", "{\"id\":1}");
+    write_file(tmp, "secret.txt", "s");
+    snprintf(path, sizeof(path), "%s/in", dir);
+    ck_assert_int_eq(symlink("fixtures/1.json", path), 0);
+    snprintf(path, sizeof(path), "%s/out", dir);
+    ck_assert_int_eq(symlink("../secret.txt", path), 0);
+    snprintf(path, sizeof(path), "%s/abs", dir);
+    ck_assert_int_eq(symlink("/etc/passwd", path), 0);
+    snprintf(path, sizeof(path), "%s/up", dir);
+    ck_assert_int_eq(symlink("..", path), 0);
+    snprintf(path, sizeof(path), "%s/fifo", dir);
+    ck_assert_int_eq(mkfifo(path, 0600), 0);
+    write_file(dir, "s.json",
+               "{\"routes\": [{\"response\": {\"file\": \"fixtures/{{urlParam 'id'}}\"}}]}");
+    snprintf(scen, sizeof(scen), "%s/s.json", dir);
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), 0);
+
+    for (pass = 0; pass < 2; pass++) {
+        static const struct {
+            const char *rel;
+            size_t len; /* 0: strlen */
+            enum mr_file_open want;
+            enum mr_file_open want_walk; /* without openat2 */
+            const char *why;
+        } cases[] = {
+            {"fixtures/1.json", 0, MR_FILE_OPENED, MR_FILE_OPENED, ""},
+            {"./fixtures//./1.json", 0, MR_FILE_OPENED, MR_FILE_OPENED, ""},
+            {"nope/../fixtures/1.json", 0, MR_FILE_OPENED, MR_FILE_OPENED, ""},
+            {"fixtures/2.json", 0, MR_FILE_MISSING, MR_FILE_MISSING, "does not exist"},
+            {"fixtures/1.json/x", 0, MR_FILE_MISSING, MR_FILE_MISSING, "does not exist"},
+            {"fixtures/sub", 0, MR_FILE_MISSING, MR_FILE_MISSING, "is not a regular file"},
+            {"fifo", 0, MR_FILE_MISSING, MR_FILE_MISSING, "is not a regular file"},
+            {"", 0, MR_FILE_MISSING, MR_FILE_MISSING, "is empty"},
+            {"fixtures/..", 0, MR_FILE_MISSING, MR_FILE_MISSING,
+             "names the scenario's folder itself"},
+            {"../secret.txt", 0, MR_FILE_REFUSED, MR_FILE_REFUSED, "leaves the scenario's folder"},
+            {"fixtures/../../secret.txt", 0, MR_FILE_REFUSED, MR_FILE_REFUSED,
+             "leaves the scenario's folder"},
+            {"/etc/passwd", 0, MR_FILE_REFUSED, MR_FILE_REFUSED,
+             "is absolute; it leaves the scenario's folder"},
+            {"fixtures/1.json\0x", 17, MR_FILE_REFUSED, MR_FILE_REFUSED, "contains a NUL byte"},
+            {"out", 0, MR_FILE_REFUSED, MR_FILE_REFUSED, NULL},
+            {"abs", 0, MR_FILE_REFUSED, MR_FILE_REFUSED, NULL},
+            {"up/secret.txt", 0, MR_FILE_REFUSED, MR_FILE_REFUSED, NULL},
+            /* a link that stays inside: followed by openat2, refused by the walk */
+            {"in", 0, MR_FILE_OPENED, MR_FILE_REFUSED, NULL},
+        };
+        size_t i;
+
+        for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            const char *why = "?";
+            int fd = -2;
+            size_t len = cases[i].len ? cases[i].len : strlen(cases[i].rel);
+            enum mr_file_open want = pass == 0 ? cases[i].want : cases[i].want_walk;
+            enum mr_file_open got =
+                mr_scenario__open_file(sc, cases[i].rel, len, pass == 0, &fd, &why);
+            ck_assert_msg(got == want, "%s (%s): got %d, want %d (%s)", cases[i].rel,
+                          pass == 0 ? "openat2" : "walk", (int)got, (int)want, why);
+            if (got == MR_FILE_OPENED) {
+                char buf[16] = {0};
+                ck_assert_int_ge(fd, 0);
+                ck_assert_int_eq(read(fd, buf, sizeof(buf) - 1), 8);
+                ck_assert_str_eq(buf, "{\"id\":1}");
+                close(fd);
+            } else {
+                ck_assert_int_eq(fd, -1);
+                if (cases[i].why)
+                    ck_assert_str_eq(why, cases[i].why);
+            }
+        }
+    }
+    ck_assert_str_eq(mr_scenario_file_type("a/b.JSON"), "application/json");
+    ck_assert_str_eq(mr_scenario_file_type("a.b/c"), "application/octet-stream");
+    mr_scenario_free(sc);
+
+    {
+        static const char *const names[] = {"scenario/fixtures/1.json",
+                                            "scenario/fixtures/sub",
+                                            "scenario/fixtures",
+                                            "scenario/in",
+                                            "scenario/out",
+                                            "scenario/abs",
+                                            "scenario/up",
+                                            "scenario/fifo",
+                                            "scenario/s.json",
+                                            "secret.txt",
+                                            "scenario"};
+        size_t i;
+        for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            snprintf(path, sizeof(path), "%s/%s", tmp, names[i]);
+            if (unlink(path) != 0)
+                rmdir(path);
+        }
+        rmdir(tmp);
+    }
+}
+END_TEST
+
 /* --- several problems --------------------------------------------------- */
 
 START_TEST(test_many_problems_all_reported)
@@ -1516,6 +1679,8 @@ static Suite *load_suite(void)
     tcase_add_test(tc, test_file_escaping_folder);
     tcase_add_test(tc, test_file_missing_or_not_regular);
     tcase_add_test(tc, test_file_symlink_out_of_folder);
+    tcase_add_test(tc, test_file_template_loaded);
+    tcase_add_test(tc, test_file_template_open);
     suite_add_tcase(s, tc);
 
     tc = tcase("many");
