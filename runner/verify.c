@@ -68,29 +68,6 @@ static bool call_matches(const struct mr_scenario *sc, const struct mr_call *c,
     return ok;
 }
 
-static void count_text(const struct mr_count *c, char *buf, size_t size)
-{
-    if (c->times >= 0)
-        snprintf(buf, size, "exactly %lld", (long long)c->times);
-    else if (c->at_least >= 0 && c->at_most >= 0)
-        snprintf(buf, size, "%lld to %lld", (long long)c->at_least, (long long)c->at_most);
-    else if (c->at_least >= 0)
-        snprintf(buf, size, "at least %lld", (long long)c->at_least);
-    else
-        snprintf(buf, size, "at most %lld", (long long)c->at_most);
-}
-
-static bool count_ok(const struct mr_count *c, uint64_t n)
-{
-    if (c->times >= 0 && n != (uint64_t)c->times)
-        return false;
-    if (c->at_least >= 0 && n < (uint64_t)c->at_least)
-        return false;
-    if (c->at_most >= 0 && n > (uint64_t)c->at_most)
-        return false;
-    return true;
-}
-
 static int verify_expect(struct mr_results *out, const struct mr_verify_input *in, size_t ei)
 {
     const struct mr_scenario *sc = in->sc;
@@ -114,18 +91,11 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
                  got ? got : "?");
         return mr_results_add_case(out, MR_CASE_FAIL, e->name, msg, NULL);
     }
-    if (count_ok(&e->count, n))
+    if (mr_count_holds(&e->count, n))
         return mr_results_add_case(out, MR_CASE_PASS, e->name, NULL, NULL);
 
-    count_text(&e->count, want, sizeof(want));
-    /* singular after "exactly 1", "at least 1" and "at most 1" */
-    snprintf(msg, sizeof(msg), "expected %s call%s, got %llu", want,
-             (e->count.times == 1 ||
-              (e->count.times < 0 && e->count.at_least == 1 && e->count.at_most < 0) ||
-              (e->count.times < 0 && e->count.at_least < 0 && e->count.at_most == 1))
-                 ? ""
-                 : "s",
-             (unsigned long long)n);
+    mr_count_format(&e->count, "call", want, sizeof(want));
+    snprintf(msg, sizeof(msg), "expected %s, got %llu", want, (unsigned long long)n);
     too_few = (e->count.times >= 0 && n < (uint64_t)e->count.times) ||
               (e->count.at_least >= 0 && n < (uint64_t)e->count.at_least);
 

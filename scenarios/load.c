@@ -752,24 +752,6 @@ static void load_count(struct mr_loader *ld, const cJSON *v, struct mr_count *c)
         c->at_least = 1; /* a bare expectation means "is called" */
 }
 
-static void count_phrase(const struct mr_count *c, char *buf, size_t size)
-{
-    if (c->times == 0)
-        snprintf(buf, size, "is never called");
-    else if (c->times > 0)
-        snprintf(buf, size, "is called exactly %lld time%s", (long long)c->times,
-                 c->times == 1 ? "" : "s");
-    else if (c->at_least >= 0 && c->at_most >= 0)
-        snprintf(buf, size, "is called %lld to %lld times", (long long)c->at_least,
-                 (long long)c->at_most);
-    else if (c->at_least >= 0)
-        snprintf(buf, size, "is called at least %lld time%s", (long long)c->at_least,
-                 c->at_least == 1 ? "" : "s");
-    else
-        snprintf(buf, size, "is called at most %lld time%s", (long long)c->at_most,
-                 c->at_most == 1 ? "" : "s");
-}
-
 static bool service_name_ok(const char *s)
 {
     if (!*s)
@@ -1076,8 +1058,9 @@ static long find_route(const struct mr_scenario *sc, const char *id)
 static void default_expect_name(struct mr_expect *e, const struct mr_scenario *sc, char *buf,
                                 size_t size)
 {
-    char what[300], count[80];
-    count_phrase(&e->count, count, sizeof(count));
+    char what[300], count[80], bound[64];
+    mr_count_format(&e->count, "time", bound, sizeof(bound));
+    snprintf(count, sizeof(count), e->count.times == 0 ? "is never called" : "is called %s", bound);
     if (e->route >= 0 && e->has_request) {
         char m[260];
         /* the route fixes method and path; name only the extra conditions */

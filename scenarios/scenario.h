@@ -221,12 +221,22 @@ struct mr_service {
     size_t nroutes;
 };
 
-/* A count condition; -1 means "not set". */
+/* A count condition on calls. Each bound is -1 when not set; the loader sets
+ * at least one (a bare expectation is at_least 1), and when `times` is set
+ * the other two, if set, agree with it. */
 struct mr_count {
-    int64_t times;
-    int64_t at_least;
-    int64_t at_most;
+    int64_t times;    /* exactly this many, or -1 */
+    int64_t at_least; /* at least, or -1 */
+    int64_t at_most;  /* at most, or -1 */
 };
+
+/* Whether n calls satisfy the count. */
+bool mr_count_holds(const struct mr_count *c, uint64_t n);
+
+/* The count in words with `unit`, made plural unless the number that ends the
+ * phrase is 1: "exactly 1 call", "2 to 3 calls", "at least 1 time", "at most
+ * 4 times" (times decides when set). Always NUL-terminates `buf`. */
+void mr_count_format(const struct mr_count *c, const char *unit, char *buf, size_t size);
 
 struct mr_expect {
     char *name; /* given or generated ("create-charge is called exactly 1 time") */
