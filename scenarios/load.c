@@ -878,6 +878,8 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
         const char *id;
 
         route->service = si;
+        /* loaded after every route, when route ids can be named */
+        ld->route_expects[sc->nroutes] = cJSON_GetObjectItemCaseSensitive(r, "expect");
         route->index = sc->nroutes;
         route->json_path = mr_loader__strdup(ld, ld->path);
         if (mr_loader__expect_object(ld, r, "a route object")) {
@@ -1262,6 +1264,31 @@ static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc)
     }
 }
 
+/* A route's own "expect": { "times" / "atLeast" / "atMost" }, at the route's JSON path. */
+static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size_t r,
+                              const cJSON *v, struct mr_expect *e)
+{
+    static const char *const keys[] = {"times", "atLeast", "atMost", NULL};
+    char buf[600];
+
+    snprintf(ld->path, sizeof(ld->path), "%s", sc->routes[r].json_path);
+    ld->pathlen = strlen(ld->path);
+    mr_loader__push_key(ld, "expect");
+    e->route = (long)r;
+    e->service = -1;
+    e->json_path = mr_loader__strdup(ld, ld->path);
+    if (mr_loader__expect_object(ld, v, "an object with \"times\", \"atLeast\" or \"atMost\"")) {
+        mr_loader__check_keys(ld, v, keys);
+        load_count(ld, v, &e->count);
+    } else {
+        e->count.times = e->count.at_most = -1;
+        e->count.at_least = 1;
+    }
+    default_expect_name(e, sc, buf, sizeof(buf));
+    e->name = mr_loader__strdup(ld, buf);
+    mr_loader__pop(ld, 0);
+}
+
 static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *root)
 {
     static const char *const keys[] = {"$schema", "name",       "description", "services", "routes",
@@ -1314,6 +1341,9 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     sc->nservices = services ? (size_t)cJSON_GetArraySize(services) : 1;
     sc->services = mr_loader__calloc(ld, sc->nservices, sizeof(*sc->services));
     if (!sc->routes || !sc->services)
+        return;
+    ld->route_expects = mr_loader__calloc(ld, nroutes, sizeof(*ld->route_expects));
+    if (!ld->route_expects)
         return;
     /* {{serviceUrl 'name'}} may name a service defined after its route */
     ld->service_names = mr_loader__calloc(ld, sc->nservices, sizeof(*ld->service_names));
@@ -1372,26 +1402,11 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
         item = NULL;
     }
     nexpect = item ? (size_t)cJSON_GetArraySize(item) : 0;
-    {
-        /* route-level "expect" blocks are found again below; count them first */
-        const cJSON *svc_or_routes = services ? services : NULL;
-        size_t extra = 0;
-        const cJSON *s2;
-        if (routes) {
-            cJSON_ArrayForEach(s2, routes) extra +=
-                cJSON_GetObjectItemCaseSensitive(s2, "expect") != NULL;
-        } else {
-            cJSON_ArrayForEach(s2, svc_or_routes)
-            {
-                const cJSON *rs = cJSON_GetObjectItemCaseSensitive(s2, "routes"), *r;
-                cJSON_ArrayForEach(r, rs) extra +=
-                    cJSON_GetObjectItemCaseSensitive(r, "expect") != NULL;
-            }
-        }
-        sc->expects = mr_loader__calloc(ld, nexpect + extra, sizeof(*sc->expects));
-        if (!sc->expects)
-            return;
-    }
+    for (i = 0; i < sc->nroutes; i++)
+        nexpect += ld->route_expects[i] != NULL;
+    sc->expects = mr_loader__calloc(ld, nexpect, sizeof(*sc->expects));
+    if (!sc->expects)
+        return;
     if (item) {
         const cJSON *e;
         size_t mark = mr_loader__push_key(ld, "expect");
@@ -1404,50 +1419,9 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
         }
         mr_loader__pop(ld, mark);
     }
-    {
-        size_t r;
-        for (r = 0; r < sc->nroutes; r++) {
-            /* find the route's JSON again through its path */
-            const cJSON *rj;
-            const struct mr_route *route = &sc->routes[r];
-            const struct mr_service *svc = &sc->services[route->service];
-            /* by position, not by name: two services may share a name (an error
-             * reported above), and the count of route-level expects was made per
-             * member, so a lookup by name could find more of them than counted */
-            const cJSON *arr =
-                routes ? routes
-                       : cJSON_GetObjectItemCaseSensitive(
-                             cJSON_GetArrayItem(services, (int)route->service), "routes");
-            const cJSON *ej;
-            rj = cJSON_GetArrayItem(arr, (int)(r - svc->first_route));
-            ej = rj ? cJSON_GetObjectItemCaseSensitive(rj, "expect") : NULL;
-            if (!ej)
-                continue;
-            {
-                static const char *const ckeys[] = {"times", "atLeast", "atMost", NULL};
-                struct mr_expect *e = &sc->expects[sc->nexpects++];
-                char buf[600];
-                snprintf(ld->path, sizeof(ld->path), "%s", route->json_path);
-                ld->pathlen = strlen(ld->path);
-                mr_loader__push_key(ld, "expect");
-                e->route = (long)r;
-                e->service = -1;
-                e->json_path = mr_loader__strdup(ld, ld->path);
-                if (mr_loader__expect_object(ld, ej,
-                                             "an object with \"times\", \"atLeast\" or "
-                                             "\"atMost\"")) {
-                    mr_loader__check_keys(ld, ej, ckeys);
-                    load_count(ld, ej, &e->count);
-                } else {
-                    e->count.times = e->count.at_most = -1;
-                    e->count.at_least = 1;
-                }
-                default_expect_name(e, sc, buf, sizeof(buf));
-                e->name = mr_loader__strdup(ld, buf);
-                mr_loader__pop(ld, 0);
-            }
-        }
-    }
+    for (i = 0; i < sc->nroutes; i++)
+        if (ld->route_expects[i])
+            load_route_expect(ld, sc, i, ld->route_expects[i], &sc->expects[sc->nexpects++]);
 
     load_unexpected(ld, sc, cJSON_GetObjectItemCaseSensitive(root, "unexpected"));
 
@@ -1638,6 +1612,7 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
     }
     load_root(&ld, sc, root);
     free(ld.service_names); /* they pointed into the cJSON tree */
+    free(ld.route_expects);
     cJSON_Delete(root);
     if (ld.nomem) {
         mr_scenario_free(sc);

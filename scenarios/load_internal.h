@@ -28,6 +28,8 @@ struct mr_loader {
     /* every service's name, known before any route is loaded, for {{serviceUrl}} */
     const char **service_names;
     size_t nservice_names;
+    /* each route's own "expect" (or NULL), kept while routes load, by route index */
+    const cJSON **route_expects;
 };
 
 /* What a header name may be made of, for messages. */
