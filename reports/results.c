@@ -1,5 +1,6 @@
 #include "reports/results.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,6 +171,207 @@ int mr_results_set_output(struct mr_results *r, const char *out, size_t out_len,
     r->out_len = o ? out_len : 0;
     r->err = e;
     r->err_len = e ? err_len : 0;
+    return 0;
+}
+
+/* --- captured terminal output ------------------------------------------- */
+
+#define ESC 0x1b
+#define CAN 0x18 /* cancels a sequence */
+#define SUB 0x1a /* cancels a sequence */
+#define BEL 0x07 /* ends an OSC (xterm) */
+#define DEL 0x7f /* ignored inside a sequence */
+#define C1_CSI 0x9b
+
+/* Where the parser is: the states of a terminal's escape-sequence parser
+ * (after Paul Williams' VT500 state machine), folded into four. */
+enum term_state {
+    GROUND, /* text */
+    ESCAPE, /* after ESC, maybe after intermediate bytes */
+    CSI,    /* after ESC [ or 0x9B */
+    STRING, /* OSC, DCS, SOS, PM, APC: up to BEL, ST or another ESC */
+};
+
+/* The length of the UTF-8 sequence (or maximal subpart of one) at s[0..len),
+ * by the rules of mr_junit_sanitize: table 3-7 of Unicode. 1 for a byte that
+ * starts none. */
+static size_t utf8_span(const unsigned char *s, size_t len)
+{
+    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+    size_t need = 1, got = 1;
+
+    if (c >= 0xc2 && c <= 0xdf) {
+        need = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 3;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 4;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    }
+    while (got < need && got < len && s[got] >= lo && s[got] <= hi) {
+        got++;
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    return got;
+}
+
+/* Appends one ASCII byte at d[*o]; a LF first takes back the CRs right
+ * before it (those this call wrote: from `start` on). */
+static void put(char *d, size_t *o, size_t start, unsigned char c)
+{
+    if (c == '\n')
+        while (*o > start && d[*o - 1] == '\r')
+            (*o)--;
+    d[(*o)++] = (char)c;
+}
+
+/* A control byte that a terminal executes even inside a sequence. */
+static bool executed(unsigned char c)
+{
+    return c < 0x20 && c != ESC && c != CAN && c != SUB;
+}
+
+void mr_results_strip_terminal(struct mr_buf *out, const char *in, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    enum term_state st = GROUND;
+    bool intermediate = false; /* ESCAPE: an intermediate byte came after the ESC */
+    size_t i = 0, start, o;
+    char *d;
+
+    if (len == 0) { /* `in` may then be NULL */
+        mr_buf_append(out, "", 0);
+        return;
+    }
+    /* The output is never longer than the input: write it in place. */
+    if (!mr_buf_reserve(out, len))
+        return;
+    d = out->data;
+    start = o = out->len;
+    while (i < len) {
+        unsigned char c = s[i];
+
+        switch (st) {
+        case GROUND:
+            if (c == ESC) {
+                st = ESCAPE;
+                intermediate = false;
+                i++;
+            } else if (c == C1_CSI) { /* not inside a UTF-8 sequence: see utf8_span */
+                st = CSI;
+                i++;
+            } else if (c >= 0x80) {
+                size_t n = utf8_span(s + i, len - i);
+                memcpy(d + o, s + i, n);
+                o += n;
+                i += n;
+            } else {
+                put(d, &o, start, c);
+                i++;
+            }
+            break;
+        case ESCAPE:
+            if (c >= 0x80) {
+                st = GROUND; /* not part of it: text again */
+                break;
+            }
+            i++;
+            if (c == ESC) {
+                intermediate = false; /* a new escape */
+            } else if (c >= 0x20 && c <= 0x2f) {
+                intermediate = true;
+            } else if (c == DEL) {
+                /* ignored */
+            } else if (c == CAN || c == SUB) {
+                st = GROUND;
+            } else if (executed(c)) {
+                put(d, &o, start, c);
+            } else if (!intermediate && c == '[') {
+                st = CSI;
+            } else if (!intermediate &&
+                       (c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_')) {
+                st = STRING;
+            } else {
+                st = GROUND; /* the final byte */
+            }
+            break;
+        case CSI:
+            if (c >= 0x80) {
+                st = GROUND;
+                break;
+            }
+            i++;
+            if (c == ESC) {
+                st = ESCAPE;
+                intermediate = false;
+            } else if (c == CAN || c == SUB || (c >= 0x40 && c <= 0x7e)) {
+                st = GROUND; /* cancelled, or the final byte */
+            } else if (executed(c)) {
+                put(d, &o, start, c);
+            } /* else a parameter or intermediate byte, or DEL */
+            break;
+        case STRING:
+            if (c == '\n') {
+                st = GROUND; /* ours, not a terminal's: keep the next line */
+                break;
+            }
+            i++;
+            if (c == ESC) { /* ST (ESC \\) or a new sequence: ESCAPE drops either */
+                st = ESCAPE;
+                intermediate = false;
+            } else if (c == BEL || c == CAN || c == SUB) {
+                st = GROUND;
+            }
+            break;
+        }
+    }
+    out->len = o;
+    d[o] = '\0';
+}
+
+int mr_results_set_captured(struct mr_results *r, const char *out, size_t out_len,
+                            uint64_t out_dropped, const char *err, size_t err_len,
+                            uint64_t err_dropped)
+{
+    struct mr_buf b[2];
+    const char *in[2] = {out, err};
+    size_t len[2] = {out_len, err_len}, n[2];
+    uint64_t dropped[2] = {out_dropped, err_dropped};
+    char *text[2];
+    int k;
+
+    for (k = 0; k < 2; k++) {
+        mr_buf_init(&b[k]);
+        if (dropped[k])
+            mr_buf_printf(&b[k], "[mockrun: %llu earlier bytes dropped]\n",
+                          (unsigned long long)dropped[k]);
+        if (in[k] && len[k])
+            mr_results_strip_terminal(&b[k], in[k], len[k]);
+    }
+    if (b[0].failed || b[1].failed) {
+        mr_buf_release(&b[0]);
+        mr_buf_release(&b[1]);
+        return MR_ENOMEM;
+    }
+    for (k = 0; k < 2; k++) {
+        n[k] = b[k].len;
+        text[k] = n[k] ? mr_buf_detach(&b[k], NULL) : NULL;
+        mr_buf_release(&b[k]);
+    }
+    free(r->out);
+    free(r->err);
+    r->out = text[0];
+    r->out_len = n[0];
+    r->err = text[1];
+    r->err_len = n[1];
     return 0;
 }
 

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/buf.h"
+
 enum mr_case_status {
     MR_CASE_PASS,
     MR_CASE_FAIL,  /* an expectation did not hold */
@@ -63,8 +65,50 @@ int mr_results_set_suite(struct mr_results *r, const char *suite, const char *cl
 int mr_results_add_case(struct mr_results *r, enum mr_case_status status, const char *name,
                         const char *message, const char *detail);
 int mr_results_add_property(struct mr_results *r, const char *name, const char *value);
+/* Stores these exact bytes (any bytes, NULs included) as the command's output. */
 int mr_results_set_output(struct mr_results *r, const char *out, size_t out_len, const char *err,
                           size_t err_len);
+
+/*
+ * Stores the command's captured output as reports show it: each stream goes
+ * through mr_results_strip_terminal, and when `*_dropped` bytes were cut from
+ * its front (a capture keeps only the tail), it starts with the line
+ * "[mockrun: 1234567 earlier bytes dropped]". Returns 0 or MR_ENOMEM.
+ */
+int mr_results_set_captured(struct mr_results *r, const char *out, size_t out_len,
+                            uint64_t out_dropped, const char *err, size_t err_len,
+                            uint64_t err_dropped);
+
+/*
+ * Appends to `out` the `len` bytes at `in` (a command's output, any bytes)
+ * as plain text: what a terminal would have drawn as characters, without the
+ * sequences that colour it or move the cursor. Removed:
+ *
+ * - CSI: ESC [ (or the 8-bit C1 byte 0x9B), parameter bytes 0x30-0x3F and
+ *   intermediate bytes 0x20-0x2F, up to a final byte 0x40-0x7E: colours,
+ *   cursor moves, "erase line";
+ * - strings: ESC ] (OSC: window titles, hyperlinks), ESC P (DCS), ESC X,
+ *   ESC ^ and ESC _, up to BEL or ESC \ (ST);
+ * - every other escape: ESC, intermediate bytes 0x20-0x2F, one final byte
+ *   0x30-0x7E (ESC 7, ESC =, ESC ( B);
+ * - CRs just before a LF: CR LF and CR CR LF become LF (a pseudo-terminal in
+ *   raw mode, or a program that writes them itself).
+ *
+ * As in a terminal's parser, control bytes inside a sequence are kept and
+ * the sequence goes on (ESC [ 3 LF 1 m keeps the LF), CAN and SUB cancel
+ * it, and another ESC ends it and starts a new one. Unlike a terminal, a LF
+ * ends a string, so an OSC left open costs at most the rest of its line; a
+ * byte above 0x7F ends a CSI or escape and is kept, and an ESC at the end of
+ * the input is dropped. 0x9B starts a CSI only where it does not continue a
+ * UTF-8 sequence (by the maximal-subpart rule of mr_junit_sanitize), so the
+ * UTF-8 text around it is left whole; other 8-bit C1 bytes are left to the
+ * report's own sanitizer.
+ *
+ * The output is the input with bytes removed: no ESC, no 0x9B outside UTF-8,
+ * no CR before a LF. Stripping it again changes nothing. Pure and total (a
+ * fuzz target). On OOM `out` is marked failed (out->failed), as mr_buf does.
+ */
+void mr_results_strip_terminal(struct mr_buf *out, const char *in, size_t len);
 int mr_results_add_note(struct mr_results *r, const char *line);
 
 /* The number of cases with `status`. */

@@ -11,6 +11,11 @@
  * - a document holding it as text and as an attribute, written with libxml2's
  *   xmlTextWriter as junit.c does, parses with xmlReadMemory and gives the
  *   text back (inputs up to 4 KiB, to keep the run fast).
+ *
+ * The same input also goes through mr_results_strip_terminal (reports/results.h),
+ * which removes terminal escapes from captured output before it is sanitized:
+ * its output is the input with bytes removed, holds no ESC, no 0x9B outside a
+ * UTF-8 sequence and no CR before a LF, and stripping it again changes nothing.
  */
 #include "tests/fuzz/fuzz.h"
 
@@ -22,6 +27,7 @@
 
 #include "common/buf.h"
 #include "reports/junit.h"
+#include "reports/results.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -169,6 +175,67 @@ static size_t reference(char *out, const char *in, size_t len)
     return o;
 }
 
+/* True when a 0x9B in s[0..len) does not continue a UTF-8 sequence: the
+ * maximal-subpart walk of `reference`, where such a byte starts no sequence. */
+static bool has_c1_csi(const char *in, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n, k = 1;
+
+        if (c == 0x9B)
+            return true;
+        n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (n != 0 && completable(s + i, 1, n)) {
+            while (k < n && i + k < len && (s[i + k] & 0xC0) == 0x80 &&
+                   completable(s + i, k + 1, n))
+                k++;
+        }
+        i += k;
+    }
+    return false;
+}
+
+/* True when a[0..alen) is b[0..blen) with some bytes removed. */
+static bool subsequence(const char *a, size_t alen, const char *b, size_t blen)
+{
+    size_t i = 0, j = 0;
+
+    for (; i < alen; i++, j++) {
+        while (j < blen && b[j] != a[i])
+            j++;
+        if (j == blen)
+            return false;
+    }
+    return true;
+}
+
+static void check_strip(const char *in, size_t size)
+{
+    struct mr_buf out, again;
+    size_t i;
+
+    mr_buf_init(&out);
+    mr_buf_init(&again);
+    mr_buf_puts(&out, "\r"); /* a CR already in the buffer is not the input's to take */
+    mr_results_strip_terminal(&out, in, size);
+    FUZZ_CHECK(!out.failed && out.len >= 1 && out.data[0] == '\r' && out.data[out.len] == '\0');
+    FUZZ_CHECK(out.len - 1 <= size);
+    FUZZ_CHECK(subsequence(out.data + 1, out.len - 1, in, size));
+    FUZZ_CHECK(memchr(out.data + 1, 0x1B, out.len - 1) == NULL);
+    FUZZ_CHECK(!has_c1_csi(out.data + 1, out.len - 1));
+    for (i = 2; i < out.len; i++)
+        FUZZ_CHECK(!(out.data[i - 1] == '\r' && out.data[i] == '\n'));
+    mr_results_strip_terminal(&again, out.data + 1, out.len - 1);
+    FUZZ_CHECK(again.len == out.len - 1 &&
+               (again.len == 0 || memcmp(again.data, out.data + 1, again.len) == 0));
+    mr_buf_release(&again);
+    mr_buf_release(&out);
+}
+
 /* Writes <r a="text">text</r> with xmlTextWriter, parses it back, compares. */
 static void check_document(const char *text)
 {
@@ -241,6 +308,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size <= 4096)
         check_document(mr_buf_cstr(&out));
+    check_strip(in, size);
 
     mr_buf_release(&pre);
     mr_buf_release(&again);

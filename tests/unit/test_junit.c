@@ -7,7 +7,8 @@
  * (MOCKRUN_JUNIT_XSD, fetched by ci/setup). The golden reports in
  * tests/fixtures/reports were written by libxml2's xmlTextWriter, which
  * junit.c used before: its output must stay byte-identical. Run one case
- * with CK_RUN_CASE=escape; debug with CK_FORK=no.
+ * with CK_RUN_CASE=escape; debug with CK_FORK=no. The "terminal" case covers
+ * results.c's cleaning of captured output (escape sequences, the cut mark).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -900,6 +901,152 @@ START_TEST(escape_empty_elements)
 }
 END_TEST
 
+/* ---- terminal output --------------------------------------------------- */
+
+static void assert_stripped(const char *in, size_t len, const char *want, size_t want_len)
+{
+    struct mr_buf b, again;
+
+    mr_buf_init(&b);
+    mr_buf_init(&again);
+    mr_results_strip_terminal(&b, in, len);
+    ck_assert(!b.failed);
+    ck_assert_msg(b.len == want_len && memcmp(b.data ? b.data : "", want, b.len) == 0,
+                  "strip gave \"%s\" (%zu bytes), want \"%s\"", mr_buf_cstr(&b), b.len, want);
+    /* stripping twice changes nothing */
+    mr_results_strip_terminal(&again, b.data, b.len);
+    ck_assert(again.len == b.len && memcmp(mr_buf_cstr(&again), mr_buf_cstr(&b), b.len) == 0);
+    mr_buf_release(&again);
+    mr_buf_release(&b);
+}
+
+#define STRIP(in, want) assert_stripped(in, sizeof(in) - 1, want, sizeof(want) - 1)
+
+START_TEST(strip_table)
+{
+    STRIP("", "");
+    STRIP("plain text\n", "plain text\n");
+    /* colours, as FORCE_COLOR and a tty give them */
+    STRIP("\x1b[31mred\x1b[0m \x1b[1;38;5;208mbold\x1b[m", "red bold");
+    STRIP("\x1b[38:2:255:0:0mtruecolor\x1b[39m", "truecolor");
+    /* cursor moves and erases, as progress bars write them */
+    STRIP("\x1b[2K\x1b[1G50%\r\x1b[2K\x1b[1G100%\n", "50%\r100%\n");
+    STRIP("\x1b[?25l\x1b[?25h\x1b[>4;1m\x1b[ q", "");
+    /* CR LF, CR CR LF become LF; a lone CR stays */
+    STRIP("a\r\nb\r\r\nc\rd\n", "a\nb\nc\rd\n");
+    STRIP("a\r\x1b[K\n", "a\n");
+    STRIP("\r\n\r\n", "\n\n");
+    /* OSC: titles and hyperlinks, ended by BEL or ST */
+    STRIP("\x1b]0;title\x07text", "text");
+    STRIP("\x1b]8;;http://x/\x1b\\link\x1b]8;;\x1b\\ end", "link end");
+    STRIP("\x1b]0;caf\xc3\xa9\x07!", "!");
+    /* DCS, SOS, PM, APC */
+    STRIP("a\x1bPq#0;2;0;0;0\x1b\\b\x1bXsos\x1b\\c\x1b^pm\x07\x1b_apc\x1b\\d", "abcd");
+    /* an OSC left open ends at the end of the line, which is kept */
+    STRIP("\x1b]0;no end\nnext line\n", "\nnext line\n");
+    /* another ESC ends a string and starts a sequence of its own */
+    STRIP("\x1b]0;t\x1b[31mred", "red");
+    /* two-byte escapes and nF escapes (charset selection: tput sgr0) */
+    STRIP("\x1b(B\x1b[m\x1b"
+          "7\x1b"
+          "8\x1b=\x1b>\x1b"
+          "c\x1bM.",
+          ".");
+    STRIP("\x1b#8\x1b%G\x1b)0x", "x");
+    /* controls inside a sequence are executed (kept), the sequence goes on */
+    STRIP("\x1b[3\n1mx", "\nx");
+    STRIP("\x1b[\r\nm", "\n");
+    /* CAN and SUB cancel; DEL is ignored inside */
+    STRIP("\x1b[31\x18x\x1b[3\x1ay", "xy");
+    STRIP("\x1b[3\x7f"
+          "1mz",
+          "z");
+    /* an ESC that starts nothing */
+    STRIP("end\x1b", "end");
+    STRIP("\x1b\x1b[1mx", "x");
+    /* a byte above 0x7F ends a CSI or an escape and is kept */
+    STRIP("\x1b[3\xc3\xa9", "\xc3\xa9");
+    STRIP("\x1b\xc3\xa9", "\xc3\xa9");
+    /* other control bytes are left to the report's sanitizer */
+    STRIP("a\0b\x01\t\x7f", "a\0b\x01\t\x7f");
+}
+END_TEST
+
+START_TEST(strip_c1_csi_outside_utf8)
+{
+    /* the 8-bit CSI */
+    STRIP("\x9b"
+          "31mred\x9b"
+          "0m",
+          "red");
+    /* 0x9B continuing a UTF-8 sequence is text: U+00DB, U+26DB, U+1F69B */
+    STRIP("\xc3\x9b"
+          "31m",
+          "\xc3\x9b"
+          "31m");
+    STRIP("\xe2\x9b\x9b"
+          "1m",
+          "\xe2\x9b\x9b"
+          "1m");
+    STRIP("\xf0\x9f\x9a\x9b"
+          "m",
+          "\xf0\x9f\x9a\x9b"
+          "m");
+    /* ... also a cut-short one, which the sanitizer makes one U+FFFD */
+    STRIP("\xe2\x9b"
+          "1m",
+          "\xe2\x9b"
+          "1m");
+    /* not after a byte that cannot lead to it: E0 needs A0-BF next */
+    STRIP("\xe0\x9b"
+          "1mx",
+          "\xe0x");
+    STRIP("\x80\x9b"
+          "1mx",
+          "\x80x");
+    /* a lead cut by a sequence, then a stray 0x9B */
+    STRIP("\xc2\x1b[m\x9b"
+          "1mx",
+          "\xc2x");
+}
+END_TEST
+
+START_TEST(captured_mark_and_strip)
+{
+    struct mr_results r;
+    static const char out[] = "\x1b[32mok\x1b[0m\r\n";
+    xmlDocPtr doc;
+
+    mr_results_init(&r);
+    ck_assert_int_eq(mr_results_set_captured(&r, out, sizeof(out) - 1, 0, NULL, 0, 0), 0);
+    ck_assert_str_eq(r.out, "ok\n");
+    ck_assert_uint_eq(r.out_len, 3);
+    ck_assert_ptr_null(r.err);
+    ck_assert_uint_eq(r.err_len, 0);
+
+    /* the mark comes first, then the tail that was kept */
+    ck_assert_int_eq(mr_results_set_captured(&r, "ine\nlast\n", 9, 1234567, "e", 1, 5), 0);
+    ck_assert_str_eq(r.out, "[mockrun: 1234567 earlier bytes dropped]\nine\nlast\n");
+    ck_assert_uint_eq(r.out_len, strlen(r.out));
+    ck_assert_str_eq(r.err, "[mockrun: 5 earlier bytes dropped]\ne");
+
+    /* all of it dropped (a capture of 0 bytes): the mark alone */
+    ck_assert_int_eq(mr_results_set_captured(&r, "", 0, 42, NULL, 0, 0), 0);
+    ck_assert_str_eq(r.out, "[mockrun: 42 earlier bytes dropped]\n");
+
+    /* through the writer: no escape left in the report */
+    ck_assert_int_eq(mr_results_set_captured(&r, out, sizeof(out) - 1, 7, out, sizeof(out) - 1, 0),
+                     0);
+    write_ok(&r, in_dir("captured.xml"));
+    doc = parse_valid(in_dir("captured.xml"));
+    assert_content(child(suite_of(doc), "system-out", 0),
+                   "[mockrun: 7 earlier bytes dropped]\nok\n");
+    assert_content(child(suite_of(doc), "system-err", 0), "ok\n");
+    xmlFreeDoc(doc);
+    mr_results_release(&r);
+}
+END_TEST
+
 /* ---- nasty bytes ------------------------------------------------------- */
 
 /* Every hostile byte pattern from the brief, in one string. */
@@ -1109,6 +1256,13 @@ static Suite *junit_suite(void)
 
     tc = tcase_create("results");
     tcase_add_test(tc, results_copies_and_grows);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("terminal");
+    tcase_add_checked_fixture(tc, setup_dir, teardown_dir);
+    tcase_add_test(tc, strip_table);
+    tcase_add_test(tc, strip_c1_csi_outside_utf8);
+    tcase_add_test(tc, captured_mark_and_strip);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("schema");
