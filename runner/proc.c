@@ -2,19 +2,23 @@
  * proc.c - spawns the command under test and supervises it to the end.
  *
  * The shape (see docs/internals/proc.md for the reasons):
- *   prepare  rings, read buffers, pipes, signalfd, spawn attributes; all
- *            allocation happens here, before the child exists
- *   spawn    posix_spawnp: own process group, empty mask, SIGPIPE & co.
- *            reset to default, stdout/stderr onto our pipes
- *   loop     one poll() over the signalfd, both pipes and the deadlines;
- *            after a SIGTERM the rest of the group gets until kill_at even
- *            when the leader is gone (found by scanning /proc)
+ *   prepare  rings, read buffers, pipes or pseudo-terminals, signalfd, spawn
+ *            attributes; all allocation happens here, before the child exists
+ *   spawn    posix_spawnp: own process group (own session with a
+ *            controlling pty when mockrun's terminal is in the foreground),
+ *            empty mask, SIGPIPE & co. reset to default, stdout/stderr onto
+ *            our pipes or ptys
+ *   loop     one poll() over the signalfd, both outputs, typed input (relayed
+ *            to the pty; its Ctrl-C interrupts like SIGINT) and the
+ *            deadlines; after a SIGTERM the rest of the group gets until
+ *            kill_at even when the leader is gone (found by scanning /proc)
  *   finish   SIGKILL whatever is left of the group while the leader is an
  *            unreaped zombie (its pid cannot be recycled), then reap it
  *   orphans  as a child subreaper we inherit what escaped the group (setsid)
  *            once its parent died: SIGTERM, SIGKILL after kill_after, reap
  */
-#define _GNU_SOURCE /* pipe2, signalfd, environ, getdents64, spawn ..._addtcsetpgrp_np */
+#define _GNU_SOURCE /* pipe2, signalfd, environ, getdents64, spawn ..._addtcsetpgrp_np,            \
+                       POSIX_SPAWN_SETSID, ptsname_r */
 
 #include "runner/proc.h"
 
@@ -27,10 +31,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +52,7 @@
 #define MAX_PRIOR 64           /* children of ours from before the spawn that we remember */
 #define MAX_TERMED 128         /* orphans we remember having sent SIGTERM */
 #define WATCHDOG_AFTER_MS 100  /* a command still running then gets a watchdog */
+#define TYPED_SIZE 1024        /* typed input read at once, and held while the pty is full */
 
 /* glibc 2.35 can make the child take the terminal before exec. */
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
@@ -62,16 +69,36 @@ struct ring {
     size_t start; /* oldest byte; nonzero only once the ring is full */
     size_t len;
     bool truncated;
+    uint64_t dropped; /* bytes written before the `len` kept ones */
 };
 
+/* One output of the command: a pipe, or the master side of a pty. */
 struct stream {
-    int fd;        /* our read end; -1 at EOF */
-    int child_end; /* the child's write end until the spawn; -1 after */
+    int fd;        /* our read end (a pipe's, or a pty's master); -1 at EOF */
+    int child_end; /* until the spawn: the pipe's write end, or our own open of the pty's
+                      slave (it holds the modes we set); -1 after */
     int tee_fd;    /* STDOUT_FILENO/STDERR_FILENO, or -1 (no passthrough, or it broke) */
     char *chunk;   /* CHUNK_SIZE bytes: the last read, while it is being teed */
     size_t pend_off;
     size_t pend_len; /* bytes of chunk not yet written to tee_fd (it said EAGAIN) */
     struct ring ring;
+    bool pty;      /* fd is a pty's master; the child opens `path` */
+    int size_from; /* pty: the terminal whose window size it copies (SIGWINCH) */
+    char path[64]; /* pty: the slave's name */
+};
+
+/* mockrun's own terminal while the command has a controlling pty (see
+ * docs/internals/proc.md, "The terminal"). */
+struct terminal {
+    int fd;               /* our own open of /dev/tty (non-blocking); -1: no controlling pty */
+    struct termios saved; /* its modes before the run, put back at the end */
+    bool raw;             /* we changed them */
+    bool reading;         /* typed input is relayed (false once the terminal hung up) */
+    struct stream *ctl;   /* the stream that reads the controlling pty's master */
+    struct termios modes; /* the controlling pty's modes, as last read */
+    char typed[TYPED_SIZE];
+    size_t typed_off;
+    size_t typed_len; /* typed bytes the pty has not taken yet (EAGAIN) */
 };
 
 /* The watchdog process (see watchdog_start). */
@@ -95,6 +122,9 @@ struct supervisor {
     int sfd;
     struct stream out;
     struct stream err;
+    struct stream echo;     /* the controlling pty's master when stdout is not on it: the
+                               echo of typed input and /dev/tty writes, for the terminal only */
+    struct terminal term;   /* term.fd >= 0: the command has a controlling pty */
     int64_t timeout_at;     /* -1: none, or no longer relevant */
     int64_t kill_at;        /* when to escalate to SIGKILL; -1: not planned. Stays set after the
                                leader's exit while the rest of the group has its grace */
@@ -117,6 +147,7 @@ void mr_proc_opts_init(struct mr_proc_opts *o)
     o->drain_grace_ms = 500;
     o->capture_max = 1024 * 1024;
     o->passthrough = true;
+    o->tty = true;
 }
 
 static void supervised_signals(sigset_t *set)
@@ -126,6 +157,7 @@ static void supervised_signals(sigset_t *set)
     sigaddset(set, SIGINT);
     sigaddset(set, SIGTERM);
     sigaddset(set, SIGHUP);
+    sigaddset(set, SIGWINCH); /* ignored by default: must be blocked in every thread */
 }
 
 void mr_proc_block_signals(void)
@@ -286,8 +318,10 @@ static void ring_push(struct ring *r, const char *p, size_t n)
 {
     size_t end, first, overflow;
 
-    if (n > r->cap - r->len)
+    if (n > r->cap - r->len) {
         r->truncated = true;
+        r->dropped += n - (r->cap - r->len);
+    }
     if (r->cap == 0)
         return;
     if (n >= r->cap) {
@@ -683,6 +717,97 @@ static void on_interrupt(struct supervisor *s, int sig, int64_t now)
     escalate_at(s, now);
 }
 
+/* --- the terminal while the command runs ------------------------------- */
+
+/* The controlling pty's master, or -1 (none, or all its slaves closed). */
+static int ctl_master(const struct supervisor *s)
+{
+    return s->term.fd >= 0 && s->term.ctl ? s->term.ctl->fd : -1;
+}
+
+/* SIGWINCH: our terminal changed its size; each pty takes it (the kernel
+ * then signals the command's foreground group itself). */
+static void copy_sizes(struct supervisor *s)
+{
+    struct stream *st[3] = {&s->out, &s->err, &s->echo};
+    struct winsize ws;
+    size_t i;
+
+    for (i = 0; i < 3; i++)
+        if (st[i]->pty && st[i]->fd >= 0 && ioctl(st[i]->size_from, TIOCGWINSZ, &ws) == 0)
+            (void)ioctl(st[i]->fd, TIOCSWINSZ, &ws);
+}
+
+/* Hands typed bytes to the pty. It is non-blocking: what it does not take
+ * now (EAGAIN: the command is not reading and the pty is full) waits, the
+ * loop polls the master for POLLOUT and stops reading the terminal
+ * meanwhile, so the terminal holds the rest. */
+static void typed_flush(struct supervisor *s)
+{
+    struct terminal *t = &s->term;
+    int master = ctl_master(s);
+    ssize_t w;
+
+    while (t->typed_len > 0) {
+        if (master < 0) { /* nobody reads the pty any more */
+            t->typed_len = 0;
+            return;
+        }
+        w = write(master, t->typed + t->typed_off, t->typed_len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && errno == EAGAIN)
+            return;
+        if (w < 0) {
+            t->typed_len = 0;
+            return;
+        }
+        t->typed_off += (size_t)w;
+        t->typed_len -= (size_t)w;
+    }
+}
+
+/*
+ * Typed input, from our terminal in raw mode. The pty decides, through its
+ * modes, what a byte means, as a terminal would: when it has ISIG set (the
+ * command reads lines, or does not read at all), its VINTR character
+ * (Ctrl-C) is not written to it but taken as a SIGINT to mockrun: recorded,
+ * forwarded to the group, the --kill-after clock started; a second one
+ * kills the group (on_interrupt). What was typed after it in the same read
+ * is dropped, as a terminal flushes its input on Ctrl-C. When the command
+ * turned ISIG off (raw mode: jest's watch mode, a REPL, a debugger), Ctrl-C
+ * is its input like any other byte.
+ */
+static void typed_read(struct supervisor *s, int64_t now)
+{
+    struct terminal *t = &s->term;
+    int master = ctl_master(s);
+    char *intr = NULL;
+    ssize_t n;
+
+    do
+        n = read(t->fd, t->typed, sizeof(t->typed));
+    while (n < 0 && errno == EINTR);
+    if (n < 0 && errno == EAGAIN)
+        return;
+    if (n <= 0) { /* hung up: SIGHUP follows */
+        mr_debug("no more input from the terminal: %s", n < 0 ? strerror(errno) : "end of file");
+        t->reading = false;
+        return;
+    }
+    if (master >= 0) /* the command may have changed them since */
+        (void)tcgetattr(master, &t->modes);
+    if ((t->modes.c_lflag & ISIG) && t->modes.c_cc[VINTR] != _POSIX_VDISABLE)
+        intr = memchr(t->typed, t->modes.c_cc[VINTR], (size_t)n);
+    t->typed_off = 0;
+    t->typed_len = intr ? (size_t)(intr - t->typed) : (size_t)n;
+    typed_flush(s);
+    if (intr) {
+        mr_debug("%s typed at the terminal: interrupting", "Ctrl-C");
+        on_interrupt(s, SIGINT, now);
+    }
+}
+
 static void read_signals(struct supervisor *s, int64_t now)
 {
     struct signalfd_siginfo si[8];
@@ -699,8 +824,11 @@ static void read_signals(struct supervisor *s, int64_t now)
             if (si[i].ssi_signo == SIGCHLD) {
                 check_exit(s, now);
                 s->reap_pending = true;
-            } else
+            } else if (si[i].ssi_signo == SIGWINCH) {
+                copy_sizes(s);
+            } else {
                 on_interrupt(s, (int)si[i].ssi_signo, now);
+            }
         }
     }
 }
@@ -710,7 +838,18 @@ static bool stream_open(const struct stream *st)
     return st->fd >= 0;
 }
 
-static void add_stream_poll(struct stream *st, struct pollfd *pfd, struct stream **who, int *n)
+/* What a poll slot is for. */
+enum slot {
+    SLOT_SIGNALS,
+    SLOT_STREAM,    /* read a stream, or write its pending tee */
+    SLOT_TYPED,     /* read typed input */
+    SLOT_TYPED_OUT, /* write pending typed input to the pty */
+};
+
+#define MAX_SLOTS 5 /* signals, out, err, echo, typed input */
+
+static void add_stream_poll(struct stream *st, struct pollfd *pfd, struct stream **who,
+                            enum slot *what, int *n)
 {
     if (st->pend_len > 0) {
         pfd[*n].fd = st->tee_fd;
@@ -723,6 +862,31 @@ static void add_stream_poll(struct stream *st, struct pollfd *pfd, struct stream
     }
     pfd[*n].revents = 0;
     who[*n] = st;
+    what[*n] = SLOT_STREAM;
+    (*n)++;
+}
+
+static void add_typed_poll(struct supervisor *s, struct pollfd *pfd, struct stream **who,
+                           enum slot *what, int *n)
+{
+    struct terminal *t = &s->term;
+    int master = ctl_master(s);
+
+    if (t->fd < 0)
+        return;
+    if (t->typed_len > 0 && master >= 0) {
+        pfd[*n].fd = master;
+        pfd[*n].events = POLLOUT;
+        what[*n] = SLOT_TYPED_OUT;
+    } else if (t->reading) {
+        pfd[*n].fd = t->fd;
+        pfd[*n].events = POLLIN;
+        what[*n] = SLOT_TYPED;
+    } else {
+        return;
+    }
+    pfd[*n].revents = 0;
+    who[*n] = NULL;
     (*n)++;
 }
 
@@ -786,8 +950,9 @@ static void watchdog_arm(struct supervisor *s)
  * of its group has exited or the kill_after deadline has passed. */
 static void supervise(struct supervisor *s)
 {
-    struct pollfd pfd[3];
-    struct stream *who[3];
+    struct pollfd pfd[MAX_SLOTS];
+    struct stream *who[MAX_SLOTS];
+    enum slot what[MAX_SLOTS];
     int64_t now;
     int n, i, rc;
 
@@ -830,9 +995,12 @@ static void supervise(struct supervisor *s)
         pfd[n].fd = s->sfd;
         pfd[n].events = POLLIN;
         pfd[n].revents = 0;
+        what[n] = SLOT_SIGNALS;
         who[n++] = NULL;
-        add_stream_poll(&s->out, pfd, who, &n);
-        add_stream_poll(&s->err, pfd, who, &n);
+        add_stream_poll(&s->out, pfd, who, what, &n);
+        add_stream_poll(&s->err, pfd, who, what, &n);
+        add_stream_poll(&s->echo, pfd, who, what, &n);
+        add_typed_poll(s, pfd, who, what, &n);
         rc = poll(pfd, (nfds_t)n, poll_timeout(s, now));
         if (rc < 0) {
             if (errno != EINTR) { /* ENOMEM: try again shortly rather than spin */
@@ -845,8 +1013,12 @@ static void supervise(struct supervisor *s)
         for (i = 0; i < n; i++) {
             if (!pfd[i].revents)
                 continue;
-            if (!who[i])
+            if (what[i] == SLOT_SIGNALS)
                 read_signals(s, now);
+            else if (what[i] == SLOT_TYPED)
+                typed_read(s, now);
+            else if (what[i] == SLOT_TYPED_OUT)
+                typed_flush(s);
             else if (who[i]->pend_len > 0)
                 stream_flush(who[i]);
             else
@@ -904,7 +1076,7 @@ static bool wait_signals(struct supervisor *s, int64_t ms)
         return false;
     while ((n = read(s->sfd, si, sizeof(si))) > 0 || (n < 0 && errno == EINTR)) {
         for (i = 0; n > 0 && i < (size_t)n / sizeof(si[0]); i++) {
-            if (si[i].ssi_signo == SIGCHLD)
+            if (si[i].ssi_signo == SIGCHLD || si[i].ssi_signo == SIGWINCH)
                 continue;
             if (!s->interrupt_signal)
                 s->interrupt_signal = (int)si[i].ssi_signo;
@@ -979,16 +1151,21 @@ static int move_above_stdio(int *fd)
     return 0;
 }
 
-static int stream_prepare(struct stream *st, int tee_fd, const struct mr_proc_opts *opts,
-                          struct mr_error *err)
+static int stream_alloc(struct stream *st, int tee_fd, size_t capture_max, bool passthrough,
+                        struct mr_error *err)
+{
+    st->tee_fd = passthrough ? tee_fd : -1;
+    st->chunk = malloc(CHUNK_SIZE);
+    if (!st->chunk || !ring_init(&st->ring, capture_max))
+        return mr_error_set(err, MR_ENOMEM, "out of memory for a %zu-byte output capture",
+                            capture_max);
+    return 0;
+}
+
+static int stream_pipe(struct stream *st, struct mr_error *err)
 {
     int p[2];
 
-    st->tee_fd = opts->passthrough ? tee_fd : -1;
-    st->chunk = malloc(CHUNK_SIZE);
-    if (!st->chunk || !ring_init(&st->ring, opts->capture_max))
-        return mr_error_set(err, MR_ENOMEM, "out of memory for a %zu-byte output capture",
-                            opts->capture_max);
     if (pipe2(p, O_CLOEXEC) < 0)
         return mr_error_sys(err, "cannot create a pipe for the command's output");
     st->fd = p[0];
@@ -1001,6 +1178,50 @@ static int stream_prepare(struct stream *st, int tee_fd, const struct mr_proc_op
     return 0;
 }
 
+/*
+ * Gives the stream a pseudo-terminal instead of a pipe: the command sees a
+ * terminal (isatty, colours) and we still read everything it writes, from
+ * the master. The slave gets the modes and window size of `model`, mockrun's
+ * own terminal, but without ONLCR: the command's "\n" reaches us as it is,
+ * and our terminal's own ONLCR renders it when we copy it there. We keep the
+ * slave open until the spawn, so the modes are in place when the child opens
+ * it. Returns false (and leaves a pipe to be made) when no pty can be had.
+ */
+static bool stream_pty(struct stream *st, int model)
+{
+    struct termios tio;
+    struct winsize ws;
+    int e;
+
+    st->fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (st->fd < 0 || move_above_stdio(&st->fd) < 0 || grantpt(st->fd) != 0 ||
+        unlockpt(st->fd) != 0)
+        goto fail;
+    if ((e = ptsname_r(st->fd, st->path, sizeof(st->path))) != 0) {
+        errno = e;
+        goto fail;
+    }
+    st->child_end = open(st->path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (st->child_end < 0 || move_above_stdio(&st->child_end) < 0)
+        goto fail;
+    if (tcgetattr(model, &tio) == 0) {
+        tio.c_oflag &= ~(tcflag_t)ONLCR;
+        (void)tcsetattr(st->child_end, TCSANOW, &tio);
+    }
+    if (ioctl(model, TIOCGWINSZ, &ws) == 0)
+        (void)ioctl(st->child_end, TIOCSWINSZ, &ws);
+    if (fcntl(st->fd, F_SETFL, fcntl(st->fd, F_GETFL) | O_NONBLOCK) < 0)
+        goto fail;
+    st->pty = true;
+    st->size_from = model;
+    return true;
+fail:
+    mr_debug("cannot make a pseudo-terminal for the command (%s); using a pipe", strerror(errno));
+    close_fd(&st->fd);
+    close_fd(&st->child_end);
+    return false;
+}
+
 static void stream_release(struct stream *st)
 {
     close_fd(&st->fd);
@@ -1011,8 +1232,8 @@ static void stream_release(struct stream *st)
     st->ring.data = NULL;
 }
 
-/* Lend the terminal only when it is ours to lend: stdin is one and we are its
- * foreground group (not `mockrun &`). */
+/* The terminal is ours to share only when stdin is our controlling terminal
+ * and we are its foreground group (not `mockrun &`, not CI). */
 static bool terminal_is_ours(void)
 {
     pid_t fg;
@@ -1021,6 +1242,96 @@ static bool terminal_is_ours(void)
         return false;
     fg = tcgetpgrp(STDIN_FILENO);
     return fg > 0 && fg == getpgrp();
+}
+
+/*
+ * Our terminal is ours: the command gets a pty of its own as its controlling
+ * terminal (the spawn makes it a session leader that opens the slave), and
+ * the real terminal stays with mockrun. Its output goes to the pty when
+ * `stdout_too` (mockrun's stdout is a terminal); otherwise the pty's own
+ * output (the echo of typed input, writes to /dev/tty) goes to the `echo`
+ * stream, which copies it to the terminal and keeps none of it. We open
+ * /dev/tty for ourselves (non-blocking, without touching the file status
+ * flags that our stdin shares with the shell). Returns false, with nothing
+ * left open, when any of this fails: the terminal is then lent as before.
+ */
+static bool terminal_prepare(struct supervisor *s, bool stdout_too)
+{
+    struct terminal *t = &s->term;
+    struct stream *ctl = stdout_too ? &s->out : &s->echo;
+
+    t->fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (t->fd < 0 || move_above_stdio(&t->fd) < 0 || tcgetattr(t->fd, &t->saved) != 0) {
+        mr_debug("cannot use the terminal (%s); lending it to the command", strerror(errno));
+        close_fd(&t->fd);
+        return false;
+    }
+    if ((!stdout_too && stream_alloc(&s->echo, t->fd, 0, s->opts->passthrough, NULL) != 0) ||
+        !stream_pty(ctl, t->fd)) {
+        mr_debug("no controlling pseudo-terminal for the command (%s); lending it ours",
+                 strerror(errno));
+        close_fd(&t->fd);
+        return false;
+    }
+    t->ctl = ctl;
+    t->modes = t->saved;
+    t->reading = true;
+    return true;
+}
+
+/*
+ * While the command runs, our terminal delivers each typed byte to us at
+ * once and as it is: no line editing, no echo (the pty echoes, as the
+ * command set it), no signals from Ctrl-C or Ctrl-Z (we read the byte and
+ * decide: typed_read), no XON/XOFF, no CR→NL (the pty's own ICRNL does it).
+ * Output processing is kept, so our own log lines and the command's "\n"
+ * still render.
+ */
+static void terminal_raw(struct terminal *t)
+{
+    struct termios raw = t->saved;
+
+    raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    t->raw = tcsetattr(t->fd, TCSANOW, &raw) == 0;
+    if (!t->raw)
+        mr_debug("cannot set the terminal's modes: %s", strerror(errno));
+}
+
+/* Puts the terminal's modes back (SIGTTOU is blocked, so this works from the
+ * background too). Every path out of mr_proc_run passes here. */
+static void terminal_restore(struct terminal *t)
+{
+    if (t->raw)
+        (void)tcsetattr(t->fd, TCSANOW, &t->saved);
+    t->raw = false;
+}
+
+/* Makes the command's outputs pseudo-terminals where that helps it (see
+ * stream_pty and terminal_prepare), and pipes elsewhere. */
+static int streams_prepare(struct supervisor *s, bool ours, struct mr_error *err)
+{
+    const struct mr_proc_opts *o = s->opts;
+    bool out_tty = o->tty && o->passthrough && isatty(STDOUT_FILENO);
+    bool err_tty = o->tty && o->passthrough && isatty(STDERR_FILENO);
+    int rc;
+
+    if ((rc = stream_alloc(&s->out, STDOUT_FILENO, o->capture_max, o->passthrough, err)) != 0 ||
+        (rc = stream_alloc(&s->err, STDERR_FILENO, o->capture_max, o->passthrough, err)) != 0)
+        return rc;
+    if (o->tty && ours)
+        (void)terminal_prepare(s, out_tty);
+    if (out_tty && s->term.ctl != &s->out)
+        (void)stream_pty(&s->out, STDOUT_FILENO);
+    if (err_tty)
+        (void)stream_pty(&s->err, STDERR_FILENO);
+    if (s->out.fd < 0 && (rc = stream_pipe(&s->out, err)) != 0)
+        return rc;
+    if (s->err.fd < 0 && (rc = stream_pipe(&s->err, err)) != 0)
+        return rc;
+    return 0;
 }
 
 static int spawn_failed(struct mr_error *err, const char *cmd, int e)
@@ -1051,8 +1362,20 @@ static int spawn_failed(struct mr_error *err, const char *cmd, int e)
     return rc;
 }
 
+/* fd of the child comes from the stream: the controlling pty (already on
+ * fd 0), or our end of a pipe or our open of a pty's slave, which dup2
+ * makes inheritable. */
+static int child_output(posix_spawn_file_actions_t *fa, const struct stream *st, int fd,
+                        const struct stream *ctl)
+{
+    if (st == ctl)
+        return posix_spawn_file_actions_adddup2(fa, STDIN_FILENO, fd);
+    return posix_spawn_file_actions_adddup2(fa, st->child_end, fd);
+}
+
 static int spawn(struct supervisor *s, bool lend_terminal, struct mr_error *err)
 {
+    const struct stream *ctl = s->term.fd >= 0 ? s->term.ctl : NULL;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_t fa;
     sigset_t empty, dfl;
@@ -1078,18 +1401,27 @@ static int spawn(struct supervisor *s, bool lend_terminal, struct mr_error *err)
         errno = rc;
         return mr_error_sys(err, "cannot prepare to run '%s'", s->opts->argv[0]);
     }
-    rc = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
-                                             POSIX_SPAWN_SETSIGDEF);
-    if (!rc)
+    /* With a controlling pty, a session of its own (of which it leads the
+     * only group, so killpg(pid) still reaches it), and the slave opened by
+     * name: glibc runs setsid before the file actions, and a session leader
+     * without a terminal that opens one without O_NOCTTY acquires it (and
+     * its group becomes the foreground). Not SETPGROUP too: a session
+     * leader cannot setpgid. */
+    rc =
+        posix_spawnattr_setflags(&attr, (short)((ctl ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP) |
+                                                POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF));
+    if (!rc && !ctl)
         rc = posix_spawnattr_setpgroup(&attr, 0);
     if (!rc)
         rc = posix_spawnattr_setsigmask(&attr, &empty);
     if (!rc)
         rc = posix_spawnattr_setsigdefault(&attr, &dfl);
+    if (!rc && ctl)
+        rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, ctl->path, O_RDWR, 0);
     if (!rc)
-        rc = posix_spawn_file_actions_adddup2(&fa, s->out.child_end, STDOUT_FILENO);
+        rc = child_output(&fa, &s->out, STDOUT_FILENO, ctl);
     if (!rc)
-        rc = posix_spawn_file_actions_adddup2(&fa, s->err.child_end, STDERR_FILENO);
+        rc = child_output(&fa, &s->err, STDERR_FILENO, ctl);
 #if HAVE_SPAWN_TCSETPGRP
     /* The child takes the terminal itself, after joining its new group and
      * before exec, so it cannot read the terminal while still in the
@@ -1146,6 +1478,8 @@ static void fill_result(struct supervisor *s, const siginfo_t *si, struct mr_pro
     res->output_abandoned = s->abandoned;
     res->out_truncated = s->out.ring.truncated;
     res->err_truncated = s->err.ring.truncated;
+    res->out_dropped = s->out.ring.dropped;
+    res->err_dropped = s->err.ring.dropped;
     res->out = ring_detach(&s->out.ring, &res->out_len);
     res->err = ring_detach(&s->err.ring, &res->err_len);
 }
@@ -1155,7 +1489,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
     struct supervisor s;
     sigset_t supervised, run_mask, old_mask;
     struct sigaction old_chld, dfl_chld;
-    bool restore_chld = false, lend_terminal = false, restore_subreaper = false;
+    bool restore_chld = false, lend_terminal = false, restore_subreaper = false, ours;
     struct pstat leader;
     int subreaper = 0;
     siginfo_t si;
@@ -1170,6 +1504,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
     memset(&s, 0, sizeof(s));
     s.opts = opts;
     s.sfd = s.out.fd = s.out.child_end = s.err.fd = s.err.child_end = -1;
+    s.echo.fd = s.echo.child_end = s.echo.tee_fd = s.term.fd = -1;
     s.kill_at = s.drain_at = -1;
     s.wd.pid = s.wd.fd = -1;
 
@@ -1193,9 +1528,8 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
         restore_chld = sigaction(SIGCHLD, &dfl_chld, NULL) == 0;
     }
 
-    rc = stream_prepare(&s.out, STDOUT_FILENO, opts, err);
-    if (!rc)
-        rc = stream_prepare(&s.err, STDERR_FILENO, opts, err);
+    ours = terminal_is_ours();
+    rc = streams_prepare(&s, ours, err);
     if (!rc && ((s.sfd = signalfd(-1, &supervised, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
                 move_above_stdio(&s.sfd) < 0))
         rc = mr_error_sys(err, "cannot create a signalfd");
@@ -1212,19 +1546,26 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
     if (have_children())
         (void)scan_processes(&s, remember_child, NULL);
 
-    lend_terminal = terminal_is_ours();
+    /* Without a pty of its own, the command shares our terminal as before. */
+    lend_terminal = ours && s.term.fd < 0;
     start = now_ms();
     rc = spawn(&s, lend_terminal, err);
     close_fd(&s.out.child_end);
     close_fd(&s.err.child_end);
+    close_fd(&s.echo.child_end);
     if (rc)
         goto out_terminal;
+    if (s.term.fd >= 0)
+        terminal_raw(&s.term);
     if (read_pstat(s.pid, &leader))
         s.start_ticks = leader.start;
     s.watchdog_at = start + WATCHDOG_AFTER_MS;
 
     s.timeout_at = opts->timeout_ms > 0 ? start + opts->timeout_ms : -1;
     supervise(&s);
+    /* Now, not at the end: while orphans are ended, a Ctrl-C must be a
+     * SIGINT to us again. */
+    terminal_restore(&s.term);
 
     /* Leftovers of the group (a daemon holding the pipes, a background job)
      * die with the command. The leader is still a zombie here: the group id
@@ -1233,6 +1574,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
     watchdog_stop(&s.wd); /* the group is gone: nothing left to watch */
     close_fd(&s.out.fd);
     close_fd(&s.err.fd);
+    close_fd(&s.echo.fd);
     memset(&si, 0, sizeof(si));
     if (!s.lost) {
         while (waitid(P_PID, (id_t)s.pid, &si, WEXITED) < 0 && errno == EINTR)
@@ -1243,6 +1585,7 @@ int mr_proc_run(const struct mr_proc_opts *opts, struct mr_proc_result *res, str
     fill_result(&s, &si, res);
 
 out_terminal:
+    terminal_restore(&s.term);
     if (lend_terminal)
         (void)tcsetpgrp(STDIN_FILENO, getpgrp()); /* SIGTTOU is blocked: see above */
 out:
@@ -1250,6 +1593,8 @@ out:
     close_fd(&s.sfd);
     stream_release(&s.out);
     stream_release(&s.err);
+    stream_release(&s.echo);
+    close_fd(&s.term.fd);
     if (restore_subreaper)
         (void)prctl(PR_SET_CHILD_SUBREAPER, 0);
     if (restore_chld)

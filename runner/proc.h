@@ -8,9 +8,21 @@
  * loop on a signalfd, both pipes and the deadline until the command has
  * exited and its output is drained.
  *
+ * Terminals (opts.tty, the default): where mockrun's stdout or stderr is a
+ * terminal, the command's is a pseudo-terminal instead of a pipe, so it
+ * sees a terminal (colours) while its output is still captured. When stdin
+ * is mockrun's controlling terminal and mockrun is in its foreground, the
+ * command gets a pty as its controlling terminal and stdin, in a session of
+ * its own; mockrun keeps the real terminal in raw input mode for the run
+ * and relays what is typed. A typed Ctrl-C (the pty's VINTR while it has
+ * ISIG set) then counts as a SIGINT to mockrun; with ISIG off (a command in
+ * raw mode) it is the command's input. Without opts.tty, or when no pty can
+ * be had, pipes, and the command is lent the terminal's foreground as it is.
+ * The terminal's modes are restored before mr_proc_run returns.
+ *
  * Signals: call mr_proc_block_signals() in main() before any thread starts,
- * so SIGCHLD, SIGINT, SIGTERM and SIGHUP are only ever read through the
- * signalfd. SIGINT/SIGTERM/SIGHUP received while the command runs are
+ * so SIGCHLD, SIGINT, SIGTERM, SIGHUP and SIGWINCH are only ever read through
+ * the signalfd. SIGINT/SIGTERM/SIGHUP received while the command runs are
  * forwarded to its process group; a timeout sends SIGTERM to the group. Then
  * the whole group has until kill_after_ms to exit, even if the command
  * itself exits at once, and whatever of it still runs gets SIGKILL. After a
@@ -48,9 +60,11 @@ struct mr_proc_opts {
     int64_t drain_grace_ms; /* wait for pipes after exit; default 500 */
     size_t capture_max;     /* bytes kept of each stream; default 1 MiB */
     bool passthrough;       /* copy output live to our stdout/stderr (default true) */
+    bool tty;               /* pseudo-terminals where mockrun has a terminal (default true;
+                               outputs only with passthrough); false: pipes (--no-tty) */
 };
 
-/* Fills defaults: kill_after 5000, drain_grace 500, capture 1 MiB, passthrough. */
+/* Fills defaults: kill_after 5000, drain_grace 500, capture 1 MiB, passthrough, tty. */
 void mr_proc_opts_init(struct mr_proc_opts *o);
 
 enum mr_proc_state {
@@ -71,15 +85,20 @@ struct mr_proc_result {
     bool output_abandoned; /* pipes were still open drain_grace_ms after exit */
     int64_t duration_ms;   /* until the command ended and its output was drained; without
                               the time spent ending its orphans */
-    char *out;             /* captured stdout (owned), out_len bytes, NUL-terminated */
+    char *out;             /* captured stdout (owned), out_len bytes, NUL-terminated; the
+                              raw bytes, terminal escapes and all */
     size_t out_len;
-    bool out_truncated; /* more than capture_max was written */
+    bool out_truncated;   /* more than capture_max was written */
+    uint64_t out_dropped; /* bytes written before the out_len kept ones */
     char *err;
     size_t err_len;
     bool err_truncated;
+    uint64_t err_dropped;
 };
 
-/* Blocks SIGCHLD, SIGINT, SIGTERM and SIGHUP in the calling thread (call in main, first). */
+/* Blocks SIGCHLD, SIGINT, SIGTERM, SIGHUP and SIGWINCH in the calling thread (call in
+ * main, first: threads inherit the mask, and a thread that leaves SIGWINCH unblocked
+ * would discard it, its default being to ignore it). */
 void mr_proc_block_signals(void);
 
 /*

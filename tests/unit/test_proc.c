@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,9 +36,17 @@
 
 /* --- helpers ------------------------------------------------------------ */
 
-static void quiet_opts(struct mr_proc_opts *o)
+/* Options for a test: pipes whatever fd 0-2 are (run from a terminal with
+ * CK_FORK=no, the command would get a pty): the pty tests set tty. */
+static void test_opts(struct mr_proc_opts *o)
 {
     mr_proc_opts_init(o);
+    o->tty = false;
+}
+
+static void quiet_opts(struct mr_proc_opts *o)
+{
+    test_opts(o);
     o->passthrough = false;
     o->timeout_ms = SAFETY_MS;
 }
@@ -704,6 +713,8 @@ START_TEST(test_capture_both_streams)
     ck_assert_uint_eq(res.err_len, 9);
     ck_assert(!res.out_truncated);
     ck_assert(!res.err_truncated);
+    ck_assert_uint_eq(res.out_dropped, 0);
+    ck_assert_uint_eq(res.err_dropped, 0);
     mr_proc_result_release(&res);
 }
 END_TEST
@@ -724,6 +735,7 @@ START_TEST(test_capture_keeps_tail)
     ck_assert_int_eq(res.exit_code, 0);
     ck_assert(res.out_truncated);
     ck_assert_uint_eq(res.out_len, 4096);
+    ck_assert_uint_eq(res.out_dropped, 1000000 + sizeof(marker) - 1 - 4096);
     ck_assert_uint_eq(strlen(res.out), res.out_len);
     body = res.out_len - (sizeof(marker) - 1);
     ck_assert_str_eq(res.out + body, marker);
@@ -748,7 +760,40 @@ START_TEST(test_capture_nothing)
     ck_assert_str_eq(res.out, "");
     ck_assert_uint_eq(res.out_len, 0);
     ck_assert(res.out_truncated);
+    ck_assert_uint_eq(res.out_dropped, 6); /* "hello\n": all of it */
     ck_assert(!res.err_truncated);
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* The cut mark's count: exact, over many writes of every size that wrap the
+ * ring at every offset (seq writes in blocks, awk in lines). */
+START_TEST(test_capture_counts_dropped)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    uint64_t total = 0;
+    char last[16];
+    int i;
+
+    for (i = 1; i <= 100000; i++)
+        total += (uint64_t)snprintf(last, sizeof(last), "%d\n", i);
+    quiet_opts(&o);
+    o.capture_max = 1000;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c",
+                         "seq 1 100000; awk 'BEGIN { for (i = 1; i <= 100000; i++) "
+                         "print i > \"/dev/stderr\" }'"),
+                     0);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert(res.out_truncated && res.err_truncated);
+    ck_assert_uint_eq(res.out_len, 1000);
+    ck_assert_uint_eq(res.err_len, 1000);
+    ck_assert_uint_eq(res.out_dropped, total - 1000);
+    ck_assert_uint_eq(res.err_dropped, total - 1000);
+    /* the kept bytes are the last ones, and dropped + kept is all */
+    ck_assert_str_eq(res.out + res.out_len - 7, "100000\n");
+    ck_assert_str_eq(res.err + res.err_len - 7, "100000\n");
     mr_proc_result_release(&res);
 }
 END_TEST
@@ -766,7 +811,7 @@ START_TEST(test_passthrough_tees)
     tmp_path(err_path, sizeof(err_path), "stderr");
     saved_out = redirect_fd(STDOUT_FILENO, open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600));
     saved_err = redirect_fd(STDERR_FILENO, open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600));
-    mr_proc_opts_init(&o);
+    test_opts(&o);
     o.timeout_ms = SAFETY_MS;
     ck_assert(o.passthrough);
     ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "echo one; echo two >&2; echo three"), 0);
@@ -800,7 +845,7 @@ START_TEST(test_passthrough_broken_pipe)
     ck_assert_int_eq(pipe(p), 0);
     close(p[0]);
     saved = redirect_fd(STDOUT_FILENO, p[1]);
-    mr_proc_opts_init(&o);
+    test_opts(&o);
     o.timeout_ms = SAFETY_MS;
     ck_assert_int_eq(RUN(&o, &res, &err, "head", "-c", "100000", "/dev/zero"), 0);
     restore_fd(STDOUT_FILENO, saved);
@@ -825,7 +870,7 @@ START_TEST(test_stdout_closed)
     ck_assert_int_ge(saved, 0);
     close(STDOUT_FILENO);
     saved_err = redirect_fd(STDERR_FILENO, open("/dev/null", O_WRONLY));
-    mr_proc_opts_init(&o);
+    test_opts(&o);
     o.timeout_ms = SAFETY_MS;
     ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", "echo hello; echo oops >&2"), 0);
     restore_fd(STDOUT_FILENO, saved);
@@ -867,7 +912,7 @@ START_TEST(test_passthrough_nonblocking_stdout)
     close(count_pipe[1]);
     ck_assert_int_eq(fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
     saved = redirect_fd(STDOUT_FILENO, p[1]);
-    mr_proc_opts_init(&o);
+    test_opts(&o);
     o.timeout_ms = SAFETY_MS;
     ck_assert_int_eq(RUN(&o, &res, &err, "head", "-c", "300000", "/dev/zero"), 0);
     restore_fd(STDOUT_FILENO, saved);
@@ -1211,6 +1256,214 @@ START_TEST(test_empty_command)
 }
 END_TEST
 
+/* --- terminals ----------------------------------------------------------- */
+
+/* A pty for the test: the master in *master (non-blocking), the slave's path in `path`. */
+static void open_pty(int *master, char *path, size_t size)
+{
+    *master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    ck_assert_int_ge(*master, 0);
+    ck_assert_int_eq(grantpt(*master), 0);
+    ck_assert_int_eq(unlockpt(*master), 0);
+    ck_assert_int_eq(ptsname_r(*master, path, size), 0);
+    ck_assert_int_eq(fcntl(*master, F_SETFL, O_NONBLOCK), 0);
+}
+
+/* Reads what the terminal shows, into buf (NUL-terminated), until `want`
+ * appears or ms pass. */
+static bool read_until(int master, char *buf, size_t size, size_t *len, const char *want, long ms)
+{
+    ssize_t n;
+
+    for (;; ms -= 10) {
+        while (*len + 1 < size && (n = read(master, buf + *len, size - 1 - *len)) > 0)
+            *len += (size_t)n;
+        buf[*len] = '\0';
+        if (strstr(buf, want))
+            return true;
+        if (ms <= 0)
+            return false;
+        sleep_ms(10);
+    }
+}
+
+#define SH_WHERE                                                                                   \
+    "for fd in 0 1 2; do if [ -t $fd ]; then printf 'tty '; else printf 'pipe '; fi; done; "       \
+    "echo; printf '\\033[31mred\\033[0m\\n' >&2"
+
+/* mockrun's stdout and stderr are terminals, its stdin is not: the command's
+ * outputs are ptys (colours), captured apart, with plain "\n" (no ONLCR). */
+START_TEST(test_tty_outputs)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    char path[64], shown[4096];
+    size_t len = 0;
+    int master, slave, null;
+
+    open_pty(&master, path, sizeof(path));
+    slave = open(path, O_RDWR | O_NOCTTY);
+    null = open("/dev/null", O_RDONLY);
+    ck_assert_int_ge(slave, 0);
+    ck_assert_int_eq(dup2(null, STDIN_FILENO), STDIN_FILENO);
+    ck_assert_int_eq(dup2(slave, STDOUT_FILENO), STDOUT_FILENO);
+    ck_assert_int_eq(dup2(slave, STDERR_FILENO), STDERR_FILENO);
+
+    mr_proc_opts_init(&o); /* tty and passthrough: the defaults */
+    o.timeout_ms = SAFETY_MS;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", SH_WHERE), 0);
+    ck_assert_int_eq(res.exit_code, 0);
+    ck_assert_str_eq(res.out, "pipe tty tty \n");
+    ck_assert_str_eq(res.err, "\033[31mred\033[0m\n");
+    /* passed through to our terminal, which adds its own CRs */
+    ck_assert(read_until(master, shown, sizeof(shown), &len, "\033[31mred\033[0m\r\n", SLOW_MS));
+    ck_assert_ptr_nonnull(strstr(shown, "pipe tty tty \r\n"));
+    mr_proc_result_release(&res);
+
+    /* --no-tty: pipes */
+    o.tty = false;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", SH_WHERE), 0);
+    ck_assert_str_eq(res.out, "pipe pipe pipe \n");
+    mr_proc_result_release(&res);
+    /* without passthrough, nothing to show colours to: pipes */
+    o.tty = true;
+    o.passthrough = false;
+    ck_assert_int_eq(RUN(&o, &res, &err, "sh", "-c", SH_WHERE), 0);
+    ck_assert_str_eq(res.out, "pipe pipe pipe \n");
+    mr_proc_result_release(&res);
+}
+END_TEST
+
+/* What the run in the terminal reports back to the test. */
+struct tty_report {
+    int rc;
+    enum mr_proc_state state;
+    int exit_code;
+    int interrupt_signal;
+    bool killed;
+    int64_t duration_ms;
+    char out[256];
+};
+
+/*
+ * Runs `script` with mr_proc_run in a child whose controlling terminal is the
+ * pty at `path` (a session of its own, as a shell starts a foreground job),
+ * with stdin, stdout and stderr on it. The report comes back through `fd`.
+ */
+static void run_in_terminal(const char *path, int fd, const char *script, int64_t kill_after_ms)
+{
+    struct mr_proc_opts o;
+    struct mr_proc_result res;
+    struct mr_error err;
+    struct tty_report rep;
+    int tty;
+
+    if (setsid() < 0 || (tty = open(path, O_RDWR)) < 0) /* no O_NOCTTY: it becomes ours */
+        _exit(90);
+    if (dup2(tty, 0) < 0 || dup2(tty, 1) < 0 || dup2(tty, 2) < 0)
+        _exit(91);
+    mr_proc_block_signals();
+    test_opts(&o);
+    o.tty = true;
+    o.timeout_ms = SAFETY_MS;
+    o.kill_after_ms = kill_after_ms;
+    memset(&rep, 0, sizeof(rep));
+    rep.rc = RUN(&o, &res, &err, "sh", "-c", script);
+    rep.state = res.state;
+    rep.exit_code = res.exit_code;
+    rep.interrupt_signal = res.interrupt_signal;
+    rep.killed = res.killed;
+    rep.duration_ms = res.duration_ms;
+    snprintf(rep.out, sizeof(rep.out), "%s", res.out ? res.out : "");
+    mr_proc_result_release(&res);
+    _exit(write(fd, &rep, sizeof(rep)) == (ssize_t)sizeof(rep) ? 0 : 92);
+}
+
+/* The test is the terminal: starts run_in_terminal, types `typed` once the
+ * terminal shows `ready`, and returns the report. */
+static void tty_session(const char *script, const char *ready, const char *typed,
+                        int64_t kill_after_ms, struct tty_report *rep, char *shown, size_t size)
+{
+    struct termios before, after;
+    char path[64];
+    int master, slave, p[2], status;
+    size_t len = 0;
+    pid_t pid;
+
+    open_pty(&master, path, sizeof(path));
+    slave = open(path, O_RDWR | O_NOCTTY); /* to read the modes afterwards */
+    ck_assert_int_ge(slave, 0);
+    ck_assert_int_eq(tcgetattr(slave, &before), 0);
+    ck_assert_int_eq(pipe(p), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        close(p[0]);
+        run_in_terminal(path, p[1], script, kill_after_ms);
+    }
+    close(p[1]);
+    ck_assert_msg(read_until(master, shown, size, &len, ready, SLOW_MS),
+                  "the terminal never showed '%s'; it shows '%s'", ready, shown);
+    ck_assert_int_eq(write(master, typed, strlen(typed)), (ssize_t)strlen(typed));
+    ck_assert_int_eq(read(p[0], rep, sizeof(*rep)), (ssize_t)sizeof(*rep));
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    (void)read_until(master, shown, size, &len, "\001", 0); /* what is left, at once */
+    /* the terminal's modes are back as they were */
+    ck_assert_int_eq(tcgetattr(slave, &after), 0);
+    ck_assert(before.c_iflag == after.c_iflag && before.c_oflag == after.c_oflag &&
+              before.c_lflag == after.c_lflag && before.c_cflag == after.c_cflag);
+    ck_assert(memcmp(before.c_cc, after.c_cc, sizeof(before.c_cc)) == 0);
+    close(p[0]);
+    close(slave);
+    close(master);
+}
+
+/* Ctrl-C typed at the terminal is mockrun's interrupt, whatever the command
+ * does with SIGINT: here it ignores it, so SIGKILL after kill_after. */
+START_TEST(test_tty_ctrl_c_interrupts)
+{
+    struct tty_report rep;
+    char shown[4096];
+
+    tty_session("trap '' INT; echo ready; while :; do sleep 0.05; done", "ready", "\003", 300, &rep,
+                shown, sizeof(shown));
+    ck_assert_int_eq(rep.rc, 0);
+    ck_assert_int_eq(rep.state, MR_PROC_INTERRUPTED);
+    ck_assert_int_eq(rep.interrupt_signal, SIGINT);
+    ck_assert(rep.killed);
+    ck_assert_int_ge(rep.duration_ms, 300);
+    ck_assert_int_lt(rep.duration_ms, SLOW_MS);
+    ck_assert_str_eq(rep.out, "ready\n");
+}
+END_TEST
+
+/* The command has a terminal of its own to read: a line typed is relayed and
+ * echoed by its pty; a command in raw mode (ISIG off) gets Ctrl-C as a byte. */
+START_TEST(test_tty_input_relayed)
+{
+    struct tty_report rep;
+    char shown[4096];
+
+    tty_session("[ -t 0 ] && [ -t 1 ] && echo ready; read line; echo \"got $line\"", "ready",
+                "typed words\r", 0, &rep, shown, sizeof(shown));
+    ck_assert_int_eq(rep.state, MR_PROC_EXITED);
+    ck_assert_int_eq(rep.exit_code, 0);
+    ck_assert_str_eq(rep.out, "ready\ntyped words\ngot typed words\n");
+    ck_assert_ptr_nonnull(strstr(shown, "got typed words"));
+
+    tty_session("stty raw -echo; echo ready; c=$(dd bs=1 count=1 2>/dev/null | od -An -tu1); "
+                "stty sane; echo \"byte $((c))\"",
+                "ready", "\003", 0, &rep, shown, sizeof(shown));
+    ck_assert_int_eq(rep.state, MR_PROC_EXITED);
+    ck_assert_int_eq(rep.exit_code, 0);
+    ck_assert_int_eq(rep.interrupt_signal, 0);
+    ck_assert_msg(strstr(rep.out, "byte 3\r\n") != NULL, "out: '%s'",
+                  rep.out); /* stty sane: onlcr */
+}
+END_TEST
+
 /* --- suite -------------------------------------------------------------- */
 
 static TCase *tcase(const char *name)
@@ -1263,12 +1516,19 @@ static Suite *proc_suite(void)
     tcase_add_test(tc, test_capture_both_streams);
     tcase_add_test(tc, test_capture_keeps_tail);
     tcase_add_test(tc, test_capture_nothing);
+    tcase_add_test(tc, test_capture_counts_dropped);
     tcase_add_test(tc, test_passthrough_tees);
     tcase_add_test(tc, test_passthrough_broken_pipe);
     tcase_add_test(tc, test_stdout_closed);
     tcase_add_test(tc, test_passthrough_nonblocking_stdout);
     tcase_add_test(tc, test_daemon_output_abandoned);
     tcase_add_test(tc, test_late_output_within_grace);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("tty");
+    tcase_add_test(tc, test_tty_outputs);
+    tcase_add_test(tc, test_tty_ctrl_c_interrupts);
+    tcase_add_test(tc, test_tty_input_relayed);
     suite_add_tcase(s, tc);
 
     tc = tcase("spawn-errors");
