@@ -33,6 +33,8 @@ const char mr_cli_usage[] =
     "  --body-limit BYTES   request body bytes kept per call (default 1048576)\n"
     "  --journal-limit N    calls kept with full details (default 100000)\n"
     "  --shell              run COMMAND through /bin/sh -c (one string)\n"
+    "  --no-tty             no pseudo-terminal for COMMAND: its output goes through pipes\n"
+    "                       and it shares mockrun's terminal (Ctrl-C then reaches it alone)\n"
     "  --seed N             seed for random responses and delays (default: the scenario's,\n"
     "                       else drawn and shown with -v and in the report)\n"
     "  -v, --verbose        log each request; -vv adds debug output\n"
@@ -140,6 +142,10 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
         }
         if (strcmp(a, "--shell") == 0) {
             cli->shell = true;
+            continue;
+        }
+        if (strcmp(a, "--no-tty") == 0) {
+            cli->no_tty = true;
             continue;
         }
         if (strcmp(a, "--serve") == 0) {

@@ -352,6 +352,7 @@ int mr_run(const struct mr_cli *cli)
     mr_proc_opts_init(&popts);
     popts.timeout_ms = cli->timeout_ms >= 0 ? cli->timeout_ms : sc->command.timeout_ms;
     popts.kill_after_ms = cli->kill_after_ms;
+    popts.tty = !cli->no_tty;
     memset(&proc, 0, sizeof(proc));
     memset(&err, 0, sizeof(err));
     rc = 0;
@@ -385,7 +386,8 @@ int mr_run(const struct mr_cli *cli)
     res.start_wall_us = start_wall;
     add_properties(&res, sc, srv, cmd, sopts.seed);
     if (started)
-        mr_results_set_output(&res, proc.out, proc.out_len, proc.err, proc.err_len);
+        mr_results_set_captured(&res, proc.out, proc.out_len, proc.out_dropped, proc.err,
+                                proc.err_len, proc.err_dropped);
     memset(&vin, 0, sizeof(vin));
     vin.sc = sc;
     vin.journal = mr_server_journal(srv);

@@ -90,6 +90,7 @@ START_TEST(test_defaults)
     ck_assert_uint_eq(cli.body_max, 1u << 20);
     ck_assert_uint_eq(cli.journal_limit, 100000);
     ck_assert(!cli.shell);
+    ck_assert(!cli.no_tty);
     ck_assert(!cli.has_seed);
 }
 END_TEST
@@ -110,6 +111,7 @@ START_TEST(test_help_and_version)
     /* the usage text documents the options and the exit codes */
     ck_assert_ptr_nonnull(strstr(mr_cli_usage, "usage: mockrun [options] SCENARIO"));
     ck_assert_ptr_nonnull(strstr(mr_cli_usage, "--journal-limit N"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_usage, "--no-tty"));
     ck_assert_ptr_nonnull(strstr(mr_cli_usage, "  2  usage error or invalid scenario"));
     ck_assert_ptr_nonnull(strstr(mr_cli_usage, "  3  could not set up"));
 }
@@ -170,6 +172,14 @@ START_TEST(test_flags)
     ck_assert(cli.shell);
     ck_assert_uint_eq(cli.ncommand, 1);
     ck_assert_str_eq(cli.command[0], "npm test");
+    ck_assert(!cli.no_tty);
+    OK("--no-tty", "s.json", "--", "npm", "test");
+    ck_assert(cli.no_tty);
+    ck_assert_uint_eq(cli.ncommand, 2);
+    /* after "--" it is the command's */
+    OK("s.json", "--", "prog", "--no-tty");
+    ck_assert(!cli.no_tty);
+    FAILS("unknown option '--no-tty=1'; see 'mockrun --help'", "--no-tty=1", "s.json");
 }
 END_TEST
 
