@@ -1,207 +1,41 @@
 /*
  * test_fault.c - a response's "fault" as a client sees it: a scenario is
- * served by CivetWeb on 127.0.0.1 (ephemeral ports) and a raw TCP client
- * written here sends request bytes and records every byte, every read and
- * how the connection ended (EOF, or the error of the failed read).
+ * served by CivetWeb on 127.0.0.1 (ephemeral ports) and the raw client of
+ * tests/lib/http_client.h sends request bytes and records every byte, every
+ * read and how the connection ended (EOF, or the error of the failed read).
  *
- * Every wait on the socket goes through poll() with a bound (IO_BOUND_MS),
- * so a server that never answers fails the test instead of hanging it.
+ * Every wait on the socket is bounded (MR_HTTP_CLIENT_TIMEOUT_MS), so a
+ * server that never answers fails the test instead of hanging it.
  * Timing checks are loose lower bounds only (loaded 2-core CI machines).
  *
  * One case:   CK_RUN_CASE=dribble ./test_fault
  * Under gdb:  CK_FORK=no gdb ./test_fault
  */
 #define _GNU_SOURCE /* memmem */
-#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/clock.h"
 #include "scenarios/scenario.h"
 #include "server/journal.h"
 #include "server/service.h"
-
-#define IO_BOUND_MS 5000 /* the longest a single wait for the server may take */
+#include "tests/lib/fixture.h"
+#include "tests/lib/http_client.h"
+#include "tests/lib/tmpdir.h"
 
 static int64_t now_ms(void)
 {
     return mr_clock_mono_us() / 1000;
 }
 
-/* --- a raw client --------------------------------------------------------- */
-
-/* Everything one connection delivered. */
-struct got {
-    char *data; /* malloc'd, NUL-terminated */
-    size_t len, cap;
-    int reads;       /* recv calls that returned bytes */
-    bool eof;        /* the server closed the connection (recv returned 0) */
-    int err;         /* errno of the recv that failed, 0 when none did */
-    int64_t last_ms; /* when the last byte arrived */
-};
-
-static void got_free(struct got *g)
-{
-    free(g->data);
-    memset(g, 0, sizeof(*g));
-}
-
-static int client_open(int port)
-{
-    struct sockaddr_in sa;
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    ck_assert_int_ge(fd, 0);
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    ck_assert_msg(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s",
-                  strerror(errno));
-    return fd;
-}
-
-static void client_send(int fd, const char *s)
-{
-    size_t len = strlen(s);
-    while (len > 0) {
-        ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
-        ck_assert_msg(n > 0, "send: %s", strerror(errno));
-        s += n;
-        len -= (size_t)n;
-    }
-}
-
-/*
- * One bounded read into g: waits at most IO_BOUND_MS for the socket to be
- * readable (failing the test otherwise), then reads once. Returns false when
- * the connection ended (g->eof or g->err set).
- */
-static bool read_once(int fd, struct got *g)
-{
-    int64_t deadline = now_ms() + IO_BOUND_MS;
-    ssize_t n;
-
-    ck_assert(!g->eof && !g->err);
-    for (;;) {
-        struct pollfd p = {.fd = fd, .events = POLLIN};
-        int64_t left = deadline - now_ms();
-        int rc;
-
-        ck_assert_msg(left > 0, "the server sent nothing and kept the connection open for %d ms",
-                      IO_BOUND_MS);
-        rc = poll(&p, 1, (int)left);
-        if (rc < 0 && errno == EINTR)
-            continue;
-        ck_assert_msg(rc >= 0, "poll: %s", strerror(errno));
-        if (rc > 0)
-            break;
-    }
-    if (g->cap - g->len < 4096 + 1) {
-        g->cap = g->cap ? g->cap * 2 : 8192;
-        g->data = realloc(g->data, g->cap);
-        ck_assert_ptr_nonnull(g->data);
-    }
-    do
-        n = recv(fd, g->data + g->len, g->cap - g->len - 1, MSG_DONTWAIT);
-    while (n < 0 && errno == EINTR);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        return true; /* spurious wake-up */
-    if (n < 0) {
-        g->err = errno;
-        return false;
-    }
-    if (n == 0) {
-        g->eof = true;
-        return false;
-    }
-    g->len += (size_t)n;
-    g->data[g->len] = '\0';
-    g->reads++;
-    g->last_ms = now_ms();
-    return true;
-}
-
-/* Reads until the connection ends: EOF or an error (each read bounded). */
-static void read_to_end(int fd, struct got *g)
-{
-    while (read_once(fd, g))
-        ;
-}
-
-/* Reads until g holds `want` bytes; false if the connection ended first. */
-static bool read_upto(int fd, struct got *g, size_t want)
-{
-    while (g->len < want)
-        if (!read_once(fd, g))
-            return false;
-    return true;
-}
-
-/* The length of the head (status line and headers with the blank line after
- * them) at the start of g, or 0 when g holds no complete head. */
-static size_t head_len(const struct got *g)
-{
-    const char *end = g->len >= 4 ? memmem(g->data, g->len, "\r\n\r\n", 4) : NULL;
-    return end ? (size_t)(end - g->data) + 4 : 0;
-}
-
-/* Reads until g holds a complete head; returns its length, or 0 if the
- * connection ended first. */
-static size_t read_head(int fd, struct got *g)
-{
-    size_t n;
-    while ((n = head_len(g)) == 0)
-        if (!read_once(fd, g))
-            return 0;
-    return n;
-}
-
-/* The value of header `name` in the head at `head` (hlen bytes); -1 when missing. */
-static long long header_num(const char *head, size_t hlen, const char *name)
-{
-    size_t nlen = strlen(name);
-    const char *p = head, *end = head + hlen;
-
-    while ((p = memmem(p, (size_t)(end - p), "\r\n", 2)) != NULL) {
-        p += 2;
-        if ((size_t)(end - p) > nlen && strncasecmp(p, name, nlen) == 0 && p[nlen] == ':')
-            return strtoll(p + nlen + 1, NULL, 10);
-    }
-    return -1;
-}
-
+/* The exact header line `line` ("\r\nName: value\r\n") is in the head (hlen bytes). */
 static bool has_header(const char *head, size_t hlen, const char *line)
 {
     return memmem(head, hlen, line, strlen(line)) != NULL;
-}
-
-static int status_of(const char *head)
-{
-    int status = 0;
-    ck_assert_msg(sscanf(head, "HTTP/1.1 %d ", &status) == 1, "not a status line: %.40s", head);
-    return status;
-}
-
-/* One request on a fresh connection; everything the server sent until it closed. */
-static void exchange(int port, const char *request, struct got *g)
-{
-    int fd = client_open(port);
-    memset(g, 0, sizeof(*g));
-    client_send(fd, request);
-    read_to_end(fd, g);
-    close(fd);
 }
 
 /* --- the scenario and the server ------------------------------------------ */
@@ -260,36 +94,20 @@ static const char scenario_text[] =
     "]}}}\n";
 /* clang-format on */
 
-static struct mr_scenario *scenario_from(const char *path, const char *text)
-{
-    struct mr_error_list errs;
-    struct mr_scenario *sc = NULL;
-
-    memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&sc, path, text, strlen(text), &errs), 0);
-    ck_assert_ptr_nonnull(sc);
-    return sc;
-}
-
 static struct mr_scenario *scenario(void)
 {
-    return scenario_from("faults.json", scenario_text);
+    return mr_fixture_scenario("faults.json", scenario_text);
 }
 
 static struct mr_server *start_seeded(const struct mr_scenario *sc, uint64_t seed)
 {
     struct mr_server_opts o;
-    struct mr_server *s = NULL;
-    struct mr_error err;
-    int rc;
 
     mr_server_opts_init(&o);
     o.host = "127.0.0.1";
     o.threads = 4;
     o.seed = seed;
-    rc = mr_server_start(&s, sc, &o, &err);
-    ck_assert_msg(rc == 0, "start: %s", err.msg);
-    return s;
+    return mr_fixture_start(sc, &o);
 }
 
 static struct mr_server *start(const struct mr_scenario *sc)
@@ -336,21 +154,21 @@ static void fx_stop(void)
 START_TEST(test_reset)
 {
     struct mr_server *s = fx.s;
-    struct got g;
+    struct mr_http_client g;
 
-    exchange(mr_server_port(s, 0), "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0), "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.err == ECONNRESET, "wanted ECONNRESET, got %s after %zu bytes",
                   g.eof ? "EOF" : strerror(g.err), g.len);
     ck_assert_uint_eq(g.len, 0);
-    got_free(&g);
+    mr_http_client_release(&g);
 
     /* the server itself is fine: the next connection is answered normally */
-    exchange(mr_server_port(s, 0), "GET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-             &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0),
+                            "GET /plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     ck_assert(g.eof);
-    ck_assert_int_eq(status_of(g.data), 200);
+    ck_assert_int_eq(mr_http_client_status(g.data), 200);
     ck_assert_ptr_nonnull(strstr(g.data, "\r\n\r\n" PLAIN_BODY));
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 END_TEST
 
@@ -358,25 +176,23 @@ END_TEST
 START_TEST(test_reset_after_keep_alive_exchange)
 {
     struct mr_server *s = fx.s;
-    struct got g;
+    struct mr_http_client g;
     size_t head;
-    int fd = client_open(mr_server_port(s, 0));
 
-    memset(&g, 0, sizeof(g));
-    client_send(fd, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-    head = read_head(fd, &g);
+    mr_http_client_open(&g, mr_server_port(s, 0));
+    mr_http_client_sends(&g, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = mr_http_client_read_head(&g);
     ck_assert_uint_gt(head, 0);
-    ck_assert(read_upto(fd, &g, head + strlen(PLAIN_BODY)));
-    ck_assert_int_eq(status_of(g.data), 200);
-    got_free(&g);
+    ck_assert(mr_http_client_read_upto(&g, head + strlen(PLAIN_BODY)));
+    ck_assert_int_eq(mr_http_client_status(g.data), 200);
+    mr_http_client_forget(&g);
 
-    client_send(fd, "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_to_end(fd, &g);
+    mr_http_client_sends(&g, "GET /reset HTTP/1.1\r\nHost: x\r\n\r\n");
+    mr_http_client_read_to_end(&g);
     ck_assert_msg(g.err == ECONNRESET, "wanted ECONNRESET, got %s after %zu bytes",
                   g.eof ? "EOF" : strerror(g.err), g.len);
     ck_assert_uint_eq(g.len, 0);
-    got_free(&g);
-    close(fd);
+    mr_http_client_release(&g);
 }
 END_TEST
 
@@ -385,38 +201,38 @@ END_TEST
 START_TEST(test_empty)
 {
     struct mr_server *s = fx.s;
-    struct got g;
+    struct mr_http_client g;
 
-    exchange(mr_server_port(s, 0), "GET /empty HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0), "GET /empty HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
     ck_assert_uint_eq(g.len, 0);
-    got_free(&g);
+    mr_http_client_release(&g);
 
     /* a POST with a body: the body is read, then the connection closed without a word */
-    exchange(mr_server_port(s, 0),
-             "POST /empty HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0),
+                            "POST /empty HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello");
     ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
     ck_assert_uint_eq(g.len, 0);
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 END_TEST
 
 /* --- garbage ---------------------------------------------------------------- */
 
 /* The first call's garbage from a fresh server started with `seed`. */
-static void garbage_of_seed(uint64_t seed, struct got *g)
+static void garbage_of_seed(uint64_t seed, struct mr_http_client *g)
 {
     struct mr_scenario *sc = scenario();
     struct mr_server *s = start_seeded(sc, seed);
 
-    exchange(mr_server_port(s, 0), "GET /garbage HTTP/1.1\r\nHost: x\r\n\r\n", g);
+    mr_http_client_exchange(g, mr_server_port(s, 0), "GET /garbage HTTP/1.1\r\nHost: x\r\n\r\n");
     mr_server_stop(s);
     mr_scenario_free(sc);
 }
 
 START_TEST(test_garbage)
 {
-    struct got g;
+    struct mr_http_client g;
 
     garbage_of_seed(7, &g);
     ck_assert_msg(g.eof, "wanted EOF after the garbage, got %s", strerror(g.err));
@@ -424,13 +240,13 @@ START_TEST(test_garbage)
     ck_assert_msg(memcmp(g.data, "HTTP/", 5) != 0, "garbage that reads as a status line: %.40s",
                   g.data);
     ck_assert_ptr_null(memmem(g.data, g.len, "never sent", 10));
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 END_TEST
 
 START_TEST(test_garbage_same_seed_same_bytes)
 {
-    struct got a, b, c;
+    struct mr_http_client a, b, c;
 
     garbage_of_seed(42, &a);
     garbage_of_seed(42, &b);
@@ -441,9 +257,9 @@ START_TEST(test_garbage_same_seed_same_bytes)
     ck_assert_msg(memcmp(a.data, b.data, a.len) == 0, "seed 42 gave two different garbages");
     ck_assert_msg(a.len != c.len || memcmp(a.data, c.data, a.len) != 0,
                   "seeds 42 and 43 gave the same garbage");
-    got_free(&a);
-    got_free(&b);
-    got_free(&c);
+    mr_http_client_release(&a);
+    mr_http_client_release(&b);
+    mr_http_client_release(&c);
 }
 END_TEST
 
@@ -457,17 +273,17 @@ END_TEST
 static void check_truncated(int port, const char *path, int status, const char *full)
 {
     char req[256];
-    struct got g;
+    struct mr_http_client g;
     size_t head;
     long long cl;
 
     snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", path);
-    exchange(port, req, &g);
+    mr_http_client_exchange(&g, port, req);
     ck_assert_msg(g.eof, "%s: wanted EOF, got %s", path, strerror(g.err));
-    head = head_len(&g);
+    head = mr_http_client_head_len(&g);
     ck_assert_msg(head > 0, "%s: no complete head in %zu bytes", path, g.len);
-    ck_assert_int_eq(status_of(g.data), status);
-    cl = header_num(g.data, head, "Content-Length");
+    ck_assert_int_eq(mr_http_client_status(g.data), status);
+    cl = mr_http_client_header_num(g.data, head, "Content-Length");
     ck_assert_msg(cl >= 0, "%s: no Content-Length", path);
     ck_assert_msg((long long)(g.len - head) < cl, "%s: %zu body bytes, Content-Length %lld", path,
                   g.len - head, cl);
@@ -475,7 +291,7 @@ static void check_truncated(int port, const char *path, int status, const char *
     ck_assert_int_eq(cl, strlen(full) ? (long long)strlen(full) : 1);
     ck_assert_msg(strncmp(g.data + head, full, g.len - head) == 0,
                   "%s: the body sent is not the start of the body: %s", path, g.data + head);
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 
 START_TEST(test_truncated)
@@ -487,13 +303,14 @@ START_TEST(test_truncated)
     check_truncated(port, "/truncated-json", 201, TRUNC_JSON);
     {
         /* the head is the route's own, with its headers */
-        struct got g;
-        exchange(port, "GET /truncated HTTP/1.1\r\nHost: x\r\n\r\n", &g);
-        ck_assert(has_header(g.data, head_len(&g), "\r\nContent-Type: text/x\r\n"));
-        got_free(&g);
-        exchange(port, "GET /truncated-json HTTP/1.1\r\nHost: x\r\n\r\n", &g);
-        ck_assert(has_header(g.data, head_len(&g), "\r\nContent-Type: application/json\r\n"));
-        got_free(&g);
+        struct mr_http_client g;
+        mr_http_client_exchange(&g, port, "GET /truncated HTTP/1.1\r\nHost: x\r\n\r\n");
+        ck_assert(has_header(g.data, mr_http_client_head_len(&g), "\r\nContent-Type: text/x\r\n"));
+        mr_http_client_release(&g);
+        mr_http_client_exchange(&g, port, "GET /truncated-json HTTP/1.1\r\nHost: x\r\n\r\n");
+        ck_assert(has_header(g.data, mr_http_client_head_len(&g),
+                             "\r\nContent-Type: application/json\r\n"));
+        mr_http_client_release(&g);
     }
     check_truncated(port, "/truncated-nobody", 200, "");
 }
@@ -511,61 +328,59 @@ END_TEST
 /* --- dribble ---------------------------------------------------------------- */
 
 /*
- * Reads one response of the dribble route on fd (a request has just been
- * sent at t0): checks the status, headers, body and that it came in pieces
- * over at least half the dribble time. Leaves nothing unread.
+ * Reads one response of the dribble route on g (a request has just been
+ * sent at t0, and nothing is left from before): checks the status, headers,
+ * body and that it came in pieces over at least half the dribble time.
+ * Leaves nothing unread.
  */
-static void check_dribbled(int fd, int64_t t0, bool head_request)
+static void check_dribbled(struct mr_http_client *g, int64_t t0, bool head_request)
 {
-    struct got g;
     size_t head;
     long long cl;
 
-    memset(&g, 0, sizeof(g));
-    head = read_head(fd, &g);
-    ck_assert_msg(head > 0, "the connection ended in the head (%zu bytes): %s", g.len,
-                  g.eof ? "EOF" : strerror(g.err));
-    ck_assert_int_eq(status_of(g.data), 201);
-    ck_assert(has_header(g.data, head, "\r\nX-Dribble: yes\r\n"));
-    cl = header_num(g.data, head, "Content-Length");
+    mr_http_client_forget(g);
+    head = mr_http_client_read_head(g);
+    ck_assert_msg(head > 0, "the connection ended in the head (%zu bytes): %s", g->len,
+                  g->eof ? "EOF" : strerror(g->err));
+    ck_assert_int_eq(mr_http_client_status(g->data), 201);
+    ck_assert(has_header(g->data, head, "\r\nX-Dribble: yes\r\n"));
+    cl = mr_http_client_header_num(g->data, head, "Content-Length");
     ck_assert_int_eq(cl, (long long)strlen(DRIBBLE_BODY));
     if (head_request) {
-        ck_assert_uint_eq(g.len, head);
-        got_free(&g);
+        ck_assert_uint_eq(g->len, head);
+        mr_http_client_forget(g);
         return;
     }
-    ck_assert_msg(read_upto(fd, &g, head + (size_t)cl), "the connection ended in the body: %s",
-                  g.eof ? "EOF" : strerror(g.err));
-    ck_assert_uint_eq(g.len, head + (size_t)cl); /* nothing after the body */
-    ck_assert_str_eq(g.data + head, DRIBBLE_BODY);
-    ck_assert_msg(g.reads > 1, "the response came in %d read(s)", g.reads);
-    ck_assert_msg(g.last_ms - t0 >= DRIBBLE_MS / 2, "the response was complete after %lld ms",
-                  (long long)(g.last_ms - t0));
-    got_free(&g);
+    ck_assert_msg(mr_http_client_read_upto(g, head + (size_t)cl),
+                  "the connection ended in the body: %s", g->eof ? "EOF" : strerror(g->err));
+    ck_assert_uint_eq(g->len, head + (size_t)cl); /* nothing after the body */
+    ck_assert_str_eq(g->data + head, DRIBBLE_BODY);
+    ck_assert_msg(g->reads > 1, "the response came in %d read(s)", g->reads);
+    ck_assert_msg(g->last_ms - t0 >= DRIBBLE_MS / 2, "the response was complete after %lld ms",
+                  (long long)(g->last_ms - t0));
+    mr_http_client_forget(g);
 }
 
 START_TEST(test_dribble)
 {
     struct mr_server *s = fx.s;
-    int fd = client_open(mr_server_port(s, 0));
-    struct got g;
+    struct mr_http_client g;
     size_t head;
     int64_t t0;
 
+    mr_http_client_open(&g, mr_server_port(s, 0));
     t0 = now_ms();
-    client_send(fd, "GET /dribble HTTP/1.1\r\nHost: x\r\n\r\n");
-    check_dribbled(fd, t0, false);
+    mr_http_client_sends(&g, "GET /dribble HTTP/1.1\r\nHost: x\r\n\r\n");
+    check_dribbled(&g, t0, false);
 
     /* the connection stays usable: the response ended exactly where it said */
-    memset(&g, 0, sizeof(g));
-    client_send(fd, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-    head = read_head(fd, &g);
+    mr_http_client_sends(&g, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = mr_http_client_read_head(&g);
     ck_assert_uint_gt(head, 0);
-    ck_assert_int_eq(status_of(g.data), 200);
-    ck_assert(read_upto(fd, &g, head + strlen(PLAIN_BODY)));
+    ck_assert_int_eq(mr_http_client_status(g.data), 200);
+    ck_assert(mr_http_client_read_upto(&g, head + strlen(PLAIN_BODY)));
     ck_assert_str_eq(g.data + head, PLAIN_BODY);
-    got_free(&g);
-    close(fd);
+    mr_http_client_release(&g);
 }
 END_TEST
 
@@ -573,20 +388,20 @@ END_TEST
 START_TEST(test_dribble_then_close)
 {
     struct mr_server *s = fx.s;
-    struct got g;
+    struct mr_http_client g;
     size_t head;
     int64_t t0 = now_ms();
 
-    exchange(mr_server_port(s, 0), "GET /dribble HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-             &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0),
+                            "GET /dribble HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     ck_assert(g.eof);
-    head = head_len(&g);
+    head = mr_http_client_head_len(&g);
     ck_assert_uint_gt(head, 0);
-    ck_assert_int_eq(status_of(g.data), 201);
+    ck_assert_int_eq(mr_http_client_status(g.data), 201);
     ck_assert_str_eq(g.data + head, DRIBBLE_BODY);
     ck_assert_int_gt(g.reads, 1);
     ck_assert_int_ge(g.last_ms - t0, DRIBBLE_MS / 2);
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 END_TEST
 
@@ -595,19 +410,19 @@ END_TEST
 static void check_spread(int port, const char *path, const char *want, int64_t over_ms)
 {
     char req[128];
-    struct got g;
+    struct mr_http_client g;
     int64_t t0 = now_ms();
     size_t head;
 
     snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path);
-    exchange(port, req, &g);
+    mr_http_client_exchange(&g, port, req);
     ck_assert_msg(g.eof, "%s: wanted EOF, got %s", path, strerror(g.err));
-    head = head_len(&g);
+    head = mr_http_client_head_len(&g);
     ck_assert_uint_gt(head, 0);
     ck_assert_str_eq(g.data + head, want);
     ck_assert_msg(g.last_ms - t0 >= over_ms / 2, "%s: complete after %lld ms", path,
                   (long long)(g.last_ms - t0));
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 
 /* overMs holds whatever the number of pieces: one piece comes after overMs,
@@ -635,39 +450,33 @@ START_TEST(test_dribble_large_file)
         "  \"response\": {\"file\": \"big.txt\",\n"
         "   \"fault\": {\"dribble\": {\"chunks\": 4, \"overMs\": 200}}}}]}";
     /* clang-format on */
-    char dir[] = "/tmp/mockrun-test-fault-XXXXXX", path[256], spath[256], req[64];
+    char spath[512], req[64];
     size_t size = 200 * 1024, i, head;
     char *content = malloc(size);
+    struct mr_tmpdir dir;
     struct mr_scenario *sc;
     struct mr_server *s;
-    struct got g;
-    FILE *f;
+    struct mr_http_client g;
 
     ck_assert_ptr_nonnull(content);
     for (i = 0; i < size; i++)
         content[i] = (char)('a' + i % 26);
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(path, sizeof(path), "%s/big.txt", dir);
-    snprintf(spath, sizeof(spath), "%s/big.json", dir);
-    f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(content, 1, size, f), size);
-    fclose(f);
-    sc = scenario_from(spath, text);
-    unlink(path);
-    rmdir(dir);
+    mr_tmpdir_make(&dir, "fault");
+    mr_tmpdir_write(&dir, "big.txt", content, size);
+    sc = mr_fixture_scenario(mr_tmpdir_join(&dir, "big.json", spath, sizeof(spath)), text);
+    mr_tmpdir_remove(&dir);
     s = start(sc);
 
     snprintf(req, sizeof(req), "GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    exchange(mr_server_port(s, 0), req, &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0), req);
     ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
-    head = head_len(&g);
+    head = mr_http_client_head_len(&g);
     ck_assert_uint_gt(head, 0);
-    ck_assert_int_eq(status_of(g.data), 200);
-    ck_assert_int_eq(header_num(g.data, head, "Content-Length"), (long long)size);
+    ck_assert_int_eq(mr_http_client_status(g.data), 200);
+    ck_assert_int_eq(mr_http_client_header_num(g.data, head, "Content-Length"), (long long)size);
     ck_assert_uint_eq(g.len - head, size);
     ck_assert(memcmp(g.data + head, content, size) == 0);
-    got_free(&g);
+    mr_http_client_release(&g);
     free(content);
     mr_server_stop(s);
     mr_scenario_free(sc);
@@ -679,46 +488,44 @@ END_TEST
 START_TEST(test_head_reset_and_empty)
 {
     struct mr_server *s = fx.s;
-    struct got g;
+    struct mr_http_client g;
 
-    exchange(mr_server_port(s, 0), "HEAD /reset HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0), "HEAD /reset HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.err == ECONNRESET, "wanted ECONNRESET, got %s after %zu bytes",
                   g.eof ? "EOF" : strerror(g.err), g.len);
     ck_assert_uint_eq(g.len, 0);
-    got_free(&g);
+    mr_http_client_release(&g);
 
-    exchange(mr_server_port(s, 0), "HEAD /empty HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0), "HEAD /empty HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
     ck_assert_uint_eq(g.len, 0);
-    got_free(&g);
+    mr_http_client_release(&g);
 
-    exchange(mr_server_port(s, 0), "HEAD /garbage HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0), "HEAD /garbage HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
     ck_assert_uint_gt(g.len, 0);
     ck_assert(memcmp(g.data, "HTTP/", 5) != 0);
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 END_TEST
 
 START_TEST(test_head_dribble)
 {
     struct mr_server *s = fx.s;
-    int fd = client_open(mr_server_port(s, 0));
-    struct got g;
+    struct mr_http_client g;
     size_t head;
 
     /* the head of the dribbled response (its Content-Length), no body; the connection lives on */
-    client_send(fd, "HEAD /dribble HTTP/1.1\r\nHost: x\r\n\r\n");
-    check_dribbled(fd, now_ms(), true);
-    memset(&g, 0, sizeof(g));
-    client_send(fd, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
-    head = read_head(fd, &g);
+    mr_http_client_open(&g, mr_server_port(s, 0));
+    mr_http_client_sends(&g, "HEAD /dribble HTTP/1.1\r\nHost: x\r\n\r\n");
+    check_dribbled(&g, now_ms(), true);
+    mr_http_client_sends(&g, "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = mr_http_client_read_head(&g);
     ck_assert_uint_gt(head, 0);
-    ck_assert_msg(status_of(g.data) == 200, "after HEAD: %.60s", g.data);
-    ck_assert(read_upto(fd, &g, head + strlen(PLAIN_BODY)));
+    ck_assert_msg(mr_http_client_status(g.data) == 200, "after HEAD: %.60s", g.data);
+    ck_assert(mr_http_client_read_upto(&g, head + strlen(PLAIN_BODY)));
     ck_assert_str_eq(g.data + head, PLAIN_BODY);
-    got_free(&g);
-    close(fd);
+    mr_http_client_release(&g);
 }
 END_TEST
 
@@ -730,14 +537,15 @@ END_TEST
 START_TEST(test_head_truncated)
 {
     struct mr_server *s = fx.s;
-    struct got g;
+    struct mr_http_client g;
 
-    exchange(mr_server_port(s, 0), "HEAD /truncated HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_exchange(&g, mr_server_port(s, 0),
+                            "HEAD /truncated HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.eof, "wanted EOF, got %s", strerror(g.err));
     ck_assert_uint_gt(g.len, 0);
-    ck_assert_msg(head_len(&g) == 0, "a complete head arrived: %s", g.data);
+    ck_assert_msg(mr_http_client_head_len(&g) == 0, "a complete head arrived: %s", g.data);
     ck_assert(strncmp(g.data, "HTTP/1.1 200", g.len < 12 ? g.len : 12) == 0);
-    got_free(&g);
+    mr_http_client_release(&g);
 }
 END_TEST
 
@@ -748,28 +556,28 @@ START_TEST(test_sequential_second_faulted)
     struct mr_server *s = fx.s;
     int port = mr_server_port(s, 0);
     const struct mr_journal *j;
-    struct got g;
+    struct mr_http_client g;
     size_t head;
 
     /* 1st call: the first response, whole */
-    exchange(port, "GET /seq HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &g);
+    mr_http_client_exchange(&g, port, "GET /seq HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     ck_assert(g.eof);
-    head = head_len(&g);
+    head = mr_http_client_head_len(&g);
     ck_assert_uint_gt(head, 0);
-    ck_assert_int_eq(status_of(g.data), 200);
+    ck_assert_int_eq(mr_http_client_status(g.data), 200);
     ck_assert_str_eq(g.data + head, "first");
-    got_free(&g);
+    mr_http_client_release(&g);
 
     /* 2nd call: reset; the 3rd stays on the last response, reset again */
-    exchange(port, "GET /seq HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_exchange(&g, port, "GET /seq HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.err == ECONNRESET, "2nd call: wanted ECONNRESET, got %s after %zu bytes",
                   g.eof ? "EOF" : strerror(g.err), g.len);
     ck_assert_uint_eq(g.len, 0);
-    got_free(&g);
-    exchange(port, "GET /seq HTTP/1.1\r\nHost: x\r\n\r\n", &g);
+    mr_http_client_release(&g);
+    mr_http_client_exchange(&g, port, "GET /seq HTTP/1.1\r\nHost: x\r\n\r\n");
     ck_assert_msg(g.err == ECONNRESET, "3rd call: wanted ECONNRESET, got %s after %zu bytes",
                   g.eof ? "EOF" : strerror(g.err), g.len);
-    got_free(&g);
+    mr_http_client_release(&g);
 
     mr_server_close(s);
     j = mr_server_journal(s);
@@ -805,12 +613,12 @@ START_TEST(test_faulted_calls_are_recorded)
 
     for (i = 0; i < n; i++) {
         char req[256];
-        struct got g;
+        struct mr_http_client g;
         snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
                  calls[i].method, calls[i].path);
-        exchange(mr_server_port(s, 0), req, &g);
+        mr_http_client_exchange(&g, mr_server_port(s, 0), req);
         ck_assert_msg(g.eof || g.err, "%s %s", calls[i].method, calls[i].path);
-        got_free(&g);
+        mr_http_client_release(&g);
     }
     mr_server_close(s);
     j = mr_server_journal(s);

@@ -1,7 +1,7 @@
 /*
  * test_service.c - server/service.c on real sockets: a scenario is served by
- * CivetWeb on 127.0.0.1 (ephemeral ports) and a tiny blocking HTTP/1.1 client
- * written here sends raw request bytes and reads the raw response.
+ * CivetWeb on 127.0.0.1 (ephemeral ports) and the raw HTTP/1.1 client of
+ * tests/lib/http_client.h sends request bytes and reads the response.
  *
  * mr_server_start returns with every port bound, so tests connect at once:
  * no sleeps for readiness. Timing checks are generous upper bounds (loaded
@@ -10,185 +10,24 @@
  * One case:   CK_RUN_CASE=lifecycle ./test_service
  * Under gdb:  CK_FORK=no gdb ./test_service
  */
-#define _GNU_SOURCE /* strcasestr, memmem */
 #include <arpa/inet.h>
 #include <check.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/clock.h"
 #include "scenarios/scenario.h"
 #include "server/journal.h"
 #include "server/service.h"
+#include "tests/lib/fixture.h"
+#include "tests/lib/http_client.h"
 
 #define FIX MOCKRUN_TEST_FIXTURES "/scenarios"
-
-/* --- a tiny HTTP client ------------------------------------------------- */
-
-struct conn {
-    int fd;
-    char buf[1 << 16];
-    size_t len; /* bytes read but not consumed */
-};
-
-struct resp {
-    int status;
-    char head[8192]; /* status line and headers, NUL-terminated */
-    char *body;      /* malloc'd, NUL-terminated */
-    size_t body_len;
-    bool has_length;
-};
-
-static void conn_open(struct conn *c, int port)
-{
-    struct sockaddr_in sa;
-    struct timeval tv = {10, 0};
-
-    c->len = 0;
-    c->fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(c->fd, 0);
-    setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-    ck_assert_msg(connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s",
-                  strerror(errno));
-}
-
-static void conn_close(struct conn *c)
-{
-    close(c->fd);
-    c->fd = -1;
-}
-
-static void conn_send(struct conn *c, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-        ck_assert_msg(n > 0, "send: %s", strerror(errno));
-        p += n;
-        len -= (size_t)n;
-    }
-}
-
-static void conn_sends(struct conn *c, const char *s)
-{
-    conn_send(c, s, strlen(s));
-}
-
-/* Reads more bytes into the buffer; false at EOF. */
-static bool fill(struct conn *c)
-{
-    ssize_t n;
-    ck_assert_uint_lt(c->len, sizeof(c->buf));
-    n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
-    ck_assert_msg(n >= 0, "recv: %s", strerror(errno));
-    c->len += (size_t)n;
-    return n > 0;
-}
-
-static void consume(struct conn *c, size_t n)
-{
-    memmove(c->buf, c->buf + n, c->len - n);
-    c->len -= n;
-}
-
-/* The value of header `name` in r->head, copied into out ("" when missing); false if missing. */
-static bool header(const struct resp *r, const char *name, char *out, size_t size)
-{
-    const char *p = r->head;
-    size_t nlen = strlen(name);
-
-    out[0] = '\0';
-    while ((p = strstr(p, "\r\n")) != NULL) {
-        p += 2;
-        if (strncasecmp(p, name, nlen) == 0 && p[nlen] == ':') {
-            const char *v = p + nlen + 1, *e;
-            while (*v == ' ')
-                v++;
-            e = strstr(v, "\r\n");
-            snprintf(out, size, "%.*s", (int)(e ? e - v : (long)strlen(v)), v);
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Reads one response; no body for HEAD. Without Content-Length, reads to EOF. */
-static void read_resp(struct conn *c, struct resp *r, bool head_request)
-{
-    char *end;
-    char cl[32];
-    size_t hlen, want;
-
-    memset(r, 0, sizeof(*r));
-    for (;;) {
-        end = c->len >= 4 ? memmem(c->buf, c->len, "\r\n\r\n", 4) : NULL;
-        if (end)
-            break;
-        ck_assert_msg(fill(c), "connection closed before the headers ended");
-    }
-    hlen = (size_t)(end - c->buf) + 4;
-    ck_assert_uint_lt(hlen, sizeof(r->head));
-    memcpy(r->head, c->buf, hlen);
-    r->head[hlen] = '\0';
-    consume(c, hlen);
-    ck_assert_int_eq(sscanf(r->head, "HTTP/1.%*d %d", &r->status), 1);
-    r->has_length = header(r, "Content-Length", cl, sizeof(cl));
-    if (head_request || r->status == 204 || r->status == 304) {
-        r->body = calloc(1, 1);
-        return;
-    }
-    if (r->has_length) {
-        want = (size_t)strtoull(cl, NULL, 10);
-        while (c->len < want)
-            ck_assert_msg(fill(c), "connection closed in the body (%zu of %zu)", c->len, want);
-    } else {
-        while (fill(c))
-            ;
-        want = c->len;
-    }
-    r->body = malloc(want + 1);
-    memcpy(r->body, c->buf, want);
-    r->body[want] = '\0';
-    r->body_len = want;
-    consume(c, want);
-}
-
-static void resp_free(struct resp *r)
-{
-    free(r->body);
-    r->body = NULL;
-}
-
-/* One request on a fresh connection. */
-static void http(int port, const char *request, struct resp *r)
-{
-    struct conn *c = malloc(sizeof(*c));
-    conn_open(c, port);
-    conn_sends(c, request);
-    read_resp(c, r, strncmp(request, "HEAD ", 5) == 0);
-    conn_close(c);
-    free(c);
-}
-
-/* True when the server closed the connection (EOF) within the receive timeout. */
-static bool at_eof(struct conn *c)
-{
-    char x;
-    return c->len == 0 && recv(c->fd, &x, 1, 0) == 0;
-}
 
 static int64_t now_ms(void)
 {
@@ -226,31 +65,7 @@ static const char scenario_text[] =
 
 static struct mr_scenario *scenario(void)
 {
-    struct mr_error_list errs;
-    struct mr_scenario *sc = NULL;
-
-    memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(
-        mr_scenario_parse(&sc, FIX "/service.json", scenario_text, strlen(scenario_text), &errs),
-        0);
-    return sc;
-}
-
-static struct mr_server *start(const struct mr_scenario *sc, const struct mr_server_opts *opts)
-{
-    struct mr_server_opts o;
-    struct mr_server *s = NULL;
-    struct mr_error err;
-    int rc;
-
-    if (!opts) {
-        mr_server_opts_init(&o);
-        o.threads = 8;
-        opts = &o;
-    }
-    rc = mr_server_start(&s, sc, opts, &err);
-    ck_assert_msg(rc == 0, "start: %s", err.msg);
-    return s;
+    return mr_fixture_scenario(FIX "/service.json", scenario_text);
 }
 
 /* --- start and ports ---------------------------------------------------- */
@@ -271,7 +86,7 @@ END_TEST
 START_TEST(test_ports_and_urls)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
+    struct mr_server *s = mr_fixture_start(sc, NULL);
     char url[64];
     int p0 = mr_server_port(s, 0), p1 = mr_server_port(s, 1);
 
@@ -309,24 +124,21 @@ static int free_port(void)
 START_TEST(test_port_override)
 {
     static const char text[] = "{\"routes\": [{\"response\": {\"body\": \"hi\"}}]}";
-    struct mr_error_list errs;
-    struct mr_scenario *sc = NULL;
+    struct mr_scenario *sc = mr_fixture_scenario("p.json", text);
     struct mr_server_opts o;
     struct mr_server *s;
-    struct resp r;
+    struct mr_http_response r;
     int port = free_port();
 
-    memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&sc, "p.json", text, strlen(text), &errs), 0);
     mr_server_opts_init(&o);
     o.threads = 2;
     o.port_override = port;
-    s = start(sc, &o);
+    s = mr_fixture_start(sc, &o);
     ck_assert_int_eq(mr_server_port(s, 0), port);
-    http(port, "GET /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_request(port, "GET /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n", &r);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "hi");
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_stop(s);
     mr_scenario_free(sc);
 }
@@ -338,8 +150,7 @@ START_TEST(test_port_taken)
     socklen_t len = sizeof(sa);
     int fd = socket(AF_INET, SOCK_STREAM, 0), port;
     char text[256], want[256];
-    struct mr_error_list errs;
-    struct mr_scenario *sc = NULL;
+    struct mr_scenario *sc;
     struct mr_server_opts o;
     struct mr_server *s = (struct mr_server *)1;
     struct mr_error err;
@@ -357,8 +168,7 @@ START_TEST(test_port_taken)
              "{\"services\": {\"free\": {\"routes\": []}, \"billing\": {\"port\": %d, \"routes\": "
              "[]}}}",
              port);
-    memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&sc, "t.json", text, strlen(text), &errs), 0);
+    sc = mr_fixture_scenario("t.json", text);
     mr_server_opts_init(&o);
     o.threads = 2;
     ck_assert_int_eq(mr_server_start(&s, sc, &o, &err), MR_ESETUP);
@@ -377,8 +187,8 @@ END_TEST
 START_TEST(test_json_response_and_headers)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_response r;
     char v[256], req[512];
     static const char body[] = "{\"currency\":\"eur\",\"amount\":1999}";
 
@@ -387,19 +197,19 @@ START_TEST(test_json_response_and_headers)
              "tok_1\r\nContent-Type: application/json\r\nContent-Length: %zu\r\nConnection: "
              "close\r\n\r\n%s",
              strlen(body), body);
-    http(mr_server_port(s, 0), req, &r);
+    mr_http_client_request(mr_server_port(s, 0), req, &r);
     ck_assert_int_eq(r.status, 201);
     ck_assert_str_eq(r.body, "{\"id\":\"ch_1\",\"paid\":true}");
-    ck_assert(header(&r, "X-Request-Id", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "X-Request-Id", v, sizeof(v)));
     ck_assert_str_eq(v, "r1");
-    ck_assert(header(&r, "Content-Type", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Content-Type", v, sizeof(v)));
     ck_assert_str_eq(v, "application/json");
-    ck_assert(header(&r, "Content-Length", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Content-Length", v, sizeof(v)));
     ck_assert_int_eq(atoi(v), (int)strlen("{\"id\":\"ch_1\",\"paid\":true}"));
-    ck_assert(header(&r, "Connection", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Connection", v, sizeof(v)));
     ck_assert_str_eq(v, "close");
     ck_assert_ptr_nonnull(strstr(r.head, "HTTP/1.1 201 Created\r\n"));
-    resp_free(&r);
+    mr_http_client_response_release(&r);
 
     mr_server_close(s);
     {
@@ -427,8 +237,8 @@ END_TEST
 START_TEST(test_file_response)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_response r;
     char v[128], want[512];
     FILE *f = fopen(FIX "/fixtures/charge.json", "rb");
     size_t n;
@@ -437,14 +247,15 @@ START_TEST(test_file_response)
     n = fread(want, 1, sizeof(want) - 1, f);
     want[n] = '\0';
     fclose(f);
-    http(mr_server_port(s, 0),
-         "GET /v1/charges/ch_1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_request(mr_server_port(s, 0),
+                           "GET /v1/charges/ch_1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                           &r);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, want);
     ck_assert_uint_eq(r.body_len, n);
-    ck_assert(header(&r, "Content-Type", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Content-Type", v, sizeof(v)));
     ck_assert_str_eq(v, "application/json");
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
     ck_assert_uint_eq(mr_journal_expect_count(mr_server_journal(s), 1), 1);
     mr_server_stop(s);
@@ -455,29 +266,30 @@ END_TEST
 START_TEST(test_services_are_separate)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_response r;
     const struct mr_journal *j;
 
-    http(mr_server_port(s, 1),
-         "POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
-         "Connection: close\r\n\r\n",
-         &r);
+    mr_http_client_request(mr_server_port(s, 1),
+                           "POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                           "Connection: close\r\n\r\n",
+                           &r);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "sent");
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     /* the mail route is not served by payments, and the other way round */
-    http(mr_server_port(s, 0),
-         "POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
-         "Connection: close\r\n\r\n",
-         &r);
+    mr_http_client_request(mr_server_port(s, 0),
+                           "POST /send HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                           "Connection: close\r\n\r\n",
+                           &r);
     ck_assert_int_eq(r.status, 404);
-    resp_free(&r);
-    http(mr_server_port(s, 1), "GET /v1/charges/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-         &r);
+    mr_http_client_response_release(&r);
+    mr_http_client_request(mr_server_port(s, 1),
+                           "GET /v1/charges/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                           &r);
     ck_assert_int_eq(r.status, 404);
     ck_assert_ptr_nonnull(strstr(r.body, "closest route \"send\""));
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
     j = mr_server_journal(s);
     ck_assert_uint_eq(mr_journal_total(j), 3);
@@ -495,29 +307,31 @@ END_TEST
 START_TEST(test_404_names_closest_route)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_response r;
     char v[128];
     const struct mr_call *c;
 
-    http(mr_server_port(s, 0),
-         "DELETE /v1/charges/ch_1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_request(
+        mr_server_port(s, 0),
+        "DELETE /v1/charges/ch_1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
     ck_assert_int_eq(r.status, 404);
     ck_assert_str_eq(r.body,
                      "mockrun: no route matched DELETE /v1/charges/ch_1\n"
                      "closest route \"get-charge\": method is DELETE, the route wants GET\n");
-    ck_assert(header(&r, "Content-Type", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Content-Type", v, sizeof(v)));
     ck_assert_str_eq(v, "text/plain; charset=utf-8");
-    resp_free(&r);
+    mr_http_client_response_release(&r);
 
-    http(mr_server_port(s, 0),
-         "POST /v1/charges?expand=customer HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
-         "Connection: close\r\n\r\n{}",
-         &r);
+    mr_http_client_request(
+        mr_server_port(s, 0),
+        "POST /v1/charges?expand=customer HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+        "Connection: close\r\n\r\n{}",
+        &r);
     ck_assert_int_eq(r.status, 404);
     ck_assert_str_eq(r.body, "mockrun: no route matched POST /v1/charges\n"
                              "closest route \"create-charge\": header Authorization is missing\n");
-    resp_free(&r);
+    mr_http_client_response_release(&r);
 
     mr_server_close(s);
     c = mr_journal_at(mr_server_journal(s), 0);
@@ -532,15 +346,16 @@ END_TEST
 START_TEST(test_url_decoding)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_response r;
     const struct mr_call *c;
 
     /* the path is matched after decoding; the query is kept raw and decoded for matching */
-    http(mr_server_port(s, 0),
-         "GET /v1/%63harges/a%20b?x=a+b%26 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_request(
+        mr_server_port(s, 0),
+        "GET /v1/%63harges/a%20b?x=a+b%26 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
     ck_assert_int_eq(r.status, 200);
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
     c = mr_journal_at(mr_server_journal(s), 0);
     ck_assert_str_eq(c->path, "/v1/charges/a b");
@@ -554,39 +369,38 @@ END_TEST
 START_TEST(test_head)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct conn *c = malloc(sizeof(*c));
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_client c;
+    struct mr_http_response r;
     char v[64];
 
     /* HEAD gets the headers (with the body's length) and no body: the next response on the
      * same connection must start right after the headers */
-    conn_open(c, mr_server_port(s, 0));
-    conn_sends(c, "HEAD /any HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_resp(c, &r, true);
+    mr_http_client_open(&c, mr_server_port(s, 0));
+    mr_http_client_sends(&c, "HEAD /any HTTP/1.1\r\nHost: x\r\n\r\n");
+    mr_http_client_read_response(&c, &r, true);
     ck_assert_int_eq(r.status, 200);
-    ck_assert(header(&r, "Content-Length", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Content-Length", v, sizeof(v)));
     ck_assert_str_eq(v, "10");
-    ck_assert(header(&r, "Content-Type", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Content-Type", v, sizeof(v)));
     ck_assert_str_eq(v, "text/x"); /* the route's own type wins */
-    resp_free(&r);
-    conn_sends(c, "GET /any HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_resp(c, &r, false);
+    mr_http_client_response_release(&r);
+    mr_http_client_sends(&c, "GET /any HTTP/1.1\r\nHost: x\r\n\r\n");
+    mr_http_client_read_response(&c, &r, false);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "0123456789");
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     /* a HEAD that matches nothing: 404 headers, no body */
-    conn_sends(c, "HEAD /nothing HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_resp(c, &r, true);
+    mr_http_client_sends(&c, "HEAD /nothing HTTP/1.1\r\nHost: x\r\n\r\n");
+    mr_http_client_read_response(&c, &r, true);
     ck_assert_int_eq(r.status, 404);
-    resp_free(&r);
-    conn_sends(c, "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    read_resp(c, &r, false);
+    mr_http_client_response_release(&r);
+    mr_http_client_sends(&c, "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    mr_http_client_read_response(&c, &r, false);
     ck_assert_str_eq(r.body, "0123456789");
-    resp_free(&r);
-    ck_assert(at_eof(c));
-    conn_close(c);
-    free(c);
+    mr_http_client_response_release(&r);
+    ck_assert(mr_http_client_at_eof(&c));
+    mr_http_client_release(&c);
     mr_server_close(s);
     ck_assert_uint_eq(mr_journal_total(mr_server_journal(s)), 4);
     ck_assert_str_eq(mr_journal_at(mr_server_journal(s), 0)->method, "HEAD");
@@ -598,41 +412,40 @@ END_TEST
 START_TEST(test_keep_alive)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct conn *c = malloc(sizeof(*c));
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_client c;
+    struct mr_http_response r;
     char v[64];
 
-    conn_open(c, mr_server_port(s, 0));
+    mr_http_client_open(&c, mr_server_port(s, 0));
     /* two requests written at once (pipelined), then one more */
-    conn_sends(c, "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
-                  "GET /any HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_resp(c, &r, false);
+    mr_http_client_sends(&c, "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+                             "GET /any HTTP/1.1\r\nHost: x\r\n\r\n");
+    mr_http_client_read_response(&c, &r, false);
     ck_assert_int_eq(r.status, 202);
     ck_assert_str_eq(r.body, "stored");
-    ck_assert(header(&r, "Connection", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Connection", v, sizeof(v)));
     ck_assert_str_eq(v, "keep-alive");
-    resp_free(&r);
-    read_resp(c, &r, false);
+    mr_http_client_response_release(&r);
+    mr_http_client_read_response(&c, &r, false);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "0123456789");
-    resp_free(&r);
-    conn_sends(c, "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz");
-    read_resp(c, &r, false);
+    mr_http_client_response_release(&r);
+    mr_http_client_sends(&c, "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\nz");
+    mr_http_client_read_response(&c, &r, false);
     ck_assert_int_eq(r.status, 202);
-    resp_free(&r);
-    conn_close(c);
+    mr_http_client_response_release(&r);
+    mr_http_client_release(&c);
 
     /* HTTP/1.0 closes unless asked to keep alive */
-    conn_open(c, mr_server_port(s, 0));
-    conn_sends(c, "GET /any HTTP/1.0\r\n\r\n");
-    read_resp(c, &r, false);
-    ck_assert(header(&r, "Connection", v, sizeof(v)));
+    mr_http_client_open(&c, mr_server_port(s, 0));
+    mr_http_client_sends(&c, "GET /any HTTP/1.0\r\n\r\n");
+    mr_http_client_read_response(&c, &r, false);
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Connection", v, sizeof(v)));
     ck_assert_str_eq(v, "close");
-    resp_free(&r);
-    ck_assert(at_eof(c));
-    conn_close(c);
-    free(c);
+    mr_http_client_response_release(&r);
+    ck_assert(mr_http_client_at_eof(&c));
+    mr_http_client_release(&c);
 
     mr_server_close(s);
     {
@@ -649,20 +462,19 @@ END_TEST
 START_TEST(test_chunked_request_body)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct conn *c = malloc(sizeof(*c));
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_client c;
+    struct mr_http_response r;
     const struct mr_call *call;
 
-    conn_open(c, mr_server_port(s, 0));
-    conn_sends(c, "POST /exact HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                  "6\r\nhello \r\n");
-    conn_sends(c, "8\r\nchunked \r\n5\r\nworld\r\n0\r\n\r\n");
-    read_resp(c, &r, false);
+    mr_http_client_open(&c, mr_server_port(s, 0));
+    mr_http_client_sends(&c, "POST /exact HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "6\r\nhello \r\n");
+    mr_http_client_sends(&c, "8\r\nchunked \r\n5\r\nworld\r\n0\r\n\r\n");
+    mr_http_client_read_response(&c, &r, false);
     ck_assert_int_eq(r.status, 204); /* the body matcher saw the whole, de-chunked body */
-    resp_free(&r);
-    conn_close(c);
-    free(c);
+    mr_http_client_response_release(&r);
+    mr_http_client_release(&c);
     mr_server_close(s);
     call = mr_journal_at(mr_server_journal(s), 0);
     ck_assert_str_eq(call->body, "hello chunked world");
@@ -678,22 +490,22 @@ START_TEST(test_body_over_limit_truncated)
     struct mr_scenario *sc = scenario();
     struct mr_server_opts o;
     struct mr_server *s;
-    struct resp r;
+    struct mr_http_response r;
     char req[8192], body[5001];
     const struct mr_call *call;
 
     mr_server_opts_init(&o);
     o.threads = 4;
     o.body_max = 100;
-    s = start(sc, &o);
+    s = mr_fixture_start(sc, &o);
     memset(body, 'q', 5000);
     body[5000] = '\0';
     snprintf(req, sizeof(req),
              "PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n%s",
              body);
-    http(mr_server_port(s, 0), req, &r);
+    mr_http_client_request(mr_server_port(s, 0), req, &r);
     ck_assert_int_eq(r.status, 202); /* answered as usual */
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
     call = mr_journal_at(mr_server_journal(s), 0);
     ck_assert(call->body_truncated);
@@ -709,16 +521,17 @@ END_TEST
 START_TEST(test_delay)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_response r;
     int64_t t0 = now_ms(), took;
 
-    http(mr_server_port(s, 0), "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_request(mr_server_port(s, 0),
+                           "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
     took = now_ms() - t0;
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "late");
     ck_assert_int_ge(took, 300);
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
     ck_assert_uint_ge(mr_journal_at(mr_server_journal(s), 0)->duration_us, 300000);
     mr_server_stop(s);
@@ -729,20 +542,20 @@ END_TEST
 START_TEST(test_malformed_request)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct conn *c = malloc(sizeof(*c));
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_client c;
+    struct mr_http_response r;
 
     /* garbage gets an error or a closed connection, never a crash; the server goes on */
-    conn_open(c, mr_server_port(s, 0));
-    conn_sends(c, "\x01\x02 garbage \xff\r\n\r\n");
-    while (fill(c))
-        ;
-    conn_close(c);
-    free(c);
-    http(mr_server_port(s, 0), "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_open(&c, mr_server_port(s, 0));
+    mr_http_client_sends(&c, "\x01\x02 garbage \xff\r\n\r\n");
+    mr_http_client_read_to_end(&c);
+    ck_assert_msg(c.eof, "recv: %s", strerror(c.err));
+    mr_http_client_release(&c);
+    mr_http_client_request(mr_server_port(s, 0),
+                           "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
     ck_assert_int_eq(r.status, 200);
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_stop(s);
     mr_scenario_free(sc);
 }
@@ -760,31 +573,29 @@ struct client_arg {
 static void *client(void *p)
 {
     struct client_arg *a = p;
-    struct conn *c = malloc(sizeof(*c));
+    struct mr_http_client c;
     int i;
 
     /* a keep-alive connection per client, reopened every 50 requests */
-    c->fd = -1;
+    mr_http_client_open(&c, a->port);
     for (i = 0; i < a->n; i++) {
         char req[256];
-        struct resp r;
-        if (i % 50 == 0) {
-            if (c->fd >= 0)
-                conn_close(c);
-            conn_open(c, a->port);
+        struct mr_http_response r;
+        if (i > 0 && i % 50 == 0) {
+            mr_http_client_release(&c);
+            mr_http_client_open(&c, a->port);
         }
         snprintf(req, sizeof(req),
                  "PUT /echo?t=%d&i=%d HTTP/1.1\r\nHost: x\r\n"
                  "Content-Length: 1\r\n\r\nx",
                  a->t, i);
-        conn_sends(c, req);
-        read_resp(c, &r, false);
+        mr_http_client_sends(&c, req);
+        mr_http_client_read_response(&c, &r, false);
         if (r.status == 202)
             a->ok++;
-        resp_free(&r);
+        mr_http_client_response_release(&r);
     }
-    conn_close(c);
-    free(c);
+    mr_http_client_release(&c);
     return NULL;
 }
 
@@ -802,7 +613,7 @@ START_TEST(test_concurrent_clients)
 
     mr_server_opts_init(&o);
     o.threads = 16;
-    s = start(sc, &o);
+    s = mr_fixture_start(sc, &o);
     for (t = 0; t < 8; t++) {
         args[t].port = mr_server_port(s, 0);
         args[t].t = t;
@@ -837,23 +648,25 @@ END_TEST
 START_TEST(test_close_then_503)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_response r;
     char v[64];
 
-    http(mr_server_port(s, 0), "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_request(mr_server_port(s, 0),
+                           "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
     ck_assert_int_eq(r.status, 200);
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
-    http(mr_server_port(s, 0), "GET /any HTTP/1.1\r\nHost: x\r\n\r\n", &r);
+    mr_http_client_request(mr_server_port(s, 0), "GET /any HTTP/1.1\r\nHost: x\r\n\r\n", &r);
     ck_assert_int_eq(r.status, 503);
     ck_assert_str_eq(r.body, "mockrun: the run is over; this call was not recorded\n");
-    ck_assert(header(&r, "Connection", v, sizeof(v)));
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Connection", v, sizeof(v)));
     ck_assert_str_eq(v, "close");
-    resp_free(&r);
-    http(mr_server_port(s, 1), "POST /send HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_response_release(&r);
+    mr_http_client_request(mr_server_port(s, 1),
+                           "POST /send HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
     ck_assert_int_eq(r.status, 503);
-    resp_free(&r);
+    mr_http_client_response_release(&r);
     /* not recorded */
     ck_assert_uint_eq(mr_journal_total(mr_server_journal(s)), 1);
     ck_assert_uint_eq(mr_journal_route_count(mr_server_journal(s), 5), 1);
@@ -866,19 +679,20 @@ START_TEST(test_stop_is_quick)
 {
     struct mr_scenario *sc = scenario();
     struct mr_server *s;
-    struct resp r;
+    struct mr_http_response r;
     int64_t t0;
 
     /* idle server: CivetWeb alone would sit up to 2 s in its listener's poll */
-    s = start(sc, NULL);
+    s = mr_fixture_start(sc, NULL);
     t0 = now_ms();
     mr_server_stop(s);
     ck_assert_int_lt(now_ms() - t0, 1000);
 
     /* after traffic */
-    s = start(sc, NULL);
-    http(mr_server_port(s, 0), "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
-    resp_free(&r);
+    s = mr_fixture_start(sc, NULL);
+    mr_http_client_request(mr_server_port(s, 0),
+                           "GET /any HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
     t0 = now_ms();
     mr_server_stop(s);
@@ -891,22 +705,21 @@ END_TEST
 START_TEST(test_stop_with_idle_keep_alive)
 {
     struct mr_scenario *sc = scenario();
-    struct mr_server *s = start(sc, NULL);
-    struct conn *c = malloc(sizeof(*c));
-    struct resp r;
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    struct mr_http_client c;
+    struct mr_http_response r;
     int64_t t0;
 
     /* a client keeps its connection open (idle keep-alive) while the server stops */
-    conn_open(c, mr_server_port(s, 0));
-    conn_sends(c, "GET /any HTTP/1.1\r\nHost: x\r\n\r\n");
-    read_resp(c, &r, false);
-    resp_free(&r);
+    mr_http_client_open(&c, mr_server_port(s, 0));
+    mr_http_client_sends(&c, "GET /any HTTP/1.1\r\nHost: x\r\n\r\n");
+    mr_http_client_read_response(&c, &r, false);
+    mr_http_client_response_release(&r);
     mr_server_close(s);
     t0 = now_ms();
     mr_server_stop(s);
     ck_assert_int_lt(now_ms() - t0, 1000);
-    conn_close(c);
-    free(c);
+    mr_http_client_release(&c);
     mr_scenario_free(sc);
 }
 END_TEST
