@@ -5,7 +5,13 @@
  * every warning with its Mockoon JSON path, and invalid input. Each converted
  * scenario must also load in mockrun.
  *
+ * Every conversion's warnings are checked whole, in order (WARNINGS, or
+ * NO_WARNINGS): converting again, or ending the test, before they are checked
+ * fails the test.
+ *
  * One case:   CK_RUN_CASE=rules ./test_mockoon
+ * Known bugs: MOCKRUN_KNOWN_BUGS=1 CK_RUN_CASE=known-bugs ./test_mockoon (failing tests of
+ *             product bugs not fixed yet, kept out of the suite)
  */
 #include <check.h>
 #include <stdio.h>
@@ -21,6 +27,7 @@ static struct mr_mockoon_result res;
 static struct mr_error err;
 static cJSON *sc;
 static char *printed;
+static bool warnings_checked = true; /* those of the last conversion, by expect_warnings */
 
 /* Single quotes stand for double quotes, so JSON reads well in C. */
 static char *q(const char *s)
@@ -35,6 +42,7 @@ static char *q(const char *s)
 
 static void reset(void)
 {
+    ck_assert_msg(warnings_checked, "the warnings of the last conversion were not checked");
     mr_mockoon_result_free(&res);
     cJSON_Delete(sc);
     sc = NULL;
@@ -53,6 +61,7 @@ static void convert(const char *env_q, bool must_load)
     rc = mr_mockoon_convert("env.json", env, strlen(env), &res, &err);
     free(env);
     ck_assert_msg(rc == 0, "convert failed: %s", err.msg);
+    warnings_checked = false;
     sc = cJSON_Parse(res.scenario);
     ck_assert_ptr_nonnull(sc);
     ck_assert(strstr(res.scenario, "\n  \"services\": {\n") != NULL);
@@ -96,16 +105,34 @@ static const char *at(const char *path)
         free(w_);                                                                                  \
     } while (0)
 
-static void has_warning(const char *text)
+/* The last conversion's warnings are exactly `want` (NULL-terminated), in order. */
+static void expect_warnings(const char *const *want)
 {
-    size_t i;
-    for (i = 0; i < res.nwarnings; i++)
-        if (strcmp(res.warnings[i], text) == 0)
-            return;
-    for (i = 0; i < res.nwarnings; i++)
-        fprintf(stderr, "  warning: %s\n", res.warnings[i]);
-    ck_abort_msg("no warning \"%s\"", text);
+    size_t i, n = 0;
+    bool same;
+
+    while (want[n])
+        n++;
+    same = res.nwarnings == n;
+    for (i = 0; same && i < n; i++)
+        same = strcmp(res.warnings[i], want[i]) == 0;
+    if (!same) {
+        for (i = 0; i < n; i++)
+            fprintf(stderr, "  wanted: %s\n", want[i]);
+        for (i = 0; i < res.nwarnings; i++)
+            fprintf(stderr, "  got:    %s\n", res.warnings[i]);
+        ck_abort_msg("wanted %zu warning(s), got %zu, or other ones (listed on stderr)", n,
+                     res.nwarnings);
+    }
+    warnings_checked = true;
 }
+
+#define WARNINGS(...) expect_warnings((const char *const[]){__VA_ARGS__, NULL})
+#define NO_WARNINGS() expect_warnings((const char *const[]){NULL})
+
+/* What every rule dropped from the rules response (responses[1]) leaves. */
+#define RESPONSE_DROPPED                                                                           \
+    "routes[0].responses[1]: none of the response's rules could be converted; response dropped"
 
 /* An environment with one route whose responses are given. */
 static void route(const char *method, const char *endpoint, const char *mode,
@@ -156,11 +183,12 @@ START_TEST(test_environment)
     EQ("services", "{'my-shop-api':{'port':3001,'cors':true,'defaults':{'headers':{'X-Env':'e'},"
                    "'delayMs':30},'routes':[{'request':{'method':'GET','path':'/api/v1/users'},"
                    "'response':{'body':'hi','delayMs':50}}]}}");
-    ck_assert_uint_eq(res.nwarnings, 0);
+    NO_WARNINGS(); /* a header without a name is skipped, as Mockoon skips it */
 
     convert("{'name': '', 'routes': []}", true);
     EQ("services", "{'api':{'routes':[]}}");
     EQ("name", "(none)");
+    NO_WARNINGS();
 }
 END_TEST
 
@@ -172,15 +200,15 @@ START_TEST(test_environment_warnings)
             " 'callbacks': [{'uuid': 'c'}], 'hostname': '0.0.0.0', 'newThing': 1,"
             " 'folders': [], 'rootChildren': []}",
             true);
-    has_warning("proxyMode: proxy mode is not supported; unmatched requests are not forwarded");
-    has_warning("proxyReqHeaders: proxy headers are not supported; ignored");
-    has_warning("proxyResHeaders: proxy headers are not supported; ignored");
-    has_warning("tlsOptions: TLS is not supported; the mock serves plain HTTP");
-    has_warning("data: data buckets are not supported; ignored");
-    has_warning("callbacks: callbacks are not supported; ignored");
-    has_warning("hostname: a listen address is not part of a scenario; use --host");
-    has_warning("newThing: \"newThing\" is not supported; ignored");
-    ck_assert_uint_eq(res.nwarnings, 8);
+    /* keys Mockoon does not have first, then the known ones in a fixed order */
+    WARNINGS("newThing: \"newThing\" is not supported; ignored",
+             "proxyMode: proxy mode is not supported; unmatched requests are not forwarded",
+             "proxyReqHeaders: proxy headers are not supported; ignored",
+             "proxyResHeaders: proxy headers are not supported; ignored",
+             "tlsOptions: TLS is not supported; the mock serves plain HTTP",
+             "data: data buckets are not supported; ignored",
+             "callbacks: callbacks are not supported; ignored",
+             "hostname: a listen address is not part of a scenario; use --host");
 }
 END_TEST
 
@@ -198,8 +226,8 @@ START_TEST(test_route_order_and_folders)
     EQ("services._.routes.0.request.path", "'/two'");
     EQ("services._.routes.1.request.path", "'/one'");
     EQ("services._.routes.2", "(none)");
-    has_warning("routes[2]: the route is in no folder nor in rootChildren, so Mockoon does not "
-                "serve it; route skipped");
+    WARNINGS("routes[2]: the route is in no folder nor in rootChildren, so Mockoon does not "
+             "serve it; route skipped");
 }
 END_TEST
 
@@ -209,19 +237,21 @@ START_TEST(test_methods_and_types)
 {
     route("all", "a", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.method", "'ANY'");
+    NO_WARNINGS();
     route("delete", "a", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.method", "'DELETE'");
+    NO_WARNINGS();
     route("", "a", "null", "[{'rules': []}]", true);
-    has_warning("routes[0]: method \"\" is not supported; route skipped");
+    WARNINGS("routes[0]: method \"\" is not supported; route skipped");
     EQ("services._.routes", "[]");
     route("get", "a", "null", "[]", true);
-    has_warning("routes[0]: a route without responses is not supported; route skipped");
+    WARNINGS("routes[0]: a route without responses is not supported; route skipped");
 
     convert("{'routes': [{'type': 'crud', 'method': 'get', 'endpoint': 'u', 'responses': "
             "[{}]}, {'type': 'ws', 'method': 'get', 'endpoint': 'w', 'responses': [{}]}]}",
             true);
-    has_warning("routes[0]: CRUD routes are not supported; route skipped");
-    has_warning("routes[1]: WebSocket routes are not supported; route skipped");
+    WARNINGS("routes[0]: CRUD routes are not supported; route skipped",
+             "routes[1]: WebSocket routes are not supported; route skipped");
     EQ("services._.routes", "[]");
 }
 END_TEST
@@ -230,29 +260,39 @@ START_TEST(test_paths)
 {
     route("get", "users/:id/files/*", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request", "{'method':'GET','path':'/users/:id/files/*'}");
-    ck_assert_uint_eq(res.nwarnings, 0);
+    NO_WARNINGS();
     route("get", "/a//b/", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.path", "'/a/b'");
+    NO_WARNINGS();
     route("get", "", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.path", "'/'");
+    NO_WARNINGS();
 
     route("get", "items/:id?", "null", "[{'rules': []}]", true);
     /* parameters become named groups: mockrun keeps them as path parameters */
     EQ("services._.routes.0.request", "{'method':'GET','pathPattern':'/items(?:/(?<id>[^/]+))?'}");
-    has_warning("routes[0].endpoint: path \"/items/:id?\" uses Express syntax mockrun's \"path\" "
-                "lacks; served with \"pathPattern\": \"/items(?:/(?<id>[^/]+))?\"");
+    WARNINGS("routes[0].endpoint: path \"/items/:id?\" uses Express syntax mockrun's \"path\" "
+             "lacks; served with \"pathPattern\": \"/items(?:/(?<id>[^/]+))?\"");
     route("get", "file/:name.:ext", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.pathPattern", "'/file/(?<name>[^/]+)\\\\.(?<ext>[^/]+)'");
+    WARNINGS("routes[0].endpoint: path \"/file/:name.:ext\" uses Express syntax mockrun's \"path\" "
+             "lacks; served with \"pathPattern\": \"/file/(?<name>[^/]+)\\.(?<ext>[^/]+)\"");
     route("get", "colou?r/ab(cd)", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.pathPattern", "'/colou?r/ab(?:cd)?'");
+    WARNINGS("routes[0].endpoint: path \"/colou?r/ab(cd)\" uses Express syntax mockrun's \"path\" "
+             "lacks; served with \"pathPattern\": \"/colou?r/ab(?:cd)?\"");
     route("get", "files/:path+", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.pathPattern", "'/files/(?<path>.+)'");
+    WARNINGS("routes[0].endpoint: path \"/files/:path+\" uses Express syntax mockrun's \"path\" "
+             "lacks; served with \"pathPattern\": \"/files/(?<path>.+)\"");
     /* a name PCRE2 cannot take (a '$', or given twice) stays an unnamed group */
     route("get", "x/:a$/:b/:b?", "null", "[{'rules': []}]", true);
     EQ("services._.routes.0.request.pathPattern", "'/x/(?:[^/]+)/(?<b>[^/]+)(?:/(?:[^/]+))?'");
+    WARNINGS("routes[0].endpoint: path \"/x/:a$/:b/:b?\" uses Express syntax mockrun's \"path\" "
+             "lacks; served with \"pathPattern\": \"/x/(?:[^/]+)/(?<b>[^/]+)(?:/(?:[^/]+))?\"");
 
     route("get", "a[b]", "null", "[{'rules': []}]", true);
-    has_warning("routes[0].endpoint: path \"/a[b]\" cannot be expressed in mockrun; route skipped");
+    WARNINGS("routes[0].endpoint: path \"/a[b]\" cannot be expressed in mockrun; route skipped");
     EQ("services._.routes", "[]");
 }
 END_TEST
@@ -269,14 +309,15 @@ START_TEST(test_responses)
           true);
     EQ("services._.routes.0.response",
        "{'status':418,'body':'x {{method}}','headers':{'content-type':'text/csv'}}");
-    has_warning("routes[0].responses[0].callbacks: callbacks are not supported; ignored");
+    WARNINGS("routes[0].responses[0].callbacks: callbacks are not supported; ignored");
 
     route("get", "a", "null", "[{'body': '{{x}}', 'disableTemplating': true, 'rules': []}]", true);
     EQ("services._.routes.0.response", "{'body':'{{x}}','template':false}");
+    NO_WARNINGS();
     route("get", "a", "null", "[{'statusCode': 99, 'rules': [], 'future': 1}]", true);
     EQ("services._.routes.0.response", "{}");
-    has_warning("routes[0].responses[0].statusCode: status 99 is outside 100-599; 200 is used");
-    has_warning("routes[0].responses[0].future: \"future\" is not supported; ignored");
+    WARNINGS("routes[0].responses[0].future: \"future\" is not supported; ignored",
+             "routes[0].responses[0].statusCode: status 99 is outside 100-599; 200 is used");
 }
 END_TEST
 
@@ -289,31 +330,33 @@ START_TEST(test_files)
     EQ("services._.routes.0.response",
        "{'file':'data/users.json','template':true,'headers':{'Content-Disposition':'attachment; "
        "filename=\\'users.json\\''}}");
-    has_warning("routes[0].responses[0].fallbackTo404: 404 for a missing file is not supported "
-                "(mockrun refuses a missing file when loading); ignored");
+    WARNINGS("routes[0].responses[0].fallbackTo404: 404 for a missing file is not supported "
+             "(mockrun refuses a missing file when loading); ignored");
 
     route("get", "a", "null",
           "[{'bodyType': 'FILE', 'filePath': 'img.png', 'rules': [], 'sendFileAsBody': true}]",
           false);
     EQ("services._.routes.0.response", "{'file':'img.png'}");
+    NO_WARNINGS();
     route("get", "a", "null",
           "[{'bodyType': 'FILE', 'filePath': 'page.html', 'disableTemplating': true, 'rules': [],"
           " 'sendFileAsBody': true}]",
           false);
     EQ("services._.routes.0.response", "{'file':'page.html'}");
+    NO_WARNINGS();
 
     route("get", "a", "null",
           "[{'bodyType': 'FILE', 'filePath': '/etc/passwd', 'body': 'inline', 'rules': []}]", true);
     EQ("services._.routes.0.response", "{'body':'inline'}");
-    has_warning("routes[0].responses[0].filePath: absolute file path \"/etc/passwd\" is not "
-                "supported (mockrun serves files inside the scenario's folder); the inline body is "
-                "served");
+    WARNINGS("routes[0].responses[0].filePath: absolute file path \"/etc/passwd\" is not "
+             "supported (mockrun serves files inside the scenario's folder); the inline body is "
+             "served");
 
     route("get", "a", "null", "[{'bodyType': 'DATABUCKET', 'databucketID': 'd', 'rules': []}]",
           true);
     EQ("services._.routes.0.response", "{}");
-    has_warning("routes[0].responses[0].bodyType: a body from a data bucket is not supported; an "
-                "empty body is served");
+    WARNINGS("routes[0].responses[0].bodyType: a body from a data bucket is not supported; an "
+             "empty body is served");
 }
 END_TEST
 
@@ -326,23 +369,29 @@ static const char *const three =
 
 START_TEST(test_modes)
 {
+    /* rules mean nothing in these modes, in Mockoon too: no warning about them */
     route("get", "a", "'RANDOM'", three, true);
     EQ("services._.routes.0.mode", "'random'");
     EQ("services._.routes.0.responses", "[{'status':201},{'status':202},{'status':203}]");
+    NO_WARNINGS();
     route("get", "a", "'SEQUENTIAL'", three, true);
     EQ("services._.routes.0.mode", "'cycle'");
     EQ("services._.routes.0.responses", "[{'status':201},{'status':202},{'status':203}]");
+    NO_WARNINGS();
     route("get", "a", "'SEQUENTIAL'", "[{'statusCode': 201}]", true);
     EQ("services._.routes.0.response", "{'status':201}");
+    NO_WARNINGS();
     route("get", "a", "'DISABLE_RULES'", three, true);
     EQ("services._.routes.0.response", "{'status':202}");
     EQ("services._.routes.0.responses", "(none)");
+    NO_WARNINGS();
 
     /* rules: responses with rules in order, then the default (default: true) as fallback */
     route("get", "a", "null", three, true);
     EQ("services._.routes.0.mode", "(none)");
     EQ("services._.routes.0.responses",
        "[{'status':203,'when':{'query':{'a':'1'}}},{'status':202}]");
+    NO_WARNINGS();
     /* without default: true, the first */
     route("get", "a", "null",
           "[{'statusCode': 201, 'rules': [{'target': 'query', 'modifier': 'a', 'value': '1',"
@@ -350,16 +399,19 @@ START_TEST(test_modes)
           true);
     EQ("services._.routes.0.responses",
        "[{'status':201,'when':{'query':{'a':'1'}}},{'status':201}]");
+    NO_WARNINGS();
     /* FALLBACK: no fallback, the next route is tried */
     route("get", "a", "'FALLBACK'", three, true);
     EQ("services._.routes.0.responses", "[{'status':203,'when':{'query':{'a':'1'}}}]");
+    NO_WARNINGS();
     route("get", "a", "'FALLBACK'", "[{'rules': []}]", true);
     EQ("services._.routes", "[]");
-    has_warning("routes[0]: FALLBACK mode and no rule to try: the route never answers; route "
-                "skipped");
+    WARNINGS("routes[0]: FALLBACK mode and no rule to try: the route never answers; route "
+             "skipped");
     /* no rules at all: one response */
     route("get", "a", "null", "[{'statusCode': 204, 'rules': []}, {'statusCode': 205}]", true);
     EQ("services._.routes.0.response", "{'status':204}");
+    NO_WARNINGS();
 }
 END_TEST
 
@@ -369,62 +421,86 @@ START_TEST(test_rule_targets)
 {
     one_rule("body", "$.user.role", "equals", "admin", false);
     EQ(WHEN, "{'body':{'jsonPath':{'$.user.role':'admin'}}}");
+    NO_WARNINGS();
     one_rule("body", "items.0.sku", "equals", "A", false);
     EQ(WHEN, "{'body':{'jsonPath':{'items.0.sku':'A'}}}");
+    NO_WARNINGS();
     one_rule("body", "", "equals", "raw text", false);
     EQ(WHEN, "{'body':{'equals':'raw text'}}");
+    NO_WARNINGS();
     one_rule("body", "", "regex", "^ra", false);
     EQ(WHEN, "{'body':{'matches':'^ra'}}");
+    NO_WARNINGS();
     one_rule("body", "", "null", "", false);
     EQ(WHEN, "{'body':{'equals':''}}");
+    NO_WARNINGS();
     one_rule("body", "$..x", "equals", "1", false);
-    has_warning("routes[0].responses[1].rules[0]: body path \"$..x\" uses JSONPath beyond $, "
-                ".name, ['name'] and [n]; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: body path \"$..x\" uses JSONPath beyond $, "
+             ".name, ['name'] and [n]; rule dropped",
+             RESPONSE_DROPPED);
     one_rule("query", "page", "equals", "2", false);
     EQ(WHEN, "{'query':{'page':'2'}}");
+    NO_WARNINGS();
     one_rule("query", "filter.name", "equals", "2", false);
-    has_warning("routes[0].responses[1].rules[0]: query path \"filter.name\" is not supported "
-                "(only a parameter's name); rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: query path \"filter.name\" is not supported "
+             "(only a parameter's name); rule dropped",
+             RESPONSE_DROPPED);
     one_rule("query", "", "equals", "2", false);
-    has_warning("routes[0].responses[1].rules[0]: target \"query\" without a modifier (a name) is "
-                "not supported; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: target \"query\" without a modifier (a name) is "
+             "not supported; rule dropped",
+             RESPONSE_DROPPED);
     one_rule("header", "X-Key", "equals", "k", false);
     EQ(WHEN, "{'headers':{'X-Key':'k'}}");
+    NO_WARNINGS();
     one_rule("cookie", "sid", "equals", "s", false);
     EQ(WHEN, "{'cookies':{'sid':'s'}}");
+    NO_WARNINGS();
     one_rule("params", "id", "equals", "7", false);
     EQ(WHEN, "{'params':{'id':'7'}}");
+    NO_WARNINGS();
     one_rule("method", "", "equals", "post", false);
     EQ(WHEN, "{'method':'POST'}");
+    NO_WARNINGS();
     one_rule("method", "", "regex", "p.*", false);
-    has_warning("routes[0].responses[1].rules[0]: method rules are supported with the operator "
-                "\"equals\", not inverted, and a method name; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: method rules are supported with the operator "
+             "\"equals\", not inverted, and a method name; rule dropped",
+             RESPONSE_DROPPED);
     one_rule("path", "", "equals", "/users/1.json", false);
     EQ(WHEN, "{'pathPattern':'/users/1\\\\.json'}");
+    NO_WARNINGS();
     one_rule("path", "", "regex", "^/users/[0-9]+$", false);
     EQ(WHEN, "{'pathPattern':'.*(?:^/users/[0-9]+$).*'}");
+    NO_WARNINGS();
     one_rule("path", "", "regex_i", "USERS", false);
     EQ(WHEN, "{'pathPattern':'(?i).*(?:USERS).*'}");
+    NO_WARNINGS();
     one_rule("request_number", "", "equals", "3", false);
     EQ(WHEN, "{'callNumber':3}");
+    NO_WARNINGS();
     one_rule("request_number", "", "regex", "[2-4]", false);
-    has_warning("routes[0].responses[1].rules[0]: request_number rules are supported with "
-                "\"equals\" and a call number, not inverted; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: request_number rules are supported with "
+             "\"equals\" and a call number, not inverted; rule dropped",
+             RESPONSE_DROPPED);
     one_rule("global_var", "v", "equals", "1", false);
-    has_warning("routes[0].responses[1].rules[0]: target \"global_var\" is not supported; rule "
-                "dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: target \"global_var\" is not supported; rule "
+             "dropped",
+             RESPONSE_DROPPED);
     one_rule("data_bucket", "b", "equals", "1", false);
-    has_warning("routes[0].responses[1].rules[0]: target \"data_bucket\" is not supported; rule "
-                "dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: target \"data_bucket\" is not supported; rule "
+             "dropped",
+             RESPONSE_DROPPED);
     one_rule("templating", "{{x}}", "equals", "1", false);
-    has_warning("routes[0].responses[1].rules[0]: templated rule modifier is not supported; rule "
-                "dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: templated rule modifier is not supported; rule "
+             "dropped",
+             RESPONSE_DROPPED);
     one_rule("templating", "x", "equals", "1", false);
-    has_warning("routes[0].responses[1].rules[0]: target \"templating\" is not supported; rule "
-                "dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: target \"templating\" is not supported; rule "
+             "dropped",
+             RESPONSE_DROPPED);
     one_rule("query", "a", "equals", "{{method}}", false);
-    has_warning("routes[0].responses[1].rules[0]: templated rule value is not supported; rule "
-                "dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: templated rule value is not supported; rule "
+             "dropped",
+             RESPONSE_DROPPED);
 }
 END_TEST
 
@@ -432,27 +508,33 @@ START_TEST(test_rule_operators)
 {
     one_rule("query", "a", "regex", "^x+$", false);
     EQ(WHEN, "{'query':{'a':{'matches':'^x+$'}}}");
+    NO_WARNINGS();
     one_rule("query", "a", "regex_i", "^x", false);
     EQ(WHEN, "{'query':{'a':{'matches':'(?i)^x'}}}");
+    NO_WARNINGS();
     one_rule("header", "X-A", "null", "", false);
     EQ(WHEN, "{'headers':{'X-A':{'absent':true}}}");
+    NO_WARNINGS();
     one_rule("body", "tags", "array_includes", "red", false);
     EQ(WHEN, "{'body':{'jsonPath':{'tags':'red'}}}");
+    NO_WARNINGS();
     one_rule("body", "tags", "empty_array", "", false);
-    has_warning("routes[0].responses[1].rules[0]: operator \"empty_array\" is not supported; rule "
-                "dropped");
-    has_warning("routes[0].responses[1]: none of the response's rules could be converted; "
-                "response dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"empty_array\" is not supported; rule "
+             "dropped",
+             RESPONSE_DROPPED);
     EQ("services._.routes.0.response", "{'body':'default'}");
     one_rule("body", "", "valid_json_schema", "schema", false);
-    has_warning("routes[0].responses[1].rules[0]: operator \"valid_json_schema\" is not "
-                "supported; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"valid_json_schema\" is not "
+             "supported; rule dropped",
+             RESPONSE_DROPPED);
     one_rule("body", "", "array_includes", "x", false);
-    has_warning("routes[0].responses[1].rules[0]: operator \"array_includes\" on the whole body "
-                "is not supported; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"array_includes\" on the whole body "
+             "is not supported; rule dropped",
+             RESPONSE_DROPPED);
     one_rule("query", "a", "bogus", "x", false);
-    has_warning("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule "
-                "dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule "
+             "dropped",
+             RESPONSE_DROPPED);
 }
 END_TEST
 
@@ -460,13 +542,17 @@ START_TEST(test_invert)
 {
     one_rule("query", "env", "equals", "prod", true);
     EQ(WHEN, "{'query':{'env':{'not':'prod'}}}");
+    NO_WARNINGS();
     one_rule("header", "X-A", "null", "", true);
     EQ(WHEN, "{'headers':{'X-A':{'not':{'absent':true}}}}");
+    NO_WARNINGS();
     one_rule("body", "$.a", "regex", "b", true);
     EQ(WHEN, "{'body':{'jsonPath':{'$.a':{'not':{'matches':'b'}}}}}");
+    NO_WARNINGS();
     one_rule("body", "", "equals", "b", true);
-    has_warning("routes[0].responses[1].rules[0]: an inverted condition on the whole body is not "
-                "supported; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: an inverted condition on the whole body is not "
+             "supported; rule dropped",
+             RESPONSE_DROPPED);
     {
         /* a path value whose pattern would not fit is dropped, not cut short */
         char r[1400], dots[1101];
@@ -477,12 +563,14 @@ START_TEST(test_invert)
                  "'value': '/%s', 'invert': false}]",
                  dots);
         rules("OR", r);
-        has_warning("routes[0].responses[1].rules[0]: the path value is too long to convert "
-                    "(over 1024 bytes); rule dropped");
+        WARNINGS("routes[0].responses[1].rules[0]: the path value is too long to convert "
+                 "(over 1024 bytes); rule dropped",
+                 RESPONSE_DROPPED);
     }
     one_rule("path", "", "equals", "/a", true);
-    has_warning("routes[0].responses[1].rules[0]: path rules are supported with \"equals\", "
-                "\"regex\" and \"regex_i\", not inverted; rule dropped");
+    WARNINGS("routes[0].responses[1].rules[0]: path rules are supported with \"equals\", "
+             "\"regex\" and \"regex_i\", not inverted; rule dropped",
+             RESPONSE_DROPPED);
 }
 END_TEST
 
@@ -496,26 +584,30 @@ START_TEST(test_and_or)
     rules("AND", two);
     EQ(WHEN, "{'query':{'a':'1'},'headers':{'X-B':{'matches':'2'}},'body':{'jsonPath':{'c':'3',"
              "'d':'4'}}}");
-    ck_assert_uint_eq(res.nwarnings, 0);
+    NO_WARNINGS();
     rules("OR", two);
     EQ(WHEN, "[{'query':{'a':'1'}},{'headers':{'X-B':{'matches':'2'}}},{'body':{'jsonPath':{'c':"
              "'3'}}},{'body':{'jsonPath':{'d':'4'}}}]");
     EQ("services._.routes.0.responses.1", "{'body':'default'}");
+    NO_WARNINGS();
 
     /* AND with two conditions on one name, and a dropped rule */
     rules("AND", "[{'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
                  " {'target': 'query', 'modifier': 'a', 'operator': 'regex', 'value': '2'},"
                  " {'target': 'global_var', 'modifier': 'g', 'operator': 'equals', 'value': '3'}]");
     EQ(WHEN, "{'query':{'a':'1'}}");
-    has_warning("routes[0].responses[1].rules[1]: a second condition on the same query \"a\" "
-                "cannot be combined with AND; rule dropped");
-    has_warning("routes[0].responses[1]: some AND rules were dropped: the response answers more "
-                "requests than in Mockoon");
+    WARNINGS("routes[0].responses[1].rules[1]: a second condition on the same query \"a\" "
+             "cannot be combined with AND; rule dropped",
+             "routes[0].responses[1].rules[2]: target \"global_var\" is not supported; rule "
+             "dropped",
+             "routes[0].responses[1]: some AND rules were dropped: the response answers more "
+             "requests than in Mockoon");
 }
 END_TEST
 
 /* ---- invalid input -------------------------------------------------------------------- */
 
+/* Refused: the error is `want`, and there is neither a scenario nor a warning. */
 static void invalid(const char *text, const char *want)
 {
     char got[1024];
@@ -524,6 +616,8 @@ static void invalid(const char *text, const char *want)
     mr_error_format(&err, got, sizeof(got));
     ck_assert_str_eq(got, want);
     ck_assert_ptr_null(res.scenario);
+    ck_assert_uint_eq(res.nwarnings, 0);
+    ck_assert_ptr_null(res.warnings);
 }
 
 START_TEST(test_invalid)
@@ -538,6 +632,89 @@ START_TEST(test_invalid)
     invalid("{\"routes\": [{\"responses\": [3]}]}",
             "env.json:1:28: routes[0].responses[0]: expected a response (an object)");
     invalid("{\"routes\": [\"r\"]}", "env.json:1:13: routes[0]: expected a route (an object)");
+}
+END_TEST
+
+/* ---- known bugs ----------------------------------------------------------------------- */
+
+/*
+ * Product bugs found by tests/fuzz/fuzz_mockoon.c (MOCKRUN_FUZZ_STRICT=1) and
+ * not fixed yet: these tests fail, so they run only with MOCKRUN_KNOWN_BUGS=1
+ * (tcase known-bugs). The reproducers are in tests/fuzz/regressions/mockoon/.
+ * Where the fix decides the wording, only the warnings' JSON paths are checked.
+ */
+
+/* The last conversion's warnings start with the paths `want` (NULL-terminated), in order. */
+static void expect_warning_paths(const char *const *want)
+{
+    size_t i, n = 0;
+
+    while (want[n])
+        n++;
+    for (i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "  got: %s\n", res.warnings[i]);
+    ck_assert_uint_eq(res.nwarnings, n);
+    for (i = 0; i < n; i++) {
+        size_t len = strlen(want[i]);
+        ck_assert_msg(strncmp(res.warnings[i], want[i], len) == 0 &&
+                          strncmp(res.warnings[i] + len, ": ", 2) == 0,
+                      "warning %zu is not about %s: %s", i, want[i], res.warnings[i]);
+    }
+    warnings_checked = true;
+}
+
+#define WARNING_PATHS(...) expect_warning_paths((const char *const[]){__VA_ARGS__, NULL})
+
+/* A body rule dropped for its operator leaves "body": {"jsonPath": {}} behind: the scenario
+ * does not load, and a later condition on the body is refused as a second one. */
+START_TEST(test_bug_dropped_body_rule_leaves_empty_json_path)
+{
+    rules("AND", "[{'target': 'body', 'modifier': '$.a', 'operator': 'bogus', 'value': 'x'},"
+                 " {'target': 'query', 'modifier': 'q', 'operator': 'equals', 'value': '1'}]");
+    EQ(WHEN, "{'query':{'q':'1'}}");
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule dropped",
+             "routes[0].responses[1]: some AND rules were dropped: the response answers more "
+             "requests than in Mockoon");
+
+    rules("AND", "[{'target': 'body', 'modifier': '$.a', 'operator': 'bogus', 'value': 'x'},"
+                 " {'target': 'body', 'modifier': '', 'operator': 'equals', 'value': 'raw'}]");
+    EQ(WHEN, "{'body':{'equals':'raw'}}");
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule dropped",
+             "routes[0].responses[1]: some AND rules were dropped: the response answers more "
+             "requests than in Mockoon");
+}
+END_TEST
+
+/* A body path the importer lets through and the loader refuses ("$.a[b"). */
+START_TEST(test_bug_json_path_bracket)
+{
+    one_rule("body", "$.a[b", "equals", "x", false);
+    WARNING_PATHS("routes[0].responses[1].rules[0]", "routes[0].responses[1]");
+}
+END_TEST
+
+/* An endpoint parameter named with a character the loader refuses, without Express syntax
+ * around it, is kept in "path" and the scenario does not load. */
+START_TEST(test_bug_path_parameter_name)
+{
+    route("get", "x/:a$", "null", "[{'rules': []}]", true);
+    WARNING_PATHS("routes[0].endpoint");
+}
+END_TEST
+
+/* A key with a newline or an ESC is echoed raw: one warning spans several stderr lines or
+ * drives the terminal (the loader's JSON paths in errors do the same). */
+START_TEST(test_bug_control_bytes_in_warnings)
+{
+    const char *p;
+
+    convert("{'routes': [], 'a\\nb': 1, 'c\\u001b[31m': 2}", true);
+    ck_assert_uint_eq(res.nwarnings, 2);
+    for (size_t i = 0; i < res.nwarnings; i++)
+        for (p = res.warnings[i]; *p; p++)
+            ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "control byte 0x%02x in: %s",
+                          (unsigned char)*p, res.warnings[i]);
+    warnings_checked = true;
 }
 END_TEST
 
@@ -583,6 +760,16 @@ static Suite *mockoon_suite(void)
     tc = tcase("invalid");
     tcase_add_test(tc, test_invalid);
     suite_add_tcase(s, tc);
+
+    /* product bugs found and not fixed yet: failing, so out of the suite */
+    if (getenv("MOCKRUN_KNOWN_BUGS")) {
+        tc = tcase("known-bugs");
+        tcase_add_test(tc, test_bug_dropped_body_rule_leaves_empty_json_path);
+        tcase_add_test(tc, test_bug_json_path_bracket);
+        tcase_add_test(tc, test_bug_path_parameter_name);
+        tcase_add_test(tc, test_bug_control_bytes_in_warnings);
+        suite_add_tcase(s, tc);
+    }
     return s;
 }
 
