@@ -2,6 +2,7 @@
 (peak RSS sampled from /proc while it runs), the run passes, and the JUnit
 system-out holds about the last 1 MiB, ending with the command's last bytes."""
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True
@@ -35,6 +36,12 @@ def driver():
     s.expect_junit(rep, tests=3)
     if rep:
         out = rep["system_out"]
+        mark = re.match(r"\[mockrun: (\d+) earlier bytes dropped\]\n", out)
+        s.check(mark is not None, "system-out starts with the cut mark", repr(out[:80]))
+        if mark:
+            out = out[mark.end():]
+            s.check(int(mark.group(1)) + len(out) == 1000000000 + len(LAST) + 2,
+                    "the mark counts exactly the bytes not kept", mark.group(0))
         at = out.rfind("\n" + LAST + "\n")
         s.check(at >= 0, "system-out ends with the command's last bytes",
                 "last 200 chars: %r" % out[-200:])
