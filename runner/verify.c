@@ -189,8 +189,10 @@ static int verify_command(struct mr_results *out, const struct mr_verify_input *
         break;
     case MR_PROC_INTERRUPTED:
         sig = strsignal(p->interrupt_signal);
-        snprintf(msg, sizeof(msg), "was interrupted: mockrun received signal %d (%s)",
-                 p->interrupt_signal, sig ? sig : "unknown");
+        snprintf(msg, sizeof(msg), "was interrupted: mockrun received signal %d (%s%s)%s",
+                 p->interrupt_signal, sig ? sig : "unknown",
+                 p->interrupt_signal == SIGINT ? ": Ctrl-C or kill -INT" : "",
+                 p->killed ? "; the command was stopped with SIGKILL" : "");
         break;
     default:
         snprintf(msg, sizeof(msg), "did not run");

@@ -600,9 +600,21 @@ START_TEST(test_command_interrupted)
     run(&f);
     ck_assert_int_eq(command_case(&f)->status, MR_CASE_ERROR);
     ck_assert_str_eq(command_case(&f)->message,
-                     "was interrupted: mockrun received signal 2 (Interrupt)");
+                     "was interrupted: mockrun received signal 2 (Interrupt: Ctrl-C or kill -INT)");
     /* the calls that were made still count */
     ck_assert_int_eq(f.res.cases[2].status, MR_CASE_PASS);
+    fx_release(&f);
+
+    /* a command that outlived --kill-after: the message says it was killed */
+    fx_init(&f);
+    f.proc.state = MR_PROC_INTERRUPTED;
+    f.proc.interrupt_signal = SIGTERM;
+    f.proc.term_signal = SIGKILL;
+    f.proc.killed = true;
+    run(&f);
+    ck_assert_str_eq(command_case(&f)->message,
+                     "was interrupted: mockrun received signal 15 (Terminated); the command was "
+                     "stopped with SIGKILL");
     fx_release(&f);
 }
 END_TEST
