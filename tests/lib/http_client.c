@@ -156,10 +156,11 @@ size_t mr_http_client_read_head(struct mr_http_client *c)
 void mr_http_client_consume(struct mr_http_client *c, size_t n)
 {
     ck_assert_uint_le(n, c->len);
+    if (n == 0)
+        return; /* also when nothing was ever received: data is NULL */
     memmove(c->data, c->data + n, c->len - n);
     c->len -= n;
-    if (c->data)
-        c->data[c->len] = '\0';
+    c->data[c->len] = '\0';
 }
 
 void mr_http_client_forget(struct mr_http_client *c)
