@@ -1,11 +1,92 @@
+/*
+ * cli.c - the command line, from one option table: parsing and --help both
+ * read it, and every default comes from the constant it names.
+ */
 #include "runner/cli.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char mr_cli_usage[] =
+#include "common/buf.h"
+#include "server/service.h"
+
+#define KILL_AFTER_DEFAULT_S 5
+#define JOURNAL_CALLS_DEFAULT 100000
+#define SAFE_INTEGER_MAX 9007199254740991.0 /* 2^53 - 1: exact in a double and in JSON */
+#define NO_FIELD ((size_t)-1)
+#define INDENT "                       " /* where --help's descriptions start */
+
+enum opt_type {
+    OPT_FLAG,    /* bool = true */
+    OPT_COUNT,   /* int += 1 (-v, -vv) */
+    OPT_TEXT,    /* const char *, not empty */
+    OPT_SECONDS, /* int64_t milliseconds, from seconds */
+    OPT_INT,     /* int, a whole number */
+    OPT_SIZE,    /* size_t, a whole number */
+    OPT_U64,     /* uint64_t, a whole number */
+};
+
+struct opt {
+    const char *name;  /* "--junit" */
+    const char *alias; /* "-v", or NULL */
+    const char *arg;   /* the value's name in --help ("PATH"); NULL for flags */
+    enum opt_type type;
+    size_t field;     /* offsetof(struct mr_cli, ...) */
+    size_t given;     /* a bool set when the option is given, or NO_FIELD */
+    double min, max;  /* numbers */
+    double def;       /* numbers: the default, shown when >= 0 */
+    const char *help; /* '\n' continues on an indented line */
+};
+
+#define F(member) offsetof(struct mr_cli, member)
+
+static const struct opt options[] = {
+    {"--junit", NULL, "PATH", OPT_TEXT, F(junit), NO_FIELD, 0, 0, -1,
+     "write the JUnit report to PATH (default mockrun-junit.xml)"},
+    {"--no-junit", NULL, NULL, OPT_FLAG, F(no_junit), NO_FIELD, 0, 0, -1, "write no JUnit report"},
+    {"--journal", NULL, "PATH", OPT_TEXT, F(journal), NO_FIELD, 0, 0, -1,
+     "write every recorded call to PATH as JSON"},
+    {"--timeout", NULL, "SECONDS", OPT_SECONDS, F(timeout_ms), NO_FIELD, 0.001, 604800, -1,
+     "stop the command after SECONDS (overrides the scenario)"},
+    {"--kill-after", NULL, "SECONDS", OPT_SECONDS, F(kill_after_ms), NO_FIELD, 0, 3600,
+     KILL_AFTER_DEFAULT_S, "after a timeout or interrupt, SIGKILL after SECONDS"},
+    {"--port", NULL, "PORT", OPT_INT, F(port), NO_FIELD, 1, 65535, -1,
+     "port of a single-service scenario (overrides the scenario)"},
+    {"--host", NULL, "ADDRESS", OPT_TEXT, F(host), NO_FIELD, 0, 0, -1,
+     "address to listen on (default 127.0.0.1)"},
+    {"--threads", NULL, "N", OPT_INT, F(threads), NO_FIELD, 1, 4096, MR_SERVER_THREADS_DEFAULT,
+     "connections served at once"},
+    {"--body-limit", NULL, "BYTES", OPT_SIZE, F(body_max), NO_FIELD, 0, 1073741824.0,
+     (double)MR_SERVER_BODY_KEEP_DEFAULT, "request body bytes the journal keeps per call"},
+    {"--max-request-body", NULL, "BYTES", OPT_SIZE, F(body_read_max), NO_FIELD, 0, 4294967296.0,
+     (double)MR_SERVER_BODY_READ_DEFAULT,
+     "largest request body read whole for matching and templates;\n"
+     "a larger one is answered 413 and fails the run"},
+    {"--journal-limit", NULL, "N", OPT_SIZE, F(journal_limit), NO_FIELD, 0, 100000000.0,
+     JOURNAL_CALLS_DEFAULT, "calls kept with full details"},
+    {"--shell", NULL, NULL, OPT_FLAG, F(shell), NO_FIELD, 0, 0, -1,
+     "run COMMAND through /bin/sh -c (one string)"},
+    {"--no-tty", NULL, NULL, OPT_FLAG, F(no_tty), NO_FIELD, 0, 0, -1,
+     "no pseudo-terminal for COMMAND: its output goes through pipes\n"
+     "and it shares mockrun's terminal (Ctrl-C then reaches it alone)"},
+    {"--seed", NULL, "N", OPT_U64, F(seed), F(has_seed), 0, SAFE_INTEGER_MAX, -1,
+     "seed for random responses and delays (default: the scenario's,\n"
+     "else drawn and shown with -v and in the report)"},
+    {"--serve", NULL, NULL, OPT_FLAG, F(serve), NO_FIELD, 0, 0, -1,
+     "run no command: serve until Ctrl-C (or --timeout), logging\n"
+     "each call, then check and report as usual"},
+    {"--check", NULL, NULL, OPT_FLAG, F(check), NO_FIELD, 0, 0, -1,
+     "only validate SCENARIO: exit 0 when it is valid, else 2"},
+    {"--verbose", "-v", NULL, OPT_COUNT, F(verbose), NO_FIELD, 0, 0, -1,
+     "log each request; -vv adds debug output"},
+};
+
+#undef F
+
+static const char usage_head[] =
     "usage: mockrun [options] SCENARIO [-- COMMAND [ARG...]]\n"
     "       mockrun --serve [options] SCENARIO\n"
     "       mockrun --check SCENARIO\n"
@@ -15,29 +96,11 @@ const char mr_cli_usage[] =
     "URLs in its environment, checks the calls the mocks received against the\n"
     "scenario's expectations and writes a JUnit XML report.\n"
     "\n"
-    "  --serve              run no command: serve until Ctrl-C (or --timeout), logging\n"
-    "                       each call, then check and report as usual\n"
-    "  --check              only validate SCENARIO: exit 0 when it is valid, else 2\n"
+    "options:\n";
+
+static const char usage_tail[] =
     "  --import-mockoon ENV print a scenario converted from the Mockoon environment ENV;\n"
     "                       what cannot be converted is listed on stderr\n"
-    "\n"
-    "options:\n"
-    "  --junit PATH         write the JUnit report to PATH (default mockrun-junit.xml)\n"
-    "  --no-junit           write no JUnit report\n"
-    "  --journal PATH       write every recorded call to PATH as JSON\n"
-    "  --timeout SECONDS    stop the command after SECONDS (overrides the scenario)\n"
-    "  --kill-after SECONDS after a timeout or interrupt, SIGKILL after SECONDS (default 5)\n"
-    "  --port PORT          port of a single-service scenario (overrides the scenario)\n"
-    "  --host ADDRESS       address to listen on (default 127.0.0.1)\n"
-    "  --threads N          connections served at once (default 72)\n"
-    "  --body-limit BYTES   request body bytes kept per call (default 1048576)\n"
-    "  --journal-limit N    calls kept with full details (default 100000)\n"
-    "  --shell              run COMMAND through /bin/sh -c (one string)\n"
-    "  --no-tty             no pseudo-terminal for COMMAND: its output goes through pipes\n"
-    "                       and it shares mockrun's terminal (Ctrl-C then reaches it alone)\n"
-    "  --seed N             seed for random responses and delays (default: the scenario's,\n"
-    "                       else drawn and shown with -v and in the report)\n"
-    "  -v, --verbose        log each request; -vv adds debug output\n"
     "  -h, --help           show this help\n"
     "  --version            show the version\n"
     "\n"
@@ -46,9 +109,42 @@ const char mr_cli_usage[] =
     "\n"
     "exit status:\n"
     "  0  every check passed\n"
-    "  1  a check failed (expectation, unexpected request, command exit or timeout)\n"
+    "  1  a check failed (expectation, unexpected request, command exit, timeout\n"
+    "     or interrupt)\n"
     "  2  usage error or invalid scenario (nothing was started)\n"
     "  3  could not set up (port in use, report not writable, command not found)\n";
+
+const char *mr_cli_help(void)
+{
+    static char text[4096];
+    struct mr_buf b;
+    size_t i;
+
+    if (text[0])
+        return text;
+    mr_buf_init(&b);
+    mr_buf_puts(&b, usage_head);
+    for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+        const struct opt *o = &options[i];
+        const char *h = o->help, *nl;
+        char left[64];
+        int n = snprintf(left, sizeof(left), "%s%s%s%s%s", o->alias ? o->alias : "",
+                         o->alias ? ", " : "", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+        mr_buf_printf(&b, "  %-20s%s", left, n > 20 ? "\n" INDENT : " ");
+        while ((nl = strchr(h, '\n')) != NULL) {
+            mr_buf_printf(&b, "%.*s\n" INDENT, (int)(nl - h), h);
+            h = nl + 1;
+        }
+        mr_buf_puts(&b, h);
+        if (o->def >= 0)
+            mr_buf_printf(&b, " (default %.0f)", o->def);
+        mr_buf_putc(&b, '\n');
+    }
+    mr_buf_puts(&b, usage_tail);
+    snprintf(text, sizeof(text), "%s", b.failed ? usage_head : mr_buf_cstr(&b));
+    mr_buf_release(&b);
+    return text;
+}
 
 static int parse_num(const char *opt, const char *s, double min, double max, double *out,
                      struct mr_error *err)
@@ -65,35 +161,122 @@ static int parse_num(const char *opt, const char *s, double min, double max, dou
     return 0;
 }
 
-static int parse_int(const char *opt, const char *s, double min, double max, double *out,
-                     struct mr_error *err)
+static void *field_of(struct mr_cli *cli, size_t offset)
 {
-    int rc = parse_num(opt, s, min, max, out, err);
-    if (rc == 0 && *out != (double)(long long)*out)
-        return mr_error_set(err, MR_EUSAGE, "%s: expected a whole number, got '%s'", opt, s);
-    return rc;
+    return (char *)cli + offset;
+}
+
+/* Stores the value of `o` given as `val`. */
+static int set_value(struct mr_cli *cli, const struct opt *o, const char *val, struct mr_error *err)
+{
+    void *f = field_of(cli, o->field);
+    double v = 0;
+    int rc;
+
+    if (o->type == OPT_TEXT) {
+        if (!*val) {
+            char what[32];
+            size_t k;
+            for (k = 0; o->arg[k] && k + 1 < sizeof(what); k++)
+                what[k] = (char)(o->arg[k] - 'A' + 'a');
+            what[k] = '\0';
+            return mr_error_set(err, MR_EUSAGE, "%s needs %s %s", o->name,
+                                strchr("AEIOU", o->arg[0]) ? "an" : "a", what);
+        }
+        *(const char **)f = val;
+        return 0;
+    }
+    if ((rc = parse_num(o->name, val, o->min, o->max, &v, err)) != 0)
+        return rc;
+    if (o->type != OPT_SECONDS && v != (double)(long long)v)
+        return mr_error_set(err, MR_EUSAGE, "%s: expected a whole number, got '%s'", o->name, val);
+    switch (o->type) {
+    case OPT_SECONDS:
+        *(int64_t *)f = (int64_t)(v * 1000 + 0.5);
+        break;
+    case OPT_INT:
+        *(int *)f = (int)v;
+        break;
+    case OPT_SIZE:
+        *(size_t *)f = (size_t)v;
+        break;
+    case OPT_U64:
+        *(uint64_t *)f = (uint64_t)v;
+        break;
+    default:
+        MR_BUG("option %s has no value type", o->name);
+    }
+    return 0;
+}
+
+static void set_defaults(struct mr_cli *cli)
+{
+    size_t i;
+
+    memset(cli, 0, sizeof(*cli));
+    cli->junit = "mockrun-junit.xml";
+    cli->host = "127.0.0.1";
+    cli->timeout_ms = -1;
+    for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+        const struct opt *o = &options[i];
+        void *f = field_of(cli, o->field);
+        if (o->def < 0)
+            continue;
+        switch (o->type) {
+        case OPT_SECONDS:
+            *(int64_t *)f = (int64_t)(o->def * 1000);
+            break;
+        case OPT_INT:
+            *(int *)f = (int)o->def;
+            break;
+        case OPT_SIZE:
+            *(size_t *)f = (size_t)o->def;
+            break;
+        case OPT_U64:
+            *(uint64_t *)f = (uint64_t)o->def;
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static const struct opt *find_option(const char *name, size_t len)
+{
+    size_t i;
+    for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+        if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
+            return &options[i];
+    return NULL;
+}
+
+/* --import-mockoon FILE, alone: the whole command line. */
+static int parse_import(struct mr_cli *cli, int argc, char **argv, int i, struct mr_error *err)
+{
+    const char *a = argv[i];
+    const char *file = a[16] == '=' ? a + 17 : i + 1 < argc ? argv[i + 1] : NULL;
+
+    if (!file || !*file)
+        return mr_error_set(err, MR_EUSAGE, "--import-mockoon needs a file");
+    if (a[16] != '=')
+        i++;
+    if (i + 1 < argc || argv[1] != a) /* something came after, or before */
+        return mr_error_set(err, MR_EUSAGE,
+                            "--import-mockoon takes only the environment file, got '%s'",
+                            i + 1 < argc ? argv[i + 1] : argv[1]);
+    cli->action = MR_CLI_IMPORT_MOCKOON;
+    cli->import_mockoon = file;
+    return 0;
 }
 
 int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
 {
-    int i;
-    double v;
-    int rc;
+    int i, rc;
 
-    memset(cli, 0, sizeof(*cli));
-    cli->junit = "mockrun-junit.xml";
-    cli->timeout_ms = -1;
-    cli->kill_after_ms = 5000;
-    cli->host = "127.0.0.1";
-    cli->threads = 72;
-    cli->body_max = 1u << 20;
-    cli->journal_limit = 100000;
-
+    set_defaults(cli);
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = NULL;
-        char name[64];
-        const char *eq;
+        const char *a = argv[i], *eq, *val;
+        const struct opt *o;
 
         if (strcmp(a, "--") == 0) {
             if (i + 1 < argc) {
@@ -110,50 +293,10 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
             cli->action = MR_CLI_VERSION;
             return 0;
         }
-        if (strcmp(a, "--import-mockoon") == 0 || strncmp(a, "--import-mockoon=", 17) == 0) {
-            const char *file = a[16] == '=' ? a + 17 : i + 1 < argc ? argv[i + 1] : NULL;
-            if (!file || !*file)
-                return mr_error_set(err, MR_EUSAGE, "--import-mockoon needs a file");
-            if (a[16] != '=')
-                i++;
-            if (i + 1 < argc)
-                return mr_error_set(err, MR_EUSAGE,
-                                    "--import-mockoon takes only the environment file, got '%s'",
-                                    argv[i + 1]);
-            if (argv[1] != a) /* something came before it */
-                return mr_error_set(err, MR_EUSAGE,
-                                    "--import-mockoon takes only the environment file, got '%s'",
-                                    argv[1]);
-            cli->action = MR_CLI_IMPORT_MOCKOON;
-            cli->import_mockoon = file;
-            return 0;
-        }
+        if (strcmp(a, "--import-mockoon") == 0 || strncmp(a, "--import-mockoon=", 17) == 0)
+            return parse_import(cli, argc, argv, i, err);
         if (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {
-            cli->verbose += (int)strlen(a + 1);
-            continue;
-        }
-        if (strcmp(a, "--verbose") == 0) {
-            cli->verbose++;
-            continue;
-        }
-        if (strcmp(a, "--no-junit") == 0) {
-            cli->no_junit = true;
-            continue;
-        }
-        if (strcmp(a, "--shell") == 0) {
-            cli->shell = true;
-            continue;
-        }
-        if (strcmp(a, "--no-tty") == 0) {
-            cli->no_tty = true;
-            continue;
-        }
-        if (strcmp(a, "--serve") == 0) {
-            cli->serve = true;
-            continue;
-        }
-        if (strcmp(a, "--check") == 0) {
-            cli->check = true;
+            cli->verbose += (int)strlen(a + 1); /* -v, -vv, ... */
             continue;
         }
         if (a[0] != '-' || a[1] == '\0') {
@@ -163,68 +306,30 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
             cli->scenario = a;
             continue;
         }
-        /* options with a value: --opt VALUE or --opt=VALUE */
+        /* --opt, --opt VALUE or --opt=VALUE */
         eq = strchr(a, '=');
-        if (eq && (size_t)(eq - a) < sizeof(name)) {
-            memcpy(name, a, (size_t)(eq - a));
-            name[eq - a] = '\0';
-            val = eq + 1;
-        } else {
-            snprintf(name, sizeof(name), "%s", a);
-        }
-#define IS(opt) (strcmp(name, opt) == 0)
-        if (!(IS("--junit") || IS("--journal") || IS("--timeout") || IS("--kill-after") ||
-              IS("--port") || IS("--host") || IS("--threads") || IS("--body-limit") ||
-              IS("--journal-limit") || IS("--seed")))
+        o = find_option(a, eq ? (size_t)(eq - a) : strlen(a));
+        if (!o)
             return mr_error_set(err, MR_EUSAGE, "unknown option '%s'; see 'mockrun --help'", a);
+        if (!o->arg) {
+            if (eq)
+                return mr_error_set(err, MR_EUSAGE, "%s takes no value", o->name);
+            if (o->type == OPT_COUNT)
+                (*(int *)field_of(cli, o->field))++;
+            else
+                *(bool *)field_of(cli, o->field) = true;
+            continue;
+        }
+        val = eq ? eq + 1 : NULL;
         if (!val) {
             if (i + 1 >= argc)
-                return mr_error_set(err, MR_EUSAGE, "%s needs a value", name);
+                return mr_error_set(err, MR_EUSAGE, "%s needs a value", o->name);
             val = argv[++i];
         }
-        if (IS("--junit")) {
-            if (!*val)
-                return mr_error_set(err, MR_EUSAGE, "--junit needs a path");
-            cli->junit = val;
-        } else if (IS("--journal")) {
-            if (!*val)
-                return mr_error_set(err, MR_EUSAGE, "--journal needs a path");
-            cli->journal = val;
-        } else if (IS("--host")) {
-            if (!*val)
-                return mr_error_set(err, MR_EUSAGE, "--host needs an address");
-            cli->host = val;
-        } else if (IS("--timeout")) {
-            if ((rc = parse_num(name, val, 0.001, 604800, &v, err)) != 0)
-                return rc;
-            cli->timeout_ms = (int64_t)(v * 1000 + 0.5);
-        } else if (IS("--kill-after")) {
-            if ((rc = parse_num(name, val, 0, 3600, &v, err)) != 0)
-                return rc;
-            cli->kill_after_ms = (int64_t)(v * 1000 + 0.5);
-        } else if (IS("--port")) {
-            if ((rc = parse_int(name, val, 1, 65535, &v, err)) != 0)
-                return rc;
-            cli->port = (int)v;
-        } else if (IS("--threads")) {
-            if ((rc = parse_int(name, val, 1, 4096, &v, err)) != 0)
-                return rc;
-            cli->threads = (int)v;
-        } else if (IS("--body-limit")) {
-            if ((rc = parse_int(name, val, 0, 1073741824.0, &v, err)) != 0)
-                return rc;
-            cli->body_max = (size_t)v;
-        } else if (IS("--seed")) {
-            if ((rc = parse_int(name, val, 0, 9007199254740991.0, &v, err)) != 0)
-                return rc;
-            cli->has_seed = true;
-            cli->seed = (uint64_t)v;
-        } else if (IS("--journal-limit")) {
-            if ((rc = parse_int(name, val, 0, 100000000.0, &v, err)) != 0)
-                return rc;
-            cli->journal_limit = (size_t)v;
-        }
-#undef IS
+        if ((rc = set_value(cli, o, val, err)) != 0)
+            return rc;
+        if (o->given != NO_FIELD)
+            *(bool *)field_of(cli, o->given) = true;
     }
     if (!cli->scenario)
         return mr_error_set(err, MR_EUSAGE, "missing the scenario file; see 'mockrun --help'");

@@ -6,8 +6,10 @@
  *     mockrun --check SCENARIO
  *     mockrun --import-mockoon ENV.json
  *
- * mr_cli_parse only reads argv; it never exits or prints. `struct mr_cli`
- * borrows its strings from argv.
+ * One table in cli.c names every option, its value, range, default (the
+ * constants of the modules that own them) and help line; parsing and --help
+ * both read it. mr_cli_parse only reads argv; it never exits or prints.
+ * `struct mr_cli` borrows its strings from argv.
  */
 #ifndef MOCKRUN_RUNNER_CLI_H
 #define MOCKRUN_RUNNER_CLI_H
@@ -41,6 +43,7 @@ struct mr_cli {
     const char *host;     /* --host, default 127.0.0.1 */
     int threads;          /* --threads */
     size_t body_max;      /* --body-limit */
+    size_t body_read_max; /* --max-request-body */
     size_t journal_limit; /* --journal-limit (calls) */
     bool shell;           /* --shell: run the command through /bin/sh -c */
     bool no_tty;          /* --no-tty: pipes for the command even in a terminal */
@@ -53,7 +56,7 @@ struct mr_cli {
 /* Parses argv into *cli. Returns 0 or MR_EUSAGE with a message in err. */
 int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err);
 
-/* The --help text. */
-extern const char mr_cli_usage[];
+/* The --help text, built from the option table on the first call (not thread-safe). */
+const char *mr_cli_help(void);
 
 #endif

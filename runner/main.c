@@ -71,7 +71,7 @@ int main(int argc, char **argv)
         return MR_EXIT_USAGE;
     }
     if (cli.action == MR_CLI_HELP) {
-        fputs(mr_cli_usage, stdout);
+        fputs(mr_cli_help(), stdout);
         return MR_EXIT_PASS;
     }
     if (cli.action == MR_CLI_VERSION) {

@@ -321,6 +321,7 @@ int mr_run(const struct mr_cli *cli)
     sopts.port_override = cli->port;
     sopts.threads = cli->threads;
     sopts.body_max = cli->body_max;
+    sopts.body_read_max = cli->body_read_max;
     sopts.journal.max_calls = cli->journal_limit;
     if ((rc = mr_server_start(&srv, sc, &sopts, &err)) != 0) {
         print_error(&err);
