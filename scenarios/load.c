@@ -26,7 +26,7 @@
 #include "common/text.h"
 #include "scenarios/jsonpath.h"
 #include "scenarios/load_internal.h"
-#include "scenarios/template.h"
+#include "templates/template.h"
 
 #define MAX_FILE_SIZE (64u << 20)
 

@@ -31,7 +31,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/text.h"
-#include "scenarios/template.h"
+#include "templates/template.h"
 #include "server/match.h"
 #include "server/select.h"
 

@@ -12,7 +12,7 @@
  * decorators (which Mockoon cannot use either), unknown Faker names and date
  * formats given as literals.
  */
-#include "scenarios/template.h"
+#include "templates/template.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -22,7 +22,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "scenarios/template_internal.h"
+#include "templates/template_internal.h"
 
 enum tok {
     T_EOF,

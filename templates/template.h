@@ -10,8 +10,8 @@
  * Random output (faker, int, uuid, ...) comes only from the context's
  * generator, so a seed and a call order fix every byte.
  */
-#ifndef MOCKRUN_SCENARIOS_TEMPLATE_H
-#define MOCKRUN_SCENARIOS_TEMPLATE_H
+#ifndef MOCKRUN_TEMPLATES_TEMPLATE_H
+#define MOCKRUN_TEMPLATES_TEMPLATE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /*
- * template_ext.c - the template module's only door to scenarios/faker.h and
- * scenarios/datefmt.h: argument conversion for {{faker}} (Mockoon's rules:
+ * template_ext.c - the template module's only door to fakedata/faker.h and
+ * fakedata/datefmt.h: argument conversion for {{faker}} (Mockoon's rules:
  * positional arguments, a '{ min: 1 }' string or an object argument spread
  * into options, then the hash) and thin wrappers over the date functions.
  */
@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "scenarios/datefmt.h"
-#include "scenarios/faker.h"
-#include "scenarios/template_internal.h"
+#include "fakedata/datefmt.h"
+#include "fakedata/faker.h"
+#include "templates/template_internal.h"
 
 bool mr_template__faker_known(const char *name)
 {

@@ -21,7 +21,7 @@
 #include <strings.h>
 
 #include "common/text.h"
-#include "scenarios/template_internal.h"
+#include "templates/template_internal.h"
 
 /* Handlebars' options object, as seen by a helper's missing parameters. */
 static struct tv_obj options_obj;

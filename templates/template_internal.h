@@ -1,7 +1,7 @@
 /*
  * template_internal.h - what the template module's files share: the compiled
  * tree, the JavaScript-like value model, the per-render state and the helper
- * table. Nothing outside scenarios/template*.c includes this.
+ * table. Nothing outside templates/template*.c includes this.
  *
  * The tree mirrors Handlebars' AST (handlebars.js 4.7, the version Mockoon
  * uses) closely enough that its whitespace rules ("standalone" lines, `~`)
@@ -16,15 +16,15 @@
  * Everything a render allocates comes from one arena that is freed when the
  * render ends; values are never freed one by one.
  */
-#ifndef MOCKRUN_SCENARIOS_TEMPLATE_INTERNAL_H
-#define MOCKRUN_SCENARIOS_TEMPLATE_INTERNAL_H
+#ifndef MOCKRUN_TEMPLATES_TEMPLATE_INTERNAL_H
+#define MOCKRUN_TEMPLATES_TEMPLATE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/buf.h"
-#include "scenarios/template.h"
+#include "templates/template.h"
 
 /* Limits that keep any template and any request safe to render. */
 #define MR_TPL_MAX_NESTING 64                 /* blocks and subexpressions, at compile time */

@@ -9,7 +9,7 @@
  * allocation comes from the render's arena; the tree is only read, so any
  * number of threads may render one template at once.
  */
-#include "scenarios/template.h"
+#include "templates/template.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,7 +17,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "scenarios/template_internal.h"
+#include "templates/template_internal.h"
 
 bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps)
 {

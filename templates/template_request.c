@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/text.h"
-#include "scenarios/template_internal.h"
+#include "templates/template_internal.h"
 
 /* ---- small text helpers -------------------------------------------------------- */
 

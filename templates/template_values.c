@@ -10,7 +10,7 @@
  * keys first, JSON.stringify indents and escapes as V8 does.
  */
 #include "common/text.h"
-#include "scenarios/template_internal.h"
+#include "templates/template_internal.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "common/buf.h"
-#include "scenarios/template.h"
+#include "templates/template.h"
 
 static const char people[] =
     "[{{#repeat 100}}{\"id\": \"{{uuid}}\", \"name\": \"{{faker 'person.fullName'}}\", "

@@ -12,7 +12,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "scenarios/template.h"
+#include "templates/template.h"
 #include "tests/fuzz/fuzz.h"
 
 static uint64_t counter_rand(void *ctx)

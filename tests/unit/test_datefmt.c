@@ -1,5 +1,5 @@
 /*
- * test_datefmt.c - scenarios/datefmt.c: date-fns formatting, JavaScript
+ * test_datefmt.c - fakedata/datefmt.c: date-fns formatting, JavaScript
  * parsing, toISOString / toString and Mockoon's dateTimeShift arithmetic.
  *
  * The expected values in the tables were produced once with node 20 under
@@ -18,7 +18,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "scenarios/datefmt.h"
+#include "fakedata/datefmt.h"
 
 struct fmt_case {
     int64_t ms;

@@ -1,5 +1,5 @@
 /*
- * test_faker.c - scenarios/faker.c: every Faker name yields Faker's shape,
+ * test_faker.c - fakedata/faker.c: every Faker name yields Faker's shape,
  * arguments are read as Faker reads them, a fixed generator fixes the bytes,
  * IBAN check digits, and "did you mean" suggestions.
  *
@@ -25,8 +25,8 @@
 
 #include "common/buf.h"
 #include "common/error.h"
-#include "scenarios/datefmt.h"
-#include "scenarios/faker.h"
+#include "fakedata/datefmt.h"
+#include "fakedata/faker.h"
 
 /* --- helpers ------------------------------------------------------------- */
 

@@ -1,5 +1,5 @@
 /*
- * test_template.c - scenarios/template*.c: Handlebars syntax and whitespace
+ * test_template.c - templates/template*.c: Handlebars syntax and whitespace
  * rules, escaping, compile errors with positions, every helper, the request
  * context, determinism under a seed, and the limits that keep a render safe.
  *
@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "common/error.h"
-#include "scenarios/template.h"
+#include "templates/template.h"
 
 /* ---- fixtures ------------------------------------------------------------------ */
 

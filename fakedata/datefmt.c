@@ -32,7 +32,7 @@
  * mr_date_format_check reports the unknown letter so callers can reject a
  * constant format when the template is compiled.
  */
-#include "scenarios/datefmt.h"
+#include "fakedata/datefmt.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * from Faker's locale files. Faker's output is matched by shape (a first
  * name, a city pattern, ...), not by its exact vocabulary.
  */
-#include "scenarios/faker_internal.h"
+#include "fakedata/faker_internal.h"
 
 /* Given names (common US names, written for mockrun). */
 static const char *const first_names_items[] = {

@@ -17,7 +17,7 @@
  * from rejection sampling, so they are unbiased and a fixed generator gives
  * fixed bytes on every platform.
  */
-#include "scenarios/faker.h"
+#include "fakedata/faker.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,8 +27,8 @@
 
 #include "common/error.h"
 #include "common/text.h"
-#include "scenarios/datefmt.h"
-#include "scenarios/faker_internal.h"
+#include "fakedata/datefmt.h"
+#include "fakedata/faker_internal.h"
 
 #define MAX_SAFE_INTEGER 9007199254740991.0 /* Number.MAX_SAFE_INTEGER */
 #define MAX_POSITIONAL 4

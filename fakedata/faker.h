@@ -27,8 +27,8 @@
  * refDate, so a request's "now" is the same for every helper; without one the
  * wall clock is used.
  */
-#ifndef MOCKRUN_SCENARIOS_FAKER_H
-#define MOCKRUN_SCENARIOS_FAKER_H
+#ifndef MOCKRUN_FAKEDATA_FAKER_H
+#define MOCKRUN_FAKEDATA_FAKER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,8 +2,8 @@
  * faker_internal.h - the English word lists behind faker.c, compiled in from
  * faker_words.c. Private to the faker module.
  */
-#ifndef MOCKRUN_SCENARIOS_FAKER_INTERNAL_H
-#define MOCKRUN_SCENARIOS_FAKER_INTERNAL_H
+#ifndef MOCKRUN_FAKEDATA_FAKER_INTERNAL_H
+#define MOCKRUN_FAKEDATA_FAKER_INTERNAL_H
 
 #include <stddef.h>
 

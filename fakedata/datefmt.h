@@ -8,8 +8,8 @@
  * Gregorian calendar over JavaScript's range (±8.64e15 ms). No state; all
  * functions are thread-safe.
  */
-#ifndef MOCKRUN_SCENARIOS_DATEFMT_H
-#define MOCKRUN_SCENARIOS_DATEFMT_H
+#ifndef MOCKRUN_FAKEDATA_DATEFMT_H
+#define MOCKRUN_FAKEDATA_DATEFMT_H
 
 #include <stdbool.h>
 #include <stddef.h>
