@@ -1,0 +1,171 @@
+/*
+ * fuzz_mockoon.c - the Mockoon importer, whole environment files: any bytes
+ * go through mr_mockoon_convert, and whatever it outputs through the
+ * scenario loader (mr_scenario_parse).
+ *
+ * Beyond "no crash, no leak", it checks the importer's contract (mockoon.h):
+ * failure leaves the result empty and explains itself in `err`; success
+ * gives a scenario text ending with a newline and warnings that each start
+ * with a Mockoon JSON path. The scenario must then load, or be refused with
+ * at least one problem reported (a `file` response may name a file that is
+ * not there).
+ *
+ * The converted scenario is named as if it sat in tests/fuzz/data/, so
+ * `file` responses resolve against a fixed folder (hello.json,
+ * sub/page.html).
+ *
+ * MOCKRUN_FUZZ_VERBOSE=1 prints each converted scenario, its warnings and
+ * the loader's verdict. MOCKRUN_FUZZ_STRICT=1 adds two checks that open
+ * product bugs break, so they stay out of CI until fixed (the reproducers
+ * in regressions/mockoon/ pass without it and fail with it; test_mockoon's
+ * known-bugs tests show the same bugs):
+ *   - warnings and errors hold no control bytes: a key with a newline or an
+ *     ESC in the environment is echoed raw, so one warning spans several
+ *     stderr lines (the loader's JSON paths do the same);
+ *   - the loader refuses a converted scenario only over a `file` response
+ *     (the path of every problem ends in ".file"): anything else means the
+ *     importer wrote a scenario mockrun itself rejects. Besides the bugs
+ *     above this also flags Mockoon bodies and rule values passed through
+ *     as they are: templates mockrun's engine refuses (an unknown helper),
+ *     patterns PCRE2 refuses (invalid UTF-8, JavaScript-only syntax).
+ */
+#include "tests/fuzz/fuzz.h"
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "formats/mockoon.h"
+#include "scenarios/scenario.h"
+
+#ifndef MOCKRUN_FUZZ_DATA_DIR
+#error "MOCKRUN_FUZZ_DATA_DIR must name tests/fuzz/data"
+#endif
+
+static const char env_path[] = MOCKRUN_FUZZ_DATA_DIR "/env.json";
+static const char scenario_path[] = MOCKRUN_FUZZ_DATA_DIR "/imported.json";
+
+static bool verbose, strict;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE"), *s = getenv("MOCKRUN_FUZZ_STRICT");
+
+    (void)argc;
+    (void)argv;
+    verbose = v && *v && strcmp(v, "0") != 0;
+    strict = s && *s && strcmp(s, "0") != 0;
+    return 0;
+}
+
+static bool has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+static void check_error(const struct mr_error *e)
+{
+    char line[2048];
+
+    FUZZ_CHECK(e->code < 0);
+    FUZZ_CHECK(memchr(e->file, '\0', sizeof(e->file)) != NULL);
+    FUZZ_CHECK(memchr(e->path, '\0', sizeof(e->path)) != NULL);
+    FUZZ_CHECK(memchr(e->msg, '\0', sizeof(e->msg)) != NULL);
+    FUZZ_CHECK(e->msg[0] != '\0');
+    FUZZ_CHECK(e->line >= 0 && e->column >= 0);
+    mr_error_format(e, line, sizeof(line));
+    FUZZ_CHECK(strlen(line) < sizeof(line));
+    if (strict)
+        FUZZ_CHECK(!has_control(line));
+}
+
+/* "json.path: message": a path of Mockoon keys and [n] indexes, then a message. */
+static void check_warning(const char *w)
+{
+    const char *sep;
+
+    FUZZ_CHECK(w != NULL);
+    sep = strstr(w, ": ");
+    FUZZ_CHECK(sep != NULL && sep > w);
+    FUZZ_CHECK(sep[2] != '\0');
+    if (strict)
+        FUZZ_CHECK(!has_control(w));
+}
+
+/* The converted scenario loads, or the loader refuses it and says why. */
+static void load(const char *text)
+{
+    struct mr_error_list *errs = calloc(1, sizeof(*errs));
+    struct mr_scenario *sc = (struct mr_scenario *)errs; /* must be reset to NULL */
+    size_t i;
+    int rc;
+
+    FUZZ_CHECK(errs != NULL);
+    rc = mr_scenario_parse(&sc, scenario_path, text, strlen(text), errs);
+    if (rc == 0) {
+        FUZZ_CHECK(sc != NULL);
+        FUZZ_CHECK(errs->count == 0);
+    } else {
+        FUZZ_CHECK(sc == NULL);
+        FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);
+        FUZZ_CHECK(rc == MR_ENOMEM || errs->count > 0);
+    }
+    for (i = 0; i < errs->count; i++) {
+        const char *p = errs->items[i].path;
+        size_t n = strlen(p);
+
+        check_error(&errs->items[i]);
+        if (strict)
+            FUZZ_CHECK(n >= 5 && strcmp(p + n - 5, ".file") == 0);
+    }
+    if (verbose) {
+        for (i = 0; i < errs->count; i++) {
+            char line[2048];
+            mr_error_format(&errs->items[i], line, sizeof(line));
+            fprintf(stderr, "refused: %s\n", line);
+        }
+        fprintf(stderr, "%s\n", rc == 0 ? "loaded" : "not loaded");
+    }
+    mr_scenario_free(sc);
+    free(errs);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* an exact-size copy: the importer gets a length, not a NUL-terminated string */
+    char *text = fuzz_copy(data, size, 0);
+    struct mr_mockoon_result res;
+    struct mr_error err;
+    size_t i, n;
+    int rc;
+
+    memset(&res, 0xa5, sizeof(res)); /* the importer must fill it whatever happens */
+    memset(&err, 0, sizeof(err));
+    rc = mr_mockoon_convert(env_path, text, size, &res, &err);
+    if (rc == 0) {
+        FUZZ_CHECK(res.scenario != NULL);
+        n = strlen(res.scenario);
+        FUZZ_CHECK(n > 0 && res.scenario[n - 1] == '\n');
+        FUZZ_CHECK(res.nwarnings == 0 || res.warnings != NULL);
+        if (verbose) {
+            fputs(res.scenario, stderr);
+            for (i = 0; i < res.nwarnings; i++)
+                fprintf(stderr, "warning: %s\n", res.warnings[i]);
+        }
+        for (i = 0; i < res.nwarnings; i++)
+            check_warning(res.warnings[i]);
+        load(res.scenario);
+    } else {
+        FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);
+        FUZZ_CHECK(res.scenario == NULL && res.nwarnings == 0);
+        FUZZ_CHECK(err.code == rc);
+        check_error(&err);
+        if (verbose)
+            fprintf(stderr, "not converted: %s\n", err.msg);
+    }
+    mr_mockoon_result_free(&res);
+    free(text);
+    return 0;
+}
