@@ -13,7 +13,7 @@
 #include "runner/cli.h"
 #include "runner/proc.h"
 #include "runner/run.h"
-#include "scenarios/mockoon.h"
+#include "formats/mockoon.h"
 
 /* A closed fd 0-2 would be reused by a socket or pipe and receive output. */
 static void ensure_std_fds(void)

@@ -2,7 +2,7 @@
  * load.c - scenario file → model. Parses with cJSON, validates every key and
  * value (collecting all problems), builds the immutable model, then frees
  * the cJSON tree. Syntax errors get line:column from cJSON's end pointer;
- * other problems from the JSON path (scenarios/jsonpath.h).
+ * other problems from the JSON path (common/jsondoc.h).
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -23,8 +23,8 @@
 #include <cjson/cJSON.h>
 #include <pcre2.h>
 
+#include "common/jsondoc.h"
 #include "common/text.h"
-#include "scenarios/jsonpath.h"
 #include "scenarios/load_internal.h"
 #include "templates/template.h"
 
@@ -1433,110 +1433,6 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     }
 }
 
-static bool json_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* True when `at` lies directly inside an object rather than an array. */
-static bool in_object(const char *text, size_t at)
-{
-    char open[256];
-    size_t depth = 0, i;
-    bool str = false;
-
-    for (i = 0; i < at; i++) {
-        char c = text[i];
-        if (str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                str = false;
-        } else if (c == '"') {
-            str = true;
-        } else if (c == '{' || c == '[') {
-            if (depth < sizeof(open))
-                open[depth] = c;
-            depth++;
-        } else if ((c == '}' || c == ']') && depth > 0) {
-            depth--;
-        }
-    }
-    return depth > 0 && depth <= sizeof(open) && open[depth - 1] == '{';
-}
-
-/*
- * Where a syntax error is. cJSON points one byte past a member name that does
- * not start with '"' ({id: 1}, or the '}' of {"a": 1,}): when the byte before
- * its pointer is such a name's first byte (after '{' or ',', not a quote), that
- * byte is the error.
- */
-static size_t syntax_error_offset(const char *text, size_t len, size_t off)
-{
-    size_t i;
-
-    if (off == 0 || off > len || json_blank(text[off - 1]) || text[off - 1] == '"')
-        return off;
-    for (i = off - 1; i > 0 && json_blank(text[i - 1]); i--)
-        ;
-    if (i > 0 && (text[i - 1] == '{' || (text[i - 1] == ',' && in_object(text, i - 1))))
-        return off - 1;
-    return off;
-}
-
-static void syntax_error(struct mr_loader *ld, const char *end_ptr)
-{
-    struct mr_error e;
-    size_t off = end_ptr && end_ptr >= ld->text ? (size_t)(end_ptr - ld->text) : 0;
-
-    off = syntax_error_offset(ld->text, ld->len, off);
-
-    memset(&e, 0, sizeof(e));
-    e.code = MR_ESCENARIO;
-    mr_error_at(&e, ld->file, "", 0, 0);
-    mr_jsonpath_linecol(ld->text, ld->len, off, &e.line, &e.column);
-    if (off >= ld->len)
-        snprintf(e.msg, sizeof(e.msg), "invalid JSON: unexpected end of file");
-    else if ((unsigned char)ld->text[off] >= 0x20 && (unsigned char)ld->text[off] < 0x7f)
-        snprintf(e.msg, sizeof(e.msg), "invalid JSON near '%c'", ld->text[off]);
-    else
-        snprintf(e.msg, sizeof(e.msg), "invalid JSON near byte 0x%02x",
-                 (unsigned char)ld->text[off]);
-    mr_error_list_add(ld->errs, &e);
-    ld->failed = true;
-}
-
-/*
- * cJSON reports an error found at the end of the input at its last byte, so a
- * truncated file would be blamed on a byte that is fine. Parsing again with
- * one and then two blanks appended tells them apart: only when the document
- * is cut short does the error position follow the end of the input.
- */
-static bool truncated(const char *text, size_t len, const char *end)
-{
-    char *padded;
-    size_t pad;
-    bool cut = true;
-
-    if (len == 0)
-        return true;
-    if (!end || end != text + len - 1)
-        return false;
-    padded = malloc(len + 2);
-    if (!padded)
-        return false;
-    memcpy(padded, text, len);
-    padded[len] = padded[len + 1] = ' ';
-    for (pad = 1; pad <= 2 && cut; pad++) {
-        const char *end2 = NULL;
-        cJSON *root = cJSON_ParseWithLengthOpts(padded, len + pad, &end2, false);
-        cut = !root && end2 == padded + len + pad - 1;
-        cJSON_Delete(root);
-    }
-    free(padded);
-    return cut;
-}
-
 static char *folder_of(const char *path)
 {
     char *copy = strdup(path), *slash, *real;
@@ -1561,36 +1457,23 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
 {
     struct mr_loader ld;
     struct mr_scenario *sc;
+    struct mr_error e;
     cJSON *root;
-    const char *end = NULL;
 
     *out = NULL;
     memset(&ld, 0, sizeof(ld));
     ld.file = path;
     ld.errs = errs;
 
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-        /* a UTF-8 byte-order mark: skip it; the document (and its columns) start after it */
-        text += 3;
-        len -= 3;
-    }
+    mr_jsondoc_skip_bom(&text, &len);
     ld.text = text;
     ld.len = len;
-    root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    root = mr_jsondoc_parse(path, text, len, &e);
     if (!root) {
-        syntax_error(&ld, truncated(text, len, end) ? text + len : end ? end : cJSON_GetErrorPtr());
+        if (e.code == MR_ENOMEM)
+            return MR_ENOMEM;
+        mr_error_list_add(errs, &e);
         return MR_ESCENARIO;
-    }
-    {
-        /* cJSON stops after the first value; anything but blanks after it is an error */
-        const char *p = end ? end : text + len;
-        while (p < text + len && strchr(" \t\r\n", *p))
-            p++;
-        if (p < text + len) {
-            syntax_error(&ld, p);
-            cJSON_Delete(root);
-            return MR_ESCENARIO;
-        }
     }
 
     sc = calloc(1, sizeof(*sc));
@@ -1602,7 +1485,6 @@ int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *te
     sc->file = strdup(path);
     sc->dir = folder_of(path);
     if (!sc->file || !sc->dir) {
-        struct mr_error e;
         mr_error_sys(&e, "cannot resolve the scenario's folder");
         mr_error_at(&e, path, NULL, 0, 0);
         mr_error_list_add(errs, &e);

@@ -15,20 +15,20 @@
 
 #include <pcre2.h>
 
+#include "common/jsondoc.h"
 #include "common/text.h"
-#include "scenarios/jsonpath.h"
 
 size_t mr_loader__push_key(struct mr_loader *ld, const char *key)
 {
     size_t mark = ld->pathlen;
-    mr_jsonpath_push_key(ld->path, sizeof(ld->path), &ld->pathlen, key);
+    mr_jsondoc_push_key(ld->path, sizeof(ld->path), &ld->pathlen, key);
     return mark;
 }
 
 size_t mr_loader__push_index(struct mr_loader *ld, size_t index)
 {
     size_t mark = ld->pathlen;
-    mr_jsonpath_push_index(ld->path, sizeof(ld->path), &ld->pathlen, index);
+    mr_jsondoc_push_index(ld->path, sizeof(ld->path), &ld->pathlen, index);
     return mark;
 }
 
@@ -96,10 +96,10 @@ vproblem(struct mr_loader *ld, bool at_key, size_t in_string, const char *fmt, v
     e.code = MR_ESCENARIO;
     vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
     mr_error_at(&e, ld->file, ld->path, 0, 0);
-    if (ld->text && mr_jsonpath_locate_nth(ld->text, ld->len, ld->path, at_key, ld->nth, &off)) {
+    if (ld->text && mr_jsondoc_locate_nth(ld->text, ld->len, ld->path, at_key, ld->nth, &off)) {
         if (in_string != SIZE_MAX && off < ld->len && ld->text[off] == '"')
             off = string_byte(ld->text, ld->len, off, in_string);
-        mr_jsonpath_linecol(ld->text, ld->len, off, &e.line, &e.column);
+        mr_jsondoc_linecol(ld->text, ld->len, off, &e.line, &e.column);
     }
     mr_error_list_add(ld->errs, &e);
     ld->failed = true;

@@ -1,5 +1,5 @@
 /*
- * fuzz_jsonpath.c - the JSON path locator (scenarios/jsonpath.h).
+ * fuzz_jsonpath.c - the JSON path locator (common/jsondoc.h).
  *
  * Input: a path, a newline, then the text (any bytes, NULs included; the
  * text is handed over without a NUL after it). Both want_key values are
@@ -10,7 +10,7 @@
  * that holds no backslash and no control byte (so raw bytes and cJSON's
  * decoded keys agree, and both see the same whitespace), the locator must
  * find exactly the values cJSON finds, and the text at the offset must parse
- * to an equal value; and every path mr_jsonpath_push_key/_index builds for
+ * to an equal value; and every path mr_jsondoc_push_key/_index builds for
  * the document's members must lead back to them.
  */
 #include "tests/fuzz/fuzz.h"
@@ -19,7 +19,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "scenarios/jsonpath.h"
+#include "common/jsondoc.h"
 
 /* ---- an independent reading of the path syntax (a strict subset) ---- */
 
@@ -171,9 +171,9 @@ static void walk(const char *text, size_t len, const cJSON *v, char *path, size_
             /* push_key cannot express a key holding `"]`; its result would not parse */
             if (strstr(m->string, "\"]"))
                 continue;
-            mr_jsonpath_push_key(path, 512, &n2, m->string);
+            mr_jsondoc_push_key(path, 512, &n2, m->string);
         } else {
-            mr_jsonpath_push_index(path, 512, &n2, i);
+            mr_jsondoc_push_index(path, 512, &n2, i);
         }
         if (n2 >= 500) /* possibly truncated */
             continue;
@@ -183,9 +183,9 @@ static void walk(const char *text, size_t len, const cJSON *v, char *path, size_
             if (first != m) /* a duplicate key: the locator finds the first */
                 continue;
         }
-        FUZZ_CHECK(mr_jsonpath_locate(text, len, path, false, &off));
+        FUZZ_CHECK(mr_jsondoc_locate(text, len, path, false, &off));
         FUZZ_CHECK(off < len && value_at(text, len, off, m));
-        FUZZ_CHECK(mr_jsonpath_locate(text, len, path, true, &koff));
+        FUZZ_CHECK(mr_jsondoc_locate(text, len, path, true, &koff));
         if (cJSON_IsObject(v)) {
             size_t kl = strlen(m->string);
             FUZZ_CHECK(koff < off && text[koff] == '"');
@@ -248,29 +248,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool found, kfound;
     int line, col, l2, c2;
 
-    found = mr_jsonpath_locate(text, len, path, false, &off);
-    kfound = mr_jsonpath_locate(text, len, path, true, &koff);
+    found = mr_jsondoc_locate(text, len, path, false, &off);
+    kfound = mr_jsondoc_locate(text, len, path, true, &koff);
     {
         /* a later member of the same name, if any, lies after the first */
         size_t noff;
-        if (mr_jsonpath_locate_nth(text, len, path, true, 1, &noff))
+        if (mr_jsondoc_locate_nth(text, len, path, true, 1, &noff))
             FUZZ_CHECK(kfound && noff <= len && (koff == off || noff > koff));
     }
     if (found) {
         FUZZ_CHECK(off <= len);
-        mr_jsonpath_linecol(text, len, off, &line, &col);
+        mr_jsondoc_linecol(text, len, off, &line, &col);
         FUZZ_CHECK(line >= 1 && col >= 1);
         FUZZ_CHECK((size_t)line <= off + 1 && (size_t)col <= off + 1);
     }
     if (kfound) {
         FUZZ_CHECK(koff <= len);
         FUZZ_CHECK(koff == off || (koff < len && text[koff] == '"'));
-        mr_jsonpath_linecol(text, len, koff, &line, &col);
+        mr_jsondoc_linecol(text, len, koff, &line, &col);
         FUZZ_CHECK(line >= 1 && col >= 1);
     }
     /* an offset past the end counts as the end */
-    mr_jsonpath_linecol(text, len, (size_t)-1, &line, &col);
-    mr_jsonpath_linecol(text, len, len, &l2, &c2);
+    mr_jsondoc_linecol(text, len, (size_t)-1, &line, &col);
+    mr_jsondoc_linecol(text, len, len, &l2, &c2);
     FUZZ_CHECK(line == l2 && col == c2);
 
     cross_check(text, len, path, found, off, kfound, koff);

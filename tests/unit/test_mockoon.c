@@ -1,5 +1,5 @@
 /*
- * test_mockoon.c - scenarios/mockoon.c: every mapping from a Mockoon
+ * test_mockoon.c - formats/mockoon.c: every mapping from a Mockoon
  * environment to a scenario (environment, routes, paths, responses, modes,
  * each rule target and operator, invert, AND/OR, the default response),
  * every warning with its Mockoon JSON path, and invalid input. Each converted
@@ -20,7 +20,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "scenarios/mockoon.h"
+#include "formats/mockoon.h"
 #include "scenarios/scenario.h"
 
 static struct mr_mockoon_result res;

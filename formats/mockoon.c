@@ -5,10 +5,9 @@
  * commons-server): routes are served in the order of `rootChildren` and
  * folders, `endpointPrefix` and the endpoint are joined as preparePath does,
  * responses are chosen as ResponseRulesInterpreter.chooseResponse does.
- * Syntax errors are reported by the scenario loader's own code (through
- * mr_scenario_parse), so both commands word them the same way.
+ * Syntax errors are worded by common/jsondoc, as the scenario loader's are.
  */
-#include "scenarios/mockoon.h"
+#include "formats/mockoon.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -19,9 +18,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/jsondoc.h"
 #include "common/text.h"
-#include "scenarios/jsonpath.h"
-#include "scenarios/scenario.h"
 
 struct conv {
     struct mr_mockoon_result *res;
@@ -71,14 +69,14 @@ static void warn(struct conv *c, const char *fmt, ...)
 static size_t push_key(struct conv *c, const char *key)
 {
     size_t mark = c->plen;
-    mr_jsonpath_push_key(c->path, sizeof(c->path), &c->plen, key);
+    mr_jsondoc_push_key(c->path, sizeof(c->path), &c->plen, key);
     return mark;
 }
 
 static size_t push_index(struct conv *c, size_t i)
 {
     size_t mark = c->plen;
-    mr_jsonpath_push_index(c->path, sizeof(c->path), &c->plen, i);
+    mr_jsondoc_push_index(c->path, sizeof(c->path), &c->plen, i);
     return mark;
 }
 
@@ -1252,8 +1250,8 @@ static int fail_at(struct mr_error *err, const char *file, const char *text, siz
 {
     size_t off;
     int line = 0, col = 0;
-    if (mr_jsonpath_locate(text, len, path, false, &off))
-        mr_jsonpath_linecol(text, len, off, &line, &col);
+    if (mr_jsondoc_locate(text, len, path, false, &off))
+        mr_jsondoc_linecol(text, len, off, &line, &col);
     mr_error_set(err, MR_ESCENARIO, "%s", msg);
     mr_error_at(err, file, path, line, col);
     return MR_ESCENARIO;
@@ -1263,7 +1261,7 @@ int mr_mockoon_convert(const char *file, const char *text, size_t len,
                        struct mr_mockoon_result *out, struct mr_error *err)
 {
     struct conv c;
-    const char *body = text, *end = NULL;
+    const char *body = text;
     size_t blen = len;
     cJSON *env, *sc;
     char *printed;
@@ -1272,37 +1270,10 @@ int mr_mockoon_convert(const char *file, const char *text, size_t len,
     memset(out, 0, sizeof(*out));
     memset(&c, 0, sizeof(c));
     c.res = out;
-    if (blen >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0) {
-        body += 3;
-        blen -= 3;
-    }
-    env = cJSON_ParseWithLengthOpts(body, blen, &end, false);
-    if (env) {
-        const char *p = end ? end : body + blen;
-        while (p < body + blen && strchr(" \t\r\n", *p))
-            p++;
-        if (p < body + blen) {
-            cJSON_Delete(env);
-            env = NULL;
-        }
-    }
-    if (!env) {
-        /* let the scenario loader word the syntax error, with line:column */
-        struct mr_error_list *errs = calloc(1, sizeof(*errs));
-        struct mr_scenario *s = NULL;
-        if (!errs)
-            return mr_error_set(err, MR_ENOMEM, "out of memory");
-        mr_scenario_parse(&s, file, text, len, errs);
-        mr_scenario_free(s);
-        if (errs->count > 0) {
-            *err = errs->items[0];
-        } else {
-            mr_error_set(err, MR_ESCENARIO, "invalid JSON");
-            mr_error_at(err, file, NULL, 0, 0);
-        }
-        free(errs);
-        return err->code == MR_ENOMEM ? MR_ENOMEM : MR_ESCENARIO;
-    }
+    mr_jsondoc_skip_bom(&body, &blen);
+    env = mr_jsondoc_parse(file, body, blen, err);
+    if (!env)
+        return err->code;
     if (!cJSON_IsObject(env)) {
         cJSON_Delete(env);
         return fail_at(err, file, body, blen, "",

@@ -1,19 +1,22 @@
 /*
- * test_jsonpath.c - scenarios/jsonpath.c: finding a JSON path's key or value
- * in raw text, offset → line:column, and building paths.
+ * test_jsondoc.c - common/jsondoc.c: parsing a document with the place of a
+ * syntax error, finding a JSON path's key or value in raw text, offset →
+ * line:column, and building paths.
  *
  * The malformed-text cases copy every prefix of a document into a buffer of
  * exactly that size, so an over-read shows up under AddressSanitizer.
  *
- * One case:   CK_RUN_CASE=locate ./test_jsonpath
- * Under gdb:  CK_FORK=no gdb ./test_jsonpath
+ * One case:   CK_RUN_CASE=locate ./test_jsondoc
+ * Under gdb:  CK_FORK=no gdb ./test_jsondoc
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "scenarios/jsonpath.h"
+#include <cjson/cJSON.h>
+
+#include "common/jsondoc.h"
 
 static const char doc[] = "{\n"
                           "  \"name\": \"x\",\n"
@@ -46,7 +49,7 @@ static size_t at(const char *needle, int nth)
 
 static bool locate(const char *path, bool want_key, size_t *off)
 {
-    return mr_jsonpath_locate(doc, strlen(doc), path, want_key, off);
+    return mr_jsondoc_locate(doc, strlen(doc), path, want_key, off);
 }
 
 /* --- locate ------------------------------------------------------------- */
@@ -56,7 +59,7 @@ START_TEST(test_root)
     size_t off = 99;
     ck_assert(locate("", false, &off));
     ck_assert_uint_eq(off, 0);
-    ck_assert(mr_jsonpath_locate("  \n [1]", 7, "", false, &off));
+    ck_assert(mr_jsondoc_locate("  \n [1]", 7, "", false, &off));
     ck_assert_uint_eq(off, 4);
 }
 END_TEST
@@ -152,9 +155,9 @@ START_TEST(test_keys_compared_exactly)
     static const char t[] = "{\"Name\": 1, \"name2\": 2, \"name\": 3}";
     size_t off;
 
-    ck_assert(mr_jsonpath_locate(t, strlen(t), "name", false, &off));
+    ck_assert(mr_jsondoc_locate(t, strlen(t), "name", false, &off));
     ck_assert_uint_eq(off, (size_t)(strstr(t, "3") - t));
-    ck_assert(mr_jsonpath_locate(t, strlen(t), "Name", false, &off));
+    ck_assert(mr_jsondoc_locate(t, strlen(t), "Name", false, &off));
     ck_assert_uint_eq(off, (size_t)(strstr(t, "1") - t));
 }
 END_TEST
@@ -165,14 +168,14 @@ START_TEST(test_nth_member_of_a_name)
     static const char t[] = "{\"a\": {\"k\": 1, \"x\": 0, \"k\": 2}, \"a\": {\"k\": 3}}";
     size_t off;
 
-    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a.k", false, 0, &off));
+    ck_assert(mr_jsondoc_locate_nth(t, strlen(t), "a.k", false, 0, &off));
     ck_assert_uint_eq(off, (size_t)(strchr(t, '1') - t));
-    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a.k", false, 1, &off));
+    ck_assert(mr_jsondoc_locate_nth(t, strlen(t), "a.k", false, 1, &off));
     ck_assert_uint_eq(off, (size_t)(strchr(t, '2') - t));
-    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a.k", true, 1, &off));
+    ck_assert(mr_jsondoc_locate_nth(t, strlen(t), "a.k", true, 1, &off));
     ck_assert_uint_eq(off, (size_t)(strstr(t, "\"k\": 2") - t));
-    ck_assert(!mr_jsonpath_locate_nth(t, strlen(t), "a.k", false, 2, &off));
-    ck_assert(mr_jsonpath_locate_nth(t, strlen(t), "a", true, 1, &off));
+    ck_assert(!mr_jsondoc_locate_nth(t, strlen(t), "a.k", false, 2, &off));
+    ck_assert(mr_jsondoc_locate_nth(t, strlen(t), "a", true, 1, &off));
     ck_assert_uint_eq(off, (size_t)(strstr(t, "\"a\": {\"k\": 3") - t));
 }
 END_TEST
@@ -183,9 +186,9 @@ START_TEST(test_not_nul_terminated)
     static const char t[] = "{\"a\": 1, \"b\": 2}";
     size_t off;
 
-    ck_assert(mr_jsonpath_locate(t, 8, "a", false, &off));
+    ck_assert(mr_jsondoc_locate(t, 8, "a", false, &off));
     ck_assert_uint_eq(off, 6);
-    ck_assert(!mr_jsonpath_locate(t, 8, "b", false, &off));
+    ck_assert(!mr_jsondoc_locate(t, 8, "b", false, &off));
 }
 END_TEST
 
@@ -210,9 +213,9 @@ START_TEST(test_every_prefix_is_safe)
         memcpy(copy, doc, n);
         for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
             size_t off = (size_t)-1;
-            if (mr_jsonpath_locate(copy, n, paths[i], false, &off))
+            if (mr_jsondoc_locate(copy, n, paths[i], false, &off))
                 ck_assert_uint_le(off, n);
-            if (mr_jsonpath_locate(copy, n, paths[i], true, &off))
+            if (mr_jsondoc_locate(copy, n, paths[i], true, &off))
                 ck_assert_uint_le(off, n);
         }
         free(copy);
@@ -245,8 +248,8 @@ START_TEST(test_garbage_is_false)
         size_t n = strlen(texts[i]), off = (size_t)-1;
         char *copy = malloc(n ? n : 1);
         memcpy(copy, texts[i], n);
-        ck_assert_msg(!mr_jsonpath_locate(copy, n, "a.b", false, &off) || off <= n, "text %zu", i);
-        ck_assert_msg(!mr_jsonpath_locate(copy, n, "x[1]", false, &off), "text %zu", i);
+        ck_assert_msg(!mr_jsondoc_locate(copy, n, "a.b", false, &off) || off <= n, "text %zu", i);
+        ck_assert_msg(!mr_jsondoc_locate(copy, n, "x[1]", false, &off), "text %zu", i);
         free(copy);
     }
 }
@@ -265,10 +268,10 @@ START_TEST(test_deep_nesting_no_recursion)
     for (i = 0; i < depth; i++)
         t[k++] = ']';
     k += (size_t)sprintf(t + k, ", \"b\": 7}");
-    ck_assert(mr_jsonpath_locate(t, k, "b", false, &off));
+    ck_assert(mr_jsondoc_locate(t, k, "b", false, &off));
     ck_assert_int_eq(t[off], '7');
     /* unbalanced: not found, no crash */
-    ck_assert(!mr_jsonpath_locate(t, depth + 6, "b", false, &off));
+    ck_assert(!mr_jsondoc_locate(t, depth + 6, "b", false, &off));
     free(t);
 }
 END_TEST
@@ -280,27 +283,27 @@ START_TEST(test_linecol)
     static const char t[] = "ab\ncd\n\n\xc3\xa9x";
     int line, col;
 
-    mr_jsonpath_linecol(t, strlen(t), 0, &line, &col);
+    mr_jsondoc_linecol(t, strlen(t), 0, &line, &col);
     ck_assert_int_eq(line, 1);
     ck_assert_int_eq(col, 1);
-    mr_jsonpath_linecol(t, strlen(t), 1, &line, &col);
+    mr_jsondoc_linecol(t, strlen(t), 1, &line, &col);
     ck_assert_int_eq(line, 1);
     ck_assert_int_eq(col, 2);
-    mr_jsonpath_linecol(t, strlen(t), 2, &line, &col); /* the newline itself */
+    mr_jsondoc_linecol(t, strlen(t), 2, &line, &col); /* the newline itself */
     ck_assert_int_eq(line, 1);
     ck_assert_int_eq(col, 3);
-    mr_jsonpath_linecol(t, strlen(t), 3, &line, &col);
+    mr_jsondoc_linecol(t, strlen(t), 3, &line, &col);
     ck_assert_int_eq(line, 2);
     ck_assert_int_eq(col, 1);
-    mr_jsonpath_linecol(t, strlen(t), 6, &line, &col);
+    mr_jsondoc_linecol(t, strlen(t), 6, &line, &col);
     ck_assert_int_eq(line, 3);
     ck_assert_int_eq(col, 1);
     /* columns count bytes: 'x' follows a 2-byte character */
-    mr_jsonpath_linecol(t, strlen(t), 9, &line, &col);
+    mr_jsondoc_linecol(t, strlen(t), 9, &line, &col);
     ck_assert_int_eq(line, 4);
     ck_assert_int_eq(col, 3);
     /* past the end is clamped to the end */
-    mr_jsonpath_linecol(t, strlen(t), 1000, &line, &col);
+    mr_jsondoc_linecol(t, strlen(t), 1000, &line, &col);
     ck_assert_int_eq(line, 4);
     ck_assert_int_eq(col, 4);
 }
@@ -312,11 +315,11 @@ START_TEST(test_locate_then_linecol)
     int line, col;
 
     ck_assert(locate("services.payments.routes[1].response.status", false, &off));
-    mr_jsonpath_linecol(doc, strlen(doc), off, &line, &col);
+    mr_jsondoc_linecol(doc, strlen(doc), off, &line, &col);
     ck_assert_int_eq(line, 7);
     ck_assert_int_eq(col, 46);
     ck_assert(locate("services.payments.routes[1].response.status", true, &off));
-    mr_jsonpath_linecol(doc, strlen(doc), off, &line, &col);
+    mr_jsondoc_linecol(doc, strlen(doc), off, &line, &col);
     ck_assert_int_eq(line, 7);
     ck_assert_int_eq(col, 36);
 }
@@ -330,16 +333,16 @@ START_TEST(test_push_key_and_index)
     size_t n = 0;
 
     buf[0] = '\0';
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "services");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "services");
     ck_assert_str_eq(buf, "services");
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "pay-ments_2$");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "pay-ments_2$");
     ck_assert_str_eq(buf, "services.pay-ments_2$");
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "routes");
-    mr_jsonpath_push_index(buf, sizeof(buf), &n, 12);
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "routes");
+    mr_jsondoc_push_index(buf, sizeof(buf), &n, 12);
     ck_assert_str_eq(buf, "services.pay-ments_2$.routes[12]");
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "a.b");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "a.b");
     ck_assert_str_eq(buf, "services.pay-ments_2$.routes[12][\"a.b\"]");
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "x");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "x");
     ck_assert_str_eq(buf, "services.pay-ments_2$.routes[12][\"a.b\"].x");
     ck_assert_uint_eq(n, strlen(buf));
 }
@@ -351,15 +354,15 @@ START_TEST(test_push_quoting)
     size_t n = 0;
 
     buf[0] = '\0';
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "");
     ck_assert_str_eq(buf, "[\"\"]");
     n = 0;
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "has space");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "has space");
     ck_assert_str_eq(buf, "[\"has space\"]");
     n = 0;
-    mr_jsonpath_push_index(buf, sizeof(buf), &n, 0);
+    mr_jsondoc_push_index(buf, sizeof(buf), &n, 0);
     ck_assert_str_eq(buf, "[0]");
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "k");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "k");
     ck_assert_str_eq(buf, "[0].k");
 }
 END_TEST
@@ -370,11 +373,11 @@ START_TEST(test_push_round_trips_through_locate)
     size_t n = 0, off;
 
     path[0] = '\0';
-    mr_jsonpath_push_key(path, sizeof(path), &n, "services");
-    mr_jsonpath_push_key(path, sizeof(path), &n, "a.b");
-    mr_jsonpath_push_key(path, sizeof(path), &n, "x");
-    mr_jsonpath_push_index(path, sizeof(path), &n, 2);
-    mr_jsonpath_push_index(path, sizeof(path), &n, 0);
+    mr_jsondoc_push_key(path, sizeof(path), &n, "services");
+    mr_jsondoc_push_key(path, sizeof(path), &n, "a.b");
+    mr_jsondoc_push_key(path, sizeof(path), &n, "x");
+    mr_jsondoc_push_index(path, sizeof(path), &n, 2);
+    mr_jsondoc_push_index(path, sizeof(path), &n, 0);
     ck_assert(locate(path, false, &off));
     ck_assert_uint_eq(off, at("30", 0));
 }
@@ -387,19 +390,19 @@ START_TEST(test_push_truncates)
 
     memset(buf, 'X', sizeof(buf));
     buf[0] = '\0';
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "services");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "services");
     ck_assert_str_eq(buf, "service");
     ck_assert_uint_eq(n, 7);
-    mr_jsonpath_push_index(buf, sizeof(buf), &n, 123456);
+    mr_jsondoc_push_index(buf, sizeof(buf), &n, 123456);
     ck_assert_str_eq(buf, "service");
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "more");
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "a b");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "more");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "a b");
     ck_assert_str_eq(buf, "service");
     ck_assert_uint_eq(n, 7);
 
     /* a full buffer (n == size) is left alone */
     n = sizeof(buf);
-    mr_jsonpath_push_key(buf, sizeof(buf), &n, "x");
+    mr_jsondoc_push_key(buf, sizeof(buf), &n, "x");
     ck_assert_uint_eq(n, sizeof(buf));
 
     /* a cut in the middle of an index */
@@ -407,8 +410,8 @@ START_TEST(test_push_truncates)
         char small[5];
         size_t m = 0;
         small[0] = '\0';
-        mr_jsonpath_push_key(small, sizeof(small), &m, "ab");
-        mr_jsonpath_push_index(small, sizeof(small), &m, 99);
+        mr_jsondoc_push_key(small, sizeof(small), &m, "ab");
+        mr_jsondoc_push_index(small, sizeof(small), &m, 99);
         ck_assert_str_eq(small, "ab[9");
     }
 }
@@ -421,10 +424,64 @@ static TCase *tcase(const char *name)
     return tc;
 }
 
-static Suite *jsonpath_suite(void)
+/* --- parse ---------------------------------------------------------------- */
+
+/* Parses `text`; returns NULL after checking the error's place and message. */
+static void parse_fails(const char *text, int line, int column, const char *msg)
 {
-    Suite *s = suite_create("jsonpath");
+    struct mr_error err;
+    cJSON *root = mr_jsondoc_parse("f.json", text, strlen(text), &err);
+    ck_assert_ptr_null(root);
+    ck_assert_int_eq(err.code, MR_ESCENARIO);
+    ck_assert_str_eq(err.file, "f.json");
+    ck_assert_int_eq(err.line, line);
+    ck_assert_int_eq(err.column, column);
+    ck_assert_str_eq(err.msg, msg);
+}
+
+START_TEST(test_parse_document)
+{
+    struct mr_error err;
+    const char *text = "\xEF\xBB\xBF {\"a\": [1, 2]}\n\t ";
+    size_t len = strlen(text);
+    cJSON *root;
+
+    mr_jsondoc_skip_bom(&text, &len);
+    ck_assert_uint_eq(len, strlen(" {\"a\": [1, 2]}\n\t "));
+    root = mr_jsondoc_parse("f.json", text, len, &err);
+    ck_assert_ptr_nonnull(root);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(root, "a")), 2);
+    cJSON_Delete(root);
+    /* no BOM: nothing skipped */
+    text = "{}";
+    len = 2;
+    mr_jsondoc_skip_bom(&text, &len);
+    ck_assert_uint_eq(len, 2);
+}
+END_TEST
+
+START_TEST(test_parse_errors)
+{
+    parse_fails("{\"a\": 1} x", 1, 10, "invalid JSON near 'x'");
+    parse_fails("{\"a\": 1}\n{}", 2, 1, "invalid JSON near '{'");
+    parse_fails("{\"a\": [1,\n", 2, 1, "invalid JSON: unexpected end of file");
+    parse_fails("", 1, 1, "invalid JSON: unexpected end of file");
+    /* a member name without quotes is blamed on its first byte */
+    parse_fails("{\n  id: 1}", 2, 3, "invalid JSON near 'i'");
+    parse_fails("{\"a\": 1,}", 1, 9, "invalid JSON near '}'");
+    parse_fails("[1]\x01", 1, 4, "invalid JSON near byte 0x01");
+}
+END_TEST
+
+static Suite *jsondoc_suite(void)
+{
+    Suite *s = suite_create("jsondoc");
     TCase *tc;
+
+    tc = tcase("parse");
+    tcase_add_test(tc, test_parse_document);
+    tcase_add_test(tc, test_parse_errors);
+    suite_add_tcase(s, tc);
 
     tc = tcase("locate");
     tcase_add_test(tc, test_root);
@@ -461,7 +518,7 @@ static Suite *jsonpath_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(jsonpath_suite());
+    SRunner *sr = srunner_create(jsondoc_suite());
     int failed;
 
     srunner_run_all(sr, CK_ENV);

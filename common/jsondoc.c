@@ -1,7 +1,10 @@
-#include "scenarios/jsonpath.h"
+#include "common/jsondoc.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <cjson/cJSON.h>
 
 /* The scanner works on [p, end). Every helper returns NULL on malformed text. */
 
@@ -124,14 +127,14 @@ static enum comp next_comp(const char **pp, const char **key, size_t *klen, size
     return *klen ? COMP_KEY : COMP_BAD;
 }
 
-bool mr_jsonpath_locate(const char *text, size_t len, const char *path, bool want_key,
-                        size_t *offset)
+bool mr_jsondoc_locate(const char *text, size_t len, const char *path, bool want_key,
+                       size_t *offset)
 {
-    return mr_jsonpath_locate_nth(text, len, path, want_key, 0, offset);
+    return mr_jsondoc_locate_nth(text, len, path, want_key, 0, offset);
 }
 
-bool mr_jsonpath_locate_nth(const char *text, size_t len, const char *path, bool want_key,
-                            size_t nth, size_t *offset)
+bool mr_jsondoc_locate_nth(const char *text, size_t len, const char *path, bool want_key,
+                           size_t nth, size_t *offset)
 {
     const char *end = text + len;
     const char *p = skip_ws(text, end);
@@ -209,7 +212,7 @@ bool mr_jsonpath_locate_nth(const char *text, size_t len, const char *path, bool
     return true;
 }
 
-void mr_jsonpath_linecol(const char *text, size_t len, size_t offset, int *line, int *column)
+void mr_jsondoc_linecol(const char *text, size_t len, size_t offset, int *line, int *column)
 {
     int l = 1, c = 1;
     size_t i;
@@ -253,7 +256,7 @@ static void append(char *buf, size_t size, size_t *n, const char *s)
     buf[*n] = '\0';
 }
 
-void mr_jsonpath_push_key(char *buf, size_t size, size_t *n, const char *key)
+void mr_jsondoc_push_key(char *buf, size_t size, size_t *n, const char *key)
 {
     if (plain_key(key)) {
         if (*n > 0)
@@ -266,9 +269,140 @@ void mr_jsonpath_push_key(char *buf, size_t size, size_t *n, const char *key)
     }
 }
 
-void mr_jsonpath_push_index(char *buf, size_t size, size_t *n, size_t index)
+void mr_jsondoc_push_index(char *buf, size_t size, size_t *n, size_t index)
 {
     char tmp[32];
     snprintf(tmp, sizeof(tmp), "[%zu]", index);
     append(buf, size, n, tmp);
+}
+
+/* --- parsing a document ------------------------------------------------- */
+
+static bool json_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* True when `at` lies directly inside an object rather than an array. */
+static bool in_object(const char *text, size_t at)
+{
+    char open[256];
+    size_t depth = 0, i;
+    bool str = false;
+
+    for (i = 0; i < at; i++) {
+        char c = text[i];
+        if (str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                str = false;
+        } else if (c == '"') {
+            str = true;
+        } else if (c == '{' || c == '[') {
+            if (depth < sizeof(open))
+                open[depth] = c;
+            depth++;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return depth > 0 && depth <= sizeof(open) && open[depth - 1] == '{';
+}
+
+/*
+ * Where a syntax error is. cJSON points one byte past a member name that does
+ * not start with '"' ({id: 1}, or the '}' of {"a": 1,}): when the byte before
+ * its pointer is such a name's first byte (after '{' or ',', not a quote), that
+ * byte is the error.
+ */
+static size_t syntax_error_offset(const char *text, size_t len, size_t off)
+{
+    size_t i;
+
+    if (off == 0 || off > len || json_blank(text[off - 1]) || text[off - 1] == '"')
+        return off;
+    for (i = off - 1; i > 0 && json_blank(text[i - 1]); i--)
+        ;
+    if (i > 0 && (text[i - 1] == '{' || (text[i - 1] == ',' && in_object(text, i - 1))))
+        return off - 1;
+    return off;
+}
+
+/*
+ * cJSON reports an error found at the end of the input at its last byte, so a
+ * truncated file would be blamed on a byte that is fine. Parsing again with
+ * one and then two blanks appended tells them apart: only when the document
+ * is cut short does the error position follow the end of the input.
+ */
+static bool truncated(const char *text, size_t len, const char *end)
+{
+    char *padded;
+    size_t pad;
+    bool cut = true;
+
+    if (len == 0)
+        return true;
+    if (!end || end != text + len - 1)
+        return false;
+    padded = malloc(len + 2);
+    if (!padded)
+        return false;
+    memcpy(padded, text, len);
+    padded[len] = padded[len + 1] = ' ';
+    for (pad = 1; pad <= 2 && cut; pad++) {
+        const char *end2 = NULL;
+        cJSON *root = cJSON_ParseWithLengthOpts(padded, len + pad, &end2, false);
+        cut = !root && end2 == padded + len + pad - 1;
+        cJSON_Delete(root);
+    }
+    free(padded);
+    return cut;
+}
+
+/* The syntax error at byte `off`: where, and near what. */
+static void syntax_error(const char *file, const char *text, size_t len, size_t off,
+                         struct mr_error *err)
+{
+    off = syntax_error_offset(text, len, off);
+    memset(err, 0, sizeof(*err));
+    err->code = MR_ESCENARIO;
+    mr_error_at(err, file, "", 0, 0);
+    mr_jsondoc_linecol(text, len, off, &err->line, &err->column);
+    if (off >= len)
+        snprintf(err->msg, sizeof(err->msg), "invalid JSON: unexpected end of file");
+    else if ((unsigned char)text[off] >= 0x20 && (unsigned char)text[off] < 0x7f)
+        snprintf(err->msg, sizeof(err->msg), "invalid JSON near '%c'", text[off]);
+    else
+        snprintf(err->msg, sizeof(err->msg), "invalid JSON near byte 0x%02x",
+                 (unsigned char)text[off]);
+}
+
+void mr_jsondoc_skip_bom(const char **text, size_t *len)
+{
+    if (*len >= 3 && memcmp(*text, "\xEF\xBB\xBF", 3) == 0) {
+        *text += 3;
+        *len -= 3;
+    }
+}
+
+struct cJSON *mr_jsondoc_parse(const char *file, const char *text, size_t len, struct mr_error *err)
+{
+    const char *end = NULL, *p;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, false);
+
+    if (!root) {
+        const char *at = truncated(text, len, end) ? text + len : end ? end : cJSON_GetErrorPtr();
+        syntax_error(file, text, len, at && at >= text ? (size_t)(at - text) : 0, err);
+        return NULL;
+    }
+    /* cJSON stops after the first value; anything but blanks after it is an error */
+    for (p = end ? end : text + len; p < text + len && json_blank(*p); p++)
+        ;
+    if (p < text + len) {
+        syntax_error(file, text, len, (size_t)(p - text), err);
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
 }

@@ -8,8 +8,8 @@
  * rules[1]: target "data_bucket" is not supported; rule dropped`). Nothing is
  * printed. Thread-safe.
  */
-#ifndef MOCKRUN_SCENARIOS_MOCKOON_H
-#define MOCKRUN_SCENARIOS_MOCKOON_H
+#ifndef MOCKRUN_FORMATS_MOCKOON_H
+#define MOCKRUN_FORMATS_MOCKOON_H
 
 #include <stddef.h>
 
