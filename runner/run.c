@@ -19,6 +19,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "formats/mockoon.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
 #include "reports/junit.h"
@@ -235,205 +236,305 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
     }
 }
 
-int mr_run(const struct mr_cli *cli)
-{
-    struct mr_error_list errs;
-    struct mr_error err;
-    struct mr_scenario *sc = NULL;
-    struct mr_server *srv = NULL;
-    struct mr_server_opts sopts;
+/* Everything one run holds, so each phase is a function and clean-up is one. */
+struct run {
+    const struct mr_cli *cli;
+    int64_t start_mono, start_wall;
+    struct mr_scenario *sc;
+    struct mr_server *srv;
+    uint64_t seed;
+    char **argv; /* the command; NULL with --serve */
+    char *shell_argv[4];
+    char *cmd; /* argv as one line of text, for messages and the report */
+    char **env;
     struct mr_proc_opts popts;
     struct mr_proc_result proc;
+    bool started; /* the command ran (whatever became of it) */
     struct mr_results res;
-    struct mr_verify_input vin;
-    static char sh[] = "/bin/sh", dash_c[] = "-c";
-    char **argv, **env = NULL, *shell_argv[4] = {NULL, NULL, NULL, NULL};
-    char *cmd = NULL;
-    const char **states = NULL;
-    int64_t start_mono = mr_clock_mono_us(), start_wall = mr_clock_wall_us();
-    int rc, code;
-    bool started;
+    const char **states;
+    struct mr_error err; /* why the run could not go on */
+};
+
+/* Loads the scenario, printing every problem. */
+static int load(struct run *r)
+{
+    struct mr_error_list errs;
     size_t i;
+    int rc;
 
-    /* --serve is interactive: every call is logged, as with -v */
-    mr_log_set_level(cli->verbose >= 2                 ? MR_LOG_DEBUG
-                     : cli->verbose == 1 || cli->serve ? MR_LOG_INFO
-                                                       : MR_LOG_WARN);
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_load(&sc, cli->scenario, &errs);
-    if (rc != 0) {
-        for (i = 0; i < errs.count; i++)
-            print_error(&errs.items[i]);
-        if (errs.dropped)
-            fprintf(stderr, "mockrun: %s: ... and %zu more problems\n", cli->scenario,
-                    errs.dropped);
-        if (rc == MR_ENOMEM)
-            fprintf(stderr, "mockrun: out of memory\n");
-        return rc == MR_ENOMEM ? MR_EXIT_SETUP : MR_EXIT_USAGE;
-    }
+    rc = mr_scenario_load(&r->sc, r->cli->scenario, &errs);
+    if (rc == 0)
+        return 0;
+    for (i = 0; i < errs.count; i++)
+        print_error(&errs.items[i]);
+    if (errs.dropped)
+        fprintf(stderr, "mockrun: %s: ... and %zu more problems\n", r->cli->scenario, errs.dropped);
+    if (rc == MR_ENOMEM)
+        fprintf(stderr, "mockrun: out of memory\n");
+    return rc;
+}
 
-    if (cli->check) {
-        printf("mockrun: %s is valid: %zu service%s, %zu route%s, %zu expectation%s\n",
-               cli->scenario, sc->nservices, sc->nservices == 1 ? "" : "s", sc->nroutes,
-               sc->nroutes == 1 ? "" : "s", sc->nexpects, sc->nexpects == 1 ? "" : "s");
-        mr_scenario_free(sc);
-        return MR_EXIT_PASS;
-    }
-    argv = cli->serve ? NULL : cli->command ? cli->command : sc->command.run;
-    if (!cli->serve && (!argv || !argv[0])) {
-        fprintf(stderr,
-                "mockrun: no command to run: give one after \"--\" or in "
-                "\"command.run\" of %s\n",
-                cli->scenario);
-        mr_scenario_free(sc);
-        return MR_EXIT_USAGE;
-    }
-    if (cli->port > 0 && sc->nservices != 1) {
-        fprintf(stderr, "mockrun: --port needs a scenario with one service; %s has %zu\n",
-                cli->scenario, sc->nservices);
-        mr_scenario_free(sc);
-        return MR_EXIT_USAGE;
-    }
-    if (cli->shell && argv) {
-        shell_argv[0] = sh;
-        shell_argv[1] = dash_c;
-        shell_argv[2] = argv[0];
-        argv = shell_argv;
+/* What the command line and the scenario decide together, checked before
+ * anything starts: the command, the port, the listen address, the reports. */
+static int prepare(struct run *r)
+{
+    static char sh[] = "/bin/sh", dash_c[] = "-c";
+    const struct mr_cli *cli = r->cli;
+    const struct mr_scenario *sc = r->sc;
+
+    r->argv = cli->serve ? NULL : cli->command ? cli->command : sc->command.run;
+    if (!cli->serve && (!r->argv || !r->argv[0]))
+        return mr_error_set(&r->err, MR_EUSAGE,
+                            "no command to run: give one after \"--\" or in \"command.run\" of %s",
+                            cli->scenario);
+    if (cli->port > 0 && sc->nservices != 1)
+        return mr_error_set(&r->err, MR_EUSAGE,
+                            "--port needs a scenario with one service; %s has %zu", cli->scenario,
+                            sc->nservices);
+    if (cli->shell && r->argv) {
+        r->shell_argv[0] = sh;
+        r->shell_argv[1] = dash_c;
+        r->shell_argv[2] = r->argv[0];
+        r->argv = r->shell_argv;
     }
     if (strcmp(cli->host, "127.0.0.1") != 0 && strcmp(cli->host, "::1") != 0 &&
         strcmp(cli->host, "localhost") != 0)
         mr_log(MR_LOG_WARN, "listening on %s, not loopback: other machines can reach the mocks",
                cli->host);
+    /* refuse early, before anything runs, when a report cannot be written */
+    if (!cli->no_junit && mr_atomic_check_writable(cli->junit, &r->err) != 0)
+        return r->err.code;
+    if (cli->journal && mr_atomic_check_writable(cli->journal, &r->err) != 0)
+        return r->err.code;
+    r->seed = cli->has_seed ? cli->seed : sc->has_seed ? sc->seed : draw_seed();
+    mr_log(MR_LOG_INFO, "seed %llu (replay with --seed %llu)", (unsigned long long)r->seed,
+           (unsigned long long)r->seed);
+    return 0;
+}
 
-    /* Refuse early, before anything runs, when a report cannot be written. */
-    if ((!cli->no_junit && mr_atomic_check_writable(cli->junit, &err) != 0) ||
-        (cli->journal && mr_atomic_check_writable(cli->journal, &err) != 0)) {
-        print_error(&err);
-        mr_scenario_free(sc);
-        return MR_EXIT_SETUP;
-    }
+static int start_mocks(struct run *r)
+{
+    const struct mr_cli *cli = r->cli;
+    const struct mr_scenario *sc = r->sc;
+    struct mr_server_opts sopts;
+    size_t i;
+    int rc;
 
     mr_server_opts_init(&sopts);
-    sopts.seed = cli->has_seed ? cli->seed : sc->has_seed ? sc->seed : draw_seed();
-    mr_log(MR_LOG_INFO, "seed %llu (replay with --seed %llu)", (unsigned long long)sopts.seed,
-           (unsigned long long)sopts.seed);
+    sopts.seed = r->seed;
     sopts.host = strcmp(cli->host, "localhost") == 0 ? "127.0.0.1" : cli->host;
     sopts.port_override = cli->port;
     sopts.threads = cli->threads;
     sopts.body_max = cli->body_max;
     sopts.body_read_max = cli->body_read_max;
     sopts.journal.max_calls = cli->journal_limit;
-    if ((rc = mr_server_start(&srv, sc, &sopts, &err)) != 0) {
-        print_error(&err);
-        /* a CI dashboard should show why nothing ran, not "no test results" */
-        if (!cli->no_junit) {
-            struct mr_error werr;
-            mr_results_init(&res);
-            mr_results_set_suite(&res, sc->name, sc->file);
-            res.start_wall_us = start_wall;
-            add_properties(&res, sc, NULL, NULL, sopts.seed);
-            mr_results_add_case(&res, MR_CASE_ERROR, "the mock services start", err.msg, NULL);
-            res.time_s = (double)(mr_clock_mono_us() - start_mono) / 1e6;
-            if (mr_junit_write(&res, cli->junit, &werr) != 0)
-                print_error(&werr);
-            mr_results_release(&res);
-        }
-        mr_scenario_free(sc);
-        return mr_run_exit_code(rc);
-    }
+    if ((rc = mr_server_start(&r->srv, sc, &sopts, &r->err)) != 0)
+        return rc;
     for (i = 0; i < sc->nservices; i++) {
         if (cli->serve) /* what the user needs to point an app at the mocks */
             fprintf(stderr, "mockrun: serving %s at %s (%s)\n", sc->services[i].name,
-                    mr_server_url(srv, i), sc->services[i].url_var);
+                    mr_server_url(r->srv, i), sc->services[i].url_var);
         else
             mr_log(MR_LOG_INFO, "service %s listening on %s (%s)", sc->services[i].name,
-                   mr_server_url(srv, i), sc->services[i].url_var);
+                   mr_server_url(r->srv, i), sc->services[i].url_var);
     }
+    return 0;
+}
 
-    mr_proc_opts_init(&popts);
-    popts.timeout_ms = cli->timeout_ms >= 0 ? cli->timeout_ms : sc->command.timeout_ms;
-    popts.kill_after_ms = cli->kill_after_ms;
-    popts.tty = !cli->no_tty;
-    memset(&proc, 0, sizeof(proc));
-    memset(&err, 0, sizeof(err));
-    rc = 0;
-    if (cli->serve) {
-        serve(popts.timeout_ms);
-        started = false;
+/* Runs the command to its end (or, with --serve, waits for Ctrl-C), then
+ * stops recording: no call after this is part of the run. */
+static int exercise(struct run *r)
+{
+    int rc = 0;
+
+    mr_proc_opts_init(&r->popts);
+    r->popts.timeout_ms = r->cli->timeout_ms >= 0 ? r->cli->timeout_ms : r->sc->command.timeout_ms;
+    r->popts.kill_after_ms = r->cli->kill_after_ms;
+    r->popts.tty = !r->cli->no_tty;
+    if (r->cli->serve) {
+        serve(r->popts.timeout_ms);
     } else {
-        cmd = command_text(argv);
-        env = build_env(sc, srv);
-        popts.argv = argv;
-        popts.envp = env;
-        if (!env || !cmd) {
-            rc = mr_error_set(&err, MR_ENOMEM, "out of memory");
-            proc.state = MR_PROC_NOT_STARTED;
-        } else {
-            rc = mr_proc_run(&popts, &proc, &err);
-        }
-        started = proc.state != MR_PROC_NOT_STARTED;
-        if (!started)
-            print_error(&err);
-        else if (proc.output_abandoned) /* the report has it with the command's case */
+        r->cmd = command_text(r->argv);
+        r->env = build_env(r->sc, r->srv);
+        r->popts.argv = r->argv;
+        r->popts.envp = r->env;
+        if (!r->env || !r->cmd)
+            rc = mr_error_set(&r->err, MR_ENOMEM, "out of memory");
+        else
+            rc = mr_proc_run(&r->popts, &r->proc, &r->err);
+        r->started = r->proc.state != MR_PROC_NOT_STARTED;
+        if (!r->started)
+            print_error(&r->err);
+        else if (r->proc.output_abandoned) /* the report has it with the command's case */
             mr_log(MR_LOG_WARN, "the command exited but something it started kept its output "
                                 "open; stopped reading it after the grace period");
     }
+    mr_server_close(r->srv);
+    return rc;
+}
 
-    /* The run is over: no call after this point is recorded. */
-    mr_server_close(srv);
+/* The outcome: the verified calls and the command's case, or, when the mocks
+ * could not start, why nothing ran (a dashboard should show that, not "no
+ * test results"). */
+static int build_results(struct run *r, int rc)
+{
+    struct mr_verify_input vin;
+    size_t i;
 
-    mr_results_init(&res);
-    mr_results_set_suite(&res, sc->name, sc->file);
-    res.start_wall_us = start_wall;
-    add_properties(&res, sc, srv, cmd, sopts.seed);
-    if (started)
-        mr_results_set_captured(&res, proc.out, proc.out_len, proc.out_dropped, proc.err,
-                                proc.err_len, proc.err_dropped);
+    mr_results_init(&r->res);
+    mr_results_set_suite(&r->res, r->sc->name, r->sc->file);
+    r->res.start_wall_us = r->start_wall;
+    add_properties(&r->res, r->sc, r->srv, r->cmd, r->seed);
+    if (!r->srv)
+        return mr_results_add_case(&r->res, MR_CASE_ERROR, "the mock services start", r->err.msg,
+                                   NULL) == 0
+                   ? rc
+                   : MR_ENOMEM;
+    if (r->started)
+        mr_results_set_captured(&r->res, r->proc.out, r->proc.out_len, r->proc.out_dropped,
+                                r->proc.err, r->proc.err_len, r->proc.err_dropped);
+    r->states = calloc(r->sc->nservices, sizeof(*r->states));
+    for (i = 0; r->states && i < r->sc->nservices; i++)
+        r->states[i] = mr_server_state(r->srv, i);
     memset(&vin, 0, sizeof(vin));
-    vin.sc = sc;
-    vin.journal = mr_server_journal(srv);
-    vin.serve = cli->serve;
-    vin.proc = started ? &proc : NULL;
-    vin.command_text = cmd ? cmd : argv ? argv[0] : "";
-    vin.spawn_error = started ? NULL : err.msg;
-    vin.timeout_ms = popts.timeout_ms;
-    states = calloc(sc->nservices, sizeof(*states));
-    for (i = 0; states && i < sc->nservices; i++)
-        states[i] = mr_server_state(srv, i);
-    vin.final_states = states;
-    if (mr_verify(&res, &vin) != 0) {
-        fprintf(stderr, "mockrun: out of memory while verifying\n");
-        code = MR_EXIT_SETUP;
-    } else {
-        code = !started && !cli->serve ? mr_run_exit_code(rc)
-               : (mr_results_count(&res, MR_CASE_FAIL) + mr_results_count(&res, MR_CASE_ERROR))
-                   ? MR_EXIT_FAIL
-                   : MR_EXIT_PASS;
+    vin.sc = r->sc;
+    vin.journal = mr_server_journal(r->srv);
+    vin.serve = r->cli->serve;
+    vin.proc = r->started ? &r->proc : NULL;
+    vin.command_text = r->cmd ? r->cmd : r->argv ? r->argv[0] : "";
+    vin.spawn_error = r->started ? NULL : r->err.msg;
+    vin.timeout_ms = r->popts.timeout_ms;
+    vin.final_states = r->states;
+    if (mr_verify(&r->res, &vin) != 0) {
+        mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
+        print_error(&r->err);
+        return MR_ENOMEM;
     }
-    res.time_s = (double)(mr_clock_mono_us() - start_mono) / 1e6;
+    return rc;
+}
 
-    if (!cli->no_junit && mr_junit_write(&res, cli->junit, &err) != 0) {
+/* Writes every report asked for and prints the summary. */
+static int report(struct run *r, int rc)
+{
+    struct mr_error err;
+
+    r->res.time_s = (double)(mr_clock_mono_us() - r->start_mono) / 1e6;
+    if (!r->cli->no_junit && mr_junit_write(&r->res, r->cli->junit, &err) != 0) {
         print_error(&err);
-        code = MR_EXIT_SETUP;
+        rc = rc ? rc : err.code;
     }
-    if (cli->journal && write_journal(cli->journal, sc, mr_server_journal(srv), &err) != 0) {
+    if (r->cli->journal && r->srv &&
+        write_journal(r->cli->journal, r->sc, mr_server_journal(r->srv), &err) != 0) {
         print_error(&err);
-        code = MR_EXIT_SETUP;
+        rc = rc ? rc : err.code;
     }
     fflush(stderr);
-    mr_console_print(stdout, &res, mr_console_use_color(STDOUT_FILENO));
+    if (r->srv)
+        mr_console_print(stdout, &r->res, mr_console_use_color(STDOUT_FILENO));
     fflush(stdout);
+    return rc;
+}
 
-    if (!full_teardown()) {
+/* The one place the exit status is decided. */
+static int exit_status(const struct run *r, int rc)
+{
+    if (rc != 0)
+        return mr_run_exit_code(rc);
+    if (r->cli->check || r->cli->action != MR_CLI_RUN)
+        return MR_EXIT_PASS;
+    return mr_results_count(&r->res, MR_CASE_FAIL) + mr_results_count(&r->res, MR_CASE_ERROR)
+               ? MR_EXIT_FAIL
+               : MR_EXIT_PASS;
+}
+
+static void release(struct run *r)
+{
+    free(r->states);
+    mr_results_release(&r->res);
+    mr_proc_result_release(&r->proc);
+    free_env(r->env);
+    free(r->cmd);
+    mr_server_stop(r->srv);
+    mr_scenario_free(r->sc);
+}
+
+/* --import-mockoon FILE: the scenario on stdout, one warning a line on stderr. */
+static int import_mockoon(const char *file)
+{
+    struct mr_mockoon_result res;
+    struct mr_error err;
+    struct mr_buf text;
+    size_t i;
+    int rc;
+
+    mr_buf_init(&text);
+    if ((rc = mr_buf_read_file(&text, file, 64u << 20)) != 0) {
+        fprintf(stderr, "mockrun: %s: cannot read the environment: %s\n", file,
+                rc == EFBIG ? "larger than 64 MiB" : strerror(rc));
+        mr_buf_release(&text);
+        return MR_EXIT_USAGE;
+    }
+    rc = mr_mockoon_convert(file, text.data ? text.data : "", text.len, &res, &err);
+    mr_buf_release(&text);
+    if (rc != 0) {
+        print_error(&err);
+        return MR_EXIT_USAGE;
+    }
+    fputs(res.scenario, stdout);
+    for (i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "mockrun: %s: %s\n", file, res.warnings[i]);
+    mr_mockoon_result_free(&res);
+    return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
+}
+
+int mr_run(const struct mr_cli *cli)
+{
+    struct run r;
+    int rc, code;
+
+    switch (cli->action) {
+    case MR_CLI_HELP:
+        fputs(mr_cli_help(), stdout);
+        return MR_EXIT_PASS;
+    case MR_CLI_VERSION:
+        printf("mockrun %s\n", MOCKRUN_VERSION);
+        return MR_EXIT_PASS;
+    case MR_CLI_IMPORT_MOCKOON:
+        return import_mockoon(cli->import_mockoon);
+    case MR_CLI_RUN:
+        break;
+    }
+
+    memset(&r, 0, sizeof(r));
+    r.cli = cli;
+    r.start_mono = mr_clock_mono_us();
+    r.start_wall = mr_clock_wall_us();
+    /* --serve is interactive: every call is logged, as with -v */
+    mr_log_set_level(cli->verbose >= 2                 ? MR_LOG_DEBUG
+                     : cli->verbose == 1 || cli->serve ? MR_LOG_INFO
+                                                       : MR_LOG_WARN);
+    if ((rc = load(&r)) == 0 && cli->check) {
+        printf("mockrun: %s is valid: %zu service%s, %zu route%s, %zu expectation%s\n",
+               cli->scenario, r.sc->nservices, r.sc->nservices == 1 ? "" : "s", r.sc->nroutes,
+               r.sc->nroutes == 1 ? "" : "s", r.sc->nexpects, r.sc->nexpects == 1 ? "" : "s");
+    } else if (rc == 0) {
+        if ((rc = prepare(&r)) != 0) {
+            print_error(&r.err);
+        } else {
+            /* from here on the run is always reported, whatever happens */
+            if ((rc = start_mocks(&r)) != 0)
+                print_error(&r.err);
+            else
+                rc = exercise(&r);
+            rc = report(&r, build_results(&r, rc));
+        }
+    }
+    code = exit_status(&r, rc);
+    if (!full_teardown() && r.srv) {
         /* Everything the user needs is written; the kernel frees the rest at once. */
         _exit(code);
     }
-    free(states);
-    mr_results_release(&res);
-    mr_proc_result_release(&proc);
-    free_env(env);
-    free(cmd);
-    mr_server_stop(srv);
-    mr_scenario_free(sc);
+    release(&r);
     return code;
 }
