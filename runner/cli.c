@@ -14,7 +14,6 @@
 #include "server/service.h"
 
 #define KILL_AFTER_DEFAULT_S 5
-#define JOURNAL_CALLS_DEFAULT 100000
 #define SAFE_INTEGER_MAX 9007199254740991.0 /* 2^53 - 1: exact in a double and in JSON */
 #define NO_FIELD ((size_t)-1)
 #define INDENT "                       " /* where --help's descriptions start */
@@ -66,7 +65,7 @@ static const struct opt options[] = {
      "largest request body read whole for matching and templates;\n"
      "a larger one is answered 413 and fails the run"},
     {"--journal-limit", NULL, "N", OPT_SIZE, F(journal_limit), NO_FIELD, 0, 100000000.0,
-     JOURNAL_CALLS_DEFAULT, "calls kept with full details"},
+     MR_JOURNAL_MAX_CALLS_DEFAULT, "calls kept with full details"},
     {"--shell", NULL, NULL, OPT_FLAG, F(shell), NO_FIELD, 0, 0, -1,
      "run COMMAND through /bin/sh -c (one string)"},
     {"--no-tty", NULL, NULL, OPT_FLAG, F(no_tty), NO_FIELD, 0, 0, -1,

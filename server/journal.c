@@ -126,7 +126,7 @@ static void *alloc_lines(size_t size)
 
 void mr_journal_limits_init(struct mr_journal_limits *lim)
 {
-    lim->max_calls = 100000;
+    lim->max_calls = MR_JOURNAL_MAX_CALLS_DEFAULT;
     lim->max_bytes = 256u << 20;
 }
 

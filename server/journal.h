@@ -30,8 +30,10 @@
 #include "common/error.h"
 #include "server/match.h"
 
+#define MR_JOURNAL_MAX_CALLS_DEFAULT 100000
+
 struct mr_journal_limits {
-    size_t max_calls; /* calls kept with details; default 100000 */
+    size_t max_calls; /* calls kept with details; default MR_JOURNAL_MAX_CALLS_DEFAULT */
     size_t max_bytes; /* bytes of storage for details (records, strings); default 256 MiB */
 };
 
