@@ -174,3 +174,81 @@ bool mr_http_method(const char *s)
             return false;
     return true;
 }
+
+/* ---- "did you mean" ------------------------------------------------------- */
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+size_t mr_text_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b), i, j;
+    size_t row[MR_TEXT_SUGGEST_MAX + 1];
+
+    if (la > MR_TEXT_SUGGEST_MAX || lb > MR_TEXT_SUGGEST_MAX)
+        return SIZE_MAX;
+    /* one row of the table: row[j] is the distance from a[0..i) to b[0..j) */
+    for (j = 0; j <= lb; j++)
+        row[j] = j;
+    for (i = 1; i <= la; i++) {
+        size_t diag = row[0]; /* the previous row's row[j - 1] */
+        row[0] = i;
+        for (j = 1; j <= lb; j++) {
+            size_t up = row[j], best = diag;
+            if (ascii_lower((unsigned char)a[i - 1]) != ascii_lower((unsigned char)b[j - 1]))
+                best++;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+size_t mr_text_suggest_limit(size_t len)
+{
+    if (len <= 3)
+        return 1;
+    if (len <= 6)
+        return 2;
+    return len / 4 > 3 ? len / 4 : 3;
+}
+
+void mr_text_suggest_init(struct mr_text_suggestion *s, const char *word)
+{
+    s->word = word;
+    s->limit = mr_text_suggest_limit(strlen(word));
+    s->best = NULL;
+    s->distance = SIZE_MAX;
+}
+
+void mr_text_suggest_add(struct mr_text_suggestion *s, const char *candidate)
+{
+    size_t lw = strlen(s->word), lc = strlen(candidate), d;
+
+    /* the lengths alone may rule it out: each byte of difference is an edit */
+    if ((lw > lc ? lw - lc : lc - lw) > s->limit)
+        return;
+    d = mr_text_distance(s->word, candidate);
+    if (d <= s->limit && d < s->distance) {
+        s->best = candidate;
+        s->distance = d;
+    }
+}
+
+const char *mr_text_suggest(const char *word, const char *const *candidates, size_t n)
+{
+    struct mr_text_suggestion s;
+    size_t i;
+
+    mr_text_suggest_init(&s, word);
+    for (i = 0; i < n; i++)
+        if (candidates[i])
+            mr_text_suggest_add(&s, candidates[i]);
+    return s.best;
+}

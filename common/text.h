@@ -47,4 +47,48 @@ size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags);
  */
 size_t mr_number_text(double x, char buf[MR_NUMBER_TEXT_MAX]);
 
+/* ---- "did you mean" ------------------------------------------------------- */
+
+/* The longest word (in bytes) the suggestions below measure; past it there is
+ * no suggestion. */
+#define MR_TEXT_SUGGEST_MAX 64
+
+/*
+ * The edit distance between a and b: the fewest insertions, deletions and
+ * substitutions of one byte that turn one into the other (Levenshtein). ASCII
+ * letters compare case-insensitively, so "pathpattern" is 0 from
+ * "pathPattern"; every other byte (UTF-8 included) compares exactly. SIZE_MAX
+ * when either is longer than MR_TEXT_SUGGEST_MAX bytes.
+ */
+size_t mr_text_distance(const char *a, const char *b);
+
+/*
+ * How many edits a word of `len` bytes may be from a candidate and still be
+ * taken for a typo of it: 1 up to 3 bytes, 2 up to 6, then 3, and a quarter
+ * of the length from 16 bytes on ("ix" may mean "id", "a1" may not).
+ */
+size_t mr_text_suggest_limit(size_t len);
+
+/*
+ * "Did you mean": the candidate closest to a word nobody knows, for callers
+ * whose candidates are not in one array (a table of structs, a filtered
+ * list). Start with mr_text_suggest_init, offer every candidate with
+ * mr_text_suggest_add, then read `best`: the first candidate at the smallest
+ * distance within mr_text_suggest_limit(strlen(word)), or NULL. The word and
+ * the candidates are borrowed; nothing is allocated.
+ */
+struct mr_text_suggestion {
+    const char *word;
+    size_t limit;     /* the largest distance taken for a typo */
+    const char *best; /* the closest candidate so far, or NULL */
+    size_t distance;  /* best's distance */
+};
+
+void mr_text_suggest_init(struct mr_text_suggestion *s, const char *word);
+void mr_text_suggest_add(struct mr_text_suggestion *s, const char *candidate);
+
+/* The same over an array of n candidates (NULL entries skipped): the
+ * closest one, borrowed from the array, or NULL when none is close. */
+const char *mr_text_suggest(const char *word, const char *const *candidates, size_t n);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * test_buf.c - common/buf.c: growth, NUL termination, printf, detach and the
- * sticky failure flag.
+ * sticky failure flag; and common/text.c's helpers (percent-decoding, UTF-8,
+ * number text, edit distance and "did you mean").
  *
  * One case:   CK_RUN_CASE=printf ./test_buf
  * Under gdb:  CK_FORK=no gdb ./test_buf
@@ -438,6 +439,82 @@ START_TEST(test_json_string)
 }
 END_TEST
 
+/* --- "did you mean" (mr_text_suggest) -------------------------------------- */
+
+START_TEST(test_distance)
+{
+    char long_word[MR_TEXT_SUGGEST_MAX + 2];
+
+    ck_assert_uint_eq(mr_text_distance("", ""), 0);
+    ck_assert_uint_eq(mr_text_distance("abc", ""), 3);
+    ck_assert_uint_eq(mr_text_distance("", "ab"), 2);
+    ck_assert_uint_eq(mr_text_distance("kitten", "sitting"), 3);
+    ck_assert_uint_eq(mr_text_distance("sitting", "kitten"), 3);
+    ck_assert_uint_eq(mr_text_distance("reponse", "response"), 1);
+    ck_assert_uint_eq(mr_text_distance("emial", "email"), 2); /* a swap is two edits */
+    /* ASCII letters ignore case... */
+    ck_assert_uint_eq(mr_text_distance("pathpattern", "pathPattern"), 0);
+    ck_assert_uint_eq(mr_text_distance("QUERYPARAM", "queryParam"), 0);
+    /* ...and nothing else does: '[' is not '{' (0x5B | 32 == 0x7B), '@' is not '`' */
+    ck_assert_uint_eq(mr_text_distance("a[b]", "a{b}"), 2);
+    ck_assert_uint_eq(mr_text_distance("@", "`"), 1);
+    ck_assert_uint_eq(mr_text_distance("_", "\x7f"), 1);
+    ck_assert_uint_eq(mr_text_distance("\xc3\xa9", "\xc3\x89"), 1); /* é is not É */
+    /* too long to measure */
+    memset(long_word, 'a', sizeof(long_word) - 1);
+    long_word[sizeof(long_word) - 1] = '\0';
+    ck_assert_uint_eq(mr_text_distance(long_word, "a"), SIZE_MAX);
+    long_word[MR_TEXT_SUGGEST_MAX] = '\0';
+    ck_assert_uint_eq(mr_text_distance(long_word, long_word), 0);
+}
+END_TEST
+
+START_TEST(test_suggest_limit)
+{
+    static const size_t want[] = {1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 5};
+    size_t len;
+
+    for (len = 0; len < sizeof(want) / sizeof(want[0]); len++)
+        ck_assert_uint_eq(mr_text_suggest_limit(len), want[len]);
+    ck_assert_uint_eq(mr_text_suggest_limit(64), 16);
+}
+END_TEST
+
+START_TEST(test_suggest)
+{
+    static const char *const keys[] = {"id", "request", "response", "responses", NULL, "expect"};
+    static const char *const names[] = {"api", "payments-v2", "Payments", "web"};
+    struct mr_text_suggestion s;
+
+    ck_assert_str_eq(mr_text_suggest("reponse", keys, 6), "response");
+    ck_assert_str_eq(mr_text_suggest("ix", keys, 6), "id");
+    ck_assert_str_eq(mr_text_suggest("EXPECT", keys, 6), "expect");
+    /* the first candidate at the smallest distance wins */
+    ck_assert_str_eq(mr_text_suggest("responsex", keys, 6), "response");
+    /* short words need close matches: "a1" is two edits from "id" */
+    ck_assert_ptr_null(mr_text_suggest("a1", keys, 6));
+    ck_assert_ptr_null(mr_text_suggest("completelyDifferent", keys, 6));
+    ck_assert_ptr_null(mr_text_suggest("", keys, 6));
+    ck_assert_ptr_null(mr_text_suggest("reponse", keys, 0));
+    ck_assert_str_eq(mr_text_suggest("apii", names, 4), "api");
+    ck_assert_str_eq(mr_text_suggest("paymentsv2", names, 4), "payments-v2");
+    ck_assert_str_eq(mr_text_suggest("payments", names, 4), "Payments");
+    ck_assert_ptr_null(mr_text_suggest("zzzzzzzz", names, 4));
+    /* '{' is not a typo of '[' any more than of 'x' */
+    ck_assert_ptr_null(mr_text_suggest("{{a}", (const char *const[]){"[[a]"}, 1));
+
+    /* one candidate at a time, from anywhere */
+    mr_text_suggest_init(&s, "lowercse");
+    ck_assert_ptr_null(s.best);
+    mr_text_suggest_add(&s, "uppercase");
+    mr_text_suggest_add(&s, "lowercase");
+    mr_text_suggest_add(&s, "lowercases");
+    ck_assert_str_eq(s.best, "lowercase");
+    ck_assert_uint_eq(s.distance, 1);
+    ck_assert_uint_eq(s.limit, 3);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -485,6 +562,12 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_read_file);
     tcase_add_test(tc, test_http_names);
     tcase_add_test(tc, test_json_string);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("suggest");
+    tcase_add_test(tc, test_distance);
+    tcase_add_test(tc, test_suggest_limit);
+    tcase_add_test(tc, test_suggest);
     suite_add_tcase(s, tc);
     return s;
 }
