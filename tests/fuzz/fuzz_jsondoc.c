@@ -1,9 +1,14 @@
 /*
- * fuzz_jsonpath.c - the JSON path locator (common/jsondoc.h).
+ * fuzz_jsondoc.c - JSON documents (common/jsondoc.h): the parse entry and
+ * the JSON path locator.
  *
  * Input: a path, a newline, then the text (any bytes, NULs included; the
- * text is handed over without a NUL after it). Both want_key values are
- * tried, then line:column of the result.
+ * text is handed over without a NUL after it). The text is parsed as a
+ * document; both want_key values are tried, then line:column of the result.
+ *
+ * Parse oracles: it succeeds exactly when cJSON accepts the text and only
+ * blanks follow the value; on failure the error is a scenario error whose
+ * line:column lies within the text (or just past its end).
  *
  * Oracles: a found offset is within the text (<= len); a key offset points
  * at the key's opening quote. When the text is JSON that cJSON accepts and
@@ -237,6 +242,46 @@ static void cross_check(const char *text, size_t len, const char *path, bool fou
     cJSON_Delete(root);
 }
 
+static void check_parse(const char *text, size_t len)
+{
+    struct mr_error err;
+    const char *end = NULL, *p;
+    cJSON *want = cJSON_ParseWithLengthOpts(text, len, &end, false);
+    cJSON *got = mr_jsondoc_parse("f.json", text, len, &err);
+    bool whole = false;
+    int line = 1, col = 1;
+    size_t i;
+
+    if (want) {
+        for (p = end ? end : text + len; p < text + len && strchr(" \t\r\n", *p) && *p; p++)
+            ;
+        whole = p == text + len;
+    }
+    FUZZ_CHECK((got != NULL) == whole);
+    if (got) {
+        /* the same tree (printed: cJSON_Compare gives up on repeated keys) */
+        char *a = cJSON_PrintUnformatted(got), *b = cJSON_PrintUnformatted(want);
+        FUZZ_CHECK(!a || !b || strcmp(a, b) == 0);
+        cJSON_free(a);
+        cJSON_free(b);
+    } else {
+        FUZZ_CHECK(err.code == MR_ESCENARIO && strcmp(err.file, "f.json") == 0);
+        for (i = 0; i < len; i++) { /* the place of the end of the text */
+            if (text[i] == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col++;
+            }
+        }
+        FUZZ_CHECK(err.line >= 1 && err.column >= 1);
+        FUZZ_CHECK(err.line < line || (err.line == line && err.column <= col));
+        FUZZ_CHECK(strncmp(err.msg, "invalid JSON", 12) == 0);
+    }
+    cJSON_Delete(got);
+    cJSON_Delete(want);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *nl = memchr(data, '\n', size);
@@ -274,6 +319,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(line == l2 && col == c2);
 
     cross_check(text, len, path, found, off, kfound, koff);
+    check_parse(text, len);
     free(text);
     free(path);
     return 0;
