@@ -235,7 +235,8 @@ void mr_text_suggest_add(struct mr_text_suggestion *s, const char *candidate)
     if ((lw > lc ? lw - lc : lc - lw) > s->limit)
         return;
     d = mr_text_distance(s->word, candidate);
-    if (d <= s->limit && d < s->distance) {
+    /* and a candidate with nothing in common ("a" for "b") is no suggestion */
+    if (d <= s->limit && d < s->distance && d < (lw > lc ? lw : lc)) {
         s->best = candidate;
         s->distance = d;
     }

@@ -74,8 +74,10 @@ size_t mr_text_suggest_limit(size_t len);
  * whose candidates are not in one array (a table of structs, a filtered
  * list). Start with mr_text_suggest_init, offer every candidate with
  * mr_text_suggest_add, then read `best`: the first candidate at the smallest
- * distance within mr_text_suggest_limit(strlen(word)), or NULL. The word and
- * the candidates are borrowed; nothing is allocated.
+ * distance within mr_text_suggest_limit(strlen(word)) that keeps at least one
+ * byte of the word in place ("a" is no suggestion for "b", "if" is one for
+ * "i"), or NULL. The word and the candidates are borrowed; nothing is
+ * allocated.
  */
 struct mr_text_suggestion {
     const char *word;

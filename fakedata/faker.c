@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "common/error.h"
@@ -1744,47 +1745,12 @@ static const struct {
     {"internet.color", "color.rgb"},
 };
 
-static int lower(int ch)
-{
-    return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
-}
-
-/* Case-insensitive edit distance, for names up to 63 characters. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i, j, prev[64], cur[64];
-
-    if (la > 63 || lb > 63)
-        return (size_t)-1;
-    for (j = 0; j <= lb; j++)
-        prev[j] = j;
-    for (i = 1; i <= la; i++) {
-        cur[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (lower(a[i - 1]) != lower(b[j - 1]));
-            size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-
-            cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        }
-        memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-    }
-    return prev[lb];
-}
-
-static bool same_ci(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        if (lower(*a) != lower(*b))
-            return false;
-    }
-    return *a == *b;
-}
-
 const char *mr_faker_suggest(const char *name)
 {
-    size_t i, best = (size_t)-1, limit;
-    const char *found = NULL, *dot;
+    struct mr_text_suggestion typo;
+    const char *dot;
     char buf[96];
+    size_t i;
 
     if (!name || !*name)
         return NULL;
@@ -1794,7 +1760,7 @@ const char *mr_faker_suggest(const char *name)
 
         const struct mr_faker_method *e = NULL;
 
-        if (renamed[i].old[n - 1] != '.' && same_ci(name, renamed[i].old)) {
+        if (renamed[i].old[n - 1] != '.' && strcasecmp(name, renamed[i].old) == 0) {
             e = lookup(renamed[i].now);
         } else if (renamed[i].old[n - 1] == '.' && strncmp(name, renamed[i].old, n) == 0) {
             size_t a = strlen(renamed[i].now), b = strlen(name + n);
@@ -1811,22 +1777,16 @@ const char *mr_faker_suggest(const char *name)
     /* a case slip, or the right method under another namespace */
     dot = strchr(name, '.');
     for (i = 0; i < NENTRIES; i++) {
-        if (same_ci(name, entries[i].name))
+        if (strcasecmp(name, entries[i].name) == 0)
             return entries[i].name;
     }
     for (i = 0; dot && i < NENTRIES; i++) {
-        if (same_ci(dot, strchr(entries[i].name, '.')))
+        if (strcasecmp(dot, strchr(entries[i].name, '.')) == 0)
             return entries[i].name;
     }
     /* else the nearest name, if close enough to be a typo */
-    limit = strlen(name) / 4 > 2 ? strlen(name) / 4 : 2;
-    for (i = 0; i < NENTRIES; i++) {
-        size_t d = distance(name, entries[i].name);
-
-        if (d < best) {
-            best = d;
-            found = entries[i].name;
-        }
-    }
-    return best <= limit ? found : NULL;
+    mr_text_suggest_init(&typo, name);
+    for (i = 0; i < NENTRIES; i++)
+        mr_text_suggest_add(&typo, entries[i].name);
+    return typo.best;
 }

@@ -1120,16 +1120,19 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
     if (route) {
         e->route = find_route(sc, route);
         if (e->route < 0) {
-            const char *best = NULL;
+            struct mr_text_suggestion typo;
+            const char *best;
             size_t i;
+            mr_text_suggest_init(&typo, route);
             for (i = 0; i < sc->nroutes; i++)
-                if (sc->routes[i].has_id && strcasecmp(sc->routes[i].id, route) == 0)
+                if (sc->routes[i].has_id)
+                    mr_text_suggest_add(&typo, sc->routes[i].id);
+            best = typo.best;
+            /* else a part of an id, or an id and more ("charge" for "get-charge") */
+            for (i = 0; !best && i < sc->nroutes; i++)
+                if (sc->routes[i].has_id &&
+                    (strstr(sc->routes[i].id, route) || strstr(route, sc->routes[i].id)))
                     best = sc->routes[i].id;
-            if (!best)
-                for (i = 0; i < sc->nroutes; i++)
-                    if (sc->routes[i].has_id &&
-                        (strstr(sc->routes[i].id, route) || strstr(route, sc->routes[i].id)))
-                        best = sc->routes[i].id;
             if (best)
                 mr_loader__problem_in(ld, "route", "no route has id \"%s\"; did you mean \"%s\"?",
                                       route, best);

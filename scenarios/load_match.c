@@ -155,35 +155,6 @@ void mr_loader__describe(const cJSON *v, char *buf, size_t size)
     cJSON_free(s);
 }
 
-/* Edit distance, for "did you mean"; keys are short. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i, j;
-    size_t row[64];
-
-    if (la >= 63 || lb >= 63)
-        return 99;
-    for (j = 0; j <= lb; j++)
-        row[j] = j;
-    for (i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t cost =
-                tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-            size_t best = prev + cost;
-            if (row[j] + 1 < best)
-                best = row[j] + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
 /* A key given twice: cJSON would silently use the first, hiding the second. */
 void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj)
 {
@@ -214,25 +185,17 @@ void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *c
     cJSON_ArrayForEach(item, obj)
     {
         const char *const *a;
-        const char *best = NULL;
-        size_t best_d = 99;
+        const char *best;
         size_t mark;
 
-        for (a = allowed; *a; a++) {
-            size_t d;
+        for (a = allowed; *a; a++)
             if (strcmp(*a, item->string) == 0)
                 break;
-            d = distance(*a, item->string);
-            if (d < best_d) {
-                best_d = d;
-                best = *a;
-            }
-        }
         if (*a)
             continue;
         mark = mr_loader__push_key(ld, item->string);
-        /* close enough to be a typo: one edit for short keys, up to three for long ones */
-        if (best && best_d <= (strlen(item->string) <= 3 ? 1 : strlen(item->string) <= 6 ? 2 : 3))
+        best = mr_text_suggest(item->string, allowed, (size_t)(a - allowed));
+        if (best)
             mr_loader__problem(ld, true, "unknown key; did you mean \"%s\"?", best);
         else
             mr_loader__problem(ld, true, "unknown key");

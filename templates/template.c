@@ -957,51 +957,18 @@ static bool parse_sexpr(struct parser *P, struct tpl_expr *out)
 
 /* ---- helper resolution ------------------------------------------------------ */
 
-/* Edit distance, for "did you mean". */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b), i, j;
-    size_t row[64], prev, tmp;
-
-    if (la >= 63 || lb >= 63)
-        return 99;
-    for (j = 0; j <= lb; j++)
-        row[j] = j;
-    for (i = 1; i <= la; i++) {
-        prev = row[0];
-        row[0] = i;
-        for (j = 1; j <= lb; j++) {
-            char ca = a[i - 1], cb = b[j - 1];
-            size_t cost = ca == cb ? 0 : ((ca | 32) == (cb | 32) ? 0 : 1);
-            tmp = row[j];
-            row[j] = row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1;
-            if (prev + cost < row[j])
-                row[j] = prev + cost;
-            prev = tmp;
-        }
-    }
-    return row[lb];
-}
-
+/* The helper an unknown name may have meant (helpers mockrun refuses are
+ * not offered). */
 static const char *suggest(const char *name)
 {
-    const char *best = NULL;
-    size_t bestd = 99, i, len = strlen(name);
+    struct mr_text_suggestion typo;
+    size_t i;
 
-    for (i = 0; i < mr_template__nhelpers; i++) {
-        const struct mr_template__helper *h = &mr_template__helpers[i];
-        size_t d;
-        if (h->flags & H_NO_SUPPORT)
-            continue;
-        d = distance(name, h->name);
-        if (d < bestd) {
-            bestd = d;
-            best = h->name;
-        }
-    }
-    if (best && (bestd <= 1 || (bestd <= 2 && len >= 5) || (bestd <= 3 && len >= 9)))
-        return best;
-    return NULL;
+    mr_text_suggest_init(&typo, name);
+    for (i = 0; i < mr_template__nhelpers; i++)
+        if (!(mr_template__helpers[i].flags & H_NO_SUPPORT))
+            mr_text_suggest_add(&typo, mr_template__helpers[i].name);
+    return typo.best;
 }
 
 static bool unknown_helper(struct parser *P, const struct tpl_str *name, size_t off)
@@ -1018,24 +985,19 @@ static bool unknown_helper(struct parser *P, const struct tpl_str *name, size_t 
 static bool check_service(struct parser *P, const struct tpl_call *call)
 {
     const struct tpl_str *name;
-    const char *best = NULL;
-    size_t i, bestd = 99;
+    const char *best;
+    size_t i;
 
     if (!P->opts || !P->opts->services || call->nparams < 1 || call->params[0].kind != X_STR)
         return true;
     name = &call->params[0].u.str;
     for (i = 0; i < P->opts->nservices; i++) {
         const char *svc = P->opts->services[i];
-        size_t d;
         if (strlen(svc) == name->len && memcmp(svc, name->p, name->len) == 0)
             return true;
-        d = distance(name->p, svc);
-        if (d < bestd) {
-            bestd = d;
-            best = svc;
-        }
     }
-    if (best && (bestd <= 2 || (bestd <= 3 && name->len >= 6)))
+    best = mr_text_suggest(name->p, P->opts->services, P->opts->nservices);
+    if (best)
         return problem(P, call->off, "no service is named \"%s\" at %s (did you mean \"%s\"?)",
                        name->p, at(P, call->off, 0), best);
     return problem(P, call->off, "no service is named \"%s\" at %s", name->p, at(P, call->off, 0));

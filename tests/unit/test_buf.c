@@ -495,6 +495,9 @@ START_TEST(test_suggest)
     ck_assert_ptr_null(mr_text_suggest("a1", keys, 6));
     ck_assert_ptr_null(mr_text_suggest("completelyDifferent", keys, 6));
     ck_assert_ptr_null(mr_text_suggest("", keys, 6));
+    /* something must stay in place: "b" is one edit from "a", yet no typo of it */
+    ck_assert_ptr_null(mr_text_suggest("b", (const char *const[]){"a"}, 1));
+    ck_assert_str_eq(mr_text_suggest("i", (const char *const[]){"a", "if"}, 2), "if");
     ck_assert_ptr_null(mr_text_suggest("reponse", keys, 0));
     ck_assert_str_eq(mr_text_suggest("apii", names, 4), "api");
     ck_assert_str_eq(mr_text_suggest("paymentsv2", names, 4), "payments-v2");
