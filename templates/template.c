@@ -56,10 +56,10 @@ enum tok {
 struct token {
     enum tok t;
     size_t off, len; /* the token's text in the source */
-    struct tpl_str val;
+    struct mr_tpl_text val;
     bool escaped;   /* T_OPEN: false for {{& */
     bool bracketed; /* T_ID: [literal] */
-    struct tpl_strip strip;
+    struct mr_tpl_strip strip;
 };
 
 enum { M_INITIAL, M_MU, M_EMU };
@@ -67,7 +67,7 @@ enum { M_INITIAL, M_MU, M_EMU };
 /* Compile-time scope: block parameters and whether `this` is still the root. */
 struct scope {
     const struct scope *up;
-    const struct tpl_str *bparams;
+    const struct mr_tpl_text *bparams;
     uint16_t nbparams;
     bool root;
 };
@@ -92,15 +92,15 @@ struct parser {
 
 /* ---- messages --------------------------------------------------------------- */
 
-static void linecol(const struct parser *P, size_t off, int *line, int *col)
+static void linecol(const struct parser *ps, size_t off, int *line, int *col)
 {
     size_t i, start = 0;
     int l = 1;
 
-    if (off > P->len)
-        off = P->len;
+    if (off > ps->len)
+        off = ps->len;
     for (i = 0; i < off; i++) {
-        if (P->src[i] == '\n') {
+        if (ps->src[i] == '\n') {
             l++;
             start = i + 1;
         }
@@ -109,73 +109,73 @@ static void linecol(const struct parser *P, size_t off, int *line, int *col)
     *col = (int)(off - start) + 1;
 }
 
-__attribute__((format(printf, 3, 0))) static void report(struct parser *P, size_t off,
+__attribute__((format(printf, 3, 0))) static void report(struct parser *ps, size_t off,
                                                          const char *fmt, va_list ap)
 {
     char msg[512];
 
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    P->at_set = false;
-    if (P->problems++ == 0 && P->errsize)
-        snprintf(P->err, P->errsize, "%s", msg);
-    if (P->opts && P->opts->problem)
-        P->opts->problem(P->opts->problem_arg, off, msg);
+    ps->at_set = false;
+    if (ps->problems++ == 0 && ps->errsize)
+        snprintf(ps->err, ps->errsize, "%s", msg);
+    if (ps->opts && ps->opts->problem)
+        ps->opts->problem(ps->opts->problem_arg, off, msg);
 }
 
-static bool fail(struct parser *P, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static bool fail(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A syntax error: reported at the current token, and parsing stops. */
-static bool fail(struct parser *P, const char *fmt, ...)
+static bool fail(struct parser *ps, const char *fmt, ...)
 {
     va_list ap;
 
-    if (P->failed)
+    if (ps->failed)
         return false;
-    P->failed = true;
+    ps->failed = true;
     va_start(ap, fmt);
     /* where parsing stopped: the latest place the message names ("expected
      * ')' ... opened at 1:3, got "}}" at 1:9" is at 1:9), else the token */
-    report(P, P->at_set ? P->at_max : P->tok.off, fmt, ap);
+    report(ps, ps->at_set ? ps->at_max : ps->tok.off, fmt, ap);
     va_end(ap);
     return false;
 }
 
-static bool problem(struct parser *P, size_t off, const char *fmt, ...)
+static bool problem(struct parser *ps, size_t off, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* A call that cannot work (an unknown helper, a wrong argument count...):
  * reported at `off`, and parsing goes on so the next one is found too. The
  * template is refused at the end all the same. Returns true, to go on. */
-static bool problem(struct parser *P, size_t off, const char *fmt, ...)
+static bool problem(struct parser *ps, size_t off, const char *fmt, ...)
 {
     va_list ap;
 
-    if (P->failed)
+    if (ps->failed)
         return false;
     va_start(ap, fmt);
-    report(P, off, fmt, ap);
+    report(ps, off, fmt, ap);
     va_end(ap);
     return true;
 }
 
 /* "L:C" for an offset; two buffers so one message can name two places. It
  * also notes the latest place named, where fail() reports the error. */
-static const char *at(struct parser *P, size_t off, int which)
+static const char *at(struct parser *ps, size_t off, int which)
 {
     static _Thread_local char buf[2][32];
     int line, col;
 
-    if (!P->at_set || off > P->at_max)
-        P->at_max = off;
-    P->at_set = true;
+    if (!ps->at_set || off > ps->at_max)
+        ps->at_max = off;
+    ps->at_set = true;
 
-    linecol(P, off, &line, &col);
+    linecol(ps, off, &line, &col);
     snprintf(buf[which & 1], sizeof(buf[0]), "%d:%d", line, col);
     return buf[which & 1];
 }
 
 /* Up to 20 bytes of the source, for "unexpected ..." messages. */
-static const char *excerpt(const struct parser *P, const struct token *tk)
+static const char *excerpt(const struct parser *ps, const struct token *tk)
 {
     static _Thread_local char buf[64];
     size_t n = tk->len, i, o = 0;
@@ -186,7 +186,7 @@ static const char *excerpt(const struct parser *P, const struct token *tk)
         n = 20;
     buf[o++] = '"';
     for (i = 0; i < n && o < sizeof(buf) - 6; i++) {
-        unsigned char c = (unsigned char)P->src[tk->off + i];
+        unsigned char c = (unsigned char)ps->src[tk->off + i];
         if (c == '\n') {
             buf[o++] = '\\';
             buf[o++] = 'n';
@@ -207,53 +207,53 @@ static const char *excerpt(const struct parser *P, const struct token *tk)
 
 /* ---- lexer ------------------------------------------------------------------ */
 
-static bool starts(const struct parser *P, size_t pos, const char *s)
+static bool starts(const struct parser *ps, size_t pos, const char *s)
 {
     size_t n = strlen(s);
-    return pos + n <= P->len && memcmp(P->src + pos, s, n) == 0;
+    return pos + n <= ps->len && memcmp(ps->src + pos, s, n) == 0;
 }
 
-static size_t space_at(const struct parser *P, size_t pos)
+static size_t space_at(const struct parser *ps, size_t pos)
 {
-    return mr_template__js_space(P->src + pos, P->src + P->len);
+    return mr_template__js_space(ps->src + pos, ps->src + ps->len);
 }
 
-static size_t skip_space(const struct parser *P, size_t pos)
+static size_t skip_space(const struct parser *ps, size_t pos)
 {
     size_t w;
 
-    while (pos < P->len && (w = space_at(P, pos)) > 0)
+    while (pos < ps->len && (w = space_at(ps, pos)) > 0)
         pos += w;
     return pos;
 }
 
 /* The characters that end an ID: whitespace and !"#%&'()*+,./;<=>@[\]^`{|}~ */
-static bool id_char(const struct parser *P, size_t pos)
+static bool id_char(const struct parser *ps, size_t pos)
 {
-    unsigned char c = (unsigned char)P->src[pos];
+    unsigned char c = (unsigned char)ps->src[pos];
 
     if (c >= 0x80)
-        return space_at(P, pos) == 0;
+        return space_at(ps, pos) == 0;
     if (c == ' ' || (c >= 0x09 && c <= 0x0d) || c == '\0')
         return false;
     return strchr("!\"#%&'()*+,./;<=>@[\\]^`{|}~", c) == NULL;
 }
 
-static bool lookahead(const struct parser *P, size_t pos, bool literal)
+static bool lookahead(const struct parser *ps, size_t pos, bool literal)
 {
-    if (pos >= P->len)
+    if (pos >= ps->len)
         return false;
-    if (space_at(P, pos))
+    if (space_at(ps, pos))
         return true;
-    return strchr(literal ? "~})" : "=~}/.)|", P->src[pos]) != NULL && P->src[pos] != '\0';
+    return strchr(literal ? "~})" : "=~}/.)|", ps->src[pos]) != NULL && ps->src[pos] != '\0';
 }
 
-static char *dup_str(struct parser *P, const char *s, size_t n, struct tpl_str *out)
+static char *dup_str(struct parser *ps, const char *s, size_t n, struct mr_tpl_text *out)
 {
-    char *p = mr_template__strndup(&P->t->mem, s, n);
+    char *p = mr_template__strndup(&ps->t->mem, s, n);
 
     if (!p) {
-        fail(P, "out of memory");
+        fail(ps, "out of memory");
         return NULL;
     }
     out->p = p;
@@ -264,28 +264,28 @@ static char *dup_str(struct parser *P, const char *s, size_t n, struct tpl_str *
 /* A "..." or '...' literal: \q becomes q, nothing else is an escape. As the
  * lexer's regex /"(\\"|[^"])*"/ backtracks, an unterminated literal ends at
  * its last \" instead. */
-static bool lex_string(struct parser *P, size_t pos, struct token *tk)
+static bool lex_string(struct parser *ps, size_t pos, struct token *tk)
 {
-    char q = P->src[pos];
+    char q = ps->src[pos];
     size_t i = pos + 1, n = 0, last_escape = 0;
     char *d;
 
-    while (i < P->len && P->src[i] != q) {
-        if (P->src[i] == '\\' && i + 1 < P->len && P->src[i + 1] == q) {
+    while (i < ps->len && ps->src[i] != q) {
+        if (ps->src[i] == '\\' && i + 1 < ps->len && ps->src[i + 1] == q) {
             last_escape = i + 1;
             i += 2;
         } else {
             i++;
         }
     }
-    if (i >= P->len) {
+    if (i >= ps->len) {
         if (!last_escape)
             return false;
         i = last_escape;
     }
     tk->t = T_STRING;
     tk->len = i + 1 - pos;
-    d = dup_str(P, P->src + pos + 1, i - pos - 1, &tk->val);
+    d = dup_str(ps, ps->src + pos + 1, i - pos - 1, &tk->val);
     if (!d)
         return false;
     for (i = 0; i < tk->val.len; i++) {
@@ -298,132 +298,132 @@ static bool lex_string(struct parser *P, size_t pos, struct token *tk)
     return true;
 }
 
-/* The token that opens a mustache at P->pos ("{{"...). */
-static void lex_open(struct parser *P, struct token *tk)
+/* The token that opens a mustache at ps->pos ("{{"...). */
+static void lex_open(struct parser *ps, struct token *tk)
 {
-    size_t p = P->pos + 2, q;
+    size_t p = ps->pos + 2, q;
 
-    tk->off = P->pos;
-    if (starts(P, P->pos, "{{{{")) {
+    tk->off = ps->pos;
+    if (starts(ps, ps->pos, "{{{{")) {
         tk->t = T_INVALID;
         tk->len = 4;
-        fail(P, "raw blocks ({{{{raw}}}}) are not supported, at %s", at(P, P->pos, 0));
+        fail(ps, "raw blocks ({{{{raw}}}}) are not supported, at %s", at(ps, ps->pos, 0));
         return;
     }
-    if (p < P->len && P->src[p] == '~') {
+    if (p < ps->len && ps->src[p] == '~') {
         tk->strip.open = true;
         p++;
     }
-    if (starts(P, p, ">") || starts(P, p, "#>")) {
+    if (starts(ps, p, ">") || starts(ps, p, "#>")) {
         tk->t = T_INVALID;
-        tk->len = p + 1 - P->pos;
-        fail(P, "partials ({{> name}}) are not supported, at %s", at(P, P->pos, 0));
+        tk->len = p + 1 - ps->pos;
+        fail(ps, "partials ({{> name}}) are not supported, at %s", at(ps, ps->pos, 0));
         return;
     }
-    if (starts(P, p, "#*") || starts(P, p, "*")) {
+    if (starts(ps, p, "#*") || starts(ps, p, "*")) {
         tk->t = T_INVALID;
-        tk->len = p + 1 - P->pos;
-        fail(P, "decorators ({{* name}}) are not supported, at %s", at(P, P->pos, 0));
+        tk->len = p + 1 - ps->pos;
+        fail(ps, "decorators ({{* name}}) are not supported, at %s", at(ps, ps->pos, 0));
         return;
     }
-    if (starts(P, p, "#")) {
+    if (starts(ps, p, "#")) {
         tk->t = T_OPEN_BLOCK;
-        tk->len = p + 1 - P->pos;
+        tk->len = p + 1 - ps->pos;
         return;
     }
-    if (starts(P, p, "/")) {
+    if (starts(ps, p, "/")) {
         tk->t = T_OPEN_ENDBLOCK;
-        tk->len = p + 1 - P->pos;
+        tk->len = p + 1 - ps->pos;
         return;
     }
-    if (starts(P, p, "^")) {
-        q = skip_space(P, p + 1);
-        if (starts(P, q, "~}}") || starts(P, q, "}}")) {
+    if (starts(ps, p, "^")) {
+        q = skip_space(ps, p + 1);
+        if (starts(ps, q, "~}}") || starts(ps, q, "}}")) {
             tk->t = T_INVERSE;
-            tk->strip.close = P->src[q] == '~';
-            tk->len = q + (P->src[q] == '~' ? 3 : 2) - P->pos;
-            P->mode = M_INITIAL;
+            tk->strip.close = ps->src[q] == '~';
+            tk->len = q + (ps->src[q] == '~' ? 3 : 2) - ps->pos;
+            ps->mode = M_INITIAL;
             return;
         }
         tk->t = T_OPEN_INVERSE;
-        tk->len = p + 1 - P->pos;
+        tk->len = p + 1 - ps->pos;
         return;
     }
-    q = skip_space(P, p);
-    if (starts(P, q, "else") && (q + 4 == P->len || !id_char(P, q + 4))) {
-        size_t r = skip_space(P, q + 4);
-        if (starts(P, r, "~}}") || starts(P, r, "}}")) {
+    q = skip_space(ps, p);
+    if (starts(ps, q, "else") && (q + 4 == ps->len || !id_char(ps, q + 4))) {
+        size_t r = skip_space(ps, q + 4);
+        if (starts(ps, r, "~}}") || starts(ps, r, "}}")) {
             tk->t = T_INVERSE;
-            tk->strip.close = P->src[r] == '~';
-            tk->len = r + (P->src[r] == '~' ? 3 : 2) - P->pos;
-            P->mode = M_INITIAL;
+            tk->strip.close = ps->src[r] == '~';
+            tk->len = r + (ps->src[r] == '~' ? 3 : 2) - ps->pos;
+            ps->mode = M_INITIAL;
             return;
         }
         tk->t = T_OPEN_INVERSE_CHAIN;
-        tk->len = q + 4 - P->pos;
+        tk->len = q + 4 - ps->pos;
         return;
     }
-    if (starts(P, p, "{")) {
+    if (starts(ps, p, "{")) {
         tk->t = T_OPEN_UNESCAPED;
-        tk->len = p + 1 - P->pos;
+        tk->len = p + 1 - ps->pos;
         return;
     }
-    if (starts(P, p, "&")) {
+    if (starts(ps, p, "&")) {
         tk->t = T_OPEN;
-        tk->len = p + 1 - P->pos;
+        tk->len = p + 1 - ps->pos;
         return;
     }
-    if (starts(P, p, "!")) {
+    if (starts(ps, p, "!")) {
         size_t e;
         tk->t = T_COMMENT;
-        if (starts(P, p, "!--")) {
+        if (starts(ps, p, "!--")) {
             /* the com state: up to the first "--}}" or "--~}}" */
-            for (e = p + 1; e + 4 <= P->len; e++)
-                if (starts(P, e, "--}}") || starts(P, e, "--~}}"))
+            for (e = p + 1; e + 4 <= ps->len; e++)
+                if (starts(ps, e, "--}}") || starts(ps, e, "--~}}"))
                     break;
-            if (e + 4 > P->len) {
+            if (e + 4 > ps->len) {
                 tk->t = T_INVALID;
-                fail(P, "unclosed comment {{!-- opened at %s", at(P, P->pos, 0));
+                fail(ps, "unclosed comment {{!-- opened at %s", at(ps, ps->pos, 0));
                 return;
             }
-            e += starts(P, e, "--~}}") ? 5 : 4;
+            e += starts(ps, e, "--~}}") ? 5 : 4;
         } else {
-            for (e = p + 1; e + 2 <= P->len; e++)
-                if (starts(P, e, "}}"))
+            for (e = p + 1; e + 2 <= ps->len; e++)
+                if (starts(ps, e, "}}"))
                     break;
-            if (e + 2 > P->len) {
+            if (e + 2 > ps->len) {
                 tk->t = T_INVALID;
-                fail(P, "unclosed comment {{! opened at %s", at(P, P->pos, 0));
+                fail(ps, "unclosed comment {{! opened at %s", at(ps, ps->pos, 0));
                 return;
             }
             e += 2;
         }
-        tk->len = e - P->pos;
-        tk->strip.close = P->src[e - 3] == '~';
-        P->mode = M_INITIAL;
+        tk->len = e - ps->pos;
+        tk->strip.close = ps->src[e - 3] == '~';
+        ps->mode = M_INITIAL;
         return;
     }
     tk->t = T_OPEN;
     tk->escaped = true;
-    tk->len = p - P->pos;
+    tk->len = p - ps->pos;
 }
 
-static void lex_mu(struct parser *P, struct token *tk)
+static void lex_mu(struct parser *ps, struct token *tk)
 {
-    size_t p = skip_space(P, P->pos), e;
+    size_t p = skip_space(ps, ps->pos), e;
     char c;
 
-    P->pos = p;
+    ps->pos = p;
     tk->off = p;
-    if (p >= P->len) {
+    if (p >= ps->len) {
         tk->t = T_EOF;
         return;
     }
-    if (starts(P, p, "{{")) {
-        lex_open(P, tk);
+    if (starts(ps, p, "{{")) {
+        lex_open(ps, tk);
         return;
     }
-    c = P->src[p];
+    c = ps->src[p];
     tk->len = 1;
     switch (c) {
     case '(':
@@ -443,14 +443,14 @@ static void lex_mu(struct parser *P, struct token *tk)
         return;
     case '"':
     case '\'':
-        if (!lex_string(P, p, tk))
+        if (!lex_string(ps, p, tk))
             tk->t = T_INVALID;
         return;
     case '[':
-        for (e = p + 1; e < P->len && P->src[e] != ']'; e++)
-            if (P->src[e] == '\\' && e + 1 < P->len && P->src[e + 1] == ']')
+        for (e = p + 1; e < ps->len && ps->src[e] != ']'; e++)
+            if (ps->src[e] == '\\' && e + 1 < ps->len && ps->src[e + 1] == ']')
                 e++;
-        if (e >= P->len) {
+        if (e >= ps->len) {
             tk->t = T_INVALID;
             return;
         } else {
@@ -459,7 +459,7 @@ static void lex_mu(struct parser *P, struct token *tk)
             tk->t = T_ID;
             tk->bracketed = true;
             tk->len = e + 1 - p;
-            d = dup_str(P, P->src + p + 1, e - p - 1, &tk->val);
+            d = dup_str(ps, ps->src + p + 1, e - p - 1, &tk->val);
             if (!d)
                 return;
             for (i = 0; i < tk->val.len; i++) {
@@ -474,26 +474,26 @@ static void lex_mu(struct parser *P, struct token *tk)
     default:
         break;
     }
-    if (starts(P, p, "}}}") || starts(P, p, "}~}}")) {
+    if (starts(ps, p, "}}}") || starts(ps, p, "}~}}")) {
         tk->t = T_CLOSE_UNESCAPED;
-        tk->len = P->src[p + 1] == '~' ? 4 : 3;
-        tk->strip.close = P->src[p + 1] == '~';
+        tk->len = ps->src[p + 1] == '~' ? 4 : 3;
+        tk->strip.close = ps->src[p + 1] == '~';
         return;
     }
-    if (starts(P, p, "}}") || starts(P, p, "~}}")) {
+    if (starts(ps, p, "}}") || starts(ps, p, "~}}")) {
         tk->t = T_CLOSE;
         tk->len = c == '~' ? 3 : 2;
         tk->strip.close = c == '~';
         return;
     }
-    if (starts(P, p, "..")) {
+    if (starts(ps, p, "..")) {
         tk->t = T_ID;
         tk->len = 2;
         tk->val.p = "..";
         tk->val.len = 2;
         return;
     }
-    if (c == '.' && lookahead(P, p + 1, false)) {
+    if (c == '.' && lookahead(ps, p + 1, false)) {
         tk->t = T_ID;
         tk->val.p = ".";
         tk->val.len = 1;
@@ -514,7 +514,7 @@ static void lex_mu(struct parser *P, struct token *tk)
         size_t i;
         for (i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
             size_t n = strlen(lits[i].word);
-            if (starts(P, p, lits[i].word) && lookahead(P, p + n, true)) {
+            if (starts(ps, p, lits[i].word) && lookahead(ps, p + n, true)) {
                 tk->t = lits[i].t;
                 tk->len = n;
                 tk->val.p = lits[i].word;
@@ -524,105 +524,106 @@ static void lex_mu(struct parser *P, struct token *tk)
         }
     }
     e = p;
-    if (P->src[e] == '-')
+    if (ps->src[e] == '-')
         e++;
-    if (e < P->len && P->src[e] >= '0' && P->src[e] <= '9') {
-        while (e < P->len && P->src[e] >= '0' && P->src[e] <= '9')
+    if (e < ps->len && ps->src[e] >= '0' && ps->src[e] <= '9') {
+        while (e < ps->len && ps->src[e] >= '0' && ps->src[e] <= '9')
             e++;
-        if (e + 1 < P->len && P->src[e] == '.' && P->src[e + 1] >= '0' && P->src[e + 1] <= '9') {
+        if (e + 1 < ps->len && ps->src[e] == '.' && ps->src[e + 1] >= '0' &&
+            ps->src[e + 1] <= '9') {
             e++;
-            while (e < P->len && P->src[e] >= '0' && P->src[e] <= '9')
+            while (e < ps->len && ps->src[e] >= '0' && ps->src[e] <= '9')
                 e++;
         }
-        if (lookahead(P, e, true)) {
+        if (lookahead(ps, e, true)) {
             tk->t = T_NUMBER;
             tk->len = e - p;
-            tk->val.p = P->src + p;
+            tk->val.p = ps->src + p;
             tk->val.len = e - p;
             return;
         }
     }
-    if (starts(P, p, "as")) {
-        e = skip_space(P, p + 2);
-        if (e > p + 2 && starts(P, e, "|")) {
+    if (starts(ps, p, "as")) {
+        e = skip_space(ps, p + 2);
+        if (e > p + 2 && starts(ps, e, "|")) {
             tk->t = T_OPEN_BP;
             tk->len = e + 1 - p;
             return;
         }
     }
-    for (e = p; e < P->len && id_char(P, e); e++)
+    for (e = p; e < ps->len && id_char(ps, e); e++)
         ;
     /* at the end of the text an ID is taken as one, for a clearer message */
-    if (e > p && (e == P->len || lookahead(P, e, false))) {
+    if (e > p && (e == ps->len || lookahead(ps, e, false))) {
         tk->t = T_ID;
         tk->len = e - p;
-        tk->val.p = P->src + p;
+        tk->val.p = ps->src + p;
         tk->val.len = e - p;
         return;
     }
     tk->t = T_INVALID;
 }
 
-/* Reads the next token into P->tok. */
-static void next(struct parser *P)
+/* Reads the next token into ps->tok. */
+static void next(struct parser *ps)
 {
-    struct token *tk = &P->tok;
+    struct token *tk = &ps->tok;
 
     for (;;) {
         memset(tk, 0, sizeof(*tk));
-        if (P->failed) {
+        if (ps->failed) {
             tk->t = T_INVALID;
             return;
         }
-        if (P->mode == M_EMU) {
+        if (ps->mode == M_EMU) {
             /* "\{{": the mustache is text, up to the next "{{" */
-            size_t e = P->pos + 2;
-            while (e < P->len && !starts(P, e, "{{") && !starts(P, e, "\\{{") &&
-                   !starts(P, e, "\\\\{{"))
+            size_t e = ps->pos + 2;
+            while (e < ps->len && !starts(ps, e, "{{") && !starts(ps, e, "\\{{") &&
+                   !starts(ps, e, "\\\\{{"))
                 e++;
-            if (e > P->len)
-                e = P->len;
+            if (e > ps->len)
+                e = ps->len;
             tk->t = T_CONTENT;
-            tk->off = P->pos;
-            tk->len = e - P->pos;
-            P->pos = e;
-            P->mode = M_INITIAL;
+            tk->off = ps->pos;
+            tk->len = e - ps->pos;
+            ps->pos = e;
+            ps->mode = M_INITIAL;
             return;
         }
-        if (P->mode == M_INITIAL) {
+        if (ps->mode == M_INITIAL) {
             const char *b;
-            size_t start = P->pos, end, content_end;
+            size_t start = ps->pos, end, content_end;
 
-            if (start >= P->len) {
+            if (start >= ps->len) {
                 tk->t = T_EOF;
-                tk->off = P->len;
+                tk->off = ps->len;
                 return;
             }
             b = NULL;
-            for (end = start; end + 1 < P->len; end++) {
-                if (P->src[end] == '{' && P->src[end + 1] == '{') {
-                    b = P->src + end;
+            for (end = start; end + 1 < ps->len; end++) {
+                if (ps->src[end] == '{' && ps->src[end + 1] == '{') {
+                    b = ps->src + end;
                     break;
                 }
             }
             if (!b) {
                 tk->t = T_CONTENT;
                 tk->off = start;
-                tk->len = P->len - start;
-                P->pos = P->len;
+                tk->len = ps->len - start;
+                ps->pos = ps->len;
                 return;
             }
             content_end = end;
-            if (end - start >= 2 && P->src[end - 1] == '\\' && P->src[end - 2] == '\\') {
+            if (end - start >= 2 && ps->src[end - 1] == '\\' && ps->src[end - 2] == '\\') {
                 content_end = end - 1; /* "\\{{": one backslash, then a mustache */
-                P->mode = M_MU;
-            } else if (end - start >= 1 && P->src[end - 1] == '\\') {
+                ps->mode = M_MU;
+            } else if (end - start >= 1 && ps->src[end - 1] == '\\') {
                 content_end = end - 1;
-                P->mode = M_EMU;
+                ps->mode = M_EMU;
             } else {
-                P->mode = M_MU;
+                ps->mode = M_MU;
             }
-            P->pos = end;
+            ps->pos = end;
             if (content_end > start) {
                 tk->t = T_CONTENT;
                 tk->off = start;
@@ -631,40 +632,40 @@ static void next(struct parser *P)
             }
             continue;
         }
-        lex_mu(P, tk);
-        P->pos = tk->off + tk->len;
+        lex_mu(ps, tk);
+        ps->pos = tk->off + tk->len;
         if (tk->t == T_CLOSE || tk->t == T_CLOSE_UNESCAPED)
-            P->mode = M_INITIAL;
+            ps->mode = M_INITIAL;
         return;
     }
 }
 
 /* The token after the current one, without consuming anything. */
-static enum tok peek2(struct parser *P)
+static enum tok peek2(struct parser *ps)
 {
-    struct parser save = *P;
+    struct parser save = *ps;
     enum tok t;
 
-    next(P);
-    t = P->tok.t;
-    *P = save;
+    next(ps);
+    t = ps->tok.t;
+    *ps = save;
     return t;
 }
 
 /* ---- parser ----------------------------------------------------------------- */
 
 struct nodevec {
-    struct tpl_node *v;
+    struct mr_tpl_node *v;
     size_t n, cap;
 };
 
-static struct tpl_node *push_node(struct parser *P, struct nodevec *nv)
+static struct mr_tpl_node *push_node(struct parser *ps, struct nodevec *nv)
 {
     if (nv->n == nv->cap) {
         size_t cap = nv->cap ? nv->cap * 2 : 8;
-        struct tpl_node *v = mr_template__alloc(&P->t->mem, cap * sizeof(*v));
+        struct mr_tpl_node *v = mr_template__alloc(&ps->t->mem, cap * sizeof(*v));
         if (!v) {
-            fail(P, "out of memory");
+            fail(ps, "out of memory");
             return NULL;
         }
         if (nv->n)
@@ -676,12 +677,12 @@ static struct tpl_node *push_node(struct parser *P, struct nodevec *nv)
     return &nv->v[nv->n++];
 }
 
-static struct tpl_prog *new_prog(struct parser *P, struct nodevec *nv)
+static struct mr_tpl_program *new_prog(struct parser *ps, struct nodevec *nv)
 {
-    struct tpl_prog *p = mr_template__alloc(&P->t->mem, sizeof(*p));
+    struct mr_tpl_program *p = mr_template__alloc(&ps->t->mem, sizeof(*p));
 
     if (!p) {
-        fail(P, "out of memory");
+        fail(ps, "out of memory");
         return NULL;
     }
     memset(p, 0, sizeof(*p));
@@ -690,8 +691,8 @@ static struct tpl_prog *new_prog(struct parser *P, struct nodevec *nv)
     return p;
 }
 
-static bool parse_expr(struct parser *P, struct tpl_expr *out, struct tpl_str *original);
-static bool parse_sexpr(struct parser *P, struct tpl_expr *out);
+static bool parse_expr(struct parser *ps, struct mr_tpl_expr *out, struct mr_tpl_text *original);
+static bool parse_sexpr(struct parser *ps, struct mr_tpl_expr *out);
 
 static bool is_param_start(enum tok t)
 {
@@ -709,37 +710,38 @@ static bool is_special_part(const struct token *tk)
 
 /* path: ID (SEP ID)*, after an optional DATA. Builds the parts and the
  * `original` text Handlebars compares block names with. */
-static bool parse_path(struct parser *P, struct tpl_expr *out, bool data, struct tpl_str *original)
+static bool parse_path(struct parser *ps, struct mr_tpl_expr *out, bool data,
+                       struct mr_tpl_text *original)
 {
-    struct tpl_str parts[64];
-    size_t nparts = 0, olen = data ? 1 : 0, start = P->tok.off;
+    struct mr_tpl_text parts[64];
+    size_t nparts = 0, olen = data ? 1 : 0, start = ps->tok.off;
     char obuf[1024];
-    struct tpl_path *path = &out->u.path;
+    struct mr_tpl_path *path = &out->u.path;
     bool first = true;
 
     memset(out, 0, sizeof(*out));
-    out->kind = X_PATH;
+    out->kind = MR_TPL_X_PATH;
     path->data = data;
     path->bp_depth = -1;
     if (data)
         obuf[0] = '@';
     for (;;) {
-        struct token *tk = &P->tok;
+        struct token *tk = &ps->tok;
         const char *sep = NULL;
 
         if (!first) {
             if (tk->t != T_SEP)
                 break;
-            sep = P->src + tk->off;
-            next(P);
+            sep = ps->src + tk->off;
+            next(ps);
             /* "a.0": Handlebars lexes the final 0 as a number and refuses the
              * path; mockrun reads it as the segment it obviously is. */
             if (tk->t == T_NUMBER && tk->val.p[0] != '-' && !memchr(tk->val.p, '.', tk->val.len))
                 tk->t = T_ID;
         }
         if (tk->t != T_ID)
-            return fail(P, "expected a name after \"%c\" at %s, got %s", sep ? *sep : '@',
-                        at(P, tk->off, 0), excerpt(P, tk));
+            return fail(ps, "expected a name after \"%c\" at %s, got %s", sep ? *sep : '@',
+                        at(ps, tk->off, 0), excerpt(ps, tk));
         if (olen + tk->val.len + 2 < sizeof(obuf)) {
             if (sep)
                 obuf[olen++] = *sep;
@@ -748,36 +750,36 @@ static bool parse_path(struct parser *P, struct tpl_expr *out, bool data, struct
         }
         if (is_special_part(tk)) {
             if (nparts > 0)
-                return fail(P, "invalid path \"%.*s\" at %s: \"%.*s\" may only start a path",
-                            (int)olen, obuf, at(P, start, 0), (int)tk->val.len, tk->val.p);
+                return fail(ps, "invalid path \"%.*s\" at %s: \"%.*s\" may only start a path",
+                            (int)olen, obuf, at(ps, start, 0), (int)tk->val.len, tk->val.p);
             if (tk->val.len == 2)
                 path->depth++;
         } else {
             if (nparts == sizeof(parts) / sizeof(parts[0]))
-                return fail(P, "path too long at %s", at(P, start, 0));
-            if (!dup_str(P, tk->val.p, tk->val.len, &parts[nparts]))
+                return fail(ps, "path too long at %s", at(ps, start, 0));
+            if (!dup_str(ps, tk->val.p, tk->val.len, &parts[nparts]))
                 return false;
             nparts++;
         }
         first = false;
-        next(P);
+        next(ps);
     }
     path->nparts = (uint16_t)nparts;
     if (nparts) {
-        path->parts = mr_template__alloc(&P->t->mem, nparts * sizeof(*parts));
+        path->parts = mr_template__alloc(&ps->t->mem, nparts * sizeof(*parts));
         if (!path->parts)
-            return fail(P, "out of memory");
+            return fail(ps, "out of memory");
         memcpy(path->parts, parts, nparts * sizeof(*parts));
     }
-    if (original && !dup_str(P, obuf, olen < sizeof(obuf) ? olen : sizeof(obuf) - 1, original))
+    if (original && !dup_str(ps, obuf, olen < sizeof(obuf) ? olen : sizeof(obuf) - 1, original))
         return false;
     return true;
 }
 
 /* helperName or param: a path, @data path, literal or subexpression. */
-static bool parse_expr(struct parser *P, struct tpl_expr *out, struct tpl_str *original)
+static bool parse_expr(struct parser *ps, struct mr_tpl_expr *out, struct mr_tpl_text *original)
 {
-    struct token *tk = &P->tok;
+    struct token *tk = &ps->tok;
 
     memset(out, 0, sizeof(*out));
     if (original) {
@@ -786,133 +788,133 @@ static bool parse_expr(struct parser *P, struct tpl_expr *out, struct tpl_str *o
     }
     switch (tk->t) {
     case T_ID:
-        return parse_path(P, out, false, original);
+        return parse_path(ps, out, false, original);
     case T_DATA:
-        next(P);
-        return parse_path(P, out, true, original);
+        next(ps);
+        return parse_path(ps, out, true, original);
     case T_OPEN_SEXPR:
-        return parse_sexpr(P, out);
+        return parse_sexpr(ps, out);
     case T_STRING:
-        out->kind = X_STR;
+        out->kind = MR_TPL_X_STR;
         out->u.str = tk->val;
         break;
     case T_NUMBER:
-        out->kind = X_NUM;
+        out->kind = MR_TPL_X_NUM;
         out->u.num = mr_template__str_to_number(tk->val.p, tk->val.len);
         break;
     case T_BOOLEAN:
-        out->kind = X_BOOL;
+        out->kind = MR_TPL_X_BOOL;
         out->u.b = tk->val.p[0] == 't';
         break;
     case T_UNDEFINED:
-        out->kind = X_UNDEF;
+        out->kind = MR_TPL_X_UNDEF;
         break;
     case T_NULL:
-        out->kind = X_NULL;
+        out->kind = MR_TPL_X_NULL;
         break;
     default:
-        if (tk->t == T_INVALID && P->failed)
+        if (tk->t == T_INVALID && ps->failed)
             return false;
-        return fail(P, "expected a helper name, a value or a path at %s, got %s", at(P, tk->off, 0),
-                    excerpt(P, tk));
+        return fail(ps, "expected a helper name, a value or a path at %s, got %s",
+                    at(ps, tk->off, 0), excerpt(ps, tk));
     }
     if (original) {
         /* Handlebars names a literal by its JavaScript string: 1.50 is "1.5" */
-        if (out->kind == X_NUM) {
+        if (out->kind == MR_TPL_X_NUM) {
             char num[32];
             size_t n = mr_number_text(out->u.num, num);
-            if (!dup_str(P, num, n, original))
+            if (!dup_str(ps, num, n, original))
                 return false;
-        } else if (out->kind == X_STR) {
+        } else if (out->kind == MR_TPL_X_STR) {
             *original = out->u.str;
         } else {
             original->p = tk->val.p;
             original->len = tk->val.len;
         }
     }
-    next(P);
+    next(ps);
     return true;
 }
 
 struct rawcall {
-    struct tpl_str original; /* the name as written, for {{/name}} */
-    struct tpl_expr params[32];
-    struct tpl_str hkeys[32];
-    struct tpl_expr hvals[32];
+    struct mr_tpl_text original; /* the name as written, for {{/name}} */
+    struct mr_tpl_expr params[32];
+    struct mr_tpl_text hkeys[32];
+    struct mr_tpl_expr hvals[32];
     size_t nparams, nhash;
-    struct tpl_str bparams[16];
+    struct mr_tpl_text bparams[16];
     size_t nbparams;
 };
 
-static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_str *original,
-                     int kind);
+static bool classify(struct parser *ps, struct mr_tpl_call_site *call,
+                     const struct mr_tpl_text *original, int kind);
 
 enum { K_MUSTACHE, K_BLOCK, K_SEXPR };
 
 /* helperName param* hash? [blockParams], up to (not including) the closer. */
-static bool parse_call(struct parser *P, struct tpl_call *call, struct rawcall *rc,
+static bool parse_call(struct parser *ps, struct mr_tpl_call_site *call, struct rawcall *rc,
                        bool allow_bparams)
 {
     size_t i;
 
     memset(call, 0, sizeof(*call));
     rc->nparams = rc->nhash = rc->nbparams = 0;
-    call->off = (uint32_t)P->tok.off;
-    if (!parse_expr(P, &call->head, &rc->original))
+    call->off = (uint32_t)ps->tok.off;
+    if (!parse_expr(ps, &call->head, &rc->original))
         return false;
-    while (is_param_start(P->tok.t)) {
-        if (P->tok.t == T_ID && peek2(P) == T_EQUALS)
+    while (is_param_start(ps->tok.t)) {
+        if (ps->tok.t == T_ID && peek2(ps) == T_EQUALS)
             break;
         if (rc->nparams == sizeof(rc->params) / sizeof(rc->params[0]))
-            return fail(P, "too many arguments at %s (at most 32)", at(P, P->tok.off, 0));
-        if (!parse_expr(P, &rc->params[rc->nparams], NULL))
+            return fail(ps, "too many arguments at %s (at most 32)", at(ps, ps->tok.off, 0));
+        if (!parse_expr(ps, &rc->params[rc->nparams], NULL))
             return false;
         rc->nparams++;
     }
-    while (P->tok.t == T_ID && peek2(P) == T_EQUALS) {
+    while (ps->tok.t == T_ID && peek2(ps) == T_EQUALS) {
         if (rc->nhash == sizeof(rc->hkeys) / sizeof(rc->hkeys[0]))
-            return fail(P, "too many hash arguments at %s (at most 32)", at(P, P->tok.off, 0));
-        if (!dup_str(P, P->tok.val.p, P->tok.val.len, &rc->hkeys[rc->nhash]))
+            return fail(ps, "too many hash arguments at %s (at most 32)", at(ps, ps->tok.off, 0));
+        if (!dup_str(ps, ps->tok.val.p, ps->tok.val.len, &rc->hkeys[rc->nhash]))
             return false;
-        next(P);
-        next(P);
-        if (!is_param_start(P->tok.t))
-            return fail(P, "expected a value after \"%s=\" at %s, got %s", rc->hkeys[rc->nhash].p,
-                        at(P, P->tok.off, 0), excerpt(P, &P->tok));
-        if (!parse_expr(P, &rc->hvals[rc->nhash], NULL))
+        next(ps);
+        next(ps);
+        if (!is_param_start(ps->tok.t))
+            return fail(ps, "expected a value after \"%s=\" at %s, got %s", rc->hkeys[rc->nhash].p,
+                        at(ps, ps->tok.off, 0), excerpt(ps, &ps->tok));
+        if (!parse_expr(ps, &rc->hvals[rc->nhash], NULL))
             return false;
         rc->nhash++;
     }
-    if (allow_bparams && P->tok.t == T_OPEN_BP) {
-        next(P);
-        while (P->tok.t == T_ID) {
+    if (allow_bparams && ps->tok.t == T_OPEN_BP) {
+        next(ps);
+        while (ps->tok.t == T_ID) {
             if (rc->nbparams == sizeof(rc->bparams) / sizeof(rc->bparams[0]))
-                return fail(P, "too many block parameters at %s", at(P, P->tok.off, 0));
-            if (!dup_str(P, P->tok.val.p, P->tok.val.len, &rc->bparams[rc->nbparams]))
+                return fail(ps, "too many block parameters at %s", at(ps, ps->tok.off, 0));
+            if (!dup_str(ps, ps->tok.val.p, ps->tok.val.len, &rc->bparams[rc->nbparams]))
                 return false;
             rc->nbparams++;
-            next(P);
+            next(ps);
         }
-        if (P->tok.t != T_CLOSE_BP || rc->nbparams == 0)
-            return fail(P, "expected block parameter names and \"|\" at %s, got %s",
-                        at(P, P->tok.off, 0), excerpt(P, &P->tok));
-        next(P);
+        if (ps->tok.t != T_CLOSE_BP || rc->nbparams == 0)
+            return fail(ps, "expected block parameter names and \"|\" at %s, got %s",
+                        at(ps, ps->tok.off, 0), excerpt(ps, &ps->tok));
+        next(ps);
     }
     call->nparams = (uint16_t)rc->nparams;
     call->nhash = (uint16_t)rc->nhash;
     if (rc->nparams) {
-        call->params = mr_template__alloc(&P->t->mem, rc->nparams * sizeof(*call->params));
+        call->params = mr_template__alloc(&ps->t->mem, rc->nparams * sizeof(*call->params));
         if (!call->params)
-            return fail(P, "out of memory");
+            return fail(ps, "out of memory");
         memcpy(call->params, rc->params, rc->nparams * sizeof(*call->params));
     }
     if (rc->nhash) {
         /* Handlebars assigns hash pairs last to first, so objects built from a
          * hash list the keys in reverse: keep that order. */
-        call->hkeys = mr_template__alloc(&P->t->mem, rc->nhash * sizeof(*call->hkeys));
-        call->hvals = mr_template__alloc(&P->t->mem, rc->nhash * sizeof(*call->hvals));
+        call->hkeys = mr_template__alloc(&ps->t->mem, rc->nhash * sizeof(*call->hkeys));
+        call->hvals = mr_template__alloc(&ps->t->mem, rc->nhash * sizeof(*call->hvals));
         if (!call->hkeys || !call->hvals)
-            return fail(P, "out of memory");
+            return fail(ps, "out of memory");
         for (i = 0; i < rc->nhash; i++) {
             call->hkeys[i] = rc->hkeys[rc->nhash - 1 - i];
             call->hvals[i] = rc->hvals[rc->nhash - 1 - i];
@@ -921,36 +923,36 @@ static bool parse_call(struct parser *P, struct tpl_call *call, struct rawcall *
     return true;
 }
 
-static bool enter(struct parser *P, size_t off)
+static bool enter(struct parser *ps, size_t off)
 {
-    if (++P->nesting > MR_TPL_MAX_NESTING)
-        return fail(P, "blocks and subexpressions nest more than %d deep at %s", MR_TPL_MAX_NESTING,
-                    at(P, off, 0));
+    if (++ps->nesting > MR_TPL_MAX_NESTING)
+        return fail(ps, "blocks and subexpressions nest more than %d deep at %s",
+                    MR_TPL_MAX_NESTING, at(ps, off, 0));
     return true;
 }
 
-static bool parse_sexpr(struct parser *P, struct tpl_expr *out)
+static bool parse_sexpr(struct parser *ps, struct mr_tpl_expr *out)
 {
     struct rawcall rc;
-    struct tpl_call *call;
-    size_t open = P->tok.off;
+    struct mr_tpl_call_site *call;
+    size_t open = ps->tok.off;
 
-    if (!enter(P, open))
+    if (!enter(ps, open))
         return false;
-    next(P);
-    call = mr_template__alloc(&P->t->mem, sizeof(*call));
+    next(ps);
+    call = mr_template__alloc(&ps->t->mem, sizeof(*call));
     if (!call)
-        return fail(P, "out of memory");
-    if (!parse_call(P, call, &rc, false))
+        return fail(ps, "out of memory");
+    if (!parse_call(ps, call, &rc, false))
         return false;
-    if (P->tok.t != T_CLOSE_SEXPR)
-        return fail(P, "expected \")\" to close the subexpression opened at %s, got %s at %s",
-                    at(P, open, 0), excerpt(P, &P->tok), at(P, P->tok.off, 1));
-    if (!classify(P, call, &rc.original, K_SEXPR))
+    if (ps->tok.t != T_CLOSE_SEXPR)
+        return fail(ps, "expected \")\" to close the subexpression opened at %s, got %s at %s",
+                    at(ps, open, 0), excerpt(ps, &ps->tok), at(ps, ps->tok.off, 1));
+    if (!classify(ps, call, &rc.original, K_SEXPR))
         return false;
-    next(P);
-    P->nesting--;
-    out->kind = X_CALL;
+    next(ps);
+    ps->nesting--;
+    out->kind = MR_TPL_X_CALL;
     out->u.call = call;
     return true;
 }
@@ -966,45 +968,47 @@ static const char *suggest(const char *name)
 
     mr_text_suggest_init(&typo, name);
     for (i = 0; i < mr_template__nhelpers; i++)
-        if (!(mr_template__helpers[i].flags & H_NO_SUPPORT))
+        if (!(mr_template__helpers[i].flags & MR_TPL_H_NO_SUPPORT))
             mr_text_suggest_add(&typo, mr_template__helpers[i].name);
     return typo.best;
 }
 
-static bool unknown_helper(struct parser *P, const struct tpl_str *name, size_t off)
+static bool unknown_helper(struct parser *ps, const struct mr_tpl_text *name, size_t off)
 {
     const char *s = suggest(name->p);
 
     if (s)
-        return problem(P, off, "unknown helper \"%s\" at %s (did you mean \"%s\"?)", name->p,
-                       at(P, off, 0), s);
-    return problem(P, off, "unknown helper \"%s\" at %s", name->p, at(P, off, 0));
+        return problem(ps, off, "unknown helper \"%s\" at %s (did you mean \"%s\"?)", name->p,
+                       at(ps, off, 0), s);
+    return problem(ps, off, "unknown helper \"%s\" at %s", name->p, at(ps, off, 0));
 }
 
 /* {{serviceUrl 'name'}}: a literal name must be one of the scenario's services. */
-static bool check_service(struct parser *P, const struct tpl_call *call)
+static bool check_service(struct parser *ps, const struct mr_tpl_call_site *call)
 {
-    const struct tpl_str *name;
+    const struct mr_tpl_text *name;
     const char *best;
     size_t i;
 
-    if (!P->opts || !P->opts->services || call->nparams < 1 || call->params[0].kind != X_STR)
+    if (!ps->opts || !ps->opts->services || call->nparams < 1 ||
+        call->params[0].kind != MR_TPL_X_STR)
         return true;
     name = &call->params[0].u.str;
-    for (i = 0; i < P->opts->nservices; i++) {
-        const char *svc = P->opts->services[i];
+    for (i = 0; i < ps->opts->nservices; i++) {
+        const char *svc = ps->opts->services[i];
         if (strlen(svc) == name->len && memcmp(svc, name->p, name->len) == 0)
             return true;
     }
-    best = mr_text_suggest(name->p, P->opts->services, P->opts->nservices);
+    best = mr_text_suggest(name->p, ps->opts->services, ps->opts->nservices);
     if (best)
-        return problem(P, call->off, "no service is named \"%s\" at %s (did you mean \"%s\"?)",
-                       name->p, at(P, call->off, 0), best);
-    return problem(P, call->off, "no service is named \"%s\" at %s", name->p, at(P, call->off, 0));
+        return problem(ps, call->off, "no service is named \"%s\" at %s (did you mean \"%s\"?)",
+                       name->p, at(ps, call->off, 0), best);
+    return problem(ps, call->off, "no service is named \"%s\" at %s", name->p,
+                   at(ps, call->off, 0));
 }
 
 /* /^\.|this\b/ on the path's original text */
-static bool scoped_id(const struct tpl_str *original)
+static bool scoped_id(const struct mr_tpl_text *original)
 {
     const char *p = original->p, *e = p + original->len;
 
@@ -1022,7 +1026,7 @@ static bool scoped_id(const struct tpl_str *original)
 }
 
 /* Block-parameter lookup: [scopes up, index] as compiler.js blockParamIndex. */
-static bool find_bparam(const struct scope *s, const struct tpl_str *name, int16_t *depth,
+static bool find_bparam(const struct scope *s, const struct mr_tpl_text *name, int16_t *depth,
                         int16_t *index)
 {
     int16_t d = 0;
@@ -1045,37 +1049,37 @@ static bool find_bparam(const struct scope *s, const struct tpl_str *name, int16
 }
 
 /* Resolves block parameters in every path of an expression tree. */
-static void resolve_bparams(const struct parser *P, struct tpl_expr *x)
+static void resolve_bparams(const struct parser *ps, struct mr_tpl_expr *x)
 {
     uint16_t i;
 
-    if (x->kind == X_PATH) {
-        struct tpl_path *p = &x->u.path;
-        struct tpl_str orig;
+    if (x->kind == MR_TPL_X_PATH) {
+        struct mr_tpl_path *p = &x->u.path;
+        struct mr_tpl_text orig;
         /* `this.x`, `./x` and `../x` never name a block parameter */
         if (p->nparts && p->depth == 0) {
             orig = p->parts[0];
-            if (!find_bparam(P->scope, &orig, &p->bp_depth, &p->bp_index))
+            if (!find_bparam(ps->scope, &orig, &p->bp_depth, &p->bp_index))
                 p->bp_depth = -1;
         }
         return;
     }
-    if (x->kind != X_CALL)
+    if (x->kind != MR_TPL_X_CALL)
         return;
     for (i = 0; i < x->u.call->nparams; i++)
-        resolve_bparams(P, &x->u.call->params[i]);
+        resolve_bparams(ps, &x->u.call->params[i]);
     for (i = 0; i < x->u.call->nhash; i++)
-        resolve_bparams(P, &x->u.call->hvals[i]);
+        resolve_bparams(ps, &x->u.call->hvals[i]);
 }
 
 /* javascript-compiler.js objectLiteral leaves out pairs whose value is the
  * literal `undefined`: (object a=undefined) is {}. */
-static void drop_undefined_pairs(struct tpl_call *call)
+static void drop_undefined_pairs(struct mr_tpl_call_site *call)
 {
     uint16_t i, n = 0;
 
     for (i = 0; i < call->nhash; i++) {
-        if (call->hvals[i].kind == X_UNDEF)
+        if (call->hvals[i].kind == MR_TPL_X_UNDEF)
             continue;
         call->hkeys[n] = call->hkeys[i];
         call->hvals[n] = call->hvals[i];
@@ -1085,32 +1089,32 @@ static void drop_undefined_pairs(struct tpl_call *call)
 }
 
 /* compiler.js classifySexpr: a helper call, or the value of a path. */
-static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_str *original,
-                     int kind)
+static bool classify(struct parser *ps, struct mr_tpl_call_site *call,
+                     const struct mr_tpl_text *original, int kind)
 {
-    struct tpl_expr *head = &call->head;
-    struct tpl_path *path;
-    const struct mr_template__helper *h = NULL;
+    struct mr_tpl_expr *head = &call->head;
+    struct mr_tpl_path *path;
+    const struct mr_tpl_helper *h = NULL;
     bool simple, bparam = false, helper, eligible, was_literal;
-    const struct tpl_str *name;
+    const struct mr_tpl_text *name;
     uint16_t i;
     char msg[256];
 
     for (i = 0; i < call->nparams; i++)
-        resolve_bparams(P, &call->params[i]);
+        resolve_bparams(ps, &call->params[i]);
     for (i = 0; i < call->nhash; i++)
-        resolve_bparams(P, &call->hvals[i]);
-    if (head->kind == X_CALL)
-        return fail(P, "a subexpression cannot name a helper, at %s", at(P, call->off, 0));
-    was_literal = head->kind != X_PATH;
+        resolve_bparams(ps, &call->hvals[i]);
+    if (head->kind == MR_TPL_X_CALL)
+        return fail(ps, "a subexpression cannot name a helper, at %s", at(ps, call->off, 0));
+    was_literal = head->kind != MR_TPL_X_PATH;
     if (was_literal) {
         /* transformLiteralToPath: {{"name"}} and {{1}} look up a key */
-        struct tpl_str *part = mr_template__alloc(&P->t->mem, sizeof(*part));
+        struct mr_tpl_text *part = mr_template__alloc(&ps->t->mem, sizeof(*part));
         if (!part)
-            return fail(P, "out of memory");
+            return fail(ps, "out of memory");
         *part = *original;
         memset(head, 0, sizeof(*head));
-        head->kind = X_PATH;
+        head->kind = MR_TPL_X_PATH;
         head->u.path.parts = part;
         head->u.path.nparts = 1;
         head->u.path.bp_depth = -1;
@@ -1119,10 +1123,10 @@ static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_s
     simple = path->nparts == 1 && path->depth == 0 && !scoped_id(original);
     if (simple) {
         int16_t d, ix;
-        bparam = find_bparam(P->scope, &path->parts[0], &d, &ix);
+        bparam = find_bparam(ps->scope, &path->parts[0], &d, &ix);
     }
     if (path->nparts && path->depth == 0 && !scoped_id(original))
-        if (!find_bparam(P->scope, &path->parts[0], &path->bp_depth, &path->bp_index))
+        if (!find_bparam(ps->scope, &path->parts[0], &path->bp_depth, &path->bp_index))
             path->bp_depth = -1;
     helper = !bparam && (kind == K_SEXPR || call->nparams || call->nhash);
     eligible = !bparam && (helper || simple);
@@ -1134,81 +1138,81 @@ static bool classify(struct parser *P, struct tpl_call *call, const struct tpl_s
     if (!helper) {
         /* A bare name in the root context can only be a typo: the root
          * holds nothing but `request`. */
-        if (eligible && !path->data && !was_literal && P->scope->root &&
+        if (eligible && !path->data && !was_literal && ps->scope->root &&
             !(path->parts[0].len == 7 && memcmp(path->parts[0].p, "request", 7) == 0))
-            return unknown_helper(P, &path->parts[0], call->off);
+            return unknown_helper(ps, &path->parts[0], call->off);
         return true;
     }
     if (!h) {
         if (!simple)
-            return unknown_helper(P, original, call->off);
+            return unknown_helper(ps, original, call->off);
         name = original;
         h = mr_template__find_helper(name->p, name->len);
         if (!h)
-            return unknown_helper(P, name, call->off);
+            return unknown_helper(ps, name, call->off);
     }
-    if (h->flags & H_NO_SUPPORT)
-        return problem(P, call->off, "helper \"%s\" at %s is not supported by mockrun (%s)",
-                       h->name, at(P, call->off, 0), h->faker_name);
-    if ((h->flags & H_ALIAS) && !(call->faker = mr_template__faker_find(h->faker_name)))
-        return problem(P, call->off,
+    if (h->flags & MR_TPL_H_NO_SUPPORT)
+        return problem(ps, call->off, "helper \"%s\" at %s is not supported by mockrun (%s)",
+                       h->name, at(ps, call->off, 0), h->faker_name);
+    if ((h->flags & MR_TPL_H_ALIAS) && !(call->faker = mr_template__faker_find(h->faker_name)))
+        return problem(ps, call->off,
                        "helper \"%s\" at %s needs faker's \"%s\", which mockrun does not provide",
-                       h->name, at(P, call->off, 0), h->faker_name);
-    if (h->flags & H_ALIAS)
+                       h->name, at(ps, call->off, 0), h->faker_name);
+    if (h->flags & MR_TPL_H_ALIAS)
         call->faker_kind = (uint8_t)mr_template__faker_kind(h->faker_name);
-    if ((h->flags & H_BLOCK) && kind != K_BLOCK)
-        return problem(P, call->off, "\"%s\" at %s is a block helper: write {{#%s ...}}...{{/%s}}",
-                       h->name, at(P, call->off, 0), h->name, h->name);
+    if ((h->flags & MR_TPL_H_BLOCK) && kind != K_BLOCK)
+        return problem(ps, call->off, "\"%s\" at %s is a block helper: write {{#%s ...}}...{{/%s}}",
+                       h->name, at(ps, call->off, 0), h->name, h->name);
     if (h->min_params >= 0 && call->nparams < h->min_params)
-        return problem(P, call->off, "\"%s\" at %s needs %s%d argument%s, got %u", h->name,
-                       at(P, call->off, 0), h->max_params == h->min_params ? "" : "at least ",
+        return problem(ps, call->off, "\"%s\" at %s needs %s%d argument%s, got %u", h->name,
+                       at(ps, call->off, 0), h->max_params == h->min_params ? "" : "at least ",
                        h->min_params, h->min_params == 1 ? "" : "s", call->nparams);
     if (h->max_params >= 0 && call->nparams > h->max_params)
-        return problem(P, call->off, "\"%s\" at %s takes %s%d argument%s, got %u", h->name,
-                       at(P, call->off, 0), h->max_params == h->min_params ? "" : "at most ",
+        return problem(ps, call->off, "\"%s\" at %s takes %s%d argument%s, got %u", h->name,
+                       at(ps, call->off, 0), h->max_params == h->min_params ? "" : "at most ",
                        h->max_params, h->max_params == 1 ? "" : "s", call->nparams);
     call->helper = h;
     drop_undefined_pairs(call);
-    if ((h->flags & H_CHECK) && !mr_template__check_call(call, msg, sizeof(msg)))
-        return problem(P, call->off, "%s at %s", msg, at(P, call->off, 0));
-    if (h->flags & H_SERVICE)
-        return check_service(P, call);
+    if ((h->flags & MR_TPL_H_CHECK) && !mr_template__check_call(call, msg, sizeof(msg)))
+        return problem(ps, call->off, "%s at %s", msg, at(ps, call->off, 0));
+    if (h->flags & MR_TPL_H_SERVICE)
+        return check_service(ps, call);
     return true;
 }
 
 /* ---- statements ------------------------------------------------------------- */
 
-static bool parse_program(struct parser *P, struct tpl_prog **out);
+static bool parse_program(struct parser *ps, struct mr_tpl_program **out);
 
-static bool parse_mustache(struct parser *P, struct nodevec *nv)
+static bool parse_mustache(struct parser *ps, struct nodevec *nv)
 {
-    struct token open = P->tok;
+    struct token open = ps->tok;
     struct rawcall rc;
-    struct tpl_node node;
+    struct mr_tpl_node node;
     enum tok want = open.t == T_OPEN_UNESCAPED ? T_CLOSE_UNESCAPED : T_CLOSE;
-    struct tpl_node *n;
+    struct mr_tpl_node *n;
 
     memset(&node, 0, sizeof(node));
-    node.kind = N_MUSTACHE;
+    node.kind = MR_TPL_N_MUSTACHE;
     node.escaped = open.t == T_OPEN && open.escaped;
     node.strip.open = open.strip.open;
-    next(P);
-    if (!parse_call(P, &node.call, &rc, false))
+    next(ps);
+    if (!parse_call(ps, &node.call, &rc, false))
         return false;
-    if (P->tok.t == T_CLOSE_UNESCAPED && want == T_CLOSE)
-        return fail(P,
+    if (ps->tok.t == T_CLOSE_UNESCAPED && want == T_CLOSE)
+        return fail(ps,
                     "\"}}}\" at %s closes a {{{ mustache, but this one opened with \"{{\" at "
                     "%s; to print a brace after it, add a space: \"}} }\"",
-                    at(P, P->tok.off, 0), at(P, open.off, 1));
-    if (P->tok.t != want)
-        return fail(P, "expected \"%s\" to close the mustache opened at %s, got %s at %s",
-                    want == T_CLOSE ? "}}" : "}}}", at(P, open.off, 0), excerpt(P, &P->tok),
-                    at(P, P->tok.off, 1));
-    node.strip.close = P->tok.strip.close;
-    if (!classify(P, &node.call, &rc.original, K_MUSTACHE))
+                    at(ps, ps->tok.off, 0), at(ps, open.off, 1));
+    if (ps->tok.t != want)
+        return fail(ps, "expected \"%s\" to close the mustache opened at %s, got %s at %s",
+                    want == T_CLOSE ? "}}" : "}}}", at(ps, open.off, 0), excerpt(ps, &ps->tok),
+                    at(ps, ps->tok.off, 1));
+    node.strip.close = ps->tok.strip.close;
+    if (!classify(ps, &node.call, &rc.original, K_MUSTACHE))
         return false;
-    next(P);
-    n = push_node(P, nv);
+    next(ps);
+    n = push_node(ps, nv);
     if (!n)
         return false;
     *n = node;
@@ -1218,16 +1222,16 @@ static bool parse_mustache(struct parser *P, struct nodevec *nv)
 struct inverse_part {
     bool present;
     bool chain;
-    struct tpl_strip strip;
-    struct tpl_prog *program;
+    struct mr_tpl_strip strip;
+    struct mr_tpl_program *program;
 };
 
 /* prepareBlock() of handlebars/compiler/helpers.js */
-static void prepare_block(struct tpl_node *block, struct tpl_prog *program,
-                          const struct inverse_part *inv, const struct tpl_strip *close,
+static void prepare_block(struct mr_tpl_node *block, struct mr_tpl_program *program,
+                          const struct inverse_part *inv, const struct mr_tpl_strip *close,
                           bool inverted)
 {
-    struct tpl_prog *inverse = NULL;
+    struct mr_tpl_program *inverse = NULL;
 
     if (inv->present) {
         if (inv->chain && close)
@@ -1236,7 +1240,7 @@ static void prepare_block(struct tpl_node *block, struct tpl_prog *program,
         inverse = inv->program;
     }
     if (inverted) {
-        struct tpl_prog *tmp = inverse;
+        struct mr_tpl_program *tmp = inverse;
         inverse = program;
         program = tmp;
     }
@@ -1246,90 +1250,90 @@ static void prepare_block(struct tpl_node *block, struct tpl_prog *program,
         block->close_strip = *close;
 }
 
-static bool open_block_scope(struct parser *P, struct scope *s, const struct tpl_call *call,
-                             const struct rawcall *rc)
+static bool open_block_scope(struct parser *ps, struct scope *s,
+                             const struct mr_tpl_call_site *call, const struct rawcall *rc)
 {
-    s->up = P->scope;
+    s->up = ps->scope;
     s->nbparams = (uint16_t)rc->nbparams;
     s->bparams = NULL;
     if (rc->nbparams) {
-        struct tpl_str *b = mr_template__alloc(&P->t->mem, rc->nbparams * sizeof(*b));
+        struct mr_tpl_text *b = mr_template__alloc(&ps->t->mem, rc->nbparams * sizeof(*b));
         if (!b)
-            return fail(P, "out of memory");
+            return fail(ps, "out of memory");
         memcpy(b, rc->bparams, rc->nbparams * sizeof(*b));
         s->bparams = b;
     }
     /* each, with and value blocks ({{#items}}) change `this` */
-    s->root = P->scope->root && call->helper && strcmp(call->helper->name, "each") != 0 &&
+    s->root = ps->scope->root && call->helper && strcmp(call->helper->name, "each") != 0 &&
               strcmp(call->helper->name, "with") != 0;
     return true;
 }
 
-static bool parse_chain(struct parser *P, struct inverse_part *out);
+static bool parse_chain(struct parser *ps, struct inverse_part *out);
 
 /* {{else}} program, or an {{else if}} chain; nothing when neither follows. */
-static bool parse_inverse(struct parser *P, struct inverse_part *out, bool allow_chain)
+static bool parse_inverse(struct parser *ps, struct inverse_part *out, bool allow_chain)
 {
     memset(out, 0, sizeof(*out));
-    if (P->tok.t == T_INVERSE) {
+    if (ps->tok.t == T_INVERSE) {
         out->present = true;
-        out->strip.open = P->tok.strip.open;
-        out->strip.close = P->tok.strip.close;
-        next(P);
-        return parse_program(P, &out->program);
+        out->strip.open = ps->tok.strip.open;
+        out->strip.close = ps->tok.strip.close;
+        next(ps);
+        return parse_program(ps, &out->program);
     }
-    if (P->tok.t == T_OPEN_INVERSE_CHAIN) {
+    if (ps->tok.t == T_OPEN_INVERSE_CHAIN) {
         if (!allow_chain)
-            return fail(P, "{{else ...}} at %s cannot follow an inverted block {{^...}}",
-                        at(P, P->tok.off, 0));
-        return parse_chain(P, out);
+            return fail(ps, "{{else ...}} at %s cannot follow an inverted block {{^...}}",
+                        at(ps, ps->tok.off, 0));
+        return parse_chain(ps, out);
     }
     return true;
 }
 
-static bool parse_chain(struct parser *P, struct inverse_part *out)
+static bool parse_chain(struct parser *ps, struct inverse_part *out)
 {
-    struct token open = P->tok;
+    struct token open = ps->tok;
     struct rawcall rc;
-    struct tpl_node block;
-    struct tpl_prog *program = NULL, *chained;
+    struct mr_tpl_node block;
+    struct mr_tpl_program *program = NULL, *chained;
     struct inverse_part next_part;
     struct scope s;
-    const struct scope *saved = P->scope;
+    const struct scope *saved = ps->scope;
     struct nodevec nv = {0};
-    struct tpl_node *n;
+    struct mr_tpl_node *n;
 
-    if (!enter(P, open.off))
+    if (!enter(ps, open.off))
         return false;
     memset(&block, 0, sizeof(block));
-    block.kind = N_BLOCK;
+    block.kind = MR_TPL_N_BLOCK;
     block.strip.open = open.strip.open;
-    next(P);
-    if (!parse_call(P, &block.call, &rc, true))
+    next(ps);
+    if (!parse_call(ps, &block.call, &rc, true))
         return false;
-    if (P->tok.t != T_CLOSE)
-        return fail(P, "expected \"}}\" to close {{else ...}} opened at %s, got %s at %s",
-                    at(P, open.off, 0), excerpt(P, &P->tok), at(P, P->tok.off, 1));
-    block.strip.close = P->tok.strip.close;
-    if (!classify(P, &block.call, &rc.original, K_BLOCK))
+    if (ps->tok.t != T_CLOSE)
+        return fail(ps, "expected \"}}\" to close {{else ...}} opened at %s, got %s at %s",
+                    at(ps, open.off, 0), excerpt(ps, &ps->tok), at(ps, ps->tok.off, 1));
+    block.strip.close = ps->tok.strip.close;
+    if (!classify(ps, &block.call, &rc.original, K_BLOCK))
         return false;
-    next(P);
-    if (!open_block_scope(P, &s, &block.call, &rc))
+    next(ps);
+    if (!open_block_scope(ps, &s, &block.call, &rc))
         return false;
-    P->scope = &s;
-    if (!parse_program(P, &program))
+    ps->scope = &s;
+    if (!parse_program(ps, &program))
         return false;
-    P->scope = saved;
+    ps->scope = saved;
     program->bparams = s.bparams;
     program->nbparams = s.nbparams;
-    if (!parse_inverse(P, &next_part, true))
+    if (!parse_inverse(ps, &next_part, true))
         return false;
     prepare_block(&block, program, &next_part, next_part.present ? &next_part.strip : NULL, false);
-    n = push_node(P, &nv);
+    n = push_node(ps, &nv);
     if (!n)
         return false;
     *n = block;
-    chained = new_prog(P, &nv);
+    chained = new_prog(ps, &nv);
     if (!chained)
         return false;
     chained->chained = true;
@@ -1337,136 +1341,137 @@ static bool parse_chain(struct parser *P, struct inverse_part *out)
     out->chain = true;
     out->strip = block.strip;
     out->program = chained;
-    P->nesting--;
+    ps->nesting--;
     return true;
 }
 
-static bool same_str(const struct tpl_str *a, const struct tpl_str *b)
+static bool same_str(const struct mr_tpl_text *a, const struct mr_tpl_text *b)
 {
     return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
 }
 
-static bool parse_block(struct parser *P, struct nodevec *nv)
+static bool parse_block(struct parser *ps, struct nodevec *nv)
 {
-    struct token open = P->tok;
+    struct token open = ps->tok;
     bool inverted = open.t == T_OPEN_INVERSE;
     struct rawcall rc;
-    struct tpl_node block;
-    struct tpl_prog *program = NULL;
+    struct mr_tpl_node block;
+    struct mr_tpl_program *program = NULL;
     struct inverse_part inv;
     struct scope s;
-    const struct scope *saved = P->scope;
-    struct tpl_str close_name;
-    struct tpl_expr close_expr;
-    struct tpl_strip close;
-    struct tpl_node *n;
+    const struct scope *saved = ps->scope;
+    struct mr_tpl_text close_name;
+    struct mr_tpl_expr close_expr;
+    struct mr_tpl_strip close;
+    struct mr_tpl_node *n;
     size_t close_off;
 
-    if (!enter(P, open.off))
+    if (!enter(ps, open.off))
         return false;
     memset(&block, 0, sizeof(block));
-    block.kind = N_BLOCK;
+    block.kind = MR_TPL_N_BLOCK;
     block.strip.open = open.strip.open;
-    next(P);
-    if (!parse_call(P, &block.call, &rc, true))
+    next(ps);
+    if (!parse_call(ps, &block.call, &rc, true))
         return false;
-    if (P->tok.t != T_CLOSE)
-        return fail(P, "expected \"}}\" to close {{%c%s}} opened at %s, got %s at %s",
-                    inverted ? '^' : '#', rc.original.p, at(P, open.off, 0), excerpt(P, &P->tok),
-                    at(P, P->tok.off, 1));
-    block.strip.close = P->tok.strip.close;
-    if (!classify(P, &block.call, &rc.original, K_BLOCK))
+    if (ps->tok.t != T_CLOSE)
+        return fail(ps, "expected \"}}\" to close {{%c%s}} opened at %s, got %s at %s",
+                    inverted ? '^' : '#', rc.original.p, at(ps, open.off, 0), excerpt(ps, &ps->tok),
+                    at(ps, ps->tok.off, 1));
+    block.strip.close = ps->tok.strip.close;
+    if (!classify(ps, &block.call, &rc.original, K_BLOCK))
         return false;
-    next(P);
-    if (!open_block_scope(P, &s, &block.call, &rc))
+    next(ps);
+    if (!open_block_scope(ps, &s, &block.call, &rc))
         return false;
     if (inverted)
-        s.root = P->scope->root;
-    P->scope = &s;
-    if (!parse_program(P, &program))
+        s.root = ps->scope->root;
+    ps->scope = &s;
+    if (!parse_program(ps, &program))
         return false;
-    P->scope = saved;
+    ps->scope = saved;
     program->bparams = s.bparams;
     program->nbparams = s.nbparams;
-    if (!parse_inverse(P, &inv, !inverted))
+    if (!parse_inverse(ps, &inv, !inverted))
         return false;
-    if (P->tok.t != T_OPEN_ENDBLOCK) {
-        if (P->tok.t == T_EOF)
-            return fail(P, "unclosed {{%c%s}} opened at %s", inverted ? '^' : '#', rc.original.p,
-                        at(P, open.off, 0));
-        return fail(P, "unexpected %s at %s inside {{%c%s}} opened at %s", excerpt(P, &P->tok),
-                    at(P, P->tok.off, 0), inverted ? '^' : '#', rc.original.p, at(P, open.off, 1));
+    if (ps->tok.t != T_OPEN_ENDBLOCK) {
+        if (ps->tok.t == T_EOF)
+            return fail(ps, "unclosed {{%c%s}} opened at %s", inverted ? '^' : '#', rc.original.p,
+                        at(ps, open.off, 0));
+        return fail(ps, "unexpected %s at %s inside {{%c%s}} opened at %s", excerpt(ps, &ps->tok),
+                    at(ps, ps->tok.off, 0), inverted ? '^' : '#', rc.original.p,
+                    at(ps, open.off, 1));
     }
-    close_off = P->tok.off;
-    close.open = P->tok.strip.open;
-    next(P);
-    if (!parse_expr(P, &close_expr, &close_name))
+    close_off = ps->tok.off;
+    close.open = ps->tok.strip.open;
+    next(ps);
+    if (!parse_expr(ps, &close_expr, &close_name))
         return false;
-    if (P->tok.t != T_CLOSE)
-        return fail(P, "expected \"}}\" to end {{/%s}} at %s, got %s", close_name.p,
-                    at(P, close_off, 0), excerpt(P, &P->tok));
-    close.close = P->tok.strip.close;
+    if (ps->tok.t != T_CLOSE)
+        return fail(ps, "expected \"}}\" to end {{/%s}} at %s, got %s", close_name.p,
+                    at(ps, close_off, 0), excerpt(ps, &ps->tok));
+    close.close = ps->tok.strip.close;
     if (!same_str(&close_name, &rc.original))
-        return fail(P, "{{/%s}} at %s does not match {{%c%s}} opened at %s", close_name.p,
-                    at(P, close_off, 0), inverted ? '^' : '#', rc.original.p, at(P, open.off, 1));
-    next(P);
+        return fail(ps, "{{/%s}} at %s does not match {{%c%s}} opened at %s", close_name.p,
+                    at(ps, close_off, 0), inverted ? '^' : '#', rc.original.p, at(ps, open.off, 1));
+    next(ps);
     prepare_block(&block, program, &inv, &close, inverted);
-    n = push_node(P, nv);
+    n = push_node(ps, nv);
     if (!n)
         return false;
     *n = block;
-    P->nesting--;
+    ps->nesting--;
     return true;
 }
 
-static bool parse_program(struct parser *P, struct tpl_prog **out)
+static bool parse_program(struct parser *ps, struct mr_tpl_program **out)
 {
     struct nodevec nv = {0};
-    struct tpl_node *n;
+    struct mr_tpl_node *n;
 
     for (;;) {
-        struct token *tk = &P->tok;
-        if (P->failed)
+        struct token *tk = &ps->tok;
+        if (ps->failed)
             return false;
         switch (tk->t) {
         case T_CONTENT:
-            n = push_node(P, &nv);
+            n = push_node(ps, &nv);
             if (!n)
                 return false;
-            n->kind = N_TEXT;
-            n->text.p = P->src + tk->off;
+            n->kind = MR_TPL_N_TEXT;
+            n->text.p = ps->src + tk->off;
             n->text.len = tk->len;
             n->orig = n->text;
-            next(P);
+            next(ps);
             continue;
         case T_COMMENT:
-            n = push_node(P, &nv);
+            n = push_node(ps, &nv);
             if (!n)
                 return false;
-            n->kind = N_COMMENT;
+            n->kind = MR_TPL_N_COMMENT;
             n->strip = tk->strip;
-            next(P);
+            next(ps);
             continue;
         case T_OPEN:
         case T_OPEN_UNESCAPED:
-            if (!parse_mustache(P, &nv))
+            if (!parse_mustache(ps, &nv))
                 return false;
             continue;
         case T_OPEN_BLOCK:
         case T_OPEN_INVERSE:
-            if (!parse_block(P, &nv))
+            if (!parse_block(ps, &nv))
                 return false;
             continue;
         case T_INVALID:
-            if (!P->failed)
-                fail(P, "unexpected %s at %s", excerpt(P, tk), at(P, tk->off, 0));
+            if (!ps->failed)
+                fail(ps, "unexpected %s at %s", excerpt(ps, tk), at(ps, tk->off, 0));
             return false;
         default:
             break;
         }
         break;
     }
-    *out = new_prog(P, &nv);
+    *out = new_prog(ps, &nv);
     return *out != NULL;
 }
 
@@ -1493,7 +1498,7 @@ static bool has_newline(const char *p, size_t len)
 }
 
 /* /\r?\n\s*?$/, or with `root` /(^|\r?\n)\s*?$/ */
-static bool ends_ws_line(const struct tpl_str *s, bool root)
+static bool ends_ws_line(const struct mr_tpl_text *s, bool root)
 {
     size_t t = mr_template__js_trailing_space(s->p, s->len);
 
@@ -1503,7 +1508,7 @@ static bool ends_ws_line(const struct tpl_str *s, bool root)
 }
 
 /* /^\s*?\r?\n/, or with `root` /^\s*?(\r?\n|$)/ */
-static bool starts_ws_line(const struct tpl_str *s, bool root)
+static bool starts_ws_line(const struct mr_tpl_text *s, bool root)
 {
     size_t l = lead_space(s->p, s->len);
 
@@ -1513,9 +1518,9 @@ static bool starts_ws_line(const struct tpl_str *s, bool root)
 }
 
 /* i < 0: "undefined" (the end of the body) */
-static bool is_prev_ws(const struct tpl_prog *p, long i, bool root)
+static bool is_prev_ws(const struct mr_tpl_program *p, long i, bool root)
 {
-    const struct tpl_node *prev;
+    const struct mr_tpl_node *prev;
     bool sibling;
 
     if (!p)
@@ -1525,15 +1530,15 @@ static bool is_prev_ws(const struct tpl_prog *p, long i, bool root)
     if (i - 1 < 0)
         return root;
     prev = &p->nodes[i - 1];
-    if (prev->kind != N_TEXT)
+    if (prev->kind != MR_TPL_N_TEXT)
         return false;
     sibling = i - 2 >= 0;
     return ends_ws_line(&prev->orig, !(sibling || !root));
 }
 
-static bool is_next_ws(const struct tpl_prog *p, long i, bool root)
+static bool is_next_ws(const struct mr_tpl_program *p, long i, bool root)
 {
-    const struct tpl_node *nx;
+    const struct mr_tpl_node *nx;
 
     if (!p)
         return false;
@@ -1542,15 +1547,15 @@ static bool is_next_ws(const struct tpl_prog *p, long i, bool root)
     if (i + 1 >= (long)p->n)
         return root;
     nx = &p->nodes[i + 1];
-    if (nx->kind != N_TEXT)
+    if (nx->kind != MR_TPL_N_TEXT)
         return false;
     return starts_ws_line(&nx->orig, !(i + 2 < (long)p->n || !root));
 }
 
 /* i == LONG_MIN: "undefined", the first child */
-static void omit_right(struct tpl_prog *p, long i, bool multiple)
+static void omit_right(struct mr_tpl_program *p, long i, bool multiple)
 {
-    struct tpl_node *cur;
+    struct mr_tpl_node *cur;
     size_t cut = 0;
 
     if (!p)
@@ -1559,7 +1564,7 @@ static void omit_right(struct tpl_prog *p, long i, bool multiple)
     if (i >= (long)p->n)
         return;
     cur = &p->nodes[i];
-    if (cur->kind != N_TEXT || (!multiple && cur->right_stripped))
+    if (cur->kind != MR_TPL_N_TEXT || (!multiple && cur->right_stripped))
         return;
     if (multiple) {
         cut = lead_space(cur->text.p, cur->text.len);
@@ -1577,9 +1582,9 @@ static void omit_right(struct tpl_prog *p, long i, bool multiple)
 }
 
 /* i == LONG_MIN: "undefined", the last child */
-static bool omit_left(struct tpl_prog *p, long i, bool multiple)
+static bool omit_left(struct mr_tpl_program *p, long i, bool multiple)
 {
-    struct tpl_node *cur;
+    struct mr_tpl_node *cur;
     size_t cut = 0;
 
     if (!p)
@@ -1588,7 +1593,7 @@ static bool omit_left(struct tpl_prog *p, long i, bool multiple)
     if (i < 0 || i >= (long)p->n)
         return false;
     cur = &p->nodes[i];
-    if (cur->kind != N_TEXT || (!multiple && cur->left_stripped))
+    if (cur->kind != MR_TPL_N_TEXT || (!multiple && cur->left_stripped))
         return false;
     if (multiple) {
         cut = mr_template__js_trailing_space(cur->text.p, cur->text.len);
@@ -1602,12 +1607,12 @@ static bool omit_left(struct tpl_prog *p, long i, bool multiple)
     return cur->left_stripped;
 }
 
-static void ws_program(struct tpl_prog *p, bool root);
+static void ws_program(struct mr_tpl_program *p, bool root);
 
-static struct ws_strip ws_block(struct tpl_node *b)
+static struct ws_strip ws_block(struct mr_tpl_node *b)
 {
     struct ws_strip s = {0};
-    struct tpl_prog *program, *inverse, *first_inverse, *last_inverse;
+    struct mr_tpl_program *program, *inverse, *first_inverse, *last_inverse;
 
     ws_program(b->program, false);
     ws_program(b->inverse, false);
@@ -1643,24 +1648,24 @@ static struct ws_strip ws_block(struct tpl_node *b)
     return s;
 }
 
-static void ws_program(struct tpl_prog *p, bool root)
+static void ws_program(struct mr_tpl_program *p, bool root)
 {
     size_t i;
 
     if (!p)
         return;
     for (i = 0; i < p->n; i++) {
-        struct tpl_node *cur = &p->nodes[i];
+        struct mr_tpl_node *cur = &p->nodes[i];
         struct ws_strip s = {0};
         bool prev_ws, next_ws;
 
-        if (cur->kind == N_BLOCK) {
+        if (cur->kind == MR_TPL_N_BLOCK) {
             s = ws_block(cur);
-        } else if (cur->kind == N_MUSTACHE) {
+        } else if (cur->kind == MR_TPL_N_MUSTACHE) {
             s.any = true;
             s.open = cur->strip.open;
             s.close = cur->strip.close;
-        } else if (cur->kind == N_COMMENT) {
+        } else if (cur->kind == MR_TPL_N_COMMENT) {
             s.any = true;
             s.inline_standalone = true;
             s.open = cur->strip.open;
@@ -1716,7 +1721,7 @@ int mr_template_compile_with(struct mr_template **out, const char *src, size_t l
 {
     enum mr_tpl_escape escape = opts->escape;
     struct mr_template *t;
-    struct parser P;
+    struct parser ps;
     struct scope root = {.root = true};
     char *copy;
 
@@ -1738,25 +1743,25 @@ int mr_template_compile_with(struct mr_template **out, const char *src, size_t l
             snprintf(errbuf, errsize, "out of memory");
         return MR_ENOMEM;
     }
-    memset(&P, 0, sizeof(P));
-    P.src = copy;
-    P.len = src ? len : 0;
-    P.t = t;
-    P.err = errbuf;
-    P.errsize = errsize;
-    P.opts = opts;
-    P.mode = M_INITIAL;
-    P.scope = &root;
-    next(&P);
-    if (parse_program(&P, &t->root)) {
-        if (P.tok.t == T_OPEN_ENDBLOCK)
-            fail(&P, "unexpected {{/...}} at %s: no block is open", at(&P, P.tok.off, 0));
-        else if (P.tok.t == T_INVERSE || P.tok.t == T_OPEN_INVERSE_CHAIN)
-            fail(&P, "{{else}} at %s is outside any block", at(&P, P.tok.off, 0));
-        else if (P.tok.t != T_EOF)
-            fail(&P, "unexpected %s at %s", excerpt(&P, &P.tok), at(&P, P.tok.off, 0));
+    memset(&ps, 0, sizeof(ps));
+    ps.src = copy;
+    ps.len = src ? len : 0;
+    ps.t = t;
+    ps.err = errbuf;
+    ps.errsize = errsize;
+    ps.opts = opts;
+    ps.mode = M_INITIAL;
+    ps.scope = &root;
+    next(&ps);
+    if (parse_program(&ps, &t->root)) {
+        if (ps.tok.t == T_OPEN_ENDBLOCK)
+            fail(&ps, "unexpected {{/...}} at %s: no block is open", at(&ps, ps.tok.off, 0));
+        else if (ps.tok.t == T_INVERSE || ps.tok.t == T_OPEN_INVERSE_CHAIN)
+            fail(&ps, "{{else}} at %s is outside any block", at(&ps, ps.tok.off, 0));
+        else if (ps.tok.t != T_EOF)
+            fail(&ps, "unexpected %s at %s", excerpt(&ps, &ps.tok), at(&ps, ps.tok.off, 0));
     }
-    if (P.failed || P.problems) {
+    if (ps.failed || ps.problems) {
         bool nomem = t->mem.nomem;
         mr_template_free(t);
         return nomem ? MR_ENOMEM : MR_ESCENARIO;

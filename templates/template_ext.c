@@ -29,7 +29,7 @@ const char *mr_template__faker_suggest(const char *name)
 
 /* Mockoon's objectFromSafeString: '{ min: 10, max: 20 }' is relaxed JSON
  * (backslashes dropped, bare keys quoted) read with JSON.parse. */
-static bool relaxed_object(struct mr_tpl_rt *rt, const char *s, size_t n, struct tv *out)
+static bool relaxed_object(struct mr_tpl_rt *rt, const char *s, size_t n, struct mr_tpl_value *out)
 {
     char *d = mr_template__alloc(&rt->arena, 3 * n + 1);
     size_t i = 0, k = 0;
@@ -70,30 +70,30 @@ static bool relaxed_object(struct mr_tpl_rt *rt, const char *s, size_t n, struct
         d[k++] = s[i++];
     }
     d[k] = '\0';
-    return mr_template__parse_json(&rt->arena, d, k, out) && out->type == TV_OBJ;
+    return mr_template__parse_json(&rt->arena, d, k, out) && out->type == MR_TPL_V_OBJ;
 }
 
-static bool to_arg(struct mr_tpl_rt *rt, const char *key, const struct tv *v,
+static bool to_arg(struct mr_tpl_rt *rt, const char *key, const struct mr_tpl_value *v,
                    struct mr_faker_arg *a)
 {
     memset(a, 0, sizeof(*a));
     a->key = key;
-    if (v->type == TV_NUM) {
+    if (v->type == MR_TPL_V_NUM) {
         a->is_num = true;
         a->num = v->u.n;
         return true;
     }
-    if (v->type == TV_UNDEF || v->type == TV_NULL)
+    if (v->type == MR_TPL_V_UNDEF || v->type == MR_TPL_V_NULL)
         return false;
     {
-        struct tv s = mr_template__to_str(rt, v);
+        struct mr_tpl_value s = mr_template__to_str(rt, v);
         a->str = s.u.s.p;
         a->len = s.u.s.len;
     }
     return true;
 }
 
-static size_t spread(struct mr_tpl_rt *rt, const struct tv_obj *o, struct mr_faker_arg *args,
+static size_t spread(struct mr_tpl_rt *rt, const struct mr_tpl_object *o, struct mr_faker_arg *args,
                      size_t n, size_t max)
 {
     size_t i;
@@ -111,38 +111,38 @@ static bool starts_with(const char *s, const char *prefix)
     return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-enum tpl_faker_kind mr_template__faker_kind(const char *name)
+enum mr_tpl_faker_kind mr_template__faker_kind(const char *name)
 {
     if (starts_with(name, "number.") || strcmp(name, "location.latitude") == 0 ||
         strcmp(name, "location.longitude") == 0)
-        return FK_NUMBER;
+        return MR_TPL_FAKER_NUMBER;
     if (strcmp(name, "datatype.boolean") == 0)
-        return FK_BOOL;
-    return FK_STRING;
+        return MR_TPL_FAKER_BOOL;
+    return MR_TPL_FAKER_STRING;
 }
 
-struct tv mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method *m,
-                             enum tpl_faker_kind kind, const struct tv *argv, size_t argc,
-                             const struct tpl_str *hkeys, const struct tv *hashv, size_t nhash,
-                             bool borrow)
+struct mr_tpl_value mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method *m,
+                                       enum mr_tpl_faker_kind kind, const struct mr_tpl_value *argv,
+                                       size_t argc, const struct mr_tpl_text *hkeys,
+                                       const struct mr_tpl_value *hashv, size_t nhash, bool borrow)
 {
     struct mr_faker_arg args[48];
     const char *name = mr_faker_method_name(m);
     size_t n = 0, i;
     bool have_ref = false;
-    struct tv out;
+    struct mr_tpl_value out;
     int rc;
     double d;
 
     for (i = 0; i < argc && n < 40; i++) {
-        const struct tv *v = &argv[i];
-        struct tv obj;
-        if (v->type == TV_OBJ) {
+        const struct mr_tpl_value *v = &argv[i];
+        struct mr_tpl_value obj;
+        if (v->type == MR_TPL_V_OBJ) {
             n = spread(rt, v->u.o, args, n, 40);
-        } else if (tv_is_plain_str(v) && v->u.s.len >= 2 && v->u.s.p[0] == '{' &&
+        } else if (mr_tpl_is_plain_str(v) && v->u.s.len >= 2 && v->u.s.p[0] == '{' &&
                    v->u.s.p[v->u.s.len - 1] == '}') {
             if (!relaxed_object(rt, v->u.s.p, v->u.s.len, &obj))
-                return tv_str("", 0); /* Mockoon: "Error in parsing object argument" */
+                return mr_tpl_str("", 0); /* Mockoon: "Error in parsing object argument" */
             n = spread(rt, obj.u.o, args, n, 40);
         } else if (to_arg(rt, NULL, v, &args[n])) {
             n++;
@@ -167,29 +167,29 @@ struct tv mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method 
     if (rc == MR_ENOMEM) {
         rt->stop = rt->nomem = true;
         mr_buf_reset(&rt->scratch);
-        return tv_str("", 0);
+        return mr_tpl_str("", 0);
     }
     if (rc < 0)
         mr_buf_reset(&rt->scratch);
-    if (kind == FK_DYNAMIC)
+    if (kind == MR_TPL_FAKER_DYNAMIC)
         kind = mr_template__faker_kind(name);
-    if (borrow && kind == FK_STRING && !rt->scratch.failed) {
+    if (borrow && kind == MR_TPL_FAKER_STRING && !rt->scratch.failed) {
         /* printed right away: no copy into the arena (the same steps are
          * charged as take_scratch would) */
         if (!mr_template__charge(rt, rt->scratch.len >> 10))
-            return tv_str("", 0);
-        return tv_str(mr_buf_cstr(&rt->scratch), rt->scratch.len);
+            return mr_tpl_str("", 0);
+        return mr_tpl_str(mr_buf_cstr(&rt->scratch), rt->scratch.len);
     }
     out = mr_template__take_scratch(rt, false);
-    if (out.type != TV_STR)
-        return tv_str("", 0);
-    if (kind == FK_NUMBER) {
+    if (out.type != MR_TPL_V_STR)
+        return mr_tpl_str("", 0);
+    if (kind == MR_TPL_FAKER_NUMBER) {
         d = mr_template__str_to_number(out.u.s.p, out.u.s.len);
         if (!isnan(d) && out.u.s.len)
-            return tv_num(d);
+            return mr_tpl_num(d);
     }
-    if (kind == FK_BOOL && out.u.s.len)
-        return tv_bool(out.u.s.p[0] == 't');
+    if (kind == MR_TPL_FAKER_BOOL && out.u.s.len)
+        return mr_tpl_bool(out.u.s.p[0] == 't');
     return out;
 }
 

@@ -7,7 +7,7 @@
  * (packages/commons-server/src/libs/templating-helpers/helpers/<name>.ts and
  * request-helpers.ts), including its argument quirks: a JavaScript helper
  * receives Handlebars' `options` object after its parameters, so a missing
- * parameter is often that object (P() below returns OPTIONS for it), and a
+ * parameter is often that object (arg() below returns it), and a
  * SafeString is an object for `typeof`. Where Mockoon throws at render time
  * (and answers with an error), mockrun prints an empty string instead.
  *
@@ -24,75 +24,71 @@
 #include "templates/template_internal.h"
 
 /* Handlebars' options object, as seen by a helper's missing parameters. */
-static struct tv_obj options_obj;
-static const struct tv OPTIONS = {.type = TV_OBJ, .u.o = &options_obj};
-static const struct tv UNDEF = {.type = TV_UNDEF};
+static struct mr_tpl_object options_object;
+static const struct mr_tpl_value options_arg = {.type = MR_TPL_V_OBJ, .u.o = &options_object};
+static const struct mr_tpl_value undefined_arg = {.type = MR_TPL_V_UNDEF};
 
 /* The i-th JavaScript argument: a parameter, then `options`, then undefined. */
-static const struct tv *P(const struct mr_tpl_call *c, size_t i)
+static inline const struct mr_tpl_value *arg(const struct mr_tpl_call *c, size_t i)
 {
     if (i < c->argc)
         return &c->argv[i];
-    return i == c->argc ? &OPTIONS : &UNDEF;
+    return i == c->argc ? &options_arg : &undefined_arg;
 }
 
-static struct tv empty(void)
+static struct mr_tpl_value empty(void)
 {
-    return tv_str("", 0);
-}
-
-static struct mr_tpl_arena *A(struct mr_tpl_rt *rt)
-{
-    return &rt->arena;
+    return mr_tpl_str("", 0);
 }
 
 /* A NUL-terminated copy of a string value. */
-static const char *cstr(struct mr_tpl_rt *rt, const struct tv *s)
+static const char *cstr(struct mr_tpl_rt *rt, const struct mr_tpl_value *s)
 {
-    char *p = mr_template__strndup(A(rt), s->u.s.p, s->u.s.len);
+    char *p = mr_template__strndup(&rt->arena, s->u.s.p, s->u.s.len);
     return p ? p : "";
 }
 
-static struct tv arena_str(struct mr_tpl_rt *rt, const char *p, size_t n, bool safe)
+static struct mr_tpl_value arena_str(struct mr_tpl_rt *rt, const char *p, size_t n, bool safe)
 {
-    char *d = mr_template__strndup(A(rt), p, n);
-    struct tv v;
+    char *d = mr_template__strndup(&rt->arena, p, n);
+    struct mr_tpl_value v;
 
     if (!d) {
         mr_template__charge(rt, 0);
         return empty();
     }
-    v = tv_str(d, n);
+    v = mr_tpl_str(d, n);
     v.safe = safe;
     return v;
 }
 
-static struct tv json_string(struct mr_tpl_rt *rt, const struct tv *v, int indent, bool safe)
+static struct mr_tpl_value json_string(struct mr_tpl_rt *rt, const struct mr_tpl_value *v,
+                                       int indent, bool safe)
 {
     mr_buf_reset(&rt->scratch);
     if (!mr_template__append_json(&rt->scratch, v, indent)) {
         mr_buf_reset(&rt->scratch);
-        return tv_undef();
+        return mr_tpl_undef();
     }
     return mr_template__take_scratch(rt, safe);
 }
 
 /* ---- Handlebars built-ins ----------------------------------------------------- */
 
-static struct tv h_if(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_if(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *iz = mr_template__hash(c, "includeZero");
-    const struct tv *v = &c->argv[0];
+    const struct mr_tpl_value *iz = mr_template__hash(c, "includeZero");
+    const struct mr_tpl_value *v = &c->argv[0];
     bool falsy =
         ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) || mr_template__is_empty(v);
 
     return mr_template__fn_value(rt, c, falsy, NULL, NULL, NULL, 0);
 }
 
-static struct tv h_unless(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_unless(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *iz = mr_template__hash(c, "includeZero");
-    const struct tv *v = &c->argv[0];
+    const struct mr_tpl_value *iz = mr_template__hash(c, "includeZero");
+    const struct mr_tpl_value *v = &c->argv[0];
     bool falsy =
         ((!iz || !mr_template__truthy(iz)) && !mr_template__truthy(v)) || mr_template__is_empty(v);
 
@@ -101,10 +97,11 @@ static struct tv h_unless(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
 /* @key, @index, @first and @last of a loop's data frame */
 struct loop_vars {
-    struct tv *key, *index, *first, *last;
+    struct mr_tpl_value *key, *index, *first, *last;
 };
 
-static bool loop_vars(struct mr_tpl_rt *rt, struct tpl_frame *f, struct loop_vars *lv, bool key)
+static bool loop_vars(struct mr_tpl_rt *rt, struct mr_tpl_data_frame *f, struct loop_vars *lv,
+                      bool key)
 {
     lv->key = key ? mr_template__frame_slot(rt, f, "key", 3) : NULL;
     lv->index = mr_template__frame_slot(rt, f, "index", 5);
@@ -113,57 +110,58 @@ static bool loop_vars(struct mr_tpl_rt *rt, struct tpl_frame *f, struct loop_var
     return (lv->key || !key) && lv->index && lv->first && lv->last;
 }
 
-static void each_turn(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struct tpl_frame *f,
-                      const struct loop_vars *lv, struct tv key, size_t index, bool last,
-                      const struct tv *item)
+static void each_turn(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                      struct mr_tpl_data_frame *f, const struct loop_vars *lv,
+                      struct mr_tpl_value key, size_t index, bool last,
+                      const struct mr_tpl_value *item)
 {
-    struct tv bp[2];
+    struct mr_tpl_value bp[2];
 
     *lv->key = key;
-    *lv->index = tv_num((double)index);
-    *lv->first = tv_bool(index == 0);
-    *lv->last = tv_bool(last);
+    *lv->index = mr_tpl_num((double)index);
+    *lv->first = mr_tpl_bool(index == 0);
+    *lv->last = mr_tpl_bool(last);
     bp[0] = *item;
     bp[1] = key;
     mr_template__fn_block(rt, c, false, item, f, bp, 2);
 }
 
 /* lib/handlebars/helpers/each.js */
-static struct tv h_each(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_each(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *v = &c->argv[0];
-    struct tpl_frame *f = mr_template__frame_new(rt, false);
+    const struct mr_tpl_value *v = &c->argv[0];
+    struct mr_tpl_data_frame *f = mr_template__frame_new(rt, false);
     struct loop_vars lv;
     size_t i, n = 0;
 
     if (!f || !loop_vars(rt, f, &lv, true))
-        return tv_undef();
-    if (v->type == TV_ARR) {
+        return mr_tpl_undef();
+    if (v->type == MR_TPL_V_ARR) {
         n = v->u.a->n;
         for (i = 0; i < n && mr_template__charge(rt, 1); i++)
-            each_turn(rt, c, f, &lv, tv_num((double)i), i, i == n - 1, &v->u.a->v[i]);
-    } else if (v->type == TV_OBJ) {
-        const size_t *order = mr_template__obj_order(A(rt), v->u.o);
+            each_turn(rt, c, f, &lv, mr_tpl_num((double)i), i, i == n - 1, &v->u.a->v[i]);
+    } else if (v->type == MR_TPL_V_OBJ) {
+        const size_t *order = mr_template__obj_order(&rt->arena, v->u.o);
         n = v->u.o->n;
         for (i = 0; i < n && mr_template__charge(rt, 1); i++) {
             size_t k = order ? order[i] : i;
-            each_turn(rt, c, f, &lv, tv_str(v->u.o->k[k].p, v->u.o->k[k].len), i, i == n - 1,
+            each_turn(rt, c, f, &lv, mr_tpl_str(v->u.o->k[k].p, v->u.o->k[k].len), i, i == n - 1,
                       &v->u.o->v[k]);
         }
-    } else if (v->type == TV_STR && v->safe) {
+    } else if (v->type == MR_TPL_V_STR && v->safe) {
         /* Object.keys(new SafeString(s)) is ["string"] */
-        struct tv s = tv_unsafe(*v);
+        struct mr_tpl_value s = mr_tpl_unsafe(*v);
         n = 1;
-        each_turn(rt, c, f, &lv, tv_str("string", 6), 0, true, &s);
+        each_turn(rt, c, f, &lv, mr_tpl_str("string", 6), 0, true, &s);
     }
     if (n == 0)
         mr_template__fn_block(rt, c, true, NULL, NULL, NULL, 0);
-    return tv_undef();
+    return mr_tpl_undef();
 }
 
-static struct tv h_with(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_with(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *v = &c->argv[0];
+    const struct mr_tpl_value *v = &c->argv[0];
 
     if (!mr_template__is_empty(v))
         return mr_template__fn_value(rt, c, false, v, NULL, v, 1);
@@ -172,76 +170,76 @@ static struct tv h_with(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
 /* lookup.js: a falsy object comes back as is; with one argument Handlebars
  * would then read `options` from undefined and throw */
-static struct tv h_lookup(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_lookup(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *obj = &c->argv[0];
-    struct tv key;
+    const struct mr_tpl_value *obj = &c->argv[0];
+    struct mr_tpl_value key;
 
     if (!mr_template__truthy(obj))
         return *obj;
     if (c->argc < 2)
-        return tv_undef();
+        return mr_tpl_undef();
     key = mr_template__to_str(rt, &c->argv[1]);
     return mr_template__lookup(rt, obj, key.u.s.p, key.u.s.len);
 }
 
-static struct tv h_log(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_log(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     (void)c;
-    return tv_undef();
+    return mr_tpl_undef();
 }
 
 /* ---- mockrun's logic helpers (not in Mockoon) ----------------------------------- */
 
-static struct tv h_and(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_and(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     size_t i;
 
     (void)rt;
     for (i = 0; i < c->argc; i++)
         if (!mr_template__truthy(&c->argv[i]))
-            return tv_bool(false);
-    return tv_bool(true);
+            return mr_tpl_bool(false);
+    return mr_tpl_bool(true);
 }
 
-static struct tv h_or(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_or(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     size_t i;
 
     (void)rt;
     for (i = 0; i < c->argc; i++)
         if (mr_template__truthy(&c->argv[i]))
-            return tv_bool(true);
-    return tv_bool(false);
+            return mr_tpl_bool(true);
+    return mr_tpl_bool(false);
 }
 
-static struct tv h_not(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_not(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
-    return tv_bool(c->argc == 0 || !mr_template__truthy(&c->argv[0]));
+    return mr_tpl_bool(c->argc == 0 || !mr_template__truthy(&c->argv[0]));
 }
 
 /* ---- block helpers: repeat, switch/case/default ---------------------------------- */
 
 /* helpers/repeat.ts */
-static struct tv h_repeat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_repeat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *comma = mr_template__hash(c, "comma");
-    bool commas = !(comma && comma->type == TV_BOOL && !comma->u.b);
-    struct tpl_frame *f = mr_template__frame_new(rt, true);
+    const struct mr_tpl_value *comma = mr_template__hash(c, "comma");
+    bool commas = !(comma && comma->type == MR_TPL_V_BOOL && !comma->u.b);
+    struct mr_tpl_data_frame *f = mr_template__frame_new(rt, true);
     struct loop_vars lv;
-    struct tv total, *total_slot = NULL;
+    struct mr_tpl_value total, *total_slot = NULL;
     double count;
     size_t start = rt->out->len, i;
 
     if (!f || !loop_vars(rt, f, &lv, false) ||
         !(total_slot = mr_template__frame_slot(rt, f, "total", 5)))
-        return tv_undef();
+        return mr_tpl_undef();
     if (c->argc == 2) {
         count = mr_template__random_int(rt, mr_template__to_number(&c->argv[0]),
                                         mr_template__to_number(&c->argv[1]));
-        total = tv_num(count);
+        total = mr_tpl_num(count);
     } else {
         count = mr_template__to_number(&c->argv[0]);
         total = c->argv[0];
@@ -249,10 +247,10 @@ static struct tv h_repeat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     for (i = 0; (double)i < count && i < MR_TPL_MAX_REPEAT; i++) {
         if (!mr_template__charge(rt, 1))
             break;
-        *lv.index = tv_num((double)i);
+        *lv.index = mr_tpl_num((double)i);
         *total_slot = total;
-        *lv.first = tv_bool(i == 0);
-        *lv.last = tv_bool((double)i == count - 1);
+        *lv.first = mr_tpl_bool(i == 0);
+        *lv.last = mr_tpl_bool((double)i == count - 1);
         mr_template__fn_block(rt, c, false, NULL, f, NULL, 0);
         if (rt->stop)
             break;
@@ -271,35 +269,35 @@ static struct tv h_repeat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
             mr_template__emit(rt, "\n", 1);
         }
     }
-    return tv_undef();
+    return mr_tpl_undef();
 }
 
 /* helpers/switch.ts: the value and a `found` flag live in the data frame */
-static struct tv h_switch(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_switch(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    mr_template__frame_set(rt, rt->data, "found", 5, tv_bool(false));
-    mr_template__frame_set(rt, rt->data, "switchValue", 11, tv_unsafe(c->argv[0]));
+    mr_template__frame_set(rt, rt->data, "found", 5, mr_tpl_bool(false));
+    mr_template__frame_set(rt, rt->data, "switchValue", 11, mr_tpl_unsafe(c->argv[0]));
     return mr_template__fn_value(rt, c, false, NULL, NULL, NULL, 0);
 }
 
-static struct tv h_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv sv = mr_template__frame_get(rt->data, "switchValue", 11);
-    struct tv found = mr_template__frame_get(rt->data, "found", 5);
+    struct mr_tpl_value sv = mr_template__frame_get(rt->data, "switchValue", 11);
+    struct mr_tpl_value found = mr_template__frame_get(rt->data, "found", 5);
 
     if (mr_template__strict_eq(&c->argv[0], &sv) && !mr_template__truthy(&found)) {
-        mr_template__frame_set(rt, rt->data, "found", 5, tv_bool(true));
+        mr_template__frame_set(rt, rt->data, "found", 5, mr_tpl_bool(true));
         return mr_template__fn_value(rt, c, false, NULL, NULL, NULL, 0);
     }
-    return tv_undef();
+    return mr_tpl_undef();
 }
 
-static struct tv h_default(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_default(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv found = mr_template__frame_get(rt->data, "found", 5);
+    struct mr_tpl_value found = mr_template__frame_get(rt->data, "found", 5);
 
     if (!mr_template__truthy(&found)) {
-        mr_template__frame_set(rt, rt->data, "switchValue", 11, tv_undef());
+        mr_template__frame_set(rt, rt->data, "switchValue", 11, mr_tpl_undef());
         return mr_template__fn_value(rt, c, false, NULL, NULL, NULL, 0);
     }
     return empty();
@@ -307,78 +305,78 @@ static struct tv h_default(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
 /* ---- variables ------------------------------------------------------------------ */
 
-static struct tv h_setVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_setVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv name;
+    struct mr_tpl_value name;
 
     if (c->argc < 2)
-        return tv_undef();
+        return mr_tpl_undef();
     name = mr_template__to_str(rt, &c->argv[0]);
-    mr_template__frame_set(rt, rt->data, name.u.s.p, name.u.s.len, tv_unsafe(c->argv[1]));
-    return tv_undef();
+    mr_template__frame_set(rt, rt->data, name.u.s.p, name.u.s.len, mr_tpl_unsafe(c->argv[1]));
+    return mr_tpl_undef();
 }
 
-static struct tv h_getVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_getVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv name;
+    struct mr_tpl_value name;
 
     if (c->argc < 1)
-        return tv_undef();
+        return mr_tpl_undef();
     name = mr_template__to_str(rt, &c->argv[0]);
     return mr_template__frame_get(rt->data, name.u.s.p, name.u.s.len);
 }
 
 /* ---- comparisons ------------------------------------------------------------------ */
 
-static struct tv h_eq(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_eq(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv a, b;
+    struct mr_tpl_value a, b;
 
     (void)rt;
     if (c->argc < 2)
-        return tv_bool(false);
-    a = tv_unsafe(c->argv[0]);
-    b = tv_unsafe(c->argv[1]);
-    return tv_bool(mr_template__strict_eq(&a, &b));
+        return mr_tpl_bool(false);
+    a = mr_tpl_unsafe(c->argv[0]);
+    b = mr_tpl_unsafe(c->argv[1]);
+    return mr_tpl_bool(mr_template__strict_eq(&a, &b));
 }
 
-static struct tv compare(const struct mr_tpl_call *c, int op)
+static struct mr_tpl_value compare(const struct mr_tpl_call *c, int op)
 {
-    double a = mr_template__to_number(P(c, 0)), b = mr_template__to_number(P(c, 1));
+    double a = mr_template__to_number(arg(c, 0)), b = mr_template__to_number(arg(c, 1));
 
     if (isnan(a) || isnan(b))
-        return tv_bool(false);
+        return mr_tpl_bool(false);
     switch (op) {
     case 0:
-        return tv_bool(a > b);
+        return mr_tpl_bool(a > b);
     case 1:
-        return tv_bool(a >= b);
+        return mr_tpl_bool(a >= b);
     case 2:
-        return tv_bool(a < b);
+        return mr_tpl_bool(a < b);
     default:
-        return tv_bool(a <= b);
+        return mr_tpl_bool(a <= b);
     }
 }
 
-static struct tv h_gt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_gt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return compare(c, 0);
 }
 
-static struct tv h_gte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_gte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return compare(c, 1);
 }
 
-static struct tv h_lt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_lt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return compare(c, 2);
 }
 
-static struct tv h_lte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_lte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return compare(c, 3);
@@ -388,7 +386,7 @@ static struct tv h_lte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
 /* add/subtract/multiply/divide: args.reduce() over the parameters and the
  * options object, skipping NaN items (and zeros for divide). */
-static struct tv reduce(const struct mr_tpl_call *c, int op)
+static struct mr_tpl_value reduce(const struct mr_tpl_call *c, int op)
 {
     double sum;
     size_t i;
@@ -415,34 +413,34 @@ static struct tv reduce(const struct mr_tpl_call *c, int op)
             break;
         }
     }
-    return tv_num(sum);
+    return mr_tpl_num(sum);
 }
 
-static struct tv h_add(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_add(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return reduce(c, 0);
 }
 
-static struct tv h_subtract(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_subtract(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return reduce(c, 1);
 }
 
-static struct tv h_multiply(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_multiply(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return reduce(c, 2);
 }
 
-static struct tv h_divide(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_divide(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return reduce(c, 3);
 }
 
-static struct tv h_modulo(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_modulo(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     double a, b;
 
@@ -453,7 +451,7 @@ static struct tv h_modulo(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     if (b == 0)
         return empty();
     a = mr_template__to_number(&c->argv[0]);
-    return tv_num(fmod(a, b));
+    return mr_tpl_num(fmod(a, b));
 }
 
 static double js_round(double x)
@@ -468,35 +466,35 @@ static double js_round(double x)
     return r;
 }
 
-static struct tv unary(const struct mr_tpl_call *c, double (*fn)(double))
+static struct mr_tpl_value unary(const struct mr_tpl_call *c, double (*fn)(double))
 {
     if (c->argc == 0)
         return empty();
-    return tv_num(fn(mr_template__to_number(&c->argv[0])));
+    return mr_tpl_num(fn(mr_template__to_number(&c->argv[0])));
 }
 
-static struct tv h_ceil(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_ceil(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return unary(c, ceil);
 }
 
-static struct tv h_floor(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_floor(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return unary(c, floor);
 }
 
-static struct tv h_round(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_round(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     return unary(c, js_round);
 }
 
 /* Number.prototype.toFixed: the exact decimal value rounded half up. */
-static struct tv h_toFixed(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_toFixed(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    double x = mr_template__to_number(P(c, 0)), d = mr_template__to_number(P(c, 1));
+    double x = mr_template__to_number(arg(c, 0)), d = mr_template__to_number(arg(c, 1));
     char exact[1200], res[1200], num[32];
     size_t n, point, i, k = 0;
     long f;
@@ -558,9 +556,9 @@ static struct tv h_toFixed(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
 /* JavaScript's parseInt(String(v), 10): leading spaces, a sign, then the
  * longest run of digits. False (NaN) when there is no digit. */
-static bool js_parse_int(struct mr_tpl_rt *rt, const struct tv *v, double *out)
+static bool js_parse_int(struct mr_tpl_rt *rt, const struct mr_tpl_value *v, double *out)
 {
-    struct tv s = mr_template__to_str(rt, v);
+    struct mr_tpl_value s = mr_template__to_str(rt, v);
     const char *p = s.u.s.p, *e = p + s.u.s.len;
     char buf[64];
     size_t n = 0, w;
@@ -592,22 +590,23 @@ static bool js_parse_int(struct mr_tpl_rt *rt, const struct tv *v, double *out)
     return true;
 }
 
-static struct tv h_parseInt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_parseInt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     double v;
 
     if (c->argc == 0 || !js_parse_int(rt, &c->argv[0], &v))
         return empty();
-    return tv_num(v);
+    return mr_tpl_num(v);
 }
 
 /* ---- strings ------------------------------------------------------------------------ */
 
 /* The `data.toString()` most string helpers start from: objects (but not a
  * SafeString) and undefined become "". */
-static struct tv text_arg(struct mr_tpl_rt *rt, const struct tv *v)
+static struct mr_tpl_value text_arg(struct mr_tpl_rt *rt, const struct mr_tpl_value *v)
 {
-    if (v->type == TV_UNDEF || v->type == TV_NULL || v->type == TV_ARR || v->type == TV_OBJ)
+    if (v->type == MR_TPL_V_UNDEF || v->type == MR_TPL_V_NULL || v->type == MR_TPL_V_ARR ||
+        v->type == MR_TPL_V_OBJ)
         return empty();
     return mr_template__to_str(rt, v);
 }
@@ -629,23 +628,23 @@ static bool find_bytes(const char *h, size_t hn, const char *n, size_t nn, size_
     return true;
 }
 
-static struct tv h_includes(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_includes(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv d = text_arg(rt, P(c, 0)), s = text_arg(rt, P(c, 1));
+    struct mr_tpl_value d = text_arg(rt, arg(c, 0)), s = text_arg(rt, arg(c, 1));
     size_t at;
 
-    return tv_bool(find_bytes(d.u.s.p, d.u.s.len, s.u.s.p, s.u.s.len, 0, &at));
+    return mr_tpl_bool(find_bytes(d.u.s.p, d.u.s.len, s.u.s.p, s.u.s.len, 0, &at));
 }
 
-static struct tv h_indexOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_indexOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv d = text_arg(rt, P(c, 0)), s = text_arg(rt, P(c, 1));
-    const struct tv *pos = P(c, 2);
+    struct mr_tpl_value d = text_arg(rt, arg(c, 0)), s = text_arg(rt, arg(c, 1));
+    const struct mr_tpl_value *pos = arg(c, 2);
     size_t from = 0, at;
 
-    if (pos->type != TV_UNDEF && pos->type != TV_NULL && pos->type != TV_ARR &&
-        pos->type != TV_OBJ) {
-        struct tv ps = mr_template__to_str(rt, pos);
+    if (pos->type != MR_TPL_V_UNDEF && pos->type != MR_TPL_V_NULL && pos->type != MR_TPL_V_ARR &&
+        pos->type != MR_TPL_V_OBJ) {
+        struct mr_tpl_value ps = mr_template__to_str(rt, pos);
         double p = mr_template__str_to_number(ps.u.s.p, ps.u.s.len);
         size_t units = mr_template__u16_len(d.u.s.p, d.u.s.len);
         if (isnan(p) || p < 0)
@@ -655,21 +654,21 @@ static struct tv h_indexOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
         from = mr_template__u16_offset(d.u.s.p, d.u.s.len, (size_t)p);
     }
     if (!find_bytes(d.u.s.p, d.u.s.len, s.u.s.p, s.u.s.len, from, &at))
-        return tv_num(-1);
-    return tv_num((double)mr_template__u16_index(d.u.s.p, d.u.s.len, at));
+        return mr_tpl_num(-1);
+    return mr_tpl_num((double)mr_template__u16_index(d.u.s.p, d.u.s.len, at));
 }
 
 /* String.prototype.substr(start, length), in UTF-16 units */
-static struct tv h_substr(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_substr(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv d = text_arg(rt, P(c, 0));
-    const struct tv *from = P(c, 1), *len = P(c, 2);
+    struct mr_tpl_value d = text_arg(rt, arg(c, 0));
+    const struct mr_tpl_value *from = arg(c, 1), *len = arg(c, 2);
     double size = (double)mr_template__u16_len(d.u.s.p, d.u.s.len), start = 0, count;
     size_t a, b;
 
-    if (from->type != TV_UNDEF && from->type != TV_NULL && from->type != TV_ARR &&
-        from->type != TV_OBJ) {
-        struct tv fs = mr_template__to_str(rt, from);
+    if (from->type != MR_TPL_V_UNDEF && from->type != MR_TPL_V_NULL && from->type != MR_TPL_V_ARR &&
+        from->type != MR_TPL_V_OBJ) {
+        struct mr_tpl_value fs = mr_template__to_str(rt, from);
         start = mr_template__str_to_number(fs.u.s.p, fs.u.s.len);
         start = isnan(start) ? 0 : trunc(start);
     }
@@ -678,9 +677,9 @@ static struct tv h_substr(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     if (start > size)
         start = size;
     count = size - start;
-    if (len->type != TV_UNDEF && len->type != TV_NULL && len->type != TV_ARR &&
-        len->type != TV_OBJ) {
-        struct tv ls = mr_template__to_str(rt, len);
+    if (len->type != MR_TPL_V_UNDEF && len->type != MR_TPL_V_NULL && len->type != MR_TPL_V_ARR &&
+        len->type != MR_TPL_V_OBJ) {
+        struct mr_tpl_value ls = mr_template__to_str(rt, len);
         double l = mr_template__str_to_number(ls.u.s.p, ls.u.s.len);
         l = isnan(l) ? 0 : trunc(l);
         if (l < count)
@@ -688,72 +687,73 @@ static struct tv h_substr(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     }
     a = mr_template__u16_offset(d.u.s.p, d.u.s.len, (size_t)start);
     b = mr_template__u16_offset(d.u.s.p, d.u.s.len, (size_t)(start + count));
-    return tv_str(d.u.s.p + a, b - a);
+    return mr_tpl_str(d.u.s.p + a, b - a);
 }
 
-static struct tv change_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool upper)
+static struct mr_tpl_value change_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                                       bool upper)
 {
-    struct tv t;
+    struct mr_tpl_value t;
 
     if (c->argc == 0)
         return empty();
-    t = tv_unsafe(c->argv[0]);
-    if (t.type != TV_STR)
+    t = mr_tpl_unsafe(c->argv[0]);
+    if (t.type != MR_TPL_V_STR)
         return empty(); /* toLowerCase is not a function */
     mr_buf_reset(&rt->scratch);
     mr_template__append_case(&rt->scratch, t.u.s.p, t.u.s.len, upper);
     return mr_template__take_scratch(rt, false);
 }
 
-static struct tv h_lowercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_lowercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return change_case(rt, c, false);
 }
 
-static struct tv h_uppercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_uppercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return change_case(rt, c, true);
 }
 
-static struct tv h_split(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_split(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv data, sep = tv_str(" ", 1);
-    struct tv_arr *arr;
+    struct mr_tpl_value data, sep = mr_tpl_str(" ", 1);
+    struct mr_tpl_array *arr;
     size_t i = 0, at;
 
     if (c->argc == 0)
         return empty();
-    data = tv_unsafe(c->argv[0]);
-    if (c->argc >= 2 && tv_is_plain_str(&c->argv[1]) && c->argv[1].u.s.len)
+    data = mr_tpl_unsafe(c->argv[0]);
+    if (c->argc >= 2 && mr_tpl_is_plain_str(&c->argv[1]) && c->argv[1].u.s.len)
         sep = c->argv[1];
-    if (data.type != TV_STR || data.u.s.len == 0)
+    if (data.type != MR_TPL_V_STR || data.u.s.len == 0)
         return empty();
-    arr = mr_template__arr_new(A(rt), 0);
+    arr = mr_template__arr_new(&rt->arena, 0);
     if (!arr)
         return empty();
     while (find_bytes(data.u.s.p, data.u.s.len, sep.u.s.p, sep.u.s.len, i, &at)) {
-        if (!mr_template__arr_push(A(rt), arr, tv_str(data.u.s.p + i, at - i)))
+        if (!mr_template__arr_push(&rt->arena, arr, mr_tpl_str(data.u.s.p + i, at - i)))
             return empty();
         i = at + sep.u.s.len;
         if (!mr_template__charge(rt, 1))
             return empty();
     }
-    mr_template__arr_push(A(rt), arr, tv_str(data.u.s.p + i, data.u.s.len - i));
-    return tv_arr(arr);
+    mr_template__arr_push(&rt->arena, arr, mr_tpl_str(data.u.s.p + i, data.u.s.len - i));
+    return mr_tpl_arr(arr);
 }
 
-static struct tv h_join(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_join(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *arr = P(c, 0), *sep = P(c, 1);
+    const struct mr_tpl_value *arr = arg(c, 0), *sep = arg(c, 1);
     size_t i;
 
-    if (arr->type != TV_ARR)
+    if (arr->type != MR_TPL_V_ARR)
         return *arr;
     mr_buf_reset(&rt->scratch);
     for (i = 0; i < arr->u.a->n; i++) {
-        const struct tv *e = &arr->u.a->v[i];
+        const struct mr_tpl_value *e = &arr->u.a->v[i];
         if (i) {
-            if (tv_is_plain_str(sep))
+            if (mr_tpl_is_plain_str(sep))
                 mr_buf_append(&rt->scratch, sep->u.s.p, sep->u.s.len);
             else
                 mr_buf_append(&rt->scratch, ", ", 2);
@@ -765,26 +765,26 @@ static struct tv h_join(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return mr_template__take_scratch(rt, false);
 }
 
-static struct tv h_concat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_concat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     size_t i, j;
 
     if (c->argc == 0)
         return empty();
-    if (c->argv[0].type == TV_ARR) {
-        struct tv_arr *arr = mr_template__arr_new(A(rt), 0);
+    if (c->argv[0].type == MR_TPL_V_ARR) {
+        struct mr_tpl_array *arr = mr_template__arr_new(&rt->arena, 0);
         if (!arr)
             return empty();
         for (i = 0; i < c->argc; i++) {
-            const struct tv *p = &c->argv[i];
-            if (p->type == TV_ARR) {
+            const struct mr_tpl_value *p = &c->argv[i];
+            if (p->type == MR_TPL_V_ARR) {
                 for (j = 0; j < p->u.a->n; j++)
-                    mr_template__arr_push(A(rt), arr, p->u.a->v[j]);
+                    mr_template__arr_push(&rt->arena, arr, p->u.a->v[j]);
             } else {
-                mr_template__arr_push(A(rt), arr, *p);
+                mr_template__arr_push(&rt->arena, arr, *p);
             }
         }
-        return tv_arr(arr);
+        return mr_tpl_arr(arr);
     }
     mr_buf_reset(&rt->scratch);
     for (i = 0; i < c->argc && rt->scratch.len <= MR_TPL_MAX_OUTPUT; i++)
@@ -793,8 +793,8 @@ static struct tv h_concat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 }
 
 /* String.prototype.replace's $$, $&, $` and $' (a string pattern has no groups). */
-static void substitute(struct mr_buf *b, const struct tv *in, size_t at, size_t mlen,
-                       const struct tv *rep)
+static void substitute(struct mr_buf *b, const struct mr_tpl_value *in, size_t at, size_t mlen,
+                       const struct mr_tpl_value *rep)
 {
     const char *r = rep->u.s.p;
     size_t n = rep->u.s.len, i;
@@ -829,17 +829,17 @@ static void substitute(struct mr_buf *b, const struct tv *in, size_t at, size_t 
 
 /* helpers/replace.ts and replaceAll.ts: plain-string search, not regular
  * expressions (replaceAll escapes the search before building its RegExp). */
-static struct tv replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool all)
+static struct mr_tpl_value replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool all)
 {
-    struct tv in, search, rep;
+    struct mr_tpl_value in, search, rep;
     size_t i = 0, at;
 
     if (c->argc < 3)
         return empty();
-    in = tv_unsafe(c->argv[0]);
-    search = tv_unsafe(c->argv[1]);
-    rep = tv_unsafe(c->argv[2]);
-    if (in.type != TV_STR || search.type != TV_STR || rep.type != TV_STR)
+    in = mr_tpl_unsafe(c->argv[0]);
+    search = mr_tpl_unsafe(c->argv[1]);
+    rep = mr_tpl_unsafe(c->argv[2]);
+    if (in.type != MR_TPL_V_STR || search.type != MR_TPL_V_STR || rep.type != MR_TPL_V_STR)
         return empty();
     if (search.u.s.len == 0)
         return in;
@@ -855,19 +855,19 @@ static struct tv replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool
     return mr_template__take_scratch(rt, false);
 }
 
-static struct tv h_replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return replace(rt, c, false);
 }
 
-static struct tv h_replaceAll(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_replaceAll(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return replace(rt, c, true);
 }
 
-static struct tv pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool start)
+static struct mr_tpl_value pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool start)
 {
-    struct tv value, fill = tv_str(" ", 1);
+    struct mr_tpl_value value, fill = mr_tpl_str(" ", 1);
     struct mr_buf *b = &rt->scratch;
     double len;
     size_t have, want, fu, copies, rest, from, done;
@@ -914,33 +914,33 @@ static struct tv pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool sta
     return mr_template__take_scratch(rt, false);
 }
 
-static struct tv h_padStart(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_padStart(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return pad(rt, c, true);
 }
 
-static struct tv h_padEnd(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_padEnd(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return pad(rt, c, false);
 }
 
-static struct tv h_len(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_len(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *v = P(c, 0);
+    const struct mr_tpl_value *v = arg(c, 0);
 
     (void)rt;
-    if (tv_is_plain_str(v))
-        return tv_num((double)mr_template__u16_len(v->u.s.p, v->u.s.len));
-    if (v->type == TV_ARR)
-        return tv_num((double)v->u.a->n);
-    return tv_num(0);
+    if (mr_tpl_is_plain_str(v))
+        return mr_tpl_num((double)mr_template__u16_len(v->u.s.p, v->u.s.len));
+    if (v->type == MR_TPL_V_ARR)
+        return mr_tpl_num((double)v->u.a->n);
+    return mr_tpl_num(0);
 }
 
-static struct tv h_newline(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_newline(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     (void)c;
-    return tv_str("\n", 1);
+    return mr_tpl_str("\n", 1);
 }
 
 /* ---- base64 and JWT ----------------------------------------------------------------- */
@@ -1013,7 +1013,7 @@ static size_t b64_decode(char *out, const char *s, size_t n)
 }
 
 /* The helper's content: the first parameter, or the block ({{#base64}}). */
-static bool content_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struct tv *out)
+static bool content_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struct mr_tpl_value *out)
 {
     if (c->argc == 0) {
         if (!c->block)
@@ -1021,15 +1021,15 @@ static bool content_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struc
         *out = mr_template__capture(rt, c, NULL);
         return true;
     }
-    if (c->argv[0].type == TV_UNDEF || c->argv[0].type == TV_NULL)
+    if (c->argv[0].type == MR_TPL_V_UNDEF || c->argv[0].type == MR_TPL_V_NULL)
         return false; /* undefined.toString() throws */
     *out = mr_template__to_str(rt, &c->argv[0]);
     return true;
 }
 
-static struct tv encode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool url)
+static struct mr_tpl_value encode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool url)
 {
-    struct tv s;
+    struct mr_tpl_value s;
 
     if (!content_arg(rt, c, &s))
         return empty();
@@ -1038,9 +1038,10 @@ static struct tv encode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool 
     return mr_template__take_scratch(rt, true);
 }
 
-static struct tv decode_text(struct mr_tpl_rt *rt, const struct tv *s, bool safe)
+static struct mr_tpl_value decode_text(struct mr_tpl_rt *rt, const struct mr_tpl_value *s,
+                                       bool safe)
 {
-    char *raw = mr_template__alloc(A(rt), s->u.s.len + 1);
+    char *raw = mr_template__alloc(&rt->arena, s->u.s.len + 1);
     size_t n;
 
     if (!raw)
@@ -1051,42 +1052,42 @@ static struct tv decode_text(struct mr_tpl_rt *rt, const struct tv *s, bool safe
     return mr_template__take_scratch(rt, safe);
 }
 
-static struct tv decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv s;
+    struct mr_tpl_value s;
 
     if (!content_arg(rt, c, &s))
         return empty();
     return decode_text(rt, &s, true);
 }
 
-static struct tv h_base64(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_base64(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return encode(rt, c, false);
 }
 
-static struct tv h_base64url(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_base64url(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return encode(rt, c, true);
 }
 
-static struct tv h_base64Decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_base64Decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return decode(rt, c);
 }
 
 /* helpers/jwt.ts */
-static struct tv jwt_part(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, int part)
+static struct mr_tpl_value jwt_part(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, int part)
 {
-    struct tv jwt, key, text, obj;
+    struct mr_tpl_value jwt, key, text, obj;
     const char *p, *e, *dot;
     int i;
 
     if (c->argc < 1)
-        return tv_undef();
-    jwt = tv_unsafe(c->argv[0]);
-    if (jwt.type != TV_STR)
-        return tv_undef();
+        return mr_tpl_undef();
+    jwt = mr_tpl_unsafe(c->argv[0]);
+    if (jwt.type != MR_TPL_V_STR)
+        return mr_tpl_undef();
     p = jwt.u.s.p;
     e = p + jwt.u.s.len;
     if (e - p >= 7 && memcmp(p, "Bearer ", 7) == 0)
@@ -1094,31 +1095,32 @@ static struct tv jwt_part(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, int
     for (i = 0; i < part; i++) {
         dot = memchr(p, '.', (size_t)(e - p));
         if (!dot)
-            return tv_undef();
+            return mr_tpl_undef();
         p = dot + 1;
     }
     dot = memchr(p, '.', (size_t)(e - p));
-    text = tv_str(p, (size_t)((dot ? dot : e) - p));
+    text = mr_tpl_str(p, (size_t)((dot ? dot : e) - p));
     text = decode_text(rt, &text, false);
-    if (text.type != TV_STR || !mr_template__parse_json(A(rt), text.u.s.p, text.u.s.len, &obj))
-        return tv_undef();
+    if (text.type != MR_TPL_V_STR ||
+        !mr_template__parse_json(&rt->arena, text.u.s.p, text.u.s.len, &obj))
+        return mr_tpl_undef();
     if (c->argc < 2)
         return obj;
-    key = tv_unsafe(c->argv[1]);
-    if (key.type == TV_UNDEF)
+    key = mr_tpl_unsafe(c->argv[1]);
+    if (key.type == MR_TPL_V_UNDEF)
         return obj;
-    if (obj.type == TV_NULL)
-        return tv_undef();
+    if (obj.type == MR_TPL_V_NULL)
+        return mr_tpl_undef();
     key = mr_template__to_str(rt, &key);
     return mr_template__lookup(rt, &obj, key.u.s.p, key.u.s.len);
 }
 
-static struct tv h_jwtHeader(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_jwtHeader(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return jwt_part(rt, c, 0);
 }
 
-static struct tv h_jwtPayload(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_jwtPayload(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return jwt_part(rt, c, 1);
 }
@@ -1126,151 +1128,154 @@ static struct tv h_jwtPayload(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 /* ---- JSON ----------------------------------------------------------------------------- */
 
 /* helpers/stringify.ts: JSON.stringify(data, unwrapSafeStrings, 2) */
-static struct tv h_stringify(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_stringify(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *v;
+    const struct mr_tpl_value *v;
 
     if (c->argc == 0)
-        return tv_undef();
+        return mr_tpl_undef();
     v = &c->argv[0];
-    if (tv_is_object(v)) {
-        struct tv plain = tv_unsafe(*v);
+    if (mr_tpl_is_object(v)) {
+        struct mr_tpl_value plain = mr_tpl_unsafe(*v);
         return json_string(rt, &plain, 2, false);
     }
     return *v;
 }
 
-static struct tv h_jsonParse(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_jsonParse(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv t, v;
+    struct mr_tpl_value t, v;
 
     if (c->argc == 0)
-        return tv_undef();
-    t = tv_unsafe(c->argv[0]);
-    if (t.type != TV_STR || !mr_template__parse_json(A(rt), t.u.s.p, t.u.s.len, &v))
-        return tv_undef();
+        return mr_tpl_undef();
+    t = mr_tpl_unsafe(c->argv[0]);
+    if (t.type != MR_TPL_V_STR || !mr_template__parse_json(&rt->arena, t.u.s.p, t.u.s.len, &v))
+        return mr_tpl_undef();
     return v;
 }
 
 /* {{jsonPath request.body '$.x'}} (WireMock style) parses the body text: a
  * mockrun extension. Any other string stays text, as in Mockoon. */
-static struct tv json_data(struct mr_tpl_rt *rt, const struct tv *v)
+static struct mr_tpl_value json_data(struct mr_tpl_rt *rt, const struct mr_tpl_value *v)
 {
-    struct tv d = tv_unsafe(*v), parsed;
+    struct mr_tpl_value d = mr_tpl_unsafe(*v), parsed;
     size_t i = 0;
 
-    if (v->type != TV_STR || !v->json_text)
+    if (v->type != MR_TPL_V_STR || !v->json_text)
         return d;
     while (i < d.u.s.len &&
            (d.u.s.p[i] == ' ' || d.u.s.p[i] == '\n' || d.u.s.p[i] == '\r' || d.u.s.p[i] == '\t'))
         i++;
     if (i < d.u.s.len && (d.u.s.p[i] == '{' || d.u.s.p[i] == '[') &&
-        mr_template__parse_json(A(rt), d.u.s.p, d.u.s.len, &parsed))
+        mr_template__parse_json(&rt->arena, d.u.s.p, d.u.s.len, &parsed))
         return parsed;
     return d;
 }
 
-static struct tv path_helper(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool json)
+static struct mr_tpl_value path_helper(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool json)
 {
-    struct tv data, path, def = empty();
+    struct mr_tpl_value data, path, def = empty();
 
     if (c->argc < 2)
-        return tv_undef();
+        return mr_tpl_undef();
     data = json_data(rt, &c->argv[0]);
-    path = tv_unsafe(c->argv[1]);
-    if (c->argc >= 3 && c->argv[2].type != TV_UNDEF && c->argv[2].type != TV_NULL)
+    path = mr_tpl_unsafe(c->argv[1]);
+    if (c->argc >= 3 && c->argv[2].type != MR_TPL_V_UNDEF && c->argv[2].type != MR_TPL_V_NULL)
         def = c->argv[2];
-    if (path.type != TV_STR)
+    if (path.type != MR_TPL_V_STR)
         return data;
     if (json)
         return mr_template__json_path(rt, &data, path.u.s.p, path.u.s.len, &def);
     return mr_template__object_path(rt, &data, path.u.s.p, path.u.s.len, &def);
 }
 
-static struct tv h_jsonPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_jsonPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return path_helper(rt, c, true);
 }
 
-static struct tv h_objectPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_objectPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     return path_helper(rt, c, false);
 }
 
 /* ---- arrays and objects ------------------------------------------------------------- */
 
-static struct tv h_array(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_array(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv_arr *arr = mr_template__arr_new(A(rt), c->argc);
+    struct mr_tpl_array *arr = mr_template__arr_new(&rt->arena, c->argc);
     size_t i;
 
     if (!arr)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = 0; i < c->argc; i++)
         arr->v[i] = c->argv[i];
     arr->n = c->argc;
-    return tv_arr(arr);
+    return mr_tpl_arr(arr);
 }
 
 /* options.hash: keys in the (reversed) order Handlebars builds it */
-static struct tv h_object(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_object(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv_obj *o = mr_template__obj_new(A(rt), c->site->nhash);
+    struct mr_tpl_object *o = mr_template__obj_new(&rt->arena, c->site->nhash);
     size_t i;
 
     if (!o)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = 0; i < c->site->nhash; i++)
-        mr_template__obj_set(A(rt), o, c->site->hkeys[i].p, c->site->hkeys[i].len, c->hashv[i]);
-    return tv_obj(o);
+        mr_template__obj_set(&rt->arena, o, c->site->hkeys[i].p, c->site->hkeys[i].len,
+                             c->hashv[i]);
+    return mr_tpl_obj(o);
 }
 
-static struct tv h_objectMerge(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_objectMerge(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv_obj *o;
+    struct mr_tpl_object *o;
     size_t i, k;
 
     if (c->argc == 0)
         return empty();
-    o = mr_template__obj_new(A(rt), 0);
+    o = mr_template__obj_new(&rt->arena, 0);
     if (!o)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = 0; i < c->argc; i++) {
-        const struct tv *p = &c->argv[i];
-        if (p->type == TV_OBJ) {
-            const size_t *order = mr_template__obj_order(A(rt), p->u.o);
+        const struct mr_tpl_value *p = &c->argv[i];
+        if (p->type == MR_TPL_V_OBJ) {
+            const size_t *order = mr_template__obj_order(&rt->arena, p->u.o);
             for (k = 0; k < p->u.o->n; k++) {
                 size_t j = order ? order[k] : k;
-                mr_template__obj_set(A(rt), o, p->u.o->k[j].p, p->u.o->k[j].len, p->u.o->v[j]);
+                mr_template__obj_set(&rt->arena, o, p->u.o->k[j].p, p->u.o->k[j].len, p->u.o->v[j]);
             }
-        } else if (p->type == TV_STR && p->safe) {
-            mr_template__obj_set(A(rt), o, "string", 6, tv_unsafe(*p));
+        } else if (p->type == MR_TPL_V_STR && p->safe) {
+            mr_template__obj_set(&rt->arena, o, "string", 6, mr_tpl_unsafe(*p));
         }
     }
-    return tv_obj(o);
+    return mr_tpl_obj(o);
 }
 
 /* helpers/filter.ts validate(): nested objects match key by key, anything
  * else with === */
-static bool validate(struct mr_tpl_rt *rt, const struct tv *payload, const struct tv *cond,
-                     int depth)
+static bool validate(struct mr_tpl_rt *rt, const struct mr_tpl_value *payload,
+                     const struct mr_tpl_value *cond, int depth)
 {
     size_t i;
 
     if (depth > MR_TPL_MAX_VALUE_DEPTH)
         return false;
-    if (cond->type == TV_OBJ || (cond->type == TV_STR && cond->safe)) {
-        if (!tv_is_object(payload) && payload->type != TV_NULL)
+    if (cond->type == MR_TPL_V_OBJ || (cond->type == MR_TPL_V_STR && cond->safe)) {
+        if (!mr_tpl_is_object(payload) && payload->type != MR_TPL_V_NULL)
             return false;
-        if (payload->type == TV_NULL)
+        if (payload->type == MR_TPL_V_NULL)
             return false;
-        if (cond->type == TV_STR) {
-            struct tv v = mr_template__lookup(rt, payload, "string", 6), u = tv_unsafe(*cond);
+        if (cond->type == MR_TPL_V_STR) {
+            struct mr_tpl_value v = mr_template__lookup(rt, payload, "string", 6),
+                                u = mr_tpl_unsafe(*cond);
             return mr_template__strict_eq(&v, &u);
         }
         for (i = 0; i < cond->u.o->n; i++) {
-            struct tv v = mr_template__lookup(rt, payload, cond->u.o->k[i].p, cond->u.o->k[i].len);
-            struct tv want = tv_unsafe(cond->u.o->v[i]);
+            struct mr_tpl_value v =
+                mr_template__lookup(rt, payload, cond->u.o->k[i].p, cond->u.o->k[i].len);
+            struct mr_tpl_value want = mr_tpl_unsafe(cond->u.o->v[i]);
             if (!validate(rt, &v, &want, depth + 1))
                 return false;
         }
@@ -1279,18 +1284,18 @@ static bool validate(struct mr_tpl_rt *rt, const struct tv *payload, const struc
     return mr_template__strict_eq(payload, cond);
 }
 
-static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds, size_t n,
-                      int depth);
+static bool match_any(struct mr_tpl_rt *rt, const struct mr_tpl_value *item,
+                      const struct mr_tpl_value *conds, size_t n, int depth);
 
-static bool match_all(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds, size_t n,
-                      int depth)
+static bool match_all(struct mr_tpl_rt *rt, const struct mr_tpl_value *item,
+                      const struct mr_tpl_value *conds, size_t n, int depth)
 {
     size_t i;
 
     if (depth > 64)
         return false;
     for (i = 0; i < n; i++) {
-        if (conds[i].type == TV_ARR) {
+        if (conds[i].type == MR_TPL_V_ARR) {
             if (!match_any(rt, item, conds[i].u.a->v, conds[i].u.a->n, depth + 1))
                 return false;
         } else if (!validate(rt, item, &conds[i], 0)) {
@@ -1300,15 +1305,15 @@ static bool match_all(struct mr_tpl_rt *rt, const struct tv *item, const struct 
     return true;
 }
 
-static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct tv *conds, size_t n,
-                      int depth)
+static bool match_any(struct mr_tpl_rt *rt, const struct mr_tpl_value *item,
+                      const struct mr_tpl_value *conds, size_t n, int depth)
 {
     size_t i;
 
     if (depth > 64)
         return false;
     for (i = 0; i < n; i++) {
-        if (conds[i].type == TV_ARR) {
+        if (conds[i].type == MR_TPL_V_ARR) {
             if (match_all(rt, item, conds[i].u.a->v, conds[i].u.a->n, depth + 1))
                 return true;
         } else if (validate(rt, item, &conds[i], 0)) {
@@ -1318,44 +1323,44 @@ static bool match_any(struct mr_tpl_rt *rt, const struct tv *item, const struct 
     return false;
 }
 
-static struct tv h_filter(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_filter(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *arr;
-    struct tv_arr *out;
+    const struct mr_tpl_value *arr;
+    struct mr_tpl_array *out;
     size_t i;
 
     if (c->argc == 0)
         return empty();
     arr = &c->argv[0];
-    if (arr->type != TV_ARR)
+    if (arr->type != MR_TPL_V_ARR)
         return empty();
     if (arr->u.a->n == 0 || c->argc == 1)
         return *arr;
-    out = mr_template__arr_new(A(rt), 0);
+    out = mr_template__arr_new(&rt->arena, 0);
     if (!out)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = 0; i < arr->u.a->n && mr_template__charge(rt, 1); i++)
         if (match_any(rt, &arr->u.a->v[i], c->argv + 1, c->argc - 1, 0))
-            mr_template__arr_push(A(rt), out, arr->u.a->v[i]);
-    return tv_arr(out);
+            mr_template__arr_push(&rt->arena, out, arr->u.a->v[i]);
+    return mr_tpl_arr(out);
 }
 
-static struct tv h_find(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_find(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *arr;
+    const struct mr_tpl_value *arr;
     size_t i;
 
     if (c->argc == 0)
         return empty();
     arr = &c->argv[0];
-    if (arr->type != TV_ARR)
+    if (arr->type != MR_TPL_V_ARR)
         return empty();
     if (arr->u.a->n == 0 || c->argc == 1)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = 0; i < arr->u.a->n && mr_template__charge(rt, 1); i++)
         if (match_any(rt, &arr->u.a->v[i], c->argv + 1, c->argc - 1, 0))
             return arr->u.a->v[i];
-    return tv_undef();
+    return mr_tpl_undef();
 }
 
 /* An approximation of ICU's root collation (String.prototype.localeCompare):
@@ -1378,7 +1383,7 @@ static int collate_weight(unsigned char ch)
     return p ? 10 + (int)(p - punct) : 100 + ch;
 }
 
-static int locale_compare(const struct tv *a, const struct tv *b)
+static int locale_compare(const struct mr_tpl_value *a, const struct mr_tpl_value *b)
 {
     size_t i, n = a->u.s.len < b->u.s.len ? a->u.s.len : b->u.s.len;
     int tie = 0;
@@ -1399,24 +1404,26 @@ static int locale_compare(const struct tv *a, const struct tv *b)
 struct sort_ctx {
     struct mr_tpl_rt *rt;
     bool strings;
-    const struct tv *key; /* sortBy */
+    const struct mr_tpl_value *key; /* sortBy */
 };
 
-static struct tv sort_key(const struct sort_ctx *s, const struct tv *v)
+static struct mr_tpl_value sort_key(const struct sort_ctx *s, const struct mr_tpl_value *v)
 {
     if (!s->key)
         return *v;
-    if (v->type == TV_UNDEF || v->type == TV_NULL)
-        return tv_undef();
+    if (v->type == MR_TPL_V_UNDEF || v->type == MR_TPL_V_NULL)
+        return mr_tpl_undef();
     return mr_template__lookup(s->rt, v, s->key->u.s.p, s->key->u.s.len);
 }
 
-static int sort_cmp(const struct sort_ctx *s, const struct tv *a, const struct tv *b)
+static int sort_cmp(const struct sort_ctx *s, const struct mr_tpl_value *a,
+                    const struct mr_tpl_value *b)
 {
-    struct tv x = sort_key(s, a), y = sort_key(s, b);
+    struct mr_tpl_value x = sort_key(s, a), y = sort_key(s, b);
 
     if (s->strings) {
-        struct tv xs = mr_template__to_str(s->rt, &x), ys = mr_template__to_str(s->rt, &y);
+        struct mr_tpl_value xs = mr_template__to_str(s->rt, &x),
+                            ys = mr_template__to_str(s->rt, &y);
         return locale_compare(&xs, &ys);
     } else {
         double d = mr_template__to_number(&x) - mr_template__to_number(&y);
@@ -1425,7 +1432,8 @@ static int sort_cmp(const struct sort_ctx *s, const struct tv *a, const struct t
 }
 
 /* Array.prototype.sort: stable (merge sort), undefined last. */
-static void merge_sort(const struct sort_ctx *s, struct tv *v, struct tv *tmp, size_t n)
+static void merge_sort(const struct sort_ctx *s, struct mr_tpl_value *v, struct mr_tpl_value *tmp,
+                       size_t n)
 {
     size_t mid = n / 2, i = 0, j = mid, k = 0;
 
@@ -1442,46 +1450,46 @@ static void merge_sort(const struct sort_ctx *s, struct tv *v, struct tv *tmp, s
     memcpy(v, tmp, n * sizeof(*v));
 }
 
-static struct tv sorted(struct mr_tpl_rt *rt, const struct tv *arr, const struct sort_ctx *s,
-                        bool desc)
+static struct mr_tpl_value sorted(struct mr_tpl_rt *rt, const struct mr_tpl_value *arr,
+                                  const struct sort_ctx *s, bool desc)
 {
-    struct tv_arr *out = mr_template__arr_new(A(rt), arr->u.a->n);
-    struct tv *tmp = mr_template__alloc(A(rt), (arr->u.a->n + 1) * sizeof(*tmp));
+    struct mr_tpl_array *out = mr_template__arr_new(&rt->arena, arr->u.a->n);
+    struct mr_tpl_value *tmp = mr_template__alloc(&rt->arena, (arr->u.a->n + 1) * sizeof(*tmp));
     size_t i, n = 0, undef = 0;
 
     if (!out || !tmp)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = 0; i < arr->u.a->n; i++)
-        if (arr->u.a->v[i].type != TV_UNDEF)
+        if (arr->u.a->v[i].type != MR_TPL_V_UNDEF)
             out->v[n++] = arr->u.a->v[i];
     undef = arr->u.a->n - n;
     if (!mr_template__charge(rt, arr->u.a->n))
-        return tv_undef();
+        return mr_tpl_undef();
     merge_sort(s, out->v, tmp, n);
     for (i = 0; i < undef; i++)
-        out->v[n++] = tv_undef();
+        out->v[n++] = mr_tpl_undef();
     out->n = n;
     if (desc) {
         for (i = 0; i < n / 2; i++) {
-            struct tv t = out->v[i];
+            struct mr_tpl_value t = out->v[i];
             out->v[i] = out->v[n - 1 - i];
             out->v[n - 1 - i] = t;
         }
     }
-    return tv_arr(out);
+    return mr_tpl_arr(out);
 }
 
 /* The lower-cased order argument; false when it is not a string (Mockoon
  * throws calling toLowerCase). */
 static bool order_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, size_t i, bool *desc)
 {
-    struct tv o;
+    struct mr_tpl_value o;
 
     *desc = false;
     if (c->argc <= i)
         return true;
-    o = tv_unsafe(c->argv[i]);
-    if (o.type != TV_STR)
+    o = mr_tpl_unsafe(c->argv[i]);
+    if (o.type != MR_TPL_V_STR)
         return false;
     (void)rt;
     *desc = o.u.s.len == 4 && (o.u.s.p[0] | 32) == 'd' && (o.u.s.p[1] | 32) == 'e' &&
@@ -1489,38 +1497,39 @@ static bool order_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, size_t 
     return true;
 }
 
-static struct tv h_sort(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_sort(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *arr;
+    const struct mr_tpl_value *arr;
     struct sort_ctx s = {rt, false, NULL};
     bool desc;
 
     if (c->argc == 0)
         return empty();
     arr = &c->argv[0];
-    if (arr->type != TV_ARR)
+    if (arr->type != MR_TPL_V_ARR)
         return empty();
-    if (arr->u.a->n == 0 || tv_is_object(&arr->u.a->v[0]) || arr->u.a->v[0].type == TV_NULL)
+    if (arr->u.a->n == 0 || mr_tpl_is_object(&arr->u.a->v[0]) ||
+        arr->u.a->v[0].type == MR_TPL_V_NULL)
         return *arr;
     if (!order_arg(rt, c, 1, &desc))
         return empty();
-    s.strings = tv_is_plain_str(&arr->u.a->v[0]);
+    s.strings = mr_tpl_is_plain_str(&arr->u.a->v[0]);
     return sorted(rt, arr, &s, desc);
 }
 
-static struct tv h_sortBy(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_sortBy(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *arr;
+    const struct mr_tpl_value *arr;
     struct sort_ctx s = {rt, false, NULL};
-    struct tv key, first;
+    struct mr_tpl_value key, first;
     bool desc;
 
     if (c->argc == 0)
         return empty();
     arr = &c->argv[0];
-    if (arr->type != TV_ARR)
+    if (arr->type != MR_TPL_V_ARR)
         return empty();
-    if (arr->u.a->n == 0 || !tv_is_object(&arr->u.a->v[0]))
+    if (arr->u.a->n == 0 || !mr_tpl_is_object(&arr->u.a->v[0]))
         return *arr;
     if (c->argc < 2)
         return *arr;
@@ -1533,66 +1542,66 @@ static struct tv h_sortBy(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     if (!order_arg(rt, c, 2, &desc))
         return empty();
     s.key = &key;
-    s.strings = tv_is_plain_str(&first);
+    s.strings = mr_tpl_is_plain_str(&first);
     return sorted(rt, arr, &s, desc);
 }
 
-static struct tv h_reverse(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_reverse(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *arr = P(c, 0);
-    struct tv_arr *out;
+    const struct mr_tpl_value *arr = arg(c, 0);
+    struct mr_tpl_array *out;
     size_t i, n;
 
-    if (arr->type != TV_ARR)
+    if (arr->type != MR_TPL_V_ARR)
         return empty();
     n = arr->u.a->n;
-    out = mr_template__arr_new(A(rt), n);
+    out = mr_template__arr_new(&rt->arena, n);
     if (!out)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = 0; i < n; i++)
         out->v[i] = arr->u.a->v[n - 1 - i];
     out->n = n;
-    return tv_arr(out);
+    return mr_tpl_arr(out);
 }
 
 /* Array.prototype.slice(start[, end]) */
-static struct tv h_slice(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_slice(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *arr = P(c, 0), *to = P(c, 2);
+    const struct mr_tpl_value *arr = arg(c, 0), *to = arg(c, 2);
     double len, start, end;
-    struct tv_arr *out;
+    struct mr_tpl_array *out;
     size_t i;
 
-    if (arr->type != TV_ARR)
+    if (arr->type != MR_TPL_V_ARR)
         return empty();
     len = (double)arr->u.a->n;
-    start = mr_template__to_integer(P(c, 1));
-    end = to->type == TV_NUM ? mr_template__to_integer(to) : len;
-    if (to->type == TV_NUM && isinf(to->u.n))
+    start = mr_template__to_integer(arg(c, 1));
+    end = to->type == MR_TPL_V_NUM ? mr_template__to_integer(to) : len;
+    if (to->type == MR_TPL_V_NUM && isinf(to->u.n))
         end = to->u.n > 0 ? len : 0;
     start = start < 0 ? fmax(len + start, 0) : fmin(start, len);
     end = end < 0 ? fmax(len + end, 0) : fmin(end, len);
-    out = mr_template__arr_new(A(rt), 0);
+    out = mr_template__arr_new(&rt->arena, 0);
     if (!out)
-        return tv_undef();
+        return mr_tpl_undef();
     for (i = (size_t)start; (double)i < end; i++)
-        mr_template__arr_push(A(rt), out, arr->u.a->v[i]);
-    return tv_arr(out);
+        mr_template__arr_push(&rt->arena, out, arr->u.a->v[i]);
+    return mr_tpl_arr(out);
 }
 
 /* ---- random values ------------------------------------------------------------------- */
 
-static struct tv h_oneOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_oneOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *list;
+    const struct mr_tpl_value *list;
     size_t n;
     double i;
     bool stringify = false;
-    struct tv r;
+    struct mr_tpl_value r;
 
     if (c->argc == 0)
         return empty();
-    if (c->argv[0].type == TV_ARR) {
+    if (c->argv[0].type == MR_TPL_V_ARR) {
         list = c->argv[0].u.a->v;
         n = c->argv[0].u.a->n;
         if (c->argc >= 2)
@@ -1602,39 +1611,39 @@ static struct tv h_oneOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
         n = c->argc;
     }
     i = mr_template__random_int(rt, 0, (double)n - 1);
-    r = (i >= 0 && i < (double)n) ? list[(size_t)i] : tv_undef();
+    r = (i >= 0 && i < (double)n) ? list[(size_t)i] : mr_tpl_undef();
     if (stringify) {
-        struct tv j = json_string(rt, &r, 0, true);
-        return j.type == TV_STR ? j : tv_safe("undefined", 9);
+        struct mr_tpl_value j = json_string(rt, &r, 0, true);
+        return j.type == MR_TPL_V_STR ? j : mr_tpl_safe("undefined", 9);
     }
     return r;
 }
 
-static struct tv h_someOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_someOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *list = P(c, 0), *stringify = P(c, 3);
-    struct tv_arr *out;
+    const struct mr_tpl_value *list = arg(c, 0), *stringify = arg(c, 3);
+    struct mr_tpl_array *out;
     double count;
     size_t n, i, take;
 
-    if (list->type != TV_ARR)
+    if (list->type != MR_TPL_V_ARR)
         return empty();
     n = list->u.a->n;
-    out = mr_template__arr_new(A(rt), n);
+    out = mr_template__arr_new(&rt->arena, n);
     if (!out)
-        return tv_undef();
+        return mr_tpl_undef();
     if (n)
         memcpy(out->v, list->u.a->v, n * sizeof(*out->v));
     /* Mockoon shuffles with sort(() => 0.5 - Math.random()); a fair shuffle
      * gives the same shapes */
     for (i = n; i > 1; i--) {
         size_t j = (size_t)(mr_template__random(rt) * (double)i);
-        struct tv t = out->v[i - 1];
+        struct mr_tpl_value t = out->v[i - 1];
         out->v[i - 1] = out->v[j];
         out->v[j] = t;
     }
-    count = mr_template__random_int(rt, mr_template__to_number(P(c, 1)),
-                                    mr_template__to_number(P(c, 2)));
+    count = mr_template__random_int(rt, mr_template__to_number(arg(c, 1)),
+                                    mr_template__to_number(arg(c, 2)));
     if (isnan(count))
         take = 0;
     else if (count < 0)
@@ -1642,56 +1651,56 @@ static struct tv h_someOf(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     else
         take = count > (double)n ? n : (size_t)count;
     out->n = take;
-    if (stringify->type == TV_BOOL && stringify->u.b) {
-        struct tv v = tv_arr(out);
+    if (stringify->type == MR_TPL_V_BOOL && stringify->u.b) {
+        struct mr_tpl_value v = mr_tpl_arr(out);
         return json_string(rt, &v, 0, false);
     }
-    return tv_arr(out);
+    return mr_tpl_arr(out);
 }
 
 /* faker.number.int({ min, max }): numeric literals only, as helpers/int.ts */
-static struct tv h_int(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_int(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     double min = 0, max = 9007199254740991.0, lo, hi;
 
-    if (c->argc >= 1 && c->argv[0].type == TV_NUM)
+    if (c->argc >= 1 && c->argv[0].type == MR_TPL_V_NUM)
         min = c->argv[0].u.n;
-    if (c->argc >= 2 && c->argv[1].type == TV_NUM)
+    if (c->argc >= 2 && c->argv[1].type == MR_TPL_V_NUM)
         max = c->argv[1].u.n;
     lo = ceil(min);
     hi = floor(max);
     if (lo == hi)
-        return tv_num(lo);
+        return mr_tpl_num(lo);
     if (hi < lo || !isfinite(lo) || !isfinite(hi))
         return empty(); /* FakerError */
-    return tv_num(floor(mr_template__random(rt) * (hi - lo + 1) + lo));
+    return mr_tpl_num(floor(mr_template__random(rt) * (hi - lo + 1) + lo));
 }
 
-static struct tv h_float(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_float(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     double min = 0, max = 1;
 
-    if (c->argc >= 1 && c->argv[0].type == TV_NUM)
+    if (c->argc >= 1 && c->argv[0].type == MR_TPL_V_NUM)
         min = c->argv[0].u.n;
-    if (c->argc >= 2 && c->argv[1].type == TV_NUM)
+    if (c->argc >= 2 && c->argv[1].type == MR_TPL_V_NUM)
         max = c->argv[1].u.n;
     if (max == min)
-        return tv_num(min);
+        return mr_tpl_num(min);
     if (max < min || !isfinite(min) || !isfinite(max))
         return empty();
-    return tv_num(mr_template__random(rt) * (max - min) + min);
+    return mr_tpl_num(mr_template__random(rt) * (max - min) + min);
 }
 
-static struct tv h_boolean(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_boolean(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
-    return tv_bool(mr_template__random(rt) < 0.5);
+    return mr_tpl_bool(mr_template__random(rt) < 0.5);
 }
 
 /* faker.string.uuid(): version 4, lower-case. The 32 digits are the
  * nibbles of two draws, low nibble first; digit 12 is the version and
  * digit 16 the variant. */
-static struct tv h_uuid(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_uuid(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     static const char hex[] = "0123456789abcdef";
     /* where each digit goes, around the dashes at 8, 13, 18 and 23 */
@@ -1716,7 +1725,7 @@ static struct tv h_uuid(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 
 #define DEFAULT_DATE_FORMAT "yyyy-MM-dd'T'HH:mm:ss.SSSxxx"
 
-static struct tv format_date(struct mr_tpl_rt *rt, int64_t ms, const char *fmt)
+static struct mr_tpl_value format_date(struct mr_tpl_rt *rt, int64_t ms, const char *fmt)
 {
     mr_buf_reset(&rt->scratch);
     if (!mr_template__date_format(&rt->scratch, ms, fmt)) {
@@ -1726,9 +1735,9 @@ static struct tv format_date(struct mr_tpl_rt *rt, int64_t ms, const char *fmt)
     return mr_template__take_scratch(rt, false);
 }
 
-static bool parse_date(const struct tv *v, int64_t *ms)
+static bool parse_date(const struct mr_tpl_value *v, int64_t *ms)
 {
-    return v->type == TV_STR && mr_template__date_parse(v->u.s.p, v->u.s.len, ms);
+    return v->type == MR_TPL_V_STR && mr_template__date_parse(v->u.s.p, v->u.s.len, ms);
 }
 
 static int64_t now_ms(const struct mr_tpl_rt *rt)
@@ -1736,11 +1745,11 @@ static int64_t now_ms(const struct mr_tpl_rt *rt)
     return rt->ctx ? rt->ctx->now_ms : 0;
 }
 
-static struct tv h_now(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_now(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *f = P(c, 0);
+    const struct mr_tpl_value *f = arg(c, 0);
 
-    return format_date(rt, now_ms(rt), tv_is_plain_str(f) ? cstr(rt, f) : DEFAULT_DATE_FORMAT);
+    return format_date(rt, now_ms(rt), mr_tpl_is_plain_str(f) ? cstr(rt, f) : DEFAULT_DATE_FORMAT);
 }
 
 /* faker.date.between({ from, to }) */
@@ -1754,16 +1763,16 @@ static bool random_between(struct mr_tpl_rt *rt, int64_t from, int64_t to, int64
     return true;
 }
 
-static struct tv h_date(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_date(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv from = tv_unsafe(*P(c, 0)), to = tv_unsafe(*P(c, 1));
+    struct mr_tpl_value from = mr_tpl_unsafe(*arg(c, 0)), to = mr_tpl_unsafe(*arg(c, 1));
     int64_t a, b, ms;
 
-    if (c->argc < 2 || from.type != TV_STR || to.type != TV_STR)
+    if (c->argc < 2 || from.type != MR_TPL_V_STR || to.type != MR_TPL_V_STR)
         return empty();
     if (!parse_date(&from, &a) || !parse_date(&to, &b) || !random_between(rt, a, b, &ms))
         return empty();
-    if (c->argc == 3 && tv_is_plain_str(&c->argv[2]))
+    if (c->argc == 3 && mr_tpl_is_plain_str(&c->argv[2]))
         return format_date(rt, ms, cstr(rt, &c->argv[2]));
     mr_buf_reset(&rt->scratch);
     if (!mr_template__date_js_string(&rt->scratch, ms))
@@ -1771,12 +1780,12 @@ static struct tv h_date(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return mr_template__take_scratch(rt, false);
 }
 
-static struct tv h_time(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_time(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     const char *fmt = "HH:mm";
     int64_t a = 0, b = 86340000, ms;
 
-    if (c->argc >= 2 && tv_is_plain_str(&c->argv[0]) && tv_is_plain_str(&c->argv[1])) {
+    if (c->argc >= 2 && mr_tpl_is_plain_str(&c->argv[0]) && mr_tpl_is_plain_str(&c->argv[1])) {
         char buf[128];
         int n =
             snprintf(buf, sizeof(buf), "1970-01-01T%.*s",
@@ -1787,7 +1796,7 @@ static struct tv h_time(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
                      (int)(c->argv[1].u.s.len > 100 ? 100 : c->argv[1].u.s.len), c->argv[1].u.s.p);
         if (!mr_template__date_parse(buf, (size_t)n, &b))
             return empty();
-        if (c->argc == 3 && tv_is_plain_str(&c->argv[2]))
+        if (c->argc == 3 && mr_tpl_is_plain_str(&c->argv[2]))
             fmt = cstr(rt, &c->argv[2]);
     }
     if (!random_between(rt, a, b, &ms))
@@ -1795,12 +1804,12 @@ static struct tv h_time(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return format_date(rt, ms, fmt);
 }
 
-static struct tv h_dateFormat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_dateFormat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv d = tv_unsafe(*P(c, 0)), f = tv_unsafe(*P(c, 1));
+    struct mr_tpl_value d = mr_tpl_unsafe(*arg(c, 0)), f = mr_tpl_unsafe(*arg(c, 1));
     int64_t ms;
 
-    if (c->argc < 1 || d.type != TV_STR || f.type != TV_STR)
+    if (c->argc < 1 || d.type != MR_TPL_V_STR || f.type != MR_TPL_V_STR)
         return empty();
     if (!parse_date(&d, &ms))
         return empty(); /* Invalid time value */
@@ -1811,9 +1820,9 @@ static struct tv h_dateFormat(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 static bool hash_int(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, const char *key,
                      int64_t *out)
 {
-    const struct tv *v = mr_template__hash(c, key);
+    const struct mr_tpl_value *v = mr_template__hash(c, key);
     struct mr_tpl_call one;
-    struct tv n;
+    struct mr_tpl_value n;
 
     if (!v)
         return false;
@@ -1821,7 +1830,7 @@ static bool hash_int(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, const ch
     one.argv = v;
     one.argc = 1;
     n = h_parseInt(rt, &one);
-    if (n.type != TV_NUM)
+    if (n.type != MR_TPL_V_NUM)
         return false;
     if (n.u.n > 1e15)
         n.u.n = 1e15;
@@ -1831,11 +1840,11 @@ static bool hash_int(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, const ch
     return true;
 }
 
-static struct tv h_dateTimeShift(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_dateTimeShift(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *date = NULL, *format = NULL;
+    const struct mr_tpl_value *date = NULL, *format = NULL;
     int64_t ms = now_ms(rt), y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-    struct tv dv, fv;
+    struct mr_tpl_value dv, fv;
     const char *fmt = DEFAULT_DATE_FORMAT;
 
     if (c->argc == 0) {
@@ -1849,14 +1858,14 @@ static struct tv h_dateTimeShift(struct mr_tpl_rt *rt, const struct mr_tpl_call 
         hash_int(rt, c, "minutes", &mi);
         hash_int(rt, c, "seconds", &s);
     }
-    if (date && date->type != TV_UNDEF) {
-        dv = tv_unsafe(*date);
+    if (date && date->type != MR_TPL_V_UNDEF) {
+        dv = mr_tpl_unsafe(*date);
         if (!parse_date(&dv, &ms))
             return empty();
     }
     if (format) {
-        fv = tv_unsafe(*format);
-        if (fv.type == TV_STR)
+        fv = mr_tpl_unsafe(*format);
+        if (fv.type == MR_TPL_V_STR)
             fmt = cstr(rt, &fv);
     }
     ms = mr_template__date_shift(ms, y, mo, d, h, mi, s);
@@ -1865,25 +1874,25 @@ static struct tv h_dateTimeShift(struct mr_tpl_rt *rt, const struct mr_tpl_call 
     return format_date(rt, ms, fmt);
 }
 
-static struct tv h_isValidDate(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_isValidDate(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv v;
+    struct mr_tpl_value v;
     int64_t ms;
     double n;
 
     if (c->argc == 0)
-        return tv_bool(false);
-    v = tv_unsafe(c->argv[0]);
+        return mr_tpl_bool(false);
+    v = mr_tpl_unsafe(c->argv[0]);
     /* new Date(value) */
-    if (v.type == TV_ARR) {
+    if (v.type == MR_TPL_V_ARR) {
         v = mr_template__to_str(rt, &v);
-    } else if (v.type == TV_OBJ || v.type == TV_UNDEF) {
-        return tv_bool(false);
+    } else if (v.type == MR_TPL_V_OBJ || v.type == MR_TPL_V_UNDEF) {
+        return mr_tpl_bool(false);
     }
-    if (v.type == TV_STR)
-        return tv_bool(parse_date(&v, &ms));
+    if (v.type == MR_TPL_V_STR)
+        return mr_tpl_bool(parse_date(&v, &ms));
     n = mr_template__to_number(&v);
-    return tv_bool(isfinite(n) && fabs(n) <= 8.64e15);
+    return mr_tpl_bool(isfinite(n) && fabs(n) <= 8.64e15);
 }
 
 /* ---- faker ----------------------------------------------------------------------------- */
@@ -1902,88 +1911,90 @@ static bool faker_name_ok(const char *name)
     return strchr(dot + 1, '.') == NULL && mr_template__faker_known(name);
 }
 
-static struct tv h_faker(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_faker(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     const struct mr_faker_method *m = c->site->faker; /* a literal, resolved when compiling */
-    struct tv name;
+    struct mr_tpl_value name;
     const char *n;
 
     if (c->argc == 0)
         return empty();
     if (!m) {
-        name = tv_unsafe(c->argv[0]);
-        if (name.type != TV_STR)
+        name = mr_tpl_unsafe(c->argv[0]);
+        if (name.type != MR_TPL_V_STR)
             return empty();
         n = cstr(rt, &name);
         if (!faker_name_ok(n) || !(m = mr_template__faker_find(n)))
             return empty();
     }
-    return mr_template__faker(rt, m, (enum tpl_faker_kind)c->site->faker_kind, c->argv + 1,
+    return mr_template__faker(rt, m, (enum mr_tpl_faker_kind)c->site->faker_kind, c->argv + 1,
                               c->argc - 1, c->site->hkeys, c->hashv, c->site->nhash, c->printed);
 }
 
 /* Mockoon's old one-word helpers ({{firstName}}, {{email}}) call Faker. */
-static struct tv h_alias(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_alias(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct mr_template__helper *h = c->site->helper;
-    struct tv arg = tv_undef();
+    const struct mr_tpl_helper *h = c->site->helper;
+    struct mr_tpl_value passed = mr_tpl_undef();
     size_t n = 0;
 
     /* lorem(count) and title(sex) pass their one argument on when its type fits */
-    if (strcmp(h->name, "lorem") == 0 && c->argc >= 1 && c->argv[0].type == TV_NUM) {
-        arg = c->argv[0];
+    if (strcmp(h->name, "lorem") == 0 && c->argc >= 1 && c->argv[0].type == MR_TPL_V_NUM) {
+        passed = c->argv[0];
         n = 1;
-    } else if (strcmp(h->name, "title") == 0 && c->argc >= 1 && tv_is_plain_str(&c->argv[0])) {
-        arg = c->argv[0];
+    } else if (strcmp(h->name, "title") == 0 && c->argc >= 1 && mr_tpl_is_plain_str(&c->argv[0])) {
+        passed = c->argv[0];
         n = 1;
     }
-    return mr_template__faker(rt, c->site->faker, (enum tpl_faker_kind)c->site->faker_kind, &arg, n,
-                              NULL, NULL, 0, c->printed);
+    return mr_template__faker(rt, c->site->faker, (enum mr_tpl_faker_kind)c->site->faker_kind,
+                              &passed, n, NULL, NULL, 0, c->printed);
 }
 
 /* ---- request helpers (request-helpers.ts) ------------------------------------------------ */
 
 /* (fromSafeString(v) ?? '').toString() */
-static struct tv path_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, size_t i)
+static struct mr_tpl_value path_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, size_t i)
 {
-    if (i >= c->argc || c->argv[i].type == TV_UNDEF || c->argv[i].type == TV_NULL)
+    if (i >= c->argc || c->argv[i].type == MR_TPL_V_UNDEF || c->argv[i].type == MR_TPL_V_NULL)
         return empty();
     return mr_template__to_str(rt, &c->argv[i]);
 }
 
 /* fromSafeString(v) ?? '' */
-static struct tv default_arg(const struct mr_tpl_call *c, size_t i)
+static struct mr_tpl_value default_arg(const struct mr_tpl_call *c, size_t i)
 {
-    if (i >= c->argc || c->argv[i].type == TV_UNDEF || c->argv[i].type == TV_NULL)
+    if (i >= c->argc || c->argv[i].type == MR_TPL_V_UNDEF || c->argv[i].type == MR_TPL_V_NULL)
         return empty();
-    return tv_unsafe(c->argv[i]);
+    return mr_tpl_unsafe(c->argv[i]);
 }
 
 /* body and queryParam: JSON for objects, arrays and `stringify`, else the
  * value as a SafeString */
-static struct tv stringified(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, const struct tv *v)
+static struct mr_tpl_value stringified(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                                       const struct mr_tpl_value *v)
 {
     bool stringify = c->argc >= 3 && mr_template__truthy(&c->argv[2]);
 
-    if (v->type == TV_ARR || v->type == TV_OBJ || v->type == TV_NULL || stringify) {
-        struct tv j = json_string(rt, v, 0, true);
-        return j.type == TV_STR ? j : tv_safe("undefined", 9);
+    if (v->type == MR_TPL_V_ARR || v->type == MR_TPL_V_OBJ || v->type == MR_TPL_V_NULL ||
+        stringify) {
+        struct mr_tpl_value j = json_string(rt, v, 0, true);
+        return j.type == MR_TPL_V_STR ? j : mr_tpl_safe("undefined", 9);
     }
     {
-        struct tv s = mr_template__to_str(rt, v);
+        struct mr_tpl_value s = mr_template__to_str(rt, v);
         s.safe = true;
         return s;
     }
 }
 
-static struct tv h_body(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_body(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), body, v;
+    struct mr_tpl_value path = path_arg(rt, c, 0), def = default_arg(c, 1), body, v;
 
     if (path.u.s.len == 0) {
         if (!rt->ctx || !rt->ctx->body)
-            return tv_safe("", 0);
-        return tv_safe(rt->ctx->body, rt->ctx->body_len);
+            return mr_tpl_safe("", 0);
+        return mr_tpl_safe(rt->ctx->body, rt->ctx->body_len);
     }
     body = mr_template__req_body(rt);
     v = mr_template__truthy(&body) ? body : def;
@@ -1991,9 +2002,9 @@ static struct tv h_body(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return stringified(rt, c, &v);
 }
 
-static struct tv h_bodyRaw(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_bodyRaw(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), body;
+    struct mr_tpl_value path = path_arg(rt, c, 0), def = default_arg(c, 1), body;
 
     body = mr_template__req_body(rt);
     if (!mr_template__truthy(&body))
@@ -2001,100 +2012,104 @@ static struct tv h_bodyRaw(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return mr_template__get_path(rt, &body, path.u.s.p, path.u.s.len, &def);
 }
 
-static struct tv h_queryParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_queryParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), q, v;
+    struct mr_tpl_value path = path_arg(rt, c, 0), def = default_arg(c, 1), q, v;
 
     q = mr_template__req_query(rt);
     v = mr_template__get_path(rt, &q, path.u.s.p, path.u.s.len, &def);
     return stringified(rt, c, &v);
 }
 
-static struct tv h_queryParamRaw(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_queryParamRaw(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv path = path_arg(rt, c, 0), def = default_arg(c, 1), q;
+    struct mr_tpl_value path = path_arg(rt, c, 0), def = default_arg(c, 1), q;
 
     q = mr_template__req_query(rt);
     return mr_template__get_path(rt, &q, path.u.s.p, path.u.s.len, &def);
 }
 
-static struct tv h_queryParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_queryParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
     return mr_template__req_query(rt);
 }
 
-static struct tv h_urlParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_urlParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
     return mr_template__req_params(rt);
 }
 
-static struct tv h_headers(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_headers(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
     return mr_template__req_headers(rt);
 }
 
-static struct tv h_urlParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_urlParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv params = mr_template__req_params(rt), name = mr_template__to_str(rt, P(c, 0));
+    struct mr_tpl_value params = mr_template__req_params(rt),
+                        name = mr_template__to_str(rt, arg(c, 0));
 
     return mr_template__lookup(rt, &params, name.u.s.p, name.u.s.len);
 }
 
 /* req.get(name) || defaultValue */
-static struct tv h_header(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_header(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *name = P(c, 0), *defv = P(c, 1);
-    struct tv def = tv_is_object(defv) || defv->type == TV_NULL ? empty() : *defv;
-    struct tv headers, v;
+    const struct mr_tpl_value *name = arg(c, 0), *defv = arg(c, 1);
+    struct mr_tpl_value def =
+        mr_tpl_is_object(defv) || defv->type == MR_TPL_V_NULL ? empty() : *defv;
+    struct mr_tpl_value headers, v;
 
-    if (tv_is_object(name) || name->type == TV_NULL)
+    if (mr_tpl_is_object(name) || name->type == MR_TPL_V_NULL)
         return def;
-    if (!tv_is_plain_str(name) || name->u.s.len == 0)
+    if (!mr_tpl_is_plain_str(name) || name->u.s.len == 0)
         return empty(); /* req.get throws */
     headers = mr_template__req_headers(rt);
-    if (headers.type != TV_OBJ)
+    if (headers.type != MR_TPL_V_OBJ)
         return def;
     if ((name->u.s.len == 7 && strncasecmp(name->u.s.p, "referer", 7) == 0) ||
         (name->u.s.len == 8 && strncasecmp(name->u.s.p, "referrer", 8) == 0)) {
-        struct tv *r = mr_template__obj_get(headers.u.o, "referrer", 8);
+        struct mr_tpl_value *r = mr_template__obj_get(headers.u.o, "referrer", 8);
         if (!r || !mr_template__truthy(r))
             r = mr_template__obj_get(headers.u.o, "referer", 7);
-        v = r ? *r : tv_undef();
+        v = r ? *r : mr_tpl_undef();
     } else {
         v = mr_template__lookup(rt, &headers, name->u.s.p, name->u.s.len);
     }
     return mr_template__truthy(&v) ? v : def;
 }
 
-static struct tv h_cookie(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_cookie(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    const struct tv *defv = P(c, 1);
-    struct tv def = tv_is_object(defv) || defv->type == TV_NULL ? empty() : *defv;
-    struct tv cookies = mr_template__req_cookies(rt), key = mr_template__to_str(rt, P(c, 0)), v;
+    const struct mr_tpl_value *defv = arg(c, 1);
+    struct mr_tpl_value def =
+        mr_tpl_is_object(defv) || defv->type == MR_TPL_V_NULL ? empty() : *defv;
+    struct mr_tpl_value cookies = mr_template__req_cookies(rt),
+                        key = mr_template__to_str(rt, arg(c, 0)), v;
 
     v = mr_template__lookup(rt, &cookies, key.u.s.p, key.u.s.len);
     return mr_template__truthy(&v) ? v : def;
 }
 
-static struct tv h_method(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_method(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
     if (!rt->ctx || !rt->ctx->method)
-        return tv_undef();
-    return tv_str(rt->ctx->method, strlen(rt->ctx->method));
+        return mr_tpl_undef();
+    return mr_tpl_str(rt->ctx->method, strlen(rt->ctx->method));
 }
 
-static struct tv h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
+static struct mr_tpl_value h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
 
 /* request-helpers.ts baseUrl: `${protocol}://${request.hostname}:${port}`,
  * the host from the request and the port the service listens on. */
-static struct tv h_baseUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_baseUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     const char *base, *scheme_end, *port;
-    struct tv host;
+    struct mr_tpl_value host;
 
     if (!rt->ctx || !rt->ctx->base_url)
         return empty();
@@ -2102,8 +2117,8 @@ static struct tv h_baseUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     host = h_hostname(rt, c);
     scheme_end = strstr(base, "://");
     port = scheme_end ? strrchr(scheme_end + 3, ':') : NULL;
-    if (host.type != TV_STR || host.u.s.len == 0 || !scheme_end || !port)
-        return tv_str(base, strlen(base));
+    if (host.type != MR_TPL_V_STR || host.u.s.len == 0 || !scheme_end || !port)
+        return mr_tpl_str(base, strlen(base));
     mr_buf_reset(&rt->scratch);
     mr_buf_append(&rt->scratch, base, (size_t)(scheme_end + 3 - base));
     mr_buf_append(&rt->scratch, host.u.s.p, host.u.s.len);
@@ -2112,33 +2127,33 @@ static struct tv h_baseUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 }
 
 /* Express's req.hostname: the Host header without its port. */
-static struct tv h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv headers = mr_template__req_headers(rt), *host;
+    struct mr_tpl_value headers = mr_template__req_headers(rt), *host;
     const char *p, *colon;
     size_t n;
 
     (void)c;
-    if (headers.type != TV_OBJ || !(host = mr_template__obj_get(headers.u.o, "host", 4)))
-        return tv_undef();
+    if (headers.type != MR_TPL_V_OBJ || !(host = mr_template__obj_get(headers.u.o, "host", 4)))
+        return mr_tpl_undef();
     p = host->u.s.p;
     n = host->u.s.len;
     if (n && p[0] == '[') {
         const char *close = memchr(p, ']', n);
-        return tv_str(p, close ? (size_t)(close - p) + 1 : n);
+        return mr_tpl_str(p, close ? (size_t)(close - p) + 1 : n);
     }
     colon = memchr(p, ':', n);
-    return tv_str(p, colon ? (size_t)(colon - p) : n);
+    return mr_tpl_str(p, colon ? (size_t)(colon - p) : n);
 }
 
 /* Express's req.ip: the caller's socket address (Mockoon does not trust
  * proxies, so X-Forwarded-For plays no part). */
-static struct tv h_ip(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_ip(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
     if (!rt->ctx || !rt->ctx->client_ip)
         return empty();
-    return tv_str(rt->ctx->client_ip, strlen(rt->ctx->client_ip));
+    return mr_tpl_str(rt->ctx->client_ip, strlen(rt->ctx->client_ip));
 }
 
 /* ---- system helpers (system-helpers.ts) and mockrun's own ----------------------------------- */
@@ -2148,38 +2163,38 @@ static struct tv h_ip(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
  * (MOCKOON_ unless --env-vars-prefix says otherwise, added when missing);
  * mockrun reads any name. Nothing calls setenv once the mocks run, so
  * getenv is safe on the worker threads. */
-static struct tv h_getEnvVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_getEnvVar(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv name, def = default_arg(c, 1);
+    struct mr_tpl_value name, def = default_arg(c, 1);
     const char *v;
 
     if (c->argc == 0)
-        return tv_undef();
-    name = tv_unsafe(c->argv[0]);
+        return mr_tpl_undef();
+    name = mr_tpl_unsafe(c->argv[0]);
     name = mr_template__to_str(rt, &name);
-    if (name.type != TV_STR || name.u.s.len == 0 || memchr(name.u.s.p, '\0', name.u.s.len) ||
+    if (name.type != MR_TPL_V_STR || name.u.s.len == 0 || memchr(name.u.s.p, '\0', name.u.s.len) ||
         memchr(name.u.s.p, '=', name.u.s.len))
         return def; /* no variable can have this name */
     v = getenv(cstr(rt, &name));
-    return v ? tv_str(v, strlen(v)) : def;
+    return v ? mr_tpl_str(v, strlen(v)) : def;
 }
 
 /* {{serviceUrl 'api'}}: the URL of one of the scenario's services, so a
  * page served by one service can call another on its ephemeral port. A
  * literal name is checked when the scenario loads; a computed one that
  * names no service prints "". */
-static struct tv h_serviceUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_serviceUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct tv name = tv_unsafe(*P(c, 0));
+    struct mr_tpl_value name = mr_tpl_unsafe(*arg(c, 0));
     size_t i;
 
     name = mr_template__to_str(rt, &name);
-    if (!rt->ctx || name.type != TV_STR)
+    if (!rt->ctx || name.type != MR_TPL_V_STR)
         return empty();
     for (i = 0; i < rt->ctx->nservices; i++) {
         const struct mr_kv *svc = &rt->ctx->services[i];
         if (svc->name_len == name.u.s.len && memcmp(svc->name, name.u.s.p, name.u.s.len) == 0)
-            return tv_str(svc->value, svc->value_len);
+            return mr_tpl_str(svc->value, svc->value_len);
     }
     return empty();
 }
@@ -2189,7 +2204,7 @@ static struct tv h_serviceUrl(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 /* {{status 404}}: parseInt(first argument, 10); an integer from 100 to 999
  * becomes the response's status (the last one rendered wins), anything else
  * is silently ignored. Always prints "". */
-static struct tv h_status(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_status(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     double code;
 
@@ -2199,21 +2214,22 @@ static struct tv h_status(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
     return empty();
 }
 
-static struct tv h_unsupported(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+static struct mr_tpl_value h_unsupported(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)rt;
     (void)c;
-    return tv_undef();
+    return mr_tpl_undef();
 }
 
 /* ---- compile-time checks ----------------------------------------------------------------- */
 
-static const struct tpl_str *literal(const struct tpl_call *call, size_t i)
+static const struct mr_tpl_text *literal(const struct mr_tpl_call_site *call, size_t i)
 {
-    return i < call->nparams && call->params[i].kind == X_STR ? &call->params[i].u.str : NULL;
+    return i < call->nparams && call->params[i].kind == MR_TPL_X_STR ? &call->params[i].u.str
+                                                                     : NULL;
 }
 
-static bool check_format(const struct tpl_str *f, char *msg, size_t size)
+static bool check_format(const struct mr_tpl_text *f, char *msg, size_t size)
 {
     char bad = 0;
 
@@ -2226,10 +2242,10 @@ static bool check_format(const struct tpl_str *f, char *msg, size_t size)
     return false;
 }
 
-bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size)
+bool mr_template__check_call(struct mr_tpl_call_site *call, char *msg, size_t size)
 {
     const char *name = call->helper->name;
-    const struct tpl_str *s;
+    const struct mr_tpl_text *s;
     size_t i;
 
     if (strcmp(name, "faker") == 0) {
@@ -2258,7 +2274,7 @@ bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size)
     if (strcmp(name, "dateTimeShift") == 0) {
         for (i = 0; i < call->nhash; i++)
             if (call->hkeys[i].len == 6 && memcmp(call->hkeys[i].p, "format", 6) == 0 &&
-                call->hvals[i].kind == X_STR)
+                call->hvals[i].kind == MR_TPL_X_STR)
                 return check_format(&call->hvals[i].u.str, msg, size);
     }
     return true;
@@ -2272,26 +2288,26 @@ bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size)
     }
 #define ALIAS(n, faker)                                                                            \
     {                                                                                              \
-        n, h_alias, H_ALIAS, -1, -1, faker                                                         \
+        n, h_alias, MR_TPL_H_ALIAS, -1, -1, faker                                                  \
     }
 #define NO(n, why)                                                                                 \
     {                                                                                              \
-        n, h_unsupported, H_NO_SUPPORT, -1, -1, why                                                \
+        n, h_unsupported, MR_TPL_H_NO_SUPPORT, -1, -1, why                                         \
     }
 
-const struct mr_template__helper mr_template__helpers[] = {
+const struct mr_tpl_helper mr_template__helpers[] = {
     /* Handlebars */
-    H("each", h_each, H_BLOCK, 1, 1),
-    H("if", h_if, H_BLOCK, 1, 1),
+    H("each", h_each, MR_TPL_H_BLOCK, 1, 1),
+    H("if", h_if, MR_TPL_H_BLOCK, 1, 1),
     H("log", h_log, 0, -1, -1),
     H("lookup", h_lookup, 0, 1, 2),
-    H("unless", h_unless, H_BLOCK, 1, 1),
-    H("with", h_with, H_BLOCK, 1, 1),
+    H("unless", h_unless, MR_TPL_H_BLOCK, 1, 1),
+    H("with", h_with, MR_TPL_H_BLOCK, 1, 1),
     /* Mockoon: blocks */
-    H("case", h_case, H_BLOCK, 1, -1),
-    H("default", h_default, H_BLOCK, 0, 0),
-    H("repeat", h_repeat, H_BLOCK, 1, 2),
-    H("switch", h_switch, H_BLOCK, 1, 1),
+    H("case", h_case, MR_TPL_H_BLOCK, 1, -1),
+    H("default", h_default, MR_TPL_H_BLOCK, 0, 0),
+    H("repeat", h_repeat, MR_TPL_H_BLOCK, 1, 2),
+    H("switch", h_switch, MR_TPL_H_BLOCK, 1, 1),
     /* Mockoon: values */
     H("array", h_array, 0, -1, -1),
     H("base64", h_base64, 0, -1, -1),
@@ -2350,18 +2366,18 @@ const struct mr_template__helper mr_template__helpers[] = {
     H("or", h_or, 0, -1, -1),
     /* Mockoon: generated values and dates */
     H("boolean", h_boolean, 0, -1, -1),
-    H("date", h_date, H_CHECK, -1, -1),
-    H("dateFormat", h_dateFormat, H_CHECK, -1, -1),
-    H("dateTimeShift", h_dateTimeShift, H_CHECK, -1, -1),
-    H("faker", h_faker, H_CHECK, -1, -1),
+    H("date", h_date, MR_TPL_H_CHECK, -1, -1),
+    H("dateFormat", h_dateFormat, MR_TPL_H_CHECK, -1, -1),
+    H("dateTimeShift", h_dateTimeShift, MR_TPL_H_CHECK, -1, -1),
+    H("faker", h_faker, MR_TPL_H_CHECK, -1, -1),
     H("float", h_float, 0, -1, -1),
     H("guid", h_uuid, 0, -1, -1),
     H("int", h_int, 0, -1, -1),
     H("isValidDate", h_isValidDate, 0, -1, -1),
-    H("now", h_now, H_CHECK, -1, -1),
+    H("now", h_now, MR_TPL_H_CHECK, -1, -1),
     H("oneOf", h_oneOf, 0, -1, -1),
     H("someOf", h_someOf, 0, -1, -1),
-    H("time", h_time, H_CHECK, -1, -1),
+    H("time", h_time, MR_TPL_H_CHECK, -1, -1),
     H("uuid", h_uuid, 0, -1, -1),
     ALIAS("city", "location.city"),
     ALIAS("color", "color.human"),
@@ -2405,7 +2421,7 @@ const struct mr_template__helper mr_template__helpers[] = {
     /* Mockoon: system (any variable, not only MOCKOON_...) */
     H("getEnvVar", h_getEnvVar, 0, 1, 2),
     /* mockrun: the scenario's services */
-    H("serviceUrl", h_serviceUrl, H_SERVICE, 1, 1),
+    H("serviceUrl", h_serviceUrl, MR_TPL_H_SERVICE, 1, 1),
     /* Mockoon helpers that need what mockrun does not have */
     NO("data", "data buckets"),
     NO("dataRaw", "data buckets"),
@@ -2417,7 +2433,7 @@ const struct mr_template__helper mr_template__helpers[] = {
 
 const size_t mr_template__nhelpers = sizeof(mr_template__helpers) / sizeof(mr_template__helpers[0]);
 
-const struct mr_template__helper *mr_template__find_helper(const char *name, size_t len)
+const struct mr_tpl_helper *mr_template__find_helper(const char *name, size_t len)
 {
     size_t i;
 

@@ -55,23 +55,23 @@ char *mr_template__strndup(struct mr_tpl_arena *a, const char *s, size_t n);
 
 /* ---- values ----------------------------------------------------------------- */
 
-enum mr_tpl_type {
-    TV_UNDEF = 0,
-    TV_NULL,
-    TV_BOOL,
-    TV_NUM,
-    TV_STR,
-    TV_ARR,
-    TV_OBJ,
+enum mr_tpl_value_type {
+    MR_TPL_V_UNDEF = 0,
+    MR_TPL_V_NULL,
+    MR_TPL_V_BOOL,
+    MR_TPL_V_NUM,
+    MR_TPL_V_STR,
+    MR_TPL_V_ARR,
+    MR_TPL_V_OBJ,
 };
 
-struct tv_arr;
-struct tv_obj;
+struct mr_tpl_array;
+struct mr_tpl_object;
 
-struct tv {
-    uint8_t type;   /* enum mr_tpl_type */
-    bool safe;      /* TV_STR only: a Handlebars SafeString */
-    bool json_text; /* TV_STR only: {{request.body}}, which jsonPath may parse */
+struct mr_tpl_value {
+    uint8_t type;   /* enum mr_tpl_value_type */
+    bool safe;      /* MR_TPL_V_STR only: a Handlebars SafeString */
+    bool json_text; /* MR_TPL_V_STR only: {{request.body}}, which jsonPath may parse */
     union {
         bool b;
         double n;
@@ -79,25 +79,25 @@ struct tv {
             const char *p; /* not NUL-terminated in general */
             size_t len;
         } s;
-        struct tv_arr *a;
-        struct tv_obj *o;
+        struct mr_tpl_array *a;
+        struct mr_tpl_object *o;
     } u;
 };
 
-struct tv_arr {
+struct mr_tpl_array {
     size_t n, cap;
-    struct tv *v;
+    struct mr_tpl_value *v;
 };
 
-struct tv_key {
+struct mr_tpl_key {
     const char *p;
     size_t len;
 };
 
-struct tv_obj {
+struct mr_tpl_object {
     size_t n, cap;
-    struct tv_key *k;
-    struct tv *v;
+    struct mr_tpl_key *k;
+    struct mr_tpl_value *v;
     uint32_t *slots; /* hash index (entry + 1, 0 free) once there are many keys */
     size_t nslots;
     bool index_keys;  /* some key is an array index: iterate those first */
@@ -107,117 +107,123 @@ struct tv_obj {
     double qs_max;    /* ...and its largest index, where the next value goes after */
 };
 
-static inline struct tv tv_undef(void)
+/* Values are made by value, with one inline constructor per kind:
+ * mr_tpl_num(1.5), mr_tpl_str(p, len) (borrowed text), mr_tpl_safe(p, len)
+ * (a SafeString), mr_tpl_arr(a) and mr_tpl_obj(o) (undefined when NULL). */
+static inline struct mr_tpl_value mr_tpl_undef(void)
 {
-    struct tv v = {.type = TV_UNDEF};
+    struct mr_tpl_value v = {.type = MR_TPL_V_UNDEF};
     return v;
 }
 
-static inline struct tv tv_null(void)
+static inline struct mr_tpl_value mr_tpl_null(void)
 {
-    struct tv v = {.type = TV_NULL};
+    struct mr_tpl_value v = {.type = MR_TPL_V_NULL};
     return v;
 }
 
-static inline struct tv tv_bool(bool b)
+static inline struct mr_tpl_value mr_tpl_bool(bool b)
 {
-    struct tv v = {.type = TV_BOOL};
+    struct mr_tpl_value v = {.type = MR_TPL_V_BOOL};
     v.u.b = b;
     return v;
 }
 
-static inline struct tv tv_num(double n)
+static inline struct mr_tpl_value mr_tpl_num(double n)
 {
-    struct tv v = {.type = TV_NUM};
+    struct mr_tpl_value v = {.type = MR_TPL_V_NUM};
     v.u.n = n;
     return v;
 }
 
-static inline struct tv tv_str(const char *p, size_t len)
+static inline struct mr_tpl_value mr_tpl_str(const char *p, size_t len)
 {
-    struct tv v = {.type = TV_STR};
+    struct mr_tpl_value v = {.type = MR_TPL_V_STR};
     v.u.s.p = p;
     v.u.s.len = len;
     return v;
 }
 
-static inline struct tv tv_safe(const char *p, size_t len)
+static inline struct mr_tpl_value mr_tpl_safe(const char *p, size_t len)
 {
-    struct tv v = tv_str(p, len);
+    struct mr_tpl_value v = mr_tpl_str(p, len);
     v.safe = true;
     return v;
 }
 
-static inline struct tv tv_arr(struct tv_arr *a)
+static inline struct mr_tpl_value mr_tpl_arr(struct mr_tpl_array *a)
 {
-    struct tv v = {.type = a ? TV_ARR : TV_UNDEF};
+    struct mr_tpl_value v = {.type = a ? MR_TPL_V_ARR : MR_TPL_V_UNDEF};
     v.u.a = a;
     return v;
 }
 
-static inline struct tv tv_obj(struct tv_obj *o)
+static inline struct mr_tpl_value mr_tpl_obj(struct mr_tpl_object *o)
 {
-    struct tv v = {.type = o ? TV_OBJ : TV_UNDEF};
+    struct mr_tpl_value v = {.type = o ? MR_TPL_V_OBJ : MR_TPL_V_UNDEF};
     v.u.o = o;
     return v;
 }
 
 /* typeof v === 'string' (a SafeString is an object in JavaScript) */
-static inline bool tv_is_plain_str(const struct tv *v)
+static inline bool mr_tpl_is_plain_str(const struct mr_tpl_value *v)
 {
-    return v->type == TV_STR && !v->safe;
+    return v->type == MR_TPL_V_STR && !v->safe;
 }
 
 /* typeof v === 'object' && v !== null, SafeStrings included */
-static inline bool tv_is_object(const struct tv *v)
+static inline bool mr_tpl_is_object(const struct mr_tpl_value *v)
 {
-    return v->type == TV_ARR || v->type == TV_OBJ || (v->type == TV_STR && v->safe);
+    return v->type == MR_TPL_V_ARR || v->type == MR_TPL_V_OBJ ||
+           (v->type == MR_TPL_V_STR && v->safe);
 }
 
 /* Handlebars' fromSafeString: a SafeString becomes its plain string. */
-static inline struct tv tv_unsafe(struct tv v)
+static inline struct mr_tpl_value mr_tpl_unsafe(struct mr_tpl_value v)
 {
     v.safe = false;
     v.json_text = false;
     return v;
 }
 
-struct tv_arr *mr_template__arr_new(struct mr_tpl_arena *a, size_t cap);
-bool mr_template__arr_push(struct mr_tpl_arena *a, struct tv_arr *arr, struct tv v);
-struct tv_obj *mr_template__obj_new(struct mr_tpl_arena *a, size_t cap);
+struct mr_tpl_array *mr_template__arr_new(struct mr_tpl_arena *a, size_t cap);
+bool mr_template__arr_push(struct mr_tpl_arena *a, struct mr_tpl_array *arr, struct mr_tpl_value v);
+struct mr_tpl_object *mr_template__obj_new(struct mr_tpl_arena *a, size_t cap);
 /* Sets key (copied by reference: it must outlive the render) to v; an
  * existing key keeps its place, as in JavaScript. */
-bool mr_template__obj_set(struct mr_tpl_arena *a, struct tv_obj *o, const char *key, size_t klen,
-                          struct tv v);
+bool mr_template__obj_set(struct mr_tpl_arena *a, struct mr_tpl_object *o, const char *key,
+                          size_t klen, struct mr_tpl_value v);
 /* The value of an own key, or NULL. */
-struct tv *mr_template__obj_get(const struct tv_obj *o, const char *key, size_t klen);
+struct mr_tpl_value *mr_template__obj_get(const struct mr_tpl_object *o, const char *key,
+                                          size_t klen);
 /* The order JavaScript enumerates o's keys in (indexes into k/v); NULL when
  * it is the insertion order. */
-const size_t *mr_template__obj_order(struct mr_tpl_arena *a, const struct tv_obj *o);
+const size_t *mr_template__obj_order(struct mr_tpl_arena *a, const struct mr_tpl_object *o);
 
 /* JavaScript truthiness (a SafeString, being an object, is always true). */
-bool mr_template__truthy(const struct tv *v);
+bool mr_template__truthy(const struct mr_tpl_value *v);
 /* Handlebars' isEmpty: falsy but not 0, or an empty array. */
-bool mr_template__is_empty(const struct tv *v);
+bool mr_template__is_empty(const struct mr_tpl_value *v);
 /* a === b */
-bool mr_template__strict_eq(const struct tv *a, const struct tv *b);
+bool mr_template__strict_eq(const struct mr_tpl_value *a, const struct mr_tpl_value *b);
 /* a == b (arrays and SafeStrings compare through their strings) */
-bool mr_template__loose_eq(const struct tv *a, const struct tv *b);
+bool mr_template__loose_eq(const struct mr_tpl_value *a, const struct mr_tpl_value *b);
 /* Number(v) */
-double mr_template__to_number(const struct tv *v);
+double mr_template__to_number(const struct mr_tpl_value *v);
 /* ToIntegerOrInfinity(Number(v)) clamped to ±2^53 */
-double mr_template__to_integer(const struct tv *v);
+double mr_template__to_integer(const struct mr_tpl_value *v);
 /* JavaScript StringToNumber on raw text. */
 double mr_template__str_to_number(const char *s, size_t len);
 /* Appends String(v) ("undefined", "null", "[object Object]", arrays joined). */
-void mr_template__append_string(struct mr_buf *b, const struct tv *v);
+void mr_template__append_string(struct mr_buf *b, const struct mr_tpl_value *v);
 /* Appends what Handlebars prints for v: like String(v) but "" for
  * undefined and null. */
-void mr_template__append_output(struct mr_buf *b, const struct tv *v);
+void mr_template__append_output(struct mr_buf *b, const struct mr_tpl_value *v);
 /* JSON.stringify(v, null, indent): false when the result is undefined. */
-bool mr_template__append_json(struct mr_buf *b, const struct tv *v, int indent);
+bool mr_template__append_json(struct mr_buf *b, const struct mr_tpl_value *v, int indent);
 /* JSON.parse. False on a syntax error, or beyond MR_TPL_MAX_VALUE_DEPTH. */
-bool mr_template__parse_json(struct mr_tpl_arena *a, const char *s, size_t len, struct tv *out);
+bool mr_template__parse_json(struct mr_tpl_arena *a, const char *s, size_t len,
+                             struct mr_tpl_value *out);
 
 /* JavaScript's \s (ASCII and Unicode spaces, UTF-8): the length of the space
  * at p, or 0. */
@@ -238,18 +244,18 @@ void mr_template__append_utf8(struct mr_buf *b, const char *s, size_t len);
 
 /* ---- the compiled tree ------------------------------------------------------ */
 
-struct mr_template__helper;
+struct mr_tpl_helper;
 struct mr_faker_method; /* faker.h: a resolved Faker name */
-struct tpl_prog;
-struct tpl_call;
+struct mr_tpl_program;
+struct mr_tpl_call_site;
 
-struct tpl_str {
+struct mr_tpl_text {
     const char *p; /* NUL-terminated, owned by the template */
     size_t len;
 };
 
-struct tpl_path {
-    struct tpl_str *parts;
+struct mr_tpl_path {
+    struct mr_tpl_text *parts;
     uint16_t nparts;
     uint16_t depth;   /* leading ../ */
     bool data;        /* @name */
@@ -257,37 +263,40 @@ struct tpl_path {
     int16_t bp_index;
 };
 
-enum tpl_expr_kind {
-    X_PATH,
-    X_STR,
-    X_NUM,
-    X_BOOL,
-    X_NULL,
-    X_UNDEF,
-    X_CALL, /* a subexpression */
+enum mr_tpl_expr_kind {
+    MR_TPL_X_PATH,
+    MR_TPL_X_STR,
+    MR_TPL_X_NUM,
+    MR_TPL_X_BOOL,
+    MR_TPL_X_NULL,
+    MR_TPL_X_UNDEF,
+    MR_TPL_X_CALL, /* a subexpression */
 };
 
-struct tpl_expr {
+struct mr_tpl_expr {
     uint8_t kind;
     union {
-        struct tpl_path path;
-        struct tpl_str str;
+        struct mr_tpl_path path;
+        struct mr_tpl_text str;
         double num;
         bool b;
-        struct tpl_call *call;
+        struct mr_tpl_call_site *call;
     } u;
 };
 
-struct tpl_call {
-    const struct mr_template__helper *helper; /* NULL: the value of `head` */
-    struct tpl_expr head;
-    struct tpl_expr *params;
-    struct tpl_str *hkeys; /* hash, in Handlebars' (reversed) order */
-    struct tpl_expr *hvals;
+/* A call as compiled, `name param... key=value...` in a mustache, a block
+ * or a subexpression: a helper call, or (helper NULL) the value of a path.
+ * Each render's invocation of it is a struct mr_tpl_call. */
+struct mr_tpl_call_site {
+    const struct mr_tpl_helper *helper; /* NULL: the value of `head` */
+    struct mr_tpl_expr head;
+    struct mr_tpl_expr *params;
+    struct mr_tpl_text *hkeys; /* hash, in Handlebars' (reversed) order */
+    struct mr_tpl_expr *hvals;
     uint16_t nparams;
     uint16_t nhash;
     uint32_t off;       /* where the name starts in the source, for messages */
-    uint8_t faker_kind; /* with `faker`: enum tpl_faker_kind */
+    uint8_t faker_kind; /* with `faker`: enum mr_tpl_faker_kind */
     /* {{faker 'literal'}} and the one-word aliases ({{email}}): the Faker
      * name resolved at compile time, so a render skips the look-up; NULL
      * when the name is computed while rendering */
@@ -296,49 +305,49 @@ struct tpl_call {
 
 /* What Faker returns for a name (Handlebars prints them alike; helpers such
  * as eq and stringify see the difference). */
-enum tpl_faker_kind {
-    FK_DYNAMIC = 0, /* the name is computed: check it when rendering */
-    FK_STRING,
-    FK_NUMBER,
-    FK_BOOL,
+enum mr_tpl_faker_kind {
+    MR_TPL_FAKER_DYNAMIC = 0, /* the name is computed: check it when rendering */
+    MR_TPL_FAKER_STRING,
+    MR_TPL_FAKER_NUMBER,
+    MR_TPL_FAKER_BOOL,
 };
 
-enum tpl_node_kind {
-    N_TEXT,
-    N_COMMENT,
-    N_MUSTACHE,
-    N_BLOCK,
+enum mr_tpl_node_kind {
+    MR_TPL_N_TEXT,
+    MR_TPL_N_COMMENT,
+    MR_TPL_N_MUSTACHE,
+    MR_TPL_N_BLOCK,
 };
 
-struct tpl_strip {
+struct mr_tpl_strip {
     bool open, close;
 };
 
-struct tpl_node {
+struct mr_tpl_node {
     uint8_t kind;
-    bool escaped;       /* N_MUSTACHE: {{x}} rather than {{{x}}} */
-    bool left_stripped; /* N_TEXT, for the whitespace pass */
+    bool escaped;       /* MR_TPL_N_MUSTACHE: {{x}} rather than {{{x}}} */
+    bool left_stripped; /* MR_TPL_N_TEXT, for the whitespace pass */
     bool right_stripped;
-    struct tpl_str text; /* N_TEXT: what is printed */
-    struct tpl_str orig; /* N_TEXT: before stripping */
-    struct tpl_call call;
-    struct tpl_prog *program; /* N_BLOCK, either may be NULL */
-    struct tpl_prog *inverse;
-    struct tpl_strip strip; /* mustache/comment; block open strip */
-    struct tpl_strip inverse_strip;
-    struct tpl_strip close_strip;
+    struct mr_tpl_text text; /* MR_TPL_N_TEXT: what is printed */
+    struct mr_tpl_text orig; /* MR_TPL_N_TEXT: before stripping */
+    struct mr_tpl_call_site call;
+    struct mr_tpl_program *program; /* MR_TPL_N_BLOCK, either may be NULL */
+    struct mr_tpl_program *inverse;
+    struct mr_tpl_strip strip; /* mustache/comment; block open strip */
+    struct mr_tpl_strip inverse_strip;
+    struct mr_tpl_strip close_strip;
 };
 
-struct tpl_prog {
-    struct tpl_node *nodes;
+struct mr_tpl_program {
+    struct mr_tpl_node *nodes;
     size_t n;
-    bool chained;                  /* the inverse of an {{else if}} chain */
-    const struct tpl_str *bparams; /* `as |a b|` */
+    bool chained;                      /* the inverse of an {{else if}} chain */
+    const struct mr_tpl_text *bparams; /* `as |a b|` */
     uint16_t nbparams;
 };
 
 struct mr_template {
-    struct tpl_prog *root;
+    struct mr_tpl_program *root;
     enum mr_tpl_escape escape;
     struct mr_tpl_arena mem; /* every node and string */
 };
@@ -347,29 +356,29 @@ struct mr_template {
 
 /* A Handlebars data frame (@index, @key, setVar variables). Lookups walk
  * `parent`; `up` is what `@../` follows (JavaScript's _parent). */
-struct tpl_var {
-    struct tpl_var *next;
+struct mr_tpl_var {
+    struct mr_tpl_var *next;
     const char *name;
     size_t len;
-    struct tv v;
+    struct mr_tpl_value v;
 };
 
-struct tpl_frame {
-    struct tpl_frame *parent;
-    struct tpl_frame *up;
-    struct tpl_var *vars;
+struct mr_tpl_data_frame {
+    struct mr_tpl_data_frame *parent;
+    struct mr_tpl_data_frame *up;
+    struct mr_tpl_var *vars;
 };
 
 /* `this`, and the contexts `../` reaches. */
-struct tpl_ctx_frame {
-    struct tv v;
-    struct tpl_ctx_frame *up;
+struct mr_tpl_context_frame {
+    struct mr_tpl_value v;
+    struct mr_tpl_context_frame *up;
 };
 
-struct tpl_bp_frame {
-    const struct tv *v;
+struct mr_tpl_bparam_frame {
+    const struct mr_tpl_value *v;
     size_t n;
-    struct tpl_bp_frame *up;
+    struct mr_tpl_bparam_frame *up;
 };
 
 struct mr_tpl_rt {
@@ -379,57 +388,57 @@ struct mr_tpl_rt {
     size_t out_start;
     struct mr_tpl_arena arena;
     struct mr_buf scratch; /* conversions; copied into the arena */
-    struct tpl_ctx_frame *self;
-    struct tpl_frame *data;
-    struct tpl_bp_frame *bp;
+    struct mr_tpl_context_frame *self;
+    struct mr_tpl_data_frame *data;
+    struct mr_tpl_bparam_frame *bp;
     uint64_t steps;
     uint64_t rng; /* used only when the context has no generator */
     bool stop;    /* a limit was reached: render nothing more */
     bool nomem;   /* the output buffer or malloc failed */
     /* request values, built on first use */
     bool have_request, have_query, have_body, have_headers, have_params, have_cookies;
-    struct tv request, query, body, headers, params, cookies;
-    struct tv_obj root_obj;
+    struct mr_tpl_value request, query, body, headers, params, cookies;
+    struct mr_tpl_object root_obj;
 };
 
-/* One helper invocation. */
+/* One helper invocation: the call site and its evaluated arguments. */
 struct mr_tpl_call {
-    const struct tpl_call *site;
-    const struct tpl_node *block; /* set when called as {{#helper}} */
-    const struct tv *argv;
+    const struct mr_tpl_call_site *site;
+    const struct mr_tpl_node *block; /* set when called as {{#helper}} */
+    const struct mr_tpl_value *argv;
     size_t argc;
-    const struct tv *hashv; /* keys in site->hkeys */
+    const struct mr_tpl_value *hashv; /* keys in site->hkeys */
     /* a {{mustache}}'s own helper, whose value is printed at once and not
      * kept: it may return text borrowed from rt->scratch (Faker does) */
     bool printed;
 };
 
-typedef struct tv (*mr_template__fn)(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
+typedef struct mr_tpl_value (*mr_tpl_helper_fn)(struct mr_tpl_rt *rt, const struct mr_tpl_call *c);
 
 enum {
-    H_BLOCK = 1,      /* only as a block: {{#each}} */
-    H_CHECK = 2,      /* `check` validates the call at compile time */
-    H_ALIAS = 4,      /* a Faker alias: `faker_name` must be known */
-    H_NO_SUPPORT = 8, /* a Mockoon helper mockrun refuses, `why` says why */
-    H_SERVICE = 16    /* its literal first argument must name a service */
+    MR_TPL_H_BLOCK = 1,      /* only as a block: {{#each}} */
+    MR_TPL_H_CHECK = 2,      /* `check` validates the call at compile time */
+    MR_TPL_H_ALIAS = 4,      /* a Faker alias: `faker_name` must be known */
+    MR_TPL_H_NO_SUPPORT = 8, /* a Mockoon helper mockrun refuses, `why` says why */
+    MR_TPL_H_SERVICE = 16    /* its literal first argument must name a service */
 };
 
-struct mr_template__helper {
+struct mr_tpl_helper {
     const char *name;
-    mr_template__fn fn;
+    mr_tpl_helper_fn fn;
     uint8_t flags;
     int8_t min_params; /* -1: any */
     int8_t max_params;
-    const char *faker_name; /* H_ALIAS; or H_NO_SUPPORT's reason */
+    const char *faker_name; /* MR_TPL_H_ALIAS; or MR_TPL_H_NO_SUPPORT's reason */
 };
 
 /* The helper table, sorted by name (template_helpers.c). */
-extern const struct mr_template__helper mr_template__helpers[];
+extern const struct mr_tpl_helper mr_template__helpers[];
 extern const size_t mr_template__nhelpers;
-const struct mr_template__helper *mr_template__find_helper(const char *name, size_t len);
+const struct mr_tpl_helper *mr_template__find_helper(const char *name, size_t len);
 /* Extra compile-time checks for one call (faker names, date formats);
  * writes a message and returns false when the call cannot work. */
-bool mr_template__check_call(struct tpl_call *call, char *msg, size_t size);
+bool mr_template__check_call(struct mr_tpl_call_site *call, char *msg, size_t size);
 
 /* Rendering services for helpers (template_render.c). */
 bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps);
@@ -438,35 +447,37 @@ void mr_template__emit(struct mr_tpl_rt *rt, const char *p, size_t len);
  * current one); `frame` replaces the data frame when not NULL; `bp` are its
  * block parameters. What it prints goes to the output. */
 void mr_template__fn_block(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
-                           const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
-                           size_t nbp);
+                           const struct mr_tpl_value *ctx, struct mr_tpl_data_frame *frame,
+                           const struct mr_tpl_value *bp, size_t nbp);
 /* The same, returning the program's value for helpers that return
  * options.fn() (if, with, switch...): a number or boolean when Handlebars
  * 4.7's `a + b` output code still holds one, else "" (all printed). */
-struct tv mr_template__fn_value(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
-                                const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
-                                size_t nbp);
+struct mr_tpl_value mr_template__fn_value(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                                          bool inverse, const struct mr_tpl_value *ctx,
+                                          struct mr_tpl_data_frame *frame,
+                                          const struct mr_tpl_value *bp, size_t nbp);
 /* Runs the program and returns what it printed, as a string value. */
-struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
-                               const struct tv *ctx);
-const struct tv *mr_template__hash(const struct mr_tpl_call *c, const char *key);
-struct tpl_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy);
-bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name, size_t len,
-                            struct tv v);
+struct mr_tpl_value mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                                         const struct mr_tpl_value *ctx);
+const struct mr_tpl_value *mr_template__hash(const struct mr_tpl_call *c, const char *key);
+struct mr_tpl_data_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy);
+bool mr_template__frame_set(struct mr_tpl_rt *rt, struct mr_tpl_data_frame *f, const char *name,
+                            size_t len, struct mr_tpl_value v);
 /* The slot of `f`'s own variable `name`, created when missing (NULL on
  * OOM): loops update @index and friends through it. */
-struct tv *mr_template__frame_slot(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name,
-                                   size_t len);
+struct mr_tpl_value *mr_template__frame_slot(struct mr_tpl_rt *rt, struct mr_tpl_data_frame *f,
+                                             const char *name, size_t len);
 /* The data variable `name` seen from `f` (undefined when unset). */
-struct tv mr_template__frame_get(const struct tpl_frame *f, const char *name, size_t len);
+struct mr_tpl_value mr_template__frame_get(const struct mr_tpl_data_frame *f, const char *name,
+                                           size_t len);
 /* lookupProperty(parent, key): own properties only (array indexes and
  * length, string indexes and length, object keys). */
-struct tv mr_template__lookup(struct mr_tpl_rt *rt, const struct tv *parent, const char *key,
-                              size_t len);
+struct mr_tpl_value mr_template__lookup(struct mr_tpl_rt *rt, const struct mr_tpl_value *parent,
+                                        const char *key, size_t len);
 /* String(v) as a value (v itself when it is already a string). */
-struct tv mr_template__to_str(struct mr_tpl_rt *rt, const struct tv *v);
+struct mr_tpl_value mr_template__to_str(struct mr_tpl_rt *rt, const struct mr_tpl_value *v);
 /* The scratch buffer's contents as an arena string, then resets it. */
-struct tv mr_template__take_scratch(struct mr_tpl_rt *rt, bool safe);
+struct mr_tpl_value mr_template__take_scratch(struct mr_tpl_rt *rt, bool safe);
 /* A random double in [0, 1) and Mockoon's RandomInt(a, b). */
 double mr_template__random(struct mr_tpl_rt *rt);
 /* The render's generator as faker.h wants it (rand_ctx is the render). */
@@ -474,33 +485,36 @@ uint64_t mr_template__rand64(void *rt);
 double mr_template__random_int(struct mr_tpl_rt *rt, double a, double b);
 
 /* Request values (template_request.c). */
-struct tv mr_template__request(struct mr_tpl_rt *rt);
-struct tv mr_template__req_query(struct mr_tpl_rt *rt);
-struct tv mr_template__req_body(struct mr_tpl_rt *rt);
-struct tv mr_template__req_headers(struct mr_tpl_rt *rt);
-struct tv mr_template__req_params(struct mr_tpl_rt *rt);
-struct tv mr_template__req_cookies(struct mr_tpl_rt *rt);
+struct mr_tpl_value mr_template__request(struct mr_tpl_rt *rt);
+struct mr_tpl_value mr_template__req_query(struct mr_tpl_rt *rt);
+struct mr_tpl_value mr_template__req_body(struct mr_tpl_rt *rt);
+struct mr_tpl_value mr_template__req_headers(struct mr_tpl_rt *rt);
+struct mr_tpl_value mr_template__req_params(struct mr_tpl_rt *rt);
+struct mr_tpl_value mr_template__req_cookies(struct mr_tpl_rt *rt);
 /* Mockoon's getValueFromPath: object-path ("a.0.b", "a\.b") or, with a
  * leading '$', JSONPath. Returns `def` when nothing is found. */
-struct tv mr_template__get_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
-                                size_t len, const struct tv *def);
-struct tv mr_template__object_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
-                                   size_t len, const struct tv *def);
-struct tv mr_template__json_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
-                                 size_t len, const struct tv *def);
+struct mr_tpl_value mr_template__get_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
+                                          const char *path, size_t len,
+                                          const struct mr_tpl_value *def);
+struct mr_tpl_value mr_template__object_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
+                                             const char *path, size_t len,
+                                             const struct mr_tpl_value *def);
+struct mr_tpl_value mr_template__json_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
+                                           const char *path, size_t len,
+                                           const struct mr_tpl_value *def);
 
 /* Faker and dates (template_ext.c, the adapter to faker.h and datefmt.h). */
 bool mr_template__faker_known(const char *name);
 /* The resolved name, or NULL when unknown. */
 const struct mr_faker_method *mr_template__faker_find(const char *name);
 const char *mr_template__faker_suggest(const char *name);
-enum tpl_faker_kind mr_template__faker_kind(const char *name);
-/* Generates m's value (kind FK_DYNAMIC: looked up from its name); with
+enum mr_tpl_faker_kind mr_template__faker_kind(const char *name);
+/* Generates m's value (kind MR_TPL_FAKER_DYNAMIC: looked up from its name); with
  * `borrow` (mr_tpl_call.printed) a string is left in rt->scratch. */
-struct tv mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method *m,
-                             enum tpl_faker_kind kind, const struct tv *argv, size_t argc,
-                             const struct tpl_str *hkeys, const struct tv *hashv, size_t nhash,
-                             bool borrow);
+struct mr_tpl_value mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method *m,
+                                       enum mr_tpl_faker_kind kind, const struct mr_tpl_value *argv,
+                                       size_t argc, const struct mr_tpl_text *hkeys,
+                                       const struct mr_tpl_value *hashv, size_t nhash, bool borrow);
 bool mr_template__date_format_ok(const char *fmt, char *bad);
 /* Appends a date formatted with date-fns tokens; false on OOM. */
 bool mr_template__date_format(struct mr_buf *b, int64_t ms, const char *fmt);

@@ -97,24 +97,24 @@ static void emit_escaped(struct mr_tpl_rt *rt, const char *p, size_t len)
     mr_template__emit(rt, p + run, len - run);
 }
 
-static void emit_value(struct mr_tpl_rt *rt, const struct tv *v, bool escape)
+static void emit_value(struct mr_tpl_rt *rt, const struct mr_tpl_value *v, bool escape)
 {
     char num[32];
 
     switch (v->type) {
-    case TV_UNDEF:
-    case TV_NULL:
+    case MR_TPL_V_UNDEF:
+    case MR_TPL_V_NULL:
         return;
-    case TV_STR:
+    case MR_TPL_V_STR:
         if (escape && !v->safe)
             emit_escaped(rt, v->u.s.p, v->u.s.len);
         else
             mr_template__emit(rt, v->u.s.p, v->u.s.len);
         return;
-    case TV_NUM:
+    case MR_TPL_V_NUM:
         mr_template__emit(rt, num, mr_number_text(v->u.n, num));
         return;
-    case TV_BOOL:
+    case MR_TPL_V_BOOL:
         if (v->u.b)
             mr_template__emit(rt, "true", 4);
         else
@@ -135,60 +135,60 @@ static void emit_value(struct mr_tpl_rt *rt, const struct tv *v, bool escape)
     }
 }
 
-struct tv mr_template__take_scratch(struct mr_tpl_rt *rt, bool safe)
+struct mr_tpl_value mr_template__take_scratch(struct mr_tpl_rt *rt, bool safe)
 {
     char *p;
 
     if (rt->scratch.failed) {
         rt->stop = rt->nomem = true;
         mr_buf_reset(&rt->scratch);
-        return tv_undef();
+        return mr_tpl_undef();
     }
     /* big results cost steps in proportion, so no loop can make many */
     if (!mr_template__charge(rt, rt->scratch.len >> 10)) {
         mr_buf_reset(&rt->scratch);
-        return tv_undef();
+        return mr_tpl_undef();
     }
     p = mr_template__strndup(&rt->arena, mr_buf_cstr(&rt->scratch), rt->scratch.len);
     if (!p) {
         mr_buf_reset(&rt->scratch);
         mr_template__charge(rt, 0);
-        return tv_undef();
+        return mr_tpl_undef();
     }
     {
-        struct tv v = tv_str(p, rt->scratch.len);
+        struct mr_tpl_value v = mr_tpl_str(p, rt->scratch.len);
         v.safe = safe;
         mr_buf_reset(&rt->scratch);
         return v;
     }
 }
 
-struct tv mr_template__to_str(struct mr_tpl_rt *rt, const struct tv *v)
+struct mr_tpl_value mr_template__to_str(struct mr_tpl_rt *rt, const struct mr_tpl_value *v)
 {
     char num[32];
     size_t n;
 
     switch (v->type) {
-    case TV_STR:
-        return tv_unsafe(*v);
-    case TV_NUM:
+    case MR_TPL_V_STR:
+        return mr_tpl_unsafe(*v);
+    case MR_TPL_V_NUM:
         n = mr_number_text(v->u.n, num);
         {
             char *p = mr_template__strndup(&rt->arena, num, n);
-            return p ? tv_str(p, n) : tv_str("", 0);
+            return p ? mr_tpl_str(p, n) : mr_tpl_str("", 0);
         }
-    case TV_UNDEF:
-        return tv_str("undefined", 9);
-    case TV_NULL:
-        return tv_str("null", 4);
-    case TV_BOOL:
-        return v->u.b ? tv_str("true", 4) : tv_str("false", 5);
+    case MR_TPL_V_UNDEF:
+        return mr_tpl_str("undefined", 9);
+    case MR_TPL_V_NULL:
+        return mr_tpl_str("null", 4);
+    case MR_TPL_V_BOOL:
+        return v->u.b ? mr_tpl_str("true", 4) : mr_tpl_str("false", 5);
     default:
         mr_buf_reset(&rt->scratch);
         mr_template__append_string(&rt->scratch, v);
         {
-            struct tv s = mr_template__take_scratch(rt, false);
-            return s.type == TV_STR ? s : tv_str("", 0);
+            struct mr_tpl_value s = mr_template__take_scratch(rt, false);
+            return s.type == MR_TPL_V_STR ? s : mr_tpl_str("", 0);
         }
     }
 }
@@ -232,9 +232,9 @@ double mr_template__random_int(struct mr_tpl_rt *rt, double a, double b)
 
 /* ---- data frames ------------------------------------------------------------- */
 
-struct tpl_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy)
+struct mr_tpl_data_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy)
 {
-    struct tpl_frame *f = mr_template__alloc(&rt->arena, sizeof(*f));
+    struct mr_tpl_data_frame *f = mr_template__alloc(&rt->arena, sizeof(*f));
 
     if (!f)
         return NULL;
@@ -244,10 +244,10 @@ struct tpl_frame *mr_template__frame_new(struct mr_tpl_rt *rt, bool copy)
     return f;
 }
 
-struct tv *mr_template__frame_slot(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name,
-                                   size_t len)
+struct mr_tpl_value *mr_template__frame_slot(struct mr_tpl_rt *rt, struct mr_tpl_data_frame *f,
+                                             const char *name, size_t len)
 {
-    struct tpl_var *var;
+    struct mr_tpl_var *var;
 
     for (var = f->vars; var; var = var->next)
         if (var->len == len && memcmp(var->name, name, len) == 0)
@@ -257,16 +257,16 @@ struct tv *mr_template__frame_slot(struct mr_tpl_rt *rt, struct tpl_frame *f, co
         return NULL;
     var->name = name;
     var->len = len;
-    var->v = tv_undef();
+    var->v = mr_tpl_undef();
     var->next = f->vars;
     f->vars = var;
     return &var->v;
 }
 
-bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const char *name, size_t len,
-                            struct tv v)
+bool mr_template__frame_set(struct mr_tpl_rt *rt, struct mr_tpl_data_frame *f, const char *name,
+                            size_t len, struct mr_tpl_value v)
 {
-    struct tv *slot = mr_template__frame_slot(rt, f, name, len);
+    struct mr_tpl_value *slot = mr_template__frame_slot(rt, f, name, len);
 
     if (!slot)
         return false;
@@ -274,15 +274,16 @@ bool mr_template__frame_set(struct mr_tpl_rt *rt, struct tpl_frame *f, const cha
     return true;
 }
 
-struct tv mr_template__frame_get(const struct tpl_frame *f, const char *name, size_t len)
+struct mr_tpl_value mr_template__frame_get(const struct mr_tpl_data_frame *f, const char *name,
+                                           size_t len)
 {
-    const struct tpl_var *var;
+    const struct mr_tpl_var *var;
 
     for (; f; f = f->parent)
         for (var = f->vars; var; var = var->next)
             if (var->len == len && memcmp(var->name, name, len) == 0)
                 return var->v;
-    return tv_undef();
+    return mr_tpl_undef();
 }
 
 /* ---- lookups ----------------------------------------------------------------- */
@@ -302,71 +303,71 @@ static bool array_index(const char *key, size_t len, size_t *out)
     return true;
 }
 
-struct tv mr_template__lookup(struct mr_tpl_rt *rt, const struct tv *parent, const char *key,
-                              size_t len)
+struct mr_tpl_value mr_template__lookup(struct mr_tpl_rt *rt, const struct mr_tpl_value *parent,
+                                        const char *key, size_t len)
 {
     size_t i;
 
     switch (parent->type) {
-    case TV_OBJ: {
-        struct tv *v = mr_template__obj_get(parent->u.o, key, len);
+    case MR_TPL_V_OBJ: {
+        struct mr_tpl_value *v = mr_template__obj_get(parent->u.o, key, len);
         if (v)
             return *v;
         if (parent->u.o->root && len == 7 && memcmp(key, "request", 7) == 0)
             return mr_template__request(rt);
-        return tv_undef();
+        return mr_tpl_undef();
     }
-    case TV_ARR:
+    case MR_TPL_V_ARR:
         if (array_index(key, len, &i))
-            return i < parent->u.a->n ? parent->u.a->v[i] : tv_undef();
+            return i < parent->u.a->n ? parent->u.a->v[i] : mr_tpl_undef();
         if (len == 6 && memcmp(key, "length", 6) == 0)
-            return tv_num((double)parent->u.a->n);
-        return tv_undef();
-    case TV_STR:
+            return mr_tpl_num((double)parent->u.a->n);
+        return mr_tpl_undef();
+    case MR_TPL_V_STR:
         if (parent->safe) {
             /* a SafeString's one own property */
             if (len == 6 && memcmp(key, "string", 6) == 0)
-                return tv_unsafe(*parent);
-            return tv_undef();
+                return mr_tpl_unsafe(*parent);
+            return mr_tpl_undef();
         }
         if (len == 6 && memcmp(key, "length", 6) == 0)
-            return tv_num((double)mr_template__u16_len(parent->u.s.p, parent->u.s.len));
+            return mr_tpl_num((double)mr_template__u16_len(parent->u.s.p, parent->u.s.len));
         if (array_index(key, len, &i)) {
             size_t a = mr_template__u16_offset(parent->u.s.p, parent->u.s.len, i), b;
             if (a >= parent->u.s.len)
-                return tv_undef();
+                return mr_tpl_undef();
             b = mr_template__u16_offset(parent->u.s.p, parent->u.s.len, i + 1);
             if (b <= a)
                 b = a + 1;
-            return tv_str(parent->u.s.p + a, b - a);
+            return mr_tpl_str(parent->u.s.p + a, b - a);
         }
-        return tv_undef();
+        return mr_tpl_undef();
     default:
-        return tv_undef();
+        return mr_tpl_undef();
     }
 }
 
-static struct tv eval_expr(struct mr_tpl_rt *rt, const struct tpl_expr *x);
+static struct mr_tpl_value eval_expr(struct mr_tpl_rt *rt, const struct mr_tpl_expr *x);
 
-static struct tv eval_path(struct mr_tpl_rt *rt, const struct tpl_path *p)
+static struct mr_tpl_value eval_path(struct mr_tpl_rt *rt, const struct mr_tpl_path *p)
 {
-    struct tv v;
+    struct mr_tpl_value v;
     uint16_t i = 0;
 
     if (p->bp_depth >= 0) {
-        const struct tpl_bp_frame *b = rt->bp;
+        const struct mr_tpl_bparam_frame *b = rt->bp;
         int16_t d;
         for (d = 0; b && d < p->bp_depth; d++)
             b = b->up;
-        v = (b && (size_t)p->bp_index < b->n) ? b->v[p->bp_index] : tv_undef();
+        v = (b && (size_t)p->bp_index < b->n) ? b->v[p->bp_index] : mr_tpl_undef();
         i = 1;
     } else if (p->data) {
-        const struct tpl_frame *f = rt->data;
+        const struct mr_tpl_data_frame *f = rt->data;
         uint16_t d;
         for (d = 0; f && d < p->depth; d++)
             f = f->up;
         if (!f || p->nparts == 0)
-            return tv_undef();
+            return mr_tpl_undef();
         v = mr_template__frame_get(f, p->parts[0].p, p->parts[0].len);
         /* data paths go on only through truthy values (`current && lookup`) */
         for (i = 1; i < p->nparts; i++) {
@@ -376,23 +377,23 @@ static struct tv eval_path(struct mr_tpl_rt *rt, const struct tpl_path *p)
         }
         return v;
     } else {
-        const struct tpl_ctx_frame *c = rt->self;
+        const struct mr_tpl_context_frame *c = rt->self;
         uint16_t d;
         for (d = 0; c && d < p->depth; d++)
             c = c->up;
         if (!c)
-            return tv_undef();
+            return mr_tpl_undef();
         v = c->v;
     }
     for (; i < p->nparts; i++) {
-        if (v.type == TV_UNDEF || v.type == TV_NULL)
+        if (v.type == MR_TPL_V_UNDEF || v.type == MR_TPL_V_NULL)
             return v;
         v = mr_template__lookup(rt, &v, p->parts[i].p, p->parts[i].len);
     }
     return v;
 }
 
-const struct tv *mr_template__hash(const struct mr_tpl_call *c, const char *key)
+const struct mr_tpl_value *mr_template__hash(const struct mr_tpl_call *c, const char *key)
 {
     size_t len = strlen(key), i;
 
@@ -405,20 +406,20 @@ const struct tv *mr_template__hash(const struct mr_tpl_call *c, const char *key)
 
 /* `printed`: the caller prints the value before anything else runs (see
  * mr_tpl_call.printed). */
-static struct tv call_helper(struct mr_tpl_rt *rt, const struct tpl_call *site,
-                             const struct tpl_node *block, bool printed)
+static struct mr_tpl_value call_helper(struct mr_tpl_rt *rt, const struct mr_tpl_call_site *site,
+                                       const struct mr_tpl_node *block, bool printed)
 {
-    struct tv small[8], *argv = small, *hashv;
+    struct mr_tpl_value small[8], *argv = small, *hashv;
     struct mr_tpl_call c;
     size_t n = (size_t)site->nparams + site->nhash, i;
 
     if (!mr_template__charge(rt, 1))
-        return tv_undef();
+        return mr_tpl_undef();
     if (n > sizeof(small) / sizeof(small[0])) {
         argv = mr_template__alloc(&rt->arena, n * sizeof(*argv));
         if (!argv) {
             mr_template__charge(rt, 0);
-            return tv_undef();
+            return mr_tpl_undef();
         }
     }
     hashv = argv + site->nparams;
@@ -427,7 +428,7 @@ static struct tv call_helper(struct mr_tpl_rt *rt, const struct tpl_call *site,
     for (i = 0; i < site->nhash; i++)
         hashv[i] = eval_expr(rt, &site->hvals[i]);
     if (rt->stop)
-        return tv_undef();
+        return mr_tpl_undef();
     c.site = site;
     c.block = block;
     c.argv = argv;
@@ -437,42 +438,43 @@ static struct tv call_helper(struct mr_tpl_rt *rt, const struct tpl_call *site,
     return site->helper->fn(rt, &c);
 }
 
-static struct tv eval_expr(struct mr_tpl_rt *rt, const struct tpl_expr *x)
+static struct mr_tpl_value eval_expr(struct mr_tpl_rt *rt, const struct mr_tpl_expr *x)
 {
     switch (x->kind) {
-    case X_PATH:
+    case MR_TPL_X_PATH:
         return eval_path(rt, &x->u.path);
-    case X_STR:
-        return tv_str(x->u.str.p, x->u.str.len);
-    case X_NUM:
-        return tv_num(x->u.num);
-    case X_BOOL:
-        return tv_bool(x->u.b);
-    case X_NULL:
-        return tv_null();
-    case X_CALL:
+    case MR_TPL_X_STR:
+        return mr_tpl_str(x->u.str.p, x->u.str.len);
+    case MR_TPL_X_NUM:
+        return mr_tpl_num(x->u.num);
+    case MR_TPL_X_BOOL:
+        return mr_tpl_bool(x->u.b);
+    case MR_TPL_X_NULL:
+        return mr_tpl_null();
+    case MR_TPL_X_CALL:
         if (x->u.call->helper)
             return call_helper(rt, x->u.call, NULL, false);
         return eval_path(rt, &x->u.call->head.u.path);
     default:
-        return tv_undef();
+        return mr_tpl_undef();
     }
 }
 
 /* ---- programs ---------------------------------------------------------------- */
 
-static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p);
+static struct mr_tpl_value render_prog(struct mr_tpl_rt *rt, const struct mr_tpl_program *p);
 
-static struct tv run_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p, const struct tv *ctx,
-                          struct tpl_frame *frame, const struct tv *bp, size_t nbp)
+static struct mr_tpl_value run_prog(struct mr_tpl_rt *rt, const struct mr_tpl_program *p,
+                                    const struct mr_tpl_value *ctx, struct mr_tpl_data_frame *frame,
+                                    const struct mr_tpl_value *bp, size_t nbp)
 {
-    struct tpl_ctx_frame *self = rt->self, cf;
-    struct tpl_frame *data = rt->data;
-    struct tpl_bp_frame *bps = rt->bp, bf;
-    struct tv v;
+    struct mr_tpl_context_frame *self = rt->self, cf;
+    struct mr_tpl_data_frame *data = rt->data;
+    struct mr_tpl_bparam_frame *bps = rt->bp, bf;
+    struct mr_tpl_value v;
 
     if (!p || rt->stop)
-        return tv_str("", 0);
+        return mr_tpl_str("", 0);
     /* runtime.js wrapProgram: `../` only counts contexts that differ, by
      * JavaScript's != (so an item 3 does not differ from its array [3]) */
     if (ctx && !(self && mr_template__loose_eq(ctx, &self->v))) {
@@ -495,26 +497,27 @@ static struct tv run_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p, const 
     return v;
 }
 
-struct tv mr_template__fn_value(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
-                                const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
-                                size_t nbp)
+struct mr_tpl_value mr_template__fn_value(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                                          bool inverse, const struct mr_tpl_value *ctx,
+                                          struct mr_tpl_data_frame *frame,
+                                          const struct mr_tpl_value *bp, size_t nbp)
 {
     if (!c->block)
-        return tv_str("", 0);
+        return mr_tpl_str("", 0);
     return run_prog(rt, inverse ? c->block->inverse : c->block->program, ctx, frame, bp, nbp);
 }
 
 void mr_template__fn_block(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool inverse,
-                           const struct tv *ctx, struct tpl_frame *frame, const struct tv *bp,
-                           size_t nbp)
+                           const struct mr_tpl_value *ctx, struct mr_tpl_data_frame *frame,
+                           const struct mr_tpl_value *bp, size_t nbp)
 {
-    struct tv v = mr_template__fn_value(rt, c, inverse, ctx, frame, bp, nbp);
+    struct mr_tpl_value v = mr_template__fn_value(rt, c, inverse, ctx, frame, bp, nbp);
 
     emit_value(rt, &v, false);
 }
 
-struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
-                               const struct tv *ctx)
+struct mr_tpl_value mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
+                                         const struct mr_tpl_value *ctx)
 {
     size_t start = rt->out->len;
     char *p;
@@ -522,7 +525,7 @@ struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c
 
     mr_template__fn_block(rt, c, false, ctx, NULL, NULL, 0);
     if (rt->out->failed || rt->out->len < start)
-        return tv_str("", 0);
+        return mr_tpl_str("", 0);
     n = rt->out->len - start;
     p = mr_template__strndup(&rt->arena, rt->out->data + start, n);
     rt->out->len = start;
@@ -530,27 +533,28 @@ struct tv mr_template__capture(struct mr_tpl_rt *rt, const struct mr_tpl_call *c
         rt->out->data[start] = '\0';
     if (!p) {
         mr_template__charge(rt, 0);
-        return tv_str("", 0);
+        return mr_tpl_str("", 0);
     }
-    return tv_str(p, n);
+    return mr_tpl_str(p, n);
 }
 
 /* Handlebars' blockHelperMissing: {{#value}}...{{/value}} without a helper. */
-static void value_block(struct mr_tpl_rt *rt, const struct tpl_node *node, const struct tv *v)
+static void value_block(struct mr_tpl_rt *rt, const struct mr_tpl_node *node,
+                        const struct mr_tpl_value *v)
 {
     struct mr_tpl_call c;
 
     memset(&c, 0, sizeof(c));
     c.site = &node->call;
     c.block = node;
-    if (v->type == TV_BOOL && v->u.b) {
+    if (v->type == MR_TPL_V_BOOL && v->u.b) {
         mr_template__fn_block(rt, &c, false, NULL, NULL, NULL, 0);
-    } else if (v->type == TV_BOOL || v->type == TV_NULL || v->type == TV_UNDEF) {
+    } else if (v->type == MR_TPL_V_BOOL || v->type == MR_TPL_V_NULL || v->type == MR_TPL_V_UNDEF) {
         mr_template__fn_block(rt, &c, true, NULL, NULL, NULL, 0);
-    } else if (v->type == TV_ARR) {
+    } else if (v->type == MR_TPL_V_ARR) {
         if (v->u.a->n > 0) {
-            struct tv arg = *v, ret;
-            const struct mr_template__helper *each = mr_template__find_helper("each", 4);
+            struct mr_tpl_value arg = *v, ret;
+            const struct mr_tpl_helper *each = mr_template__find_helper("each", 4);
             c.argv = &arg;
             c.argc = 1;
             ret = each->fn(rt, &c);
@@ -572,7 +576,7 @@ static void value_block(struct mr_tpl_rt *rt, const struct tpl_node *node, const
  */
 struct acc {
     int state; /* 0: nothing yet, 1: `v` pending, 2: a string was printed */
-    struct tv v;
+    struct mr_tpl_value v;
 };
 
 static void acc_string(struct mr_tpl_rt *rt, struct acc *a)
@@ -582,16 +586,16 @@ static void acc_string(struct mr_tpl_rt *rt, struct acc *a)
     a->state = 2;
 }
 
-static void acc_value(struct mr_tpl_rt *rt, struct acc *a, const struct tv *v)
+static void acc_value(struct mr_tpl_rt *rt, struct acc *a, const struct mr_tpl_value *v)
 {
-    if (v->type == TV_NUM || v->type == TV_BOOL) {
+    if (v->type == MR_TPL_V_NUM || v->type == MR_TPL_V_BOOL) {
         if (a->state == 0) {
             a->state = 1;
             a->v = *v;
             return;
         }
         if (a->state == 1) {
-            a->v = tv_num(mr_template__to_number(&a->v) + mr_template__to_number(v));
+            a->v = mr_tpl_num(mr_template__to_number(&a->v) + mr_template__to_number(v));
             return;
         }
     }
@@ -608,7 +612,7 @@ static void acc_insert(struct mr_tpl_rt *rt, struct acc *a, size_t mark)
     size_t n;
 
     a->state = 2;
-    if (a->v.type == TV_BOOL)
+    if (a->v.type == MR_TPL_V_BOOL)
         n = (size_t)snprintf(num, sizeof(num), "%s", a->v.u.b ? "true" : "false");
     else
         n = mr_number_text(a->v.u.n, num);
@@ -619,25 +623,25 @@ static void acc_insert(struct mr_tpl_rt *rt, struct acc *a, size_t mark)
     o->len += n;
 }
 
-static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
+static struct mr_tpl_value render_prog(struct mr_tpl_rt *rt, const struct mr_tpl_program *p)
 {
     struct acc a = {0};
     size_t i;
 
     for (i = 0; i < p->n && !rt->stop; i++) {
-        const struct tpl_node *node = &p->nodes[i];
-        struct tv v;
+        const struct mr_tpl_node *node = &p->nodes[i];
+        struct mr_tpl_value v;
 
         if (!mr_template__charge(rt, 1))
             break;
         switch (node->kind) {
-        case N_TEXT:
+        case MR_TPL_N_TEXT:
             if (node->text.len) {
                 acc_string(rt, &a);
                 mr_template__emit(rt, node->text.p, node->text.len);
             }
             break;
-        case N_MUSTACHE:
+        case MR_TPL_N_MUSTACHE:
             if (node->call.helper)
                 v = call_helper(rt, &node->call, NULL, true);
             else
@@ -649,7 +653,7 @@ static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
                 acc_value(rt, &a, &v);
             }
             break;
-        case N_BLOCK:
+        case MR_TPL_N_BLOCK:
             if (node->call.helper) {
                 size_t mark = rt->out->len;
                 v = call_helper(rt, &node->call, node, false);
@@ -667,15 +671,15 @@ static struct tv render_prog(struct mr_tpl_rt *rt, const struct tpl_prog *p)
             break;
         }
     }
-    return a.state == 1 ? a.v : tv_str("", 0);
+    return a.state == 1 ? a.v : mr_tpl_str("", 0);
 }
 
 int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx,
                        struct mr_buf *out)
 {
     struct mr_tpl_rt rt;
-    struct tpl_ctx_frame root;
-    struct tpl_frame frame = {0};
+    struct mr_tpl_context_frame root;
+    struct mr_tpl_data_frame frame = {0};
 
     if (!t || !out)
         return MR_EINTERNAL;
@@ -689,14 +693,14 @@ int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx
     mr_template__arena_init(&rt.arena, MR_TPL_MAX_ARENA);
     mr_buf_init(&rt.scratch);
     rt.root_obj.root = true;
-    root.v = tv_obj(&rt.root_obj);
+    root.v = mr_tpl_obj(&rt.root_obj);
     root.up = NULL;
     rt.self = &root;
     rt.data = &frame;
     /* runtime.js initData: data.root is the root context */
     mr_template__frame_set(&rt, &frame, "root", 4, root.v);
     {
-        struct tv v = render_prog(&rt, t->root);
+        struct mr_tpl_value v = render_prog(&rt, t->root);
         emit_value(&rt, &v, false);
     }
     mr_template__arena_release(&rt.arena);

@@ -43,11 +43,11 @@ static char *form_decode(struct mr_tpl_arena *a, const char *s, size_t n, size_t
     return d;
 }
 
-static struct tv kv_text(const char *p, size_t n);
+static struct mr_tpl_value kv_text(const char *p, size_t n);
 
 /* A cookie value as the `cookie` package (Mockoon) decodes it: decodeURIComponent
  * when it contains '%', keeping the raw text if that fails; '+' stays '+'. */
-static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
+static struct mr_tpl_value cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
 {
     char *d;
     size_t k;
@@ -59,7 +59,7 @@ static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
         return kv_text(s, n);
     k = mr_percent_decode(d, s, n, MR_PCT_WHOLE); /* all or nothing, '+' kept */
     d[k] = '\0';
-    return tv_str(d, k);
+    return mr_tpl_str(d, k);
 }
 
 /* ---- qs ---------------------------------------------------------------------- */
@@ -78,7 +78,7 @@ static struct tv cookie_value(struct mr_tpl_arena *a, const char *s, size_t n)
  * While building, arrays may have holes (a[2]=x is [ , , "x"]): a hole is
  * an undefined element, which qs values never are otherwise. An array that
  * would grow past arrayLimit becomes an object keyed by index that qs marks
- * as an "overflow" (tv_obj.qs_overflow and qs_max stand in for its side
+ * as an "overflow" (mr_tpl_object.qs_overflow and qs_max stand in for its side
  * channel): later values go on at the next index.
  */
 
@@ -99,7 +99,7 @@ static const struct qs_opts qs_form = {20, 10, false};
 struct qs {
     struct mr_tpl_rt *rt;
     const struct qs_opts *o;
-    struct tv_obj *pairs; /* parseValues' result: key -> value or combined values */
+    struct mr_tpl_object *pairs; /* parseValues' result: key -> value or combined values */
 };
 
 static struct mr_tpl_arena *qs_arena(struct qs *q)
@@ -107,18 +107,18 @@ static struct mr_tpl_arena *qs_arena(struct qs *q)
     return &q->rt->arena;
 }
 
-static bool qs_is_object(const struct tv *v)
+static bool qs_is_object(const struct mr_tpl_value *v)
 {
-    return v->type == TV_ARR || v->type == TV_OBJ;
+    return v->type == MR_TPL_V_ARR || v->type == MR_TPL_V_OBJ;
 }
 
-static bool qs_is_overflow(const struct tv *v)
+static bool qs_is_overflow(const struct mr_tpl_value *v)
 {
-    return v->type == TV_OBJ && v->u.o->qs_overflow;
+    return v->type == MR_TPL_V_OBJ && v->u.o->qs_overflow;
 }
 
 /* o[String(i)] = v: an index as an object key ("7"), kept in the arena. */
-static bool qs_set_index(struct qs *q, struct tv_obj *o, double i, struct tv v)
+static bool qs_set_index(struct qs *q, struct mr_tpl_object *o, double i, struct mr_tpl_value v)
 {
     char buf[32];
     size_t len = mr_number_text(i, buf);
@@ -128,46 +128,46 @@ static bool qs_set_index(struct qs *q, struct tv_obj *o, double i, struct tv v)
 }
 
 /* arr[i] = v, growing the array with holes. */
-static bool qs_arr_put(struct qs *q, struct tv_arr *arr, size_t i, struct tv v)
+static bool qs_arr_put(struct qs *q, struct mr_tpl_array *arr, size_t i, struct mr_tpl_value v)
 {
     while (arr->n <= i)
-        if (!mr_template__arr_push(qs_arena(q), arr, tv_undef()))
+        if (!mr_template__arr_push(qs_arena(q), arr, mr_tpl_undef()))
             return false;
     arr->v[i] = v;
     return true;
 }
 
 /* utils.arrayToObject: the defined elements under their indexes. */
-static struct tv_obj *qs_array_to_object(struct qs *q, const struct tv_arr *arr)
+static struct mr_tpl_object *qs_array_to_object(struct qs *q, const struct mr_tpl_array *arr)
 {
-    struct tv_obj *o = mr_template__obj_new(qs_arena(q), 0);
+    struct mr_tpl_object *o = mr_template__obj_new(qs_arena(q), 0);
     size_t i;
 
     for (i = 0; o && i < arr->n; i++)
-        if (arr->v[i].type != TV_UNDEF && !qs_set_index(q, o, (double)i, arr->v[i]))
+        if (arr->v[i].type != MR_TPL_V_UNDEF && !qs_set_index(q, o, (double)i, arr->v[i]))
             return NULL;
     return o;
 }
 
 /* markOverflow(arrayToObject(arr), max) */
-static struct tv qs_overflow(struct qs *q, const struct tv_arr *arr, size_t max)
+static struct mr_tpl_value qs_overflow(struct qs *q, const struct mr_tpl_array *arr, size_t max)
 {
-    struct tv_obj *o = qs_array_to_object(q, arr);
+    struct mr_tpl_object *o = qs_array_to_object(q, arr);
 
     if (o) {
         o->qs_overflow = true;
         o->qs_max = (double)max;
     }
-    return tv_obj(o);
+    return mr_tpl_obj(o);
 }
 
 /* Appends v to arr as JavaScript's concat does: an array's elements (holes
  * kept), anything else as one element. */
-static bool qs_concat_into(struct qs *q, struct tv_arr *arr, const struct tv *v)
+static bool qs_concat_into(struct qs *q, struct mr_tpl_array *arr, const struct mr_tpl_value *v)
 {
     size_t i;
 
-    if (v->type != TV_ARR)
+    if (v->type != MR_TPL_V_ARR)
         return mr_template__arr_push(qs_arena(q), arr, *v);
     for (i = 0; i < v->u.a->n; i++)
         if (!mr_template__arr_push(qs_arena(q), arr, v->u.a->v[i]))
@@ -176,27 +176,28 @@ static bool qs_concat_into(struct qs *q, struct tv_arr *arr, const struct tv *v)
 }
 
 /* [].concat(a, b), as an overflow object when longer than arrayLimit. */
-static struct tv qs_concat(struct qs *q, const struct tv *a, const struct tv *b)
+static struct mr_tpl_value qs_concat(struct qs *q, const struct mr_tpl_value *a,
+                                     const struct mr_tpl_value *b)
 {
-    struct tv_arr *arr = mr_template__arr_new(qs_arena(q), 2);
+    struct mr_tpl_array *arr = mr_template__arr_new(qs_arena(q), 2);
 
     if (!arr || !qs_concat_into(q, arr, a) || !qs_concat_into(q, arr, b))
-        return tv_undef();
+        return mr_tpl_undef();
     if (arr->n > q->o->array_limit)
         return qs_overflow(q, arr, arr->n - 1);
-    return tv_arr(arr);
+    return mr_tpl_arr(arr);
 }
 
 /* utils.combine: a repeated key's values, and the array of a `[]` segment. */
-static struct tv qs_combine(struct qs *q, struct tv a, struct tv b)
+static struct mr_tpl_value qs_combine(struct qs *q, struct mr_tpl_value a, struct mr_tpl_value b)
 {
     if (qs_is_overflow(&a)) {
-        struct tv_obj *o = a.u.o;
-        size_t n = b.type == TV_ARR ? b.u.a->n : 1, i;
+        struct mr_tpl_object *o = a.u.o;
+        size_t n = b.type == MR_TPL_V_ARR ? b.u.a->n : 1, i;
         for (i = 0; i < n; i++) {
-            const struct tv *v = b.type == TV_ARR ? &b.u.a->v[i] : &b;
+            const struct mr_tpl_value *v = b.type == MR_TPL_V_ARR ? &b.u.a->v[i] : &b;
             o->qs_max++;
-            if (v->type != TV_UNDEF)
+            if (v->type != MR_TPL_V_UNDEF)
                 qs_set_index(q, o, o->qs_max, *v);
         }
         return a;
@@ -313,7 +314,8 @@ static size_t qs_split(const struct qs_opts *o, const char *key, size_t klen, st
 
 /* parseObject: builds the value of one key's segments around its leaf, from
  * the innermost segment out. */
-static struct tv qs_build(struct qs *q, const struct qs_seg *seg, size_t nseg, struct tv leaf)
+static struct mr_tpl_value qs_build(struct qs *q, const struct qs_seg *seg, size_t nseg,
+                                    struct mr_tpl_value leaf)
 {
     size_t i;
 
@@ -322,7 +324,7 @@ static struct tv qs_build(struct qs *q, const struct qs_seg *seg, size_t nseg, s
         size_t rlen = seg[i].n, clen = rlen;
         bool bracketed;
         double index;
-        struct tv_obj *o;
+        struct mr_tpl_object *o;
 
         if (seg[i].wrapped) {
             /* the segment is "[" + text + "]": its clean form is the text */
@@ -336,68 +338,72 @@ static struct tv qs_build(struct qs *q, const struct qs_seg *seg, size_t nseg, s
             if (rlen == 2 && bracketed) {
                 /* `[]`: an array of the leaf (an overflow object stays as is) */
                 if (!qs_is_overflow(&leaf)) {
-                    struct tv empty_arr = tv_arr(mr_template__arr_new(qs_arena(q), 0));
-                    leaf = empty_arr.type == TV_ARR ? qs_combine(q, empty_arr, leaf) : tv_undef();
+                    struct mr_tpl_value empty_arr =
+                        mr_tpl_arr(mr_template__arr_new(qs_arena(q), 0));
+                    leaf = empty_arr.type == MR_TPL_V_ARR ? qs_combine(q, empty_arr, leaf)
+                                                          : mr_tpl_undef();
                 }
-                if (leaf.type == TV_UNDEF)
+                if (leaf.type == MR_TPL_V_UNDEF)
                     return leaf;
                 continue;
             }
         }
         if (bracketed && qs_canonical_index(clean, clen, &index)) {
             if (index < (double)q->o->array_limit) {
-                struct tv_arr *arr = mr_template__arr_new(qs_arena(q), (size_t)index + 1);
+                struct mr_tpl_array *arr = mr_template__arr_new(qs_arena(q), (size_t)index + 1);
                 if (!arr || !qs_arr_put(q, arr, (size_t)index, leaf))
-                    return tv_undef();
-                leaf = tv_arr(arr);
+                    return mr_tpl_undef();
+                leaf = mr_tpl_arr(arr);
                 continue;
             }
             o = mr_template__obj_new(qs_arena(q), 1);
             if (!o || !mr_template__obj_set(qs_arena(q), o, clean, clen, leaf))
-                return tv_undef();
+                return mr_tpl_undef();
             o->qs_overflow = true;
             o->qs_max = index;
-            leaf = tv_obj(o);
+            leaf = mr_tpl_obj(o);
             continue;
         }
         o = mr_template__obj_new(qs_arena(q), 1);
         if (!o)
-            return tv_undef();
+            return mr_tpl_undef();
         if (!(clen == 9 && memcmp(clean, "__proto__", 9) == 0) &&
             !mr_template__obj_set(qs_arena(q), o, clean, clen, leaf))
-            return tv_undef();
-        leaf = tv_obj(o);
+            return mr_tpl_undef();
+        leaf = mr_tpl_obj(o);
     }
     return leaf;
 }
 
-static struct tv qs_merge(struct qs *q, struct tv target, struct tv source, int depth);
+static struct mr_tpl_value qs_merge(struct qs *q, struct mr_tpl_value target,
+                                    struct mr_tpl_value source, int depth);
 
 /* [a, b] */
-static struct tv qs_pair(struct qs *q, struct tv a, struct tv b)
+static struct mr_tpl_value qs_pair(struct qs *q, struct mr_tpl_value a, struct mr_tpl_value b)
 {
-    struct tv_arr *arr = mr_template__arr_new(qs_arena(q), 2);
+    struct mr_tpl_array *arr = mr_template__arr_new(qs_arena(q), 2);
 
     if (!arr)
-        return tv_undef();
+        return mr_tpl_undef();
     arr->v[0] = a;
     arr->v[1] = b;
     arr->n = 2;
-    return tv_arr(arr);
+    return mr_tpl_arr(arr);
 }
 
 /* utils.merge with a (non-empty) string source. */
-static struct tv qs_merge_string(struct qs *q, struct tv target, struct tv source)
+static struct mr_tpl_value qs_merge_string(struct qs *q, struct mr_tpl_value target,
+                                           struct mr_tpl_value source)
 {
-    if (target.type == TV_ARR) {
+    if (target.type == MR_TPL_V_ARR) {
         size_t next = target.u.a->n;
         if (next >= q->o->array_limit) {
-            struct tv_arr *arr = mr_template__arr_new(qs_arena(q), next + 1);
+            struct mr_tpl_array *arr = mr_template__arr_new(qs_arena(q), next + 1);
             if (!arr || !qs_concat_into(q, arr, &target) || !qs_concat_into(q, arr, &source))
-                return tv_undef();
+                return mr_tpl_undef();
             return qs_overflow(q, arr, next);
         }
-        return mr_template__arr_push(qs_arena(q), target.u.a, source) ? target : tv_undef();
+        return mr_template__arr_push(qs_arena(q), target.u.a, source) ? target : mr_tpl_undef();
     }
     if (qs_is_overflow(&target)) {
         target.u.o->qs_max++;
@@ -410,50 +416,51 @@ static struct tv qs_merge_string(struct qs *q, struct tv target, struct tv sourc
 
 /* utils.merge with a string target and an array or object source:
  * [target].concat(source), or the overflow object shifted by one. */
-static struct tv qs_merge_into_string(struct qs *q, struct tv target, struct tv source)
+static struct mr_tpl_value qs_merge_into_string(struct qs *q, struct mr_tpl_value target,
+                                                struct mr_tpl_value source)
 {
-    struct tv_arr *arr;
+    struct mr_tpl_array *arr;
 
     if (qs_is_overflow(&source)) {
-        const struct tv_obj *s = source.u.o;
-        struct tv_obj *o = mr_template__obj_new(qs_arena(q), s->n + 1);
+        const struct mr_tpl_object *s = source.u.o;
+        struct mr_tpl_object *o = mr_template__obj_new(qs_arena(q), s->n + 1);
         size_t i;
         if (!o || !qs_set_index(q, o, 0, target))
-            return tv_undef();
+            return mr_tpl_undef();
         for (i = 0; i < s->n; i++)
             qs_set_index(q, o, qs_parse_int(s->k[i].p, s->k[i].len) + 1, s->v[i]);
         o->qs_overflow = true;
         o->qs_max = s->qs_max + 1;
-        return tv_obj(o);
+        return mr_tpl_obj(o);
     }
     arr = mr_template__arr_new(qs_arena(q), 0);
     if (!arr || !mr_template__arr_push(qs_arena(q), arr, target) ||
         !qs_concat_into(q, arr, &source))
-        return tv_undef();
+        return mr_tpl_undef();
     if (arr->n > q->o->array_limit)
         return qs_overflow(q, arr, arr->n - 1);
-    return tv_arr(arr);
+    return mr_tpl_arr(arr);
 }
 
 /* utils.merge of two arrays: source elements go to their index, or merge
  * into an object there, or else are appended. */
-static struct tv qs_merge_arrays(struct qs *q, struct tv target, const struct tv_arr *src,
-                                 int depth)
+static struct mr_tpl_value qs_merge_arrays(struct qs *q, struct mr_tpl_value target,
+                                           const struct mr_tpl_array *src, int depth)
 {
-    struct tv_arr *t = target.u.a;
+    struct mr_tpl_array *t = target.u.a;
     size_t i;
 
     for (i = 0; i < src->n; i++) {
-        struct tv item = src->v[i];
-        if (item.type == TV_UNDEF)
+        struct mr_tpl_value item = src->v[i];
+        if (item.type == MR_TPL_V_UNDEF)
             continue; /* forEach skips holes */
-        if (i < t->n && t->v[i].type != TV_UNDEF) {
+        if (i < t->n && t->v[i].type != MR_TPL_V_UNDEF) {
             if (qs_is_object(&t->v[i]) && qs_is_object(&item))
                 t->v[i] = qs_merge(q, t->v[i], item, depth + 1);
             else if (!mr_template__arr_push(qs_arena(q), t, item))
-                return tv_undef();
+                return mr_tpl_undef();
         } else if (!qs_arr_put(q, t, i, item)) {
-            return tv_undef();
+            return mr_tpl_undef();
         }
     }
     if (t->n > q->o->array_limit)
@@ -462,44 +469,45 @@ static struct tv qs_merge_arrays(struct qs *q, struct tv target, const struct tv
 }
 
 /* utils.merge: how one key's value joins what earlier keys built. */
-static struct tv qs_merge(struct qs *q, struct tv target, struct tv source, int depth)
+static struct mr_tpl_value qs_merge(struct qs *q, struct mr_tpl_value target,
+                                    struct mr_tpl_value source, int depth)
 {
-    struct tv_obj *acc, *src;
+    struct mr_tpl_object *acc, *src;
     const size_t *order;
     size_t i;
 
     if (depth > MR_TPL_MAX_VALUE_DEPTH)
         return target;
-    if (source.type == TV_UNDEF || (source.type == TV_STR && source.u.s.len == 0))
+    if (source.type == MR_TPL_V_UNDEF || (source.type == MR_TPL_V_STR && source.u.s.len == 0))
         return target; /* !source */
-    if (source.type == TV_STR)
+    if (source.type == MR_TPL_V_STR)
         return qs_merge_string(q, target, source);
     if (!qs_is_object(&target))
         return qs_merge_into_string(q, target, source);
-    if (target.type == TV_ARR && source.type == TV_ARR)
+    if (target.type == MR_TPL_V_ARR && source.type == MR_TPL_V_ARR)
         return qs_merge_arrays(q, target, source.u.a, depth);
     /* an object on one side at least: merge key by key (an array target
      * becomes an object first, an array source gives its indexes) */
-    acc = target.type == TV_ARR ? qs_array_to_object(q, target.u.a) : target.u.o;
+    acc = target.type == MR_TPL_V_ARR ? qs_array_to_object(q, target.u.a) : target.u.o;
     if (!acc)
-        return tv_undef();
-    if (source.type == TV_ARR) {
+        return mr_tpl_undef();
+    if (source.type == MR_TPL_V_ARR) {
         src = qs_array_to_object(q, source.u.a);
         if (!src)
-            return tv_undef();
+            return mr_tpl_undef();
     } else {
         src = source.u.o;
     }
     order = mr_template__obj_order(qs_arena(q), src);
     for (i = 0; i < src->n; i++) {
         size_t e = order ? order[i] : i;
-        const struct tv_key *k = &src->k[e];
-        struct tv *old = mr_template__obj_get(acc, k->p, k->len);
+        const struct mr_tpl_key *k = &src->k[e];
+        struct mr_tpl_value *old = mr_template__obj_get(acc, k->p, k->len);
         double index;
         if (old)
             *old = qs_merge(q, *old, src->v[e], depth + 1);
         else if (!mr_template__obj_set(qs_arena(q), acc, k->p, k->len, src->v[e]))
-            return tv_undef();
+            return mr_tpl_undef();
         if (src->qs_overflow && !acc->qs_overflow) {
             acc->qs_overflow = true;
             acc->qs_max = src->qs_max;
@@ -507,23 +515,23 @@ static struct tv qs_merge(struct qs *q, struct tv target, struct tv source, int 
         if (acc->qs_overflow && qs_canonical_index(k->p, k->len, &index) && index > acc->qs_max)
             acc->qs_max = index;
     }
-    return tv_obj(acc);
+    return mr_tpl_obj(acc);
 }
 
 /* utils.compact: arrays lose their holes, at every depth. */
-static void qs_compact(struct tv *v, int depth)
+static void qs_compact(struct mr_tpl_value *v, int depth)
 {
     size_t i, k = 0;
 
     if (depth > MR_TPL_MAX_VALUE_DEPTH)
         return;
-    if (v->type == TV_OBJ) {
+    if (v->type == MR_TPL_V_OBJ) {
         for (i = 0; i < v->u.o->n; i++)
             qs_compact(&v->u.o->v[i], depth + 1);
-    } else if (v->type == TV_ARR) {
-        struct tv_arr *a = v->u.a;
+    } else if (v->type == MR_TPL_V_ARR) {
+        struct mr_tpl_array *a = v->u.a;
         for (i = 0; i < a->n; i++) {
-            if (a->v[i].type == TV_UNDEF)
+            if (a->v[i].type == MR_TPL_V_UNDEF)
                 continue;
             qs_compact(&a->v[i], depth + 1);
             a->v[k++] = a->v[i];
@@ -541,9 +549,9 @@ static bool qs_begin(struct qs *q, struct mr_tpl_rt *rt, const struct qs_opts *o
 }
 
 /* parseValues for one decoded pair: a repeated key combines its values. */
-static void qs_add(struct qs *q, const char *key, size_t klen, struct tv value)
+static void qs_add(struct qs *q, const char *key, size_t klen, struct mr_tpl_value value)
 {
-    struct tv *old = mr_template__obj_get(q->pairs, key, klen);
+    struct mr_tpl_value *old = mr_template__obj_get(q->pairs, key, klen);
 
     if (old)
         *old = qs_combine(q, *old, value);
@@ -553,24 +561,24 @@ static void qs_add(struct qs *q, const char *key, size_t klen, struct tv value)
 
 /* The keys in JavaScript's order (integer-like ones first), each built and
  * merged into `root`, then compacted. */
-static void qs_finish(struct qs *q, struct tv_obj *root)
+static void qs_finish(struct qs *q, struct mr_tpl_object *root)
 {
     const size_t *order = mr_template__obj_order(qs_arena(q), q->pairs);
-    struct tv result = tv_obj(root);
+    struct mr_tpl_value result = mr_tpl_obj(root);
     size_t i;
 
     for (i = 0; i < q->pairs->n; i++) {
         size_t e = order ? order[i] : i;
         struct qs_seg seg[QS_MAX_SEGS];
         size_t nseg;
-        struct tv built;
+        struct mr_tpl_value built;
         if (q->pairs->k[e].len == 0)
             continue;
         nseg = qs_split(q->o, q->pairs->k[e].p, q->pairs->k[e].len, seg);
         if (nseg == 0)
             continue;
         built = qs_build(q, seg, nseg, q->pairs->v[e]);
-        if (built.type != TV_UNDEF)
+        if (built.type != MR_TPL_V_UNDEF)
             qs_merge(q, result, built, 0);
     }
     qs_compact(&result, 0);
@@ -589,7 +597,7 @@ static char pct_bracket(const char *s, size_t n, size_t i)
 /* A form body as qs.parse reads it: '&'-separated, at most 1000 parts; the
  * key ends at the first "]=" (so a[=]=1 has the key "a[=]") or else at the
  * first '='; %5B and %5D are brackets even where the rest fails to decode. */
-static void qs_parse_text(struct mr_tpl_rt *rt, struct tv_obj *root, const char *s, size_t n,
+static void qs_parse_text(struct mr_tpl_rt *rt, struct mr_tpl_object *root, const char *s, size_t n,
                           const struct qs_opts *opts)
 {
     struct qs q;
@@ -626,7 +634,7 @@ static void qs_parse_text(struct mr_tpl_rt *rt, struct tv_obj *root, const char 
                  : form_decode(&rt->arena, "", 0, &vlen);
         if (!key || !val)
             return;
-        qs_add(&q, key, klen, tv_str(val, vlen));
+        qs_add(&q, key, klen, mr_tpl_str(val, vlen));
         if (!amp)
             break;
         i += len + 1;
@@ -637,9 +645,9 @@ static void qs_parse_text(struct mr_tpl_rt *rt, struct tv_obj *root, const char 
 /* ---- request values ------------------------------------------------------------ */
 
 /* A borrowed text, "" when the caller gave NULL. */
-static struct tv kv_text(const char *p, size_t n)
+static struct mr_tpl_value kv_text(const char *p, size_t n)
 {
-    return p ? tv_str(p, n) : tv_str("", 0);
+    return p ? mr_tpl_str(p, n) : mr_tpl_str("", 0);
 }
 
 static const char *kv_name(const char *p)
@@ -647,9 +655,9 @@ static const char *kv_name(const char *p)
     return p ? p : "";
 }
 
-struct tv mr_template__req_query(struct mr_tpl_rt *rt)
+struct mr_tpl_value mr_template__req_query(struct mr_tpl_rt *rt)
 {
-    struct tv_obj *o;
+    struct mr_tpl_object *o;
     const char *raw;
 
     if (rt->have_query)
@@ -657,11 +665,11 @@ struct tv mr_template__req_query(struct mr_tpl_rt *rt)
     rt->have_query = true;
     o = mr_template__obj_new(&rt->arena, 0);
     if (!o)
-        return tv_undef();
+        return mr_tpl_undef();
     raw = rt->ctx && rt->ctx->query_raw ? rt->ctx->query_raw : "";
     if (*raw)
         qs_parse_text(rt, o, raw, strlen(raw), &qs_query);
-    rt->query = tv_obj(o);
+    rt->query = mr_tpl_obj(o);
     return rt->query;
 }
 
@@ -694,9 +702,9 @@ static bool single_header(const char *lname)
     return false;
 }
 
-struct tv mr_template__req_headers(struct mr_tpl_rt *rt)
+struct mr_tpl_value mr_template__req_headers(struct mr_tpl_rt *rt)
 {
-    struct tv_obj *o;
+    struct mr_tpl_object *o;
     size_t i;
 
     if (rt->have_headers)
@@ -704,17 +712,17 @@ struct tv mr_template__req_headers(struct mr_tpl_rt *rt)
     rt->have_headers = true;
     o = mr_template__obj_new(&rt->arena, 0);
     if (!o)
-        return tv_undef();
+        return mr_tpl_undef();
     o->nocase = true;
     if (rt->ctx && rt->ctx->headers) {
         for (i = 0; i < rt->ctx->nheaders; i++) {
             const struct mr_kv *kv = &rt->ctx->headers[i];
             char *name = lower_dup(&rt->arena, kv_name(kv->name), kv->name ? kv->name_len : 0);
             size_t name_len = kv->name ? kv->name_len : 0;
-            struct tv value = kv_text(kv->value, kv->value_len);
-            struct tv *old;
+            struct mr_tpl_value value = kv_text(kv->value, kv->value_len);
+            struct mr_tpl_value *old;
             if (!name)
-                return tv_undef();
+                return mr_tpl_undef();
             old = mr_template__obj_get(o, name, name_len);
             if (!old) {
                 mr_template__obj_set(&rt->arena, o, name, name_len, value);
@@ -724,22 +732,22 @@ struct tv mr_template__req_headers(struct mr_tpl_rt *rt)
                 size_t n = old->u.s.len + 2 + value.u.s.len;
                 char *v = mr_template__alloc(&rt->arena, n + 1);
                 if (!v)
-                    return tv_undef();
+                    return mr_tpl_undef();
                 memcpy(v, old->u.s.p, old->u.s.len);
                 memcpy(v + old->u.s.len, sep, 2);
                 memcpy(v + old->u.s.len + 2, value.u.s.p, value.u.s.len);
                 v[n] = '\0';
-                *old = tv_str(v, n);
+                *old = mr_tpl_str(v, n);
             }
         }
     }
-    rt->headers = tv_obj(o);
+    rt->headers = mr_tpl_obj(o);
     return rt->headers;
 }
 
-struct tv mr_template__req_params(struct mr_tpl_rt *rt)
+struct mr_tpl_value mr_template__req_params(struct mr_tpl_rt *rt)
 {
-    struct tv_obj *o;
+    struct mr_tpl_object *o;
     size_t i;
 
     if (rt->have_params)
@@ -747,19 +755,19 @@ struct tv mr_template__req_params(struct mr_tpl_rt *rt)
     rt->have_params = true;
     o = mr_template__obj_new(&rt->arena, 0);
     if (!o)
-        return tv_undef();
+        return mr_tpl_undef();
     if (rt->ctx && rt->ctx->params)
         for (i = 0; i < rt->ctx->nparams; i++)
             mr_template__obj_set(&rt->arena, o, kv_name(rt->ctx->params[i].name),
                                  rt->ctx->params[i].name ? rt->ctx->params[i].name_len : 0,
                                  kv_text(rt->ctx->params[i].value, rt->ctx->params[i].value_len));
-    rt->params = tv_obj(o);
+    rt->params = mr_tpl_obj(o);
     return rt->params;
 }
 
-struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
+struct mr_tpl_value mr_template__req_cookies(struct mr_tpl_rt *rt)
 {
-    struct tv_obj *o;
+    struct mr_tpl_object *o;
     size_t i;
 
     if (rt->have_cookies)
@@ -767,7 +775,7 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
     rt->have_cookies = true;
     o = mr_template__obj_new(&rt->arena, 0);
     if (!o)
-        return tv_undef();
+        return mr_tpl_undef();
     if (rt->ctx && rt->ctx->cookies) {
         /* the server's parsed pairs (the Cookie header itself is not read
          * here), then as the `cookie` package does: the first of a repeated
@@ -786,25 +794,25 @@ struct tv mr_template__req_cookies(struct mr_tpl_rt *rt)
                                  cookie_value(&rt->arena, v0, v0 ? (size_t)(v1 - v0) : 0));
         }
     }
-    rt->cookies = tv_obj(o);
+    rt->cookies = mr_tpl_obj(o);
     return rt->cookies;
 }
 
 /* The lower-cased Content-Type, or "". */
-static struct tv content_type(struct mr_tpl_rt *rt)
+static struct mr_tpl_value content_type(struct mr_tpl_rt *rt)
 {
-    struct tv h = mr_template__req_headers(rt), *ct;
+    struct mr_tpl_value h = mr_template__req_headers(rt), *ct;
 
-    if (h.type == TV_OBJ && (ct = mr_template__obj_get(h.u.o, "content-type", 12)) != NULL &&
-        ct->type == TV_STR) {
+    if (h.type == MR_TPL_V_OBJ && (ct = mr_template__obj_get(h.u.o, "content-type", 12)) != NULL &&
+        ct->type == MR_TPL_V_STR) {
         char *l = lower_dup(&rt->arena, ct->u.s.p, ct->u.s.len);
         if (l)
-            return tv_str(l, ct->u.s.len);
+            return mr_tpl_str(l, ct->u.s.len);
     }
-    return tv_str("", 0);
+    return mr_tpl_str("", 0);
 }
 
-static bool contains(const struct tv *s, const char *needle)
+static bool contains(const struct mr_tpl_value *s, const char *needle)
 {
     size_t n = strlen(needle), i;
 
@@ -815,7 +823,7 @@ static bool contains(const struct tv *s, const char *needle)
 }
 
 /* "application/...+json", as Mockoon's /application\/.*\+json/i */
-static bool plus_json(const struct tv *s)
+static bool plus_json(const struct mr_tpl_value *s)
 {
     size_t i, j;
 
@@ -829,47 +837,47 @@ static bool plus_json(const struct tv *s)
     return false;
 }
 
-struct tv mr_template__req_body(struct mr_tpl_rt *rt)
+struct mr_tpl_value mr_template__req_body(struct mr_tpl_rt *rt)
 {
-    struct tv ct;
+    struct mr_tpl_value ct;
     const char *b;
     size_t n;
 
     if (rt->have_body)
         return rt->body;
     rt->have_body = true;
-    rt->body = tv_undef();
+    rt->body = mr_tpl_undef();
     if (!rt->ctx)
         return rt->body;
     b = rt->ctx->body ? rt->ctx->body : "";
     n = rt->ctx->body ? rt->ctx->body_len : 0;
     ct = content_type(rt);
     if (contains(&ct, "application/json") || plus_json(&ct)) {
-        struct tv v;
+        struct mr_tpl_value v;
         if (mr_template__parse_json(&rt->arena, b, n, &v))
             rt->body = v;
     } else if (contains(&ct, "application/x-www-form-urlencoded")) {
-        struct tv_obj *o = mr_template__obj_new(&rt->arena, 0);
+        struct mr_tpl_object *o = mr_template__obj_new(&rt->arena, 0);
         if (o) {
             qs_parse_text(rt, o, b, n, &qs_form);
-            rt->body = tv_obj(o);
+            rt->body = mr_tpl_obj(o);
         }
     }
     return rt->body;
 }
 
-static struct tv cstr(const char *s)
+static struct mr_tpl_value cstr(const char *s)
 {
-    return s ? tv_str(s, strlen(s)) : tv_str("", 0);
+    return s ? mr_tpl_str(s, strlen(s)) : mr_tpl_str("", 0);
 }
 
 /* The WireMock-style root value: {{request.path}}, {{request.query.page}}. */
-struct tv mr_template__request(struct mr_tpl_rt *rt)
+struct mr_tpl_value mr_template__request(struct mr_tpl_rt *rt)
 {
     struct mr_tpl_arena *a = &rt->arena;
     const struct mr_tpl_ctx *c = rt->ctx;
-    struct tv_obj *o;
-    struct tv_arr *segs;
+    struct mr_tpl_object *o;
+    struct mr_tpl_array *segs;
 
     if (rt->have_request)
         return rt->request;
@@ -877,7 +885,7 @@ struct tv mr_template__request(struct mr_tpl_rt *rt)
     o = mr_template__obj_new(a, 12);
     segs = mr_template__arr_new(a, 0);
     if (!o || !segs)
-        return tv_undef();
+        return mr_tpl_undef();
     mr_template__obj_set(a, o, "method", 6, cstr(c ? c->method : NULL));
     mr_template__obj_set(a, o, "path", 4, cstr(c ? c->path : NULL));
     if (c && c->path) {
@@ -887,11 +895,11 @@ struct tv mr_template__request(struct mr_tpl_rt *rt)
             if (!e)
                 e = p + strlen(p);
             if (e > p)
-                mr_template__arr_push(a, segs, tv_str(p, (size_t)(e - p)));
+                mr_template__arr_push(a, segs, mr_tpl_str(p, (size_t)(e - p)));
             p = *e ? e + 1 : e;
         }
     }
-    mr_template__obj_set(a, o, "pathSegments", 12, tv_arr(segs));
+    mr_template__obj_set(a, o, "pathSegments", 12, mr_tpl_arr(segs));
     if (c && c->path && c->query_raw && c->query_raw[0]) {
         size_t pl = strlen(c->path), ql = strlen(c->query_raw);
         char *u = mr_template__alloc(a, pl + ql + 2);
@@ -899,7 +907,7 @@ struct tv mr_template__request(struct mr_tpl_rt *rt)
             memcpy(u, c->path, pl);
             u[pl] = '?';
             memcpy(u + pl + 1, c->query_raw, ql + 1);
-            mr_template__obj_set(a, o, "url", 3, tv_str(u, pl + ql + 1));
+            mr_template__obj_set(a, o, "url", 3, mr_tpl_str(u, pl + ql + 1));
         }
     } else {
         mr_template__obj_set(a, o, "url", 3, cstr(c ? c->path : NULL));
@@ -910,26 +918,28 @@ struct tv mr_template__request(struct mr_tpl_rt *rt)
     mr_template__obj_set(a, o, "cookies", 7, mr_template__req_cookies(rt));
     mr_template__obj_set(a, o, "params", 6, mr_template__req_params(rt));
     {
-        struct tv body = c && c->body ? tv_str(c->body, c->body_len) : tv_str("", 0);
+        struct mr_tpl_value body =
+            c && c->body ? mr_tpl_str(c->body, c->body_len) : mr_tpl_str("", 0);
         body.json_text = true;
         mr_template__obj_set(a, o, "body", 4, body);
     }
-    rt->request = tv_obj(o);
+    rt->request = mr_tpl_obj(o);
     return rt->request;
 }
 
 /* ---- object-path -------------------------------------------------------------- */
 
-static bool walkable(const struct tv *v)
+static bool walkable(const struct mr_tpl_value *v)
 {
-    return v->type == TV_ARR || v->type == TV_OBJ || v->type == TV_NULL ||
-           (v->type == TV_STR && v->safe);
+    return v->type == MR_TPL_V_ARR || v->type == MR_TPL_V_OBJ || v->type == MR_TPL_V_NULL ||
+           (v->type == MR_TPL_V_STR && v->safe);
 }
 
-struct tv mr_template__object_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
-                                   size_t len, const struct tv *def)
+struct mr_tpl_value mr_template__object_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
+                                             const char *path, size_t len,
+                                             const struct mr_tpl_value *def)
 {
-    struct tv cur = *data;
+    struct mr_tpl_value cur = *data;
     size_t i = 0;
     bool escaped = false;
 
@@ -943,7 +953,7 @@ struct tv mr_template__object_path(struct mr_tpl_rt *rt, const struct tv *data, 
         /* one segment: up to an unescaped '.' ("a\.b" is the key "a.b") */
         char buf[256], *key = buf;
         size_t k = 0, start = i;
-        struct tv next;
+        struct mr_tpl_value next;
         while (i < len && path[i] != '.') {
             if (escaped && path[i] == '\\' && i + 1 < len && path[i + 1] == '.') {
                 i += 2;
@@ -967,10 +977,10 @@ struct tv mr_template__object_path(struct mr_tpl_rt *rt, const struct tv *data, 
             key = (char *)path + start;
             k = i - start;
         }
-        if (cur.type == TV_UNDEF || cur.type == TV_NULL)
+        if (cur.type == MR_TPL_V_UNDEF || cur.type == MR_TPL_V_NULL)
             return *def;
         next = mr_template__lookup(rt, &cur, key, k);
-        if (next.type == TV_UNDEF)
+        if (next.type == MR_TPL_V_UNDEF)
             return *def;
         cur = next;
         if (i >= len)
@@ -996,7 +1006,7 @@ struct jp_ctx {
     struct mr_tpl_rt *rt;
     const struct jp_seg *seg;
     size_t nseg;
-    struct tv_arr *out;
+    struct mr_tpl_array *out;
     bool multi;
     int depth;
 };
@@ -1121,18 +1131,18 @@ static size_t jp_parse(const char *p, size_t n, struct jp_seg *seg, size_t max)
     return i < n ? 0 : k;
 }
 
-static void jp_trace(struct jp_ctx *j, size_t i, const struct tv *v);
+static void jp_trace(struct jp_ctx *j, size_t i, const struct mr_tpl_value *v);
 
 /* Children of an array or object, in enumeration order. */
-static size_t jp_children(struct jp_ctx *j, const struct tv *v, struct tv **vals,
-                          const size_t **order)
+static size_t jp_children(struct jp_ctx *j, const struct mr_tpl_value *v,
+                          struct mr_tpl_value **vals, const size_t **order)
 {
     *order = NULL;
-    if (v->type == TV_ARR) {
+    if (v->type == MR_TPL_V_ARR) {
         *vals = v->u.a->v;
         return v->u.a->n;
     }
-    if (v->type == TV_OBJ) {
+    if (v->type == MR_TPL_V_OBJ) {
         *vals = v->u.o->v;
         *order = mr_template__obj_order(&j->rt->arena, v->u.o);
         return v->u.o->n;
@@ -1141,16 +1151,17 @@ static size_t jp_children(struct jp_ctx *j, const struct tv *v, struct tv **vals
 }
 
 /* One operand of a filter: @.a.b, @['a'], @, a literal. */
-static struct tv jp_operand(struct jp_ctx *j, const char *s, size_t n, const struct tv *at)
+static struct mr_tpl_value jp_operand(struct jp_ctx *j, const char *s, size_t n,
+                                      const struct mr_tpl_value *at)
 {
     const char *q;
     size_t qn;
 
     trim(&s, &n);
     if (n == 0)
-        return tv_undef();
+        return mr_tpl_undef();
     if (s[0] == '@') {
-        struct tv cur = *at;
+        struct mr_tpl_value cur = *at;
         size_t i = 1;
         while (i < n) {
             const char *k;
@@ -1164,32 +1175,32 @@ static struct tv jp_operand(struct jp_ctx *j, const char *s, size_t n, const str
             } else if (s[i] == '[') {
                 const char *e = memchr(s + i, ']', n - i);
                 if (!e)
-                    return tv_undef();
+                    return mr_tpl_undef();
                 k = s + i + 1;
                 kn = (size_t)(e - k);
                 unquote(k, kn, &k, &kn);
                 i = (size_t)(e - s) + 1;
             } else {
-                return tv_undef(); /* @property, @.match(): not supported */
+                return mr_tpl_undef(); /* @property, @.match(): not supported */
             }
-            if (cur.type == TV_UNDEF || cur.type == TV_NULL)
-                return tv_undef();
+            if (cur.type == MR_TPL_V_UNDEF || cur.type == MR_TPL_V_NULL)
+                return mr_tpl_undef();
             cur = mr_template__lookup(j->rt, &cur, k, kn);
         }
         return cur;
     }
     if (unquote(s, n, &q, &qn))
-        return tv_str(q, qn);
+        return mr_tpl_str(q, qn);
     if (n == 4 && memcmp(s, "true", 4) == 0)
-        return tv_bool(true);
+        return mr_tpl_bool(true);
     if (n == 5 && memcmp(s, "false", 5) == 0)
-        return tv_bool(false);
+        return mr_tpl_bool(false);
     if (n == 4 && memcmp(s, "null", 4) == 0)
-        return tv_null();
-    return tv_num(mr_template__str_to_number(s, n));
+        return mr_tpl_null();
+    return mr_tpl_num(mr_template__str_to_number(s, n));
 }
 
-static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct tv *at)
+static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct mr_tpl_value *at)
 {
     static const char *const ops[] = {"===", "!==", "==", "!=", "<=", ">=", "<", ">"};
     size_t i, o;
@@ -1214,8 +1225,8 @@ static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct t
         for (o = 0; o < sizeof(ops) / sizeof(ops[0]); o++) {
             size_t ol = strlen(ops[o]);
             if (i + ol <= n && memcmp(s + i, ops[o], ol) == 0) {
-                struct tv a = jp_operand(j, s, i, at),
-                          b = jp_operand(j, s + i + ol, n - i - ol, at);
+                struct mr_tpl_value a = jp_operand(j, s, i, at),
+                                    b = jp_operand(j, s + i + ol, n - i - ol, at);
                 double x, y;
                 switch (o) {
                 case 0:
@@ -1227,7 +1238,7 @@ static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct t
                 case 3:
                     return !mr_template__loose_eq(&a, &b);
                 default:
-                    if (a.type == TV_STR && b.type == TV_STR) {
+                    if (a.type == MR_TPL_V_STR && b.type == MR_TPL_V_STR) {
                         size_t m = a.u.s.len < b.u.s.len ? a.u.s.len : b.u.s.len;
                         int c = memcmp(a.u.s.p, b.u.s.p, m);
                         if (c == 0)
@@ -1250,7 +1261,7 @@ static bool jp_compare(struct jp_ctx *j, const char *s, size_t n, const struct t
         }
     }
     {
-        struct tv v = jp_operand(j, s, n, at);
+        struct mr_tpl_value v = jp_operand(j, s, n, at);
         return mr_template__truthy(&v);
     }
 }
@@ -1280,7 +1291,8 @@ static bool jp_split(const char *s, size_t n, const char *op, size_t *at)
     return false;
 }
 
-static bool jp_filter(struct jp_ctx *j, const char *s, size_t n, const struct tv *at, int depth)
+static bool jp_filter(struct jp_ctx *j, const char *s, size_t n, const struct mr_tpl_value *at,
+                      int depth)
 {
     size_t k;
 
@@ -1296,20 +1308,21 @@ static bool jp_filter(struct jp_ctx *j, const char *s, size_t n, const struct tv
     if (n >= 2 && s[0] == '(' && s[n - 1] == ')')
         return jp_filter(j, s + 1, n - 2, at, depth + 1);
     if (n && s[0] == '!') {
-        struct tv v = jp_operand(j, s + 1, n - 1, at);
+        struct mr_tpl_value v = jp_operand(j, s + 1, n - 1, at);
         return !mr_template__truthy(&v);
     }
     return jp_compare(j, s, n, at);
 }
 
-static void jp_key(struct jp_ctx *j, size_t i, const struct tv *v, const char *k, size_t kn)
+static void jp_key(struct jp_ctx *j, size_t i, const struct mr_tpl_value *v, const char *k,
+                   size_t kn)
 {
-    struct tv child;
+    struct mr_tpl_value child;
 
-    if (v->type == TV_UNDEF || v->type == TV_NULL)
+    if (v->type == MR_TPL_V_UNDEF || v->type == MR_TPL_V_NULL)
         return;
     child = mr_template__lookup(j->rt, v, k, kn);
-    if (child.type != TV_UNDEF)
+    if (child.type != MR_TPL_V_UNDEF)
         jp_trace(j, i + 1, &child);
 }
 
@@ -1330,10 +1343,10 @@ static long parse_long(const char *s, size_t n, long def)
     return any ? (neg ? -v : v) : def;
 }
 
-static void jp_trace(struct jp_ctx *j, size_t i, const struct tv *v)
+static void jp_trace(struct jp_ctx *j, size_t i, const struct mr_tpl_value *v)
 {
     const struct jp_seg *s;
-    struct tv *vals;
+    struct mr_tpl_value *vals;
     const size_t *order;
     size_t n, c;
 
@@ -1367,8 +1380,8 @@ static void jp_trace(struct jp_ctx *j, size_t i, const struct tv *v)
         n = jp_children(j, v, &vals, &order);
         j->depth++;
         for (c = 0; c < n; c++) {
-            const struct tv *ch = &vals[order ? order[c] : c];
-            if (ch->type == TV_ARR || ch->type == TV_OBJ)
+            const struct mr_tpl_value *ch = &vals[order ? order[c] : c];
+            if (ch->type == MR_TPL_V_ARR || ch->type == MR_TPL_V_OBJ)
                 jp_trace(j, i, ch);
         }
         j->depth--;
@@ -1402,7 +1415,7 @@ static void jp_trace(struct jp_ctx *j, size_t i, const struct tv *v)
     case JP_SLICE: {
         const char *c1 = memchr(s->p, ':', s->n), *c2;
         long len, start, end, step;
-        if (v->type != TV_ARR)
+        if (v->type != MR_TPL_V_ARR)
             return;
         j->multi = true;
         len = (long)v->u.a->n;
@@ -1424,7 +1437,7 @@ static void jp_trace(struct jp_ctx *j, size_t i, const struct tv *v)
         j->multi = true;
         n = jp_children(j, v, &vals, &order);
         for (c = 0; c < n; c++) {
-            const struct tv *ch = &vals[order ? order[c] : c];
+            const struct mr_tpl_value *ch = &vals[order ? order[c] : c];
             if (jp_filter(j, s->p, s->n, ch, 0))
                 jp_trace(j, i + 1, ch);
         }
@@ -1434,8 +1447,9 @@ static void jp_trace(struct jp_ctx *j, size_t i, const struct tv *v)
     }
 }
 
-struct tv mr_template__json_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
-                                 size_t len, const struct tv *def)
+struct mr_tpl_value mr_template__json_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
+                                           const char *path, size_t len,
+                                           const struct mr_tpl_value *def)
 {
     struct jp_seg seg[64];
     struct jp_ctx j;
@@ -1443,7 +1457,7 @@ struct tv mr_template__json_path(struct mr_tpl_rt *rt, const struct tv *data, co
 
     if (!walkable(data) || len == 0)
         return *data;
-    if (data->type == TV_NULL)
+    if (data->type == MR_TPL_V_NULL)
         return *def;
     n = jp_parse(path, len, seg, sizeof(seg) / sizeof(seg[0]));
     if (n == 0 && !(len == 1 && path[0] == '$'))
@@ -1460,11 +1474,12 @@ struct tv mr_template__json_path(struct mr_tpl_rt *rt, const struct tv *data, co
         return *def;
     if (j.out->n == 1 && !j.multi)
         return j.out->v[0];
-    return tv_arr(j.out);
+    return mr_tpl_arr(j.out);
 }
 
-struct tv mr_template__get_path(struct mr_tpl_rt *rt, const struct tv *data, const char *path,
-                                size_t len, const struct tv *def)
+struct mr_tpl_value mr_template__get_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
+                                          const char *path, size_t len,
+                                          const struct mr_tpl_value *def)
 {
     if (len && path[0] == '$')
         return mr_template__json_path(rt, data, path, len, def);

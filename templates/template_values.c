@@ -106,9 +106,9 @@ char *mr_template__strndup(struct mr_tpl_arena *a, const char *s, size_t n)
 
 /* ---- arrays and objects ----------------------------------------------------- */
 
-struct tv_arr *mr_template__arr_new(struct mr_tpl_arena *a, size_t cap)
+struct mr_tpl_array *mr_template__arr_new(struct mr_tpl_arena *a, size_t cap)
 {
-    struct tv_arr *arr = mr_template__alloc(a, sizeof(*arr));
+    struct mr_tpl_array *arr = mr_template__alloc(a, sizeof(*arr));
 
     if (!arr)
         return NULL;
@@ -116,18 +116,18 @@ struct tv_arr *mr_template__arr_new(struct mr_tpl_arena *a, size_t cap)
     arr->cap = cap;
     arr->v = NULL;
     if (cap) {
-        arr->v = mr_template__alloc(a, cap * sizeof(struct tv));
+        arr->v = mr_template__alloc(a, cap * sizeof(struct mr_tpl_value));
         if (!arr->v)
             return NULL;
     }
     return arr;
 }
 
-bool mr_template__arr_push(struct mr_tpl_arena *a, struct tv_arr *arr, struct tv v)
+bool mr_template__arr_push(struct mr_tpl_arena *a, struct mr_tpl_array *arr, struct mr_tpl_value v)
 {
     if (arr->n == arr->cap) {
         size_t cap = arr->cap ? arr->cap * 2 : 4;
-        struct tv *nv = mr_template__alloc(a, cap * sizeof(*nv));
+        struct mr_tpl_value *nv = mr_template__alloc(a, cap * sizeof(*nv));
 
         if (!nv)
             return false;
@@ -140,9 +140,9 @@ bool mr_template__arr_push(struct mr_tpl_arena *a, struct tv_arr *arr, struct tv
     return true;
 }
 
-struct tv_obj *mr_template__obj_new(struct mr_tpl_arena *a, size_t cap)
+struct mr_tpl_object *mr_template__obj_new(struct mr_tpl_arena *a, size_t cap)
 {
-    struct tv_obj *o = mr_template__alloc(a, sizeof(*o));
+    struct mr_tpl_object *o = mr_template__alloc(a, sizeof(*o));
 
     if (!o)
         return NULL;
@@ -178,7 +178,7 @@ static bool is_index_key(const char *p, size_t len, uint32_t *value)
     return true;
 }
 
-static bool key_eq(const struct tv_obj *o, size_t i, const char *key, size_t klen)
+static bool key_eq(const struct mr_tpl_object *o, size_t i, const char *key, size_t klen)
 {
     size_t j;
 
@@ -199,7 +199,7 @@ static bool key_eq(const struct tv_obj *o, size_t i, const char *key, size_t kle
 }
 
 /* FNV-1a, case-folded for case-insensitive objects. */
-static uint32_t key_hash(const struct tv_obj *o, const char *key, size_t klen)
+static uint32_t key_hash(const struct mr_tpl_object *o, const char *key, size_t klen)
 {
     uint32_t h = 2166136261u;
     size_t i;
@@ -213,7 +213,7 @@ static uint32_t key_hash(const struct tv_obj *o, const char *key, size_t klen)
     return h;
 }
 
-static void index_put(struct tv_obj *o, size_t entry)
+static void index_put(struct mr_tpl_object *o, size_t entry)
 {
     size_t mask = o->nslots - 1, s = key_hash(o, o->k[entry].p, o->k[entry].len) & mask;
 
@@ -224,7 +224,7 @@ static void index_put(struct tv_obj *o, size_t entry)
 
 /* Objects parsed from big request bodies get a hash index, so that lookups
  * stay cheap whatever the number of keys. */
-static void index_update(struct mr_tpl_arena *a, struct tv_obj *o)
+static void index_update(struct mr_tpl_arena *a, struct mr_tpl_object *o)
 {
     size_t i, want;
 
@@ -245,7 +245,8 @@ static void index_update(struct mr_tpl_arena *a, struct tv_obj *o)
         index_put(o, i);
 }
 
-struct tv *mr_template__obj_get(const struct tv_obj *o, const char *key, size_t klen)
+struct mr_tpl_value *mr_template__obj_get(const struct mr_tpl_object *o, const char *key,
+                                          size_t klen)
 {
     size_t i;
 
@@ -262,10 +263,10 @@ struct tv *mr_template__obj_get(const struct tv_obj *o, const char *key, size_t 
     return NULL;
 }
 
-bool mr_template__obj_set(struct mr_tpl_arena *a, struct tv_obj *o, const char *key, size_t klen,
-                          struct tv v)
+bool mr_template__obj_set(struct mr_tpl_arena *a, struct mr_tpl_object *o, const char *key,
+                          size_t klen, struct mr_tpl_value v)
 {
-    struct tv *slot = mr_template__obj_get(o, key, klen);
+    struct mr_tpl_value *slot = mr_template__obj_get(o, key, klen);
 
     if (slot) {
         *slot = v;
@@ -273,8 +274,8 @@ bool mr_template__obj_set(struct mr_tpl_arena *a, struct tv_obj *o, const char *
     }
     if (o->n == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 4;
-        struct tv_key *nk = mr_template__alloc(a, cap * sizeof(*nk));
-        struct tv *nv = mr_template__alloc(a, cap * sizeof(*nv));
+        struct mr_tpl_key *nk = mr_template__alloc(a, cap * sizeof(*nk));
+        struct mr_tpl_value *nv = mr_template__alloc(a, cap * sizeof(*nv));
 
         if (!nk || !nv)
             return false;
@@ -296,7 +297,7 @@ bool mr_template__obj_set(struct mr_tpl_arena *a, struct tv_obj *o, const char *
     return true;
 }
 
-const size_t *mr_template__obj_order(struct mr_tpl_arena *a, const struct tv_obj *o)
+const size_t *mr_template__obj_order(struct mr_tpl_arena *a, const struct mr_tpl_object *o)
 {
     size_t *order, nidx = 0, i, j;
     uint32_t *val;
@@ -328,51 +329,51 @@ const size_t *mr_template__obj_order(struct mr_tpl_arena *a, const struct tv_obj
 
 /* ---- JavaScript conversions ------------------------------------------------- */
 
-bool mr_template__truthy(const struct tv *v)
+bool mr_template__truthy(const struct mr_tpl_value *v)
 {
     switch (v->type) {
-    case TV_BOOL:
+    case MR_TPL_V_BOOL:
         return v->u.b;
-    case TV_NUM:
+    case MR_TPL_V_NUM:
         return v->u.n != 0 && !isnan(v->u.n);
-    case TV_STR:
+    case MR_TPL_V_STR:
         return v->safe || v->u.s.len > 0;
-    case TV_ARR:
-    case TV_OBJ:
+    case MR_TPL_V_ARR:
+    case MR_TPL_V_OBJ:
         return true;
     default:
         return false;
     }
 }
 
-bool mr_template__is_empty(const struct tv *v)
+bool mr_template__is_empty(const struct mr_tpl_value *v)
 {
-    if (!mr_template__truthy(v) && !(v->type == TV_NUM && v->u.n == 0))
+    if (!mr_template__truthy(v) && !(v->type == MR_TPL_V_NUM && v->u.n == 0))
         return true;
-    return v->type == TV_ARR && v->u.a->n == 0;
+    return v->type == MR_TPL_V_ARR && v->u.a->n == 0;
 }
 
-bool mr_template__strict_eq(const struct tv *a, const struct tv *b)
+bool mr_template__strict_eq(const struct mr_tpl_value *a, const struct mr_tpl_value *b)
 {
     if (a->type != b->type)
         return false;
     switch (a->type) {
-    case TV_UNDEF:
-    case TV_NULL:
+    case MR_TPL_V_UNDEF:
+    case MR_TPL_V_NULL:
         return true;
-    case TV_BOOL:
+    case MR_TPL_V_BOOL:
         return a->u.b == b->u.b;
-    case TV_NUM:
+    case MR_TPL_V_NUM:
         return a->u.n == b->u.n;
-    case TV_STR:
+    case MR_TPL_V_STR:
         /* two SafeStrings are two objects */
         if (a->safe || b->safe)
             return a->safe && b->safe && a->u.s.p == b->u.s.p && a->u.s.len == b->u.s.len;
         return a->u.s.len == b->u.s.len &&
                (a->u.s.len == 0 || memcmp(a->u.s.p, b->u.s.p, a->u.s.len) == 0);
-    case TV_ARR:
+    case MR_TPL_V_ARR:
         return a->u.a == b->u.a;
-    case TV_OBJ:
+    case MR_TPL_V_OBJ:
         return a->u.o == b->u.o;
     default:
         return false;
@@ -381,33 +382,34 @@ bool mr_template__strict_eq(const struct tv *a, const struct tv *b)
 
 /* ToPrimitive for ==: an array becomes its joined string, a SafeString its
  * string, another object "[object Object]". */
-static struct tv primitive(const struct tv *v, struct mr_buf *tmp)
+static struct mr_tpl_value primitive(const struct mr_tpl_value *v, struct mr_buf *tmp)
 {
-    if (v->type == TV_STR)
-        return tv_unsafe(*v);
-    if (v->type == TV_OBJ)
-        return tv_str("[object Object]", 15);
+    if (v->type == MR_TPL_V_STR)
+        return mr_tpl_unsafe(*v);
+    if (v->type == MR_TPL_V_OBJ)
+        return mr_tpl_str("[object Object]", 15);
     mr_template__append_string(tmp, v);
-    return tv_str(mr_buf_cstr(tmp), tmp->len);
+    return mr_tpl_str(mr_buf_cstr(tmp), tmp->len);
 }
 
-bool mr_template__loose_eq(const struct tv *a, const struct tv *b)
+bool mr_template__loose_eq(const struct mr_tpl_value *a, const struct mr_tpl_value *b)
 {
-    bool oa = tv_is_object(a), ob = tv_is_object(b), eq;
+    bool oa = mr_tpl_is_object(a), ob = mr_tpl_is_object(b), eq;
     struct mr_buf tmp;
-    struct tv pa, pb;
+    struct mr_tpl_value pa, pb;
 
     if (oa && ob)
         return mr_template__strict_eq(a, b);
     if (a->type == b->type && !oa)
         return mr_template__strict_eq(a, b);
-    if (a->type == TV_UNDEF || a->type == TV_NULL || b->type == TV_UNDEF || b->type == TV_NULL)
-        return (a->type == TV_UNDEF || a->type == TV_NULL) &&
-               (b->type == TV_UNDEF || b->type == TV_NULL);
+    if (a->type == MR_TPL_V_UNDEF || a->type == MR_TPL_V_NULL || b->type == MR_TPL_V_UNDEF ||
+        b->type == MR_TPL_V_NULL)
+        return (a->type == MR_TPL_V_UNDEF || a->type == MR_TPL_V_NULL) &&
+               (b->type == MR_TPL_V_UNDEF || b->type == MR_TPL_V_NULL);
     mr_buf_init(&tmp);
     pa = oa ? primitive(a, &tmp) : *a;
     pb = ob ? primitive(b, &tmp) : *b;
-    if (pa.type == TV_STR && pb.type == TV_STR)
+    if (pa.type == MR_TPL_V_STR && pb.type == MR_TPL_V_STR)
         eq = mr_template__strict_eq(&pa, &pb);
     else
         eq = mr_template__to_number(&pa) == mr_template__to_number(&pb);
@@ -550,18 +552,18 @@ double mr_template__str_to_number(const char *s, size_t len)
     return strtod(tmp, NULL);
 }
 
-double mr_template__to_number(const struct tv *v)
+double mr_template__to_number(const struct mr_tpl_value *v)
 {
     switch (v->type) {
-    case TV_NULL:
+    case MR_TPL_V_NULL:
         return 0;
-    case TV_BOOL:
+    case MR_TPL_V_BOOL:
         return v->u.b ? 1 : 0;
-    case TV_NUM:
+    case MR_TPL_V_NUM:
         return v->u.n;
-    case TV_STR:
+    case MR_TPL_V_STR:
         return mr_template__str_to_number(v->u.s.p, v->u.s.len);
-    case TV_ARR: {
+    case MR_TPL_V_ARR: {
         struct mr_buf b;
         double d;
         if (v->u.a->n == 0)
@@ -577,7 +579,7 @@ double mr_template__to_number(const struct tv *v)
     }
 }
 
-double mr_template__to_integer(const struct tv *v)
+double mr_template__to_integer(const struct mr_tpl_value *v)
 {
     double d = mr_template__to_number(v);
 
@@ -591,56 +593,56 @@ double mr_template__to_integer(const struct tv *v)
     return d + 0.0; /* no -0 */
 }
 
-static void append_string_depth(struct mr_buf *b, const struct tv *v, int depth)
+static void append_string_depth(struct mr_buf *b, const struct mr_tpl_value *v, int depth)
 {
     char num[32];
     size_t i;
 
     switch (v->type) {
-    case TV_UNDEF:
+    case MR_TPL_V_UNDEF:
         mr_buf_append(b, "undefined", 9);
         break;
-    case TV_NULL:
+    case MR_TPL_V_NULL:
         mr_buf_append(b, "null", 4);
         break;
-    case TV_BOOL:
+    case MR_TPL_V_BOOL:
         if (v->u.b)
             mr_buf_append(b, "true", 4);
         else
             mr_buf_append(b, "false", 5);
         break;
-    case TV_NUM:
+    case MR_TPL_V_NUM:
         mr_buf_append(b, num, mr_number_text(v->u.n, num));
         break;
-    case TV_STR:
+    case MR_TPL_V_STR:
         mr_buf_append(b, v->u.s.p, v->u.s.len);
         break;
-    case TV_ARR:
+    case MR_TPL_V_ARR:
         /* Array.prototype.join(","): null and undefined print as "" */
         if (depth >= MR_TPL_MAX_VALUE_DEPTH)
             break;
         for (i = 0; i < v->u.a->n; i++) {
-            const struct tv *e = &v->u.a->v[i];
+            const struct mr_tpl_value *e = &v->u.a->v[i];
             if (i)
                 mr_buf_putc(b, ',');
-            if (e->type != TV_UNDEF && e->type != TV_NULL)
+            if (e->type != MR_TPL_V_UNDEF && e->type != MR_TPL_V_NULL)
                 append_string_depth(b, e, depth + 1);
         }
         break;
-    case TV_OBJ:
+    case MR_TPL_V_OBJ:
         mr_buf_append(b, "[object Object]", 15);
         break;
     }
 }
 
-void mr_template__append_string(struct mr_buf *b, const struct tv *v)
+void mr_template__append_string(struct mr_buf *b, const struct mr_tpl_value *v)
 {
     append_string_depth(b, v, 0);
 }
 
-void mr_template__append_output(struct mr_buf *b, const struct tv *v)
+void mr_template__append_output(struct mr_buf *b, const struct mr_tpl_value *v)
 {
-    if (v->type != TV_UNDEF && v->type != TV_NULL)
+    if (v->type != MR_TPL_V_UNDEF && v->type != MR_TPL_V_NULL)
         append_string_depth(b, v, 0);
 }
 
@@ -710,30 +712,30 @@ static void json_newline(struct mr_buf *b, int indent, int level)
         mr_buf_putc(b, ' ');
 }
 
-static bool json_value(struct mr_buf *b, const struct tv *v, int indent, int level)
+static bool json_value(struct mr_buf *b, const struct mr_tpl_value *v, int indent, int level)
 {
     char num[32];
     size_t i;
 
     switch (v->type) {
-    case TV_UNDEF:
+    case MR_TPL_V_UNDEF:
         return false;
-    case TV_NULL:
+    case MR_TPL_V_NULL:
         mr_buf_append(b, "null", 4);
         return true;
-    case TV_BOOL:
+    case MR_TPL_V_BOOL:
         mr_buf_puts(b, v->u.b ? "true" : "false");
         return true;
-    case TV_NUM:
+    case MR_TPL_V_NUM:
         if (isfinite(v->u.n))
             mr_buf_append(b, num, mr_number_text(v->u.n, num));
         else
             mr_buf_append(b, "null", 4);
         return true;
-    case TV_STR:
+    case MR_TPL_V_STR:
         json_quote(b, v->u.s.p, v->u.s.len);
         return true;
-    case TV_ARR:
+    case MR_TPL_V_ARR:
         if (level >= MR_TPL_MAX_VALUE_DEPTH) {
             mr_buf_append(b, "null", 4);
             return true;
@@ -755,8 +757,8 @@ static bool json_value(struct mr_buf *b, const struct tv *v, int indent, int lev
             json_newline(b, indent, level);
         mr_buf_putc(b, ']');
         return true;
-    case TV_OBJ: {
-        const struct tv_obj *o = v->u.o;
+    case MR_TPL_V_OBJ: {
+        const struct mr_tpl_object *o = v->u.o;
         bool any = false;
         size_t *order = NULL;
         struct mr_tpl_arena tmp;
@@ -771,7 +773,7 @@ static bool json_value(struct mr_buf *b, const struct tv *v, int indent, int lev
         mr_buf_putc(b, '{');
         for (i = 0; i < o->n; i++) {
             size_t k = order ? order[i] : i;
-            if (o->v[k].type == TV_UNDEF)
+            if (o->v[k].type == MR_TPL_V_UNDEF)
                 continue;
             if (any)
                 mr_buf_putc(b, ',');
@@ -794,26 +796,26 @@ static bool json_value(struct mr_buf *b, const struct tv *v, int indent, int lev
     return false;
 }
 
-bool mr_template__append_json(struct mr_buf *b, const struct tv *v, int indent)
+bool mr_template__append_json(struct mr_buf *b, const struct mr_tpl_value *v, int indent)
 {
     return json_value(b, v, indent, 0);
 }
 
 /* ---- JSON.parse ------------------------------------------------------------- */
 
-struct jp {
+struct json_reader {
     struct mr_tpl_arena *a;
     const char *p, *end;
     bool ok;
 };
 
-static void jp_ws(struct jp *j)
+static void read_space(struct json_reader *j)
 {
     while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
         j->p++;
 }
 
-static bool jp_hex4(struct jp *j, unsigned *out)
+static bool read_hex4(struct json_reader *j, unsigned *out)
 {
     unsigned v = 0;
     int i;
@@ -857,7 +859,7 @@ static size_t put_utf8(char *d, unsigned cp)
 
 /* Reads a string after its opening quote. Strings without escapes point into
  * the source; others are decoded into the arena. */
-static bool jp_string(struct jp *j, const char **sp, size_t *slen)
+static bool read_string(struct json_reader *j, const char **sp, size_t *slen)
 {
     const char *start = j->p, *q = j->p;
     bool escapes = false;
@@ -917,13 +919,13 @@ static bool jp_string(struct jp *j, const char **sp, size_t *slen)
             d[n++] = '\t';
             break;
         case 'u':
-            if (!jp_hex4(j, &cp))
+            if (!read_hex4(j, &cp))
                 return false;
             if (cp >= 0xd800 && cp <= 0xdbff && q - j->p >= 6 && j->p[0] == '\\' &&
                 j->p[1] == 'u') {
                 const char *save = j->p;
                 j->p += 2;
-                if (jp_hex4(j, &lo) && lo >= 0xdc00 && lo <= 0xdfff)
+                if (read_hex4(j, &lo) && lo >= 0xdc00 && lo <= 0xdfff)
                     cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                 else
                     j->p = save;
@@ -943,9 +945,9 @@ static bool jp_string(struct jp *j, const char **sp, size_t *slen)
     return true;
 }
 
-static bool jp_value(struct jp *j, struct tv *out, int depth);
+static bool read_value(struct json_reader *j, struct mr_tpl_value *out, int depth);
 
-static bool jp_number(struct jp *j, struct tv *out)
+static bool read_number(struct json_reader *j, struct mr_tpl_value *out)
 {
     const char *s = j->p;
 
@@ -977,11 +979,11 @@ static bool jp_number(struct jp *j, struct tv *out)
         while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
             j->p++;
     }
-    *out = tv_num(mr_template__str_to_number(s, (size_t)(j->p - s)));
+    *out = mr_tpl_num(mr_template__str_to_number(s, (size_t)(j->p - s)));
     return true;
 }
 
-static bool jp_lit(struct jp *j, const char *word, size_t n)
+static bool read_literal(struct json_reader *j, const char *word, size_t n)
 {
     if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
         return false;
@@ -989,80 +991,80 @@ static bool jp_lit(struct jp *j, const char *word, size_t n)
     return true;
 }
 
-static bool jp_value(struct jp *j, struct tv *out, int depth)
+static bool read_value(struct json_reader *j, struct mr_tpl_value *out, int depth)
 {
     const char *s;
     size_t slen;
 
     if (depth >= MR_TPL_MAX_VALUE_DEPTH)
         return false;
-    jp_ws(j);
+    read_space(j);
     if (j->p == j->end)
         return false;
     switch (*j->p) {
     case '{': {
-        struct tv_obj *o = mr_template__obj_new(j->a, 0);
+        struct mr_tpl_object *o = mr_template__obj_new(j->a, 0);
         if (!o)
             return false;
         j->p++;
-        jp_ws(j);
+        read_space(j);
         if (j->p < j->end && *j->p == '}') {
             j->p++;
-            *out = tv_obj(o);
+            *out = mr_tpl_obj(o);
             return true;
         }
         for (;;) {
-            struct tv v;
-            jp_ws(j);
+            struct mr_tpl_value v;
+            read_space(j);
             if (j->p == j->end || *j->p != '"')
                 return false;
             j->p++;
-            if (!jp_string(j, &s, &slen))
+            if (!read_string(j, &s, &slen))
                 return false;
-            jp_ws(j);
+            read_space(j);
             if (j->p == j->end || *j->p != ':')
                 return false;
             j->p++;
-            if (!jp_value(j, &v, depth + 1))
+            if (!read_value(j, &v, depth + 1))
                 return false;
             if (!mr_template__obj_set(j->a, o, s, slen, v))
                 return false;
-            jp_ws(j);
+            read_space(j);
             if (j->p < j->end && *j->p == ',') {
                 j->p++;
                 continue;
             }
             if (j->p < j->end && *j->p == '}') {
                 j->p++;
-                *out = tv_obj(o);
+                *out = mr_tpl_obj(o);
                 return true;
             }
             return false;
         }
     }
     case '[': {
-        struct tv_arr *arr = mr_template__arr_new(j->a, 0);
+        struct mr_tpl_array *arr = mr_template__arr_new(j->a, 0);
         if (!arr)
             return false;
         j->p++;
-        jp_ws(j);
+        read_space(j);
         if (j->p < j->end && *j->p == ']') {
             j->p++;
-            *out = tv_arr(arr);
+            *out = mr_tpl_arr(arr);
             return true;
         }
         for (;;) {
-            struct tv v;
-            if (!jp_value(j, &v, depth + 1) || !mr_template__arr_push(j->a, arr, v))
+            struct mr_tpl_value v;
+            if (!read_value(j, &v, depth + 1) || !mr_template__arr_push(j->a, arr, v))
                 return false;
-            jp_ws(j);
+            read_space(j);
             if (j->p < j->end && *j->p == ',') {
                 j->p++;
                 continue;
             }
             if (j->p < j->end && *j->p == ']') {
                 j->p++;
-                *out = tv_arr(arr);
+                *out = mr_tpl_arr(arr);
                 return true;
             }
             return false;
@@ -1070,32 +1072,33 @@ static bool jp_value(struct jp *j, struct tv *out, int depth)
     }
     case '"':
         j->p++;
-        if (!jp_string(j, &s, &slen))
+        if (!read_string(j, &s, &slen))
             return false;
-        *out = tv_str(s, slen);
+        *out = mr_tpl_str(s, slen);
         return true;
     case 't':
-        *out = tv_bool(true);
-        return jp_lit(j, "true", 4);
+        *out = mr_tpl_bool(true);
+        return read_literal(j, "true", 4);
     case 'f':
-        *out = tv_bool(false);
-        return jp_lit(j, "false", 5);
+        *out = mr_tpl_bool(false);
+        return read_literal(j, "false", 5);
     case 'n':
-        *out = tv_null();
-        return jp_lit(j, "null", 4);
+        *out = mr_tpl_null();
+        return read_literal(j, "null", 4);
     default:
-        return jp_number(j, out);
+        return read_number(j, out);
     }
 }
 
-bool mr_template__parse_json(struct mr_tpl_arena *a, const char *s, size_t len, struct tv *out)
+bool mr_template__parse_json(struct mr_tpl_arena *a, const char *s, size_t len,
+                             struct mr_tpl_value *out)
 {
-    struct jp j = {.a = a, .p = s, .end = s + len, .ok = true};
-    struct tv v;
+    struct json_reader j = {.a = a, .p = s, .end = s + len, .ok = true};
+    struct mr_tpl_value v;
 
-    if (!jp_value(&j, &v, 0))
+    if (!read_value(&j, &v, 0))
         return false;
-    jp_ws(&j);
+    read_space(&j);
     if (j.p != j.end)
         return false;
     *out = v;
