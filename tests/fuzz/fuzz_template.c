@@ -1,6 +1,11 @@
 /*
- * fuzz_template.c - the template engine: the input is a template. It is
- * compiled in both escape modes, with a scenario's service names; every
+ * fuzz_template.c - the template engine. The input is a template, then
+ * optionally the request's query string, body and Cookie header, each after
+ * the two bytes "\0\n" (a body starting with '{' or '[' is sent as JSON, any
+ * other as a form), so the engine's query, form and JSON parsers and its
+ * cookie lookups see fuzzed bytes too; parts left out keep a fixed request.
+ * The template is compiled in both escape modes, with a scenario's service
+ * names; every
  * problem reported must lie inside the source, the first one must be the
  * error message, and a template is refused exactly when a problem was
  * reported. Whatever compiles is rendered against a fixed request with a
@@ -52,7 +57,50 @@ static void on_problem(void *arg, size_t off, const char *msg)
         snprintf(p->first, sizeof(p->first), "%s", msg);
 }
 
-static void render(const struct mr_template *t, struct mr_buf *out)
+/* The request a template is rendered against: fixed, or parts of the input. */
+struct request {
+    const char *query;
+    const char *body;
+    size_t body_len;
+    struct mr_kv headers[3];
+    struct mr_kv cookies[16];
+    size_t ncookies;
+};
+
+/* The next part of the input, up to the separator "\0\n" (or the end). */
+static const char *next_part(const char **p, const char *end, size_t *len)
+{
+    const char *start = *p, *q;
+
+    for (q = start; q + 1 < end && !(q[0] == '\0' && q[1] == '\n'); q++)
+        ;
+    if (q + 1 >= end)
+        q = end;
+    *len = (size_t)(q - start);
+    *p = q < end ? q + 2 : end;
+    return start;
+}
+
+/* "a=1; b=2" into name/value pairs pointing into `text` (which it cuts up). */
+static size_t split_cookies(char *text, struct mr_kv *out, size_t max)
+{
+    size_t n = 0;
+    char *save = NULL, *item;
+
+    for (item = strtok_r(text, ";", &save); item && n < max; item = strtok_r(NULL, ";", &save)) {
+        char *eq = strchr(item, '=');
+        while (*item == ' ')
+            item++;
+        out[n].name = item;
+        out[n].name_len = eq ? (size_t)(eq - item) : strlen(item);
+        out[n].value = eq ? eq + 1 : "";
+        out[n].value_len = strlen(out[n].value);
+        n++;
+    }
+    return n;
+}
+
+static void render(const struct mr_template *t, const struct request *rq, struct mr_buf *out)
 {
     uint64_t state = 7;
     struct mr_tpl_ctx ctx;
@@ -60,15 +108,15 @@ static void render(const struct mr_template *t, struct mr_buf *out)
     memset(&ctx, 0, sizeof(ctx));
     ctx.method = "POST";
     ctx.path = "/users/42";
-    ctx.query_raw = "q=x%3Cy&page=2&q=z";
-    ctx.headers = headers;
-    ctx.nheaders = sizeof(headers) / sizeof(headers[0]);
+    ctx.query_raw = rq->query;
+    ctx.headers = rq->headers;
+    ctx.nheaders = 3;
     ctx.params = params;
     ctx.nparams = 1;
-    ctx.cookies = cookies;
-    ctx.ncookies = 2;
-    ctx.body = body;
-    ctx.body_len = sizeof(body) - 1;
+    ctx.cookies = rq->cookies;
+    ctx.ncookies = rq->ncookies;
+    ctx.body = rq->body;
+    ctx.body_len = rq->body_len;
     ctx.base_url = "http://127.0.0.1:8080";
     ctx.now_ms = 1764073857000;
     ctx.rand = counter_rand;
@@ -80,8 +128,42 @@ static void render(const struct mr_template *t, struct mr_buf *out)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *src = fuzz_copy(data, size, 0);
+    const char *p = (const char *)data, *end = p + size, *part;
+    struct request rq;
+    char *src, *query = NULL, *form = NULL, *cookie_text = NULL;
+    size_t len, srclen;
     int mode;
+
+    memset(&rq, 0, sizeof(rq));
+    memcpy(rq.headers, headers, sizeof(headers));
+    memcpy(rq.cookies, cookies, sizeof(cookies));
+    rq.ncookies = 2;
+    rq.query = "q=x%3Cy&page=2&q=z";
+    rq.body = body;
+    rq.body_len = sizeof(body) - 1;
+
+    part = next_part(&p, end, &srclen);
+    src = fuzz_copy((const uint8_t *)part, srclen, 0);
+    if (p < end) {
+        part = next_part(&p, end, &len);
+        rq.query = query = fuzz_copy((const uint8_t *)part, len, 1);
+    }
+    if (p < end) {
+        part = next_part(&p, end, &len);
+        rq.body = form = fuzz_copy((const uint8_t *)part, len, 0);
+        rq.body_len = len;
+        if (len == 0 || (part[0] != '{' && part[0] != '[')) {
+            rq.headers[0].value = "application/x-www-form-urlencoded";
+            rq.headers[0].value_len = strlen(rq.headers[0].value);
+        }
+    }
+    if (p < end) {
+        part = next_part(&p, end, &len);
+        cookie_text = fuzz_copy((const uint8_t *)part, len, 1);
+        rq.headers[1].value = cookie_text;
+        rq.headers[1].value_len = strlen(cookie_text);
+        rq.ncookies = split_cookies(cookie_text, rq.cookies, 16);
+    }
 
     for (mode = 0; mode < 2; mode++) {
         struct mr_template *t = NULL;
@@ -93,13 +175,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         memset(&opts, 0, sizeof(opts));
         memset(&probs, 0, sizeof(probs));
-        probs.size = size;
+        probs.size = srclen;
         opts.escape = mode ? MR_TPL_NONE : MR_TPL_HTML;
         opts.services = service_names;
         opts.nservices = 2;
         opts.problem = on_problem;
         opts.problem_arg = &probs;
-        rc = mr_template_compile_with(&t, src, size, &opts, msg, sizeof(msg));
+        rc = mr_template_compile_with(&t, src, srclen, &opts, msg, sizeof(msg));
         if (rc != 0) {
             FUZZ_CHECK(t == NULL);
             FUZZ_CHECK(memchr(msg, '\0', sizeof(msg)) != NULL);
@@ -110,14 +192,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(probs.n == 0);
         mr_buf_init(&a);
         mr_buf_init(&b);
-        render(t, &a);
-        render(t, &b);
+        render(t, &rq, &a);
+        render(t, &rq, &b);
         FUZZ_CHECK(a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0));
         FUZZ_CHECK(a.len <= (17u << 20));
         mr_buf_release(&a);
         mr_buf_release(&b);
         mr_template_free(t);
     }
+    free(cookie_text);
+    free(form);
+    free(query);
     free(src);
     return 0;
 }
