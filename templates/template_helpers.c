@@ -1185,7 +1185,7 @@ static struct mr_tpl_value path_helper(struct mr_tpl_rt *rt, const struct mr_tpl
     if (path.type != MR_TPL_V_STR)
         return data;
     if (json)
-        return mr_template__json_path(rt, &data, path.u.s.p, path.u.s.len, &def);
+        return mr_template__jsonpath_plus(rt, &data, path.u.s.p, path.u.s.len, &def);
     return mr_template__object_path(rt, &data, path.u.s.p, path.u.s.len, &def);
 }
 
@@ -1996,7 +1996,7 @@ static struct mr_tpl_value h_body(struct mr_tpl_rt *rt, const struct mr_tpl_call
             return mr_tpl_safe("", 0);
         return mr_tpl_safe(rt->ctx->body, rt->ctx->body_len);
     }
-    body = mr_template__req_body(rt);
+    body = mr_template__request_value(rt, MR_TPL_REQ_BODY);
     v = mr_template__truthy(&body) ? body : def;
     v = mr_template__get_path(rt, &v, path.u.s.p, path.u.s.len, &def);
     return stringified(rt, c, &v);
@@ -2006,7 +2006,7 @@ static struct mr_tpl_value h_bodyRaw(struct mr_tpl_rt *rt, const struct mr_tpl_c
 {
     struct mr_tpl_value path = path_arg(rt, c, 0), def = default_arg(c, 1), body;
 
-    body = mr_template__req_body(rt);
+    body = mr_template__request_value(rt, MR_TPL_REQ_BODY);
     if (!mr_template__truthy(&body))
         return def;
     return mr_template__get_path(rt, &body, path.u.s.p, path.u.s.len, &def);
@@ -2016,7 +2016,7 @@ static struct mr_tpl_value h_queryParam(struct mr_tpl_rt *rt, const struct mr_tp
 {
     struct mr_tpl_value path = path_arg(rt, c, 0), def = default_arg(c, 1), q, v;
 
-    q = mr_template__req_query(rt);
+    q = mr_template__request_value(rt, MR_TPL_REQ_QUERY);
     v = mr_template__get_path(rt, &q, path.u.s.p, path.u.s.len, &def);
     return stringified(rt, c, &v);
 }
@@ -2025,31 +2025,31 @@ static struct mr_tpl_value h_queryParamRaw(struct mr_tpl_rt *rt, const struct mr
 {
     struct mr_tpl_value path = path_arg(rt, c, 0), def = default_arg(c, 1), q;
 
-    q = mr_template__req_query(rt);
+    q = mr_template__request_value(rt, MR_TPL_REQ_QUERY);
     return mr_template__get_path(rt, &q, path.u.s.p, path.u.s.len, &def);
 }
 
 static struct mr_tpl_value h_queryParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
-    return mr_template__req_query(rt);
+    return mr_template__request_value(rt, MR_TPL_REQ_QUERY);
 }
 
 static struct mr_tpl_value h_urlParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
-    return mr_template__req_params(rt);
+    return mr_template__request_value(rt, MR_TPL_REQ_PARAMS);
 }
 
 static struct mr_tpl_value h_headers(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     (void)c;
-    return mr_template__req_headers(rt);
+    return mr_template__request_value(rt, MR_TPL_REQ_HEADERS);
 }
 
 static struct mr_tpl_value h_urlParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct mr_tpl_value params = mr_template__req_params(rt),
+    struct mr_tpl_value params = mr_template__request_value(rt, MR_TPL_REQ_PARAMS),
                         name = mr_template__to_str(rt, arg(c, 0));
 
     return mr_template__lookup(rt, &params, name.u.s.p, name.u.s.len);
@@ -2067,7 +2067,7 @@ static struct mr_tpl_value h_header(struct mr_tpl_rt *rt, const struct mr_tpl_ca
         return def;
     if (!mr_tpl_is_plain_str(name) || name->u.s.len == 0)
         return empty(); /* req.get throws */
-    headers = mr_template__req_headers(rt);
+    headers = mr_template__request_value(rt, MR_TPL_REQ_HEADERS);
     if (headers.type != MR_TPL_V_OBJ)
         return def;
     if ((name->u.s.len == 7 && strncasecmp(name->u.s.p, "referer", 7) == 0) ||
@@ -2087,7 +2087,7 @@ static struct mr_tpl_value h_cookie(struct mr_tpl_rt *rt, const struct mr_tpl_ca
     const struct mr_tpl_value *defv = arg(c, 1);
     struct mr_tpl_value def =
         mr_tpl_is_object(defv) || defv->type == MR_TPL_V_NULL ? empty() : *defv;
-    struct mr_tpl_value cookies = mr_template__req_cookies(rt),
+    struct mr_tpl_value cookies = mr_template__request_value(rt, MR_TPL_REQ_COOKIES),
                         key = mr_template__to_str(rt, arg(c, 0)), v;
 
     v = mr_template__lookup(rt, &cookies, key.u.s.p, key.u.s.len);
@@ -2129,7 +2129,7 @@ static struct mr_tpl_value h_baseUrl(struct mr_tpl_rt *rt, const struct mr_tpl_c
 /* Express's req.hostname: the Host header without its port. */
 static struct mr_tpl_value h_hostname(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    struct mr_tpl_value headers = mr_template__req_headers(rt), *host;
+    struct mr_tpl_value headers = mr_template__request_value(rt, MR_TPL_REQ_HEADERS), *host;
     const char *p, *colon;
     size_t n;
 

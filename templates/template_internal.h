@@ -381,6 +381,18 @@ struct mr_tpl_bparam_frame {
     struct mr_tpl_bparam_frame *up;
 };
 
+/* What a template reads of the request, each part built on first use
+ * (mr_template__request_value) and kept for the rest of the render. */
+enum mr_tpl_request_part {
+    MR_TPL_REQ_OBJECT,  /* the WireMock-style `request` root value */
+    MR_TPL_REQ_QUERY,   /* the query string, parsed as Express's qs does */
+    MR_TPL_REQ_BODY,    /* JSON or a form by the Content-Type, else undefined */
+    MR_TPL_REQ_HEADERS, /* Node's req.headers: lower-cased, repeats joined */
+    MR_TPL_REQ_PARAMS,  /* path parameters */
+    MR_TPL_REQ_COOKIES, /* as the `cookie` package parses them */
+    MR_TPL_REQ_PARTS
+};
+
 struct mr_tpl_rt {
     const struct mr_template *t;
     const struct mr_tpl_ctx *ctx;
@@ -395,9 +407,8 @@ struct mr_tpl_rt {
     uint64_t rng; /* used only when the context has no generator */
     bool stop;    /* a limit was reached: render nothing more */
     bool nomem;   /* the output buffer or malloc failed */
-    /* request values, built on first use */
-    bool have_request, have_query, have_body, have_headers, have_params, have_cookies;
-    struct mr_tpl_value request, query, body, headers, params, cookies;
+    bool request_built[MR_TPL_REQ_PARTS];
+    struct mr_tpl_value request_parts[MR_TPL_REQ_PARTS];
     struct mr_tpl_object root_obj;
 };
 
@@ -484,24 +495,46 @@ double mr_template__random(struct mr_tpl_rt *rt);
 uint64_t mr_template__rand64(void *rt);
 double mr_template__random_int(struct mr_tpl_rt *rt, double a, double b);
 
-/* Request values (template_request.c). */
-struct mr_tpl_value mr_template__request(struct mr_tpl_rt *rt);
-struct mr_tpl_value mr_template__req_query(struct mr_tpl_rt *rt);
-struct mr_tpl_value mr_template__req_body(struct mr_tpl_rt *rt);
-struct mr_tpl_value mr_template__req_headers(struct mr_tpl_rt *rt);
-struct mr_tpl_value mr_template__req_params(struct mr_tpl_rt *rt);
-struct mr_tpl_value mr_template__req_cookies(struct mr_tpl_rt *rt);
+/* ---- request values (template_request.c) ----------------------------------- */
+
+/* One part of the request (see enum mr_tpl_request_part), built the first
+ * time it is asked for; undefined when the render's arena is spent. */
+struct mr_tpl_value mr_template__request_value(struct mr_tpl_rt *rt, enum mr_tpl_request_part part);
 /* Mockoon's getValueFromPath: object-path ("a.0.b", "a\.b") or, with a
- * leading '$', JSONPath. Returns `def` when nothing is found. */
+ * leading '$', JSONPath-Plus. Returns `def` when nothing is found. */
 struct mr_tpl_value mr_template__get_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
                                           const char *path, size_t len,
                                           const struct mr_tpl_value *def);
+/* The object-path package's get(data, path, def): keys split at '.', "\."
+ * a literal dot. Data that is neither an object nor null, or an empty path,
+ * gives data itself. */
 struct mr_tpl_value mr_template__object_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
                                              const char *path, size_t len,
                                              const struct mr_tpl_value *def);
-struct mr_tpl_value mr_template__json_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,
-                                           const char *path, size_t len,
-                                           const struct mr_tpl_value *def);
+
+/* ---- query strings and form bodies (qs.c) ----------------------------------- */
+
+/* Whose qs options: Express's query parser ({ allowPrototypes: true,
+ * arrayLimit: 1000 }, depth 5) or Mockoon's form bodies (depth 10,
+ * arrayLimit 20; keys named like Object.prototype's dropped). */
+enum mr_tpl_qs_mode { MR_TPL_QS_QUERY, MR_TPL_QS_FORM };
+
+/* Parses the raw text s[0..n) ("a=1&b[]=2", not yet decoded) as qs 6.16's
+ * parse() does and sets the resulting keys in `root`. Never fails: on OOM
+ * root holds what was built. Everything comes from `a`. */
+void mr_template__qs_parse(struct mr_tpl_arena *a, struct mr_tpl_object *root, const char *s,
+                           size_t n, enum mr_tpl_qs_mode mode);
+
+/* ---- JSONPath-Plus (jsonpath_plus.c) ---------------------------------------- */
+
+/* JSONPath({path, json: data}) as Mockoon's jsonPath helper calls it: one
+ * result as it is, several (or any from a wildcard, `..`, union, slice or
+ * filter) as an array, `def` when nothing matches, when the path uses what
+ * mockrun lacks (script expressions) or data is null. Data that is not an
+ * object, or an empty path, gives data itself. */
+struct mr_tpl_value mr_template__jsonpath_plus(struct mr_tpl_rt *rt,
+                                               const struct mr_tpl_value *data, const char *path,
+                                               size_t len, const struct mr_tpl_value *def);
 
 /* Faker and dates (template_ext.c, the adapter to faker.h and datefmt.h). */
 bool mr_template__faker_known(const char *name);

@@ -314,7 +314,7 @@ struct mr_tpl_value mr_template__lookup(struct mr_tpl_rt *rt, const struct mr_tp
         if (v)
             return *v;
         if (parent->u.o->root && len == 7 && memcmp(key, "request", 7) == 0)
-            return mr_template__request(rt);
+            return mr_template__request_value(rt, MR_TPL_REQ_OBJECT);
         return mr_tpl_undef();
     }
     case MR_TPL_V_ARR:
