@@ -22,6 +22,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "fakedata/faker.h"
 #include "templates/template_internal.h"
 
 enum tok {
@@ -1154,7 +1155,7 @@ static bool classify(struct parser *ps, struct mr_tpl_call_site *call,
     if (h->flags & MR_TPL_H_NO_SUPPORT)
         return problem(ps, call->off, "helper \"%s\" at %s is not supported by mockrun (%s)",
                        h->name, at(ps, call->off, 0), h->faker_name);
-    if ((h->flags & MR_TPL_H_ALIAS) && !(call->faker = mr_template__faker_find(h->faker_name)))
+    if ((h->flags & MR_TPL_H_ALIAS) && !(call->faker = mr_faker_find(h->faker_name)))
         return problem(ps, call->off,
                        "helper \"%s\" at %s needs faker's \"%s\", which mockrun does not provide",
                        h->name, at(ps, call->off, 0), h->faker_name);

@@ -21,6 +21,8 @@
 #include <strings.h>
 
 #include "common/text.h"
+#include "fakedata/datefmt.h"
+#include "fakedata/faker.h"
 #include "templates/template_internal.h"
 
 /* Handlebars' options object, as seen by a helper's missing parameters. */
@@ -1728,7 +1730,7 @@ static struct mr_tpl_value h_uuid(struct mr_tpl_rt *rt, const struct mr_tpl_call
 static struct mr_tpl_value format_date(struct mr_tpl_rt *rt, int64_t ms, const char *fmt)
 {
     mr_buf_reset(&rt->scratch);
-    if (!mr_template__date_format(&rt->scratch, ms, fmt)) {
+    if (!mr_date_format(&rt->scratch, ms, fmt) == 0) {
         rt->stop = rt->nomem = true;
         return empty();
     }
@@ -1737,7 +1739,7 @@ static struct mr_tpl_value format_date(struct mr_tpl_rt *rt, int64_t ms, const c
 
 static bool parse_date(const struct mr_tpl_value *v, int64_t *ms)
 {
-    return v->type == MR_TPL_V_STR && mr_template__date_parse(v->u.s.p, v->u.s.len, ms);
+    return v->type == MR_TPL_V_STR && mr_date_parse(v->u.s.p, v->u.s.len, ms);
 }
 
 static int64_t now_ms(const struct mr_tpl_rt *rt)
@@ -1775,7 +1777,7 @@ static struct mr_tpl_value h_date(struct mr_tpl_rt *rt, const struct mr_tpl_call
     if (c->argc == 3 && mr_tpl_is_plain_str(&c->argv[2]))
         return format_date(rt, ms, cstr(rt, &c->argv[2]));
     mr_buf_reset(&rt->scratch);
-    if (!mr_template__date_js_string(&rt->scratch, ms))
+    if (!mr_date_js_string(&rt->scratch, ms) == 0)
         return empty();
     return mr_template__take_scratch(rt, false);
 }
@@ -1790,11 +1792,11 @@ static struct mr_tpl_value h_time(struct mr_tpl_rt *rt, const struct mr_tpl_call
         int n =
             snprintf(buf, sizeof(buf), "1970-01-01T%.*s",
                      (int)(c->argv[0].u.s.len > 100 ? 100 : c->argv[0].u.s.len), c->argv[0].u.s.p);
-        if (!mr_template__date_parse(buf, (size_t)n, &a))
+        if (!mr_date_parse(buf, (size_t)n, &a))
             return empty();
         n = snprintf(buf, sizeof(buf), "1970-01-01T%.*s",
                      (int)(c->argv[1].u.s.len > 100 ? 100 : c->argv[1].u.s.len), c->argv[1].u.s.p);
-        if (!mr_template__date_parse(buf, (size_t)n, &b))
+        if (!mr_date_parse(buf, (size_t)n, &b))
             return empty();
         if (c->argc == 3 && mr_tpl_is_plain_str(&c->argv[2]))
             fmt = cstr(rt, &c->argv[2]);
@@ -1868,7 +1870,7 @@ static struct mr_tpl_value h_dateTimeShift(struct mr_tpl_rt *rt, const struct mr
         if (fv.type == MR_TPL_V_STR)
             fmt = cstr(rt, &fv);
     }
-    ms = mr_template__date_shift(ms, y, mo, d, h, mi, s);
+    ms = mr_date_shift(ms, y, mo, d, h, mi, s);
     if (ms == INT64_MAX)
         return empty();
     return format_date(rt, ms, fmt);
@@ -1908,7 +1910,7 @@ static bool faker_name_ok(const char *name)
         if (p < dot ? !alpha : (p > dot && !alpha && !(*p >= '0' && *p <= '9')))
             return false;
     }
-    return strchr(dot + 1, '.') == NULL && mr_template__faker_known(name);
+    return strchr(dot + 1, '.') == NULL && mr_faker_known(name);
 }
 
 static struct mr_tpl_value h_faker(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
@@ -1924,7 +1926,7 @@ static struct mr_tpl_value h_faker(struct mr_tpl_rt *rt, const struct mr_tpl_cal
         if (name.type != MR_TPL_V_STR)
             return empty();
         n = cstr(rt, &name);
-        if (!faker_name_ok(n) || !(m = mr_template__faker_find(n)))
+        if (!faker_name_ok(n) || !(m = mr_faker_find(n)))
             return empty();
     }
     return mr_template__faker(rt, m, (enum mr_tpl_faker_kind)c->site->faker_kind, c->argv + 1,
@@ -2233,7 +2235,7 @@ static bool check_format(const struct mr_tpl_text *f, char *msg, size_t size)
 {
     char bad = 0;
 
-    if (!f || mr_template__date_format_ok(f->p, &bad))
+    if (!f || mr_date_format_check(f->p, &bad))
         return true;
     snprintf(msg, size,
              "date format \"%s\" has '%c', which is not a date-fns token (quote text "
@@ -2251,7 +2253,7 @@ bool mr_template__check_call(struct mr_tpl_call_site *call, char *msg, size_t si
     if (strcmp(name, "faker") == 0) {
         s = literal(call, 0);
         if (s && !faker_name_ok(s->p)) {
-            const char *hint = mr_template__faker_suggest(s->p);
+            const char *hint = mr_faker_suggest(s->p);
             if (hint)
                 snprintf(msg, size, "unknown faker method \"%s\" (did you mean \"%s\"?)", s->p,
                          hint);
@@ -2261,7 +2263,7 @@ bool mr_template__check_call(struct mr_tpl_call_site *call, char *msg, size_t si
         }
         if (s) {
             call->faker_kind = (uint8_t)mr_template__faker_kind(s->p);
-            call->faker = mr_template__faker_find(s->p);
+            call->faker = mr_faker_find(s->p);
         }
         return true;
     }

@@ -536,25 +536,18 @@ struct mr_tpl_value mr_template__jsonpath_plus(struct mr_tpl_rt *rt,
                                                const struct mr_tpl_value *data, const char *path,
                                                size_t len, const struct mr_tpl_value *def);
 
-/* Faker and dates (template_ext.c, the adapter to faker.h and datefmt.h). */
-bool mr_template__faker_known(const char *name);
-/* The resolved name, or NULL when unknown. */
-const struct mr_faker_method *mr_template__faker_find(const char *name);
-const char *mr_template__faker_suggest(const char *name);
+/* ---- Faker (template_faker.c) ---------------------------------------------- */
+
+/* What Faker returns for a name: a number (number.*, latitude...), a boolean
+ * (datatype.boolean) or a string. */
 enum mr_tpl_faker_kind mr_template__faker_kind(const char *name);
-/* Generates m's value (kind MR_TPL_FAKER_DYNAMIC: looked up from its name); with
- * `borrow` (mr_tpl_call.printed) a string is left in rt->scratch. */
+/* Generates m's value from the helper's arguments and hash, as a value of
+ * `kind` (MR_TPL_FAKER_DYNAMIC: found from m's name). With `borrow`
+ * (mr_tpl_call.printed) a string is left in rt->scratch instead of the
+ * arena. "" where Faker fails (Mockoon throws there). */
 struct mr_tpl_value mr_template__faker(struct mr_tpl_rt *rt, const struct mr_faker_method *m,
                                        enum mr_tpl_faker_kind kind, const struct mr_tpl_value *argv,
                                        size_t argc, const struct mr_tpl_text *hkeys,
                                        const struct mr_tpl_value *hashv, size_t nhash, bool borrow);
-bool mr_template__date_format_ok(const char *fmt, char *bad);
-/* Appends a date formatted with date-fns tokens; false on OOM. */
-bool mr_template__date_format(struct mr_buf *b, int64_t ms, const char *fmt);
-bool mr_template__date_js_string(struct mr_buf *b, int64_t ms);
-bool mr_template__date_parse(const char *s, size_t len, int64_t *ms);
-/* INT64_MAX when the result is not a valid date. */
-int64_t mr_template__date_shift(int64_t ms, int64_t years, int64_t months, int64_t days,
-                                int64_t hours, int64_t minutes, int64_t seconds);
 
 #endif

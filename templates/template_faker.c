@@ -1,31 +1,17 @@
 /*
- * template_ext.c - the template module's only door to fakedata/faker.h and
- * fakedata/datefmt.h: argument conversion for {{faker}} (Mockoon's rules:
- * positional arguments, a '{ min: 1 }' string or an object argument spread
- * into options, then the hash) and thin wrappers over the date functions.
+ * template_faker.c - {{faker}} and its one-word aliases: template values
+ * turned into fakedata/faker.h's arguments by Mockoon's rules (positional
+ * arguments, a '{ min: 1 }' string or an object argument spread into
+ * options, then the hash; the request's clock as refDate), and Faker's text
+ * turned back into the value Faker would return (a number, a boolean or a
+ * string). The helpers call faker.h and datefmt.h directly for the rest.
  */
 #include <math.h>
 #include <string.h>
 
 #include "common/error.h"
-#include "fakedata/datefmt.h"
 #include "fakedata/faker.h"
 #include "templates/template_internal.h"
-
-bool mr_template__faker_known(const char *name)
-{
-    return mr_faker_known(name);
-}
-
-const struct mr_faker_method *mr_template__faker_find(const char *name)
-{
-    return mr_faker_find(name);
-}
-
-const char *mr_template__faker_suggest(const char *name)
-{
-    return mr_faker_suggest(name);
-}
 
 /* Mockoon's objectFromSafeString: '{ min: 10, max: 20 }' is relaxed JSON
  * (backslashes dropped, bare keys quoted) read with JSON.parse. */
@@ -191,30 +177,4 @@ struct mr_tpl_value mr_template__faker(struct mr_tpl_rt *rt, const struct mr_fak
     if (kind == MR_TPL_FAKER_BOOL && out.u.s.len)
         return mr_tpl_bool(out.u.s.p[0] == 't');
     return out;
-}
-
-bool mr_template__date_format_ok(const char *fmt, char *bad)
-{
-    return mr_date_format_check(fmt, bad);
-}
-
-bool mr_template__date_format(struct mr_buf *b, int64_t ms, const char *fmt)
-{
-    return mr_date_format(b, ms, fmt) == 0;
-}
-
-bool mr_template__date_js_string(struct mr_buf *b, int64_t ms)
-{
-    return mr_date_js_string(b, ms) == 0;
-}
-
-bool mr_template__date_parse(const char *s, size_t len, int64_t *ms)
-{
-    return mr_date_parse(s, len, ms);
-}
-
-int64_t mr_template__date_shift(int64_t ms, int64_t years, int64_t months, int64_t days,
-                                int64_t hours, int64_t minutes, int64_t seconds)
-{
-    return mr_date_shift(ms, years, months, days, hours, minutes, seconds);
 }
