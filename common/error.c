@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/buf.h"
+
 static void copy(char *dst, size_t size, const char *src)
 {
     size_t n = strlen(src);
@@ -62,17 +64,18 @@ void mr_error_at(struct mr_error *err, const char *file, const char *path, int l
 
 void mr_error_format(const struct mr_error *err, char *buf, size_t size)
 {
+    char raw[sizeof(err->file) + sizeof(err->path) + sizeof(err->msg) + 32];
     size_t n = 0;
     int w;
 
     if (size == 0)
         return;
-    buf[0] = '\0';
+    raw[0] = '\0';
 #define APPEND(...)                                                                                \
     do {                                                                                           \
-        w = snprintf(buf + n, size - n, __VA_ARGS__);                                              \
-        if (w < 0 || (size_t)w >= size - n)                                                        \
-            return;                                                                                \
+        w = snprintf(raw + n, sizeof(raw) - n, __VA_ARGS__);                                       \
+        if (w < 0 || (size_t)w >= sizeof(raw) - n)                                                 \
+            goto done;                                                                             \
         n += (size_t)w;                                                                            \
     } while (0)
     if (err->file[0]) {
@@ -85,6 +88,9 @@ void mr_error_format(const struct mr_error *err, char *buf, size_t size)
         APPEND("%s: ", err->path);
     APPEND("%s", err->msg);
 #undef APPEND
+done:
+    /* one line, whatever a user's key or value held (a newline, an escape sequence) */
+    mr_printable(buf, size, raw, strlen(raw));
 }
 
 void mr_error_list_add(struct mr_error_list *list, const struct mr_error *err)

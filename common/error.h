@@ -54,7 +54,8 @@ int mr_error_sys(struct mr_error *err, const char *fmt, ...) __attribute__((form
 /* Sets where the problem is. Any of file, path may be NULL to keep the old value. */
 void mr_error_at(struct mr_error *err, const char *file, const char *path, int line, int column);
 
-/* Formats "file:line:col: path: message" into buf (always NUL-terminated). */
+/* Formats "file:line:col: path: message" into buf, always NUL-terminated and
+ * on one line: control bytes (from a user's keys or values) become \xNN. */
 void mr_error_format(const struct mr_error *err, char *buf, size_t size);
 
 /* Appends a copy of `err` to `list`, counting it as dropped past the cap. */

@@ -406,3 +406,60 @@ struct cJSON *mr_jsondoc_parse(const char *file, const char *text, size_t len, s
     }
     return root;
 }
+
+/* --- body paths ----------------------------------------------------------- */
+
+const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const char *s, size_t n),
+                                  void *ctx)
+{
+    const char *p = src;
+
+#define STEP(from, len)                                                                            \
+    do {                                                                                           \
+        if (step && !step(ctx, (from), (size_t)(len)))                                             \
+            return "";                                                                             \
+    } while (0)
+    if (*p != '$') {
+        /* object-path: dot-separated names; digits index arrays */
+        for (;;) {
+            size_t n = strcspn(p, ".");
+            if (n == 0)
+                return "an empty name in the path";
+            STEP(p, n);
+            if (!p[n])
+                return NULL;
+            p += n + 1;
+        }
+    }
+    for (p++; *p;) {
+        if (p[0] == '.' && p[1] == '.')
+            return "recursive descent (..) is not supported";
+        if (*p == '.') {
+            size_t n = strcspn(++p, ".[");
+            if (n == 0)
+                return "an empty name in the path";
+            if (n == 1 && *p == '*')
+                return "wildcards are not supported";
+            STEP(p, n);
+            p += n;
+        } else if (p[0] == '[' && (p[1] == '\'' || p[1] == '"')) {
+            const char *end = strchr(p + 2, p[1]);
+            if (!end || end[1] != ']')
+                return "an unclosed ['name']";
+            STEP(p + 2, end - (p + 2));
+            p = end + 2;
+        } else if (p[0] == '[' && p[1] >= '0' && p[1] <= '9') {
+            size_t n = strspn(p + 1, "0123456789");
+            if (p[1 + n] != ']')
+                return "expected ] after an index";
+            STEP(p + 1, n);
+            p += n + 2;
+        } else if (*p == '[') {
+            return "only [n] and ['name'] are supported inside brackets";
+        } else {
+            return "expected . or [ after a step";
+        }
+    }
+#undef STEP
+    return NULL;
+}

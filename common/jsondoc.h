@@ -56,4 +56,14 @@ void mr_jsondoc_push_key(char *buf, size_t size, size_t *n, const char *key);
 /* Appends `[index]`. */
 void mr_jsondoc_push_index(char *buf, size_t size, size_t *n, size_t index);
 
+/*
+ * A body condition's `jsonPath` key: JSONPath's common subset ($.a.b[0],
+ * $['a b'], $["x"]) or Mockoon's object-path (a.b.0). Calls step(ctx, name,
+ * len) for each member name or array index from the root (step may be NULL
+ * to only check). Returns NULL when the path is valid, "" when step returned
+ * false (out of memory), or what is wrong with it.
+ */
+const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const char *s, size_t n),
+                                  void *ctx);
+
 #endif

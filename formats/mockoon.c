@@ -18,6 +18,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "common/buf.h"
 #include "common/jsondoc.h"
 #include "common/text.h"
 
@@ -34,7 +35,7 @@ static void warn(struct conv *c, const char *fmt, ...) __attribute__((format(pri
 
 static void warn(struct conv *c, const char *fmt, ...)
 {
-    char msg[1024];
+    char msg[1024], raw[sizeof(msg) + sizeof(c->path) + 2];
     char *line;
     size_t n;
     va_list ap;
@@ -42,16 +43,18 @@ static void warn(struct conv *c, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    n = strlen(c->path) + strlen(msg) + 3;
+    if (c->plen)
+        snprintf(raw, sizeof(raw), "%s: %s", c->path, msg);
+    else
+        snprintf(raw, sizeof(raw), "%s", msg);
+    /* one line, whatever the environment's keys and values hold */
+    n = strlen(raw) * 4 + 1;
     line = malloc(n);
     if (!line) {
         c->nomem = true;
         return;
     }
-    if (c->plen)
-        snprintf(line, n, "%s: %s", c->path, msg);
-    else
-        snprintf(line, n, "%s", msg);
+    mr_printable(line, n, raw, strlen(raw));
     if (c->res->nwarnings == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 16;
         char **w = realloc(c->res->warnings, cap * sizeof(*w));
@@ -239,11 +242,12 @@ static int convert_path(const char *p, char *out, size_t size)
         size_t i;
         if (len == 1 && seg[0] == '*') {
         } else if (len > 1 && seg[0] == ':') {
-            if (!name_start(seg[1]))
-                plain = false;
-            for (i = 2; i < len && plain; i++)
-                if (!name_char(seg[i]))
+            /* mockrun's ":name" takes letters, digits and '_'; Express also takes '$' */
+            for (i = 1; i < len && plain; i++)
+                if (!isalnum((unsigned char)seg[i]) && seg[i] != '_')
                     plain = false;
+            if (isdigit((unsigned char)seg[1]))
+                plain = false;
         } else {
             for (i = 0; i < len && plain; i++)
                 if (strchr(":*?+()[]{}!\\", seg[i]))
@@ -447,27 +451,33 @@ static bool convert_rule(struct conv *c, const cJSON *rule, cJSON *when)
 
     if (strcmp(target, "body") == 0) {
         if (has_mod) {
-            cJSON *body, *jp;
-            if (strstr(modifier, "..") || strchr(modifier, '*') || strchr(modifier, '?') ||
-                strchr(modifier, '(')) {
+            cJSON *body, *jp, *cond;
+            const char *bad = mr_jsondoc_split_path(modifier, NULL, NULL);
+            if (bad || strchr(modifier, '*') || strchr(modifier, '?') || strchr(modifier, '(')) {
                 warn(c,
-                     "body path \"%s\" uses JSONPath beyond $, .name, ['name'] and [n]; rule "
+                     "body path \"%s\" uses JSONPath beyond $, .name, ['name'] and [n]%s%s; rule "
                      "dropped",
-                     modifier);
+                     modifier, bad ? ": " : "", bad ? bad : "");
                 return false;
             }
-            body = child_object(c, when, "body");
-            if (!body)
-                return false;
-            if (cJSON_GetArraySize(body) > 0 &&
-                !cJSON_GetObjectItemCaseSensitive(body, "jsonPath")) {
+            body = cJSON_GetObjectItemCaseSensitive(when, "body");
+            if (body && !cJSON_GetObjectItemCaseSensitive(body, "jsonPath")) {
                 warn(c, "a body path and a whole-body condition cannot be combined with AND; rule "
                         "dropped");
                 return false;
             }
-            jp = child_object(c, body, "jsonPath");
-            return jp && put(c, jp, NULL, modifier,
-                             negate(c, rule_condition(c, op, value, true), invert));
+            /* the condition first: an operator that cannot be converted leaves no empty
+             * "body": {"jsonPath": {}} behind */
+            cond = negate(c, rule_condition(c, op, value, true), invert);
+            if (!cond)
+                return false;
+            body = child_object(c, when, "body");
+            jp = body ? child_object(c, body, "jsonPath") : NULL;
+            if (!jp) {
+                cJSON_Delete(cond);
+                return false;
+            }
+            return put(c, jp, NULL, modifier, cond);
         }
         if (invert) {
             warn(c, "an inverted condition on the whole body is not supported; rule dropped");

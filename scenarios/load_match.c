@@ -423,73 +423,37 @@ void mr_loader__fields(struct mr_loader *ld, const cJSON *v, bool headers, struc
     *nout = n;
 }
 
-/*
- * Splits a `jsonPath` key into member names and array indices: JSONPath's
- * common subset ($.a.b[0], $['a b']) or Mockoon's object-path (a.b.0).
- * Returns NULL, or what is wrong with it.
- */
+struct path_steps {
+    struct mr_loader *ld;
+    struct mr_json_field *f;
+};
+
+static bool add_step(void *ctx, const char *s, size_t n)
+{
+    struct path_steps *ps = ctx;
+    char *step = malloc(n + 1);
+    if (!step) {
+        ps->ld->nomem = true;
+        return false;
+    }
+    memcpy(step, s, n);
+    step[n] = '\0';
+    ps->f->steps[ps->f->nsteps++] = step;
+    return true;
+}
+
+/* Splits a `jsonPath` key into member names and array indices. Returns NULL,
+ * or what is wrong with it. */
 static const char *split_json_path(struct mr_loader *ld, const char *src, struct mr_json_field *f)
 {
-    const char *p = src;
-    size_t max = strlen(src) + 1;
+    struct path_steps ps = {ld, f};
+    const char *bad;
 
-    f->steps = mr_loader__calloc(ld, max, sizeof(*f->steps));
+    f->steps = mr_loader__calloc(ld, strlen(src) + 1, sizeof(*f->steps));
     if (!f->steps)
         return NULL;
-#define STEP(from, len)                                                                            \
-    do {                                                                                           \
-        char *step_ = malloc((size_t)(len) + 1);                                                   \
-        if (!step_) {                                                                              \
-            ld->nomem = true;                                                                      \
-            return NULL;                                                                           \
-        }                                                                                          \
-        memcpy(step_, (from), (size_t)(len));                                                      \
-        step_[len] = '\0';                                                                         \
-        f->steps[f->nsteps++] = step_;                                                             \
-    } while (0)
-    if (*p != '$') {
-        /* object-path: dot-separated names; digits index arrays */
-        for (;;) {
-            size_t n = strcspn(p, ".");
-            if (n == 0)
-                return "an empty name in the path";
-            STEP(p, n);
-            if (!p[n])
-                return NULL;
-            p += n + 1;
-        }
-    }
-    for (p++; *p;) {
-        if (p[0] == '.' && p[1] == '.')
-            return "recursive descent (..) is not supported";
-        if (*p == '.') {
-            size_t n = strcspn(++p, ".[");
-            if (n == 0)
-                return "an empty name in the path";
-            if (n == 1 && *p == '*')
-                return "wildcards are not supported";
-            STEP(p, n);
-            p += n;
-        } else if (p[0] == '[' && (p[1] == '\'' || p[1] == '"')) {
-            const char *end = strchr(p + 2, p[1]);
-            if (!end || end[1] != ']')
-                return "an unclosed ['name']";
-            STEP(p + 2, end - (p + 2));
-            p = end + 2;
-        } else if (p[0] == '[' && isdigit((unsigned char)p[1])) {
-            size_t n = strspn(p + 1, "0123456789");
-            if (p[1 + n] != ']')
-                return "expected ] after an index";
-            STEP(p + 1, n);
-            p += n + 2;
-        } else if (*p == '[') {
-            return "only [n] and ['name'] are supported inside brackets";
-        } else {
-            return "expected . or [ after a step";
-        }
-    }
-#undef STEP
-    return NULL;
+    bad = mr_jsondoc_split_path(src, add_step, &ps);
+    return bad && *bad ? bad : NULL;
 }
 
 /* `jsonPath`: path → condition on the value there. A number, true, false or

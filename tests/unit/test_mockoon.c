@@ -10,8 +10,6 @@
  * fails the test.
  *
  * One case:   CK_RUN_CASE=rules ./test_mockoon
- * Known bugs: MOCKRUN_KNOWN_BUGS=1 CK_RUN_CASE=known-bugs ./test_mockoon (failing tests of
- *             product bugs not fixed yet, kept out of the suite)
  */
 #include <check.h>
 #include <stdio.h>
@@ -436,7 +434,7 @@ START_TEST(test_rule_targets)
     NO_WARNINGS();
     one_rule("body", "$..x", "equals", "1", false);
     WARNINGS("routes[0].responses[1].rules[0]: body path \"$..x\" uses JSONPath beyond $, "
-             ".name, ['name'] and [n]; rule dropped",
+             ".name, ['name'] and [n]: recursive descent (..) is not supported; rule dropped",
              RESPONSE_DROPPED);
     one_rule("query", "page", "equals", "2", false);
     EQ(WHEN, "{'query':{'page':'2'}}");
@@ -635,35 +633,10 @@ START_TEST(test_invalid)
 }
 END_TEST
 
-/* ---- known bugs ----------------------------------------------------------------------- */
+/* ---- found by the fuzz target ----------------------------------------------------------- */
 
-/*
- * Product bugs found by tests/fuzz/fuzz_mockoon.c (MOCKRUN_FUZZ_STRICT=1) and
- * not fixed yet: these tests fail, so they run only with MOCKRUN_KNOWN_BUGS=1
- * (tcase known-bugs). The reproducers are in tests/fuzz/regressions/mockoon/.
- * Where the fix decides the wording, only the warnings' JSON paths are checked.
- */
-
-/* The last conversion's warnings start with the paths `want` (NULL-terminated), in order. */
-static void expect_warning_paths(const char *const *want)
-{
-    size_t i, n = 0;
-
-    while (want[n])
-        n++;
-    for (i = 0; i < res.nwarnings; i++)
-        fprintf(stderr, "  got: %s\n", res.warnings[i]);
-    ck_assert_uint_eq(res.nwarnings, n);
-    for (i = 0; i < n; i++) {
-        size_t len = strlen(want[i]);
-        ck_assert_msg(strncmp(res.warnings[i], want[i], len) == 0 &&
-                          strncmp(res.warnings[i] + len, ": ", 2) == 0,
-                      "warning %zu is not about %s: %s", i, want[i], res.warnings[i]);
-    }
-    warnings_checked = true;
-}
-
-#define WARNING_PATHS(...) expect_warning_paths((const char *const[]){__VA_ARGS__, NULL})
+/* Bugs tests/fuzz/fuzz_mockoon.c found (MOCKRUN_FUZZ_STRICT=1), with their
+ * reproducers in tests/fuzz/regressions/mockoon/. */
 
 /* A body rule dropped for its operator leaves "body": {"jsonPath": {}} behind: the scenario
  * does not load, and a later condition on the body is refused as a second one. */
@@ -685,25 +658,32 @@ START_TEST(test_bug_dropped_body_rule_leaves_empty_json_path)
 }
 END_TEST
 
-/* A body path the importer lets through and the loader refuses ("$.a[b"). */
+/* A body path the importer let through and the loader refused ("$.a[b"): the loader's
+ * own grammar (mr_jsondoc_split_path) decides now. */
 START_TEST(test_bug_json_path_bracket)
 {
     one_rule("body", "$.a[b", "equals", "x", false);
-    WARNING_PATHS("routes[0].responses[1].rules[0]", "routes[0].responses[1]");
+    WARNINGS("routes[0].responses[1].rules[0]: body path \"$.a[b\" uses JSONPath beyond $, "
+             ".name, ['name'] and [n]: only [n] and ['name'] are supported inside brackets; rule "
+             "dropped",
+             "routes[0].responses[1]: none of the response's rules could be converted; response "
+             "dropped");
 }
 END_TEST
 
-/* An endpoint parameter named with a character the loader refuses, without Express syntax
- * around it, is kept in "path" and the scenario does not load. */
+/* An endpoint parameter with a '$' (Express allows it, mockrun's ":name" does not) was kept
+ * in "path" and the scenario did not load: it becomes a pathPattern. */
 START_TEST(test_bug_path_parameter_name)
 {
     route("get", "x/:a$", "null", "[{'rules': []}]", true);
-    WARNING_PATHS("routes[0].endpoint");
+    EQ("services._.routes.0.request.pathPattern", "'/x/(?:[^/]+)'");
+    WARNINGS("routes[0].endpoint: path \"/x/:a$\" uses Express syntax mockrun's \"path\" lacks; "
+             "served with \"pathPattern\": \"/x/(?:[^/]+)\"");
 }
 END_TEST
 
-/* A key with a newline or an ESC is echoed raw: one warning spans several stderr lines or
- * drives the terminal (the loader's JSON paths in errors do the same). */
+/* A key with a newline or an ESC was echoed raw: one warning spanned several stderr lines
+ * or drove the terminal. Warnings are one printable line now. */
 START_TEST(test_bug_control_bytes_in_warnings)
 {
     const char *p;
@@ -761,15 +741,12 @@ static Suite *mockoon_suite(void)
     tcase_add_test(tc, test_invalid);
     suite_add_tcase(s, tc);
 
-    /* product bugs found and not fixed yet: failing, so out of the suite */
-    if (getenv("MOCKRUN_KNOWN_BUGS")) {
-        tc = tcase("known-bugs");
-        tcase_add_test(tc, test_bug_dropped_body_rule_leaves_empty_json_path);
-        tcase_add_test(tc, test_bug_json_path_bracket);
-        tcase_add_test(tc, test_bug_path_parameter_name);
-        tcase_add_test(tc, test_bug_control_bytes_in_warnings);
-        suite_add_tcase(s, tc);
-    }
+    tc = tcase("fuzz-found");
+    tcase_add_test(tc, test_bug_dropped_body_rule_leaves_empty_json_path);
+    tcase_add_test(tc, test_bug_json_path_bracket);
+    tcase_add_test(tc, test_bug_path_parameter_name);
+    tcase_add_test(tc, test_bug_control_bytes_in_warnings);
+    suite_add_tcase(s, tc);
     return s;
 }
 
