@@ -11,6 +11,11 @@
  * SafeString is an object for `typeof`. Where Mockoon throws at render time
  * (and answers with an error), mockrun prints an empty string instead.
  *
+ * Helpers that differ in one operation only (gt and lte, add and divide,
+ * lowercase and uppercase, base64 and base64Decode...) are one function,
+ * h_compare, h_arithmetic..., and the table at the end gives each name its
+ * `op`.
+ *
  * Random values come only from the render's generator.
  */
 #define _GNU_SOURCE /* memmem: linear-time substring search */
@@ -36,6 +41,13 @@ static inline const struct mr_tpl_value *arg(const struct mr_tpl_call *c, size_t
     if (i < c->argc)
         return &c->argv[i];
     return i == c->argc ? &options_arg : &undefined_arg;
+}
+
+/* Which operation of its family a helper performs (gt or lte, add or
+ * divide...): the table's `op`, one function per family. */
+static inline unsigned op(const struct mr_tpl_call *c)
+{
+    return c->site->helper->op;
 }
 
 static struct mr_tpl_value empty(void)
@@ -342,72 +354,56 @@ static struct mr_tpl_value h_eq(struct mr_tpl_rt *rt, const struct mr_tpl_call *
     return mr_tpl_bool(mr_template__strict_eq(&a, &b));
 }
 
-static struct mr_tpl_value compare(const struct mr_tpl_call *c, int op)
+enum { CMP_GT, CMP_GTE, CMP_LT, CMP_LTE };
+
+/* gt, gte, lt, lte: Number() of both sides, false when either is NaN */
+static struct mr_tpl_value h_compare(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     double a = mr_template__to_number(arg(c, 0)), b = mr_template__to_number(arg(c, 1));
 
+    (void)rt;
     if (isnan(a) || isnan(b))
         return mr_tpl_bool(false);
-    switch (op) {
-    case 0:
+    switch (op(c)) {
+    case CMP_GT:
         return mr_tpl_bool(a > b);
-    case 1:
+    case CMP_GTE:
         return mr_tpl_bool(a >= b);
-    case 2:
+    case CMP_LT:
         return mr_tpl_bool(a < b);
     default:
         return mr_tpl_bool(a <= b);
     }
 }
 
-static struct mr_tpl_value h_gt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return compare(c, 0);
-}
-
-static struct mr_tpl_value h_gte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return compare(c, 1);
-}
-
-static struct mr_tpl_value h_lt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return compare(c, 2);
-}
-
-static struct mr_tpl_value h_lte(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return compare(c, 3);
-}
-
 /* ---- numbers ---------------------------------------------------------------------- */
+
+enum { ARITH_ADD, ARITH_SUBTRACT, ARITH_MULTIPLY, ARITH_DIVIDE };
 
 /* add/subtract/multiply/divide: args.reduce() over the parameters and the
  * options object, skipping NaN items (and zeros for divide). */
-static struct mr_tpl_value reduce(const struct mr_tpl_call *c, int op)
+static struct mr_tpl_value h_arithmetic(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
+    unsigned o = op(c);
     double sum;
     size_t i;
 
+    (void)rt;
     if (c->argc == 0)
         return empty();
     sum = mr_template__to_number(&c->argv[0]);
     for (i = 1; i < c->argc; i++) {
         double x = mr_template__to_number(&c->argv[i]);
-        if (isnan(x) || (op == 3 && x == 0))
+        if (isnan(x) || (o == ARITH_DIVIDE && x == 0))
             continue;
-        switch (op) {
-        case 0:
+        switch (o) {
+        case ARITH_ADD:
             sum += x;
             break;
-        case 1:
+        case ARITH_SUBTRACT:
             sum -= x;
             break;
-        case 2:
+        case ARITH_MULTIPLY:
             sum *= x;
             break;
         default:
@@ -416,30 +412,6 @@ static struct mr_tpl_value reduce(const struct mr_tpl_call *c, int op)
         }
     }
     return mr_tpl_num(sum);
-}
-
-static struct mr_tpl_value h_add(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return reduce(c, 0);
-}
-
-static struct mr_tpl_value h_subtract(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return reduce(c, 1);
-}
-
-static struct mr_tpl_value h_multiply(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return reduce(c, 2);
-}
-
-static struct mr_tpl_value h_divide(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return reduce(c, 3);
 }
 
 static struct mr_tpl_value h_modulo(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
@@ -468,29 +440,18 @@ static double js_round(double x)
     return r;
 }
 
-static struct mr_tpl_value unary(const struct mr_tpl_call *c, double (*fn)(double))
+enum { ROUND_CEIL, ROUND_FLOOR, ROUND_HALF_UP };
+
+/* ceil, floor, round: Math.ceil, Math.floor, Math.round of Number(arg) */
+static struct mr_tpl_value h_rounding(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
+    static double (*const fn[])(double) = {
+        [ROUND_CEIL] = ceil, [ROUND_FLOOR] = floor, [ROUND_HALF_UP] = js_round};
+
+    (void)rt;
     if (c->argc == 0)
         return empty();
-    return mr_tpl_num(fn(mr_template__to_number(&c->argv[0])));
-}
-
-static struct mr_tpl_value h_ceil(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return unary(c, ceil);
-}
-
-static struct mr_tpl_value h_floor(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return unary(c, floor);
-}
-
-static struct mr_tpl_value h_round(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)rt;
-    return unary(c, js_round);
+    return mr_tpl_num(fn[op(c)](mr_template__to_number(&c->argv[0])));
 }
 
 /* Number.prototype.toFixed: the exact decimal value rounded half up. */
@@ -692,8 +653,10 @@ static struct mr_tpl_value h_substr(struct mr_tpl_rt *rt, const struct mr_tpl_ca
     return mr_tpl_str(d.u.s.p + a, b - a);
 }
 
-static struct mr_tpl_value change_case(struct mr_tpl_rt *rt, const struct mr_tpl_call *c,
-                                       bool upper)
+enum { CASE_LOWER, CASE_UPPER };
+
+/* lowercase, uppercase: String.prototype.toLowerCase/toUpperCase */
+static struct mr_tpl_value h_case_change(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     struct mr_tpl_value t;
 
@@ -703,18 +666,8 @@ static struct mr_tpl_value change_case(struct mr_tpl_rt *rt, const struct mr_tpl
     if (t.type != MR_TPL_V_STR)
         return empty(); /* toLowerCase is not a function */
     mr_buf_reset(&rt->scratch);
-    mr_template__append_case(&rt->scratch, t.u.s.p, t.u.s.len, upper);
+    mr_template__append_case(&rt->scratch, t.u.s.p, t.u.s.len, op(c) == CASE_UPPER);
     return mr_template__take_scratch(rt, false);
-}
-
-static struct mr_tpl_value h_lowercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return change_case(rt, c, false);
-}
-
-static struct mr_tpl_value h_uppercase(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return change_case(rt, c, true);
 }
 
 static struct mr_tpl_value h_split(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
@@ -829,10 +782,13 @@ static void substitute(struct mr_buf *b, const struct mr_tpl_value *in, size_t a
     }
 }
 
+enum { REPLACE_FIRST, REPLACE_ALL };
+
 /* helpers/replace.ts and replaceAll.ts: plain-string search, not regular
  * expressions (replaceAll escapes the search before building its RegExp). */
-static struct mr_tpl_value replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool all)
+static struct mr_tpl_value h_replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
+    bool all = op(c) == REPLACE_ALL;
     struct mr_tpl_value in, search, rep;
     size_t i = 0, at;
 
@@ -857,18 +813,12 @@ static struct mr_tpl_value replace(struct mr_tpl_rt *rt, const struct mr_tpl_cal
     return mr_template__take_scratch(rt, false);
 }
 
-static struct mr_tpl_value h_replace(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return replace(rt, c, false);
-}
+enum { PAD_START, PAD_END };
 
-static struct mr_tpl_value h_replaceAll(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+/* padStart, padEnd: String.prototype's, in UTF-16 units */
+static struct mr_tpl_value h_pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    return replace(rt, c, true);
-}
-
-static struct mr_tpl_value pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool start)
-{
+    bool start = op(c) == PAD_START;
     struct mr_tpl_value value, fill = mr_tpl_str(" ", 1);
     struct mr_buf *b = &rt->scratch;
     double len;
@@ -914,16 +864,6 @@ static struct mr_tpl_value pad(struct mr_tpl_rt *rt, const struct mr_tpl_call *c
     if (start)
         mr_buf_append(b, value.u.s.p, value.u.s.len);
     return mr_template__take_scratch(rt, false);
-}
-
-static struct mr_tpl_value h_padStart(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return pad(rt, c, true);
-}
-
-static struct mr_tpl_value h_padEnd(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return pad(rt, c, false);
 }
 
 static struct mr_tpl_value h_len(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
@@ -1029,17 +969,6 @@ static bool content_arg(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, struc
     return true;
 }
 
-static struct mr_tpl_value encode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool url)
-{
-    struct mr_tpl_value s;
-
-    if (!content_arg(rt, c, &s))
-        return empty();
-    mr_buf_reset(&rt->scratch);
-    b64_encode(&rt->scratch, (const unsigned char *)s.u.s.p, s.u.s.len, url);
-    return mr_template__take_scratch(rt, true);
-}
-
 static struct mr_tpl_value decode_text(struct mr_tpl_rt *rt, const struct mr_tpl_value *s,
                                        bool safe)
 {
@@ -1054,36 +983,31 @@ static struct mr_tpl_value decode_text(struct mr_tpl_rt *rt, const struct mr_tpl
     return mr_template__take_scratch(rt, safe);
 }
 
-static struct mr_tpl_value decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+enum { BASE64_ENCODE, BASE64URL_ENCODE, BASE64_DECODE };
+
+/* base64, base64url (SafeStrings), and base64Decode and base64urlDecode,
+ * which are one: Node's Buffer.from(s, 'base64') reads both alphabets. */
+static struct mr_tpl_value h_base64(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     struct mr_tpl_value s;
 
     if (!content_arg(rt, c, &s))
         return empty();
-    return decode_text(rt, &s, true);
+    if (op(c) == BASE64_DECODE)
+        return decode_text(rt, &s, true);
+    mr_buf_reset(&rt->scratch);
+    b64_encode(&rt->scratch, (const unsigned char *)s.u.s.p, s.u.s.len, op(c) == BASE64URL_ENCODE);
+    return mr_template__take_scratch(rt, true);
 }
 
-static struct mr_tpl_value h_base64(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return encode(rt, c, false);
-}
+enum { JWT_HEADER, JWT_PAYLOAD }; /* the index of the token's part */
 
-static struct mr_tpl_value h_base64url(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return encode(rt, c, true);
-}
-
-static struct mr_tpl_value h_base64Decode(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return decode(rt, c);
-}
-
-/* helpers/jwt.ts */
-static struct mr_tpl_value jwt_part(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, int part)
+/* helpers/jwt.ts: jwtHeader and jwtPayload */
+static struct mr_tpl_value h_jwt(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     struct mr_tpl_value jwt, key, text, obj;
     const char *p, *e, *dot;
-    int i;
+    unsigned i, part = op(c);
 
     if (c->argc < 1)
         return mr_tpl_undef();
@@ -1115,16 +1039,6 @@ static struct mr_tpl_value jwt_part(struct mr_tpl_rt *rt, const struct mr_tpl_ca
         return mr_tpl_undef();
     key = mr_template__to_str(rt, &key);
     return mr_template__lookup(rt, &obj, key.u.s.p, key.u.s.len);
-}
-
-static struct mr_tpl_value h_jwtHeader(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return jwt_part(rt, c, 0);
-}
-
-static struct mr_tpl_value h_jwtPayload(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return jwt_part(rt, c, 1);
 }
 
 /* ---- JSON ----------------------------------------------------------------------------- */
@@ -1174,7 +1088,10 @@ static struct mr_tpl_value json_data(struct mr_tpl_rt *rt, const struct mr_tpl_v
     return d;
 }
 
-static struct mr_tpl_value path_helper(struct mr_tpl_rt *rt, const struct mr_tpl_call *c, bool json)
+enum { PATH_JSONPATH_PLUS, PATH_OBJECT_PATH };
+
+/* jsonPath (JSONPath-Plus) and objectPath (the object-path package) */
+static struct mr_tpl_value h_path(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
     struct mr_tpl_value data, path, def = empty();
 
@@ -1186,19 +1103,9 @@ static struct mr_tpl_value path_helper(struct mr_tpl_rt *rt, const struct mr_tpl
         def = c->argv[2];
     if (path.type != MR_TPL_V_STR)
         return data;
-    if (json)
+    if (op(c) == PATH_JSONPATH_PLUS)
         return mr_template__jsonpath_plus(rt, &data, path.u.s.p, path.u.s.len, &def);
     return mr_template__object_path(rt, &data, path.u.s.p, path.u.s.len, &def);
-}
-
-static struct mr_tpl_value h_jsonPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return path_helper(rt, c, true);
-}
-
-static struct mr_tpl_value h_objectPath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    return path_helper(rt, c, false);
 }
 
 /* ---- arrays and objects ------------------------------------------------------------- */
@@ -2031,22 +1938,11 @@ static struct mr_tpl_value h_queryParamRaw(struct mr_tpl_rt *rt, const struct mr
     return mr_template__get_path(rt, &q, path.u.s.p, path.u.s.len, &def);
 }
 
-static struct mr_tpl_value h_queryParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+/* queryParams, urlParams, headers: a whole part of the request (the op is
+ * its enum mr_tpl_request_part) */
+static struct mr_tpl_value h_request_part(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
 {
-    (void)c;
-    return mr_template__request_value(rt, MR_TPL_REQ_QUERY);
-}
-
-static struct mr_tpl_value h_urlParams(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)c;
-    return mr_template__request_value(rt, MR_TPL_REQ_PARAMS);
-}
-
-static struct mr_tpl_value h_headers(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
-{
-    (void)c;
-    return mr_template__request_value(rt, MR_TPL_REQ_HEADERS);
+    return mr_template__request_value(rt, (enum mr_tpl_request_part)op(c));
 }
 
 static struct mr_tpl_value h_urlParam(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
@@ -2284,153 +2180,161 @@ bool mr_template__check_call(struct mr_tpl_call_site *call, char *msg, size_t si
 
 /* ---- the table ----------------------------------------------------------------------------- */
 
-#define H(n, f, fl, lo, hi)                                                                        \
+/* A helper with its own function; its flags and argument counts (-1: any). */
+#define HELPER(name, fn, flags, min, max)                                                          \
     {                                                                                              \
-        n, f, fl, lo, hi, NULL                                                                     \
+        name, fn, flags, 0, min, max, NULL                                                         \
     }
-#define ALIAS(n, faker)                                                                            \
+/* One operation of a family that shares a function (h_compare's CMP_GT...). */
+#define FAMILY(name, fn, op)                                                                       \
     {                                                                                              \
-        n, h_alias, MR_TPL_H_ALIAS, -1, -1, faker                                                  \
+        name, fn, 0, op, -1, -1, NULL                                                              \
     }
-#define NO(n, why)                                                                                 \
+/* Mockoon's one-word helper for a Faker name ({{email}}). */
+#define FAKER_ALIAS(name, faker)                                                                   \
     {                                                                                              \
-        n, h_unsupported, MR_TPL_H_NO_SUPPORT, -1, -1, why                                         \
+        name, h_alias, MR_TPL_H_ALIAS, 0, -1, -1, faker                                            \
+    }
+/* A Mockoon helper mockrun refuses when compiling, and why. */
+#define UNSUPPORTED(name, why)                                                                     \
+    {                                                                                              \
+        name, h_unsupported, MR_TPL_H_NO_SUPPORT, 0, -1, -1, why                                   \
     }
 
 const struct mr_tpl_helper mr_template__helpers[] = {
     /* Handlebars */
-    H("each", h_each, MR_TPL_H_BLOCK, 1, 1),
-    H("if", h_if, MR_TPL_H_BLOCK, 1, 1),
-    H("log", h_log, 0, -1, -1),
-    H("lookup", h_lookup, 0, 1, 2),
-    H("unless", h_unless, MR_TPL_H_BLOCK, 1, 1),
-    H("with", h_with, MR_TPL_H_BLOCK, 1, 1),
+    HELPER("each", h_each, MR_TPL_H_BLOCK, 1, 1),
+    HELPER("if", h_if, MR_TPL_H_BLOCK, 1, 1),
+    HELPER("log", h_log, 0, -1, -1),
+    HELPER("lookup", h_lookup, 0, 1, 2),
+    HELPER("unless", h_unless, MR_TPL_H_BLOCK, 1, 1),
+    HELPER("with", h_with, MR_TPL_H_BLOCK, 1, 1),
     /* Mockoon: blocks */
-    H("case", h_case, MR_TPL_H_BLOCK, 1, -1),
-    H("default", h_default, MR_TPL_H_BLOCK, 0, 0),
-    H("repeat", h_repeat, MR_TPL_H_BLOCK, 1, 2),
-    H("switch", h_switch, MR_TPL_H_BLOCK, 1, 1),
+    HELPER("case", h_case, MR_TPL_H_BLOCK, 1, -1),
+    HELPER("default", h_default, MR_TPL_H_BLOCK, 0, 0),
+    HELPER("repeat", h_repeat, MR_TPL_H_BLOCK, 1, 2),
+    HELPER("switch", h_switch, MR_TPL_H_BLOCK, 1, 1),
     /* Mockoon: values */
-    H("array", h_array, 0, -1, -1),
-    H("base64", h_base64, 0, -1, -1),
-    H("base64Decode", h_base64Decode, 0, -1, -1),
-    H("base64url", h_base64url, 0, -1, -1),
-    H("base64urlDecode", h_base64Decode, 0, -1, -1), /* decode() takes both alphabets */
-    H("concat", h_concat, 0, -1, -1),
-    H("filter", h_filter, 0, -1, -1),
-    H("find", h_find, 0, -1, -1),
-    H("getVar", h_getVar, 0, -1, -1),
-    H("includes", h_includes, 0, -1, -1),
-    H("indexOf", h_indexOf, 0, -1, -1),
-    H("join", h_join, 0, -1, -1),
-    H("jsonParse", h_jsonParse, 0, -1, -1),
-    H("jsonPath", h_jsonPath, 0, -1, -1),
-    H("jwtHeader", h_jwtHeader, 0, -1, -1),
-    H("jwtPayload", h_jwtPayload, 0, -1, -1),
-    H("len", h_len, 0, -1, -1),
-    H("lowercase", h_lowercase, 0, -1, -1),
-    H("newline", h_newline, 0, -1, -1),
-    H("object", h_object, 0, -1, -1),
-    H("objectMerge", h_objectMerge, 0, -1, -1),
-    H("objectPath", h_objectPath, 0, -1, -1),
-    H("padEnd", h_padEnd, 0, -1, -1),
-    H("padStart", h_padStart, 0, -1, -1),
-    H("replace", h_replace, 0, -1, -1),
-    H("replaceAll", h_replaceAll, 0, -1, -1),
-    H("reverse", h_reverse, 0, -1, -1),
-    H("setVar", h_setVar, 0, -1, -1),
-    H("slice", h_slice, 0, -1, -1),
-    H("sort", h_sort, 0, -1, -1),
-    H("sortBy", h_sortBy, 0, -1, -1),
-    H("split", h_split, 0, -1, -1),
-    H("stringify", h_stringify, 0, -1, -1),
-    H("substr", h_substr, 0, -1, -1),
-    H("uppercase", h_uppercase, 0, -1, -1),
+    HELPER("array", h_array, 0, -1, -1),
+    FAMILY("base64", h_base64, BASE64_ENCODE),
+    FAMILY("base64Decode", h_base64, BASE64_DECODE),
+    FAMILY("base64url", h_base64, BASE64URL_ENCODE),
+    FAMILY("base64urlDecode", h_base64, BASE64_DECODE),
+    HELPER("concat", h_concat, 0, -1, -1),
+    HELPER("filter", h_filter, 0, -1, -1),
+    HELPER("find", h_find, 0, -1, -1),
+    HELPER("getVar", h_getVar, 0, -1, -1),
+    HELPER("includes", h_includes, 0, -1, -1),
+    HELPER("indexOf", h_indexOf, 0, -1, -1),
+    HELPER("join", h_join, 0, -1, -1),
+    HELPER("jsonParse", h_jsonParse, 0, -1, -1),
+    FAMILY("jsonPath", h_path, PATH_JSONPATH_PLUS),
+    FAMILY("jwtHeader", h_jwt, JWT_HEADER),
+    FAMILY("jwtPayload", h_jwt, JWT_PAYLOAD),
+    HELPER("len", h_len, 0, -1, -1),
+    FAMILY("lowercase", h_case_change, CASE_LOWER),
+    HELPER("newline", h_newline, 0, -1, -1),
+    HELPER("object", h_object, 0, -1, -1),
+    HELPER("objectMerge", h_objectMerge, 0, -1, -1),
+    FAMILY("objectPath", h_path, PATH_OBJECT_PATH),
+    FAMILY("padEnd", h_pad, PAD_END),
+    FAMILY("padStart", h_pad, PAD_START),
+    FAMILY("replace", h_replace, REPLACE_FIRST),
+    FAMILY("replaceAll", h_replace, REPLACE_ALL),
+    HELPER("reverse", h_reverse, 0, -1, -1),
+    HELPER("setVar", h_setVar, 0, -1, -1),
+    HELPER("slice", h_slice, 0, -1, -1),
+    HELPER("sort", h_sort, 0, -1, -1),
+    HELPER("sortBy", h_sortBy, 0, -1, -1),
+    HELPER("split", h_split, 0, -1, -1),
+    HELPER("stringify", h_stringify, 0, -1, -1),
+    HELPER("substr", h_substr, 0, -1, -1),
+    FAMILY("uppercase", h_case_change, CASE_UPPER),
     /* Mockoon: logic and numbers */
-    H("add", h_add, 0, -1, -1),
-    H("ceil", h_ceil, 0, -1, -1),
-    H("divide", h_divide, 0, -1, -1),
-    H("eq", h_eq, 0, -1, -1),
-    H("floor", h_floor, 0, -1, -1),
-    H("gt", h_gt, 0, -1, -1),
-    H("gte", h_gte, 0, -1, -1),
-    H("lt", h_lt, 0, -1, -1),
-    H("lte", h_lte, 0, -1, -1),
-    H("modulo", h_modulo, 0, -1, -1),
-    H("multiply", h_multiply, 0, -1, -1),
-    H("parseInt", h_parseInt, 0, -1, -1),
-    H("round", h_round, 0, -1, -1),
-    H("subtract", h_subtract, 0, -1, -1),
-    H("toFixed", h_toFixed, 0, -1, -1),
+    FAMILY("add", h_arithmetic, ARITH_ADD),
+    FAMILY("ceil", h_rounding, ROUND_CEIL),
+    FAMILY("divide", h_arithmetic, ARITH_DIVIDE),
+    HELPER("eq", h_eq, 0, -1, -1),
+    FAMILY("floor", h_rounding, ROUND_FLOOR),
+    FAMILY("gt", h_compare, CMP_GT),
+    FAMILY("gte", h_compare, CMP_GTE),
+    FAMILY("lt", h_compare, CMP_LT),
+    FAMILY("lte", h_compare, CMP_LTE),
+    HELPER("modulo", h_modulo, 0, -1, -1),
+    FAMILY("multiply", h_arithmetic, ARITH_MULTIPLY),
+    HELPER("parseInt", h_parseInt, 0, -1, -1),
+    FAMILY("round", h_rounding, ROUND_HALF_UP),
+    FAMILY("subtract", h_arithmetic, ARITH_SUBTRACT),
+    HELPER("toFixed", h_toFixed, 0, -1, -1),
     /* mockrun */
-    H("and", h_and, 0, -1, -1),
-    H("not", h_not, 0, -1, -1),
-    H("or", h_or, 0, -1, -1),
+    HELPER("and", h_and, 0, -1, -1),
+    HELPER("not", h_not, 0, -1, -1),
+    HELPER("or", h_or, 0, -1, -1),
     /* Mockoon: generated values and dates */
-    H("boolean", h_boolean, 0, -1, -1),
-    H("date", h_date, MR_TPL_H_CHECK, -1, -1),
-    H("dateFormat", h_dateFormat, MR_TPL_H_CHECK, -1, -1),
-    H("dateTimeShift", h_dateTimeShift, MR_TPL_H_CHECK, -1, -1),
-    H("faker", h_faker, MR_TPL_H_CHECK, -1, -1),
-    H("float", h_float, 0, -1, -1),
-    H("guid", h_uuid, 0, -1, -1),
-    H("int", h_int, 0, -1, -1),
-    H("isValidDate", h_isValidDate, 0, -1, -1),
-    H("now", h_now, MR_TPL_H_CHECK, -1, -1),
-    H("oneOf", h_oneOf, 0, -1, -1),
-    H("someOf", h_someOf, 0, -1, -1),
-    H("time", h_time, MR_TPL_H_CHECK, -1, -1),
-    H("uuid", h_uuid, 0, -1, -1),
-    ALIAS("city", "location.city"),
-    ALIAS("color", "color.human"),
-    ALIAS("company", "company.name"),
-    ALIAS("country", "location.country"),
-    ALIAS("countryCode", "location.countryCode"),
-    ALIAS("domain", "internet.domainName"),
-    ALIAS("email", "internet.email"),
-    ALIAS("firstName", "person.firstName"),
-    ALIAS("hexColor", "color.rgb"),
-    ALIAS("ipv4", "internet.ipv4"),
-    ALIAS("ipv6", "internet.ipv6"),
-    ALIAS("lastName", "person.lastName"),
-    ALIAS("lat", "location.latitude"),
-    ALIAS("long", "location.longitude"),
-    ALIAS("lorem", "lorem.sentence"),
-    ALIAS("objectId", "database.mongodbObjectId"),
-    ALIAS("phone", "phone.number"),
-    ALIAS("postcode", "location.zipCode"),
-    ALIAS("street", "location.streetAddress"),
-    ALIAS("title", "person.prefix"),
-    ALIAS("tld", "internet.domainSuffix"),
-    ALIAS("zipcode", "location.zipCode"),
+    HELPER("boolean", h_boolean, 0, -1, -1),
+    HELPER("date", h_date, MR_TPL_H_CHECK, -1, -1),
+    HELPER("dateFormat", h_dateFormat, MR_TPL_H_CHECK, -1, -1),
+    HELPER("dateTimeShift", h_dateTimeShift, MR_TPL_H_CHECK, -1, -1),
+    HELPER("faker", h_faker, MR_TPL_H_CHECK, -1, -1),
+    HELPER("float", h_float, 0, -1, -1),
+    HELPER("guid", h_uuid, 0, -1, -1),
+    HELPER("int", h_int, 0, -1, -1),
+    HELPER("isValidDate", h_isValidDate, 0, -1, -1),
+    HELPER("now", h_now, MR_TPL_H_CHECK, -1, -1),
+    HELPER("oneOf", h_oneOf, 0, -1, -1),
+    HELPER("someOf", h_someOf, 0, -1, -1),
+    HELPER("time", h_time, MR_TPL_H_CHECK, -1, -1),
+    HELPER("uuid", h_uuid, 0, -1, -1),
+    FAKER_ALIAS("city", "location.city"),
+    FAKER_ALIAS("color", "color.human"),
+    FAKER_ALIAS("company", "company.name"),
+    FAKER_ALIAS("country", "location.country"),
+    FAKER_ALIAS("countryCode", "location.countryCode"),
+    FAKER_ALIAS("domain", "internet.domainName"),
+    FAKER_ALIAS("email", "internet.email"),
+    FAKER_ALIAS("firstName", "person.firstName"),
+    FAKER_ALIAS("hexColor", "color.rgb"),
+    FAKER_ALIAS("ipv4", "internet.ipv4"),
+    FAKER_ALIAS("ipv6", "internet.ipv6"),
+    FAKER_ALIAS("lastName", "person.lastName"),
+    FAKER_ALIAS("lat", "location.latitude"),
+    FAKER_ALIAS("long", "location.longitude"),
+    FAKER_ALIAS("lorem", "lorem.sentence"),
+    FAKER_ALIAS("objectId", "database.mongodbObjectId"),
+    FAKER_ALIAS("phone", "phone.number"),
+    FAKER_ALIAS("postcode", "location.zipCode"),
+    FAKER_ALIAS("street", "location.streetAddress"),
+    FAKER_ALIAS("title", "person.prefix"),
+    FAKER_ALIAS("tld", "internet.domainSuffix"),
+    FAKER_ALIAS("zipcode", "location.zipCode"),
     /* Mockoon: request */
-    H("baseUrl", h_baseUrl, 0, -1, -1),
-    H("body", h_body, 0, -1, -1),
-    H("bodyRaw", h_bodyRaw, 0, -1, -1),
-    H("cookie", h_cookie, 0, -1, -1),
-    H("header", h_header, 0, -1, -1),
-    H("headers", h_headers, 0, -1, -1),
-    H("hostname", h_hostname, 0, -1, -1),
-    H("ip", h_ip, 0, -1, -1),
-    H("method", h_method, 0, -1, -1),
-    H("queryParam", h_queryParam, 0, -1, -1),
-    H("queryParamRaw", h_queryParamRaw, 0, -1, -1),
-    H("queryParams", h_queryParams, 0, -1, -1),
-    H("urlParam", h_urlParam, 0, -1, -1),
-    H("urlParams", h_urlParams, 0, -1, -1),
+    HELPER("baseUrl", h_baseUrl, 0, -1, -1),
+    HELPER("body", h_body, 0, -1, -1),
+    HELPER("bodyRaw", h_bodyRaw, 0, -1, -1),
+    HELPER("cookie", h_cookie, 0, -1, -1),
+    HELPER("header", h_header, 0, -1, -1),
+    FAMILY("headers", h_request_part, MR_TPL_REQ_HEADERS),
+    HELPER("hostname", h_hostname, 0, -1, -1),
+    HELPER("ip", h_ip, 0, -1, -1),
+    HELPER("method", h_method, 0, -1, -1),
+    HELPER("queryParam", h_queryParam, 0, -1, -1),
+    HELPER("queryParamRaw", h_queryParamRaw, 0, -1, -1),
+    FAMILY("queryParams", h_request_part, MR_TPL_REQ_QUERY),
+    HELPER("urlParam", h_urlParam, 0, -1, -1),
+    FAMILY("urlParams", h_request_part, MR_TPL_REQ_PARAMS),
     /* Mockoon: response */
-    H("status", h_status, 0, -1, -1),
+    HELPER("status", h_status, 0, -1, -1),
     /* Mockoon: system (any variable, not only MOCKOON_...) */
-    H("getEnvVar", h_getEnvVar, 0, 1, 2),
+    HELPER("getEnvVar", h_getEnvVar, 0, 1, 2),
     /* mockrun: the scenario's services */
-    H("serviceUrl", h_serviceUrl, MR_TPL_H_SERVICE, 1, 1),
+    HELPER("serviceUrl", h_serviceUrl, MR_TPL_H_SERVICE, 1, 1),
     /* Mockoon helpers that need what mockrun does not have */
-    NO("data", "data buckets"),
-    NO("dataRaw", "data buckets"),
-    NO("getGlobalVar", "global variables"),
-    NO("jmesPath", "JMESPath; use jsonPath"),
-    NO("setData", "data buckets"),
-    NO("setGlobalVar", "global variables"),
+    UNSUPPORTED("data", "data buckets"),
+    UNSUPPORTED("dataRaw", "data buckets"),
+    UNSUPPORTED("getGlobalVar", "global variables"),
+    UNSUPPORTED("jmesPath", "JMESPath; use jsonPath"),
+    UNSUPPORTED("setData", "data buckets"),
+    UNSUPPORTED("setGlobalVar", "global variables"),
 };
 
 const size_t mr_template__nhelpers = sizeof(mr_template__helpers) / sizeof(mr_template__helpers[0]);

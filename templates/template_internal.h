@@ -428,9 +428,9 @@ typedef struct mr_tpl_value (*mr_tpl_helper_fn)(struct mr_tpl_rt *rt, const stru
 
 enum {
     MR_TPL_H_BLOCK = 1,      /* only as a block: {{#each}} */
-    MR_TPL_H_CHECK = 2,      /* `check` validates the call at compile time */
+    MR_TPL_H_CHECK = 2,      /* mr_template__check_call looks at it when compiling */
     MR_TPL_H_ALIAS = 4,      /* a Faker alias: `faker_name` must be known */
-    MR_TPL_H_NO_SUPPORT = 8, /* a Mockoon helper mockrun refuses, `why` says why */
+    MR_TPL_H_NO_SUPPORT = 8, /* a Mockoon helper mockrun refuses: faker_name says why */
     MR_TPL_H_SERVICE = 16    /* its literal first argument must name a service */
 };
 
@@ -438,12 +438,14 @@ struct mr_tpl_helper {
     const char *name;
     mr_tpl_helper_fn fn;
     uint8_t flags;
+    uint8_t op;        /* helpers sharing `fn` (gt and lte...): which operation */
     int8_t min_params; /* -1: any */
     int8_t max_params;
     const char *faker_name; /* MR_TPL_H_ALIAS; or MR_TPL_H_NO_SUPPORT's reason */
 };
 
-/* The helper table, sorted by name (template_helpers.c). */
+/* The helper table (template_helpers.c), grouped by origin; suggestions
+ * for an unknown name take the first of equally close ones in this order. */
 extern const struct mr_tpl_helper mr_template__helpers[];
 extern const size_t mr_template__nhelpers;
 const struct mr_tpl_helper *mr_template__find_helper(const char *name, size_t len);
