@@ -185,36 +185,43 @@ static unsigned char ascii_lower(unsigned char c)
 size_t mr_text_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b), i, j;
-    size_t row[MR_TEXT_SUGGEST_MAX + 1];
+    /* three rows of the table: d[i][j] is the distance from a[0..i) to b[0..j) */
+    size_t rows[3][MR_TEXT_SUGGEST_MAX + 1];
+    size_t *before = rows[0], *prev = rows[1], *cur = rows[2], *t;
 
     if (la > MR_TEXT_SUGGEST_MAX || lb > MR_TEXT_SUGGEST_MAX)
         return SIZE_MAX;
-    /* one row of the table: row[j] is the distance from a[0..i) to b[0..j) */
     for (j = 0; j <= lb; j++)
-        row[j] = j;
+        prev[j] = j;
     for (i = 1; i <= la; i++) {
-        size_t diag = row[0]; /* the previous row's row[j - 1] */
-        row[0] = i;
+        unsigned char ca = ascii_lower((unsigned char)a[i - 1]);
+        cur[0] = i;
         for (j = 1; j <= lb; j++) {
-            size_t up = row[j], best = diag;
-            if (ascii_lower((unsigned char)a[i - 1]) != ascii_lower((unsigned char)b[j - 1]))
-                best++;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
+            unsigned char cb = ascii_lower((unsigned char)b[j - 1]);
+            size_t best = prev[j - 1] + (ca != cb);
+            if (prev[j] + 1 < best)
+                best = prev[j] + 1;
+            if (cur[j - 1] + 1 < best)
+                best = cur[j - 1] + 1;
+            /* two neighbours swapped ("emial") are one slip, not two */
+            if (i > 1 && j > 1 && ca == ascii_lower((unsigned char)b[j - 2]) &&
+                ascii_lower((unsigned char)a[i - 2]) == cb && before[j - 2] + 1 < best)
+                best = before[j - 2] + 1;
+            cur[j] = best;
         }
+        t = before;
+        before = prev;
+        prev = cur;
+        cur = t;
     }
-    return row[lb];
+    return prev[lb];
 }
 
 size_t mr_text_suggest_limit(size_t len)
 {
-    if (len <= 3)
+    if (len <= 4)
         return 1;
-    if (len <= 6)
+    if (len <= 8)
         return 2;
     return len / 4 > 3 ? len / 4 : 3;
 }

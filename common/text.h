@@ -54,18 +54,21 @@ size_t mr_number_text(double x, char buf[MR_NUMBER_TEXT_MAX]);
 #define MR_TEXT_SUGGEST_MAX 64
 
 /*
- * The edit distance between a and b: the fewest insertions, deletions and
- * substitutions of one byte that turn one into the other (Levenshtein). ASCII
- * letters compare case-insensitively, so "pathpattern" is 0 from
- * "pathPattern"; every other byte (UTF-8 included) compares exactly. SIZE_MAX
- * when either is longer than MR_TEXT_SUGGEST_MAX bytes.
+ * The edit distance between a and b: the fewest one-byte insertions,
+ * deletions and substitutions, and swaps of two neighbours, that turn one
+ * into the other (Damerau-Levenshtein, each string edited once: "emial" is
+ * 1 from "email"). ASCII letters compare case-insensitively, so
+ * "pathpattern" is 0 from "pathPattern"; every other byte (UTF-8 included)
+ * compares exactly. SIZE_MAX when either is longer than MR_TEXT_SUGGEST_MAX
+ * bytes.
  */
 size_t mr_text_distance(const char *a, const char *b);
 
 /*
  * How many edits a word of `len` bytes may be from a candidate and still be
- * taken for a typo of it: 1 up to 3 bytes, 2 up to 6, then 3, and a quarter
- * of the length from 16 bytes on ("ix" may mean "id", "a1" may not).
+ * taken for a typo of it: 1 up to 4 bytes, 2 up to 8, then 3, and a quarter
+ * of the length from 16 bytes on ("ix" may mean "id", "a1" may not, nor
+ * "name" "case").
  */
 size_t mr_text_suggest_limit(size_t len);
 
