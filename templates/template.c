@@ -299,10 +299,77 @@ static bool lex_string(struct parser *ps, size_t pos, struct token *tk)
     return true;
 }
 
+/* What may follow "{{" (after an optional '~'), as handlebars.l's openers.
+ * The first that matches wins ("#>" before "#"); "{{else" and a plain
+ * "{{" are lexed after the table. */
+static const struct opener {
+    const char *text;
+    enum tok tok;
+    const char *refused; /* not NULL: mockrun refuses these, named so */
+} openers[] = {
+    {">", T_INVALID, "partials ({{> name}})"},
+    {"#>", T_INVALID, "partials ({{> name}})"},
+    {"#*", T_INVALID, "decorators ({{* name}})"},
+    {"*", T_INVALID, "decorators ({{* name}})"},
+    {"#", T_OPEN_BLOCK, NULL},
+    {"/", T_OPEN_ENDBLOCK, NULL},
+    {"^", T_OPEN_INVERSE, NULL}, /* {{^}} alone is T_INVERSE, like {{else}} */
+    {"{", T_OPEN_UNESCAPED, NULL},
+    {"&", T_OPEN, NULL}, /* not escaped */
+    {"!", T_COMMENT, NULL},
+};
+
+/* {{^}} and {{else}} alone: when only spaces and "}}" (or "~}}") follow
+ * `pos`, the whole mustache is one T_INVERSE token. */
+static bool lex_standalone_inverse(struct parser *ps, struct token *tk, size_t pos)
+{
+    size_t q = skip_space(ps, pos);
+
+    if (!starts(ps, q, "~}}") && !starts(ps, q, "}}"))
+        return false;
+    tk->t = T_INVERSE;
+    tk->strip.close = ps->src[q] == '~';
+    tk->len = q + (ps->src[q] == '~' ? 3 : 2) - ps->pos;
+    ps->mode = M_INITIAL;
+    return true;
+}
+
+/* A comment from its '!' at `p`: {{!-- ... --}} (the com state: up to the
+ * first "--}}" or "--~}}") or {{! ... }}. */
+static void lex_comment(struct parser *ps, struct token *tk, size_t p)
+{
+    size_t e;
+
+    if (starts(ps, p, "!--")) {
+        for (e = p + 1; e + 4 <= ps->len; e++)
+            if (starts(ps, e, "--}}") || starts(ps, e, "--~}}"))
+                break;
+        if (e + 4 > ps->len) {
+            tk->t = T_INVALID;
+            fail(ps, "unclosed comment {{!-- opened at %s", at(ps, ps->pos, 0));
+            return;
+        }
+        e += starts(ps, e, "--~}}") ? 5 : 4;
+    } else {
+        for (e = p + 1; e + 2 <= ps->len; e++)
+            if (starts(ps, e, "}}"))
+                break;
+        if (e + 2 > ps->len) {
+            tk->t = T_INVALID;
+            fail(ps, "unclosed comment {{! opened at %s", at(ps, ps->pos, 0));
+            return;
+        }
+        e += 2;
+    }
+    tk->len = e - ps->pos;
+    tk->strip.close = ps->src[e - 3] == '~';
+    ps->mode = M_INITIAL;
+}
+
 /* The token that opens a mustache at ps->pos ("{{"...). */
 static void lex_open(struct parser *ps, struct token *tk)
 {
-    size_t p = ps->pos + 2, q;
+    size_t p = ps->pos + 2, q, i;
 
     tk->off = ps->pos;
     if (starts(ps, ps->pos, "{{{{")) {
@@ -315,93 +382,26 @@ static void lex_open(struct parser *ps, struct token *tk)
         tk->strip.open = true;
         p++;
     }
-    if (starts(ps, p, ">") || starts(ps, p, "#>")) {
-        tk->t = T_INVALID;
-        tk->len = p + 1 - ps->pos;
-        fail(ps, "partials ({{> name}}) are not supported, at %s", at(ps, ps->pos, 0));
-        return;
-    }
-    if (starts(ps, p, "#*") || starts(ps, p, "*")) {
-        tk->t = T_INVALID;
-        tk->len = p + 1 - ps->pos;
-        fail(ps, "decorators ({{* name}}) are not supported, at %s", at(ps, ps->pos, 0));
-        return;
-    }
-    if (starts(ps, p, "#")) {
-        tk->t = T_OPEN_BLOCK;
-        tk->len = p + 1 - ps->pos;
-        return;
-    }
-    if (starts(ps, p, "/")) {
-        tk->t = T_OPEN_ENDBLOCK;
-        tk->len = p + 1 - ps->pos;
-        return;
-    }
-    if (starts(ps, p, "^")) {
-        q = skip_space(ps, p + 1);
-        if (starts(ps, q, "~}}") || starts(ps, q, "}}")) {
-            tk->t = T_INVERSE;
-            tk->strip.close = ps->src[q] == '~';
-            tk->len = q + (ps->src[q] == '~' ? 3 : 2) - ps->pos;
-            ps->mode = M_INITIAL;
-            return;
-        }
-        tk->t = T_OPEN_INVERSE;
-        tk->len = p + 1 - ps->pos;
+    for (i = 0; i < sizeof(openers) / sizeof(openers[0]); i++) {
+        const struct opener *o = &openers[i];
+        if (!starts(ps, p, o->text))
+            continue;
+        tk->t = o->tok;
+        tk->len = p + strlen(o->text) - ps->pos;
+        if (o->refused)
+            fail(ps, "%s are not supported, at %s", o->refused, at(ps, ps->pos, 0));
+        else if (o->tok == T_OPEN_INVERSE)
+            lex_standalone_inverse(ps, tk, p + 1);
+        else if (o->tok == T_COMMENT)
+            lex_comment(ps, tk, p);
         return;
     }
     q = skip_space(ps, p);
     if (starts(ps, q, "else") && (q + 4 == ps->len || !id_char(ps, q + 4))) {
-        size_t r = skip_space(ps, q + 4);
-        if (starts(ps, r, "~}}") || starts(ps, r, "}}")) {
-            tk->t = T_INVERSE;
-            tk->strip.close = ps->src[r] == '~';
-            tk->len = r + (ps->src[r] == '~' ? 3 : 2) - ps->pos;
-            ps->mode = M_INITIAL;
+        if (lex_standalone_inverse(ps, tk, q + 4))
             return;
-        }
         tk->t = T_OPEN_INVERSE_CHAIN;
         tk->len = q + 4 - ps->pos;
-        return;
-    }
-    if (starts(ps, p, "{")) {
-        tk->t = T_OPEN_UNESCAPED;
-        tk->len = p + 1 - ps->pos;
-        return;
-    }
-    if (starts(ps, p, "&")) {
-        tk->t = T_OPEN;
-        tk->len = p + 1 - ps->pos;
-        return;
-    }
-    if (starts(ps, p, "!")) {
-        size_t e;
-        tk->t = T_COMMENT;
-        if (starts(ps, p, "!--")) {
-            /* the com state: up to the first "--}}" or "--~}}" */
-            for (e = p + 1; e + 4 <= ps->len; e++)
-                if (starts(ps, e, "--}}") || starts(ps, e, "--~}}"))
-                    break;
-            if (e + 4 > ps->len) {
-                tk->t = T_INVALID;
-                fail(ps, "unclosed comment {{!-- opened at %s", at(ps, ps->pos, 0));
-                return;
-            }
-            e += starts(ps, e, "--~}}") ? 5 : 4;
-        } else {
-            for (e = p + 1; e + 2 <= ps->len; e++)
-                if (starts(ps, e, "}}"))
-                    break;
-            if (e + 2 > ps->len) {
-                tk->t = T_INVALID;
-                fail(ps, "unclosed comment {{! opened at %s", at(ps, ps->pos, 0));
-                return;
-            }
-            e += 2;
-        }
-        tk->len = e - ps->pos;
-        tk->strip.close = ps->src[e - 3] == '~';
-        ps->mode = M_INITIAL;
         return;
     }
     tk->t = T_OPEN;
