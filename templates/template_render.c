@@ -572,50 +572,54 @@ static void value_block(struct mr_tpl_rt *rt, const struct mr_tpl_node *node,
  * {{escaped}} values are strings but a {{{raw}}} value or a block helper's
  * result is passed as is. So while no string has been appended, numbers and
  * booleans add up: {{{add 1 1}}}{{{add 1 1}}} prints "4". (Fixed after
- * 4.7.9, which Mockoon uses.) `acc` holds such a pending value.
+ * 4.7.9, which Mockoon uses.) `struct program_sum` is that sum so far.
  */
-struct acc {
-    int state; /* 0: nothing yet, 1: `v` pending, 2: a string was printed */
+struct program_sum {
+    enum {
+        SUM_EMPTY,   /* nothing yet */
+        SUM_PENDING, /* `v`, a number or boolean, not printed yet */
+        SUM_STRING,  /* a string was printed: the rest is concatenated */
+    } state;
     struct mr_tpl_value v;
 };
 
-static void acc_string(struct mr_tpl_rt *rt, struct acc *a)
+static void sum_string(struct mr_tpl_rt *rt, struct program_sum *sum)
 {
-    if (a->state == 1)
-        emit_value(rt, &a->v, false);
-    a->state = 2;
+    if (sum->state == SUM_PENDING)
+        emit_value(rt, &sum->v, false);
+    sum->state = SUM_STRING;
 }
 
-static void acc_value(struct mr_tpl_rt *rt, struct acc *a, const struct mr_tpl_value *v)
+static void sum_value(struct mr_tpl_rt *rt, struct program_sum *sum, const struct mr_tpl_value *v)
 {
     if (v->type == MR_TPL_V_NUM || v->type == MR_TPL_V_BOOL) {
-        if (a->state == 0) {
-            a->state = 1;
-            a->v = *v;
+        if (sum->state == SUM_EMPTY) {
+            sum->state = SUM_PENDING;
+            sum->v = *v;
             return;
         }
-        if (a->state == 1) {
-            a->v = mr_tpl_num(mr_template__to_number(&a->v) + mr_template__to_number(v));
+        if (sum->state == SUM_PENDING) {
+            sum->v = mr_tpl_num(mr_template__to_number(&sum->v) + mr_template__to_number(v));
             return;
         }
     }
-    acc_string(rt, a);
+    sum_string(rt, sum);
     emit_value(rt, v, false);
 }
 
-/* A block helper printed from `mark` on while `a` held a pending value,
+/* A block helper printed from `mark` on while `sum` held a pending value,
  * which comes first: move it in front. */
-static void acc_insert(struct mr_tpl_rt *rt, struct acc *a, size_t mark)
+static void sum_insert(struct mr_tpl_rt *rt, struct program_sum *sum, size_t mark)
 {
     struct mr_buf *o = rt->out;
     char num[32];
     size_t n;
 
-    a->state = 2;
-    if (a->v.type == MR_TPL_V_BOOL)
-        n = (size_t)snprintf(num, sizeof(num), "%s", a->v.u.b ? "true" : "false");
+    sum->state = SUM_STRING;
+    if (sum->v.type == MR_TPL_V_BOOL)
+        n = (size_t)snprintf(num, sizeof(num), "%s", sum->v.u.b ? "true" : "false");
     else
-        n = mr_number_text(a->v.u.n, num);
+        n = mr_number_text(sum->v.u.n, num);
     if (rt->stop || o->len - rt->out_start + n > MR_TPL_MAX_OUTPUT || !mr_buf_reserve(o, n))
         return;
     memmove(o->data + mark + n, o->data + mark, o->len - mark + 1);
@@ -625,7 +629,7 @@ static void acc_insert(struct mr_tpl_rt *rt, struct acc *a, size_t mark)
 
 static struct mr_tpl_value render_prog(struct mr_tpl_rt *rt, const struct mr_tpl_program *p)
 {
-    struct acc a = {0};
+    struct program_sum sum = {SUM_EMPTY};
     size_t i;
 
     for (i = 0; i < p->n && !rt->stop; i++) {
@@ -637,7 +641,7 @@ static struct mr_tpl_value render_prog(struct mr_tpl_rt *rt, const struct mr_tpl
         switch (node->kind) {
         case MR_TPL_N_TEXT:
             if (node->text.len) {
-                acc_string(rt, &a);
+                sum_string(rt, &sum);
                 mr_template__emit(rt, node->text.p, node->text.len);
             }
             break;
@@ -647,22 +651,22 @@ static struct mr_tpl_value render_prog(struct mr_tpl_rt *rt, const struct mr_tpl
             else
                 v = eval_path(rt, &node->call.head.u.path);
             if (node->escaped) {
-                acc_string(rt, &a);
+                sum_string(rt, &sum);
                 emit_value(rt, &v, rt->t->escape == MR_TPL_HTML);
             } else {
-                acc_value(rt, &a, &v);
+                sum_value(rt, &sum, &v);
             }
             break;
         case MR_TPL_N_BLOCK:
             if (node->call.helper) {
                 size_t mark = rt->out->len;
                 v = call_helper(rt, &node->call, node, false);
-                if (a.state == 1 && rt->out->len != mark && !rt->out->failed)
-                    acc_insert(rt, &a, mark);
-                acc_value(rt, &a, &v);
+                if (sum.state == SUM_PENDING && rt->out->len != mark && !rt->out->failed)
+                    sum_insert(rt, &sum, mark);
+                sum_value(rt, &sum, &v);
             } else {
                 /* a value block is appended with `buffer += `, as a string */
-                acc_string(rt, &a);
+                sum_string(rt, &sum);
                 v = eval_path(rt, &node->call.head.u.path);
                 value_block(rt, node, &v);
             }
@@ -671,7 +675,7 @@ static struct mr_tpl_value render_prog(struct mr_tpl_rt *rt, const struct mr_tpl
             break;
         }
     }
-    return a.state == 1 ? a.v : mr_tpl_str("", 0);
+    return sum.state == SUM_PENDING ? sum.v : mr_tpl_str("", 0);
 }
 
 int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx,
