@@ -356,12 +356,21 @@ END_TEST
 
 START_TEST(test_error_unknown_helpers)
 {
+    struct mr_template *t = NULL;
+    char err[512];
+
     expect_error("{{fakr 'person.firstName'}}",
                  "unknown helper \"fakr\" at 1:3 (did you mean \"faker\"?)");
     expect_error("x\n  {{lowercse 'A'}}", "unknown helper \"lowercse\" at 2:5 (did you mean "
                                           "\"lowercase\"?)");
     expect_error("{{queryparam 'a'}}", "did you mean \"queryParam\"?");
     expect_error("{{zzzzzzzz}}", "unknown helper \"zzzzzzzz\" at 1:3");
+    /* common/text's mr_text_suggest: swapped neighbours are one slip, and a
+     * short name needs a close match ("name" is two edits from "case") */
+    expect_error("{{sortyB (array 2 1)}}", "(did you mean \"sortBy\"?)");
+    ck_assert_int_eq(mr_template_compile(&t, "{{name}}", 8, MR_TPL_HTML, err, sizeof(err)),
+                     MR_ESCENARIO);
+    ck_assert_str_eq(err, "unknown helper \"name\" at 1:3");
     expect_error("{{#bogus}}x{{/bogus}}", "unknown helper \"bogus\" at 1:4");
     expect_error("{{lowercase (uppercse 'a')}}", "unknown helper \"uppercse\" at 1:14");
     expect_error("{{a.b 1}}", "unknown helper \"a.b\"");
