@@ -1637,7 +1637,7 @@ static struct mr_tpl_value h_uuid(struct mr_tpl_rt *rt, const struct mr_tpl_call
 static struct mr_tpl_value format_date(struct mr_tpl_rt *rt, int64_t ms, const char *fmt)
 {
     mr_buf_reset(&rt->scratch);
-    if (!mr_date_format(&rt->scratch, ms, fmt) == 0) {
+    if (mr_date_format(&rt->scratch, ms, fmt) != 0) {
         rt->stop = rt->nomem = true;
         return empty();
     }
@@ -1684,7 +1684,7 @@ static struct mr_tpl_value h_date(struct mr_tpl_rt *rt, const struct mr_tpl_call
     if (c->argc == 3 && mr_tpl_is_plain_str(&c->argv[2]))
         return format_date(rt, ms, cstr(rt, &c->argv[2]));
     mr_buf_reset(&rt->scratch);
-    if (!mr_date_js_string(&rt->scratch, ms) == 0)
+    if (mr_date_js_string(&rt->scratch, ms) != 0)
         return empty();
     return mr_template__take_scratch(rt, false);
 }

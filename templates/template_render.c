@@ -629,7 +629,7 @@ static void sum_insert(struct mr_tpl_rt *rt, struct program_sum *sum, size_t mar
 
 static struct mr_tpl_value render_prog(struct mr_tpl_rt *rt, const struct mr_tpl_program *p)
 {
-    struct program_sum sum = {SUM_EMPTY};
+    struct program_sum sum = {.state = SUM_EMPTY};
     size_t i;
 
     for (i = 0; i < p->n && !rt->stop; i++) {
