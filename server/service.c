@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -31,9 +32,9 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/text.h"
-#include "templates/template.h"
 #include "server/match.h"
 #include "server/select.h"
+#include "templates/template.h"
 
 #define MAX_HEADERS 64 /* CivetWeb's MG_MAX_HEADERS */
 #define FILE_CHUNK (64u * 1024u)
@@ -48,6 +49,9 @@ struct mr_server {
     char **urls;
     atomic_bool closed;
     atomic_int inflight;
+    atomic_int conns;      /* connections workers hold (CivetWeb's init_connection .. closed) */
+    int crowded_at;        /* from this many on, answers say "Connection: close" */
+    int keep_alive_hint_s; /* the Keep-Alive: timeout=N clients are told */
     _Atomic uint64_t *route_calls; /* calls served per route, for modes and callNumber */
     _Atomic uint64_t rng_counter;  /* the seeded generator is a counter-based hash */
     bool stateful;                 /* the scenario uses states: selection takes state_lock */
@@ -169,6 +173,52 @@ static int on_http_error(struct mg_connection *conn, int status, const char *msg
     return 0;
 }
 
+static int on_conn_open(const struct mg_connection *conn, void **data)
+{
+    struct mr_server *s = mg_get_user_data(mg_get_context(conn));
+    (void)data;
+    atomic_fetch_add(&s->conns, 1);
+    return 0;
+}
+
+static void on_conn_closed(const struct mg_connection *conn)
+{
+    struct mr_server *s = mg_get_user_data(mg_get_context(conn));
+    atomic_fetch_sub(&s->conns, 1);
+}
+
+/*
+ * Silent connections (opened and never written to: browsers' pre-opened
+ * sockets, TCP health checks) stay in the kernel until their first bytes
+ * arrive, so they cost no worker thread. CivetWeb does not expose its
+ * listening sockets: they are found among our descriptors by their ports.
+ */
+static void defer_accept(const struct mr_server *s)
+{
+    int fd, secs = 30;
+
+    for (fd = 3; fd < 1024; fd++) {
+        struct sockaddr_storage sa;
+        socklen_t sl = sizeof(sa), al;
+        int accepting = 0, port;
+        size_t i;
+
+        al = sizeof(accepting);
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &al) != 0 || !accepting ||
+            getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
+            continue;
+        if (sa.ss_family == AF_INET)
+            port = ntohs(((struct sockaddr_in *)&sa)->sin_port);
+        else if (sa.ss_family == AF_INET6)
+            port = ntohs(((struct sockaddr_in6 *)&sa)->sin6_port);
+        else
+            continue;
+        for (i = 0; i < s->sc->nservices; i++)
+            if (s->ports[i] == port)
+                (void)setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs));
+    }
+}
+
 static int on_log(const struct mg_connection *conn, const char *message)
 {
     (void)conn;
@@ -213,6 +263,29 @@ static bool keep_alive(const struct mg_request_info *ri)
     if (c)
         return strcasestr(c, "keep-alive") != NULL;
     return ri->http_version && strcmp(ri->http_version, "1.1") == 0;
+}
+
+/*
+ * After an answer that says "Connection: close" to a client that asked to
+ * keep the connection, CivetWeb would still wait on it for the next request
+ * (up to keep_alive_ms): it decides from the request alone, by its Connection
+ * header or else its HTTP version. Make the request say close, so CivetWeb
+ * closes the connection after the answer instead of holding a worker for a
+ * client that may not close promptly. The request's text is the worker's own
+ * buffer, written in place (its length never grows).
+ */
+static void close_after_answer(const struct mg_request_info *ri)
+{
+    int i;
+    for (i = 0; i < ri->num_headers; i++) {
+        if (strcasecmp(ri->http_headers[i].name, "Connection") == 0) {
+            if (strlen(ri->http_headers[i].value) >= 5)
+                memcpy((char *)ri->http_headers[i].value, "close", 6);
+            return;
+        }
+    }
+    if (ri->http_version && strcmp(ri->http_version, "1.1") == 0)
+        memcpy((char *)ri->http_version, "1.0", 4); /* a 1.0 request closes by default */
 }
 
 static int write_all(struct mg_connection *conn, const char *data, size_t len)
@@ -320,8 +393,14 @@ static int conn_fd(const struct mg_request_info *ri)
 
 static void begin_response(struct mr_buf *o, struct mg_connection *conn, int status, bool alive)
 {
+    const struct mr_server *srv = mg_get_request_info(conn)->user_data;
+
     mr_buf_printf(o, "HTTP/1.1 %d %s\r\n", status, mg_get_response_code_text(conn, status));
-    mr_buf_puts(o, alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n");
+    if (alive) /* the hint is a second short of the real timeout: clients close first */
+        mr_buf_printf(o, "Connection: keep-alive\r\nKeep-Alive: timeout=%d\r\n",
+                      srv->keep_alive_hint_s);
+    else
+        mr_buf_puts(o, "Connection: close\r\n");
 }
 
 /* True when response r (NULL: mockrun's own text) sets header `name` itself. */
@@ -1060,7 +1139,11 @@ static int handle(struct mg_connection *conn)
         mg_send_http_error(conn, 500, "%s", "mockrun: out of memory");
         return 500;
     }
-    w->alive = keep_alive(ri);
+    /* When (nearly) every worker holds a connection, others wait in the queue:
+     * keep-alive clients are told to close, so everyone takes turns through
+     * accept() instead of a few clients keeping the workers. Said in the
+     * answer, so no request can be in flight on a connection we close. */
+    w->alive = keep_alive(ri) && atomic_load(&s->conns) < s->crowded_at;
     w->delay_ms = 0;
     /* The in-flight count brackets recording only, so mr_server_close waits
      * for no delay and no send. */
@@ -1071,6 +1154,8 @@ static int handle(struct mg_connection *conn)
         take_call(s, w, conn, head);
     atomic_fetch_sub(&s->inflight, 1);
 
+    if (!w->alive && keep_alive(ri))
+        close_after_answer(ri);
     switch (w->answer) {
     case ANSWER_ROUTE:
         if (w->delay_ms > 0)
@@ -1207,6 +1292,12 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         s->reads_body[i] = service_reads_body(sc, i);
     }
     s->stateful = sc->nstates > 1;
+    {
+        int nthreads = opts->threads > 0 ? opts->threads : MR_SERVER_THREADS_DEFAULT;
+        int keep = opts->keep_alive_ms > 0 ? opts->keep_alive_ms : MR_SERVER_KEEP_ALIVE_MS_DEFAULT;
+        s->crowded_at = nthreads - nthreads / 16; /* a few workers stay free for newcomers */
+        s->keep_alive_hint_s = keep / 1000 - 1 > 0 ? keep / 1000 - 1 : 1;
+    }
     pthread_mutex_init(&s->state_lock, NULL);
     if ((rc = mr_router_new(&s->router, sc, err)) != 0)
         goto fail;
@@ -1258,6 +1349,8 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
     cb.log_message = on_log;
     cb.http_error = on_http_error;
     cb.exit_thread = on_thread_exit;
+    cb.init_connection = on_conn_open;
+    cb.connection_closed = on_conn_closed;
     s->ctx = mg_start(&cb, s, options);
     mr_buf_release(&ports);
     if (!s->ctx) {
@@ -1292,6 +1385,7 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         s->service_urls[i].value_len = strlen(s->urls[i]);
     }
     free(got);
+    defer_accept(s);
     *out = s;
     return 0;
 fail:
@@ -1346,12 +1440,46 @@ static void *wake_listener(void *arg)
             sa.sin_family = AF_INET;
             sa.sin_port = htons((uint16_t)wk->port);
             inet_pton(AF_INET, "127.0.0.1", &sa.sin_addr);
-            (void)connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+            /* a request, not a bare connect: TCP_DEFER_ACCEPT holds silent ones back */
+            if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+                (void)!write(fd, "GET / HTTP/1.0\r\n\r\n", 18);
             close(fd);
         }
         sleep_ms(5);
     }
     return NULL;
+}
+
+/* Ends every connection to our ports, so workers waiting on an idle
+ * keep-alive connection (up to keep_alive_ms) notice the stop at once. The
+ * run is over: no request can be lost. */
+static void end_connections(const struct mr_server *s)
+{
+    int fd;
+
+    for (fd = 3; fd < 65536; fd++) {
+        struct sockaddr_storage local, peer;
+        socklen_t ll = sizeof(local), pl = sizeof(peer);
+        int port;
+        size_t i;
+
+        if (getsockname(fd, (struct sockaddr *)&local, &ll) != 0) {
+            if (errno == EBADF && fcntl(fd, F_GETFD) < 0 && fd > 1024)
+                break;
+            continue;
+        }
+        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0)
+            continue;
+        if (local.ss_family == AF_INET)
+            port = ntohs(((struct sockaddr_in *)&local)->sin_port);
+        else if (local.ss_family == AF_INET6)
+            port = ntohs(((struct sockaddr_in6 *)&local)->sin6_port);
+        else
+            continue;
+        for (i = 0; i < s->sc->nservices; i++)
+            if (s->ports[i] == port)
+                shutdown(fd, SHUT_RDWR);
+    }
 }
 
 void mr_server_stop(struct mr_server *s)
@@ -1368,6 +1496,7 @@ void mr_server_stop(struct mr_server *s)
         wk.port = s->ports[0];
         wk.host = s->opts.host;
         atomic_store(&s->closed, true);
+        end_connections(s);
         started = wk.port > 0 && pthread_create(&t, NULL, wake_listener, &wk) == 0;
         mg_stop(s->ctx);
         atomic_store(&wk.done, true);

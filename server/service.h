@@ -29,7 +29,7 @@
 
 /* The defaults, named once (the command line's --help quotes them). */
 #define MR_SERVER_THREADS_DEFAULT 72
-#define MR_SERVER_KEEP_ALIVE_MS_DEFAULT 500
+#define MR_SERVER_KEEP_ALIVE_MS_DEFAULT 5000
 #define MR_SERVER_BODY_KEEP_DEFAULT ((size_t)1 << 20)  /* 1 MiB */
 #define MR_SERVER_BODY_READ_DEFAULT ((size_t)64 << 20) /* 64 MiB */
 
@@ -37,7 +37,8 @@ struct mr_server_opts {
     const char *host;     /* listen address; default "127.0.0.1" */
     int port_override;    /* >0: the port of a single-service scenario (--port); else 0 */
     int threads;          /* worker threads = connections served at once; default 72 */
-    int keep_alive_ms;    /* idle keep-alive connection timeout; default 500 */
+    int keep_alive_ms;    /* idle keep-alive connection timeout; default 5000 (clients are
+                             told a second less, so they close first) */
     size_t body_max;      /* request body bytes the journal keeps per call; default 1 MiB */
     size_t body_read_max; /* the largest body read whole for matching and templates (only
                              services whose routes read bodies read them whole); a larger

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Helpers for ci/bench (standard library only; loopback only, bounded in time).
 
-  benchlib.py routes N OUT              write a scenario with N literal routes /r0 .. /r{N-1}
+  benchlib.py routes N OUT              write a scenario with N routes of mixed shapes (literal,
+                                        :param, inner and trailing *, methods) and print the path
+                                        that only the last route answers
   benchlib.py serve PORT RUNS -- CMD..  start CMD RUNS times; per run print the ms from exec to
                                         the first 200 answer on 127.0.0.1:PORT/hello, then the
                                         server's resident memory (KiB) after one answer and a
@@ -26,12 +28,34 @@ import time
 import urllib.parse
 
 
+# Five routes per resource k, so every shape the router indexes is there in bulk:
+# a literal path, a :param with a method, a trailing *, an inner * with a :param and a
+# method, and the same :param path again for GET. A GET of /r{k}/items/42 is refused by
+# the POST route on its path and answered by the last one; k = N/5 - 1 hits the file's
+# last route.
+ROUTE_SHAPES = [
+    ("GET", "/r{k}"),
+    ("POST", "/r{k}/items/:id"),
+    (None, "/r{k}/files/*"),
+    ("DELETE", "/r{k}/*/items/:id"),
+    ("GET", "/r{k}/items/:id"),
+]
+
+
 def routes(n, out):
-    rs = [{"id": f"r{i}", "request": {"method": "GET", "path": f"/r{i}"},
-           "response": {"status": 200, "json": {"message": "hello", "ok": True}}}
-          for i in range(n)]
+    if n < len(ROUTE_SHAPES) or n % len(ROUTE_SHAPES):
+        sys.exit(f"benchlib.py routes: N must be a multiple of {len(ROUTE_SHAPES)}")
+    rs = []
+    for i in range(n):
+        method, path = ROUTE_SHAPES[i % len(ROUTE_SHAPES)]
+        req = {"path": path.format(k=i // len(ROUTE_SHAPES))}
+        if method:
+            req["method"] = method
+        rs.append({"id": f"r{i}", "request": req,
+                   "response": {"status": 200, "json": {"message": "hello", "ok": True}}})
     with open(out, "w") as f:
         json.dump({"name": f"bench-routes{n}", "routes": rs}, f, separators=(",", ":"))
+    print(f"/r{n // len(ROUTE_SHAPES) - 1}/items/42")
 
 
 def get_once(port, timeout=1.0):
@@ -106,12 +130,13 @@ def serve(port, runs, cmd, limit_s=60.0, idle_s=0.5):
 
 
 async def read_response(reader):
+    """The status, and whether the server said it closes the connection."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
     m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
     if m:
         await reader.readexactly(int(m.group(1)))
-    return status
+    return status, re.search(rb"(?i)\r\nconnection:\s*close", head) is not None
 
 
 async def open_conn(host, port):
@@ -136,17 +161,23 @@ async def clients(url, conns, secs):
         try:
             while time.perf_counter() < end:
                 t = time.perf_counter()
+                if writer is None:  # the server closed the last one: as HTTP clients do
+                    reader, writer = await open_conn(u.hostname, u.port)
                 writer.write(req)
-                status = await asyncio.wait_for(read_response(reader), 5)
+                status, closing = await asyncio.wait_for(read_response(reader), 5)
                 worst[i] = max(worst[i], time.perf_counter() - t)
                 if status != 200:
                     errors.append(f"status {status}")
                     return
                 counts[i] += 1
+                if closing:
+                    writer.close()
+                    writer = None
         except Exception as e:  # noqa: BLE001 - every failure is a finding
             errors.append(repr(e))
         finally:
-            writer.close()
+            if writer is not None:
+                writer.close()
 
     await asyncio.gather(*[one(i) for i in range(conns)])
     served = sum(1 for c in counts if c > 0)
@@ -173,7 +204,7 @@ async def burst(url, conns):
         reader, writer = s
         try:
             writer.write(req)
-            status = await asyncio.wait_for(read_response(reader), 10)
+            status, _ = await asyncio.wait_for(read_response(reader), 10)
             if status == 200:
                 times.append(time.perf_counter() - t0)
             else:

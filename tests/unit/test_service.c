@@ -77,7 +77,7 @@ START_TEST(test_opts_defaults)
     ck_assert_str_eq(o.host, "127.0.0.1");
     ck_assert_int_eq(o.port_override, 0);
     ck_assert_int_eq(o.threads, 72);
-    ck_assert_int_eq(o.keep_alive_ms, 500);
+    ck_assert_int_eq(o.keep_alive_ms, MR_SERVER_KEEP_ALIVE_MS_DEFAULT);
     ck_assert_uint_eq(o.body_max, 1u << 20);
     ck_assert_uint_eq(o.journal.max_calls, 100000);
 }
