@@ -12,6 +12,8 @@
                                         requesting URL in a loop for SECS seconds
   benchlib.py burst URL CONNS           CONNS connections opened at once, one request each, all
                                         kept open until every one is answered
+  benchlib.py silent URL CONNS          CONNS connections opened and left silent, then one
+                                        request on a new connection: the ms to its answer
   benchlib.py wrk FILE                  parse wrk --latency output: "RPS P99_MS"
   benchlib.py median X...               the median of the numbers
 """
@@ -224,6 +226,30 @@ async def burst(url, conns):
     return len(times) == conns
 
 
+def silent(url, conns):
+    u = urllib.parse.urlsplit(url)
+    held = []
+    try:
+        for _ in range(conns):
+            held.append(socket.create_connection((u.hostname, u.port), timeout=5))
+        t = time.perf_counter()
+        s = socket.create_connection((u.hostname, u.port), timeout=15)
+        s.sendall(f"GET {u.path or '/'} HTTP/1.1\r\nHost: {u.netloc}\r\n"
+                  "Connection: close\r\n\r\n".encode())
+        first = s.recv(64)
+        ms = (time.perf_counter() - t) * 1000
+        s.close()
+        ok = first.startswith(b"HTTP/1.1 200")
+        print(json.dumps({"conns": conns, "answer_ms": round(ms, 1) if ok else None}))
+        return ok
+    except OSError as e:
+        print(json.dumps({"conns": conns, "answer_ms": None, "error": repr(e)}))
+        return False
+    finally:
+        for h in held:
+            h.close()
+
+
 def parse_wrk(path):
     text = open(path).read()
     rps = re.search(r"Requests/sec:\s*([\d.]+)", text)
@@ -250,6 +276,8 @@ def main(argv):
         sys.exit(0 if asyncio.run(clients(argv[2], int(argv[3]), float(argv[4]))) else 1)
     elif cmd == "burst":
         sys.exit(0 if asyncio.run(burst(argv[2], int(argv[3]))) else 1)
+    elif cmd == "silent":
+        sys.exit(0 if silent(argv[2], int(argv[3])) else 1)
     elif cmd == "wrk":
         parse_wrk(argv[2])
     elif cmd == "median":
