@@ -109,14 +109,6 @@ static bool regex_find(const pcre2_code *re, const char *s, size_t len)
 #define MAX_GROUPS 32
 static _Thread_local pcre2_match_data *tls_groups;
 
-void mr_match_thread_exit(void)
-{
-    pcre2_match_data_free(tls_md);
-    tls_md = NULL;
-    pcre2_match_data_free(tls_groups);
-    tls_groups = NULL;
-}
-
 static bool contains(const char *hay, size_t hlen, const char *needle, size_t nlen)
 {
     size_t i;
@@ -462,6 +454,22 @@ bool mr_match(const struct mr_matcher *m, struct mr_request *req, struct mr_miss
 
 /* ---- the router ---- */
 
+/*
+ * Each service has three indexes, each listing route indices in file order:
+ *
+ * - literal paths (MR_PATH_LITERAL): a hash keyed by the whole decoded path, so
+ *   `/a%2Fb` finds a route on `/a/b`, as strcmp in path_holds would;
+ * - templated paths (MR_PATH_TEMPLATE): a trie of segments, walked along the
+ *   path as sent (split at its own slashes, each segment decoded), the way
+ *   walk_template reads it;
+ * - the rest (`pathPattern`, no path condition): one list, tried one by one.
+ *
+ * A request gathers the lists its path reaches and merges them in file order;
+ * each candidate is then confirmed with mr_match, so the index only decides
+ * which routes are worth trying and never changes what matches. See
+ * docs/internals/server.md, "Finding the route".
+ */
+
 /* Open-addressing hash of literal paths → a run of route indices (ascending). */
 struct slot {
     const char *path; /* borrowed from the scenario; NULL: empty */
@@ -471,11 +479,46 @@ struct slot {
     size_t nroutes;
 };
 
+/*
+ * A node of the segment trie, reached from the root by one segment per
+ * level; node 0 is the root, so 0 also means "no child". Literal children
+ * live in the service's edge table; a `:name` segment (any name) and an
+ * inner `*` each have one child.
+ */
+struct node {
+    uint32_t param;
+    uint32_t star;
+    uint32_t nlit; /* how many literal children: 0 skips the edge table */
+};
+
+/* A literal edge of the trie: (parent node, segment text) → child node. */
+struct edge {
+    const char *text; /* borrowed from the scenario; NULL: empty slot */
+    size_t len;
+    uint64_t hash; /* edge_hash(parent, text) */
+    uint32_t parent;
+    uint32_t child;
+};
+
+/* A node's two route lists: routes whose path ends at the node, and routes
+ * whose last segment is a `*` after it (the rest of the path, one or more
+ * segments, possibly empty). */
+enum { ENDS, REST };
+
 struct service_index {
     struct slot *slots;
     size_t nslots;  /* power of two */
-    size_t *others; /* non-literal routes, ascending */
+    size_t *others; /* routes with a pattern or no path, ascending */
     size_t nothers;
+    /* the segment trie; nnodes == 0 when the service has no templated route */
+    struct node *nodes;
+    size_t nnodes;
+    struct edge *edges;
+    size_t nedges;     /* used slots */
+    size_t edge_slots; /* power of two, at least twice nedges */
+    /* list k (ENDS or REST) of node n: trie_routes[first[2n + k] .. first[2n + k + 1]) */
+    size_t *first;
+    size_t *trie_routes;
 };
 
 struct mr_router {
@@ -507,10 +550,162 @@ static struct slot *find_slot(const struct service_index *ix, const char *path, 
     }
 }
 
+/* An edge's hash from its parent and the hash of its text (hash_str), so a
+ * request hashes each of its segments once whatever nodes it reaches. */
+static uint64_t edge_hash(uint32_t parent, uint64_t text_hash)
+{
+    uint64_t h = text_hash ^ ((uint64_t)parent * 0x9E3779B97F4A7C15ull);
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 29);
+}
+
+/* The slot of edge (parent, text): the edge, or the empty slot where it would go. */
+static struct edge *find_edge(const struct service_index *ix, uint32_t parent, const char *text,
+                              size_t len, uint64_t h)
+{
+    size_t mask = ix->edge_slots - 1, i = (size_t)h & mask;
+    for (;;) {
+        struct edge *e = &ix->edges[i];
+        if (!e->text || (e->hash == h && e->parent == parent && e->len == len &&
+                         memcmp(e->text, text, len) == 0))
+            return e;
+        i = (i + 1) & mask;
+    }
+}
+
+/* Doubles the edge table once it is half full. */
+static bool edges_room(struct service_index *ix)
+{
+    struct edge *old = ix->edges, *grown;
+    size_t n = ix->edge_slots, i;
+
+    if (ix->edges && (ix->nedges + 1) * 2 <= n)
+        return true;
+    n = n ? n * 2 : 64;
+    grown = calloc(n, sizeof(*grown));
+    if (!grown)
+        return false;
+    ix->edges = grown;
+    ix->edge_slots = n;
+    for (i = 0; old && i < n / 2; i++)
+        if (old[i].text)
+            *find_edge(ix, old[i].parent, old[i].text, old[i].len, old[i].hash) = old[i];
+    free(old);
+    return true;
+}
+
+/* A new node (its id in *out); false when out of memory. */
+static bool new_node(struct service_index *ix, size_t *cap, uint32_t *out)
+{
+    if (ix->nnodes == *cap) {
+        size_t n = *cap ? *cap * 2 : 16;
+        struct node *grown;
+        if (n > UINT32_MAX)
+            return false; /* node ids are 32-bit */
+        grown = realloc(ix->nodes, n * sizeof(*grown));
+        if (!grown)
+            return false;
+        ix->nodes = grown;
+        *cap = n;
+    }
+    memset(&ix->nodes[ix->nnodes], 0, sizeof(ix->nodes[0]));
+    *out = (uint32_t)ix->nnodes++;
+    return true;
+}
+
+/* The child of `parent` through segment `s`, made if missing; false when out of memory. */
+static bool child_of(struct service_index *ix, size_t *cap, uint32_t parent, const struct mr_seg *s,
+                     uint32_t *out)
+{
+    uint32_t *link = NULL, made;
+    struct edge *e;
+    uint64_t h;
+
+    if (s->kind == MR_SEG_PARAM)
+        link = &ix->nodes[parent].param;
+    else if (s->kind == MR_SEG_STAR)
+        link = &ix->nodes[parent].star;
+    if (link) {
+        if (!*link) {
+            if (!new_node(ix, cap, &made))
+                return false;
+            /* new_node may have moved the nodes: find the link again */
+            link = s->kind == MR_SEG_PARAM ? &ix->nodes[parent].param : &ix->nodes[parent].star;
+            *link = made;
+        }
+        *out = *link;
+        return true;
+    }
+    h = edge_hash(parent, hash_str(s->text, s->len));
+    if (!edges_room(ix)) /* room for one more edge first: it may move every edge */
+        return false;
+    e = find_edge(ix, parent, s->text, s->len, h);
+    if (e->text) {
+        *out = e->child;
+        return true;
+    }
+    if (!new_node(ix, cap, &made))
+        return false;
+    e->text = s->text;
+    e->len = s->len;
+    e->hash = h;
+    e->parent = parent;
+    e->child = made;
+    ix->nedges++;
+    ix->nodes[parent].nlit++;
+    *out = made;
+    return true;
+}
+
+/* Builds the segment trie of one service from its templated routes (`tpl`,
+ * ascending): every route goes into one list of one node, in file order. */
+static bool build_trie(struct service_index *ix, const struct mr_scenario *sc, const size_t *tpl,
+                       size_t ntpl)
+{
+    size_t cap = 0, i, k, *where = NULL, *fill = NULL;
+    uint32_t root;
+    bool ok = false;
+
+    if (ntpl == 0)
+        return true;
+    where = malloc(ntpl * sizeof(*where));
+    if (!where || !new_node(ix, &cap, &root))
+        goto out;
+    for (i = 0; i < ntpl; i++) {
+        const struct mr_matcher *m = &sc->routes[tpl[i]].match;
+        bool rest = m->segs[m->nsegs - 1].kind == MR_SEG_STAR;
+        uint32_t at = root;
+        for (k = 0; k < m->nsegs - rest; k++)
+            if (!child_of(ix, &cap, at, &m->segs[k], &at))
+                goto out;
+        where[i] = 2 * (size_t)at + (rest ? REST : ENDS);
+    }
+    /* a counting sort by list, stable, so each list stays in file order */
+    ix->first = calloc(2 * ix->nnodes + 1, sizeof(size_t));
+    fill = malloc(2 * ix->nnodes * sizeof(size_t));
+    ix->trie_routes = malloc(ntpl * sizeof(size_t));
+    if (!ix->first || !fill || !ix->trie_routes)
+        goto out;
+    for (i = 0; i < ntpl; i++)
+        ix->first[where[i] + 1]++;
+    for (k = 0; k < 2 * ix->nnodes; k++) {
+        ix->first[k + 1] += ix->first[k];
+        fill[k] = ix->first[k];
+    }
+    for (i = 0; i < ntpl; i++)
+        ix->trie_routes[fill[where[i]]++] = tpl[i];
+    ok = true;
+out:
+    free(where);
+    free(fill);
+    return ok;
+}
+
 int mr_router_new(struct mr_router **out, const struct mr_scenario *sc, struct mr_error *err)
 {
     struct mr_router *r;
-    size_t si, i;
+    size_t si, i, *tpl = NULL;
 
     *out = NULL;
     r = calloc(1, sizeof(*r));
@@ -524,19 +719,28 @@ int mr_router_new(struct mr_router **out, const struct mr_scenario *sc, struct m
     for (si = 0; si < sc->nservices; si++) {
         const struct mr_service *svc = &sc->services[si];
         struct service_index *ix = &r->svc[si];
-        size_t want = 8;
+        size_t want = 8, ntpl = 0, nliteral = 0;
 
-        while (want < svc->nroutes * 2)
+        for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++)
+            nliteral += sc->routes[i].match.path_kind == MR_PATH_LITERAL;
+        while (want < nliteral * 2)
             want *= 2;
         ix->nslots = want;
         ix->slots = calloc(want, sizeof(*ix->slots));
         ix->others = calloc(svc->nroutes ? svc->nroutes : 1, sizeof(size_t));
-        if (!ix->slots || !ix->others)
+        tpl = calloc(svc->nroutes ? svc->nroutes : 1, sizeof(size_t));
+        if (!ix->slots || !ix->others || !tpl)
             goto nomem;
         for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
             const struct mr_matcher *m = &sc->routes[i].match;
             struct slot *s;
             size_t *grown;
+            /* a template without segments cannot come from the loader (a path
+             * starts with "/"); the trie has no place for it, the list has */
+            if (m->path_kind == MR_PATH_TEMPLATE && m->nsegs > 0) {
+                tpl[ntpl++] = i;
+                continue;
+            }
             if (m->path_kind != MR_PATH_LITERAL) {
                 ix->others[ix->nothers++] = i;
                 continue;
@@ -553,10 +757,15 @@ int mr_router_new(struct mr_router **out, const struct mr_scenario *sc, struct m
             s->routes = grown;
             s->routes[s->nroutes++] = i;
         }
+        if (!build_trie(ix, sc, tpl, ntpl))
+            goto nomem;
+        free(tpl);
+        tpl = NULL;
     }
     *out = r;
     return 0;
 nomem:
+    free(tpl);
     mr_router_free(r);
     return mr_error_set(err, MR_ENOMEM, "out of memory");
 }
@@ -572,6 +781,10 @@ void mr_router_free(struct mr_router *r)
             free(ix->slots[i].routes);
         free(ix->slots);
         free(ix->others);
+        free(ix->nodes);
+        free(ix->edges);
+        free(ix->first);
+        free(ix->trie_routes);
     }
     free(r->svc);
     free(r);
@@ -582,31 +795,252 @@ long mr_router_match(const struct mr_router *r, size_t service, struct mr_reques
     return mr_router_next(r, service, req, -1);
 }
 
+/* One segment of the request's path as sent. */
+struct req_seg {
+    size_t raw_len;   /* as sent: a `:name` needs it non-empty */
+    const char *text; /* decoded, as segment_is compares it */
+    size_t len;
+    uint64_t hash; /* hash_str(text, len) */
+};
+
+/* A trie node still to visit, and how many request segments lead to it. */
+struct visit {
+    uint32_t node;
+    size_t depth;
+};
+
+/* An ascending run of candidate route indices; `at` is the next one. */
+struct run {
+    const size_t *at;
+    const size_t *end;
+};
+
+/*
+ * What one lookup needs, per thread, grown to the largest request seen and
+ * kept (freed by mr_match_thread_exit), so the steady state allocates nothing.
+ */
+struct lookup {
+    struct req_seg *segs;
+    size_t segs_cap;
+    char *text; /* the segments' decoded text */
+    size_t text_cap;
+    struct visit *stack;
+    size_t stack_cap;
+    struct run *runs; /* a min-heap on *at while merging */
+    size_t nruns, runs_cap;
+};
+
+static _Thread_local struct lookup tls_lookup;
+
+/* Makes room for `n` items of `size` bytes in *buf (capacity *cap, in items). */
+static bool room(void **buf, size_t *cap, size_t n, size_t size)
+{
+    size_t want = *cap ? *cap : 16;
+    void *grown;
+
+    if (n <= *cap)
+        return true;
+    while (want < n)
+        want *= 2;
+    grown = realloc(*buf, want * size);
+    if (!grown)
+        return false;
+    *buf = grown;
+    *cap = want;
+    return true;
+}
+
+/* Adds the routes after `after` of an ascending list as a run to merge. */
+static bool add_run(struct lookup *lk, const size_t *routes, size_t n, long after)
+{
+    size_t lo = 0, hi = n;
+
+    while (lo < hi) { /* the first route past `after` */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((long)routes[mid] > after)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    if (lo == n)
+        return true;
+    if (!room((void **)&lk->runs, &lk->runs_cap, lk->nruns + 1, sizeof(*lk->runs)))
+        return false;
+    lk->runs[lk->nruns].at = routes + lo;
+    lk->runs[lk->nruns].end = routes + n;
+    lk->nruns++;
+    return true;
+}
+
+/* The raw segment p[0..n) decoded exactly as segment_is compares it: a `%`
+ * with two hex digits is one byte, anything else stays as it is. */
+static size_t decode_segment(char *dst, const char *p, size_t n)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < n; i++, k++) {
+        char c = p[i];
+        if (c == '%' && n - i >= 3 && mr_hexval(p[i + 1]) >= 0 && mr_hexval(p[i + 2]) >= 0) {
+            c = (char)(mr_hexval(p[i + 1]) * 16 + mr_hexval(p[i + 2]));
+            i += 2;
+        }
+        dst[k] = c;
+    }
+    return k;
+}
+
+/* Splits `raw` (starting with '/') at its own slashes into lk->segs, as
+ * walk_template does; false when out of memory. */
+static bool split_path(struct lookup *lk, const char *raw, size_t *nsegs)
+{
+    size_t n = 0, len = strlen(raw), i;
+    const char *p;
+    char *out;
+
+    for (p = raw; *p; p++)
+        n += *p == '/';
+    if (!room((void **)&lk->segs, &lk->segs_cap, n, sizeof(*lk->segs)) ||
+        !room((void **)&lk->text, &lk->text_cap, len, 1))
+        return false;
+    out = lk->text;
+    p = raw + 1;
+    for (i = 0; i < n; i++) {
+        const char *slash = strchr(p, '/');
+        struct req_seg *s = &lk->segs[i];
+        s->raw_len = slash ? (size_t)(slash - p) : strlen(p);
+        s->text = out;
+        s->len = decode_segment(out, p, s->raw_len);
+        s->hash = hash_str(s->text, s->len);
+        out += s->len;
+        p += s->raw_len + 1;
+    }
+    *nsegs = n;
+    return true;
+}
+
+/*
+ * Walks the trie along the request's segments and adds the lists of every
+ * node reached: at depth d (d segments read), a route ending there matches
+ * when the path has exactly d segments, a route whose last segment is `*`
+ * when it has more. A node is reached through a literal edge equal to the
+ * decoded segment, a `:name` edge when the segment is not empty, or an inner
+ * `*` edge; as each node has one parent, a node is visited at most once.
+ */
+static bool walk_trie(const struct service_index *ix, struct lookup *lk, const char *raw,
+                      long after)
+{
+    size_t nsegs, nstack = 0;
+
+    if (raw[0] != '/')
+        return true; /* walk_template matches no such path */
+    if (!split_path(lk, raw, &nsegs))
+        return false;
+    /* LIFO: at most 3 nodes wait at each depth below the one being read, plus the root */
+    if (!room((void **)&lk->stack, &lk->stack_cap, 3 * nsegs + 1, sizeof(*lk->stack)))
+        return false;
+    lk->stack[nstack++] = (struct visit){0, 0};
+    while (nstack) {
+        struct visit v = lk->stack[--nstack];
+        const struct node *nd = &ix->nodes[v.node];
+        const size_t *list = ix->first + 2 * (size_t)v.node;
+        const struct req_seg *s;
+
+        if (v.depth == nsegs) {
+            if (!add_run(lk, ix->trie_routes + list[ENDS], list[ENDS + 1] - list[ENDS], after))
+                return false;
+            continue;
+        }
+        if (!add_run(lk, ix->trie_routes + list[REST], list[REST + 1] - list[REST], after))
+            return false;
+        s = &lk->segs[v.depth];
+        if (nd->nlit) {
+            const struct edge *e =
+                find_edge(ix, v.node, s->text, s->len, edge_hash(v.node, s->hash));
+            if (e->text)
+                lk->stack[nstack++] = (struct visit){e->child, v.depth + 1};
+        }
+        if (nd->param && s->raw_len > 0)
+            lk->stack[nstack++] = (struct visit){nd->param, v.depth + 1};
+        if (nd->star)
+            lk->stack[nstack++] = (struct visit){nd->star, v.depth + 1};
+    }
+    return true;
+}
+
+static void sift_down(struct run *h, size_t n, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, least = i;
+        struct run t;
+        if (l < n && *h[l].at < *h[least].at)
+            least = l;
+        if (l + 1 < n && *h[l + 1].at < *h[least].at)
+            least = l + 1;
+        if (least == i)
+            return;
+        t = h[i];
+        h[i] = h[least];
+        h[least] = t;
+        i = least;
+    }
+}
+
+/* Every route of the service, in file order: what the index stands for, and
+ * the answer when a lookup's scratch cannot grow. */
+static long scan_next(const struct mr_router *r, size_t service, struct mr_request *req, long after)
+{
+    const struct mr_service *svc = &r->sc->services[service];
+    size_t i;
+
+    for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++)
+        if ((long)i > after && mr_match(&r->sc->routes[i].match, req, NULL))
+            return (long)i;
+    return -1;
+}
+
 long mr_router_next(const struct mr_router *r, size_t service, struct mr_request *req, long after)
 {
+    struct lookup *lk = &tls_lookup;
     const struct service_index *ix;
     const struct slot *s;
-    size_t len, a = 0, b = 0;
+    size_t len, n, i;
 
     if (service >= r->nsvc)
         return -1;
     ix = &r->svc[service];
     len = strlen(req->path);
     s = find_slot(ix, req->path, len, hash_str(req->path, len));
-    /* merge the two ascending lists so file order decides */
-    for (;;) {
-        size_t next;
-        bool from_lit = a < (s->path ? s->nroutes : 0);
-        bool from_oth = b < ix->nothers;
-        if (!from_lit && !from_oth)
-            return -1;
-        if (from_lit && (!from_oth || s->routes[a] < ix->others[b]))
-            next = s->routes[a++];
-        else
-            next = ix->others[b++];
-        if ((long)next > after && mr_match(&r->sc->routes[next].match, req, NULL))
+    lk->nruns = 0;
+    if ((s->path && !add_run(lk, s->routes, s->nroutes, after)) ||
+        !add_run(lk, ix->others, ix->nothers, after) ||
+        (ix->nnodes && !walk_trie(ix, lk, req->raw_path ? req->raw_path : req->path, after)))
+        return scan_next(r, service, req, after);
+    /* merge the runs (each a different set of routes) so file order decides */
+    n = lk->nruns;
+    for (i = n / 2; i-- > 0;)
+        sift_down(lk->runs, n, i);
+    while (n) {
+        size_t next = *lk->runs[0].at++;
+        if (lk->runs[0].at == lk->runs[0].end)
+            lk->runs[0] = lk->runs[--n];
+        sift_down(lk->runs, n, 0);
+        if (mr_match(&r->sc->routes[next].match, req, NULL))
             return (long)next;
     }
+    return -1;
+}
+
+void mr_match_thread_exit(void)
+{
+    pcre2_match_data_free(tls_md);
+    tls_md = NULL;
+    pcre2_match_data_free(tls_groups);
+    tls_groups = NULL;
+    free(tls_lookup.segs);
+    free(tls_lookup.text);
+    free(tls_lookup.stack);
+    free(tls_lookup.runs);
+    memset(&tls_lookup, 0, sizeof(tls_lookup));
 }
 
 long mr_router_nearest(const struct mr_router *r, size_t service, struct mr_request *req,

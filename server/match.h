@@ -6,10 +6,14 @@
  * Matching is pure: it reads the immutable scenario and the request, and
  * writes only the request's lazily parsed JSON body. The router's index is
  * built once and then read concurrently without locks: a literal path is
- * found by hashing, so lookup cost does not grow with the number of literal
- * routes; only templated and regex routes are tried one by one.
- * Regex matching uses a per-thread PCRE2 match block (no allocation per call
- * after a thread's first).
+ * found by hashing and a templated one (`:name`, `*`) by walking a trie of
+ * segments, so lookup cost does not grow with the number of such routes;
+ * only `pathPattern` routes and routes without a path are tried one by one,
+ * among themselves. The index only narrows the candidates: each is confirmed
+ * with mr_match, in file order (docs/internals/server.md, "Finding the route").
+ * Regex matching and the index walk use per-thread scratch that grows to the
+ * largest request seen (no allocation per call after that); free it with
+ * mr_match_thread_exit.
  */
 #ifndef MOCKRUN_SERVER_MATCH_H
 #define MOCKRUN_SERVER_MATCH_H
@@ -88,7 +92,8 @@ void mr_router_free(struct mr_router *r);
 /* The first route of `service`, in file order, that matches; -1 when none. */
 long mr_router_match(const struct mr_router *r, size_t service, struct mr_request *req);
 
-/* The first matching route of `service` after route index `after` (-1: from the start). */
+/* The first route of `service` after route index `after` (-1: from the start), in file
+ * order, that matches; -1 when none. Never fails: when its scratch cannot grow it scans. */
 long mr_router_next(const struct mr_router *r, size_t service, struct mr_request *req, long after);
 
 /* The route of `service` that came closest (slow path, for unmatched requests); -1 if none. */
@@ -121,7 +126,8 @@ size_t mr_request_parse_cookies(const char *header, size_t len, struct mr_kv *ou
  * compared exactly; a repeated name holds if any value does). */
 bool mr_match_fields(const struct mr_field *f, size_t n, const struct mr_kv *kv, size_t nkv);
 
-/* Frees the calling thread's regex match block (call when a worker thread exits). */
+/* Frees the calling thread's regex match blocks and router scratch (call when a
+ * worker thread exits; the next call on that thread makes them again). */
 void mr_match_thread_exit(void);
 
 #endif
