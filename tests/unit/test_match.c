@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/text.h"
 #include "scenarios/scenario.h"
@@ -890,6 +891,328 @@ START_TEST(test_router_next)
 }
 END_TEST
 
+START_TEST(test_router_templates_file_order)
+{
+    /* literal, templated, pattern and path-less routes on overlapping paths: the
+     * index must give what a scan in file order gives, through mr_router_next too */
+    struct mr_scenario *sc = load("{'routes': ["
+                                  " {'request': {'path': '/u/:id'}},"       /* 0 */
+                                  " {'request': {'path': '/u/a/b'}},"       /* 1 */
+                                  " {'request': {'path': '/u/*'}},"         /* 2 */
+                                  " {'request': {'path': '/u/*/b'}},"       /* 3 */
+                                  " {'request': {'pathPattern': '/u/.*'}}," /* 4 */
+                                  " {'request': {'path': '/u/:id/:x'}},"    /* 5 */
+                                  " {'request': {'method': 'POST'}},"       /* 6 */
+                                  " {'request': {'path': '/u/a/'}},"        /* 7 */
+                                  " {'request': {'path': '/*'}},"           /* 8 */
+                                  " {'request': {'path': '/u/%41'}},"       /* 9 */
+                                  " {'request': {'path': '/:a/%41'}},"      /* 10 */
+                                  " {'request': {'path': '/:a/:b/*'}}]}");  /* 11 */
+    struct mr_router *rt = router(sc);
+    static const struct {
+        const char *target;
+        long want[12]; /* every GET match in order, then -1 */
+    } cases[] = {
+        /* %2F: one segment for a template, a slash for a literal path or a pattern */
+        {"/u/a%2Fb", {0, 1, 2, 4, 8, -1}},
+        {"/u/a/b", {1, 2, 3, 4, 5, 8, 11, -1}},
+        {"/u/a/", {2, 4, 7, 8, 11, -1}}, /* :x needs a non-empty segment, a last * does not */
+        {"/u/", {2, 4, 8, -1}},
+        {"/u", {8, -1}},
+        /* a literal path compares the decoded path; a template's literal segment, each
+         * decoded segment */
+        {"/u/%2541", {0, 2, 4, 8, 9, 10, -1}},
+        {"/u/%41", {0, 2, 4, 8, -1}},
+        {"/u//b", {2, 3, 4, 8, -1}}, /* an inner * takes an empty segment, :b does not */
+        {"*", {-1}},                 /* no template takes a path without "/" */
+    };
+    size_t i, k;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct rq r;
+        struct mr_request *req = make(&r, "GET", cases[i].target, NULL, NULL);
+        long at = -1;
+        for (k = 0; k == 0 || cases[i].want[k - 1] >= 0; k++) {
+            at = mr_router_next(rt, 0, req, at);
+            ck_assert_msg(at == cases[i].want[k], "%s: match %zu is %ld, want %ld", cases[i].target,
+                          k, at, cases[i].want[k]);
+        }
+        /* a POST also meets the path-less route, in its place */
+        req = make(&r, "POST", cases[i].target, NULL, NULL);
+        ck_assert_int_eq(mr_router_next(rt, 0, req, 5), 6);
+    }
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* Thread CPU time in seconds: not the wall clock, so a busy machine does not fail the test. */
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+START_TEST(test_router_many_templated_routes)
+{
+    /* 10,000 routes of every indexed shape; the last one costs about what the first does */
+    size_t n = 10000, i, len = 0, cap = n * 96 + 64;
+    char *text = malloc(cap);
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+    struct mr_router *rt;
+    struct rq r;
+    struct mr_request *req;
+    double t;
+    static const char *const shapes[] = {"users/:id", "*/items/:id", "files/*", "users/:id/posts"};
+
+    ck_assert_ptr_nonnull(text);
+    len += (size_t)snprintf(text + len, cap - len, "{\"routes\": [");
+    for (i = 0; i < n; i++) {
+        len += (size_t)snprintf(text + len, cap - len,
+                                "%s{\"request\": {\"method\": \"%s\", \"path\": \"/s%zu/%s\"}}",
+                                i ? "," : "", i % 8 < 4 ? "POST" : "GET", i / 4, shapes[i % 4]);
+    }
+    len += (size_t)snprintf(text + len, cap - len, "]}");
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse(&sc, "many.json", text, len, &errs), 0);
+    free(text);
+    rt = router(sc);
+
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/s2499/users/7/posts", NULL), 9999);
+    ck_assert_int_eq(route_for(rt, 0, "POST", "/s2499/users/7/posts", NULL), -1);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/s2499/x/items/7", NULL), 9997);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/s2499/files/a/b", NULL), 9998);
+    ck_assert_int_eq(route_for(rt, 0, "POST", "/s2498/files/", NULL), 9994);
+    ck_assert_int_eq(route_for(rt, 0, "POST", "/s0/users/7", NULL), 0);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/s0/users/7", NULL), -1);
+    ck_assert_int_eq(route_for(rt, 0, "GET", "/s2500/users/7", NULL), -1);
+
+    /* a scan of these 10,000 routes takes about 500 us a request; the index, under 1 us */
+    req = make(&r, "GET", "/s2499/users/7/posts", NULL, NULL);
+    t = cpu_seconds();
+    for (i = 0; i < 2000; i++)
+        ck_assert_int_eq(mr_router_match(rt, 0, req), 9999);
+    t = cpu_seconds() - t;
+    ck_assert_msg(t < 0.1, "2,000 lookups took %.3f s of CPU", t);
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* --- the router against a scan in file order, on random routes ----------- */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static size_t pick(size_t n)
+{
+    return (size_t)(rnd() % n);
+}
+
+static const char *pick_of(const char *const *words, size_t n)
+{
+    return words[pick(n)];
+}
+#define PICK(words) pick_of(words, sizeof(words) / sizeof(words[0]))
+
+/* Appends printf text to buf (room: size) at *len. */
+static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(buf + *len, size - *len, fmt, ap);
+    va_end(ap);
+    ck_assert(n >= 0 && (size_t)n < size - *len);
+    *len += (size_t)n;
+}
+
+#define MAX_PROP_SEGS 5
+
+/* A route's path, as segments so requests can be made to fit it, or its pattern. */
+struct prop_route {
+    const char *segs[MAX_PROP_SEGS];
+    size_t nsegs; /* 0: no path */
+    const char *pattern;
+};
+
+/* Segments a route's path is made of: literals (one is "%41", which only a
+ * request's "%2541" decodes to), parameters and stars. */
+static const char *const route_segs[] = {"a",   "b",   "ab",  "",   "A", "%41",
+                                         "a b", "x.y", ":id", ":x", "*"};
+/* What requests put in a segment: escapes good and bad, encoded slashes. */
+static const char *const req_segs[] = {"a",   "b",     "ab",  "",     "A",     "%41",   "%61",
+                                       "%2F", "a%2Fb", "%",   "%zz",  "%4",    "a%20b", "%2541",
+                                       "42",  "x.y",   "%2e", "a%2f", "%C3%A9"};
+static const char *const patterns[] = {"/a/.*", "/[ab]/[^/]*", "/a|/b",        "/.*/b",
+                                       "/A",    "/a/",         "/(a|ab)(/.*)?"};
+static const char *const methods[] = {"GET", "POST", "ANY", "get"};
+
+/* A random route (sometimes with the path of an earlier one) as scenario JSON. */
+static void prop_route(struct prop_route *pr, const struct prop_route *earlier, size_t nearlier,
+                       char *buf, size_t size, size_t *len)
+{
+    const char *sep = "";
+    size_t k, kind = pick(100);
+
+    memset(pr, 0, sizeof(*pr));
+    if (nearlier && kind < 15)
+        *pr = earlier[pick(nearlier)];
+    else if (kind < 25)
+        pr->pattern = PICK(patterns);
+    else if (kind < 85)
+        for (pr->nsegs = 1 + pick(MAX_PROP_SEGS), k = 0; k < pr->nsegs; k++)
+            pr->segs[k] = PICK(route_segs);
+    /* else: no path condition */
+    append(buf, size, len, "{\"request\": {");
+    if (pick(3) == 0) {
+        append(buf, size, len, "\"method\": \"%s\"", PICK(methods));
+        sep = ", ";
+    }
+    if (pick(6) == 0) {
+        append(buf, size, len, "%s\"headers\": {\"X-K\": \"1\"}", sep);
+        sep = ", ";
+    }
+    if (pr->pattern) {
+        append(buf, size, len, "%s\"pathPattern\": \"%s\"", sep, pr->pattern);
+    } else if (pr->nsegs) {
+        append(buf, size, len, "%s\"path\": \"", sep);
+        for (k = 0; k < pr->nsegs; k++)
+            append(buf, size, len, "/%s", pr->segs[k]);
+        append(buf, size, len, "\"");
+    }
+    append(buf, size, len, "}}");
+}
+
+/* A random request target: often one made to fit a route, segment by segment. */
+static void prop_target(const struct prop_route *routes, size_t nroutes, char *buf, size_t size)
+{
+    size_t len = 0, k, n;
+    const struct prop_route *pr = &routes[pick(nroutes)];
+
+    if (pick(40) == 0) {
+        snprintf(buf, size, "%s", pick(2) ? "*" : "");
+        return;
+    }
+    if (!pr->nsegs || pick(3) == 0) {
+        n = pick(MAX_PROP_SEGS + 1);
+        for (k = 0; k < n || k == 0; k++)
+            append(buf, size, &len, "/%s", PICK(req_segs));
+        return;
+    }
+    for (k = 0; k < pr->nsegs; k++) {
+        const char *s = pr->segs[k];
+        if (s[0] == ':' || s[0] == '*') {
+            append(buf, size, &len, "/%s", PICK(req_segs));
+            if (s[0] == '*' && k + 1 == pr->nsegs && pick(2))
+                append(buf, size, &len, "/%s", PICK(req_segs));
+        } else if (strcmp(s, "a") == 0 && pick(3) == 0) {
+            append(buf, size, &len, "/%s", pick(2) ? "%61" : "%2561");
+        } else {
+            append(buf, size, &len, "/%s", strcmp(s, "a b") == 0 ? "a%20b" : s);
+        }
+    }
+    if (pick(8) == 0)
+        append(buf, size, &len, "/");
+    if (len == 0)
+        append(buf, size, &len, "/");
+}
+
+static long scan(const struct mr_scenario *sc, size_t service, struct mr_request *req, long after)
+{
+    size_t i;
+
+    if (service >= sc->nservices)
+        return -1;
+    for (i = sc->services[service].first_route;
+         i < sc->services[service].first_route + sc->services[service].nroutes; i++)
+        if ((long)i > after && mr_match(&sc->routes[i].match, req, NULL))
+            return (long)i;
+    return -1;
+}
+
+START_TEST(test_router_equals_scan)
+{
+    const char *seed_env = getenv("MOCKRUN_TEST_SEED");
+    uint64_t seed = seed_env ? strtoull(seed_env, NULL, 0) : 0x6d6f636b72756eull;
+    struct timespec t0, t1;
+    size_t iter, checked = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (iter = 0; iter < 3000; iter++) {
+        static char text[16384];
+        struct prop_route routes[40];
+        size_t nroutes, split, len = 0, i, q;
+        struct mr_error_list errs;
+        struct mr_scenario *sc = NULL;
+        struct mr_router *rt;
+
+        rng_state = seed + iter * 0x100000001b3ull;
+        nroutes = 1 + pick(40);
+        split = pick(nroutes + 1);
+        append(text, sizeof(text), &len, "{\"services\": {\"s0\": {\"routes\": [");
+        for (i = 0; i < nroutes; i++) {
+            if (i == split)
+                append(text, sizeof(text), &len, "]}, \"s1\": {\"routes\": [");
+            else if (i)
+                append(text, sizeof(text), &len, ", ");
+            prop_route(&routes[i], routes, i, text, sizeof(text), &len);
+        }
+        append(text, sizeof(text), &len, "]}%s}}",
+               split == nroutes ? ", \"s1\": {\"routes\": []}" : "");
+        memset(&errs, 0, sizeof(errs));
+        if (mr_scenario_parse(&sc, "prop.json", text, len, &errs) != 0) {
+            char line[1024];
+            mr_error_format(&errs.items[0], line, sizeof(line));
+            ck_abort_msg("seed %#llx iteration %zu: %s\n%s", (unsigned long long)seed, iter, line,
+                         text);
+        }
+        rt = router(sc);
+        for (q = 0; q < 24; q++) {
+            char target[256];
+            struct rq r;
+            struct mr_request *req;
+            size_t service = pick(3); /* 2: no such service */
+            long at = -1, want;
+
+            prop_target(routes, nroutes, target, sizeof(target));
+            req = make(&r, pick(2) ? "GET" : "POST", target, NULL, pick(2) ? "X-K: 1" : NULL, NULL);
+            /* the whole sequence of matches, then from arbitrary points */
+            do {
+                want = scan(sc, service, req, at);
+                ck_assert_msg(mr_router_next(rt, service, req, at) == want,
+                              "seed %#llx iteration %zu: %s %s, service %zu, after %ld: router "
+                              "says %ld, a scan %ld\n%s",
+                              (unsigned long long)seed, iter, req->method, target, service, at,
+                              mr_router_next(rt, service, req, at), want, text);
+                at = want;
+                checked++;
+            } while (want >= 0);
+            at = (long)pick(sc->nroutes + 2) - 1;
+            ck_assert_msg(mr_router_next(rt, service, req, at) == scan(sc, service, req, at),
+                          "seed %#llx iteration %zu: %s, after %ld\n%s", (unsigned long long)seed,
+                          iter, target, at, text);
+            mr_request_release(req);
+        }
+        mr_router_free(rt);
+        mr_scenario_free(sc);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (t1.tv_sec - t0.tv_sec >= 3) /* a slow (sanitized, busy) build checks fewer */
+            break;
+    }
+    ck_assert_uint_gt(checked, 1000);
+}
+END_TEST
+
 /* --- near misses -------------------------------------------------------- */
 
 static const char *checkout =
@@ -1184,6 +1507,9 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_router_no_request_matches_all);
     tcase_add_test(tc, test_router_many_literal_routes);
     tcase_add_test(tc, test_router_next);
+    tcase_add_test(tc, test_router_templates_file_order);
+    tcase_add_test(tc, test_router_many_templated_routes);
+    tcase_add_test(tc, test_router_equals_scan);
     suite_add_tcase(s, tc);
 
     tc = tcase("near-miss");
