@@ -354,8 +354,7 @@ struct mr_template {
 
 /* ---- rendering -------------------------------------------------------------- */
 
-/* A Handlebars data frame (@index, @key, setVar variables). Lookups walk
- * `parent`; `up` is what `@../` follows (JavaScript's _parent). */
+/* One variable of a data frame. */
 struct mr_tpl_var {
     struct mr_tpl_var *next;
     const char *name;
@@ -363,6 +362,8 @@ struct mr_tpl_var {
     struct mr_tpl_value v;
 };
 
+/* A Handlebars data frame (@index, @key, setVar variables). Lookups walk
+ * `parent`; `up` is what `@../` follows (JavaScript's _parent). */
 struct mr_tpl_data_frame {
     struct mr_tpl_data_frame *parent;
     struct mr_tpl_data_frame *up;
@@ -375,6 +376,8 @@ struct mr_tpl_context_frame {
     struct mr_tpl_context_frame *up;
 };
 
+/* The block parameters of an `{{#each xs as |x i|}}` being run; `up` is
+ * the enclosing block's. */
 struct mr_tpl_bparam_frame {
     const struct mr_tpl_value *v;
     size_t n;
