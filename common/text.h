@@ -56,11 +56,11 @@ size_t mr_number_text(double x, char buf[MR_NUMBER_TEXT_MAX]);
 /*
  * The edit distance between a and b: the fewest one-byte insertions,
  * deletions and substitutions, and swaps of two neighbours, that turn one
- * into the other (Damerau-Levenshtein, each string edited once: "emial" is
- * 1 from "email"). ASCII letters compare case-insensitively, so
- * "pathpattern" is 0 from "pathPattern"; every other byte (UTF-8 included)
- * compares exactly. SIZE_MAX when either is longer than MR_TEXT_SUGGEST_MAX
- * bytes.
+ * into the other (Damerau-Levenshtein as optimal string alignment: a
+ * swapped pair is not edited again; "emial" is 1 from "email"). ASCII
+ * letters compare case-insensitively, so "pathpattern" is 0 from
+ * "pathPattern"; every other byte (UTF-8 included) compares exactly.
+ * SIZE_MAX when either is longer than MR_TEXT_SUGGEST_MAX bytes.
  */
 size_t mr_text_distance(const char *a, const char *b);
 
