@@ -66,6 +66,8 @@ static const struct opt options[] = {
      "a larger one is answered 413 and fails the run"},
     {"--journal-limit", NULL, "N", OPT_SIZE, F(journal_limit), NO_FIELD, 0, 100000000.0,
      MR_JOURNAL_MAX_CALLS_DEFAULT, "calls kept with full details"},
+    {"--no-admin", NULL, NULL, OPT_FLAG, F(no_admin), NO_FIELD, 0, 0, -1,
+     "no /__mockrun/ endpoints (calls, routes, health, reset) on the services"},
     {"--shell", NULL, NULL, OPT_FLAG, F(shell), NO_FIELD, 0, 0, -1,
      "run COMMAND through /bin/sh -c (one string)"},
     {"--no-tty", NULL, NULL, OPT_FLAG, F(no_tty), NO_FIELD, 0, 0, -1,

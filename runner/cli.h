@@ -47,6 +47,7 @@ struct mr_cli {
     size_t journal_limit; /* --journal-limit (calls) */
     bool shell;           /* --shell: run the command through /bin/sh -c */
     bool no_tty;          /* --no-tty: pipes for the command even in a terminal */
+    bool no_admin;        /* --no-admin: no /__mockrun/ endpoints */
     bool serve;           /* --serve: no command; serve until interrupted (or --timeout) */
     bool check;           /* --check: validate the scenario and exit */
     bool has_seed;        /* --seed N given */

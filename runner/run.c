@@ -329,6 +329,7 @@ static int start_mocks(struct run *r)
     sopts.body_max = cli->body_max;
     sopts.body_read_max = cli->body_read_max;
     sopts.journal.max_calls = cli->journal_limit;
+    sopts.admin = !cli->no_admin;
     if ((rc = mr_server_start(&r->srv, sc, &sopts, &r->err)) != 0)
         return rc;
     for (i = 0; i < sc->nservices; i++) {

@@ -47,8 +47,8 @@
 #define TLS_SLOTS 4 /* journals a thread appends to without a lookup */
 
 struct chunk {
-    struct chunk *next;
-    uint32_t n; /* calls stored */
+    _Atomic(struct chunk *) next; /* published after the chunk is set up */
+    _Atomic uint32_t n;           /* calls stored: a call is written, then counted */
     uint32_t cap;
     struct mr_call calls[];
 };
@@ -64,7 +64,8 @@ struct shard {
     struct shard *next; /* the journal's list; changed under its lock */
     uint64_t thread;    /* the owner's token (thread_token) */
     /* written by the owner only, read after appends have stopped */
-    struct chunk *head, *tail;
+    _Atomic(struct chunk *) head; /* published once, for snapshots */
+    struct chunk *tail;
     struct block *blocks; /* newest first; the first is the one being filled */
     size_t ncalls;
     size_t next_block; /* size of the next string block */
@@ -94,6 +95,11 @@ struct mr_journal {
     _Atomic uint64_t dropped_from;
     _Atomic uint64_t unmatched;
     _Atomic uint64_t allowed;
+    /* what the counters held at the last reset (mr_journal_reset); read counts are
+     * the counters minus these */
+    _Atomic uint64_t *route_base;
+    _Atomic uint64_t *expect_base;
+    _Atomic uint64_t unmatched_base, allowed_base, reset_seq;
     _Atomic size_t reserved; /* bytes of chunks and blocks counted against max_bytes */
 };
 
@@ -145,8 +151,10 @@ int mr_journal_new(struct mr_journal **out, size_t nroutes, size_t nexpects,
         mr_journal_limits_init(&j->lim);
     j->route_counts = alloc_lines(nroutes * sizeof(*j->route_counts));
     j->expect_counts = alloc_lines(nexpects * sizeof(*j->expect_counts));
+    j->route_base = alloc_lines(nroutes * sizeof(*j->route_base));
+    j->expect_base = alloc_lines(nexpects * sizeof(*j->expect_base));
     pthread_mutex_init(&j->lock, NULL);
-    if (!j->route_counts || !j->expect_counts) {
+    if (!j->route_counts || !j->expect_counts || !j->route_base || !j->expect_base) {
         mr_journal_free(j);
         return mr_error_set(err, MR_ENOMEM, "out of memory");
     }
@@ -158,10 +166,11 @@ int mr_journal_new(struct mr_journal **out, size_t nroutes, size_t nexpects,
 
 static void shard_free(struct shard *sh)
 {
-    while (sh->head) {
-        struct chunk *c = sh->head;
-        sh->head = c->next;
+    struct chunk *c = atomic_load(&sh->head);
+    while (c) {
+        struct chunk *next = atomic_load(&c->next);
         free(c);
+        c = next;
     }
     while (sh->blocks) {
         struct block *b = sh->blocks;
@@ -183,6 +192,8 @@ void mr_journal_free(struct mr_journal *j)
     free((void *)j->index);
     free((void *)j->route_counts);
     free((void *)j->expect_counts);
+    free((void *)j->route_base);
+    free((void *)j->expect_base);
     pthread_mutex_destroy(&j->lock);
     free(j);
 }
@@ -261,7 +272,7 @@ static struct mr_call *slot_for(struct mr_journal *j, struct shard *sh)
 {
     struct chunk *c = sh->tail;
 
-    if (!c || c->n == c->cap) {
+    if (!c || atomic_load_explicit(&c->n, memory_order_relaxed) == c->cap) {
         uint32_t cap = !c ? CHUNK_MIN : c->cap < CHUNK_MAX ? c->cap * 2 : CHUNK_MAX;
         size_t size = sizeof(*c) + cap * sizeof(struct mr_call);
         if (!reserve(j, size))
@@ -270,17 +281,17 @@ static struct mr_call *slot_for(struct mr_journal *j, struct shard *sh)
             unreserve(j, size);
             return NULL;
         }
-        c->next = NULL;
-        c->n = 0;
+        atomic_init(&c->next, NULL);
+        atomic_init(&c->n, 0);
         c->cap = cap;
         if (sh->tail)
-            sh->tail->next = c;
+            atomic_store_explicit(&sh->tail->next, c, memory_order_release);
         else
-            sh->head = c;
+            atomic_store_explicit(&sh->head, c, memory_order_release);
         sh->tail = c;
         sh->bytes += size;
     }
-    return &c->calls[c->n];
+    return &c->calls[atomic_load_explicit(&c->n, memory_order_relaxed)];
 }
 
 /* Bump-allocates n bytes of string storage in the shard, or NULL. */
@@ -396,12 +407,77 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
     }
     c->body = put(&p, req->body ? req->body : "", req->body_len);
     c->near = meta->near ? put(&p, meta->near, nlen - 1) : NULL;
-    sh->tail->n++;
+    /* the record is complete: count it (snapshots read up to the count) */
+    atomic_fetch_add_explicit(&sh->tail->n, 1, memory_order_release);
     sh->ncalls++;
     return seq;
 drop:
     note_dropped(j, seq);
     return seq;
+}
+
+void mr_journal_reset(struct mr_journal *j)
+{
+    size_t i;
+    for (i = 0; i < j->nroutes; i++)
+        atomic_store(&j->route_base[i], atomic_load(&j->route_counts[i]));
+    for (i = 0; i < j->nexpects; i++)
+        atomic_store(&j->expect_base[i], atomic_load(&j->expect_counts[i]));
+    atomic_store(&j->unmatched_base, atomic_load(&j->unmatched));
+    atomic_store(&j->allowed_base, atomic_load(&j->allowed));
+    atomic_store(&j->reset_seq, atomic_load(&j->seq));
+}
+
+uint64_t mr_journal_reset_seq(const struct mr_journal *j)
+{
+    return atomic_load(&j->reset_seq);
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    uint64_t x = (*(const struct mr_call *const *)a)->seq;
+    uint64_t y = (*(const struct mr_call *const *)b)->seq;
+    return x < y ? -1 : x > y;
+}
+
+int mr_journal_snapshot(const struct mr_journal *cj, const struct mr_call ***out, size_t *nout)
+{
+    struct mr_journal *j = (struct mr_journal *)cj; /* the lock, as for the index */
+    const struct mr_call **calls = NULL;
+    size_t n = 0, cap = 0;
+    struct shard *sh;
+    int rc = 0;
+
+    pthread_mutex_lock(&j->lock);
+    for (sh = j->shards; sh && rc == 0; sh = sh->next) {
+        const struct chunk *c = atomic_load_explicit(&sh->head, memory_order_acquire);
+        for (; c && rc == 0; c = atomic_load_explicit(&c->next, memory_order_acquire)) {
+            uint32_t k, stored = atomic_load_explicit(&c->n, memory_order_acquire);
+            for (k = 0; k < stored; k++) {
+                if (n == cap) {
+                    size_t grown = cap ? cap * 2 : 64;
+                    const struct mr_call **more = realloc(calls, grown * sizeof(*calls));
+                    if (!more) {
+                        rc = MR_ENOMEM;
+                        break;
+                    }
+                    calls = more;
+                    cap = grown;
+                }
+                calls[n++] = &c->calls[k];
+            }
+        }
+    }
+    pthread_mutex_unlock(&j->lock);
+    if (rc != 0) {
+        free(calls);
+        return rc;
+    }
+    if (n)
+        qsort(calls, n, sizeof(*calls), by_seq);
+    *out = calls;
+    *nout = n;
+    return 0;
 }
 
 /* --- reading ------------------------------------------------------------ */
@@ -413,22 +489,26 @@ uint64_t mr_journal_total(const struct mr_journal *j)
 
 uint64_t mr_journal_unmatched(const struct mr_journal *j)
 {
-    return atomic_load(&j->unmatched);
+    return atomic_load(&j->unmatched) - atomic_load(&j->unmatched_base);
 }
 
 uint64_t mr_journal_allowed(const struct mr_journal *j)
 {
-    return atomic_load(&j->allowed);
+    return atomic_load(&j->allowed) - atomic_load(&j->allowed_base);
 }
 
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route)
 {
-    return route < j->nroutes ? atomic_load(&j->route_counts[route]) : 0;
+    return route < j->nroutes
+               ? atomic_load(&j->route_counts[route]) - atomic_load(&j->route_base[route])
+               : 0;
 }
 
 uint64_t mr_journal_expect_count(const struct mr_journal *j, size_t expect)
 {
-    return expect < j->nexpects ? atomic_load(&j->expect_counts[expect]) : 0;
+    return expect < j->nexpects
+               ? atomic_load(&j->expect_counts[expect]) - atomic_load(&j->expect_base[expect])
+               : 0;
 }
 
 uint64_t mr_journal_dropped_from(const struct mr_journal *j)
@@ -547,8 +627,8 @@ const struct mr_call *mr_journal_at(const struct mr_journal *j, size_t i)
 size_t mr_journal_memory(const struct mr_journal *cj)
 {
     struct mr_journal *j = (struct mr_journal *)cj;
-    size_t bytes = lines(sizeof(*j)) + lines(j->nroutes * sizeof(*j->route_counts)) +
-                   lines(j->nexpects * sizeof(*j->expect_counts));
+    size_t bytes = lines(sizeof(*j)) + 2 * lines(j->nroutes * sizeof(*j->route_counts)) +
+                   2 * lines(j->nexpects * sizeof(*j->expect_counts)); /* counts and bases */
     struct shard *sh;
 
     pthread_mutex_lock(&j->lock);

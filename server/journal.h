@@ -102,6 +102,25 @@ uint64_t mr_journal_expect_count(const struct mr_journal *j, size_t expect);
 size_t mr_journal_kept(const struct mr_journal *j);
 const struct mr_call *mr_journal_at(const struct mr_journal *j, size_t i);
 
+/*
+ * Starts the counts afresh (POST /__mockrun/reset): the route, expectation,
+ * unmatched and allowed counts read from here on count only calls recorded
+ * after it. The calls themselves are all kept (seq goes on), and
+ * mr_journal_reset_seq tells where the reset was (0: never). Thread-safe
+ * against appends, but a call recorded at the same moment may count on
+ * either side of it.
+ */
+void mr_journal_reset(struct mr_journal *j);
+uint64_t mr_journal_reset_seq(const struct mr_journal *j);
+
+/*
+ * Every call kept so far, sorted by seq, into *out (the caller frees the
+ * array; the calls are the journal's and live as long as it). Unlike the
+ * readers above, safe while other threads append: it sees every call whose
+ * append had finished when it began. Returns 0 or MR_ENOMEM.
+ */
+int mr_journal_snapshot(const struct mr_journal *j, const struct mr_call ***out, size_t *n);
+
 /* The first (smallest seq) call whose details were dropped (limits reached), or 0. */
 uint64_t mr_journal_dropped_from(const struct mr_journal *j);
 
@@ -118,6 +137,12 @@ const char *mr_call_next_header(const struct mr_call *c, const char *it, const c
  * mr_request_parse_query). Release with mr_request_release. */
 void mr_call_to_request(const struct mr_call *c, struct mr_kv *kv, struct mr_kv *params,
                         size_t max_params, char *scratch, struct mr_request *req);
+
+struct mr_buf;
+
+/* Appends one call as a JSON object (the --journal file's element; service
+ * names and route ids from `sc`). */
+void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struct mr_scenario *sc);
 
 typedef int (*mr_write_fn)(void *ctx, const void *data, size_t len);
 

@@ -38,6 +38,55 @@ static void json_cstr(struct mr_buf *b, const char *s)
     mr_buf_put_json_string(b, s, strlen(s));
 }
 
+void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struct mr_scenario *sc)
+{
+    const char *it = NULL, *name, *value;
+    char when[25];
+    bool first = true;
+
+    mr_clock_iso8601(c->wall_us, when);
+    mr_buf_printf(b, "{\"seq\": %llu, \"time\": \"%s\", \"service\": ", (unsigned long long)c->seq,
+                  when);
+    json_cstr(b, c->service < sc->nservices ? sc->services[c->service].name : "?");
+    mr_buf_puts(b, ", \"method\": ");
+    json_cstr(b, c->method);
+    mr_buf_puts(b, ", \"path\": ");
+    json_cstr(b, c->path);
+    mr_buf_puts(b, ", \"query\": ");
+    json_cstr(b, c->query);
+    mr_buf_puts(b, ", \"headers\": {");
+    while ((it = mr_call_next_header(c, it, &name, &value)) != NULL) {
+        mr_buf_puts(b, first ? "" : ", ");
+        first = false;
+        json_cstr(b, name);
+        mr_buf_puts(b, ": ");
+        json_cstr(b, value);
+    }
+    mr_buf_puts(b, "}, ");
+    if (mr_utf8_valid(c->body, c->body_len)) {
+        mr_buf_puts(b, "\"body\": ");
+        mr_buf_put_json_string(b, c->body, c->body_len);
+    } else {
+        mr_buf_puts(b, "\"bodyBase64\": ");
+        base64(b, (const unsigned char *)c->body, c->body_len);
+    }
+    mr_buf_printf(b, ", \"bodySize\": %llu, \"bodyTruncated\": %s, \"route\": ",
+                  (unsigned long long)c->body_size, c->body_truncated ? "true" : "false");
+    if (c->route >= 0 && (size_t)c->route < sc->nroutes)
+        json_cstr(b, sc->routes[c->route].id);
+    else
+        mr_buf_puts(b, "null");
+    mr_buf_printf(b, ", \"status\": %u, \"durationMs\": %.3f", (unsigned)c->status,
+                  c->duration_us / 1000.0);
+    if (c->near) {
+        mr_buf_puts(b, ", \"nearMiss\": ");
+        json_cstr(b, c->near);
+    }
+    if (c->allowed)
+        mr_buf_puts(b, ", \"allowed\": true");
+    mr_buf_putc(b, '}');
+}
+
 int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *sc,
                           mr_write_fn write, void *ctx)
 {
@@ -49,53 +98,9 @@ int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *
     if ((rc = write(ctx, "[", 1)) != 0)
         return rc;
     for (i = 0; i < kept; i++) {
-        const struct mr_call *c = mr_journal_at(j, i);
-        const char *it = NULL, *name, *value;
-        char when[25];
-        bool first = true;
-
         mr_buf_reset(&b);
-        mr_clock_iso8601(c->wall_us, when);
-        mr_buf_printf(&b, "%s\n  {\"seq\": %llu, \"time\": \"%s\", \"service\": ", i ? "," : "",
-                      (unsigned long long)c->seq, when);
-        json_cstr(&b, c->service < sc->nservices ? sc->services[c->service].name : "?");
-        mr_buf_puts(&b, ", \"method\": ");
-        json_cstr(&b, c->method);
-        mr_buf_puts(&b, ", \"path\": ");
-        json_cstr(&b, c->path);
-        mr_buf_puts(&b, ", \"query\": ");
-        json_cstr(&b, c->query);
-        mr_buf_puts(&b, ", \"headers\": {");
-        while ((it = mr_call_next_header(c, it, &name, &value)) != NULL) {
-            mr_buf_puts(&b, first ? "" : ", ");
-            first = false;
-            json_cstr(&b, name);
-            mr_buf_puts(&b, ": ");
-            json_cstr(&b, value);
-        }
-        mr_buf_puts(&b, "}, ");
-        if (mr_utf8_valid(c->body, c->body_len)) {
-            mr_buf_puts(&b, "\"body\": ");
-            mr_buf_put_json_string(&b, c->body, c->body_len);
-        } else {
-            mr_buf_puts(&b, "\"bodyBase64\": ");
-            base64(&b, (const unsigned char *)c->body, c->body_len);
-        }
-        mr_buf_printf(&b, ", \"bodySize\": %llu, \"bodyTruncated\": %s, \"route\": ",
-                      (unsigned long long)c->body_size, c->body_truncated ? "true" : "false");
-        if (c->route >= 0 && (size_t)c->route < sc->nroutes)
-            json_cstr(&b, sc->routes[c->route].id);
-        else
-            mr_buf_puts(&b, "null");
-        mr_buf_printf(&b, ", \"status\": %u, \"durationMs\": %.3f", (unsigned)c->status,
-                      c->duration_us / 1000.0);
-        if (c->near) {
-            mr_buf_puts(&b, ", \"nearMiss\": ");
-            json_cstr(&b, c->near);
-        }
-        if (c->allowed)
-            mr_buf_puts(&b, ", \"allowed\": true");
-        mr_buf_putc(&b, '}');
+        mr_buf_puts(&b, i ? ",\n  " : "\n  ");
+        mr_journal_call_json(&b, mr_journal_at(j, i), sc);
         if (b.failed) {
             mr_buf_release(&b);
             return MR_ENOMEM;

@@ -86,7 +86,7 @@ struct worker {
     size_t resp_len;
     char near[600];
     /* how the call is answered, decided while it is recorded, sent after */
-    enum { ANSWER_ROUTE, ANSWER_TEXT, ANSWER_PREFLIGHT } answer;
+    enum { ANSWER_ROUTE, ANSWER_TEXT, ANSWER_PREFLIGHT, ANSWER_JSON } answer;
     const struct mr_response *resp; /* ANSWER_ROUTE */
     int64_t delay_ms;
     bool alive;
@@ -437,23 +437,29 @@ static void cors_headers(struct mr_buf *o, const struct mg_request_info *ri,
         mr_buf_puts(o, "Access-Control-Expose-Headers: *\r\n");
 }
 
-static int send_text(struct worker *w, struct mg_connection *conn, int status, bool alive,
-                     bool head, const char *text)
+static int send_typed(struct worker *w, struct mg_connection *conn, int status, bool alive,
+                      bool head, const char *type, const char *body, size_t len)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
     const struct mr_server *s = ri->user_data;
     struct mr_buf *o = &w->out;
-    size_t len = strlen(text);
     mr_buf_reset(o);
     begin_response(o, conn, status, alive);
     if (s->sc->services[w->service].cors)
         cors_headers(o, ri, NULL);
-    mr_buf_printf(o, "Content-Type: text/plain; charset=utf-8\r\nContent-Length: %zu\r\n\r\n", len);
+    mr_buf_printf(o, "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", type, len);
     if (!head)
-        mr_buf_append(o, text, len);
+        mr_buf_append(o, body, len);
     if (o->failed)
         return -1;
     return write_all(conn, o->data, o->len);
+}
+
+static int send_text(struct worker *w, struct mg_connection *conn, int status, bool alive,
+                     bool head, const char *text)
+{
+    return send_typed(w, conn, status, alive, head, "text/plain; charset=utf-8", text,
+                      strlen(text));
 }
 
 /* Reads len bytes at off from the response file into dst; returns bytes read. */
@@ -1012,6 +1018,157 @@ static bool open_templated_file(struct mr_server *s, struct worker *w, const str
     return true;
 }
 
+/* ---- admin endpoints (/__mockrun/...) -------------------------------------------- */
+
+/* The value of query parameter `name`, or NULL. */
+static const struct mr_kv *query_param(const struct mr_request *req, const char *name)
+{
+    size_t i, n = strlen(name);
+    for (i = 0; i < req->nparams; i++)
+        if (req->params[i].name_len == n && memcmp(req->params[i].name, name, n) == 0)
+            return &req->params[i];
+    return NULL;
+}
+
+/* GET calls[?route=ID][&since=SEQ]: the calls recorded so far, as the --journal file has
+ * them; safe while other calls are being recorded. */
+static void admin_calls(struct mr_server *s, struct worker *w, const struct mr_request *req)
+{
+    const struct mr_kv *route = query_param(req, "route"), *since = query_param(req, "since");
+    const struct mr_call **calls = NULL;
+    unsigned long long after = 0;
+    size_t n = 0, i, out = 0;
+
+    if (since) {
+        char num[32], *end;
+        snprintf(num, sizeof(num), "%.*s", (int)since->value_len, since->value);
+        after = strtoull(num, &end, 10);
+        if (!*num || *end) {
+            w->status = 400;
+            mr_buf_puts(&w->body_out, "{\"error\": \"since: expected a call number\"}\n");
+            return;
+        }
+    }
+    if (mr_journal_snapshot(s->journal, &calls, &n) != 0) {
+        w->status = 500;
+        mr_buf_puts(&w->body_out, "{\"error\": \"out of memory\"}\n");
+        return;
+    }
+    mr_buf_putc(&w->body_out, '[');
+    for (i = 0; i < n; i++) {
+        const struct mr_call *c = calls[i];
+        const char *id = c->route >= 0 ? s->sc->routes[c->route].id : NULL;
+        if (c->seq <= after)
+            continue;
+        if (route && (!id || strlen(id) != route->value_len ||
+                      memcmp(id, route->value, route->value_len) != 0))
+            continue;
+        mr_buf_puts(&w->body_out, out++ ? ",\n  " : "\n  ");
+        mr_journal_call_json(&w->body_out, c, s->sc);
+    }
+    mr_buf_puts(&w->body_out, out ? "\n]\n" : "]\n");
+    free(calls);
+}
+
+/* GET routes: this service's routes with their call counts. */
+static void admin_routes(struct mr_server *s, struct worker *w)
+{
+    const struct mr_service *svc = &s->sc->services[w->service];
+    size_t i;
+
+    mr_buf_putc(&w->body_out, '[');
+    for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
+        const struct mr_route *r = &s->sc->routes[i];
+        mr_buf_puts(&w->body_out, i > svc->first_route ? ",\n  {\"id\": " : "\n  {\"id\": ");
+        mr_buf_put_json_string(&w->body_out, r->id, strlen(r->id));
+        mr_buf_puts(&w->body_out, ", \"method\": ");
+        if (r->match.method)
+            mr_buf_put_json_string(&w->body_out, r->match.method, strlen(r->match.method));
+        else
+            mr_buf_puts(&w->body_out, "null");
+        mr_buf_puts(&w->body_out, ", \"path\": ");
+        if (r->match.path)
+            mr_buf_put_json_string(&w->body_out, r->match.path, strlen(r->match.path));
+        else
+            mr_buf_puts(&w->body_out, "null");
+        mr_buf_printf(&w->body_out, ", \"calls\": %llu}",
+                      (unsigned long long)mr_journal_route_count(s->journal, i));
+    }
+    mr_buf_puts(&w->body_out, svc->nroutes ? "\n]\n" : "]\n");
+}
+
+/* POST reset: counts, sequence positions and states start afresh; every call stays in
+ * the journal. */
+static void admin_reset(struct mr_server *s, struct worker *w)
+{
+    size_t i;
+
+    if (s->stateful)
+        pthread_mutex_lock(&s->state_lock);
+    mr_journal_reset(s->journal);
+    for (i = 0; i < s->sc->nroutes; i++)
+        atomic_store(&s->route_calls[i], 0);
+    for (i = 0; i < s->sc->nservices; i++)
+        s->states[i] = s->sc->nstates ? s->sc->state_names[0] : MR_STATE_STARTED;
+    if (s->stateful)
+        pthread_mutex_unlock(&s->state_lock);
+    mr_buf_printf(&w->body_out, "{\"reset\": true, \"afterCall\": %llu}\n",
+                  (unsigned long long)mr_journal_reset_seq(s->journal));
+}
+
+/* mockrun's own endpoints under /__mockrun/: answered as JSON, never recorded. */
+static void admin(struct mr_server *s, struct worker *w, const struct mr_request *req)
+{
+    static const struct {
+        const char *name, *method;
+    } endpoints[] = {{"calls", "GET"}, {"routes", "GET"}, {"health", "GET"}, {"reset", "POST"}};
+    const char *name = req->path + 11;
+    size_t i;
+
+    mr_buf_reset(&w->body_out);
+    w->answer = ANSWER_JSON;
+    w->status = 200;
+    for (i = 0; i < sizeof(endpoints) / sizeof(endpoints[0]); i++)
+        if (strcmp(name, endpoints[i].name) == 0)
+            break;
+    if (i == sizeof(endpoints) / sizeof(endpoints[0])) {
+        w->status = 404;
+        mr_buf_puts(&w->body_out, "{\"error\": \"no such endpoint\", \"endpoints\": [\"GET "
+                                  "/__mockrun/calls\", \"GET /__mockrun/routes\", \"GET "
+                                  "/__mockrun/health\", \"POST /__mockrun/reset\"]}\n");
+        return;
+    }
+    if (strcmp(req->method, endpoints[i].method) != 0 &&
+        !(strcmp(req->method, "HEAD") == 0 && strcmp(endpoints[i].method, "GET") == 0)) {
+        w->status = 405;
+        mr_buf_printf(&w->body_out, "{\"error\": \"use %s /__mockrun/%s\"}\n", endpoints[i].method,
+                      endpoints[i].name);
+        return;
+    }
+    switch (i) {
+    case 0:
+        admin_calls(s, w, req);
+        break;
+    case 1:
+        admin_routes(s, w);
+        break;
+    case 2:
+        mr_buf_printf(&w->body_out, "{\"status\": \"ok\", \"service\": ");
+        mr_buf_put_json_string(&w->body_out, s->sc->services[w->service].name,
+                               strlen(s->sc->services[w->service].name));
+        mr_buf_printf(&w->body_out, ", \"calls\": %llu}\n",
+                      (unsigned long long)mr_journal_total(s->journal));
+        break;
+    default:
+        admin_reset(s, w);
+        break;
+    }
+    if (w->body_out.failed) {
+        mr_buf_reset(&w->body_out);
+        w->status = 500;
+    }
+}
+
 /*
  * Reads, matches and records one call, and decides its answer (w->answer and
  * friends); handle() sends it. Calls that are not requests the command made
@@ -1059,6 +1216,11 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     }
     build_request(w, ri, &req);
 
+    if (s->opts.admin && strncmp(req.path, MR_SERVER_ADMIN_PREFIX, 11) == 0) {
+        admin(s, w, &req); /* mockrun's own endpoints: not calls of the service */
+        mr_request_release(&req);
+        return;
+    }
     if (sc->services[w->service].cors && strcmp(req.method, "OPTIONS") == 0 &&
         mr_request_header(&req, "Access-Control-Request-Method")) {
         /* a CORS preflight: answered by mockrun itself and not recorded */
@@ -1172,6 +1334,10 @@ static int handle(struct mg_connection *conn)
     case ANSWER_TEXT:
         send_text(w, conn, w->status, w->alive, head, w->text);
         break;
+    case ANSWER_JSON: /* an admin endpoint's answer, in body_out */
+        send_typed(w, conn, w->status, w->alive, head, "application/json",
+                   mr_buf_cstr(&w->body_out), w->body_out.len);
+        break;
     }
     shrink(&w->body);
     shrink(&w->body_out);
@@ -1187,6 +1353,7 @@ void mr_server_opts_init(struct mr_server_opts *o)
     o->keep_alive_ms = MR_SERVER_KEEP_ALIVE_MS_DEFAULT;
     o->body_max = MR_SERVER_BODY_KEEP_DEFAULT;
     o->body_read_max = MR_SERVER_BODY_READ_DEFAULT;
+    o->admin = true;
     mr_journal_limits_init(&o->journal);
 }
 

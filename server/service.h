@@ -33,6 +33,9 @@
 #define MR_SERVER_BODY_KEEP_DEFAULT ((size_t)1 << 20)  /* 1 MiB */
 #define MR_SERVER_BODY_READ_DEFAULT ((size_t)64 << 20) /* 64 MiB */
 
+/* mockrun's own endpoints on every service (GET calls, routes, health; POST reset). */
+#define MR_SERVER_ADMIN_PREFIX "/__mockrun/"
+
 struct mr_server_opts {
     const char *host;     /* listen address; default "127.0.0.1" */
     int port_override;    /* >0: the port of a single-service scenario (--port); else 0 */
@@ -44,6 +47,7 @@ struct mr_server_opts {
                              services whose routes read bodies read them whole); a larger
                              one is answered 413 and recorded as unmatched; default 64 MiB */
     uint64_t seed;        /* for `random` responses and delay ranges */
+    bool admin;           /* answer MR_SERVER_ADMIN_PREFIX endpoints (default true) */
     struct mr_journal_limits journal;
 };
 

@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -535,6 +536,83 @@ START_TEST(test_concurrent_seq_order)
 END_TEST
 
 /* --- limits ------------------------------------------------------------- */
+
+/* Snapshots taken while four threads append: each is sorted by seq, holds every call
+ * committed before it (never fewer than the last snapshot) and complete records only. */
+struct snap_arg {
+    struct mr_journal *j;
+    atomic_bool *done;
+    size_t taken, max_seen;
+};
+
+static void *snapshotter(void *p)
+{
+    struct snap_arg *a = p;
+    while (!atomic_load(a->done)) {
+        const struct mr_call **calls;
+        size_t n, i;
+        ck_assert_int_eq(mr_journal_snapshot(a->j, &calls, &n), 0);
+        ck_assert_uint_ge(n, a->max_seen);
+        for (i = 0; i < n; i++) {
+            ck_assert(i == 0 || calls[i - 1]->seq < calls[i]->seq);
+            ck_assert_str_eq(calls[i]->method, "GET");
+            ck_assert_int_eq(strncmp(calls[i]->path, "/t", 2), 0);
+        }
+        a->max_seen = n;
+        a->taken++;
+        free(calls);
+    }
+    return NULL;
+}
+
+START_TEST(test_snapshot_during_appends)
+{
+    struct mr_journal *j = journal(4, THREADS, 0, 0);
+    atomic_bool done = false;
+    struct snap_arg a = {j, &done, 0, 0};
+    const struct mr_call **calls;
+    pthread_t th;
+    size_t n;
+
+    ck_assert_int_eq(pthread_create(&th, NULL, snapshotter, &a), 0);
+    run_mixed(j, 4, 3000);
+    atomic_store(&done, true);
+    pthread_join(th, NULL);
+    ck_assert_uint_gt(a.taken, 0);
+    ck_assert_int_eq(mr_journal_snapshot(j, &calls, &n), 0);
+    ck_assert_uint_eq(n, 12000);
+    ck_assert_uint_eq(calls[0]->seq, 1);
+    ck_assert_uint_eq(calls[n - 1]->seq, 12000);
+    free(calls);
+    mr_journal_free(j);
+}
+END_TEST
+
+/* A reset starts the counts afresh and keeps every call. */
+START_TEST(test_reset)
+{
+    struct mr_journal *j = journal(2, 1, 0, 0);
+    size_t hit = 0;
+
+    add(j, 0, &hit, 1, "/a");
+    add(j, 1, NULL, 0, "/b");
+    add(j, -1, NULL, 0, "/c");
+    mr_journal_reset(j);
+    ck_assert_uint_eq(mr_journal_reset_seq(j), 3);
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 0);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 0), 0);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 0);
+    add(j, 0, &hit, 1, "/a");
+    add(j, -1, NULL, 0, "/d");
+    ck_assert_uint_eq(mr_journal_route_count(j, 0), 1);
+    ck_assert_uint_eq(mr_journal_route_count(j, 1), 0);
+    ck_assert_uint_eq(mr_journal_expect_count(j, 0), 1);
+    ck_assert_uint_eq(mr_journal_unmatched(j), 1);
+    ck_assert_uint_eq(mr_journal_total(j), 5);
+    ck_assert_uint_eq(mr_journal_kept(j), 5); /* nothing recorded is lost */
+    mr_journal_free(j);
+}
+END_TEST
 
 START_TEST(test_max_calls)
 {
@@ -1070,6 +1148,7 @@ static Suite *journal_suite(void)
     tcase_add_test(tc, test_counters_exact);
     tcase_add_test(tc, test_call_fields);
     tcase_add_test(tc, test_copies_what_it_keeps);
+    tcase_add_test(tc, test_reset);
     suite_add_tcase(s, tc);
 
     tc = tcase("calls");
@@ -1082,6 +1161,7 @@ static Suite *journal_suite(void)
     tcase_add_test(tc, test_concurrent_seq_order);
     tcase_add_test(tc, test_max_calls_concurrent);
     tcase_add_test(tc, test_max_bytes_concurrent);
+    tcase_add_test(tc, test_snapshot_during_appends);
     suite_add_tcase(s, tc);
 
     tc = tcase("journals");
