@@ -1,24 +1,37 @@
 /*
- * fuzz_match.c - the request matcher: a fixed scenario (every operator of the
- * format) and fuzzed requests, handled the way server/service.c does.
+ * fuzz_match.c - the request matcher and the route index: fuzzed requests
+ * against a fixed scenario (every operator of the format), or against routes
+ * the input chooses, handled the way server/service.c does.
  *
  * Input framing (seeds in corpus/match/ read as text):
  *
- *     <service byte><method>\n<path>\n<query>\n<Name: value>\n...\n\n<body>
+ *     <service byte>[<route line>\n...\n]<method>\n<path>\n<query>\n<Name: value>\n...\n\n<body>
  *
- * The first byte picks the service (its value modulo 3: '0' is "api", '1' is
- * "auth", '2' is no service at all); method, path and query end at a newline;
- * header lines follow until an empty line (a line without ':' is a name with
- * an empty value); the rest, NULs included, is the body. Missing parts are
- * empty.
+ * The first byte, modulo 4, picks what the request is sent to: '0' is the
+ * fixed scenario's "api", '1' its "auth", '2' no service at all, and '3' a
+ * scenario made of the route lines that follow, up to an empty line (at most
+ * 64 routes; a line "--" starts a second service). A route line is
+ *
+ *     [+][<method>][ ]<path>      e.g. "GET /users/:id", "/a/:b", "POST", "+ANY ~/v[0-9]+/.+"
+ *
+ * where the first space ends the method (a line without one is a path when
+ * it starts with '/' or '~', else a method), a path starting with '~' is a
+ * `pathPattern`, an empty one means no path condition, and a leading '+' adds
+ * the condition "header X-Fuzz is present". Route sets the loader refuses are skipped. The request
+ * is then checked against every service of that scenario.
+ *
+ * The request: method, path and query end at a newline; header lines follow
+ * until an empty line (a line without ':' is a name with an empty value); the
+ * rest, NULs included, is the body. Missing parts are empty.
  *
  * The matchers of `when` conditions in a route's `responses` and of the
  * expectations run too, as the server runs them.
  *
- * Oracles: the router's answers (mr_router_match, then mr_router_next) equal
- * a linear scan of the service's routes in file order (the hash index must
- * not change the result); mr_match agrees with itself with and without a
- * miss report, and a match reports no miss.
+ * Oracles: the router's answers (mr_router_match, then mr_router_next, from
+ * every match and from one more starting point) equal a linear scan of the
+ * service's routes in file order (the index must not change the result);
+ * mr_match agrees with itself with and without a miss report, and a match
+ * reports no miss.
  */
 #include "tests/fuzz/fuzz.h"
 
@@ -110,30 +123,40 @@ static const char scenario_json[] =
     "  ]\n"
     "}\n";
 
-static struct mr_scenario *sc;
-static struct mr_router *router;
+static struct mr_scenario *fixed;
+static struct mr_router *fixed_router;
 static bool verbose; /* MOCKRUN_FUZZ_VERBOSE=1: say what each input matched */
+
+/* Loads scenario text; NULL when the loader refuses it (with `why`, say why on stderr). */
+static struct mr_scenario *load(const char *text, size_t len, const char *why)
+{
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+    size_t i;
+
+    memset(&errs, 0, sizeof(errs));
+    if (mr_scenario_parse(&sc, "fuzz-match.json", text, len, &errs) == 0)
+        return sc;
+    FUZZ_CHECK(sc == NULL && errs.count > 0);
+    for (i = 0; why && i < errs.count; i++) {
+        char line[1024];
+        mr_error_format(&errs.items[i], line, sizeof(line));
+        fprintf(stderr, "fuzz_match: %s: %s\n", why, line);
+    }
+    return NULL;
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    struct mr_error_list errs;
     struct mr_error err;
-    size_t i;
 
     (void)argc;
     (void)argv;
     verbose = getenv("MOCKRUN_FUZZ_VERBOSE") != NULL;
-    memset(&errs, 0, sizeof(errs));
-    if (mr_scenario_parse(&sc, "fuzz-match.json", scenario_json, sizeof(scenario_json) - 1,
-                          &errs) != 0) {
-        for (i = 0; i < errs.count; i++) {
-            char line[1024];
-            mr_error_format(&errs.items[i], line, sizeof(line));
-            fprintf(stderr, "fuzz_match: fixed scenario: %s\n", line);
-        }
+    fixed = load(scenario_json, sizeof(scenario_json) - 1, "fixed scenario");
+    if (!fixed)
         abort();
-    }
-    if (mr_router_new(&router, sc, &err) != 0) {
+    if (mr_router_new(&fixed_router, fixed, &err) != 0) {
         fprintf(stderr, "fuzz_match: %s\n", err.msg);
         abort();
     }
@@ -151,8 +174,133 @@ static const uint8_t *next_line(const uint8_t **p, const uint8_t *end, size_t *l
     return start;
 }
 
+/* ---- routes from the input ---- */
+
+#define MAX_ROUTES 64
+
+/* A growing text buffer; aborts when out of memory (a fuzz target has nothing better to do). */
+struct text {
+    char *data;
+    size_t len, cap;
+};
+
+static void put(struct text *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = (t->len + n + 1) * 2;
+        char *grown = realloc(t->data, cap);
+        if (!grown)
+            abort();
+        t->data = grown;
+        t->cap = cap;
+    }
+    memcpy(t->data + t->len, s, n);
+    t->len += n;
+    t->data[t->len] = '\0';
+}
+
+static void put_str(struct text *t, const char *s)
+{
+    put(t, s, strlen(s));
+}
+
+/* Appends s[0..n) as a JSON string, quotes included. Bytes from 0x80 pass as
+ * they are: text that is not UTF-8 is the loader's to refuse. */
+static void put_json_string(struct text *t, const uint8_t *s, size_t n)
+{
+    size_t i;
+
+    put_str(t, "\"");
+    for (i = 0; i < n; i++) {
+        char esc[8];
+        if (s[i] == '"' || s[i] == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)s[i];
+            put(t, esc, 2);
+        } else if (s[i] < 0x20 || s[i] == 0x7f) {
+            snprintf(esc, sizeof(esc), "\\u%04x", s[i]);
+            put_str(t, esc);
+        } else {
+            put(t, (const char *)&s[i], 1);
+        }
+    }
+    put_str(t, "\"");
+}
+
+/* One route line as a route object (see the framing at the top). */
+static void put_route(struct text *t, const uint8_t *s, size_t n)
+{
+    const uint8_t *sp;
+    const char *sep = "";
+
+    put_str(t, "{\"request\": {");
+    if (n && s[0] == '+') {
+        put_str(t, "\"headers\": {\"X-Fuzz\": {\"present\": true}}");
+        sep = ", ";
+        s++;
+        n--;
+    }
+    sp = memchr(s, ' ', n);
+    if (!sp && n && s[0] != '/' && s[0] != '~')
+        sp = s + n; /* a method alone */
+    if (sp) {
+        size_t len = (size_t)(sp - s), skip = len < n ? len + 1 : n; /* the space too */
+        put_str(t, sep);
+        put_str(t, "\"method\": ");
+        put_json_string(t, s, len);
+        sep = ", ";
+        s += skip;
+        n -= skip;
+    }
+    if (n) {
+        put_str(t, sep);
+        put_str(t, s[0] == '~' ? "\"pathPattern\": " : "\"path\": ");
+        put_json_string(t, s + (s[0] == '~'), n - (s[0] == '~'));
+    }
+    put_str(t, "}}");
+}
+
+/* Reads route lines up to an empty line into scenario text with services "a"
+ * and "b"; returns the scenario, or NULL when the loader refuses it. */
+static struct mr_scenario *input_routes(const uint8_t **p, const uint8_t *end)
+{
+    struct text t = {0};
+    struct mr_scenario *sc;
+    size_t n, nroutes = 0;
+    bool first = true, second = false;
+
+    put_str(&t, "{\"services\": {\"a\": {\"routes\": [");
+    while (*p < end) {
+        const uint8_t *s = next_line(p, end, &n);
+        if (n == 0)
+            break;
+        if (n == 2 && memcmp(s, "--", 2) == 0) {
+            if (!second) {
+                put_str(&t, "]}, \"b\": {\"routes\": [");
+                first = true;
+                second = true;
+            }
+            continue;
+        }
+        if (nroutes == MAX_ROUTES)
+            continue;
+        nroutes++;
+        if (!first)
+            put_str(&t, ", ");
+        first = false;
+        put_route(&t, s, n);
+    }
+    put_str(&t, "]}}}");
+    sc = load(t.data, t.len, verbose ? "routes" : NULL);
+    free(t.data);
+    return sc;
+}
+
+/* ---- checks ---- */
+
 /* The reference: the first route of the service after `after`, in file order, that matches. */
-static long linear_next(size_t service, struct mr_request *req, long after)
+static long linear_next(const struct mr_scenario *sc, size_t service, struct mr_request *req,
+                        long after)
 {
     size_t i;
 
@@ -174,7 +322,8 @@ static uint64_t fixed_rand(void *ctx)
 
 /* The selector picks one of the route's own responses (or none, in rules
  * mode), for any call number, state and random value. */
-static void check_selection(const struct mr_route *route, struct mr_request *req)
+static void check_selection(const struct mr_scenario *sc, const struct mr_route *route,
+                            struct mr_request *req)
 {
     static const uint64_t calls[] = {1, 2, 7, UINT64_MAX};
     struct mr_kv params[32], cookies[64];
@@ -207,6 +356,71 @@ static void check_selection(const struct mr_route *route, struct mr_request *req
     free(scratch);
 }
 
+/* Everything the server does with a request to `service`, checked. */
+static void check_request(const struct mr_scenario *sc, const struct mr_router *rt, size_t service,
+                          struct mr_request *req)
+{
+    struct mr_miss miss;
+    char near[512], tiny[16];
+    long route, next, from;
+    size_t i;
+
+    route = mr_router_match(rt, service, req);
+    FUZZ_CHECK(route == linear_next(sc, service, req, -1));
+    /* every other matching route, in order (the server skips those not in the right state) */
+    for (next = route; next >= 0;) {
+        long after = next;
+        next = mr_router_next(rt, service, req, after);
+        FUZZ_CHECK(next == linear_next(sc, service, req, after));
+    }
+    /* and from a route that did not match, or past the end */
+    from = (long)(strlen(req->path) % (sc->nroutes + 2)) - 1;
+    FUZZ_CHECK(mr_router_next(rt, service, req, from) == linear_next(sc, service, req, from));
+    if (route >= 0) {
+        FUZZ_CHECK(sc->routes[route].service == service);
+        FUZZ_CHECK(mr_match(&sc->routes[route].match, req, &miss));
+        FUZZ_CHECK(miss.kind == MR_MISS_NONE);
+        mr_miss_describe(sc, route, &miss, req, near, sizeof(near));
+        if (verbose)
+            fprintf(stderr, "fuzz_match: matched \"%s\"\n", sc->routes[route].id);
+        /* a route's `responses` are chosen by their own `when` conditions */
+        for (i = 0; i < sc->routes[route].nresponses; i++) {
+            const struct mr_response *r = &sc->routes[route].responses[i];
+            for (size_t k = 0; k < r->nwhen; k++) {
+                bool quick = mr_match(&r->when[k].match, req, NULL);
+                FUZZ_CHECK(quick == mr_match(&r->when[k].match, req, &miss));
+            }
+        }
+        check_selection(sc, &sc->routes[route], req);
+    } else {
+        long nearest = mr_router_nearest(rt, service, req, &miss);
+        FUZZ_CHECK(nearest >= -1 && nearest < (long)sc->nroutes);
+        if (nearest >= 0) {
+            struct mr_miss again;
+            FUZZ_CHECK(sc->routes[nearest].service == service);
+            FUZZ_CHECK(miss.kind != MR_MISS_NONE);
+            FUZZ_CHECK(!mr_match(&sc->routes[nearest].match, req, &again));
+            FUZZ_CHECK(again.kind == miss.kind && again.index == miss.index &&
+                       again.score == miss.score);
+        }
+        mr_miss_describe(sc, nearest, &miss, req, near, sizeof(near));
+        FUZZ_CHECK(strlen(near) < sizeof(near));
+        if (verbose)
+            fprintf(stderr, "fuzz_match: no match: %s\n", near);
+        mr_miss_describe(sc, nearest, &miss, req, tiny, sizeof(tiny));
+        FUZZ_CHECK(strlen(tiny) < sizeof(tiny));
+    }
+    /* expectations are matched against every request, as the server does */
+    for (i = 0; i < sc->nexpects; i++) {
+        const struct mr_expect *e = &sc->expects[i];
+        if (e->has_request) {
+            bool quick = mr_match(&e->request, req, NULL);
+            FUZZ_CHECK(quick == mr_match(&e->request, req, &miss));
+            FUZZ_CHECK(quick == (miss.kind == MR_MISS_NONE));
+        }
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *p = data, *end = data + size, *s;
@@ -214,15 +428,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *hcopy[MAX_HEADERS];
     struct mr_kv *params = NULL;
     struct mr_request req;
-    struct mr_miss miss;
+    struct mr_scenario *own = NULL;
+    struct mr_router *own_router = NULL;
     char *method, *path, *query, *body, *scratch = NULL;
-    char near[512], tiny[16];
     size_t n, service, nheaders = 0, nparams, i;
-    long route, ref, next;
 
     if (size == 0)
         return 0;
-    service = (size_t)(*p++ % 3);
+    service = (size_t)(*p++ % 4);
+    if (service == 3) {
+        struct mr_error err;
+        own = input_routes(&p, end);
+        if (!own)
+            return 0;
+        if (mr_router_new(&own_router, own, &err) != 0)
+            abort(); /* out of memory on a few routes */
+    }
     s = next_line(&p, end, &n);
     method = fuzz_copy(s, n, 1);
     s = next_line(&p, end, &n);
@@ -281,57 +502,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
 
-    route = mr_router_match(router, service, &req);
-    ref = linear_next(service, &req, -1);
-    FUZZ_CHECK(route == ref);
-    /* every other matching route, in order (the server skips those not in the right state) */
-    for (next = route; next >= 0;) {
-        long after = next;
-        next = mr_router_next(router, service, &req, after);
-        FUZZ_CHECK(next == linear_next(service, &req, after));
-    }
-    if (route >= 0) {
-        FUZZ_CHECK(sc->routes[route].service == service);
-        FUZZ_CHECK(mr_match(&sc->routes[route].match, &req, &miss));
-        FUZZ_CHECK(miss.kind == MR_MISS_NONE);
-        mr_miss_describe(sc, route, &miss, &req, near, sizeof(near));
-        if (verbose)
-            fprintf(stderr, "fuzz_match: matched \"%s\"\n", sc->routes[route].id);
-        /* a route's `responses` are chosen by their own `when` conditions */
-        for (i = 0; i < sc->routes[route].nresponses; i++) {
-            const struct mr_response *r = &sc->routes[route].responses[i];
-            for (size_t k = 0; k < r->nwhen; k++) {
-                bool quick = mr_match(&r->when[k].match, &req, NULL);
-                FUZZ_CHECK(quick == mr_match(&r->when[k].match, &req, &miss));
-            }
-        }
-        check_selection(&sc->routes[route], &req);
+    if (own) {
+        for (i = 0; i <= own->nservices; i++) /* and one past the last service */
+            check_request(own, own_router, i, &req);
     } else {
-        long nearest = mr_router_nearest(router, service, &req, &miss);
-        FUZZ_CHECK(nearest >= -1 && nearest < (long)sc->nroutes);
-        if (nearest >= 0) {
-            struct mr_miss again;
-            FUZZ_CHECK(sc->routes[nearest].service == service);
-            FUZZ_CHECK(miss.kind != MR_MISS_NONE);
-            FUZZ_CHECK(!mr_match(&sc->routes[nearest].match, &req, &again));
-            FUZZ_CHECK(again.kind == miss.kind && again.index == miss.index &&
-                       again.score == miss.score);
-        }
-        mr_miss_describe(sc, nearest, &miss, &req, near, sizeof(near));
-        FUZZ_CHECK(strlen(near) < sizeof(near));
-        if (verbose)
-            fprintf(stderr, "fuzz_match: no match: %s\n", near);
-        mr_miss_describe(sc, nearest, &miss, &req, tiny, sizeof(tiny));
-        FUZZ_CHECK(strlen(tiny) < sizeof(tiny));
-    }
-    /* expectations are matched against every request, as the server does */
-    for (i = 0; i < sc->nexpects; i++) {
-        const struct mr_expect *e = &sc->expects[i];
-        if (e->has_request) {
-            bool quick = mr_match(&e->request, &req, NULL);
-            FUZZ_CHECK(quick == mr_match(&e->request, &req, &miss));
-            FUZZ_CHECK(quick == (miss.kind == MR_MISS_NONE));
-        }
+        check_request(fixed, fixed_router, service, &req);
     }
     {
         const struct mr_kv *ct = mr_request_header(&req, "content-type");
@@ -342,6 +517,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(req.body_json == NULL);
     for (i = 0; i < nheaders; i++)
         free(hcopy[i]);
+    mr_router_free(own_router);
+    mr_scenario_free(own);
     free(params);
     free(scratch);
     free(body);
