@@ -50,6 +50,7 @@ static void free_case(struct mr_case *c)
     free(c->name);
     free(c->message);
     free(c->detail);
+    free(c->file);
 }
 
 void mr_results_init(struct mr_results *r)

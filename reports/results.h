@@ -32,6 +32,8 @@ struct mr_case {
     char *message; /* one line: what was expected and what happened; NULL on pass */
     char *detail;  /* multi-line: the relevant recorded calls; may be NULL */
     double time_s;
+    char *file; /* where what the case checks is written (a scenario file), or NULL; */
+    int line;   /* its line there, 0: unknown (JUnit `file` and `line` attributes) */
 };
 
 struct mr_property {
