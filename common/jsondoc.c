@@ -8,9 +8,11 @@
 
 /* The scanner works on [p, end). Every helper returns NULL on malformed text. */
 
+/* Between tokens cJSON skips every byte up to the space (NUL and other control
+ * bytes too), so the locator does the same: what cJSON loaded is found. */
 static const char *skip_ws(const char *p, const char *end)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    while (p < end && (unsigned char)*p <= ' ')
         p++;
     return p;
 }
@@ -62,7 +64,7 @@ static const char *skip_value(const char *p, const char *end)
             if (depth == 0) {
                 /* a scalar: runs to a delimiter */
                 const char *start = p;
-                while (p < end && !strchr(",}] \t\r\n", *p))
+                while (p < end && (unsigned char)*p > ' ' && !strchr(",}]", *p))
                     p++;
                 return p > start ? p : NULL;
             }
@@ -207,6 +209,25 @@ bool mr_jsondoc_locate_nth(const char *text, size_t len, const char *path, bool 
         return true;
     }
     if (p > end)
+        return false;
+    *offset = (size_t)(p - text);
+    return true;
+}
+
+bool mr_jsondoc_next_item(const char *text, size_t len, size_t *offset)
+{
+    const char *end = text + len, *p;
+
+    if (*offset >= len)
+        return false;
+    p = skip_value(text + *offset, end);
+    if (!p)
+        return false;
+    p = skip_ws(p, end);
+    if (p >= end || *p != ',')
+        return false;
+    p = skip_ws(p + 1, end);
+    if (p >= end || *p == ']')
         return false;
     *offset = (size_t)(p - text);
     return true;

@@ -8,7 +8,8 @@
  * Locating: paths look like `services.payments.routes[1].response.status`; a key that
  * is not made of letters, digits, '_', '-' and '$' is written `["a.b"]`.
  * The locator is a small non-recursive scanner over the raw text: it never
- * allocates and accepts any bytes (it is a fuzz target). Thread-safe.
+ * allocates and accepts any bytes (it is a fuzz target); between tokens it
+ * skips what cJSON skips, every byte up to the space. Thread-safe.
  */
 #ifndef MOCKRUN_COMMON_JSONDOC_H
 #define MOCKRUN_COMMON_JSONDOC_H
@@ -45,6 +46,15 @@ bool mr_jsondoc_locate(const char *text, size_t len, const char *path, bool want
  * object: where a duplicate key is. */
 bool mr_jsondoc_locate_nth(const char *text, size_t len, const char *path, bool want_key,
                            size_t nth, size_t *offset);
+
+/*
+ * From `*offset`, where an array's item starts (as found by mr_jsondoc_locate),
+ * moves *offset to where the next item starts. Returns false, leaving it
+ * alone, after the last item or on malformed text. Walking an array item by
+ * item costs one pass over it, where locating each item from the root would
+ * cost one pass per item.
+ */
+bool mr_jsondoc_next_item(const char *text, size_t len, size_t *offset);
 
 /* Converts a byte offset into 1-based line and column (columns count bytes). */
 void mr_jsondoc_linecol(const char *text, size_t len, size_t offset, int *line, int *column);

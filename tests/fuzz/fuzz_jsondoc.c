@@ -164,12 +164,12 @@ static void walk(const char *text, size_t len, const cJSON *v, char *path, size_
                  int *budget)
 {
     const cJSON *m;
-    size_t i = 0;
+    size_t i = 0, prev = SIZE_MAX; /* the previous item's offset, when found */
 
     if (depth == 0 || (!cJSON_IsObject(v) && !cJSON_IsArray(v)))
         return;
     for (m = v->child; m && *budget > 0; m = m->next, i++) {
-        size_t n2 = n, off, koff;
+        size_t n2 = n, off, koff, next;
         path[n] = '\0';
         (*budget)--;
         if (cJSON_IsObject(v)) {
@@ -180,8 +180,10 @@ static void walk(const char *text, size_t len, const cJSON *v, char *path, size_
         } else {
             mr_jsondoc_push_index(path, 512, &n2, i);
         }
-        if (n2 >= 500) /* possibly truncated */
+        if (n2 >= 500) { /* possibly truncated */
+            prev = SIZE_MAX;
             continue;
+        }
         FUZZ_CHECK(strlen(path) == n2);
         if (cJSON_IsObject(v)) {
             const cJSON *first = cJSON_GetObjectItemCaseSensitive(v, m->string);
@@ -198,6 +200,13 @@ static void walk(const char *text, size_t len, const cJSON *v, char *path, size_
                        text[koff + 1 + kl] == '"');
         } else {
             FUZZ_CHECK(koff == off);
+            /* walking item by item finds what locating each one finds */
+            next = prev;
+            if (prev != SIZE_MAX)
+                FUZZ_CHECK(mr_jsondoc_next_item(text, len, &next) && next == off);
+            next = off;
+            FUZZ_CHECK(mr_jsondoc_next_item(text, len, &next) == (m->next != NULL));
+            prev = off;
         }
         walk(text, len, m, path, n2, depth - 1, budget);
     }

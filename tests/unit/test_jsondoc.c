@@ -106,6 +106,51 @@ START_TEST(test_index_value)
 }
 END_TEST
 
+START_TEST(test_next_item)
+{
+    size_t off, n = 0;
+
+    /* item by item through routes, over a string holding "}]\"[{" */
+    ck_assert(locate("services.payments.routes[0]", false, &off));
+    ck_assert(mr_jsondoc_next_item(doc, strlen(doc), &off));
+    ck_assert_uint_eq(off, at("{ \"id\": \"b\"", 0));
+    ck_assert(!mr_jsondoc_next_item(doc, strlen(doc), &off)); /* the last one */
+    ck_assert_uint_eq(off, at("{ \"id\": \"b\"", 0));
+    /* scalars and a nested array, each where locate finds it */
+    ck_assert(locate("services[\"a.b\"].x[0]", false, &off));
+    do {
+        size_t want;
+        char path[64];
+        snprintf(path, sizeof(path), "services[\"a.b\"].x[%zu]", n++);
+        ck_assert(locate(path, false, &want));
+        ck_assert_uint_eq(off, want);
+    } while (mr_jsondoc_next_item(doc, strlen(doc), &off));
+    ck_assert_uint_eq(n, 3);
+    /* not an item; past the end */
+    off = strlen(doc) - 1;
+    ck_assert(!mr_jsondoc_next_item(doc, strlen(doc), &off));
+    off = strlen(doc) + 5;
+    ck_assert(!mr_jsondoc_next_item(doc, strlen(doc), &off));
+}
+END_TEST
+
+START_TEST(test_control_bytes_between_tokens)
+{
+    /* cJSON skips any byte up to the space between tokens; so does the locator */
+    static const char t[] = "{\"a\":\001true\000\f,\v\"b\": [1,\0002]}";
+    size_t off, len = sizeof(t) - 1;
+    cJSON *root = cJSON_ParseWithLengthOpts(t, len, NULL, false);
+
+    ck_assert_ptr_nonnull(root);
+    cJSON_Delete(root);
+    ck_assert(mr_jsondoc_locate(t, len, "b[1]", false, &off));
+    ck_assert_uint_eq(off, len - 3);
+    ck_assert(mr_jsondoc_locate(t, len, "b[0]", false, &off));
+    ck_assert(mr_jsondoc_next_item(t, len, &off));
+    ck_assert_uint_eq(off, len - 3);
+}
+END_TEST
+
 START_TEST(test_quoted_key)
 {
     size_t off;
@@ -488,6 +533,8 @@ static Suite *jsondoc_suite(void)
     tcase_add_test(tc, test_top_level_key_and_value);
     tcase_add_test(tc, test_nested_with_index);
     tcase_add_test(tc, test_index_value);
+    tcase_add_test(tc, test_next_item);
+    tcase_add_test(tc, test_control_bytes_between_tokens);
     tcase_add_test(tc, test_quoted_key);
     tcase_add_test(tc, test_not_found);
     tcase_add_test(tc, test_bad_paths);
