@@ -240,6 +240,7 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
 struct run {
     const struct mr_cli *cli;
     int64_t start_mono, start_wall;
+    int64_t command_wall; /* when the command started (--serve: serving), for `withinMs` */
     struct mr_scenario *sc;
     struct mr_server *srv;
     uint64_t seed;
@@ -354,12 +355,14 @@ static int exercise(struct run *r)
     r->popts.kill_after_ms = r->cli->kill_after_ms;
     r->popts.tty = !r->cli->no_tty;
     if (r->cli->serve) {
+        r->command_wall = mr_clock_wall_us();
         serve(r->popts.timeout_ms);
     } else {
         r->cmd = command_text(r->argv);
         r->env = build_env(r->sc, r->srv);
         r->popts.argv = r->argv;
         r->popts.envp = r->env;
+        r->command_wall = mr_clock_wall_us(); /* the spawn follows at once */
         if (!r->env || !r->cmd)
             rc = mr_error_set(&r->err, MR_ENOMEM, "out of memory");
         else
@@ -407,6 +410,7 @@ static int build_results(struct run *r, int rc)
     vin.spawn_error = r->started ? NULL : r->err.msg;
     vin.timeout_ms = r->popts.timeout_ms;
     vin.final_states = r->states;
+    vin.start_wall_us = r->command_wall;
     if (mr_verify(&r->res, &vin) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
         print_error(&r->err);

@@ -11,11 +11,10 @@
 
 #define MAX_LISTED 20
 
-static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const struct mr_call *c,
-                      const char *why)
+/* `#3 POST /v1/charges?x=1 -> 201`, request data made printable: it cannot forge report lines */
+static void call_brief(struct mr_buf *b, const struct mr_call *c)
 {
-    /* request data is shown with control bytes escaped: it cannot forge report lines */
-    mr_buf_printf(b, "  #%llu ", (unsigned long long)c->seq);
+    mr_buf_printf(b, "#%llu ", (unsigned long long)c->seq);
     mr_buf_put_printable(b, c->method, strlen(c->method));
     mr_buf_putc(b, ' ');
     mr_buf_put_printable(b, c->path, strlen(c->path));
@@ -24,6 +23,13 @@ static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const stru
         mr_buf_put_printable(b, c->query, strlen(c->query));
     }
     mr_buf_printf(b, " -> %u", (unsigned)c->status);
+}
+
+static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const struct mr_call *c,
+                      const char *why)
+{
+    mr_buf_puts(b, "  ");
+    call_brief(b, c);
     if (c->route >= 0 && (size_t)c->route < sc->nroutes)
         mr_buf_printf(b, " (route %s)", sc->routes[c->route].id);
     else
@@ -38,37 +44,159 @@ static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const stru
     mr_buf_putc(b, '\n');
 }
 
+/* A kept call as the matcher sees it: mr_call_to_request over arrays of its own. */
+struct call_request {
+    struct mr_kv *kv;
+    struct mr_kv *params;
+    char *scratch;
+    struct mr_request req;
+};
+
+static bool call_request_init(struct call_request *r, const struct mr_call *c)
+{
+    size_t np = mr_request_count_params(c->query);
+
+    r->kv = calloc(c->nheaders + 1, sizeof(*r->kv));
+    r->params = calloc(np + 1, sizeof(*r->params));
+    r->scratch = malloc(strlen(c->query) + 2 * np + 2);
+    if (!r->kv || !r->params || !r->scratch) {
+        free(r->kv);
+        free(r->params);
+        free(r->scratch);
+        return false;
+    }
+    mr_call_to_request(c, r->kv, r->params, np, r->scratch, &r->req);
+    return true;
+}
+
+static void call_request_release(struct call_request *r)
+{
+    mr_request_release(&r->req);
+    free(r->kv);
+    free(r->params);
+    free(r->scratch);
+}
+
 /* Matches a kept call against a matcher; fills `why` on a miss when asked. */
 static bool call_matches(const struct mr_scenario *sc, const struct mr_call *c,
                          const struct mr_matcher *m, long route_for_why, char *why, size_t whysz)
 {
-    struct mr_kv *kv = calloc(c->nheaders + 1, sizeof(*kv));
-    size_t np = mr_request_count_params(c->query);
-    struct mr_kv *params = calloc(np + 1, sizeof(*params));
-    char *scratch = malloc(strlen(c->query) + 2 * np + 2);
-    struct mr_request req;
+    struct call_request r;
     struct mr_miss miss;
-    bool ok = false;
+    bool ok;
 
-    if (kv && params && scratch) {
-        mr_call_to_request(c, kv, params, np, scratch, &req);
-        ok = mr_match(m, &req, why ? &miss : NULL);
-        if (!ok && why) {
-            /* describe against a scenario route when we have one, else generically */
-            if (route_for_why >= 0)
-                mr_miss_describe(sc, route_for_why, &miss, &req, why, whysz);
-            else
-                mr_miss_explain(m, &miss, &req, "the expectation wants", why, whysz);
-        }
-        mr_request_release(&req);
+    if (!call_request_init(&r, c))
+        return false;
+    ok = mr_match(m, &r.req, why ? &miss : NULL);
+    if (!ok && why) {
+        /* describe against a scenario route when we have one, else generically */
+        if (route_for_why >= 0)
+            mr_miss_describe(sc, route_for_why, &miss, &r.req, why, whysz);
+        else
+            mr_miss_explain(m, &miss, &r.req, "the expectation wants", why, whysz);
     }
-    free(kv);
-    free(params);
-    free(scratch);
+    call_request_release(&r);
     return ok;
 }
 
-static int verify_expect(struct mr_results *out, const struct mr_verify_input *in, size_t ei)
+/*
+ * Adds the case of expectation `e`: with the file and line it is written at,
+ * and a message that starts with them ("checkout.json:14: expected ..."), so
+ * a failure points at the expectation that failed.
+ */
+static int add_expect_case(struct mr_results *out, const struct mr_expect *e,
+                           enum mr_case_status status, const char *msg, const char *detail)
+{
+    struct mr_buf m;
+    struct mr_case *c;
+    int rc;
+
+    mr_buf_init(&m);
+    if (status == MR_CASE_SKIP || !msg)
+        mr_buf_puts(&m, msg ? msg : "");
+    else if (e->file && e->line > 0)
+        mr_buf_printf(&m, "%s:%d: %s", e->file, e->line, msg);
+    else if (e->file)
+        mr_buf_printf(&m, "%s: %s", e->file, msg);
+    else
+        mr_buf_puts(&m, msg);
+    rc = m.failed ? MR_ENOMEM
+                  : mr_results_add_case(out, status, e->name, msg ? mr_buf_cstr(&m) : NULL, detail);
+    mr_buf_release(&m);
+    if (rc != 0)
+        return rc;
+    c = &out->cases[out->ncases - 1];
+    c->line = e->line;
+    if (e->file && !(c->file = strdup(e->file)))
+        return MR_ENOMEM;
+    return 0;
+}
+
+/* Adds the case with `detail` built in `b`, and releases `b`. */
+static int add_expect_case_buf(struct mr_results *out, const struct mr_expect *e,
+                               enum mr_case_status status, const char *msg, struct mr_buf *b)
+{
+    int rc = b->failed ? MR_ENOMEM
+                       : add_expect_case(out, e, status, msg, b->len ? mr_buf_cstr(b) : NULL);
+    mr_buf_release(b);
+    return rc;
+}
+
+/* A check over calls the journal did not keep: it can neither pass nor fail. */
+static int add_incomplete(struct mr_results *out, const struct mr_verify_input *in,
+                          const struct mr_expect *e)
+{
+    char msg[200];
+
+    snprintf(msg, sizeof(msg),
+             "cannot check: details of calls from #%llu on were not kept (journal limit); "
+             "raise --journal-limit",
+             (unsigned long long)mr_journal_dropped_from(in->journal));
+    return add_expect_case(out, e, MR_CASE_ERROR, msg, NULL);
+}
+
+/* Whether kept call `c` is one expectation `e` looks at: after any reset, of
+ * its route (if it names one), meeting its `request` (if it has one). */
+static bool selected(const struct mr_verify_input *in, const struct mr_expect *e,
+                     const struct mr_call *c)
+{
+    if (c->seq <= mr_journal_reset_seq(in->journal))
+        return false;
+    if (e->route >= 0 && c->route != e->route)
+        return false;
+    return !e->has_request || call_matches(in->sc, c, &e->request, -1, NULL, 0);
+}
+
+/* The selected kept calls, in arrival order (by wall clock; seq breaks ties).
+ * Returns the count, or -1 when out of memory. */
+static int by_arrival(const void *a, const void *b)
+{
+    const struct mr_call *x = *(const struct mr_call *const *)a;
+    const struct mr_call *y = *(const struct mr_call *const *)b;
+    if (x->wall_us != y->wall_us)
+        return x->wall_us < y->wall_us ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static long selected_calls(const struct mr_verify_input *in, const struct mr_expect *e,
+                           const struct mr_call ***out)
+{
+    size_t kept = mr_journal_kept(in->journal), i, n = 0;
+    const struct mr_call **calls = malloc((kept ? kept : 1) * sizeof(*calls));
+
+    *out = calls;
+    if (!calls)
+        return -1;
+    for (i = 0; i < kept; i++) {
+        const struct mr_call *c = mr_journal_at(in->journal, i);
+        if (selected(in, e, c))
+            calls[n++] = c;
+    }
+    qsort(calls, n, sizeof(*calls), by_arrival);
+    return (long)n;
+}
+
+static int verify_count(struct mr_results *out, const struct mr_verify_input *in, size_t ei)
 {
     const struct mr_scenario *sc = in->sc;
     const struct mr_expect *e = &sc->expects[ei];
@@ -78,21 +206,9 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
     char want[64], msg[256];
     struct mr_buf detail;
     bool too_few;
-    int rc;
 
-    if (!in->serve && (!in->proc || in->proc->state == MR_PROC_NOT_STARTED))
-        return mr_results_add_case(out, MR_CASE_SKIP, e->name, "the command did not run", NULL);
-    if (e->service >= 0) {
-        const char *got = in->final_states ? in->final_states[e->service] : NULL;
-        if (got && e->final_state && strcmp(got, e->final_state) == 0)
-            return mr_results_add_case(out, MR_CASE_PASS, e->name, NULL, NULL);
-        snprintf(msg, sizeof(msg), "expected service %s to end in state \"%s\", it ended in \"%s\"",
-                 sc->services[e->service].name, e->final_state ? e->final_state : "",
-                 got ? got : "?");
-        return mr_results_add_case(out, MR_CASE_FAIL, e->name, msg, NULL);
-    }
     if (mr_count_holds(&e->count, n))
-        return mr_results_add_case(out, MR_CASE_PASS, e->name, NULL, NULL);
+        return add_expect_case(out, e, MR_CASE_PASS, NULL, NULL);
 
     mr_count_format(&e->count, "call", want, sizeof(want));
     snprintf(msg, sizeof(msg), "expected %s, got %llu", want, (unsigned long long)n);
@@ -100,6 +216,12 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
               (e->count.at_least >= 0 && n < (uint64_t)e->count.at_least);
 
     mr_buf_init(&detail);
+    if (e->implicit)
+        mr_buf_printf(&detail,
+                      "service %s is strict: each of its routes must be called unless an "
+                      "expectation counts its calls (\"expect\": {\"atLeast\": 0} on the route "
+                      "makes it optional)\n",
+                      sc->services[sc->routes[e->route].service].name);
     /* the calls that were counted */
     for (i = 0; i < kept && listed < MAX_LISTED; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
@@ -149,10 +271,429 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
                       "note: details of calls from #%llu on were not kept (journal limit); "
                       "counts are exact\n",
                       (unsigned long long)mr_journal_dropped_from(j));
-    rc = detail.failed ? MR_ENOMEM
-                       : mr_results_add_case(out, MR_CASE_FAIL, e->name, msg, mr_buf_cstr(&detail));
-    mr_buf_release(&detail);
+    return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
+}
+
+static int verify_state(struct mr_results *out, const struct mr_verify_input *in,
+                        const struct mr_expect *e)
+{
+    const char *got = in->final_states ? in->final_states[e->service] : NULL;
+    char msg[300];
+
+    if (got && e->final_state && strcmp(got, e->final_state) == 0)
+        return add_expect_case(out, e, MR_CASE_PASS, NULL, NULL);
+    snprintf(msg, sizeof(msg), "expected service %s to end in state \"%s\", it ended in \"%s\"",
+             in->sc->services[e->service].name, e->final_state ? e->final_state : "",
+             got ? got : "?");
+    return add_expect_case(out, e, MR_CASE_FAIL, msg, NULL);
+}
+
+/* --- order ------------------------------------------------------------ */
+
+/* "login, create-charge, get-charge" */
+static void order_words(struct mr_buf *b, const struct mr_scenario *sc, const struct mr_expect *e)
+{
+    size_t i;
+    for (i = 0; i < e->norder; i++)
+        mr_buf_printf(b, "%s%s", i ? ", " : "", sc->routes[e->order[i]].id);
+}
+
+static bool in_order(const struct mr_expect *e, int32_t route)
+{
+    size_t i;
+    for (i = 0; i < e->norder; i++)
+        if (e->order[i] == route)
+            return true;
+    return false;
+}
+
+/*
+ * `inOrder`: the calls of the listed routes, in seq order, are the sequence
+ * S. Without `strict`, the list must be a subsequence of S (found greedily:
+ * each step is the first call of its route after the previous step's); with
+ * it, S must be the list exactly. A failure lists S (a window around where it
+ * diverges) with the steps found, and says where it diverges.
+ */
+static int verify_order(struct mr_results *out, const struct mr_verify_input *in,
+                        const struct mr_expect *e)
+{
+    const struct mr_scenario *sc = in->sc;
+    const struct mr_journal *j = in->journal;
+    size_t kept = mr_journal_kept(j), i, n = 0, step = 0, diverge, from, to;
+    uint64_t dropped = mr_journal_dropped_from(j), reset = mr_journal_reset_seq(j);
+    const struct mr_call **seq = malloc((kept ? kept : 1) * sizeof(*seq));
+    size_t *steps = calloc(kept ? kept : 1, sizeof(*steps)); /* seq[i] is step steps[i] (1-based) */
+    struct mr_buf msg, detail;
+    bool ok, certain;
+    int rc;
+
+    if (!seq || !steps) {
+        free(seq);
+        free(steps);
+        return MR_ENOMEM;
+    }
+    for (i = 0; i < kept; i++) {
+        const struct mr_call *c = mr_journal_at(j, i);
+        if (c->seq > reset && in_order(e, c->route))
+            seq[n++] = c;
+    }
+    if (e->strict) {
+        for (step = 0; step < n && step < e->norder && seq[step]->route == e->order[step]; step++)
+            steps[step] = step + 1;
+        ok = step == n && step == e->norder;
+        diverge = step; /* the first position that differs */
+        /* certain when what differs was kept, and was not a later call's place */
+        certain = !dropped || (step < n && seq[step]->seq < dropped);
+    } else {
+        size_t last = 0;
+        for (i = 0; i < n && step < e->norder; i++) {
+            if (seq[i]->route == e->order[step]) {
+                steps[i] = ++step;
+                last = i;
+            }
+        }
+        ok = step == e->norder;
+        diverge = step ? last : 0;
+        certain = !dropped || ok; /* a dropped call may hold the missing step */
+    }
+    if (ok && !dropped) {
+        free(seq);
+        free(steps);
+        return add_expect_case(out, e, MR_CASE_PASS, NULL, NULL);
+    }
+    if (!certain || ok) {
+        free(seq);
+        free(steps);
+        return add_incomplete(out, in, e);
+    }
+
+    mr_buf_init(&msg);
+    mr_buf_puts(&msg, e->strict ? "expected exactly " : "expected ");
+    order_words(&msg, sc, e);
+    if (e->strict) {
+        mr_buf_printf(&msg, "; diverges at call %zu", diverge + 1);
+        if (diverge < n)
+            mr_buf_printf(&msg, " (#%llu): %s, expected %s", (unsigned long long)seq[diverge]->seq,
+                          sc->routes[seq[diverge]->route].id,
+                          diverge < e->norder ? sc->routes[e->order[diverge]].id
+                                              : "no further call");
+        else
+            mr_buf_printf(&msg, ": no call, expected %s", sc->routes[e->order[diverge]].id);
+    } else {
+        const char *want = sc->routes[e->order[step]].id;
+        bool called = false;
+        for (i = 0; i < n && !called; i++)
+            called = seq[i]->route == e->order[step];
+        mr_buf_printf(&msg, " in this order; diverges at step %zu: ", step + 1);
+        if (!called)
+            mr_buf_printf(&msg, "%s was never called", want);
+        else
+            mr_buf_printf(&msg, "no call of %s after #%llu (%s)", want,
+                          (unsigned long long)seq[diverge]->seq,
+                          sc->routes[seq[diverge]->route].id);
+    }
+
+    mr_buf_init(&detail);
+    if (!n)
+        mr_buf_puts(&detail, "no calls of these routes were recorded\n");
+    else
+        mr_buf_puts(&detail, "calls of these routes, in order:\n");
+    /* a window around where it diverges */
+    from = diverge > MAX_LISTED / 2 ? diverge - MAX_LISTED / 2 : 0;
+    to = from + MAX_LISTED < n ? from + MAX_LISTED : n;
+    if (from)
+        mr_buf_printf(&detail, "  ... %zu earlier\n", from);
+    for (i = from; i < to; i++) {
+        const struct mr_call *c = seq[i];
+        mr_buf_printf(&detail, "  #%llu %s ", (unsigned long long)c->seq, sc->routes[c->route].id);
+        mr_buf_put_printable(&detail, c->method, strlen(c->method));
+        mr_buf_putc(&detail, ' ');
+        mr_buf_put_printable(&detail, c->path, strlen(c->path));
+        if (e->strict && i == diverge)
+            mr_buf_printf(&detail, "  <- expected %s",
+                          i < e->norder ? sc->routes[e->order[i]].id : "no further call");
+        else if (steps[i])
+            mr_buf_printf(&detail, "  <- step %zu", steps[i]);
+        mr_buf_putc(&detail, '\n');
+    }
+    if (to < n)
+        mr_buf_printf(&detail, "  ... %zu more\n", n - to);
+    if (dropped)
+        mr_buf_printf(&detail,
+                      "note: details of calls from #%llu on were not kept (journal limit)\n",
+                      (unsigned long long)dropped);
+    free(seq);
+    free(steps);
+    rc = msg.failed ? MR_ENOMEM
+                    : add_expect_case_buf(out, e, MR_CASE_FAIL, mr_buf_cstr(&msg), &detail);
+    if (msg.failed)
+        mr_buf_release(&detail);
+    mr_buf_release(&msg);
     return rc;
+}
+
+/* --- every ------------------------------------------------------------ */
+
+/*
+ * The i-th condition of `m` alone, in `one` (borrowing from m; a body's
+ * jsonPath conditions count one each, through `body`). Returns false past
+ * the last; `one` is then left without conditions for a condition m lacks.
+ */
+static bool nth_condition(const struct mr_matcher *m, size_t i, struct mr_matcher *one,
+                          struct mr_body_cond *body)
+{
+    size_t nbody = !m->body ? 0 : m->body->op == MR_BODY_JSON_PATHS ? m->body->nfields : 1;
+
+    memset(one, 0, sizeof(*one));
+    if (i == 0) {
+        one->method = m->method;
+    } else if (i == 1) {
+        one->path_kind = m->path_kind;
+        one->path = m->path;
+        one->segs = m->segs;
+        one->nsegs = m->nsegs;
+        one->path_re = m->path_re;
+    } else if ((i -= 2) < m->nquery) {
+        one->query = &m->query[i];
+        one->nquery = 1;
+    } else if ((i -= m->nquery) < m->nheaders) {
+        one->headers = &m->headers[i];
+        one->nheaders = 1;
+    } else if ((i -= m->nheaders) < nbody) {
+        *body = *m->body;
+        if (body->op == MR_BODY_JSON_PATHS) {
+            body->fields = &m->body->fields[i];
+            body->nfields = 1;
+        }
+        one->body = body;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* Appends a line for each condition of `m` the request fails; returns how many. */
+static size_t explain_each(const struct mr_matcher *m, struct mr_request *req, struct mr_buf *b)
+{
+    struct mr_matcher one;
+    struct mr_body_cond body;
+    struct mr_miss miss;
+    size_t i, failed = 0;
+    char why[600];
+
+    for (i = 0; nth_condition(m, i, &one, &body); i++) {
+        if (!one.method && one.path_kind == MR_PATH_ANY && !one.nquery && !one.nheaders &&
+            !one.body)
+            continue;
+        if (mr_match(&one, req, &miss))
+            continue;
+        failed++;
+        mr_miss_explain(&one, &miss, req, "the expectation wants", why, sizeof(why));
+        mr_buf_puts(b, "      ");
+        mr_buf_put_printable(b, why, strlen(why));
+        mr_buf_putc(b, '\n');
+    }
+    return failed;
+}
+
+/* `every`: each selected call meets the conditions. Vacuous with no calls. */
+static int verify_every(struct mr_results *out, const struct mr_verify_input *in,
+                        const struct mr_expect *e)
+{
+    const struct mr_journal *j = in->journal;
+    size_t kept = mr_journal_kept(j), i, n = 0, bad = 0, unchecked = 0;
+    bool reads_body = e->every.body || (e->has_request && e->request.body);
+    struct mr_buf detail, lines;
+    char msg[300];
+
+    mr_buf_init(&detail);
+    mr_buf_init(&lines);
+    for (i = 0; i < kept; i++) {
+        const struct mr_call *c = mr_journal_at(j, i);
+        struct call_request r;
+        size_t failed;
+
+        if (!selected(in, e, c))
+            continue;
+        n++;
+        if (c->body_truncated && reads_body) {
+            unchecked++;
+            continue;
+        }
+        if (!call_request_init(&r, c)) {
+            mr_buf_release(&detail);
+            mr_buf_release(&lines);
+            return MR_ENOMEM;
+        }
+        mr_buf_reset(&lines);
+        failed = explain_each(&e->every, &r.req, &lines);
+        call_request_release(&r);
+        if (!failed)
+            continue;
+        if (bad++ < MAX_LISTED) {
+            if (bad == 1)
+                mr_buf_puts(&detail, "calls that do not meet them:\n");
+            mr_buf_puts(&detail, "  ");
+            call_brief(&detail, c);
+            mr_buf_putc(&detail, '\n');
+            mr_buf_append(&detail, lines.data, lines.len);
+        }
+    }
+    mr_buf_release(&lines);
+    if (bad > MAX_LISTED)
+        mr_buf_printf(&detail, "  ... and %zu more\n", bad - MAX_LISTED);
+    if (unchecked)
+        mr_buf_printf(&detail,
+                      "note: %zu call%s not checked: the journal kept only part of the body "
+                      "(--body-limit)\n",
+                      unchecked, unchecked == 1 ? " was" : "s were");
+    if (bad) {
+        snprintf(msg, sizeof(msg),
+                 "expected every call to meet the conditions; %zu of %zu call%s do%s not", bad, n,
+                 n == 1 ? "" : "s", bad == 1 ? "es" : "");
+        return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
+    }
+    mr_buf_release(&detail);
+    if (mr_journal_dropped_from(j))
+        return add_incomplete(out, in, e);
+    if (unchecked) {
+        snprintf(msg, sizeof(msg),
+                 "cannot check %zu of %zu calls: the journal kept only part of the body "
+                 "(raise --body-limit)",
+                 unchecked, n);
+        return add_expect_case(out, e, MR_CASE_ERROR, msg, NULL);
+    }
+    return add_expect_case(out, e, MR_CASE_PASS, NULL,
+                           n ? NULL : "note: no call was made, so there was nothing to check");
+}
+
+/* --- timing ----------------------------------------------------------- */
+
+/* minIntervalMs: consecutive selected calls (by arrival) at least `ms` apart. */
+static int verify_interval(struct mr_results *out, const struct mr_verify_input *in,
+                           const struct mr_expect *e)
+{
+    const struct mr_call **calls;
+    long n = selected_calls(in, e, &calls);
+    int64_t min_us = e->ms * 1000, shortest = 0;
+    size_t i, bad = 0, worst = 0;
+    struct mr_buf detail;
+    char msg[300];
+
+    if (n < 0)
+        return MR_ENOMEM;
+    mr_buf_init(&detail);
+    for (i = 1; i < (size_t)n; i++) {
+        int64_t d = calls[i]->wall_us - calls[i - 1]->wall_us;
+        if (d >= min_us)
+            continue;
+        if (!bad || d < shortest) {
+            shortest = d;
+            worst = i;
+        }
+        if (bad++ < MAX_LISTED) {
+            if (bad == 1)
+                mr_buf_printf(&detail, "calls less than %lld ms after the one before:\n",
+                              (long long)e->ms);
+            mr_buf_puts(&detail, "  ");
+            call_brief(&detail, calls[i]);
+            mr_buf_printf(&detail, ", %lld ms after #%llu\n", (long long)(d / 1000),
+                          (unsigned long long)calls[i - 1]->seq);
+        }
+    }
+    if (bad > MAX_LISTED)
+        mr_buf_printf(&detail, "  ... and %zu more\n", bad - MAX_LISTED);
+    if (bad) {
+        snprintf(msg, sizeof(msg),
+                 "expected calls at least %lld ms apart; %zu of %ld interval%s %s shorter, the "
+                 "shortest %lld ms (#%llu after #%llu)",
+                 (long long)e->ms, bad, n - 1, n - 1 == 1 ? "" : "s", bad == 1 ? "is" : "are",
+                 (long long)(shortest / 1000), (unsigned long long)calls[worst]->seq,
+                 (unsigned long long)calls[worst - 1]->seq);
+        free(calls);
+        return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
+    }
+    free(calls);
+    mr_buf_release(&detail);
+    if (mr_journal_dropped_from(in->journal))
+        return add_incomplete(out, in, e);
+    if (n < 2) {
+        snprintf(msg, sizeof(msg), "note: %s, so no interval to check",
+                 n ? "one call" : "no calls");
+        return add_expect_case(out, e, MR_CASE_PASS, NULL, msg);
+    }
+    return add_expect_case(out, e, MR_CASE_PASS, NULL, NULL);
+}
+
+/* withinMs: the first selected call at most `ms` after the start. */
+static int verify_within(struct mr_results *out, const struct mr_verify_input *in,
+                         const struct mr_expect *e)
+{
+    const struct mr_call **calls;
+    long n = selected_calls(in, e, &calls);
+    uint64_t dropped = mr_journal_dropped_from(in->journal);
+    struct mr_buf detail;
+    char msg[300];
+    int64_t d;
+
+    if (n < 0)
+        return MR_ENOMEM;
+    if (!in->start_wall_us) {
+        free(calls);
+        return add_expect_case(out, e, MR_CASE_ERROR,
+                               "cannot check: the time the command started is unknown", NULL);
+    }
+    if (dropped && (!n || calls[0]->seq >= dropped)) {
+        /* the first call may be one whose details were dropped */
+        free(calls);
+        return add_incomplete(out, in, e);
+    }
+    if (!n) {
+        free(calls);
+        snprintf(msg, sizeof(msg), "expected the first call within %lld ms of the start; none came",
+                 (long long)e->ms);
+        return add_expect_case(out, e, MR_CASE_FAIL, msg, NULL);
+    }
+    d = calls[0]->wall_us - in->start_wall_us;
+    if (d < 0)
+        d = 0;
+    if (d <= e->ms * 1000) {
+        free(calls);
+        return add_expect_case(out, e, MR_CASE_PASS, NULL, NULL);
+    }
+    snprintf(msg, sizeof(msg),
+             "expected the first call within %lld ms of the start; it came after %lld ms",
+             (long long)e->ms, (long long)(d / 1000));
+    mr_buf_init(&detail);
+    mr_buf_puts(&detail, "first call:\n  ");
+    call_brief(&detail, calls[0]);
+    mr_buf_printf(&detail, ", %lld ms after the start\n", (long long)(d / 1000));
+    free(calls);
+    return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
+}
+
+static int verify_expect(struct mr_results *out, const struct mr_verify_input *in, size_t ei)
+{
+    const struct mr_expect *e = &in->sc->expects[ei];
+
+    if (!in->serve && (!in->proc || in->proc->state == MR_PROC_NOT_STARTED))
+        return add_expect_case(out, e, MR_CASE_SKIP, "the command did not run", NULL);
+    switch (e->kind) {
+    case MR_EXPECT_COUNT:
+        return verify_count(out, in, ei);
+    case MR_EXPECT_STATE:
+        return verify_state(out, in, e);
+    case MR_EXPECT_ORDER:
+        return verify_order(out, in, e);
+    case MR_EXPECT_EVERY:
+        return verify_every(out, in, e);
+    case MR_EXPECT_INTERVAL:
+        return verify_interval(out, in, e);
+    case MR_EXPECT_WITHIN:
+        return verify_within(out, in, e);
+    }
+    MR_BUG("expectation kind %d", (int)e->kind);
+    return 0;
 }
 
 static int verify_command(struct mr_results *out, const struct mr_verify_input *in)

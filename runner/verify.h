@@ -2,7 +2,14 @@
  * verify.h - turns what happened (the journal, the command's end) into test
  * cases: one per expectation, one for the command's exit, one for unexpected
  * requests. Counts come from the journal's exact counters; the recorded
- * calls listed in failures come from the calls it kept.
+ * calls listed in failures come from the calls it kept, and so do the checks
+ * that look at each call (order, `every`, timing): where the journal dropped
+ * calls (its limit) and no failure is certain, such a check is an error case
+ * that says so, never a pass. Calls before a reset (mr_journal_reset_seq)
+ * are not looked at.
+ *
+ * Each expectation's case carries the file and line it is written at, and
+ * its failure message starts with "file:line: ".
  */
 #ifndef MOCKRUN_RUNNER_VERIFY_H
 #define MOCKRUN_RUNNER_VERIFY_H
@@ -21,6 +28,8 @@ struct mr_verify_input {
     const char *spawn_error;           /* why it could not start, or NULL */
     int64_t timeout_ms;                /* the timeout in force, for messages */
     const char *const *final_states;   /* per service, or NULL */
+    int64_t start_wall_us;             /* when the command started (--serve: when the mocks
+                                          began serving), on the journal's clock; 0: unknown */
 };
 
 /* Adds the cases to `out`. Returns 0 or MR_ENOMEM. */

@@ -71,6 +71,70 @@ static const char *get_string(struct mr_loader *ld, const cJSON *obj, const char
     return v->valuestring;
 }
 
+/* An array item's path, "x.routes[12]": the length of its array's path and its index. */
+static bool item_path(const char *path, size_t *prefix, size_t *index)
+{
+    size_t n = strlen(path), i = n - 1;
+
+    if (n < 3 || path[n - 1] != ']')
+        return false;
+    while (i > 0 && isdigit((unsigned char)path[i - 1]))
+        i--;
+    if (i == n - 1 || i < 2 || path[i - 1] != '[' || n - i > 10)
+        return false;
+    *prefix = i - 1;
+    *index = (size_t)strtoul(path + i, NULL, 10);
+    return true;
+}
+
+/*
+ * Where the value at the current path starts in the text: its offset and
+ * line. An item of the array whose item was found last is found by walking
+ * on from that one, so the items of an array (routes, expectations) asked
+ * for in order cost one pass over it, not one pass over the file each.
+ * False when the text does not have it.
+ */
+static bool item_place(struct mr_loader *ld, size_t *offset, int *line)
+{
+    size_t pre, index, last_pre, last_index, off, i;
+    int l, column;
+
+    if (!ld->text)
+        return false;
+    if (ld->last_item.text == ld->text && item_path(ld->path, &pre, &index) &&
+        item_path(ld->last_item.path, &last_pre, &last_index) && pre == last_pre &&
+        last_index <= index && memcmp(ld->path, ld->last_item.path, pre) == 0) {
+        off = ld->last_item.offset;
+        l = ld->last_item.line;
+        for (; last_index < index; last_index++) {
+            size_t from = off;
+            if (!mr_jsondoc_next_item(ld->text, ld->len, &off))
+                return false;
+            for (i = from; i < off; i++)
+                l += ld->text[i] == '\n';
+        }
+    } else {
+        if (!mr_jsondoc_locate(ld->text, ld->len, ld->path, false, &off))
+            return false;
+        mr_jsondoc_linecol(ld->text, ld->len, off, &l, &column);
+    }
+    ld->last_item.text = ld->text;
+    snprintf(ld->last_item.path, sizeof(ld->last_item.path), "%s", ld->path);
+    ld->last_item.offset = off;
+    ld->last_item.line = l;
+    *offset = off;
+    *line = l;
+    return true;
+}
+
+/* The line where the value at the current path starts; 0 when it cannot be found. */
+static int item_line(struct mr_loader *ld)
+{
+    size_t off;
+    int line;
+    return item_place(ld, &off, &line) ? line : 0;
+}
+
 /* "unexpected": "fail" (the default) or "allow", or
  * { "allow": [ request conditions ... ] }: unmatched calls that meet one of
  * them (a browser's /favicon.ico) are answered 404 but are no failure. */
@@ -882,6 +946,8 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
         ld->route_expects[sc->nroutes] = cJSON_GetObjectItemCaseSensitive(r, "expect");
         route->index = sc->nroutes;
         route->json_path = mr_loader__strdup(ld, ld->path);
+        route->file = mr_loader__strdup(ld, ld->file);
+        route->line = item_line(ld);
         if (mr_loader__expect_object(ld, r, "a route object")) {
             mr_loader__check_keys(ld, r, keys);
             id = get_string(ld, r, "id");
@@ -968,7 +1034,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
                          const cJSON *v)
 {
     static const char *const keys[] = {"port", "env",      "routes", "description",
-                                       "cors", "defaults", NULL};
+                                       "cors", "defaults", "strict", NULL};
     struct mr_service *svc = &sc->services[si];
     const cJSON *routes, *item;
     struct mr_response defaults;
@@ -1002,6 +1068,13 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
         if (!cJSON_IsBool(item))
             mr_loader__problem_in(ld, "cors", "expected true or false");
         svc->cors = cJSON_IsTrue(item);
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "strict"))) {
+        char got[80];
+        mr_loader__describe(item, got, sizeof(got));
+        if (!cJSON_IsBool(item))
+            mr_loader__problem_in(ld, "strict", "expected true or false, got %s", got);
+        svc->strict = cJSON_IsTrue(item);
     }
     routes = cJSON_GetObjectItemCaseSensitive(v, "routes");
     if (!routes) {
@@ -1057,98 +1130,347 @@ static long find_route(const struct mr_scenario *sc, const char *id)
     return -1;
 }
 
-static void default_expect_name(struct mr_expect *e, const struct mr_scenario *sc, char *buf,
-                                size_t size)
+/* "no route has id ..." at the current path, with a suggestion when one is close. */
+static void no_such_route(struct mr_loader *ld, const struct mr_scenario *sc, const char *id)
 {
-    char what[300], count[80], bound[64];
-    mr_count_format(&e->count, "time", bound, sizeof(bound));
-    snprintf(count, sizeof(count), e->count.times == 0 ? "is never called" : "is called %s", bound);
+    struct mr_text_suggestion typo;
+    const char *best;
+    size_t i;
+
+    mr_text_suggest_init(&typo, id);
+    for (i = 0; i < sc->nroutes; i++)
+        if (sc->routes[i].has_id)
+            mr_text_suggest_add(&typo, sc->routes[i].id);
+    best = typo.best;
+    /* else a part of an id, or an id and more ("charge" for "get-charge") */
+    for (i = 0; !best && *id && i < sc->nroutes; i++)
+        if (sc->routes[i].has_id && (strstr(sc->routes[i].id, id) || strstr(id, sc->routes[i].id)))
+            best = sc->routes[i].id;
+    if (best)
+        mr_loader__problem(ld, false, "no route has id \"%s\"; did you mean \"%s\"?", id, best);
+    else
+        mr_loader__problem(ld, false, "no route has id \"%s\"", id);
+}
+
+/* What an expectation selects, in words: "create-charge", "create-charge with
+ * header X", "POST /v1/refunds". */
+static void selection_words(const struct mr_expect *e, const struct mr_scenario *sc, char *buf,
+                            size_t size)
+{
     if (e->route >= 0 && e->has_request) {
         char m[260];
         /* the route fixes method and path; name only the extra conditions */
         mr_loader__describe_matcher(&e->request, true, m, sizeof(m));
-        snprintf(what, sizeof(what), "%s%s%s", sc->routes[e->route].id, m[0] == ' ' ? "" : " ", m);
+        snprintf(buf, size, "%s%s%s", sc->routes[e->route].id, m[0] == ' ' ? "" : " ", m);
     } else if (e->route >= 0) {
-        snprintf(what, sizeof(what), "%s", sc->routes[e->route].id);
+        snprintf(buf, size, "%s", sc->routes[e->route].id);
     } else {
-        mr_loader__describe_matcher(&e->request, false, what, sizeof(what));
+        mr_loader__describe_matcher(&e->request, false, buf, size);
     }
-    snprintf(buf, size, "%s %s", what, count);
 }
+
+/* The conditions of a matcher as a list: `method POST, with header X, body $.a="b"`. */
+static void conditions_words(const struct mr_matcher *m, char *buf, size_t size)
+{
+    struct mr_matcher one;
+    struct mr_body_cond body;
+    size_t n = 0, i, nparts;
+    char part[300];
+
+    buf[0] = '\0';
+    nparts = 2 + m->nquery + m->nheaders + (m->body ? 1 : 0);
+    if (m->body && m->body->op == MR_BODY_JSON_PATHS)
+        nparts += m->body->nfields - 1;
+    for (i = 0; i < nparts && n + 1 < size; i++) {
+        /* one condition at a time, so each gets its own phrase */
+        size_t k = i;
+        memset(&one, 0, sizeof(one));
+        if (k == 0) {
+            one.method = m->method;
+        } else if (--k == 0) {
+            one.path_kind = m->path_kind;
+            one.path = m->path;
+        } else if (--k < m->nquery) {
+            one.query = &m->query[k];
+            one.nquery = 1;
+        } else if ((k -= m->nquery) < m->nheaders) {
+            one.headers = &m->headers[k];
+            one.nheaders = 1;
+        } else {
+            k -= m->nheaders;
+            body = *m->body;
+            if (body.op == MR_BODY_JSON_PATHS) {
+                body.fields = &m->body->fields[k];
+                body.nfields = 1;
+            }
+            one.body = &body;
+        }
+        if (!one.method && !one.path && !one.nquery && !one.nheaders && !one.body)
+            continue;
+        mr_loader__describe_matcher(&one, true, part, sizeof(part));
+        n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "", part + (part[0] == ' '));
+    }
+    if (n >= size && size > 4)
+        memcpy(buf + size - 4, "...", 4);
+}
+
+static void default_expect_name(struct mr_expect *e, const struct mr_scenario *sc, char *buf,
+                                size_t size)
+{
+    char what[300], count[80], bound[64], cond[300];
+    size_t i, n = 0;
+
+    switch (e->kind) {
+    case MR_EXPECT_ORDER:
+        for (i = 0; i < e->norder && n < sizeof(what) - 4; i++)
+            n += (size_t)snprintf(what + n, sizeof(what) - n, "%s%s", i ? ", " : "",
+                                  sc->routes[e->order[i]].id);
+        if (n >= sizeof(what))
+            memcpy(what + sizeof(what) - 4, "...", 4);
+        if (e->strict)
+            snprintf(buf, size, "calls of %s are exactly this sequence", what);
+        else
+            snprintf(buf, size, "%s are called in this order", what);
+        return;
+    case MR_EXPECT_EVERY:
+        selection_words(e, sc, what, sizeof(what));
+        conditions_words(&e->every, cond, sizeof(cond));
+        snprintf(buf, size, "every call of %s: %s", what, cond);
+        return;
+    case MR_EXPECT_INTERVAL:
+        selection_words(e, sc, what, sizeof(what));
+        snprintf(buf, size, "calls of %s are at least %lld ms apart", what, (long long)e->ms);
+        return;
+    case MR_EXPECT_WITHIN:
+        selection_words(e, sc, what, sizeof(what));
+        snprintf(buf, size, "the first call of %s comes within %lld ms of the start", what,
+                 (long long)e->ms);
+        return;
+    default:
+        break;
+    }
+    mr_count_format(&e->count, "time", bound, sizeof(bound));
+    if (e->count.times == 0)
+        snprintf(count, sizeof(count), "is never called");
+    else if (e->count.at_least == 0 && e->count.at_most < 0 && e->count.times < 0)
+        snprintf(count, sizeof(count), "is called any number of times"); /* optional */
+    else
+        snprintf(count, sizeof(count), "is called %s", bound);
+    selection_words(e, sc, what, sizeof(what));
+    if (e->implicit)
+        snprintf(buf, size, "%s %s (service %s is strict)", what, count,
+                 sc->services[sc->routes[e->route].service].name);
+    else
+        snprintf(buf, size, "%s %s", what, count);
+}
+
+/* The keys that ask for a check, and which. */
+static const struct {
+    const char *key;
+    enum mr_expect_kind kind;
+} check_keys[] = {
+    {"times", MR_EXPECT_COUNT},      {"atLeast", MR_EXPECT_COUNT},
+    {"atMost", MR_EXPECT_COUNT},     {"service", MR_EXPECT_STATE},
+    {"finalState", MR_EXPECT_STATE}, {"inOrder", MR_EXPECT_ORDER},
+    {"every", MR_EXPECT_EVERY},      {"minIntervalMs", MR_EXPECT_INTERVAL},
+    {"withinMs", MR_EXPECT_WITHIN},
+};
+
+/* The check an expectation asks for: the first check key's; a key that asks
+ * for another one is a problem (one check, one test case). No key: a count. */
+static enum mr_expect_kind expect_kind(struct mr_loader *ld, const cJSON *v)
+{
+    enum mr_expect_kind kind = MR_EXPECT_COUNT;
+    const char *first = NULL;
+    const cJSON *item;
+    size_t i;
+
+    cJSON_ArrayForEach(item, v)
+    {
+        for (i = 0; i < sizeof(check_keys) / sizeof(check_keys[0]); i++)
+            if (strcmp(item->string, check_keys[i].key) == 0)
+                break;
+        if (i == sizeof(check_keys) / sizeof(check_keys[0]))
+            continue;
+        if (!first) {
+            first = item->string;
+            kind = check_keys[i].kind;
+        } else if (check_keys[i].kind != kind) {
+            mr_loader__problem_in(ld, item->string,
+                                  "\"%s\" cannot be combined with \"%s\": give each check an "
+                                  "expectation of its own",
+                                  item->string, first);
+        }
+    }
+    return kind;
+}
+
+/* { "service": "shop", "finalState": "checked-out" } */
+static void load_state_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
+                              struct mr_expect *e, const char *name)
+{
+    const char *service = get_string(ld, v, "service");
+    char buf[300];
+    size_t i;
+
+    if (!service || !cJSON_GetObjectItemCaseSensitive(v, "finalState") ||
+        cJSON_GetObjectItemCaseSensitive(v, "route") ||
+        cJSON_GetObjectItemCaseSensitive(v, "request")) {
+        mr_loader__problem(ld, false,
+                           "a state expectation takes \"service\" and "
+                           "\"finalState\" (and an optional \"name\") only");
+        return;
+    }
+    for (i = 0; i < sc->nservices; i++)
+        if (sc->services[i].name && strcmp(sc->services[i].name, service) == 0)
+            e->service = (long)i;
+    if (e->service < 0)
+        mr_loader__problem_in(ld, "service", "no service is named \"%s\"", service);
+    e->final_state = get_state(ld, sc, v, "finalState");
+    snprintf(buf, sizeof(buf), "%s ends in state \"%s\"", service,
+             e->final_state ? e->final_state : "");
+    e->name = mr_loader__strdup(ld, name && *name ? name : buf);
+}
+
+/* { "inOrder": ["login", "create-charge"], "strict": true } */
+static void load_order(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
+                       struct mr_expect *e)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(v, "inOrder"), *item;
+    size_t mark = mr_loader__push_key(ld, "inOrder"), i = 0, n;
+    char got[80];
+
+    if (!cJSON_IsArray(arr)) {
+        mr_loader__describe(arr, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected an array of route ids, got %s", got);
+        mr_loader__pop(ld, mark);
+        return;
+    }
+    n = (size_t)cJSON_GetArraySize(arr);
+    if (n < 2)
+        mr_loader__problem(ld, false,
+                           "expected at least 2 route ids, got %zu (count the calls of one route "
+                           "with \"times\" or \"atLeast\")",
+                           n);
+    e->order = mr_loader__calloc(ld, n ? n : 1, sizeof(*e->order));
+    cJSON_ArrayForEach(item, arr)
+    {
+        size_t m2 = mr_loader__push_index(ld, i++);
+        long r;
+        if (!cJSON_IsString(item)) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem(ld, false, "expected a route id, got %s", got);
+        } else if ((r = find_route(sc, item->valuestring)) < 0) {
+            no_such_route(ld, sc, item->valuestring);
+        } else if (e->order) {
+            e->order[e->norder++] = r;
+        }
+        mr_loader__pop(ld, m2);
+    }
+    mr_loader__pop(ld, mark);
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "strict"))) {
+        if (!cJSON_IsBool(item)) {
+            mr_loader__describe(item, got, sizeof(got));
+            mr_loader__problem_in(ld, "strict", "expected true or false, got %s", got);
+        }
+        e->strict = cJSON_IsTrue(item);
+    }
+}
+
+static bool matcher_empty(const struct mr_matcher *m)
+{
+    return !m->method && m->path_kind == MR_PATH_ANY && !m->nquery && !m->nheaders && !m->body;
+}
+
+/* The largest minIntervalMs / withinMs: a week, as for command.timeout. */
+#define MAX_EXPECT_MS 604800000
 
 static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
                         struct mr_expect *e)
 {
-    static const char *const keys[] = {"name",    "description", "route",   "request",    "times",
-                                       "atLeast", "atMost",      "service", "finalState", NULL};
-    const char *name, *route, *service;
-    const cJSON *req;
+    static const char *const keys[] = {"name",          "description", "route",  "request",
+                                       "times",         "atLeast",     "atMost", "service",
+                                       "finalState",    "inOrder",     "strict", "every",
+                                       "minIntervalMs", "withinMs",    NULL};
+    const char *name, *route;
+    const cJSON *req, *item;
 
     e->route = -1;
     e->service = -1;
+    e->count.times = e->count.at_least = e->count.at_most = -1;
     e->json_path = mr_loader__strdup(ld, ld->path);
+    e->file = mr_loader__strdup(ld, ld->file);
+    e->line = item_line(ld);
     if (!mr_loader__expect_object(ld, v, "an expectation object"))
         return;
     mr_loader__check_keys(ld, v, keys);
     name = get_string(ld, v, "name");
-    service = get_string(ld, v, "service");
-    if (service || cJSON_GetObjectItemCaseSensitive(v, "finalState")) {
-        size_t i;
-        char buf[300];
-        if (!service || !cJSON_GetObjectItemCaseSensitive(v, "finalState") ||
-            cJSON_GetObjectItemCaseSensitive(v, "route") ||
-            cJSON_GetObjectItemCaseSensitive(v, "request")) {
-            mr_loader__problem(ld, false,
-                               "a state expectation takes \"service\" and "
-                               "\"finalState\" (and an optional \"name\") only");
-            return;
-        }
-        for (i = 0; i < sc->nservices; i++)
-            if (sc->services[i].name && strcmp(sc->services[i].name, service) == 0)
-                e->service = (long)i;
-        if (e->service < 0)
-            mr_loader__problem_in(ld, "service", "no service is named \"%s\"", service);
-        e->final_state = get_state(ld, sc, v, "finalState");
-        e->count.times = e->count.at_least = e->count.at_most = -1;
-        snprintf(buf, sizeof(buf), "%s ends in state \"%s\"", service,
-                 e->final_state ? e->final_state : "");
-        e->name = mr_loader__strdup(ld, name && *name ? name : buf);
+    e->kind = expect_kind(ld, v);
+    if (e->kind != MR_EXPECT_ORDER && cJSON_GetObjectItemCaseSensitive(v, "strict"))
+        mr_loader__problem_in(ld, "strict",
+                              "\"strict\" applies to \"inOrder\" only (a service is made strict "
+                              "with \"strict\": true in the service)");
+    if (e->kind == MR_EXPECT_STATE) {
+        load_state_expect(ld, sc, v, e, name);
         return;
     }
-    route = get_string(ld, v, "route");
-    req = cJSON_GetObjectItemCaseSensitive(v, "request");
-    if (route) {
-        e->route = find_route(sc, route);
-        if (e->route < 0) {
-            struct mr_text_suggestion typo;
-            const char *best;
-            size_t i;
-            mr_text_suggest_init(&typo, route);
-            for (i = 0; i < sc->nroutes; i++)
-                if (sc->routes[i].has_id)
-                    mr_text_suggest_add(&typo, sc->routes[i].id);
-            best = typo.best;
-            /* else a part of an id, or an id and more ("charge" for "get-charge") */
-            for (i = 0; !best && i < sc->nroutes; i++)
-                if (sc->routes[i].has_id &&
-                    (strstr(sc->routes[i].id, route) || strstr(route, sc->routes[i].id)))
-                    best = sc->routes[i].id;
-            if (best)
-                mr_loader__problem_in(ld, "route", "no route has id \"%s\"; did you mean \"%s\"?",
-                                      route, best);
-            else
-                mr_loader__problem_in(ld, "route", "no route has id \"%s\"", route);
+    if (e->kind == MR_EXPECT_ORDER) {
+        static const char *const selectors[] = {"route", "request"};
+        size_t i;
+        load_order(ld, sc, v, e);
+        for (i = 0; i < 2; i++)
+            if (cJSON_GetObjectItemCaseSensitive(v, selectors[i]))
+                mr_loader__problem_in(ld, selectors[i],
+                                      "an \"inOrder\" expectation takes the calls of the routes "
+                                      "it lists; \"%s\" does not apply",
+                                      selectors[i]);
+    } else {
+        route = get_string(ld, v, "route");
+        req = cJSON_GetObjectItemCaseSensitive(v, "request");
+        if (route) {
+            e->route = find_route(sc, route);
+            if (e->route < 0) {
+                size_t mark = mr_loader__push_key(ld, "route");
+                no_such_route(ld, sc, route);
+                mr_loader__pop(ld, mark);
+            }
         }
+        if (req) {
+            size_t mark = mr_loader__push_key(ld, "request");
+            e->has_request = true;
+            mr_loader__matcher(ld, req, &e->request);
+            mr_loader__pop(ld, mark);
+        }
+        if (!route && !req)
+            mr_loader__problem(ld, false, "an expectation needs \"route\", \"request\" or both");
     }
-    if (req) {
-        size_t mark = mr_loader__push_key(ld, "request");
-        e->has_request = true;
-        mr_loader__matcher(ld, req, &e->request);
+    switch (e->kind) {
+    case MR_EXPECT_EVERY: {
+        size_t mark = mr_loader__push_key(ld, "every");
+        size_t before = ld->errs->count + ld->errs->dropped;
+        item = cJSON_GetObjectItemCaseSensitive(v, "every");
+        mr_loader__matcher(ld, item, &e->every);
+        if (cJSON_IsObject(item) && ld->errs->count + ld->errs->dropped == before &&
+            matcher_empty(&e->every))
+            mr_loader__problem(ld, false,
+                               "expected at least one condition (\"method\", \"path\", "
+                               "\"pathPattern\", \"query\", \"headers\" or \"body\")%s",
+                               cJSON_GetArraySize(item) ? ": these hold for any call" : "");
         mr_loader__pop(ld, mark);
+        break;
     }
-    if (!route && !req)
-        mr_loader__problem(ld, false, "an expectation needs \"route\", \"request\" or both");
-    load_count(ld, v, &e->count);
+    case MR_EXPECT_INTERVAL:
+        get_int(ld, v, "minIntervalMs", 1, MAX_EXPECT_MS, &e->ms);
+        break;
+    case MR_EXPECT_WITHIN:
+        get_int(ld, v, "withinMs", 1, MAX_EXPECT_MS, &e->ms);
+        break;
+    case MR_EXPECT_COUNT:
+        load_count(ld, v, &e->count);
+        break;
+    default:
+        break;
+    }
     if (name && *name) {
         e->name = mr_loader__strdup(ld, name);
     } else if (!ld->failed) {
@@ -1271,17 +1593,36 @@ static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc)
 static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size_t r,
                               const cJSON *v, struct mr_expect *e)
 {
-    static const char *const keys[] = {"times", "atLeast", "atMost", NULL};
+    /* the other checks name their route in the top-level list; said so, not "unknown key" */
+    static const char *const elsewhere[] = {"every", "minIntervalMs", "withinMs", "inOrder"};
+    static const char *const keys[] = {"times",         "atLeast",  "atMost",  "every",
+                                       "minIntervalMs", "withinMs", "inOrder", NULL};
     char buf[600];
+    size_t i, off, in;
+    int line;
 
     snprintf(ld->path, sizeof(ld->path), "%s", sc->routes[r].json_path);
     ld->pathlen = strlen(ld->path);
-    mr_loader__push_key(ld, "expect");
     e->route = (long)r;
     e->service = -1;
+    e->file = mr_loader__strdup(ld, ld->file);
+    /* the line of "expect": from where the route starts */
+    if (item_place(ld, &off, &line) &&
+        mr_jsondoc_locate(ld->text + off, ld->len - off, "expect", false, &in)) {
+        for (i = off; i < off + in; i++)
+            line += ld->text[i] == '\n';
+        e->line = line;
+    }
+    mr_loader__push_key(ld, "expect");
     e->json_path = mr_loader__strdup(ld, ld->path);
     if (mr_loader__expect_object(ld, v, "an object with \"times\", \"atLeast\" or \"atMost\"")) {
         mr_loader__check_keys(ld, v, keys);
+        for (i = 0; i < sizeof(elsewhere) / sizeof(elsewhere[0]); i++)
+            if (cJSON_GetObjectItemCaseSensitive(v, elsewhere[i]))
+                mr_loader__problem_in(ld, elsewhere[i],
+                                      "a route's \"expect\" only counts calls; put \"%s\" in "
+                                      "the top-level \"expect\" list, with \"route\": \"%s\"",
+                                      elsewhere[i], sc->routes[r].id);
         load_count(ld, v, &e->count);
     } else {
         e->count.times = e->count.at_most = -1;
@@ -1290,6 +1631,61 @@ static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size
     default_expect_name(e, sc, buf, sizeof(buf));
     e->name = mr_loader__strdup(ld, buf);
     mr_loader__pop(ld, 0);
+}
+
+/*
+ * A strict service's routes are each expected at least once, unless an
+ * expectation counts their calls (a route's own "expect", or one in the
+ * list that names it with "route"): an unused mock means the suite no longer
+ * exercises that dependency. One expectation (so one test case) per route,
+ * at the route's place in the file. `every`, the timing checks and
+ * `inOrder` say nothing of how often, so they do not count.
+ */
+static void add_strict_expects(struct mr_loader *ld, struct mr_scenario *sc)
+{
+    struct mr_expect *grown;
+    bool *counted;
+    size_t i, n = 0;
+
+    for (i = 0; i < sc->nroutes; i++)
+        n += sc->services[sc->routes[i].service].strict;
+    if (!n || !sc->expects)
+        return;
+    counted = mr_loader__calloc(ld, sc->nroutes, sizeof(*counted));
+    if (!counted)
+        return;
+    for (i = 0; i < sc->nexpects; i++)
+        if (sc->expects[i].kind == MR_EXPECT_COUNT && sc->expects[i].route >= 0)
+            counted[sc->expects[i].route] = true;
+    for (i = 0, n = 0; i < sc->nroutes; i++)
+        n += sc->services[sc->routes[i].service].strict && !counted[i];
+    grown = n ? realloc(sc->expects, (sc->nexpects + n) * sizeof(*grown)) : NULL;
+    if (n && !grown)
+        ld->nomem = true;
+    for (i = 0; grown && i < sc->nroutes; i++) {
+        const struct mr_route *rt = &sc->routes[i];
+        struct mr_expect *e = &grown[sc->nexpects];
+        char buf[600];
+
+        if (!sc->services[rt->service].strict || counted[i])
+            continue;
+        memset(e, 0, sizeof(*e));
+        e->kind = MR_EXPECT_COUNT;
+        e->route = (long)i;
+        e->service = -1;
+        e->count.times = e->count.at_most = -1;
+        e->count.at_least = 1;
+        e->implicit = true;
+        e->json_path = mr_loader__strdup(ld, rt->json_path);
+        e->file = mr_loader__strdup(ld, rt->file);
+        e->line = rt->line;
+        default_expect_name(e, sc, buf, sizeof(buf));
+        e->name = mr_loader__strdup(ld, buf);
+        sc->nexpects++;
+    }
+    if (grown)
+        sc->expects = grown;
+    free(counted);
 }
 
 static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *root)
@@ -1425,6 +1821,7 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
     for (i = 0; i < sc->nroutes; i++)
         if (ld->route_expects[i])
             load_route_expect(ld, sc, i, ld->route_expects[i], &sc->expects[sc->nexpects++]);
+    add_strict_expects(ld, sc);
 
     load_unexpected(ld, sc, cJSON_GetObjectItemCaseSensitive(root, "unexpected"));
 
@@ -1579,6 +1976,7 @@ void mr_scenario_free(struct mr_scenario *sc)
     for (i = 0; i < sc->nroutes; i++) {
         free(sc->routes[i].id);
         free(sc->routes[i].json_path);
+        free(sc->routes[i].file);
         mr_loader__matcher_release(&sc->routes[i].match);
         free_response(&sc->routes[i].response);
         for (size_t k = 0; k < sc->routes[i].nresponses; k++)
@@ -1599,7 +1997,10 @@ void mr_scenario_free(struct mr_scenario *sc)
     for (i = 0; i < sc->nexpects; i++) {
         free(sc->expects[i].name);
         free(sc->expects[i].json_path);
+        free(sc->expects[i].file);
+        free(sc->expects[i].order);
         mr_loader__matcher_release(&sc->expects[i].request);
+        mr_loader__matcher_release(&sc->expects[i].every);
     }
     free(sc->expects);
     for (i = 0; i < sc->command.nrun; i++)

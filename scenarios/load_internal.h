@@ -30,6 +30,15 @@ struct mr_loader {
     size_t nservice_names;
     /* each route's own "expect" (or NULL), kept while routes load, by route index */
     const cJSON **route_expects;
+    /* the last array item whose line was looked up (load.c, item_place): the next
+     * item of that array is found from there, so locating every route costs one
+     * pass over the text, not one per route */
+    struct {
+        const char *text; /* NULL: none yet */
+        char path[512];
+        size_t offset;
+        int line;
+    } last_item;
 };
 
 /* What a header name may be made of, for messages. */

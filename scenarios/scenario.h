@@ -209,6 +209,8 @@ struct mr_route {
     const char *when_state; /* the route matches only in this service state, or NULL */
     const char *set_state;  /* state after serving (a response's own set_state wins) */
     bool uses_params;       /* a response reads path parameters (`when.params`, templates) */
+    char *file;             /* the file it is written in, and the line of its "{" (0: unknown) */
+    int line;
 };
 
 struct mr_service {
@@ -217,6 +219,8 @@ struct mr_service {
     char *url_var;      /* "MOCKRUN_<NAME>_URL" */
     int port;           /* 0: ephemeral */
     bool cors;          /* answer preflights, add Access-Control-* headers */
+    bool strict;        /* each route is expected at least once unless an expectation counts
+                           its calls (the loader adds those expectations, `implicit`) */
     size_t first_route; /* routes of this service are routes[first_route .. +nroutes) */
     size_t nroutes;
 };
@@ -238,15 +242,36 @@ bool mr_count_holds(const struct mr_count *c, uint64_t n);
  * 4 times" (times decides when set). Always NUL-terminates `buf`. */
 void mr_count_format(const struct mr_count *c, const char *unit, char *buf, size_t size);
 
+/* What an expectation checks (docs/scenario-format.md, "Expectations"). The
+ * calls it looks at are those of `route` (when >= 0) that also meet `request`
+ * (when has_request); ORDER and STATE select none. */
+enum mr_expect_kind {
+    MR_EXPECT_COUNT,    /* `count` holds for the number of calls */
+    MR_EXPECT_STATE,    /* service `service` ends in `final_state` */
+    MR_EXPECT_ORDER,    /* `inOrder`: the routes `order` are called in this order */
+    MR_EXPECT_EVERY,    /* each call meets `every` */
+    MR_EXPECT_INTERVAL, /* calls at least `ms` apart (`minIntervalMs`) */
+    MR_EXPECT_WITHIN,   /* the first call at most `ms` after the command started (`withinMs`) */
+};
+
 struct mr_expect {
     char *name; /* given or generated ("create-charge is called exactly 1 time") */
+    enum mr_expect_kind kind;
     long route; /* route index, or -1 when only `request` is given */
     bool has_request;
     struct mr_matcher request; /* extra conditions (valid when has_request) */
-    struct mr_count count;
-    long service;            /* a state expectation: the service, else -1 */
-    const char *final_state; /* a state expectation: the state it must end in */
+    struct mr_count count;     /* COUNT; -1 bounds otherwise */
+    long service;              /* STATE: the service, else -1 */
+    const char *final_state;   /* STATE: the state it must end in */
+    long *order;               /* ORDER: route indices, norder >= 2 (a route may repeat) */
+    size_t norder;
+    bool strict;             /* ORDER: the calls of these routes are exactly `order` */
+    struct mr_matcher every; /* EVERY: at least one condition */
+    int64_t ms;              /* INTERVAL, WITHIN: milliseconds, >= 1 */
+    bool implicit;           /* COUNT added for a route of a `strict` service */
     char *json_path;         /* "expect[2]" or "services.x.routes[0].expect" */
+    char *file;              /* where it is written: the file, and the line of its "{" */
+    int line;                /* (0: unknown) */
 };
 
 struct mr_command {

@@ -112,7 +112,8 @@ static void check_model(const struct mr_scenario *sc)
     for (i = 0; i < sc->nroutes; i++) {
         const struct mr_route *r = &sc->routes[i];
         const struct mr_route *found;
-        FUZZ_CHECK(r->id && r->json_path);
+        FUZZ_CHECK(r->id && r->json_path && r->file);
+        FUZZ_CHECK(r->line >= 1); /* a loaded file is valid JSON: every route is found */
         FUZZ_CHECK(r->index == i && r->service < sc->nservices);
         FUZZ_CHECK(i >= sc->services[r->service].first_route &&
                    i < sc->services[r->service].first_route + sc->services[r->service].nroutes);
@@ -133,15 +134,47 @@ static void check_model(const struct mr_scenario *sc)
     }
     for (i = 0; i < sc->nexpects; i++) {
         const struct mr_expect *e = &sc->expects[i];
-        FUZZ_CHECK(e->name && e->json_path);
+        bool timed = e->kind == MR_EXPECT_INTERVAL || e->kind == MR_EXPECT_WITHIN;
+        FUZZ_CHECK(e->name && e->json_path && e->file);
+        FUZZ_CHECK(e->line >= 1);
         FUZZ_CHECK(e->route >= -1 && e->route < (long)sc->nroutes);
         FUZZ_CHECK(e->service >= -1 && e->service < (long)sc->nservices);
-        /* a count on a route and/or a request, or a service's final state */
+        /* a service's final state; an order of routes; or a check on the calls of a
+         * route and/or a request */
+        FUZZ_CHECK((e->kind == MR_EXPECT_STATE) == (e->service >= 0));
         FUZZ_CHECK((e->service >= 0) == (e->final_state != NULL));
-        FUZZ_CHECK(e->route >= 0 || e->has_request || e->service >= 0);
+        FUZZ_CHECK((e->kind == MR_EXPECT_ORDER) == (e->norder > 0));
+        if (e->kind == MR_EXPECT_ORDER) {
+            FUZZ_CHECK(e->norder >= 2 && e->route == -1 && !e->has_request);
+            for (j = 0; j < e->norder; j++)
+                FUZZ_CHECK(e->order[j] >= 0 && e->order[j] < (long)sc->nroutes);
+        } else if (e->kind != MR_EXPECT_STATE) {
+            FUZZ_CHECK(e->route >= 0 || e->has_request);
+        }
+        FUZZ_CHECK(!e->strict || e->kind == MR_EXPECT_ORDER);
+        FUZZ_CHECK((e->kind == MR_EXPECT_COUNT) ==
+                   (e->count.times >= 0 || e->count.at_least >= 0 || e->count.at_most >= 0));
+        FUZZ_CHECK(timed ? e->ms >= 1 && e->ms <= 604800000 : e->ms == 0);
+        if (e->kind == MR_EXPECT_EVERY) {
+            const struct mr_matcher *m = &e->every;
+            FUZZ_CHECK(m->method || m->path || m->nquery || m->nheaders || m->body);
+            check_matcher(m);
+        }
+        if (e->implicit)
+            FUZZ_CHECK(e->kind == MR_EXPECT_COUNT && e->route >= 0 && !e->has_request &&
+                       sc->services[sc->routes[e->route].service].strict);
         check_state(sc, e->final_state);
         if (e->has_request)
             check_matcher(&e->request);
+    }
+    /* each route of a strict service is counted by some expectation */
+    for (i = 0; i < sc->nroutes; i++) {
+        bool counted = false;
+        if (!sc->services[sc->routes[i].service].strict)
+            continue;
+        for (j = 0; j < sc->nexpects && !counted; j++)
+            counted = sc->expects[j].kind == MR_EXPECT_COUNT && sc->expects[j].route == (long)i;
+        FUZZ_CHECK(counted);
     }
     FUZZ_CHECK(sc->nstates >= 1 && strcmp(sc->state_names[0], MR_STATE_STARTED) == 0);
     for (i = 0; i < sc->nstates; i++)

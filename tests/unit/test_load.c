@@ -1607,6 +1607,303 @@ START_TEST(test_failed_load_frees_everything)
 }
 END_TEST
 
+/* --- order, every, timing, strict services; where each expectation is ---- */
+
+START_TEST(test_assertion_kinds)
+{
+    struct mr_scenario *sc =
+        ok("{'services': {'s': {'routes': ["
+           " {'id': 'login'}, {'id': 'charge'}, {'id': 'poll'}]}},"
+           " 'expect': ["
+           "  {'inOrder': ['login', 'charge', 'login']},"
+           "  {'inOrder': ['login', 'charge'], 'strict': true},"
+           "  {'route': 'charge', 'every': {'headers': {'K': {'present': true}},"
+           "   'body': {'jsonPath': {'$.c': 'eur', '$.n': 1}}}},"
+           "  {'request': {'method': 'POST'}, 'every': {'path': '/x'}},"
+           "  {'route': 'poll', 'minIntervalMs': 900},"
+           "  {'route': 'login', 'withinMs': 5000},"
+           "  {'name': 'mine', 'inOrder': ['poll', 'poll'], 'strict': false}]}");
+    const struct mr_expect *e = sc->expects;
+
+    ck_assert_uint_eq(sc->nexpects, 7);
+    ck_assert_int_eq(e[0].kind, MR_EXPECT_ORDER);
+    ck_assert_uint_eq(e[0].norder, 3);
+    ck_assert_int_eq(e[0].order[0], 0);
+    ck_assert_int_eq(e[0].order[1], 1);
+    ck_assert_int_eq(e[0].order[2], 0);
+    ck_assert(!e[0].strict);
+    ck_assert_int_eq(e[0].route, -1);
+    ck_assert_str_eq(e[0].name, "login, charge, login are called in this order");
+    ck_assert(e[1].strict);
+    ck_assert_str_eq(e[1].name, "calls of login, charge are exactly this sequence");
+    ck_assert_int_eq(e[2].kind, MR_EXPECT_EVERY);
+    ck_assert_int_eq(e[2].route, 1);
+    ck_assert_uint_eq(e[2].every.nheaders, 1);
+    ck_assert_uint_eq(e[2].every.body->nfields, 2);
+    ck_assert_str_eq(e[2].name,
+                     "every call of charge: with header K, body $.c=\"eur\", body $.n=\"1\"");
+    ck_assert_int_eq(e[3].kind, MR_EXPECT_EVERY);
+    ck_assert(e[3].has_request);
+    ck_assert_str_eq(e[3].name, "every call of POST *: path /x");
+    ck_assert_int_eq(e[4].kind, MR_EXPECT_INTERVAL);
+    ck_assert_int_eq(e[4].ms, 900);
+    ck_assert_str_eq(e[4].name, "calls of poll are at least 900 ms apart");
+    ck_assert_int_eq(e[5].kind, MR_EXPECT_WITHIN);
+    ck_assert_int_eq(e[5].ms, 5000);
+    ck_assert_str_eq(e[5].name, "the first call of login comes within 5000 ms of the start");
+    ck_assert_str_eq(e[6].name, "mine");
+    ck_assert(!e[6].strict);
+    /* the other checks carry no count */
+    ck_assert_int_eq(e[2].count.at_least, -1);
+    ck_assert_int_eq(e[2].count.times, -1);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_strict_service)
+{
+    struct mr_scenario *sc = ok("{'services': {"
+                                " 'pay': {'strict': true, 'routes': ["
+                                "  {'id': 'a'}, {'id': 'b', 'expect': {'atLeast': 0}},"
+                                "  {'id': 'c'}, {'id': 'd'}, {'id': 'e'}, {}]},"
+                                " 'mail': {'routes': [{'id': 'send'}]}},"
+                                " 'expect': [{'route': 'c', 'times': 0},"
+                                "  {'route': 'd', 'every': {'method': 'GET'}},"
+                                "  {'inOrder': ['d', 'e']},"
+                                "  {'route': 'e', 'request': {'method': 'GET'}, 'atMost': 1}]}");
+    size_t i;
+
+    /* counted: b (its own expect), c and e (a count names them); d, a and the
+     * route without an id are not: they get one expectation each, in route order */
+    ck_assert(sc->services[0].strict);
+    ck_assert(!sc->services[1].strict);
+    ck_assert_uint_eq(sc->nexpects, 5 + 3);
+    ck_assert_str_eq(sc->expects[5].name, "a is called at least 1 time (service pay is strict)");
+    ck_assert_str_eq(sc->expects[6].name, "d is called at least 1 time (service pay is strict)");
+    ck_assert_str_eq(sc->expects[7].name,
+                     "pay route 6 is called at least 1 time (service pay is strict)");
+    for (i = 5; i < 8; i++) {
+        ck_assert(sc->expects[i].implicit);
+        ck_assert_int_eq(sc->expects[i].kind, MR_EXPECT_COUNT);
+        ck_assert_int_eq(sc->expects[i].count.at_least, 1);
+        ck_assert_str_eq(sc->expects[i].json_path, sc->routes[sc->expects[i].route].json_path);
+        ck_assert_int_eq(sc->expects[i].line, sc->routes[sc->expects[i].route].line);
+    }
+    ck_assert(!sc->expects[0].implicit && !sc->expects[4].implicit);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* The line of the nth occurrence of anchor in text. */
+static int line_of(const char *text, const char *anchor, int nth)
+{
+    char buf[64];
+    int line;
+    where(buf, sizeof(buf), "f", text, anchor, nth);
+    ck_assert_int_eq(sscanf(buf, "f:%d:", &line), 1);
+    return line;
+}
+
+START_TEST(test_expect_and_route_lines)
+{
+    /* routes and expectations found item by item, across services, with
+     * strings that look like JSON, route expects skipping routes between */
+    static const char text[] = "{\"services\": {\n"
+                               " \"a\": {\"routes\": [\n"
+                               "  {\"id\": \"r0\", \"response\": {\"body\": \"},{\\\"[\"}},\n"
+                               "  {\"id\": \"r1\",\n"
+                               "   \"request\": {\"path\": \"/x\"},\n"
+                               "   \"expect\": {\"times\": 1}},\n"
+                               "  {\"id\": \"r2\"}, {\"id\": \"r3\"},\n"
+                               "\n"
+                               "  {\"id\": \"r4\", \"response\": {\"json\": [1, {\"a\": [2]}]},\n"
+                               "   \"expect\":\n"
+                               "     {\"atMost\": 2}}]},\n"
+                               " \"b\": {\"strict\": true, \"routes\": [\n"
+                               "  {\"id\": \"s0\"},\n"
+                               "  {\"id\": \"s1\"}]}},\n"
+                               " \"expect\": [\n"
+                               "  {\"route\": \"r0\"},\n"
+                               "  {\"route\": \"r2\",\n"
+                               "   \"times\": 0}, {\"route\": \"s0\"},\n"
+                               "  {\"inOrder\": [\"r0\", \"r1\"]}]}\n";
+    static const char *const ids[] = {"r0", "r1", "r2", "r3", "r4", "s0", "s1"};
+    struct mr_scenario *sc = NULL;
+    size_t i;
+    char anchor[32];
+
+    ck_assert_int_eq(parse_raw(&sc, text, strlen(text)), 0);
+    for (i = 0; i < 7; i++) {
+        snprintf(anchor, sizeof(anchor), "{\"id\": \"%s\"", ids[i]);
+        ck_assert_str_eq(sc->routes[i].file, "inline.json");
+        ck_assert_int_eq(sc->routes[i].line, line_of(text, anchor, 0));
+    }
+    ck_assert_uint_eq(sc->nexpects, 4 + 2 + 1);
+    ck_assert_str_eq(sc->expects[0].file, "inline.json");
+    ck_assert_int_eq(sc->expects[0].line, line_of(text, "{\"route\": \"r0\"", 0));
+    ck_assert_int_eq(sc->expects[1].line, line_of(text, "{\"route\": \"r2\"", 0));
+    ck_assert_int_eq(sc->expects[2].line, line_of(text, "{\"route\": \"s0\"", 0));
+    ck_assert_int_eq(sc->expects[3].line, line_of(text, "{\"inOrder\"", 0));
+    /* a route's own expect: where its object starts */
+    ck_assert_int_eq(sc->expects[4].line, line_of(text, "{\"times\": 1}", 0));
+    ck_assert_int_eq(sc->expects[5].line, line_of(text, "{\"atMost\": 2}", 0));
+    /* s1 of the strict service: at the route */
+    ck_assert(sc->expects[6].implicit);
+    ck_assert_int_eq(sc->expects[6].line, line_of(text, "{\"id\": \"s1\"", 0));
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_lines_past_control_bytes)
+{
+    /* cJSON takes any byte up to the space for a blank between tokens: places
+     * after such bytes are still found (the fuzz target's first find) */
+    static const char text[] = "{\"services\": {\"s\": {\"strict\": true\000\001,\n"
+                               " \"routes\": [{\"id\": \"a\"}\000,\n"
+                               " {\"id\": \"b\"}]}}}";
+    struct mr_scenario *sc = NULL;
+
+    ck_assert_int_eq(parse_raw(&sc, text, sizeof(text) - 1), 0);
+    ck_assert_int_eq(sc->routes[0].line, 2);
+    ck_assert_int_eq(sc->routes[1].line, 3);
+    ck_assert_int_eq(sc->expects[1].line, 3);
+    mr_scenario_free(sc);
+    fails_at("{'routes': [\001{'id': 5}]}", "5", "routes[0].id: expected a string, got 5");
+}
+END_TEST
+
+START_TEST(test_many_routes_located)
+{
+    /* 5,000 routes of a strict service, each on its own line: every route
+     * and its expectation knows its line, found walking on from the route
+     * before (not by reading the text from the top for each) */
+    enum { N = 5000 };
+    size_t cap = (size_t)N * 40 + 200, n = 0, i;
+    char *text = malloc(cap);
+    struct mr_scenario *sc = NULL;
+
+    ck_assert_ptr_nonnull(text);
+    n += (size_t)snprintf(text + n, cap - n,
+                          "{\"services\": {\"s\": {\"strict\": true,\n"
+                          "\"routes\": [\n");
+    for (i = 0; i < N; i++)
+        n += (size_t)snprintf(text + n, cap - n, "%s{\"id\": \"r%zu\"}\n", i ? "," : "", i);
+    n += (size_t)snprintf(text + n, cap - n, "]}}}\n");
+    ck_assert_int_eq(parse_raw(&sc, text, n), 0);
+    ck_assert_uint_eq(sc->nexpects, N);
+    for (i = 0; i < N; i += 997) {
+        ck_assert_int_eq(sc->routes[i].line, (int)i + 3);
+        ck_assert_int_eq(sc->expects[i].line, (int)i + 3);
+    }
+    ck_assert_int_eq(sc->routes[N - 1].line, N + 2);
+    mr_scenario_free(sc);
+    free(text);
+}
+END_TEST
+
+START_TEST(test_bad_order)
+{
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], 'expect': [{'inOrder': 'a'}]}", "'a'}]",
+             "expect[0].inOrder: expected an array of route ids, got \"a\"");
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], 'expect': [{'inOrder': ['a']}]}", "['a']",
+             "expect[0].inOrder: expected at least 2 route ids, got 1 (count the calls of one "
+             "route with \"times\" or \"atLeast\")");
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], 'expect': [{'inOrder': []}]}", "[]",
+             "expect[0].inOrder: expected at least 2 route ids, got 0 (count the calls of one "
+             "route with \"times\" or \"atLeast\")");
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], 'expect': [{'inOrder': ['a', 2]}]}", "2]",
+             "expect[0].inOrder[1]: expected a route id, got 2");
+    fails_at("{'routes': [{'id': 'login'}, {'id': 'charge'}], "
+             "'expect': [{'inOrder': ['login', 'chrage']}]}",
+             "'chrage'",
+             "expect[0].inOrder[1]: no route has id \"chrage\"; did you mean \"charge\"?");
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], "
+             "'expect': [{'inOrder': ['a', 'b'], 'strict': 'yes'}]}",
+             "'yes'", "expect[0].strict: expected true or false, got \"yes\"");
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], "
+             "'expect': [{'route': 'a', 'inOrder': ['a', 'b']}]}",
+             "'a', 'inOrder'",
+             "expect[0].route: an \"inOrder\" expectation takes the calls of the routes it lists; "
+             "\"route\" does not apply");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'strict': true}]}", "true",
+             "expect[0].strict: \"strict\" applies to \"inOrder\" only (a service is made strict "
+             "with \"strict\": true in the service)");
+}
+END_TEST
+
+START_TEST(test_bad_check_combinations)
+{
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], "
+             "'expect': [{'inOrder': ['a', 'b'], 'times': 1}]}",
+             "1}",
+             "expect[0].times: \"times\" cannot be combined with \"inOrder\": give each check an "
+             "expectation of its own");
+    fails_at("{'routes': [{'id': 'a'}], "
+             "'expect': [{'route': 'a', 'minIntervalMs': 10, 'withinMs': 20}]}",
+             "20",
+             "expect[0].withinMs: \"withinMs\" cannot be combined with \"minIntervalMs\": give "
+             "each check an expectation of its own");
+    fails_at("{'routes': [{'id': 'a'}], "
+             "'expect': [{'route': 'a', 'atMost': 2, 'every': {'method': 'GET'}}]}",
+             "{'method'",
+             "expect[0].every: \"every\" cannot be combined with \"atMost\": give "
+             "each check an expectation of its own");
+    /* counts combine among themselves */
+    mr_scenario_free(
+        ok("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'atLeast': 1, 'atMost': 2}]}"));
+}
+END_TEST
+
+START_TEST(test_bad_every)
+{
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'every': {}}]}", "{}",
+             "expect[0].every: expected at least one condition (\"method\", \"path\", "
+             "\"pathPattern\", \"query\", \"headers\" or \"body\")");
+    fails_at("{'routes': [{'id': 'a'}], "
+             "'expect': [{'route': 'a', 'every': {'method': 'ANY', 'headers': {}}}]}",
+             "{'method'",
+             "expect[0].every: expected at least one condition (\"method\", \"path\", "
+             "\"pathPattern\", \"query\", \"headers\" or \"body\"): these hold for any call");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'every': true}]}", "true",
+             "expect[0].every: expected an object, got true");
+    fails_at("{'routes': [{'id': 'a'}], "
+             "'expect': [{'route': 'a', 'every': {'header': {'K': 'v'}}}]}",
+             "'header'", "expect[0].every.header: unknown key; did you mean \"headers\"?");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'every': {'method': 'GET'}}]}", "{'every'",
+             "expect[0]: an expectation needs \"route\", \"request\" or both");
+}
+END_TEST
+
+START_TEST(test_bad_timing)
+{
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'minIntervalMs': -900}]}", "-900",
+             "expect[0].minIntervalMs: expected an integer from 1 to 604800000, got -900");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'withinMs': 0}]}", "0}",
+             "expect[0].withinMs: expected an integer from 1 to 604800000, got 0");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'withinMs': 2.5}]}", "2.5",
+             "expect[0].withinMs: expected an integer from 1 to 604800000, got 2.5");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'withinMs': '5s'}]}", "'5s'",
+             "expect[0].withinMs: expected an integer from 1 to 604800000, got \"5s\"");
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'b', 'minIntervalMs': 5}]}", "'b'",
+             "expect[0].route: no route has id \"b\"");
+}
+END_TEST
+
+START_TEST(test_bad_strict_and_route_expect)
+{
+    fails_at("{'services': {'s': {'strict': 1, 'routes': []}}}", "1,",
+             "services.s.strict: expected true or false, got 1");
+    fails_at("{'routes': [{'id': 'a', 'expect': {'every': {'method': 'GET'}}}]}", "{'method'",
+             "routes[0].expect.every: a route's \"expect\" only counts calls; put \"every\" in the "
+             "top-level \"expect\" list, with \"route\": \"a\"");
+    fails_at("{'routes': [{'id': 'a', 'expect': {'withinMs': 5}}]}", "5}",
+             "routes[0].expect.withinMs: a route's \"expect\" only counts calls; put \"withinMs\" "
+             "in the top-level \"expect\" list, with \"route\": \"a\"");
+    fails_at("{'routes': [{'id': 'a', 'expect': {'strict': true}}]}", "'strict'",
+             "routes[0].expect.strict: unknown key");
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -1673,6 +1970,19 @@ static Suite *load_suite(void)
     tcase_add_test(tc, test_service_clashes);
     tcase_add_test(tc, test_unexpected_value);
     tcase_add_test(tc, test_bad_command);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("assertions");
+    tcase_add_test(tc, test_assertion_kinds);
+    tcase_add_test(tc, test_strict_service);
+    tcase_add_test(tc, test_expect_and_route_lines);
+    tcase_add_test(tc, test_many_routes_located);
+    tcase_add_test(tc, test_lines_past_control_bytes);
+    tcase_add_test(tc, test_bad_order);
+    tcase_add_test(tc, test_bad_check_combinations);
+    tcase_add_test(tc, test_bad_every);
+    tcase_add_test(tc, test_bad_timing);
+    tcase_add_test(tc, test_bad_strict_and_route_expect);
     suite_add_tcase(s, tc);
 
     tc = tcase("files");

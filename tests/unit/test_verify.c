@@ -87,6 +87,11 @@ static void fx_release(struct fx *f)
     mr_scenario_free(f->sc);
 }
 
+/* The arrival time of the calls recorded next; and whether the journal keeps only
+ * the first 4 bytes of their bodies (as past --body-limit). */
+static int64_t clock_us;
+static bool truncate_bodies;
+
 /* Records a call as the server would. Headers: "Name: value" strings, NULL-terminated. */
 static void record(struct fx *f, size_t service, const char *method, const char *target,
                    const char *body, ...)
@@ -145,6 +150,11 @@ static void record(struct fx *f, size_t service, const char *method, const char 
     meta.service = (uint16_t)service;
     meta.route = (int32_t)route;
     meta.body_size = req.body_len;
+    meta.wall_us = clock_us;
+    if (truncate_bodies && req.body_len > 4) {
+        req.body_len = 4; /* the server counts expectations first, then keeps the start */
+        meta.body_truncated = true;
+    }
     mr_journal_append(f->j, &meta, &req, hits, nhits);
     mr_request_release(&req);
 }
@@ -209,11 +219,19 @@ START_TEST(test_missing_call)
     run(&f);
     c = &f.res.cases[0];
     ck_assert_int_eq(c->status, MR_CASE_FAIL);
-    ck_assert_str_eq(c->message, "expected exactly 1 call, got 0");
+    /* the message points at the expectation: file and line, in the case too */
+    ck_assert_str_eq(c->message, "checkout.json:10: expected exactly 1 call, got 0");
+    ck_assert_str_eq(c->file, "checkout.json");
+    ck_assert_int_eq(c->line, 10);
     ck_assert_str_eq(c->detail, "no calls were recorded\n");
     c = &f.res.cases[1];
     ck_assert_int_eq(c->status, MR_CASE_FAIL);
-    ck_assert_str_eq(c->message, "expected 1 to 3 calls, got 0");
+    ck_assert_str_eq(c->message, "checkout.json:11: expected 1 to 3 calls, got 0");
+    ck_assert_int_eq(f.res.cases[2].line, 12);
+    ck_assert_int_eq(f.res.cases[3].line, 13);
+    /* the cases that are no expectation's have no place */
+    ck_assert_ptr_null(f.res.cases[4].file);
+    ck_assert_int_eq(f.res.cases[4].line, 0);
     ck_assert_int_eq(f.res.cases[2].status, MR_CASE_PASS); /* never refunds */
     ck_assert_int_eq(f.res.cases[4].status, MR_CASE_PASS); /* no unexpected requests */
     ck_assert_uint_eq(mr_results_count(&f.res, MR_CASE_FAIL), 3);
@@ -233,7 +251,7 @@ START_TEST(test_near_miss_listed_with_reason)
     run(&f);
     c = case_named(&f, "create-charge is called exactly 1 time");
     ck_assert_int_eq(c->status, MR_CASE_FAIL);
-    ck_assert_str_eq(c->message, "expected exactly 1 call, got 0");
+    ck_assert_str_eq(c->message, "checkout.json:10: expected exactly 1 call, got 0");
     ck_assert_str_eq(c->detail, "other calls, and why they did not count:\n"
                                 "  #1 POST /v1/charges?expand=customer -> 404 (no route matched) "
                                 "[payments]\n"
@@ -256,7 +274,7 @@ START_TEST(test_route_matched_but_extra_conditions_not)
     ck_assert_str_eq(c->name, "create-charge with body containing JSON {\"amount\":1999} is "
                               "called exactly 1 time");
     ck_assert_int_eq(c->status, MR_CASE_FAIL);
-    ck_assert_str_eq(c->message, "expected exactly 1 call, got 0");
+    ck_assert_str_eq(c->message, "checkout.json:13: expected exactly 1 call, got 0");
     ck_assert_str_eq(c->detail, "other calls, and why they did not count:\n"
                                 "  #1 POST /v1/charges?expand=customer -> 201 (route "
                                 "create-charge) [payments]\n"
@@ -280,20 +298,20 @@ START_TEST(test_too_many_calls)
     run(&f);
 
     c = &f.res.cases[0];
-    ck_assert_str_eq(c->message, "expected exactly 1 call, got 2");
+    ck_assert_str_eq(c->message, "checkout.json:10: expected exactly 1 call, got 2");
     ck_assert_str_eq(c->detail, "calls counted:\n"
                                 "  #1 POST /v1/charges?expand=customer -> 201 (route "
                                 "create-charge) [payments]\n"
                                 "  #2 POST /v1/charges?expand=customer -> 201 (route "
                                 "create-charge) [payments]\n");
     c = &f.res.cases[1];
-    ck_assert_str_eq(c->message, "expected 1 to 3 calls, got 4");
+    ck_assert_str_eq(c->message, "checkout.json:11: expected 1 to 3 calls, got 4");
     ck_assert_ptr_nonnull(strstr(c->detail, "  #6 GET /v1/charges/ch_1 -> 200 (route get-charge)"));
     /* too many: near misses are not listed */
     ck_assert_ptr_null(strstr(c->detail, "other calls"));
     c = &f.res.cases[2];
     ck_assert_str_eq(c->name, "never refunds");
-    ck_assert_str_eq(c->message, "expected exactly 0 calls, got 1");
+    ck_assert_str_eq(c->message, "checkout.json:12: expected exactly 0 calls, got 1");
     ck_assert_str_eq(c->detail, "calls counted:\n"
                                 "  #7 POST /v1/refunds -> 404 (no route matched) [payments]\n"
                                 "      closest route \"create-charge\": path \"/v1/refunds\" does "
@@ -309,16 +327,16 @@ START_TEST(test_count_messages)
         int calls;
         const char *msg;
     } cases[] = {
-        {"\"times\": 1", 0, "expected exactly 1 call, got 0"},
-        {"\"times\": 2", 3, "expected exactly 2 calls, got 3"},
-        {"\"times\": 0", 1, "expected exactly 0 calls, got 1"},
-        {"\"atLeast\": 1", 0, "expected at least 1 call, got 0"},
-        {"\"atLeast\": 2", 1, "expected at least 2 calls, got 1"},
-        {"\"atMost\": 1", 2, "expected at most 1 call, got 2"},
-        {"\"atMost\": 2", 3, "expected at most 2 calls, got 3"},
-        {"\"atLeast\": 2, \"atMost\": 4", 5, "expected 2 to 4 calls, got 5"},
-        {"\"atLeast\": 2, \"atMost\": 4", 1, "expected 2 to 4 calls, got 1"},
-        {"\"times\": 3, \"atLeast\": 1", 2, "expected exactly 3 calls, got 2"},
+        {"\"times\": 1", 0, "checkout.json:1: expected exactly 1 call, got 0"},
+        {"\"times\": 2", 3, "checkout.json:1: expected exactly 2 calls, got 3"},
+        {"\"times\": 0", 1, "checkout.json:1: expected exactly 0 calls, got 1"},
+        {"\"atLeast\": 1", 0, "checkout.json:1: expected at least 1 call, got 0"},
+        {"\"atLeast\": 2", 1, "checkout.json:1: expected at least 2 calls, got 1"},
+        {"\"atMost\": 1", 2, "checkout.json:1: expected at most 1 call, got 2"},
+        {"\"atMost\": 2", 3, "checkout.json:1: expected at most 2 calls, got 3"},
+        {"\"atLeast\": 2, \"atMost\": 4", 5, "checkout.json:1: expected 2 to 4 calls, got 5"},
+        {"\"atLeast\": 2, \"atMost\": 4", 1, "checkout.json:1: expected 2 to 4 calls, got 1"},
+        {"\"times\": 3, \"atLeast\": 1", 2, "checkout.json:1: expected exactly 3 calls, got 2"},
         {"\"atLeast\": 2, \"atMost\": 4", 3, NULL},
     };
     size_t i;
@@ -361,7 +379,7 @@ START_TEST(test_request_only_expectation_near_misses)
     run(&f);
     c = &f.res.cases[0];
     ck_assert_str_eq(c->name, "POST /hook with header X-Sig is called at least 1 time");
-    ck_assert_str_eq(c->message, "expected at least 1 call, got 0");
+    ck_assert_str_eq(c->message, "checkout.json:1: expected at least 1 call, got 0");
     ck_assert_str_eq(c->detail, "other calls, and why they did not count:\n"
                                 "  #1 POST /hook -> 200 (route any)\n"
                                 "      header X-Sig is missing\n"
@@ -388,7 +406,7 @@ START_TEST(test_listing_is_capped)
     for (i = 0; i < 30; i++)
         RECORD(&f, 0, "GET", "/x", NULL);
     run(&f);
-    ck_assert_str_eq(f.res.cases[0].message, "expected exactly 0 calls, got 30");
+    ck_assert_str_eq(f.res.cases[0].message, "checkout.json:1: expected exactly 0 calls, got 30");
     for (p = f.res.cases[0].detail; (p = strstr(p, "\n  #")) != NULL; p++)
         lines++;
     ck_assert_int_eq(lines, 20);
@@ -415,7 +433,7 @@ START_TEST(test_dropped_details_note)
         RECORD(&f, 0, "GET", "/r", NULL);
     run(&f);
     /* counts stay exact; the listing says what is missing */
-    ck_assert_str_eq(f.res.cases[0].message, "expected exactly 1 call, got 5");
+    ck_assert_str_eq(f.res.cases[0].message, "checkout.json:1: expected exactly 1 call, got 5");
     ck_assert_ptr_nonnull(strstr(f.res.cases[0].detail,
                                  "note: details of calls from #4 on were not kept (journal "
                                  "limit); counts are exact\n"));
@@ -685,6 +703,545 @@ START_TEST(test_output_abandoned_note)
 }
 END_TEST
 
+/* --- order, every call, timing, strict services ------------------------- */
+
+/* One expectation a line, so each case's line is its index + 8. */
+static const char flow[] =
+    "{\"name\": \"flow\", \"services\": {\"pay\": {\"routes\": [\n"
+    " {\"id\": \"login\", \"request\": {\"method\": \"POST\", \"path\": \"/login\"}},\n"
+    " {\"id\": \"create-charge\", \"request\": {\"method\": \"POST\", \"path\": "
+    "\"/v1/charges\"}, \"response\": {\"status\": 201}},\n"
+    " {\"id\": \"get-charge\", \"request\": {\"method\": \"GET\", \"path\": "
+    "\"/v1/charges/:id\"}},\n"
+    " {\"id\": \"poll\", \"request\": {\"path\": \"/jobs/1\"}, \"response\": {\"status\": 202}}\n"
+    "]}},\n"
+    "\"expect\": [\n"
+    " {\"inOrder\": [\"login\", \"create-charge\", \"get-charge\"]},\n"
+    " {\"inOrder\": [\"login\", \"create-charge\", \"get-charge\"], \"strict\": true},\n"
+    " {\"route\": \"create-charge\", \"every\": {\"headers\": {\"Idempotency-Key\": "
+    "{\"present\": true}}, \"body\": {\"jsonPath\": {\"$.currency\": \"eur\"}}}},\n"
+    " {\"route\": \"poll\", \"minIntervalMs\": 900},\n"
+    " {\"route\": \"login\", \"withinMs\": 5000}\n"
+    "]}\n";
+
+enum { ORDER, STRICT, EVERY, INTERVAL, WITHIN };
+
+#define LOGIN(f) RECORD(f, 0, "POST", "/login", NULL)
+#define CHARGE(f)                                                                                  \
+    RECORD(f, 0, "POST", "/v1/charges", "{\"currency\":\"eur\"}", "Idempotency-Key: k")
+#define GET(f) RECORD(f, 0, "GET", "/v1/charges/ch_1", NULL)
+#define POLL(f) RECORD(f, 0, "GET", "/jobs/1", NULL)
+
+static void flow_init(struct fx *f)
+{
+    fx_init_text(f, flow, 0);
+    f->in.start_wall_us = 1000000;
+    clock_us = 1000000;
+}
+
+/* check_case's detail when it is not the point: not compared */
+static const char ANY_DETAIL[] = "(any detail)";
+
+/* Case i: its status, its place (file, line), message (NULL: none) and
+ * detail (NULL: none; ANY_DETAIL: not compared). */
+static void check_case(const struct fx *f, size_t i, enum mr_case_status status, const char *msg,
+                       const char *detail)
+{
+    const struct mr_case *c = &f->res.cases[i];
+
+    ck_assert_msg(c->status == status, "case %zu: status %d: %s", i, (int)c->status,
+                  c->message ? c->message : "(no message)");
+    ck_assert_str_eq(c->file, "checkout.json");
+    ck_assert_int_eq(c->line, (int)i + 8);
+    if (msg) {
+        char want[1024];
+        snprintf(want, sizeof(want), "checkout.json:%zu: %s", i + 8, msg);
+        ck_assert_str_eq(c->message, want);
+    } else {
+        ck_assert_ptr_null(c->message);
+    }
+    if (detail == ANY_DETAIL)
+        return;
+    if (detail)
+        ck_assert_str_eq(c->detail, detail);
+    else
+        ck_assert_ptr_null(c->detail);
+}
+
+START_TEST(test_order_passes)
+{
+    struct fx f;
+
+    /* other routes' calls anywhere in between */
+    flow_init(&f);
+    POLL(&f);
+    LOGIN(&f);
+    POLL(&f);
+    CHARGE(&f);
+    RECORD(&f, 0, "GET", "/nowhere", NULL);
+    GET(&f);
+    run(&f);
+    ck_assert_str_eq(f.res.cases[ORDER].name,
+                     "login, create-charge, get-charge are called in this order");
+    ck_assert_str_eq(f.res.cases[STRICT].name,
+                     "calls of login, create-charge, get-charge are exactly this sequence");
+    check_case(&f, ORDER, MR_CASE_PASS, NULL, NULL);
+    check_case(&f, STRICT, MR_CASE_PASS, NULL, NULL);
+    fx_release(&f);
+
+    /* more calls of the listed routes: in order, not strictly */
+    flow_init(&f);
+    LOGIN(&f);
+    LOGIN(&f);
+    CHARGE(&f);
+    GET(&f);
+    GET(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_PASS, NULL, NULL);
+    check_case(&f, STRICT, MR_CASE_FAIL,
+               "expected exactly login, create-charge, get-charge; diverges at call 2 (#2): "
+               "login, expected create-charge",
+               "calls of these routes, in order:\n"
+               "  #1 login POST /login  <- step 1\n"
+               "  #2 login POST /login  <- expected create-charge\n"
+               "  #3 create-charge POST /v1/charges\n"
+               "  #4 get-charge GET /v1/charges/ch_1\n"
+               "  #5 get-charge GET /v1/charges/ch_1\n");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_order_fails)
+{
+    struct fx f;
+
+    /* a step called only before the step it must follow */
+    flow_init(&f);
+    GET(&f);
+    POLL(&f);
+    LOGIN(&f);
+    CHARGE(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_FAIL,
+               "expected login, create-charge, get-charge in this order; diverges at step 3: no "
+               "call of get-charge after #4 (create-charge)",
+               "calls of these routes, in order:\n"
+               "  #1 get-charge GET /v1/charges/ch_1\n"
+               "  #3 login POST /login  <- step 1\n"
+               "  #4 create-charge POST /v1/charges  <- step 2\n");
+    check_case(&f, STRICT, MR_CASE_FAIL,
+               "expected exactly login, create-charge, get-charge; diverges at call 1 (#1): "
+               "get-charge, expected login",
+               "calls of these routes, in order:\n"
+               "  #1 get-charge GET /v1/charges/ch_1  <- expected login\n"
+               "  #3 login POST /login\n"
+               "  #4 create-charge POST /v1/charges\n");
+    fx_release(&f);
+
+    /* never called; the sequence too short */
+    flow_init(&f);
+    LOGIN(&f);
+    CHARGE(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_FAIL,
+               "expected login, create-charge, get-charge in this order; diverges at step 3: "
+               "get-charge was never called",
+               "calls of these routes, in order:\n"
+               "  #1 login POST /login  <- step 1\n"
+               "  #2 create-charge POST /v1/charges  <- step 2\n");
+    check_case(&f, STRICT, MR_CASE_FAIL,
+               "expected exactly login, create-charge, get-charge; diverges at call 3: no call, "
+               "expected get-charge",
+               "calls of these routes, in order:\n"
+               "  #1 login POST /login  <- step 1\n"
+               "  #2 create-charge POST /v1/charges  <- step 2\n");
+    fx_release(&f);
+
+    /* the sequence too long: a retried charge, a second read */
+    flow_init(&f);
+    LOGIN(&f);
+    CHARGE(&f);
+    GET(&f);
+    GET(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_PASS, NULL, NULL);
+    check_case(&f, STRICT, MR_CASE_FAIL,
+               "expected exactly login, create-charge, get-charge; diverges at call 4 (#4): "
+               "get-charge, expected no further call",
+               ANY_DETAIL);
+    ck_assert_ptr_nonnull(
+        strstr(f.res.cases[STRICT].detail,
+               "  #4 get-charge GET /v1/charges/ch_1  <- expected no further call\n"));
+    fx_release(&f);
+
+    /* no calls at all */
+    flow_init(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_FAIL,
+               "expected login, create-charge, get-charge in this order; diverges at step 1: "
+               "login was never called",
+               "no calls of these routes were recorded\n");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_order_window)
+{
+    struct fx f;
+    const char *d;
+    int i;
+
+    /* 30 logins, then a charge and no read: the listing shows 20 calls
+     * around where it diverges (the last step found: #31) */
+    flow_init(&f);
+    for (i = 0; i < 30; i++)
+        LOGIN(&f);
+    CHARGE(&f);
+    run(&f);
+    d = f.res.cases[ORDER].detail;
+    ck_assert_ptr_nonnull(strstr(d, "calls of these routes, in order:\n  ... 20 earlier\n"
+                                    "  #21 login POST /login\n"));
+    ck_assert_ptr_nonnull(strstr(d, "  #31 create-charge POST /v1/charges  <- step 2\n"));
+    ck_assert_ptr_null(strstr(d, "  #1 login"));
+    ck_assert_ptr_null(strstr(d, "#20 "));
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_every_call)
+{
+    struct fx f;
+
+    /* each call meets both conditions */
+    flow_init(&f);
+    CHARGE(&f);
+    CHARGE(&f);
+    LOGIN(&f); /* another route: not looked at */
+    run(&f);
+    ck_assert_str_eq(f.res.cases[EVERY].name, "every call of create-charge: with header "
+                                              "Idempotency-Key, body $.currency=\"eur\"");
+    check_case(&f, EVERY, MR_CASE_PASS, NULL, NULL);
+    fx_release(&f);
+
+    /* no call: nothing to check, and it says so */
+    flow_init(&f);
+    run(&f);
+    check_case(&f, EVERY, MR_CASE_PASS, NULL,
+               "note: no call was made, so there was nothing to check");
+    fx_release(&f);
+
+    /* each call that does not, with each condition it fails */
+    flow_init(&f);
+    CHARGE(&f);
+    RECORD(&f, 0, "POST", "/v1/charges?x=1", "{\"currency\":\"usd\"}");
+    RECORD(&f, 0, "POST", "/v1/charges", "not json", "Idempotency-Key: k");
+    CHARGE(&f);
+    run(&f);
+    check_case(&f, EVERY, MR_CASE_FAIL,
+               "expected every call to meet the conditions; 2 of 4 calls do not",
+               "calls that do not meet them:\n"
+               "  #2 POST /v1/charges?x=1 -> 201\n"
+               "      header Idempotency-Key is missing\n"
+               "      body $.currency is \"usd\", the expectation wants equal to \"eur\"\n"
+               "  #3 POST /v1/charges -> 201\n"
+               "      body is not JSON, the expectation wants a JSON body\n");
+    fx_release(&f);
+
+    /* one of one */
+    flow_init(&f);
+    RECORD(&f, 0, "POST", "/v1/charges", "{\"currency\":\"eur\"}");
+    run(&f);
+    check_case(&f, EVERY, MR_CASE_FAIL,
+               "expected every call to meet the conditions; 1 of 1 call does not", ANY_DETAIL);
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_every_call_by_request)
+{
+    static const char text[] =
+        "{\"routes\": [{\"id\": \"any\"}], \"expect\": [{\"request\": {\"method\": \"POST\"},"
+        " \"every\": {\"headers\": {\"X-Sig\": {\"matches\": \"^v1=\"}}, \"query\": {\"a\": "
+        "\"1\"}}}]}";
+    struct fx f;
+
+    fx_init_text(&f, text, 0);
+    RECORD(&f, 0, "POST", "/a?a=1", NULL, "X-Sig: v1=abc");
+    RECORD(&f, 0, "GET", "/b", NULL); /* not a POST: not looked at */
+    RECORD(&f, 0, "POST", "/c?a=2", NULL, "X-Sig: v0=abc");
+    run(&f);
+    ck_assert_str_eq(f.res.cases[0].name,
+                     "every call of POST *: query a=\"1\", header X-Sig matches /^v1=/");
+    ck_assert_str_eq(f.res.cases[0].message, "checkout.json:1: expected every call to meet the "
+                                             "conditions; 1 of 2 calls does not");
+    ck_assert_str_eq(f.res.cases[0].detail,
+                     "calls that do not meet them:\n"
+                     "  #3 POST /c?a=2 -> 200\n"
+                     "      query parameter a is \"2\", the expectation wants equal to \"1\"\n"
+                     "      header X-Sig is \"v0=abc\", the expectation wants matching \"^v1=\"\n");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_every_call_body_not_kept)
+{
+    struct fx f;
+
+    /* a body the journal kept only part of cannot be checked against body conditions */
+    flow_init(&f);
+    CHARGE(&f);
+    truncate_bodies = true;
+    CHARGE(&f);
+    truncate_bodies = false;
+    run(&f);
+    check_case(&f, EVERY, MR_CASE_ERROR,
+               "cannot check 1 of 2 calls: the journal kept only part of the body (raise "
+               "--body-limit)",
+               NULL);
+    fx_release(&f);
+
+    /* unless another call fails anyway */
+    flow_init(&f);
+    truncate_bodies = true;
+    CHARGE(&f);
+    truncate_bodies = false;
+    RECORD(&f, 0, "POST", "/v1/charges", "{\"currency\":\"eur\"}");
+    run(&f);
+    check_case(&f, EVERY, MR_CASE_FAIL,
+               "expected every call to meet the conditions; 1 of 2 calls does not",
+               "calls that do not meet them:\n"
+               "  #2 POST /v1/charges -> 201\n"
+               "      header Idempotency-Key is missing\n"
+               "note: 1 call was not checked: the journal kept only part of the body "
+               "(--body-limit)\n");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_min_interval)
+{
+    struct fx f;
+
+    flow_init(&f);
+    POLL(&f);
+    clock_us += 1000000;
+    POLL(&f);
+    clock_us += 500000;
+    LOGIN(&f);
+    POLL(&f);
+    clock_us += 100999;
+    POLL(&f);
+    run(&f);
+    ck_assert_str_eq(f.res.cases[INTERVAL].name, "calls of poll are at least 900 ms apart");
+    check_case(&f, INTERVAL, MR_CASE_FAIL,
+               "expected calls at least 900 ms apart; 2 of 3 intervals are shorter, the shortest "
+               "100 ms (#5 after #4)",
+               "calls less than 900 ms after the one before:\n"
+               "  #4 GET /jobs/1 -> 202, 500 ms after #2\n"
+               "  #5 GET /jobs/1 -> 202, 100 ms after #4\n");
+    fx_release(&f);
+
+    /* exactly the interval is enough; in order of arrival, not of #: here #2 came first */
+    flow_init(&f);
+    clock_us += 900000;
+    POLL(&f);
+    clock_us -= 900000;
+    POLL(&f);
+    clock_us += 1800000;
+    POLL(&f);
+    run(&f);
+    check_case(&f, INTERVAL, MR_CASE_PASS, NULL, NULL);
+    fx_release(&f);
+
+    flow_init(&f);
+    POLL(&f);
+    clock_us += 899999;
+    POLL(&f);
+    run(&f);
+    check_case(&f, INTERVAL, MR_CASE_FAIL,
+               "expected calls at least 900 ms apart; 1 of 1 interval is shorter, the shortest "
+               "899 ms (#2 after #1)",
+               ANY_DETAIL);
+    fx_release(&f);
+
+    /* one call: no interval */
+    flow_init(&f);
+    POLL(&f);
+    run(&f);
+    check_case(&f, INTERVAL, MR_CASE_PASS, NULL, "note: one call, so no interval to check");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_within)
+{
+    struct fx f;
+
+    flow_init(&f);
+    clock_us += 5000000; /* exactly the bound */
+    LOGIN(&f);
+    run(&f);
+    ck_assert_str_eq(f.res.cases[WITHIN].name,
+                     "the first call of login comes within 5000 ms of the start");
+    check_case(&f, WITHIN, MR_CASE_PASS, NULL, NULL);
+    fx_release(&f);
+
+    flow_init(&f);
+    POLL(&f);
+    clock_us += 6021000;
+    LOGIN(&f);
+    clock_us += 1000;
+    LOGIN(&f);
+    run(&f);
+    check_case(&f, WITHIN, MR_CASE_FAIL,
+               "expected the first call within 5000 ms of the start; it came after 6021 ms",
+               "first call:\n"
+               "  #2 POST /login -> 200, 6021 ms after the start\n");
+    fx_release(&f);
+
+    flow_init(&f);
+    run(&f);
+    check_case(&f, WITHIN, MR_CASE_FAIL,
+               "expected the first call within 5000 ms of the start; none came", NULL);
+    fx_release(&f);
+
+    /* without the start time there is nothing to measure from */
+    flow_init(&f);
+    f.in.start_wall_us = 0;
+    LOGIN(&f);
+    run(&f);
+    check_case(&f, WITHIN, MR_CASE_ERROR, "cannot check: the time the command started is unknown",
+               NULL);
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_strict_service_routes)
+{
+    static const char text[] =
+        "{\"services\": {\"pay\": {\"strict\": true, \"routes\": [\n"
+        " {\"id\": \"a\", \"request\": {\"path\": \"/a\"}},\n"
+        " {\"id\": \"b\", \"request\": {\"path\": \"/b\"}},\n"
+        " {\"id\": \"c\", \"request\": {\"path\": \"/c\"}, \"expect\": {\"atLeast\": 0}}]}}}\n";
+    struct fx f;
+    const struct mr_case *c;
+
+    fx_init_text(&f, text, 0);
+    RECORD(&f, 0, "GET", "/a", NULL);
+    run(&f);
+    ck_assert_uint_eq(f.res.ncases, 3 + 2);
+    c = &f.res.cases[0];
+    ck_assert_str_eq(c->name, "c is called any number of times");
+    ck_assert_int_eq(c->status, MR_CASE_PASS);
+    c = &f.res.cases[1];
+    ck_assert_str_eq(c->name, "a is called at least 1 time (service pay is strict)");
+    ck_assert_int_eq(c->status, MR_CASE_PASS);
+    ck_assert_int_eq(c->line, 2);
+    c = &f.res.cases[2];
+    ck_assert_str_eq(c->name, "b is called at least 1 time (service pay is strict)");
+    ck_assert_int_eq(c->status, MR_CASE_FAIL);
+    ck_assert_str_eq(c->file, "checkout.json");
+    ck_assert_int_eq(c->line, 3);
+    ck_assert_str_eq(c->message, "checkout.json:3: expected at least 1 call, got 0");
+    ck_assert_str_eq(c->detail,
+                     "service pay is strict: each of its routes must be called unless an "
+                     "expectation counts its calls (\"expect\": {\"atLeast\": 0} on the route "
+                     "makes it optional)\n"
+                     "no recorded call is related\n");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_checks_past_the_journal_limit)
+{
+    struct fx f;
+
+    /* the third call's details are not kept: it may be the missing step */
+    fx_init_text(&f, flow, 2);
+    f.in.start_wall_us = clock_us = 1000000;
+    LOGIN(&f);
+    CHARGE(&f);
+    GET(&f);
+    POLL(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_ERROR,
+               "cannot check: details of calls from #3 on were not kept (journal limit); raise "
+               "--journal-limit",
+               NULL);
+    check_case(&f, EVERY, MR_CASE_ERROR,
+               "cannot check: details of calls from #3 on were not kept (journal limit); raise "
+               "--journal-limit",
+               NULL);
+    check_case(&f, INTERVAL, MR_CASE_ERROR,
+               "cannot check: details of calls from #3 on were not kept (journal limit); raise "
+               "--journal-limit",
+               NULL);
+    check_case(&f, WITHIN, MR_CASE_PASS, NULL, NULL); /* #1 is the first: certain */
+    fx_release(&f);
+
+    /* a failure among the kept calls stands */
+    fx_init_text(&f, flow, 2);
+    f.in.start_wall_us = clock_us = 1000000;
+    GET(&f);
+    RECORD(&f, 0, "POST", "/v1/charges", "{}");
+    LOGIN(&f);
+    run(&f);
+    check_case(&f, STRICT, MR_CASE_FAIL,
+               "expected exactly login, create-charge, get-charge; diverges at call 1 (#1): "
+               "get-charge, expected login",
+               ANY_DETAIL);
+    ck_assert_ptr_nonnull(strstr(f.res.cases[STRICT].detail,
+                                 "note: details of calls from #3 on were not kept (journal "
+                                 "limit)\n"));
+    check_case(&f, EVERY, MR_CASE_FAIL,
+               "expected every call to meet the conditions; 1 of 1 call does not", ANY_DETAIL);
+    check_case(&f, WITHIN, MR_CASE_ERROR,
+               "cannot check: details of calls from #3 on were not kept (journal limit); raise "
+               "--journal-limit",
+               NULL);
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_checks_after_a_reset)
+{
+    struct fx f;
+
+    /* what came before a reset is not looked at */
+    flow_init(&f);
+    LOGIN(&f);
+    mr_journal_reset(f.j);
+    CHARGE(&f);
+    GET(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_FAIL,
+               "expected login, create-charge, get-charge in this order; diverges at step 1: "
+               "login was never called",
+               "calls of these routes, in order:\n"
+               "  #2 create-charge POST /v1/charges\n"
+               "  #3 get-charge GET /v1/charges/ch_1\n");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_checks_skipped_without_the_command)
+{
+    struct fx f;
+    size_t i;
+
+    flow_init(&f);
+    f.proc.state = MR_PROC_NOT_STARTED;
+    run(&f);
+    for (i = ORDER; i <= WITHIN; i++) {
+        /* no place in the message of a skipped case; the case still has it */
+        ck_assert_int_eq(f.res.cases[i].status, MR_CASE_SKIP);
+        ck_assert_str_eq(f.res.cases[i].message, "the command did not run");
+        ck_assert_int_eq(f.res.cases[i].line, (int)i + 8);
+    }
+    fx_release(&f);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -707,6 +1264,21 @@ static Suite *verify_suite(void)
     tcase_add_test(tc, test_request_only_expectation_near_misses);
     tcase_add_test(tc, test_listing_is_capped);
     tcase_add_test(tc, test_dropped_details_note);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("assertions");
+    tcase_add_test(tc, test_order_passes);
+    tcase_add_test(tc, test_order_fails);
+    tcase_add_test(tc, test_order_window);
+    tcase_add_test(tc, test_every_call);
+    tcase_add_test(tc, test_every_call_by_request);
+    tcase_add_test(tc, test_every_call_body_not_kept);
+    tcase_add_test(tc, test_min_interval);
+    tcase_add_test(tc, test_within);
+    tcase_add_test(tc, test_strict_service_routes);
+    tcase_add_test(tc, test_checks_past_the_journal_limit);
+    tcase_add_test(tc, test_checks_after_a_reset);
+    tcase_add_test(tc, test_checks_skipped_without_the_command);
     suite_add_tcase(s, tc);
 
     tc = tcase("unexpected");
