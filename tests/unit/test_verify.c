@@ -1179,6 +1179,22 @@ START_TEST(test_checks_past_the_journal_limit)
     check_case(&f, WITHIN, MR_CASE_PASS, NULL, NULL); /* #1 is the first: certain */
     fx_release(&f);
 
+    /* steps found among the kept calls stay found; strictly, a dropped call may be one
+     * too many */
+    fx_init_text(&f, flow, 3);
+    f.in.start_wall_us = clock_us = 1000000;
+    LOGIN(&f);
+    CHARGE(&f);
+    GET(&f);
+    GET(&f);
+    run(&f);
+    check_case(&f, ORDER, MR_CASE_PASS, NULL, NULL);
+    check_case(&f, STRICT, MR_CASE_ERROR,
+               "cannot check: details of calls from #4 on were not kept (journal limit); raise "
+               "--journal-limit",
+               NULL);
+    fx_release(&f);
+
     /* a failure among the kept calls stands */
     fx_init_text(&f, flow, 2);
     f.in.start_wall_us = clock_us = 1000000;
