@@ -37,9 +37,13 @@ static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const stru
     if (sc->nservices > 1 && c->service < sc->nservices)
         mr_buf_printf(b, " [%s]", sc->services[c->service].name);
     if (why || c->near) {
-        const char *w = why ? why : c->near;
-        mr_buf_puts(b, "\n      ");
-        mr_buf_put_printable(b, w, strlen(w));
+        /* an unmatched call's explanation has several lines: each indented */
+        const char *w = why ? why : c->near, *nl;
+        for (; w; w = nl ? nl + 1 : NULL) {
+            nl = strchr(w, '\n');
+            mr_buf_puts(b, "\n      ");
+            mr_buf_put_printable(b, w, nl ? (size_t)(nl - w) : strlen(w));
+        }
     }
     mr_buf_putc(b, '\n');
 }
@@ -261,7 +265,8 @@ static int verify_count(struct mr_results *out, const struct mr_verify_input *in
             }
             if (!others++)
                 mr_buf_puts(&detail, "other calls, and why they did not count:\n");
-            call_line(&detail, sc, c, why);
+            /* an unmatched call: the explanation it got when it was answered */
+            call_line(&detail, sc, c, e->route >= 0 && c->route < 0 && c->near ? NULL : why);
         }
     }
     if (!listed && !others)

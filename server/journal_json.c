@@ -2,6 +2,8 @@
  * journal_json.c - the --journal file: every kept call as a JSON array,
  * written call by call through a callback (never built in memory).
  * Bodies that are valid UTF-8 are written as "body"; others as "bodyBase64".
+ * An unmatched call's explanation is "nearMiss" (its summary line) and
+ * "nearMissDetails" (the lines after it, when there are any).
  */
 #include "server/journal.h"
 
@@ -79,8 +81,21 @@ void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struc
     mr_buf_printf(b, ", \"status\": %u, \"durationMs\": %.3f", (unsigned)c->status,
                   c->duration_us / 1000.0);
     if (c->near) {
+        /* the summary line stays a one-line string for old readers; the rest, if any,
+         * is a list of lines (as the 404 body and the reports show them) */
+        const char *nl = strchr(c->near, '\n');
         mr_buf_puts(b, ", \"nearMiss\": ");
-        json_cstr(b, c->near);
+        mr_buf_put_json_string(b, c->near, nl ? (size_t)(nl - c->near) : strlen(c->near));
+        if (nl) {
+            mr_buf_puts(b, ", \"nearMissDetails\": [");
+            for (first = true; nl; first = false) {
+                const char *line = nl + 1;
+                nl = strchr(line, '\n');
+                mr_buf_puts(b, first ? "" : ", ");
+                mr_buf_put_json_string(b, line, nl ? (size_t)(nl - line) : strlen(line));
+            }
+            mr_buf_putc(b, ']');
+        }
     }
     if (c->allowed)
         mr_buf_puts(b, ", \"allowed\": true");

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <cjson/cJSON.h>
 #include <pcre2.h>
 
+#include "common/buf.h"
 #include "common/text.h"
 
 /* ---- requests ---- */
@@ -1301,6 +1303,578 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
 
 /* A pathPattern's named groups (`(?<id>[0-9]+)`) as path parameters; values
  * point into the decoded path the pattern matched. */
+/* ---- explaining an unmatched request: every condition, the closest routes ---- */
+
+#define ELIDE_OVER 80                 /* a value longer than this keeps only its two ends */
+#define ELIDE_KEEP 32                 /* bytes kept at each end */
+#define VAL_MAX (ELIDE_OVER * 4 + 64) /* an elided, printable, quoted value */
+#define WANT_MAX (VAL_MAX + 32)       /* the same after "not containing " */
+#define EDIT_MAX 64                   /* paths are compared on their first 64 bytes */
+#define NOT_JSON 64                   /* the distance of a body that is not JSON from a JSON one */
+#define TEXT_NOTE 96                  /* room kept for the line saying the text was cut */
+
+/*
+ * s[0..n) made printable (control bytes as \xNN) into dst, quoted if asked.
+ * A value over ELIDE_OVER bytes keeps ELIDE_KEEP bytes at each end, cut at
+ * UTF-8 boundaries, and says how many bytes are left out in between.
+ */
+static void elide(char *dst, size_t size, const char *s, size_t n, bool quote)
+{
+    char all[ELIDE_OVER * 4 + 1], head[ELIDE_KEEP * 4 + 1], tail[ELIDE_KEEP * 4 + 1];
+    const char *q = quote ? "\"" : "";
+    size_t h = ELIDE_KEEP, t;
+
+    if (!s)
+        n = 0;
+    if (n <= ELIDE_OVER) {
+        mr_printable(all, sizeof(all), s ? s : "", n);
+        snprintf(dst, size, "%s%s%s", q, all, q);
+        return;
+    }
+    t = n - ELIDE_KEEP;
+    while (h > 0 && ((unsigned char)s[h] & 0xC0) == 0x80)
+        h--;
+    while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80)
+        t++;
+    mr_printable(head, sizeof(head), s, h);
+    mr_printable(tail, sizeof(tail), s + t, n - t);
+    snprintf(dst, size, "%s%s\u2026(%zu bytes left out)\u2026%s%s", q, head, t - h, tail, q);
+}
+
+static void elide_str(char *dst, size_t size, const char *s, bool quote)
+{
+    elide(dst, size, s, s ? strlen(s) : 0, quote);
+}
+
+/* A JSON value as compact JSON text, elided. */
+static void elide_json(char *dst, size_t size, const cJSON *v)
+{
+    char *s = cJSON_PrintUnformatted(v);
+
+    if (!s) {
+        snprintf(dst, size, "(out of memory)");
+        return;
+    }
+    elide_str(dst, size, s, false);
+    cJSON_free(s);
+}
+
+/*
+ * The explanation being written: whole lines, or none. The first line is
+ * always written (cut to fit a tiny buffer); a later line that would not
+ * leave TEXT_NOTE bytes is dropped, and a closing line says how many were.
+ * With buf NULL nothing is written: the same walk only counts.
+ */
+struct text {
+    char *buf;
+    size_t size, len;
+    size_t dropped;
+};
+
+static void text_line(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void text_line(struct text *t, const char *fmt, ...)
+{
+    char line[4 * VAL_MAX];
+    size_t n;
+    va_list ap;
+
+    if (!t->buf)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    n = strlen(line);
+    if (t->len == 0) {
+        snprintf(t->buf, t->size, "%s", line);
+        t->len = strlen(t->buf);
+    } else if (!t->dropped && t->len + 1 + n + TEXT_NOTE < t->size) {
+        t->buf[t->len++] = '\n';
+        memcpy(t->buf + t->len, line, n + 1);
+        t->len += n;
+    } else {
+        t->dropped++;
+    }
+}
+
+static void text_finish(struct text *t)
+{
+    if (t->buf && t->dropped && t->len + 1 < t->size)
+        snprintf(t->buf + t->len, t->size - t->len,
+                 "\n  ... and %zu more line%s (the explanation is capped at %zu bytes)", t->dropped,
+                 t->dropped == 1 ? "" : "s", (size_t)MR_MISS_TEXT_MAX);
+}
+
+/* Edits between a[0..n) and b[0..m) (Levenshtein, bytes, case-sensitive) on at
+ * most EDIT_MAX bytes of each, plus the difference in the lengths left over.
+ * Stops early with a value over `limit` once the answer is known to be. */
+static size_t edits(const char *a, size_t n, const char *b, size_t m, size_t limit)
+{
+    size_t row[EDIT_MAX + 1], i, j, na = n < EDIT_MAX ? n : EDIT_MAX,
+                                    nb = m < EDIT_MAX ? m : EDIT_MAX;
+    size_t extra = (n - na) > (m - nb) ? (n - na) - (m - nb) : (m - nb) - (n - na);
+
+    for (j = 0; j <= nb; j++)
+        row[j] = j;
+    for (i = 1; i <= na; i++) {
+        size_t diag = row[0], least;
+        least = row[0] = i;
+        for (j = 1; j <= nb; j++) {
+            size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+            if (best < least)
+                least = best;
+        }
+        if (least > limit)
+            return limit + 1;
+    }
+    return row[nb] + extra;
+}
+
+/* How far the request's path is from the route's: 0 when it matches. A
+ * template is compared segment by segment (`:name` and `*` take any); a
+ * pattern that fails counts as one edit. */
+static size_t path_distance(const struct mr_matcher *m, const struct mr_request *req, size_t limit)
+{
+    const char *raw = req->raw_path ? req->raw_path : req->path, *p;
+    size_t i, d;
+
+    if (path_holds(m, req))
+        return 0;
+    if (m->path_kind == MR_PATH_LITERAL)
+        return edits(req->path, strlen(req->path), m->path, strlen(m->path), limit);
+    if (m->path_kind != MR_PATH_TEMPLATE)
+        return 1;
+    d = raw[0] == '/' ? 0 : 1;
+    p = raw[0] == '/' ? raw + 1 : raw;
+    for (i = 0; i < m->nsegs && d <= limit; i++) {
+        const struct mr_seg *s = &m->segs[i];
+        const char *slash;
+        size_t len;
+
+        if (!p) { /* the path has fewer segments */
+            d += s->len + 1;
+            continue;
+        }
+        slash = strchr(p, '/');
+        len = slash ? (size_t)(slash - p) : strlen(p);
+        if (s->kind == MR_SEG_STAR && i + 1 == m->nsegs) {
+            p = NULL; /* the rest of the path */
+            break;
+        }
+        if (s->kind == MR_SEG_LITERAL)
+            d += edits(p, len, s->text, s->len, limit - d);
+        else if (s->kind == MR_SEG_PARAM && len == 0)
+            d++;
+        p = slash ? slash + 1 : NULL;
+    }
+    if (p) /* the path has more segments */
+        d += strlen(p) + 1;
+    return d ? d : 1;
+}
+
+/* How a condition wants a value: `"eur"`, `containing "x"`, `not matching "^a"`. */
+static void cond_text(char *dst, size_t size, const struct mr_cond *c)
+{
+    static const char *const ops[] = {"", "containing ", "matching ", "absent", "present"};
+    char v[VAL_MAX] = "";
+
+    if (c->op != MR_OP_ABSENT && c->op != MR_OP_PRESENT)
+        elide(v, sizeof(v), c->text, c->len, true);
+    snprintf(dst, size, "%s%s%s", c->negate ? "not " : "", ops[c->op], v);
+}
+
+/* A query or header condition's verdict; returns whether it holds. */
+static bool field_verdict(struct text *t, const char *what, const struct mr_field *f,
+                          const struct mr_kv *kv, size_t n, bool nocase)
+{
+    const struct mr_cond *c = &f->cond;
+    const struct mr_kv *have;
+    char name[VAL_MAX], v[VAL_MAX], want[WANT_MAX];
+    bool ok = pairs_hold(f, kv, n, nocase);
+
+    if (!t->buf)
+        return ok;
+    elide_str(name, sizeof(name), f->name, false);
+    if (ok) {
+        text_line(t, "    %s %s \u2713", what, name);
+        return ok;
+    }
+    /* negated: the value that holds the inner condition is the culprit */
+    have = find_pair(f, kv, n, nocase, c->negate);
+    if (!have) {
+        text_line(t, "    %s %s \u2717 (absent)", what, name);
+        return ok;
+    }
+    elide(v, sizeof(v), have->value, have->value_len, true);
+    if (c->negate ? c->op == MR_OP_PRESENT : c->op == MR_OP_ABSENT)
+        snprintf(want, sizeof(want), "absent");
+    else
+        cond_text(want, sizeof(want), c);
+    text_line(t, "    %s %s \u2717 (%s vs %s)", what, name, v, want);
+    return ok;
+}
+
+/* Walks two JSON values listing where `have` fails `want` ($.a.b[1]). */
+struct diff {
+    struct text *t;
+    size_t count;
+    char path[512];
+};
+
+static void diff_line(struct diff *d, const cJSON *want, const cJSON *have)
+{
+    char w[VAL_MAX], h[VAL_MAX];
+
+    if (++d->count > MR_MISS_DIFF_LINES || !d->t->buf)
+        return;
+    if (want)
+        elide_json(w, sizeof(w), want);
+    if (have)
+        elide_json(h, sizeof(h), have);
+    if (!have)
+        text_line(d->t, "      %s: missing, expected %s", d->path, w);
+    else if (!want)
+        text_line(d->t, "      %s: unexpected, got %s", d->path, h);
+    else
+        text_line(d->t, "      %s: expected %s, got %s", d->path, w, h);
+}
+
+/* Appends `.key`, `["odd key"]` or `[i]`; returns the length to go back to.
+ * A path too long for the buffer ends in `…`. */
+static size_t diff_push(struct diff *d, const char *key, int index)
+{
+    size_t n = strlen(d->path), k;
+    char seg[VAL_MAX + 8], v[VAL_MAX];
+
+    if (!key) {
+        snprintf(seg, sizeof(seg), "[%d]", index);
+    } else if (*key &&
+               strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789") ==
+                   strlen(key) &&
+               !isdigit((unsigned char)*key)) {
+        elide_str(v, sizeof(v), key, false);
+        snprintf(seg, sizeof(seg), ".%s", v);
+    } else {
+        elide_str(v, sizeof(v), key, true);
+        snprintf(seg, sizeof(seg), "[%s]", v);
+    }
+    k = strlen(seg);
+    if (n + k + 4 < sizeof(d->path))
+        memcpy(d->path + n, seg, k + 1);
+    else if (n < 3 || strcmp(d->path + n - 3, "\u2026") != 0)
+        snprintf(d->path + n, sizeof(d->path) - n, "\u2026");
+    return n;
+}
+
+/* The same walk as json_contains (subset) or cJSON_Compare, listing every
+ * difference: objects member by member, arrays item by item. */
+static void diff_json(struct diff *d, const cJSON *want, const cJSON *have, bool subset)
+{
+    const cJSON *c;
+    size_t n;
+
+    if (cJSON_IsObject(want) && cJSON_IsObject(have)) {
+        cJSON_ArrayForEach(c, want)
+        {
+            const cJSON *h = cJSON_GetObjectItemCaseSensitive(have, c->string);
+            n = diff_push(d, c->string, 0);
+            if (h)
+                diff_json(d, c, h, subset);
+            else
+                diff_line(d, c, NULL);
+            d->path[n] = '\0';
+        }
+        if (subset)
+            return;
+        cJSON_ArrayForEach(c, have)
+        {
+            if (cJSON_GetObjectItemCaseSensitive(want, c->string))
+                continue;
+            n = diff_push(d, c->string, 0);
+            diff_line(d, NULL, c);
+            d->path[n] = '\0';
+        }
+        return;
+    }
+    if (cJSON_IsArray(want) && cJSON_IsArray(have)) {
+        const cJSON *w = want->child, *h = have->child;
+        int i;
+        for (i = 0; w || h; i++) {
+            n = diff_push(d, NULL, i);
+            if (w && h)
+                diff_json(d, w, h, false); /* arrays compare exactly */
+            else
+                diff_line(d, w, h);
+            d->path[n] = '\0';
+            w = w ? w->next : NULL;
+            h = h ? h->next : NULL;
+        }
+        return;
+    }
+    if (!cJSON_Compare(want, have, true))
+        diff_line(d, want, have);
+}
+
+/* A `json`/`jsonEquals` body that does not hold: each difference. */
+static size_t json_body_verdict(struct text *t, const struct mr_body_cond *b,
+                                struct mr_request *req)
+{
+    struct text none = {0};
+    struct diff d;
+    char w[VAL_MAX];
+    const char *how = b->op == MR_BODY_JSON ? "containing" : "equal to";
+
+    if (!body_json(req)) {
+        if (t->buf) {
+            elide_json(w, sizeof(w), b->json);
+            text_line(t, "    body \u2717 (not JSON, wants JSON %s %s)", how, w);
+        }
+        return NOT_JSON;
+    }
+    /* count first, for the verdict's line, then list */
+    d.t = &none;
+    d.count = 0;
+    snprintf(d.path, sizeof(d.path), "$");
+    diff_json(&d, b->json, req->body_json, b->op == MR_BODY_JSON);
+    if (d.count == 0) /* a difference the walk does not name (repeated members) */
+        d.count = 1;
+    if (!t->buf)
+        return d.count;
+    text_line(t, "    body \u2717 (%zu difference%s)", d.count, d.count == 1 ? "" : "s");
+    {
+        size_t total = d.count;
+        d.t = t;
+        d.count = 0;
+        diff_json(&d, b->json, req->body_json, b->op == MR_BODY_JSON);
+        if (d.count == 0)
+            diff_line(&d, b->json, req->body_json);
+        if (total > MR_MISS_DIFF_LINES)
+            text_line(t, "      ... and %zu more difference%s", total - MR_MISS_DIFF_LINES,
+                      total - MR_MISS_DIFF_LINES == 1 ? "" : "s");
+    }
+    return d.count;
+}
+
+/* Each `jsonPath` field's verdict; returns how many fail. */
+static unsigned json_paths_verdict(struct text *t, const struct mr_body_cond *b,
+                                   struct mr_request *req)
+{
+    const cJSON *root = body_json(req);
+    unsigned failed = 0;
+    size_t i;
+    char p[VAL_MAX], v[VAL_MAX], want[WANT_MAX];
+
+    for (i = 0; i < b->nfields; i++) {
+        const struct mr_json_field *f = &b->fields[i];
+        const cJSON *at = root ? json_at(root, f) : NULL;
+        bool ok = root && json_field_holds(f, root);
+
+        failed += !ok;
+        if (!t->buf)
+            continue;
+        elide_str(p, sizeof(p), f->path, false);
+        if (ok) {
+            text_line(t, "    body %s \u2713", p);
+        } else if (!root) {
+            text_line(t, "    body %s \u2717 (the body is not JSON)", p);
+        } else if ((f->cond.op == MR_OP_ABSENT) != f->cond.negate &&
+                   (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT)) {
+            elide_json(v, sizeof(v), at);
+            text_line(t, "    body %s \u2717 (%s vs absent)", p, v);
+        } else if (!at) {
+            text_line(t, "    body %s \u2717 (absent)", p);
+        } else {
+            elide_json(v, sizeof(v), at);
+            cond_text(want, sizeof(want), &f->cond);
+            text_line(t, "    body %s \u2717 (%s vs %s)", p, v, want);
+        }
+    }
+    return failed;
+}
+
+/*
+ * Every condition of `m` against the request: one verdict line each into
+ * `t` (when it has a buffer). Returns how many fail; sets *nconds and
+ * *distance (the body's differences). mr_router_closest counts with it and
+ * mr_miss_report writes with it, so the two always agree.
+ */
+static unsigned judge(const struct mr_matcher *m, struct mr_request *req, struct text *t,
+                      unsigned *nconds, size_t *distance)
+{
+    static const char *const bops[] = {"", "containing ", "matching "};
+    unsigned failed = 0, n = 0;
+    char a[VAL_MAX], b[VAL_MAX];
+    size_t i;
+
+    *distance = 0;
+    if (m->method) {
+        n++;
+        if (strcasecmp(m->method, req->method) == 0) {
+            text_line(t, "    method \u2713");
+        } else {
+            failed++;
+            if (t->buf) {
+                elide_str(a, sizeof(a), req->method, false);
+                text_line(t, "    method \u2717 (%s vs %s)", a, m->method);
+            }
+        }
+    }
+    if (m->path_kind != MR_PATH_ANY) {
+        n++;
+        if (path_holds(m, req)) {
+            text_line(t, "    path \u2713");
+        } else {
+            failed++;
+            if (t->buf) {
+                elide_str(a, sizeof(a), req->path, false);
+                elide_str(b, sizeof(b), m->path, false);
+                text_line(t, "    path \u2717 (%s vs %s%s)", a,
+                          m->path_kind == MR_PATH_REGEX ? "pattern " : "", b);
+            }
+        }
+    }
+    for (i = 0; i < m->nquery; i++, n++)
+        failed += !field_verdict(t, "query", &m->query[i], req->params, req->nparams, false);
+    for (i = 0; i < m->nheaders; i++, n++)
+        failed += !field_verdict(t, "header", &m->headers[i], req->headers, req->nheaders, true);
+    if (m->body && m->body->op == MR_BODY_JSON_PATHS && m->body->nfields) {
+        unsigned f = json_paths_verdict(t, m->body, req);
+        n += (unsigned)m->body->nfields;
+        failed += f;
+        *distance += f;
+    } else if (m->body) {
+        n++;
+        if (body_holds(m->body, req)) {
+            text_line(t, "    body \u2713");
+        } else if (m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS) {
+            failed++;
+            *distance += json_body_verdict(t, m->body, req);
+        } else {
+            failed++;
+            *distance += 1;
+            if (t->buf && m->body->op <= MR_BODY_MATCHES) {
+                elide(a, sizeof(a), req->body, req->body_len, true);
+                elide(b, sizeof(b), m->body->text, m->body->len, true);
+                text_line(t, "    body \u2717 (%s vs %s%s)", a, bops[m->body->op], b);
+            } else {
+                text_line(t, "    body \u2717 (the body is not JSON)");
+            }
+        }
+    }
+    *nconds = n;
+    return failed;
+}
+
+/* A route none of whose conditions hold shares nothing with the request: it
+ * comes after every route that shares something, however few it fails. */
+static bool shares_nothing(const struct mr_candidate *c)
+{
+    return c->failed > 0 && c->failed == c->conditions;
+}
+
+/* a is closer than b: shares something, fewer failed conditions, a smaller distance. */
+static bool closer(const struct mr_candidate *a, const struct mr_candidate *b)
+{
+    if (shares_nothing(a) != shares_nothing(b))
+        return shares_nothing(b);
+    return a->failed != b->failed ? a->failed < b->failed : a->distance < b->distance;
+}
+
+size_t mr_router_closest(const struct mr_router *r, size_t service, struct mr_request *req,
+                         struct mr_candidate *out, size_t max)
+{
+    const struct mr_service *svc;
+    struct text none = {0};
+    size_t n = 0, i, j;
+
+    if (service >= r->nsvc || max == 0)
+        return 0;
+    svc = &r->sc->services[service];
+    for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
+        const struct mr_matcher *m = &r->sc->routes[i].match;
+        struct mr_candidate c = {(long)i, 0, 0, 0};
+        size_t body, limit = SIZE_MAX;
+
+        c.failed = judge(m, req, &none, &c.conditions, &body);
+        c.distance = body; /* so far: the path can only add to it */
+        if (n == max) {
+            const struct mr_candidate *last = &out[n - 1];
+            if (!closer(&c, last))
+                continue;
+            if (!closer(&c, &(struct mr_candidate){last->route, last->failed, last->conditions, 0}))
+                limit = last->distance - body - 1; /* a path further than this cannot get in */
+        }
+        c.distance = body + path_distance(m, req, limit);
+        if (n == max && !closer(&c, &out[n - 1]))
+            continue;
+        if (n < max)
+            n++;
+        /* insert in order; an equal one stays ahead (file order breaks ties) */
+        for (j = n - 1; j > 0 && closer(&c, &out[j - 1]); j--)
+            out[j] = out[j - 1];
+        out[j] = c;
+    }
+    /* routes that share nothing are worth showing only when no route shares anything */
+    for (j = 1; j < n; j++)
+        if (shares_nothing(&out[j]) && !shares_nothing(&out[0]))
+            return j;
+    return n;
+}
+
+static void how_many(char *dst, size_t size, const struct mr_candidate *c)
+{
+    if (c->failed == 0)
+        snprintf(dst, size, "every condition holds");
+    else
+        snprintf(dst, size, "%u of %u condition%s", c->failed, c->conditions,
+                 c->conditions == 1 ? " differs" : "s differ");
+}
+
+void mr_miss_report(const struct mr_scenario *sc, struct mr_request *req,
+                    const struct mr_candidate *c, size_t n, char *buf, size_t size)
+{
+    struct text t = {buf, size, 0, 0};
+    char method[VAL_MAX], path[VAL_MAX], id[VAL_MAX], differ[64];
+    size_t i, distance;
+    unsigned nconds;
+
+    if (!buf || size == 0)
+        return;
+    buf[0] = '\0';
+    elide_str(method, sizeof(method), req->method, false);
+    elide_str(path, sizeof(path), req->path, false);
+    if (n == 0) {
+        text_line(&t, "no route matched %s %s; the service has no routes", method, path);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        if (c[i].route < 0 || (size_t)c[i].route >= sc->nroutes)
+            MR_BUG("candidate route %ld out of range", c[i].route);
+        elide_str(id, sizeof(id), sc->routes[c[i].route].id, true);
+        how_many(differ, sizeof(differ), &c[i]);
+        if (i == 0)
+            text_line(&t, "no route matched %s %s; closest: %s (%s)", method, path, id, differ);
+        text_line(&t, "  route %s: %s", id, differ);
+        judge(&sc->routes[c[i].route].match, req, &t, &nconds, &distance);
+    }
+    text_finish(&t);
+}
+
+void mr_router_explain(const struct mr_router *r, size_t service, struct mr_request *req, char *buf,
+                       size_t size)
+{
+    struct mr_candidate c[MR_MISS_CLOSEST];
+    size_t n = mr_router_closest(r, service, req, c, MR_MISS_CLOSEST);
+
+    mr_miss_report(r->sc, req, c, n, buf, size);
+}
+
 static size_t regex_params(const pcre2_code *re, const char *path, struct mr_kv *out, size_t max)
 {
     uint32_t count = 0, entry = 0, i;

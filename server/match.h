@@ -110,6 +110,64 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
 void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_miss *miss,
                       const struct mr_request *req, char *buf, size_t size);
 
+/*
+ * Explaining an unmatched request (slow path, never taken by a matched one).
+ *
+ * mr_router_closest ranks the routes of a service by how many of their
+ * conditions fail, then by distance (edits between the request's path and
+ * the route's, plus the differences between JSON bodies), then by file
+ * order, and keeps the first `max`. A route none of whose conditions hold
+ * comes after every route that shares something with the request (or
+ * `/any` would beat a route whose method and path hold but not its body),
+ * and is left out when one does.
+ * A condition is the method, the path, each query parameter, each header,
+ * and the body (each `jsonPath` field counts as one).
+ *
+ * mr_miss_report writes the explanation: a one-line summary, then each
+ * candidate with a verdict per condition and, for JSON bodies, each
+ * differing member:
+ *
+ *   no route matched POST /v1/charges; closest: "create-charge" (1 of 4 conditions differ)
+ *     route "create-charge": 1 of 4 conditions differ
+ *       method ✓
+ *       path ✓
+ *       header Authorization ✗ (absent)
+ *       body ✗ (1 difference)
+ *         $.amount: expected 1999, got 2000
+ *
+ * Request values are made printable (control bytes as \xNN), so '\n' only
+ * separates lines. Values longer than 80 bytes keep their two ends, e.g.
+ * `"aaaa…(950 bytes left out)…zzzz"`; a body lists at most MR_MISS_DIFF_LINES
+ * differences, then `... and N more differences`; text that would pass
+ * `size` ends with a line saying so. Nothing is cut silently.
+ */
+#define MR_MISS_TEXT_MAX 4096 /* room for any explanation, NUL included */
+#define MR_MISS_CLOSEST 3     /* candidates the server explains */
+#define MR_MISS_DIFF_LINES 10 /* differences listed per body */
+
+/* A route's distance from a request (mr_router_closest). */
+struct mr_candidate {
+    long route;          /* scenario route index */
+    unsigned failed;     /* conditions that do not hold */
+    unsigned conditions; /* conditions the route has */
+    size_t distance;     /* path edits plus body differences; breaks ties */
+};
+
+/* Fills `out` (room for max) with the closest routes of `service`, closest first;
+ * returns how many (0: the service has no routes). Scans every route. */
+size_t mr_router_closest(const struct mr_router *r, size_t service, struct mr_request *req,
+                         struct mr_candidate *out, size_t max);
+
+/* Writes the explanation for candidates `c[0..n)` of `sc` into buf (always
+ * NUL-terminated; MR_MISS_TEXT_MAX bytes hold any). */
+void mr_miss_report(const struct mr_scenario *sc, struct mr_request *req,
+                    const struct mr_candidate *c, size_t n, char *buf, size_t size);
+
+/* mr_router_closest with MR_MISS_CLOSEST candidates, then mr_miss_report: what the
+ * server answers, records and verification prints for an unmatched request. */
+void mr_router_explain(const struct mr_router *r, size_t service, struct mr_request *req, char *buf,
+                       size_t size);
+
 /* Fills `out` (room for max) with the path parameters of a request whose
  * path matches: the `:name` segments of a templated path, each decoded on
  * its own (a %2F stays in its parameter) into `scratch`, which needs room

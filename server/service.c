@@ -84,13 +84,13 @@ struct worker {
     int status;
     const char *resp_body;
     size_t resp_len;
-    char near[600];
+    char near[MR_MISS_TEXT_MAX]; /* an unmatched call's explanation (mr_router_explain) */
     /* how the call is answered, decided while it is recorded, sent after */
     enum { ANSWER_ROUTE, ANSWER_TEXT, ANSWER_PREFLIGHT, ANSWER_JSON } answer;
     const struct mr_response *resp; /* ANSWER_ROUTE */
     int64_t delay_ms;
     bool alive;
-    char text[1200]; /* ANSWER_TEXT */
+    char text[MR_MISS_TEXT_MAX + 128]; /* ANSWER_TEXT */
     /* a `file` response with a templated path: the file opened for this
      * answer (-1: none; closed once sent) and its type */
     struct mr_buf file_path;
@@ -913,8 +913,8 @@ static void log_call(struct worker *w, const struct mr_scenario *sc, const struc
     if (route)
         mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", service, mr_buf_cstr(&w->tmp), status, route->id);
     else
-        mr_log(MR_LOG_INFO, "%s: %s -> %d (no route matched; %s)", service, mr_buf_cstr(&w->tmp),
-               status, w->near);
+        mr_log(MR_LOG_INFO, "%s: %s -> %d (%.*s)", service, mr_buf_cstr(&w->tmp), status,
+               (int)strcspn(w->near, "\n"), w->near); /* the summary line */
 }
 
 /* mockrun's own answer (an error, a refusal, a near miss), sent as text/plain. */
@@ -946,20 +946,12 @@ static bool expects_continue(const struct mg_request_info *ri)
     return v && strcasecmp(v, "100-continue") == 0;
 }
 
-/* The unmatched call's explanation, made printable for the journal, the log and the 404. */
+/* The unmatched call's explanation, computed once: the 404 body, the journal
+ * and verification all show this text (printable; lines end in '\n'). */
 static void explain_miss(struct mr_server *s, struct worker *w, struct mr_request *req)
 {
-    struct mr_miss miss;
-    long near = mr_router_nearest(s->router, w->service, req, &miss);
-    char raw[sizeof(w->near)];
-    char method[64], path[300];
-
-    mr_miss_describe(s->sc, near, &miss, req, raw, sizeof(raw));
-    /* it quotes request data: keep it on one line, free of control bytes */
-    mr_printable(w->near, sizeof(w->near), raw, strlen(raw));
-    mr_printable(method, sizeof(method), req->method, strlen(req->method));
-    mr_printable(path, sizeof(path), req->path, strlen(req->path));
-    answer_text(w, 404, true, "mockrun: no route matched %s %s\n%s\n", method, path, w->near);
+    mr_router_explain(s->router, w->service, req, w->near, sizeof(w->near));
+    answer_text(w, 404, true, "mockrun: %s\n", w->near);
 }
 
 /* True when one of the scenario's `unexpected.allow` conditions holds. */

@@ -990,7 +990,9 @@ START_TEST(test_json_fields)
     mr_journal_append(
         j, &m, req_of(&r, "POST", "/v1/x", "a=1&b=\xc3\xa9", body, strlen(body), hdrs), NULL, 0);
     meta_of(&m, -1, 404);
-    m.near = "closest route \"charge\": path \"/n\" does not match \"/c\"";
+    m.near = "no route matched GET /n; closest: \"charge\" (1 of 1 condition differs)\n"
+             "  route \"charge\": 1 of 1 condition differs\n"
+             "    path \u2717 (/n vs /c)";
     mr_journal_append(j, &m, req_of(&r, "GET", "/n", "", NULL, 0, NULL), NULL, 0);
 
     root = journal_json(j, sc);
@@ -1017,6 +1019,7 @@ START_TEST(test_json_fields)
     ck_assert_int_eq((int)num(c, "status"), 202);
     ck_assert_double_eq_tol(num(c, "durationMs"), 1.234, 1e-9);
     ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(c, "nearMiss"));
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(c, "nearMissDetails"));
 
     c = cJSON_GetArrayItem(root, 1);
     ck_assert_str_eq(str(c, "service"), "pay");
@@ -1024,8 +1027,15 @@ START_TEST(test_json_fields)
     ck_assert_str_eq(str(c, "body"), "");
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "bodyTruncated")));
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(c, "headers")), 0);
-    ck_assert_str_eq(str(c, "nearMiss"), "closest route \"charge\": path \"/n\" does not match "
-                                         "\"/c\"");
+    /* the summary stays a one-line string; the lines after it are a list */
+    ck_assert_str_eq(str(c, "nearMiss"),
+                     "no route matched GET /n; closest: \"charge\" (1 of 1 condition differs)");
+    h = cJSON_GetObjectItemCaseSensitive(c, "nearMissDetails");
+    ck_assert(cJSON_IsArray(h));
+    ck_assert_int_eq(cJSON_GetArraySize(h), 2);
+    ck_assert_str_eq(cJSON_GetArrayItem(h, 0)->valuestring,
+                     "  route \"charge\": 1 of 1 condition differs");
+    ck_assert_str_eq(cJSON_GetArrayItem(h, 1)->valuestring, "    path \u2717 (/n vs /c)");
     cJSON_Delete(root);
     mr_journal_free(j);
     mr_scenario_free(sc);

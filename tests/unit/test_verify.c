@@ -98,7 +98,7 @@ static void record(struct fx *f, size_t service, const char *method, const char 
 {
     struct mr_request req;
     struct mr_kv params[16], headers[8];
-    char path[256], query[256], scratch[600], near[600];
+    char path[256], query[256], scratch[600], near[MR_MISS_TEXT_MAX];
     const char *q = strchr(target, '?'), *h;
     struct mr_call_meta meta;
     size_t hits[16], nhits = 0, i, n = 0;
@@ -133,9 +133,7 @@ static void record(struct fx *f, size_t service, const char *method, const char 
     if (route >= 0) {
         meta.status = (uint16_t)f->sc->routes[route].response.status;
     } else {
-        struct mr_miss miss;
-        long nr = mr_router_nearest(f->router, service, &req, &miss);
-        mr_miss_describe(f->sc, nr, &miss, &req, near, sizeof(near));
+        mr_router_explain(f->router, service, &req, near, sizeof(near));
         meta.near = near;
         meta.status = 404;
     }
@@ -255,8 +253,14 @@ START_TEST(test_near_miss_listed_with_reason)
     ck_assert_str_eq(c->detail, "other calls, and why they did not count:\n"
                                 "  #1 POST /v1/charges?expand=customer -> 404 (no route matched) "
                                 "[payments]\n"
-                                "      closest route \"create-charge\": body.currency is "
-                                "\"usd\", the route wants \"eur\"\n");
+                                "      no route matched POST /v1/charges; closest: "
+                                "\"create-charge\" (1 of 4 conditions differ)\n"
+                                "        route \"create-charge\": 1 of 4 conditions differ\n"
+                                "          method \u2713\n"
+                                "          path \u2713\n"
+                                "          query expand \u2713\n"
+                                "          body \u2717 (1 difference)\n"
+                                "            $.currency: expected \"eur\", got \"usd\"\n");
     fx_release(&f);
 }
 END_TEST
@@ -314,8 +318,14 @@ START_TEST(test_too_many_calls)
     ck_assert_str_eq(c->message, "checkout.json:12: expected exactly 0 calls, got 1");
     ck_assert_str_eq(c->detail, "calls counted:\n"
                                 "  #7 POST /v1/refunds -> 404 (no route matched) [payments]\n"
-                                "      closest route \"create-charge\": path \"/v1/refunds\" does "
-                                "not match \"/v1/charges\"\n");
+                                "      no route matched POST /v1/refunds; closest: "
+                                "\"create-charge\" (3 of 4 conditions differ)\n"
+                                "        route \"create-charge\": 3 of 4 conditions differ\n"
+                                "          method \u2713\n"
+                                "          path \u2717 (/v1/refunds vs /v1/charges)\n"
+                                "          query expand \u2717 (absent)\n"
+                                "          body \u2717 (not JSON, wants JSON containing "
+                                "{\"currency\":\"eur\"})\n");
     fx_release(&f);
 }
 END_TEST
@@ -460,11 +470,16 @@ START_TEST(test_unexpected_fail)
     ck_assert_str_eq(c->message, "2 requests matched no route");
     ck_assert_str_eq(c->detail, "  #2 DELETE /v1/charges/ch_1 -> 404 (no route matched) "
                                 "[payments]\n"
-                                "      closest route \"get-charge\": method is DELETE, the route "
-                                "wants GET\n"
+                                "      no route matched DELETE /v1/charges/ch_1; closest: "
+                                "\"get-charge\" (1 of 2 conditions differ)\n"
+                                "        route \"get-charge\": 1 of 2 conditions differ\n"
+                                "          method \u2717 (DELETE vs GET)\n"
+                                "          path \u2713\n"
                                 "  #3 GET /nope?x=1 -> 404 (no route matched) [mail]\n"
-                                "      closest route \"send\": path \"/nope\" does not match "
-                                "\"/send\"\n");
+                                "      no route matched GET /nope; closest: \"send\" (1 of 1 "
+                                "condition differs)\n"
+                                "        route \"send\": 1 of 1 condition differs\n"
+                                "          path \u2717 (/nope vs /send)\n");
     fx_release(&f);
 }
 END_TEST
@@ -483,7 +498,10 @@ START_TEST(test_unexpected_one_and_many)
     ck_assert_str_eq(c->message, "1 request matched no route");
     /* one service: no [service] tag */
     ck_assert_str_eq(c->detail, "  #1 GET /x -> 404 (no route matched)\n"
-                                "      closest route \"r\": path \"/x\" does not match \"/r\"\n");
+                                "      no route matched GET /x; closest: \"r\" (1 of 1 condition "
+                                "differs)\n"
+                                "        route \"r\": 1 of 1 condition differs\n"
+                                "          path \u2717 (/x vs /r)\n");
     fx_release(&f);
 
     fx_init_text(&f, text, 0);
