@@ -195,17 +195,23 @@ static void on_conn_closed(const struct mg_connection *conn)
  */
 static void defer_accept(const struct mr_server *s)
 {
-    int fd, secs = 30;
+    int fd, secs = 30, unused = 0;
 
-    for (fd = 3; fd < 1024; fd++) {
+    /* descriptors are handed out lowest first, so CivetWeb's sockets sit among the first
+     * ones in use: stop after a run of free numbers */
+    for (fd = 3; fd < 65536 && unused < 64; fd++) {
         struct sockaddr_storage sa;
         socklen_t sl = sizeof(sa), al;
         int accepting = 0, port;
         size_t i;
 
         al = sizeof(accepting);
-        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &al) != 0 || !accepting ||
-            getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &al) != 0) {
+            unused = errno == EBADF ? unused + 1 : 0;
+            continue;
+        }
+        unused = 0;
+        if (!accepting || getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
             continue;
         if (sa.ss_family == AF_INET)
             port = ntohs(((struct sockaddr_in *)&sa)->sin_port);
