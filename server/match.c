@@ -1402,7 +1402,7 @@ static void text_finish(struct text *t)
     if (t->buf && t->dropped && t->len + 1 < t->size)
         snprintf(t->buf + t->len, t->size - t->len,
                  "\n  ... and %zu more line%s (the explanation is capped at %zu bytes)", t->dropped,
-                 t->dropped == 1 ? "" : "s", (size_t)MR_MISS_TEXT_MAX);
+                 t->dropped == 1 ? "" : "s", t->size);
 }
 
 /* Edits between a[0..n) and b[0..m) (Levenshtein, bytes, case-sensitive) on at

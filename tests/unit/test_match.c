@@ -1454,6 +1454,320 @@ START_TEST(test_describe_truncates_long_values)
 }
 END_TEST
 
+/* --- explaining an unmatched request: closest routes, verdicts, JSON diffs --- */
+
+/* The server's explanation of a request no route of `service` matches. */
+static void explain(const struct mr_router *rt, size_t service, char *buf, size_t size,
+                    const char *method, const char *target, const char *body, ...)
+{
+    struct rq r;
+    struct mr_request *req;
+    va_list ap;
+
+    va_start(ap, body);
+    req = vmake(&r, method, target, body, ap);
+    va_end(ap);
+    ck_assert_int_eq(mr_router_match(rt, service, req), -1);
+    mr_router_explain(rt, service, req, buf, size);
+    mr_request_release(req);
+}
+#define EXPLAIN(...) explain(__VA_ARGS__, (const char *)NULL)
+
+/* The closest routes' ids, space-separated, e.g. "b a c". */
+static void closest_ids(const struct mr_scenario *sc, const struct mr_router *rt, char *out,
+                        size_t size, const char *method, const char *target, const char *body, ...)
+{
+    struct mr_candidate c[MR_MISS_CLOSEST];
+    struct rq r;
+    struct mr_request *req;
+    size_t n, i, len = 0;
+    va_list ap;
+
+    va_start(ap, body);
+    req = vmake(&r, method, target, body, ap);
+    va_end(ap);
+    n = mr_router_closest(rt, 0, req, c, MR_MISS_CLOSEST);
+    out[0] = '\0';
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s%s", i ? " " : "",
+                                sc->routes[c[i].route].id);
+    mr_request_release(req);
+}
+#define CLOSEST(...) closest_ids(__VA_ARGS__, (const char *)NULL)
+
+START_TEST(test_closest_ranking)
+{
+    /* for POST /v1/charges with {"amount": 1}: `path` fails 1 of 2 (far path), `body2`
+     * fails 1 of 3 with 2 differences, `body1` 1 of 3 with 1, `two` 2 of 3, `none`
+     * shares nothing */
+    struct mr_scenario *sc =
+        load("{'routes': ["
+             " {'id': 'none', 'request': {'method': 'GET', 'path': '/v1/charges/x/y'}},"
+             " {'id': 'two', 'request': {'method': 'POST', 'path': '/v2', 'query': {'q': '1'}}},"
+             " {'id': 'path', 'request': {'method': 'POST', 'path': '/v1/chargesXYZ'}},"
+             " {'id': 'body2', 'request': {'method': 'POST', 'path': '/v1/charges',"
+             "   'body': {'json': {'amount': 2, 'currency': 'eur'}}}},"
+             " {'id': 'near', 'request': {'method': 'POST', 'path': '/v1/chargez'}},"
+             " {'id': 'body1', 'request': {'method': 'POST', 'path': '/v1/charges',"
+             "   'body': {'json': {'amount': 2}}}}]}");
+    struct mr_router *rt = router(sc);
+    char ids[200];
+
+    /* 1 failure each; distance: body1 1, near 1 (file order: body1 is later), body2 2,
+     * path 3 */
+    CLOSEST(sc, rt, ids, sizeof(ids), "POST", "/v1/charges", "{\"amount\": 1}");
+    ck_assert_str_eq(ids, "near body1 body2");
+    /* path and near fail 1 (2 edits each: file order), body1 and body2 fail 2 (path
+     * and body), body1 with one body difference, body2 with two */
+    CLOSEST(sc, rt, ids, sizeof(ids), "POST", "/v1/chargesX", "{}");
+    ck_assert_str_eq(ids, "path near body1");
+    /* two fails only its query; near and path fail only their path, the nearer first;
+     * body1 and body2 fail two (path, body) */
+    CLOSEST(sc, rt, ids, sizeof(ids), "POST", "/v2?q=2", NULL);
+    ck_assert_str_eq(ids, "two near path");
+    /* routes that share nothing are listed only when no route shares anything */
+    CLOSEST(sc, rt, ids, sizeof(ids), "PUT", "/v1/charges/x/z", NULL);
+    ck_assert_str_eq(ids, "none path near"); /* by path edits: 1, 3, 5 */
+    CLOSEST(sc, rt, ids, sizeof(ids), "GET", "/v1/charges/x/z", NULL);
+    ck_assert_str_eq(ids, "none");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_closest_ties_and_templates)
+{
+    struct mr_scenario *sc = load("{'routes': ["
+                                  " {'id': 'a', 'request': {'method': 'GET', 'path': '/u/:id/x'}},"
+                                  " {'id': 'b', 'request': {'method': 'GET', 'path': '/u/:id/y'}},"
+                                  " {'id': 'c', 'request': {'method': 'GET', 'path': '/u/:id/yy'}},"
+                                  " {'id': 'd', 'request': {'method': 'GET', 'path': '/q/*'}}]}");
+    struct mr_router *rt = router(sc);
+    char ids[200];
+
+    /* a `:name` takes any segment: /u/7/yz is one edit from b and c, two from a; d's
+     * `q` is one edit from `u` and its trailing `*` takes the rest */
+    CLOSEST(sc, rt, ids, sizeof(ids), "GET", "/u/7/yz", NULL);
+    ck_assert_str_eq(ids, "b c d");
+    /* equal distances: file order (c is two edits away) */
+    CLOSEST(sc, rt, ids, sizeof(ids), "GET", "/u/7/z", NULL);
+    ck_assert_str_eq(ids, "a b d");
+    /* a missing segment costs its length and its slash */
+    CLOSEST(sc, rt, ids, sizeof(ids), "GET", "/u/7", NULL);
+    ck_assert_str_eq(ids, "d a b");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_explain_verdicts)
+{
+    struct mr_scenario *sc = load(
+        "{'routes': ["
+        " {'id': 'all', 'request': {'method': 'POST', 'path': '/v1/charges',"
+        "   'query': {'page': '1', 'q': {'contains': 'ab'}, 'debug': {'absent': true},"
+        "             'x': {'not': 'no'}},"
+        "   'headers': {'Authorization': {'matches': '^Bearer '}, 'X-Trace': {'present': true}},"
+        "   'body': {'equals': 'full'}}},"
+        " {'id': 'pat', 'request': {'method': 'GET', 'pathPattern': '^/v1/refunds/\\\\d+$'}}]}");
+    struct mr_router *rt = router(sc);
+    char buf[MR_MISS_TEXT_MAX];
+
+    EXPLAIN(rt, 0, buf, sizeof(buf), "POST", "/v1/charge?page=1&q=zz&debug=1&x=no", "partial",
+            "authorization: Basic abc");
+    ck_assert_str_eq(
+        buf, "no route matched POST /v1/charge; closest: \"all\" (7 of 9 conditions differ)\n"
+             "  route \"all\": 7 of 9 conditions differ\n"
+             "    method \u2713\n"
+             "    path \u2717 (/v1/charge vs /v1/charges)\n"
+             "    query page \u2713\n"
+             "    query q \u2717 (\"zz\" vs containing \"ab\")\n"
+             "    query debug \u2717 (\"1\" vs absent)\n"
+             "    query x \u2717 (\"no\" vs not \"no\")\n"
+             "    header Authorization \u2717 (\"Basic abc\" vs matching \"^Bearer \")\n"
+             "    header X-Trace \u2717 (absent)\n"
+             "    body \u2717 (\"partial\" vs \"full\")");
+    EXPLAIN(rt, 0, buf, sizeof(buf), "GET", "/v1/refunds/x", NULL);
+    ck_assert_str_eq(buf, "no route matched GET /v1/refunds/x; closest: \"pat\" (1 of 2 conditions "
+                          "differ)\n"
+                          "  route \"pat\": 1 of 2 conditions differ\n"
+                          "    method \u2713\n"
+                          "    path \u2717 (/v1/refunds/x vs pattern ^/v1/refunds/\\d+$)\n"
+                          /* `all` shares two conditions: listed too */
+                          "  route \"all\": 7 of 9 conditions differ\n"
+                          "    method \u2717 (GET vs POST)\n"
+                          "    path \u2717 (/v1/refunds/x vs /v1/charges)\n"
+                          "    query page \u2717 (absent)\n"
+                          "    query q \u2717 (absent)\n"
+                          "    query debug \u2713\n"
+                          "    query x \u2713\n"
+                          "    header Authorization \u2717 (absent)\n"
+                          "    header X-Trace \u2717 (absent)\n"
+                          "    body \u2717 (\"\" vs \"full\")");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_explain_json_diff)
+{
+    struct mr_scenario *sc =
+        load("{'routes': ["
+             " {'id': 'eq', 'request': {'path': '/eq', 'body': {'jsonEquals':"
+             "   {'amount': 1999, 'currency': 'eur', 'customer': {'id': 'c1', 'tags': ['a']},"
+             "    'items': [{'sku': 'A1'}], 'odd key': true}}}},"
+             " {'id': 'sub', 'request': {'path': '/sub', 'body': {'json': {'a': {'b': 1}}}}},"
+             " {'id': 'jp', 'request': {'path': '/jp', 'body': {'jsonPath':"
+             "   {'user.role': 'admin', 'debug': {'absent': true}, 'token': {'present': true},"
+             "    'n': {'matches': '^[0-9]+$'}}}}}]}");
+    struct mr_router *rt = router(sc);
+    char buf[MR_MISS_TEXT_MAX];
+
+    /* changed scalars, a type change, nested members, an extra and a missing array item,
+     * a missing member, an unexpected one, a key that is no identifier */
+    EXPLAIN(rt, 0, buf, sizeof(buf), "POST", "/eq",
+            "{\"amount\": \"1999\", \"customer\": {\"id\": \"c2\", \"tags\": [\"a\", \"b\"]},"
+            " \"items\": [{\"sku\": \"A2\"}, {\"sku\": \"B\"}], \"odd key\": true, \"x\": null}");
+    ck_assert_str_eq(buf, "no route matched POST /eq; closest: \"eq\" (1 of 2 conditions differ)\n"
+                          "  route \"eq\": 1 of 2 conditions differ\n"
+                          "    path \u2713\n"
+                          "    body \u2717 (7 differences)\n"
+                          "      $.amount: expected 1999, got \"1999\"\n"
+                          "      $.currency: missing, expected \"eur\"\n"
+                          "      $.customer.id: expected \"c1\", got \"c2\"\n"
+                          "      $.customer.tags[1]: unexpected, got \"b\"\n"
+                          "      $.items[0].sku: expected \"A1\", got \"A2\"\n"
+                          "      $.items[1]: unexpected, got {\"sku\":\"B\"}\n"
+                          "      $.x: unexpected, got null\n"
+                          /* jp shares `debug` (absent): listed */
+                          "  route \"jp\": 4 of 5 conditions differ\n"
+                          "    path \u2717 (/eq vs /jp)\n"
+                          "    body user.role \u2717 (absent)\n"
+                          "    body debug \u2713\n"
+                          "    body token \u2717 (absent)\n"
+                          "    body n \u2717 (absent)");
+
+    /* `json` is a subset: extra members are fine, a type change is not; an array item
+     * missing; a key that is no identifier; the whole body of another type */
+    EXPLAIN(rt, 0, buf, sizeof(buf), "POST", "/sub", "{\"a\": {\"b\": \"1\", \"c\": 2}}");
+    ck_assert_ptr_nonnull(strstr(buf, "    body \u2717 (1 difference)\n"
+                                      "      $.a.b: expected 1, got \"1\""));
+    EXPLAIN(rt, 0, buf, sizeof(buf), "POST", "/sub", "[1]");
+    ck_assert_ptr_nonnull(strstr(buf, "      $: expected {\"a\":{\"b\":1}}, got [1]"));
+    EXPLAIN(rt, 0, buf, sizeof(buf), "POST", "/sub", "a=1");
+    ck_assert_ptr_nonnull(
+        strstr(buf, "    body \u2717 (not JSON, wants JSON containing {\"a\":{\"b\":1}})"));
+    EXPLAIN(rt, 0, buf, sizeof(buf), "POST", "/eq",
+            "{\"amount\": 1999, \"currency\": \"eur\", \"customer\": {\"id\": \"c1\","
+            " \"tags\": []}, \"items\": [{\"sku\": \"A1\"}], \"odd key\": false}");
+    ck_assert_ptr_nonnull(strstr(buf, "    body \u2717 (2 differences)\n"
+                                      "      $.customer.tags[0]: missing, expected \"a\"\n"
+                                      "      $[\"odd key\"]: expected true, got false"));
+
+    /* jsonPath: one condition per field */
+    EXPLAIN(rt, 0, buf, sizeof(buf), "POST", "/jp",
+            "{\"user\": {\"role\": \"guest\"}, \"debug\": 1, \"token\": \"t\", \"n\": \"x1\"}");
+    ck_assert_str_eq(buf, "no route matched POST /jp; closest: \"jp\" (3 of 5 conditions differ)\n"
+                          "  route \"jp\": 3 of 5 conditions differ\n"
+                          "    path \u2713\n"
+                          "    body user.role \u2717 (\"guest\" vs \"admin\")\n"
+                          "    body debug \u2717 (1 vs absent)\n"
+                          "    body token \u2713\n"
+                          "    body n \u2717 (\"x1\" vs matching \"^[0-9]+$\")");
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_explain_elides_and_caps)
+{
+    struct mr_scenario *sc = load("{'routes': [{'id': 'r', 'request': {'path': '/r',"
+                                  " 'headers': {'H': 'x'}, 'body': {'jsonEquals': {}}}}]}");
+    struct mr_router *rt = router(sc);
+    char buf[MR_MISS_TEXT_MAX], hdr[600], body[2000], want[300], tiny[24];
+    struct rq r;
+    struct mr_request *req;
+    size_t i, n;
+
+    /* a long value keeps 32 bytes at each end and says how many are left out */
+    n = (size_t)snprintf(hdr, sizeof(hdr), "H: ");
+    for (i = 0; i < 400; i++)
+        hdr[n++] = i < 200 ? 'a' : 'z';
+    hdr[n] = '\0';
+    EXPLAIN(rt, 0, buf, sizeof(buf), "GET", "/r", "{}", hdr);
+    snprintf(want, sizeof(want),
+             "    header H \u2717 (\"%.32s\u2026(336 bytes left out)\u2026%.32s\" vs \"x\")",
+             hdr + 3, hdr + 3 + 400 - 32);
+    ck_assert_msg(strstr(buf, want), "%s", buf);
+
+    /* never inside a UTF-8 sequence: "x" then 100 two-byte letters */
+    n = (size_t)snprintf(hdr, sizeof(hdr), "H: x");
+    for (i = 0; i < 100; i++)
+        n += (size_t)snprintf(hdr + n, sizeof(hdr) - n, "\xc3\xa9");
+    EXPLAIN(rt, 0, buf, sizeof(buf), "GET", "/r", "{}", hdr);
+    ck_assert(mr_utf8_valid(buf, strlen(buf)));
+    ck_assert_ptr_nonnull(strstr(buf, "(138 bytes left out)"));
+
+    /* request bytes stay printable: '\n' only separates lines */
+    EXPLAIN(rt, 0, buf, sizeof(buf), "GET", "/r\n\x01", "{}", "H: a\r\nb");
+    ck_assert_ptr_nonnull(strstr(buf, "no route matched GET /r\\x0a\\x01; closest"));
+    ck_assert_ptr_nonnull(strstr(buf, "(\"a\\x0d\\x0ab\" vs \"x\")"));
+
+    /* at most MR_MISS_DIFF_LINES differences, then how many more */
+    n = (size_t)snprintf(body, sizeof(body), "{");
+    for (i = 0; i < 15; i++)
+        n += (size_t)snprintf(body + n, sizeof(body) - n, "%s\"m%zu\": %zu", i ? ", " : "", i, i);
+    snprintf(body + n, sizeof(body) - n, "}");
+    EXPLAIN(rt, 0, buf, sizeof(buf), "GET", "/r", body, "H: x");
+    ck_assert_ptr_nonnull(strstr(buf, "    body \u2717 (15 differences)\n"));
+    ck_assert_ptr_nonnull(strstr(buf, "      $.m9: unexpected, got 9\n"
+                                      "      ... and 5 more differences"));
+    ck_assert_ptr_null(strstr(buf, "$.m10"));
+
+    /* the text is capped, and says so; a small buffer is never overrun */
+    req = make(&r, "GET", "/r", body, NULL);
+    {
+        struct mr_scenario *many;
+        struct mr_router *mrt;
+        char text[4000];
+        n = (size_t)snprintf(text, sizeof(text), "{'routes': [");
+        for (i = 0; i < 3; i++)
+            n += (size_t)snprintf(text + n, sizeof(text) - n,
+                                  "%s{'id': 'r%zu', 'request': {'path': '/r',"
+                                  " 'headers': {'H': 'x%zu'}, 'body': {'jsonEquals': {}}}}",
+                                  i ? ", " : "", i, i);
+        snprintf(text + n, sizeof(text) - n, "]}");
+        many = load(text);
+        mrt = router(many);
+        mr_router_explain(mrt, 0, req, buf, sizeof(buf));
+        ck_assert_uint_lt(strlen(buf), MR_MISS_TEXT_MAX);
+        mr_router_explain(mrt, 0, req, buf, 1200);
+        ck_assert_uint_lt(strlen(buf), 1200);
+        ck_assert_msg(strstr(buf, "more lines (the explanation is capped at 1200 bytes)"), "%s",
+                      buf);
+        memset(tiny, 'Z', sizeof(tiny));
+        mr_router_explain(mrt, 0, req, tiny, 16);
+        ck_assert_uint_eq(strlen(tiny), 15);
+        ck_assert_int_eq(tiny[16], 'Z');
+        mr_router_free(mrt);
+        mr_scenario_free(many);
+    }
+    mr_request_release(req);
+
+    /* a service without routes */
+    mr_router_free(rt);
+    sc->services[0].nroutes = 0; /* (restored below: mr_scenario_free reads routes) */
+    rt = router(sc);
+    req = make(&r, "GET", "/r", NULL, NULL);
+    mr_router_explain(rt, 0, req, buf, sizeof(buf));
+    ck_assert_str_eq(buf, "no route matched GET /r; the service has no routes");
+    mr_request_release(req);
+    sc->services[0].nroutes = 1;
+    mr_router_free(rt);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -1519,6 +1833,14 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_describe_not);
     tcase_add_test(tc, test_nearest_prefers_more_conditions_held);
     tcase_add_test(tc, test_describe_truncates_long_values);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("explain");
+    tcase_add_test(tc, test_closest_ranking);
+    tcase_add_test(tc, test_closest_ties_and_templates);
+    tcase_add_test(tc, test_explain_verdicts);
+    tcase_add_test(tc, test_explain_json_diff);
+    tcase_add_test(tc, test_explain_elides_and_caps);
     suite_add_tcase(s, tc);
     return s;
 }
