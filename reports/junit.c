@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "reports/atomic.h"
+#include "reports/xml.h"
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD in UTF-8 */
 
@@ -89,169 +90,71 @@ void mr_junit_sanitize(struct mr_buf *out, const char *in, size_t len)
 }
 
 /*
- * The XML writer: the few pieces of XML a report needs, appended to an mr_buf.
- *
- * The layout is the one libxml2's xmlTextWriter gave with indentation on (two
- * spaces), so reports read the same as before and the golden file still
- * matches byte for byte: every start tag on a line of its own, indented by its
- * depth; an element without content closes as `<a/>`; one holding text closes
- * right after it (`<a>text</a>`, the text kept exact); one holding elements
- * closes on a line of its own. Mixed content (text, then elements) is never
- * written.
- *
- * Escaping is also libxml2's. Attribute values escape & < > " and write tab,
- * newline and CR as character references, which attribute-value normalization
- * would otherwise turn into spaces. Text escapes & < > (so `]]>` is harmless),
- * " (needlessly, as libxml2 did) and CR, which parsers would otherwise turn
- * into LF (line-end normalization); tab and newline stay as they are.
- *
- * Memory failures are sticky (the document's mr_buf `failed`, which makes
- * later appends no-ops): the steps need no checks, and mr_junit_write tests
- * once at the end.
+ * The report goes through libxml2's xmlTextWriter (loaded by reports/xml.h)
+ * into an xmlBuffer, indented by two spaces: every start tag on a line of
+ * its own, an element without content closed as `<a/>`, one holding text
+ * closed right after it. The writer escapes attribute values and text; every
+ * string from the results is sanitized into the scratch buffer first, since
+ * libxml2 writes bytes as given and invalid UTF-8 or a control byte would
+ * make the file unreadable.
  */
-#define MAX_DEPTH 8
-
 struct writer {
-    struct mr_buf out;           /* the document */
-    struct mr_buf scratch;       /* one sanitized string at a time */
-    const char *open[MAX_DEPTH]; /* names of the open elements, outermost first */
-    size_t depth;
-    bool in_tag;   /* the innermost start tag still lacks its '>' */
-    bool has_text; /* the innermost element holds text: its end tag follows it */
+    const struct mr_xml *x;
+    xmlTextWriterPtr w;
+    struct mr_buf scratch; /* one sanitized string at a time */
 };
 
-static void indent(struct writer *wr, size_t level)
-{
-    size_t i;
-
-    for (i = 0; i < level; i++)
-        mr_buf_append(&wr->out, "  ", 2);
-}
-
-/* The character reference or entity for one of the characters we escape. */
-static const char *entity(char c)
-{
-    switch (c) {
-    case '&':
-        return "&amp;";
-    case '<':
-        return "&lt;";
-    case '>':
-        return "&gt;";
-    case '"':
-        return "&quot;";
-    case '\t':
-        return "&#9;";
-    case '\n':
-        return "&#10;";
-    case '\r':
-        return "&#13;";
-    default:
-        MR_BUG("no XML escape for byte 0x%02x", (unsigned char)c);
-    }
-}
-
-#define TEXT_SPECIALS "&<>\"\r"
-#define ATTR_SPECIALS "&<>\"\t\n\r"
-
-/* Appends `s` with each byte of `specials` escaped. `s` holds no NUL but its
- * terminator: sanitized strings never do, and so strcspn sees all of it. */
-static void put_escaped(struct writer *wr, const char *s, const char *specials)
-{
-    for (;;) {
-        size_t n = strcspn(s, specials);
-
-        mr_buf_append(&wr->out, s, n);
-        if (s[n] == '\0')
-            return;
-        mr_buf_puts(&wr->out, entity(s[n]));
-        s += n + 1;
-    }
-}
-
-/* Passes an allocation failure in the scratch buffer on to the document,
- * since mr_buf_reset forgets it. */
-static void keep_failure(struct writer *wr)
-{
-    if (wr->scratch.failed)
-        wr->out.failed = true;
-}
-
-/* Sanitizes `len` bytes of `s` (NULL: none) into the scratch buffer. */
-static const struct mr_buf *clean(struct writer *wr, const char *s, size_t len)
+/* Sanitizes `len` bytes of `s` (NULL: none) into the scratch buffer; NULL on OOM. */
+static const xmlChar *clean(struct writer *wr, const char *s, size_t len)
 {
     mr_buf_reset(&wr->scratch);
     mr_junit_sanitize(&wr->scratch, s ? s : "", s ? len : 0);
-    keep_failure(wr);
-    return &wr->scratch;
+    if (wr->scratch.failed)
+        return NULL;
+    return (const xmlChar *)mr_buf_cstr(&wr->scratch);
 }
 
-static void start(struct writer *wr, const char *name)
+/* Each returns 0 or -1 (libxml2 or memory failed), so steps chain with ||. */
+static int start(struct writer *wr, const char *name)
 {
-    if (wr->depth == MAX_DEPTH)
-        MR_BUG("XML elements nested deeper than %d", MAX_DEPTH);
-    if (wr->in_tag)
-        mr_buf_append(&wr->out, ">\n", 2);
-    indent(wr, wr->depth);
-    mr_buf_putc(&wr->out, '<');
-    mr_buf_puts(&wr->out, name);
-    wr->open[wr->depth++] = name;
-    wr->in_tag = true;
-    wr->has_text = false;
+    return wr->x->xmlTextWriterStartElement(wr->w, (const xmlChar *)name) < 0 ? -1 : 0;
 }
 
-static void end(struct writer *wr)
+static int end(struct writer *wr)
 {
-    const char *name;
-
-    if (wr->depth == 0)
-        MR_BUG("XML end tag without a start tag");
-    name = wr->open[--wr->depth];
-    if (wr->in_tag) {
-        mr_buf_append(&wr->out, "/>", 2);
-    } else {
-        if (!wr->has_text)
-            indent(wr, wr->depth);
-        mr_buf_append(&wr->out, "</", 2);
-        mr_buf_puts(&wr->out, name);
-        mr_buf_putc(&wr->out, '>');
-    }
-    mr_buf_putc(&wr->out, '\n');
-    wr->in_tag = false;
-    wr->has_text = false;
+    return wr->x->xmlTextWriterEndElement(wr->w) < 0 ? -1 : 0;
 }
 
-/* An attribute mockrun made itself (a number, a fixed word): escaped, not sanitized. */
-static void attr_plain(struct writer *wr, const char *name, const char *value)
+/* An attribute mockrun made itself (a number, a fixed word). */
+static int attr_plain(struct writer *wr, const char *name, const char *value)
 {
-    if (!wr->in_tag)
-        MR_BUG("XML attribute '%s' outside a start tag", name);
-    mr_buf_putc(&wr->out, ' ');
-    mr_buf_puts(&wr->out, name);
-    mr_buf_append(&wr->out, "=\"", 2);
-    put_escaped(wr, value, ATTR_SPECIALS);
-    mr_buf_putc(&wr->out, '"');
+    return wr->x->xmlTextWriterWriteAttribute(wr->w, (const xmlChar *)name,
+                                              (const xmlChar *)value) < 0
+               ? -1
+               : 0;
 }
 
-/* An attribute from the results: sanitized, then escaped. */
-static void attr(struct writer *wr, const char *name, const char *value)
+/* An attribute from the results: sanitized. */
+static int attr(struct writer *wr, const char *name, const char *value)
 {
-    const struct mr_buf *v = clean(wr, value, value ? strlen(value) : 0);
+    const xmlChar *v = clean(wr, value, value ? strlen(value) : 0);
 
-    attr_plain(wr, name, mr_buf_cstr(v));
+    if (!v)
+        return -1;
+    return attr_plain(wr, name, (const char *)v);
 }
 
-static void attr_count(struct writer *wr, const char *name, size_t n)
+static int attr_count(struct writer *wr, const char *name, size_t n)
 {
     char buf[32];
 
     snprintf(buf, sizeof(buf), "%zu", n);
-    attr_plain(wr, name, buf);
+    return attr_plain(wr, name, buf);
 }
 
 /* Seconds with 3 decimals, built from integers so the locale cannot turn the
  * point into a comma. Negative or NaN times print as 0.000. */
-static void attr_time(struct writer *wr, const char *name, double t)
+static int attr_time(struct writer *wr, const char *name, double t)
 {
     char buf[48];
     long long ms;
@@ -262,42 +165,35 @@ static void attr_time(struct writer *wr, const char *name, double t)
         t = 1e12;
     ms = (long long)(t * 1000 + 0.5);
     snprintf(buf, sizeof(buf), "%lld.%03lld", ms / 1000, ms % 1000);
-    attr_plain(wr, name, buf);
+    return attr_plain(wr, name, buf);
 }
 
-/* Sanitized text (in the scratch buffer); nothing at all when empty, so the
- * element stays `<a/>`. */
-static void text_clean(struct writer *wr, const struct mr_buf *v)
+/* Text already sanitized; nothing at all when empty, so the element stays `<a/>`. */
+static int text_clean(struct writer *wr, const struct mr_buf *v)
 {
     if (v->len == 0)
-        return;
-    if (wr->in_tag)
-        mr_buf_putc(&wr->out, '>');
-    put_escaped(wr, mr_buf_cstr(v), TEXT_SPECIALS);
-    wr->in_tag = false;
-    wr->has_text = true;
+        return 0;
+    return wr->x->xmlTextWriterWriteString(wr->w, (const xmlChar *)mr_buf_cstr(v)) < 0 ? -1 : 0;
 }
 
-/* Text from the results: sanitized, then escaped. */
-static void text(struct writer *wr, const char *s, size_t len)
+/* Text from the results: sanitized. */
+static int text(struct writer *wr, const char *s, size_t len)
 {
-    const struct mr_buf *v;
-
     if (!s || len == 0)
-        return;
-    v = clean(wr, s, len);
-    text_clean(wr, v);
+        return 0;
+    if (!clean(wr, s, len))
+        return -1;
+    return text_clean(wr, &wr->scratch);
 }
 
-static void write_case(struct writer *wr, const struct mr_results *r, const struct mr_case *c)
+static int write_case(struct writer *wr, const struct mr_results *r, const struct mr_case *c)
 {
     const char *classname = r->classname ? r->classname : r->suite ? r->suite : "mockrun";
     const char *tag = NULL, *type = NULL;
 
-    start(wr, "testcase");
-    attr(wr, "name", c->name);
-    attr(wr, "classname", classname);
-    attr_time(wr, "time", c->time_s);
+    if (start(wr, "testcase") || attr(wr, "name", c->name) || attr(wr, "classname", classname) ||
+        attr_time(wr, "time", c->time_s))
+        return -1;
     switch (c->status) {
     case MR_CASE_PASS:
         break;
@@ -311,30 +207,27 @@ static void write_case(struct writer *wr, const struct mr_results *r, const stru
         break;
     case MR_CASE_SKIP:
         /* The schema gives <skipped> no attributes: the reason is its text. */
-        start(wr, "skipped");
-        text(wr, c->message, c->message ? strlen(c->message) : 0);
-        end(wr);
+        if (start(wr, "skipped") || text(wr, c->message, c->message ? strlen(c->message) : 0) ||
+            end(wr))
+            return -1;
         break;
     }
     if (tag) {
-        start(wr, tag);
-        if (c->message)
-            attr(wr, "message", c->message);
-        attr_plain(wr, "type", type);
-        text(wr, c->detail, c->detail ? strlen(c->detail) : 0);
-        end(wr);
+        if (start(wr, tag) || (c->message && attr(wr, "message", c->message)) ||
+            attr_plain(wr, "type", type) ||
+            text(wr, c->detail, c->detail ? strlen(c->detail) : 0) || end(wr))
+            return -1;
     } else if (c->status == MR_CASE_PASS && c->detail) {
         /* a passing case with a remark: the case's own system-out shows it */
-        start(wr, "system-out");
-        text(wr, c->detail, strlen(c->detail));
-        end(wr);
+        if (start(wr, "system-out") || text(wr, c->detail, strlen(c->detail)) || end(wr))
+            return -1;
     }
-    end(wr);
+    return end(wr);
 }
 
 /* <system-out>: the command's stdout, then mockrun's notes (which may quote
  * user input, so they are sanitized too) from the start of a line. */
-static void write_system_out(struct writer *wr, const struct mr_results *r)
+static int write_system_out(struct writer *wr, const struct mr_results *r)
 {
     struct mr_buf *b = &wr->scratch;
 
@@ -345,13 +238,12 @@ static void write_system_out(struct writer *wr, const struct mr_results *r)
             mr_buf_putc(b, '\n');
         mr_junit_sanitize(b, r->notes, strlen(r->notes));
     }
-    keep_failure(wr);
-    start(wr, "system-out");
-    text_clean(wr, b);
-    end(wr);
+    if (b->failed || start(wr, "system-out") || text_clean(wr, b))
+        return -1;
+    return end(wr);
 }
 
-static void write_report(struct writer *wr, const struct mr_results *r)
+static int write_report(struct writer *wr, const struct mr_results *r)
 {
     const char *suite = r->suite ? r->suite : "mockrun";
     size_t failures = mr_results_count(r, MR_CASE_FAIL);
@@ -371,68 +263,84 @@ static void write_report(struct writer *wr, const struct mr_results *r)
     }
     host[sizeof(host) - 1] = '\0';
 
-    mr_buf_puts(&wr->out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    start(wr, "testsuites");
-    attr_plain(wr, "name", "mockrun");
-    attr_count(wr, "tests", r->ncases);
-    attr_count(wr, "failures", failures);
-    attr_count(wr, "errors", errors);
-    attr_time(wr, "time", r->time_s);
-    start(wr, "testsuite");
-    attr(wr, "name", suite);
-    attr_count(wr, "tests", r->ncases);
-    attr_count(wr, "failures", failures);
-    attr_count(wr, "errors", errors);
-    attr_count(wr, "skipped", skipped);
-    attr_time(wr, "time", r->time_s);
-    attr_plain(wr, "timestamp", stamp);
-    attr(wr, "hostname", host);
+    if (wr->x->xmlTextWriterSetIndent(wr->w, 1) < 0 ||
+        wr->x->xmlTextWriterSetIndentString(wr->w, (const xmlChar *)"  ") < 0 ||
+        wr->x->xmlTextWriterStartDocument(wr->w, "1.0", "UTF-8", NULL) < 0)
+        return -1;
+    if (start(wr, "testsuites") || attr_plain(wr, "name", "mockrun") ||
+        attr_count(wr, "tests", r->ncases) || attr_count(wr, "failures", failures) ||
+        attr_count(wr, "errors", errors) || attr_time(wr, "time", r->time_s))
+        return -1;
+    if (start(wr, "testsuite") || attr(wr, "name", suite) || attr_count(wr, "tests", r->ncases) ||
+        attr_count(wr, "failures", failures) || attr_count(wr, "errors", errors) ||
+        attr_count(wr, "skipped", skipped) || attr_time(wr, "time", r->time_s) ||
+        attr_plain(wr, "timestamp", stamp) || attr(wr, "hostname", host))
+        return -1;
     /* The schema wants at least one <property> inside <properties>. */
     if (r->nprops > 0) {
-        start(wr, "properties");
+        if (start(wr, "properties"))
+            return -1;
         for (i = 0; i < r->nprops; i++) {
-            start(wr, "property");
-            attr(wr, "name", r->props[i].name);
-            attr(wr, "value", r->props[i].value);
-            end(wr);
+            if (start(wr, "property") || attr(wr, "name", r->props[i].name) ||
+                attr(wr, "value", r->props[i].value) || end(wr))
+                return -1;
         }
-        end(wr);
+        if (end(wr))
+            return -1;
     }
     for (i = 0; i < r->ncases; i++)
-        write_case(wr, r, &r->cases[i]);
-    write_system_out(wr, r);
-    start(wr, "system-err");
-    text(wr, r->err, r->err_len);
-    end(wr);
-    end(wr); /* testsuite */
-    end(wr); /* testsuites */
+        if (write_case(wr, r, &r->cases[i]))
+            return -1;
+    if (write_system_out(wr, r) || start(wr, "system-err") || text(wr, r->err, r->err_len) ||
+        end(wr))
+        return -1;
+    if (end(wr) || end(wr) || wr->x->xmlTextWriterEndDocument(wr->w) < 0)
+        return -1;
+    return 0;
 }
 
 int mr_junit_write(const struct mr_results *r, const char *path, struct mr_error *err)
 {
     struct mr_atomic_file f;
     struct writer wr;
+    xmlBufferPtr buf;
     bool nomem;
     int rc;
 
     memset(&wr, 0, sizeof(wr));
-    mr_buf_init(&wr.out);
-    mr_buf_init(&wr.scratch);
-    write_report(&wr, r);
-    keep_failure(&wr);
-    nomem = wr.out.failed;
-    mr_buf_release(&wr.scratch);
-    if (nomem) {
-        mr_buf_release(&wr.out);
+    if (mr_xml_load(&wr.x, err) != 0)
+        return mr_xml_error(err, path);
+    buf = wr.x->xmlBufferCreate();
+    if (!buf)
         return mr_error_set(err, MR_ENOMEM, "cannot build report '%s': out of memory", path);
+    /* The default scheme grows by the exact amount asked: quadratic for a
+     * megabyte of captured output written in 4 KiB flushes. */
+    wr.x->xmlBufferSetAllocationScheme(buf, XML_BUFFER_ALLOC_DOUBLEIT);
+    mr_buf_init(&wr.scratch);
+    wr.w = wr.x->xmlNewTextWriterMemory(buf, 0);
+    if (!wr.w) {
+        wr.x->xmlBufferFree(buf);
+        return mr_error_set(err, MR_ENOMEM, "cannot build report '%s': out of memory", path);
+    }
+    rc = write_report(&wr, r);
+    nomem = wr.scratch.failed;
+    /* Freeing the writer flushes the last bytes into `buf`. */
+    wr.x->xmlFreeTextWriter(wr.w);
+    mr_buf_release(&wr.scratch);
+    if (rc) {
+        wr.x->xmlBufferFree(buf);
+        if (nomem)
+            return mr_error_set(err, MR_ENOMEM, "cannot build report '%s': out of memory", path);
+        return mr_error_set(err, MR_EINTERNAL, "cannot build report '%s': libxml2 failed", path);
     }
 
     rc = mr_atomic_begin(&f, path, err);
     if (rc == 0)
-        rc = mr_atomic_write(&f, wr.out.data, wr.out.len, err);
+        rc = mr_atomic_write(&f, wr.x->xmlBufferContent(buf), (size_t)wr.x->xmlBufferLength(buf),
+                             err);
     if (rc == 0)
         rc = mr_atomic_commit(&f, err);
     mr_atomic_abort(&f);
-    mr_buf_release(&wr.out);
+    wr.x->xmlBufferFree(buf);
     return rc;
 }

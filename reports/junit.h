@@ -21,11 +21,10 @@
  * string from the results goes through mr_junit_sanitize first, then is
  * escaped as markup; elements are indented by two spaces.
  *
- * The XML is written by a small writer of our own into memory, not libxml2:
- * linking libxml2 (and through it ICU, libstdc++, liblzma, libz) cost every
- * mockrun start ~7 ms of CPU in the dynamic loader. libxml2 remains a test
- * dependency (schema validation, the fuzz target's oracle). No global state:
- * safe from any thread, though not for two writers of one path at once.
+ * The XML is written into memory by libxml2's xmlTextWriter, which mockrun
+ * loads when it first writes a report rather than linking it (reports/xml.h:
+ * linking it loads libxml2 and ICU at every start). Safe from any thread,
+ * though not for two writers of one path at once.
  */
 #ifndef MOCKRUN_REPORTS_JUNIT_H
 #define MOCKRUN_REPORTS_JUNIT_H
@@ -39,8 +38,9 @@
 /*
  * Writes the report for `r` to `path` atomically (reports/atomic.h): the old
  * file, if any, stays until the new one is complete. Errors: MR_ESETUP when
- * the file cannot be written (message "cannot write report '<path>': ..."),
- * MR_ENOMEM when the report cannot be built in memory.
+ * libxml2 cannot be loaded or the file cannot be written (message "cannot
+ * write report '<path>': ..."), MR_ENOMEM when the report cannot be built in
+ * memory, MR_EINTERNAL when libxml2 fails otherwise.
  */
 int mr_junit_write(const struct mr_results *r, const char *path, struct mr_error *err);
 

@@ -24,6 +24,7 @@
 #include "reports/console.h"
 #include "reports/junit.h"
 #include "reports/results.h"
+#include "reports/xml.h"
 #include "runner/proc.h"
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
@@ -350,6 +351,9 @@ static int exercise(struct run *r)
 {
     int rc = 0;
 
+    /* The XML report needs libxml2 (reports/xml.h): load it while the command runs. */
+    if (!r->cli->no_junit)
+        mr_xml_preload();
     mr_proc_opts_init(&r->popts);
     r->popts.timeout_ms = r->cli->timeout_ms >= 0 ? r->cli->timeout_ms : r->sc->command.timeout_ms;
     r->popts.kill_after_ms = r->cli->kill_after_ms;

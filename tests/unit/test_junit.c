@@ -2,11 +2,11 @@
  * test_junit.c - the JUnit writer: schema validity, counts, the exact format,
  * XML escaping, hostile bytes, and atomic replacement of the report file.
  *
- * junit.c writes XML itself; libxml2 is linked here only to check it. Every
+ * junit.c writes through libxml2's xmlTextWriter, loaded with dlopen
+ * (reports/xml.h); libxml2 is also linked here to check the output. Every
  * report is parsed by libxml2 and validated against the Jenkins JUnit XSD
- * (MOCKRUN_JUNIT_XSD, fetched by ci/setup). The golden reports in
- * tests/fixtures/reports were written by libxml2's xmlTextWriter, which
- * junit.c used before: its output must stay byte-identical. Run one case
+ * (MOCKRUN_JUNIT_XSD, fetched by ci/setup), and the golden reports in
+ * tests/fixtures/reports must stay byte-identical. Run one case
  * with CK_RUN_CASE=escape; debug with CK_FORK=no. The "terminal" case covers
  * results.c's cleaning of captured output (escape sequences, the cut mark).
  */
