@@ -94,6 +94,86 @@ void mr_console_print(FILE *f, const struct mr_results *r, bool color)
     fputc('\n', f);
 }
 
+/* The columns a string takes as put_safe prints it: one per UTF-8 character
+ * (wide characters are rare in ids), four per escaped control byte. */
+static size_t columns(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            n += 4;
+        else
+            n += (c & 0xc0) != 0x80;
+    }
+    return n;
+}
+
+static void pad(FILE *f, size_t used, size_t width)
+{
+    while (used++ < width)
+        fputc(' ', f);
+}
+
+#define ROUTE_COL_MAX 40
+
+void mr_console_print_routes(FILE *f, const struct mr_results *r, bool color)
+{
+    static const char none[] = "(no route)";
+    size_t wroute = 5, wservice = 7, i, k;
+    bool services = r->nservices > 1;
+
+    if (r->nroutes == 0)
+        return;
+    for (i = 0; i < r->nroutes; i++) {
+        const struct mr_results_route *rt = &r->routes[i];
+        size_t w = rt->id ? columns(rt->id) : sizeof(none) - 1;
+        if (w > wroute)
+            wroute = w > ROUTE_COL_MAX ? ROUTE_COL_MAX : w;
+        if (services && rt->id && rt->service < r->nservices &&
+            columns(r->services[rt->service].name) > wservice)
+            wservice = columns(r->services[rt->service].name);
+    }
+    fputs("  route", f);
+    pad(f, 5, wroute + 2);
+    if (services) {
+        fputs("service", f);
+        pad(f, 7, wservice + 2);
+    }
+    fputs("calls  statuses\n", f);
+    for (i = 0; i < r->nroutes; i++) {
+        const struct mr_results_route *rt = &r->routes[i];
+        const char *service =
+            services && rt->id && rt->service < r->nservices ? r->services[rt->service].name : "";
+        uint64_t counted = 0;
+
+        fputs("  ", f);
+        if (rt->id) {
+            put_safe(f, rt->id, strlen(rt->id));
+            pad(f, columns(rt->id), wroute + 2);
+        } else {
+            fputs(color ? RED "(no route)" RESET : none, f);
+            pad(f, sizeof(none) - 1, wroute + 2);
+        }
+        if (services) {
+            put_safe(f, service, strlen(service));
+            pad(f, columns(service), wservice + 2);
+        }
+        fprintf(f, "%5llu", (unsigned long long)rt->calls);
+        for (k = 0; k < rt->nstatuses; k++) {
+            fprintf(f, "%s%d", k ? ", " : "  ", rt->statuses[k].status);
+            if (rt->statuses[k].count > 1)
+                fprintf(f, " \xc3\x97%llu", (unsigned long long)rt->statuses[k].count);
+            counted += rt->statuses[k].count;
+        }
+        if (counted < rt->calls)
+            fprintf(f, "%s%llu more not kept", k ? ", " : "  ",
+                    (unsigned long long)(rt->calls - counted));
+        fputc('\n', f);
+    }
+}
+
 bool mr_console_use_color(int fd)
 {
     const char *no_color = getenv("NO_COLOR");

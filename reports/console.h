@@ -30,6 +30,22 @@
  * in ferror(f). */
 void mr_console_print(FILE *f, const struct mr_results *r, bool color);
 
+/*
+ * Prints the calls per route (r->routes), for -v, before the cases:
+ *
+ *       route           service    calls  statuses
+ *       create-charge   payments       1  201
+ *       list-items      inventory      3  200 ×2, 304
+ *       (no route)                     1  404
+ *
+ * The service column only when there are several services; "(no route)" is
+ * the calls no route matched. Counts are exact; statuses are of the calls
+ * the journal kept (", N more not kept" when it kept fewer). Route ids are
+ * printed as in mr_console_print (control bytes as \xNN). Nothing when
+ * r->nroutes is 0. Red "(no route)" only when `color`.
+ */
+void mr_console_print_routes(FILE *f, const struct mr_results *r, bool color);
+
 /* Whether to colour output written to `fd`: it is a terminal, NO_COLOR is
  * unset or empty (no-color.org), and TERM is not "dumb". */
 bool mr_console_use_color(int fd);

@@ -53,6 +53,25 @@ static void free_case(struct mr_case *c)
     free(c->file);
 }
 
+static void free_call(struct mr_results_call *c)
+{
+    size_t i;
+
+    free(c->method);
+    free(c->path);
+    free(c->query);
+    for (i = 0; i < c->nheaders; i++) {
+        free(c->headers[i].name);
+        free(c->headers[i].value);
+    }
+    free(c->headers);
+    free(c->body);
+    free(c->route);
+    free(c->near);
+    free(c->response_type);
+    free(c->response_body);
+}
+
 void mr_results_init(struct mr_results *r)
 {
     memset(r, 0, sizeof(*r));
@@ -76,6 +95,20 @@ void mr_results_release(struct mr_results *r)
     free(r->out);
     free(r->err);
     free(r->notes);
+    free(r->command);
+    for (i = 0; i < r->nservices; i++) {
+        free(r->services[i].name);
+        free(r->services[i].url);
+    }
+    free(r->services);
+    for (i = 0; i < r->ncalls; i++)
+        free_call(&r->calls[i]);
+    free(r->calls);
+    for (i = 0; i < r->nroutes; i++) {
+        free(r->routes[i].id);
+        free(r->routes[i].statuses);
+    }
+    free(r->routes);
     mr_results_init(r);
 }
 
@@ -172,6 +205,129 @@ int mr_results_set_output(struct mr_results *r, const char *out, size_t out_len,
     r->out_len = o ? out_len : 0;
     r->err = e;
     r->err_len = e ? err_len : 0;
+    return 0;
+}
+
+int mr_results_set_command(struct mr_results *r, const char *command)
+{
+    char *c;
+
+    if (!dup_opt(&c, command))
+        return MR_ENOMEM;
+    free(r->command);
+    r->command = c;
+    return 0;
+}
+
+int mr_results_add_service(struct mr_results *r, const char *name, const char *url)
+{
+    struct mr_results_service s = {NULL, NULL};
+    void *items = r->services;
+
+    if (!dup_opt(&s.name, name ? name : "") || !dup_opt(&s.url, url) ||
+        !grow(&items, r->nservices, sizeof(s))) {
+        free(s.name);
+        free(s.url);
+        return MR_ENOMEM;
+    }
+    r->services = items;
+    r->services[r->nservices++] = s;
+    return 0;
+}
+
+/* The deep copy of mr_results_add_call; on failure `out` holds what was
+ * copied so far (free_call releases it). */
+static bool copy_call(struct mr_results_call *out, const struct mr_results_call *in)
+{
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    out->seq = in->seq;
+    out->wall_us = in->wall_us;
+    out->duration_us = in->duration_us;
+    out->service = in->service;
+    out->body_size = in->body_size;
+    out->body_truncated = in->body_truncated;
+    out->status = in->status;
+    out->allowed = in->allowed;
+    if (!dup_opt(&out->method, in->method ? in->method : "") ||
+        !dup_opt(&out->path, in->path ? in->path : "") ||
+        !dup_opt(&out->query, in->query ? in->query : "") || !dup_opt(&out->route, in->route) ||
+        !dup_opt(&out->near, in->near) || !dup_opt(&out->response_type, in->response_type) ||
+        !dup_bytes(&out->body, in->body, in->body_len) ||
+        !dup_bytes(&out->response_body, in->response_body, in->response_body_len))
+        return false;
+    out->body_len = out->body ? in->body_len : 0;
+    out->response_body_len = out->response_body ? in->response_body_len : 0;
+    if (in->nheaders == 0)
+        return true;
+    out->headers = calloc(in->nheaders, sizeof(*out->headers));
+    if (!out->headers)
+        return false;
+    for (i = 0; i < in->nheaders; i++) {
+        out->nheaders = i + 1; /* so free_call sees what is there */
+        if (!dup_opt(&out->headers[i].name, in->headers[i].name ? in->headers[i].name : "") ||
+            !dup_opt(&out->headers[i].value, in->headers[i].value ? in->headers[i].value : ""))
+            return false;
+    }
+    return true;
+}
+
+int mr_results_add_call(struct mr_results *r, const struct mr_results_call *call)
+{
+    struct mr_results_call c;
+    void *items = r->calls;
+
+    if (!copy_call(&c, call) || !grow(&items, r->ncalls, sizeof(c))) {
+        free_call(&c);
+        return MR_ENOMEM;
+    }
+    r->calls = items;
+    r->calls[r->ncalls++] = c;
+    r->has_calls = true;
+    return 0;
+}
+
+int mr_results_add_route(struct mr_results *r, const char *id, size_t service, uint64_t calls)
+{
+    struct mr_results_route rt;
+    void *items = r->routes;
+
+    memset(&rt, 0, sizeof(rt));
+    rt.service = service;
+    rt.calls = calls;
+    if (!dup_opt(&rt.id, id) || !grow(&items, r->nroutes, sizeof(rt))) {
+        free(rt.id);
+        return MR_ENOMEM;
+    }
+    r->routes = items;
+    r->routes[r->nroutes++] = rt;
+    return 0;
+}
+
+int mr_results_count_status(struct mr_results *r, size_t route, int status)
+{
+    struct mr_results_route *rt;
+    void *items;
+    size_t i;
+
+    if (route >= r->nroutes)
+        MR_BUG("route %zu of %zu", route, r->nroutes);
+    rt = &r->routes[route];
+    for (i = 0; i < rt->nstatuses && rt->statuses[i].status < status; i++)
+        ;
+    if (i < rt->nstatuses && rt->statuses[i].status == status) {
+        rt->statuses[i].count++;
+        return 0;
+    }
+    items = rt->statuses;
+    if (!grow(&items, rt->nstatuses, sizeof(*rt->statuses)))
+        return MR_ENOMEM;
+    rt->statuses = items;
+    memmove(&rt->statuses[i + 1], &rt->statuses[i], (rt->nstatuses - i) * sizeof(*rt->statuses));
+    rt->statuses[i].status = status;
+    rt->statuses[i].count = 1;
+    rt->nstatuses++;
     return 0;
 }
 

@@ -1,7 +1,9 @@
 /*
- * results.h - the plain outcome of one mockrun run: test cases, properties and
- * the command's captured output. The verifier fills it; report writers read it.
- * It knows nothing of servers or scenarios.
+ * results.h - the plain outcome of one mockrun run: test cases, properties,
+ * the command's captured output and, for the HTML and HAR reports and -v,
+ * the services, the recorded calls and the calls per route. The verifier and
+ * runner/ fill it; report writers read it. It knows nothing of servers or
+ * scenarios: runner/ copies from the journal what reports show.
  *
  * Embedded by value: mr_results_init / mr_results_release. It owns copies of
  * every string given to it; fields may also be assigned directly with
@@ -41,6 +43,63 @@ struct mr_property {
     char *value;
 };
 
+/* A header or query parameter of a recorded call. */
+struct mr_results_header {
+    char *name;
+    char *value;
+};
+
+/* A mock service of the run, as reports name it. */
+struct mr_results_service {
+    char *name;
+    char *url; /* "http://127.0.0.1:41234", or NULL when it never listened */
+};
+
+/*
+ * One call the mocks received, as the HTML and HAR reports show it. runner/
+ * copies it from the journal (reports/ knows no server type), only when a
+ * report needs calls; mr_results_add_call copies every string.
+ */
+struct mr_results_call {
+    uint64_t seq;        /* 1-based call number, in arrival order */
+    int64_t wall_us;     /* when it arrived (wall clock, microseconds since the epoch) */
+    int64_t duration_us; /* until the answer was written */
+    size_t service;      /* index into mr_results.services */
+    char *method;
+    char *path;  /* decoded, as matched */
+    char *query; /* as sent, without '?'; "" when none */
+    struct mr_results_header *headers;
+    size_t nheaders;
+    char *body; /* the request body the journal kept (any bytes), or NULL */
+    size_t body_len;
+    uint64_t body_size;  /* bytes the client sent (body_len is less when truncated) */
+    bool body_truncated; /* the journal kept only the first body_len bytes */
+    int status;          /* the answer's status */
+    char *route;         /* the matched route's id; NULL when no route matched */
+    bool allowed;        /* unmatched, but allowed by the scenario's `unexpected` */
+    char *near;          /* unmatched: why the closest route did not match, or NULL */
+    char *response_type; /* the answer's Content-Type when known, or NULL */
+    char *response_body; /* the answer's body when recorded (the journal keeps none
+                            today), or NULL */
+    size_t response_body_len;
+};
+
+/* How many answers of one status a route gave. */
+struct mr_results_status {
+    int status;
+    uint64_t count;
+};
+
+/* The calls of one route (or, with `id` NULL, of no route) for the console's
+ * -v table and the HTML report. */
+struct mr_results_route {
+    char *id;                           /* NULL: the calls no route matched */
+    size_t service;                     /* index into mr_results.services; unused when id is NULL */
+    uint64_t calls;                     /* every call, exact */
+    struct mr_results_status *statuses; /* of the calls kept with details, by status */
+    size_t nstatuses;
+};
+
 struct mr_results {
     char *suite;           /* the scenario's name */
     char *classname;       /* test case class: the scenario file name */
@@ -57,6 +116,20 @@ struct mr_results {
     size_t err_len;
     char *notes; /* free text for the suite's system-out after the command output, or NULL;
                     mr_results_add_note appends one line and a newline */
+    /* For the HTML and HAR reports and the console's route table; runner/
+     * fills them only when one of those is asked for. */
+    char *command; /* the command as one line of text, or NULL (--serve) */
+    uint64_t seed; /* the seed of random responses and delays */
+    bool has_seed; /* `seed` is set */
+    struct mr_results_service *services;
+    size_t nservices;
+    struct mr_results_call *calls; /* in arrival order */
+    size_t ncalls;
+    uint64_t calls_total; /* calls received, >= ncalls: past the journal's limits calls
+                             are counted but not kept */
+    bool has_calls;       /* the calls were recorded (else reports leave them out) */
+    struct mr_results_route *routes;
+    size_t nroutes;
 };
 
 void mr_results_init(struct mr_results *r);
@@ -112,6 +185,30 @@ int mr_results_set_captured(struct mr_results *r, const char *out, size_t out_le
  */
 void mr_results_strip_terminal(struct mr_buf *out, const char *in, size_t len);
 int mr_results_add_note(struct mr_results *r, const char *line);
+
+/* Copies `command` (may be NULL) into r->command. Returns 0 or MR_ENOMEM. */
+int mr_results_set_command(struct mr_results *r, const char *command);
+
+/* Appends a service; `url` may be NULL. Returns 0 or MR_ENOMEM. */
+int mr_results_add_service(struct mr_results *r, const char *name, const char *url);
+
+/*
+ * Appends a deep copy of `call` (every string, header and body; `headers`
+ * may be NULL when nheaders is 0, `query` NULL for ""), and sets has_calls.
+ * calls_total is the caller's to set. Returns 0 or MR_ENOMEM.
+ */
+int mr_results_add_call(struct mr_results *r, const struct mr_results_call *call);
+
+/*
+ * Appends a route with its exact call count (`id` NULL: the calls no route
+ * matched) and no statuses yet; mr_results_count_status adds them.
+ * Returns 0 or MR_ENOMEM.
+ */
+int mr_results_add_route(struct mr_results *r, const char *id, size_t service, uint64_t calls);
+
+/* Counts one answer with `status` for r->routes[route], keeping the
+ * statuses in ascending order. Returns 0 or MR_ENOMEM. */
+int mr_results_count_status(struct mr_results *r, size_t route, int status);
 
 /* The number of cases with `status`. */
 size_t mr_results_count(const struct mr_results *r, enum mr_case_status status);

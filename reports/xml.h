@@ -1,5 +1,5 @@
 /*
- * xml.h - libxml2 for the XML reports (and, soon, HTML), loaded when a report first
+ * xml.h - libxml2 for the XML and HTML reports, loaded when a report first
  * needs it.
  *
  * mockrun does not link libxml2. Linking it loads libxml2 and, through it,
@@ -57,7 +57,7 @@ struct mr_xml {
     int (*xmlTextWriterWriteAttribute)(xmlTextWriterPtr writer, const xmlChar *name,
                                        const xmlChar *content);
     int (*xmlTextWriterWriteString)(xmlTextWriterPtr writer, const xmlChar *content);
-    /* the tree and its HTML serializer */
+    /* the tree and its HTML serializer (the HTML report) */
     htmlDocPtr (*htmlNewDocNoDtD)(const xmlChar *URI, const xmlChar *ExternalID);
     xmlDtdPtr (*xmlCreateIntSubset)(xmlDocPtr doc, const xmlChar *name, const xmlChar *ExternalID,
                                     const xmlChar *SystemID);

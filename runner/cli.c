@@ -48,6 +48,11 @@ static const struct opt options[] = {
     {"--no-junit", NULL, NULL, OPT_FLAG, F(no_junit), NO_FIELD, 0, 0, -1, "write no JUnit report"},
     {"--journal", NULL, "PATH", OPT_TEXT, F(journal), NO_FIELD, 0, 0, -1,
      "write every recorded call to PATH as JSON"},
+    {"--html", NULL, "PATH", OPT_TEXT, F(html), NO_FIELD, 0, 0, -1,
+     "write an HTML report to PATH: the cases, and every call\n"
+     "per service with its request (one file, no network)"},
+    {"--har", NULL, "PATH", OPT_TEXT, F(har), NO_FIELD, 0, 0, -1,
+     "write the recorded calls to PATH as HAR 1.2 (HTTP Archive)"},
     {"--timeout", NULL, "SECONDS", OPT_SECONDS, F(timeout_ms), NO_FIELD, 0.001, 604800, -1,
      "stop the command after SECONDS (overrides the scenario)"},
     {"--kill-after", NULL, "SECONDS", OPT_SECONDS, F(kill_after_ms), NO_FIELD, 0, 3600,
@@ -82,7 +87,8 @@ static const struct opt options[] = {
     {"--check", NULL, NULL, OPT_FLAG, F(check), NO_FIELD, 0, 0, -1,
      "only validate SCENARIO: exit 0 when it is valid, else 2"},
     {"--verbose", "-v", NULL, OPT_COUNT, F(verbose), NO_FIELD, 0, 0, -1,
-     "log each request; -vv adds debug output"},
+     "log each request and show the calls per route in the\n"
+     "summary; -vv adds debug output"},
 };
 
 #undef F
@@ -108,6 +114,7 @@ static const char usage_tail[] =
     "Each service's URL is in MOCKRUN_<NAME>_URL (and its own \"env\" name);\n"
     "MOCKRUN_URL holds the first service's URL.\n"
     "\n"
+
     "exit status:\n"
     "  0  every check passed\n"
     "  1  a check failed (expectation, unexpected request, command exit, timeout\n"

@@ -36,6 +36,8 @@ struct mr_cli {
     const char *junit; /* default "mockrun-junit.xml" */
     bool no_junit;
     const char *journal; /* --journal PATH, or NULL */
+    const char *html;    /* --html PATH, or NULL */
+    const char *har;     /* --har PATH, or NULL */
     int verbose;         /* -v count */
     int port;            /* --port, 0 when not given */
     int64_t timeout_ms;  /* --timeout (seconds on the command line); -1 when not given */

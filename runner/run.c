@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@
 #include "formats/mockoon.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
+#include "reports/har.h"
+#include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "reports/xml.h"
@@ -309,6 +312,10 @@ static int prepare(struct run *r)
         return r->err.code;
     if (cli->journal && mr_atomic_check_writable(cli->journal, &r->err) != 0)
         return r->err.code;
+    if (cli->html && mr_atomic_check_writable(cli->html, &r->err) != 0)
+        return r->err.code;
+    if (cli->har && mr_atomic_check_writable(cli->har, &r->err) != 0)
+        return r->err.code;
     r->seed = cli->has_seed ? cli->seed : sc->has_seed ? sc->seed : draw_seed();
     mr_log(MR_LOG_INFO, "seed %llu (replay with --seed %llu)", (unsigned long long)r->seed,
            (unsigned long long)r->seed);
@@ -351,8 +358,8 @@ static int exercise(struct run *r)
 {
     int rc = 0;
 
-    /* The XML report needs libxml2 (reports/xml.h): load it while the command runs. */
-    if (!r->cli->no_junit)
+    /* The XML reports need libxml2 (reports/xml.h): load it while the command runs. */
+    if (!r->cli->no_junit || r->cli->html)
         mr_xml_preload();
     mr_proc_opts_init(&r->popts);
     r->popts.timeout_ms = r->cli->timeout_ms >= 0 ? r->cli->timeout_ms : r->sc->command.timeout_ms;
@@ -382,6 +389,139 @@ static int exercise(struct run *r)
     return rc;
 }
 
+/* The Content-Type of a response when the scenario fixes it, else NULL. */
+static const char *fixed_type(const struct mr_response *rs)
+{
+    size_t i;
+
+    if (rs->fault != MR_FAULT_NONE)
+        return NULL;
+    if (rs->has_content_type) {
+        for (i = 0; i < rs->nheaders; i++)
+            if (strcasecmp(rs->headers[i].name, "Content-Type") == 0)
+                return rs->templated && rs->header_tpls && rs->header_tpls[i]
+                           ? NULL
+                           : rs->headers[i].value;
+        return NULL;
+    }
+    if (rs->file_tpl || rs->kind == MR_RESP_EMPTY)
+        return NULL;
+    return rs->content_type;
+}
+
+/* The Content-Type of a call's answer, when the scenario tells it: the one its
+ * route's responses all have, or mockrun's own for a call no route matched. */
+static const char *answer_type(const struct mr_scenario *sc, const struct mr_call *c)
+{
+    const struct mr_route *rt;
+    const char *type;
+    size_t i;
+
+    if (c->route < 0 || (size_t)c->route >= sc->nroutes)
+        return "text/plain; charset=utf-8"; /* mockrun's near-miss answer */
+    rt = &sc->routes[c->route];
+    if (rt->nresponses == 0)
+        return fixed_type(&rt->response);
+    type = fixed_type(&rt->responses[0]);
+    for (i = 1; type && i < rt->nresponses; i++) {
+        const char *t = fixed_type(&rt->responses[i]);
+        if (!t || strcmp(t, type) != 0)
+            return NULL;
+    }
+    return type;
+}
+
+/* One kept call into the results: the journal's strings are borrowed for the
+ * copy mr_results_add_call makes. */
+static int add_call(struct mr_results *res, const struct mr_scenario *sc, const struct mr_call *c)
+{
+    struct mr_results_call rc;
+    struct mr_results_header *h = NULL;
+    const char *it = NULL, *name, *value;
+    size_t n = 0;
+    int err;
+
+    memset(&rc, 0, sizeof(rc));
+    if (c->nheaders > 0 && !(h = calloc(c->nheaders, sizeof(*h))))
+        return MR_ENOMEM;
+    while (n < c->nheaders && (it = mr_call_next_header(c, it, &name, &value)) != NULL) {
+        h[n].name = (char *)name; /* borrowed: copied by mr_results_add_call */
+        h[n].value = (char *)value;
+        n++;
+    }
+    rc.seq = c->seq;
+    rc.wall_us = c->wall_us;
+    rc.duration_us = c->duration_us;
+    rc.service = c->service;
+    rc.method = (char *)c->method;
+    rc.path = (char *)c->path;
+    rc.query = (char *)c->query;
+    rc.headers = h;
+    rc.nheaders = n;
+    rc.body = (char *)c->body;
+    rc.body_len = c->body_len;
+    rc.body_size = c->body_size;
+    rc.body_truncated = c->body_truncated;
+    rc.status = c->status;
+    rc.route = c->route >= 0 && (size_t)c->route < sc->nroutes ? sc->routes[c->route].id : NULL;
+    rc.allowed = c->allowed;
+    rc.near = (char *)c->near;
+    rc.response_type = (char *)answer_type(sc, c);
+    err = mr_results_add_call(res, &rc);
+    free(h);
+    return err;
+}
+
+/*
+ * What the HTML and HAR reports and -v's route table show beyond the cases:
+ * the command, the seed, the services, and (only when one of them is asked
+ * for) the calls the journal kept and the calls per route.
+ */
+static int add_calls(struct run *r)
+{
+    const struct mr_cli *cli = r->cli;
+    const struct mr_scenario *sc = r->sc;
+    const struct mr_journal *j = r->srv ? mr_server_journal(r->srv) : NULL;
+    struct mr_results *res = &r->res;
+    bool calls = cli->html || cli->har, routes = cli->html || cli->verbose > 0;
+    size_t kept, i, none = 0;
+    uint64_t unmatched;
+    int rc = 0;
+
+    res->seed = r->seed;
+    res->has_seed = true;
+    if (mr_results_set_command(res, r->cmd) != 0)
+        return MR_ENOMEM;
+    for (i = 0; i < sc->nservices; i++)
+        if (mr_results_add_service(res, sc->services[i].name,
+                                   r->srv ? mr_server_url(r->srv, i) : NULL) != 0)
+            return MR_ENOMEM;
+    if (!j)
+        return 0;
+    kept = mr_journal_kept(j);
+    res->calls_total = mr_journal_total(j);
+    res->has_calls = calls;
+    for (i = 0; calls && rc == 0 && i < kept; i++)
+        rc = add_call(res, sc, mr_journal_at(j, i));
+    if (rc != 0 || !routes)
+        return rc;
+    for (i = 0; rc == 0 && i < sc->nroutes; i++)
+        rc = mr_results_add_route(res, sc->routes[i].id, sc->routes[i].service,
+                                  mr_journal_route_count(j, i));
+    unmatched = mr_journal_unmatched(j) + mr_journal_allowed(j);
+    if (rc == 0 && unmatched > 0) {
+        none = res->nroutes;
+        rc = mr_results_add_route(res, NULL, 0, unmatched);
+    }
+    for (i = 0; rc == 0 && i < kept; i++) {
+        const struct mr_call *c = mr_journal_at(j, i);
+        bool matched = c->route >= 0 && (size_t)c->route < sc->nroutes;
+        if (matched || unmatched > 0)
+            rc = mr_results_count_status(res, matched ? (size_t)c->route : none, c->status);
+    }
+    return rc;
+}
+
 /* The outcome: the verified calls and the command's case, or, when the mocks
  * could not start, why nothing ran (a dashboard should show that, not "no
  * test results"). */
@@ -394,6 +534,11 @@ static int build_results(struct run *r, int rc)
     mr_results_set_suite(&r->res, r->sc->name, r->sc->file);
     r->res.start_wall_us = r->start_wall;
     add_properties(&r->res, r->sc, r->srv, r->cmd, r->seed);
+    if (add_calls(r) != 0) {
+        mr_error_set(&r->err, MR_ENOMEM, "out of memory while copying the calls for the reports");
+        print_error(&r->err);
+        return MR_ENOMEM;
+    }
     if (!r->srv)
         return mr_results_add_case(&r->res, MR_CASE_ERROR, "the mock services start", r->err.msg,
                                    NULL) == 0
@@ -426,21 +571,34 @@ static int build_results(struct run *r, int rc)
 /* Writes every report asked for and prints the summary. */
 static int report(struct run *r, int rc)
 {
+    const struct mr_cli *cli = r->cli;
     struct mr_error err;
+    bool color = mr_console_use_color(STDOUT_FILENO);
 
     r->res.time_s = (double)(mr_clock_mono_us() - r->start_mono) / 1e6;
-    if (!r->cli->no_junit && mr_junit_write(&r->res, r->cli->junit, &err) != 0) {
+    if (!cli->no_junit && mr_junit_write(&r->res, cli->junit, &err) != 0) {
         print_error(&err);
         rc = rc ? rc : err.code;
     }
-    if (r->cli->journal && r->srv &&
-        write_journal(r->cli->journal, r->sc, mr_server_journal(r->srv), &err) != 0) {
+    if (cli->html && mr_html_write(&r->res, cli->html, &err) != 0) {
+        print_error(&err);
+        rc = rc ? rc : err.code;
+    }
+    if (cli->har && mr_har_write(&r->res, cli->har, &err) != 0) {
+        print_error(&err);
+        rc = rc ? rc : err.code;
+    }
+    if (cli->journal && r->srv &&
+        write_journal(cli->journal, r->sc, mr_server_journal(r->srv), &err) != 0) {
         print_error(&err);
         rc = rc ? rc : err.code;
     }
     fflush(stderr);
-    if (r->srv)
-        mr_console_print(stdout, &r->res, mr_console_use_color(STDOUT_FILENO));
+    if (r->srv) {
+        if (cli->verbose > 0)
+            mr_console_print_routes(stdout, &r->res, color);
+        mr_console_print(stdout, &r->res, color);
+    }
     fflush(stdout);
     return rc;
 }

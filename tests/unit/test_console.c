@@ -237,6 +237,104 @@ START_TEST(use_color_term_dumb)
 }
 END_TEST
 
+/* ---- routes (-v) -------------------------------------------------------- */
+
+/* Prints the route table of `r` into a string (caller frees). */
+static char *print_routes(const struct mr_results *r, bool color)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    ck_assert_ptr_nonnull(f);
+    mr_console_print_routes(f, r, color);
+    ck_assert_int_eq(fclose(f), 0);
+    return text;
+}
+
+static void fill_routes(struct mr_results *r, bool two_services)
+{
+    mr_results_init(r);
+    ck_assert_int_eq(mr_results_add_service(r, "payments", NULL), 0);
+    if (two_services)
+        ck_assert_int_eq(mr_results_add_service(r, "inventory", NULL), 0);
+    ck_assert_int_eq(mr_results_add_route(r, "create-charge", 0, 1), 0);
+    ck_assert_int_eq(mr_results_add_route(r, "list-items", two_services ? 1 : 0, 3), 0);
+    ck_assert_int_eq(mr_results_add_route(r, "never-called", 0, 0), 0);
+    ck_assert_int_eq(mr_results_add_route(r, NULL, 0, 1), 0);
+    ck_assert_int_eq(mr_results_count_status(r, 0, 201), 0);
+    ck_assert_int_eq(mr_results_count_status(r, 1, 304), 0);
+    ck_assert_int_eq(mr_results_count_status(r, 1, 200), 0);
+    ck_assert_int_eq(mr_results_count_status(r, 1, 200), 0);
+    ck_assert_int_eq(mr_results_count_status(r, 3, 404), 0);
+}
+
+START_TEST(routes_one_service)
+{
+    struct mr_results r;
+    char *got;
+
+    fill_routes(&r, false);
+    got = print_routes(&r, false);
+    ck_assert_str_eq(got, "  route          calls  statuses\n"
+                          "  create-charge      1  201\n"
+                          "  list-items         3  200 \xc3\x97"
+                          "2, 304\n"
+                          "  never-called       0\n"
+                          "  (no route)         1  404\n");
+    free(got);
+    mr_results_release(&r);
+}
+END_TEST
+
+START_TEST(routes_two_services_and_colour)
+{
+    struct mr_results r;
+    char *got;
+
+    fill_routes(&r, true);
+    got = print_routes(&r, true);
+    ck_assert_str_eq(got, "  route          service    calls  statuses\n"
+                          "  create-charge  payments       1  201\n"
+                          "  list-items     inventory      3  200 \xc3\x97"
+                          "2, 304\n"
+                          "  never-called   payments       0\n"
+                          "  \033[31m(no route)\033[0m                    1  404\n");
+    free(got);
+    mr_results_release(&r);
+}
+END_TEST
+
+/* Counts are exact, statuses only of kept calls; ids cannot drive the terminal. */
+START_TEST(routes_not_kept_and_escaped)
+{
+    struct mr_results r;
+    char *got;
+
+    mr_results_init(&r);
+    ck_assert_int_eq(mr_results_add_route(&r, "a\x1b[2Jb", 0, 5), 0);
+    ck_assert_int_eq(mr_results_count_status(&r, 0, 200), 0);
+    got = print_routes(&r, false);
+    ck_assert_str_eq(got, "  route      calls  statuses\n"
+                          "  a\\x1b[2Jb      5  200, 4 more not kept\n");
+    free(got);
+    mr_results_release(&r);
+}
+END_TEST
+
+START_TEST(routes_none)
+{
+    struct mr_results r;
+    char *got;
+
+    mr_results_init(&r);
+    got = print_routes(&r, false);
+    ck_assert_str_eq(got, "");
+    free(got);
+    mr_results_release(&r);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
@@ -253,6 +351,13 @@ static Suite *console_suite(void)
     tc = tcase_create("color");
     tcase_add_test(tc, color_mixed);
     tcase_add_test(tc, color_summary_line_plain);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("routes");
+    tcase_add_test(tc, routes_one_service);
+    tcase_add_test(tc, routes_two_services_and_colour);
+    tcase_add_test(tc, routes_not_kept_and_escaped);
+    tcase_add_test(tc, routes_none);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("use_color");
