@@ -114,7 +114,9 @@ static const char usage_tail[] =
     "Each service's URL is in MOCKRUN_<NAME>_URL (and its own \"env\" name);\n"
     "MOCKRUN_URL holds the first service's URL.\n"
     "\n"
-
+    "With GITHUB_ACTIONS=true, each failure is also printed as an ::error\n"
+    "annotation and a summary is appended to $GITHUB_STEP_SUMMARY (docs/ci.md).\n"
+    "\n"
     "exit status:\n"
     "  0  every check passed\n"
     "  1  a check failed (expectation, unexpected request, command exit, timeout\n"

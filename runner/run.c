@@ -23,6 +23,7 @@
 #include "formats/mockoon.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
+#include "reports/github.h"
 #include "reports/har.h"
 #include "reports/html.h"
 #include "reports/junit.h"
@@ -568,6 +569,24 @@ static int build_results(struct run *r, int rc)
     return rc;
 }
 
+/* On GitHub Actions: an annotation per failure, and the job summary. */
+static void report_github(const struct run *r)
+{
+    const char *v = getenv("GITHUB_ACTIONS"), *summary = getenv("GITHUB_STEP_SUMMARY");
+    struct mr_error err;
+
+    if (!v || strcmp(v, "true") != 0)
+        return;
+    mr_github_annotate(stdout, &r->res);
+    fflush(stdout);
+    /* GitHub's file, not one the user asked for: a failure is a warning */
+    if (summary && *summary && mr_github_summary_append(&r->res, summary, &err) != 0) {
+        char line[1400];
+        mr_error_format(&err, line, sizeof(line));
+        mr_log(MR_LOG_WARN, "%s", line);
+    }
+}
+
 /* Writes every report asked for and prints the summary. */
 static int report(struct run *r, int rc)
 {
@@ -600,6 +619,7 @@ static int report(struct run *r, int rc)
         mr_console_print(stdout, &r->res, color);
     }
     fflush(stdout);
+    report_github(r);
     return rc;
 }
 
