@@ -94,8 +94,23 @@ static void check_response(const struct mr_scenario *sc, const struct mr_respons
     check_state(sc, r->set_state);
 }
 
-/* The invariants scenario.h promises to the server and the verifier. */
-static void check_model(const struct mr_scenario *sc)
+/* Text the locator finds every place in: no escapes (it compares keys as
+ * written) and no control bytes (cJSON cuts a key at a NUL). */
+static bool plain_text(const uint8_t *data, size_t size)
+{
+    size_t i;
+
+    for (i = 0; i < size; i++)
+        if (data[i] == '\\' ||
+            (data[i] < 0x20 && data[i] != '\t' && data[i] != '\n' && data[i] != '\r'))
+            return false;
+    return true;
+}
+
+/* The invariants scenario.h promises to the server and the verifier; in plain
+ * text, every route and expectation has its line (unless its JSON path is
+ * too long to hold: a service name has no length limit). */
+static void check_model(const struct mr_scenario *sc, bool plain)
 {
     size_t i, j, next = 0;
 
@@ -113,7 +128,7 @@ static void check_model(const struct mr_scenario *sc)
         const struct mr_route *r = &sc->routes[i];
         const struct mr_route *found;
         FUZZ_CHECK(r->id && r->json_path && r->file);
-        FUZZ_CHECK(r->line >= 1); /* a loaded file is valid JSON: every route is found */
+        FUZZ_CHECK(r->line >= 1 || (r->line == 0 && (!plain || strlen(r->json_path) >= 500)));
         FUZZ_CHECK(r->index == i && r->service < sc->nservices);
         FUZZ_CHECK(i >= sc->services[r->service].first_route &&
                    i < sc->services[r->service].first_route + sc->services[r->service].nroutes);
@@ -136,7 +151,7 @@ static void check_model(const struct mr_scenario *sc)
         const struct mr_expect *e = &sc->expects[i];
         bool timed = e->kind == MR_EXPECT_INTERVAL || e->kind == MR_EXPECT_WITHIN;
         FUZZ_CHECK(e->name && e->json_path && e->file);
-        FUZZ_CHECK(e->line >= 1);
+        FUZZ_CHECK(e->line >= 1 || (e->line == 0 && (!plain || strlen(e->json_path) >= 500)));
         FUZZ_CHECK(e->route >= -1 && e->route < (long)sc->nroutes);
         FUZZ_CHECK(e->service >= -1 && e->service < (long)sc->nservices);
         /* a service's final state; an order of routes; or a check on the calls of a
@@ -199,7 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == 0) {
         FUZZ_CHECK(sc != NULL);
         FUZZ_CHECK(errs.count == 0 && errs.dropped == 0);
-        check_model(sc);
+        check_model(sc, plain_text(data, size));
     } else {
         FUZZ_CHECK(sc == NULL);
         FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);
