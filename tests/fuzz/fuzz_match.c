@@ -356,6 +356,65 @@ static void check_selection(const struct mr_scenario *sc, const struct mr_route 
     free(scratch);
 }
 
+/*
+ * The explanation of an unmatched request: candidates ranked, each failing at
+ * least one condition; the text bounded, printable but for its '\n's, one
+ * summary line, a block per candidate whose crosses are its failed count.
+ */
+static void check_explanation(const struct mr_scenario *sc, const struct mr_router *rt,
+                              size_t service, struct mr_request *req)
+{
+    static char text[MR_MISS_TEXT_MAX];
+    struct mr_candidate c[MR_MISS_CLOSEST];
+    char small[200], tiny[16];
+    size_t n = mr_router_closest(rt, service, req, c, MR_MISS_CLOSEST), i;
+    const char *p, *block;
+
+    FUZZ_CHECK(n <= MR_MISS_CLOSEST);
+    /* (service may name no service at all) */
+    FUZZ_CHECK((n == 0) == (service >= sc->nservices || sc->services[service].nroutes == 0));
+    for (i = 0; i < n; i++) {
+        FUZZ_CHECK(c[i].route >= 0 && (size_t)c[i].route < sc->nroutes);
+        FUZZ_CHECK(sc->routes[c[i].route].service == service);
+        FUZZ_CHECK(c[i].failed >= 1 && c[i].failed <= c[i].conditions);
+        if (i > 0) { /* ranked: shares something, fewer failures, less distance, file order */
+            bool none0 = c[i - 1].failed == c[i - 1].conditions,
+                 none1 = c[i].failed == c[i].conditions;
+            FUZZ_CHECK(!none0 || none1);
+            FUZZ_CHECK(none0 != none1 || c[i - 1].failed < c[i].failed ||
+                       (c[i - 1].failed == c[i].failed &&
+                        (c[i - 1].distance < c[i].distance ||
+                         (c[i - 1].distance == c[i].distance && c[i - 1].route < c[i].route))));
+        }
+    }
+    mr_router_explain(rt, service, req, text, sizeof(text));
+    FUZZ_CHECK(strlen(text) < sizeof(text));
+    FUZZ_CHECK(strncmp(text, "no route matched ", 17) == 0);
+    for (p = text; *p; p++)
+        FUZZ_CHECK((unsigned char)*p >= 0x20 || *p == '\n');
+    /* each candidate's block has as many crosses as it has failed conditions, unless the
+     * text was cut */
+    if (!strstr(text, "(the explanation is capped at")) {
+        for (i = 0, block = strstr(text, "\n  route \""); i < n && block; i++) {
+            const char *next = strstr(block + 1, "\n  route \"");
+            unsigned crosses = 0;
+            for (p = block; *p && (!next || p < next); p++)
+                if (strncmp(p, " \u2717 ", 5) == 0)
+                    crosses++;
+            /* request text may hold a cross too: only a lower bound holds */
+            FUZZ_CHECK(crosses >= c[i].failed);
+            block = next;
+        }
+        FUZZ_CHECK(i == n);
+    }
+    mr_router_explain(rt, service, req, small, sizeof(small));
+    FUZZ_CHECK(strlen(small) < sizeof(small));
+    mr_router_explain(rt, service, req, tiny, sizeof(tiny));
+    FUZZ_CHECK(strlen(tiny) < sizeof(tiny));
+    if (verbose)
+        fprintf(stderr, "fuzz_match: explained:\n%s\n", text);
+}
+
 /* Everything the server does with a request to `service`, checked. */
 static void check_request(const struct mr_scenario *sc, const struct mr_router *rt, size_t service,
                           struct mr_request *req)
@@ -409,6 +468,7 @@ static void check_request(const struct mr_scenario *sc, const struct mr_router *
             fprintf(stderr, "fuzz_match: no match: %s\n", near);
         mr_miss_describe(sc, nearest, &miss, req, tiny, sizeof(tiny));
         FUZZ_CHECK(strlen(tiny) < sizeof(tiny));
+        check_explanation(sc, rt, service, req);
     }
     /* expectations are matched against every request, as the server does */
     for (i = 0; i < sc->nexpects; i++) {
