@@ -10,6 +10,7 @@
 #include "formats/mockoon.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -717,7 +718,7 @@ static cJSON *convert_response(struct conv *c, const cJSON *r)
         return NULL;
     }
     warn_unknown_keys(c, r, response_keys);
-    if (status != (int)status || status < 100 || status > 599) {
+    if (!(status >= 100 && status <= 599) || status != floor(status)) { /* NaN too */
         size_t mark = push_key(c, "statusCode");
         warn(c, "status %g is outside 100-599; 200 is used", status);
         pop(c, mark);
@@ -794,8 +795,16 @@ static cJSON *convert_response(struct conv *c, const cJSON *r)
         add(c, out, "headers", headers);
     }
     if (latency >= 1) {
-        /* Mockoon waits for the environment's latency, then the response's */
-        add(c, out, "delayMs", cJSON_CreateNumber((double)((long long)latency + c->env_latency)));
+        /* Mockoon waits for the environment's latency, then the response's; mockrun's
+         * delays end at 10 minutes */
+        double total = floor(latency) + c->env_latency;
+        if (total > 600000) {
+            size_t mark = push_key(c, "latency");
+            warn(c, "latency %g ms is over mockrun's 600000 ms; 600000 is used", total);
+            pop(c, mark);
+            total = 600000;
+        }
+        add(c, out, "delayMs", cJSON_CreateNumber(total));
     }
     if (nonempty_array(r, "callbacks")) {
         size_t mark = push_key(c, "callbacks");
@@ -1098,7 +1107,7 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
     add(c, services, svc_name, svc);
     if (c->nomem)
         return sc;
-    if (port != (int)port || port < 0 || port > 65535)
+    if (!(port >= 0 && port <= 65535) || port != floor(port))
         warn_at(c, "port", "not a port number; an ephemeral port is used");
     else if (port > 0)
         add(c, svc, "port", cJSON_CreateNumber(port));
@@ -1118,9 +1127,11 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
                 cJSON_Delete(h);
         }
     }
-    if (latency >= 1 && latency <= 3600000) {
+    if (latency >= 1 && latency <= 600000) {
         c->env_latency = (int)latency;
         add(c, defaults, "delayMs", cJSON_CreateNumber((double)(int)latency));
+    } else if (latency > 600000) {
+        warn_at(c, "latency", "over mockrun's 600000 ms; ignored");
     }
     if (defaults && cJSON_GetArraySize(defaults) > 0)
         add(c, svc, "defaults", defaults);

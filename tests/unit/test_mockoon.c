@@ -316,6 +316,13 @@ START_TEST(test_responses)
     EQ("services._.routes.0.response", "{}");
     WARNINGS("routes[0].responses[0].future: \"future\" is not supported; ignored",
              "routes[0].responses[0].statusCode: status 99 is outside 100-599; 200 is used");
+    /* numbers no int holds (the fuzzer's 9e11 was undefined behaviour) and a latency
+     * over mockrun's 10 minutes */
+    route("get", "a", "null", "[{'statusCode': 9e11, 'latency': 1e30, 'rules': []}]", true);
+    EQ("services._.routes.0.response", "{'delayMs':600000}");
+    WARNINGS("routes[0].responses[0].statusCode: status 9e+11 is outside 100-599; 200 is used",
+             "routes[0].responses[0].latency: latency 1e+30 ms is over mockrun's 600000 ms; "
+             "600000 is used");
 }
 END_TEST
 
