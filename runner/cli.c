@@ -176,6 +176,29 @@ static void *field_of(struct mr_cli *cli, size_t offset)
     return (char *)cli + offset;
 }
 
+/* Stores the number v (seconds for OPT_SECONDS) into o's field. */
+static void store(struct mr_cli *cli, const struct opt *o, double v)
+{
+    void *f = field_of(cli, o->field);
+
+    switch (o->type) {
+    case OPT_SECONDS:
+        *(int64_t *)f = (int64_t)(v * 1000 + 0.5);
+        break;
+    case OPT_INT:
+        *(int *)f = (int)v;
+        break;
+    case OPT_SIZE:
+        *(size_t *)f = (size_t)v;
+        break;
+    case OPT_U64:
+        *(uint64_t *)f = (uint64_t)v;
+        break;
+    default:
+        MR_BUG("option %s has no number type", o->name);
+    }
+}
+
 /* Stores the value of `o` given as `val`. */
 static int set_value(struct mr_cli *cli, const struct opt *o, const char *val, struct mr_error *err)
 {
@@ -200,22 +223,7 @@ static int set_value(struct mr_cli *cli, const struct opt *o, const char *val, s
         return rc;
     if (o->type != OPT_SECONDS && v != (double)(long long)v)
         return mr_error_set(err, MR_EUSAGE, "%s: expected a whole number, got '%s'", o->name, val);
-    switch (o->type) {
-    case OPT_SECONDS:
-        *(int64_t *)f = (int64_t)(v * 1000 + 0.5);
-        break;
-    case OPT_INT:
-        *(int *)f = (int)v;
-        break;
-    case OPT_SIZE:
-        *(size_t *)f = (size_t)v;
-        break;
-    case OPT_U64:
-        *(uint64_t *)f = (uint64_t)v;
-        break;
-    default:
-        MR_BUG("option %s has no value type", o->name);
-    }
+    store(cli, o, v);
     return 0;
 }
 
@@ -229,25 +237,8 @@ static void set_defaults(struct mr_cli *cli)
     cli->timeout_ms = -1;
     for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
         const struct opt *o = &options[i];
-        void *f = field_of(cli, o->field);
-        if (o->def < 0)
-            continue;
-        switch (o->type) {
-        case OPT_SECONDS:
-            *(int64_t *)f = (int64_t)(o->def * 1000);
-            break;
-        case OPT_INT:
-            *(int *)f = (int)o->def;
-            break;
-        case OPT_SIZE:
-            *(size_t *)f = (size_t)o->def;
-            break;
-        case OPT_U64:
-            *(uint64_t *)f = (uint64_t)o->def;
-            break;
-        default:
-            break;
-        }
+        if (o->def >= 0)
+            store(cli, o, o->def);
     }
 }
 

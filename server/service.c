@@ -187,6 +187,26 @@ static void on_conn_closed(const struct mg_connection *conn)
     atomic_fetch_sub(&s->conns, 1);
 }
 
+/* The port of an IPv4 or IPv6 address, or -1. */
+static int port_of(const struct sockaddr_storage *sa)
+{
+    if (sa->ss_family == AF_INET)
+        return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+    if (sa->ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+    return -1;
+}
+
+/* True when `port` is one of the services' ports. */
+static bool our_port(const struct mr_server *s, int port)
+{
+    size_t i;
+    for (i = 0; i < s->sc->nservices; i++)
+        if (s->ports[i] == port)
+            return true;
+    return false;
+}
+
 /*
  * Silent connections (opened and never written to: browsers' pre-opened
  * sockets, TCP health checks) stay in the kernel until their first bytes
@@ -202,8 +222,7 @@ static void defer_accept(const struct mr_server *s)
     for (fd = 3; fd < 65536 && unused < 64; fd++) {
         struct sockaddr_storage sa;
         socklen_t sl = sizeof(sa), al;
-        int accepting = 0, port;
-        size_t i;
+        int accepting = 0;
 
         al = sizeof(accepting);
         if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &al) != 0) {
@@ -213,15 +232,8 @@ static void defer_accept(const struct mr_server *s)
         unused = 0;
         if (!accepting || getsockname(fd, (struct sockaddr *)&sa, &sl) != 0)
             continue;
-        if (sa.ss_family == AF_INET)
-            port = ntohs(((struct sockaddr_in *)&sa)->sin_port);
-        else if (sa.ss_family == AF_INET6)
-            port = ntohs(((struct sockaddr_in6 *)&sa)->sin6_port);
-        else
-            continue;
-        for (i = 0; i < s->sc->nservices; i++)
-            if (s->ports[i] == port)
-                (void)setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs));
+        if (our_port(s, port_of(&sa)))
+            (void)setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs));
     }
 }
 
@@ -1625,25 +1637,14 @@ static void end_connections(const struct mr_server *s)
     for (fd = 3; fd < 65536; fd++) {
         struct sockaddr_storage local, peer;
         socklen_t ll = sizeof(local), pl = sizeof(peer);
-        int port;
-        size_t i;
 
         if (getsockname(fd, (struct sockaddr *)&local, &ll) != 0) {
             if (errno == EBADF && fcntl(fd, F_GETFD) < 0 && fd > 1024)
                 break;
             continue;
         }
-        if (getpeername(fd, (struct sockaddr *)&peer, &pl) != 0)
-            continue;
-        if (local.ss_family == AF_INET)
-            port = ntohs(((struct sockaddr_in *)&local)->sin_port);
-        else if (local.ss_family == AF_INET6)
-            port = ntohs(((struct sockaddr_in6 *)&local)->sin6_port);
-        else
-            continue;
-        for (i = 0; i < s->sc->nservices; i++)
-            if (s->ports[i] == port)
-                shutdown(fd, SHUT_RDWR);
+        if (getpeername(fd, (struct sockaddr *)&peer, &pl) == 0 && our_port(s, port_of(&local)))
+            shutdown(fd, SHUT_RDWR);
     }
 }
 
