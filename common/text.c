@@ -70,6 +70,40 @@ size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags)
     return n;
 }
 
+size_t mr_utf8_span(const char *str, size_t len, bool *well_formed)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+    size_t need = 0, got = 1;
+
+    if (c < 0x80) {
+        need = 1;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+        need = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        need = 3;
+        if (c == 0xe0)
+            lo = 0xa0;
+        else if (c == 0xed)
+            hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 4;
+        if (c == 0xf0)
+            lo = 0x90;
+        else if (c == 0xf4)
+            hi = 0x8f;
+    }
+    /* continuation bytes while they can still form a valid sequence */
+    while (got < need && got < len && s[got] >= lo && s[got] <= hi) {
+        got++;
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    if (well_formed)
+        *well_formed = got == need;
+    return got;
+}
+
 size_t mr_number_text(double n, char buf[MR_NUMBER_TEXT_MAX])
 {
     char tmp[40], digits[24];

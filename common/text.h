@@ -15,6 +15,12 @@ int mr_hexval(char c);
  * code points past U+10FFFF). */
 bool mr_utf8_valid(const char *s, size_t n);
 
+/* The length of the UTF-8 sequence at s[0..len) (len > 0), or of its maximal
+ * subpart when it is ill-formed (Unicode table 3-7: 1 for a byte that starts
+ * none), so ill-formed input is replaced one piece at a time; *well_formed
+ * (may be NULL) says which. */
+size_t mr_utf8_span(const char *s, size_t len, bool *well_formed);
+
 /* True when s is a non-empty HTTP token (RFC 9110), as a header name must be. */
 bool mr_http_token(const char *s);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/text.h"
 #include "reports/atomic.h"
 #include "reports/xml.h"
 
@@ -38,8 +39,8 @@ void mr_junit_sanitize(struct mr_buf *out, const char *in, size_t len)
         return;
     while (i < len) {
         unsigned char c = s[i];
-        unsigned char lo = 0x80, hi = 0xbf;
-        size_t need = 0, got = 1;
+        size_t got;
+        bool ok;
 
         if (c < 0x80 && ascii_allowed(c)) {
             i++;
@@ -53,33 +54,11 @@ void mr_junit_sanitize(struct mr_buf *out, const char *in, size_t len)
             run = ++i;
             continue;
         }
-        if (c >= 0xc2 && c <= 0xdf) {
-            need = 2;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 3;
-            if (c == 0xe0)
-                lo = 0xa0;
-            else if (c == 0xed)
-                hi = 0x9f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 4;
-            if (c == 0xf0)
-                lo = 0x90;
-            else if (c == 0xf4)
-                hi = 0x8f;
-        }
-        /* Take continuation bytes while they can still form a valid sequence. */
-        while (got < need && i + got < len && s[i + got] >= lo && s[i + got] <= hi) {
-            got++;
-            lo = 0x80;
-            hi = 0xbf;
-        }
-        if (got == need && need > 0) {
-            /* Well-formed; only U+FFFE and U+FFFF (EF BF BE/BF) are not XML Chars. */
-            if (!(c == 0xef && s[i + 1] == 0xbf && s[i + 2] >= 0xbe)) {
-                i += got;
-                continue;
-            }
+        got = mr_utf8_span((const char *)s + i, len - i, &ok);
+        /* well-formed; only U+FFFE and U+FFFF (EF BF BE/BF) are not XML Chars */
+        if (ok && !(c == 0xef && s[i + 1] == 0xbf && s[i + 2] >= 0xbe)) {
+            i += got;
+            continue;
         }
         mr_buf_append(out, s + run, i - run);
         mr_buf_append(out, replacement, sizeof(replacement) - 1);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/error.h"
+#include "common/text.h"
 
 /* Copies `s` into *out; NULL stays NULL. Returns false on OOM, leaving *out alone. */
 static bool dup_opt(char **out, const char *s)
@@ -349,37 +350,6 @@ enum term_state {
     STRING, /* OSC, DCS, SOS, PM, APC: up to BEL, ST or another ESC */
 };
 
-/* The length of the UTF-8 sequence (or maximal subpart of one) at s[0..len),
- * by the rules of mr_junit_sanitize: table 3-7 of Unicode. 1 for a byte that
- * starts none. */
-static size_t utf8_span(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t need = 1, got = 1;
-
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 2;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 3;
-        if (c == 0xe0)
-            lo = 0xa0;
-        else if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 4;
-        if (c == 0xf0)
-            lo = 0x90;
-        else if (c == 0xf4)
-            hi = 0x8f;
-    }
-    while (got < need && got < len && s[got] >= lo && s[got] <= hi) {
-        got++;
-        lo = 0x80;
-        hi = 0xbf;
-    }
-    return got;
-}
-
 /* Appends one ASCII byte at d[*o]; a LF first takes back the CRs right
  * before it (those this call wrote: from `start` on). */
 static void put(char *d, size_t *o, size_t start, unsigned char c)
@@ -422,11 +392,11 @@ void mr_results_strip_terminal(struct mr_buf *out, const char *in, size_t len)
                 st = ESCAPE;
                 intermediate = false;
                 i++;
-            } else if (c == C1_CSI) { /* not inside a UTF-8 sequence: see utf8_span */
+            } else if (c == C1_CSI) { /* not inside a UTF-8 sequence: see mr_utf8_span */
                 st = CSI;
                 i++;
             } else if (c >= 0x80) {
-                size_t n = utf8_span(s + i, len - i);
+                size_t n = mr_utf8_span((const char *)s + i, len - i, NULL);
                 memcpy(d + o, s + i, n);
                 o += n;
                 i += n;
