@@ -719,6 +719,50 @@ START_TEST(test_stop_is_quick)
 }
 END_TEST
 
+/* When the workers are all taken, an answer says "Connection: close" and the server
+ * closes after it, also for a client that would keep the connection (without the
+ * close, the worker would wait for it up to keep_alive_ms: a minute here). */
+START_TEST(test_crowded_answer_closes)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server_opts o;
+    struct mr_server *s;
+    struct mr_http_client a, b;
+    struct mr_http_response r;
+    char conn[32];
+
+    mr_server_opts_init(&o);
+    o.threads = 2; /* crowded from 2 connections on */
+    o.keep_alive_ms = 60000;
+    s = mr_fixture_start(sc, &o);
+    mr_http_client_open(&a, mr_server_port(s, 0));
+    mr_http_client_sends(&a, "GET /any HTTP/1.1\r\nHost: x\r\n\r\n");
+    mr_http_client_read_response(&a, &r, false);
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Connection", conn, sizeof(conn)));
+    ck_assert_str_eq(conn, "keep-alive"); /* one connection: room to spare */
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Keep-Alive", conn, sizeof(conn)));
+    ck_assert_str_eq(conn, "timeout=59");
+    mr_http_client_response_release(&r);
+
+    mr_http_client_open(&b, mr_server_port(s, 0)); /* the second worker: crowded now */
+    b.timeout_ms = 20000;
+    mr_http_client_sends(&b, "GET /any HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+    mr_http_client_read_response(&b, &r, false);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(mr_http_client_header(r.head, r.head_len, "Connection", conn, sizeof(conn)));
+    ck_assert_str_eq(conn, "close");
+    mr_http_client_response_release(&r);
+    ck_assert(mr_http_client_at_eof(&b)); /* the server closed it, not the client */
+    ck_assert_int_eq(b.err, 0);
+
+    mr_http_client_release(&a);
+    mr_http_client_release(&b);
+    mr_server_close(s);
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_stop_with_idle_keep_alive)
 {
     struct mr_scenario *sc = scenario();
@@ -776,6 +820,7 @@ static Suite *service_suite(void)
 
     tc = tcase("concurrency");
     tcase_add_test(tc, test_concurrent_clients);
+    tcase_add_test(tc, test_crowded_answer_closes);
     suite_add_tcase(s, tc);
 
     tc = tcase("lifecycle");
