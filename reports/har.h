@@ -18,8 +18,9 @@
  *   there was a body, with a comment when the journal kept only its start;
  * - response: status and its reason phrase; headers [Content-Type] when the
  *   runner knew it, else []; content {size, mimeType, text} with the body
- *   when recorded, else size -1, mimeType "x-unknown" when not known, and a
- *   comment (the journal keeps no response bodies); redirectURL "";
+ *   the journal kept (up to --body-limit), else (a file streamed from disk,
+ *   a fault, HEAD) size -1, mimeType "x-unknown" when not known, and a
+ *   comment; redirectURL "";
  *   headersSize and bodySize -1;
  * - cache {}; "_mockrun" {seq, service, route (null: none matched),
  *   allowed, nearMiss}: HAR's custom fields start with an underscore.

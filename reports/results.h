@@ -79,8 +79,8 @@ struct mr_results_call {
     bool allowed;        /* unmatched, but allowed by the scenario's `unexpected` */
     char *near;          /* unmatched: why the closest route did not match, or NULL */
     char *response_type; /* the answer's Content-Type when known, or NULL */
-    char *response_body; /* the answer's body when recorded (the journal keeps none
-                            today), or NULL */
+    char *response_body; /* the answer's body as the journal kept it (up to --body-limit),
+                            or NULL (a file streamed from disk, a fault, HEAD) */
     size_t response_body_len;
 };
 

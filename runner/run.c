@@ -468,6 +468,8 @@ static int add_call(struct mr_results *res, const struct mr_scenario *sc, const 
     rc.allowed = c->allowed;
     rc.near = (char *)c->near;
     rc.response_type = (char *)answer_type(sc, c);
+    rc.response_body = (char *)c->answer;
+    rc.response_body_len = c->answer_len;
     err = mr_results_add_call(res, &rc);
     free(h);
     return err;

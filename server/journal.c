@@ -381,7 +381,8 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
     nlen = meta->near ? strlen(meta->near) + 1 : 0;
     for (i = 0; i < req->nheaders; i++)
         hlen += req->headers[i].name_len + req->headers[i].value_len + 2;
-    need = mlen + plen + qlen + hlen + req->body_len + 4 + nlen;
+    need = mlen + plen + qlen + hlen + req->body_len + 4 + nlen +
+           (meta->answer ? meta->answer_len + 1 : 0);
     if ((sh = shard_of(j)) == NULL || (c = slot_for(j, sh)) == NULL ||
         (p = arena_alloc(j, sh, need)) == NULL)
         goto drop;
@@ -407,6 +408,8 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
     }
     c->body = put(&p, req->body ? req->body : "", req->body_len);
     c->near = meta->near ? put(&p, meta->near, nlen - 1) : NULL;
+    c->answer = meta->answer ? put(&p, meta->answer, meta->answer_len) : NULL;
+    c->answer_len = meta->answer ? (uint32_t)meta->answer_len : 0;
     /* the record is complete: count it (snapshots read up to the count) */
     atomic_fetch_add_explicit(&sh->tail->n, 1, memory_order_release);
     sh->ncalls++;

@@ -58,6 +58,9 @@ struct mr_call {
     const char *headers; /* nheaders pairs packed as "name\0value\0" */
     const char *body;    /* body_len bytes (+ NUL) */
     const char *near;    /* unmatched: why the closest route did not match; else NULL */
+    const char *answer;  /* the body it was answered with, as far as kept; NULL: not recorded
+                            (a file streamed from disk, a fault) */
+    uint32_t answer_len;
 };
 
 /* What the server knows about a call besides the request itself. */
@@ -70,7 +73,9 @@ struct mr_call_meta {
     bool body_truncated;
     bool allowed; /* unmatched and allowed: counted by mr_journal_allowed, not _unmatched */
     uint64_t body_size;
-    const char *near; /* may be NULL */
+    const char *near;   /* may be NULL */
+    const char *answer; /* the answer's body (at most what the journal should keep), or NULL */
+    size_t answer_len;
 };
 
 struct mr_journal;

@@ -1179,6 +1179,33 @@ static void admin(struct mr_server *s, struct worker *w, const struct mr_request
     }
 }
 
+/* The body the call is answered with, for the journal (up to body_max, as for
+ * requests): rendered or literal bodies and mockrun's own texts. A file streamed
+ * from disk, a fault's broken answer and a HEAD answer record none. */
+static void answered_with(const struct mr_server *s, const struct worker *w, bool head,
+                          struct mr_call_meta *meta)
+{
+    const char *body = NULL;
+    size_t len = 0;
+
+    if (head)
+        return;
+    if (w->answer == ANSWER_ROUTE) {
+        const struct mr_response *r = w->resp;
+        if (r->kind == MR_RESP_FILE || (r->fault != MR_FAULT_NONE && r->fault != MR_FAULT_DRIBBLE))
+            return;
+        body = w->resp_body ? w->resp_body : "";
+        len = w->resp_len;
+    } else if (w->answer == ANSWER_TEXT) {
+        body = w->text;
+        len = strlen(w->text);
+    } else {
+        return;
+    }
+    meta->answer = body;
+    meta->answer_len = len < s->opts.body_max ? len : s->opts.body_max;
+}
+
 /*
  * Reads, matches and records one call, and decides its answer (w->answer and
  * friends); handle() sends it. Calls that are not requests the command made
@@ -1279,6 +1306,7 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
         meta.allowed = allowed(sc, &req);
     }
     meta.near = ri_route < 0 ? w->near : NULL;
+    answered_with(s, w, head, &meta);
     meta.wall_us = wall;
     meta.service = (uint16_t)w->service;
     meta.status = (uint16_t)w->status;

@@ -588,6 +588,29 @@ START_TEST(test_snapshot_during_appends)
 }
 END_TEST
 
+/* The answer's body is kept as given (the server caps it), and none when not given. */
+START_TEST(test_answer_kept)
+{
+    struct mr_journal *j = journal(1, 0, 0, 0);
+    struct mr_call_meta m;
+    struct rq r;
+
+    meta_of(&m, 0, 201);
+    m.answer = "{\"id\":1}xyz";
+    m.answer_len = 8;
+    mr_journal_append(j, &m, req_of(&r, "POST", "/a", "", "in", 2, NULL), NULL, 0);
+    meta_of(&m, 0, 200);
+    mr_journal_append(j, &m, req_of(&r, "GET", "/b", "", NULL, 0, NULL), NULL, 0);
+    ck_assert_uint_eq(mr_journal_kept(j), 2);
+    ck_assert_uint_eq(mr_journal_at(j, 0)->answer_len, 8);
+    ck_assert_str_eq(mr_journal_at(j, 0)->answer, "{\"id\":1}");
+    ck_assert_str_eq(mr_journal_at(j, 0)->body, "in");
+    ck_assert_ptr_null(mr_journal_at(j, 1)->answer);
+    ck_assert_uint_eq(mr_journal_at(j, 1)->answer_len, 0);
+    mr_journal_free(j);
+}
+END_TEST
+
 /* A reset starts the counts afresh and keeps every call. */
 START_TEST(test_reset)
 {
@@ -1159,6 +1182,7 @@ static Suite *journal_suite(void)
     tcase_add_test(tc, test_call_fields);
     tcase_add_test(tc, test_copies_what_it_keeps);
     tcase_add_test(tc, test_reset);
+    tcase_add_test(tc, test_answer_kept);
     suite_add_tcase(s, tc);
 
     tc = tcase("calls");

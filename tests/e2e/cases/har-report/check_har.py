@@ -155,6 +155,14 @@ else:
         fail("entries[0].bodySize", repr(post.get("bodySize")))
     if {(c["name"], c["value"]) for c in post["cookies"]} != {("sid", "abc"), ("theme", "dark")}:
         fail("entries[0].cookies", repr(post["cookies"]))
+    # the answers' bodies, as the journal kept them
+    content = [e["response"]["content"] for e in entries]
+    if content[0].get("text") != '{"id":"ch_1"}' or content[0].get("size") != 13:
+        fail("entries[0].response.content", repr(content[0]))
+    if content[1].get("text") != '[{"sku":"book-42"}]':
+        fail("entries[1].response.content", repr(content[1]))
+    if not content[2].get("text", "").startswith("mockrun: no route matched GET /v1/itemz"):
+        fail("entries[2].response.content", repr(content[2]))
     qs = [(q["name"], q["value"]) for q in entries[1]["request"]["queryString"]]
     if qs != [("page", "2"), ("q", "red book")]:
         fail("entries[1].queryString", repr(qs))
