@@ -454,8 +454,16 @@ class Suite:
                 self.say("note: %s (run ci/setup); schema checks skipped" % why)
                 self.schema_warned = True
             return
-        p = subprocess.run(["xmllint", "--noout", "--schema", xsd, path],
+        # <testcase file= line=> (GitLab's and pytest's attributes) are not in the Jenkins
+        # schema: validate the report without them
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = re.sub(r'(<testcase [^>]*) file="[^"]*"( line="[0-9]*")?', r"\1", f.read())
+        stripped = path + ".schema.xml"
+        with open(stripped, "w", encoding="utf-8") as f:
+            f.write(text)
+        p = subprocess.run(["xmllint", "--noout", "--schema", xsd, stripped],
                            capture_output=True, text=True)
+        os.unlink(stripped)
         self.check(p.returncode == 0, "%s to pass %s" % (path, xsd),
                    (p.stdout + p.stderr)[-2000:])
 

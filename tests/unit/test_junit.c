@@ -100,7 +100,21 @@ static char *slurp(const char *path, size_t *len)
     return mr_buf_detach(&b, len);
 }
 
-/* Parses `path` (must be well-formed) and validates it against the Jenkins XSD. */
+/* Drops <testcase file= line=> (GitLab's and pytest's attributes, not in the Jenkins
+ * schema) so the rest can be validated. */
+static void strip_file_line(xmlNodePtr n)
+{
+    for (; n; n = n->next) {
+        if (n->type == XML_ELEMENT_NODE && xmlStrcmp(n->name, BAD_CAST "testcase") == 0) {
+            xmlUnsetProp(n, BAD_CAST "file");
+            xmlUnsetProp(n, BAD_CAST "line");
+        }
+        strip_file_line(n->children);
+    }
+}
+
+/* Parses `path` (must be well-formed) and validates it against the Jenkins XSD, without
+ * the file and line attributes it has no place for. */
 static xmlDocPtr parse_valid(const char *path)
 {
     xmlSchemaParserCtxtPtr pctx;
@@ -113,6 +127,7 @@ static xmlDocPtr parse_valid(const char *path)
                   "JUnit schema %s is missing: run ci/setup to fetch it", MOCKRUN_JUNIT_XSD);
     doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
     ck_assert_msg(doc != NULL, "%s is not well-formed XML", path);
+    strip_file_line(xmlDocGetRootElement(doc));
     pctx = xmlSchemaNewParserCtxt(MOCKRUN_JUNIT_XSD);
     ck_assert_ptr_nonnull(pctx);
     schema = xmlSchemaParse(pctx);
@@ -746,6 +761,40 @@ START_TEST(format_fields)
 }
 END_TEST
 
+/* A case that knows where its check is written carries file= and line= (GitLab's and
+ * pytest's attributes); one with a file but no line, file= alone; others neither. */
+START_TEST(format_file_and_line)
+{
+    struct mr_results r;
+    xmlNodePtr suite, tc;
+    xmlDocPtr doc;
+
+    mr_results_init(&r);
+    ck_assert_int_eq(mr_results_set_suite(&r, "s", "s.json"), 0);
+    ck_assert_int_eq(mr_results_add_case(&r, MR_CASE_FAIL, "a", "s.json:12: wrong", NULL), 0);
+    r.cases[0].file = strdup("dir/s.json");
+    r.cases[0].line = 12;
+    ck_assert_int_eq(mr_results_add_case(&r, MR_CASE_PASS, "b", NULL, NULL), 0);
+    r.cases[1].file = strdup("s.json");
+    ck_assert_int_eq(mr_results_add_case(&r, MR_CASE_PASS, "c", NULL, NULL), 0);
+    write_ok(&r, in_dir("where.xml"));
+    doc = xmlReadFile(in_dir("where.xml"), NULL, XML_PARSE_NONET);
+    ck_assert_ptr_nonnull(doc);
+    suite = suite_of(doc);
+    tc = child(suite, "testcase", 0);
+    assert_prop(tc, "file", "dir/s.json");
+    assert_prop(tc, "line", "12");
+    tc = child(suite, "testcase", 1);
+    assert_prop(tc, "file", "s.json");
+    ck_assert(!xmlHasProp(tc, BAD_CAST "line"));
+    tc = child(suite, "testcase", 2);
+    ck_assert(!xmlHasProp(tc, BAD_CAST "file") && !xmlHasProp(tc, BAD_CAST "line"));
+    xmlFreeDoc(doc);
+    xmlFreeDoc(parse_valid(in_dir("where.xml"))); /* valid but for those two */
+    mr_results_release(&r);
+}
+END_TEST
+
 START_TEST(format_notes_after_unterminated_output)
 {
     struct mr_results r;
@@ -1284,6 +1333,7 @@ static Suite *junit_suite(void)
     tcase_add_test(tc, format_golden);
     tcase_add_test(tc, format_golden_escaped);
     tcase_add_test(tc, format_fields);
+    tcase_add_test(tc, format_file_and_line);
     tcase_add_test(tc, format_notes_after_unterminated_output);
     tcase_add_test(tc, format_default_host_and_time);
     suite_add_tcase(s, tc);
