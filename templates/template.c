@@ -83,6 +83,7 @@ struct parser {
     size_t problems; /* problems reported, syntax errors or not */
     size_t at_max;   /* the last place a message being built names (see at()) */
     bool at_set;
+    bool quiet; /* looking ahead (peek2): what the lexer finds there is not reported */
     const struct mr_tpl_compile_opts *opts;
     int mode;
     size_t pos;
@@ -115,8 +116,10 @@ __attribute__((format(printf, 3, 0))) static void report(struct parser *ps, size
 {
     char msg[512];
 
-    vsnprintf(msg, sizeof(msg), fmt, ap);
     ps->at_set = false;
+    if (ps->quiet)
+        return; /* a lookahead: the parse proper reports it, if it gets there */
+    vsnprintf(msg, sizeof(msg), fmt, ap);
     if (ps->problems++ == 0 && ps->errsize)
         snprintf(ps->err, ps->errsize, "%s", msg);
     if (ps->opts && ps->opts->problem)
@@ -647,6 +650,7 @@ static enum tok peek2(struct parser *ps)
     struct parser save = *ps;
     enum tok t;
 
+    ps->quiet = true;
     next(ps);
     t = ps->tok.t;
     *ps = save;
