@@ -135,6 +135,19 @@ bool mr_jsondoc_locate(const char *text, size_t len, const char *path, bool want
     return mr_jsondoc_locate_nth(text, len, path, want_key, 0, offset);
 }
 
+/* The array item after the one at p (past a ',', never ']'), or NULL. */
+static const char *item_after(const char *p, const char *end)
+{
+    p = skip_value(p, end);
+    if (!p)
+        return NULL;
+    p = skip_ws(p, end);
+    if (p >= end || *p != ',')
+        return NULL;
+    p = skip_ws(p + 1, end);
+    return p < end && *p != ']' ? p : NULL;
+}
+
 bool mr_jsondoc_locate_nth(const char *text, size_t len, const char *path, bool want_key,
                            size_t nth, size_t *offset)
 {
@@ -190,17 +203,11 @@ bool mr_jsondoc_locate_nth(const char *text, size_t len, const char *path, bool 
             if (*p != '[')
                 return false;
             p = skip_ws(p + 1, end);
-            for (i = 0; i < index; i++) {
-                p = skip_value(p, end);
-                if (!p)
-                    return false;
-                p = skip_ws(p, end);
-                if (p >= end || *p != ',')
-                    return false;
-                p = skip_ws(p + 1, end);
-            }
             if (p >= end || *p == ']')
                 return false;
+            for (i = 0; i < index; i++)
+                if ((p = item_after(p, end)) == NULL)
+                    return false;
             keypos = NULL;
         }
     }
@@ -218,16 +225,7 @@ bool mr_jsondoc_next_item(const char *text, size_t len, size_t *offset)
 {
     const char *end = text + len, *p;
 
-    if (*offset >= len)
-        return false;
-    p = skip_value(text + *offset, end);
-    if (!p)
-        return false;
-    p = skip_ws(p, end);
-    if (p >= end || *p != ',')
-        return false;
-    p = skip_ws(p + 1, end);
-    if (p >= end || *p == ']')
+    if (*offset >= len || (p = item_after(text + *offset, end)) == NULL)
         return false;
     *offset = (size_t)(p - text);
     return true;

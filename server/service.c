@@ -1333,7 +1333,7 @@ static int handle(struct mg_connection *conn)
     const struct mg_request_info *ri = mg_get_request_info(conn);
     struct mr_server *s = ri->user_data;
     struct worker *w = worker_get(s->sc->nexpects);
-    bool head = strcmp(ri->request_method, "HEAD") == 0;
+    bool head = strcmp(ri->request_method, "HEAD") == 0, asked_alive = keep_alive(ri);
 
     if (!w) {
         mg_send_http_error(conn, 500, "%s", "mockrun: out of memory");
@@ -1343,7 +1343,7 @@ static int handle(struct mg_connection *conn)
      * keep-alive clients are told to close, so everyone takes turns through
      * accept() instead of a few clients keeping the workers. Said in the
      * answer, so no request can be in flight on a connection we close. */
-    w->alive = keep_alive(ri) && atomic_load(&s->conns) < s->crowded_at;
+    w->alive = asked_alive && atomic_load(&s->conns) < s->crowded_at;
     w->delay_ms = 0;
     /* The in-flight count brackets recording only, so mr_server_close waits
      * for no delay and no send. */
@@ -1354,7 +1354,7 @@ static int handle(struct mg_connection *conn)
         take_call(s, w, conn, head);
     atomic_fetch_sub(&s->inflight, 1);
 
-    if (!w->alive && keep_alive(ri))
+    if (asked_alive && !w->alive)
         close_after_answer(ri);
     switch (w->answer) {
     case ANSWER_ROUTE:
