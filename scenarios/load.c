@@ -631,11 +631,45 @@ static void load_json_template(struct mr_loader *ld, const cJSON *item, struct m
 }
 
 /* `template`: true/false, or absent (strings containing "{{" are templates). */
+/* Compiles the templated values among r->headers[from..]. On entry
+ * header_tpls is NULL or has `from` entries; when there is one on return, it
+ * has r->nheaders entries (NULL for a literal value). */
+static void compile_header_templates(struct mr_loader *ld, struct mr_response *r, size_t from)
+{
+    size_t i, k;
+
+    if (r->header_tpls && from < r->nheaders) {
+        struct mr_template **grown = realloc(r->header_tpls, r->nheaders * sizeof(*grown));
+        if (!grown) {
+            ld->nomem = true;
+            return;
+        }
+        for (k = from; k < r->nheaders; k++)
+            grown[k] = NULL;
+        r->header_tpls = grown;
+    }
+    for (i = from; i < r->nheaders; i++) {
+        const char *val = r->headers[i].value;
+        size_t mark;
+        if (!mr_template_detect(val, strlen(val)))
+            continue;
+        if (!r->header_tpls) {
+            r->header_tpls = mr_loader__calloc(ld, r->nheaders, sizeof(*r->header_tpls));
+            if (!r->header_tpls)
+                return;
+        }
+        mark = mr_loader__push_key(ld, "headers");
+        mr_loader__push_key(ld, r->headers[i].name);
+        r->header_tpls[i] = compile_at(ld, val, strlen(val), MR_TPL_NONE, true);
+        r->templated |= r->header_tpls[i] != NULL;
+        mr_loader__pop(ld, mark);
+    }
+}
+
 static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
 {
     const cJSON *flag = cJSON_GetObjectItemCaseSensitive(v, "template");
     bool on = !flag || cJSON_IsTrue(flag);
-    size_t i;
 
     if (flag && !cJSON_IsBool(flag)) {
         mr_loader__problem_in(ld, "template", "expected true or false");
@@ -673,22 +707,7 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
             fclose(f);
         mr_buf_release(&text);
     }
-    for (i = 0; i < r->nheaders; i++) {
-        const char *val = r->headers[i].value;
-        size_t mark;
-        if (!mr_template_detect(val, strlen(val)))
-            continue;
-        if (!r->header_tpls) {
-            r->header_tpls = mr_loader__calloc(ld, r->nheaders, sizeof(*r->header_tpls));
-            if (!r->header_tpls)
-                return;
-        }
-        mark = mr_loader__push_key(ld, "headers");
-        mr_loader__push_key(ld, r->headers[i].name);
-        r->header_tpls[i] = compile_at(ld, val, strlen(val), MR_TPL_NONE, true);
-        r->templated |= r->header_tpls[i] != NULL;
-        mr_loader__pop(ld, mark);
-    }
+    compile_header_templates(ld, r, 0);
 }
 
 static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v, bool multi,
@@ -1022,12 +1041,16 @@ static void apply_defaults(struct mr_loader *ld, struct mr_response *r, const st
             continue;
         if (r->kind == MR_RESP_FILE && strcasecmp(d->headers[i].name, "Content-Type") == 0)
             continue; /* a file's own type (from its extension) is more precise, as in Mockoon */
+        if (mr_template_detect(d->headers[i].value, strlen(d->headers[i].value)) &&
+            !(d->header_tpls && d->header_tpls[i]))
+            continue; /* refused where the defaults are written; reported once, there */
         r->headers[r->nheaders].name = mr_loader__strdup(ld, d->headers[i].name);
         r->headers[r->nheaders].value = mr_loader__strdup(ld, d->headers[i].value);
         r->nheaders++;
         if (strcasecmp(d->headers[i].name, "Content-Type") == 0)
             r->has_content_type = true;
     }
+    compile_header_templates(ld, r, n);
 }
 
 static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,

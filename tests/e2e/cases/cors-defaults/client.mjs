@@ -8,6 +8,8 @@ const r = await fetch(u + "/items", { headers: { Origin: "http://app.test" } });
 console.log("get", r.status, r.headers.get("access-control-allow-origin"),
   r.headers.get("access-control-allow-credentials"), r.headers.get("x-mock"),
   r.headers.get("cache-control"), await r.text());
+// templated values, the route's own and the service default's, both rendered
+console.log("templated", r.headers.get("x-origin"), r.headers.get("x-method"));
 // the service's own Access-Control-Allow-Origin wins over cors' (sent once,
 // not twice); a file keeps its type over the defaults' Content-Type
 const o = await fetch(process.env.MOCKRUN_OPEN_URL + "/o", { headers: { Origin: "http://app.test" } });
