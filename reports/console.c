@@ -7,6 +7,7 @@
 #define GREEN "\033[32m"
 #define RED "\033[31m"
 #define YELLOW "\033[33m"
+#define BOLD "\033[1m"
 #define RESET "\033[0m"
 
 /* Prints `len` bytes with control bytes (but tab) as \xNN. */
@@ -52,41 +53,59 @@ static void put_lines(FILE *f, const char *indent, const char *s)
     }
 }
 
+static void print_case(FILE *f, const struct mr_case *c, bool color)
+{
+    const char *name = c->name ? c->name : "";
+
+    switch (c->status) {
+    case MR_CASE_PASS:
+        fputs(color ? "  " GREEN "✓" RESET " " : "  ✓ ", f);
+        put_safe(f, name, strlen(name));
+        fputc('\n', f);
+        if (c->detail) /* a remark on a passing case */
+            put_lines(f, "      ", c->detail);
+        break;
+    case MR_CASE_FAIL:
+    case MR_CASE_ERROR:
+        fputs(color ? "  " RED "✗" RESET " " : "  ✗ ", f);
+        put_safe(f, name, strlen(name));
+        fputc('\n', f);
+        if (c->message)
+            put_lines(f, "      ", c->message);
+        if (c->detail)
+            put_lines(f, "        ", c->detail);
+        break;
+    case MR_CASE_SKIP:
+        fputs(color ? "  " YELLOW "- " : "  - ", f);
+        put_safe(f, name, strlen(name));
+        fputs(color ? " (skipped)" RESET "\n" : " (skipped)\n", f);
+        break;
+    }
+}
+
 void mr_console_print(FILE *f, const struct mr_results *r, bool color)
 {
     size_t passed = mr_results_count(r, MR_CASE_PASS);
     size_t failed = mr_results_count(r, MR_CASE_FAIL) + mr_results_count(r, MR_CASE_ERROR);
     size_t skipped = mr_results_count(r, MR_CASE_SKIP);
-    size_t i;
+    size_t i, k;
 
-    for (i = 0; i < r->ncases; i++) {
-        const struct mr_case *c = &r->cases[i];
-        const char *name = c->name ? c->name : "";
-
-        switch (c->status) {
-        case MR_CASE_PASS:
-            fputs(color ? "  " GREEN "✓" RESET " " : "  ✓ ", f);
+    /* several scenario files: each one's cases under its name */
+    for (k = 0; k < (r->nsuites > 1 ? r->nsuites : 1); k++) {
+        if (r->nsuites > 1) {
+            const char *name = r->suites[k].name, *file = r->suites[k].classname;
+            fputs(color ? BOLD : "", f);
             put_safe(f, name, strlen(name));
-            fputc('\n', f);
-            if (c->detail) /* a remark on a passing case */
-                put_lines(f, "      ", c->detail);
-            break;
-        case MR_CASE_FAIL:
-        case MR_CASE_ERROR:
-            fputs(color ? "  " RED "✗" RESET " " : "  ✗ ", f);
-            put_safe(f, name, strlen(name));
-            fputc('\n', f);
-            if (c->message)
-                put_lines(f, "      ", c->message);
-            if (c->detail)
-                put_lines(f, "        ", c->detail);
-            break;
-        case MR_CASE_SKIP:
-            fputs(color ? "  " YELLOW "- " : "  - ", f);
-            put_safe(f, name, strlen(name));
-            fputs(color ? " (skipped)" RESET "\n" : " (skipped)\n", f);
-            break;
+            if (file && strcmp(file, name) != 0) {
+                fputs(" (", f);
+                put_safe(f, file, strlen(file));
+                fputc(')', f);
+            }
+            fputs(color ? RESET "\n" : "\n", f);
         }
+        for (i = 0; i < r->ncases; i++)
+            if (r->nsuites <= 1 || r->cases[i].suite == k)
+                print_case(f, &r->cases[i], color);
     }
     fprintf(f, "mockrun: %zu passed, %zu failed", passed, failed);
     if (skipped > 0)

@@ -39,13 +39,13 @@ static void put_command_str(struct mr_buf *b, const char *s, bool property)
 
 void mr_github_annotate(FILE *f, const struct mr_results *r)
 {
-    const char *file = r->classname ? r->classname : r->suite;
     struct mr_buf line;
     size_t i;
 
     mr_buf_init(&line);
     for (i = 0; i < r->ncases; i++) {
         const struct mr_case *c = &r->cases[i];
+        const char *file = c->suite < r->nsuites ? mr_results_classname(r, c->suite) : NULL;
 
         if (c->status != MR_CASE_FAIL && c->status != MR_CASE_ERROR)
             continue;
@@ -163,7 +163,13 @@ void mr_github_summary_build(struct mr_buf *out, const struct mr_results *r)
     size_t i;
 
     mr_buf_printf(out, "### %s mockrun: ", failed ? mark(MR_CASE_FAIL) : mark(MR_CASE_PASS));
-    put_md(out, r->suite ? r->suite : "mockrun");
+    {
+        struct mr_buf title;
+        mr_buf_init(&title);
+        mr_results_title(r, &title);
+        put_md(out, title.failed ? "mockrun" : mr_buf_cstr(&title));
+        mr_buf_release(&title);
+    }
     mr_buf_printf(out, ": %zu passed, %zu failed", passed, failed);
     if (skipped)
         mr_buf_printf(out, ", %zu skipped", skipped);
@@ -189,9 +195,11 @@ void mr_github_summary_build(struct mr_buf *out, const struct mr_results *r)
         mr_buf_puts(out, "\n</details>\n");
     }
     mr_buf_puts(out, "\n");
-    if (r->classname) {
-        mr_buf_puts(out, "Scenario ");
-        put_md(out, r->classname);
+    for (i = 0; i < r->nsuites; i++) {
+        if (!r->suites[i].classname)
+            continue;
+        mr_buf_puts(out, i ? "" : r->nsuites > 1 ? "Scenarios " : "Scenario ");
+        put_md(out, r->suites[i].classname);
         mr_buf_puts(out, ", ");
     }
     if (r->command) {

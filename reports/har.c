@@ -365,8 +365,8 @@ void mr_har_build(struct mr_buf *out, const struct mr_results *r)
     str(&j, "name", "mockrun");
     str(&j, "version", MOCKRUN_VERSION);
     end(&j, '}');
-    mr_buf_printf(&scratch, "%s: %zu call%s", r->suite ? r->suite : "mockrun", r->ncalls,
-                  r->ncalls == 1 ? "" : "s");
+    mr_results_title(r, &scratch);
+    mr_buf_printf(&scratch, ": %zu call%s", r->ncalls, r->ncalls == 1 ? "" : "s");
     if (r->calls_total > r->ncalls)
         mr_buf_printf(&scratch, " of %llu (past the journal's limits calls are counted, not kept)",
                       (unsigned long long)r->calls_total);

@@ -73,6 +73,7 @@ struct page {
     const struct mr_xml *x;
     xmlDocPtr doc;
     struct mr_buf scratch; /* one sanitized string at a time */
+    struct mr_buf title;   /* mr_results_title */
     bool failed;
 };
 
@@ -224,7 +225,7 @@ static void summary(struct page *p, xmlNodePtr body, const struct mr_results *r)
     size_t i;
 
     attr(p, h, "id", "summary");
-    el_text(p, h, "h1", NULL, r->suite ? r->suite : "mockrun");
+    el_text(p, h, "h1", NULL, mr_buf_cstr(&p->title));
     counts = el(p, h, "p", NULL);
     attr(p, counts, "id", "counts");
     span = el(p, counts, "span", "passed");
@@ -245,8 +246,9 @@ static void summary(struct page *p, xmlNodePtr body, const struct mr_results *r)
     }
 
     dl = el(p, h, "dl", "facts");
-    if (r->classname)
-        fact(p, dl, "scenario", r->classname, false);
+    for (i = 0; i < r->nsuites; i++)
+        if (r->suites[i].classname)
+            fact(p, dl, "scenario", r->suites[i].classname, false);
     fact(p, dl, "command", r->command ? r->command : "(none: --serve)", r->command != NULL);
     format_us(buf, sizeof(buf), (int64_t)(r->time_s * 1e6), true);
     fact(p, dl, "duration", buf, false);
@@ -271,32 +273,41 @@ static void summary(struct page *p, xmlNodePtr body, const struct mr_results *r)
     }
 }
 
-static void cases(struct page *p, xmlNodePtr content, const struct mr_results *r)
+static void case_item(struct page *p, xmlNodePtr ul, const struct mr_case *c)
 {
     static const char *const marks[] = {"\xe2\x9c\x93", "\xe2\x9c\x97", "\xe2\x9c\x97", "-"};
+    char cls[16];
+    xmlNodePtr li;
+
+    snprintf(cls, sizeof(cls), "case %s", status_word(c->status));
+    li = el(p, ul, "li", cls);
+    el_text(p, li, "span", "mark", marks[c->status]);
+    el_text(p, li, "span", "name", c->name);
+    if (c->file && c->line > 0)
+        textf(p, el(p, li, "span", "where"), " %.200s:%d", c->file, c->line);
+    if (c->status == MR_CASE_SKIP)
+        el_text(p, li, "span", "note", " (skipped)");
+    if (c->message)
+        el_text(p, li, "p", "message", c->message);
+    if (c->detail)
+        el_text(p, li, "pre", "detail", c->detail);
+}
+
+/* The cases; with several scenario files, each file's under its name. */
+static void cases(struct page *p, xmlNodePtr content, const struct mr_results *r)
+{
     xmlNodePtr sec = el(p, content, "section", NULL), ul;
-    size_t i;
+    size_t i, k;
 
     attr(p, sec, "id", "cases");
     el_text(p, sec, "h2", NULL, "Test cases");
-    ul = el(p, sec, "ul", "cases");
-    for (i = 0; i < r->ncases; i++) {
-        const struct mr_case *c = &r->cases[i];
-        char cls[16];
-        xmlNodePtr li;
-
-        snprintf(cls, sizeof(cls), "case %s", status_word(c->status));
-        li = el(p, ul, "li", cls);
-        el_text(p, li, "span", "mark", marks[c->status]);
-        el_text(p, li, "span", "name", c->name);
-        if (c->file && c->line > 0)
-            textf(p, el(p, li, "span", "where"), " %.200s:%d", c->file, c->line);
-        if (c->status == MR_CASE_SKIP)
-            el_text(p, li, "span", "note", " (skipped)");
-        if (c->message)
-            el_text(p, li, "p", "message", c->message);
-        if (c->detail)
-            el_text(p, li, "pre", "detail", c->detail);
+    for (k = 0; k < (r->nsuites > 1 ? r->nsuites : 1); k++) {
+        if (r->nsuites > 1)
+            el_text(p, sec, "h3", "suite", r->suites[k].name);
+        ul = el(p, sec, "ul", "cases");
+        for (i = 0; i < r->ncases; i++)
+            if (r->nsuites <= 1 || r->cases[i].suite == k)
+                case_item(p, ul, &r->cases[i]);
     }
 }
 
@@ -515,7 +526,7 @@ static void page(struct page *p, const struct mr_results *r)
     attr(p, meta, "name", "viewport");
     attr(p, meta, "content", "width=device-width, initial-scale=1");
     textf(p, el(p, head, "title", NULL), "mockrun: %s: %zu passed, %zu failed",
-          r->suite ? r->suite : "mockrun", mr_results_count(r, MR_CASE_PASS), failed);
+          mr_buf_cstr(&p->title), mr_results_count(r, MR_CASE_PASS), failed);
     /* CSS and JavaScript are raw text to the serializer: constant, no "</" inside */
     p->x->xmlAddChild(el(p, head, "style", NULL),
                       check(p, p->x->xmlNewDocText(p->doc, (const xmlChar *)css)));
@@ -543,6 +554,9 @@ int mr_html_build(struct mr_buf *out, const struct mr_results *r, const char *pa
     if (mr_xml_load(&p.x, err) != 0)
         return mr_xml_error(err, path);
     mr_buf_init(&p.scratch);
+    mr_buf_init(&p.title);
+    mr_results_title(r, &p.title);
+    p.failed = p.title.failed;
     p.doc = p.x->htmlNewDocNoDtD(NULL, NULL);
     buf = p.x->xmlBufferCreate();
     if (p.doc && buf) {
@@ -563,6 +577,7 @@ int mr_html_build(struct mr_buf *out, const struct mr_results *r, const char *pa
     if (p.doc)
         p.x->xmlFreeDoc(p.doc);
     mr_buf_release(&p.scratch);
+    mr_buf_release(&p.title);
     if (p.failed || out->failed)
         return mr_error_set(err, MR_ENOMEM, "cannot build report '%s': out of memory", path);
     return 0;

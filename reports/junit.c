@@ -167,7 +167,7 @@ static int text(struct writer *wr, const char *s, size_t len)
 
 static int write_case(struct writer *wr, const struct mr_results *r, const struct mr_case *c)
 {
-    const char *classname = r->classname ? r->classname : r->suite ? r->suite : "mockrun";
+    const char *classname = mr_results_classname(r, c->suite);
     const char *tag = NULL, *type = NULL;
 
     if (start(wr, "testcase") || attr(wr, "name", c->name) || attr(wr, "classname", classname) ||
@@ -227,15 +227,47 @@ static int write_system_out(struct writer *wr, const struct mr_results *r)
     return end(wr);
 }
 
+/* One <testsuite>: suite `k`'s cases (`name` when the results have no suite).
+ * The command's output goes with the first, where the command's case is. */
+static int write_suite(struct writer *wr, const struct mr_results *r, size_t k, const char *name,
+                       const char *stamp, const char *host)
+{
+    size_t i;
+
+    if (start(wr, "testsuite") || attr(wr, "name", name) ||
+        attr_count(wr, "tests", mr_results_count_in(r, k, -1)) ||
+        attr_count(wr, "failures", mr_results_count_in(r, k, MR_CASE_FAIL)) ||
+        attr_count(wr, "errors", mr_results_count_in(r, k, MR_CASE_ERROR)) ||
+        attr_count(wr, "skipped", mr_results_count_in(r, k, MR_CASE_SKIP)) ||
+        attr_time(wr, "time", r->time_s) || attr_plain(wr, "timestamp", stamp) ||
+        attr(wr, "hostname", host))
+        return -1;
+    /* The schema wants at least one <property> inside <properties>. */
+    if (r->nprops > 0) {
+        if (start(wr, "properties"))
+            return -1;
+        for (i = 0; i < r->nprops; i++) {
+            if (start(wr, "property") || attr(wr, "name", r->props[i].name) ||
+                attr(wr, "value", r->props[i].value) || end(wr))
+                return -1;
+        }
+        if (end(wr))
+            return -1;
+    }
+    for (i = 0; i < r->ncases; i++)
+        if (r->cases[i].suite == k && write_case(wr, r, &r->cases[i]))
+            return -1;
+    if (k == 0 && (write_system_out(wr, r) || start(wr, "system-err") ||
+                   text(wr, r->err, r->err_len) || end(wr)))
+        return -1;
+    return end(wr);
+}
+
 static int write_report(struct writer *wr, const struct mr_results *r)
 {
-    const char *suite = r->suite ? r->suite : "mockrun";
-    size_t failures = mr_results_count(r, MR_CASE_FAIL);
-    size_t errors = mr_results_count(r, MR_CASE_ERROR);
-    size_t skipped = mr_results_count(r, MR_CASE_SKIP);
     int64_t wall = r->start_wall_us > 0 ? r->start_wall_us : mr_clock_wall_us();
     char stamp[25], host[256];
-    size_t i;
+    size_t k;
 
     /* ISO 8601 without the zone, as the schema's consumers expect. */
     mr_clock_iso8601(wall, stamp);
@@ -252,33 +284,17 @@ static int write_report(struct writer *wr, const struct mr_results *r)
         wr->x->xmlTextWriterStartDocument(wr->w, "1.0", "UTF-8", NULL) < 0)
         return -1;
     if (start(wr, "testsuites") || attr_plain(wr, "name", "mockrun") ||
-        attr_count(wr, "tests", r->ncases) || attr_count(wr, "failures", failures) ||
-        attr_count(wr, "errors", errors) || attr_time(wr, "time", r->time_s))
+        attr_count(wr, "tests", r->ncases) ||
+        attr_count(wr, "failures", mr_results_count(r, MR_CASE_FAIL)) ||
+        attr_count(wr, "errors", mr_results_count(r, MR_CASE_ERROR)) ||
+        attr_time(wr, "time", r->time_s))
         return -1;
-    if (start(wr, "testsuite") || attr(wr, "name", suite) || attr_count(wr, "tests", r->ncases) ||
-        attr_count(wr, "failures", failures) || attr_count(wr, "errors", errors) ||
-        attr_count(wr, "skipped", skipped) || attr_time(wr, "time", r->time_s) ||
-        attr_plain(wr, "timestamp", stamp) || attr(wr, "hostname", host))
+    if (r->nsuites == 0 && write_suite(wr, r, 0, "mockrun", stamp, host))
         return -1;
-    /* The schema wants at least one <property> inside <properties>. */
-    if (r->nprops > 0) {
-        if (start(wr, "properties"))
+    for (k = 0; k < r->nsuites; k++)
+        if (write_suite(wr, r, k, r->suites[k].name, stamp, host))
             return -1;
-        for (i = 0; i < r->nprops; i++) {
-            if (start(wr, "property") || attr(wr, "name", r->props[i].name) ||
-                attr(wr, "value", r->props[i].value) || end(wr))
-                return -1;
-        }
-        if (end(wr))
-            return -1;
-    }
-    for (i = 0; i < r->ncases; i++)
-        if (write_case(wr, r, &r->cases[i]))
-            return -1;
-    if (write_system_out(wr, r) || start(wr, "system-err") || text(wr, r->err, r->err_len) ||
-        end(wr))
-        return -1;
-    if (end(wr) || end(wr) || wr->x->xmlTextWriterEndDocument(wr->w) < 0)
+    if (end(wr) || wr->x->xmlTextWriterEndDocument(wr->w) < 0)
         return -1;
     return 0;
 }

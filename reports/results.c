@@ -90,8 +90,11 @@ void mr_results_release(struct mr_results *r)
         free(r->props[i].value);
     }
     free(r->props);
-    free(r->suite);
-    free(r->classname);
+    for (i = 0; i < r->nsuites; i++) {
+        free(r->suites[i].name);
+        free(r->suites[i].classname);
+    }
+    free(r->suites);
     free(r->hostname);
     free(r->out);
     free(r->err);
@@ -111,23 +114,6 @@ void mr_results_release(struct mr_results *r)
     }
     free(r->routes);
     mr_results_init(r);
-}
-
-int mr_results_set_suite(struct mr_results *r, const char *suite, const char *classname)
-{
-    char *s, *c;
-
-    if (!dup_opt(&s, suite))
-        return MR_ENOMEM;
-    if (!dup_opt(&c, classname)) {
-        free(s);
-        return MR_ENOMEM;
-    }
-    free(r->suite);
-    free(r->classname);
-    r->suite = s;
-    r->classname = c;
-    return 0;
 }
 
 /*
@@ -153,6 +139,22 @@ static bool grow(void **items, size_t count, size_t size)
     return true;
 }
 
+int mr_results_add_suite(struct mr_results *r, const char *name, const char *classname)
+{
+    struct mr_suite su = {NULL, NULL};
+    void *items = r->suites;
+
+    if (!dup_opt(&su.name, name ? name : "") || !dup_opt(&su.classname, classname) ||
+        !grow(&items, r->nsuites, sizeof(su))) {
+        free(su.name);
+        free(su.classname);
+        return MR_ENOMEM;
+    }
+    r->suites = items;
+    r->suites[r->nsuites++] = su;
+    return 0;
+}
+
 int mr_results_add_case(struct mr_results *r, enum mr_case_status status, const char *name,
                         const char *message, const char *detail)
 {
@@ -161,6 +163,7 @@ int mr_results_add_case(struct mr_results *r, enum mr_case_status status, const 
 
     memset(&c, 0, sizeof(c));
     c.status = status;
+    c.suite = r->nsuites ? r->nsuites - 1 : 0;
     if (!dup_opt(&c.name, name ? name : "") || !dup_opt(&c.message, message) ||
         !dup_opt(&c.detail, detail) || !grow(&items, r->ncases, sizeof(c))) {
         free_case(&c);
@@ -529,4 +532,34 @@ size_t mr_results_count(const struct mr_results *r, enum mr_case_status status)
         if (r->cases[i].status == status)
             n++;
     return n;
+}
+
+size_t mr_results_count_in(const struct mr_results *r, size_t suite, int status)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < r->ncases; i++)
+        if (r->cases[i].suite == suite && (status < 0 || (int)r->cases[i].status == status))
+            n++;
+    return n;
+}
+
+void mr_results_title(const struct mr_results *r, struct mr_buf *out)
+{
+    size_t i;
+
+    if (!r->nsuites)
+        mr_buf_puts(out, "mockrun");
+    for (i = 0; i < r->nsuites; i++) {
+        if (i)
+            mr_buf_puts(out, " + ");
+        mr_buf_puts(out, r->suites[i].name);
+    }
+}
+
+const char *mr_results_classname(const struct mr_results *r, size_t suite)
+{
+    if (suite >= r->nsuites)
+        return "mockrun";
+    return r->suites[suite].classname ? r->suites[suite].classname : r->suites[suite].name;
 }

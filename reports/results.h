@@ -34,8 +34,15 @@ struct mr_case {
     char *message; /* one line: what was expected and what happened; NULL on pass */
     char *detail;  /* multi-line: the relevant recorded calls; may be NULL */
     double time_s;
-    char *file; /* where what the case checks is written (a scenario file), or NULL; */
-    int line;   /* its line there, 0: unknown (JUnit `file` and `line` attributes) */
+    char *file;   /* where what the case checks is written (a scenario file), or NULL; */
+    int line;     /* its line there, 0: unknown (JUnit `file` and `line` attributes) */
+    size_t suite; /* index into mr_results.suites (0 when there is none) */
+};
+
+/* A group of cases: one scenario file (a JUnit <testsuite>). */
+struct mr_suite {
+    char *name;      /* the scenario's name */
+    char *classname; /* its cases' class: the scenario file, or NULL (then `name`) */
 };
 
 struct mr_property {
@@ -101,8 +108,8 @@ struct mr_results_route {
 };
 
 struct mr_results {
-    char *suite;           /* the scenario's name */
-    char *classname;       /* test case class: the scenario file name */
+    struct mr_suite *suites; /* one per scenario file, in order; cases name theirs */
+    size_t nsuites;
     char *hostname;        /* NULL: report writers use gethostname() */
     int64_t start_wall_us; /* 0: report writers use the time of writing */
     double time_s;         /* whole run */
@@ -135,8 +142,9 @@ struct mr_results {
 void mr_results_init(struct mr_results *r);
 void mr_results_release(struct mr_results *r);
 
-/* Each copies its strings; any may be NULL where the field allows. Return 0 or MR_ENOMEM. */
-int mr_results_set_suite(struct mr_results *r, const char *suite, const char *classname);
+/* Each copies its strings; any may be NULL where the field allows. Return 0 or MR_ENOMEM.
+ * A case belongs to the suite added last before it (suite 0 when none was). */
+int mr_results_add_suite(struct mr_results *r, const char *name, const char *classname);
 int mr_results_add_case(struct mr_results *r, enum mr_case_status status, const char *name,
                         const char *message, const char *detail);
 int mr_results_add_property(struct mr_results *r, const char *name, const char *value);
@@ -212,5 +220,14 @@ int mr_results_count_status(struct mr_results *r, size_t route, int status);
 
 /* The number of cases with `status`. */
 size_t mr_results_count(const struct mr_results *r, enum mr_case_status status);
+
+/* The number of cases of suite `suite` with `status`; every case of it when status < 0. */
+size_t mr_results_count_in(const struct mr_results *r, size_t suite, int status);
+
+/* What a report is titled: the suite's name, "a + b" for several, "mockrun" for none. */
+void mr_results_title(const struct mr_results *r, struct mr_buf *out);
+
+/* The class of suite `suite`'s cases: its classname, else its name, else "mockrun". */
+const char *mr_results_classname(const struct mr_results *r, size_t suite);
 
 #endif

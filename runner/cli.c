@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "server/service.h"
@@ -94,14 +95,15 @@ static const struct opt options[] = {
 #undef F
 
 static const char usage_head[] =
-    "usage: mockrun [options] SCENARIO [-- COMMAND [ARG...]]\n"
-    "       mockrun --serve [options] SCENARIO\n"
-    "       mockrun --check SCENARIO\n"
+    "usage: mockrun [options] SCENARIO... [-- COMMAND [ARG...]]\n"
+    "       mockrun --serve [options] SCENARIO...\n"
+    "       mockrun --check SCENARIO...\n"
     "       mockrun --import-mockoon ENV.json > scenario.json\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
-    "scenario's expectations and writes a JUnit XML report.\n"
+    "scenario's expectations and writes a JUnit XML report. Several SCENARIO\n"
+    "files make one run, with a test suite each.\n"
     "\n"
     "options:\n";
 
@@ -301,10 +303,13 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
             continue;
         }
         if (a[0] != '-' || a[1] == '\0') {
-            if (cli->scenario)
+            if (cli->nscenarios > 0 && strstr(a, ".json") == NULL && access(a, F_OK) != 0)
                 return mr_error_set(err, MR_EUSAGE,
                                     "unexpected argument '%s'; put the command after \"--\"", a);
-            cli->scenario = a;
+            if (cli->nscenarios == MR_CLI_MAX_SCENARIOS)
+                return mr_error_set(err, MR_EUSAGE, "at most %d scenario files in one run",
+                                    MR_CLI_MAX_SCENARIOS);
+            cli->scenarios[cli->nscenarios++] = a;
             continue;
         }
         /* --opt, --opt VALUE or --opt=VALUE */
@@ -332,7 +337,7 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
         if (o->given != NO_FIELD)
             *(bool *)field_of(cli, o->given) = true;
     }
-    if (!cli->scenario)
+    if (!cli->nscenarios)
         return mr_error_set(err, MR_EUSAGE, "missing the scenario file; see 'mockrun --help'");
     if (cli->serve && cli->check)
         return mr_error_set(err, MR_EUSAGE, "--serve and --check cannot be combined");

@@ -27,9 +27,13 @@ enum mr_cli_action {
     MR_CLI_IMPORT_MOCKOON, /* --import-mockoon FILE: print the scenario for a Mockoon environment */
 };
 
+/* Scenario files one run takes at most. */
+#define MR_CLI_MAX_SCENARIOS 128
+
 struct mr_cli {
     enum mr_cli_action action;
-    const char *scenario;
+    const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one) */
+    size_t nscenarios;
     const char *import_mockoon; /* --import-mockoon FILE */
     char **command;             /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;

@@ -227,7 +227,8 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
     mr_results_add_property(res, "mockrun.version", MOCKRUN_VERSION);
     snprintf(num, sizeof(num), "%llu", (unsigned long long)seed);
     mr_results_add_property(res, "mockrun.seed", num);
-    mr_results_add_property(res, "mockrun.scenario", sc->file);
+    for (i = 0; i < sc->nfiles; i++)
+        mr_results_add_property(res, "mockrun.scenario", sc->files[i].path);
     if (cmd)
         mr_results_add_property(res, "mockrun.command", cmd);
     for (i = 0; srv && i < sc->nservices; i++) {
@@ -269,13 +270,13 @@ static int load(struct run *r)
     int rc;
 
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_load(&r->sc, r->cli->scenario, &errs);
+    rc = mr_scenario_load(&r->sc, r->cli->scenarios, r->cli->nscenarios, &errs);
     if (rc == 0)
         return 0;
     for (i = 0; i < errs.count; i++)
         print_error(&errs.items[i]);
     if (errs.dropped)
-        fprintf(stderr, "mockrun: %s: ... and %zu more problems\n", r->cli->scenario, errs.dropped);
+        fprintf(stderr, "mockrun: ... and %zu more problems\n", errs.dropped);
     if (rc == MR_ENOMEM)
         fprintf(stderr, "mockrun: out of memory\n");
     return rc;
@@ -293,11 +294,11 @@ static int prepare(struct run *r)
     if (!cli->serve && (!r->argv || !r->argv[0]))
         return mr_error_set(&r->err, MR_EUSAGE,
                             "no command to run: give one after \"--\" or in \"command.run\" of %s",
-                            cli->scenario);
+                            sc->nfiles == 1 ? sc->files[0].path : "a scenario file");
     if (cli->port > 0 && sc->nservices != 1)
         return mr_error_set(&r->err, MR_EUSAGE,
-                            "--port needs a scenario with one service; %s has %zu", cli->scenario,
-                            sc->nservices);
+                            "--port needs a scenario with one service; %s has %zu",
+                            sc->nfiles == 1 ? sc->files[0].path : "this run", sc->nservices);
     if (cli->shell && r->argv) {
         r->shell_argv[0] = sh;
         r->shell_argv[1] = dash_c;
@@ -511,7 +512,7 @@ static int add_calls(struct run *r)
     for (i = 0; rc == 0 && i < sc->nroutes; i++)
         rc = mr_results_add_route(res, sc->routes[i].id, sc->routes[i].service,
                                   mr_journal_route_count(j, i));
-    unmatched = mr_journal_unmatched(j) + mr_journal_allowed(j);
+    unmatched = mr_journal_unmatched(j, -1) + mr_journal_allowed(j, -1);
     if (rc == 0 && unmatched > 0) {
         none = res->nroutes;
         rc = mr_results_add_route(res, NULL, 0, unmatched);
@@ -534,7 +535,6 @@ static int build_results(struct run *r, int rc)
     size_t i;
 
     mr_results_init(&r->res);
-    mr_results_set_suite(&r->res, r->sc->name, r->sc->file);
     r->res.start_wall_us = r->start_wall;
     add_properties(&r->res, r->sc, r->srv, r->cmd, r->seed);
     if (add_calls(r) != 0) {
@@ -542,11 +542,15 @@ static int build_results(struct run *r, int rc)
         print_error(&r->err);
         return MR_ENOMEM;
     }
-    if (!r->srv)
-        return mr_results_add_case(&r->res, MR_CASE_ERROR, "the mock services start", r->err.msg,
-                                   NULL) == 0
-                   ? rc
-                   : MR_ENOMEM;
+    if (!r->srv) {
+        /* every file's suite, the reason in the first */
+        for (i = 0; i < r->sc->nfiles; i++)
+            if (mr_results_add_suite(&r->res, r->sc->files[i].name, r->sc->files[i].path) != 0 ||
+                (i == 0 && mr_results_add_case(&r->res, MR_CASE_ERROR, "the mock services start",
+                                               r->err.msg, NULL) != 0))
+                return MR_ENOMEM;
+        return rc;
+    }
     if (r->started)
         mr_results_set_captured(&r->res, r->proc.out, r->proc.out_len, r->proc.out_dropped,
                                 r->proc.err, r->proc.err_len, r->proc.err_dropped);
@@ -704,8 +708,12 @@ int mr_run(const struct mr_cli *cli)
                      : cli->verbose == 1 || cli->serve ? MR_LOG_INFO
                                                        : MR_LOG_WARN);
     if ((rc = load(&r)) == 0 && cli->check) {
-        printf("mockrun: %s is valid: %zu service%s, %zu route%s, %zu expectation%s\n",
-               cli->scenario, r.sc->nservices, r.sc->nservices == 1 ? "" : "s", r.sc->nroutes,
+        fputs("mockrun: ", stdout);
+        for (size_t i = 0; i + 1 < cli->nscenarios; i++)
+            printf("%s, ", cli->scenarios[i]);
+        printf("%s %s valid: %zu service%s, %zu route%s, %zu expectation%s\n",
+               cli->scenarios[cli->nscenarios - 1], cli->nscenarios == 1 ? "is" : "are",
+               r.sc->nservices, r.sc->nservices == 1 ? "" : "s", r.sc->nroutes,
                r.sc->nroutes == 1 ? "" : "s", r.sc->nexpects, r.sc->nexpects == 1 ? "" : "s");
     } else if (rc == 0) {
         if ((rc = prepare(&r)) != 0) {

@@ -750,20 +750,28 @@ static int verify_command(struct mr_results *out, const struct mr_verify_input *
                                name, msg, note);
 }
 
-static int verify_unexpected(struct mr_results *out, const struct mr_verify_input *in)
+/* The calls no route of file k's services matched, under its `unexpected` policy. */
+static int verify_unexpected(struct mr_results *out, const struct mr_verify_input *in, size_t k)
 {
     const struct mr_scenario *sc = in->sc;
+    const struct mr_scenario_file *f = &sc->files[k];
     const struct mr_journal *j = in->journal;
-    uint64_t n = mr_journal_unmatched(j), allowed = mr_journal_allowed(j);
+    uint64_t n = 0, allowed = 0;
     size_t kept = mr_journal_kept(j), i, listed = 0;
     const char *name =
-        sc->unexpected_fail ? "no unexpected requests" : "unexpected requests are allowed";
+        f->unexpected_fail ? "no unexpected requests" : "unexpected requests are allowed";
     struct mr_buf detail;
     char msg[160];
     int rc;
 
-    if (n == 0 || !sc->unexpected_fail) {
-        if (allowed == 0 || !sc->unexpected_fail)
+    for (i = 0; i < sc->nservices; i++) {
+        if (sc->services[i].source != k)
+            continue;
+        n += mr_journal_unmatched(j, (long)i);
+        allowed += mr_journal_allowed(j, (long)i);
+    }
+    if (n == 0 || !f->unexpected_fail) {
+        if (allowed == 0 || !f->unexpected_fail)
             return mr_results_add_case(out, MR_CASE_PASS, name, NULL, NULL);
         snprintf(msg, sizeof(msg), "%llu unmatched request%s allowed by \"unexpected.allow\"",
                  (unsigned long long)allowed, allowed == 1 ? "" : "s");
@@ -774,7 +782,8 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     mr_buf_init(&detail);
     for (i = 0; i < kept && listed < MAX_LISTED; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
-        if (c->route >= 0 || c->allowed)
+        if (c->route >= 0 || c->allowed || c->service >= sc->nservices ||
+            sc->services[c->service].source != k)
             continue;
         listed++;
         call_line(&detail, sc, c, NULL);
@@ -792,16 +801,23 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
 
 int mr_verify(struct mr_results *out, const struct mr_verify_input *in)
 {
-    size_t i;
+    const struct mr_scenario *sc = in->sc;
+    size_t i, k;
     int rc;
 
-    for (i = 0; i < in->sc->nexpects; i++)
-        if ((rc = verify_expect(out, in, i)) != 0)
+    /* a suite per scenario file: its expectations and its services' unmatched
+     * calls; the command's case goes with the first */
+    for (k = 0; k < sc->nfiles; k++) {
+        if ((rc = mr_results_add_suite(out, sc->files[k].name, sc->files[k].path)) != 0)
             return rc;
-    if ((rc = verify_unexpected(out, in)) != 0)
-        return rc;
-    if (!in->serve && (rc = verify_command(out, in)) != 0)
-        return rc;
+        for (i = 0; i < sc->nexpects; i++)
+            if (sc->expects[i].source == k && (rc = verify_expect(out, in, i)) != 0)
+                return rc;
+        if ((rc = verify_unexpected(out, in, k)) != 0)
+            return rc;
+        if (k == 0 && !in->serve && (rc = verify_command(out, in)) != 0)
+            return rc;
+    }
     if (mr_journal_dropped_from(in->journal)) {
         char note[200];
         snprintf(note, sizeof(note),

@@ -191,8 +191,8 @@ static int open_walk(int dir_fd, char *path)
 
 static atomic_bool no_openat2;
 
-enum mr_file_open mr_scenario__open_file(const struct mr_scenario *sc, const char *rel, size_t len,
-                                         bool use_openat2, int *fd, const char **why)
+enum mr_file_open mr_scenario__open_file(const struct mr_scenario_file *sf, const char *rel,
+                                         size_t len, bool use_openat2, int *fd, const char **why)
 {
     char path[PATH_MAX];
     enum mr_file_open rc;
@@ -204,7 +204,7 @@ enum mr_file_open mr_scenario__open_file(const struct mr_scenario *sc, const cha
     rc = normalise(rel, len, path, sizeof(path), why);
     if (rc != MR_FILE_OPENED)
         return rc;
-    if (sc->dir_fd < 0) {
+    if (sf->dir_fd < 0) {
         *why = "cannot be opened: the scenario's folder is not open";
         errno = EBADF;
         return MR_FILE_FAILED;
@@ -215,7 +215,7 @@ enum mr_file_open mr_scenario__open_file(const struct mr_scenario *sc, const cha
         memset(&how, 0, sizeof(how));
         how.flags = OPEN_FLAGS;
         how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-        f = (int)syscall(SYS_openat2, sc->dir_fd, path, &how, sizeof(how));
+        f = (int)syscall(SYS_openat2, sf->dir_fd, path, &how, sizeof(how));
         if (f < 0 && errno == ENOSYS)
             atomic_store(&no_openat2, true);
         if (f < 0 && errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL)
@@ -225,7 +225,7 @@ enum mr_file_open mr_scenario__open_file(const struct mr_scenario *sc, const cha
     (void)use_openat2;
 #endif
     if (f < 0) {
-        f = open_walk(sc->dir_fd, path);
+        f = open_walk(sf->dir_fd, path);
         if (f < 0) {
             if (errno == ELOOP) {
                 *why = "goes through a symbolic link (without openat2 none is followed)";
@@ -243,8 +243,8 @@ enum mr_file_open mr_scenario__open_file(const struct mr_scenario *sc, const cha
     return MR_FILE_OPENED;
 }
 
-enum mr_file_open mr_scenario_open_file(const struct mr_scenario *sc, const char *rel, size_t len,
-                                        int *fd, const char **why)
+enum mr_file_open mr_scenario_open_file(const struct mr_scenario_file *sf, const char *rel,
+                                        size_t len, int *fd, const char **why)
 {
-    return mr_scenario__open_file(sc, rel, len, true, fd, why);
+    return mr_scenario__open_file(sf, rel, len, true, fd, why);
 }

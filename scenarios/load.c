@@ -138,7 +138,7 @@ static int item_line(struct mr_loader *ld)
 /* "unexpected": "fail" (the default) or "allow", or
  * { "allow": [ request conditions ... ] }: unmatched calls that meet one of
  * them (a browser's /favicon.ico) are answered 404 but are no failure. */
-static void load_unexpected(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v)
+static void load_unexpected(struct mr_loader *ld, struct mr_scenario_file *sc, const cJSON *v)
 {
     static const char *const keys[] = {"allow", NULL};
     const cJSON *list, *item;
@@ -255,14 +255,15 @@ static void load_file_template(struct mr_loader *ld, struct mr_scenario *sc, con
                            "a templated file path cannot be combined with \"template\": true "
                            "(the file is only known per request); serve its contents as they are");
     } else if ((r->file_tpl = compile_at(ld, src, strlen(src), MR_TPL_NONE, true)) != NULL) {
+        struct mr_scenario_file *f = &sc->files[ld->source];
         r->kind = MR_RESP_FILE;
         r->file = mr_loader__strdup(ld, src);
         r->templated = true;
-        if (sc->dir_fd < 0) {
-            sc->dir_fd = open(sc->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            if (sc->dir_fd < 0)
+        if (f->dir_fd < 0) {
+            f->dir_fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (f->dir_fd < 0)
                 mr_loader__problem(ld, false, "cannot open the scenario's folder \"%s\": %s",
-                                   sc->dir, strerror(errno));
+                                   f->dir, strerror(errno));
         }
     }
     mr_loader__pop(ld, mark);
@@ -718,7 +719,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     static const char *const multi_keys[] = {"status",   "headers",  "json", "body",   "file",
                                              "delayMs",  "fault",    "when", "weight", "whenState",
                                              "setState", "template", NULL};
-    const char *dir = sc->dir;
+    const char *dir = sc->files[ld->source].dir;
     const cJSON *item;
     int64_t n;
     int kinds = 0;
@@ -1579,39 +1580,6 @@ static void load_command(struct mr_loader *ld, struct mr_scenario *sc, const cJS
     }
 }
 
-static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc)
-{
-    size_t i, j;
-
-    for (i = 0; i < sc->nroutes; i++) {
-        if (!sc->routes[i].has_id)
-            continue;
-        /* against given ids before it, and against every generated id */
-        for (j = 0; j < sc->nroutes; j++) {
-            if (j == i || (sc->routes[j].has_id && j > i) || !sc->routes[j].id)
-                continue;
-            if (strcmp(sc->routes[i].id, sc->routes[j].id) == 0) {
-                size_t mark = ld->pathlen;
-                ld->pathlen = 0;
-                ld->path[0] = '\0';
-                /* json_path is "services.x.routes[n]" */
-                snprintf(ld->path, sizeof(ld->path), "%s", sc->routes[i].json_path);
-                ld->pathlen = strlen(ld->path);
-                if (sc->routes[j].has_id)
-                    mr_loader__problem_in(ld, "id", "duplicate route id \"%s\" (first used at %s)",
-                                          sc->routes[i].id, sc->routes[j].json_path);
-                else
-                    mr_loader__problem_in(ld, "id",
-                                          "route id \"%s\" is the name mockrun gives the route "
-                                          "without an id at %s; choose another id",
-                                          sc->routes[i].id, sc->routes[j].json_path);
-                mr_loader__pop(ld, mark);
-                break;
-            }
-        }
-    }
-}
-
 /* A route's own "expect": { "times" / "atLeast" / "atMost" }, at the route's JSON path. */
 static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size_t r,
                               const cJSON *v, struct mr_expect *e)
@@ -1711,124 +1679,230 @@ static void add_strict_expects(struct mr_loader *ld, struct mr_scenario *sc)
     free(counted);
 }
 
-static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *root)
+/* A scenario file being loaded: its text, its JSON, and where its services
+ * and routes sit among every file's. */
+struct source {
+    const char *path;
+    const char *text;
+    size_t len;
+    cJSON *root;
+    const cJSON *services; /* the "services" object, or NULL */
+    const cJSON *routes;   /* the top-level "routes" (one service "default"), or NULL */
+    bool usable;           /* the top level has the shape to load services from */
+    size_t first_service, nservices;
+};
+
+/* Reads the file `k` from here on: problems name it, paths start at its root. */
+static void use_source(struct mr_loader *ld, const struct source *src, size_t k)
+{
+    ld->file = src[k].path;
+    ld->text = src[k].text;
+    ld->len = src[k].len;
+    ld->source = k;
+    ld->path[0] = '\0';
+    ld->pathlen = 0;
+    ld->nth = 0;
+    ld->last_item.text = NULL;
+}
+
+/* The top level of one file, before any service is loaded: its keys, name,
+ * seed, and whether it has services to load. */
+static void read_top(struct mr_loader *ld, struct mr_scenario *sc, struct source *src, size_t k)
 {
     static const char *const keys[] = {"$schema", "name",       "description", "services", "routes",
                                        "expect",  "unexpected", "command",     "seed",     NULL};
-    const cJSON *services, *routes, *item;
-    size_t nroutes, nexpect = 0, i;
+    const cJSON *root = src[k].root;
     const char *s;
+    int64_t seed;
 
+    use_source(ld, src, k);
     if (!mr_loader__expect_object(ld, root, "a JSON object at the top level"))
         return;
     mr_loader__check_keys(ld, root, keys);
-
     s = get_string(ld, root, "name");
-    sc->name = mr_loader__strdup(ld, s && *s ? s : sc->file);
-    intern_state(ld, sc, MR_STATE_STARTED);
-    {
-        int64_t seed;
-        if (get_int(ld, root, "seed", 0, (int64_t)9007199254740991LL, &seed)) {
-            sc->has_seed = true;
-            sc->seed = (uint64_t)seed;
-        }
+    sc->files[k].name = mr_loader__strdup(ld, s && *s ? s : src[k].path);
+    if (get_int(ld, root, "seed", 0, (int64_t)9007199254740991LL, &seed)) {
+        if (sc->has_seed && sc->seed != (uint64_t)seed)
+            mr_loader__problem_in(ld, "seed",
+                                  "another file of this run gives seed %llu; give one seed (or "
+                                  "--seed)",
+                                  (unsigned long long)sc->seed);
+        sc->has_seed = true;
+        sc->seed = (uint64_t)seed;
     }
-
-    services = cJSON_GetObjectItemCaseSensitive(root, "services");
-    routes = cJSON_GetObjectItemCaseSensitive(root, "routes");
-    if (services && routes) {
+    src[k].services = cJSON_GetObjectItemCaseSensitive(root, "services");
+    src[k].routes = cJSON_GetObjectItemCaseSensitive(root, "routes");
+    if (src[k].services && src[k].routes) {
         mr_loader__problem_in(ld, "routes",
-                              "give either \"services\" or a top-level \"routes\", "
-                              "not both");
+                              "give either \"services\" or a top-level \"routes\", not both");
         return;
     }
-    if (!services && !routes) {
+    if (!src[k].services && !src[k].routes) {
         mr_loader__problem(ld, false, "missing \"services\" (or a top-level \"routes\" array)");
         return;
     }
-    if (services && cJSON_IsObject(services)) {
+    if (src[k].services && cJSON_IsObject(src[k].services)) {
         size_t mark = mr_loader__push_key(ld, "services");
-        mr_loader__check_duplicates(ld, services);
+        mr_loader__check_duplicates(ld, src[k].services);
         mr_loader__pop(ld, mark);
     }
-    if (services && (!cJSON_IsObject(services) || cJSON_GetArraySize(services) == 0)) {
+    if (src[k].services &&
+        (!cJSON_IsObject(src[k].services) || cJSON_GetArraySize(src[k].services) == 0)) {
         mr_loader__problem_in(ld, "services",
                               "expected an object mapping service names to "
                               "services, with at least one service");
         return;
     }
+    src[k].nservices = src[k].services ? (size_t)cJSON_GetArraySize(src[k].services) : 1;
+    src[k].usable = true;
+}
 
-    nroutes = count_routes(services, routes);
-    sc->routes = mr_loader__calloc(ld, nroutes, sizeof(*sc->routes));
-    sc->nservices = services ? (size_t)cJSON_GetArraySize(services) : 1;
-    sc->services = mr_loader__calloc(ld, sc->nservices, sizeof(*sc->services));
-    if (!sc->routes || !sc->services)
-        return;
-    ld->route_expects = mr_loader__calloc(ld, nroutes, sizeof(*ld->route_expects));
-    if (!ld->route_expects)
-        return;
-    /* {{serviceUrl 'name'}} may name a service defined after its route */
-    ld->service_names = mr_loader__calloc(ld, sc->nservices, sizeof(*ld->service_names));
-    if (!ld->service_names)
-        return;
-    if (routes) {
-        ld->service_names[0] = "default";
-    } else {
-        i = 0;
-        cJSON_ArrayForEach(item, services) ld->service_names[i++] = item->string;
-    }
-    ld->nservice_names = sc->nservices;
+/* A service name another file already uses: named at this file's service. */
+static void check_name_clashes(struct mr_loader *ld, const struct source *src, size_t k)
+{
+    size_t i, j;
 
-    if (routes) {
-        size_t mark = mr_loader__push_key(ld, "routes");
-        sc->services[0].name = mr_loader__strdup(ld, "default");
-        sc->services[0].url_var = mr_loader__strdup(ld, "MOCKRUN_DEFAULT_URL");
-        load_routes(ld, sc, 0, routes);
-        mr_loader__pop(ld, mark);
-    } else {
-        size_t mark = mr_loader__push_key(ld, "services");
-        i = 0;
-        cJSON_ArrayForEach(item, services)
-        {
-            size_t m2 = mr_loader__push_key(ld, item->string);
-            if (!service_name_ok(item->string))
-                mr_loader__problem(ld, true,
-                                   "invalid service name \"%s\": use letters, digits, \"-\" and "
-                                   "\"_\"",
-                                   item->string);
-            load_service(ld, sc, i++, item->string, item);
-            mr_loader__pop(ld, m2);
-        }
-        mr_loader__pop(ld, mark);
-        for (i = 0; i < sc->nservices; i++) {
-            size_t j;
-            for (j = 0; j < i; j++) {
-                if (sc->services[i].url_var && sc->services[j].url_var &&
-                    strcmp(sc->services[i].url_var, sc->services[j].url_var) == 0)
-                    mr_loader__problem_in(
-                        ld, "services", "services \"%s\" and \"%s\" both map to %s",
-                        sc->services[j].name, sc->services[i].name, sc->services[i].url_var);
-                if (sc->services[i].port && sc->services[i].port == sc->services[j].port)
-                    mr_loader__problem_in(
-                        ld, "services", "services \"%s\" and \"%s\" both use port %d",
-                        sc->services[j].name, sc->services[i].name, sc->services[i].port);
+    use_source(ld, src, k);
+    for (i = src[k].first_service; i < src[k].first_service + src[k].nservices; i++) {
+        for (j = 0; j < src[k].first_service; j++) {
+            const struct source *other;
+            size_t mark;
+            if (strcmp(ld->service_names[i], ld->service_names[j]) != 0)
+                continue;
+            for (other = src; other->first_service + other->nservices <= j || !other->usable;
+                 other++)
+                ;
+            if (src[k].routes) {
+                mr_loader__problem_in(ld, "routes",
+                                      "a top-level \"routes\" makes the service \"default\", "
+                                      "which %s defines too; name the services (\"services\")",
+                                      other->path);
+                break;
             }
+            mark = mr_loader__push_key(ld, "services");
+            mr_loader__push_key(ld, ld->service_names[i]);
+            mr_loader__problem(ld, true, "service \"%s\" is also defined in %s",
+                               ld->service_names[i], other->path);
+            mr_loader__pop(ld, mark);
+            break;
         }
     }
-    check_duplicates(ld, sc);
+}
 
-    /* Expectations: the scenario's list, then each route's own. */
+/* The services (and their routes) of one file, at their place among all. */
+static void load_services(struct mr_loader *ld, struct mr_scenario *sc, const struct source *src,
+                          size_t k)
+{
+    const cJSON *item;
+    size_t i = src[k].first_service, mark;
+
+    use_source(ld, src, k);
+    for (; i < src[k].first_service + src[k].nservices; i++)
+        sc->services[i].source = k;
+    if (src[k].routes) {
+        struct mr_service *svc = &sc->services[src[k].first_service];
+        mark = mr_loader__push_key(ld, "routes");
+        svc->name = mr_loader__strdup(ld, "default");
+        svc->url_var = mr_loader__strdup(ld, "MOCKRUN_DEFAULT_URL");
+        load_routes(ld, sc, src[k].first_service, src[k].routes);
+        mr_loader__pop(ld, mark);
+        return;
+    }
+    mark = mr_loader__push_key(ld, "services");
+    i = src[k].first_service;
+    cJSON_ArrayForEach(item, src[k].services)
+    {
+        size_t m2 = mr_loader__push_key(ld, item->string);
+        if (!service_name_ok(item->string))
+            mr_loader__problem(ld, true,
+                               "invalid service name \"%s\": use letters, digits, \"-\" and "
+                               "\"_\"",
+                               item->string);
+        load_service(ld, sc, i++, item->string, item);
+        mr_loader__pop(ld, m2);
+    }
+    mr_loader__pop(ld, mark);
+}
+
+/* Two services (of any files) with one URL variable or one fixed port:
+ * named at the later one's file. */
+static void check_service_clashes(struct mr_loader *ld, struct mr_scenario *sc,
+                                  const struct source *src)
+{
+    size_t i, j;
+
+    for (i = 0; i < sc->nservices; i++) {
+        const struct mr_service *a = &sc->services[i];
+        for (j = 0; j < i; j++) {
+            const struct mr_service *b = &sc->services[j];
+            const char *in = a->source == b->source ? "" : " (in ";
+            const char *file = a->source == b->source ? "" : src[b->source].path;
+            const char *end = a->source == b->source ? "" : ")";
+            use_source(ld, src, a->source);
+            if (a->name && b->name && strcmp(a->name, b->name) == 0)
+                continue; /* the same name: said already (check_name_clashes) */
+            if (a->url_var && b->url_var && strcmp(a->url_var, b->url_var) == 0)
+                mr_loader__problem_in(ld, "services",
+                                      "services \"%s\"%s%s%s and \"%s\" both map to %s", b->name,
+                                      in, file, end, a->name, a->url_var);
+            if (a->port && a->port == b->port)
+                mr_loader__problem_in(ld, "services",
+                                      "services \"%s\"%s%s%s and \"%s\" both use port %d", b->name,
+                                      in, file, end, a->name, a->port);
+        }
+    }
+}
+
+/* Route ids are unique across every file: each later duplicate is named at
+ * its "id", with where the first one is. */
+static void check_duplicates(struct mr_loader *ld, struct mr_scenario *sc, const struct source *src)
+{
+    size_t i, j;
+
+    for (i = 0; i < sc->nroutes; i++) {
+        const struct mr_route *a = &sc->routes[i];
+        if (!a->has_id)
+            continue;
+        /* against given ids before it, and against every generated id */
+        for (j = 0; j < sc->nroutes; j++) {
+            const struct mr_route *b = &sc->routes[j];
+            size_t fa = sc->services[a->service].source, fb = sc->services[b->service].source;
+            char where[600];
+            if (j == i || (b->has_id && j > i) || !b->id || strcmp(a->id, b->id) != 0)
+                continue;
+            use_source(ld, src, fa);
+            /* json_path is "services.x.routes[n]" */
+            snprintf(ld->path, sizeof(ld->path), "%s", a->json_path);
+            ld->pathlen = strlen(ld->path);
+            snprintf(where, sizeof(where), "%s%s%s", fa == fb ? "" : src[fb].path,
+                     fa == fb ? "" : ": ", b->json_path);
+            if (b->has_id)
+                mr_loader__problem_in(ld, "id", "duplicate route id \"%s\" (first used at %s)",
+                                      a->id, where);
+            else
+                mr_loader__problem_in(ld, "id",
+                                      "route id \"%s\" is the name mockrun gives the route "
+                                      "without an id at %s; choose another id",
+                                      a->id, where);
+            break;
+        }
+    }
+}
+
+/* One file's expectations (its list, then its routes' own), its
+ * `unexpected` policy and its `command`. */
+static void load_checks(struct mr_loader *ld, struct mr_scenario *sc, const struct source *src,
+                        size_t k, bool *has_command)
+{
+    const cJSON *root = src[k].root, *item;
+    size_t i, first = sc->nexpects;
+
+    use_source(ld, src, k);
     item = cJSON_GetObjectItemCaseSensitive(root, "expect");
     if (item && !cJSON_IsArray(item)) {
         mr_loader__problem_in(ld, "expect", "expected an array of expectations");
         item = NULL;
     }
-    nexpect = item ? (size_t)cJSON_GetArraySize(item) : 0;
-    for (i = 0; i < sc->nroutes; i++)
-        nexpect += ld->route_expects[i] != NULL;
-    sc->expects = mr_loader__calloc(ld, nexpect, sizeof(*sc->expects));
-    if (!sc->expects)
-        return;
     if (item) {
         const cJSON *e;
         size_t mark = mr_loader__push_key(ld, "expect");
@@ -1842,18 +1916,98 @@ static void load_root(struct mr_loader *ld, struct mr_scenario *sc, const cJSON 
         mr_loader__pop(ld, mark);
     }
     for (i = 0; i < sc->nroutes; i++)
-        if (ld->route_expects[i])
+        if (ld->route_expects[i] && sc->services[sc->routes[i].service].source == k)
             load_route_expect(ld, sc, i, ld->route_expects[i], &sc->expects[sc->nexpects++]);
-    add_strict_expects(ld, sc);
+    for (i = first; i < sc->nexpects; i++)
+        sc->expects[i].source = k;
 
-    load_unexpected(ld, sc, cJSON_GetObjectItemCaseSensitive(root, "unexpected"));
-
+    use_source(ld, src, k);
+    load_unexpected(ld, &sc->files[k], cJSON_GetObjectItemCaseSensitive(root, "unexpected"));
     item = cJSON_GetObjectItemCaseSensitive(root, "command");
     if (item) {
         size_t mark = mr_loader__push_key(ld, "command");
-        load_command(ld, sc, item);
+        if (*has_command)
+            mr_loader__problem(ld, true,
+                               "another file of this run has \"command\" too; give it in one "
+                               "file (or on the command line, after \"--\")");
+        else
+            load_command(ld, sc, item);
+        *has_command = true;
         mr_loader__pop(ld, mark);
     }
+}
+
+/* Counts what the files hold, so that every array is allocated once. */
+static size_t count_expects(const struct mr_loader *ld, const struct mr_scenario *sc,
+                            const struct source *src, size_t n)
+{
+    size_t k, i, total = 0;
+
+    for (k = 0; k < n; k++) {
+        const cJSON *e =
+            src[k].usable ? cJSON_GetObjectItemCaseSensitive(src[k].root, "expect") : NULL;
+        if (cJSON_IsArray(e))
+            total += (size_t)cJSON_GetArraySize(e);
+    }
+    for (i = 0; i < sc->nroutes; i++)
+        total += ld->route_expects[i] != NULL;
+    return total;
+}
+
+static void load_sources(struct mr_loader *ld, struct mr_scenario *sc, struct source *src, size_t n)
+{
+    size_t k, i, nservices = 0, nroutes = 0;
+    bool has_command = false;
+
+    intern_state(ld, sc, MR_STATE_STARTED);
+    for (k = 0; k < n; k++) {
+        if (!src[k].root)
+            continue;
+        read_top(ld, sc, src, k);
+        if (!src[k].usable)
+            continue;
+        src[k].first_service = nservices;
+        nservices += src[k].nservices;
+        nroutes += count_routes(src[k].services, src[k].routes);
+    }
+    if (!nservices)
+        return;
+    sc->routes = mr_loader__calloc(ld, nroutes, sizeof(*sc->routes));
+    sc->services = mr_loader__calloc(ld, nservices, sizeof(*sc->services));
+    ld->route_expects = mr_loader__calloc(ld, nroutes, sizeof(*ld->route_expects));
+    /* {{serviceUrl 'name'}} may name a service defined after its route, or in another file */
+    ld->service_names = mr_loader__calloc(ld, nservices, sizeof(*ld->service_names));
+    if (!sc->routes || !sc->services || !ld->route_expects || !ld->service_names)
+        return;
+    sc->nservices = nservices;
+    for (k = 0; k < n; k++) {
+        const cJSON *item;
+        if (!src[k].usable)
+            continue;
+        i = src[k].first_service;
+        if (src[k].routes)
+            ld->service_names[i] = "default";
+        else
+            cJSON_ArrayForEach(item, src[k].services) ld->service_names[i++] = item->string;
+    }
+    ld->nservice_names = nservices;
+    for (k = 0; k < n; k++)
+        if (src[k].usable)
+            check_name_clashes(ld, src, k);
+    for (k = 0; k < n; k++)
+        if (src[k].usable)
+            load_services(ld, sc, src, k);
+    check_service_clashes(ld, sc, src);
+    check_duplicates(ld, sc, src);
+
+    /* Expectations, file by file: each may name any file's routes. */
+    sc->expects = mr_loader__calloc(ld, count_expects(ld, sc, src, n), sizeof(*sc->expects));
+    if (!sc->expects)
+        return;
+    for (k = 0; k < n; k++)
+        if (src[k].usable)
+            load_checks(ld, sc, src, k, &has_command);
+    add_strict_expects(ld, sc);
 }
 
 static char *folder_of(const char *path)
@@ -1875,85 +2029,122 @@ static char *folder_of(const char *path)
     return real;
 }
 
-int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *text, size_t len,
+int mr_scenario_parse(struct mr_scenario **out, const struct mr_scenario_source *in, size_t n,
                       struct mr_error_list *errs)
 {
     struct mr_loader ld;
     struct mr_scenario *sc;
+    struct source *src;
     struct mr_error e;
-    cJSON *root;
+    size_t k;
+    int rc = 0;
 
     *out = NULL;
     memset(&ld, 0, sizeof(ld));
-    ld.file = path;
     ld.errs = errs;
-
-    mr_jsondoc_skip_bom(&text, &len);
-    ld.text = text;
-    ld.len = len;
-    root = mr_jsondoc_parse(path, text, len, &e);
-    if (!root) {
-        if (e.code == MR_ENOMEM)
-            return MR_ENOMEM;
-        mr_error_list_add(errs, &e);
-        return MR_ESCENARIO;
-    }
-
     sc = calloc(1, sizeof(*sc));
-    if (!sc) {
-        cJSON_Delete(root);
+    src = calloc(n ? n : 1, sizeof(*src));
+    if (sc)
+        sc->files = calloc(n ? n : 1, sizeof(*sc->files));
+    if (!sc || !src || !sc->files) {
+        free(src);
+        mr_scenario_free(sc);
         return MR_ENOMEM;
     }
-    sc->dir_fd = -1;
-    sc->file = strdup(path);
-    sc->dir = folder_of(path);
-    if (!sc->file || !sc->dir) {
-        mr_error_sys(&e, "cannot resolve the scenario's folder");
-        mr_error_at(&e, path, NULL, 0, 0);
-        mr_error_list_add(errs, &e);
-        cJSON_Delete(root);
-        mr_scenario_free(sc);
-        return MR_ESCENARIO;
+    sc->nfiles = n;
+    for (k = 0; k < n; k++) {
+        struct mr_scenario_file *f = &sc->files[k];
+        src[k].path = in[k].path;
+        src[k].text = in[k].text;
+        src[k].len = in[k].len;
+        mr_jsondoc_skip_bom(&src[k].text, &src[k].len);
+        f->dir_fd = -1;
+        f->unexpected_fail = true;
+        f->path = strdup(in[k].path);
+        f->dir = folder_of(in[k].path);
+        if (!f->path || !f->dir) {
+            mr_error_sys(&e, "cannot resolve the scenario's folder");
+            mr_error_at(&e, in[k].path, NULL, 0, 0);
+            mr_error_list_add(errs, &e);
+            ld.failed = true;
+            continue;
+        }
+        src[k].root = mr_jsondoc_parse(in[k].path, src[k].text, src[k].len, &e);
+        if (!src[k].root) {
+            if (e.code == MR_ENOMEM)
+                ld.nomem = true;
+            else
+                mr_error_list_add(errs, &e);
+            ld.failed = true;
+        }
     }
-    load_root(&ld, sc, root);
-    free(ld.service_names); /* they pointed into the cJSON tree */
+    if (!ld.nomem)
+        load_sources(&ld, sc, src, n);
+    free(ld.service_names); /* they pointed into the cJSON trees */
     free(ld.route_expects);
-    cJSON_Delete(root);
-    if (ld.nomem) {
+    for (k = 0; k < n; k++)
+        cJSON_Delete(src[k].root);
+    free(src);
+    if (ld.nomem)
+        rc = MR_ENOMEM;
+    else if (ld.failed || !n)
+        rc = MR_ESCENARIO;
+    if (rc) {
         mr_scenario_free(sc);
-        return MR_ENOMEM;
-    }
-    if (ld.failed) {
-        mr_scenario_free(sc);
-        return MR_ESCENARIO;
+        return rc;
     }
     *out = sc;
     return 0;
 }
 
-int mr_scenario_load(struct mr_scenario **out, const char *path, struct mr_error_list *errs)
+int mr_scenario_parse_one(struct mr_scenario **out, const char *path, const char *text, size_t len,
+                          struct mr_error_list *errs)
 {
-    struct mr_buf text;
+    struct mr_scenario_source src = {path, text, len};
+    return mr_scenario_parse(out, &src, 1, errs);
+}
+
+int mr_scenario_load(struct mr_scenario **out, const char *const *paths, size_t n,
+                     struct mr_error_list *errs)
+{
+    struct mr_scenario_source *src = calloc(n ? n : 1, sizeof(*src));
+    struct mr_buf *text = calloc(n ? n : 1, sizeof(*text));
     struct mr_error e;
-    int rc;
+    size_t k;
+    int rc = 0;
 
     *out = NULL;
-    mr_buf_init(&text);
-    rc = mr_buf_read_file(&text, path, MAX_FILE_SIZE);
-    if (rc != 0) {
-        if (rc == EFBIG)
-            mr_error_set(&e, MR_ESCENARIO, "scenario file is larger than 64 MiB");
-        else
-            mr_error_set(&e, rc == ENOMEM ? MR_ENOMEM : MR_ESCENARIO, "cannot read scenario: %s",
-                         strerror(rc));
-        e.sys_errno = rc;
-        mr_error_at(&e, path, NULL, 0, 0);
-        mr_error_list_add(errs, &e);
-        mr_buf_release(&text);
-        return e.code;
+    if (!src || !text) {
+        free(src);
+        free(text);
+        return MR_ENOMEM;
     }
-    rc = mr_scenario_parse(out, path, text.data ? text.data : "", text.len, errs);
-    mr_buf_release(&text);
+    for (k = 0; k < n; k++) {
+        int got;
+        mr_buf_init(&text[k]);
+        got = mr_buf_read_file(&text[k], paths[k], MAX_FILE_SIZE);
+        if (got != 0) {
+            if (got == EFBIG)
+                mr_error_set(&e, MR_ESCENARIO, "scenario file is larger than 64 MiB");
+            else
+                mr_error_set(&e, got == ENOMEM ? MR_ENOMEM : MR_ESCENARIO,
+                             "cannot read scenario: %s", strerror(got));
+            e.sys_errno = got;
+            mr_error_at(&e, paths[k], NULL, 0, 0);
+            mr_error_list_add(errs, &e);
+            if (rc != MR_ENOMEM)
+                rc = e.code;
+        }
+        src[k].path = paths[k];
+        src[k].text = text[k].data ? text[k].data : "";
+        src[k].len = text[k].len;
+    }
+    if (!rc)
+        rc = mr_scenario_parse(out, src, n, errs);
+    for (k = 0; k < n; k++)
+        mr_buf_release(&text[k]);
+    free(text);
+    free(src);
     return rc;
 }
 
@@ -2014,9 +2205,6 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->services[i].url_var);
     }
     free(sc->services);
-    for (i = 0; i < sc->nallow; i++)
-        mr_loader__matcher_release(&sc->allow[i]);
-    free(sc->allow);
     for (i = 0; i < sc->nexpects; i++) {
         free(sc->expects[i].name);
         free(sc->expects[i].json_path);
@@ -2037,11 +2225,18 @@ void mr_scenario_free(struct mr_scenario *sc)
     for (i = 0; i < sc->nstates; i++)
         free(sc->state_names[i]);
     free(sc->state_names);
-    free(sc->name);
-    free(sc->file);
-    free(sc->dir);
-    if (sc->dir_fd > 2)
-        close(sc->dir_fd);
+    for (i = 0; sc->files && i < sc->nfiles; i++) {
+        struct mr_scenario_file *f = &sc->files[i];
+        for (size_t k = 0; k < f->nallow; k++)
+            mr_loader__matcher_release(&f->allow[k]);
+        free(f->allow);
+        free(f->name);
+        free(f->path);
+        free(f->dir);
+        if (f->dir_fd > 2)
+            close(f->dir_fd);
+    }
+    free(sc->files);
     free(sc);
 }
 

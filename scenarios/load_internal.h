@@ -16,9 +16,11 @@
 #include "scenarios/scenario.h"
 
 struct mr_loader {
+    /* the file being read (a run may load several, one after another) */
     const char *file;
     const char *text;
     size_t len;
+    size_t source; /* its index in mr_scenario.files */
     struct mr_error_list *errs;
     bool failed; /* any problem reported */
     bool nomem;
@@ -96,8 +98,8 @@ void mr_loader__matcher_release(struct mr_matcher *m);
 
 /* mr_scenario_open_file, with the openat2 path switched off on request, so
  * tests reach the fallback on kernels that have it (files.c). */
-enum mr_file_open mr_scenario__open_file(const struct mr_scenario *sc, const char *rel, size_t len,
-                                         bool use_openat2, int *fd, const char **why);
+enum mr_file_open mr_scenario__open_file(const struct mr_scenario_file *sf, const char *rel,
+                                         size_t len, bool use_openat2, int *fd, const char **why);
 
 /* One line describing a matcher, e.g. `POST /v1/refunds header X="1"`; with
  * conditions_only, just the conditions (`with body containing JSON {...}`). */

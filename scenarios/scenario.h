@@ -223,6 +223,7 @@ struct mr_service {
                            its calls (the loader adds those expectations, `implicit`) */
     size_t first_route; /* routes of this service are routes[first_route .. +nroutes) */
     size_t nroutes;
+    size_t source; /* the file it is written in: index into mr_scenario.files */
 };
 
 /* A count condition on calls. Each bound is -1 when not set; the loader sets
@@ -272,6 +273,7 @@ struct mr_expect {
     char *json_path;         /* "expect[2]" or "services.x.routes[0].expect" */
     char *file;              /* where it is written: the file, and the line of its "{" */
     int line;                /* (0: unknown) */
+    size_t source;           /* that file: index into mr_scenario.files */
 };
 
 struct mr_command {
@@ -283,39 +285,69 @@ struct mr_command {
     size_t nenv;
 };
 
-struct mr_scenario {
-    char *file; /* the path as given */
-    char *dir;  /* its folder, resolved with realpath */
-    char *name;
-    struct mr_service *services;
-    size_t nservices;
-    struct mr_route *routes; /* all routes of all services, service by service, file order */
-    size_t nroutes;
-    struct mr_expect *expects;
-    size_t nexpects;
-    bool unexpected_fail;     /* "unexpected": "fail" (default) */
+/*
+ * One scenario file of the run. A run may load several (`mockrun a.json
+ * b.json -- cmd`): their services, routes and expectations are merged into
+ * one scenario, and each file keeps what is its own.
+ */
+struct mr_scenario_file {
+    char *path; /* as given */
+    char *dir;  /* its folder, resolved with realpath: `file` responses are read beneath it */
+    char *name; /* its `name`, or the path */
+    int dir_fd; /* `dir`, opened at load time when a templated `file` path needs it; else -1 */
+    bool unexpected_fail;     /* "unexpected": "fail" (default), for its services' calls */
     struct mr_matcher *allow; /* "unexpected": {"allow": [...]}: unmatched calls that are
                                  no failure */
     size_t nallow;
-    bool has_seed; /* `seed` was given */
+};
+
+struct mr_scenario {
+    struct mr_scenario_file *files; /* at least one, in command-line order */
+    size_t nfiles;
+    struct mr_service *services; /* file by file, each file's in its order */
+    size_t nservices;
+    struct mr_route *routes; /* all routes of all services, service by service, file order */
+    size_t nroutes;
+    struct mr_expect *expects; /* file by file: the list, then routes' own, then strict ones */
+    size_t nexpects;
+    bool has_seed; /* `seed` was given (by one file at most) */
     uint64_t seed;
     char **state_names; /* every state name used, interned; [0] is "Started" */
     size_t nstates;
-    struct mr_command command;
-    int dir_fd; /* `dir`, opened at load time when a templated `file` path needs it; else -1 */
+    struct mr_command command; /* from the one file that has `command`, if any */
 };
 
 /*
- * Reads and validates the scenario file at `path` into `*out` (caller owns;
- * free with mr_scenario_free). On failure returns MR_ESCENARIO (or MR_ENOMEM),
- * leaves *out NULL, and `errs` holds every problem found (up to its cap), each
- * with the file, JSON path and, where known, line:column.
+ * Reads and validates the scenario files at `paths` (n >= 1) into one
+ * scenario `*out` (caller owns; free with mr_scenario_free). On failure
+ * returns MR_ESCENARIO (or MR_ENOMEM), leaves *out NULL, and `errs` holds
+ * every problem found (up to its cap), each with the file, JSON path and,
+ * where known, line:column.
+ *
+ * Several files make one scenario: service names are unique across them (a
+ * clash names both files), as are route ids and MOCKRUN_*_URL variables;
+ * an expectation may name a route of any file, a template any file's
+ * service; `seed` and `command` may each be given by one file only. Each
+ * file keeps its folder (for `file` responses), its name and its
+ * `unexpected` policy (for its services' calls).
  */
-int mr_scenario_load(struct mr_scenario **out, const char *path, struct mr_error_list *errs);
+int mr_scenario_load(struct mr_scenario **out, const char *const *paths, size_t n,
+                     struct mr_error_list *errs);
 
-/* Same, from text in memory; `path` names the file in messages and anchors `file` responses. */
-int mr_scenario_parse(struct mr_scenario **out, const char *path, const char *text, size_t len,
+/* One scenario file in memory: `path` names it in messages and anchors `file` responses. */
+struct mr_scenario_source {
+    const char *path;
+    const char *text;
+    size_t len;
+};
+
+/* Same as mr_scenario_load, from text in memory. */
+int mr_scenario_parse(struct mr_scenario **out, const struct mr_scenario_source *src, size_t n,
                       struct mr_error_list *errs);
+
+/* Same, for one file in memory. */
+int mr_scenario_parse_one(struct mr_scenario **out, const char *path, const char *text, size_t len,
+                          struct mr_error_list *errs);
 
 void mr_scenario_free(struct mr_scenario *sc);
 
@@ -336,16 +368,17 @@ enum mr_file_open {
 
 /*
  * Opens `rel` (len bytes, a rendered templated `file` path) relative to the
- * scenario's folder, never following a path out of it: with openat2's
- * RESOLVE_BENEATH on sc->dir_fd (Linux 5.6+); where openat2 is missing,
+ * folder of the scenario file `sf` (the one the route is written in), never
+ * following a path out of it: with openat2's RESOLVE_BENEATH on sf->dir_fd
+ * (Linux 5.6+); where openat2 is missing,
  * component by component with O_NOFOLLOW, so that any symlink on the way is
  * refused. Lexical escapes ("..", absolute, NUL) are refused before any
  * system call. On MR_FILE_OPENED the caller owns *fd (close-on-exec); on
  * the others *why is a phrase for messages ("leaves the scenario's folder").
  * Thread-safe.
  */
-enum mr_file_open mr_scenario_open_file(const struct mr_scenario *sc, const char *rel, size_t len,
-                                        int *fd, const char **why);
+enum mr_file_open mr_scenario_open_file(const struct mr_scenario_file *sf, const char *rel,
+                                        size_t len, int *fd, const char **why);
 
 /* Returns the route with this id, or NULL. Linear; for load time and tests. */
 const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, const char *id);

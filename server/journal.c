@@ -80,6 +80,8 @@ struct mr_journal {
     size_t nroutes;
     _Atomic uint64_t *expect_counts;
     size_t nexpects;
+    _Atomic uint64_t *misses; /* per service: [2s] unmatched, [2s + 1] unmatched but allowed */
+    size_t nservices;
 
     /* under lock: the shard list (appends read their own shard without it) and the index */
     pthread_mutex_t lock;
@@ -93,13 +95,12 @@ struct mr_journal {
     _Alignas(CACHE_LINE) _Atomic uint64_t seq; /* the last seq given out, i.e. the total */
     _Atomic uint64_t admitted;                 /* calls that passed the max_calls check */
     _Atomic uint64_t dropped_from;
-    _Atomic uint64_t unmatched;
-    _Atomic uint64_t allowed;
     /* what the counters held at the last reset (mr_journal_reset); read counts are
      * the counters minus these */
     _Atomic uint64_t *route_base;
     _Atomic uint64_t *expect_base;
-    _Atomic uint64_t unmatched_base, allowed_base, reset_seq;
+    _Atomic uint64_t *misses_base;
+    _Atomic uint64_t reset_seq;
     _Atomic size_t reserved; /* bytes of chunks and blocks counted against max_bytes */
 };
 
@@ -136,7 +137,7 @@ void mr_journal_limits_init(struct mr_journal_limits *lim)
     lim->max_bytes = 256u << 20;
 }
 
-int mr_journal_new(struct mr_journal **out, size_t nroutes, size_t nexpects,
+int mr_journal_new(struct mr_journal **out, size_t nservices, size_t nroutes, size_t nexpects,
                    const struct mr_journal_limits *lim, struct mr_error *err)
 {
     struct mr_journal *j = alloc_lines(sizeof(*j));
@@ -153,13 +154,17 @@ int mr_journal_new(struct mr_journal **out, size_t nroutes, size_t nexpects,
     j->expect_counts = alloc_lines(nexpects * sizeof(*j->expect_counts));
     j->route_base = alloc_lines(nroutes * sizeof(*j->route_base));
     j->expect_base = alloc_lines(nexpects * sizeof(*j->expect_base));
+    j->misses = alloc_lines(2 * nservices * sizeof(*j->misses));
+    j->misses_base = alloc_lines(2 * nservices * sizeof(*j->misses_base));
     pthread_mutex_init(&j->lock, NULL);
-    if (!j->route_counts || !j->expect_counts || !j->route_base || !j->expect_base) {
+    if (!j->route_counts || !j->expect_counts || !j->route_base || !j->expect_base || !j->misses ||
+        !j->misses_base) {
         mr_journal_free(j);
         return mr_error_set(err, MR_ENOMEM, "out of memory");
     }
     j->nroutes = nroutes;
     j->nexpects = nexpects;
+    j->nservices = nservices;
     *out = j;
     return 0;
 }
@@ -194,6 +199,8 @@ void mr_journal_free(struct mr_journal *j)
     free((void *)j->expect_counts);
     free((void *)j->route_base);
     free((void *)j->expect_base);
+    free((void *)j->misses);
+    free((void *)j->misses_base);
     pthread_mutex_destroy(&j->lock);
     free(j);
 }
@@ -367,8 +374,8 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
         if (hits[i] < j->nexpects)
             atomic_fetch_add_explicit(&j->expect_counts[hits[i]], 1, memory_order_relaxed);
     seq = atomic_fetch_add_explicit(&j->seq, 1, memory_order_relaxed) + 1;
-    if (meta->route < 0)
-        atomic_fetch_add_explicit(meta->allowed ? &j->allowed : &j->unmatched, 1,
+    if (meta->route < 0 && meta->service < j->nservices)
+        atomic_fetch_add_explicit(&j->misses[2 * meta->service + meta->allowed], 1,
                                   memory_order_relaxed);
 
     /* admitted: a place under max_calls, then storage under max_bytes */
@@ -426,8 +433,8 @@ void mr_journal_reset(struct mr_journal *j)
         atomic_store(&j->route_base[i], atomic_load(&j->route_counts[i]));
     for (i = 0; i < j->nexpects; i++)
         atomic_store(&j->expect_base[i], atomic_load(&j->expect_counts[i]));
-    atomic_store(&j->unmatched_base, atomic_load(&j->unmatched));
-    atomic_store(&j->allowed_base, atomic_load(&j->allowed));
+    for (i = 0; i < 2 * j->nservices; i++)
+        atomic_store(&j->misses_base[i], atomic_load(&j->misses[i]));
     atomic_store(&j->reset_seq, atomic_load(&j->seq));
 }
 
@@ -490,14 +497,26 @@ uint64_t mr_journal_total(const struct mr_journal *j)
     return atomic_load(&j->seq);
 }
 
-uint64_t mr_journal_unmatched(const struct mr_journal *j)
+/* Misses of one kind (0 unmatched, 1 allowed) of one service, or of all (service < 0). */
+static uint64_t misses(const struct mr_journal *j, long service, int kind)
 {
-    return atomic_load(&j->unmatched) - atomic_load(&j->unmatched_base);
+    uint64_t n = 0;
+    size_t s;
+
+    for (s = 0; s < j->nservices; s++)
+        if (service < 0 || (size_t)service == s)
+            n += atomic_load(&j->misses[2 * s + kind]) - atomic_load(&j->misses_base[2 * s + kind]);
+    return n;
 }
 
-uint64_t mr_journal_allowed(const struct mr_journal *j)
+uint64_t mr_journal_unmatched(const struct mr_journal *j, long service)
 {
-    return atomic_load(&j->allowed) - atomic_load(&j->allowed_base);
+    return misses(j, service, 0);
+}
+
+uint64_t mr_journal_allowed(const struct mr_journal *j, long service)
+{
+    return misses(j, service, 1);
 }
 
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route)
@@ -631,7 +650,8 @@ size_t mr_journal_memory(const struct mr_journal *cj)
 {
     struct mr_journal *j = (struct mr_journal *)cj;
     size_t bytes = lines(sizeof(*j)) + 2 * lines(j->nroutes * sizeof(*j->route_counts)) +
-                   2 * lines(j->nexpects * sizeof(*j->expect_counts)); /* counts and bases */
+                   2 * lines(j->nexpects * sizeof(*j->expect_counts)) +
+                   2 * lines(2 * j->nservices * sizeof(*j->misses)); /* counts and bases */
     struct shard *sh;
 
     pthread_mutex_lock(&j->lock);

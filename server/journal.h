@@ -80,8 +80,8 @@ struct mr_call_meta {
 
 struct mr_journal;
 
-/* Creates an empty journal for a scenario with these many routes and expectations. */
-int mr_journal_new(struct mr_journal **out, size_t nroutes, size_t nexpects,
+/* Creates an empty journal for a scenario with these many services, routes and expectations. */
+int mr_journal_new(struct mr_journal **out, size_t nservices, size_t nroutes, size_t nexpects,
                    const struct mr_journal_limits *lim, struct mr_error *err);
 void mr_journal_free(struct mr_journal *j);
 
@@ -96,8 +96,11 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
                            const struct mr_request *req, const size_t *hits, size_t nhits);
 
 uint64_t mr_journal_total(const struct mr_journal *j);
-uint64_t mr_journal_unmatched(const struct mr_journal *j); /* not counting allowed ones */
-uint64_t mr_journal_allowed(const struct mr_journal *j);
+/* Calls no route matched, of one service or (service < 0) of all; _unmatched
+ * does not count the ones an `unexpected.allow` condition allowed, _allowed
+ * counts only those. */
+uint64_t mr_journal_unmatched(const struct mr_journal *j, long service);
+uint64_t mr_journal_allowed(const struct mr_journal *j, long service);
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route);
 uint64_t mr_journal_expect_count(const struct mr_journal *j, size_t expect);
 

@@ -972,12 +972,14 @@ static void explain_miss(struct mr_server *s, struct worker *w, struct mr_reques
     answer_text(w, 404, true, "mockrun: %s\n", w->near);
 }
 
-/* True when one of the scenario's `unexpected.allow` conditions holds. */
-static bool allowed(const struct mr_scenario *sc, struct mr_request *req)
+/* True when one of the `unexpected.allow` conditions of the file that
+ * defines the service holds. */
+static bool allowed(const struct mr_scenario *sc, size_t service, struct mr_request *req)
 {
+    const struct mr_scenario_file *f = &sc->files[sc->services[service].source];
     size_t i;
-    for (i = 0; i < sc->nallow; i++)
-        if (mr_match(&sc->allow[i], req, NULL))
+    for (i = 0; i < f->nallow; i++)
+        if (mr_match(&f->allow[i], req, NULL))
             return true;
     return false;
 }
@@ -1001,7 +1003,8 @@ static bool open_templated_file(struct mr_server *s, struct worker *w, const str
     w->file_fd = -1;
     mr_buf_reset(&w->file_path);
     mr_template_render(r->file_tpl, ctx, &w->file_path);
-    got = mr_scenario_open_file(s->sc, w->file_path.data ? w->file_path.data : "", w->file_path.len,
+    got = mr_scenario_open_file(&s->sc->files[s->sc->services[route->service].source],
+                                w->file_path.data ? w->file_path.data : "", w->file_path.len,
                                 &w->file_fd, &why);
     if (got == MR_FILE_OPENED) {
         w->file_type = mr_scenario_file_type(mr_buf_cstr(&w->file_path));
@@ -1303,7 +1306,7 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
         }
     } else if (!over) {
         explain_miss(s, w, &req);
-        meta.allowed = allowed(sc, &req);
+        meta.allowed = allowed(sc, w->service, &req);
     }
     meta.near = ri_route < 0 ? w->near : NULL;
     answered_with(s, w, head, &meta);
@@ -1412,13 +1415,14 @@ static bool response_reads_body(const struct mr_response *r)
 static bool service_reads_body(const struct mr_scenario *sc, size_t service)
 {
     const struct mr_service *svc = &sc->services[service];
+    const struct mr_scenario_file *f = &sc->files[svc->source];
     size_t i, k;
 
     for (i = 0; i < sc->nexpects; i++)
         if (sc->expects[i].has_request && sc->expects[i].request.body)
             return true;
-    for (i = 0; i < sc->nallow; i++)
-        if (sc->allow[i].body)
+    for (i = 0; i < f->nallow; i++)
+        if (f->allow[i].body)
             return true;
     for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
         const struct mr_route *r = &sc->routes[i];
@@ -1506,7 +1510,8 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
     pthread_mutex_init(&s->state_lock, NULL);
     if ((rc = mr_router_new(&s->router, sc, err)) != 0)
         goto fail;
-    if ((rc = mr_journal_new(&s->journal, sc->nroutes, sc->nexpects, &opts->journal, err)) != 0)
+    if ((rc = mr_journal_new(&s->journal, sc->nservices, sc->nroutes, sc->nexpects, &opts->journal,
+                             err)) != 0)
         goto fail;
 
     v6 = strchr(opts->host, ':') != NULL;

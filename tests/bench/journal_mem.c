@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     meta.duration_us = 40;
 
     before = rss_kb();
-    if (mr_journal_new(&j, 1, 1, &lim, &err) != 0) {
+    if (mr_journal_new(&j, 1, 1, 1, &lim, &err) != 0) {
         fprintf(stderr, "journal_mem: %s\n", err.msg);
         return 1;
     }

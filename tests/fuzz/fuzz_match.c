@@ -135,7 +135,7 @@ static struct mr_scenario *load(const char *text, size_t len, const char *why)
     size_t i;
 
     memset(&errs, 0, sizeof(errs));
-    if (mr_scenario_parse(&sc, "fuzz-match.json", text, len, &errs) == 0)
+    if (mr_scenario_parse_one(&sc, "fuzz-match.json", text, len, &errs) == 0)
         return sc;
     FUZZ_CHECK(sc == NULL && errs.count > 0);
     for (i = 0; why && i < errs.count; i++) {

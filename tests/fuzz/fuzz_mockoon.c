@@ -103,7 +103,7 @@ static void load(const char *text)
     int rc;
 
     FUZZ_CHECK(errs != NULL);
-    rc = mr_scenario_parse(&sc, scenario_path, text, strlen(text), errs);
+    rc = mr_scenario_parse_one(&sc, scenario_path, text, strlen(text), errs);
     if (rc == 0) {
         FUZZ_CHECK(sc != NULL);
         FUZZ_CHECK(errs->count == 0);

@@ -7,11 +7,15 @@
  * a model whose indices and ranges hold together (scenario.h).
  *
  * The scenario is named as if it sat in tests/fuzz/data/, so `file`
- * responses resolve against a fixed folder (hello.json, sub/page.html).
+ * responses resolve against a fixed folder (hello.json, sub/page.html). An
+ * input with a line "---" is two files of one run (names, ids and states
+ * shared across them).
  */
+#define _GNU_SOURCE /* memmem */
 #include "tests/fuzz/fuzz.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "common/error.h"
 #include "scenarios/scenario.h"
@@ -21,6 +25,8 @@
 #endif
 
 static const char scenario_path[] = MOCKRUN_FUZZ_DATA_DIR "/scenario.json";
+/* an input with a line "---" is two files of one run, this the second */
+static const char second_path[] = MOCKRUN_FUZZ_DATA_DIR "/second.json";
 
 static void check_error(const struct mr_error *e)
 {
@@ -110,15 +116,20 @@ static bool plain_text(const uint8_t *data, size_t size)
 /* The invariants scenario.h promises to the server and the verifier; in plain
  * text, every route and expectation has its line (unless its JSON path is
  * too long to hold: a service name has no length limit). */
-static void check_model(const struct mr_scenario *sc, bool plain)
+static void check_model(const struct mr_scenario *sc, size_t nfiles, bool plain)
 {
     size_t i, j, next = 0;
 
-    FUZZ_CHECK(sc->file && sc->dir && sc->name);
+    FUZZ_CHECK(sc->nfiles == nfiles);
+    for (i = 0; i < nfiles; i++)
+        FUZZ_CHECK(sc->files[i].path && sc->files[i].dir && sc->files[i].name);
     FUZZ_CHECK(sc->nservices > 0);
     for (i = 0; i < sc->nservices; i++) {
         const struct mr_service *s = &sc->services[i];
-        FUZZ_CHECK(s->name && s->url_var);
+        FUZZ_CHECK(s->name && s->url_var && s->source < nfiles);
+        FUZZ_CHECK(i == 0 || s->source >= sc->services[i - 1].source); /* file by file */
+        for (j = 0; j < i; j++)
+            FUZZ_CHECK(strcmp(s->name, sc->services[j].name) != 0);
         FUZZ_CHECK(s->port >= 0 && s->port <= 65535);
         FUZZ_CHECK(s->first_route == next); /* service by service, in order */
         next += s->nroutes;
@@ -150,7 +161,7 @@ static void check_model(const struct mr_scenario *sc, bool plain)
     for (i = 0; i < sc->nexpects; i++) {
         const struct mr_expect *e = &sc->expects[i];
         bool timed = e->kind == MR_EXPECT_INTERVAL || e->kind == MR_EXPECT_WITHIN;
-        FUZZ_CHECK(e->name && e->json_path && e->file);
+        FUZZ_CHECK(e->name && e->json_path && e->file && e->source < nfiles);
         FUZZ_CHECK(e->line >= 1 || (e->line == 0 && (!plain || strlen(e->json_path) >= 500)));
         FUZZ_CHECK(e->route >= -1 && e->route < (long)sc->nroutes);
         FUZZ_CHECK(e->service >= -1 && e->service < (long)sc->nservices);
@@ -204,17 +215,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* an exact-size copy: the loader gets a length, not a NUL-terminated string */
     char *text = fuzz_copy(data, size, 0);
+    const char *cut = memmem(text, size, "\n---\n", 5);
+    struct mr_scenario_source src[2] = {{scenario_path, text, size}, {second_path, NULL, 0}};
+    size_t nfiles = 1;
     struct mr_error_list errs;
     struct mr_scenario *sc = (struct mr_scenario *)&errs; /* must be reset to NULL */
     size_t i;
     int rc;
 
+    if (cut) {
+        src[0].len = (size_t)(cut - text);
+        src[1].text = cut + 5;
+        src[1].len = size - src[0].len - 5;
+        nfiles = 2;
+    }
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_parse(&sc, scenario_path, text, size, &errs);
+    rc = mr_scenario_parse(&sc, src, nfiles, &errs);
     if (rc == 0) {
         FUZZ_CHECK(sc != NULL);
         FUZZ_CHECK(errs.count == 0 && errs.dropped == 0);
-        check_model(sc, plain_text(data, size));
+        check_model(sc, nfiles, plain_text(data, size));
     } else {
         FUZZ_CHECK(sc == NULL);
         FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);

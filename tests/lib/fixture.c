@@ -19,7 +19,7 @@ struct mr_scenario *mr_fixture_scenario(const char *path, const char *text)
     int rc;
 
     ck_assert_ptr_nonnull(errs);
-    rc = mr_scenario_parse(&sc, path, text, strlen(text), errs);
+    rc = mr_scenario_parse_one(&sc, path, text, strlen(text), errs);
     if (rc != 0 && errs->count > 0)
         mr_error_format(&errs->items[0], line, sizeof(line));
     free(errs);

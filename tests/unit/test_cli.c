@@ -75,7 +75,8 @@ START_TEST(test_defaults)
 {
     OK("s.json");
     ck_assert_int_eq(cli.action, MR_CLI_RUN);
-    ck_assert_str_eq(cli.scenario, "s.json");
+    ck_assert_uint_eq(cli.nscenarios, 1);
+    ck_assert_str_eq(cli.scenarios[0], "s.json");
     ck_assert_ptr_null(cli.command);
     ck_assert_uint_eq(cli.ncommand, 0);
     ck_assert_str_eq(cli.junit, "mockrun-junit.xml");
@@ -130,7 +131,8 @@ START_TEST(test_every_option_separate_value)
     OK("--junit", "out/r.xml", "--journal", "j.json", "--timeout", "2.5", "--kill-after", "0.25",
        "--port", "8080", "--host", "::1", "--threads", "4", "--body-limit", "0", "--journal-limit",
        "7", "--seed", "42", "--max-request-body", "4096", "s.json");
-    ck_assert_str_eq(cli.scenario, "s.json");
+    ck_assert_uint_eq(cli.nscenarios, 1);
+    ck_assert_str_eq(cli.scenarios[0], "s.json");
     ck_assert_uint_eq(cli.body_read_max, 4096);
     ck_assert_str_eq(cli.junit, "out/r.xml");
     ck_assert_str_eq(cli.journal, "j.json");
@@ -244,7 +246,7 @@ START_TEST(test_double_dash)
 
     /* "-" is a name, not an option */
     OK("-", "--", "x");
-    ck_assert_str_eq(cli.scenario, "-");
+    ck_assert_str_eq(cli.scenarios[0], "-");
 }
 END_TEST
 
@@ -311,7 +313,12 @@ START_TEST(test_scenario_errors)
 {
     FAILS("missing the scenario file; see 'mockrun --help'", "--no-junit");
     FAILS("missing the scenario file; see 'mockrun --help'", "--", "npm", "test");
-    FAILS("unexpected argument 'b.json'; put the command after \"--\"", "a.json", "b.json");
+    /* several scenario files; a word that is neither a file nor *.json is a command
+     * that lacks its "--" */
+    OK("a.json", "-v", "b.json", "--", "x");
+    ck_assert_uint_eq(cli.nscenarios, 2);
+    ck_assert_str_eq(cli.scenarios[1], "b.json");
+    ck_assert_int_eq(cli.verbose, 1);
     FAILS("unexpected argument 'npm'; put the command after \"--\"", "s.json", "npm", "test");
 }
 END_TEST
@@ -351,7 +358,7 @@ START_TEST(test_import_mockoon)
     OK("--import-mockoon", "env.json");
     ck_assert_int_eq(cli.action, MR_CLI_IMPORT_MOCKOON);
     ck_assert_str_eq(cli.import_mockoon, "env.json");
-    ck_assert_ptr_null(cli.scenario);
+    ck_assert_uint_eq(cli.nscenarios, 0);
     OK("--import-mockoon=dir/env.json");
     ck_assert_int_eq(cli.action, MR_CLI_IMPORT_MOCKOON);
     ck_assert_str_eq(cli.import_mockoon, "dir/env.json");

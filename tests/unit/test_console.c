@@ -20,7 +20,7 @@
 static void fill(struct mr_results *r)
 {
     mr_results_init(r);
-    ck_assert_int_eq(mr_results_set_suite(r, "checkout", "checkout.json"), 0);
+    ck_assert_int_eq(mr_results_add_suite(r, "checkout", "checkout.json"), 0);
     ck_assert_int_eq(mr_results_add_case(r, MR_CASE_PASS, "GET /users was called", NULL, NULL), 0);
     ck_assert_int_eq(mr_results_add_case(r, MR_CASE_FAIL, "POST /orders was called once",
                                          "expected 1 call, got 0",

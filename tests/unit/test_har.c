@@ -54,7 +54,7 @@ static void add_call(struct mr_results *r, const char *method, const char *path,
 static void fill(struct mr_results *r)
 {
     mr_results_init(r);
-    ck_assert_int_eq(mr_results_set_suite(r, "checkout", "checkout.json"), 0);
+    ck_assert_int_eq(mr_results_add_suite(r, "checkout", "checkout.json"), 0);
     ck_assert_int_eq(mr_results_add_service(r, "payments", "http://127.0.0.1:41234"), 0);
     add_call(r, "POST", "/v1/charges", "expand=customer&x=a%20b+c&flag", 201, "create-charge",
              "{\"amount\":1999}", 15);

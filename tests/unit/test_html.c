@@ -54,7 +54,7 @@ static void add_call(struct mr_results *r, size_t service, const char *method, c
 static void fill(struct mr_results *r)
 {
     mr_results_init(r);
-    ck_assert_int_eq(mr_results_set_suite(r, "checkout", "checkout.json"), 0);
+    ck_assert_int_eq(mr_results_add_suite(r, "checkout", "checkout.json"), 0);
     r->start_wall_us = WALL_US;
     r->time_s = 1.5;
     r->hostname = strdup("ci-runner");

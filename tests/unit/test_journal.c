@@ -81,7 +81,7 @@ static struct mr_journal *journal(size_t nroutes, size_t nexpects, size_t max_ca
         lim.max_calls = max_calls;
     if (max_bytes)
         lim.max_bytes = max_bytes;
-    ck_assert_int_eq(mr_journal_new(&j, nroutes, nexpects, &lim, &err), 0);
+    ck_assert_int_eq(mr_journal_new(&j, 64, nroutes, nexpects, &lim, &err), 0);
     ck_assert_ptr_nonnull(j);
     return j;
 }
@@ -112,7 +112,7 @@ START_TEST(test_empty)
     struct mr_journal *j = journal(2, 2, 0, 0);
 
     ck_assert_uint_eq(mr_journal_total(j), 0);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 0);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 0);
     ck_assert_uint_eq(mr_journal_kept(j), 0);
     ck_assert_uint_eq(mr_journal_dropped_from(j), 0);
     ck_assert_uint_eq(mr_journal_route_count(j, 0), 0);
@@ -124,7 +124,7 @@ START_TEST(test_empty)
     /* no routes and no expectations is fine too */
     j = journal(0, 0, 0, 0);
     ck_assert_uint_eq(add(j, -1, NULL, 0, "/"), 1);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 1);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 1);
     ck_assert_uint_eq(mr_journal_route_count(j, 0), 0);
     mr_journal_free(j);
 }
@@ -143,7 +143,7 @@ START_TEST(test_counters_exact)
     ck_assert_uint_eq(add(j, 1, hbad, 2, "/b"), 6); /* expectation 7 does not exist */
 
     ck_assert_uint_eq(mr_journal_total(j), 6);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 2);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 2);
     ck_assert_uint_eq(mr_journal_route_count(j, 0), 2);
     ck_assert_uint_eq(mr_journal_route_count(j, 1), 1);
     ck_assert_uint_eq(mr_journal_route_count(j, 2), 1);
@@ -295,7 +295,7 @@ START_TEST(test_call_to_request_round_trip)
     struct mr_request back;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&sc, "j.json", text, strlen(text), &errs), 0);
+    ck_assert_int_eq(mr_scenario_parse_one(&sc, "j.json", text, strlen(text), &errs), 0);
     meta_of(&m, 0, 200);
     mr_journal_append(
         j, &m,
@@ -382,7 +382,7 @@ START_TEST(test_concurrent_appends)
     ck_assert_uint_eq(mr_journal_route_count(j, 0), 2 * PER_THREAD);
     ck_assert_uint_eq(mr_journal_route_count(j, 1), 2 * PER_THREAD);
     ck_assert_uint_eq(mr_journal_route_count(j, 2), 2 * PER_THREAD);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 2 * PER_THREAD);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 2 * PER_THREAD);
     ck_assert_uint_eq(mr_journal_expect_count(j, 0), n);
     ck_assert_uint_eq(mr_journal_expect_count(j, 1), 4 * PER_THREAD / 2); /* even threads, odd i */
     ck_assert_uint_eq(mr_journal_expect_count(j, 2), 4 * PER_THREAD / 2);
@@ -514,7 +514,7 @@ static void check_mixed_counts(const struct mr_journal *j, int n)
     ck_assert_uint_eq(mr_journal_total(j), (uint64_t)THREADS * n);
     for (t = 0; t < 3; t++)
         ck_assert_uint_eq(mr_journal_route_count(j, (size_t)t), 2u * n);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 2u * n);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 2u * n);
     for (t = 0; t < THREADS; t++)
         ck_assert_uint_eq(mr_journal_expect_count(j, (size_t)t), (uint64_t)n);
 }
@@ -624,13 +624,13 @@ START_TEST(test_reset)
     ck_assert_uint_eq(mr_journal_reset_seq(j), 3);
     ck_assert_uint_eq(mr_journal_route_count(j, 0), 0);
     ck_assert_uint_eq(mr_journal_expect_count(j, 0), 0);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 0);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 0);
     add(j, 0, &hit, 1, "/a");
     add(j, -1, NULL, 0, "/d");
     ck_assert_uint_eq(mr_journal_route_count(j, 0), 1);
     ck_assert_uint_eq(mr_journal_route_count(j, 1), 0);
     ck_assert_uint_eq(mr_journal_expect_count(j, 0), 1);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 1);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 1);
     ck_assert_uint_eq(mr_journal_total(j), 5);
     ck_assert_uint_eq(mr_journal_kept(j), 5); /* nothing recorded is lost */
     mr_journal_free(j);
@@ -649,7 +649,7 @@ START_TEST(test_max_calls)
     ck_assert_uint_eq(mr_journal_kept(j), 5);
     ck_assert_uint_eq(mr_journal_dropped_from(j), 6);
     /* counts stay exact past the limit */
-    ck_assert_uint_eq(mr_journal_unmatched(j), 4);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 4);
     ck_assert_uint_eq(mr_journal_route_count(j, 0), 4);
     ck_assert_uint_eq(mr_journal_route_count(j, 1), 4);
     ck_assert_uint_eq(mr_journal_expect_count(j, 0), 12);
@@ -816,7 +816,7 @@ START_TEST(test_journals_alternate)
         ck_assert_uint_eq(kept, want);
         ck_assert_uint_eq(mr_journal_total(js[k]), want);
         ck_assert_uint_eq(mr_journal_expect_count(js[k], 0), want);
-        ck_assert_uint_eq(mr_journal_unmatched(js[k]), k % 2 ? 1000 : 0);
+        ck_assert_uint_eq(mr_journal_unmatched(js[k], -1), k % 2 ? 1000 : 0);
         for (i = 0; i < kept; i++) {
             const struct mr_call *c = mr_journal_at(js[k], i);
             size_t ck, ci;
@@ -962,7 +962,7 @@ static struct mr_scenario *two_services(void)
     struct mr_scenario *sc = NULL;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&sc, "j.json", text, strlen(text), &errs), 0);
+    ck_assert_int_eq(mr_scenario_parse_one(&sc, "j.json", text, strlen(text), &errs), 0);
     return sc;
 }
 

@@ -214,7 +214,7 @@ static void fill_mixed(struct mr_results *r)
     static const char errs[] = "warning: slow start\n";
 
     mr_results_init(r);
-    ck_assert_int_eq(mr_results_set_suite(r, "checkout", "checkout.json"), 0);
+    ck_assert_int_eq(mr_results_add_suite(r, "checkout", "checkout.json"), 0);
     r->hostname = strdup("ci-runner-7");
     r->start_wall_us = WALL_US;
     r->time_s = 1.5;
@@ -239,7 +239,7 @@ static void fill_escaped(struct mr_results *r)
     static const char errs[] = "caf\xc3\xa9 \xe2\x9c\x93 \xff\n";
 
     mr_results_init(r);
-    ck_assert_int_eq(mr_results_set_suite(r, "a<b & \"c\"", "x'y\tz.json"), 0);
+    ck_assert_int_eq(mr_results_add_suite(r, "a<b & \"c\"", "x'y\tz.json"), 0);
     r->hostname = strdup("host\n\"1\"");
     r->start_wall_us = WALL_US;
     r->time_s = 0.25;
@@ -499,10 +499,12 @@ START_TEST(results_copies_and_grows)
     int i;
 
     mr_results_init(&r);
-    ck_assert_int_eq(mr_results_set_suite(&r, "first", NULL), 0);
-    ck_assert_int_eq(mr_results_set_suite(&r, "second", "second.json"), 0);
-    ck_assert_str_eq(r.suite, "second");
-    ck_assert_str_eq(r.classname, "second.json");
+    ck_assert_int_eq(mr_results_add_suite(&r, "first", NULL), 0);
+    ck_assert_int_eq(mr_results_add_suite(&r, "second", "second.json"), 0);
+    ck_assert_uint_eq(r.nsuites, 2);
+    ck_assert_str_eq(r.suites[1].name, "second");
+    ck_assert_str_eq(r.suites[1].classname, "second.json");
+    ck_assert_str_eq(mr_results_classname(&r, 0), "first");
     for (i = 0; i < 100; i++) {
         snprintf(name, sizeof(name), "case %d", i);
         ck_assert_int_eq(mr_results_add_case(&r, (enum mr_case_status)(i % 4), name, NULL, NULL),
@@ -565,7 +567,7 @@ START_TEST(schema_each_status)
         xmlDocPtr doc;
 
         mr_results_init(&r);
-        ck_assert_int_eq(mr_results_set_suite(&r, "one", NULL), 0);
+        ck_assert_int_eq(mr_results_add_suite(&r, "one", NULL), 0);
         /* Message and detail absent: the elements must still be valid. */
         add(&r, all[i], "the case", NULL, NULL, 0.5);
         write_ok(&r, in_dir("one.xml"));
@@ -683,6 +685,51 @@ START_TEST(counts_attributes)
 }
 END_TEST
 
+/* Several scenario files: a <testsuite> each, with its own cases and counts,
+ * the command's output in the first only; valid against the schema. */
+START_TEST(suites_per_file)
+{
+    struct mr_results r;
+    xmlNodePtr root, a, b;
+    xmlDocPtr doc;
+
+    mr_results_init(&r);
+    ck_assert_int_eq(mr_results_add_suite(&r, "auth", "auth.json"), 0);
+    add(&r, MR_CASE_PASS, "login is called", NULL, NULL, 0);
+    add(&r, MR_CASE_PASS, "the command exits with code 0", NULL, NULL, 0);
+    ck_assert_int_eq(mr_results_add_suite(&r, "checkout", "checkout.json"), 0);
+    add(&r, MR_CASE_FAIL, "charge is called", "called 0 times", NULL, 0);
+    add(&r, MR_CASE_SKIP, "later", NULL, NULL, 0);
+    ck_assert_int_eq(mr_results_add_property(&r, "mockrun.seed", "1"), 0);
+    ck_assert_int_eq(mr_results_set_output(&r, "out\n", 4, "err\n", 4), 0);
+    write_ok(&r, in_dir("suites.xml"));
+    doc = parse_valid(in_dir("suites.xml"));
+    root = xmlDocGetRootElement(doc);
+    assert_prop(root, "tests", "4");
+    assert_prop(root, "failures", "1");
+    ck_assert_int_eq(count_children(root, "testsuite"), 2);
+    a = child(root, "testsuite", 0);
+    b = child(root, "testsuite", 1);
+    assert_prop(a, "name", "auth");
+    assert_prop(a, "tests", "2");
+    assert_prop(a, "failures", "0");
+    assert_prop(b, "name", "checkout");
+    assert_prop(b, "tests", "2");
+    assert_prop(b, "failures", "1");
+    assert_prop(b, "skipped", "1");
+    assert_prop(child(a, "testcase", 0), "classname", "auth.json");
+    assert_prop(child(b, "testcase", 0), "classname", "checkout.json");
+    assert_prop(child(b, "testcase", 0), "name", "charge is called");
+    ck_assert_int_eq(count_children(a, "properties"), 1);
+    ck_assert_int_eq(count_children(b, "properties"), 1);
+    assert_content(child(a, "system-out", 0), "out\n");
+    ck_assert_int_eq(count_children(b, "system-out"), 0);
+    ck_assert_int_eq(count_children(b, "system-err"), 0);
+    xmlFreeDoc(doc);
+    mr_results_release(&r);
+}
+END_TEST
+
 /* ---- format ------------------------------------------------------------ */
 
 /* Writes the run `fill` makes and compares the file with a golden report, byte
@@ -770,7 +817,7 @@ START_TEST(format_file_and_line)
     xmlDocPtr doc;
 
     mr_results_init(&r);
-    ck_assert_int_eq(mr_results_set_suite(&r, "s", "s.json"), 0);
+    ck_assert_int_eq(mr_results_add_suite(&r, "s", "s.json"), 0);
     ck_assert_int_eq(mr_results_add_case(&r, MR_CASE_FAIL, "a", "s.json:12: wrong", NULL), 0);
     r.cases[0].file = strdup("dir/s.json");
     r.cases[0].line = 12;
@@ -1117,7 +1164,7 @@ START_TEST(nasty_everywhere)
     const char *cstr_clean = nasty_clean + 7;
 
     mr_results_init(&r);
-    ck_assert_int_eq(mr_results_set_suite(&r, cstr, cstr), 0);
+    ck_assert_int_eq(mr_results_add_suite(&r, cstr, cstr), 0);
     r.hostname = strdup(cstr);
     add(&r, MR_CASE_FAIL, cstr, cstr, cstr, 0);
     add(&r, MR_CASE_ERROR, cstr, cstr, cstr, 0);
@@ -1326,6 +1373,7 @@ static Suite *junit_suite(void)
     tc = tcase_create("counts");
     tcase_add_checked_fixture(tc, setup_dir, teardown_dir);
     tcase_add_test(tc, counts_attributes);
+    tcase_add_test(tc, suites_per_file);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("format");

@@ -28,6 +28,7 @@
 
 #include "scenarios/load_internal.h" /* mr_scenario__open_file */
 #include "scenarios/scenario.h"
+#include "tests/lib/tmpdir.h"
 
 #define FIX MOCKRUN_TEST_FIXTURES "/scenarios"
 
@@ -48,10 +49,15 @@ static char *jq(const char *s)
     return c;
 }
 
+static int load_one(struct mr_scenario **out, const char *path, struct mr_error_list *e)
+{
+    return mr_scenario_load(out, &path, 1, e);
+}
+
 static int parse_raw(struct mr_scenario **out, const char *text, size_t len)
 {
     memset(&errs, 0, sizeof(errs));
-    return mr_scenario_parse(out, cur_path, text, len, &errs);
+    return mr_scenario_parse_one(out, cur_path, text, len, &errs);
 }
 
 /* Parses a '-quoted scenario that must be valid. */
@@ -170,12 +176,13 @@ START_TEST(test_checkout_services)
     int rc;
 
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_load(&sc, FIX "/checkout.json", &errs);
+    rc = load_one(&sc, FIX "/checkout.json", &errs);
     ck_assert_int_eq(rc, 0);
     ck_assert_uint_eq(errs.count, 0);
-    ck_assert_str_eq(sc->file, FIX "/checkout.json");
-    ck_assert_str_eq(sc->dir, dir);
-    ck_assert_str_eq(sc->name, "checkout happy path");
+    ck_assert_uint_eq(sc->nfiles, 1);
+    ck_assert_str_eq(sc->files[0].path, FIX "/checkout.json");
+    ck_assert_str_eq(sc->files[0].dir, dir);
+    ck_assert_str_eq(sc->files[0].name, "checkout happy path");
     ck_assert_uint_eq(sc->nservices, 1);
     ck_assert_str_eq(sc->services[0].name, "payments");
     ck_assert_str_eq(sc->services[0].env_name, "PAYMENTS_URL");
@@ -184,7 +191,7 @@ START_TEST(test_checkout_services)
     ck_assert_uint_eq(sc->services[0].first_route, 0);
     ck_assert_uint_eq(sc->services[0].nroutes, 2);
     ck_assert_uint_eq(sc->nroutes, 2);
-    ck_assert(sc->unexpected_fail);
+    ck_assert(sc->files[0].unexpected_fail);
     ck_assert_ptr_null(sc->command.run);
     ck_assert_uint_eq(sc->command.nrun, 0);
     ck_assert_int_eq(sc->command.timeout_ms, 120000);
@@ -206,7 +213,7 @@ START_TEST(test_checkout_create_charge)
     cJSON *want;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/checkout.json", &errs), 0);
+    ck_assert_int_eq(load_one(&sc, FIX "/checkout.json", &errs), 0);
     r = &sc->routes[0];
     m = &r->match;
     ck_assert_str_eq(r->id, "create-charge");
@@ -255,7 +262,7 @@ START_TEST(test_checkout_get_charge)
     char *file = real(FIX "/fixtures/charge.json");
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/checkout.json", &errs), 0);
+    ck_assert_int_eq(load_one(&sc, FIX "/checkout.json", &errs), 0);
     r = &sc->routes[1];
     ck_assert_str_eq(r->id, "get-charge");
     ck_assert_uint_eq(r->index, 1);
@@ -288,7 +295,7 @@ START_TEST(test_checkout_expects)
     const struct mr_expect *e;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/checkout.json", &errs), 0);
+    ck_assert_int_eq(load_one(&sc, FIX "/checkout.json", &errs), 0);
     ck_assert_uint_eq(sc->nexpects, 4);
 
     e = &sc->expects[0];
@@ -353,8 +360,8 @@ START_TEST(test_top_level_routes_is_default_service)
     ck_assert_int_eq(sc->routes[0].response.status, 200);
     ck_assert_int_eq(sc->routes[0].response.kind, MR_RESP_EMPTY);
     /* defaults */
-    ck_assert_str_eq(sc->name, "inline.json");
-    ck_assert(sc->unexpected_fail);
+    ck_assert_str_eq(sc->files[0].name, "inline.json");
+    ck_assert(sc->files[0].unexpected_fail);
     ck_assert_int_eq(sc->command.timeout_ms, 0);
     ck_assert_uint_eq(sc->nexpects, 0);
     mr_scenario_free(sc);
@@ -387,7 +394,7 @@ START_TEST(test_services_url_vars_and_order)
     ck_assert_uint_eq(sc->routes[2].service, 1);
     ck_assert_uint_eq(sc->routes[2].index, 2);
     ck_assert_str_eq(sc->routes[2].json_path, "services.b_2.routes[0]");
-    ck_assert(!sc->unexpected_fail);
+    ck_assert(!sc->files[0].unexpected_fail);
     mr_scenario_free(sc);
 }
 END_TEST
@@ -612,7 +619,7 @@ START_TEST(test_ignored_keys)
     struct mr_scenario *sc = ok("{'$schema': 'x', 'description': 'd', 'name': 'n',"
                                 " 'services': {'s': {'description': 1, 'routes': ["
                                 "  {'id': 'a', 'description': 'x'}]}}}");
-    ck_assert_str_eq(sc->name, "n");
+    ck_assert_str_eq(sc->files[0].name, "n");
     mr_scenario_free(sc);
 }
 END_TEST
@@ -694,7 +701,7 @@ START_TEST(test_syntax_error_from_file)
     const struct mr_error *e;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/invalid-syntax.json", &errs), MR_ESCENARIO);
+    ck_assert_int_eq(load_one(&sc, FIX "/invalid-syntax.json", &errs), MR_ESCENARIO);
     ck_assert_ptr_null(sc);
     ck_assert_uint_eq(errs.count, 1);
     e = &errs.items[0];
@@ -712,14 +719,14 @@ START_TEST(test_unreadable_scenario)
     struct mr_scenario *sc = (struct mr_scenario *)1;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/no-such.json", &errs), MR_ESCENARIO);
+    ck_assert_int_eq(load_one(&sc, FIX "/no-such.json", &errs), MR_ESCENARIO);
     ck_assert_ptr_null(sc);
     ck_assert_uint_eq(errs.count, 1);
     ck_assert_str_eq(fmt(0), FIX "/no-such.json: cannot read scenario: No such file or directory");
     ck_assert_int_eq(errs.items[0].sys_errno, 2);
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX, &errs), MR_ESCENARIO);
+    ck_assert_int_eq(load_one(&sc, FIX, &errs), MR_ESCENARIO);
     ck_assert_str_eq(fmt(0), FIX ": cannot read scenario: Is a directory");
 }
 END_TEST
@@ -895,7 +902,7 @@ START_TEST(test_bad_status_from_file)
 
     /* the style guide's example message, from a file */
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/invalid-status.json", &errs), MR_ESCENARIO);
+    ck_assert_int_eq(load_one(&sc, FIX "/invalid-status.json", &errs), MR_ESCENARIO);
     ck_assert_uint_eq(errs.count, 1);
     ck_assert_str_eq(fmt(0), FIX "/invalid-status.json:14:9: services.payments.routes[1].response."
                                  "status: expected an integer from 100 to 599, got \"20O\"");
@@ -1144,7 +1151,7 @@ START_TEST(test_file_escaping_folder)
 
     memset(&errs, 0, sizeof(errs));
     /* ../fixtures/charge.json exists, but outside escape/ */
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/escape/escape.json", &errs), MR_ESCENARIO);
+    ck_assert_int_eq(load_one(&sc, FIX "/escape/escape.json", &errs), MR_ESCENARIO);
     ck_assert_ptr_null(sc);
     ck_assert_uint_eq(errs.count, 1);
     ck_assert_str_eq(fmt(0), FIX "/escape/escape.json:3:43: routes[0].response.file: "
@@ -1171,7 +1178,7 @@ START_TEST(test_file_missing_or_not_regular)
     struct mr_scenario *sc = NULL;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/missing-file.json", &errs), MR_ESCENARIO);
+    ck_assert_int_eq(load_one(&sc, FIX "/missing-file.json", &errs), MR_ESCENARIO);
     ck_assert_uint_eq(errs.count, 1);
     ck_assert_str_eq(fmt(0), FIX "/missing-file.json:3:43: routes[0].response.file: cannot open "
                                  "\"fixtures/no-such-file.json\": No such file or directory");
@@ -1232,7 +1239,7 @@ START_TEST(test_file_symlink_out_of_folder)
         write_file(dir, "s.json", text);
         snprintf(scen, sizeof(scen), "%s/s.json", dir);
         memset(&errs, 0, sizeof(errs));
-        ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), MR_ESCENARIO);
+        ck_assert_int_eq(load_one(&sc, scen, &errs), MR_ESCENARIO);
         ck_assert_ptr_null(sc);
         ck_assert_uint_eq(errs.count, 2);
         where(want, sizeof(want), scen, text, "\"passwd\"", 0);
@@ -1252,7 +1259,7 @@ START_TEST(test_file_symlink_out_of_folder)
     write_file(dir, "ok.json", "{\"routes\": [{\"response\": {\"file\": \"alias.txt\"}}]}");
     snprintf(scen, sizeof(scen), "%s/ok.json", dir);
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), 0);
+    ck_assert_int_eq(load_one(&sc, scen, &errs), 0);
     snprintf(outside, sizeof(outside), "%s/body.txt", dir);
     {
         char *r = real(outside);
@@ -1266,7 +1273,7 @@ START_TEST(test_file_symlink_out_of_folder)
     ck_assert_int_eq(symlink("scenario", link), 0);
     snprintf(scen, sizeof(scen), "%s/via/ok.json", tmp);
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), 0);
+    ck_assert_int_eq(load_one(&sc, scen, &errs), 0);
     mr_scenario_free(sc);
 
     /* the test's own files */
@@ -1307,7 +1314,7 @@ START_TEST(test_file_template_loaded)
     ck_assert_ptr_null(r->content_type);
     ck_assert(r->templated);
     ck_assert(sc->routes[0].uses_params);
-    ck_assert_int_ge(sc->dir_fd, 0);
+    ck_assert_int_ge(sc->files[0].dir_fd, 0);
     mr_scenario_free(sc);
 
     /* a template error in the path, at its place */
@@ -1364,7 +1371,7 @@ START_TEST(test_file_template_open)
                "{\"routes\": [{\"response\": {\"file\": \"fixtures/{{urlParam 'id'}}\"}}]}");
     snprintf(scen, sizeof(scen), "%s/s.json", dir);
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, scen, &errs), 0);
+    ck_assert_int_eq(load_one(&sc, scen, &errs), 0);
 
     for (pass = 0; pass < 2; pass++) {
         static const struct {
@@ -1404,7 +1411,7 @@ START_TEST(test_file_template_open)
             size_t len = cases[i].len ? cases[i].len : strlen(cases[i].rel);
             enum mr_file_open want = pass == 0 ? cases[i].want : cases[i].want_walk;
             enum mr_file_open got =
-                mr_scenario__open_file(sc, cases[i].rel, len, pass == 0, &fd, &why);
+                mr_scenario__open_file(&sc->files[0], cases[i].rel, len, pass == 0, &fd, &why);
             ck_assert_msg(got == want, "%s (%s): got %d, want %d (%s)", cases[i].rel,
                           pass == 0 ? "openat2" : "walk", (int)got, (int)want, why);
             if (got == MR_FILE_OPENED) {
@@ -1468,7 +1475,7 @@ START_TEST(test_many_problems_all_reported)
     size_t i;
 
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_load(&sc, FIX "/many-problems.json", &errs), MR_ESCENARIO);
+    ck_assert_int_eq(load_one(&sc, FIX "/many-problems.json", &errs), MR_ESCENARIO);
     ck_assert_ptr_null(sc);
     ck_assert_uint_eq(errs.count, sizeof(want) / sizeof(want[0]));
     ck_assert_uint_eq(errs.dropped, 0);
@@ -1904,6 +1911,158 @@ START_TEST(test_bad_strict_and_route_expect)
 }
 END_TEST
 
+/* ---- several files ------------------------------------------------------ */
+
+static int parse_two(struct mr_scenario **out, const char *a, const char *b)
+{
+    struct mr_scenario_source src[2] = {{"auth.json", a, strlen(a)},
+                                        {"checkout.json", b, strlen(b)}};
+    memset(&errs, 0, sizeof(errs));
+    return mr_scenario_parse(out, src, 2, &errs);
+}
+
+/* Two files make one scenario: services and routes in file order, each
+ * knowing its file; expectations and templates reach across files; each file
+ * keeps its name and `unexpected` policy; states are shared by name. */
+START_TEST(several_files_merge)
+{
+    static const char a[] =
+        "{\"name\": \"auth\", \"unexpected\": \"allow\",\n"
+        " \"services\": {\"auth\": {\"routes\": [\n"
+        "   {\"id\": \"login\", \"request\": {\"path\": \"/login\"}, \"setState\": \"in\"}]}},\n"
+        " \"expect\": [{\"route\": \"login\", \"times\": 1}]}\n";
+    static const char b[] = "{\"services\": {\"api\": {\"routes\": [\n"
+                            "   {\"id\": \"charge\", \"whenState\": \"Started\",\n"
+                            "    \"response\": {\"body\": \"{{serviceUrl 'auth'}}\"}, \"expect\": "
+                            "{\"atLeast\": 1}}]}},\n"
+                            " \"expect\": [{\"inOrder\": [\"login\", \"charge\"]}], \"seed\": 7}\n";
+    struct mr_scenario *sc = NULL;
+
+    ck_assert_int_eq(parse_two(&sc, a, b), 0);
+    ck_assert_uint_eq(sc->nfiles, 2);
+    ck_assert_str_eq(sc->files[0].name, "auth");
+    ck_assert_str_eq(sc->files[1].name, "checkout.json"); /* no name: the path */
+    ck_assert(!sc->files[0].unexpected_fail);
+    ck_assert(sc->files[1].unexpected_fail);
+    ck_assert_uint_eq(sc->nservices, 2);
+    ck_assert_str_eq(sc->services[1].name, "api");
+    ck_assert_uint_eq(sc->services[0].source, 0);
+    ck_assert_uint_eq(sc->services[1].source, 1);
+    ck_assert_uint_eq(sc->services[1].first_route, 1);
+    ck_assert_str_eq(sc->routes[1].file, "checkout.json");
+    ck_assert_int_eq(sc->routes[1].line, 2);
+    ck_assert(sc->routes[1].response.templated);
+    ck_assert_ptr_eq(sc->routes[1].when_state, sc->state_names[0]); /* "Started", interned once */
+    ck_assert_uint_eq(sc->nexpects, 3);
+    ck_assert_uint_eq(sc->expects[0].source, 0);
+    ck_assert_int_eq(sc->expects[0].route, 0);
+    ck_assert_uint_eq(sc->expects[1].source, 1);
+    ck_assert_int_eq(sc->expects[1].kind, MR_EXPECT_ORDER);
+    ck_assert_int_eq(sc->expects[1].order[0], 0); /* another file's route */
+    ck_assert_int_eq(sc->expects[1].order[1], 1);
+    ck_assert_uint_eq(sc->expects[2].source, 1); /* a route's own, in its file */
+    ck_assert_str_eq(sc->expects[2].file, "checkout.json");
+    ck_assert(sc->has_seed);
+    ck_assert_uint_eq(sc->seed, 7);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* What two files may not both have is named in the later file, with the
+ * earlier one: a service, a route id, `command`, different seeds. */
+START_TEST(several_files_clashes)
+{
+    static const char a[] = "{\"seed\": 1, \"command\": {\"run\": [\"true\"]},\n"
+                            " \"services\": {\"api\": {\"routes\": [{\"id\": \"x\"}]},\n"
+                            "              \"other\": {\"routes\": []}}}\n";
+    static const char b[] = "{\"seed\": 2, \"command\": {\"run\": [\"true\"]},\n"
+                            " \"services\": {\"api\": {\"routes\": []},\n"
+                            "              \"more\": {\"routes\": [{\"id\": \"x\"}]}}}\n";
+    struct mr_scenario *sc = NULL;
+    char want[600];
+    size_t n;
+
+    ck_assert_int_eq(parse_two(&sc, a, b), MR_ESCENARIO);
+    ck_assert_ptr_null(sc);
+    ck_assert_uint_eq(errs.count, 4);
+    where(want, sizeof(want), "checkout.json", b, "2,", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "seed: another file of this run gives seed 1; give one seed (or --seed)");
+    ck_assert_str_eq(fmt(0), want);
+    where(want, sizeof(want), "checkout.json", b, "\"api\"", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "services.api: service \"api\" is also defined in auth.json");
+    ck_assert_str_eq(fmt(1), want);
+    where(want, sizeof(want), "checkout.json", b, "\"x\"", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "services.more.routes[0].id: duplicate route id \"x\" (first used at auth.json: "
+             "services.api.routes[0])");
+    ck_assert_str_eq(fmt(2), want);
+    where(want, sizeof(want), "checkout.json", b, "\"command\"", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "command: another file of this run has \"command\" too; give it in one file (or on "
+             "the command line, after \"--\")");
+    ck_assert_str_eq(fmt(3), want);
+
+    /* a top-level "routes" is the service "default": in two files, a clash too */
+    ck_assert_int_eq(parse_two(&sc, "{\"routes\": []}", "{\"routes\": []}"), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_str_eq(fmt(0), "checkout.json:1:12: routes: a top-level \"routes\" makes the service "
+                             "\"default\", which auth.json defines too; name the services "
+                             "(\"services\")");
+
+    /* a file that does not parse is reported; the other is still checked */
+    ck_assert_int_eq(parse_two(&sc, "{", "{\"services\": {\"a\": {\"routes\": 1}}}"), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 2);
+    ck_assert(strncmp(fmt(0), "auth.json:", 10) == 0);
+    ck_assert(strncmp(fmt(1), "checkout.json:1:", 16) == 0);
+}
+END_TEST
+
+/* Each file's `file` responses are read beneath its own folder. */
+START_TEST(several_files_folders)
+{
+    static const char sa[] = "{\"services\": {\"a\": {\"routes\": [{\"response\": "
+                             "{\"file\": \"{{urlParam 'f'}}.txt\"}}]}}}";
+    static const char sb[] = "{\"services\": {\"b\": {\"routes\": [{\"response\": "
+                             "{\"file\": \"body.txt\"}}]}}}";
+    struct mr_tmpdir d;
+    const char *paths[2];
+    char pa[300], pb[300];
+    struct mr_scenario *sc = NULL;
+    const char *why;
+    int fd = -1;
+    char c = 0;
+
+    mr_tmpdir_make(&d, "two-folders");
+    ck_assert_int_eq(mkdir(mr_tmpdir_join(&d, "a", pa, sizeof(pa)), 0700), 0);
+    ck_assert_int_eq(mkdir(mr_tmpdir_join(&d, "b", pb, sizeof(pb)), 0700), 0);
+    mr_tmpdir_write(&d, "a/body.txt", "A", 1);
+    mr_tmpdir_write(&d, "b/body.txt", "B", 1);
+    mr_tmpdir_write(&d, "a/s.json", sa, strlen(sa));
+    mr_tmpdir_write(&d, "b/s.json", sb, strlen(sb));
+    paths[0] = mr_tmpdir_join(&d, "a/s.json", pa, sizeof(pa));
+    paths[1] = mr_tmpdir_join(&d, "b/s.json", pb, sizeof(pb));
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_msg(mr_scenario_load(&sc, paths, 2, &errs) == 0, "%s",
+                  errs.count ? fmt(0) : "no message");
+    ck_assert(strstr(sc->routes[1].response.file, "/b/body.txt") != NULL);
+    ck_assert_int_ge(sc->files[0].dir_fd, 0);
+    ck_assert_int_lt(sc->files[1].dir_fd, 0); /* opened only where a templated path needs it */
+    ck_assert_int_eq(mr_scenario_open_file(&sc->files[0], "body.txt", 8, &fd, &why),
+                     MR_FILE_OPENED);
+    ck_assert_int_eq(read(fd, &c, 1), 1);
+    ck_assert_int_eq(c, 'A');
+    close(fd);
+    mr_scenario_free(sc);
+    mr_tmpdir_remove(&d);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -1999,6 +2158,12 @@ static Suite *load_suite(void)
     tcase_add_test(tc, test_service_url_names);
     tcase_add_test(tc, test_problem_cap);
     tcase_add_test(tc, test_failed_load_frees_everything);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("several files");
+    tcase_add_test(tc, several_files_merge);
+    tcase_add_test(tc, several_files_clashes);
+    tcase_add_test(tc, several_files_folders);
     suite_add_tcase(s, tc);
     return s;
 }

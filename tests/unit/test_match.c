@@ -40,7 +40,7 @@ static struct mr_scenario *load(const char *squoted)
     int rc;
 
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_parse(&sc, "match.json", t, strlen(t), &errs);
+    rc = mr_scenario_parse_one(&sc, "match.json", t, strlen(t), &errs);
     if (rc != 0) {
         char line[1024];
         mr_error_format(&errs.items[0], line, sizeof(line));
@@ -854,7 +854,7 @@ START_TEST(test_router_many_literal_routes)
                                 i ? "," : "", i, i);
     len += (size_t)snprintf(text + len, cap - len, "]}");
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&sc, "many.json", text, len, &errs), 0);
+    ck_assert_int_eq(mr_scenario_parse_one(&sc, "many.json", text, len, &errs), 0);
     free(text);
     rt = router(sc);
     ck_assert_int_eq(route_for(rt, 0, "GET", "/r/9999", NULL), 9999);
@@ -976,7 +976,7 @@ START_TEST(test_router_many_templated_routes)
     }
     len += (size_t)snprintf(text + len, cap - len, "]}");
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&sc, "many.json", text, len, &errs), 0);
+    ck_assert_int_eq(mr_scenario_parse_one(&sc, "many.json", text, len, &errs), 0);
     free(text);
     rt = router(sc);
 
@@ -1170,7 +1170,7 @@ START_TEST(test_router_equals_scan)
         append(text, sizeof(text), &len, "]}%s}}",
                split == nroutes ? ", \"s1\": {\"routes\": []}" : "");
         memset(&errs, 0, sizeof(errs));
-        if (mr_scenario_parse(&sc, "prop.json", text, len, &errs) != 0) {
+        if (mr_scenario_parse_one(&sc, "prop.json", text, len, &errs) != 0) {
             char line[1024];
             mr_error_format(&errs.items[0], line, sizeof(line));
             ck_abort_msg("seed %#llx iteration %zu: %s\n%s", (unsigned long long)seed, iter, line,

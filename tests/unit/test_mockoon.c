@@ -66,8 +66,8 @@ static void convert(const char *env_q, bool must_load)
     if (must_load) {
         struct mr_error_list *errs = calloc(1, sizeof(*errs));
         struct mr_scenario *s = NULL;
-        rc = mr_scenario_parse(&s, "/tmp/mockoon-test.json", res.scenario, strlen(res.scenario),
-                               errs);
+        rc = mr_scenario_parse_one(&s, "/tmp/mockoon-test.json", res.scenario, strlen(res.scenario),
+                                   errs);
         ck_assert_msg(rc == 0, "scenario does not load: %s: %s\n%s",
                       errs->count ? errs->items[0].path : "", errs->count ? errs->items[0].msg : "",
                       res.scenario);

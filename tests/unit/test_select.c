@@ -33,7 +33,7 @@ static struct mr_scenario *load(const char *squoted)
         if (*p == '\'')
             *p = '"';
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_parse(&sc, "select.json", t, strlen(t), &errs);
+    rc = mr_scenario_parse_one(&sc, "select.json", t, strlen(t), &errs);
     if (rc != 0) {
         char line[1024];
         mr_error_format(&errs.items[0], line, sizeof(line));

@@ -298,7 +298,7 @@ START_TEST(test_services_are_separate)
     ck_assert_uint_eq(mr_journal_at(j, 1)->service, 0);
     ck_assert_int_eq(mr_journal_at(j, 1)->route, -1);
     ck_assert_uint_eq(mr_journal_at(j, 2)->service, 1);
-    ck_assert_uint_eq(mr_journal_unmatched(j), 2);
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 2);
     mr_server_stop(s);
     mr_scenario_free(sc);
 }

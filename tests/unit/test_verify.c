@@ -59,12 +59,13 @@ static void fx_init_text(struct fx *f, const char *text, size_t max_calls)
 
     memset(f, 0, sizeof(*f));
     memset(&errs, 0, sizeof(errs));
-    ck_assert_int_eq(mr_scenario_parse(&f->sc, "checkout.json", text, strlen(text), &errs), 0);
+    ck_assert_int_eq(mr_scenario_parse_one(&f->sc, "checkout.json", text, strlen(text), &errs), 0);
     ck_assert_int_eq(mr_router_new(&f->router, f->sc, &err), 0);
     mr_journal_limits_init(&lim);
     if (max_calls)
         lim.max_calls = max_calls;
-    ck_assert_int_eq(mr_journal_new(&f->j, f->sc->nroutes, f->sc->nexpects, &lim, &err), 0);
+    ck_assert_int_eq(
+        mr_journal_new(&f->j, f->sc->nservices, f->sc->nroutes, f->sc->nexpects, &lim, &err), 0);
     mr_results_init(&f->res);
     f->proc.state = MR_PROC_EXITED;
     f->proc.exit_code = 0;
