@@ -200,6 +200,35 @@ static long selected_calls(const struct mr_verify_input *in, const struct mr_exp
     return (long)n;
 }
 
+/* An unmatched call's verdicts against `route` (mr_miss_route_report), in buf. */
+static const char *route_report(const struct mr_scenario *sc, const struct mr_call *c, long route,
+                                char *buf, size_t size)
+{
+    struct call_request r;
+
+    if (!call_request_init(&r, c)) {
+        snprintf(buf, size, "(out of memory explaining route \"%s\")", sc->routes[route].id);
+        return buf;
+    }
+    mr_miss_route_report(sc, route, &r.req, buf, size);
+    call_request_release(&r);
+    return buf;
+}
+
+/* Whether an unmatched call's explanation goes through route `id` (`route "id":`). */
+static bool near_covers(const struct mr_call *c, const char *id)
+{
+    const char *p = c->near;
+    size_t n = strlen(id);
+
+    while (p && (p = strstr(p, "route \"")) != NULL) {
+        p += 7;
+        if (strncmp(p, id, n) == 0 && strncmp(p + n, "\":", 2) == 0)
+            return true;
+    }
+    return false;
+}
+
 static int verify_count(struct mr_results *out, const struct mr_verify_input *in, size_t ei)
 {
     const struct mr_scenario *sc = in->sc;
@@ -241,7 +270,8 @@ static int verify_count(struct mr_results *out, const struct mr_verify_input *in
     if (too_few) {
         for (i = 0; i < kept && others < MAX_LISTED; i++) {
             const struct mr_call *c = mr_journal_at(j, i);
-            char why[600];
+            char why[600], report[MR_MISS_TEXT_MAX];
+            const char *shown;
             bool counted;
 
             if (e->route >= 0) {
@@ -265,8 +295,15 @@ static int verify_count(struct mr_results *out, const struct mr_verify_input *in
             }
             if (!others++)
                 mr_buf_puts(&detail, "other calls, and why they did not count:\n");
-            /* an unmatched call: the explanation it got when it was answered */
-            call_line(&detail, sc, c, e->route >= 0 && c->route < 0 && c->near ? NULL : why);
+            /* an unmatched call: the explanation it got when it was answered, when that
+             * covers the expected route (it lists the closest few), else why it did
+             * not match that route */
+            shown = why;
+            if (e->route >= 0 && c->route < 0)
+                shown = near_covers(c, sc->routes[e->route].id)
+                            ? NULL
+                            : route_report(sc, c, e->route, report, sizeof(report));
+            call_line(&detail, sc, c, shown);
         }
     }
     if (!listed && !others)

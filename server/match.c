@@ -1866,6 +1866,28 @@ void mr_miss_report(const struct mr_scenario *sc, struct mr_request *req,
     text_finish(&t);
 }
 
+void mr_miss_route_report(const struct mr_scenario *sc, long route, struct mr_request *req,
+                          char *buf, size_t size)
+{
+    struct text t = {buf, size, 0, 0}, none = {0};
+    struct mr_candidate c = {route, 0, 0, 0};
+    char id[VAL_MAX], differ[64];
+    size_t distance;
+    unsigned nconds;
+
+    if (!buf || size == 0)
+        return;
+    buf[0] = '\0';
+    if (route < 0 || (size_t)route >= sc->nroutes)
+        MR_BUG("route %ld out of range", route);
+    c.failed = judge(&sc->routes[route].match, req, &none, &c.conditions, &distance);
+    elide_str(id, sizeof(id), sc->routes[route].id, true);
+    how_many(differ, sizeof(differ), &c);
+    text_line(&t, "route %s: %s", id, differ);
+    judge(&sc->routes[route].match, req, &t, &nconds, &distance);
+    text_finish(&t);
+}
+
 void mr_router_explain(const struct mr_router *r, size_t service, struct mr_request *req, char *buf,
                        size_t size)
 {

@@ -163,6 +163,12 @@ size_t mr_router_closest(const struct mr_router *r, size_t service, struct mr_re
 void mr_miss_report(const struct mr_scenario *sc, struct mr_request *req,
                     const struct mr_candidate *c, size_t n, char *buf, size_t size);
 
+/* The verdicts of one route, as mr_miss_report lists a candidate's, from its
+ * line `route "id": 2 of 3 conditions differ` on (verification explains a call
+ * against the route an expectation names, closest or not). */
+void mr_miss_route_report(const struct mr_scenario *sc, long route, struct mr_request *req,
+                          char *buf, size_t size);
+
 /* mr_router_closest with MR_MISS_CLOSEST candidates, then mr_miss_report: what the
  * server answers, records and verification prints for an unmatched request. */
 void mr_router_explain(const struct mr_router *r, size_t service, struct mr_request *req, char *buf,

@@ -1604,6 +1604,18 @@ START_TEST(test_explain_verdicts)
                           "    header Authorization \u2717 (absent)\n"
                           "    header X-Trace \u2717 (absent)\n"
                           "    body \u2717 (\"\" vs \"full\")");
+    /* one route's verdicts, closest or not (verification, for an expectation's route) */
+    {
+        struct rq r;
+        struct mr_request *req = make(&r, "GET", "/v1/refunds/x", NULL, (const char *)NULL);
+        mr_miss_route_report(sc, 0, req, buf, sizeof(buf));
+        mr_request_release(req);
+    }
+    ck_assert(strncmp(buf,
+                      "route \"all\": 7 of 9 conditions differ\n"
+                      "    method \u2717 (GET vs POST)\n",
+                      strlen("route \"all\": 7 of 9 conditions differ\n"
+                             "    method \u2717 (GET vs POST)\n")) == 0);
     mr_router_free(rt);
     mr_scenario_free(sc);
 }
