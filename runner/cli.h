@@ -56,6 +56,7 @@ struct mr_cli {
     bool no_admin;        /* --no-admin: no /__mockrun/ endpoints */
     bool serve;           /* --serve: no command; serve until interrupted (or --timeout) */
     bool check;           /* --check: validate the scenario and exit */
+    bool strict_import;   /* --strict-import: conversion warnings are errors */
     bool has_seed;        /* --seed N given */
     uint64_t seed;
 };

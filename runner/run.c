@@ -30,6 +30,7 @@
 #include "reports/results.h"
 #include "reports/xml.h"
 #include "runner/proc.h"
+#include "runner/sources.h"
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
 #include "server/service.h"
@@ -228,7 +229,9 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
     snprintf(num, sizeof(num), "%llu", (unsigned long long)seed);
     mr_results_add_property(res, "mockrun.seed", num);
     for (i = 0; i < sc->nfiles; i++)
-        mr_results_add_property(res, "mockrun.scenario", sc->files[i].path);
+        mr_results_add_property(res,
+                                sc->files[i].parent < 0 ? "mockrun.scenario" : "mockrun.import",
+                                sc->files[i].path);
     if (cmd)
         mr_results_add_property(res, "mockrun.command", cmd);
     for (i = 0; srv && i < sc->nservices; i++) {
@@ -246,7 +249,8 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
 struct run {
     const struct mr_cli *cli;
     int64_t start_mono, start_wall;
-    int64_t command_wall; /* when the command started (--serve: serving), for `withinMs` */
+    int64_t command_wall;      /* when the command started (--serve: serving), for `withinMs` */
+    struct mr_sources sources; /* the files as the loader reads them */
     struct mr_scenario *sc;
     struct mr_server *srv;
     uint64_t seed;
@@ -270,7 +274,11 @@ static int load(struct run *r)
     int rc;
 
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_load(&r->sc, r->cli->scenarios, r->cli->nscenarios, &errs);
+    mr_sources_init(&r->sources, r->cli->strict_import);
+    rc = mr_sources_read(&r->sources, r->cli->scenarios, r->cli->nscenarios, &errs);
+    if (rc == 0)
+        rc = mr_scenario_parse(&r->sc, r->sources.items, r->sources.n, &r->sources.importer, &errs);
+    mr_sources_release(&r->sources);
     if (rc == 0)
         return 0;
     for (i = 0; i < errs.count; i++)
@@ -544,7 +552,7 @@ static int build_results(struct run *r, int rc)
     }
     if (!r->srv) {
         /* every file's suite, the reason in the first */
-        for (i = 0; i < r->sc->nfiles; i++)
+        for (i = 0; i < r->sc->nfiles && r->sc->files[i].parent < 0; i++)
             if (mr_results_add_suite(&r->res, r->sc->files[i].name, r->sc->files[i].path) != 0 ||
                 (i == 0 && mr_results_add_case(&r->res, MR_CASE_ERROR, "the mock services start",
                                                r->err.msg, NULL) != 0))

@@ -332,12 +332,22 @@ static int verify_state(struct mr_results *out, const struct mr_verify_input *in
 
 /* --- order ------------------------------------------------------------ */
 
+/* Route `route` as the `inOrder` list names it. */
+static const char *order_name(const struct mr_scenario *sc, const struct mr_expect *e, long route)
+{
+    size_t i;
+    for (i = 0; i < e->norder; i++)
+        if (e->order[i] == route)
+            return mr_expect_route_name(sc, e, i);
+    return sc->routes[route].id;
+}
+
 /* "login, create-charge, get-charge" */
 static void order_words(struct mr_buf *b, const struct mr_scenario *sc, const struct mr_expect *e)
 {
     size_t i;
     for (i = 0; i < e->norder; i++)
-        mr_buf_printf(b, "%s%s", i ? ", " : "", sc->routes[e->order[i]].id);
+        mr_buf_printf(b, "%s%s", i ? ", " : "", mr_expect_route_name(sc, e, i));
 }
 
 static bool in_order(const struct mr_expect *e, int32_t route)
@@ -418,13 +428,13 @@ static int verify_order(struct mr_results *out, const struct mr_verify_input *in
         mr_buf_printf(&msg, "; diverges at call %zu", diverge + 1);
         if (diverge < n)
             mr_buf_printf(&msg, " (#%llu): %s, expected %s", (unsigned long long)seq[diverge]->seq,
-                          sc->routes[seq[diverge]->route].id,
-                          diverge < e->norder ? sc->routes[e->order[diverge]].id
+                          order_name(sc, e, seq[diverge]->route),
+                          diverge < e->norder ? mr_expect_route_name(sc, e, diverge)
                                               : "no further call");
         else
-            mr_buf_printf(&msg, ": no call, expected %s", sc->routes[e->order[diverge]].id);
+            mr_buf_printf(&msg, ": no call, expected %s", mr_expect_route_name(sc, e, diverge));
     } else {
-        const char *want = sc->routes[e->order[step]].id;
+        const char *want = mr_expect_route_name(sc, e, step);
         bool called = false;
         for (i = 0; i < n && !called; i++)
             called = seq[i]->route == e->order[step];
@@ -434,7 +444,7 @@ static int verify_order(struct mr_results *out, const struct mr_verify_input *in
         else
             mr_buf_printf(&msg, "no call of %s after #%llu (%s)", want,
                           (unsigned long long)seq[diverge]->seq,
-                          sc->routes[seq[diverge]->route].id);
+                          order_name(sc, e, seq[diverge]->route));
     }
 
     mr_buf_init(&detail);
@@ -449,13 +459,14 @@ static int verify_order(struct mr_results *out, const struct mr_verify_input *in
         mr_buf_printf(&detail, "  ... %zu earlier\n", from);
     for (i = from; i < to; i++) {
         const struct mr_call *c = seq[i];
-        mr_buf_printf(&detail, "  #%llu %s ", (unsigned long long)c->seq, sc->routes[c->route].id);
+        mr_buf_printf(&detail, "  #%llu %s ", (unsigned long long)c->seq,
+                      order_name(sc, e, c->route));
         mr_buf_put_printable(&detail, c->method, strlen(c->method));
         mr_buf_putc(&detail, ' ');
         mr_buf_put_printable(&detail, c->path, strlen(c->path));
         if (e->strict && i == diverge)
             mr_buf_printf(&detail, "  <- expected %s",
-                          i < e->norder ? sc->routes[e->order[i]].id : "no further call");
+                          i < e->norder ? mr_expect_route_name(sc, e, i) : "no further call");
         else if (steps[i])
             mr_buf_printf(&detail, "  <- step %zu", steps[i]);
         mr_buf_putc(&detail, '\n');
@@ -802,7 +813,7 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     int rc;
 
     for (i = 0; i < sc->nservices; i++) {
-        if (sc->services[i].source != k)
+        if (mr_scenario_owner(sc, i) != k)
             continue;
         n += mr_journal_unmatched(j, (long)i);
         allowed += mr_journal_allowed(j, (long)i);
@@ -820,7 +831,7 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     for (i = 0; i < kept && listed < MAX_LISTED; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
         if (c->route >= 0 || c->allowed || c->service >= sc->nservices ||
-            sc->services[c->service].source != k)
+            mr_scenario_owner(sc, c->service) != k)
             continue;
         listed++;
         call_line(&detail, sc, c, NULL);
@@ -844,7 +855,7 @@ int mr_verify(struct mr_results *out, const struct mr_verify_input *in)
 
     /* a suite per scenario file: its expectations and its services' unmatched
      * calls; the command's case goes with the first */
-    for (k = 0; k < sc->nfiles; k++) {
+    for (k = 0; k < sc->nfiles && sc->files[k].parent < 0; k++) {
         if ((rc = mr_results_add_suite(out, sc->files[k].name, sc->files[k].path)) != 0)
             return rc;
         for (i = 0; i < sc->nexpects; i++)

@@ -1054,14 +1054,64 @@ static void apply_defaults(struct mr_loader *ld, struct mr_response *r, const st
     compile_header_templates(ld, r, n);
 }
 
-static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
-                         const cJSON *v)
+static const char *import_kind(const cJSON *service);
+
+/* A service's routes imported from a foreign file (`"mockoon": "api.json"`):
+ * the converted service, and the file entry it is read as. */
+struct import {
+    const cJSON *service; /* the converted service object */
+    const char *name;     /* its name in the converted scenario */
+    size_t file;          /* index into mr_scenario.files */
+};
+
+/* What the loader was reading, saved while it reads an imported service. */
+struct reading {
+    const char *file, *text;
+    size_t len, source;
+    char path[sizeof(((struct mr_loader *)0)->path)];
+    size_t pathlen;
+};
+
+static void read_import(struct mr_loader *ld, struct mr_scenario *sc, const struct import *imp,
+                        struct reading *saved)
 {
-    static const char *const keys[] = {"port", "env",      "routes", "description",
-                                       "cors", "defaults", "strict", NULL};
+    saved->file = ld->file;
+    saved->text = ld->text;
+    saved->len = ld->len;
+    saved->source = ld->source;
+    memcpy(saved->path, ld->path, sizeof(saved->path));
+    saved->pathlen = ld->pathlen;
+    /* converted text: problems name the file and the converted JSON path, no line */
+    ld->file = sc->files[imp->file].path;
+    ld->text = NULL;
+    ld->len = 0;
+    ld->source = imp->file;
+    ld->path[0] = '\0';
+    ld->pathlen = 0;
+    mr_loader__push_key(ld, "services");
+    mr_loader__push_key(ld, imp->name);
+}
+
+static void end_import(struct mr_loader *ld, const struct reading *saved)
+{
+    ld->file = saved->file;
+    ld->text = saved->text;
+    ld->len = saved->len;
+    ld->source = saved->source;
+    memcpy(ld->path, saved->path, sizeof(ld->path));
+    ld->pathlen = saved->pathlen;
+    ld->last_item.text = NULL;
+}
+
+static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
+                         const cJSON *v, const struct import *imp)
+{
+    static const char *const keys[] = {"port",     "env",    "routes",  "description", "cors",
+                                       "defaults", "strict", "mockoon", "wiremock",    NULL};
     struct mr_service *svc = &sc->services[si];
     const cJSON *routes, *item;
     struct mr_response defaults;
+    struct reading saved = {0};
     const char *env;
     size_t i, n;
     int64_t port;
@@ -1088,11 +1138,6 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
             ld, "env", "\"%s\" is not a valid variable name (letters, digits and \"_\")", env);
     else if (env)
         svc->env_name = mr_loader__strdup(ld, env);
-    if ((item = cJSON_GetObjectItemCaseSensitive(v, "cors"))) {
-        if (!cJSON_IsBool(item))
-            mr_loader__problem_in(ld, "cors", "expected true or false");
-        svc->cors = cJSON_IsTrue(item);
-    }
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "strict"))) {
         char got[80];
         mr_loader__describe(item, got, sizeof(got));
@@ -1100,12 +1145,33 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
             mr_loader__problem_in(ld, "strict", "expected true or false, got %s", got);
         svc->strict = cJSON_IsTrue(item);
     }
+    if (imp) {
+        /* the routes, CORS and defaults come from the imported file */
+        static const char *const own[] = {"routes", "cors", "defaults"};
+        for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+            if (cJSON_GetObjectItemCaseSensitive(v, own[i]))
+                mr_loader__problem_in(ld, own[i],
+                                      "\"%s\" comes from the imported file; a service with "
+                                      "\"%s\" takes only \"port\", \"env\", \"strict\" and "
+                                      "\"description\"",
+                                      own[i],
+                                      cJSON_GetObjectItemCaseSensitive(v, "mockoon") ? "mockoon"
+                                                                                     : "wiremock");
+        svc->source = imp->file;
+        read_import(ld, sc, imp, &saved);
+        v = imp->service;
+    } else if (import_kind(v)) {
+        return; /* the import failed, and said why */
+    }
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "cors"))) {
+        if (!cJSON_IsBool(item))
+            mr_loader__problem_in(ld, "cors", "expected true or false");
+        svc->cors = cJSON_IsTrue(item);
+    }
     routes = cJSON_GetObjectItemCaseSensitive(v, "routes");
     if (!routes) {
         mr_loader__problem(ld, false, "missing \"routes\"");
-        return;
-    }
-    {
+    } else {
         size_t mark = mr_loader__push_key(ld, "routes");
         load_routes(ld, sc, si, routes);
         mr_loader__pop(ld, mark);
@@ -1143,15 +1209,58 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
         }
         free_response(&defaults);
     }
+    if (imp)
+        end_import(ld, &saved);
 }
 
+/* Whether route `rt` is "METHOD /path" as written (`path` with or without its
+ * leading '/', the method in any case, "ANY" for a route of any method): how
+ * Mockoon's routes are named. */
+static bool named_by_request(const struct mr_route *rt, const char *name)
+{
+    const char *sp = strchr(name, ' '), *path;
+    size_t mlen;
+
+    if (!sp || !rt->match.path || rt->match.path_kind == MR_PATH_REGEX)
+        return false;
+    mlen = (size_t)(sp - name);
+    path = sp + 1;
+    if (!rt->match.method
+            ? !(mlen == 3 && strncasecmp(name, "ANY", 3) == 0)
+            : strlen(rt->match.method) != mlen || strncasecmp(rt->match.method, name, mlen) != 0)
+        return false;
+    return strcmp(rt->match.path + (*path != '/' && rt->match.path[0] == '/'), path) == 0;
+}
+
+/* The route named `id`: by its id, else by "METHOD /path" when exactly one
+ * route has that method and path. -1: none; -2: several (name it by id). */
 static long find_route(const struct mr_scenario *sc, const char *id)
 {
     size_t i;
+    long found = -1;
+
     for (i = 0; i < sc->nroutes; i++)
         if (sc->routes[i].id && strcmp(sc->routes[i].id, id) == 0)
             return (long)i;
-    return -1;
+    for (i = 0; i < sc->nroutes; i++) {
+        if (!named_by_request(&sc->routes[i], id))
+            continue;
+        if (found >= 0)
+            return -2;
+        found = (long)i;
+    }
+    return found;
+}
+
+/* Keeps `name` as label i (of n) of e when it names route r otherwise than by its id. */
+static void label(struct mr_loader *ld, const struct mr_scenario *sc, struct mr_expect *e, size_t i,
+                  size_t n, const char *name, long r)
+{
+    if (strcmp(sc->routes[r].id, name) == 0)
+        return;
+    if (!e->labels && !(e->labels = mr_loader__calloc(ld, n, sizeof(*e->labels))))
+        return;
+    e->labels[i] = mr_loader__strdup(ld, name);
 }
 
 /* "no route has id ..." at the current path, with a suggestion when one is close. */
@@ -1160,6 +1269,11 @@ static void no_such_route(struct mr_loader *ld, const struct mr_scenario *sc, co
     struct mr_text_suggestion typo;
     const char *best;
     size_t i;
+
+    if (find_route(sc, id) == -2) {
+        mr_loader__problem(ld, false, "several routes are \"%s\"; name one by its \"id\"", id);
+        return;
+    }
 
     mr_text_suggest_init(&typo, id);
     for (i = 0; i < sc->nroutes; i++)
@@ -1185,9 +1299,9 @@ static void selection_words(const struct mr_expect *e, const struct mr_scenario 
         char m[260];
         /* the route fixes method and path; name only the extra conditions */
         mr_loader__describe_matcher(&e->request, true, m, sizeof(m));
-        snprintf(buf, size, "%s%s%s", sc->routes[e->route].id, m[0] == ' ' ? "" : " ", m);
+        snprintf(buf, size, "%s%s%s", mr_expect_route_name(sc, e, 0), m[0] == ' ' ? "" : " ", m);
     } else if (e->route >= 0) {
-        snprintf(buf, size, "%s", sc->routes[e->route].id);
+        snprintf(buf, size, "%s", mr_expect_route_name(sc, e, 0));
     } else {
         mr_loader__describe_matcher(&e->request, false, buf, size);
     }
@@ -1248,7 +1362,7 @@ static void default_expect_name(struct mr_expect *e, const struct mr_scenario *s
     case MR_EXPECT_ORDER:
         for (i = 0; i < e->norder && n < sizeof(what) - 4; i++)
             n += (size_t)snprintf(what + n, sizeof(what) - n, "%s%s", i ? ", " : "",
-                                  sc->routes[e->order[i]].id);
+                                  mr_expect_route_name(sc, e, i));
         if (n >= sizeof(what))
             memcpy(what + sizeof(what) - 4, "...", 4);
         if (e->strict)
@@ -1387,6 +1501,7 @@ static void load_order(struct mr_loader *ld, struct mr_scenario *sc, const cJSON
         } else if ((r = find_route(sc, item->valuestring)) < 0) {
             no_such_route(ld, sc, item->valuestring);
         } else if (e->order) {
+            label(ld, sc, e, e->norder, n, item->valuestring, r);
             e->order[e->norder++] = r;
         }
         mr_loader__pop(ld, m2);
@@ -1453,10 +1568,13 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
         req = cJSON_GetObjectItemCaseSensitive(v, "request");
         if (route) {
             e->route = find_route(sc, route);
+            if (e->route >= 0)
+                label(ld, sc, e, 0, 1, route, e->route);
             if (e->route < 0) {
                 size_t mark = mr_loader__push_key(ld, "route");
                 no_such_route(ld, sc, route);
                 mr_loader__pop(ld, mark);
+                e->route = -1;
             }
         }
         if (req) {
@@ -1690,7 +1808,34 @@ struct source {
     const cJSON *routes;   /* the top-level "routes" (one service "default"), or NULL */
     bool usable;           /* the top level has the shape to load services from */
     size_t first_service, nservices;
+    /* an imported file (after the run's own): the service object that imports it,
+     * the converted text (owned) and the service it holds */
+    const cJSON *importer;
+    char *converted;
+    struct import import;
 };
+
+/* The service object that imports source i's file, among sources[n0..n). */
+static const struct import *import_of(const struct source *src, size_t n, const cJSON *item)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (src[i].importer == item && src[i].import.service)
+            return &src[i].import;
+    return NULL;
+}
+
+/* A service's foreign file: "mockoon" or "wiremock", or NULL. */
+static const char *import_kind(const cJSON *service)
+{
+    if (!cJSON_IsObject(service))
+        return NULL;
+    if (cJSON_GetObjectItemCaseSensitive(service, "mockoon"))
+        return "mockoon";
+    if (cJSON_GetObjectItemCaseSensitive(service, "wiremock"))
+        return "wiremock";
+    return NULL;
+}
 
 /* Reads the file `k` from here on: problems name it, paths start at its root. */
 static void use_source(struct mr_loader *ld, const struct source *src, size_t k)
@@ -1757,6 +1902,114 @@ static void read_top(struct mr_loader *ld, struct mr_scenario *sc, struct source
     src[k].usable = true;
 }
 
+static char *folder_of(const char *path);
+
+/* The first alen bytes of a, a '/' unless a ends in one (or is empty), then b: malloc'd. */
+static char *concat(const char *a, size_t alen, const char *b)
+{
+    bool slash = alen > 0 && a[alen - 1] != '/';
+    size_t blen = strlen(b);
+    char *s = malloc(alen + slash + blen + 1);
+
+    if (!s)
+        return NULL;
+    memcpy(s, a, alen);
+    if (slash)
+        s[alen] = '/';
+    memcpy(s + alen + slash, b, blen + 1);
+    return s;
+}
+
+/* Converts the foreign file service `item` of file k names (through the
+ * caller's importer) into the source `*next`, a file entry of its own. */
+static void import_file(struct mr_loader *ld, struct mr_scenario *sc, struct source *src, size_t k,
+                        const cJSON *item, size_t *next)
+{
+    const char *kind = import_kind(item);
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(item, kind), *svc;
+    const char *slash = strrchr(src[k].path, '/');
+    size_t mark = mr_loader__push_key(ld, "services"), i = *next;
+    struct mr_scenario_file *f = &sc->files[i];
+    char *shown = NULL;
+    struct mr_error e;
+    cJSON *root;
+    size_t plen = slash ? (size_t)(slash - src[k].path + 1) : 0;
+
+    mr_loader__push_key(ld, item->string);
+    if (cJSON_GetObjectItemCaseSensitive(item, "mockoon") &&
+        cJSON_GetObjectItemCaseSensitive(item, "wiremock")) {
+        mr_loader__problem_in(ld, "wiremock", "give either \"mockoon\" or \"wiremock\"");
+        goto out;
+    }
+    if (!cJSON_IsString(ref) || !*ref->valuestring) {
+        mr_loader__problem_in(ld, kind, "expected the path of a %s, relative to this file's folder",
+                              kind[0] == 'm'
+                                  ? "Mockoon environment"
+                                  : "WireMock folder (mappings/, __files/) or mapping file");
+        goto out;
+    }
+    if (!ld->importer || !ld->importer->convert) {
+        mr_loader__problem_in(ld, kind, "importing a foreign file is not possible here");
+        goto out;
+    }
+    /* beside the scenario: its path as given, to the last '/', then the file's */
+    shown = concat(src[k].path, ref->valuestring[0] == '/' ? 0 : plen, ref->valuestring);
+    if (!shown) {
+        ld->nomem = true;
+        goto out;
+    }
+    memset(&e, 0, sizeof(e));
+    if (ld->importer->convert(ld->importer->arg, kind, shown, &src[i].converted, &e) != 0) {
+        mr_loader__problem_in(ld, kind, "%s", e.msg);
+        goto out;
+    }
+    root = mr_jsondoc_parse(shown, src[i].converted, strlen(src[i].converted), &e);
+    svc = root ? cJSON_GetObjectItemCaseSensitive(root, "services") : NULL;
+    svc = cJSON_IsObject(svc) && cJSON_GetArraySize(svc) == 1 ? svc->child : NULL;
+    if (!cJSON_IsObject(svc)) {
+        mr_loader__problem_in(ld, kind, "the converted %s has no service (a mockrun bug)", shown);
+        cJSON_Delete(root);
+        free(src[i].converted);
+        src[i].converted = NULL;
+        goto out;
+    }
+    src[i].root = root;
+    src[i].path = f->path = shown;
+    src[i].importer = item;
+    src[i].import.service = svc;
+    src[i].import.name = svc->string;
+    src[i].import.file = i;
+    shown = NULL;
+    f->dir = folder_of(src[i].path);
+    f->name = mr_loader__strdup(ld, src[i].path);
+    f->parent = (long)k;
+    if (!f->dir)
+        mr_loader__problem_in(ld, kind, "cannot resolve the folder of \"%s\": %s", src[i].path,
+                              strerror(errno));
+    (*next)++;
+out:
+    free(shown);
+    mr_loader__pop(ld, mark);
+}
+
+/* The routes of file k, imported ones included. */
+static size_t count_source_routes(const struct source *src, size_t n, size_t k)
+{
+    const cJSON *s;
+    size_t total = 0;
+
+    if (!src[k].services)
+        return count_routes(NULL, src[k].routes);
+    cJSON_ArrayForEach(s, src[k].services)
+    {
+        const struct import *imp = import_of(src, n, s);
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(imp ? imp->service : s, "routes");
+        if (cJSON_IsArray(r))
+            total += (size_t)cJSON_GetArraySize(r);
+    }
+    return total;
+}
+
 /* A service name another file already uses: named at this file's service. */
 static void check_name_clashes(struct mr_loader *ld, const struct source *src, size_t k)
 {
@@ -1791,7 +2044,7 @@ static void check_name_clashes(struct mr_loader *ld, const struct source *src, s
 
 /* The services (and their routes) of one file, at their place among all. */
 static void load_services(struct mr_loader *ld, struct mr_scenario *sc, const struct source *src,
-                          size_t k)
+                          size_t nsrc, size_t k)
 {
     const cJSON *item;
     size_t i = src[k].first_service, mark;
@@ -1818,7 +2071,7 @@ static void load_services(struct mr_loader *ld, struct mr_scenario *sc, const st
                                "invalid service name \"%s\": use letters, digits, \"-\" and "
                                "\"_\"",
                                item->string);
-        load_service(ld, sc, i++, item->string, item);
+        load_service(ld, sc, i++, item->string, item, import_of(src, nsrc, item));
         mr_loader__pop(ld, m2);
     }
     mr_loader__pop(ld, mark);
@@ -1835,10 +2088,11 @@ static void check_service_clashes(struct mr_loader *ld, struct mr_scenario *sc,
         const struct mr_service *a = &sc->services[i];
         for (j = 0; j < i; j++) {
             const struct mr_service *b = &sc->services[j];
-            const char *in = a->source == b->source ? "" : " (in ";
-            const char *file = a->source == b->source ? "" : src[b->source].path;
-            const char *end = a->source == b->source ? "" : ")";
-            use_source(ld, src, a->source);
+            size_t fa = mr_scenario_owner(sc, i), fb = mr_scenario_owner(sc, j);
+            const char *in = fa == fb ? "" : " (in ";
+            const char *file = fa == fb ? "" : src[fb].path;
+            const char *end = fa == fb ? "" : ")";
+            use_source(ld, src, fa);
             if (a->name && b->name && strcmp(a->name, b->name) == 0)
                 continue; /* the same name: said already (check_name_clashes) */
             if (a->url_var && b->url_var && strcmp(a->url_var, b->url_var) == 0)
@@ -1916,7 +2170,7 @@ static void load_checks(struct mr_loader *ld, struct mr_scenario *sc, const stru
         mr_loader__pop(ld, mark);
     }
     for (i = 0; i < sc->nroutes; i++)
-        if (ld->route_expects[i] && sc->services[sc->routes[i].service].source == k)
+        if (ld->route_expects[i] && mr_scenario_owner(sc, sc->routes[i].service) == k)
             load_route_expect(ld, sc, i, ld->route_expects[i], &sc->expects[sc->nexpects++]);
     for (i = first; i < sc->nexpects; i++)
         sc->expects[i].source = k;
@@ -1954,21 +2208,31 @@ static size_t count_expects(const struct mr_loader *ld, const struct mr_scenario
     return total;
 }
 
+/* Loads the run's own files src[0..n) and the files their services import,
+ * which become src[n..) and sc->files[n..). */
 static void load_sources(struct mr_loader *ld, struct mr_scenario *sc, struct source *src, size_t n)
 {
-    size_t k, i, nservices = 0, nroutes = 0;
+    size_t k, i, nservices = 0, nroutes = 0, nsrc = n;
     bool has_command = false;
 
     intern_state(ld, sc, MR_STATE_STARTED);
     for (k = 0; k < n; k++) {
+        const cJSON *item;
         if (!src[k].root)
             continue;
         read_top(ld, sc, src, k);
         if (!src[k].usable)
             continue;
+        cJSON_ArrayForEach(item, src[k].services) if (import_kind(item))
+            import_file(ld, sc, src, k, item, &nsrc);
+    }
+    sc->nfiles = nsrc;
+    for (k = 0; k < n; k++) {
+        if (!src[k].usable)
+            continue;
         src[k].first_service = nservices;
         nservices += src[k].nservices;
-        nroutes += count_routes(src[k].services, src[k].routes);
+        nroutes += count_source_routes(src, nsrc, k);
     }
     if (!nservices)
         return;
@@ -1996,7 +2260,7 @@ static void load_sources(struct mr_loader *ld, struct mr_scenario *sc, struct so
             check_name_clashes(ld, src, k);
     for (k = 0; k < n; k++)
         if (src[k].usable)
-            load_services(ld, sc, src, k);
+            load_services(ld, sc, src, nsrc, k);
     check_service_clashes(ld, sc, src);
     check_duplicates(ld, sc, src);
 
@@ -2029,8 +2293,48 @@ static char *folder_of(const char *path)
     return real;
 }
 
+/* sc->files: n entries (the first `had` kept), the new ones blank. */
+static int init_files(struct mr_scenario *sc, size_t had, size_t n)
+{
+    struct mr_scenario_file *grown = realloc(sc->files, (n ? n : 1) * sizeof(*grown));
+    size_t k;
+
+    if (!grown)
+        return MR_ENOMEM;
+    for (k = had; k < n; k++) {
+        memset(&grown[k], 0, sizeof(grown[k]));
+        grown[k].dir_fd = -1;
+        grown[k].parent = -1;
+        grown[k].unexpected_fail = true;
+    }
+    sc->files = grown;
+    return 0;
+}
+
+/* Room in `*src` and sc->files for the run's n files and every file their
+ * services import (counted on the parsed trees), each file entry blank. */
+static int grow_for_imports(struct mr_scenario *sc, struct source **src, size_t n)
+{
+    size_t k, total = n;
+    struct source *grown;
+
+    for (k = 0; k < n; k++) {
+        const cJSON *services = cJSON_GetObjectItemCaseSensitive((*src)[k].root, "services"), *s;
+        if (cJSON_IsObject(services))
+            cJSON_ArrayForEach(s, services) total += import_kind(s) != NULL;
+    }
+    if (total == n)
+        return 0;
+    grown = realloc(*src, total * sizeof(*grown));
+    if (!grown)
+        return MR_ENOMEM;
+    memset(grown + n, 0, (total - n) * sizeof(*grown));
+    *src = grown;
+    return init_files(sc, n, total);
+}
+
 int mr_scenario_parse(struct mr_scenario **out, const struct mr_scenario_source *in, size_t n,
-                      struct mr_error_list *errs)
+                      const struct mr_scenario_importer *imp, struct mr_error_list *errs)
 {
     struct mr_loader ld;
     struct mr_scenario *sc;
@@ -2042,13 +2346,17 @@ int mr_scenario_parse(struct mr_scenario **out, const struct mr_scenario_source 
     *out = NULL;
     memset(&ld, 0, sizeof(ld));
     ld.errs = errs;
+    ld.importer = imp;
     sc = calloc(1, sizeof(*sc));
     src = calloc(n ? n : 1, sizeof(*src));
-    if (sc)
-        sc->files = calloc(n ? n : 1, sizeof(*sc->files));
-    if (!sc || !src || !sc->files) {
+    if (!sc || !src) {
         free(src);
-        mr_scenario_free(sc);
+        free(sc);
+        return MR_ENOMEM;
+    }
+    if (init_files(sc, 0, n) != 0) {
+        free(src);
+        free(sc);
         return MR_ENOMEM;
     }
     sc->nfiles = n;
@@ -2058,8 +2366,7 @@ int mr_scenario_parse(struct mr_scenario **out, const struct mr_scenario_source 
         src[k].text = in[k].text;
         src[k].len = in[k].len;
         mr_jsondoc_skip_bom(&src[k].text, &src[k].len);
-        f->dir_fd = -1;
-        f->unexpected_fail = true;
+        f->parent = -1;
         f->path = strdup(in[k].path);
         f->dir = folder_of(in[k].path);
         if (!f->path || !f->dir) {
@@ -2078,12 +2385,16 @@ int mr_scenario_parse(struct mr_scenario **out, const struct mr_scenario_source 
             ld.failed = true;
         }
     }
+    if (!ld.nomem && grow_for_imports(sc, &src, n) != 0)
+        ld.nomem = true;
     if (!ld.nomem)
         load_sources(&ld, sc, src, n);
     free(ld.service_names); /* they pointed into the cJSON trees */
     free(ld.route_expects);
-    for (k = 0; k < n; k++)
+    for (k = 0; k < sc->nfiles; k++) {
         cJSON_Delete(src[k].root);
+        free(src[k].converted);
+    }
     free(src);
     if (ld.nomem)
         rc = MR_ENOMEM;
@@ -2101,7 +2412,7 @@ int mr_scenario_parse_one(struct mr_scenario **out, const char *path, const char
                           struct mr_error_list *errs)
 {
     struct mr_scenario_source src = {path, text, len};
-    return mr_scenario_parse(out, &src, 1, errs);
+    return mr_scenario_parse(out, &src, 1, NULL, errs);
 }
 
 int mr_scenario_load(struct mr_scenario **out, const char *const *paths, size_t n,
@@ -2140,7 +2451,7 @@ int mr_scenario_load(struct mr_scenario **out, const char *const *paths, size_t 
         src[k].len = text[k].len;
     }
     if (!rc)
-        rc = mr_scenario_parse(out, src, n, errs);
+        rc = mr_scenario_parse(out, src, n, NULL, errs);
     for (k = 0; k < n; k++)
         mr_buf_release(&text[k]);
     free(text);
@@ -2209,6 +2520,10 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->expects[i].name);
         free(sc->expects[i].json_path);
         free(sc->expects[i].file);
+        for (size_t k = 0;
+             sc->expects[i].labels && k < (sc->expects[i].norder ? sc->expects[i].norder : 1); k++)
+            free(sc->expects[i].labels[k]);
+        free(sc->expects[i].labels);
         free(sc->expects[i].order);
         mr_loader__matcher_release(&sc->expects[i].request);
         mr_loader__matcher_release(&sc->expects[i].every);
@@ -2238,6 +2553,18 @@ void mr_scenario_free(struct mr_scenario *sc)
     }
     free(sc->files);
     free(sc);
+}
+
+const char *mr_expect_route_name(const struct mr_scenario *sc, const struct mr_expect *e, size_t i)
+{
+    long r = e->kind == MR_EXPECT_ORDER ? e->order[i] : e->route;
+    return e->labels && e->labels[i] ? e->labels[i] : sc->routes[r].id;
+}
+
+size_t mr_scenario_owner(const struct mr_scenario *sc, size_t service)
+{
+    size_t f = sc->services[service].source;
+    return sc->files[f].parent >= 0 ? (size_t)sc->files[f].parent : f;
 }
 
 const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, const char *id)

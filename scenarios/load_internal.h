@@ -21,6 +21,8 @@ struct mr_loader {
     const char *text;
     size_t len;
     size_t source; /* its index in mr_scenario.files */
+    /* converts the foreign files services import (runner/'s), or NULL */
+    const struct mr_scenario_importer *importer;
     struct mr_error_list *errs;
     bool failed; /* any problem reported */
     bool nomem;

@@ -266,7 +266,10 @@ struct mr_expect {
     const char *final_state;   /* STATE: the state it must end in */
     long *order;               /* ORDER: route indices, norder >= 2 (a route may repeat) */
     size_t norder;
-    bool strict;             /* ORDER: the calls of these routes are exactly `order` */
+    char **labels; /* how the expectation names its routes where not by id ("POST /users"):
+                      one per `order` item, or [0] for `route`; NULL when all by id
+                      (read with mr_expect_route_name) */
+    bool strict;   /* ORDER: the calls of these routes are exactly `order` */
     struct mr_matcher every; /* EVERY: at least one condition */
     int64_t ms;              /* INTERVAL, WITHIN: milliseconds, >= 1 */
     bool implicit;           /* COUNT added for a route of a `strict` service */
@@ -288,13 +291,18 @@ struct mr_command {
 /*
  * One scenario file of the run. A run may load several (`mockrun a.json
  * b.json -- cmd`): their services, routes and expectations are merged into
- * one scenario, and each file keeps what is its own.
+ * one scenario, and each file keeps what is its own. A service may take its
+ * routes from a foreign mock file (`"mockoon": "mocks/api.json"`): that file
+ * is an entry too, after the run's own files, with `parent` naming the
+ * scenario file that imports it (its expectations, report suite and
+ * `unexpected` policy are the parent's; its folder is its own).
  */
 struct mr_scenario_file {
-    char *path; /* as given */
-    char *dir;  /* its folder, resolved with realpath: `file` responses are read beneath it */
-    char *name; /* its `name`, or the path */
-    int dir_fd; /* `dir`, opened at load time when a templated `file` path needs it; else -1 */
+    char *path;  /* as given (an import: joined to its parent's folder as written) */
+    char *dir;   /* its folder, resolved with realpath: `file` responses are read beneath it */
+    char *name;  /* its `name`, or the path */
+    int dir_fd;  /* `dir`, opened at load time when a templated `file` path needs it; else -1 */
+    long parent; /* an import: the index of the file that imports it; -1 for the run's own */
     bool unexpected_fail;     /* "unexpected": "fail" (default), for its services' calls */
     struct mr_matcher *allow; /* "unexpected": {"allow": [...]}: unmatched calls that are
                                  no failure */
@@ -341,9 +349,28 @@ struct mr_scenario_source {
     size_t len;
 };
 
-/* Same as mr_scenario_load, from text in memory. */
+/*
+ * Converts the foreign mock file at `path` (`kind` is the service's key:
+ * "mockoon" or "wiremock"; the path is the scenario file's folder as given,
+ * joined with the service's value, so relative to where the scenario path
+ * is) into scenario JSON with one service, in *json (malloc'd; the
+ * loader frees it). Returns 0, or nonzero with a message in err. The loader
+ * reads mockrun's own format only: its caller (runner/) converts.
+ */
+struct mr_scenario_importer {
+    int (*convert)(void *arg, const char *kind, const char *path, char **json,
+                   struct mr_error *err);
+    void *arg;
+};
+
+/* Same as mr_scenario_load, from text in memory; `imp` may be NULL (a
+ * service that imports a file is then refused). */
 int mr_scenario_parse(struct mr_scenario **out, const struct mr_scenario_source *src, size_t n,
-                      struct mr_error_list *errs);
+                      const struct mr_scenario_importer *imp, struct mr_error_list *errs);
+
+/* The run's own file a service belongs to (its file, or the one importing it):
+ * the suite its calls are reported in, whose `unexpected` policy applies. */
+size_t mr_scenario_owner(const struct mr_scenario *sc, size_t service);
 
 /* Same, for one file in memory. */
 int mr_scenario_parse_one(struct mr_scenario **out, const char *path, const char *text, size_t len,
@@ -380,7 +407,13 @@ enum mr_file_open {
 enum mr_file_open mr_scenario_open_file(const struct mr_scenario_file *sf, const char *rel,
                                         size_t len, int *fd, const char **why);
 
-/* Returns the route with this id, or NULL. Linear; for load time and tests. */
+/* How expectation `e` names its i-th route (ORDER: item i; else i is 0): as
+ * written when that is not the id ("POST /users"), else the route's id. */
+const char *mr_expect_route_name(const struct mr_scenario *sc, const struct mr_expect *e, size_t i);
+
+/* Returns the route named `id`: by its id, else by "METHOD /path" when
+ * exactly one route has that method and path; or NULL. Linear; for load time
+ * and tests. */
 const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, const char *id);
 
 #endif

@@ -972,11 +972,11 @@ static void explain_miss(struct mr_server *s, struct worker *w, struct mr_reques
     answer_text(w, 404, true, "mockrun: %s\n", w->near);
 }
 
-/* True when one of the `unexpected.allow` conditions of the file that
- * defines the service holds. */
+/* True when one of the `unexpected.allow` conditions of the scenario file
+ * that defines the service (or imports its routes) holds. */
 static bool allowed(const struct mr_scenario *sc, size_t service, struct mr_request *req)
 {
-    const struct mr_scenario_file *f = &sc->files[sc->services[service].source];
+    const struct mr_scenario_file *f = &sc->files[mr_scenario_owner(sc, service)];
     size_t i;
     for (i = 0; i < f->nallow; i++)
         if (mr_match(&f->allow[i], req, NULL))
@@ -1415,7 +1415,7 @@ static bool response_reads_body(const struct mr_response *r)
 static bool service_reads_body(const struct mr_scenario *sc, size_t service)
 {
     const struct mr_service *svc = &sc->services[service];
-    const struct mr_scenario_file *f = &sc->files[svc->source];
+    const struct mr_scenario_file *f = &sc->files[mr_scenario_owner(sc, service)];
     size_t i, k;
 
     for (i = 0; i < sc->nexpects; i++)

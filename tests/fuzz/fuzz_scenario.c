@@ -230,7 +230,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         nfiles = 2;
     }
     memset(&errs, 0, sizeof(errs));
-    rc = mr_scenario_parse(&sc, src, nfiles, &errs);
+    rc = mr_scenario_parse(&sc, src, nfiles, NULL, &errs);
     if (rc == 0) {
         FUZZ_CHECK(sc != NULL);
         FUZZ_CHECK(errs.count == 0 && errs.dropped == 0);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "runner/cli.h"
+#include "runner/sources.h"
 
 static struct mr_cli cli;
 static struct mr_error err;
@@ -385,6 +386,31 @@ static TCase *tcase(const char *name)
     return tc;
 }
 
+/* Which files are Mockoon environments: by their top-level keys only. */
+START_TEST(test_detect_format)
+{
+    static const struct {
+        const char *text;
+        enum mr_format want;
+    } cases[] = {
+        {"{\"uuid\": \"x\", \"lastMigration\": 33, \"routes\": []}", MR_FORMAT_MOCKOON},
+        {"\xef\xbb\xbf{\"lastMigration\": 28}", MR_FORMAT_MOCKOON}, /* after a BOM */
+        {"{\"uuid\": \"x\", \"endpointPrefix\": \"\", \"routes\": []}", MR_FORMAT_MOCKOON},
+        {"{\"uuid\": \"x\", \"routes\": []}", MR_FORMAT_SCENARIO},
+        /* nested keys do not count */
+        {"{\"services\": {\"a\": {\"lastMigration\": 1, \"routes\": []}}}", MR_FORMAT_SCENARIO},
+        {"{\"routes\": [{\"id\": \"lastMigration\"}]}", MR_FORMAT_SCENARIO},
+        {"not json", MR_FORMAT_SCENARIO}, /* the loader says why */
+        {"", MR_FORMAT_SCENARIO},
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        ck_assert_msg(mr_sources_detect(cases[i].text, strlen(cases[i].text)) == cases[i].want,
+                      "case %zu", i);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -412,6 +438,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_scenario_errors);
     tcase_add_test(tc, test_shell_needs_one_string);
     tcase_add_test(tc, test_serve_and_check);
+    tcase_add_test(tc, test_detect_format);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1918,7 +1918,7 @@ static int parse_two(struct mr_scenario **out, const char *a, const char *b)
     struct mr_scenario_source src[2] = {{"auth.json", a, strlen(a)},
                                         {"checkout.json", b, strlen(b)}};
     memset(&errs, 0, sizeof(errs));
-    return mr_scenario_parse(out, src, 2, &errs);
+    return mr_scenario_parse(out, src, 2, NULL, &errs);
 }
 
 /* Two files make one scenario: services and routes in file order, each
@@ -2063,6 +2063,99 @@ START_TEST(several_files_folders)
 }
 END_TEST
 
+/* A stand-in for runner/'s importer: "mockoon" files become a fixed service
+ * (with a `file` response, read beneath the imported file's folder), a name
+ * ending in "bad.json" fails. */
+static int fake_convert(void *arg, const char *kind, const char *path, char **json,
+                        struct mr_error *err)
+{
+    static const char service[] =
+        "{\"services\": {\"converted\": {\"cors\": true, \"routes\": [\n"
+        "  {\"id\": \"uuid-1\", \"request\": {\"method\": \"GET\", \"path\": \"/users\"},\n"
+        "   \"response\": {\"file\": \"users.json\"}},\n"
+        "  {\"id\": \"uuid-2\", \"request\": {\"method\": \"POST\", \"path\": \"/users\"}}]}}}\n";
+    size_t len = strlen(path);
+
+    (void)arg;
+    ck_assert_str_eq(kind, "mockoon");
+    if (len >= 8 && strcmp(path + len - 8, "bad.json") == 0)
+        return mr_error_set(err, MR_ESCENARIO, "not a Mockoon environment");
+    *json = strdup(service);
+    return *json ? 0 : MR_ENOMEM;
+}
+
+/* A service takes its routes from an imported file: the file is an entry of
+ * its own (its folder for `file` responses), owned by the scenario that
+ * imports it; the scenario's own keys stay (port, strict) and its
+ * expectations name the imported routes. */
+START_TEST(import_service)
+{
+    static const char text[] =
+        "{\"services\": {\"api\": {\"mockoon\": \"mocks/env.json\", \"port\": 9999},\n"
+        "              \"own\": {\"routes\": [{\"id\": \"mine\"}]}},\n"
+        " \"expect\": [{\"route\": \"uuid-2\", \"times\": 1}]}\n";
+    struct mr_scenario_importer imp = {fake_convert, NULL};
+    struct mr_scenario_source src;
+    struct mr_scenario *sc = NULL;
+    struct mr_tmpdir d;
+    char dir[300], path[300];
+
+    mr_tmpdir_make(&d, "import");
+    ck_assert_int_eq(mkdir(mr_tmpdir_join(&d, "mocks", dir, sizeof(dir)), 0700), 0);
+    mr_tmpdir_write(&d, "mocks/users.json", "[]", 2);
+    mr_tmpdir_join(&d, "s.json", path, sizeof(path));
+    src.path = path;
+    src.text = text;
+    src.len = strlen(text);
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_msg(mr_scenario_parse(&sc, &src, 1, &imp, &errs) == 0, "%s",
+                  errs.count ? fmt(0) : "no message");
+    ck_assert_uint_eq(sc->nfiles, 2);
+    ck_assert_int_eq(sc->files[0].parent, -1);
+    ck_assert_int_eq(sc->files[1].parent, 0);
+    ck_assert(strstr(sc->files[1].path, "/mocks/env.json") != NULL);
+    ck_assert(strstr(sc->files[1].dir, "/mocks") != NULL);
+    ck_assert_uint_eq(sc->nservices, 2);
+    ck_assert_str_eq(sc->services[0].name, "api");
+    ck_assert_int_eq(sc->services[0].port, 9999);
+    ck_assert(sc->services[0].cors);
+    ck_assert_uint_eq(sc->services[0].source, 1);
+    ck_assert_uint_eq(mr_scenario_owner(sc, 0), 0);
+    ck_assert_uint_eq(sc->services[1].source, 0);
+    ck_assert_uint_eq(sc->services[0].nroutes, 2);
+    ck_assert_str_eq(sc->routes[0].id, "uuid-1");
+    ck_assert(strstr(sc->routes[0].response.file, "/mocks/users.json") != NULL);
+    ck_assert_str_eq(sc->routes[0].file, sc->files[1].path);
+    ck_assert_int_eq(sc->routes[0].line, 0); /* converted text: no line in the original */
+    ck_assert_uint_eq(sc->nexpects, 1);
+    ck_assert_int_eq(sc->expects[0].route, 1);
+    mr_scenario_free(sc);
+
+    /* what cannot be imported is named at the service's key */
+    {
+        static const char bad[] =
+            "{\"services\": {\"api\": {\"mockoon\": \"bad.json\", \"routes\": []},\n"
+            "              \"b\": {\"mockoon\": 3}}}\n";
+        src.text = bad;
+        src.len = strlen(bad);
+        memset(&errs, 0, sizeof(errs));
+        ck_assert_int_eq(mr_scenario_parse(&sc, &src, 1, &imp, &errs), MR_ESCENARIO);
+        ck_assert_uint_eq(errs.count, 2);
+        ck_assert(strstr(fmt(0), ":1:34: services.api.mockoon: not a Mockoon environment") != NULL);
+        ck_assert(strstr(fmt(1), "services.b.mockoon: expected the path of a Mockoon environment, "
+                                 "relative to this file's folder") != NULL);
+        /* without an importer (mr_scenario_load), a refusal, not a crash */
+        src.text = text;
+        src.len = strlen(text);
+        memset(&errs, 0, sizeof(errs));
+        ck_assert_int_eq(mr_scenario_parse(&sc, &src, 1, NULL, &errs), MR_ESCENARIO);
+        ck_assert(strstr(fmt(0), "services.api.mockoon: importing a foreign file is not possible "
+                                 "here") != NULL);
+    }
+    mr_tmpdir_remove(&d);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -2164,6 +2257,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, several_files_merge);
     tcase_add_test(tc, several_files_clashes);
     tcase_add_test(tc, several_files_folders);
+    tcase_add_test(tc, import_service);
     suite_add_tcase(s, tc);
     return s;
 }
