@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/xml.h"
 #include "reports/atomic.h"
 #include "reports/junit.h"
-#include "reports/xml.h"
 
 /* The page's style: system fonts, a red or green summary, unmatched calls red. */
 static const char css[] =

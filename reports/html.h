@@ -19,7 +19,7 @@
  *     section#output             the command's stdout, stderr and mockrun's notes
  *
  * Built as a libxml2 tree and written by its HTML serializer (libxml2 is
- * loaded on first use: reports/xml.h). Every string from the results is
+ * loaded on first use: common/xml.h). Every string from the results is
  * sanitized as for JUnit (mr_junit_sanitize): valid UTF-8, control bytes
  * as `\xNN`. At most MR_HTML_MAX_CALLS calls are listed and
  * MR_HTML_MAX_BODY bytes of each body shown, with a note saying what was

@@ -7,8 +7,8 @@
 
 #include "common/clock.h"
 #include "common/text.h"
+#include "common/xml.h"
 #include "reports/atomic.h"
-#include "reports/xml.h"
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD in UTF-8 */
 
@@ -69,7 +69,7 @@ void mr_junit_sanitize(struct mr_buf *out, const char *in, size_t len)
 }
 
 /*
- * The report goes through libxml2's xmlTextWriter (loaded by reports/xml.h)
+ * The report goes through libxml2's xmlTextWriter (loaded by common/xml.h)
  * into an xmlBuffer, indented by two spaces: every start tag on a line of
  * its own, an element without content closed as `<a/>`, one holding text
  * closed right after it. The writer escapes attribute values and text; every

@@ -22,7 +22,7 @@
  * escaped as markup; elements are indented by two spaces.
  *
  * The XML is written into memory by libxml2's xmlTextWriter, which mockrun
- * loads when it first writes a report rather than linking it (reports/xml.h:
+ * loads when it first writes a report rather than linking it (common/xml.h:
  * linking it loads libxml2 and ICU at every start). Safe from any thread,
  * though not for two writers of one path at once.
  */

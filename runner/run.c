@@ -20,6 +20,7 @@
 #include "common/buf.h"
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/xml.h"
 #include "formats/mockoon.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
@@ -28,7 +29,6 @@
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"
-#include "reports/xml.h"
 #include "runner/proc.h"
 #include "runner/sources.h"
 #include "runner/verify.h"
@@ -368,7 +368,7 @@ static int exercise(struct run *r)
 {
     int rc = 0;
 
-    /* The XML reports need libxml2 (reports/xml.h): load it while the command runs. */
+    /* The XML reports need libxml2 (common/xml.h): load it while the command runs. */
     if (!r->cli->no_junit || r->cli->html)
         mr_xml_preload();
     mr_proc_opts_init(&r->popts);

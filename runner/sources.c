@@ -84,8 +84,7 @@ static int read_text(struct mr_buf *b, const char *path, struct mr_error *err)
     if (rc == EFBIG)
         mr_error_set(err, MR_ESCENARIO, "larger than 64 MiB");
     else
-        mr_error_set(err, rc == ENOMEM ? MR_ENOMEM : MR_ESCENARIO, "cannot read: %s",
-                     strerror(rc));
+        mr_error_set(err, rc == ENOMEM ? MR_ENOMEM : MR_ESCENARIO, "cannot read: %s", strerror(rc));
     err->sys_errno = rc;
     mr_error_at(err, path, NULL, 0, 0);
     return err->code;

@@ -33,7 +33,7 @@ struct mr_sources {
     struct mr_buf *texts; /* the files as read */
     char **converted;     /* per file: its scenario converted from a foreign format, or NULL */
     bool strict;          /* --strict-import: a conversion warning is an error */
-    struct mr_error_list *errs; /* where strict warnings go (set by mr_sources_read) */
+    struct mr_error_list *errs;           /* where strict warnings go (set by mr_sources_read) */
     struct mr_scenario_importer importer; /* for services importing a file */
 };
 

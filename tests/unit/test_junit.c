@@ -3,7 +3,7 @@
  * XML escaping, hostile bytes, and atomic replacement of the report file.
  *
  * junit.c writes through libxml2's xmlTextWriter, loaded with dlopen
- * (reports/xml.h); libxml2 is also linked here to check the output. Every
+ * (common/xml.h); libxml2 is also linked here to check the output. Every
  * report is parsed by libxml2 and validated against the Jenkins JUnit XSD
  * (MOCKRUN_JUNIT_XSD, fetched by ci/setup), and the golden reports in
  * tests/fixtures/reports must stay byte-identical. Run one case

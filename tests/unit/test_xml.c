@@ -1,5 +1,5 @@
 /*
- * test_xml.c - libxml2 loaded when a report needs it (reports/xml.h): the
+ * test_xml.c - libxml2 loaded when a report needs it (common/xml.h): the
  * table is complete and usable, loads are shared, a preload is waited for,
  * and mockrun itself does not link libxml2.
  *
@@ -14,7 +14,7 @@
 
 #include <check.h>
 
-#include "reports/xml.h"
+#include "common/xml.h"
 
 #if defined(MR_XML_TEST_MISSING)
 

@@ -13,7 +13,7 @@
  * docs/internals/reports.md has the measurements.
  *
  * The functions the writers call are fields of `struct mr_xml`, named and
- * typed as libxml2's own (the headers are compiled in; reports/xml.c checks
+ * typed as libxml2's own (the headers are compiled in; common/xml.c checks
  * each field's type against libxml2's prototype), so a writer reads
  * `x->xmlTextWriterStartElement(w, name)`. Configured with
  * -DMOCKRUN_XML_LINK=ON, mockrun links libxml2 instead and the table points at
@@ -22,8 +22,8 @@
  * Both functions are thread-safe: the library is loaded once per process and
  * stays loaded (never dlclose'd); the table is read-only afterwards.
  */
-#ifndef MOCKRUN_REPORTS_XML_H
-#define MOCKRUN_REPORTS_XML_H
+#ifndef MOCKRUN_COMMON_XML_H
+#define MOCKRUN_COMMON_XML_H
 
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>

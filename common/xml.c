@@ -1,4 +1,4 @@
-#include "reports/xml.h"
+#include "common/xml.h"
 
 #include <pthread.h>
 #include <stddef.h>
