@@ -63,6 +63,17 @@ static const struct binding bindings[] = {
     BIND(xmlNewProp),
     BIND(htmlNodeDump),
     BIND(xmlFreeDoc),
+    BIND(xmlReadMemory),
+    BIND(xmlDocGetRootElement),
+    BIND(xmlGetLastError),
+    BIND(xmlResetLastError),
+    BIND(xmlXPathNewContext),
+    BIND(xmlXPathFreeContext),
+    BIND(xmlXPathRegisterNs),
+    BIND(xmlXPathCtxtCompile),
+    BIND(xmlXPathFreeCompExpr),
+    BIND(xmlXPathCompiledEval),
+    BIND(xmlXPathFreeObject),
 };
 
 #undef BIND

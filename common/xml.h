@@ -1,6 +1,6 @@
 /*
- * xml.h - libxml2 for the XML and HTML reports, loaded when a report first
- * needs it.
+ * xml.h - libxml2 for the XML and HTML reports and for XML request bodies,
+ * loaded when a report or an XML condition first needs it.
  *
  * mockrun does not link libxml2. Linking it loads libxml2 and, through it,
  * ICU (libicuuc and its 30 MB libicudata), libstdc++, liblzma and libz at
@@ -26,8 +26,12 @@
 #define MOCKRUN_COMMON_XML_H
 
 #include <libxml/HTMLtree.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlwriter.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include "common/error.h"
 
@@ -35,7 +39,7 @@
 #define MR_XML_SONAME "libxml2.so.2"
 #endif
 
-/* The libxml2 functions the reports use. */
+/* The libxml2 functions mockrun uses. */
 struct mr_xml {
     void (*xmlInitParser)(void);
     /* memory buffers */
@@ -69,6 +73,20 @@ struct mr_xml {
     xmlAttrPtr (*xmlNewProp)(xmlNodePtr node, const xmlChar *name, const xmlChar *value);
     int (*htmlNodeDump)(xmlBufferPtr buf, xmlDocPtr doc, xmlNodePtr cur);
     void (*xmlFreeDoc)(xmlDocPtr cur);
+    /* parsing and XPath (XML request bodies: common/xmldoc.h) */
+    xmlDocPtr (*xmlReadMemory)(const char *buffer, int size, const char *URL, const char *encoding,
+                               int options);
+    xmlNodePtr (*xmlDocGetRootElement)(const xmlDoc *doc);
+    xmlErrorPtr (*xmlGetLastError)(void);
+    void (*xmlResetLastError)(void);
+    xmlXPathContextPtr (*xmlXPathNewContext)(xmlDocPtr doc);
+    void (*xmlXPathFreeContext)(xmlXPathContextPtr ctxt);
+    int (*xmlXPathRegisterNs)(xmlXPathContextPtr ctxt, const xmlChar *prefix,
+                              const xmlChar *ns_uri);
+    xmlXPathCompExprPtr (*xmlXPathCtxtCompile)(xmlXPathContextPtr ctxt, const xmlChar *str);
+    void (*xmlXPathFreeCompExpr)(xmlXPathCompExprPtr comp);
+    xmlXPathObjectPtr (*xmlXPathCompiledEval)(xmlXPathCompExprPtr comp, xmlXPathContextPtr ctx);
+    void (*xmlXPathFreeObject)(xmlXPathObjectPtr obj);
 };
 
 /*

@@ -1319,6 +1319,8 @@ static void conditions_words(const struct mr_matcher *m, char *buf, size_t size)
     nparts = 2 + m->nquery + m->nheaders + (m->body ? 1 : 0);
     if (m->body && m->body->op == MR_BODY_JSON_PATHS)
         nparts += m->body->nfields - 1;
+    if (m->body && m->body->op == MR_BODY_XPATH)
+        nparts += m->body->nxpaths - 1;
     for (i = 0; i < nparts && n + 1 < size; i++) {
         /* one condition at a time, so each gets its own phrase */
         size_t k = i;
@@ -1340,6 +1342,9 @@ static void conditions_words(const struct mr_matcher *m, char *buf, size_t size)
             if (body.op == MR_BODY_JSON_PATHS) {
                 body.fields = &m->body->fields[k];
                 body.nfields = 1;
+            } else if (body.op == MR_BODY_XPATH) {
+                body.xpaths = &m->body->xpaths[k];
+                body.nxpaths = 1;
             }
             one.body = &body;
         }

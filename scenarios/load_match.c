@@ -17,6 +17,7 @@
 
 #include "common/jsondoc.h"
 #include "common/text.h"
+#include "common/xmldoc.h"
 
 size_t mr_loader__push_key(struct mr_loader *ld, const char *key)
 {
@@ -499,36 +500,195 @@ static void load_json_paths(struct mr_loader *ld, const cJSON *v, struct mr_body
     b->nfields = n;
 }
 
+/* libxml2 for XML conditions, loaded the first time a scenario has one. */
+static bool xml_ready(struct mr_loader *ld)
+{
+    struct mr_error err;
+
+    if (mr_xmldoc_init(&err) == 0)
+        return true;
+    mr_loader__problem(ld, false, "%s", err.msg);
+    return false;
+}
+
+/* "namespaces": { "soap": "http://schemas.xmlsoap.org/soap/envelope/" } */
+static void load_namespaces(struct mr_loader *ld, const cJSON *v, struct mr_body_cond *b)
+{
+    const cJSON *item;
+    size_t mark = mr_loader__push_key(ld, "namespaces"), n = 0;
+    char got[80];
+
+    if (mr_loader__expect_object(ld, v, "an object mapping prefixes to namespace URIs") &&
+        (b->namespaces = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(v),
+                                           sizeof(*b->namespaces))) != NULL) {
+        mr_loader__check_duplicates(ld, v);
+        cJSON_ArrayForEach(item, v)
+        {
+            size_t m2 = mr_loader__push_key(ld, item->string);
+            if (!cJSON_IsString(item) || !*item->valuestring) {
+                mr_loader__describe(item, got, sizeof(got));
+                mr_loader__problem(ld, false, "expected a namespace URI, got %s", got);
+            } else if (!*item->string || strchr(item->string, ':')) {
+                mr_loader__problem(ld, true, "\"%s\" is not a namespace prefix", item->string);
+            } else {
+                b->namespaces[n].prefix = mr_loader__strdup(ld, item->string);
+                b->namespaces[n].uri = mr_loader__strdup(ld, item->valuestring);
+                n++;
+            }
+            mr_loader__pop(ld, m2);
+        }
+    }
+    b->nnamespaces = n;
+    mr_loader__pop(ld, mark);
+}
+
+/* An XPath expression that must compile (at the current path's key). */
+static void check_xpath(struct mr_loader *ld, const char *expr, const struct mr_body_cond *b,
+                        bool at_key)
+{
+    char why[300];
+    if (!mr_xmldoc_xpath_ok(expr, b->namespaces, b->nnamespaces, why, sizeof(why)))
+        mr_loader__problem(ld, at_key, "%s", why);
+}
+
+/* "xpath": { "/order/@id": "7", "count(//item)": { "matches": "^[1-3]$" } } */
+static void load_xpaths(struct mr_loader *ld, const cJSON *v, struct mr_body_cond *b)
+{
+    const cJSON *item;
+    size_t n = 0;
+
+    b->op = MR_BODY_XPATH;
+    if (!mr_loader__expect_object(ld, v, "an object mapping XPath expressions to conditions"))
+        return;
+    if (cJSON_GetArraySize(v) == 0) {
+        mr_loader__problem(ld, false, "needs at least one XPath expression");
+        return;
+    }
+    mr_loader__check_duplicates(ld, v);
+    b->xpaths = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(v), sizeof(*b->xpaths));
+    if (!b->xpaths)
+        return;
+    cJSON_ArrayForEach(item, v)
+    {
+        size_t mark = mr_loader__push_key(ld, item->string);
+        struct mr_xpath_field *f = &b->xpaths[n++];
+
+        f->expr = mr_loader__strdup(ld, item->string);
+        check_xpath(ld, item->string, b, true);
+        if (cJSON_IsNumber(item) || cJSON_IsBool(item)) {
+            char text[64];
+            size_t len = cJSON_IsNumber(item) ? mr_number_text(item->valuedouble, text)
+                         : cJSON_IsTrue(item) ? (size_t)snprintf(text, sizeof(text), "true")
+                                              : (size_t)snprintf(text, sizeof(text), "false");
+            f->cond.op = MR_OP_EQUALS;
+            f->cond.text = mr_loader__strdup(ld, text);
+            f->cond.len = len;
+        } else {
+            load_cond(ld, item, &f->cond);
+        }
+        mr_loader__pop(ld, mark);
+    }
+    b->nxpaths = n;
+}
+
+/* "xmlEquals": "<order>...</order>", with "ignore": [XPath, ...] beside it. */
+static void load_xml_equals(struct mr_loader *ld, const cJSON *v, struct mr_body_cond *b)
+{
+    char why[300];
+    char got[80];
+
+    b->op = MR_BODY_XML_EQUALS;
+    if (!cJSON_IsString(v)) {
+        mr_loader__describe(v, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected an XML document as a string, got %s", got);
+        return;
+    }
+    b->text = mr_loader__strdup(ld, v->valuestring);
+    b->len = strlen(v->valuestring);
+    b->xml = mr_xmldoc_parse(v->valuestring, b->len, why, sizeof(why));
+    if (!b->xml)
+        mr_loader__problem(ld, false, "%s", why);
+}
+
+static void load_ignore(struct mr_loader *ld, const cJSON *v, struct mr_body_cond *b)
+{
+    const cJSON *item;
+    size_t mark = mr_loader__push_key(ld, "ignore"), i = 0;
+    char got[80];
+
+    if (!cJSON_IsArray(v)) {
+        mr_loader__describe(v, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected an array of XPath expressions, got %s", got);
+    } else if ((b->ignore = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(v) + 1,
+                                              sizeof(*b->ignore))) != NULL) {
+        cJSON_ArrayForEach(item, v)
+        {
+            size_t m2 = mr_loader__push_index(ld, i++);
+            if (!cJSON_IsString(item)) {
+                mr_loader__describe(item, got, sizeof(got));
+                mr_loader__problem(ld, false, "expected an XPath expression, got %s", got);
+            } else {
+                check_xpath(ld, item->valuestring, b, false);
+                b->ignore[b->nignore++] = mr_loader__strdup(ld, item->valuestring);
+            }
+            mr_loader__pop(ld, m2);
+        }
+    }
+    mr_loader__pop(ld, mark);
+}
+
 static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond **out)
 {
-    static const char *const keys[] = {"equals",     "contains", "matches", "json",
-                                       "jsonEquals", "jsonPath", NULL};
+    static const char *const keys[] = {"equals",     "contains",   "matches",   "json",
+                                       "jsonEquals", "jsonPath",   "xmlEquals", "xpath",
+                                       "ignore",     "namespaces", NULL};
     struct mr_body_cond *b;
-    const cJSON *item;
+    const cJSON *item, *ns, *ignore;
     size_t count = 0;
     char got[80];
 
     if (!mr_loader__expect_object(ld, v,
                                   "an object with one of \"equals\", \"contains\", "
-                                  "\"matches\", \"json\", \"jsonEquals\" or \"jsonPath\""))
+                                  "\"matches\", \"json\", \"jsonEquals\", \"jsonPath\", "
+                                  "\"xmlEquals\" or \"xpath\""))
         return;
     mr_loader__check_keys(ld, v, keys);
     b = mr_loader__calloc(ld, 1, sizeof(*b));
     if (!b)
         return;
     *out = b;
+    ns = cJSON_GetObjectItemCaseSensitive(v, "namespaces");
+    ignore = cJSON_GetObjectItemCaseSensitive(v, "ignore");
+    if ((cJSON_GetObjectItemCaseSensitive(v, "xmlEquals") ||
+         cJSON_GetObjectItemCaseSensitive(v, "xpath")) &&
+        !xml_ready(ld))
+        return;
+    if (ns && !cJSON_GetObjectItemCaseSensitive(v, "xmlEquals") &&
+        !cJSON_GetObjectItemCaseSensitive(v, "xpath"))
+        mr_loader__problem_in(ld, "namespaces", "applies to \"xpath\" and \"xmlEquals\" only");
+    else if (ns)
+        load_namespaces(ld, ns, b);
+    if (ignore && !cJSON_GetObjectItemCaseSensitive(v, "xmlEquals"))
+        mr_loader__problem_in(ld, "ignore", "applies to \"xmlEquals\" only");
+    else if (ignore)
+        load_ignore(ld, ignore, b);
     cJSON_ArrayForEach(item, v)
     {
         size_t mark;
         bool json = !strcmp(item->string, "json") || !strcmp(item->string, "jsonEquals");
         bool paths = !strcmp(item->string, "jsonPath");
-        if (!json && !paths && strcmp(item->string, "equals") && strcmp(item->string, "contains") &&
-            strcmp(item->string, "matches"))
+        bool xml = !strcmp(item->string, "xmlEquals"), xpath = !strcmp(item->string, "xpath");
+        if (!json && !paths && !xml && !xpath && strcmp(item->string, "equals") &&
+            strcmp(item->string, "contains") && strcmp(item->string, "matches"))
             continue;
         if (count++)
             continue;
         mark = mr_loader__push_key(ld, item->string);
-        if (paths) {
+        if (xml) {
+            load_xml_equals(ld, item, b);
+        } else if (xpath) {
+            load_xpaths(ld, item, b);
+        } else if (paths) {
             b->op = MR_BODY_JSON_PATHS;
             load_json_paths(ld, item, b);
         } else if (json) {
@@ -553,7 +713,8 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
     if (count != 1)
         mr_loader__problem(ld, false,
                            "expected exactly one of \"equals\", \"contains\", \"matches\", "
-                           "\"json\", \"jsonEquals\" or \"jsonPath\"");
+                           "\"json\", \"jsonEquals\", \"jsonPath\", \"xmlEquals\" or "
+                           "\"xpath\"");
 }
 
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m)
@@ -679,6 +840,20 @@ void mr_loader__matcher_release(struct mr_matcher *m)
             release_cond(&f->cond);
         }
         free(m->body->fields);
+        mr_xmldoc_free(m->body->xml);
+        for (i = 0; i < m->body->nignore; i++)
+            free(m->body->ignore[i]);
+        free(m->body->ignore);
+        for (i = 0; i < m->body->nxpaths; i++) {
+            free(m->body->xpaths[i].expr);
+            release_cond(&m->body->xpaths[i].cond);
+        }
+        free(m->body->xpaths);
+        for (i = 0; i < m->body->nnamespaces; i++) {
+            free((char *)m->body->namespaces[i].prefix);
+            free((char *)m->body->namespaces[i].uri);
+        }
+        free(m->body->namespaces);
         free(m->body);
     }
     memset(m, 0, sizeof(*m));
@@ -735,9 +910,13 @@ void mr_loader__describe_matcher(const struct mr_matcher *m, bool conditions_onl
     if (m->body && m->body->op == MR_BODY_JSON_PATHS) {
         for (i = 0; i < m->body->nfields && n < size - 1; i++)
             describe_cond(buf, size, &n, "body", m->body->fields[i].path, &m->body->fields[i].cond);
+    } else if (m->body && m->body->op == MR_BODY_XPATH) {
+        for (i = 0; i < m->body->nxpaths && n < size - 1; i++)
+            describe_cond(buf, size, &n, "body", m->body->xpaths[i].expr, &m->body->xpaths[i].cond);
     } else if (m->body && n < size - 1) {
-        static const char *const ops[] = {"equal to", "containing", "matching", "containing JSON",
-                                          "equal to JSON"};
+        static const char *const ops[] = {"equal to",        "containing",    "matching",
+                                          "containing JSON", "equal to JSON", "",
+                                          "equal to XML"};
         char *j = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
         const char *val = j ? j : (m->body->text ? m->body->text : "");
         w = snprintf(buf + n, size - n, " with body %s %s%.80s%s", ops[m->body->op], j ? "" : "\"",

@@ -22,6 +22,8 @@
 struct cJSON;
 struct pcre2_real_code_8;
 struct mr_template;
+struct mr_xmldoc;
+struct mr_xml_ns;
 
 /* One condition on a string value (a query parameter or a header). */
 enum mr_op {
@@ -53,6 +55,15 @@ enum mr_body_op {
     MR_BODY_JSON,        /* the body is JSON and contains `json` (objects may have extra members) */
     MR_BODY_JSON_EQUALS, /* the body is JSON equal to `json` (member order ignored) */
     MR_BODY_JSON_PATHS,  /* the body is JSON and every `fields` condition holds */
+    MR_BODY_XML_EQUALS,  /* the body is XML equal to `xml` (as WireMock's equalToXml) */
+    MR_BODY_XPATH,       /* the body is XML and every `xpaths` condition holds */
+};
+
+/* An XPath expression and the condition its value meets. */
+struct mr_xpath_field {
+    char *expr;
+    struct mr_cond cond; /* on the value (mr_xmldoc_xpath): a node set holds if any
+                            node's text does; `absent`: the set is empty */
 };
 
 /* A condition on the value at a path of a JSON body (`jsonPath`). */
@@ -72,6 +83,13 @@ struct mr_body_cond {
     struct cJSON *json;           /* JSON and JSON_EQUALS; owned */
     struct mr_json_field *fields; /* JSON_PATHS */
     size_t nfields;
+    struct mr_xmldoc *xml; /* XML_EQUALS: the expected document (read-only) */
+    char **ignore;         /* XML_EQUALS: XPaths of the nodes left out */
+    size_t nignore;
+    struct mr_xpath_field *xpaths; /* XPATH */
+    size_t nxpaths;
+    struct mr_xml_ns *namespaces; /* both XML ops: the prefixes their XPaths use */
+    size_t nnamespaces;
 };
 
 /* One segment of a `path` template such as /v1/charges/:id/ *. */

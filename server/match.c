@@ -15,6 +15,7 @@
 
 #include "common/buf.h"
 #include "common/text.h"
+#include "common/xmldoc.h"
 
 /* ---- requests ---- */
 
@@ -79,6 +80,9 @@ void mr_request_release(struct mr_request *req)
     cJSON_Delete(req->body_json);
     req->body_json = NULL;
     req->body_json_tried = false;
+    mr_xmldoc_free(req->body_xml);
+    req->body_xml = NULL;
+    req->body_xml_tried = false;
 }
 
 const struct mr_kv *mr_request_header(const struct mr_request *req, const char *name)
@@ -281,11 +285,71 @@ static const cJSON *body_json(struct mr_request *req)
     return req->body_json;
 }
 
+/* The request's body as XML (parsed once, on first use), or NULL; `why`
+ * (when given) says why it is not. */
+static const struct mr_xmldoc *body_xml(struct mr_request *req, char *why, size_t size)
+{
+    char scratch[300];
+
+    if (!req->body_xml_tried || (!req->body_xml && why)) {
+        req->body_xml_tried = true;
+        mr_xmldoc_free(req->body_xml);
+        req->body_xml = mr_xmldoc_parse(req->body ? req->body : "", req->body_len,
+                                        why ? why : scratch, why ? size : sizeof(scratch));
+    }
+    return req->body_xml;
+}
+
+/* One XPath value against a condition: the matcher's view of a string. */
+struct xpath_probe {
+    const struct mr_cond *cond;
+    bool held;
+};
+
+static bool probe_value(void *arg, const char *v, size_t len)
+{
+    struct xpath_probe *p = arg;
+    struct mr_kv kv = {"", 0, v, len};
+    p->held = cond_holds(p->cond, &kv);
+    return p->held; /* a node set holds when any node's value does */
+}
+
+static bool xpath_holds(const struct mr_xpath_field *f, const struct mr_body_cond *b,
+                        const struct mr_xmldoc *doc)
+{
+    struct xpath_probe p = {&f->cond, false};
+    long n;
+    bool ok;
+
+    if (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT) {
+        struct mr_cond any = {MR_OP_PRESENT, false, NULL, 0, NULL};
+        p.cond = &any;
+        n = mr_xmldoc_xpath(doc, f->expr, b->namespaces, b->nnamespaces, probe_value, &p);
+        ok = (n > 0) == (f->cond.op == MR_OP_PRESENT);
+    } else {
+        n = mr_xmldoc_xpath(doc, f->expr, b->namespaces, b->nnamespaces, probe_value, &p);
+        ok = n > 0 && p.held;
+    }
+    return n >= 0 && ok != f->cond.negate;
+}
+
 static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
 {
+    const struct mr_xmldoc *doc;
     size_t i;
 
     switch (b->op) {
+    case MR_BODY_XML_EQUALS:
+        return b->xml && (doc = body_xml(req, NULL, 0)) != NULL &&
+               mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore,
+                              b->namespaces, b->nnamespaces, NULL, 0) == 0;
+    case MR_BODY_XPATH:
+        if (!(doc = body_xml(req, NULL, 0)))
+            return false;
+        for (i = 0; i < b->nxpaths; i++)
+            if (!xpath_holds(&b->xpaths[i], b, doc))
+                return false;
+        return true;
     case MR_BODY_EQUALS:
         /* an empty body may be NULL: memcmp must not see it */
         return req->body_len == b->len && (b->len == 0 || memcmp(req->body, b->text, b->len) == 0);
@@ -1216,6 +1280,9 @@ static void explain_json_paths(const struct mr_body_cond *b, const struct mr_req
     }
 }
 
+static void explain_xml(const struct mr_body_cond *b, struct mr_request *req, const char *wants,
+                        char *buf, size_t size);
+
 void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
                      const struct mr_request *req, const char *wants, char *buf, size_t size)
 {
@@ -1249,6 +1316,11 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
         bool json = m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS;
         if (m->body->op == MR_BODY_JSON_PATHS) {
             explain_json_paths(m->body, req, wants, buf, size);
+            break;
+        }
+        if (m->body->op == MR_BODY_XML_EQUALS || m->body->op == MR_BODY_XPATH) {
+            /* the parse is a cache the request owns, even where it is read-only */
+            explain_xml(m->body, (struct mr_request *)req, wants, buf, size);
             break;
         }
         char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
@@ -1698,6 +1770,121 @@ static unsigned json_paths_verdict(struct text *t, const struct mr_body_cond *b,
     return failed;
 }
 
+/* An `xmlEquals` body that does not hold: why it is not XML, or each difference. */
+static size_t xml_body_verdict(struct text *t, const struct mr_body_cond *b, struct mr_request *req)
+{
+    char why[300];
+    const struct mr_xmldoc *doc = body_xml(req, t->buf ? why : NULL, sizeof(why));
+    struct mr_buf lines;
+    size_t n;
+    const char *line, *nl;
+
+    if (!doc || !b->xml) {
+        if (t->buf)
+            text_line(t, "    body \u2717 (%s)", doc ? "?" : why);
+        return NOT_JSON;
+    }
+    if (!t->buf)
+        return mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore,
+                              b->namespaces, b->nnamespaces, NULL, 0);
+    mr_buf_init(&lines);
+    n = mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore, b->namespaces,
+                       b->nnamespaces, &lines, MR_MISS_DIFF_LINES);
+    text_line(t, "    body \u2717 (%zu difference%s)", n, n == 1 ? "" : "s");
+    for (line = lines.data; line && *line; line = nl + 1) {
+        nl = strchr(line, '\n');
+        if (!nl)
+            break;
+        text_line(t, "      %.*s", (int)(nl - line), line);
+    }
+    mr_buf_release(&lines);
+    return n;
+}
+
+/* The first value an XPath expression yields, for a verdict. */
+static bool first_value(void *arg, const char *v, size_t len)
+{
+    elide(arg, VAL_MAX, v, len, true);
+    return true;
+}
+
+/* An XML condition that does not hold, in one line: its first difference. */
+static void explain_xml(const struct mr_body_cond *b, struct mr_request *req, const char *wants,
+                        char *buf, size_t size)
+{
+    char why[300];
+    const struct mr_xmldoc *doc = body_xml(req, why, sizeof(why));
+    struct mr_buf first;
+    size_t i, n;
+
+    if (!doc) {
+        snprintf(buf, size, "body is not read as XML (%s), %s XML", why, wants);
+        return;
+    }
+    if (b->op == MR_BODY_XML_EQUALS) {
+        mr_buf_init(&first);
+        mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore, b->namespaces,
+                       b->nnamespaces, &first, 1);
+        n = first.len && first.data[first.len - 1] == '\n' ? first.len - 1 : first.len;
+        snprintf(buf, size, "body %.*s, %s XML equal to %.120s", (int)n,
+                 first.data ? first.data : "", wants, b->text ? b->text : "");
+        mr_buf_release(&first);
+        return;
+    }
+    for (i = 0; i < b->nxpaths; i++) {
+        char v[VAL_MAX], want[WANT_MAX];
+        if (xpath_holds(&b->xpaths[i], b, doc))
+            continue;
+        v[0] = '\0';
+        if (mr_xmldoc_xpath(doc, b->xpaths[i].expr, b->namespaces, b->nnamespaces, first_value,
+                            v) <= 0)
+            snprintf(v, sizeof(v), "absent");
+        cond_text(want, sizeof(want), &b->xpaths[i].cond);
+        snprintf(buf, size, "body %s is %s, %s %s", b->xpaths[i].expr, v, wants, want);
+        return;
+    }
+    snprintf(buf, size, "body does not meet the XML conditions");
+}
+
+/* Each `xpath` expression's verdict; returns how many fail. */
+static unsigned xpath_verdict(struct text *t, const struct mr_body_cond *b, struct mr_request *req)
+{
+    char why[300], e[VAL_MAX], v[VAL_MAX], want[WANT_MAX];
+    const struct mr_xmldoc *doc = body_xml(req, t->buf ? why : NULL, sizeof(why));
+    unsigned failed = 0;
+    size_t i;
+
+    for (i = 0; i < b->nxpaths; i++) {
+        const struct mr_xpath_field *f = &b->xpaths[i];
+        bool ok = doc && xpath_holds(f, b, doc);
+        long n;
+
+        failed += !ok;
+        if (!t->buf)
+            continue;
+        elide_str(e, sizeof(e), f->expr, false);
+        if (ok) {
+            text_line(t, "    body %s \u2713", e);
+            continue;
+        }
+        if (!doc) {
+            text_line(t, "    body %s \u2717 (%s)", e, why);
+            continue;
+        }
+        v[0] = '\0';
+        n = mr_xmldoc_xpath(doc, f->expr, b->namespaces, b->nnamespaces, first_value, v);
+        cond_text(want, sizeof(want), &f->cond);
+        if (n <= 0)
+            text_line(t, "    body %s \u2717 (absent)", e);
+        else if ((f->cond.op == MR_OP_ABSENT) != f->cond.negate &&
+                 (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT))
+            text_line(t, "    body %s \u2717 (%s vs absent)", e, v);
+        else
+            text_line(t, "    body %s \u2717 (%s%s vs %s)", e, v, n > 1 ? " and more" : "", want);
+    }
+    return failed;
+}
+
 /*
  * Every condition of `m` against the request: one verdict line each into
  * `t` (when it has a buffer). Returns how many fail; sets *nconds and
@@ -1748,6 +1935,11 @@ static unsigned judge(const struct mr_matcher *m, struct mr_request *req, struct
         n += (unsigned)m->body->nfields;
         failed += f;
         *distance += f;
+    } else if (m->body && m->body->op == MR_BODY_XPATH) {
+        unsigned f = xpath_verdict(t, m->body, req);
+        n += (unsigned)m->body->nxpaths;
+        failed += f;
+        *distance += f;
     } else if (m->body) {
         n++;
         if (body_holds(m->body, req)) {
@@ -1755,6 +1947,9 @@ static unsigned judge(const struct mr_matcher *m, struct mr_request *req, struct
         } else if (m->body->op == MR_BODY_JSON || m->body->op == MR_BODY_JSON_EQUALS) {
             failed++;
             *distance += json_body_verdict(t, m->body, req);
+        } else if (m->body->op == MR_BODY_XML_EQUALS) {
+            failed++;
+            *distance += xml_body_verdict(t, m->body, req);
         } else {
             failed++;
             *distance += 1;

@@ -42,6 +42,8 @@ struct mr_request {
     /* lazily parsed body, owned by the request: release with mr_request_release */
     struct cJSON *body_json;
     bool body_json_tried;
+    struct mr_xmldoc *body_xml; /* for XML conditions (common/xmldoc.h) */
+    bool body_xml_tried;
 };
 
 /* Upper bound on the number of parameters in a query string. */
@@ -54,7 +56,7 @@ size_t mr_request_count_params(const char *query);
  */
 size_t mr_request_parse_query(const char *query, char *scratch, struct mr_kv *pairs, size_t max);
 
-/* Frees the request's parsed JSON body, if any. */
+/* Frees the request's parsed JSON or XML body, if any. */
 void mr_request_release(struct mr_request *req);
 
 /* Returns the first value of header `name` (case-insensitive), or NULL. */

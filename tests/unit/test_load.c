@@ -1007,10 +1007,11 @@ START_TEST(test_bad_conditions)
              "routes[0].request.headers.c.equals: expected a string, got 5");
     fails_at("{'routes': [{'request': {'body': {'equals': 'x', 'json': {}}}}]}", "{'equals'",
              "routes[0].request.body: expected exactly one of \"equals\", \"contains\", "
-             "\"matches\", \"json\", \"jsonEquals\" or \"jsonPath\"");
+             "\"matches\", \"json\", \"jsonEquals\", \"jsonPath\", \"xmlEquals\" or \"xpath\"");
     fails_at("{'routes': [{'request': {'body': 'x'}}]}", "'x'",
              "routes[0].request.body: expected an object with one of \"equals\", \"contains\", "
-             "\"matches\", \"json\", \"jsonEquals\" or \"jsonPath\", got \"x\"");
+             "\"matches\", \"json\", \"jsonEquals\", \"jsonPath\", \"xmlEquals\" or "
+             "\"xpath\", got \"x\"");
 }
 END_TEST
 
@@ -1911,6 +1912,46 @@ START_TEST(test_bad_strict_and_route_expect)
 }
 END_TEST
 
+/* XML body conditions: compiled and checked at load time. */
+START_TEST(xml_conditions)
+{
+    struct mr_scenario *sc = ok(
+        "{'routes': [{'request': {'body': {'xpath': {'//m:Item': 'Apple', 'count(//m:Item)': 1,"
+        "  'boolean(/a)': true}, 'namespaces': {'m': 'urn:prices'}}}},"
+        " {'request': {'body': {'xmlEquals': '<a x=\\\"1\\\"><b/></a>', 'ignore': ['/a/@x']}}}]}");
+    const struct mr_body_cond *b = sc->routes[0].match.body;
+
+    ck_assert_int_eq(b->op, MR_BODY_XPATH);
+    ck_assert_uint_eq(b->nxpaths, 3);
+    ck_assert_str_eq(b->xpaths[1].cond.text, "1"); /* a number compares as its text */
+    ck_assert_str_eq(b->xpaths[2].cond.text, "true");
+    ck_assert_uint_eq(b->nnamespaces, 1);
+    b = sc->routes[1].match.body;
+    ck_assert_int_eq(b->op, MR_BODY_XML_EQUALS);
+    ck_assert_ptr_nonnull(b->xml);
+    ck_assert_uint_eq(b->nignore, 1);
+    mr_scenario_free(sc);
+
+    fails_at(
+        "{'routes': [{'request': {'body': {'xpath': {'/a[': 'x'}}}}]}", "'/a['",
+        "routes[0].request.body.xpath[\"/a[\"]: not a valid XPath expression: invalid expression");
+    fails_at("{'routes': [{'request': {'body': {'xpath': {'//m:a': 'x'}}}}]}", "'//m:a'",
+             "routes[0].request.body.xpath[\"//m:a\"]: not a valid XPath expression: undefined "
+             "namespace prefix");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals': '<a><b></a>'}}}]}", "'<a><b></a>'",
+             "routes[0].request.body.xmlEquals: not well-formed XML: line 1, column 11: Premature "
+             "end of data in tag a line 1");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals': '<a/>', 'ignore': ['/a[']}}}]}",
+             "'/a['",
+             "routes[0].request.body.ignore[0]: not a valid XPath expression: invalid "
+             "expression");
+    fails_at("{'routes': [{'request': {'body': {'equals': 'x', 'ignore': []}}}]}", "[]",
+             "routes[0].request.body.ignore: applies to \"xmlEquals\" only");
+    fails_at("{'routes': [{'request': {'body': {'xpath': {}}}}]}", "{}}}",
+             "routes[0].request.body.xpath: needs at least one XPath expression");
+}
+END_TEST
+
 /* ---- several files ------------------------------------------------------ */
 
 static int parse_two(struct mr_scenario **out, const char *a, const char *b)
@@ -2258,6 +2299,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, several_files_clashes);
     tcase_add_test(tc, several_files_folders);
     tcase_add_test(tc, import_service);
+    tcase_add_test(tc, xml_conditions);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,82 @@
+/*
+ * xmldoc.h - XML documents as requests send them: parsed safely, compared
+ * (as WireMock's equalToXml does) and queried with XPath, with libxml2
+ * (common/xml.h, loaded on first use).
+ *
+ * Request XML is hostile input. mr_xmldoc_parse reads no network and no
+ * file: a document with a DOCTYPE is refused before libxml2 sees it, so no
+ * DTD is loaded and no entity is declared (no XXE, no billion laughs);
+ * libxml2's own limits hold (256 levels of nesting: XML_PARSE_HUGE is never
+ * set), and documents over MR_XMLDOC_MAX_BYTES are refused.
+ *
+ * A parsed document is read-only afterwards: several threads may compare
+ * and query one document at once (each query has its own XPath context).
+ */
+#ifndef MOCKRUN_COMMON_XMLDOC_H
+#define MOCKRUN_COMMON_XMLDOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/buf.h"
+#include "common/error.h"
+
+#define MR_XMLDOC_MAX_BYTES (16u << 20)
+
+struct mr_xmldoc;
+
+/* A namespace prefix XPath expressions may use, and its URI. */
+struct mr_xml_ns {
+    const char *prefix;
+    const char *uri;
+};
+
+/* Loads libxml2 (once); MR_ESETUP with a message when it is missing. */
+int mr_xmldoc_init(struct mr_error *err);
+
+/*
+ * Parses `len` bytes. Returns the document (free with mr_xmldoc_free), or
+ * NULL with a one-line reason in `why`: "not well-formed XML: line 3, column
+ * 7: Premature end of data in tag a line 1", "a DOCTYPE is refused (mockrun
+ * reads no DTDs and no entities)", "the body is empty", "larger than 16 MiB,
+ * the most read as XML". mr_xmldoc_init must have succeeded.
+ */
+struct mr_xmldoc *mr_xmldoc_parse(const char *text, size_t len, char *why, size_t size);
+void mr_xmldoc_free(struct mr_xmldoc *d);
+
+/* Checks that `expr` compiles as XPath 1.0 with these namespaces; else
+ * false and a reason in `why`. */
+bool mr_xmldoc_xpath_ok(const char *expr, const struct mr_xml_ns *ns, size_t nns, char *why,
+                        size_t size);
+
+/*
+ * Evaluates `expr` on `d` and calls each(arg, value, len) for each value it
+ * yields, in document order: a node set yields each node's string value
+ * (an element's text, an attribute's value), a number its XPath string
+ * ("3", "1.5", "NaN"), a boolean "true" or "false", a string itself. Stops
+ * when each returns true. Returns how many values were yielded (0: an empty
+ * node set), or -1 when the expression cannot be evaluated.
+ */
+long mr_xmldoc_xpath(const struct mr_xmldoc *d, const char *expr, const struct mr_xml_ns *ns,
+                     size_t nns, bool (*each)(void *arg, const char *v, size_t len), void *arg);
+
+/*
+ * Compares two documents as WireMock's equalToXml does: whitespace between
+ * elements, comments and processing instructions do not count, nor does
+ * the order of attributes or a namespace's prefix (its URI does); text is
+ * compared without its leading and trailing whitespace; CDATA is text.
+ * Nodes that an `ignore` XPath selects in either document (an attribute, or
+ * an element with all it holds) are left out. Appends each difference as a
+ * line to `out` (up to `max`, then "... and N more differences"), e.g.
+ *
+ *   /order/item[2]/@sku: expected "A1", got "A2"
+ *   /order/note: missing
+ *   /order/extra: unexpected
+ *
+ * and returns the number of differences (0: equal). `out` may be NULL.
+ */
+size_t mr_xmldoc_diff(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
+                      const char *const *ignore, size_t nignore, const struct mr_xml_ns *ns,
+                      size_t nns, struct mr_buf *out, size_t max);
+
+#endif

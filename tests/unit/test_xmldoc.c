@@ -1,0 +1,224 @@
+/*
+ * test_xmldoc.c - XML documents (common/xmldoc.h): the safe parse, the
+ * equalToXml comparison and its differences, XPath values.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/xmldoc.h"
+
+static struct mr_xmldoc *parse(const char *text)
+{
+    char why[300];
+    struct mr_xmldoc *d = mr_xmldoc_parse(text, strlen(text), why, sizeof(why));
+    ck_assert_msg(d != NULL, "%s: %s", text, why);
+    return d;
+}
+
+static const char *refused(const char *text)
+{
+    static char why[300];
+    struct mr_xmldoc *d = mr_xmldoc_parse(text, strlen(text), why, sizeof(why));
+    ck_assert_msg(d == NULL, "%s parsed", text);
+    return why;
+}
+
+static void setup(void)
+{
+    struct mr_error err;
+    ck_assert_msg(mr_xmldoc_init(&err) == 0, "%s", err.msg);
+}
+
+START_TEST(test_parse)
+{
+    mr_xmldoc_free(parse("<a/>"));
+    mr_xmldoc_free(parse("\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- hi --><a><![CDATA[x<y]]></a>"));
+    ck_assert_str_eq(
+        refused("<a>\n  <b></a>"),
+        "not well-formed XML: line 2, column 10: Premature end of data in tag a line 1");
+    ck_assert_str_eq(refused(""), "the body is empty");
+    ck_assert(strncmp(refused("{\"json\": 1}"), "not well-formed XML: line 1, column 1: ", 39) ==
+              0);
+}
+END_TEST
+
+/* Hostile documents never reach a DTD: no file is read, no entity grows. */
+START_TEST(test_hostile)
+{
+    static const char xxe[] = "<?xml version=\"1.0\"?>\n"
+                              "<!DOCTYPE r [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
+                              "<r>&e;</r>";
+    static const char laughs[] = "<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+                                 "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">"
+                                 "<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>"
+                                 "<lolz>&lol3;</lolz>";
+    char deep[5000];
+    size_t i, n = 0;
+
+    ck_assert_str_eq(refused(xxe), "a DOCTYPE is refused (mockrun reads no DTDs and no entities)");
+    ck_assert_str_eq(refused(laughs),
+                     "a DOCTYPE is refused (mockrun reads no DTDs and no entities)");
+    /* an undeclared entity is an error, not a lookup */
+    ck_assert(strstr(refused("<r>&e;</r>"), "Entity 'e' not defined") != NULL);
+    /* nesting past libxml2's limit (256) is refused */
+    for (i = 0; i < 600; i++)
+        n += (size_t)snprintf(deep + n, sizeof(deep) - n, "<a>");
+    ck_assert(strstr(refused(deep), "line 1") != NULL);
+}
+END_TEST
+
+static const char *diff(const char *want, const char *got, const char *const *ignore,
+                        size_t nignore)
+{
+    static char text[2000];
+    struct mr_xmldoc *w = parse(want), *g = parse(got);
+    struct mr_buf out;
+    size_t n;
+
+    mr_buf_init(&out);
+    n = mr_xmldoc_diff(w, g, ignore, nignore, NULL, 0, &out, 10);
+    snprintf(text, sizeof(text), "%zu\n%s", n, mr_buf_cstr(&out));
+    mr_buf_release(&out);
+    mr_xmldoc_free(w);
+    mr_xmldoc_free(g);
+    return text;
+}
+
+START_TEST(test_equal)
+{
+    /* whitespace between elements, attribute order, prefixes, comments: equal */
+    ck_assert_str_eq(diff("<order><item sku=\"A1\" n=\"2\"/></order>",
+                          "<order>\n  <!-- c -->\n  <item n=\"2\" sku=\"A1\"/>\n</order>", NULL, 0),
+                     "0\n");
+    ck_assert_str_eq(diff("<a:o xmlns:a=\"urn:x\"><a:i>t</a:i></a:o>",
+                          "<b:o xmlns:b=\"urn:x\"><b:i> t </b:i></b:o>", NULL, 0),
+                     "0\n");
+    ck_assert_str_eq(diff("<o><i><![CDATA[1 < 2]]></i></o>", "<o><i>1 &lt; 2</i></o>", NULL, 0),
+                     "0\n");
+}
+END_TEST
+
+START_TEST(test_differences)
+{
+    static const char *const ignore[] = {"/order/@ts", "//secret"};
+
+    ck_assert_str_eq(diff("<order><item sku=\"A1\"/><item sku=\"A1\"/></order>",
+                          "<order><item sku=\"A1\"/><item sku=\"A2\"/></order>", NULL, 0),
+                     "1\n/order/item[2]/@sku: expected \"A1\", got \"A2\"\n");
+    ck_assert_str_eq(diff("<order><note>hi</note><id>1</id></order>",
+                          "<order><id>2</id><x y=\"1\"/></order>", NULL, 0),
+                     "3\n/order/note: missing\n/order/id: expected \"1\", got \"2\"\n"
+                     "/order/x: unexpected\n");
+    /* child order does not count (elements pair by name) */
+    ck_assert_str_eq(diff("<o><a>1</a><b>2</b></o>", "<o><b>2</b><a>1</a></o>", NULL, 0), "0\n");
+    /* ignored: an attribute, an element with all it holds, in either document */
+    ck_assert_str_eq(diff("<order ts=\"1\"><a>1</a><secret>x</secret></order>",
+                          "<order ts=\"2\"><a>1</a></order>", ignore, 2),
+                     "0\n");
+    ck_assert_str_eq(diff("<o>text</o>", "<o><b/></o>", NULL, 0),
+                     "2\n/o: missing text, expected \"text\"\n/o/b: unexpected\n");
+    ck_assert_str_eq(diff("<o a=\"1\"/>", "<p/>", NULL, 0),
+                     "1\n/o: expected element <o>, got <p>\n");
+    ck_assert_str_eq(diff("<o a=\"1\" b=\"2\"/>", "<o a=\"1\" c=\"3\"/>", NULL, 0),
+                     "2\n/o/@b: missing, expected \"2\"\n/o/@c: unexpected, got \"3\"\n");
+    /* a namespace's URI counts */
+    ck_assert_str_eq(diff("<o xmlns=\"urn:a\"/>", "<o xmlns=\"urn:b\"/>", NULL, 0),
+                     "1\n/o: expected element <o>, got <o>\n");
+    /* long values keep their ends; past max, a count */
+    {
+        char want[400], got[400];
+        snprintf(want, sizeof(want), "<o>%0200d</o>", 1);
+        snprintf(got, sizeof(got), "<o>%0200d</o>", 2);
+        ck_assert(strstr(diff(want, got, NULL, 0),
+                         "\xe2\x80\xa6(120 bytes left out)\xe2\x80\xa6") != NULL);
+    }
+    ck_assert(
+        strstr(diff("<o><a/><a/><a/><a/><a/><a/><a/><a/><a/><a/><a/><a/></o>", "<o/>", NULL, 0),
+               "... and 2 more differences\n") != NULL);
+}
+END_TEST
+
+static bool collect(void *arg, const char *v, size_t len)
+{
+    struct mr_buf *b = arg;
+    mr_buf_append(b, v, len);
+    mr_buf_putc(b, '|');
+    return false;
+}
+
+static const char *values(const char *doc, const char *expr)
+{
+    static char text[500];
+    static const struct mr_xml_ns ns[] = {{"soap", "http://schemas.xmlsoap.org/soap/envelope/"},
+                                          {"m", "urn:prices"}};
+    struct mr_xmldoc *d = parse(doc);
+    struct mr_buf b;
+    long n;
+
+    mr_buf_init(&b);
+    n = mr_xmldoc_xpath(d, expr, ns, 2, collect, &b);
+    snprintf(text, sizeof(text), "%ld:%s", n, mr_buf_cstr(&b));
+    mr_buf_release(&b);
+    mr_xmldoc_free(d);
+    return text;
+}
+
+START_TEST(test_xpath)
+{
+    static const char order[] = "<order id=\"7\"><item sku=\"A1\">x<b>y</b></item>"
+                                "<item sku=\"B2\"/></order>";
+    static const char soap[] =
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+        "<s:Body><GetPrice xmlns=\"urn:prices\"><Item>Apple</Item></GetPrice></s:Body>"
+        "</s:Envelope>";
+    char why[300];
+
+    ck_assert_str_eq(values(order, "/order/@id"), "1:7|");
+    ck_assert_str_eq(values(order, "/order/item/@sku"), "2:A1|B2|");
+    ck_assert_str_eq(values(order, "/order/item[1]"), "1:xy|"); /* an element's text */
+    ck_assert_str_eq(values(order, "count(/order/item)"), "1:2|");
+    ck_assert_str_eq(values(order, "count(/order/item) div 4"), "1:0.5|");
+    ck_assert_str_eq(values(order, "boolean(/order/none)"), "1:false|");
+    ck_assert_str_eq(values(order, "concat(/order/@id, '-')"), "1:7-|");
+    ck_assert_str_eq(values(order, "/order/none"), "0:");
+    /* namespaces by the prefixes the scenario gives, whatever the document uses */
+    ck_assert_str_eq(values(soap, "//soap:Body/m:GetPrice/m:Item"), "1:Apple|");
+    ck_assert_str_eq(values(soap, "//soap:Body/GetPrice"), "0:");
+    ck_assert_str_eq(values(order, "/order/@id]"), "-1:");
+    ck_assert(mr_xmldoc_xpath_ok("count(/a) > 1", NULL, 0, why, sizeof(why)));
+    ck_assert(!mr_xmldoc_xpath_ok("/a[", NULL, 0, why, sizeof(why)));
+    ck_assert_str_eq(why, "not a valid XPath expression: invalid expression");
+    ck_assert(!mr_xmldoc_xpath_ok("//x:a", NULL, 0, why, sizeof(why)));
+    ck_assert_str_eq(why, "not a valid XPath expression: undefined namespace prefix");
+}
+END_TEST
+
+Suite *xmldoc_suite(void);
+
+Suite *xmldoc_suite(void)
+{
+    Suite *s = suite_create("xmldoc");
+    TCase *tc = tcase_create("xmldoc");
+
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, test_parse);
+    tcase_add_test(tc, test_hostile);
+    tcase_add_test(tc, test_equal);
+    tcase_add_test(tc, test_differences);
+    tcase_add_test(tc, test_xpath);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(xmldoc_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
