@@ -102,6 +102,8 @@ static const char usage_head[] =
     "       mockrun --serve [options] SCENARIO...\n"
     "       mockrun --check SCENARIO...\n"
     "       mockrun --import-mockoon ENV.json > scenario.json\n"
+    "       mockrun schema > scenario.schema.json\n"
+    "       mockrun init [FILE]\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
@@ -115,6 +117,12 @@ static const char usage_tail[] =
     "                       what cannot be converted is listed on stderr\n"
     "  -h, --help           show this help\n"
     "  --version            show the version\n"
+    "\n"
+    "commands (the first argument):\n"
+    "  schema               print the JSON Schema of scenario files, for editors\n"
+    "                       (a scenario's \"$schema\" names a copy of it)\n"
+    "  init [FILE]          write a starter scenario to FILE (default scenario.json;\n"
+    "                       an existing file is left alone)\n"
     "\n"
     "Each service's URL is in MOCKRUN_<NAME>_URL (and its own \"env\" name);\n"
     "MOCKRUN_URL holds the first service's URL.\n"
@@ -131,7 +139,7 @@ static const char usage_tail[] =
 
 const char *mr_cli_help(void)
 {
-    static char text[4096];
+    static char text[8192];
     struct mr_buf b;
     size_t i;
 
@@ -275,11 +283,33 @@ static int parse_import(struct mr_cli *cli, int argc, char **argv, int i, struct
     return 0;
 }
 
+/* `schema` and `init [FILE]`: commands when they come first, alone. */
+static int parse_command(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
+{
+    if (strcmp(argv[1], "schema") == 0) {
+        if (argc > 2)
+            return mr_error_set(err, MR_EUSAGE, "'mockrun schema' takes no arguments, got '%s'",
+                                argv[2]);
+        cli->action = MR_CLI_SCHEMA;
+        return 0;
+    }
+    if (argc > 3)
+        return mr_error_set(err, MR_EUSAGE, "'mockrun init' takes one file at most, got '%s'",
+                            argv[3]);
+    if (argc == 3 && (argv[2][0] == '-' || !argv[2][0]))
+        return mr_error_set(err, MR_EUSAGE, "'mockrun init' takes a file name, got '%s'", argv[2]);
+    cli->action = MR_CLI_INIT;
+    cli->init_file = argc == 3 ? argv[2] : "scenario.json";
+    return 0;
+}
+
 int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
 {
     int i, rc;
 
     set_defaults(cli);
+    if (argc > 1 && (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "init") == 0))
+        return parse_command(cli, argc, argv, err);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *eq, *val;
         const struct opt *o;

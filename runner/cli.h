@@ -5,7 +5,11 @@
  *     mockrun --serve [options] SCENARIO
  *     mockrun --check SCENARIO
  *     mockrun --import-mockoon ENV.json
+ *     mockrun schema
+ *     mockrun init [FILE]
  *
+ * `schema` and `init` are commands only as the first argument (a scenario
+ * file of that name is given as ./schema).
  * One table in cli.c names every option, its value, range, default (the
  * constants of the modules that own them) and help line; parsing and --help
  * both read it. mr_cli_parse only reads argv; it never exits or prints.
@@ -25,6 +29,8 @@ enum mr_cli_action {
     MR_CLI_HELP,
     MR_CLI_VERSION,
     MR_CLI_IMPORT_MOCKOON, /* --import-mockoon FILE: print the scenario for a Mockoon environment */
+    MR_CLI_SCHEMA,         /* schema: print the scenario format's JSON Schema */
+    MR_CLI_INIT,           /* init [FILE]: write a starter scenario */
 };
 
 /* Scenario files one run takes at most. */
@@ -35,6 +41,7 @@ struct mr_cli {
     const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one) */
     size_t nscenarios;
     const char *import_mockoon; /* --import-mockoon FILE */
+    const char *init_file;      /* init [FILE]: default "scenario.json" */
     char **command;             /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
     const char *junit; /* default "mockrun-junit.xml" */

@@ -10,6 +10,7 @@
 #include "runner/run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,7 @@
 #include "runner/sources.h"
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
+#include "scenarios/schema.h"
 #include "server/service.h"
 
 extern char **environ;
@@ -689,6 +691,97 @@ static int import_mockoon(const char *file)
     return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
 }
 
+/* schema: the JSON Schema of scenario files on stdout. */
+static int print_schema(void)
+{
+    struct mr_error err;
+    char *text;
+
+    if (mr_schema_document(&text, &err) != 0) {
+        print_error(&err);
+        return MR_EXIT_SETUP;
+    }
+    fputs(text, stdout);
+    free(text);
+    return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
+}
+
+/* What `mockrun init` writes: it passes --check, and runs as it is. */
+static const char starter[] =
+    "{\n"
+    "  \"$schema\": \"scenario.schema.json\",\n"
+    "  \"name\": \"my app and its API\",\n"
+    "  \"description\": \"Written by mockrun init. The command under test finds the service's "
+    "URL in MOCKRUN_API_URL.\",\n"
+    "  \"services\": {\n"
+    "    \"api\": {\n"
+    "      \"routes\": [\n"
+    "        {\n"
+    "          \"id\": \"list-items\",\n"
+    "          \"request\": { \"method\": \"GET\", \"path\": \"/items\" },\n"
+    "          \"response\": { \"json\": [{ \"id\": 1, \"name\": \"first\" }] }\n"
+    "        },\n"
+    "        {\n"
+    "          \"id\": \"add-item\",\n"
+    "          \"request\": {\n"
+    "            \"method\": \"POST\",\n"
+    "            \"path\": \"/items\",\n"
+    "            \"body\": { \"json\": { \"name\": \"second\" } }\n"
+    "          },\n"
+    "          \"response\": { \"status\": 201, \"json\": { \"id\": 2, \"name\": "
+    "\"second\" } }\n"
+    "        }\n"
+    "      ]\n"
+    "    }\n"
+    "  },\n"
+    "  \"expect\": [{ \"route\": \"add-item\", \"times\": 1 }]\n"
+    "}\n";
+
+/* init [FILE]: the starter scenario, never over an existing file. */
+static int init(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    size_t done = 0, len = strlen(starter);
+    int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+    if (fd < 0 && errno == EEXIST) {
+        fprintf(stderr,
+                "mockrun: %s already exists; mockrun init does not overwrite it (give "
+                "another name: mockrun init FILE)\n",
+                file);
+        return MR_EXIT_USAGE;
+    }
+    if (fd < 0) {
+        fprintf(stderr, "mockrun: cannot create %s: %s\n", file, strerror(errno));
+        return MR_EXIT_SETUP;
+    }
+    while (done < len) {
+        ssize_t n = write(fd, starter + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    if (done < len || close(fd) != 0) {
+        fprintf(stderr, "mockrun: cannot write %s: %s\n", file, strerror(errno));
+        if (done < len)
+            close(fd);
+        unlink(file);
+        return MR_EXIT_SETUP;
+    }
+    printf("mockrun: wrote %s: service \"api\" with two routes and one expectation\n"
+           "next:\n"
+           "  1. make its routes answer what your code asks (docs/scenario-format.md)\n"
+           "  2. mockrun --check %s\n"
+           "  3. mockrun %s -- <your test command>\n"
+           "     (your code finds the mock's URL in $MOCKRUN_API_URL)\n"
+           "for completion and checking in editors, write the schema its \"$schema\" names:\n"
+           "  mockrun schema > %.*sscenario.schema.json\n",
+           file, file, file, slash ? (int)(slash - file + 1) : 0, file);
+    return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
+}
+
 int mr_run(const struct mr_cli *cli)
 {
     struct run r;
@@ -703,6 +796,10 @@ int mr_run(const struct mr_cli *cli)
         return MR_EXIT_PASS;
     case MR_CLI_IMPORT_MOCKOON:
         return import_mockoon(cli->import_mockoon);
+    case MR_CLI_SCHEMA:
+        return print_schema();
+    case MR_CLI_INIT:
+        return init(cli->init_file);
     case MR_CLI_RUN:
         break;
     }

@@ -3,7 +3,7 @@
  * command (or serve) → verify → report, each a phase of its own over one
  * `struct run`, with one clean-up path and the exit status decided in one
  * place. Also the other actions of the command line (--help, --version,
- * --import-mockoon), so main() only blocks signals and parses.
+ * --import-mockoon, schema, init), so main() only blocks signals and parses.
  */
 #ifndef MOCKRUN_RUNNER_RUN_H
 #define MOCKRUN_RUNNER_RUN_H

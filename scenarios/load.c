@@ -140,7 +140,6 @@ static int item_line(struct mr_loader *ld)
  * them (a browser's /favicon.ico) are answered 404 but are no failure. */
 static void load_unexpected(struct mr_loader *ld, struct mr_scenario_file *sc, const cJSON *v)
 {
-    static const char *const keys[] = {"allow", NULL};
     const cJSON *list, *item;
     size_t mark, i = 0;
     char got[80];
@@ -163,7 +162,7 @@ static void load_unexpected(struct mr_loader *ld, struct mr_scenario_file *sc, c
         mr_loader__problem(ld, false, "expected \"fail\", \"allow\" or {\"allow\": [...]}, got %s",
                            got);
     } else {
-        mr_loader__check_keys(ld, v, keys);
+        mr_loader__check_keys_of(ld, v, MR_SCHEMA_UNEXPECTED);
         list = cJSON_GetObjectItemCaseSensitive(v, "allow");
         if (!list) {
             mr_loader__problem(ld, false, "expected \"allow\": an array of request conditions");
@@ -302,7 +301,6 @@ static const char *get_state(struct mr_loader *ld, struct mr_scenario *sc, const
 /* `delayMs`: a number, or {"min": a, "max": b}. */
 static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
 {
-    static const char *const keys[] = {"min", "max", NULL};
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, "delayMs");
     int64_t n;
 
@@ -318,7 +316,7 @@ static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response 
         size_t mark = mr_loader__push_key(ld, "delayMs");
         int64_t lo = 0, hi = 0;
         bool has_lo, has_hi;
-        mr_loader__check_keys(ld, d, keys);
+        mr_loader__check_keys_of(ld, d, MR_SCHEMA_DELAY_RANGE);
         /* read both, so that a problem in each is reported */
         has_lo = get_int(ld, d, "min", 0, 600000, &lo);
         has_hi = get_int(ld, d, "max", 0, 600000, &hi);
@@ -360,15 +358,13 @@ static void load_fault(struct mr_loader *ld, const cJSON *v, struct mr_response 
                                "{\"dribble\": {\"chunks\": n, \"overMs\": t}}, got \"%s\"",
                                f->valuestring);
     } else if (cJSON_IsObject(f) && cJSON_GetObjectItemCaseSensitive(f, "dribble")) {
-        static const char *const keys[] = {"dribble", NULL};
-        static const char *const dkeys[] = {"chunks", "overMs", NULL};
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(f, "dribble");
         size_t m2;
         int64_t n;
-        mr_loader__check_keys(ld, f, keys);
+        mr_loader__check_keys_of(ld, f, MR_SCHEMA_FAULT);
         m2 = mr_loader__push_key(ld, "dribble");
         if (mr_loader__expect_object(ld, d, "an object with \"chunks\" and \"overMs\"")) {
-            mr_loader__check_keys(ld, d, dkeys);
+            mr_loader__check_keys_of(ld, d, MR_SCHEMA_DRIBBLE);
             r->fault = MR_FAULT_DRIBBLE;
             r->dribble_chunks = 2;
             r->dribble_ms = 1000;
@@ -406,8 +402,7 @@ static void load_one_when(struct mr_loader *ld, const cJSON *v, struct mr_when *
     } else if (call) {
         size_t mark = mr_loader__push_key(ld, "callNumber");
         if (cJSON_IsObject(call)) {
-            static const char *const keys[] = {"atLeast", "atMost", NULL};
-            mr_loader__check_keys(ld, call, keys);
+            mr_loader__check_keys_of(ld, call, MR_SCHEMA_CALL_NUMBER);
             if (get_int(ld, call, "atLeast", 1, INT64_MAX, &n))
                 w->call_min = n;
             if (get_int(ld, call, "atMost", 1, INT64_MAX, &n))
@@ -443,9 +438,14 @@ static void load_one_when(struct mr_loader *ld, const cJSON *v, struct mr_when *
         ld->nomem = true;
         return;
     }
-    cJSON_DeleteItemFromObjectCaseSensitive(copy, "callNumber");
-    cJSON_DeleteItemFromObjectCaseSensitive(copy, "params");
-    cJSON_DeleteItemFromObjectCaseSensitive(copy, "cookies");
+    {
+        /* `when`'s own keys (callNumber, params, cookies), read above */
+        size_t nwhen, i;
+        const struct mr_schema_member *own = mr_schema_members(MR_SCHEMA_WHEN, &nwhen);
+        for (i = 0; i < nwhen; i++)
+            if (!mr_schema_has(MR_SCHEMA_REQUEST, own[i].key))
+                cJSON_DeleteItemFromObjectCaseSensitive(copy, own[i].key);
+    }
     mr_loader__matcher(ld, copy, &w->match);
     cJSON_Delete(copy);
 }
@@ -714,11 +714,6 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
 static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v, bool multi,
                           struct mr_response *r)
 {
-    static const char *const keys[] = {"status",  "headers", "json",     "body", "file",
-                                       "delayMs", "fault",   "template", NULL};
-    static const char *const multi_keys[] = {"status",   "headers",  "json", "body",   "file",
-                                             "delayMs",  "fault",    "when", "weight", "whenState",
-                                             "setState", "template", NULL};
     const char *dir = sc->files[ld->source].dir;
     const cJSON *item;
     int64_t n;
@@ -728,7 +723,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     r->weight = 1;
     if (!mr_loader__expect_object(ld, v, "an object"))
         return;
-    mr_loader__check_keys(ld, v, multi ? multi_keys : keys);
+    mr_loader__check_keys_of(ld, v, multi ? MR_SCHEMA_RESPONSES_ITEM : MR_SCHEMA_RESPONSE);
     if (get_int(ld, v, "status", 100, 599, &n))
         r->status = (int)n;
     load_delay(ld, v, r);
@@ -941,8 +936,6 @@ static bool uses_params(const struct mr_route *rt)
 
 static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
 {
-    static const char *const keys[] = {"id",   "description", "request",  "response", "responses",
-                                       "mode", "whenState",   "setState", "expect",   NULL};
     struct mr_service *svc = &sc->services[si];
     const cJSON *r;
     size_t i = 0;
@@ -969,7 +962,7 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
         route->file = mr_loader__strdup(ld, ld->file);
         route->line = item_line(ld);
         if (mr_loader__expect_object(ld, r, "a route object")) {
-            mr_loader__check_keys(ld, r, keys);
+            mr_loader__check_keys_of(ld, r, MR_SCHEMA_ROUTE);
             id = get_string(ld, r, "id");
             if (id && !*id)
                 mr_loader__problem_in(ld, "id", "must not be empty");
@@ -1106,8 +1099,6 @@ static void end_import(struct mr_loader *ld, const struct reading *saved)
 static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
                          const cJSON *v, const struct import *imp)
 {
-    static const char *const keys[] = {"port",     "env",    "routes",  "description", "cors",
-                                       "defaults", "strict", "mockoon", "wiremock",    NULL};
     struct mr_service *svc = &sc->services[si];
     const cJSON *routes, *item;
     struct mr_response defaults;
@@ -1129,7 +1120,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
     svc->first_route = sc->nroutes;
     if (!mr_loader__expect_object(ld, v, "a service object with \"routes\""))
         return;
-    mr_loader__check_keys(ld, v, keys);
+    mr_loader__check_keys_of(ld, v, MR_SCHEMA_SERVICE);
     if (get_int(ld, v, "port", 0, 65535, &port))
         svc->port = (int)port;
     env = get_string(ld, v, "env");
@@ -1178,11 +1169,10 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
     }
     memset(&defaults, 0, sizeof(defaults));
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "defaults"))) {
-        static const char *const dkeys[] = {"headers", "delayMs", NULL};
         size_t mark = mr_loader__push_key(ld, "defaults");
         if (mr_loader__expect_object(ld, item, "an object with \"headers\" and/or \"delayMs\"")) {
             cJSON *copy = cJSON_Duplicate(item, true);
-            mr_loader__check_keys(ld, item, dkeys);
+            mr_loader__check_keys_of(ld, item, MR_SCHEMA_DEFAULTS);
             if (copy) {
                 /* keep only what defaults may set, so nothing is reported twice */
                 cJSON *c = copy->child;
@@ -1532,10 +1522,6 @@ static bool matcher_empty(const struct mr_matcher *m)
 static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
                         struct mr_expect *e)
 {
-    static const char *const keys[] = {"name",          "description", "route",  "request",
-                                       "times",         "atLeast",     "atMost", "service",
-                                       "finalState",    "inOrder",     "strict", "every",
-                                       "minIntervalMs", "withinMs",    NULL};
     const char *name, *route;
     const cJSON *req, *item;
 
@@ -1547,7 +1533,7 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
     e->line = item_line(ld);
     if (!mr_loader__expect_object(ld, v, "an expectation object"))
         return;
-    mr_loader__check_keys(ld, v, keys);
+    mr_loader__check_keys_of(ld, v, MR_SCHEMA_EXPECTATION);
     name = get_string(ld, v, "name");
     e->kind = expect_kind(ld, v);
     if (e->kind != MR_EXPECT_ORDER && cJSON_GetObjectItemCaseSensitive(v, "strict"))
@@ -1629,7 +1615,6 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
 
 static void load_command(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v)
 {
-    static const char *const keys[] = {"run", "timeout", "exitCode", "env", NULL};
     struct mr_command *c = &sc->command;
     const cJSON *item;
     int64_t code;
@@ -1637,7 +1622,7 @@ static void load_command(struct mr_loader *ld, struct mr_scenario *sc, const cJS
 
     if (!mr_loader__expect_object(ld, v, "an object"))
         return;
-    mr_loader__check_keys(ld, v, keys);
+    mr_loader__check_keys_of(ld, v, MR_SCHEMA_COMMAND);
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "run"))) {
         size_t mark = mr_loader__push_key(ld, "run");
         size_t n = cJSON_IsArray(item) ? (size_t)cJSON_GetArraySize(item) : 0;
@@ -1709,8 +1694,6 @@ static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size
 {
     /* the other checks name their route in the top-level list; said so, not "unknown key" */
     static const char *const elsewhere[] = {"every", "minIntervalMs", "withinMs", "inOrder"};
-    static const char *const keys[] = {"times",         "atLeast",  "atMost",  "every",
-                                       "minIntervalMs", "withinMs", "inOrder", NULL};
     char buf[600];
     size_t i, off, in;
     int line;
@@ -1730,7 +1713,7 @@ static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size
     mr_loader__push_key(ld, "expect");
     e->json_path = mr_loader__strdup(ld, ld->path);
     if (mr_loader__expect_object(ld, v, "an object with \"times\", \"atLeast\" or \"atMost\"")) {
-        mr_loader__check_keys(ld, v, keys);
+        mr_loader__check_keys_of(ld, v, MR_SCHEMA_ROUTE_EXPECT);
         for (i = 0; i < sizeof(elsewhere) / sizeof(elsewhere[0]); i++)
             if (cJSON_GetObjectItemCaseSensitive(v, elsewhere[i]))
                 mr_loader__problem_in(ld, elsewhere[i],
@@ -1859,8 +1842,6 @@ static void use_source(struct mr_loader *ld, const struct source *src, size_t k)
  * seed, and whether it has services to load. */
 static void read_top(struct mr_loader *ld, struct mr_scenario *sc, struct source *src, size_t k)
 {
-    static const char *const keys[] = {"$schema", "name",       "description", "services", "routes",
-                                       "expect",  "unexpected", "command",     "seed",     NULL};
     const cJSON *root = src[k].root;
     const char *s;
     int64_t seed;
@@ -1868,7 +1849,7 @@ static void read_top(struct mr_loader *ld, struct mr_scenario *sc, struct source
     use_source(ld, src, k);
     if (!mr_loader__expect_object(ld, root, "a JSON object at the top level"))
         return;
-    mr_loader__check_keys(ld, root, keys);
+    mr_loader__check_keys_of(ld, root, MR_SCHEMA_SCENARIO);
     s = get_string(ld, root, "name");
     sc->files[k].name = mr_loader__strdup(ld, s && *s ? s : src[k].path);
     if (get_int(ld, root, "seed", 0, (int64_t)9007199254740991LL, &seed)) {

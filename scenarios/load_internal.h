@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "scenarios/scenario.h"
+#include "scenarios/schema.h"
 
 struct mr_loader {
     /* the file being read (a run may load several, one after another) */
@@ -73,9 +74,11 @@ void mr_loader__describe(const cJSON *v, char *buf, size_t size);
 /* Reports every key given twice in obj. */
 void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj);
 
-/* Reports every member of obj whose key is not in `allowed` (NULL-terminated),
+/* Reports every member of obj that is not a member of the format's object
+ * `allowed` (scenarios/schema.h), with a "did you mean" among its members,
  * and every key given twice. */
-void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *const *allowed);
+void mr_loader__check_keys_of(struct mr_loader *ld, const cJSON *obj,
+                              enum mr_schema_object allowed);
 
 /* strdup that records OOM. */
 char *mr_loader__strdup(struct mr_loader *ld, const char *s);

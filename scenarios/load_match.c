@@ -177,27 +177,30 @@ void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj)
     }
 }
 
-void mr_loader__check_keys(struct mr_loader *ld, const cJSON *obj, const char *const *allowed)
+void mr_loader__check_keys_of(struct mr_loader *ld, const cJSON *obj, enum mr_schema_object allowed)
 {
+    const struct mr_schema_member *members;
     const cJSON *item;
+    size_t n, i;
 
     mr_loader__check_duplicates(ld, obj);
-
+    members = mr_schema_members(allowed, &n);
     cJSON_ArrayForEach(item, obj)
     {
-        const char *const *a;
-        const char *best;
+        struct mr_text_suggestion typo;
         size_t mark;
 
-        for (a = allowed; *a; a++)
-            if (strcmp(*a, item->string) == 0)
+        for (i = 0; i < n; i++)
+            if (strcmp(members[i].key, item->string) == 0)
                 break;
-        if (*a)
+        if (i < n)
             continue;
         mark = mr_loader__push_key(ld, item->string);
-        best = mr_text_suggest(item->string, allowed, (size_t)(a - allowed));
-        if (best)
-            mr_loader__problem(ld, true, "unknown key; did you mean \"%s\"?", best);
+        mr_text_suggest_init(&typo, item->string);
+        for (i = 0; i < n; i++)
+            mr_text_suggest_add(&typo, members[i].key);
+        if (typo.best)
+            mr_loader__problem(ld, true, "unknown key; did you mean \"%s\"?", typo.best);
         else
             mr_loader__problem(ld, true, "unknown key");
         mr_loader__pop(ld, mark);
@@ -332,8 +335,6 @@ static void load_path(struct mr_loader *ld, const char *path, struct mr_matcher 
 
 static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
 {
-    static const char *const keys[] = {"equals",  "contains", "matches", "absent",
-                                       "present", "not",      NULL};
     const cJSON *item;
     size_t count = 0;
     char got[80];
@@ -353,7 +354,7 @@ static void load_cond(struct mr_loader *ld, const cJSON *v, struct mr_cond *c)
                            got);
         return;
     }
-    mr_loader__check_keys(ld, v, keys);
+    mr_loader__check_keys_of(ld, v, MR_SCHEMA_CONDITION);
     cJSON_ArrayForEach(item, v)
     {
         size_t mark;
@@ -639,9 +640,6 @@ static void load_ignore(struct mr_loader *ld, const cJSON *v, struct mr_body_con
 
 static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond **out)
 {
-    static const char *const keys[] = {"equals",     "contains",   "matches",   "json",
-                                       "jsonEquals", "jsonPath",   "xmlEquals", "xpath",
-                                       "ignore",     "namespaces", NULL};
     struct mr_body_cond *b;
     const cJSON *item, *ns, *ignore;
     size_t count = 0;
@@ -652,7 +650,7 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
                                   "\"matches\", \"json\", \"jsonEquals\", \"jsonPath\", "
                                   "\"xmlEquals\" or \"xpath\""))
         return;
-    mr_loader__check_keys(ld, v, keys);
+    mr_loader__check_keys_of(ld, v, MR_SCHEMA_BODY);
     b = mr_loader__calloc(ld, 1, sizeof(*b));
     if (!b)
         return;
@@ -719,14 +717,12 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
 
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m)
 {
-    static const char *const keys[] = {"method",  "path", "pathPattern", "query",
-                                       "headers", "body", NULL};
     const cJSON *item;
     char got[80];
 
     if (!mr_loader__expect_object(ld, v, "an object"))
         return;
-    mr_loader__check_keys(ld, v, keys);
+    mr_loader__check_keys_of(ld, v, MR_SCHEMA_REQUEST);
 
     item = cJSON_GetObjectItemCaseSensitive(v, "method");
     if (item) {

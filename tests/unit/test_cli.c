@@ -379,6 +379,34 @@ START_TEST(test_import_mockoon)
 }
 END_TEST
 
+START_TEST(test_commands)
+{
+    OK("schema");
+    ck_assert_int_eq(cli.action, MR_CLI_SCHEMA);
+    ck_assert_uint_eq(cli.nscenarios, 0);
+    FAILS("'mockrun schema' takes no arguments, got 'x.json'", "schema", "x.json");
+    FAILS("'mockrun schema' takes no arguments, got '--help'", "schema", "--help");
+    OK("init");
+    ck_assert_int_eq(cli.action, MR_CLI_INIT);
+    ck_assert_str_eq(cli.init_file, "scenario.json");
+    OK("init", "tests/api.json");
+    ck_assert_int_eq(cli.action, MR_CLI_INIT);
+    ck_assert_str_eq(cli.init_file, "tests/api.json");
+    FAILS("'mockrun init' takes one file at most, got 'b.json'", "init", "a.json", "b.json");
+    FAILS("'mockrun init' takes a file name, got '--force'", "init", "--force");
+    FAILS("'mockrun init' takes a file name, got ''", "init", "");
+    /* commands only as the first argument: elsewhere, a scenario file of that name */
+    OK("-v", "schema");
+    ck_assert_int_eq(cli.action, MR_CLI_RUN);
+    ck_assert_str_eq(cli.scenarios[0], "schema");
+    OK("./init");
+    ck_assert_int_eq(cli.action, MR_CLI_RUN);
+    ck_assert_str_eq(cli.scenarios[0], "./init");
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "\n  schema               print the JSON Schema"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "\n  init [FILE]          write a starter"));
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -420,6 +448,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_help_and_version);
     tcase_add_test(tc, test_import_mockoon);
+    tcase_add_test(tc, test_commands);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");
