@@ -5,6 +5,7 @@
  *     mockrun --serve [options] SCENARIO
  *     mockrun --check SCENARIO
  *     mockrun --import-mockoon ENV.json
+ *     mockrun --import-wiremock DIR
  *
  * One table in cli.c names every option, its value, range, default (the
  * constants of the modules that own them) and help line; parsing and --help
@@ -25,13 +26,15 @@ enum mr_cli_action {
     MR_CLI_HELP,
     MR_CLI_VERSION,
     MR_CLI_IMPORT_MOCKOON, /* --import-mockoon FILE: print the scenario for a Mockoon environment */
+    MR_CLI_IMPORT_WIREMOCK, /* --import-wiremock PATH: the same for WireMock mappings */
 };
 
 struct mr_cli {
     enum mr_cli_action action;
     const char *scenario;
-    const char *import_mockoon; /* --import-mockoon FILE */
-    char **command;             /* after "--"; NULL-terminated; NULL when none */
+    const char *import_mockoon;  /* --import-mockoon FILE */
+    const char *import_wiremock; /* --import-wiremock PATH (a root folder or a mapping file) */
+    char **command;              /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
     const char *junit; /* default "mockrun-junit.xml" */
     bool no_junit;

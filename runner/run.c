@@ -21,6 +21,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "formats/mockoon.h"
+#include "formats/wiremock.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
 #include "reports/github.h"
@@ -677,6 +678,25 @@ static int import_mockoon(const char *file)
     return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
 }
 
+/* --import-wiremock PATH: the same for a WireMock root folder or mapping file (each
+ * warning names its file). */
+static int import_wiremock(const char *path)
+{
+    struct mr_wiremock_result res;
+    struct mr_error err;
+    size_t i;
+
+    if (mr_wiremock_convert(path, &res, &err) != 0) {
+        print_error(&err);
+        return MR_EXIT_USAGE;
+    }
+    fputs(res.scenario, stdout);
+    for (i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "mockrun: %s\n", res.warnings[i]);
+    mr_wiremock_result_free(&res);
+    return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
+}
+
 int mr_run(const struct mr_cli *cli)
 {
     struct run r;
@@ -691,6 +711,8 @@ int mr_run(const struct mr_cli *cli)
         return MR_EXIT_PASS;
     case MR_CLI_IMPORT_MOCKOON:
         return import_mockoon(cli->import_mockoon);
+    case MR_CLI_IMPORT_WIREMOCK:
+        return import_wiremock(cli->import_wiremock);
     case MR_CLI_RUN:
         break;
     }
