@@ -428,8 +428,11 @@ static void body_file(struct conv *cv, struct tpl_ctx *t, const char *name, cJSO
                (size_t)snprintf(joined, sizeof(joined), "%s/%s", cv->files, name) >=
                    sizeof(joined) ||
                !(real = realpath(joined, NULL))) {
-        if (file_name_ok(name))
-            mr_wm__warn(c, "\"%s\" is not in %s/__files; an empty body is served", name, cv->root);
+        if (file_name_ok(name) && !cv->files)
+            mr_wm__warn(c, "there is no __files folder in the WireMock root; an empty body is "
+                           "served");
+        else if (file_name_ok(name))
+            mr_wm__warn(c, "\"%s\" is not in __files; an empty body is served", name);
         else
             mr_wm__warn(c, "\"%s\" leads out of __files; an empty body is served", name);
     } else if (strncmp(real, cv->files, strlen(cv->files)) != 0 || real[strlen(cv->files)] != '/') {
@@ -1543,7 +1546,8 @@ int mr_wiremock_convert_text(const char *file, const char *text, size_t len,
 int mr_wiremock_convert(const char *path, struct mr_wiremock_result *out, struct mr_error *err)
 {
     struct conv cv;
-    char *root = NULL, *files = NULL, name[256], buf[PATH_MAX];
+    char *root = NULL, *files = NULL, *real = NULL, name[256], buf[PATH_MAX];
+    const char *shown = path;
     struct file_list fl = {NULL, 0, 0};
     int rc = 0;
     size_t i;
@@ -1573,12 +1577,18 @@ int mr_wiremock_convert(const char *path, struct mr_wiremock_result *out, struct
             qsort(fl.names, fl.n, sizeof(*fl.names), by_name);
         base_name(root ? root : path, name, sizeof(name));
     } else {
-        /* one file: the root is the folder above its mappings/ folder, else its own folder */
+        /* one file: the root is the folder above its mappings/ folder, else its own folder;
+         * it is named as in a folder's conversion ("mappings/x.json") */
         root = realpath(path, NULL);
+        real = root ? strdup(root) : NULL;
         if (!root)
             rc = mr_error_sys(err, "cannot open %s", path);
+        else if (!real)
+            rc = mr_error_set(err, MR_ENOMEM, "out of memory");
         else
             file_root(root);
+        if (rc == 0 && inside(real, root))
+            shown = real + strlen(root) + (strcmp(root, "/") != 0);
         base_name(path, name, sizeof(name));
     }
     if (root) {
@@ -1587,13 +1597,13 @@ int mr_wiremock_convert(const char *path, struct mr_wiremock_result *out, struct
         cv.root = root;
         cv.files = files;
     }
-    if (rc == 0 && !fl.names)
-        rc = read_convert(&cv, path, path, err);
+    if (rc == 0 && real)
+        rc = read_convert(&cv, path, shown, err);
     for (i = 0; rc == 0 && i < fl.n && !cv.wm.failed && !cv.wm.nomem; i++) {
-        char full[PATH_MAX], *real;
+        char full[PATH_MAX], *target;
         snprintf(full, sizeof(full), "%s/%s", root, fl.names[i]);
-        real = realpath(full, NULL);
-        if (real && !inside(real, root)) {
+        target = realpath(full, NULL);
+        if (target && !inside(target, root)) {
             cv.wm.file = fl.names[i];
             cv.wm.plen = 0;
             cv.wm.path[0] = '\0';
@@ -1601,7 +1611,7 @@ int mr_wiremock_convert(const char *path, struct mr_wiremock_result *out, struct
         } else {
             rc = read_convert(&cv, full, fl.names[i], err);
         }
-        free(real);
+        free(target);
     }
     rc = conv_finish(&cv, rc, name);
     for (i = 0; i < fl.n; i++)
@@ -1609,6 +1619,7 @@ int mr_wiremock_convert(const char *path, struct mr_wiremock_result *out, struct
     free(fl.names);
     free(files);
     free(root);
+    free(real);
     return rc;
 }
 

@@ -568,11 +568,11 @@ static bool multi_value(struct mr_wm *c, struct mr_wm_request *r, const char *se
             mr_wm__warn(c, "absent among several values is not supported; stub dropped");
             ok = false;
         }
-        mr_wm__pop(c, m2);
         if (ok) {
             mr_buf_printf(&any, "%s%s", i ? "|" : "", mr_buf_cstr(&p.x));
             ok = put_field(c, r, section, what, name, condition(&p, false), true);
         }
+        mr_wm__pop(c, m2);
         mr_buf_release(&p.x);
         if (!ok)
             break;
@@ -1388,6 +1388,8 @@ bool mr_wm__request(struct mr_wm *c, const cJSON *req, struct mr_wm_request *out
 
     memset(out, 0, sizeof(*out));
     if (!cJSON_IsObject(req)) {
+        if (!req)
+            mr_wm__pop(c, m); /* pointing at the stub */
         mr_wm__fail(c, req ? "expected an object" : "a stub needs a \"request\"");
         mr_wm__pop(c, m);
         return false;

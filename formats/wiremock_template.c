@@ -272,9 +272,10 @@ static bool path(struct tr *t, const struct tok *tk)
     }
     if ((seg_is(seg[1], slen[1], "query") || seg_is(seg[1], slen[1], "headers") ||
          seg_is(seg[1], slen[1], "cookies")) &&
-        n == 3) {
+        n <= 3) {
         put_seg(t->out, seg[1], slen[1]);
-        put_seg(t->out, seg[2], slen[2]);
+        if (n == 3)
+            put_seg(t->out, seg[2], slen[2]);
         return true;
     }
     return no(t,
