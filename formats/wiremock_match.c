@@ -1399,17 +1399,18 @@ bool mr_wm__request(struct mr_wm *c, const cJSON *req, struct mr_wm_request *out
     if (!out->request || !out->when) {
         c->nomem = true;
         mr_wm__pop(c, m);
+        mr_wm__request_release(out);
         return false;
     }
+    ok = true;
     cJSON_ArrayForEach(item, req)
     {
-        if (!in_list(item->string, request_keys)) {
+        if (ok && !in_list(item->string, request_keys)) {
             mr_wm__warn_at(c, item->string, "not supported; stub dropped");
-            mr_wm__pop(c, m);
-            return false;
+            ok = false;
         }
     }
-    ok = method(c, out, req) && url(c, out, req) && fields(c, out, req, "headers") &&
+    ok = ok && method(c, out, req) && url(c, out, req) && fields(c, out, req, "headers") &&
          basic_auth(c, out, req) && fields(c, out, req, "queryParameters") &&
          fields(c, out, req, "cookies") && body_patterns(c, out, req);
     if (ok && cJSON_GetObjectItemCaseSensitive(req, "pathParameters")) {

@@ -36,7 +36,10 @@ struct tr {
     const char *open[MAX_BLOCKS];
     size_t open_len[MAX_BLOCKS];
     const char *emitted[MAX_BLOCKS];
+    bool scope[MAX_BLOCKS];    /* the block gives a new context: each, with */
+    bool had_else[MAX_BLOCKS]; /* a plain {{else}} was seen: no other may follow */
     size_t depth;
+    size_t scopes; /* open blocks that give a new context */
 };
 
 static bool no(struct tr *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -62,10 +65,41 @@ struct tok {
     size_t len;
 };
 
-/* Handlebars' ID characters: anything but blanks and !"#%&'()*+,./;<=>@[\]^`{|}~ */
+/* The width of the JavaScript whitespace (\s) at p[0..n), or 0: Handlebars.js, and so
+ * mockrun's engine, ends IDs there (U+00A0, U+FEFF ... too). */
+static size_t js_space(const char *p, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)p;
+
+    if (n == 0)
+        return 0;
+    if (s[0] == ' ' || (s[0] >= 0x09 && s[0] <= 0x0d))
+        return 1;
+    if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
+        return 2;
+    if (n < 3 || s[0] < 0x80)
+        return 0;
+    if ((s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80) ||
+        (s[0] == 0xe2 && s[1] == 0x80 &&
+         ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf)) ||
+        (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f) ||
+        (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80) ||
+        (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf))
+        return 3;
+    return 0;
+}
+
+/* Handlebars' ID characters: anything but blanks and !"#%&'()*+,./;<=>@[\]^`{|}~ (and here
+ * control characters, which no template needs) */
 static bool id_char(char ch)
 {
-    return (unsigned char)ch > ' ' && !strchr("!\"#%&'()*+,./;<=>@[\\]^`{|}~", ch);
+    return (unsigned char)ch > ' ' && ch != 0x7f && !strchr("!\"#%&'()*+,./;<=>@[\\]^`{|}~", ch);
+}
+
+/* An ID character at p[0..n): not one that starts JavaScript whitespace. */
+static bool id_at(const char *p, size_t n)
+{
+    return id_char(*p) && js_space(p, n) == 0;
 }
 
 /* Splits s[0..n) into tokens. False on what Handlebars would refuse or we do not read. */
@@ -75,9 +109,9 @@ static bool tokenize(struct tr *t, const char *s, size_t n, struct tok *toks, si
 
     while (i < n) {
         char ch = s[i];
-        size_t start = i;
-        if (isspace((unsigned char)ch)) {
-            i++;
+        size_t start = i, w = js_space(s + i, n - i);
+        if (w) {
+            i += w;
             continue;
         }
         if (k == MAX_TOKENS)
@@ -99,11 +133,17 @@ static bool tokenize(struct tr *t, const char *s, size_t n, struct tok *toks, si
             toks[k].kind = TK_STRING;
         } else if (isdigit((unsigned char)ch) ||
                    (ch == '-' && i + 1 < n && isdigit((unsigned char)s[i + 1]))) {
+            /* -?[0-9]+(\.[0-9]+)?, then a blank or the end, as Handlebars' NUMBER */
             i++;
-            while (i < n && (isdigit((unsigned char)s[i]) || s[i] == '.'))
+            while (i < n && isdigit((unsigned char)s[i]))
                 i++;
+            if (i + 1 < n && s[i] == '.' && isdigit((unsigned char)s[i + 1]))
+                for (i++; i < n && isdigit((unsigned char)s[i]);)
+                    i++;
+            if (i < n && !js_space(s + i, n - i) && s[i] != ')')
+                return no(t, "the number \"%.*s\"", (int)(i - start + 1), s + start);
             toks[k].kind = TK_NUMBER;
-        } else if (id_char(ch) || ch == '@' || ch == '.' || ch == '[') {
+        } else if (id_at(s + i, n - i) || ch == '@' || ch == '.' || ch == '[') {
             /* a path: segments of ID characters or [literal], joined by '.' or '/' */
             if (ch == '@')
                 i++;
@@ -113,7 +153,7 @@ static bool tokenize(struct tr *t, const char *s, size_t n, struct tok *toks, si
                     if (!e)
                         return no(t, "an unclosed [");
                     i = (size_t)(e - s) + 1;
-                } else if (id_char(s[i]) || s[i] == '.' || s[i] == '/') {
+                } else if (id_at(s + i, n - i) || s[i] == '.' || s[i] == '/') {
                     i++;
                 } else {
                     break;
@@ -143,6 +183,45 @@ static bool is(const struct tok *tk, const char *word)
 }
 
 /* ---- paths -------------------------------------------------------------------------------- */
+
+/* A path Handlebars reads as one: "." or "..", ../ repeated or ./ first, or @ first, then
+ * segments (an ID or a [literal]) separated by single '.' or '/'. */
+static bool valid_path(const char *p, size_t n)
+{
+    size_t i = 0;
+
+    if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+        return true;
+    if (n > 0 && p[0] == '@') {
+        i = 1;
+    } else {
+        while (i + 3 <= n && memcmp(p + i, "../", 3) == 0)
+            i += 3;
+        if (i == 0 && n >= 2 && memcmp(p, "./", 2) == 0)
+            i = 2;
+    }
+    for (;;) {
+        if (i >= n)
+            return false;
+        if (p[i] == '[') {
+            const char *e = memchr(p + i, ']', n - i);
+            if (!e || e == p + i + 1)
+                return false;
+            i = (size_t)(e - p) + 1;
+        } else {
+            size_t start = i;
+            while (i < n && id_at(p + i, n - i))
+                i++;
+            if (i == start)
+                return false;
+        }
+        if (i == n)
+            return true;
+        if (p[i] != '.' && p[i] != '/')
+            return false;
+        i++;
+    }
+}
 
 /* The segments of a path: each a name, or a [literal] without its brackets. */
 static size_t segments(const char *p, size_t n, const char **seg, size_t *slen, size_t max)
@@ -191,7 +270,7 @@ static void put_seg(struct mr_buf *b, const char *s, size_t n)
     size_t i;
     bool plain = n > 0 && !all_digits(s, n);
     for (i = 0; i < n && plain; i++)
-        plain = id_char(s[i]);
+        plain = id_at(s + i, n - i);
     mr_buf_putc(b, '.');
     if (!plain)
         mr_buf_putc(b, '[');
@@ -205,6 +284,8 @@ static bool path(struct tr *t, const struct tok *tk)
     const char *seg[8];
     size_t slen[8], n, i;
 
+    if (!valid_path(tk->p, tk->len))
+        return no(t, "the path \"%.*s\"", (int)(tk->len > 60 ? 60 : tk->len), tk->p);
     if (tk->p[0] == '@' || tk->p[0] == '.' ||
         (tk->len >= 4 && memcmp(tk->p, "this", 4) == 0 && (tk->len == 4 || !id_char(tk->p[4])))) {
         mr_buf_append(t->out, tk->p, tk->len); /* data variables, this, ../x: block context */
@@ -217,10 +298,12 @@ static bool path(struct tr *t, const struct tok *tk)
     if (n == 0)
         return no(t, "an empty path");
     if (!seg_is(seg[0], slen[0], "request")) {
-        if (t->depth == 0)
+        if (t->scopes == 0)
             return no(t, "\"%.*s\" (a helper or value mockrun's templates do not have)",
                       (int)(tk->len > 60 ? 60 : tk->len), tk->p);
-        /* inside {{#each}} or {{#with}}: a member of the current item */
+        /* inside {{#each}} or {{#with}}: a member of the current item, written this.name so
+         * that no helper of the same name (date, email, uuid ...) answers instead */
+        mr_buf_puts(t->out, "this.");
         mr_buf_append(t->out, tk->p, tk->len);
         return true;
     }
@@ -563,6 +646,9 @@ static bool block_open(struct tr *t, const struct tok *toks, size_t n)
     }
     t->open[t->depth] = head->p;
     t->open_len[t->depth] = head->len;
+    t->scope[t->depth] = strcmp(emit, "each") == 0 || strcmp(emit, "with") == 0;
+    t->had_else[t->depth] = false;
+    t->scopes += t->scope[t->depth];
     t->emitted[t->depth++] = emit;
     return true;
 }
@@ -594,13 +680,18 @@ static bool mustache(struct tr *t, const char *inner, size_t n, bool triple)
         if (t->depth == 0 || toks[0].len != t->open_len[t->depth - 1] ||
             memcmp(toks[0].p, t->open[t->depth - 1], toks[0].len) != 0)
             return no(t, "{{/%.*s}} closes no open block", (int)toks[0].len, toks[0].p);
-        mr_buf_printf(t->out, "/%s", t->emitted[--t->depth]);
+        t->depth--;
+        t->scopes -= t->scope[t->depth];
+        mr_buf_printf(t->out, "/%s", t->emitted[t->depth]);
         return true;
     }
     if ((sigil == '^' && ntoks == 0) || (ntoks >= 1 && is(&toks[0], "else"))) {
         if (t->depth == 0)
             return no(t, "{{else}} outside a block");
+        if (t->had_else[t->depth - 1])
+            return no(t, "a second {{else}} in one block");
         if (ntoks == 1 || sigil == '^') {
+            t->had_else[t->depth - 1] = true;
             mr_buf_puts(t->out, "else");
             return true;
         }
@@ -713,6 +804,9 @@ bool mr_wm__template(const char *src, size_t len, char *const *params, size_t np
             return false;
         mr_buf_puts(out, strip_close ? "~}}" : "}}");
         i = (size_t)(close - src) + 2 + triple;
+        if (i < len && src[i] == '}' && out->len >= 3 && out->data[out->len - 3] != '}')
+            /* "{{/if}}}": mockrun's engine, like Handlebars.js, reads "}}}" as one closer */
+            return no(&t, "\"}\" right after a block's \"}}\"");
     }
     if (t.depth)
         return no(&t, "{{#%.*s}} is not closed", (int)t.open_len[t.depth - 1], t.open[t.depth - 1]);
