@@ -865,14 +865,16 @@ static cJSON *response_pass(struct conv *cv, const cJSON *r, struct tpl_ctx *tp)
     return out;
 }
 
-static bool starts_u0001(const cJSON *v)
+/* A string or member name with U+0001 (the loader finds its markers as "\u0001 in the
+ * printed JSON, also after an escaped quote). */
+static bool has_u0001(const cJSON *v)
 {
     const cJSON *item;
     if (cJSON_IsString(v))
-        return v->valuestring[0] == '\x01';
+        return strchr(v->valuestring, '\x01') != NULL;
     cJSON_ArrayForEach(item, v)
     {
-        if (starts_u0001(item))
+        if ((item->string && strchr(item->string, '\x01')) || has_u0001(item))
             return true;
     }
     return false;
@@ -899,10 +901,10 @@ static cJSON *response(struct conv *cv, const cJSON *r, const struct mr_wm_reque
         out = NULL;
         while (c->res->nwarnings > nwarn)
             free(c->res->warnings[--c->res->nwarnings]);
-        if (starts_u0001(cJSON_GetObjectItemCaseSensitive(r, "jsonBody")))
+        if (has_u0001(cJSON_GetObjectItemCaseSensitive(r, "jsonBody")))
             /* scenarios/load.c marks templated strings with U+0001 and aborts on meeting
              * one it did not write (to be fixed there): such a body stays untemplated */
-            snprintf(t.why, sizeof(t.why), "a string starting with U+0001 beside templates");
+            snprintf(t.why, sizeof(t.why), "U+0001 in a JSON body beside templates");
         else
             out = response_pass(cv, r, &t);
     }
@@ -1264,12 +1266,10 @@ static void states_release(struct states *st)
 
 /* ---- output ------------------------------------------------------------------------------- */
 
-static const struct stub *sort_base;
-
 /* WireMock's order: lower priority first, then the newest (the last added) first. */
 static int by_priority(const void *a, const void *b)
 {
-    const struct stub *x = &sort_base[*(const size_t *)a], *y = &sort_base[*(const size_t *)b];
+    const struct stub *x = *(const struct stub *const *)a, *y = *(const struct stub *const *)b;
     if (x->priority != y->priority)
         return x->priority < y->priority ? -1 : 1;
     return x->seq < y->seq ? 1 : x->seq > y->seq ? -1 : 0;
@@ -1398,7 +1398,8 @@ static char *build_scenario(struct conv *cv, const char *name)
     struct states st;
     cJSON *sc = cJSON_CreateObject(), *services = cJSON_CreateObject(), *svc = cJSON_CreateObject(),
           *routes = cJSON_CreateArray();
-    size_t *order = calloc(cv->nstubs + 1, sizeof(*order)), i;
+    const struct stub **order = calloc(cv->nstubs + 1, sizeof(*order));
+    size_t i;
     char *printed, *out = NULL;
     bool states_ok;
 
@@ -1416,12 +1417,11 @@ static char *build_scenario(struct conv *cv, const char *name)
     c->path[0] = '\0';
     states_ok = !c->nomem && collect_states(cv, &st);
     for (i = 0; order && i < cv->nstubs; i++)
-        order[i] = i;
-    sort_base = cv->stubs;
+        order[i] = &cv->stubs[i];
     if (order && cv->nstubs)
         qsort(order, cv->nstubs, sizeof(*order), by_priority);
     for (i = 0; order && i < cv->nstubs && !c->nomem; i++) {
-        const struct stub *s = &cv->stubs[order[i]];
+        const struct stub *s = order[i];
         if (s->scenario && !states_ok)
             continue;
         mr_wm__append(c, routes, build_route(cv, s, &st, routes));
