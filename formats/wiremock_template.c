@@ -184,11 +184,22 @@ static bool is(const struct tok *tk, const char *word)
 
 /* ---- paths -------------------------------------------------------------------------------- */
 
-/* A path Handlebars reads as one: "." or "..", ../ repeated or ./ first, or @ first, then
- * segments (an ID or a [literal]) separated by single '.' or '/'. */
-static bool valid_path(const char *p, size_t n)
+/* true, false, null, undefined: Handlebars lexes them as literals at the end of a path */
+static bool keyword(const char *s, size_t n)
 {
-    size_t i = 0;
+    static const char *const words[] = {"true", "false", "null", "undefined"};
+    size_t k;
+    for (k = 0; k < 4; k++)
+        if (n == strlen(words[k]) && memcmp(s, words[k], n) == 0)
+            return true;
+    return false;
+}
+
+/* A path Handlebars reads as one: "." or "..", ../ repeated or ./ first, or @ first, then
+ * segments (an ID or a [literal]) separated by single '.' or '/', the last not a keyword. */
+static bool valid_path(const char *p, size_t n, bool keyword_last)
+{
+    size_t i = 0, nseg = 0;
 
     if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
         return true;
@@ -212,9 +223,11 @@ static bool valid_path(const char *p, size_t n)
             size_t start = i;
             while (i < n && id_at(p + i, n - i))
                 i++;
-            if (i == start)
+            if (i == start ||
+                (i == n && nseg > 0 && !keyword_last && keyword(p + start, i - start)))
                 return false;
         }
+        nseg++;
         if (i == n)
             return true;
         if (p[i] != '.' && p[i] != '/')
@@ -268,7 +281,7 @@ static bool all_digits(const char *s, size_t n)
 static void put_seg(struct mr_buf *b, const char *s, size_t n)
 {
     size_t i;
-    bool plain = n > 0 && !all_digits(s, n);
+    bool plain = n > 0 && !all_digits(s, n) && !keyword(s, n);
     for (i = 0; i < n && plain; i++)
         plain = id_at(s + i, n - i);
     mr_buf_putc(b, '.');
@@ -284,7 +297,9 @@ static bool path(struct tr *t, const struct tok *tk)
     const char *seg[8];
     size_t slen[8], n, i;
 
-    if (!valid_path(tk->p, tk->len))
+    /* request.* is written again segment by segment ([null] then), other paths as they are */
+    if (!valid_path(tk->p, tk->len,
+                    tk->len > 8 && memcmp(tk->p, "request", 7) == 0 && strchr("./", tk->p[7])))
         return no(t, "the path \"%.*s\"", (int)(tk->len > 60 ? 60 : tk->len), tk->p);
     if (tk->p[0] == '@' || tk->p[0] == '.' ||
         (tk->len >= 4 && memcmp(tk->p, "this", 4) == 0 && (tk->len == 4 || !id_char(tk->p[4])))) {

@@ -1230,6 +1230,19 @@ START_TEST(test_bug_template_js_blank_in_name)
 }
 END_TEST
 
+/* "request.query.null" went through: Handlebars lexes a last segment true, false, null or
+ * undefined as a literal. Written [null]. */
+START_TEST(test_bug_template_keyword_segment)
+{
+    tpl("{{request.query.null}}{{request.headers.true}}");
+    EQ(RESP ".body", "'{{{request.query.[null]}}}{{{request.headers.[true]}}}'");
+    NO_WARNINGS();
+    tpl("{{#each request.query}}{{this.undefined}}{{/each}}");
+    WARNINGS("s.json: response: response-template: the path \"this.undefined\" is not "
+             "supported; the response is served as written, without templating");
+}
+END_TEST
+
 /* A bare name inside {{#if}} went through (the context is still the root there: mockrun
  * refuses it), and one inside {{#each}} could be read as a helper of the same name. */
 START_TEST(test_bug_template_bare_name)
@@ -1314,6 +1327,7 @@ static Suite *wiremock_suite(void)
     tcase_add_test(tc, test_bug_error_under_key_with_nul);
     tcase_add_test(tc, test_bug_json_template_u0001);
     tcase_add_test(tc, test_bug_template_js_blank_in_name);
+    tcase_add_test(tc, test_bug_template_keyword_segment);
     suite_add_tcase(s, tc);
     return s;
 }
