@@ -1050,6 +1050,7 @@ START_TEST(test_folder_errors)
     /* an error in a file names the file as the root shows it */
     write_file("mappings/ok.json", "{'request': {}, 'response': {}}");
     write_file("mappings/z.json", "{'request': {},\n 'response': {'status': 'x'}}");
+    reset();
     ck_assert_int_eq(mr_wiremock_convert(dir.path, &res, &err), MR_ESCENARIO);
     mr_error_format(&err, got, sizeof(got));
     ck_assert_str_eq(got, "mappings/z.json:2:25: response.status: expected an integer");
