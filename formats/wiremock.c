@@ -1153,6 +1153,7 @@ static void convert_file(struct conv *cv, const char *file, const char *text, si
 
 struct wm_scenario {
     const char *name;
+    const char *where;              /* its first stub, for warnings */
     const char *states[MAX_STATES]; /* [0] is "Started" */
     size_t nstates;
 };
@@ -1197,6 +1198,7 @@ static bool collect_states(struct conv *cv, struct states *st)
             ;
         if (k == st->nsc) {
             st->sc[k].name = s->scenario;
+            st->sc[k].where = s->where;
             st->sc[k].states[0] = "Started";
             st->sc[k].nstates = 1;
             st->nsc++;
@@ -1214,14 +1216,15 @@ static bool collect_states(struct conv *cv, struct states *st)
     st->total = 1;
     for (k = 0; k < st->nsc; k++) {
         if (st->total * st->sc[k].nstates > MAX_STATES) {
-            c->file = "(all mappings)";
+            /* said where the scenario that goes over the limit first appears */
+            c->file = st->sc[k].where;
             c->plen = 0;
             c->path[0] = '\0';
             mr_wm__warn(c,
-                        "%zu scenarios with %zu combined states are over mockrun's %d (each "
-                        "combination is a state of the one service); stubs with a scenario "
-                        "are dropped",
-                        st->nsc, st->total * st->sc[k].nstates, MAX_STATES);
+                        "scenario \"%s\" makes %zu combined states of %zu scenarios, over "
+                        "mockrun's %d (each combination is a state of the one service); stubs "
+                        "with a scenario are dropped",
+                        st->sc[k].name, st->total * st->sc[k].nstates, k + 1, MAX_STATES);
             return false;
         }
         st->total *= st->sc[k].nstates;

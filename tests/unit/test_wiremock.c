@@ -906,6 +906,27 @@ START_TEST(test_scenario_several)
 }
 END_TEST
 
+/* over 256 combined states: the stubs with a scenario are dropped */
+START_TEST(test_scenario_too_many)
+{
+    char text[8192];
+    size_t n = 0, k;
+
+    n += (size_t)snprintf(text + n, sizeof(text) - n, "{'mappings': [");
+    for (k = 0; k < 9; k++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n,
+                              "%s{'scenarioName': 's%zu', 'newScenarioState': 'x', 'request': "
+                              "{'urlPath': '/%zu'}, 'response': {}}",
+                              k ? ", " : "", k, k);
+    snprintf(text + n, sizeof(text) - n, ", {'request': {'urlPath': '/plain'}, 'response': {}}]}");
+    convert(text);
+    EQ(ROUTES, "[{'id':'s.json#10','request':{'path':'/plain'},'response':{}}]");
+    WARNINGS("s.json: mappings[8]: scenario \"s8\" makes 512 combined states of 9 scenarios, over "
+             "mockrun's 256 (each combination is a state of the one service); stubs with a "
+             "scenario are dropped");
+}
+END_TEST
+
 /* ---- files ------------------------------------------------------------------------------ */
 
 static struct mr_tmpdir dir, other;
@@ -1309,6 +1330,7 @@ static Suite *wiremock_suite(void)
     tcase_add_test(tc, test_order_and_ids);
     tcase_add_test(tc, test_scenario_one);
     tcase_add_test(tc, test_scenario_several);
+    tcase_add_test(tc, test_scenario_too_many);
     tcase_add_test(tc, test_stub_keys);
     suite_add_tcase(s, tc);
 
