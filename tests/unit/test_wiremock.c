@@ -610,6 +610,10 @@ START_TEST(test_responses)
          "'upper': 20}}");
     EQ(RESP, "{'delayMs':{'min':15,'max':30}}");
     NO_WARNINGS();
+    /* the Java DSL's name for the same, accepted too */
+    resp("{'uniformRandomDelay': {'lower': 1, 'upper': 3}}");
+    EQ(RESP, "{'delayMs':{'min':1,'max':3}}");
+    NO_WARNINGS();
     resp("{'fixedDelayMilliseconds': 700000}");
     EQ(RESP, "{'delayMs':600000}");
     WARNINGS("s.json: response.fixedDelayMilliseconds: 700000 ms is over mockrun's 600000 ms; "
