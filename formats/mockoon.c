@@ -22,6 +22,7 @@
 #include "common/buf.h"
 #include "common/jsondoc.h"
 #include "common/text.h"
+#include "formats/jsonout.h"
 
 struct conv {
     struct mr_mockoon_result *res;
@@ -1197,75 +1198,6 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
     return sc;
 }
 
-/* Pretty-prints compact JSON with a 2-space indent (cJSON_Print uses tabs). */
-static char *pretty(const char *s)
-{
-    size_t cap = strlen(s) * 2 + 64, n = 0;
-    int depth = 0;
-    bool in_str = false;
-    char *out = malloc(cap);
-    const char *p;
-
-#define PUT(ch)                                                                                    \
-    do {                                                                                           \
-        if (n + 1 >= cap) {                                                                        \
-            char *q_ = realloc(out, cap *= 2);                                                     \
-            if (!q_) {                                                                             \
-                free(out);                                                                         \
-                return NULL;                                                                       \
-            }                                                                                      \
-            out = q_;                                                                              \
-        }                                                                                          \
-        out[n++] = (ch);                                                                           \
-    } while (0)
-#define NEWLINE()                                                                                  \
-    do {                                                                                           \
-        int i_;                                                                                    \
-        PUT('\n');                                                                                 \
-        for (i_ = 0; i_ < 2 * depth; i_++)                                                         \
-            PUT(' ');                                                                              \
-    } while (0)
-    if (!out)
-        return NULL;
-    for (p = s; *p; p++) {
-        char ch = *p;
-        if (in_str) {
-            PUT(ch);
-            if (ch == '\\' && p[1])
-                PUT(*++p);
-            else if (ch == '"')
-                in_str = false;
-        } else if (ch == '"') {
-            in_str = true;
-            PUT(ch);
-        } else if ((ch == '{' || ch == '[') && (p[1] == '}' || p[1] == ']')) {
-            PUT(ch);
-            PUT(*++p);
-        } else if (ch == '{' || ch == '[') {
-            PUT(ch);
-            depth++;
-            NEWLINE();
-        } else if (ch == '}' || ch == ']') {
-            depth--;
-            NEWLINE();
-            PUT(ch);
-        } else if (ch == ',') {
-            PUT(ch);
-            NEWLINE();
-        } else if (ch == ':') {
-            PUT(ch);
-            PUT(' ');
-        } else {
-            PUT(ch);
-        }
-    }
-    PUT('\n');
-    out[n] = '\0';
-#undef PUT
-#undef NEWLINE
-    return out;
-}
-
 static int fail_at(struct mr_error *err, const char *file, const char *text, size_t len,
                    const char *path, const char *msg)
 {
@@ -1347,7 +1279,7 @@ int mr_mockoon_convert(const char *file, const char *text, size_t len,
     printed = sc && !c.nomem ? cJSON_PrintUnformatted(sc) : NULL;
     cJSON_Delete(sc);
     if (printed) {
-        out->scenario = pretty(printed);
+        out->scenario = mr_jsonout_pretty(printed);
         cJSON_free(printed);
     }
     if (!out->scenario || c.nomem) {

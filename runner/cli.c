@@ -104,6 +104,7 @@ static const char usage_head[] =
     "       mockrun --import-mockoon ENV.json > scenario.json\n"
     "       mockrun schema > scenario.schema.json\n"
     "       mockrun init [FILE]\n"
+    "       mockrun --import-wiremock DIR > scenario.json\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
@@ -115,6 +116,9 @@ static const char usage_head[] =
 static const char usage_tail[] =
     "  --import-mockoon ENV print a scenario converted from the Mockoon environment ENV;\n"
     "                       what cannot be converted is listed on stderr\n"
+    "  --import-wiremock DIR\n"
+    "                       the same for WireMock stub mappings: a root folder (mappings/,\n"
+    "                       __files/) or one mapping file\n"
     "  -h, --help           show this help\n"
     "  --version            show the version\n"
     "\n"
@@ -264,22 +268,29 @@ static const struct opt *find_option(const char *name, size_t len)
     return NULL;
 }
 
-/* --import-mockoon FILE, alone: the whole command line. */
+/* --import-mockoon FILE or --import-wiremock PATH, alone: the whole command line. */
 static int parse_import(struct mr_cli *cli, int argc, char **argv, int i, struct mr_error *err)
 {
     const char *a = argv[i];
-    const char *file = a[16] == '=' ? a + 17 : i + 1 < argc ? argv[i + 1] : NULL;
+    bool wiremock = strncmp(a, "--import-wiremock", 17) == 0;
+    size_t n = wiremock ? 17 : 16;
+    const char *opt = wiremock ? "--import-wiremock" : "--import-mockoon";
+    const char *file = a[n] == '=' ? a + n + 1 : i + 1 < argc ? argv[i + 1] : NULL;
 
     if (!file || !*file)
-        return mr_error_set(err, MR_EUSAGE, "--import-mockoon needs a file");
-    if (a[16] != '=')
+        return mr_error_set(err, MR_EUSAGE, "%s needs a %s", opt,
+                            wiremock ? "folder or file" : "file");
+    if (a[n] != '=')
         i++;
     if (i + 1 < argc || argv[1] != a) /* something came after, or before */
-        return mr_error_set(err, MR_EUSAGE,
-                            "--import-mockoon takes only the environment file, got '%s'",
+        return mr_error_set(err, MR_EUSAGE, "%s takes only the %s, got '%s'", opt,
+                            wiremock ? "WireMock folder or mapping file" : "environment file",
                             i + 1 < argc ? argv[i + 1] : argv[1]);
-    cli->action = MR_CLI_IMPORT_MOCKOON;
-    cli->import_mockoon = file;
+    cli->action = wiremock ? MR_CLI_IMPORT_WIREMOCK : MR_CLI_IMPORT_MOCKOON;
+    if (wiremock)
+        cli->import_wiremock = file;
+    else
+        cli->import_mockoon = file;
     return 0;
 }
 
@@ -329,7 +340,8 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
             cli->action = MR_CLI_VERSION;
             return 0;
         }
-        if (strcmp(a, "--import-mockoon") == 0 || strncmp(a, "--import-mockoon=", 17) == 0)
+        if (strcmp(a, "--import-mockoon") == 0 || strncmp(a, "--import-mockoon=", 17) == 0 ||
+            strcmp(a, "--import-wiremock") == 0 || strncmp(a, "--import-wiremock=", 18) == 0)
             return parse_import(cli, argc, argv, i, err);
         if (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {
             cli->verbose += (int)strlen(a + 1); /* -v, -vv, ... */

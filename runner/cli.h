@@ -7,6 +7,7 @@
  *     mockrun --import-mockoon ENV.json
  *     mockrun schema
  *     mockrun init [FILE]
+ *     mockrun --import-wiremock DIR
  *
  * `schema` and `init` are commands only as the first argument (a scenario
  * file of that name is given as ./schema).
@@ -31,6 +32,7 @@ enum mr_cli_action {
     MR_CLI_IMPORT_MOCKOON, /* --import-mockoon FILE: print the scenario for a Mockoon environment */
     MR_CLI_SCHEMA,         /* schema: print the scenario format's JSON Schema */
     MR_CLI_INIT,           /* init [FILE]: write a starter scenario */
+    MR_CLI_IMPORT_WIREMOCK, /* --import-wiremock PATH: the same for WireMock mappings */
 };
 
 /* Scenario files one run takes at most. */
@@ -40,9 +42,10 @@ struct mr_cli {
     enum mr_cli_action action;
     const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one) */
     size_t nscenarios;
-    const char *import_mockoon; /* --import-mockoon FILE */
-    const char *init_file;      /* init [FILE]: default "scenario.json" */
-    char **command;             /* after "--"; NULL-terminated; NULL when none */
+    const char *import_mockoon;  /* --import-mockoon FILE */
+    const char *import_wiremock; /* --import-wiremock PATH (a root folder or a mapping file) */
+    const char *init_file;       /* init [FILE]: default "scenario.json" */
+    char **command;              /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
     const char *junit; /* default "mockrun-junit.xml" */
     bool no_junit;

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "common/xml.h"
 #include "formats/mockoon.h"
+#include "formats/wiremock.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
 #include "reports/github.h"
@@ -782,6 +783,25 @@ static int init(const char *file)
     return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
 }
 
+/* --import-wiremock PATH: the same for a WireMock root folder or mapping file (each
+ * warning names its file). */
+static int import_wiremock(const char *path)
+{
+    struct mr_wiremock_result res;
+    struct mr_error err;
+    size_t i;
+
+    if (mr_wiremock_convert(path, &res, &err) != 0) {
+        print_error(&err);
+        return MR_EXIT_USAGE;
+    }
+    fputs(res.scenario, stdout);
+    for (i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "mockrun: %s\n", res.warnings[i]);
+    mr_wiremock_result_free(&res);
+    return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
+}
+
 int mr_run(const struct mr_cli *cli)
 {
     struct run r;
@@ -800,6 +820,8 @@ int mr_run(const struct mr_cli *cli)
         return print_schema();
     case MR_CLI_INIT:
         return init(cli->init_file);
+    case MR_CLI_IMPORT_WIREMOCK:
+        return import_wiremock(cli->import_wiremock);
     case MR_CLI_RUN:
         break;
     }

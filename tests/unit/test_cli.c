@@ -407,6 +407,28 @@ START_TEST(test_commands)
 }
 END_TEST
 
+START_TEST(test_import_wiremock)
+{
+    OK("--import-wiremock", "wiremock");
+    ck_assert_int_eq(cli.action, MR_CLI_IMPORT_WIREMOCK);
+    ck_assert_str_eq(cli.import_wiremock, "wiremock");
+    ck_assert_ptr_null(cli.import_mockoon);
+    ck_assert_uint_eq(cli.nscenarios, 0);
+    OK("--import-wiremock=root/mappings/x.json");
+    ck_assert_int_eq(cli.action, MR_CLI_IMPORT_WIREMOCK);
+    ck_assert_str_eq(cli.import_wiremock, "root/mappings/x.json");
+    FAILS("--import-wiremock needs a folder or file", "--import-wiremock");
+    FAILS("--import-wiremock needs a folder or file", "--import-wiremock=");
+    FAILS("--import-wiremock takes only the WireMock folder or mapping file, got 's.json'",
+          "--import-wiremock", "wm", "s.json");
+    FAILS("--import-wiremock takes only the WireMock folder or mapping file, got '--serve'",
+          "--serve", "--import-wiremock", "wm");
+    /* one import at a time */
+    FAILS("--import-mockoon takes only the environment file, got '--import-wiremock'",
+          "--import-mockoon", "env.json", "--import-wiremock", "wm");
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -449,6 +471,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_help_and_version);
     tcase_add_test(tc, test_import_mockoon);
     tcase_add_test(tc, test_commands);
+    tcase_add_test(tc, test_import_wiremock);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");
