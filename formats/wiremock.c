@@ -865,21 +865,6 @@ static cJSON *response_pass(struct conv *cv, const cJSON *r, struct tpl_ctx *tp)
     return out;
 }
 
-/* A string or member name with U+0001 (the loader finds its markers as "\u0001 in the
- * printed JSON, also after an escaped quote). */
-static bool has_u0001(const cJSON *v)
-{
-    const cJSON *item;
-    if (cJSON_IsString(v))
-        return strchr(v->valuestring, '\x01') != NULL;
-    cJSON_ArrayForEach(item, v)
-    {
-        if ((item->string && strchr(item->string, '\x01')) || has_u0001(item))
-            return true;
-    }
-    return false;
-}
-
 /*
  * The response, or NULL when the stub is dropped (with a warning) or on failure. With
  * the response-template transformer every part is translated; when one cannot be, the
@@ -901,12 +886,7 @@ static cJSON *response(struct conv *cv, const cJSON *r, const struct mr_wm_reque
         out = NULL;
         while (c->res->nwarnings > nwarn)
             free(c->res->warnings[--c->res->nwarnings]);
-        if (has_u0001(cJSON_GetObjectItemCaseSensitive(r, "jsonBody")))
-            /* scenarios/load.c marks templated strings with U+0001 and aborts on meeting
-             * one it did not write (to be fixed there): such a body stays untemplated */
-            snprintf(t.why, sizeof(t.why), "U+0001 in a JSON body beside templates");
-        else
-            out = response_pass(cv, r, &t);
+        out = response_pass(cv, r, &t);
     }
     if (t.on && t.why[0] && !c->failed && !c->nomem) {
         char why[sizeof(t.why)];

@@ -532,9 +532,10 @@ static struct mr_template *compile_at(struct mr_loader *ld, const char *src, siz
 struct json_tpls {
     struct mr_template **tpls;
     size_t n;
+    unsigned long nonce; /* markers are "\x01<nonce>:<i>\x01" */
 };
 
-/* Replaces each templated string in v by a marker "\x01<i>\x01" and compiles it. */
+/* Replaces each templated string in v by a marker "\x01<nonce>:<i>\x01" and compiles it. */
 static void mark_json_templates(struct mr_loader *ld, cJSON *v, struct json_tpls *jt)
 {
     cJSON *c;
@@ -544,7 +545,7 @@ static void mark_json_templates(struct mr_loader *ld, cJSON *v, struct json_tpls
         struct mr_template *t =
             compile_at(ld, v->valuestring, strlen(v->valuestring), MR_TPL_NONE, true);
         struct mr_template **grown;
-        char marker[32];
+        char marker[48];
         if (!t)
             return;
         grown = realloc(jt->tpls, (jt->n + 1) * sizeof(*grown));
@@ -555,7 +556,7 @@ static void mark_json_templates(struct mr_loader *ld, cJSON *v, struct json_tpls
         }
         jt->tpls = grown;
         jt->tpls[jt->n] = t;
-        snprintf(marker, sizeof(marker), "\x01%zu\x01", jt->n++);
+        snprintf(marker, sizeof(marker), "\x01%lu:%zu\x01", jt->nonce, jt->n++);
         if (!cJSON_SetValuestring(v, marker))
             ld->nomem = true;
         return;
@@ -569,19 +570,38 @@ static void mark_json_templates(struct mr_loader *ld, cJSON *v, struct json_tpls
     }
 }
 
+/* A nonce k such that "\u0001<k>:" is nowhere in the serialised value: the
+ * user's own strings may hold U+0001 (printed \u0001), never that. */
+static bool pick_nonce(const cJSON *v, unsigned long *nonce)
+{
+    char *text = cJSON_PrintUnformatted(v), probe[40];
+
+    if (!text)
+        return false;
+    for (*nonce = 0;; ++*nonce) {
+        snprintf(probe, sizeof(probe), "\\u0001%lu:", *nonce);
+        if (!strstr(text, probe))
+            break;
+    }
+    cJSON_free(text);
+    return true;
+}
+
 /* `json` with templated strings → literal parts and templates. cJSON prints
- * the marker's \x01 as \u0001, which cannot occur in the rest of the text. */
+ * the marker's \x01 as \u0001; the nonce keeps it apart from user text. */
 static void load_json_template(struct mr_loader *ld, const cJSON *item, struct mr_response *r)
 {
-    struct json_tpls jt = {NULL, 0};
+    struct json_tpls jt = {NULL, 0, 0};
     cJSON *copy = cJSON_Duplicate(item, true);
-    char *text, *p;
-    size_t i;
+    char *text, *p, head[48], tail[] = "\\u0001\"";
+    size_t i, hlen;
 
-    if (!copy) {
+    if (!copy || !pick_nonce(copy, &jt.nonce)) {
+        cJSON_Delete(copy);
         ld->nomem = true;
         return;
     }
+    hlen = (size_t)snprintf(head, sizeof(head), "\"\\u0001%lu:", jt.nonce);
     {
         size_t mark = mr_loader__push_key(ld, "json");
         mark_json_templates(ld, copy, &jt);
@@ -607,7 +627,7 @@ static void load_json_template(struct mr_loader *ld, const cJSON *item, struct m
     }
     p = text;
     for (;;) {
-        char *m = strstr(p, "\"\\u0001");
+        char *m = strstr(p, head);
         char *end;
         unsigned long idx;
         if (!m) {
@@ -617,12 +637,12 @@ static void load_json_template(struct mr_loader *ld, const cJSON *item, struct m
         }
         r->json_parts[r->njson_parts].text = mr_loader__strndup(ld, p, (size_t)(m - p));
         r->json_parts[r->njson_parts++].len = (size_t)(m - p);
-        idx = strtoul(m + 7, &end, 10);
-        if (strncmp(end, "\\u0001\"", 7) != 0 || idx >= jt.n)
+        idx = strtoul(m + hlen, &end, 10);
+        if (strncmp(end, tail, sizeof(tail) - 1) != 0 || idx >= jt.n)
             MR_BUG("lost a template marker in serialised JSON");
         r->json_parts[r->njson_parts++].tpl = jt.tpls[idx];
         jt.tpls[idx] = NULL;
-        p = end + 7;
+        p = end + sizeof(tail) - 1;
     }
     for (i = 0; i < jt.n; i++)
         mr_template_free(jt.tpls[i]); /* only markers that vanished, i.e. none */
