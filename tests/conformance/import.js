@@ -113,15 +113,9 @@ const cases = [
 // matching prints a note to remove it. "BUG" marks a difference that looks
 // like a defect rather than a choice.
 const KNOWN = {
-  'body-path-on-text-body': 'docs/migrating.md: "body paths need a JSON body". Mockoon applies a body-path ' +
-    'rule to a body it does not parse (text/plain here) as to the whole raw text, so `$.coupon` "null" ' +
-    'inverted holds for any non-empty text body there (203); in mockrun the path is absent (400).',
   'trailing-slash': 'documented difference (docs/migrating.md): Mockoon (Express, non-strict routing) serves ' +
     'GET /api/v1/a/1/b/2/ with the route `a/:x/b/:y`; mockrun\'s paths are strict about a trailing ' +
-    'slash and answer 404.',
-  'cors-preflight': 'documented difference (docs/migrating.md): Mockoon answers every OPTIONS with 200 and its CORS headers plus the environment\'s ' +
-    '(Access-Control-Allow-Origin "*", X-Env, Content-Type); mockrun answers 204 with the request\'s ' +
-    'Origin and no environment headers (docs/scenario-format.md, "cors").'
+    'slash and answer 404.'
 };
 
 main({
