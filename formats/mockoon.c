@@ -23,6 +23,7 @@
 #include "common/buf.h"
 #include "common/jsondoc.h"
 #include "common/text.h"
+#include "formats/jsregex.h"
 #include "formats/mockoon_internal.h"
 #include "templates/template.h"
 
@@ -233,7 +234,7 @@ static int convert_path(const char *p, char *out, size_t size)
                 plain = false;
         } else {
             for (i = 0; i < len && plain; i++)
-                if (strchr(":*?+()[]{}!\\", seg[i]))
+                if (strchr(":*?+()[]{}!\\#", seg[i])) /* the loader refuses # in a path */
                     plain = false;
         }
         s = seg + len;
@@ -706,7 +707,7 @@ static void convert_route(struct mr_mockoon__conv *c, const cJSON *route, const 
     const cJSON *responses = cJSON_GetObjectItemCaseSensitive(route, "responses");
     const char *uuid = str_of(route, "uuid");
     cJSON *out, *req;
-    char joined[1024], path[2048], up[32], name[1100];
+    char joined[1024], path[2048], up[32], name[1100], why[200];
     size_t n = 0, i, nresp, def = 0;
     const char *s;
     int kind;
@@ -777,6 +778,8 @@ static void convert_route(struct mr_mockoon__conv *c, const cJSON *route, const 
         mr_mockoon__pop(c, mark);
     }
     kind = convert_path(joined, path, sizeof(path));
+    if (kind > 0 && mr_jsregex_check(path, true, why, sizeof(why)) < 0)
+        kind = -1; /* not UTF-8, for one */
     if (kind < 0) {
         size_t mark = mr_mockoon__push_key(c, "endpoint");
         mr_mockoon__warn(c, "path \"%s\" cannot be expressed in mockrun; route skipped", joined);

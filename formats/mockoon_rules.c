@@ -1377,7 +1377,7 @@ static cJSON *conj_object(struct rc *r, const struct conj *cj, unsigned kinds, b
             }
         } else {
             struct mr_buf b;
-            char *pat = NULL;
+            char *pat = NULL, why[200];
             mr_buf_init(&b);
             if (nraw == 1 && !raw[0]->neg && raw[0]->op != S_EQ) {
                 pat = alone(r, raw[0]);
@@ -1387,6 +1387,13 @@ static cJSON *conj_object(struct rc *r, const struct conj *cj, unsigned kinds, b
             } else {
                 mr_buf_puts(&b, "\\A");
                 chain(r, &b, raw, nraw);
+            }
+            if (!b.failed && b.len &&
+                mr_jsregex_check(mr_buf_cstr(&b), false, why, sizeof(why)) < 0) {
+                conflict(r, "rules on the body could not be joined into one pattern");
+                mr_buf_release(&b);
+                cJSON_Delete(when);
+                return NULL;
             }
             body = b.failed || !b.len ? NULL : matches(mr_buf_cstr(&b), false);
             mr_buf_release(&b);

@@ -1055,7 +1055,7 @@ END_TEST
 
 /* ---- found by the fuzz target ----------------------------------------------------------- */
 
-/* Bugs tests/fuzz/fuzz_mockoon.c found (MOCKRUN_FUZZ_STRICT=1), with their
+/* Bugs tests/fuzz/fuzz_mockoon.c found, with their
  * reproducers in tests/fuzz/regressions/mockoon/. */
 
 /* A body rule dropped for its operator leaves "body": {"jsonPath": {}} behind: the scenario
@@ -1124,6 +1124,37 @@ START_TEST(test_bug_control_bytes_in_warnings)
 }
 END_TEST
 
+/* An endpoint with bytes that are not UTF-8 became a pathPattern PCRE2 refuses. */
+START_TEST(test_bug_path_pattern_not_utf8)
+{
+    route("get", "a/:b?/\xff\xfe", "null", "[{}]", true);
+    EQ("services._.routes", "[]");
+    WARNINGS("routes[0].endpoint: path \"/a/:b?/\xff\xfe\" cannot be expressed in mockrun; "
+             "route skipped");
+}
+END_TEST
+
+/* A '#' in an endpoint stayed in "path", which the loader refuses. */
+START_TEST(test_bug_path_hash)
+{
+    route("get", "a#b", "null", "[{}]", true);
+    EQ("services._.routes.0.request.pathPattern", "'/a#b'");
+    WARNINGS("routes[0].endpoint: path \"/a#b\" uses Express syntax mockrun's \"path\" lacks; "
+             "served with \"pathPattern\": \"/a#b\"");
+}
+END_TEST
+
+/* A rule value that is not UTF-8, in a pattern over the body (here inverted): PCRE2
+ * refuses the pattern, so that condition is left out. */
+START_TEST(test_bug_body_pattern_not_utf8)
+{
+    one_rule("body", "", "equals", "\xff", true);
+    NEVER();
+    WARNINGS("routes[0].responses[1]: rules on the body could not be joined into one pattern; "
+             "those combinations of the rules are left out");
+}
+END_TEST
+
 static void teardown(void)
 {
     reset();
@@ -1186,6 +1217,9 @@ static Suite *mockoon_suite(void)
     tcase_add_test(tc, test_bug_json_path_bracket);
     tcase_add_test(tc, test_bug_path_parameter_name);
     tcase_add_test(tc, test_bug_control_bytes_in_warnings);
+    tcase_add_test(tc, test_bug_path_pattern_not_utf8);
+    tcase_add_test(tc, test_bug_path_hash);
+    tcase_add_test(tc, test_bug_body_pattern_not_utf8);
     suite_add_tcase(s, tc);
     return s;
 }
