@@ -472,6 +472,10 @@ feature('get', 'templated-modifier', hitMiss([rule('query', "{{'q'}}", 'equals',
   hit: get(`${P}/templated-modifier?q=abc`)
 });
 feature('get', 'no-content-type', [response({ body: 'plain' })], { get: get(`${P}/no-content-type`) });
+// how paths match: path-to-regexp ignores case and one trailing slash; a HEAD request
+cases.push({ name: 'paths/upper-case', req: get(`${P}/NO-CONTENT-TYPE`), statusOnly: true });
+cases.push({ name: 'paths/trailing-slash', req: get(`${P}/no-content-type/`), statusOnly: true });
+cases.push({ name: 'paths/head-on-get-route', req: { method: 'HEAD', path: `${P}/no-content-type` }, statusOnly: true });
 cases.push({ name: 'no-prefix', req: get('/m/query/equals/abc?q=abc'), statusOnly: true,
   why: 'no route: each server answers its own 404 page' });
 
