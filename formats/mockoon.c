@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -23,19 +24,11 @@
 #include "common/jsondoc.h"
 #include "common/text.h"
 #include "formats/jsonout.h"
+#include "formats/jsregex.h"
+#include "formats/mockoon_internal.h"
+#include "templates/template.h"
 
-struct conv {
-    struct mr_mockoon_result *res;
-    size_t cap;
-    bool nomem;
-    char path[512];
-    size_t plen;
-    int env_latency;
-};
-
-static void warn(struct conv *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void warn(struct conv *c, const char *fmt, ...)
+void mr_mockoon__warn(struct mr_mockoon__conv *c, const char *fmt, ...)
 {
     char msg[1024], raw[sizeof(msg) + sizeof(c->path) + 2];
     char *line;
@@ -71,24 +64,41 @@ static void warn(struct conv *c, const char *fmt, ...)
     c->res->warnings[c->res->nwarnings++] = line;
 }
 
-static size_t push_key(struct conv *c, const char *key)
+size_t mr_mockoon__push_key(struct mr_mockoon__conv *c, const char *key)
 {
     size_t mark = c->plen;
     mr_jsondoc_push_key(c->path, sizeof(c->path), &c->plen, key);
     return mark;
 }
 
-static size_t push_index(struct conv *c, size_t i)
+size_t mr_mockoon__push_index(struct mr_mockoon__conv *c, size_t i)
 {
     size_t mark = c->plen;
     mr_jsondoc_push_index(c->path, sizeof(c->path), &c->plen, i);
     return mark;
 }
 
-static void pop(struct conv *c, size_t mark)
+void mr_mockoon__pop(struct mr_mockoon__conv *c, size_t mark)
 {
     c->plen = mark;
     c->path[mark] = '\0';
+}
+
+/* Adds a member, noting OOM; takes ownership of item. */
+void mr_mockoon__add(struct mr_mockoon__conv *c, cJSON *obj, const char *key, cJSON *item)
+{
+    if (!item || !obj || !cJSON_AddItemToObject(obj, key, item)) {
+        cJSON_Delete(item);
+        c->nomem = true;
+    }
+}
+
+void mr_mockoon__append(struct mr_mockoon__conv *c, cJSON *arr, cJSON *item)
+{
+    if (!item || !arr || !cJSON_AddItemToArray(arr, item)) {
+        cJSON_Delete(item);
+        c->nomem = true;
+    }
 }
 
 static const char *str_of(const cJSON *obj, const char *key)
@@ -122,43 +132,16 @@ static bool in_list(const char *s, const char *const *list)
     return false;
 }
 
-/* Adds a member, noting OOM; takes ownership of item. */
-static void add(struct conv *c, cJSON *obj, const char *key, cJSON *item)
-{
-    if (!item || !obj || !cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        c->nomem = true;
-    }
-}
-
-static void append(struct conv *c, cJSON *arr, cJSON *item)
-{
-    if (!item || !arr || !cJSON_AddItemToArray(arr, item)) {
-        cJSON_Delete(item);
-        c->nomem = true;
-    }
-}
-
-/* The object at obj[key], created when missing. */
-static cJSON *child_object(struct conv *c, cJSON *obj, const char *key)
-{
-    cJSON *o = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (cJSON_IsObject(o))
-        return o;
-    o = cJSON_CreateObject();
-    add(c, obj, key, o);
-    return c->nomem ? NULL : o;
-}
-
-static void warn_unknown_keys(struct conv *c, const cJSON *obj, const char *const *known)
+static void warn_unknown_keys(struct mr_mockoon__conv *c, const cJSON *obj,
+                              const char *const *known)
 {
     const cJSON *m;
     cJSON_ArrayForEach(m, obj)
     {
         if (m->string && !in_list(m->string, known)) {
-            size_t mark = push_key(c, m->string);
-            warn(c, "\"%s\" is not supported; ignored", m->string);
-            pop(c, mark);
+            size_t mark = mr_mockoon__push_key(c, m->string);
+            mr_mockoon__warn(c, "\"%s\" is not supported; ignored", m->string);
+            mr_mockoon__pop(c, mark);
         }
     }
 }
@@ -252,7 +235,7 @@ static int convert_path(const char *p, char *out, size_t size)
                 plain = false;
         } else {
             for (i = 0; i < len && plain; i++)
-                if (strchr(":*?+()[]{}!\\", seg[i]))
+                if (strchr(":*?+()[]{}!\\#", seg[i])) /* the loader refuses # in a path */
                     plain = false;
         }
         s = seg + len;
@@ -333,317 +316,6 @@ static int convert_path(const char *p, char *out, size_t size)
     return 1;
 }
 
-/* A regex that matches `s` literally. */
-static bool regex_quote(const char *s, char *out, size_t size)
-{
-    size_t n = 0;
-    out[0] = '\0';
-    for (; *s && n < size; s++)
-        regex_literal(out, size, &n, *s);
-    return n < size; /* false: cut short */
-}
-
-/* ---- rules ---------------------------------------------------------------------------- */
-
-/* The condition for a rule's operator and value, or NULL (with a warning). */
-static cJSON *rule_condition(struct conv *c, const char *op, const char *value, bool modifier)
-{
-    if (strcmp(op, "equals") == 0)
-        return cJSON_CreateString(value);
-    if (strcmp(op, "regex") == 0 || strcmp(op, "regex_i") == 0) {
-        cJSON *o = cJSON_CreateObject();
-        size_t n = strlen(value) + 5;
-        char *re = malloc(n);
-        if (!o || !re) {
-            free(re);
-            cJSON_Delete(o);
-            c->nomem = true;
-            return NULL;
-        }
-        snprintf(re, n, "%s%s", op[5] ? "(?i)" : "", value);
-        add(c, o, "matches", cJSON_CreateString(re));
-        free(re);
-        return o;
-    }
-    if (strcmp(op, "null") == 0) {
-        cJSON *o = cJSON_CreateObject();
-        add(c, o, "absent", cJSON_CreateTrue());
-        return o;
-    }
-    if (strcmp(op, "array_includes") == 0) {
-        if (modifier)
-            return cJSON_CreateString(value);
-        warn(c, "operator \"array_includes\" needs a modifier (a path); rule dropped");
-        return NULL;
-    }
-    warn(c, "operator \"%s\" is not supported; rule dropped", op);
-    return NULL;
-}
-
-static cJSON *negate(struct conv *c, cJSON *cond, bool invert)
-{
-    cJSON *o;
-    if (!invert || !cond)
-        return cond;
-    o = cJSON_CreateObject();
-    add(c, o, "not", cond);
-    return o;
-}
-
-/* Puts `cond` at when[section][name] (section NULL: when[name]); refuses a
- * second condition on the same name, which one object cannot hold. */
-static bool put(struct conv *c, cJSON *when, const char *section, const char *name, cJSON *cond)
-{
-    cJSON *obj = when;
-    if (!cond)
-        return false;
-    if (section) {
-        obj = child_object(c, when, section);
-        if (!obj) {
-            cJSON_Delete(cond);
-            return false;
-        }
-    }
-    if (cJSON_GetObjectItemCaseSensitive(obj, name)) {
-        cJSON_Delete(cond);
-        warn(c,
-             "a second condition on the same %s%s\"%s\" cannot be combined with AND; rule "
-             "dropped",
-             section ? section : "", section ? " " : "", name);
-        return false;
-    }
-    add(c, obj, name, cond);
-    return !c->nomem;
-}
-
-/* Adds one rule's condition to `when`. Returns false when it was dropped. */
-static bool convert_rule(struct conv *c, const cJSON *rule, cJSON *when)
-{
-    const char *target = str_of(rule, "target");
-    const char *modifier = str_of(rule, "modifier");
-    const char *value = str_of(rule, "value");
-    const char *op = str_of(rule, "operator");
-    bool invert = true_of(rule, "invert");
-    bool has_mod;
-
-    if (!cJSON_IsObject(rule)) {
-        warn(c, "a rule must be an object; rule dropped");
-        return false;
-    }
-    if (!target || !*target) {
-        warn(c, "rule without a target (never holds in Mockoon); rule dropped");
-        return false;
-    }
-    if (!op)
-        op = "equals";
-    if (!value)
-        value = "";
-    if (!modifier)
-        modifier = "";
-    has_mod = *modifier != '\0';
-    if (strstr(modifier, "{{") || strstr(value, "{{")) {
-        warn(c, "templated rule %s is not supported; rule dropped",
-             strstr(modifier, "{{") ? "modifier" : "value");
-        return false;
-    }
-    if (strcmp(op, "empty_array") == 0 || strcmp(op, "valid_json_schema") == 0) {
-        warn(c, "operator \"%s\" is not supported; rule dropped", op);
-        return false;
-    }
-
-    if (strcmp(target, "body") == 0) {
-        if (has_mod) {
-            cJSON *body, *jp, *cond;
-            const char *bad = mr_jsondoc_split_path(modifier, NULL, NULL);
-            if (bad || strchr(modifier, '*') || strchr(modifier, '?') || strchr(modifier, '(')) {
-                warn(c,
-                     "body path \"%s\" uses JSONPath beyond $, .name, ['name'] and [n]%s%s; rule "
-                     "dropped",
-                     modifier, bad ? ": " : "", bad ? bad : "");
-                return false;
-            }
-            body = cJSON_GetObjectItemCaseSensitive(when, "body");
-            if (body && !cJSON_GetObjectItemCaseSensitive(body, "jsonPath")) {
-                warn(c, "a body path and a whole-body condition cannot be combined with AND; rule "
-                        "dropped");
-                return false;
-            }
-            /* the condition first: an operator that cannot be converted leaves no empty
-             * "body": {"jsonPath": {}} behind */
-            cond = negate(c, rule_condition(c, op, value, true), invert);
-            if (!cond)
-                return false;
-            body = child_object(c, when, "body");
-            jp = body ? child_object(c, body, "jsonPath") : NULL;
-            if (!jp) {
-                cJSON_Delete(cond);
-                return false;
-            }
-            return put(c, jp, NULL, modifier, cond);
-        }
-        if (invert) {
-            warn(c, "an inverted condition on the whole body is not supported; rule dropped");
-            return false;
-        }
-        if (cJSON_GetObjectItemCaseSensitive(when, "body")) {
-            warn(c, "a second condition on the body cannot be combined with AND; rule dropped");
-            return false;
-        }
-        if (strcmp(op, "equals") == 0 || strcmp(op, "null") == 0) {
-            cJSON *b = cJSON_CreateObject();
-            add(c, b, "equals", cJSON_CreateString(op[0] == 'n' ? "" : value));
-            add(c, when, "body", b);
-            return !c->nomem;
-        }
-        if (strncmp(op, "regex", 5) == 0) {
-            cJSON *b = rule_condition(c, op, value, false); /* {"matches": ...} */
-            add(c, when, "body", b);
-            return !c->nomem;
-        }
-        warn(c, "operator \"%s\" on the whole body is not supported; rule dropped", op);
-        return false;
-    }
-
-    if (strcmp(target, "query") == 0 || strcmp(target, "header") == 0 ||
-        strcmp(target, "cookie") == 0 || strcmp(target, "params") == 0) {
-        const char *section = target[0] == 'q'   ? "query"
-                              : target[0] == 'h' ? "headers"
-                              : target[0] == 'c' ? "cookies"
-                                                 : "params";
-        if (!has_mod) {
-            warn(c, "target \"%s\" without a modifier (a name) is not supported; rule dropped",
-                 target);
-            return false;
-        }
-        if (target[0] != 'h' && target[0] != 'c' &&
-            (strchr(modifier, '.') || strchr(modifier, '[') || modifier[0] == '$')) {
-            warn(c, "%s path \"%s\" is not supported (only a parameter's name); rule dropped",
-                 target, modifier);
-            return false;
-        }
-        if (target[0] == 'h' && !mr_http_token(modifier)) {
-            warn(c, "\"%s\" is not a header name; rule dropped", modifier);
-            return false;
-        }
-        return put(c, when, section, modifier,
-                   negate(c, rule_condition(c, op, value, true), invert));
-    }
-
-    if (strcmp(target, "method") == 0) {
-        char up[33];
-        size_t i;
-        if (invert || strcmp(op, "equals") != 0 || !mr_http_method(value)) {
-            warn(c, "method rules are supported with the operator \"equals\", not inverted, and a "
-                    "method name; rule dropped");
-            return false;
-        }
-        for (i = 0; value[i]; i++)
-            up[i] = (char)toupper((unsigned char)value[i]);
-        up[i] = '\0';
-        if (cJSON_GetObjectItemCaseSensitive(when, "method")) {
-            warn(c, "a second condition on the method cannot be combined with AND; rule dropped");
-            return false;
-        }
-        add(c, when, "method", cJSON_CreateString(up));
-        return !c->nomem;
-    }
-
-    if (strcmp(target, "path") == 0) {
-        char re[2048];
-        if (invert || !(strcmp(op, "equals") == 0 || strncmp(op, "regex", 5) == 0)) {
-            warn(c, "path rules are supported with \"equals\", \"regex\" and \"regex_i\", not "
-                    "inverted; rule dropped");
-            return false;
-        }
-        if (cJSON_GetObjectItemCaseSensitive(when, "pathPattern")) {
-            warn(c, "a second condition on the path cannot be combined with AND; rule dropped");
-            return false;
-        }
-        /* Mockoon's regex.test finds the pattern anywhere; pathPattern must match the whole
-         * path */
-        if (strcmp(op, "equals") == 0
-                ? !regex_quote(value, re, sizeof(re))
-                : (size_t)snprintf(re, sizeof(re), "%s.*(?:%s).*", op[5] ? "(?i)" : "", value) >=
-                      sizeof(re)) {
-            warn(c, "the path value is too long to convert (over %zu bytes); rule dropped",
-                 sizeof(re) / 2);
-            return false;
-        }
-        add(c, when, "pathPattern", cJSON_CreateString(re));
-        return !c->nomem;
-    }
-
-    if (strcmp(target, "request_number") == 0) {
-        char *end;
-        long long n = strtoll(value, &end, 10);
-        if (invert || strcmp(op, "equals") != 0 || end == value || *end || n < 1 ||
-            !isdigit((unsigned char)value[0])) {
-            warn(c, "request_number rules are supported with \"equals\" and a call number, not "
-                    "inverted; rule dropped");
-            return false;
-        }
-        if (cJSON_GetObjectItemCaseSensitive(when, "callNumber")) {
-            warn(c, "a second condition on the call number cannot be combined with AND; rule "
-                    "dropped");
-            return false;
-        }
-        add(c, when, "callNumber", cJSON_CreateNumber((double)n));
-        return !c->nomem;
-    }
-
-    warn(c, "target \"%s\" is not supported; rule dropped", target);
-    return false;
-}
-
-/* The `when` of a response with rules: an object (AND, or one rule) or an
- * array of objects (OR). NULL when no rule could be converted. */
-static cJSON *convert_rules(struct conv *c, const cJSON *resp)
-{
-    const cJSON *rules = cJSON_GetObjectItemCaseSensitive(resp, "rules");
-    const char *op = str_of(resp, "rulesOperator");
-    bool and = op && strcmp(op, "AND") == 0;
-    cJSON *when = NULL, *any = NULL;
-    const cJSON *rule;
-    size_t i = 0, kept = 0, mark = push_key(c, "rules");
-
-    if (and)
-        when = cJSON_CreateObject();
-    else
-        any = cJSON_CreateArray();
-    if (!when && !any)
-        c->nomem = true;
-    cJSON_ArrayForEach(rule, rules)
-    {
-        size_t m2 = push_index(c, i++);
-        if (and) {
-            kept += convert_rule(c, rule, when);
-        } else {
-            cJSON *one = cJSON_CreateObject();
-            if (convert_rule(c, rule, one)) {
-                append(c, any, one);
-                kept++;
-            } else {
-                cJSON_Delete(one);
-            }
-        }
-        pop(c, m2);
-    }
-    pop(c, mark);
-    if (!kept || c->nomem) {
-        cJSON_Delete(when);
-        cJSON_Delete(any);
-        return NULL;
-    }
-    if (and&&kept < (size_t)cJSON_GetArraySize(rules))
-        warn(c, "some AND rules were dropped: the response answers more requests than in Mockoon");
-    if (any && cJSON_GetArraySize(any) == 1) {
-        when = cJSON_DetachItemFromArray(any, 0);
-        cJSON_Delete(any);
-        return when;
-    }
-    return and? when : any;
-}
-
 /* ---- responses ------------------------------------------------------------------------ */
 
 static const char *const response_keys[] = {"uuid",
@@ -665,8 +337,47 @@ static const char *const response_keys[] = {"uuid",
                                             "callbacks",
                                             NULL};
 
+/* Whether mockrun's template engine takes `src` (as the loader will compile it). */
+static bool template_ok(struct mr_mockoon__conv *c, const char *src, enum mr_tpl_escape escape,
+                        char *why, size_t whysize)
+{
+    struct mr_template *t = NULL;
+    struct mr_tpl_compile_opts opts;
+    const char *services[1] = {c->service};
+    int rc;
+
+    memset(&opts, 0, sizeof(opts));
+    opts.escape = escape;
+    opts.services = services;
+    opts.nservices = 1;
+    rc = mr_template_compile_with(&t, src, strlen(src), &opts, why, whysize);
+    mr_template_free(t);
+    if (rc == MR_ENOMEM)
+        c->nomem = true;
+    return rc == 0;
+}
+
+/* Express's res.set adds a charset to a Content-Type that has none, for the
+ * types the `mime` package gives one (text/..., application/json, .../javascript). */
+static char *with_charset(const char *v)
+{
+    size_t n = strlen(v), i;
+    char *out;
+    for (i = 0; i + 7 <= n; i++)
+        if (strncasecmp(v + i, "charset", 7) == 0)
+            return NULL;
+    if (strstr(v, "{{") ||
+        !(strncasecmp(v, "text/", 5) == 0 || strncasecmp(v, "application/json", 16) == 0 ||
+          strncasecmp(v, "application/javascript", 22) == 0))
+        return NULL;
+    out = malloc(n + 16);
+    if (out)
+        snprintf(out, n + 16, "%s; charset=utf-8", v);
+    return out;
+}
+
 /* [{key, value}] → {key: value}; later keys win, compared case-insensitively. */
-static cJSON *convert_headers(struct conv *c, const cJSON *list)
+static cJSON *convert_headers(struct mr_mockoon__conv *c, const cJSON *list)
 {
     cJSON *o = cJSON_CreateObject();
     const cJSON *h;
@@ -679,32 +390,78 @@ static cJSON *convert_headers(struct conv *c, const cJSON *list)
     cJSON_ArrayForEach(h, list)
     {
         const char *k = str_of(h, "key"), *v = str_of(h, "value");
-        size_t mark = push_index(c, i++);
+        size_t mark = mr_mockoon__push_index(c, i++);
+        char why[300];
+        if (!v)
+            v = "";
         if (!k || !*k) {
             /* Mockoon skips headers without a name */
         } else if (!mr_http_token(k)) {
-            warn(c, "\"%s\" is not a valid header name; header dropped", k);
-        } else if (v && (strchr(v, '\r') || strchr(v, '\n'))) {
-            warn(c, "header \"%s\" has a line break in its value; header dropped", k);
+            mr_mockoon__warn(c, "\"%s\" is not a valid header name; header dropped", k);
+        } else if (strchr(v, '\r') || strchr(v, '\n')) {
+            mr_mockoon__warn(c, "header \"%s\" has a line break in its value; header dropped", k);
+        } else if (strcasecmp(k, "Content-Length") == 0 ||
+                   strcasecmp(k, "Transfer-Encoding") == 0) {
+            mr_mockoon__warn(c, "header \"%s\" is set by mockrun itself; header dropped", k);
+        } else if (mr_template_detect(v, strlen(v)) &&
+                   !template_ok(c, v, MR_TPL_NONE, why, sizeof(why))) {
+            mr_mockoon__warn(c,
+                             "header \"%s\": mockrun cannot render its template (%s); header "
+                             "dropped",
+                             k, why);
         } else {
-            cJSON_DeleteItemFromObject(o, k);
-            add(c, o, k, cJSON_CreateString(v ? v : ""));
+            char *cs = strcasecmp(k, "Content-Type") == 0 ? with_charset(v) : NULL;
+            cJSON *old;
+            /* a later header of the same name wins, in the first one's place */
+            while ((old = cJSON_GetObjectItem(o, k)) != NULL)
+                cJSON_Delete(cJSON_DetachItemViaPointer(o, old));
+            mr_mockoon__add(c, o, k, cJSON_CreateString(cs ? cs : v));
+            free(cs);
         }
-        pop(c, mark);
+        mr_mockoon__pop(c, mark);
     }
     return o;
 }
 
+/* Mockoon renders a file when its MIME type (mime-types' lookup of the
+ * extension) is one of MimeTypesWithTemplating, or it ends in .handlebars. */
 static bool templated_extension(const char *path)
 {
-    static const char *const exts[] = {".json",       ".html", ".htm", ".css",   ".csv",
-                                       ".js",         ".ts",   ".txt", ".xhtml", ".xml",
-                                       ".handlebars", ".hbs",  NULL};
-    const char *dot = strrchr(path, '.');
-    return dot && !strchr(dot, '/') && in_list(dot, exts);
+    static const char *const exts[] = {"conf", "css", "csv",   "def",  "hbs",  "htm", "html",
+                                       "in",   "ini", "js",    "json", "list", "log", "map",
+                                       "mjs",  "rng", "shtml", "text", "txt",  "xht", "xhtml",
+                                       "xml",  "xsd", "xsl",   NULL};
+    const char *dot = strrchr(path, '.'), *const * e;
+    if (!dot || strchr(dot, '/'))
+        return false;
+    if (strcmp(dot, ".handlebars") == 0) /* FileExtensionsWithTemplating: as written */
+        return true;
+    for (e = exts; *e; e++)
+        if (strcasecmp(dot + 1, *e) == 0) /* mime-types' lookup ignores case */
+            return true;
+    return false;
 }
 
-static cJSON *convert_response(struct conv *c, const cJSON *r)
+/* encodeURIComponent's output for s, as Mockoon writes a file name into
+ * Content-Disposition; NULL when out of memory. */
+static char *uri_component(const char *s)
+{
+    size_t n = strlen(s), i, k = 0;
+    char *out = malloc(3 * n + 1);
+    if (!out)
+        return NULL;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (isalnum(ch) || strchr("-_.!~*'()", ch))
+            out[k++] = (char)ch;
+        else
+            k += (size_t)snprintf(out + k, 4, "%%%02X", ch);
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
 {
     cJSON *out = cJSON_CreateObject(), *headers = NULL;
     const char *type = str_of(r, "bodyType");
@@ -712,7 +469,8 @@ static cJSON *convert_response(struct conv *c, const cJSON *r)
     const char *file = str_of(r, "filePath");
     double status = num_of(r, "statusCode", 200);
     double latency = num_of(r, "latency", 0);
-    bool as_file = false;
+    bool as_file = false, file_tpl = false;
+    char why[300];
 
     if (!out) {
         c->nomem = true;
@@ -720,166 +478,245 @@ static cJSON *convert_response(struct conv *c, const cJSON *r)
     }
     warn_unknown_keys(c, r, response_keys);
     if (!(status >= 100 && status <= 599) || status != floor(status)) { /* NaN too */
-        size_t mark = push_key(c, "statusCode");
-        warn(c, "status %g is outside 100-599; 200 is used", status);
-        pop(c, mark);
+        size_t mark = mr_mockoon__push_key(c, "statusCode");
+        mr_mockoon__warn(c, "status %g is outside 100-599; 200 is used", status);
+        mr_mockoon__pop(c, mark);
         status = 200;
     }
     if (status != 200)
-        add(c, out, "status", cJSON_CreateNumber(status));
+        mr_mockoon__add(c, out, "status", cJSON_CreateNumber(status));
 
     {
         const cJSON *hl = cJSON_GetObjectItemCaseSensitive(r, "headers");
         if (cJSON_IsArray(hl) && cJSON_GetArraySize(hl) > 0) {
-            size_t mark = push_key(c, "headers");
+            size_t mark = mr_mockoon__push_key(c, "headers");
             headers = convert_headers(c, hl);
-            pop(c, mark);
+            mr_mockoon__pop(c, mark);
         }
     }
 
     if (type && strcmp(type, "DATABUCKET") == 0) {
-        size_t mark = push_key(c, "bodyType");
-        warn(c, "a body from a data bucket is not supported; an empty body is served");
-        pop(c, mark);
+        size_t mark = mr_mockoon__push_key(c, "bodyType");
+        mr_mockoon__warn(c, "a body from a data bucket is not supported; an empty body is served");
+        mr_mockoon__pop(c, mark);
         body = NULL;
     } else if (type && strcmp(type, "FILE") == 0) {
-        size_t mark = push_key(c, "filePath");
+        size_t mark = mr_mockoon__push_key(c, "filePath");
+        file_tpl = file && mr_template_detect(file, strlen(file));
         if (!file || !*file) {
-            warn(c, "no file given; the inline body is served");
-        } else if (strstr(file, "{{")) {
-            warn(c, "a templated file path is not supported; the inline body is served");
+            /* Mockoon serves the inline body too */
         } else if (file[0] == '/' || file[0] == '\\' ||
                    (isalpha((unsigned char)file[0]) && file[1] == ':')) {
-            warn(c,
-                 "absolute file path \"%s\" is not supported (mockrun serves files inside the "
-                 "scenario's folder); the inline body is served",
-                 file);
+            mr_mockoon__warn(
+                c,
+                "absolute file path \"%s\" is not supported (mockrun serves files inside the "
+                "scenario's folder); the inline body is served",
+                file);
+        } else if (file_tpl && !template_ok(c, file, MR_TPL_NONE, why, sizeof(why))) {
+            mr_mockoon__warn(c,
+                             "mockrun cannot render this path's template (%s); the inline "
+                             "body is served",
+                             why);
         } else {
             as_file = true;
         }
-        pop(c, mark);
-        if (true_of(r, "fallbackTo404")) {
-            mark = push_key(c, "fallbackTo404");
-            warn(c, "404 for a missing file is not supported (mockrun refuses a missing file when "
-                    "loading); ignored");
-            pop(c, mark);
+        mr_mockoon__pop(c, mark);
+        if (as_file && true_of(r, "fallbackTo404")) {
+            mark = mr_mockoon__push_key(c, "fallbackTo404");
+            if (file_tpl)
+                mr_mockoon__warn(c, "a missing file is answered 404 with mockrun's own text, not "
+                                    "the inline body");
+            else
+                mr_mockoon__warn(c, "404 for a missing file is not supported (mockrun refuses a "
+                                    "missing file when loading); ignored");
+            mr_mockoon__pop(c, mark);
         }
     } else if (type && strcmp(type, "INLINE") != 0) {
-        size_t mark = push_key(c, "bodyType");
-        warn(c, "body type \"%s\" is not supported; the inline body is served", type);
-        pop(c, mark);
+        size_t mark = mr_mockoon__push_key(c, "bodyType");
+        mr_mockoon__warn(c, "body type \"%s\" is not supported; the inline body is served", type);
+        mr_mockoon__pop(c, mark);
     }
 
     if (as_file) {
-        add(c, out, "file", cJSON_CreateString(file));
-        if (!true_of(r, "disableTemplating") && templated_extension(file))
-            add(c, out, "template", cJSON_CreateTrue());
+        mr_mockoon__add(c, out, "file", cJSON_CreateString(file));
+        if (!true_of(r, "disableTemplating") && templated_extension(file)) {
+            if (file_tpl) {
+                size_t mark = mr_mockoon__push_key(c, "filePath");
+                mr_mockoon__warn(c, "the file's content is served as it is: mockrun renders a "
+                                    "templated path or a file's content, not both");
+                mr_mockoon__pop(c, mark);
+            } else {
+                mr_mockoon__add(c, out, "template", cJSON_CreateTrue());
+            }
+        } else if (file_tpl && true_of(r, "disableTemplating")) {
+            /* Mockoon renders the path all the same (getSafeFilePath) */
+        }
         if (!true_of(r, "sendFileAsBody")) {
             const char *base = strrchr(file, '/');
-            char cd[600];
+            char *enc, *cd;
             base = base ? base + 1 : file;
-            if (!strchr(base, '"') && !strchr(base, '\r') && !strchr(base, '\n')) {
-                snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", base);
+            /* a templated name stays a template; the rest as encodeURIComponent writes it */
+            enc = mr_template_detect(base, strlen(base)) ? strdup(base) : uri_component(base);
+            cd = enc ? malloc(strlen(enc) + 32) : NULL;
+            if (cd && !strchr(enc, '"')) {
+                snprintf(cd, strlen(enc) + 32, "attachment; filename=\"%s\"", enc);
                 if (!headers)
                     headers = cJSON_CreateObject();
                 if (headers && !cJSON_GetObjectItem(headers, "Content-Disposition"))
-                    add(c, headers, "Content-Disposition", cJSON_CreateString(cd));
+                    mr_mockoon__add(c, headers, "Content-Disposition", cJSON_CreateString(cd));
+            } else if (!cd) {
+                c->nomem = true;
             }
+            free(enc);
+            free(cd);
         }
-    } else if (body && *body) {
-        add(c, out, "body", cJSON_CreateString(body));
-        if (true_of(r, "disableTemplating") && strstr(body, "{{"))
-            add(c, out, "template", cJSON_CreateFalse());
+    } else {
+        bool tpl = !true_of(r, "disableTemplating");
+        if (body && *body) {
+            mr_mockoon__add(c, out, "body", cJSON_CreateString(body));
+            if (tpl && mr_template_detect(body, strlen(body)) &&
+                !template_ok(c, body, MR_TPL_HTML, why, sizeof(why))) {
+                size_t mark = mr_mockoon__push_key(c, "body");
+                mr_mockoon__warn(c, "mockrun cannot render this template (%s); served as it is",
+                                 why);
+                mr_mockoon__pop(c, mark);
+                tpl = false;
+            }
+            if (!tpl && strstr(body, "{{"))
+                mr_mockoon__add(c, out, "template", cJSON_CreateFalse());
+        }
+        /* Express's res.send of a string without a Content-Type: text/html */
+        if (!c->env_content_type && !(headers && cJSON_GetObjectItem(headers, "Content-Type"))) {
+            if (!headers)
+                headers = cJSON_CreateObject();
+            mr_mockoon__add(c, headers, "Content-Type",
+                            cJSON_CreateString("text/html; charset=utf-8"));
+        }
     }
     if (headers) {
         /* after the body kind, so the scenario reads status, body, headers */
-        add(c, out, "headers", headers);
+        mr_mockoon__add(c, out, "headers", headers);
     }
     if (latency >= 1) {
         /* Mockoon waits for the environment's latency, then the response's; mockrun's
          * delays end at 10 minutes */
         double total = floor(latency) + c->env_latency;
         if (total > 600000) {
-            size_t mark = push_key(c, "latency");
-            warn(c, "latency %g ms is over mockrun's 600000 ms; 600000 is used", total);
-            pop(c, mark);
+            size_t mark = mr_mockoon__push_key(c, "latency");
+            mr_mockoon__warn(c, "latency %g ms is over mockrun's 600000 ms; 600000 is used", total);
+            mr_mockoon__pop(c, mark);
             total = 600000;
         }
-        add(c, out, "delayMs", cJSON_CreateNumber(total));
+        mr_mockoon__add(c, out, "delayMs", cJSON_CreateNumber(total));
     }
     if (nonempty_array(r, "callbacks")) {
-        size_t mark = push_key(c, "callbacks");
-        warn(c, "callbacks are not supported; ignored");
-        pop(c, mark);
+        size_t mark = mr_mockoon__push_key(c, "callbacks");
+        mr_mockoon__warn(c, "callbacks are not supported; ignored");
+        mr_mockoon__pop(c, mark);
     }
     return out;
+}
+
+/* ---- route ids -------------------------------------------------------------------------- */
+
+static bool id_used(const struct mr_mockoon__conv *c, const char *id)
+{
+    size_t i;
+    for (i = 0; i < c->res->nroutes; i++)
+        if (c->res->routes[i].id && strcmp(c->res->routes[i].id, id) == 0)
+            return true;
+    return false;
+}
+
+/* A unique id: `uuid` when given and free, else `name`, else "name #n". The
+ * result is in a static buffer, valid until the next call. */
+static const char *route_id(struct mr_mockoon__conv *c, const char *uuid, const char *name)
+{
+    static _Thread_local char buf[1100];
+    unsigned n;
+
+    if (uuid && *uuid && !id_used(c, uuid)) {
+        snprintf(buf, sizeof(buf), "%s", uuid);
+        return buf;
+    }
+    snprintf(buf, sizeof(buf), "%s", name);
+    for (n = 2; id_used(c, buf) && n < 100000; n++)
+        snprintf(buf, sizeof(buf), "%s #%u", name, n);
+    return buf;
+}
+
+static char *dup_or_null(struct mr_mockoon__conv *c, const char *s)
+{
+    char *p;
+    if (!s)
+        return NULL;
+    p = strdup(s);
+    if (!p)
+        c->nomem = true;
+    return p;
+}
+
+/* Adds a Mockoon route to the result's table (id NULL: not converted). */
+static void record_route(struct mr_mockoon__conv *c, const char *id, const char *uuid,
+                         const char *name, const char *path)
+{
+    struct mr_mockoon_route *rt;
+    if (c->res->nroutes == c->routes_cap) {
+        size_t cap = c->routes_cap ? 2 * c->routes_cap : 16;
+        struct mr_mockoon_route *grown = realloc(c->res->routes, cap * sizeof(*grown));
+        if (!grown) {
+            c->nomem = true;
+            return;
+        }
+        c->res->routes = grown;
+        c->routes_cap = cap;
+    }
+    rt = &c->res->routes[c->res->nroutes++];
+    rt->id = dup_or_null(c, id);
+    rt->uuid = dup_or_null(c, uuid && *uuid ? uuid : NULL);
+    rt->name = dup_or_null(c, name);
+    rt->path = dup_or_null(c, path);
 }
 
 /* ---- routes --------------------------------------------------------------------------- */
 
 static const char *const route_keys[] = {
-    "uuid",         "type",          "documentation",     "method", "endpoint", "responses",
-    "responseMode", "streamingMode", "streamingInterval", NULL};
+    "uuid",         "type",          "documentation",     "method",  "endpoint", "responses",
+    "responseMode", "streamingMode", "streamingInterval", "enabled", NULL};
 
 static const char *const methods[] = {"get",  "post",    "put",      "patch",     "delete",
                                       "head", "options", "propfind", "proppatch", "move",
                                       "copy", "mkcol",   "lock",     "unlock",    NULL};
 
 /* Converts responses[index] and sets resp (with `when` if rules). */
-static cJSON *response_at(struct conv *c, const cJSON *responses, size_t index)
+static cJSON *response_at(struct mr_mockoon__conv *c, const cJSON *responses, size_t index)
 {
-    size_t mark = push_key(c, "responses"), m2 = push_index(c, index);
+    size_t mark = mr_mockoon__push_key(c, "responses"), m2 = mr_mockoon__push_index(c, index);
     cJSON *out = convert_response(c, cJSON_GetArrayItem(responses, (int)index));
-    pop(c, m2);
-    pop(c, mark);
+    mr_mockoon__pop(c, m2);
+    mr_mockoon__pop(c, mark);
     return out;
 }
 
-static void convert_route(struct conv *c, const cJSON *route, const char *prefix, cJSON *routes)
+static void convert_route(struct mr_mockoon__conv *c, const cJSON *route, const char *prefix,
+                          cJSON *routes)
 {
     const char *type = str_of(route, "type");
     const char *method = str_of(route, "method");
     const char *endpoint = str_of(route, "endpoint");
     const char *mode = str_of(route, "responseMode");
     const cJSON *responses = cJSON_GetObjectItemCaseSensitive(route, "responses");
+    const char *uuid = str_of(route, "uuid");
     cJSON *out, *req;
-    char joined[1024], path[2048], up[32];
+    char joined[1024], path[2048], up[32], name[1100], why[200];
     size_t n = 0, i, nresp, def = 0;
     const char *s;
     int kind;
 
     if (!cJSON_IsObject(route)) {
-        warn(c, "a route must be an object; route skipped");
+        mr_mockoon__warn(c, "a route must be an object; route skipped");
         return;
     }
-    if (type && (strcmp(type, "crud") == 0 || strcmp(type, "ws") == 0)) {
-        warn(c, "%s routes are not supported; route skipped",
-             type[0] == 'c' ? "CRUD" : "WebSocket");
-        return;
-    }
-    if (type && strcmp(type, "http") != 0) {
-        warn(c, "route type \"%s\" is not supported; route skipped", type);
-        return;
-    }
-    if (!method || !(strcmp(method, "all") == 0 || in_list(method, methods))) {
-        warn(c, "method \"%s\" is not supported; route skipped", method ? method : "");
-        return;
-    }
-    nresp = cJSON_IsArray(responses) ? (size_t)cJSON_GetArraySize(responses) : 0;
-    if (nresp == 0) {
-        warn(c, "a route without responses is not supported; route skipped");
-        return;
-    }
-    warn_unknown_keys(c, route, route_keys);
-    {
-        const cJSON *sm = cJSON_GetObjectItemCaseSensitive(route, "streamingMode");
-        if (sm && !cJSON_IsNull(sm)) {
-            size_t mark = push_key(c, "streamingMode");
-            warn(c, "streaming is not supported; ignored");
-            pop(c, mark);
-        }
-    }
-
     /* preparePath: "/" + prefix + "/" + endpoint, spaces as %20, slashes deduplicated; mockrun
      * matches decoded paths, so the space stays */
     joined[0] = '\0';
@@ -896,11 +733,59 @@ static void convert_route(struct conv *c, const cJSON *route, const char *prefix
         if (n > 1 && joined[n - 1] == '/')
             joined[--n] = '\0';
     }
+    for (i = 0; method && method[i] && i + 1 < sizeof(up); i++)
+        up[i] = (char)toupper((unsigned char)method[i]);
+    up[i] = '\0';
+    for (s = endpoint ? endpoint : ""; *s == '/'; s++)
+        ;
+    snprintf(name, sizeof(name), "%s /%s", up[0] ? up : "ALL", s);
+
+    if (type && (strcmp(type, "crud") == 0 || strcmp(type, "ws") == 0)) {
+        mr_mockoon__warn(c, "%s routes are not supported; route skipped",
+                         type[0] == 'c' ? "CRUD" : "WebSocket");
+        record_route(c, NULL, uuid, name, joined);
+        return;
+    }
+    if (type && strcmp(type, "http") != 0) {
+        mr_mockoon__warn(c, "route type \"%s\" is not supported; route skipped", type);
+        record_route(c, NULL, uuid, name, joined);
+        return;
+    }
+    if (!method || !(strcmp(method, "all") == 0 || in_list(method, methods))) {
+        mr_mockoon__warn(c, "method \"%s\" is not supported; route skipped", method ? method : "");
+        record_route(c, NULL, uuid, name, joined);
+        return;
+    }
+    nresp = cJSON_IsArray(responses) ? (size_t)cJSON_GetArraySize(responses) : 0;
+    if (nresp == 0) {
+        mr_mockoon__warn(c, "a route without responses is not supported; route skipped");
+        record_route(c, NULL, uuid, name, joined);
+        return;
+    }
+    warn_unknown_keys(c, route, route_keys);
+    {
+        const cJSON *sm = cJSON_GetObjectItemCaseSensitive(route, "streamingMode");
+        if (sm && !cJSON_IsNull(sm)) {
+            size_t mark = mr_mockoon__push_key(c, "streamingMode");
+            mr_mockoon__warn(c, "streaming is not supported; ignored");
+            mr_mockoon__pop(c, mark);
+        }
+    }
+    if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(route, "enabled"))) {
+        /* migration 31 moves it to the app's settings; the CLI drops it and serves the route */
+        size_t mark = mr_mockoon__push_key(c, "enabled");
+        mr_mockoon__warn(c, "the Mockoon CLI serves a route whatever \"enabled\" says (only "
+                            "its --disable-routes option disables one); served");
+        mr_mockoon__pop(c, mark);
+    }
     kind = convert_path(joined, path, sizeof(path));
+    if (kind > 0 && mr_jsregex_check(path, true, why, sizeof(why)) < 0)
+        kind = -1; /* not UTF-8, for one */
     if (kind < 0) {
-        size_t mark = push_key(c, "endpoint");
-        warn(c, "path \"%s\" cannot be expressed in mockrun; route skipped", joined);
-        pop(c, mark);
+        size_t mark = mr_mockoon__push_key(c, "endpoint");
+        mr_mockoon__warn(c, "path \"%s\" cannot be expressed in mockrun; route skipped", joined);
+        mr_mockoon__pop(c, mark);
+        record_route(c, NULL, uuid, name, joined);
         return;
     }
 
@@ -912,22 +797,25 @@ static void convert_route(struct conv *c, const cJSON *route, const char *prefix
         c->nomem = true;
         return;
     }
-    for (i = 0; method[i] && i + 1 < sizeof(up); i++)
-        up[i] = (char)toupper((unsigned char)method[i]);
-    up[i] = '\0';
-    add(c, req, "method", cJSON_CreateString(strcmp(method, "all") == 0 ? "ANY" : up));
-    if (kind == 0) {
-        add(c, req, "path", cJSON_CreateString(path));
-    } else {
-        size_t mark = push_key(c, "endpoint");
-        warn(c,
-             "path \"%s\" uses Express syntax mockrun's \"path\" lacks; served with "
-             "\"pathPattern\": \"%s\"",
-             joined, path);
-        pop(c, mark);
-        add(c, req, "pathPattern", cJSON_CreateString(path));
+    {
+        const char *id = route_id(c, uuid, name);
+        mr_mockoon__add(c, out, "id", cJSON_CreateString(id));
+        mr_mockoon__add(c, out, "description", cJSON_CreateString(name));
+        record_route(c, id, uuid, name, joined);
     }
-    add(c, out, "request", req);
+    mr_mockoon__add(c, req, "method", cJSON_CreateString(strcmp(method, "all") == 0 ? "ANY" : up));
+    if (kind == 0) {
+        mr_mockoon__add(c, req, "path", cJSON_CreateString(path));
+    } else {
+        size_t mark = mr_mockoon__push_key(c, "endpoint");
+        mr_mockoon__warn(c,
+                         "path \"%s\" uses Express syntax mockrun's \"path\" lacks; served with "
+                         "\"pathPattern\": \"%s\"",
+                         joined, path);
+        mr_mockoon__pop(c, mark);
+        mr_mockoon__add(c, req, "pathPattern", cJSON_CreateString(path));
+    }
+    mr_mockoon__add(c, out, "request", req);
 
     for (i = 0; i < nresp; i++)
         if (true_of(cJSON_GetArrayItem(responses, (int)i), "default")) {
@@ -937,73 +825,86 @@ static void convert_route(struct conv *c, const cJSON *route, const char *prefix
 
     if (mode && (strcmp(mode, "RANDOM") == 0 || strcmp(mode, "SEQUENTIAL") == 0)) {
         if (nresp == 1) {
-            add(c, out, "response", response_at(c, responses, 0));
+            mr_mockoon__add(c, out, "response", response_at(c, responses, 0));
         } else {
             cJSON *arr = cJSON_CreateArray();
             for (i = 0; i < nresp; i++)
-                append(c, arr, response_at(c, responses, i));
-            add(c, out, "mode", cJSON_CreateString(mode[0] == 'R' ? "random" : "cycle"));
-            add(c, out, "responses", arr);
+                mr_mockoon__append(c, arr, response_at(c, responses, i));
+            mr_mockoon__add(c, out, "mode",
+                            cJSON_CreateString(mode[0] == 'R' ? "random" : "cycle"));
+            mr_mockoon__add(c, out, "responses", arr);
         }
     } else if (mode && strcmp(mode, "DISABLE_RULES") == 0) {
-        add(c, out, "response", response_at(c, responses, def));
+        mr_mockoon__add(c, out, "response", response_at(c, responses, def));
     } else {
         /* rules (null) or FALLBACK: the first response whose rules hold; else the default, or
          * for FALLBACK the next route */
         bool fallback_mode = mode && strcmp(mode, "FALLBACK") == 0;
         cJSON *arr = cJSON_CreateArray();
         size_t nwhen = 0;
+        bool always = false;
         if (mode && !fallback_mode) {
-            size_t mark = push_key(c, "responseMode");
-            warn(c, "response mode \"%s\" is not supported; rules are used", mode);
-            pop(c, mark);
+            size_t mark = mr_mockoon__push_key(c, "responseMode");
+            mr_mockoon__warn(c, "response mode \"%s\" is not supported; rules are used", mode);
+            mr_mockoon__pop(c, mark);
         }
-        for (i = 0; i < nresp; i++) {
+        for (i = 0; i < nresp && !always; i++) {
             const cJSON *r = cJSON_GetArrayItem(responses, (int)i);
             const cJSON *rules = cJSON_GetObjectItemCaseSensitive(r, "rules");
             size_t mark, m2;
+            enum mr_mockoon__truth truth;
             cJSON *when, *resp;
+            /* a response without rules is only ever the default */
             if (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) == 0)
                 continue;
-            mark = push_key(c, "responses");
-            m2 = push_index(c, i);
-            when = convert_rules(c, r);
-            if (!when) {
-                warn(c, "none of the response's rules could be converted; response dropped");
-                pop(c, m2);
-                pop(c, mark);
+            mark = mr_mockoon__push_key(c, "responses");
+            m2 = mr_mockoon__push_index(c, i);
+            when = mr_mockoon__rules(c, r, method, &truth);
+            mr_mockoon__pop(c, m2);
+            mr_mockoon__pop(c, mark);
+            if (truth == MR_MOCKOON_NEVER)
                 continue;
-            }
-            pop(c, m2);
-            pop(c, mark);
             resp = response_at(c, responses, i);
-            if (resp)
-                add(c, resp, "when", when);
-            else
-                cJSON_Delete(when);
-            append(c, arr, resp);
+            if (truth == MR_MOCKOON_WHEN) {
+                if (resp)
+                    mr_mockoon__add(c, resp, "when", when);
+                else
+                    cJSON_Delete(when);
+            } else {
+                /* its rules hold for every request: it answers whatever the later ones
+                 * say, and mockrun's fallback (a response without `when`) must be last */
+                always = true;
+            }
+            mr_mockoon__append(c, arr, resp);
             nwhen++;
         }
         if (nwhen == 0 && !fallback_mode) {
             cJSON_Delete(arr);
-            add(c, out, "response", response_at(c, responses, def));
+            mr_mockoon__add(c, out, "response", response_at(c, responses, def));
         } else if (nwhen == 0) {
+            /* Mockoon tries the next route, always: a `when` that never holds keeps the
+             * route (and its id) with the same effect */
+            cJSON *resp = response_at(c, responses, def), *never = cJSON_CreateObject();
+            mr_mockoon__add(c, never, "pathPattern", cJSON_CreateString("(?!)"));
+            mr_mockoon__add(c, resp, "when", never);
+            mr_mockoon__append(c, arr, resp);
+            mr_mockoon__add(c, out, "responses", arr);
+        } else if (nwhen == 1 && always) {
+            cJSON *only = cJSON_DetachItemFromArray(arr, 0);
             cJSON_Delete(arr);
-            cJSON_Delete(out);
-            warn(c, "FALLBACK mode and no rule to try: the route never answers; route skipped");
-            return;
+            mr_mockoon__add(c, out, "response", only);
         } else {
-            if (!fallback_mode)
-                append(c, arr, response_at(c, responses, def));
-            add(c, out, "responses", arr);
+            if (!fallback_mode && !always)
+                mr_mockoon__append(c, arr, response_at(c, responses, def));
+            mr_mockoon__add(c, out, "responses", arr);
         }
     }
-    append(c, routes, out);
+    mr_mockoon__append(c, routes, out);
 }
 
 /* Appends the indexes of the routes `children` lists (folders recursively). */
-static void collect_order(struct conv *c, const cJSON *env, const cJSON *children, size_t *order,
-                          size_t *norder, size_t nroutes, int depth)
+static void collect_order(struct mr_mockoon__conv *c, const cJSON *env, const cJSON *children,
+                          size_t *order, size_t *norder, size_t nroutes, int depth)
 {
     const cJSON *routes = cJSON_GetObjectItemCaseSensitive(env, "routes");
     const cJSON *folders = cJSON_GetObjectItemCaseSensitive(env, "folders");
@@ -1071,20 +972,55 @@ static const char *const env_keys[] = {"uuid",
                                        "callbacks",
                                        NULL};
 
-static void warn_at(struct conv *c, const char *key, const char *msg)
+static void warn_at(struct mr_mockoon__conv *c, const char *key, const char *msg)
 {
-    size_t mark = push_key(c, key);
-    warn(c, "%s", msg);
-    pop(c, mark);
+    size_t mark = mr_mockoon__push_key(c, key);
+    mr_mockoon__warn(c, "%s", msg);
+    mr_mockoon__pop(c, mark);
 }
 
-static cJSON *convert_env(struct conv *c, const cJSON *env)
+/*
+ * Mockoon's `cors` option (setCors): after every route, any OPTIONS request
+ * is answered 200 with CORSHeaders, then the environment's headers, and no
+ * body. mockrun's own `cors` answers preflights differently (204, the
+ * request's Origin) and adds Access-Control-Allow-Origin everywhere, so the
+ * option becomes this last route instead (the environment's headers come
+ * from the service's defaults; those it sets win over CORSHeaders).
+ */
+static void cors_route(struct mr_mockoon__conv *c, const cJSON *env_headers, cJSON *routes)
+{
+    static const char *const cors[][2] = {
+        {"Access-Control-Allow-Origin", "*"},
+        {"Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"},
+        {"Access-Control-Allow-Headers",
+         "Content-Type, Origin, Accept, Authorization, Content-Length, X-Requested-With"}};
+    cJSON *route = cJSON_CreateObject(), *req = cJSON_CreateObject();
+    cJSON *resp = cJSON_CreateObject(), *headers = cJSON_CreateObject();
+    size_t i;
+
+    mr_mockoon__add(c, route, "id", cJSON_CreateString(route_id(c, NULL, "OPTIONS * (cors)")));
+    mr_mockoon__add(
+        c, route, "description",
+        cJSON_CreateString("the Mockoon CORS option: any OPTIONS request no other route "
+                           "answers"));
+    mr_mockoon__add(c, req, "method", cJSON_CreateString("OPTIONS"));
+    mr_mockoon__add(c, route, "request", req);
+    for (i = 0; i < sizeof(cors) / sizeof(cors[0]); i++)
+        if (!cJSON_GetObjectItem(env_headers, cors[i][0]))
+            mr_mockoon__add(c, headers, cors[i][0], cJSON_CreateString(cors[i][1]));
+    mr_mockoon__add(c, resp, "headers", headers);
+    mr_mockoon__add(c, route, "response", resp);
+    mr_mockoon__append(c, routes, route);
+}
+
+static cJSON *convert_env(struct mr_mockoon__conv *c, const cJSON *env)
 {
     const char *name = str_of(env, "name");
     const char *prefix = str_of(env, "endpointPrefix");
     const cJSON *routes = cJSON_GetObjectItemCaseSensitive(env, "routes");
     const cJSON *root_children = cJSON_GetObjectItemCaseSensitive(env, "rootChildren");
     cJSON *sc = cJSON_CreateObject(), *services, *svc, *out_routes, *defaults;
+    const cJSON *env_headers = NULL;
     char svc_name[128];
     size_t i, nroutes = (size_t)cJSON_GetArraySize(routes), norder = 0;
     size_t *order;
@@ -1095,7 +1031,7 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
         return NULL;
     warn_unknown_keys(c, env, env_keys);
     if (name && *name)
-        add(c, sc, "name", cJSON_CreateString(name));
+        mr_mockoon__add(c, sc, "name", cJSON_CreateString(name));
     for (i = 0; name && name[i] && i + 1 < sizeof(svc_name); i++)
         svc_name[i] = isalnum((unsigned char)name[i]) ? (char)tolower((unsigned char)name[i]) : '-';
     svc_name[i] = '\0';
@@ -1104,38 +1040,40 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
 
     services = cJSON_CreateObject();
     svc = cJSON_CreateObject();
-    add(c, sc, "services", services);
-    add(c, services, svc_name, svc);
+    mr_mockoon__add(c, sc, "services", services);
+    mr_mockoon__add(c, services, svc_name, svc);
     if (c->nomem)
         return sc;
     if (!(port >= 0 && port <= 65535) || port != floor(port))
         warn_at(c, "port", "not a port number; an ephemeral port is used");
     else if (port > 0)
-        add(c, svc, "port", cJSON_CreateNumber(port));
-    if (true_of(env, "cors"))
-        add(c, svc, "cors", cJSON_CreateTrue());
+        mr_mockoon__add(c, svc, "port", cJSON_CreateNumber(port));
+    c->service = svc_name;
 
     defaults = cJSON_CreateObject();
     {
         const cJSON *hl = cJSON_GetObjectItemCaseSensitive(env, "headers");
         if (cJSON_IsArray(hl) && cJSON_GetArraySize(hl) > 0) {
-            size_t mark = push_key(c, "headers");
+            size_t mark = mr_mockoon__push_key(c, "headers");
             cJSON *h = convert_headers(c, hl);
-            pop(c, mark);
-            if (h && cJSON_GetArraySize(h) > 0)
-                add(c, defaults, "headers", h);
-            else
+            mr_mockoon__pop(c, mark);
+            if (h && cJSON_GetArraySize(h) > 0) {
+                env_headers = h;
+                c->env_content_type = cJSON_GetObjectItem(h, "Content-Type") != NULL;
+                mr_mockoon__add(c, defaults, "headers", h);
+            } else {
                 cJSON_Delete(h);
+            }
         }
     }
     if (latency >= 1 && latency <= 600000) {
         c->env_latency = (int)latency;
-        add(c, defaults, "delayMs", cJSON_CreateNumber((double)(int)latency));
+        mr_mockoon__add(c, defaults, "delayMs", cJSON_CreateNumber((double)(int)latency));
     } else if (latency > 600000) {
         warn_at(c, "latency", "over mockrun's 600000 ms; ignored");
     }
     if (defaults && cJSON_GetArraySize(defaults) > 0)
-        add(c, svc, "defaults", defaults);
+        mr_mockoon__add(c, svc, "defaults", defaults);
     else
         cJSON_Delete(defaults);
 
@@ -1159,10 +1097,10 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
     }
 
     out_routes = cJSON_CreateArray();
-    add(c, svc, "routes", out_routes);
-    if (c->nomem || nroutes == 0)
+    mr_mockoon__add(c, svc, "routes", out_routes);
+    if (c->nomem)
         return sc;
-    order = calloc(nroutes, sizeof(*order));
+    order = calloc(nroutes ? nroutes : 1, sizeof(*order));
     if (!order) {
         c->nomem = true;
         return sc;
@@ -1176,11 +1114,12 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
             for (k = 0; k < norder; k++)
                 seen |= order[k] == i;
             if (!seen) {
-                size_t mark = push_key(c, "routes"), m2 = push_index(c, i);
-                warn(c, "the route is in no folder nor in rootChildren, so Mockoon does not serve "
-                        "it; route skipped");
-                pop(c, m2);
-                pop(c, mark);
+                size_t mark = mr_mockoon__push_key(c, "routes"), m2 = mr_mockoon__push_index(c, i);
+                mr_mockoon__warn(
+                    c, "the route is in no folder nor in rootChildren, so Mockoon does not serve "
+                       "it; route skipped");
+                mr_mockoon__pop(c, m2);
+                mr_mockoon__pop(c, mark);
             }
         }
     } else {
@@ -1188,13 +1127,15 @@ static cJSON *convert_env(struct conv *c, const cJSON *env)
             order[norder++] = i;
     }
     for (i = 0; i < norder && !c->nomem; i++) {
-        size_t mark = push_key(c, "routes"), m2 = push_index(c, order[i]);
+        size_t mark = mr_mockoon__push_key(c, "routes"), m2 = mr_mockoon__push_index(c, order[i]);
         convert_route(c, cJSON_GetArrayItem(routes, (int)order[i]), prefix ? prefix : "",
                       out_routes);
-        pop(c, m2);
-        pop(c, mark);
+        mr_mockoon__pop(c, m2);
+        mr_mockoon__pop(c, mark);
     }
     free(order);
+    if (true_of(env, "cors") && !c->nomem)
+        cors_route(c, env_headers, out_routes);
     return sc;
 }
 
@@ -1213,7 +1154,7 @@ static int fail_at(struct mr_error *err, const char *file, const char *text, siz
 int mr_mockoon_convert(const char *file, const char *text, size_t len,
                        struct mr_mockoon_result *out, struct mr_error *err)
 {
-    struct conv c;
+    struct mr_mockoon__conv c;
     const char *body = text;
     size_t blen = len;
     cJSON *env, *sc;
@@ -1298,5 +1239,51 @@ void mr_mockoon_result_free(struct mr_mockoon_result *r)
     for (i = 0; i < r->nwarnings; i++)
         free(r->warnings[i]);
     free(r->warnings);
+    for (i = 0; i < r->nroutes; i++) {
+        free(r->routes[i].id);
+        free(r->routes[i].uuid);
+        free(r->routes[i].name);
+        free(r->routes[i].path);
+    }
+    free(r->routes);
     memset(r, 0, sizeof(*r));
+}
+
+/* "get" and "GET" alike; "ALL" and "ANY" both name Mockoon's "all" */
+static bool same_method(const char *a, size_t alen, const char *name)
+{
+    const char *sp = strchr(name, ' ');
+    size_t blen = sp ? (size_t)(sp - name) : strlen(name);
+    if (alen == 3 && strncasecmp(a, "ANY", 3) == 0)
+        return blen == 3 && strncmp(name, "ALL", 3) == 0;
+    return alen == blen && strncasecmp(a, name, alen) == 0;
+}
+
+const struct mr_mockoon_route *mr_mockoon_find_route(const struct mr_mockoon_result *r,
+                                                     const char *ref)
+{
+    const char *sp = strchr(ref, ' '), *ep;
+    size_t i, mlen;
+
+    for (i = 0; i < r->nroutes; i++)
+        if (r->routes[i].uuid && strcmp(r->routes[i].uuid, ref) == 0)
+            return &r->routes[i];
+    if (!sp)
+        return NULL;
+    mlen = (size_t)(sp - ref);
+    for (ep = sp; *ep == ' ' || *ep == '/'; ep++)
+        ;
+    for (i = 0; i < r->nroutes; i++) {
+        const struct mr_mockoon_route *rt = &r->routes[i];
+        const char *e = strchr(rt->name, ' '), *p = rt->path;
+        if (!same_method(ref, mlen, rt->name))
+            continue;
+        while (e && (*e == ' ' || *e == '/'))
+            e++;
+        while (*p == '/')
+            p++;
+        if ((e && strcmp(e, ep) == 0) || strcmp(p, ep) == 0)
+            return rt;
+    }
+    return NULL;
 }

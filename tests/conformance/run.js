@@ -78,6 +78,7 @@ function loadKnown() {
   const list = JSON.parse(fs.readFileSync(file, 'utf8'));
   const map = new Map();
   for (const k of list) {
+    if (k.suite) continue; // another suite's (rules.js: "mockoon-rules")
     if (!k.case || !k.reason) die(`${file}: every entry needs "case" and "reason"`);
     map.set(k.case, k.reason);
   }

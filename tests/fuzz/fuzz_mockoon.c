@@ -14,20 +14,18 @@
  * `file` responses resolve against a fixed folder (hello.json,
  * sub/page.html).
  *
+ * It also checks what the importer promises beyond that (mockoon.h):
+ *   - the converted scenario loads, or the loader refuses it only over a
+ *     `file` response (the path of every problem ends in ".file"), since a
+ *     file the environment names may not be there; anything else means the
+ *     importer wrote a scenario mockrun itself rejects (a template or a
+ *     pattern the loader refuses, a key it does not take);
+ *   - warnings and errors hold no control bytes (one line each on stderr);
+ *   - the route table: every Mockoon route has a name and a path, and
+ *     mr_mockoon_find_route finds a route by each uuid and each name.
+ *
  * MOCKRUN_FUZZ_VERBOSE=1 prints each converted scenario, its warnings and
- * the loader's verdict. MOCKRUN_FUZZ_STRICT=1 adds two checks that open
- * product bugs break, so they stay out of CI until fixed (the reproducers
- * in regressions/mockoon/ pass without it and fail with it; test_mockoon's
- * known-bugs tests show the same bugs):
- *   - warnings and errors hold no control bytes: a key with a newline or an
- *     ESC in the environment is echoed raw, so one warning spans several
- *     stderr lines (the loader's JSON paths do the same);
- *   - the loader refuses a converted scenario only over a `file` response
- *     (the path of every problem ends in ".file"): anything else means the
- *     importer wrote a scenario mockrun itself rejects. Besides the bugs
- *     above this also flags Mockoon bodies and rule values passed through
- *     as they are: templates mockrun's engine refuses (an unknown helper),
- *     patterns PCRE2 refuses (invalid UTF-8, JavaScript-only syntax).
+ * the loader's verdict.
  */
 #include "tests/fuzz/fuzz.h"
 
@@ -44,16 +42,15 @@
 static const char env_path[] = MOCKRUN_FUZZ_DATA_DIR "/env.json";
 static const char scenario_path[] = MOCKRUN_FUZZ_DATA_DIR "/imported.json";
 
-static bool verbose, strict;
+static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE"), *s = getenv("MOCKRUN_FUZZ_STRICT");
+    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE");
 
     (void)argc;
     (void)argv;
     verbose = v && *v && strcmp(v, "0") != 0;
-    strict = s && *s && strcmp(s, "0") != 0;
     return 0;
 }
 
@@ -77,8 +74,7 @@ static void check_error(const struct mr_error *e)
     FUZZ_CHECK(e->line >= 0 && e->column >= 0);
     mr_error_format(e, line, sizeof(line));
     FUZZ_CHECK(strlen(line) < sizeof(line));
-    if (strict)
-        FUZZ_CHECK(!has_control(line));
+    FUZZ_CHECK(!has_control(line));
 }
 
 /* "json.path: message": a path of Mockoon keys and [n] indexes, then a message. */
@@ -90,8 +86,7 @@ static void check_warning(const char *w)
     sep = strstr(w, ": ");
     FUZZ_CHECK(sep != NULL && sep > w);
     FUZZ_CHECK(sep[2] != '\0');
-    if (strict)
-        FUZZ_CHECK(!has_control(w));
+    FUZZ_CHECK(!has_control(w));
 }
 
 /* The converted scenario loads, or the loader refuses it and says why. */
@@ -117,8 +112,12 @@ static void load(const char *text)
         size_t n = strlen(p);
 
         check_error(&errs->items[i]);
-        if (strict)
-            FUZZ_CHECK(n >= 5 && strcmp(p + n - 5, ".file") == 0);
+        if (!(n >= 5 && strcmp(p + n - 5, ".file") == 0)) {
+            char line[2048];
+            mr_error_format(&errs->items[i], line, sizeof(line));
+            fprintf(stderr, "the loader refuses the converted scenario: %s\n%s\n", line, text);
+            FUZZ_CHECK(!"the converted scenario loads");
+        }
     }
     if (verbose) {
         for (i = 0; i < errs->count; i++) {
@@ -130,6 +129,25 @@ static void load(const char *text)
     }
     mr_scenario_free(sc);
     free(errs);
+}
+
+/* The route table: names and paths, and lookups by uuid and by name. */
+static void check_routes(const struct mr_mockoon_result *res)
+{
+    size_t i;
+
+    FUZZ_CHECK(res->nroutes == 0 || res->routes != NULL);
+    for (i = 0; i < res->nroutes; i++) {
+        const struct mr_mockoon_route *rt = &res->routes[i], *found;
+        FUZZ_CHECK(rt->name != NULL && strchr(rt->name, ' ') != NULL);
+        FUZZ_CHECK(rt->path != NULL && rt->path[0] == '/');
+        if (rt->uuid) {
+            found = mr_mockoon_find_route(res, rt->uuid);
+            FUZZ_CHECK(found != NULL && found->uuid && strcmp(found->uuid, rt->uuid) == 0);
+        }
+        found = mr_mockoon_find_route(res, rt->name);
+        FUZZ_CHECK(found != NULL && found <= rt);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -156,6 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         for (i = 0; i < res.nwarnings; i++)
             check_warning(res.warnings[i]);
+        check_routes(&res);
         load(res.scenario);
     } else {
         FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);

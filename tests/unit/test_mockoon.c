@@ -136,36 +136,64 @@ static void expect_warnings(const char *const *want)
 static void route(const char *method, const char *endpoint, const char *mode,
                   const char *responses_q, bool must_load)
 {
-    char env[8192];
+    char env[16384];
     snprintf(env, sizeof(env),
-             "{'name': 'x', 'routes': [{'uuid': 'r', 'type': 'http', 'method': '%s', 'endpoint': "
+             "{'name': 'x', 'headers': [{'key': 'Content-Type', 'value': 'text/plain'}],"
+             " 'routes': [{'uuid': 'r', 'type': 'http', 'method': '%s', 'endpoint': "
              "'%s', 'responseMode': %s, 'responses': %s}]}",
              method, endpoint, mode, responses_q);
     convert(env, must_load);
 }
 
-/* A route whose responses are: [rules response (status 201), default]. */
-static void rules(const char *op, const char *rules_q)
+/* A route (method `method`) whose responses are: [default, rules response (status 201)]. */
+static void rules_on(const char *method, const char *op, const char *rules_q)
 {
-    char resp[4096];
+    char resp[8192];
     snprintf(resp, sizeof(resp),
              "[{'statusCode': 200, 'body': 'default', 'rules': [], 'default': true},"
              " {'statusCode': 201, 'body': 'ruled', 'rulesOperator': '%s', 'rules': %s}]",
              op, rules_q);
-    route("post", "users/:id", "null", resp, true);
+    route(method, "users/:id", "null", resp, true);
 }
 
-static void one_rule(const char *target, const char *modifier, const char *op, const char *value,
-                     bool invert)
+static void rules(const char *op, const char *rules_q)
+{
+    rules_on("post", op, rules_q);
+}
+
+static void one_rule_on(const char *method, const char *target, const char *modifier,
+                        const char *op, const char *value, bool invert)
 {
     char r[1024];
     snprintf(r, sizeof(r),
              "[{'target': '%s', 'modifier': '%s', 'operator': '%s', 'value': '%s', 'invert': %s}]",
              target, modifier, op, value, invert ? "true" : "false");
-    rules("OR", r);
+    rules_on(method, "OR", r);
+}
+
+static void one_rule(const char *target, const char *modifier, const char *op, const char *value,
+                     bool invert)
+{
+    one_rule_on("post", target, modifier, op, value, invert);
 }
 
 #define WHEN "services._.routes.0.responses.0.when"
+/* the rules hold for every request: the ruled response alone */
+#define ALWAYS() EQ("services._.routes.0.response", "{'status':201,'body':'ruled'}")
+/* they hold for none: the default alone */
+#define NEVER() EQ("services._.routes.0.response", "{'body':'default'}")
+
+/* The same without q(): for JSON paths written with single quotes. */
+#define EQ_RAW(path, want) ck_assert_str_eq(at(path), want)
+
+/* Content-Type conditions for how Mockoon parses a body (JSON, form/multipart/XML, none) */
+#define PJ "application/json|(?i:application/[^\\\\n\\\\r\\\\x{2028}\\\\x{2029}]*\\\\+json)"
+#define PFMX                                                                                       \
+    "application/x-www-form-urlencoded|multipart/form-data|application/xml|application/"           \
+    "soap\\\\+xml|text/xml"
+#define CT_JSON "'headers':{'Content-Type':{'matches':'" PJ "'}}"
+#define CT_FMX "'headers':{'Content-Type':{'matches':'" PFMX "'}}"
+#define CT_NONE "'headers':{'Content-Type':{'not':{'matches':'" PJ "|" PFMX "'}}}"
 
 /* ---- environment ---------------------------------------------------------------------- */
 
@@ -178,9 +206,16 @@ START_TEST(test_environment)
             "   'responses': [{'statusCode': 200, 'body': 'hi', 'latency': 20, 'rules': []}]}]}",
             true);
     EQ("name", "'My Shop API'");
-    EQ("services", "{'my-shop-api':{'port':3001,'cors':true,'defaults':{'headers':{'X-Env':'e'},"
-                   "'delayMs':30},'routes':[{'request':{'method':'GET','path':'/api/v1/users'},"
-                   "'response':{'body':'hi','delayMs':50}}]}}");
+    /* the route's id is its uuid; Mockoon's CORS option is a last OPTIONS route */
+    EQ("services",
+       "{'my-shop-api':{'port':3001,'defaults':{'headers':{'X-Env':'e'},'delayMs':30},'routes':["
+       "{'id':'r','description':'GET /users','request':{'method':'GET','path':'/api/v1/users'},"
+       "'response':{'body':'hi','headers':{'Content-Type':'text/html; charset=utf-8'},"
+       "'delayMs':50}},{'id':'OPTIONS * (cors)','description':'the Mockoon CORS option: any "
+       "OPTIONS request no other route answers','request':{'method':'OPTIONS'},'response':{"
+       "'headers':{'Access-Control-Allow-Origin':'*','Access-Control-Allow-Methods':'GET,POST,"
+       "PUT,PATCH,DELETE,HEAD,OPTIONS','Access-Control-Allow-Headers':'Content-Type, Origin, "
+       "Accept, Authorization, Content-Length, X-Requested-With'}}}]}}");
     NO_WARNINGS(); /* a header without a name is skipped, as Mockoon skips it */
 
     convert("{'name': '', 'routes': []}", true);
@@ -305,8 +340,9 @@ START_TEST(test_responses)
           " 'rules': [], 'latency': 0, 'label': 'l', 'uuid': 'u', 'crudKey': 'id',"
           " 'callbacks': [{'uuid': 'c', 'latency': 0}]}]",
           true);
+    /* the last of two headers of one name wins; Express adds a charset to text types */
     EQ("services._.routes.0.response",
-       "{'status':418,'body':'x {{method}}','headers':{'content-type':'text/csv'}}");
+       "{'status':418,'body':'x {{method}}','headers':{'content-type':'text/csv; charset=utf-8'}}");
     WARNINGS("routes[0].responses[0].callbacks: callbacks are not supported; ignored");
 
     route("get", "a", "null", "[{'body': '{{x}}', 'disableTemplating': true, 'rules': []}]", true);
@@ -409,10 +445,11 @@ START_TEST(test_modes)
     route("get", "a", "'FALLBACK'", three, true);
     EQ("services._.routes.0.responses", "[{'status':203,'when':{'query':{'a':'1'}}}]");
     NO_WARNINGS();
+    /* FALLBACK and no rule: Mockoon always tries the next route; the route stays, with a
+     * `when` that never holds */
     route("get", "a", "'FALLBACK'", "[{'rules': []}]", true);
-    EQ("services._.routes", "[]");
-    WARNINGS("routes[0]: FALLBACK mode and no rule to try: the route never answers; route "
-             "skipped");
+    EQ("services._.routes.0.responses", "[{'when':{'pathPattern':'(?!)'}}]");
+    NO_WARNINGS();
     /* no rules at all: one response */
     route("get", "a", "null", "[{'statusCode': 204, 'rules': []}, {'statusCode': 205}]", true);
     EQ("services._.routes.0.response", "{'status':204}");
@@ -420,40 +457,20 @@ START_TEST(test_modes)
 }
 END_TEST
 
-/* ---- rules ---------------------------------------------------------------------------- */
+/* ---- rules: targets ------------------------------------------------------------------- */
 
-START_TEST(test_rule_targets)
+START_TEST(test_rule_fields)
 {
-    one_rule("body", "$.user.role", "equals", "admin", false);
-    EQ(WHEN, "{'body':{'jsonPath':{'$.user.role':'admin'}}}");
-    NO_WARNINGS();
-    one_rule("body", "items.0.sku", "equals", "A", false);
-    EQ(WHEN, "{'body':{'jsonPath':{'items.0.sku':'A'}}}");
-    NO_WARNINGS();
-    one_rule("body", "", "equals", "raw text", false);
-    EQ(WHEN, "{'body':{'equals':'raw text'}}");
-    NO_WARNINGS();
-    one_rule("body", "", "regex", "^ra", false);
-    EQ(WHEN, "{'body':{'matches':'^ra'}}");
-    NO_WARNINGS();
-    one_rule("body", "", "null", "", false);
-    EQ(WHEN, "{'body':{'equals':''}}");
-    NO_WARNINGS();
-    one_rule("body", "$..x", "equals", "1", false);
-    WARNINGS("routes[0].responses[1].rules[0]: body path \"$..x\" uses JSONPath beyond $, "
-             ".name, ['name'] and [n]: recursive descent (..) is not supported; rule dropped",
-             RESPONSE_DROPPED);
+    /* query, header, cookie, params: a condition on the named value */
     one_rule("query", "page", "equals", "2", false);
     EQ(WHEN, "{'query':{'page':'2'}}");
     NO_WARNINGS();
-    one_rule("query", "filter.name", "equals", "2", false);
-    WARNINGS("routes[0].responses[1].rules[0]: query path \"filter.name\" is not supported "
-             "(only a parameter's name); rule dropped",
-             RESPONSE_DROPPED);
-    one_rule("query", "", "equals", "2", false);
-    WARNINGS("routes[0].responses[1].rules[0]: target \"query\" without a modifier (a name) is "
-             "not supported; rule dropped",
-             RESPONSE_DROPPED);
+    one_rule("query", "filter.name", "equals", "2", false); /* qs: filter[name]=2 */
+    EQ(WHEN, "{'query':{'filter[name]':'2'}}");
+    NO_WARNINGS();
+    one_rule("query", "$.filter.tags[0]", "equals", "2", false);
+    EQ(WHEN, "{'query':{'filter[tags][0]':'2'}}");
+    NO_WARNINGS();
     one_rule("header", "X-Key", "equals", "k", false);
     EQ(WHEN, "{'headers':{'X-Key':'k'}}");
     NO_WARNINGS();
@@ -463,29 +480,292 @@ START_TEST(test_rule_targets)
     one_rule("params", "id", "equals", "7", false);
     EQ(WHEN, "{'params':{'id':'7'}}");
     NO_WARNINGS();
+    one_rule("params", "$.id", "equals", "7", false);
+    EQ(WHEN, "{'params':{'id':'7'}}");
+    NO_WARNINGS();
+}
+END_TEST
+
+/* Targets whose value is known when converting: the rule holds always or never. */
+START_TEST(test_rule_known_values)
+{
+    /* the whole query object is "[object Object]" to Mockoon */
+    one_rule("query", "", "equals", "[object Object]", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("query", "", "regex", "^\\\\[obj", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("query", "", "null", "", false);
+    NEVER();
+    NO_WARNINGS();
+    /* a header without a name is "" */
+    one_rule("header", "", "equals", "", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("header", "", "null", "", true);
+    NEVER();
+    NO_WARNINGS();
+    /* a name no request can have: undefined */
+    one_rule("header", "bad name", "null", "", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("header", "bad name", "equals", "", false);
+    NEVER();
+    NO_WARNINGS();
+    /* a cookie without a name never holds (inverted: always) */
+    one_rule("cookie", "", "equals", "x", false);
+    NEVER();
+    NO_WARNINGS();
+    one_rule("cookie", "", "equals", "x", true);
+    ALWAYS();
+    NO_WARNINGS();
+    /* path parameters have no members; no modifier: undefined */
+    one_rule("params", "a.b", "null", "", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("params", "", "equals", "", false);
+    NEVER();
+    NO_WARNINGS();
+    /* templating: the rendered modifier, here plain text */
+    one_rule("templating", "abc", "regex", "^a", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("templating", "abc", "equals", "x", false);
+    NEVER();
+    NO_WARNINGS();
+    /* the method of a route that has one; Mockoon compares it lower-cased */
     one_rule("method", "", "equals", "post", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("method", "", "equals", "POST", false);
+    NEVER();
+    NO_WARNINGS();
+    one_rule("method", "", "regex_i", "^PO", false);
+    ALWAYS();
+    NO_WARNINGS();
+    /* the route path is "*" in Mockoon 9 */
+    one_rule("path", "", "equals", "*", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("path", "", "regex", "^\\\\*$", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("request_number", "", "equals", "02", false);
+    NEVER();
+    NO_WARNINGS();
+}
+END_TEST
+
+START_TEST(test_rule_body_path)
+{
+    /* JSON bodies: the path; bodies Mockoon does not parse: the raw text; form, multipart
+     * and XML bodies (parsed by Mockoon, not by mockrun): nothing */
+    one_rule("body", "$.user.role", "equals", "admin", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.user.role':'admin'}}},{" CT_NONE
+             ",'body':{'equals':'admin'}}]");
+    NO_WARNINGS();
+    one_rule("body", "items.0.sku", "equals", "A", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.items[0].sku':'A'}}},{" CT_NONE
+             ",'body':{'equals':'A'}}]");
+    NO_WARNINGS();
+    /* dotted keys (the importer once wrote "$.obj.[prop.with.dot]", which did not load) */
+    one_rule("body", "obj.prop\\\\.with\\\\.dot", "equals", "x", false);
+    EQ_RAW(WHEN ".0.body.jsonPath", "{\"$.obj['prop.with.dot']\":\"x\"}");
+    NO_WARNINGS();
+    one_rule("body", "$.obj[\\u0027prop.with.dot\\u0027]", "equals", "x", false);
+    EQ_RAW(WHEN ".0.body.jsonPath", "{\"$.obj['prop.with.dot']\":\"x\"}");
+    NO_WARNINGS();
+    one_rule("body", "$.obj[\\u0027it\\\\\\u0027s\\u0027]", "equals", "x", false);
+    WARNINGS("routes[0].responses[1].rules[0]: body path \"$.obj['it\\'s']\" uses a quoted name "
+             "this importer cannot read, which mockrun's jsonPath lacks; rule dropped",
+             RESPONSE_DROPPED);
+    one_rule("body", "$.a[\\u0027b\\\"c\\u0027]", "equals", "x", false);
+    EQ_RAW(WHEN ".0.body.jsonPath", "{\"$.a.b\\\"c\":\"x\"}");
+    NO_WARNINGS();
+    one_rule("body", "a..b", "equals", "x", false); /* object-path: an empty name */
+    EQ_RAW(WHEN ".0.body.jsonPath", "{\"$.a[''].b\":\"x\"}");
+    NO_WARNINGS();
+    one_rule("body", "$..x", "equals", "1", false);
+    WARNINGS("routes[0].responses[1].rules[0]: body path \"$..x\" uses recursive descent (..), "
+             "which mockrun's jsonPath lacks; rule dropped",
+             RESPONSE_DROPPED);
+    one_rule("body", "$.items[*].sku", "equals", "1", false);
+    WARNINGS("routes[0].responses[1].rules[0]: body path \"$.items[*].sku\" uses wildcards, "
+             "filters, slices and other operators, which mockrun's jsonPath lacks; rule dropped",
+             RESPONSE_DROPPED);
+
+    /* each operator */
+    one_rule("body", "a", "equals", "", false); /* a JSON null is "" to Mockoon */
+    EQ(WHEN,
+       "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'matches':'\\\\A(?:null)?\\\\z'}}}},{" CT_NONE
+       ",'body':{'equals':''}}]");
+    NO_WARNINGS();
+    one_rule("body", "a", "regex", "^x$", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'matches':'^x\\\\z'}}}},{" CT_NONE
+             ",'body':{'matches':'^x\\\\z'}}]");
+    NO_WARNINGS();
+    one_rule("body", "a", "null", "", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'absent':true}}}},{" CT_JSON
+             ",'body':{'jsonPath':{'$.a':{'matches':'\\\\A(?:null)?\\\\z'}}}},{" CT_FMX
+             "},{" CT_NONE ",'body':{'equals':''}}]");
+    NO_WARNINGS();
+    /* arrays: [0] tells an array from a text; two conditions on one path, two spellings */
+    one_rule("body", "tags", "empty_array", "", false);
+    EQ_RAW(WHEN ".body.jsonPath",
+           "{\"$.tags\":{\"present\":true},\"$.tags[0]\":{\"absent\":true},\"$['tags']\":{\"not\":"
+           "{\"matches\":\"\"}}}");
+    NO_WARNINGS();
+    one_rule("body", "tags", "array_includes", "red", false);
+    EQ(WHEN, "{" CT_JSON ",'body':{'jsonPath':{'$.tags':'red','$.tags[0]':{'present':true}}}}");
+    NO_WARNINGS();
+    one_rule("body", "a", "valid_json_schema", "schema", false);
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"valid_json_schema\" needs data "
+             "buckets, which are not supported; rule dropped",
+             RESPONSE_DROPPED);
+}
+END_TEST
+
+START_TEST(test_rule_body_whole)
+{
+    /* equals and regex: the raw text, whatever the type */
+    one_rule("body", "", "equals", "raw text", false);
+    EQ(WHEN, "{'body':{'equals':'raw text'}}");
+    NO_WARNINGS();
+    one_rule("body", "", "regex_i", "^ra", false);
+    EQ(WHEN, "{'body':{'matches':'(?i:^ra)'}}");
+    NO_WARNINGS();
+    /* the others: the parsed body */
+    one_rule("body", "", "null", "", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'equals':''}},{" CT_JSON
+             ",'body':{'matches':'\\\\A[\\\\t\\\\n\\\\r ]*null[\\\\t\\\\n\\\\r ]*\\\\z'}},"
+             "{'headers':{'Content-Type':{'not':{'matches':'" PJ
+             "|application/x-www-form-urlencoded|application/xml|application/soap\\\\+xml|text/"
+             "xml'}}},'body':{'equals':''}}]");
+    NO_WARNINGS();
+    one_rule("body", "", "empty_array", "", false);
+    EQ(WHEN, "{" CT_JSON ",'body':{'matches':'\\\\A[\\\\t\\\\n\\\\r ]*\\\\[[\\\\t\\\\n\\\\r "
+             "]*\\\\][\\\\t\\\\n\\\\r ]*\\\\z'}}");
+    NO_WARNINGS();
+    one_rule("body", "", "array_includes", "x", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$':'x'}}},{'headers':{'Content-Type':{'not':{"
+             "'matches':'" PJ "|application/x-www-form-urlencoded|application/xml|application/"
+             "soap\\\\+xml|text/xml'}}},'body':{'equals':'x'}}]");
+    NO_WARNINGS();
+}
+END_TEST
+
+START_TEST(test_rule_method_path_call)
+{
+    /* a route for any method: the methods the rule holds for */
+    one_rule_on("all", "method", "", "equals", "post", false);
     EQ(WHEN, "{'method':'POST'}");
     NO_WARNINGS();
-    one_rule("method", "", "regex", "p.*", false);
-    WARNINGS("routes[0].responses[1].rules[0]: method rules are supported with the operator "
-             "\"equals\", not inverted, and a method name; rule dropped",
-             RESPONSE_DROPPED);
+    one_rule_on("all", "method", "", "regex", "^p.t", false);
+    EQ(WHEN, "[{'method':'PUT'},{'method':'PATCH'}]");
+    NO_WARNINGS();
+    one_rule_on("all", "method", "", "regex",
+                "^(get|post|put|patch|delete|options|propfind|"
+                "proppatch|move|copy|mkcol|lock|unlock)$",
+                true);
+    EQ(WHEN, "{'method':'HEAD'}");
+    NO_WARNINGS();
+    one_rule_on("all", "method", "", "null", "", true);
+    ALWAYS();
+    NO_WARNINGS();
+
+    /* path: the decoded path; a query string's parameters one by one */
     one_rule("path", "", "equals", "/users/1.json", false);
-    EQ(WHEN, "{'pathPattern':'/users/1\\\\.json'}");
+    EQ(WHEN, "{'pathPattern':'\\\\/users\\\\/1\\\\.json'}");
     NO_WARNINGS();
+    one_rule("path", "", "equals", "/a%20b?x=1&y", false);
+    EQ(WHEN, "{'query':{'x':'1','y':''},'pathPattern':'\\\\/a b'}");
+    WARNINGS("routes[0].responses[1].rules[0]: path value \"/a%20b?x=1&y\" has a query string: "
+             "mockrun checks its parameters one by one, not their order or that there are no "
+             "others");
     one_rule("path", "", "regex", "^/users/[0-9]+$", false);
-    EQ(WHEN, "{'pathPattern':'.*(?:^/users/[0-9]+$).*'}");
+    EQ(WHEN, "{'pathPattern':'[\\\\s\\\\S]*?(?:^\\\\/users\\\\/[0-9]+\\\\z)[\\\\s\\\\S]*'}");
     NO_WARNINGS();
-    one_rule("path", "", "regex_i", "USERS", false);
-    EQ(WHEN, "{'pathPattern':'(?i).*(?:USERS).*'}");
+    one_rule("path", "", "regex_i", "USERS", true);
+    EQ(WHEN, "{'pathPattern':'(?![\\\\s\\\\S]*?(?:(?i:USERS)))[\\\\s\\\\S]*'}");
     NO_WARNINGS();
+
+    /* request_number: call numbers */
     one_rule("request_number", "", "equals", "3", false);
     EQ(WHEN, "{'callNumber':3}");
     NO_WARNINGS();
-    one_rule("request_number", "", "regex", "[2-4]", false);
-    WARNINGS("routes[0].responses[1].rules[0]: request_number rules are supported with "
-             "\"equals\" and a call number, not inverted; rule dropped",
+    one_rule("request_number", "", "equals", "3", true);
+    EQ(WHEN, "[{'callNumber':{'atMost':2}},{'callNumber':{'atLeast':4}}]");
+    NO_WARNINGS();
+    one_rule("request_number", "", "regex", "^[2-4]$|^1[0-9]$", false);
+    EQ(WHEN, "[{'callNumber':{'atLeast':2,'atMost':4}},{'callNumber':{'atLeast':10,'atMost':19}}]");
+    NO_WARNINGS();
+    one_rule("request_number", "", "regex", "^[1-9]", false);
+    ALWAYS();
+    NO_WARNINGS();
+    one_rule("request_number", "", "regex", "^.{1,3}$", false);
+    EQ(WHEN, "{'callNumber':{'atMost':999}}");
+    NO_WARNINGS();
+    one_rule("request_number", "", "regex", "^1...$", false);
+    EQ(WHEN, "{'callNumber':{'atLeast':1000}}");
+    WARNINGS("routes[0].responses[1].rules[0]: request_number regex \"^1...$\" is evaluated on "
+             "calls 1 to 1001; later calls get the verdict of call 1001");
+    one_rule("request_number", "", "regex", "0$", false);
+    WARNINGS("routes[0].responses[1].rules[0]: request_number regex \"0$\" holds for too many "
+             "separate call ranges; rule dropped",
              RESPONSE_DROPPED);
+}
+END_TEST
+
+START_TEST(test_rule_operators)
+{
+    /* JavaScript regexes, rewritten for PCRE2 ($ is the very end) */
+    one_rule("query", "a", "regex", "^x+$", false);
+    EQ(WHEN, "{'query':{'a':{'matches':'^x+\\\\z'}}}");
+    NO_WARNINGS();
+    one_rule("query", "a", "regex_i", "^x", false);
+    EQ(WHEN, "{'query':{'a':{'matches':'(?i:^x)'}}}");
+    NO_WARNINGS();
+    one_rule("query", "a", "regex", "(?<n>x)\\\\k<n>", false);
+    EQ(WHEN, "{'query':{'a':{'matches':'(x)(?(1)\\\\g{1})'}}}");
+    NO_WARNINGS();
+    one_rule("query", "a", "regex", "*x", false);
+    WARNINGS("routes[0].responses[1].rules[0]: regex \"*x\" cannot be used: nothing to repeat at "
+             "offset 0; rule dropped",
+             RESPONSE_DROPPED);
+    /* null: missing or empty */
+    one_rule("header", "X-A", "null", "", false);
+    EQ(WHEN, "{'headers':{'X-A':{'not':{'matches':'[\\\\s\\\\S]'}}}}");
+    NO_WARNINGS();
+    /* a query parameter is an array when given twice or as name[] */
+    one_rule("query", "t", "array_includes", "red", false);
+    EQ(WHEN, "[{'query':{'t':'red'}},{'query':{'t[]':'red'}}]");
+    NO_WARNINGS();
+    /* never an array */
+    one_rule("query", "t", "empty_array", "", false);
+    NEVER();
+    NO_WARNINGS();
+    one_rule("header", "X-A", "array_includes", "x", false);
+    NEVER();
+    NO_WARNINGS();
+    one_rule("cookie", "c", "empty_array", "", true);
+    ALWAYS();
+    NO_WARNINGS();
+    /* the CLI repairs what its schema refuses: an unknown operator is equals, an unknown
+     * target body */
+    one_rule("query", "a", "bogus", "x", false);
+    EQ(WHEN, "{'query':{'a':'x'}}");
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"bogus\" is not Mockoon's; read as "
+             "\"equals\", as Mockoon does");
+    one_rule("nowhere", "", "equals", "x", false);
+    EQ(WHEN, "{'body':{'equals':'x'}}");
+    WARNINGS("routes[0].responses[1].rules[0]: target \"nowhere\" is not Mockoon's; read as "
+             "\"body\", as Mockoon does");
+}
+END_TEST
+
+START_TEST(test_rule_unsupported)
+{
     one_rule("global_var", "v", "equals", "1", false);
     WARNINGS("routes[0].responses[1].rules[0]: target \"global_var\" is not supported; rule "
              "dropped",
@@ -495,51 +775,17 @@ START_TEST(test_rule_targets)
              "dropped",
              RESPONSE_DROPPED);
     one_rule("templating", "{{x}}", "equals", "1", false);
-    WARNINGS("routes[0].responses[1].rules[0]: templated rule modifier is not supported; rule "
-             "dropped",
-             RESPONSE_DROPPED);
-    one_rule("templating", "x", "equals", "1", false);
-    WARNINGS("routes[0].responses[1].rules[0]: target \"templating\" is not supported; rule "
-             "dropped",
+    WARNINGS("routes[0].responses[1].rules[0]: templated rule modifier \"{{x}}\" is not "
+             "supported (Mockoon renders it for each request); rule dropped",
              RESPONSE_DROPPED);
     one_rule("query", "a", "equals", "{{method}}", false);
-    WARNINGS("routes[0].responses[1].rules[0]: templated rule value is not supported; rule "
-             "dropped",
+    WARNINGS("routes[0].responses[1].rules[0]: templated rule value \"{{method}}\" is not "
+             "supported (Mockoon renders it for each request); rule dropped",
              RESPONSE_DROPPED);
-}
-END_TEST
-
-START_TEST(test_rule_operators)
-{
-    one_rule("query", "a", "regex", "^x+$", false);
-    EQ(WHEN, "{'query':{'a':{'matches':'^x+$'}}}");
+    /* null and empty_array read no value */
+    one_rule("query", "a", "null", "{{method}}", false);
+    EQ(WHEN, "{'query':{'a':{'not':{'matches':'[\\\\s\\\\S]'}}}}");
     NO_WARNINGS();
-    one_rule("query", "a", "regex_i", "^x", false);
-    EQ(WHEN, "{'query':{'a':{'matches':'(?i)^x'}}}");
-    NO_WARNINGS();
-    one_rule("header", "X-A", "null", "", false);
-    EQ(WHEN, "{'headers':{'X-A':{'absent':true}}}");
-    NO_WARNINGS();
-    one_rule("body", "tags", "array_includes", "red", false);
-    EQ(WHEN, "{'body':{'jsonPath':{'tags':'red'}}}");
-    NO_WARNINGS();
-    one_rule("body", "tags", "empty_array", "", false);
-    WARNINGS("routes[0].responses[1].rules[0]: operator \"empty_array\" is not supported; rule "
-             "dropped",
-             RESPONSE_DROPPED);
-    EQ("services._.routes.0.response", "{'body':'default'}");
-    one_rule("body", "", "valid_json_schema", "schema", false);
-    WARNINGS("routes[0].responses[1].rules[0]: operator \"valid_json_schema\" is not "
-             "supported; rule dropped",
-             RESPONSE_DROPPED);
-    one_rule("body", "", "array_includes", "x", false);
-    WARNINGS("routes[0].responses[1].rules[0]: operator \"array_includes\" on the whole body "
-             "is not supported; rule dropped",
-             RESPONSE_DROPPED);
-    one_rule("query", "a", "bogus", "x", false);
-    WARNINGS("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule "
-             "dropped",
-             RESPONSE_DROPPED);
 }
 END_TEST
 
@@ -549,64 +795,231 @@ START_TEST(test_invert)
     EQ(WHEN, "{'query':{'env':{'not':'prod'}}}");
     NO_WARNINGS();
     one_rule("header", "X-A", "null", "", true);
-    EQ(WHEN, "{'headers':{'X-A':{'not':{'absent':true}}}}");
+    EQ(WHEN, "{'headers':{'X-A':{'matches':'[\\\\s\\\\S]'}}}");
     NO_WARNINGS();
+    /* per kind of body: JSON not holding, form/multipart/XML (nothing holds), text not holding */
     one_rule("body", "$.a", "regex", "b", true);
-    EQ(WHEN, "{'body':{'jsonPath':{'$.a':{'not':{'matches':'b'}}}}}");
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'not':{'matches':'b'}}}}},{" CT_FMX
+             "},{" CT_NONE ",'body':{'matches':'\\\\A(?![\\\\s\\\\S]*?(?:b))'}}]");
     NO_WARNINGS();
     one_rule("body", "", "equals", "b", true);
-    WARNINGS("routes[0].responses[1].rules[0]: an inverted condition on the whole body is not "
-             "supported; rule dropped",
-             RESPONSE_DROPPED);
-    {
-        /* a path value whose pattern would not fit is dropped, not cut short */
-        char r[1400], dots[1101];
-        memset(dots, '.', 1100);
-        dots[1100] = '\0';
-        snprintf(r, sizeof(r),
-                 "[{'target': 'path', 'modifier': '', 'operator': 'equals', "
-                 "'value': '/%s', 'invert': false}]",
-                 dots);
-        rules("OR", r);
-        WARNINGS("routes[0].responses[1].rules[0]: the path value is too long to convert "
-                 "(over 1024 bytes); rule dropped",
-                 RESPONSE_DROPPED);
-    }
+    EQ(WHEN, "{'body':{'matches':'\\\\A(?!b\\\\z)'}}");
+    NO_WARNINGS();
     one_rule("path", "", "equals", "/a", true);
-    WARNINGS("routes[0].responses[1].rules[0]: path rules are supported with \"equals\", "
-             "\"regex\" and \"regex_i\", not inverted; rule dropped",
-             RESPONSE_DROPPED);
+    EQ(WHEN, "{'pathPattern':'(?!\\\\/a\\\\z)[\\\\s\\\\S]*'}");
+    NO_WARNINGS();
 }
 END_TEST
 
 START_TEST(test_and_or)
 {
-    static const char *const two =
+    static const char *const four =
         "[{'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
         " {'target': 'header', 'modifier': 'X-B', 'operator': 'regex', 'value': '2'},"
-        " {'target': 'body', 'modifier': 'c', 'operator': 'equals', 'value': '3'},"
-        " {'target': 'body', 'modifier': 'd', 'operator': 'equals', 'value': '4'}]";
-    rules("AND", two);
-    EQ(WHEN, "{'query':{'a':'1'},'headers':{'X-B':{'matches':'2'}},'body':{'jsonPath':{'c':'3',"
-             "'d':'4'}}}");
+        " {'target': 'cookie', 'modifier': 'c', 'operator': 'equals', 'value': '3'},"
+        " {'target': 'params', 'modifier': 'id', 'operator': 'equals', 'value': '4'}]";
+    rules("AND", four);
+    EQ(WHEN, "{'query':{'a':'1'},'headers':{'X-B':{'matches':'2'}},'cookies':{'c':'3'},"
+             "'params':{'id':'4'}}");
     NO_WARNINGS();
-    rules("OR", two);
-    EQ(WHEN, "[{'query':{'a':'1'}},{'headers':{'X-B':{'matches':'2'}}},{'body':{'jsonPath':{'c':"
-             "'3'}}},{'body':{'jsonPath':{'d':'4'}}}]");
+    rules("OR", four);
+    EQ(WHEN, "[{'query':{'a':'1'}},{'headers':{'X-B':{'matches':'2'}}},{'cookies':{'c':'3'}},"
+             "{'params':{'id':'4'}}]");
     EQ("services._.routes.0.responses.1", "{'body':'default'}");
     NO_WARNINGS();
 
-    /* AND with two conditions on one name, and a dropped rule */
+    /* several rules on one value: one pattern of lookaheads */
+    rules("AND", "[{'target': 'query', 'modifier': 'a', 'operator': 'regex', 'value': '^1'},"
+                 " {'target': 'query', 'modifier': 'a', 'operator': 'regex', 'value': '2$',"
+                 "  'invert': true}]");
+    EQ(WHEN,
+       "{'query':{'a':{'matches':'\\\\A(?=[\\\\s\\\\S]*?(?:^1))(?![\\\\s\\\\S]*?(?:2\\\\z))'}}}");
+    NO_WARNINGS();
+    rules("AND", "[{'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': 'x',"
+                 "  'invert': true},"
+                 " {'target': 'query', 'modifier': 'a', 'operator': 'regex', 'value': 'y',"
+                 "  'invert': true}]");
+    EQ(WHEN, "{'query':{'a':{'not':{'matches':'\\\\Ax\\\\z|(?:y)'}}}}");
+    NO_WARNINGS();
+    /* an equality decides the others: kept alone, or the response never answers */
+    rules("AND", "[{'target': 'header', 'modifier': 'X-A', 'operator': 'equals', 'value': 'abc'},"
+                 " {'target': 'header', 'modifier': 'x-a', 'operator': 'regex', 'value': 'b'}]");
+    EQ(WHEN, "{'headers':{'X-A':'abc'}}");
+    NO_WARNINGS();
+    rules("AND", "[{'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': 'abc'},"
+                 " {'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': 'x'}]");
+    NEVER();
+    NO_WARNINGS();
+    /* two body paths: both under one jsonPath; a raw body rule and a path cannot meet */
+    rules("AND", "[{'target': 'body', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
+                 " {'target': 'body', 'modifier': 'b', 'operator': 'equals', 'value': '2'}]");
+    EQ(WHEN, "{" CT_JSON ",'body':{'jsonPath':{'$.a':'1','$.b':'2'}}}");
+    NO_WARNINGS();
+    rules("AND", "[{'target': 'body', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
+                 " {'target': 'body', 'modifier': '', 'operator': 'regex', 'value': '1'}]");
+    EQ(WHEN, "{" CT_NONE ",'body':{'equals':'1'}}");
+    WARNINGS("routes[0].responses[1]: a body path and the whole body cannot be tested together "
+             "in mockrun; those combinations of the rules are left out");
+    /* a dropped rule: AND answers more, OR less */
     rules("AND", "[{'target': 'query', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
-                 " {'target': 'query', 'modifier': 'a', 'operator': 'regex', 'value': '2'},"
                  " {'target': 'global_var', 'modifier': 'g', 'operator': 'equals', 'value': '3'}]");
     EQ(WHEN, "{'query':{'a':'1'}}");
-    WARNINGS("routes[0].responses[1].rules[1]: a second condition on the same query \"a\" "
-             "cannot be combined with AND; rule dropped",
-             "routes[0].responses[1].rules[2]: target \"global_var\" is not supported; rule "
+    WARNINGS("routes[0].responses[1].rules[1]: target \"global_var\" is not supported; rule "
              "dropped",
              "routes[0].responses[1]: some AND rules were dropped: the response answers more "
              "requests than in Mockoon");
+    /* AND of rules each with alternatives multiplies them out; past 256, dropped */
+    {
+        char r[4096];
+        size_t n = 0;
+        int i;
+        n += (size_t)snprintf(r + n, sizeof(r) - n, "[");
+        for (i = 0; i < 9; i++)
+            n += (size_t)snprintf(r + n, sizeof(r) - n,
+                                  "%s{'target': 'query', 'modifier': 'q%d', 'operator': "
+                                  "'array_includes', 'value': 'v'}",
+                                  i ? "," : "", i);
+        snprintf(r + n, sizeof(r) - n, "]");
+        rules("AND", r);
+        NEVER();
+        WARNINGS("routes[0].responses[1]: the rules come to more than 256 alternatives, more than "
+                 "this importer writes; response dropped");
+    }
+}
+END_TEST
+
+/* ---- ids, templates, CORS ---------------------------------------------------------------- */
+
+START_TEST(test_route_ids)
+{
+    const struct mr_mockoon_route *rt;
+
+    convert("{'name': 'e', 'endpointPrefix': 'api', 'routes': ["
+            " {'uuid': 'u1', 'method': 'get', 'endpoint': 'users/:id', 'responses': [{}]},"
+            " {'uuid': 'u1', 'method': 'get', 'endpoint': '/b/', 'responses': [{}]},"
+            " {'method': 'all', 'endpoint': 'c', 'responses': [{}]},"
+            " {'method': 'all', 'endpoint': 'c', 'responses': [{}]},"
+            " {'uuid': 'w', 'type': 'ws', 'method': 'get', 'endpoint': 'ws', 'responses': [{}]}]}",
+            true);
+    EQ("services._.routes.0.id", "'u1'");
+    EQ("services._.routes.0.description", "'GET /users/:id'");
+    EQ("services._.routes.1.id", "'GET /b/'"); /* the uuid is taken */
+    EQ("services._.routes.2.id", "'ALL /c'");
+    EQ("services._.routes.3.id", "'ALL /c #2'");
+    WARNINGS("routes[4]: WebSocket routes are not supported; route skipped");
+
+    ck_assert_uint_eq(res.nroutes, 5);
+    ck_assert_str_eq(res.routes[0].name, "GET /users/:id");
+    ck_assert_str_eq(res.routes[0].path, "/api/users/:id");
+    ck_assert_str_eq(res.routes[0].uuid, "u1");
+    ck_assert_ptr_null(res.routes[2].uuid);
+    ck_assert_ptr_null(res.routes[4].id); /* not converted */
+    ck_assert_str_eq(res.routes[4].uuid, "w");
+
+    /* by uuid, or by "METHOD /endpoint" with or without the prefix, any case */
+    rt = mr_mockoon_find_route(&res, "u1");
+    ck_assert_ptr_eq(rt, &res.routes[0]);
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "GET /users/:id"), &res.routes[0]);
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "get users/:id"), &res.routes[0]);
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "GET /api/users/:id"), &res.routes[0]);
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "GET /b/"), &res.routes[1]);
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "GET /api/b"), &res.routes[1]);
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "ANY /c"), &res.routes[2]); /* the first */
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "all /c"), &res.routes[2]);
+    ck_assert_ptr_eq(mr_mockoon_find_route(&res, "w"), &res.routes[4]);
+    ck_assert_ptr_null(mr_mockoon_find_route(&res, "POST /users/:id"));
+    ck_assert_ptr_null(mr_mockoon_find_route(&res, "GET /users"));
+    ck_assert_ptr_null(mr_mockoon_find_route(&res, "nope"));
+}
+END_TEST
+
+START_TEST(test_templates_checked)
+{
+    /* what mockrun's engine refuses is served as it is, or (a header) left out: the scenario
+     * always loads */
+    route("get", "a", "null",
+          "[{'body': '{{fakr}}', 'headers': [{'key': 'X-T', 'value': '{{nope 1}}'},"
+          " {'key': 'Content-Length', 'value': '3'}, {'key': 'X-Ok', 'value': '{{method}}'}]}]",
+          true);
+    EQ("services._.routes.0.response",
+       "{'body':'{{fakr}}','template':false,'headers':{'X-Ok':'{{method}}'}}");
+    WARNINGS("routes[0].responses[0].headers[0]: header \"X-T\": mockrun cannot render its "
+             "template (unknown helper \"nope\" at 1:3); header dropped",
+             "routes[0].responses[0].headers[1]: header \"Content-Length\" is set by mockrun "
+             "itself; header dropped",
+             "routes[0].responses[0].body: mockrun cannot render this template (unknown helper "
+             "\"fakr\" at 1:3 (did you mean \"faker\"?)); served as it is");
+    route("get", "a", "null", "[{'bodyType': 'FILE', 'filePath': '{{nope 1}}', 'body': 'b'}]",
+          true);
+    EQ("services._.routes.0.response", "{'body':'b'}");
+    WARNINGS("routes[0].responses[0].filePath: mockrun cannot render this path's template "
+             "(unknown helper \"nope\" at 1:3); the inline body is served");
+}
+END_TEST
+
+START_TEST(test_content_type)
+{
+    /* Express sends a string without a Content-Type as text/html */
+    convert("{'name': 'e', 'routes': [{'method': 'get', 'endpoint': 'a', 'responses': [{'body': "
+            "'x'}]},"
+            " {'method': 'get', 'endpoint': 'b', 'responses': [{'bodyType': 'FILE', "
+            "'filePath': 'f.json', 'sendFileAsBody': true}]}]}",
+            false);
+    EQ("services._.routes.0.response",
+       "{'body':'x','headers':{'Content-Type':'text/html; charset=utf-8'}}");
+    EQ("services._.routes.1.response", "{'file':'f.json','template':true}");
+    NO_WARNINGS();
+    /* the environment's type instead, with the charset Express adds */
+    convert("{'name': 'e', 'headers': [{'key': 'content-type', 'value': 'application/json'}],"
+            " 'routes': [{'method': 'get', 'endpoint': 'a', 'responses': [{'body': 'x'}]}]}",
+            true);
+    EQ("services._.defaults.headers", "{'content-type':'application/json; charset=utf-8'}");
+    EQ("services._.routes.0.response", "{'body':'x'}");
+    NO_WARNINGS();
+}
+END_TEST
+
+START_TEST(test_cors)
+{
+    /* the environment's headers win over CORSHeaders, and come from the defaults */
+    convert("{'name': 'e', 'cors': true, 'headers': [{'key': 'Access-Control-Allow-Origin',"
+            " 'value': 'http://a.test'}, {'key': 'Content-Type', 'value': 'text/plain'}],"
+            " 'routes': []}",
+            true);
+    EQ("services._.routes.0.request", "{'method':'OPTIONS'}");
+    EQ("services._.routes.0.response",
+       "{'headers':{'Access-Control-Allow-Methods':'GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS',"
+       "'Access-Control-Allow-Headers':'Content-Type, Origin, Accept, Authorization, "
+       "Content-Length, X-Requested-With'}}");
+    EQ("services._.cors", "(none)");
+    NO_WARNINGS();
+}
+END_TEST
+
+START_TEST(test_enabled)
+{
+    convert("{'name': 'e', 'routes': [{'method': 'get', 'endpoint': 'a', 'enabled': false,"
+            " 'responses': [{}]}]}",
+            true);
+    EQ("services._.routes.0.request.path", "'/a'");
+    WARNINGS("routes[0].enabled: the Mockoon CLI serves a route whatever \"enabled\" says (only "
+             "its --disable-routes option disables one); served");
+}
+END_TEST
+
+/* A response whose rules always hold answers from there on: later ones, and the default,
+ * are never reached. */
+START_TEST(test_always_true_rules)
+{
+    route("get", "a", "null",
+          "[{'statusCode': 201, 'default': true}, {'statusCode': 202, 'rules': [{'target': "
+          "'query', 'modifier': 'a', 'value': '1'}]},"
+          " {'statusCode': 203, 'rules': [{'target': 'method', 'value': 'get'}]},"
+          " {'statusCode': 204, 'rules': [{'target': 'query', 'modifier': 'b', 'value': '1'}]}]",
+          true);
+    EQ("services._.routes.0.responses",
+       "[{'status':202,'when':{'query':{'a':'1'}}},{'status':203}]");
+    NO_WARNINGS();
 }
 END_TEST
 
@@ -642,37 +1055,43 @@ END_TEST
 
 /* ---- found by the fuzz target ----------------------------------------------------------- */
 
-/* Bugs tests/fuzz/fuzz_mockoon.c found (MOCKRUN_FUZZ_STRICT=1), with their
+/* Bugs tests/fuzz/fuzz_mockoon.c found, with their
  * reproducers in tests/fuzz/regressions/mockoon/. */
 
 /* A body rule dropped for its operator leaves "body": {"jsonPath": {}} behind: the scenario
  * does not load, and a later condition on the body is refused as a second one. */
 START_TEST(test_bug_dropped_body_rule_leaves_empty_json_path)
 {
-    rules("AND", "[{'target': 'body', 'modifier': '$.a', 'operator': 'bogus', 'value': 'x'},"
+    rules("AND", "[{'target': 'body', 'modifier': '$.a', 'operator': 'equals', 'value': 'x',"
+                 "  'invert': false, 'x': 1},"
+                 " {'target': 'global_var', 'modifier': 'q', 'operator': 'equals', 'value': '1'},"
                  " {'target': 'query', 'modifier': 'q', 'operator': 'equals', 'value': '1'}]");
-    EQ(WHEN, "{'query':{'q':'1'}}");
-    WARNINGS("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule dropped",
+    EQ(WHEN,
+       "[{'query':{'q':'1'}," CT_JSON
+       ",'body':{'jsonPath':{'$.a':'x'}}},{'query':{'q':'1'}," CT_NONE ",'body':{'equals':'x'}}]");
+    WARNINGS("routes[0].responses[1].rules[1]: target \"global_var\" is not supported; rule "
+             "dropped",
              "routes[0].responses[1]: some AND rules were dropped: the response answers more "
              "requests than in Mockoon");
 
-    rules("AND", "[{'target': 'body', 'modifier': '$.a', 'operator': 'bogus', 'value': 'x'},"
+    rules("AND", "[{'target': 'body', 'modifier': '$.a', 'operator': 'valid_json_schema', "
+                 "'value': 'x'},"
                  " {'target': 'body', 'modifier': '', 'operator': 'equals', 'value': 'raw'}]");
     EQ(WHEN, "{'body':{'equals':'raw'}}");
-    WARNINGS("routes[0].responses[1].rules[0]: operator \"bogus\" is not supported; rule dropped",
+    WARNINGS("routes[0].responses[1].rules[0]: operator \"valid_json_schema\" needs data "
+             "buckets, which are not supported; rule dropped",
              "routes[0].responses[1]: some AND rules were dropped: the response answers more "
              "requests than in Mockoon");
 }
 END_TEST
 
-/* A body path the importer let through and the loader refused ("$.a[b"): the loader's
- * own grammar (mr_jsondoc_split_path) decides now. */
+/* A body path the importer let through and the loader refused ("$.a[b"): the importer
+ * reads Mockoon's modifiers itself and writes only what the loader's grammar takes. */
 START_TEST(test_bug_json_path_bracket)
 {
     one_rule("body", "$.a[b", "equals", "x", false);
-    WARNINGS("routes[0].responses[1].rules[0]: body path \"$.a[b\" uses JSONPath beyond $, "
-             ".name, ['name'] and [n]: only [n] and ['name'] are supported inside brackets; rule "
-             "dropped",
+    WARNINGS("routes[0].responses[1].rules[0]: body path \"$.a[b\" uses wildcards, filters, "
+             "slices and other operators, which mockrun's jsonPath lacks; rule dropped",
              "routes[0].responses[1]: none of the response's rules could be converted; response "
              "dropped");
 }
@@ -702,6 +1121,37 @@ START_TEST(test_bug_control_bytes_in_warnings)
             ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "control byte 0x%02x in: %s",
                           (unsigned char)*p, res.warnings[i]);
     warnings_checked = true;
+}
+END_TEST
+
+/* An endpoint with bytes that are not UTF-8 became a pathPattern PCRE2 refuses. */
+START_TEST(test_bug_path_pattern_not_utf8)
+{
+    route("get", "a/:b?/\xff\xfe", "null", "[{}]", true);
+    EQ("services._.routes", "[]");
+    WARNINGS("routes[0].endpoint: path \"/a/:b?/\xff\xfe\" cannot be expressed in mockrun; "
+             "route skipped");
+}
+END_TEST
+
+/* A '#' in an endpoint stayed in "path", which the loader refuses. */
+START_TEST(test_bug_path_hash)
+{
+    route("get", "a#b", "null", "[{}]", true);
+    EQ("services._.routes.0.request.pathPattern", "'/a#b'");
+    WARNINGS("routes[0].endpoint: path \"/a#b\" uses Express syntax mockrun's \"path\" lacks; "
+             "served with \"pathPattern\": \"/a#b\"");
+}
+END_TEST
+
+/* A rule value that is not UTF-8, in a pattern over the body (here inverted): PCRE2
+ * refuses the pattern, so that condition is left out. */
+START_TEST(test_bug_body_pattern_not_utf8)
+{
+    one_rule("body", "", "equals", "\xff", true);
+    NEVER();
+    WARNINGS("routes[0].responses[1]: rules on the body could not be joined into one pattern; "
+             "those combinations of the rules are left out");
 }
 END_TEST
 
@@ -738,10 +1188,24 @@ static Suite *mockoon_suite(void)
     suite_add_tcase(s, tc);
 
     tc = tcase("rules");
-    tcase_add_test(tc, test_rule_targets);
+    tcase_add_test(tc, test_rule_fields);
+    tcase_add_test(tc, test_rule_known_values);
+    tcase_add_test(tc, test_rule_body_path);
+    tcase_add_test(tc, test_rule_body_whole);
+    tcase_add_test(tc, test_rule_method_path_call);
     tcase_add_test(tc, test_rule_operators);
+    tcase_add_test(tc, test_rule_unsupported);
     tcase_add_test(tc, test_invert);
     tcase_add_test(tc, test_and_or);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("ids-templates-cors");
+    tcase_add_test(tc, test_route_ids);
+    tcase_add_test(tc, test_templates_checked);
+    tcase_add_test(tc, test_content_type);
+    tcase_add_test(tc, test_cors);
+    tcase_add_test(tc, test_enabled);
+    tcase_add_test(tc, test_always_true_rules);
     suite_add_tcase(s, tc);
 
     tc = tcase("invalid");
@@ -753,6 +1217,9 @@ static Suite *mockoon_suite(void)
     tcase_add_test(tc, test_bug_json_path_bracket);
     tcase_add_test(tc, test_bug_path_parameter_name);
     tcase_add_test(tc, test_bug_control_bytes_in_warnings);
+    tcase_add_test(tc, test_bug_path_pattern_not_utf8);
+    tcase_add_test(tc, test_bug_path_hash);
+    tcase_add_test(tc, test_bug_body_pattern_not_utf8);
     suite_add_tcase(s, tc);
     return s;
 }
