@@ -88,8 +88,8 @@ static const struct opt options[] = {
     {"--check", NULL, NULL, OPT_FLAG, F(check), NO_FIELD, 0, 0, -1,
      "only validate SCENARIO: exit 0 when it is valid, else 2"},
     {"--strict-import", NULL, NULL, OPT_FLAG, F(strict_import), NO_FIELD, 0, 0, -1,
-     "a Mockoon feature mockrun cannot convert is an error (exit 2),\n"
-     "not a warning"},
+     "a Mockoon or WireMock feature mockrun cannot convert is an\n"
+     "error (exit 2), not a warning"},
     {"--verbose", "-v", NULL, OPT_COUNT, F(verbose), NO_FIELD, 0, 0, -1,
      "log each request and show the calls per route in the\n"
      "summary; -vv adds debug output"},

@@ -7,14 +7,17 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/jsondoc.h"
 #include "common/log.h"
 #include "formats/mockoon.h"
+#include "formats/wiremock.h"
 
 #define MAX_FILE_SIZE (64u << 20)
 
-static const char *const format_names[] = {"a mockrun scenario", "a Mockoon environment"};
+static const char *const format_names[] = {"a mockrun scenario", "a Mockoon environment",
+                                           "WireMock stub mappings"};
 
 /* A top-level member named `key`, found without parsing the document. */
 static bool has_top_key(const char *text, size_t len, const char *key)
@@ -29,6 +32,10 @@ enum mr_format mr_sources_detect(const char *text, size_t len)
     if (has_top_key(text, len, "lastMigration") ||
         (has_top_key(text, len, "uuid") && has_top_key(text, len, "endpointPrefix")))
         return MR_FORMAT_MOCKOON;
+    /* { "mappings": [...] }, or one stub: { "request": ..., "response": ... } */
+    if (has_top_key(text, len, "mappings") ||
+        (has_top_key(text, len, "request") && has_top_key(text, len, "response")))
+        return MR_FORMAT_WIREMOCK;
     return MR_FORMAT_SCENARIO;
 }
 
@@ -75,6 +82,48 @@ static int convert_mockoon(struct mr_sources *s, const char *path, const char *t
     return 0;
 }
 
+/* Converts WireMock stub mappings at `path` (a root folder, its mappings/
+ * folder or one mapping file); as convert_mockoon. */
+static int convert_wiremock(struct mr_sources *s, const char *path, char **json,
+                            struct mr_error *err)
+{
+    struct mr_wiremock_result res;
+    size_t i;
+    int rc = mr_wiremock_convert(path, &res, err);
+
+    if (rc != 0)
+        return rc;
+    /* each warning names its own file */
+    for (i = 0; i < res.nwarnings; i++) {
+        if (!s->strict) {
+            mr_log(MR_LOG_WARN, "%s", res.warnings[i]);
+        } else {
+            struct mr_error e;
+            mr_error_set(&e, MR_ESCENARIO, "%s (--strict-import)", res.warnings[i]);
+            mr_error_list_add(s->errs, &e);
+        }
+    }
+    mr_log(MR_LOG_INFO, "%s: %s, converted (%zu feature%s not carried over)", path,
+           format_names[MR_FORMAT_WIREMOCK], res.nwarnings, res.nwarnings == 1 ? "" : "s");
+    if (s->strict && res.nwarnings) {
+        rc = mr_error_set(err, MR_ESCENARIO,
+                          "%zu feature%s of %s could not be converted (--strict-import)",
+                          res.nwarnings, res.nwarnings == 1 ? "" : "s", path);
+        mr_wiremock_result_free(&res);
+        return rc;
+    }
+    *json = res.scenario;
+    res.scenario = NULL;
+    mr_wiremock_result_free(&res);
+    return 0;
+}
+
+static bool is_folder(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int read_text(struct mr_buf *b, const char *path, struct mr_error *err)
 {
     int rc = mr_buf_read_file(b, path, MAX_FILE_SIZE);
@@ -97,8 +146,8 @@ static int import(void *arg, const char *kind, const char *path, char **json, st
     struct mr_buf text;
     int rc;
 
-    if (strcmp(kind, "mockoon") != 0)
-        return mr_error_set(err, MR_ESCENARIO, "mockrun cannot import \"%s\" files yet", kind);
+    if (strcmp(kind, "wiremock") == 0)
+        return convert_wiremock(s, path, json, err);
     mr_buf_init(&text);
     if ((rc = read_text(&text, path, err)) == 0)
         rc = convert_mockoon(s, path, text.data ? text.data : "", text.len, json, err);
@@ -138,9 +187,20 @@ int mr_sources_read(struct mr_sources *s, const char *const *paths, size_t n,
         mr_buf_init(b);
         s->items[k].path = paths[k];
         s->items[k].text = "";
-        if ((got = read_text(b, paths[k], &e)) == 0 &&
-            mr_sources_detect(b->data ? b->data : "", b->len) == MR_FORMAT_MOCKOON) {
-            got = convert_mockoon(s, paths[k], b->data, b->len, &json, &e);
+        if (is_folder(paths[k])) {
+            got = convert_wiremock(s, paths[k], &json, &e);
+            s->converted[k] = json;
+        } else if ((got = read_text(b, paths[k], &e)) == 0) {
+            switch (mr_sources_detect(b->data ? b->data : "", b->len)) {
+            case MR_FORMAT_MOCKOON:
+                got = convert_mockoon(s, paths[k], b->data, b->len, &json, &e);
+                break;
+            case MR_FORMAT_WIREMOCK:
+                got = convert_wiremock(s, paths[k], &json, &e);
+                break;
+            case MR_FORMAT_SCENARIO:
+                break;
+            }
             s->converted[k] = json;
         }
         if (got != 0) {

@@ -3,11 +3,13 @@
  *
  * A mockrun scenario is read as it is. A Mockoon environment (recognised by
  * its shape: a top-level "lastMigration", or "uuid" with "endpointPrefix")
- * is converted by formats/ first, and so is a service's
- * `"mockoon": "mocks/api.json"` (the loader calls mr_sources_import through
- * struct mr_scenario_importer). What a conversion could not carry over is a
- * warning on stderr, `mockrun: env.json: warning: routes[2]...: ...`, or,
- * with `strict` (--strict-import), an error that stops the run (exit 2).
+ * and WireMock stub mappings (a folder, or a file with a top-level
+ * "mappings", or "request" and "response") are converted by formats/ first,
+ * and so is a service's `"mockoon": "mocks/api.json"` or `"wiremock":
+ * "wiremock/"` (the loader calls back through struct mr_scenario_importer).
+ * What a conversion could not carry over is a warning on stderr, `mockrun:
+ * warning: env.json: routes[2]...: ...`, or, with `strict`
+ * (--strict-import), an error that stops the run (exit 2).
  *
  * Embedded by value: mr_sources_init, mr_sources_read, mr_sources_release.
  * Not thread-safe (the main thread, before anything starts).
@@ -25,6 +27,7 @@
 enum mr_format {
     MR_FORMAT_SCENARIO, /* mockrun's own */
     MR_FORMAT_MOCKOON,  /* a Mockoon environment */
+    MR_FORMAT_WIREMOCK, /* WireMock stub mappings: a root folder, or a file */
 };
 
 struct mr_sources {
@@ -49,7 +52,7 @@ int mr_sources_read(struct mr_sources *s, const char *const *paths, size_t n,
 
 void mr_sources_release(struct mr_sources *s);
 
-/* The format of a file's text, from its top-level keys. */
+/* The format of a file's text, from its top-level keys (a folder is WireMock's). */
 enum mr_format mr_sources_detect(const char *text, size_t len);
 
 #endif

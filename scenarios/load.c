@@ -2280,9 +2280,16 @@ static void load_sources(struct mr_loader *ld, struct mr_scenario *sc, struct so
     add_strict_expects(ld, sc);
 }
 
+/* The folder `file` responses of the file at `path` are read beneath: its
+ * folder, or itself when it is one (a WireMock root converted as a whole). */
 static char *folder_of(const char *path)
 {
-    char *copy = strdup(path), *slash, *real;
+    char *copy, *slash, *real;
+    struct stat st;
+
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return realpath(path, NULL);
+    copy = strdup(path);
     if (!copy)
         return NULL;
     slash = strrchr(copy, '/');

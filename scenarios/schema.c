@@ -78,6 +78,9 @@ static const struct mr_schema_member service[] = {
     KEY("mockoon", "{'type': 'string', 'minLength': 1}",
         "a Mockoon environment (its path relative to this file's folder) whose routes, CORS and "
         "headers the service takes, instead of routes"),
+    KEY("wiremock", "{'type': 'string', 'minLength': 1}",
+        "WireMock stub mappings (a root folder with mappings/ and __files/, or one mapping file, "
+        "relative to this file's folder) whose stubs the service takes, instead of routes"),
 };
 
 static const struct mr_schema_member defaults[] = {
@@ -318,6 +321,8 @@ static const struct object {
                             M(scenario)},
     [MR_SCHEMA_SERVICE] = {"service", "a mock service, listening on a port of its own",
                            "{'oneOf': [{'required': ['routes']}, {'required': ['mockoon'], "
+                           "'not': {'anyOf': [{'required': ['cors']}, "
+                           "{'required': ['defaults']}]}}, {'required': ['wiremock'], "
                            "'not': {'anyOf': [{'required': ['cors']}, "
                            "{'required': ['defaults']}]}}]}",
                            M(service)},

@@ -8,8 +8,8 @@
 // 2. Every *.json of examples/ and tests/e2e/cases/ that `mockrun --check`
 //    accepts (with the files a case's `args` load with it) must validate (the
 //    schema is never stricter than the loader); the ones it refuses (invalid-*
-//    cases, fixtures) and Mockoon environments (which mockrun runs as they
-//    are) are skipped. So must what mockrun writes itself: `mockrun init`'s starter
+//    cases, fixtures), Mockoon environments and WireMock mappings (which
+//    mockrun runs as they are) are skipped. So must what mockrun writes itself: `mockrun init`'s starter
 //    and an `--import-mockoon` conversion.
 // 3. Each sample in tests/docs/schema-invalid/ must be refused by both
 //    `mockrun --check` and ajv (its "description" says what is wrong).
@@ -102,9 +102,11 @@ for (const file of candidates) {
         continue;
     }
     const doc = parse(file);
-    // a Mockoon environment (mockrun runs it as it is) is not a scenario
+    // a Mockoon environment or WireMock mappings (mockrun runs them as they
+    // are) are not scenarios
     if (doc && typeof doc === 'object' && ('lastMigration' in doc ||
-        ('uuid' in doc && 'endpointPrefix' in doc))) {
+        ('uuid' in doc && 'endpointPrefix' in doc) || 'mappings' in doc ||
+        ('request' in doc && 'response' in doc))) {
         skipped++;
         continue;
     }
