@@ -522,7 +522,7 @@ static bool put_body(struct mr_wm *c, struct mr_wm_request *r, cJSON *cond)
     }
     cJSON_Delete(cond);
     mr_wm__warn(c, "mockrun holds at most two conditions on the body (a text one, JSON paths, "
-                   "equalToJson); stub dropped");
+                   "equalToJson, equalToXml, XPath); stub dropped");
     return false;
 }
 
@@ -764,7 +764,106 @@ struct body_acc {
     struct pat first;
     cJSON *paths[4]; /* jsonPath objects: a path given twice goes in the next */
     size_t npaths;
+    cJSON *xpaths;     /* matchesXPath: expression → condition, or NULL */
+    cJSON *namespaces; /* their xPathNamespaces, merged, or NULL */
 };
+
+/* equalToXml → "xmlEquals" (WireMock's comparison: whitespace, attribute and
+ * child order and namespace prefixes ignored, as mockrun's). */
+static bool equal_to_xml(struct mr_wm *c, struct mr_wm_request *r, const cJSON *bp, const cJSON *v)
+{
+    const cJSON *item;
+
+    cJSON_ArrayForEach(item, bp)
+    {
+        if (!strcmp(item->string, "equalToXml") || !strcmp(item->string, "namespaceAwareness"))
+            continue;
+        if (!strcmp(item->string, "enablePlaceholders") && !cJSON_IsTrue(item))
+            continue;
+        mr_wm__warn_at(c, item->string, "not supported with equalToXml; stub dropped");
+        return false;
+    }
+    if (!cJSON_IsString(v)) {
+        mr_wm__warn_at(c, "equalToXml", "expected the document as a string; stub dropped");
+        return false;
+    }
+    return put_body(c, r, obj1("xmlEquals", cJSON_CreateString(v->valuestring)));
+}
+
+/* matchesXPath (a string: the expression finds something; or an object with
+ * "expression" and a pattern its value meets), with xPathNamespaces beside. */
+static bool xpath_pattern(struct mr_wm *c, struct body_acc *acc, const cJSON *bp, const cJSON *mx)
+{
+    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(bp, "xPathNamespaces"), *item;
+    const char *expr = NULL;
+    cJSON *cond = NULL;
+    size_t m = mr_wm__push_key(c, "matchesXPath");
+
+    cJSON_ArrayForEach(item, bp)
+    {
+        if (strcmp(item->string, "matchesXPath") && strcmp(item->string, "xPathNamespaces")) {
+            mr_wm__pop(c, m);
+            mr_wm__warn_at(c, item->string, "not supported with matchesXPath; stub dropped");
+            return false;
+        }
+    }
+    if (cJSON_IsString(mx)) {
+        expr = mx->valuestring;
+        cond = obj1("present", cJSON_CreateTrue());
+    } else if (cJSON_IsObject(mx) &&
+               cJSON_IsString(cJSON_GetObjectItemCaseSensitive(mx, "expression"))) {
+        cJSON *rest = cJSON_Duplicate(mx, true);
+        struct pat p;
+        bool ok;
+        expr = cJSON_GetObjectItemCaseSensitive(mx, "expression")->valuestring;
+        if (!rest) {
+            c->nomem = true;
+            mr_wm__pop(c, m);
+            return false;
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(rest, "expression");
+        ok = pattern(c, rest, &p, 0);
+        if (ok)
+            cond = condition(&p, p.top_absent);
+        mr_buf_release(&p.x);
+        cJSON_Delete(rest);
+        if (!ok) {
+            mr_wm__pop(c, m);
+            return false;
+        }
+    } else {
+        mr_wm__fail(c, "expected an XPath expression, or an object with \"expression\" and a "
+                       "pattern");
+        mr_wm__pop(c, m);
+        return false;
+    }
+    mr_wm__pop(c, m);
+    if (!cond || (!acc->xpaths && !(acc->xpaths = cJSON_CreateObject()))) {
+        cJSON_Delete(cond);
+        c->nomem = true;
+        return false;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(acc->xpaths, expr)) {
+        cJSON_Delete(cond);
+        mr_wm__warn(c, "two conditions on the XPath expression \"%s\"; stub dropped", expr);
+        return false;
+    }
+    mr_wm__add(c, acc->xpaths, expr, cond);
+    if (cJSON_IsObject(ns)) {
+        if (!acc->namespaces && !(acc->namespaces = cJSON_CreateObject())) {
+            c->nomem = true;
+            return false;
+        }
+        cJSON_ArrayForEach(item, ns)
+        {
+            if (!cJSON_IsString(item))
+                continue;
+            if (!cJSON_GetObjectItemCaseSensitive(acc->namespaces, item->string))
+                mr_wm__add(c, acc->namespaces, item->string, cJSON_CreateString(item->valuestring));
+        }
+    }
+    return !c->nomem;
+}
 
 static bool json_path_pattern(struct mr_wm *c, struct body_acc *acc, const cJSON *mj)
 {
@@ -883,6 +982,10 @@ static bool body_patterns(struct mr_wm *c, struct mr_wm_request *r, const cJSON 
             }
             if (ok)
                 ok = json_path_pattern(c, &acc, v);
+        } else if ((v = cJSON_GetObjectItemCaseSensitive(bp, "equalToXml"))) {
+            ok = equal_to_xml(c, r, bp, v);
+        } else if ((v = cJSON_GetObjectItemCaseSensitive(bp, "matchesXPath"))) {
+            ok = xpath_pattern(c, &acc, bp, v);
         } else if ((v = cJSON_GetObjectItemCaseSensitive(bp, "binaryEqualTo"))) {
             mr_wm__warn_at(c, "binaryEqualTo", "not supported; stub dropped");
             ok = false;
@@ -930,6 +1033,17 @@ static bool body_patterns(struct mr_wm *c, struct mr_wm_request *r, const cJSON 
             ok = put_body(c, r, obj1("jsonPath", acc.paths[k]));
         else
             cJSON_Delete(acc.paths[k]);
+    }
+    if (ok && acc.xpaths) {
+        cJSON *cond = obj1("xpath", acc.xpaths);
+        if (cond && acc.namespaces)
+            mr_wm__add(c, cond, "namespaces", acc.namespaces);
+        else
+            cJSON_Delete(acc.namespaces);
+        ok = put_body(c, r, cond);
+    } else {
+        cJSON_Delete(acc.xpaths);
+        cJSON_Delete(acc.namespaces);
     }
     if (acc.text.failed)
         c->nomem = true;

@@ -547,13 +547,30 @@ START_TEST(test_body_json)
 }
 END_TEST
 
+/* XML bodies: equalToXml → xmlEquals, matchesXPath (with its sub-pattern and
+ * the namespaces beside it) → xpath. */
+START_TEST(test_body_xml)
+{
+    req("'bodyPatterns': [{'equalToXml': '<order><id>1</id></order>', "
+        "'namespaceAwareness': 'STRICT'}]");
+    EQ(REQ ".body", "{'xmlEquals':'<order><id>1</id></order>'}");
+    NO_WARNINGS();
+    req("'bodyPatterns': [{'matchesXPath': '/a'}, {'matchesXPath': {'expression': "
+        "'//m:Item', 'equalTo': 'Apple'}, 'xPathNamespaces': {'m': 'urn:prices'}}]");
+    EQ(REQ ".body", "{'xpath':{'/a':{'present':true},'//m:Item':'Apple'},"
+                    "'namespaces':{'m':'urn:prices'}}");
+    NO_WARNINGS();
+}
+END_TEST
+
 START_TEST(test_body_dropped)
 {
     req("'bodyPatterns': [{'contains': 'x'}, {'matchesJsonPath': '$.a'}, {'equalToJson': {}}]");
     DROPPED("s.json: request.bodyPatterns: mockrun holds at most two conditions on the body (a "
-            "text one, JSON paths, equalToJson); stub dropped");
-    req("'bodyPatterns': [{'matchesXPath': '/a'}]");
-    DROPPED("s.json: request.bodyPatterns[0].matchesXPath: not supported; stub dropped");
+            "text one, JSON paths, equalToJson, equalToXml, XPath); stub dropped");
+    req("'bodyPatterns': [{'equalToXml': '<a/>', 'enablePlaceholders': true}]");
+    DROPPED("s.json: request.bodyPatterns[0].enablePlaceholders: not supported with equalToXml; "
+            "stub dropped");
     req("'bodyPatterns': [{'binaryEqualTo': 'AA=='}]");
     DROPPED("s.json: request.bodyPatterns[0].binaryEqualTo: not supported; stub dropped");
     req("'bodyPatterns': [{'absent': true}]");
@@ -1312,6 +1329,7 @@ static Suite *wiremock_suite(void)
     tc = tcase("body");
     tcase_add_test(tc, test_body_text);
     tcase_add_test(tc, test_body_json);
+    tcase_add_test(tc, test_body_xml);
     tcase_add_test(tc, test_body_dropped);
     suite_add_tcase(s, tc);
 

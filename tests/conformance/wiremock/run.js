@@ -133,6 +133,14 @@ const cases = [
   { name: 'body-jp-array', req: { method: 'POST', path: '/b/jp-array', ...json({ tags: ['blue', 'red'] }) } },
   { name: 'body-two', req: { method: 'POST', path: '/b/two', ...json({ kind: 'express', ref: 1 }) } },
   { name: 'body-two-miss', req: { method: 'POST', path: '/b/two', ...json({ kind: 'express' }) }, ...miss },
+  // XML bodies: equalToXml ignores whitespace, attribute order and prefixes; XPath with namespaces
+  { name: 'body-xml-equal', req: { method: 'POST', path: '/b/xml', body: '<order  id="7">\n  <item sku="A1"></item>\n  <note>hi</note>\n</order>', headers: { 'Content-Type': 'text/xml' } } },
+  { name: 'body-xml-equal-miss', req: { method: 'POST', path: '/b/xml', body: '<order id="7"><item sku="A2"/><note>hi</note></order>', headers: { 'Content-Type': 'text/xml' } }, ...miss },
+  { name: 'body-xml-not-xml', req: { method: 'POST', path: '/b/xml', body: '<order id="7">', headers: { 'Content-Type': 'text/xml' } }, ...miss },
+  { name: 'body-xpath', req: { method: 'POST', path: '/b/xpath', body: '<order id="7"><item sku="A1"/></order>', headers: { 'Content-Type': 'text/xml' } } },
+  { name: 'body-xpath-miss', req: { method: 'POST', path: '/b/xpath', body: '<order id="7"><item sku="B1"/></order>', headers: { 'Content-Type': 'text/xml' } }, ...miss },
+  { name: 'body-xpath-ns', req: { method: 'POST', path: '/b/soap', body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetPrice xmlns="urn:prices"><Item>Apple</Item></GetPrice></s:Body></s:Envelope>', headers: { 'Content-Type': 'text/xml' } } },
+  { name: 'body-xpath-ns-miss', req: { method: 'POST', path: '/b/soap', body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetPrice xmlns="urn:other"><Item>Apple</Item></GetPrice></s:Body></s:Envelope>', headers: { 'Content-Type': 'text/xml' } }, ...miss },
   // priority and order
   { name: 'prio-specific', req: { path: '/prio/special' } },
   { name: 'prio-catch-all', req: { path: '/prio/other' } },
