@@ -44,8 +44,9 @@ struct opt {
 #define F(member) offsetof(struct mr_cli, member)
 
 static const struct opt options[] = {
-    {"--junit", NULL, "PATH", OPT_TEXT, F(junit), NO_FIELD, 0, 0, -1,
-     "write the JUnit report to PATH (default mockrun-junit.xml)"},
+    {"--junit", NULL, "PATH", OPT_TEXT, F(junit), F(junit_given), 0, 0, -1,
+     "write the JUnit report to PATH (default mockrun-junit.xml;\n"
+     "in a shard mockrun-junit-I-of-N.xml)"},
     {"--no-junit", NULL, NULL, OPT_FLAG, F(no_junit), NO_FIELD, 0, 0, -1, "write no JUnit report"},
     {"--journal", NULL, "PATH", OPT_TEXT, F(journal), NO_FIELD, 0, 0, -1,
      "write every recorded call to PATH as JSON"},
@@ -54,6 +55,14 @@ static const struct opt options[] = {
      "per service with its request (one file, no network)"},
     {"--har", NULL, "PATH", OPT_TEXT, F(har), NO_FIELD, 0, 0, -1,
      "write the recorded calls to PATH as HAR 1.2 (HTTP Archive)"},
+    {"--snapshot", NULL, "PATH", OPT_TEXT, F(snapshot), NO_FIELD, 0, 0, -1,
+     "compare the calls with the snapshot PATH (JSON), or write it\n"
+     "when it does not exist (under CI=true: fail instead)"},
+    {"--update-snapshot", NULL, NULL, OPT_FLAG, F(update_snapshot), NO_FIELD, 0, 0, -1,
+     "rewrite the --snapshot file from this run's calls"},
+    {"--shard", NULL, "I/N", OPT_TEXT, F(shard), NO_FIELD, 0, 0, -1,
+     "this run is shard I of N: suite names and the default\n"
+     "JUnit path carry it (default: the CI's variables, see docs/ci.md)"},
     {"--timeout", NULL, "SECONDS", OPT_SECONDS, F(timeout_ms), NO_FIELD, 0.001, 604800, -1,
      "stop the command after SECONDS (overrides the scenario)"},
     {"--kill-after", NULL, "SECONDS", OPT_SECONDS, F(kill_after_ms), NO_FIELD, 0, 3600,
@@ -377,6 +386,8 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
     if ((cli->serve || cli->check) && cli->command)
         return mr_error_set(err, MR_EUSAGE, "%s runs no command; drop the part after \"--\"",
                             cli->serve ? "--serve" : "--check");
+    if (cli->update_snapshot && !cli->snapshot)
+        return mr_error_set(err, MR_EUSAGE, "--update-snapshot needs --snapshot PATH");
     if (cli->shell && cli->ncommand != 1)
         return mr_error_set(err, MR_EUSAGE, "--shell takes the command as one string after \"--\"");
     return 0;

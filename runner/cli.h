@@ -44,14 +44,18 @@ struct mr_cli {
     const char *init_file;      /* init [FILE]: default "scenario.json" */
     char **command;             /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
-    const char *junit; /* default "mockrun-junit.xml" */
+    const char *junit; /* default "mockrun-junit.xml" (with --shard: mr_shard_junit_path) */
+    bool junit_given;  /* --junit was given */
     bool no_junit;
-    const char *journal; /* --journal PATH, or NULL */
-    const char *html;    /* --html PATH, or NULL */
-    const char *har;     /* --har PATH, or NULL */
-    int verbose;         /* -v count */
-    int port;            /* --port, 0 when not given */
-    int64_t timeout_ms;  /* --timeout (seconds on the command line); -1 when not given */
+    const char *journal;  /* --journal PATH, or NULL */
+    const char *html;     /* --html PATH, or NULL */
+    const char *har;      /* --har PATH, or NULL */
+    const char *snapshot; /* --snapshot PATH, or NULL */
+    bool update_snapshot; /* --update-snapshot: rewrite it from this run's calls */
+    const char *shard;    /* --shard I/N, or NULL (then the CI's variables, runner/shard.h) */
+    int verbose;          /* -v count */
+    int port;             /* --port, 0 when not given */
+    int64_t timeout_ms;   /* --timeout (seconds on the command line); -1 when not given */
     int64_t kill_after_ms;
     const char *host;     /* --host, default 127.0.0.1 */
     int threads;          /* --threads */

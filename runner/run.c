@@ -31,6 +31,7 @@
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "runner/proc.h"
+#include "runner/snapshot.h"
 #include "runner/sources.h"
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
@@ -264,6 +265,7 @@ struct run {
     struct mr_proc_result proc;
     bool started; /* the command ran (whatever became of it) */
     struct mr_results res;
+    struct mr_snapshot *snap; /* --snapshot */
     const char **states;
     struct mr_error err; /* why the run could not go on */
 };
@@ -327,6 +329,9 @@ static int prepare(struct run *r)
     if (cli->html && mr_atomic_check_writable(cli->html, &r->err) != 0)
         return r->err.code;
     if (cli->har && mr_atomic_check_writable(cli->har, &r->err) != 0)
+        return r->err.code;
+    if (cli->snapshot && mr_snapshot_open(&r->snap, cli->snapshot, cli->update_snapshot,
+                                          mr_snapshot_under_ci(getenv("CI")), sc, &r->err) != 0)
         return r->err.code;
     r->seed = cli->has_seed ? cli->seed : sc->has_seed ? sc->seed : draw_seed();
     mr_log(MR_LOG_INFO, "seed %llu (replay with --seed %llu)", (unsigned long long)r->seed,
@@ -536,6 +541,22 @@ static int add_calls(struct run *r)
     return rc;
 }
 
+/* --snapshot: the calls compared with the snapshot, or written to it. */
+static int verify_snapshot(struct run *r)
+{
+    struct mr_snapshot_input in;
+
+    if (!r->snap)
+        return 0;
+    memset(&in, 0, sizeof(in));
+    in.sc = r->sc;
+    in.journal = mr_server_journal(r->srv);
+    in.ran = r->cli->serve || r->started;
+    in.complete = r->cli->serve || (r->started && r->proc.state == MR_PROC_EXITED &&
+                                    r->proc.exit_code == r->sc->command.exit_code);
+    return mr_snapshot_verify(r->snap, &r->res, &in);
+}
+
 /* The outcome: the verified calls and the command's case, or, when the mocks
  * could not start, why nothing ran (a dashboard should show that, not "no
  * test results"). */
@@ -577,7 +598,7 @@ static int build_results(struct run *r, int rc)
     vin.timeout_ms = r->popts.timeout_ms;
     vin.final_states = r->states;
     vin.start_wall_us = r->command_wall;
-    if (mr_verify(&r->res, &vin) != 0) {
+    if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
         print_error(&r->err);
         return MR_ENOMEM;
@@ -654,6 +675,7 @@ static int exit_status(const struct run *r, int rc)
 static void release(struct run *r)
 {
     free(r->states);
+    mr_snapshot_free(r->snap);
     mr_results_release(&r->res);
     mr_proc_result_release(&r->proc);
     free_env(r->env);
