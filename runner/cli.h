@@ -7,8 +7,9 @@
  *     mockrun --import-mockoon ENV.json
  *     mockrun schema
  *     mockrun init [FILE]
+ *     mockrun merge [--junit PATH] SCENARIO... JOURNAL...
  *
- * `schema` and `init` are commands only as the first argument (a scenario
+ * `schema`, `init` and `merge` are commands only as the first argument (a scenario
  * file of that name is given as ./schema).
  * One table in cli.c names every option, its value, range, default (the
  * constants of the modules that own them) and help line; parsing and --help
@@ -31,6 +32,7 @@ enum mr_cli_action {
     MR_CLI_IMPORT_MOCKOON, /* --import-mockoon FILE: print the scenario for a Mockoon environment */
     MR_CLI_SCHEMA,         /* schema: print the scenario format's JSON Schema */
     MR_CLI_INIT,           /* init [FILE]: write a starter scenario */
+    MR_CLI_MERGE, /* merge SCENARIO... JOURNAL...: "scope": "suite" over the shards' journals */
 };
 
 /* Scenario files one run takes at most. */
@@ -38,7 +40,8 @@ enum mr_cli_action {
 
 struct mr_cli {
     enum mr_cli_action action;
-    const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one) */
+    const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one; merge:
+                                                    the scenarios and journals) */
     size_t nscenarios;
     const char *import_mockoon; /* --import-mockoon FILE */
     const char *init_file;      /* init [FILE]: default "scenario.json" */

@@ -30,7 +30,9 @@
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"
+#include "runner/merge.h"
 #include "runner/proc.h"
+#include "runner/shard.h"
 #include "runner/snapshot.h"
 #include "runner/sources.h"
 #include "runner/verify.h"
@@ -266,6 +268,9 @@ struct run {
     bool started; /* the command ran (whatever became of it) */
     struct mr_results res;
     struct mr_snapshot *snap; /* --snapshot */
+    struct mr_shard shard;    /* --shard, or the CI's variables */
+    const char *junit;        /* the JUnit report's path */
+    char junit_shard[64];     /* its default in a shard */
     const char **states;
     struct mr_error err; /* why the run could not go on */
 };
@@ -292,6 +297,11 @@ static int load(struct run *r)
     if (rc == MR_ENOMEM)
         fprintf(stderr, "mockrun: out of memory\n");
     return rc;
+}
+
+static const char *env(const char *name)
+{
+    return getenv(name);
 }
 
 /* What the command line and the scenario decide together, checked before
@@ -321,8 +331,15 @@ static int prepare(struct run *r)
         strcmp(cli->host, "localhost") != 0)
         mr_log(MR_LOG_WARN, "listening on %s, not loopback: other machines can reach the mocks",
                cli->host);
+    if (mr_shard_resolve(&r->shard, cli->shard, env, &r->err) != 0)
+        return r->err.code;
+    r->junit = cli->junit;
+    if (mr_shard_active(&r->shard) && !cli->junit_given) {
+        mr_shard_junit_path(&r->shard, r->junit_shard, sizeof(r->junit_shard));
+        r->junit = r->junit_shard;
+    }
     /* refuse early, before anything runs, when a report cannot be written */
-    if (!cli->no_junit && mr_atomic_check_writable(cli->junit, &r->err) != 0)
+    if (!cli->no_junit && mr_atomic_check_writable(r->junit, &r->err) != 0)
         return r->err.code;
     if (cli->journal && mr_atomic_check_writable(cli->journal, &r->err) != 0)
         return r->err.code;
@@ -568,6 +585,11 @@ static int build_results(struct run *r, int rc)
     mr_results_init(&r->res);
     r->res.start_wall_us = r->start_wall;
     add_properties(&r->res, r->sc, r->srv, r->cmd, r->seed);
+    if (mr_shard_active(&r->shard)) {
+        char label[32];
+        mr_shard_label(&r->shard, label, sizeof(label));
+        mr_results_add_property(&r->res, "mockrun.shard", label);
+    }
     if (add_calls(r) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while copying the calls for the reports");
         print_error(&r->err);
@@ -580,7 +602,7 @@ static int build_results(struct run *r, int rc)
                 (i == 0 && mr_results_add_case(&r->res, MR_CASE_ERROR, "the mock services start",
                                                r->err.msg, NULL) != 0))
                 return MR_ENOMEM;
-        return rc;
+        return mr_shard_name_suites(&r->res, &r->shard) != 0 ? MR_ENOMEM : rc;
     }
     if (r->started)
         mr_results_set_captured(&r->res, r->proc.out, r->proc.out_len, r->proc.out_dropped,
@@ -598,7 +620,9 @@ static int build_results(struct run *r, int rc)
     vin.timeout_ms = r->popts.timeout_ms;
     vin.final_states = r->states;
     vin.start_wall_us = r->command_wall;
-    if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0) {
+    vin.sharded = mr_shard_active(&r->shard);
+    if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0 ||
+        mr_shard_name_suites(&r->res, &r->shard) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
         print_error(&r->err);
         return MR_ENOMEM;
@@ -632,7 +656,7 @@ static int report(struct run *r, int rc)
     bool color = mr_console_use_color(STDOUT_FILENO);
 
     r->res.time_s = (double)(mr_clock_mono_us() - r->start_mono) / 1e6;
-    if (!cli->no_junit && mr_junit_write(&r->res, cli->junit, &err) != 0) {
+    if (!cli->no_junit && mr_junit_write(&r->res, r->junit, &err) != 0) {
         print_error(&err);
         rc = rc ? rc : err.code;
     }
@@ -822,6 +846,8 @@ int mr_run(const struct mr_cli *cli)
         return print_schema();
     case MR_CLI_INIT:
         return init(cli->init_file);
+    case MR_CLI_MERGE:
+        return mr_merge_run(cli);
     case MR_CLI_RUN:
         break;
     }

@@ -116,7 +116,7 @@ static struct mr_snapdiff compare(const struct mr_scenario *sc, const char *old,
     "'body': {'amount': " #amount ", 'currency': 'eur'}}"
 #define GET(id)                                                                                    \
     "{'service': 'payments', 'route': 'get-charge', 'method': 'GET', 'path': '/v1/charges/" id "'" \
-                                                                                               "}"
+    "}"
 #define SEND "{'service': 'mail', 'route': 'send', 'method': 'POST', 'path': '/send'}"
 
 /* --- normalize ---------------------------------------------------------- */
