@@ -428,8 +428,10 @@ struct cJSON *mr_jsondoc_parse(const char *file, const char *text, size_t len, s
 
 /* --- body paths ----------------------------------------------------------- */
 
-const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const char *s, size_t n),
-                                  void *ctx)
+/* Both forms; with `wild`, `[*]`, `.*` and a `*` name of the object-path form
+ * are wildcards: step gets s NULL. */
+static const char *split_path(const char *src, bool wild,
+                              bool (*step)(void *ctx, const char *s, size_t n), void *ctx)
 {
     const char *p = src;
 
@@ -444,7 +446,10 @@ const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const
             size_t n = strcspn(p, ".");
             if (n == 0)
                 return "an empty name in the path";
-            STEP(p, n);
+            if (wild && n == 1 && *p == '*')
+                STEP(NULL, 0);
+            else
+                STEP(p, n);
             if (!p[n])
                 return NULL;
             p += n + 1;
@@ -457,9 +462,12 @@ const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const
             size_t n = strcspn(++p, ".[");
             if (n == 0)
                 return "an empty name in the path";
-            if (n == 1 && *p == '*')
+            if (n == 1 && *p == '*' && !wild)
                 return "wildcards are not supported";
-            STEP(p, n);
+            if (n == 1 && *p == '*')
+                STEP(NULL, 0);
+            else
+                STEP(p, n);
             p += n;
         } else if (p[0] == '[' && (p[1] == '\'' || p[1] == '"')) {
             const char *end = strchr(p + 2, p[1]);
@@ -473,12 +481,28 @@ const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const
                 return "expected ] after an index";
             STEP(p + 1, n);
             p += n + 2;
+        } else if (wild && p[0] == '[' && p[1] == '*' && p[2] == ']') {
+            STEP(NULL, 0);
+            p += 3;
         } else if (*p == '[') {
-            return "only [n] and ['name'] are supported inside brackets";
+            return wild ? "only [n], ['name'] and [*] are supported inside brackets"
+                        : "only [n] and ['name'] are supported inside brackets";
         } else {
             return "expected . or [ after a step";
         }
     }
 #undef STEP
     return NULL;
+}
+
+const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const char *s, size_t n),
+                                  void *ctx)
+{
+    return split_path(src, false, step, ctx);
+}
+
+const char *mr_jsondoc_split_path_wild(const char *src,
+                                       bool (*step)(void *ctx, const char *s, size_t n), void *ctx)
+{
+    return split_path(src, true, step, ctx);
 }

@@ -76,4 +76,10 @@ void mr_jsondoc_push_index(char *buf, size_t size, size_t *n, size_t index);
 const char *mr_jsondoc_split_path(const char *src, bool (*step)(void *ctx, const char *s, size_t n),
                                   void *ctx);
 
+/* The same with wildcards, for `snapshot.ignore`: `[*]` and `.*` (and a `*`
+ * name in the object-path form, `items.*.id`) stand for every item of an
+ * array or member of an object; step gets s NULL and n 0 for them. */
+const char *mr_jsondoc_split_path_wild(const char *src,
+                                       bool (*step)(void *ctx, const char *s, size_t n), void *ctx);
+
 #endif

@@ -44,8 +44,9 @@ struct opt {
 #define F(member) offsetof(struct mr_cli, member)
 
 static const struct opt options[] = {
-    {"--junit", NULL, "PATH", OPT_TEXT, F(junit), NO_FIELD, 0, 0, -1,
-     "write the JUnit report to PATH (default mockrun-junit.xml)"},
+    {"--junit", NULL, "PATH", OPT_TEXT, F(junit), F(junit_given), 0, 0, -1,
+     "write the JUnit report to PATH (default mockrun-junit.xml;\n"
+     "in a shard mockrun-junit-I-of-N.xml)"},
     {"--no-junit", NULL, NULL, OPT_FLAG, F(no_junit), NO_FIELD, 0, 0, -1, "write no JUnit report"},
     {"--journal", NULL, "PATH", OPT_TEXT, F(journal), NO_FIELD, 0, 0, -1,
      "write every recorded call to PATH as JSON"},
@@ -54,6 +55,14 @@ static const struct opt options[] = {
      "per service with its request (one file, no network)"},
     {"--har", NULL, "PATH", OPT_TEXT, F(har), NO_FIELD, 0, 0, -1,
      "write the recorded calls to PATH as HAR 1.2 (HTTP Archive)"},
+    {"--snapshot", NULL, "PATH", OPT_TEXT, F(snapshot), NO_FIELD, 0, 0, -1,
+     "compare the calls with the snapshot PATH (JSON), or write it\n"
+     "when it does not exist (under CI=true: fail instead)"},
+    {"--update-snapshot", NULL, NULL, OPT_FLAG, F(update_snapshot), NO_FIELD, 0, 0, -1,
+     "rewrite the --snapshot file from this run's calls"},
+    {"--shard", NULL, "I/N", OPT_TEXT, F(shard), NO_FIELD, 0, 0, -1,
+     "this run is shard I of N: suite names and the default\n"
+     "JUnit path carry it (default: the CI's variables, see docs/ci.md)"},
     {"--timeout", NULL, "SECONDS", OPT_SECONDS, F(timeout_ms), NO_FIELD, 0.001, 604800, -1,
      "stop the command after SECONDS (overrides the scenario)"},
     {"--kill-after", NULL, "SECONDS", OPT_SECONDS, F(kill_after_ms), NO_FIELD, 0, 3600,
@@ -105,6 +114,7 @@ static const char usage_head[] =
     "       mockrun schema > scenario.schema.json\n"
     "       mockrun init [FILE]\n"
     "       mockrun --import-wiremock DIR > scenario.json\n"
+    "       mockrun merge [--junit PATH] SCENARIO... JOURNAL...\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
@@ -127,6 +137,10 @@ static const char usage_tail[] =
     "                       (a scenario's \"$schema\" names a copy of it)\n"
     "  init [FILE]          write a starter scenario to FILE (default scenario.json;\n"
     "                       an existing file is left alone)\n"
+    "  merge SCENARIO... JOURNAL...\n"
+    "                       check the expectations with \"scope\": \"suite\" over the\n"
+    "                       shards' --journal files; JUnit to --junit PATH (default\n"
+    "                       mockrun-junit-merged.xml)\n"
     "\n"
     "Each service's URL is in MOCKRUN_<NAME>_URL (and its own \"env\" name);\n"
     "MOCKRUN_URL holds the first service's URL.\n"
@@ -294,9 +308,44 @@ static int parse_import(struct mr_cli *cli, int argc, char **argv, int i, struct
     return 0;
 }
 
-/* `schema` and `init [FILE]`: commands when they come first, alone. */
+/* merge [--junit PATH] [--no-junit] FILE...: the scenarios and the shards' journals. */
+static int parse_merge(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
+{
+    int i;
+
+    cli->action = MR_CLI_MERGE;
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--junit") == 0 || strncmp(a, "--junit=", 8) == 0) {
+            const char *v = a[7] == '=' ? a + 8 : i + 1 < argc ? argv[++i] : NULL;
+            if (!v || !*v)
+                return mr_error_set(err, MR_EUSAGE, "--junit needs a path");
+            cli->junit = v;
+            cli->junit_given = true;
+        } else if (strcmp(a, "--no-junit") == 0) {
+            cli->no_junit = true;
+        } else if (a[0] == '-' && a[1]) {
+            return mr_error_set(err, MR_EUSAGE,
+                                "'mockrun merge' takes --junit PATH and --no-junit only, got '%s'",
+                                a);
+        } else if (cli->nscenarios == MR_CLI_MAX_SCENARIOS) {
+            return mr_error_set(err, MR_EUSAGE, "at most %d files in one merge",
+                                MR_CLI_MAX_SCENARIOS);
+        } else {
+            cli->scenarios[cli->nscenarios++] = a;
+        }
+    }
+    if (cli->nscenarios < 2)
+        return mr_error_set(err, MR_EUSAGE,
+                            "usage: mockrun merge [--junit PATH] SCENARIO... JOURNAL...");
+    return 0;
+}
+
+/* `schema`, `init [FILE]` and `merge ...`: commands when they come first. */
 static int parse_command(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
 {
+    if (strcmp(argv[1], "merge") == 0)
+        return parse_merge(cli, argc, argv, err);
     if (strcmp(argv[1], "schema") == 0) {
         if (argc > 2)
             return mr_error_set(err, MR_EUSAGE, "'mockrun schema' takes no arguments, got '%s'",
@@ -319,7 +368,8 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
     int i, rc;
 
     set_defaults(cli);
-    if (argc > 1 && (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "init") == 0))
+    if (argc > 1 && (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "init") == 0 ||
+                     strcmp(argv[1], "merge") == 0))
         return parse_command(cli, argc, argv, err);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *eq, *val;
@@ -389,6 +439,8 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
     if ((cli->serve || cli->check) && cli->command)
         return mr_error_set(err, MR_EUSAGE, "%s runs no command; drop the part after \"--\"",
                             cli->serve ? "--serve" : "--check");
+    if (cli->update_snapshot && !cli->snapshot)
+        return mr_error_set(err, MR_EUSAGE, "--update-snapshot needs --snapshot PATH");
     if (cli->shell && cli->ncommand != 1)
         return mr_error_set(err, MR_EUSAGE, "--shell takes the command as one string after \"--\"");
     return 0;

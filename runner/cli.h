@@ -8,8 +8,9 @@
  *     mockrun schema
  *     mockrun init [FILE]
  *     mockrun --import-wiremock DIR
+ *     mockrun merge [--junit PATH] SCENARIO... JOURNAL...
  *
- * `schema` and `init` are commands only as the first argument (a scenario
+ * `schema`, `init` and `merge` are commands only as the first argument (a scenario
  * file of that name is given as ./schema).
  * One table in cli.c names every option, its value, range, default (the
  * constants of the modules that own them) and help line; parsing and --help
@@ -33,6 +34,7 @@ enum mr_cli_action {
     MR_CLI_SCHEMA,         /* schema: print the scenario format's JSON Schema */
     MR_CLI_INIT,           /* init [FILE]: write a starter scenario */
     MR_CLI_IMPORT_WIREMOCK, /* --import-wiremock PATH: the same for WireMock mappings */
+    MR_CLI_MERGE, /* merge SCENARIO... JOURNAL...: "scope": "suite" over the shards' journals */
 };
 
 /* Scenario files one run takes at most. */
@@ -40,21 +42,26 @@ enum mr_cli_action {
 
 struct mr_cli {
     enum mr_cli_action action;
-    const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one) */
+    const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one; merge:
+                                                    the scenarios and journals) */
     size_t nscenarios;
     const char *import_mockoon;  /* --import-mockoon FILE */
     const char *import_wiremock; /* --import-wiremock PATH (a root folder or a mapping file) */
     const char *init_file;       /* init [FILE]: default "scenario.json" */
     char **command;              /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
-    const char *junit; /* default "mockrun-junit.xml" */
+    const char *junit; /* default "mockrun-junit.xml" (with --shard: mr_shard_junit_path) */
+    bool junit_given;  /* --junit was given */
     bool no_junit;
-    const char *journal; /* --journal PATH, or NULL */
-    const char *html;    /* --html PATH, or NULL */
-    const char *har;     /* --har PATH, or NULL */
-    int verbose;         /* -v count */
-    int port;            /* --port, 0 when not given */
-    int64_t timeout_ms;  /* --timeout (seconds on the command line); -1 when not given */
+    const char *journal;  /* --journal PATH, or NULL */
+    const char *html;     /* --html PATH, or NULL */
+    const char *har;      /* --har PATH, or NULL */
+    const char *snapshot; /* --snapshot PATH, or NULL */
+    bool update_snapshot; /* --update-snapshot: rewrite it from this run's calls */
+    const char *shard;    /* --shard I/N, or NULL (then the CI's variables, runner/shard.h) */
+    int verbose;          /* -v count */
+    int port;             /* --port, 0 when not given */
+    int64_t timeout_ms;   /* --timeout (seconds on the command line); -1 when not given */
     int64_t kill_after_ms;
     const char *host;     /* --host, default 127.0.0.1 */
     int threads;          /* --threads */

@@ -31,7 +31,10 @@
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"
+#include "runner/merge.h"
 #include "runner/proc.h"
+#include "runner/shard.h"
+#include "runner/snapshot.h"
 #include "runner/sources.h"
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
@@ -265,6 +268,10 @@ struct run {
     struct mr_proc_result proc;
     bool started; /* the command ran (whatever became of it) */
     struct mr_results res;
+    struct mr_snapshot *snap; /* --snapshot */
+    struct mr_shard shard;    /* --shard, or the CI's variables */
+    const char *junit;        /* the JUnit report's path */
+    char junit_shard[64];     /* its default in a shard */
     const char **states;
     struct mr_error err; /* why the run could not go on */
 };
@@ -291,6 +298,11 @@ static int load(struct run *r)
     if (rc == MR_ENOMEM)
         fprintf(stderr, "mockrun: out of memory\n");
     return rc;
+}
+
+static const char *env(const char *name)
+{
+    return getenv(name);
 }
 
 /* What the command line and the scenario decide together, checked before
@@ -320,14 +332,24 @@ static int prepare(struct run *r)
         strcmp(cli->host, "localhost") != 0)
         mr_log(MR_LOG_WARN, "listening on %s, not loopback: other machines can reach the mocks",
                cli->host);
+    if (mr_shard_resolve(&r->shard, cli->shard, env, &r->err) != 0)
+        return r->err.code;
+    r->junit = cli->junit;
+    if (mr_shard_active(&r->shard) && !cli->junit_given) {
+        mr_shard_junit_path(&r->shard, r->junit_shard, sizeof(r->junit_shard));
+        r->junit = r->junit_shard;
+    }
     /* refuse early, before anything runs, when a report cannot be written */
-    if (!cli->no_junit && mr_atomic_check_writable(cli->junit, &r->err) != 0)
+    if (!cli->no_junit && mr_atomic_check_writable(r->junit, &r->err) != 0)
         return r->err.code;
     if (cli->journal && mr_atomic_check_writable(cli->journal, &r->err) != 0)
         return r->err.code;
     if (cli->html && mr_atomic_check_writable(cli->html, &r->err) != 0)
         return r->err.code;
     if (cli->har && mr_atomic_check_writable(cli->har, &r->err) != 0)
+        return r->err.code;
+    if (cli->snapshot && mr_snapshot_open(&r->snap, cli->snapshot, cli->update_snapshot,
+                                          mr_snapshot_under_ci(getenv("CI")), sc, &r->err) != 0)
         return r->err.code;
     r->seed = cli->has_seed ? cli->seed : sc->has_seed ? sc->seed : draw_seed();
     mr_log(MR_LOG_INFO, "seed %llu (replay with --seed %llu)", (unsigned long long)r->seed,
@@ -537,6 +559,22 @@ static int add_calls(struct run *r)
     return rc;
 }
 
+/* --snapshot: the calls compared with the snapshot, or written to it. */
+static int verify_snapshot(struct run *r)
+{
+    struct mr_snapshot_input in;
+
+    if (!r->snap)
+        return 0;
+    memset(&in, 0, sizeof(in));
+    in.sc = r->sc;
+    in.journal = mr_server_journal(r->srv);
+    in.ran = r->cli->serve || r->started;
+    in.complete = r->cli->serve || (r->started && r->proc.state == MR_PROC_EXITED &&
+                                    r->proc.exit_code == r->sc->command.exit_code);
+    return mr_snapshot_verify(r->snap, &r->res, &in);
+}
+
 /* The outcome: the verified calls and the command's case, or, when the mocks
  * could not start, why nothing ran (a dashboard should show that, not "no
  * test results"). */
@@ -548,6 +586,11 @@ static int build_results(struct run *r, int rc)
     mr_results_init(&r->res);
     r->res.start_wall_us = r->start_wall;
     add_properties(&r->res, r->sc, r->srv, r->cmd, r->seed);
+    if (mr_shard_active(&r->shard)) {
+        char label[32];
+        mr_shard_label(&r->shard, label, sizeof(label));
+        mr_results_add_property(&r->res, "mockrun.shard", label);
+    }
     if (add_calls(r) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while copying the calls for the reports");
         print_error(&r->err);
@@ -560,7 +603,7 @@ static int build_results(struct run *r, int rc)
                 (i == 0 && mr_results_add_case(&r->res, MR_CASE_ERROR, "the mock services start",
                                                r->err.msg, NULL) != 0))
                 return MR_ENOMEM;
-        return rc;
+        return mr_shard_name_suites(&r->res, &r->shard) != 0 ? MR_ENOMEM : rc;
     }
     if (r->started)
         mr_results_set_captured(&r->res, r->proc.out, r->proc.out_len, r->proc.out_dropped,
@@ -578,7 +621,9 @@ static int build_results(struct run *r, int rc)
     vin.timeout_ms = r->popts.timeout_ms;
     vin.final_states = r->states;
     vin.start_wall_us = r->command_wall;
-    if (mr_verify(&r->res, &vin) != 0) {
+    vin.sharded = mr_shard_active(&r->shard);
+    if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0 ||
+        mr_shard_name_suites(&r->res, &r->shard) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
         print_error(&r->err);
         return MR_ENOMEM;
@@ -612,7 +657,7 @@ static int report(struct run *r, int rc)
     bool color = mr_console_use_color(STDOUT_FILENO);
 
     r->res.time_s = (double)(mr_clock_mono_us() - r->start_mono) / 1e6;
-    if (!cli->no_junit && mr_junit_write(&r->res, cli->junit, &err) != 0) {
+    if (!cli->no_junit && mr_junit_write(&r->res, r->junit, &err) != 0) {
         print_error(&err);
         rc = rc ? rc : err.code;
     }
@@ -655,6 +700,7 @@ static int exit_status(const struct run *r, int rc)
 static void release(struct run *r)
 {
     free(r->states);
+    mr_snapshot_free(r->snap);
     mr_results_release(&r->res);
     mr_proc_result_release(&r->proc);
     free_env(r->env);
@@ -822,6 +868,8 @@ int mr_run(const struct mr_cli *cli)
         return init(cli->init_file);
     case MR_CLI_IMPORT_WIREMOCK:
         return import_wiremock(cli->import_wiremock);
+    case MR_CLI_MERGE:
+        return mr_merge_run(cli);
     case MR_CLI_RUN:
         break;
     }

@@ -731,7 +731,12 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
 {
     const struct mr_expect *e = &in->sc->expects[ei];
 
-    if (!in->serve && (!in->proc || in->proc->state == MR_PROC_NOT_STARTED))
+    if (in->sharded && e->suite_scope)
+        return add_expect_case(out, e, MR_CASE_SKIP,
+                               "\"scope\": \"suite\": checked over every shard's journal by "
+                               "mockrun merge",
+                               NULL);
+    if (!in->serve && !in->merge && (!in->proc || in->proc->state == MR_PROC_NOT_STARTED))
         return add_expect_case(out, e, MR_CASE_SKIP, "the command did not run", NULL);
     switch (e->kind) {
     case MR_EXPECT_COUNT:
@@ -859,8 +864,11 @@ int mr_verify(struct mr_results *out, const struct mr_verify_input *in)
         if ((rc = mr_results_add_suite(out, sc->files[k].name, sc->files[k].path)) != 0)
             return rc;
         for (i = 0; i < sc->nexpects; i++)
-            if (sc->expects[i].source == k && (rc = verify_expect(out, in, i)) != 0)
+            if (sc->expects[i].source == k && (!in->merge || sc->expects[i].suite_scope) &&
+                (rc = verify_expect(out, in, i)) != 0)
                 return rc;
+        if (in->merge)
+            continue;
         if ((rc = verify_unexpected(out, in, k)) != 0)
             return rc;
         if (k == 0 && !in->serve && (rc = verify_command(out, in)) != 0)

@@ -10,6 +10,11 @@
  *
  * Each expectation's case carries the file and line it is written at, and
  * its failure message starts with "file:line: ".
+ *
+ * Counts with "scope": "suite" hold for a whole suite split into shards: a
+ * shard (`sharded`) skips them, and `mockrun merge` (`merge`) checks only
+ * them, over a journal made of every shard's calls, without the cases of
+ * unexpected requests and the command (each shard has its own).
  */
 #ifndef MOCKRUN_RUNNER_VERIFY_H
 #define MOCKRUN_RUNNER_VERIFY_H
@@ -30,6 +35,8 @@ struct mr_verify_input {
     const char *const *final_states;   /* per service, or NULL */
     int64_t start_wall_us;             /* when the command started (--serve: when the mocks
                                           began serving), on the journal's clock; 0: unknown */
+    bool sharded;                      /* one shard of a suite: skip "scope": "suite" */
+    bool merge;                        /* mockrun merge: only "scope": "suite", no command */
 };
 
 /* Adds the cases to `out`. Returns 0 or MR_ENOMEM. */

@@ -1414,7 +1414,7 @@ static void default_expect_name(struct mr_expect *e, const struct mr_scenario *s
         snprintf(buf, size, "%s %s (service %s is strict)", what, count,
                  sc->services[sc->routes[e->route].service].name);
     else
-        snprintf(buf, size, "%s %s", what, count);
+        snprintf(buf, size, "%s %s%s", what, count, e->suite_scope ? " in the whole suite" : "");
 }
 
 /* The keys that ask for a check, and which. */
@@ -1536,6 +1536,27 @@ static bool matcher_empty(const struct mr_matcher *m)
     return !m->method && m->path_kind == MR_PATH_ANY && !m->nquery && !m->nheaders && !m->body;
 }
 
+/* "scope": "run" (default) or "suite", on counts only. */
+static void load_scope(struct mr_loader *ld, const cJSON *v, struct mr_expect *e)
+{
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive(v, "scope");
+    char got[80];
+
+    if (!item)
+        return;
+    if (!cJSON_IsString(item) ||
+        (strcmp(item->valuestring, "run") != 0 && strcmp(item->valuestring, "suite") != 0)) {
+        mr_loader__describe(item, got, sizeof(got));
+        mr_loader__problem_in(ld, "scope", "expected \"run\" or \"suite\", got %s", got);
+        return;
+    }
+    e->suite_scope = strcmp(item->valuestring, "suite") == 0;
+    if (e->suite_scope && e->kind != MR_EXPECT_COUNT)
+        mr_loader__problem_in(ld, "scope",
+                              "\"scope\": \"suite\" applies to counts (times, atLeast, atMost) "
+                              "only; other checks hold in each run");
+}
+
 /* The largest minIntervalMs / withinMs: a week, as for command.timeout. */
 #define MAX_EXPECT_MS 604800000
 
@@ -1560,6 +1581,7 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
         mr_loader__problem_in(ld, "strict",
                               "\"strict\" applies to \"inOrder\" only (a service is made strict "
                               "with \"strict\": true in the service)");
+    load_scope(ld, v, e);
     if (e->kind == MR_EXPECT_STATE) {
         load_state_expect(ld, sc, v, e, name);
         return;
@@ -1741,6 +1763,7 @@ static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size
                                       "the top-level \"expect\" list, with \"route\": \"%s\"",
                                       elsewhere[i], sc->routes[r].id);
         load_count(ld, v, &e->count);
+        load_scope(ld, v, e);
     } else {
         e->count.times = e->count.at_most = -1;
         e->count.at_least = 1;
@@ -2195,6 +2218,11 @@ static void load_checks(struct mr_loader *ld, struct mr_scenario *sc, const stru
         *has_command = true;
         mr_loader__pop(ld, mark);
     }
+    if ((item = cJSON_GetObjectItemCaseSensitive(root, "snapshot")) != NULL) {
+        size_t mark = mr_loader__push_key(ld, "snapshot");
+        mr_loader__snapshot(ld, sc, item);
+        mr_loader__pop(ld, mark);
+    }
 }
 
 /* Counts what the files hold, so that every array is allocated once. */
@@ -2550,6 +2578,7 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->command.env[i].value);
     }
     free(sc->command.env);
+    mr_loader__snapshot_release(&sc->snapshot);
     for (i = 0; i < sc->nstates; i++)
         free(sc->state_names[i]);
     free(sc->state_names);

@@ -101,6 +101,11 @@ void mr_loader__fields_release(struct mr_field *f, size_t n);
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m);
 void mr_loader__matcher_release(struct mr_matcher *m);
 
+/* Joins a file's `snapshot` object `v` (at the current path) into sc->snapshot
+ * (load_snapshot.c); _release frees the settings. */
+void mr_loader__snapshot(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v);
+void mr_loader__snapshot_release(struct mr_snapshot_settings *set);
+
 /* mr_scenario_open_file, with the openat2 path switched off on request, so
  * tests reach the fallback on kernels that have it (files.c). */
 enum mr_file_open mr_scenario__open_file(const struct mr_scenario_file *sf, const char *rel,

@@ -291,6 +291,9 @@ struct mr_expect {
     struct mr_matcher every; /* EVERY: at least one condition */
     int64_t ms;              /* INTERVAL, WITHIN: milliseconds, >= 1 */
     bool implicit;           /* COUNT added for a route of a `strict` service */
+    bool suite_scope;        /* COUNT with "scope": "suite": it holds for the whole suite, so a
+                                shard skips it and `mockrun merge` checks it over every
+                                shard's journal */
     char *json_path;         /* "expect[2]" or "services.x.routes[0].expect" */
     char *file;              /* where it is written: the file, and the line of its "{" */
     int line;                /* (0: unknown) */
@@ -304,6 +307,34 @@ struct mr_command {
     int exit_code;      /* expected */
     struct mr_header *env;
     size_t nenv;
+};
+
+/* A `snapshot.ignore` path into a JSON body: member names and array indices
+ * from the root (an index is its digits, as in mr_json_field), NULL for a
+ * wildcard (`[*]`, `.*`): every item or member. */
+struct mr_mask_path {
+    char *path; /* as written */
+    char **steps;
+    size_t nsteps;
+};
+
+/*
+ * `snapshot`: what --snapshot records of each call beyond service, route,
+ * method, path, query and body, and how it compares (docs/scenario-format.md,
+ * "Snapshots"). Several files' settings combine: the lists are joined
+ * (duplicates kept once) and apply to every call of the run; `ordered`, when
+ * several files give it, must agree.
+ */
+struct mr_snapshot_settings {
+    struct mr_mask_path *ignore; /* body values recorded as "<ignored>" */
+    size_t nignore;
+    char **headers; /* headers recorded besides Content-Type, as written */
+    size_t nheaders;
+    char **ignore_headers; /* headers recorded as present, their value "<ignored>" */
+    size_t nignore_headers;
+    bool ordered;     /* compare the calls in arrival order; else per route, as multisets */
+    bool has_ordered; /* some file gives `ordered` */
+    bool given;       /* some file has `snapshot` */
 };
 
 /*
@@ -340,7 +371,8 @@ struct mr_scenario {
     uint64_t seed;
     char **state_names; /* every state name used, interned; [0] is "Started" */
     size_t nstates;
-    struct mr_command command; /* from the one file that has `command`, if any */
+    struct mr_command command;            /* from the one file that has `command`, if any */
+    struct mr_snapshot_settings snapshot; /* every file's `snapshot`, combined */
 };
 
 /*

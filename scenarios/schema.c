@@ -58,6 +58,9 @@ static const struct mr_schema_member scenario[] = {
     KEY("command", REF("command"), "the command under test"),
     KEY("seed", "{'type': 'integer', 'minimum': 0, 'maximum': 9007199254740991}",
         "seed for random responses and delay ranges (--seed overrides)"),
+    KEY("snapshot", REF("snapshot"),
+        "how --snapshot records the calls: body values and headers to ignore, headers to "
+        "record, whether order counts"),
 };
 
 static const struct mr_schema_member service[] = {
@@ -109,6 +112,7 @@ static const struct mr_schema_member route_expect[] = {
     AS(MR_SCHEMA_EXPECTATION, "times"),
     AS(MR_SCHEMA_EXPECTATION, "atLeast"),
     AS(MR_SCHEMA_EXPECTATION, "atMost"),
+    AS(MR_SCHEMA_EXPECTATION, "scope"),
     /* known to the loader only to say where they go */
     NOT_HERE("every"),
     NOT_HERE("minIntervalMs"),
@@ -280,6 +284,9 @@ static const struct mr_schema_member expectation[] = {
           5),
     CHECK("withinMs", EXPECT_MS,
           "the first call comes at most this many milliseconds after the command started", 6),
+    KEY("scope", "{'enum': ['run', 'suite'], 'default': 'run'}",
+        "counts only: \"suite\" when the count holds for all shards together (a shard skips "
+        "it; mockrun merge checks it over their journals); \"run\" (default) for each run"),
 };
 
 static const struct mr_schema_member command[] = {
@@ -299,6 +306,21 @@ static const struct mr_schema_member unexpected[] = {
     KEY("allow", "{'type': 'array', 'items': " REF("request") "}",
         "request conditions: an unmatched request that meets one is answered 404 and fails "
         "nothing"),
+};
+
+static const struct mr_schema_member snapshot[] = {
+    KEY("ignore", "{'type': 'array', 'items': {'type': 'string', 'minLength': 1}}",
+        "JSON paths into request bodies ($.a.b, [0], ['a b'], [*] and .* for every item or "
+        "member) whose values are recorded as \"<ignored>\""),
+    KEY("headers", "{'type': 'array', 'items': {'type': 'string', 'pattern': " HEADER_NAME "}}",
+        "request headers recorded besides Content-Type (secret ones, such as Authorization, "
+        "with their value redacted)"),
+    KEY("ignoreHeaders",
+        "{'type': 'array', 'items': {'type': 'string', 'pattern': " HEADER_NAME "}}",
+        "request headers recorded as present or absent, their value as \"<ignored>\""),
+    KEY("ordered", "{'type': 'boolean', 'default': false}",
+        "true: the calls must come in the recorded order; false (default): each route's calls "
+        "compare as a multiset, whatever their order"),
 };
 
 /* Given at most one of json, body and file. */
@@ -387,6 +409,10 @@ static const struct object {
     [MR_SCHEMA_COMMAND] = {"command", "the command under test", NULL, M(command)},
     [MR_SCHEMA_UNEXPECTED] = {"unexpected", "unmatched requests that fail nothing",
                               "{'required': ['allow']}", M(unexpected)},
+    [MR_SCHEMA_SNAPSHOT] = {"snapshot",
+                            "what mockrun --snapshot records of each call, and how the calls "
+                            "compare with the snapshot file",
+                            NULL, M(snapshot)},
 #undef M
 };
 

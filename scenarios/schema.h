@@ -43,6 +43,7 @@ enum mr_schema_object {
     MR_SCHEMA_EXPECTATION,    /* an entry of the top-level `expect` */
     MR_SCHEMA_COMMAND,        /* `command` */
     MR_SCHEMA_UNEXPECTED,     /* `unexpected` as {"allow": [...]} */
+    MR_SCHEMA_SNAPSHOT,       /* `snapshot`: what --snapshot records, how it compares */
     MR_SCHEMA_NOBJECTS
 };
 

@@ -122,6 +122,10 @@ case $JOURNAL in /* | '') ;; *) JOURNAL=$WORK/$JOURNAL ;; esac
 
 # No proxy may stand between the clients and the mocks; no color in the output.
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+# The machine running the tests may be a CI shard: mockrun would name its suites and
+# write its snapshots accordingly. Cases about that set these themselves.
+unset CI CI_NODE_INDEX CI_NODE_TOTAL CIRCLE_NODE_INDEX CIRCLE_NODE_TOTAL \
+    BUILDKITE_PARALLEL_JOB BUILDKITE_PARALLEL_JOB_COUNT
 NO_PROXY=127.0.0.1,localhost
 no_proxy=$NO_PROXY
 NO_COLOR=1

@@ -429,6 +429,36 @@ START_TEST(test_import_wiremock)
 }
 END_TEST
 
+/* --snapshot, --update-snapshot, --shard, and the merge command. */
+START_TEST(test_snapshot_shard_merge)
+{
+    OK("--snapshot", "calls.snap.json", "--update-snapshot", "--shard", "2/4", "s.json");
+    ck_assert_str_eq(cli.snapshot, "calls.snap.json");
+    ck_assert(cli.update_snapshot);
+    ck_assert_str_eq(cli.shard, "2/4");
+    ck_assert(!cli.junit_given);
+    ck_assert_str_eq(cli.junit, "mockrun-junit.xml");
+    OK("--junit", "r.xml", "s.json");
+    ck_assert(cli.junit_given);
+    FAILS("--update-snapshot needs --snapshot PATH", "--update-snapshot", "s.json");
+
+    OK("merge", "s.json", "shard-1.json", "--junit=m.xml", "shard-2.json");
+    ck_assert_int_eq(cli.action, MR_CLI_MERGE);
+    ck_assert_uint_eq(cli.nscenarios, 3);
+    ck_assert_str_eq(cli.scenarios[2], "shard-2.json");
+    ck_assert_str_eq(cli.junit, "m.xml");
+    ck_assert(cli.junit_given);
+    OK("merge", "--no-junit", "s.json", "j.json");
+    ck_assert(cli.no_junit);
+    FAILS("usage: mockrun merge [--junit PATH] SCENARIO... JOURNAL...", "merge", "s.json");
+    FAILS("'mockrun merge' takes --junit PATH and --no-junit only, got '--shard'", "merge",
+          "--shard", "1/2", "s.json", "j.json");
+    FAILS("--junit needs a path", "merge", "s.json", "j.json", "--junit");
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "\n  --snapshot PATH      compare the calls"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "\n  merge SCENARIO... JOURNAL...\n"));
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -472,6 +502,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_import_mockoon);
     tcase_add_test(tc, test_commands);
     tcase_add_test(tc, test_import_wiremock);
+    tcase_add_test(tc, test_snapshot_shard_merge);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");

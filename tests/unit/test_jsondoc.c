@@ -518,6 +518,46 @@ START_TEST(test_parse_errors)
 }
 END_TEST
 
+/* Collects the steps of a path as "a|0|*" (a wildcard as *). */
+static bool collect_step(void *ctx, const char *s, size_t n)
+{
+    char *out = ctx;
+    size_t len = strlen(out);
+    snprintf(out + len, 200 - len, "%s%.*s", len ? "|" : "", s ? (int)n : 1, s ? s : "*");
+    return true;
+}
+
+static const char *wild_steps(const char *path, char out[200])
+{
+    const char *bad;
+    out[0] = '\0';
+    bad = mr_jsondoc_split_path_wild(path, collect_step, out);
+    return bad ? bad : out;
+}
+
+START_TEST(test_split_path_wildcards)
+{
+    char out[200];
+
+    ck_assert_str_eq(wild_steps("$.items[*].id", out), "items|*|id");
+    ck_assert_str_eq(wild_steps("$.*.id", out), "*|id");
+    ck_assert_str_eq(wild_steps("$['a b'][2]", out), "a b|2");
+    ck_assert_str_eq(wild_steps("items.*.id", out), "items|*|id");
+    /* a member named "*" is still written ['*'] */
+    ck_assert_str_eq(wild_steps("$['*']", out), "*");
+    ck_assert_str_eq(wild_steps("$[x]", out),
+                     "only [n], ['name'] and [*] are supported inside brackets");
+    ck_assert_str_eq(wild_steps("$..a", out), "recursive descent (..) is not supported");
+    /* without wildcards, as jsonPath has always read them */
+    ck_assert_str_eq(mr_jsondoc_split_path("$.*", NULL, NULL), "wildcards are not supported");
+    ck_assert_str_eq(mr_jsondoc_split_path("$.a[*]", NULL, NULL),
+                     "only [n] and ['name'] are supported inside brackets");
+    out[0] = '\0';
+    ck_assert_ptr_null(mr_jsondoc_split_path("a.*", collect_step, out));
+    ck_assert_str_eq(out, "a|*");
+}
+END_TEST
+
 static Suite *jsondoc_suite(void)
 {
     Suite *s = suite_create("jsondoc");
@@ -559,6 +599,10 @@ static Suite *jsondoc_suite(void)
     tcase_add_test(tc, test_push_quoting);
     tcase_add_test(tc, test_push_round_trips_through_locate);
     tcase_add_test(tc, test_push_truncates);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("split");
+    tcase_add_test(tc, test_split_path_wildcards);
     suite_add_tcase(s, tc);
     return s;
 }

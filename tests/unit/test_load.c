@@ -2197,6 +2197,109 @@ START_TEST(import_service)
 }
 END_TEST
 
+/* ---- snapshot and scope ------------------------------------------------- */
+
+/* `snapshot`: masks split into steps (NULL for a wildcard); several files'
+ * lists joined, each name once; `ordered` from the file that gives it. */
+START_TEST(snapshot_settings)
+{
+    static const char a[] =
+        "{\"snapshot\": {\"ignore\": [\"$.timestamp\", \"$.items[*].id\", \"meta.*\"],\n"
+        "  \"headers\": [\"Idempotency-Key\"], \"ordered\": true},\n"
+        " \"services\": {\"auth\": {\"routes\": []}}}\n";
+    static const char b[] = "{\"snapshot\": {\"ignore\": [\"$.timestamp\"], \"headers\": "
+                            "[\"idempotency-key\", \"X-Tenant\"],\n"
+                            "  \"ignoreHeaders\": [\"X-Request-Id\"]},\n"
+                            " \"services\": {\"api\": {\"routes\": []}}}\n";
+    struct mr_scenario *sc = NULL;
+    const struct mr_snapshot_settings *set;
+
+    ck_assert_int_eq(parse_two(&sc, a, b), 0);
+    set = &sc->snapshot;
+    ck_assert(set->given);
+    ck_assert(set->ordered && set->has_ordered);
+    ck_assert_uint_eq(set->nignore, 3);
+    ck_assert_str_eq(set->ignore[1].path, "$.items[*].id");
+    ck_assert_uint_eq(set->ignore[1].nsteps, 3);
+    ck_assert_str_eq(set->ignore[1].steps[0], "items");
+    ck_assert_ptr_null(set->ignore[1].steps[1]);
+    ck_assert_str_eq(set->ignore[1].steps[2], "id");
+    ck_assert_ptr_null(set->ignore[2].steps[1]); /* object-path: meta.* */
+    ck_assert_uint_eq(set->nheaders, 2);
+    ck_assert_str_eq(set->headers[0], "Idempotency-Key");
+    ck_assert_str_eq(set->headers[1], "X-Tenant");
+    ck_assert_uint_eq(set->nignore_headers, 1);
+    mr_scenario_free(sc);
+
+    /* none given: nothing set, unordered */
+    sc = ok("{'routes': []}");
+    ck_assert(!sc->snapshot.given && !sc->snapshot.ordered && !sc->snapshot.nignore);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(snapshot_errors)
+{
+    static const char a[] = "{\"snapshot\": {\"ordered\": true}, \"routes\": []}";
+    static const char b[] =
+        "{\"snapshot\": {\"ordered\": false}, \"services\": {\"x\": {\"routes\": []}}}";
+    struct mr_scenario *sc = NULL;
+    char want[600];
+    size_t n;
+
+    fails_at("{'snapshot': {'ignore': ['$.a[x]']}, 'routes': []}", "'$.a[x]'",
+             "snapshot.ignore[0]: only [n], ['name'] and [*] are supported inside brackets "
+             "(write paths as $.a.b, $['a b'], $.items[*].id)");
+    fails_at("{'snapshot': {'headers': ['Bad Name']}, 'routes': []}", "'Bad Name'",
+             "snapshot.headers[0]: invalid header name: use letters, digits and "
+             "!#$%&'*+-.^_`|~ (no spaces, no \":\")");
+    fails_at("{'snapshot': {'ignore': '$.a'}, 'routes': []}", "'$.a'",
+             "snapshot.ignore: expected an array of strings, got \"$.a\"");
+    fails_at("{'snapshot': {'ordered': 'yes'}, 'routes': []}", "'yes'",
+             "snapshot.ordered: expected true or false, got \"yes\"");
+    fails_at("{'snapshot': {'order': true}, 'routes': []}", "'order'",
+             "snapshot.order: unknown key; did you mean \"ordered\"?");
+    fails_at("{'snapshot': [], 'routes': []}", "[]",
+             "snapshot: expected an object with \"ignore\", \"headers\", \"ignoreHeaders\" or "
+             "\"ordered\", got an array");
+
+    ck_assert_int_eq(parse_two(&sc, a, b), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 1);
+    where(want, sizeof(want), "checkout.json", b, "false", 0);
+    n = strlen(want);
+    snprintf(want + n, sizeof(want) - n,
+             "snapshot.ordered: another file of this run gives \"ordered\": true; the run has one "
+             "snapshot: give the same value, or give it in one file");
+    ck_assert_str_eq(fmt(0), want);
+}
+END_TEST
+
+/* "scope": "suite" marks counts (top-level and a route's own); other checks refuse it */
+START_TEST(expect_scope)
+{
+    struct mr_scenario *sc = ok("{'routes': [{'id': 'a', 'expect': {'times': 10, 'scope': "
+                                "'suite'}}],\n"
+                                " 'expect': [{'route': 'a', 'atLeast': 1, 'scope': 'run'},\n"
+                                "            {'route': 'a', 'atMost': 20, 'scope': 'suite'}]}");
+
+    ck_assert_uint_eq(sc->nexpects, 3);
+    ck_assert(!sc->expects[0].suite_scope);
+    ck_assert(sc->expects[1].suite_scope);
+    ck_assert_str_eq(sc->expects[1].name, "a is called at most 20 times in the whole suite");
+    ck_assert(sc->expects[2].suite_scope); /* the route's own */
+    ck_assert_str_eq(sc->expects[2].name, "a is called exactly 10 times in the whole suite");
+    mr_scenario_free(sc);
+
+    fails_at("{'routes': [{'id': 'a'}], 'expect': [{'route': 'a', 'scope': 'shard'}]}", "'shard'",
+             "expect[0].scope: expected \"run\" or \"suite\", got \"shard\"");
+    fails_at("{'routes': [{'id': 'a'}, {'id': 'b'}], 'expect': [{'inOrder': ['a', 'b'], "
+             "'scope': 'suite'}]}",
+             "'suite'",
+             "expect[0].scope: \"scope\": \"suite\" applies to counts (times, atLeast, atMost) "
+             "only; other checks hold in each run");
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -2300,6 +2403,12 @@ static Suite *load_suite(void)
     tcase_add_test(tc, several_files_folders);
     tcase_add_test(tc, import_service);
     tcase_add_test(tc, xml_conditions);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("snapshot and scope");
+    tcase_add_test(tc, snapshot_settings);
+    tcase_add_test(tc, snapshot_errors);
+    tcase_add_test(tc, expect_scope);
     suite_add_tcase(s, tc);
     return s;
 }

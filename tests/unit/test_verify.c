@@ -1277,6 +1277,51 @@ START_TEST(test_checks_skipped_without_the_command)
 }
 END_TEST
 
+/* "scope": "suite": a shard skips the count; a merge checks only it, with no
+ * unexpected-requests or command case; a whole run checks it as any other. */
+START_TEST(test_suite_scope)
+{
+    static const char text[] =
+        "{\"name\": \"checkout\", \"routes\": [\n"
+        "  {\"id\": \"list\", \"request\": {\"path\": \"/list\"}, \"expect\": {\"times\": 2,"
+        " \"scope\": \"suite\"}}],\n"
+        " \"expect\": [{\"route\": \"list\", \"atLeast\": 1}]}\n";
+    struct fx f;
+
+    fx_init_text(&f, text, 0);
+    RECORD(&f, 0, "GET", "/list", NULL);
+    f.in.sharded = true;
+    run(&f);
+    ck_assert_uint_eq(f.res.ncases, 4);
+    ck_assert_str_eq(f.res.cases[0].name, "list is called at least 1 time");
+    ck_assert_int_eq(f.res.cases[0].status, MR_CASE_PASS);
+    ck_assert_str_eq(f.res.cases[1].name, "list is called exactly 2 times in the whole suite");
+    ck_assert_int_eq(f.res.cases[1].status, MR_CASE_SKIP);
+    ck_assert_str_eq(f.res.cases[1].message,
+                     "\"scope\": \"suite\": checked over every shard's journal by mockrun merge");
+    fx_release(&f);
+
+    fx_init_text(&f, text, 0);
+    RECORD(&f, 0, "GET", "/list", NULL);
+    f.in.merge = true;
+    f.in.proc = NULL; /* no command in a merge */
+    run(&f);
+    ck_assert_uint_eq(f.res.ncases, 1);
+    ck_assert_str_eq(f.res.cases[0].name, "list is called exactly 2 times in the whole suite");
+    ck_assert_int_eq(f.res.cases[0].status, MR_CASE_FAIL);
+    ck_assert_str_eq(f.res.cases[0].message, "checkout.json:2: expected exactly 2 calls, got 1");
+    fx_release(&f);
+
+    fx_init_text(&f, text, 0);
+    RECORD(&f, 0, "GET", "/list", NULL);
+    RECORD(&f, 0, "GET", "/list", NULL);
+    run(&f);
+    ck_assert_uint_eq(f.res.ncases, 4);
+    ck_assert_int_eq(f.res.cases[1].status, MR_CASE_PASS);
+    fx_release(&f);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -1314,6 +1359,7 @@ static Suite *verify_suite(void)
     tcase_add_test(tc, test_checks_past_the_journal_limit);
     tcase_add_test(tc, test_checks_after_a_reset);
     tcase_add_test(tc, test_checks_skipped_without_the_command);
+    tcase_add_test(tc, test_suite_scope);
     suite_add_tcase(s, tc);
 
     tc = tcase("unexpected");

@@ -1,0 +1,1 @@
+curl -sf -o /dev/null "$MOCKRUN_API_URL/items"
