@@ -119,7 +119,9 @@ static const struct mr_cli_doc more[] = {
      "print a scenario converted from the Mockoon environment ENV;\n"
      "what cannot be converted is listed on stderr"},
     {"--help", "-h", NULL, false, -1, "show this help"},
-    {"--version", NULL, NULL, false, -1, "show the version"},
+    {"--version", NULL, NULL, false, -1,
+     "show the version, the commit it was built from and the\n"
+     "versions of the libraries it runs with"},
     {"schema", NULL, NULL, true, -1,
      "print the JSON Schema of scenario files, for editors\n"
      "(a scenario's \"$schema\" names a copy of it)"},
