@@ -32,6 +32,21 @@ out=$("$tmp/stage/opt/mockrun/bin/mockrun" --version 2>&1) ||
     { say "the installed mockrun --version failed: $out"; fail=1; }
 bash -n "$tmp/stage/opt/mockrun/share/bash-completion/completions/mockrun" ||
     { say "the installed bash completion has syntax errors"; fail=1; }
+# bash-completion loads it on demand from <prefix>/share (XDG_DATA_DIRS), and
+# zsh's compinit from the installed folder, when they are here.
+share=$tmp/stage/opt/mockrun/share
+bc=/usr/share/bash-completion/bash_completion
+if [ -f "$bc" ]; then
+    got=$(env -i PATH="$PATH" XDG_DATA_DIRS="$share" bash --norc --noprofile -c \
+        ". $bc; __load_completion mockrun; complete -p mockrun" 2>&1)
+    [ "$got" = "complete -F _mockrun mockrun" ] ||
+        { say "bash-completion does not load the installed completion: $got"; fail=1; }
+fi
+if command -v zsh >/dev/null 2>&1; then
+    got=$(env -i PATH="$PATH" HOME="$tmp" zsh -fc "fpath=($share/zsh/site-functions \$fpath);
+        autoload -U compinit; compinit -u -d $tmp/zcompdump; print \${_comps[mockrun]}" 2>&1)
+    [ "$got" = "_mockrun" ] || { say "zsh's compinit does not find the installed _mockrun: $got"; fail=1; }
+fi
 
 # /usr, as a package installs it: zsh's vendor folder
 DESTDIR=$tmp/usr-stage cmake --install "$build" --prefix /usr >"$tmp/log" 2>&1 ||
