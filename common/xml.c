@@ -39,6 +39,7 @@ struct binding {
 
 static const struct binding bindings[] = {
     BIND(xmlInitParser),
+    BIND(__xmlParserVersion),
     BIND(xmlBufferCreate),
     BIND(xmlBufferSetAllocationScheme),
     BIND(xmlBufferContent),

@@ -5,11 +5,14 @@
  * mockrun does not link libxml2. Linking it loads libxml2 and, through it,
  * ICU (libicuuc and its 30 MB libicudata), libstdc++, liblzma and libz at
  * every start, before main: a few milliseconds of the dynamic loader's time
- * for every run, --version and --check included, and for the time until the
+ * for every run, --check and --help included, and for the time until the
  * mocks answer. Instead mr_xml_load opens Debian's libxml2 by its soname
  * (MR_XML_SONAME, "libxml2.so.2") with dlopen the first time a report is
  * written, and mr_xml_preload starts that in a thread of its own while the
  * command under test runs, so a run that writes a report seldom waits for it.
+ * (--version loads it, to print the version libxml2 reports.) Since dlopen
+ * hides the dependency from dpkg-shlibdeps, the Debian package names libxml2
+ * itself (dist/CMakeLists.txt).
  * docs/internals/reports.md has the measurements.
  *
  * The functions the writers call are fields of `struct mr_xml`, named and
@@ -42,6 +45,9 @@
 /* The libxml2 functions mockrun uses. */
 struct mr_xml {
     void (*xmlInitParser)(void);
+    /* the version libxml2 reports, "20914" for 2.9.14 (--version): what its
+     * own xmlParserVersion macro reads, `*__xmlParserVersion()` */
+    const char **(*__xmlParserVersion)(void);
     /* memory buffers */
     xmlBufferPtr (*xmlBufferCreate)(void);
     void (*xmlBufferSetAllocationScheme)(xmlBufferPtr buf, xmlBufferAllocationScheme scheme);

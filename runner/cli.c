@@ -123,24 +123,54 @@ static const char usage_head[] =
     "\n"
     "options:\n";
 
+/* What --help lists after the table's options: the options parsed by hand
+ * (mr_cli_parse), then the commands. */
+static const struct mr_cli_doc more[] = {
+    {"--import-mockoon", NULL, "ENV", false, -1,
+     "print a scenario converted from the Mockoon environment ENV;\n"
+     "what cannot be converted is listed on stderr"},
+    {"--import-wiremock", NULL, "DIR", false, -1,
+     "the same for WireMock stub mappings: a root folder (mappings/,\n"
+     "__files/) or one mapping file"},
+    {"--help", "-h", NULL, false, -1, "show this help"},
+    {"--version", NULL, NULL, false, -1,
+     "show the version, the commit it was built from and the\n"
+     "versions of the libraries it runs with"},
+    {"schema", NULL, NULL, true, -1,
+     "print the JSON Schema of scenario files, for editors\n"
+     "(a scenario's \"$schema\" names a copy of it)"},
+    {"init", NULL, "[FILE]", true, -1,
+     "write a starter scenario to FILE (default scenario.json;\n"
+     "an existing file is left alone)"},
+    {"merge", NULL, "SCENARIO... JOURNAL...", true, -1,
+     "check the expectations with \"scope\": \"suite\" over the\n"
+     "shards' --journal files; JUnit to --junit PATH (default\n"
+     "mockrun-junit-merged.xml)"},
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+bool mr_cli_doc(size_t n, struct mr_cli_doc *out)
+{
+    const struct opt *o;
+
+    if (n >= NOPTIONS) {
+        if (n - NOPTIONS >= sizeof(more) / sizeof(more[0]))
+            return false;
+        *out = more[n - NOPTIONS];
+        return true;
+    }
+    o = &options[n];
+    out->name = o->name;
+    out->alias = o->alias;
+    out->arg = o->arg;
+    out->command = false;
+    out->def = o->def;
+    out->help = o->help;
+    return true;
+}
+
 static const char usage_tail[] =
-    "  --import-mockoon ENV print a scenario converted from the Mockoon environment ENV;\n"
-    "                       what cannot be converted is listed on stderr\n"
-    "  --import-wiremock DIR\n"
-    "                       the same for WireMock stub mappings: a root folder (mappings/,\n"
-    "                       __files/) or one mapping file\n"
-    "  -h, --help           show this help\n"
-    "  --version            show the version\n"
-    "\n"
-    "commands (the first argument):\n"
-    "  schema               print the JSON Schema of scenario files, for editors\n"
-    "                       (a scenario's \"$schema\" names a copy of it)\n"
-    "  init [FILE]          write a starter scenario to FILE (default scenario.json;\n"
-    "                       an existing file is left alone)\n"
-    "  merge SCENARIO... JOURNAL...\n"
-    "                       check the expectations with \"scope\": \"suite\" over the\n"
-    "                       shards' --journal files; JUnit to --junit PATH (default\n"
-    "                       mockrun-junit-merged.xml)\n"
     "\n"
     "Each service's URL is in MOCKRUN_<NAME>_URL (and its own \"env\" name);\n"
     "MOCKRUN_URL holds the first service's URL.\n"
@@ -155,32 +185,43 @@ static const char usage_tail[] =
     "  2  usage error or invalid scenario (nothing was started)\n"
     "  3  could not set up (port in use, report not writable, command not found)\n";
 
+/* One entry of --help: its names on the left, its help lines indented. */
+static void help_entry(struct mr_buf *b, const struct mr_cli_doc *d)
+{
+    const char *h = d->help, *nl;
+    char left[64];
+    int n = snprintf(left, sizeof(left), "%s%s%s%s%s", d->alias ? d->alias : "",
+                     d->alias ? ", " : "", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+
+    mr_buf_printf(b, "  %-20s%s", left, n > 20 ? "\n" INDENT : " ");
+    while ((nl = strchr(h, '\n')) != NULL) {
+        mr_buf_printf(b, "%.*s\n" INDENT, (int)(nl - h), h);
+        h = nl + 1;
+    }
+    mr_buf_puts(b, h);
+    if (d->def >= 0)
+        mr_buf_printf(b, " (default %.0f)", d->def);
+    mr_buf_putc(b, '\n');
+}
+
 const char *mr_cli_help(void)
 {
     static char text[8192];
     struct mr_buf b;
+    struct mr_cli_doc d;
     size_t i;
 
     if (text[0])
         return text;
     mr_buf_init(&b);
     mr_buf_puts(&b, usage_head);
-    for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
-        const struct opt *o = &options[i];
-        const char *h = o->help, *nl;
-        char left[64];
-        int n = snprintf(left, sizeof(left), "%s%s%s%s%s", o->alias ? o->alias : "",
-                         o->alias ? ", " : "", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
-        mr_buf_printf(&b, "  %-20s%s", left, n > 20 ? "\n" INDENT : " ");
-        while ((nl = strchr(h, '\n')) != NULL) {
-            mr_buf_printf(&b, "%.*s\n" INDENT, (int)(nl - h), h);
-            h = nl + 1;
-        }
-        mr_buf_puts(&b, h);
-        if (o->def >= 0)
-            mr_buf_printf(&b, " (default %.0f)", o->def);
-        mr_buf_putc(&b, '\n');
-    }
+    for (i = 0; mr_cli_doc(i, &d); i++)
+        if (!d.command)
+            help_entry(&b, &d);
+    mr_buf_puts(&b, "\ncommands (the first argument):\n");
+    for (i = 0; mr_cli_doc(i, &d); i++)
+        if (d.command)
+            help_entry(&b, &d);
     mr_buf_puts(&b, usage_tail);
     snprintf(text, sizeof(text), "%s", b.failed ? usage_head : mr_buf_cstr(&b));
     mr_buf_release(&b);
@@ -266,7 +307,7 @@ static void set_defaults(struct mr_cli *cli)
     cli->junit = "mockrun-junit.xml";
     cli->host = "127.0.0.1";
     cli->timeout_ms = -1;
-    for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+    for (i = 0; i < NOPTIONS; i++) {
         const struct opt *o = &options[i];
         if (o->def >= 0)
             store(cli, o, o->def);
@@ -276,7 +317,7 @@ static void set_defaults(struct mr_cli *cli)
 static const struct opt *find_option(const char *name, size_t len)
 {
     size_t i;
-    for (i = 0; i < sizeof(options) / sizeof(options[0]); i++)
+    for (i = 0; i < NOPTIONS; i++)
         if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
             return &options[i];
     return NULL;

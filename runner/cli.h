@@ -13,8 +13,10 @@
  * `schema`, `init` and `merge` are commands only as the first argument (a scenario
  * file of that name is given as ./schema).
  * One table in cli.c names every option, its value, range, default (the
- * constants of the modules that own them) and help line; parsing and --help
- * both read it. mr_cli_parse only reads argv; it never exits or prints.
+ * constants of the modules that own them) and help line; parsing, --help,
+ * the man page and the shell completions all read it (the last two through
+ * mr_cli_doc, in runner/gendoc.c at build time), so none can drift from the
+ * options mockrun takes. mr_cli_parse only reads argv; it never exits or prints.
  * `struct mr_cli` borrows its strings from argv.
  */
 #ifndef MOCKRUN_RUNNER_CLI_H
@@ -83,5 +85,23 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
 
 /* The --help text, built from the option table on the first call (not thread-safe). */
 const char *mr_cli_help(void);
+
+/* One entry of --help: an option or a command, as people read it. */
+struct mr_cli_doc {
+    const char *name;  /* "--junit", or a command: "init" */
+    const char *alias; /* "-v", or NULL */
+    const char *arg;   /* the value's name ("PATH", "SECONDS", "[FILE]"), or NULL */
+    bool command;      /* a command (the first argument), not an option */
+    double def;        /* a number's default, shown when >= 0 */
+    const char *help;  /* one or more lines, '\n' between them, no final '\n' */
+};
+
+/*
+ * Fills *out with the n-th entry of --help, in its order: the options
+ * (the option table's, then --import-mockoon, --help and --version), then
+ * the commands. Returns false when there is no such entry. The strings are
+ * static.
+ */
+bool mr_cli_doc(size_t n, struct mr_cli_doc *out);
 
 #endif

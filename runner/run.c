@@ -37,6 +37,7 @@
 #include "runner/snapshot.h"
 #include "runner/sources.h"
 #include "runner/verify.h"
+#include "runner/version.h"
 #include "scenarios/scenario.h"
 #include "scenarios/schema.h"
 #include "server/service.h"
@@ -738,6 +739,21 @@ static int import_mockoon(const char *file)
     return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
 }
 
+/* --version: mockrun's, its commit, and its libraries' as they report them. */
+static int print_version(void)
+{
+    struct mr_error err;
+    int rc = mr_version_print(stdout, &err);
+
+    if (fflush(stdout) != 0)
+        return MR_EXIT_SETUP;
+    if (rc != 0) {
+        print_error(&err);
+        return MR_EXIT_SETUP;
+    }
+    return MR_EXIT_PASS;
+}
+
 /* schema: the JSON Schema of scenario files on stdout. */
 static int print_schema(void)
 {
@@ -858,8 +874,7 @@ int mr_run(const struct mr_cli *cli)
         fputs(mr_cli_help(), stdout);
         return MR_EXIT_PASS;
     case MR_CLI_VERSION:
-        printf("mockrun %s\n", MOCKRUN_VERSION);
-        return MR_EXIT_PASS;
+        return print_version();
     case MR_CLI_IMPORT_MOCKOON:
         return import_mockoon(cli->import_mockoon);
     case MR_CLI_SCHEMA:

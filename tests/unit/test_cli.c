@@ -7,6 +7,7 @@
  */
 #include <check.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,66 @@ START_TEST(test_help_and_version)
     ck_assert_ptr_nonnull(strstr(mr_cli_help(), "fails the run (default 67108864)\n"));
     ck_assert_ptr_nonnull(strstr(mr_cli_help(), "  2  usage error or invalid scenario"));
     ck_assert_ptr_nonnull(strstr(mr_cli_help(), "  3  could not set up"));
+}
+END_TEST
+
+/* mr_cli_doc: what --help, the man page and the completions list is what
+ * the parser takes, and --help lists every entry. */
+START_TEST(test_docs)
+{
+    const char *help = mr_cli_help();
+    struct mr_cli_doc d;
+    size_t n, options = 0, commands = 0;
+
+    for (n = 0; mr_cli_doc(n, &d); n++) {
+        char left[64];
+
+        ck_assert_ptr_nonnull(d.name);
+        ck_assert_ptr_nonnull(d.help);
+        ck_assert(d.help[0] != '\0' && d.help[strlen(d.help) - 1] != '\n');
+        snprintf(left, sizeof(left), "  %s%s%s%s%s", d.alias ? d.alias : "", d.alias ? ", " : "",
+                 d.name, d.arg ? " " : "", d.arg ? d.arg : "");
+        ck_assert_msg(strstr(help, left), "--help lacks '%s'", left);
+        if (d.command) {
+            commands++;
+            ck_assert(d.name[0] != '-');
+            continue;
+        }
+        options++;
+        ck_assert(strncmp(d.name, "--", 2) == 0);
+        if (strcmp(d.name, "--import-mockoon") == 0) {
+            OK(d.name, "env.json");
+            ck_assert_int_eq(cli.action, MR_CLI_IMPORT_MOCKOON);
+        } else if (strcmp(d.name, "--import-wiremock") == 0) {
+            OK(d.name, "wiremock");
+            ck_assert_int_eq(cli.action, MR_CLI_IMPORT_WIREMOCK);
+        } else if (strcmp(d.name, "--update-snapshot") == 0) {
+            OK("--snapshot", "calls.snap.json", d.name, "s.json", "--", "true");
+            ck_assert(cli.update_snapshot);
+        } else if (strcmp(d.name, "--help") == 0 || strcmp(d.name, "--version") == 0) {
+            OK(d.name);
+            ck_assert_int_ne(cli.action, MR_CLI_RUN);
+            OK(d.alias ? d.alias : d.name);
+            ck_assert_int_ne(cli.action, MR_CLI_RUN);
+        } else if (strcmp(d.name, "--serve") == 0 || strcmp(d.name, "--check") == 0) {
+            OK(d.name, "s.json");
+        } else {
+            /* every value name has a value every option of that name takes */
+            const char *v = !d.arg                          ? NULL
+                            : strcmp(d.arg, "PATH") == 0    ? "out.file"
+                            : strcmp(d.arg, "ADDRESS") == 0 ? "127.0.0.1"
+                                                            : "1";
+            if (v)
+                OK(d.name, v, "s.json", "--", "true");
+            else
+                OK(d.name, "s.json", "--", "true");
+            if (d.alias)
+                OK(d.alias, "s.json");
+        }
+    }
+    ck_assert_uint_ge(options, 20);
+    ck_assert_uint_eq(commands, 3); /* schema, init, merge */
+    ck_assert(!mr_cli_doc(n, &d));
 }
 END_TEST
 
@@ -503,6 +564,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_commands);
     tcase_add_test(tc, test_import_wiremock);
     tcase_add_test(tc, test_snapshot_shard_merge);
+    tcase_add_test(tc, test_docs);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");
