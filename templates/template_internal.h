@@ -389,7 +389,7 @@ struct mr_tpl_bparam_frame {
 enum mr_tpl_request_part {
     MR_TPL_REQ_OBJECT,  /* the WireMock-style `request` root value */
     MR_TPL_REQ_QUERY,   /* the query string, parsed as Express's qs does */
-    MR_TPL_REQ_BODY,    /* JSON or a form by the Content-Type, else undefined */
+    MR_TPL_REQ_BODY,    /* JSON, a form or XML by the Content-Type, else undefined */
     MR_TPL_REQ_HEADERS, /* Node's req.headers: lower-cased, repeats joined */
     MR_TPL_REQ_PARAMS,  /* path parameters */
     MR_TPL_REQ_COOKIES, /* as the `cookie` package parses them */
