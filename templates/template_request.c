@@ -425,6 +425,19 @@ static struct mr_tpl_value build_xml_body(struct mr_tpl_rt *rt, const char *b, s
     return v;
 }
 
+const struct mr_xmldoc *mr_template__body_xml(struct mr_tpl_rt *rt)
+{
+    struct mr_error err;
+    char why[200];
+
+    if (!rt->body_xml_parsed) {
+        rt->body_xml_parsed = true;
+        if (rt->ctx && rt->ctx->body && mr_xmldoc_init(&err) == 0)
+            rt->body_xml = mr_xmldoc_parse(rt->ctx->body, rt->ctx->body_len, why, sizeof(why));
+    }
+    return rt->body_xml;
+}
+
 /* processRawBody: JSON, a form or XML by the Content-Type, else undefined. */
 static struct mr_tpl_value build_body(struct mr_tpl_rt *rt)
 {

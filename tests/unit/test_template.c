@@ -1070,6 +1070,45 @@ START_TEST(test_xml_body_large)
 }
 END_TEST
 
+/* {{xpath}}: mockrun's own, on the body read as XML whatever its type */
+START_TEST(test_xpath_helper)
+{
+    static const char soap[] =
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+        "<s:Body><GetPrice xmlns=\"urn:prices\"><Item>Apple &amp; Pear</Item><Qty>3</Qty>"
+        "</GetPrice></s:Body></s:Envelope>";
+
+    expect_body(xml_order, "application/xml",
+                "{{xpath '/order/@id'}}|{{xpath '/order/item/@sku'}}|{{xpath '//name'}}|"
+                "{{xpath 'count(/order/item)'}}|{{xpath 'sum(//item/@qty) div 2'}}|"
+                "{{xpath 'boolean(/order/note)'}}|[{{xpath '/order/none'}}]|"
+                "{{xpath (concat '/order/item[' 2 ']')}}",
+                "7|A1|Ann &amp; Bo|2|1.5|true|[]|Pear");
+    /* a plain string: escaped by {{ }}, falsy when empty, numbers for add */
+    expect_body(soap, "text/plain",
+                "{{xpath '//m:Item' m='urn:prices'}}|{{{xpath '//m:Item' m='urn:prices'}}}|"
+                "{{#if (xpath '//Item')}}y{{else}}n{{/if}}|"
+                "{{add (xpath '//p:Qty' p='urn:prices') 1}}|"
+                "{{xpath \"//*[local-name()='Qty']\"}}|"
+                "{{xpath '//x:Item' x=(concat 'urn:' 'prices')}}",
+                "Apple &amp; Pear|Apple & Pear|n|4|3|Apple &amp; Pear");
+    /* not XML, no body, a computed expression that is not XPath */
+    expect_body("{\"a\":1}", "application/json", "[{{xpath '/a'}}]", "[]");
+    expect_body(NULL, NULL, "[{{xpath 'count(/a)'}}]", "[]");
+    expect_body("<a>1</a>", NULL, "[{{xpath (concat '/a' '[')}}]|{{xpath '/a'}}", "[]|1");
+    /* compile-time checks */
+    expect_error("{{xpath}}", "\"xpath\" at 1:3 needs 1 argument, got 0");
+    expect_error("{{xpath '/a' '/b'}}", "\"xpath\" at 1:3 takes 1 argument, got 2");
+    expect_error("x{{xpath '/a['}}",
+                 "xpath \"/a[\": not a valid XPath expression: invalid expression at 1:4");
+    expect_error("{{xpath '//m:a'}}",
+                 "xpath \"//m:a\": not a valid XPath expression: undefined namespace prefix");
+    ck_assert(compiles("{{xpath '//m:a' m='urn:m'}}"));
+    ck_assert(compiles("{{xpath '//m:a' m=(queryParam 'ns')}}"));
+    ck_assert(compiles("{{xpath (queryParam 'expr')}}"));
+}
+END_TEST
+
 START_TEST(test_query_helpers)
 {
     /* R: queryParam, queryParamRaw, queryParams (Express's qs parser) */
@@ -2018,6 +2057,7 @@ static Suite *template_suite(void)
     tcase_add_test(tc, test_body_helpers);
     tcase_add_test(tc, test_xml_body);
     tcase_add_test(tc, test_xml_body_large);
+    tcase_add_test(tc, test_xpath_helper);
     tcase_add_test(tc, test_query_helpers);
     tcase_add_test(tc, test_query_qs_merge);
     tcase_add_test(tc, test_form_qs);
