@@ -2220,7 +2220,10 @@ static bool check_xpath(const struct mr_tpl_call_site *call, char *msg, size_t s
     }
     ok = mr_xmldoc_xpath_ok(expr->p, ns, call->nhash, why, sizeof(why));
     if (!ok)
-        snprintf(msg, size, "xpath \"%s\": %s", expr->p, why);
+        snprintf(msg, size, "xpath \"%s\": %s%s", expr->p, why,
+                 strstr(why, "namespace prefix") ? " (bind each prefix with a hash argument, "
+                                                   "as in {{xpath '//m:Item' m='urn:prices'}})"
+                                                 : "");
     free(ns);
     return ok;
 }

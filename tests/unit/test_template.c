@@ -1102,7 +1102,8 @@ START_TEST(test_xpath_helper)
     expect_error("x{{xpath '/a['}}",
                  "xpath \"/a[\": not a valid XPath expression: invalid expression at 1:4");
     expect_error("{{xpath '//m:a'}}",
-                 "xpath \"//m:a\": not a valid XPath expression: undefined namespace prefix");
+                 "xpath \"//m:a\": not a valid XPath expression: undefined namespace prefix "
+                 "(bind each prefix with a hash argument");
     ck_assert(compiles("{{xpath '//m:a' m='urn:m'}}"));
     ck_assert(compiles("{{xpath '//m:a' m=(queryParam 'ns')}}"));
     ck_assert(compiles("{{xpath (queryParam 'expr')}}"));
