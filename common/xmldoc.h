@@ -1,7 +1,8 @@
 /*
  * xmldoc.h - XML documents as requests send them: parsed safely, compared
- * (as WireMock's equalToXml does) and queried with XPath, with libxml2
- * (common/xml.h, loaded on first use).
+ * (as WireMock's equalToXml does), queried with XPath and walked in
+ * document order (for templates' XML bodies), with libxml2 (common/xml.h,
+ * loaded on first use).
  *
  * Request XML is hostile input. mr_xmldoc_parse reads no network and no
  * file: a document with a DOCTYPE is refused before libxml2 sees it, so no
@@ -9,8 +10,9 @@
  * libxml2's own limits hold (256 levels of nesting: XML_PARSE_HUGE is never
  * set), and documents over MR_XMLDOC_MAX_BYTES are refused.
  *
- * A parsed document is read-only afterwards: several threads may compare
- * and query one document at once (each query has its own XPath context).
+ * A parsed document is read-only afterwards: several threads may compare,
+ * query and walk one document at once (each query has its own XPath
+ * context, each walk its own state).
  */
 #ifndef MOCKRUN_COMMON_XMLDOC_H
 #define MOCKRUN_COMMON_XMLDOC_H
