@@ -7,6 +7,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,26 @@ struct mr_xmldoc {
 };
 
 static const struct mr_xml *X;
+static pthread_once_t x_once = PTHREAD_ONCE_INIT;
+
+static void load_once(void)
+{
+    struct mr_error err;
+
+    if (mr_xml_load(&X, &err) != 0)
+        X = NULL;
+}
 
 int mr_xmldoc_init(struct mr_error *err)
 {
-    return X ? 0 : mr_xml_load(&X, err);
+    const struct mr_xml *again;
+
+    /* templates call this on server threads: X is written once, under
+     * pthread_once, which also publishes it to every caller */
+    pthread_once(&x_once, load_once);
+    if (X)
+        return 0;
+    return mr_xml_load(&again, err); /* fails the same way, with the message */
 }
 
 /* True when the prolog (before the root element) declares a DOCTYPE or any
@@ -55,6 +72,12 @@ static bool has_doctype(const char *s, size_t len)
 
 struct mr_xmldoc *mr_xmldoc_parse(const char *text, size_t len, char *why, size_t size)
 {
+    return mr_xmldoc_parse_with(text, len, 0, why, size);
+}
+
+struct mr_xmldoc *mr_xmldoc_parse_with(const char *text, size_t len, unsigned flags, char *why,
+                                       size_t size)
+{
     struct mr_xmldoc *d;
     xmlErrorPtr e;
     xmlDocPtr doc;
@@ -76,7 +99,7 @@ struct mr_xmldoc *mr_xmldoc_parse(const char *text, size_t len, char *why, size_
      * substituted (no XML_PARSE_NOENT) and there can be none to substitute */
     doc = X->xmlReadMemory(len ? text : "", (int)len, NULL, NULL,
                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-                               XML_PARSE_NOCDATA);
+                               (flags & MR_XMLDOC_CDATA ? 0 : XML_PARSE_NOCDATA));
     if (!doc) {
         e = X->xmlGetLastError();
         if (e && e->message) {
@@ -676,4 +699,370 @@ size_t mr_xmldoc_diff(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
                       df.n - max == 1 ? "" : "s");
     free(df.skip);
     return df.n;
+}
+
+/* --- walking ------------------------------------------------------------------ */
+
+/*
+ * libxml2 keeps an element's namespace declarations (nsDef) apart from its
+ * attributes (properties), each list in document order, so the order of the
+ * two together is read from the text the document was parsed from: its
+ * start tags come in the order the walk meets the elements. The text is
+ * well-formed (libxml2 said so) and has no DOCTYPE, which keeps this small:
+ * '<' is never part of text or of an attribute value, so each '<' starts
+ * markup; comments, CDATA sections and processing instructions are skipped
+ * whole. Every read stays inside the text whatever it holds.
+ */
+struct tags {
+    const char *p, *end;
+};
+
+/* Just past the next `what` from p, or end. */
+static const char *past(const char *p, const char *end, const char *what)
+{
+    size_t n = strlen(what);
+    const char *f = (size_t)(end - p) >= n ? memmem(p, (size_t)(end - p), what, n) : NULL;
+
+    return f ? f + n : end;
+}
+
+static bool name_char(char c)
+{
+    return c != '\0' && !is_space(c) && c != '=' && c != '/' && c != '>';
+}
+
+/* The next start tag's name; false when there is none. */
+static bool next_tag(struct tags *t, const char **name, size_t *len)
+{
+    while (t->p < t->end) {
+        const char *lt = memchr(t->p, '<', (size_t)(t->end - t->p));
+        size_t left;
+
+        if (!lt)
+            break;
+        t->p = lt + 1;
+        left = (size_t)(t->end - t->p);
+        if (left >= 3 && memcmp(t->p, "!--", 3) == 0) {
+            t->p = past(t->p + 3, t->end, "-->");
+        } else if (left >= 8 && memcmp(t->p, "![CDATA[", 8) == 0) {
+            t->p = past(t->p + 8, t->end, "]]>");
+        } else if (left >= 1 && t->p[0] == '?') {
+            t->p = past(t->p + 1, t->end, "?>");
+        } else if (left >= 1 && t->p[0] != '/' && t->p[0] != '!') {
+            *name = t->p;
+            while (t->p < t->end && name_char(*t->p))
+                t->p++;
+            *len = (size_t)(t->p - *name);
+            return true;
+        }
+        /* an end tag: the next '<' comes after it */
+    }
+    t->p = t->end;
+    return false;
+}
+
+/* The name of the start tag's next attribute; false at the tag's end. */
+static bool next_attr(struct tags *t, const char **name, size_t *len)
+{
+    const char *q;
+
+    while (t->p < t->end && is_space(*t->p))
+        t->p++;
+    if (t->p >= t->end || !name_char(*t->p))
+        return false;
+    *name = t->p;
+    while (t->p < t->end && name_char(*t->p))
+        t->p++;
+    *len = (size_t)(t->p - *name);
+    while (t->p < t->end && *t->p != '"' && *t->p != '\'') /* = and spaces */
+        t->p++;
+    if (t->p >= t->end)
+        return false;
+    q = memchr(t->p + 1, *t->p, (size_t)(t->end - t->p - 1));
+    t->p = q ? q + 1 : t->end;
+    return true;
+}
+
+/* Whether s[0..len) is prefix:name, or name when prefix is NULL. */
+static bool is_qname(const char *s, size_t len, const xmlChar *prefix, const xmlChar *name)
+{
+    size_t pl = prefix ? strlen((const char *)prefix) : 0, nl = strlen((const char *)name);
+
+    if (prefix)
+        return len == pl + 1 + nl && memcmp(s, prefix, pl) == 0 && s[pl] == ':' &&
+               memcmp(s + pl + 1, name, nl) == 0;
+    return len == nl && memcmp(s, name, nl) == 0;
+}
+
+static const xmlChar *ns_prefix(const xmlNs *ns)
+{
+    return ns && ns->prefix ? ns->prefix : NULL;
+}
+
+/* The state of one walk: the tags of the text, and the current element's
+ * attributes (names and values in `names`, as offsets until it is done). */
+struct walk {
+    bool (*fn)(void *arg, const struct mr_xml_event *ev);
+    void *arg;
+    struct tags tags;
+    struct mr_buf names;
+    size_t (*offs)[3]; /* name, value, value length */
+    struct mr_xml_attr *attrs;
+    size_t n, cap;
+    bool nomem;
+};
+
+/* Adds prefix:name (name alone without a prefix) with the value `value`,
+ * or the string value of `node` when it is not NULL. */
+static void add_attr(struct walk *w, const xmlChar *prefix, const char *name, size_t nlen,
+                     const char *value, size_t vlen, const xmlNode *node)
+{
+    size_t at;
+
+    if (w->n == w->cap) {
+        size_t grown = w->cap ? 2 * w->cap : 8;
+        size_t(*offs)[3] = realloc(w->offs, grown * sizeof(*offs));
+        struct mr_xml_attr *attrs;
+
+        if (offs)
+            w->offs = offs;
+        attrs = offs ? realloc(w->attrs, grown * sizeof(*attrs)) : NULL;
+        if (!attrs) {
+            w->nomem = true;
+            return;
+        }
+        w->attrs = attrs;
+        w->cap = grown;
+    }
+    w->offs[w->n][0] = w->names.len;
+    if (prefix) {
+        mr_buf_puts(&w->names, (const char *)prefix);
+        mr_buf_putc(&w->names, ':');
+    }
+    mr_buf_append(&w->names, name, nlen);
+    mr_buf_putc(&w->names, '\0');
+    at = w->names.len;
+    if (node)
+        node_text(node, &w->names);
+    else
+        mr_buf_append(&w->names, value, vlen);
+    w->offs[w->n][1] = at;
+    w->offs[w->n][2] = w->names.len - at;
+    mr_buf_putc(&w->names, '\0');
+    w->n++;
+}
+
+static void add_ns(struct walk *w, const xmlNs *ns)
+{
+    const char *href = ns->href ? (const char *)ns->href : "";
+
+    if (ns->prefix)
+        add_attr(w, (const xmlChar *)"xmlns", (const char *)ns->prefix,
+                 strlen((const char *)ns->prefix), href, strlen(href), NULL);
+    else
+        add_attr(w, NULL, "xmlns", 5, href, strlen(href), NULL);
+}
+
+static void add_prop(struct walk *w, const xmlAttr *a)
+{
+    add_attr(w, ns_prefix(a->ns), (const char *)a->name, strlen((const char *)a->name), NULL, 0,
+             (const xmlNode *)a);
+}
+
+/* Calls fn with the attributes collected; true when the walk goes on. */
+static bool emit_with_attrs(struct walk *w, struct mr_xml_event *ev)
+{
+    size_t i;
+
+    if (w->nomem || w->names.failed)
+        return false;
+    if (ev->kind == MR_XML_START)
+        ev->name = w->names.data; /* start_element put it first */
+    for (i = 0; i < w->n; i++) {
+        w->attrs[i].name = w->names.data + w->offs[i][0];
+        w->attrs[i].value = w->names.data + w->offs[i][1];
+        w->attrs[i].value_len = w->offs[i][2];
+    }
+    ev->attrs = w->attrs;
+    ev->nattrs = w->n;
+    return !w->fn(w->arg, ev);
+}
+
+/* JavaScript's \w */
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool is_xmlns(const char *s, size_t len)
+{
+    return (len == 5 && memcmp(s, "xmlns", 5) == 0) || (len > 6 && memcmp(s, "xmlns:", 6) == 0);
+}
+
+static bool start_element(struct walk *w, const xmlNode *n)
+{
+    struct mr_xml_event ev = {.kind = MR_XML_START, .text = "", .len = 0};
+    const xmlNs *ns = n->nsDef;
+    const xmlAttr *a = n->properties;
+    const char *s;
+    size_t len;
+    bool synced;
+
+    mr_buf_reset(&w->names);
+    w->n = 0;
+    if (ns_prefix(n->ns)) {
+        mr_buf_puts(&w->names, (const char *)n->ns->prefix);
+        mr_buf_putc(&w->names, ':');
+    }
+    mr_buf_puts(&w->names, (const char *)n->name);
+    mr_buf_putc(&w->names, '\0');
+    /* the text's order while its names are libxml2's; the rest in
+     * libxml2's order (declarations first) */
+    synced = next_tag(&w->tags, &s, &len) && is_qname(s, len, ns_prefix(n->ns), n->name);
+    while (synced && (ns || a) && next_attr(&w->tags, &s, &len)) {
+        if (is_xmlns(s, len)) {
+            if (!ns || !is_qname(s, len, ns->prefix ? (const xmlChar *)"xmlns" : NULL,
+                                 ns->prefix ? ns->prefix : (const xmlChar *)"xmlns"))
+                break;
+            add_ns(w, ns);
+            ns = ns->next;
+        } else {
+            if (!a || !is_qname(s, len, ns_prefix(a->ns), a->name))
+                break;
+            add_prop(w, a);
+            a = a->next;
+        }
+    }
+    for (; ns; ns = ns->next)
+        add_ns(w, ns);
+    for (; a; a = a->next)
+        add_prop(w, a);
+    return emit_with_attrs(w, &ev);
+}
+
+/* The XML declaration's pseudo-attributes as written, read from the text:
+ * name = "value" pairs (also 'value', or a bare word), anything else
+ * skipped. */
+static bool declaration(struct walk *w, const char *text, size_t len)
+{
+    struct mr_xml_event ev = {.kind = MR_XML_DECLARATION, .name = "", .text = "", .len = 0};
+    const char *p = text, *end = text + len, *e;
+
+    if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;
+    if (end - p < 6 || memcmp(p, "<?xml", 5) != 0 || !is_space(p[5]))
+        return true;
+    e = memmem(p, (size_t)(end - p), "?>", 2);
+    if (!e)
+        return true;
+    mr_buf_reset(&w->names);
+    w->n = 0;
+    for (p += 5; p < e;) {
+        const char *n0 = p, *n1, *v0, *v1;
+        while (p < e && (word_char(*p) || *p == ':' || *p == '-'))
+            p++;
+        n1 = p;
+        while (p < e && is_space(*p))
+            p++;
+        if (n1 == n0 || p >= e || *p != '=') {
+            p = n1 > n0 ? n1 : n0 + 1;
+            continue;
+        }
+        for (p++; p < e && is_space(*p); p++)
+            ;
+        if (p < e && (*p == '"' || *p == '\'')) {
+            v0 = p + 1;
+            v1 = memchr(v0, *p, (size_t)(e - v0));
+            if (!v1) {
+                p = n1;
+                continue;
+            }
+            p = v1 + 1;
+        } else {
+            v0 = v1 = p;
+            while (v1 < e && word_char(*v1))
+                v1++;
+            if (v1 == v0) {
+                p = n1;
+                continue;
+            }
+            p = v1;
+        }
+        add_attr(w, NULL, n0, (size_t)(n1 - n0), v0, (size_t)(v1 - v0), NULL);
+    }
+    return emit_with_attrs(w, &ev);
+}
+
+/* Reports one node (an element's start); true when the walk goes on. */
+static bool visit(struct walk *w, const xmlNode *n)
+{
+    struct mr_xml_event ev = {.kind = MR_XML_TEXT, .name = "", .text = "", .len = 0};
+
+    switch (n->type) {
+    case XML_ELEMENT_NODE:
+        return start_element(w, n);
+    case XML_TEXT_NODE:
+        break;
+    case XML_CDATA_SECTION_NODE:
+        ev.kind = MR_XML_CDATA;
+        break;
+    case XML_COMMENT_NODE:
+        ev.kind = MR_XML_COMMENT;
+        break;
+    case XML_PI_NODE:
+        ev.kind = MR_XML_PI;
+        ev.name = (const char *)n->name;
+        break;
+    default:
+        return true;
+    }
+    if (n->content) {
+        ev.text = (const char *)n->content;
+        ev.len = strlen(ev.text);
+    }
+    return !w->fn(w->arg, &ev);
+}
+
+bool mr_xmldoc_walk(const struct mr_xmldoc *d, const char *text, size_t len,
+                    bool (*fn)(void *arg, const struct mr_xml_event *ev), void *arg)
+{
+    const struct mr_xml_event end = {.kind = MR_XML_END, .name = "", .text = "", .len = 0};
+    const xmlNode *n = d->doc->children;
+    struct walk w;
+    bool ok;
+
+    memset(&w, 0, sizeof(w));
+    w.fn = fn;
+    w.arg = arg;
+    w.tags.p = text ? text : "";
+    w.tags.end = text ? text + len : w.tags.p;
+    mr_buf_init(&w.names);
+    ok = text ? declaration(&w, text, len) : true;
+    /* in document order without recursion: down to the first child, else
+     * on to the next sibling, else up (ending the parents) */
+    while (ok && n) {
+        if (!(ok = visit(&w, n)))
+            break;
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        for (;;) {
+            if (n->type == XML_ELEMENT_NODE && (ok = !fn(arg, &end)) == false)
+                break;
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+            if (!n || n->type == XML_DOCUMENT_NODE) {
+                n = NULL;
+                break;
+            }
+        }
+    }
+    mr_buf_release(&w.names);
+    free(w.offs);
+    free(w.attrs);
+    return ok;
 }

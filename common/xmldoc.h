@@ -1,7 +1,8 @@
 /*
  * xmldoc.h - XML documents as requests send them: parsed safely, compared
- * (as WireMock's equalToXml does) and queried with XPath, with libxml2
- * (common/xml.h, loaded on first use).
+ * (as WireMock's equalToXml does), queried with XPath and walked in
+ * document order (for templates' XML bodies), with libxml2 (common/xml.h,
+ * loaded on first use).
  *
  * Request XML is hostile input. mr_xmldoc_parse reads no network and no
  * file: a document with a DOCTYPE is refused before libxml2 sees it, so no
@@ -9,8 +10,9 @@
  * libxml2's own limits hold (256 levels of nesting: XML_PARSE_HUGE is never
  * set), and documents over MR_XMLDOC_MAX_BYTES are refused.
  *
- * A parsed document is read-only afterwards: several threads may compare
- * and query one document at once (each query has its own XPath context).
+ * A parsed document is read-only afterwards: several threads may compare,
+ * query and walk one document at once (each query has its own XPath
+ * context, each walk its own state).
  */
 #ifndef MOCKRUN_COMMON_XMLDOC_H
 #define MOCKRUN_COMMON_XMLDOC_H
@@ -31,7 +33,8 @@ struct mr_xml_ns {
     const char *uri;
 };
 
-/* Loads libxml2 (once); MR_ESETUP with a message when it is missing. */
+/* Loads libxml2 (once; thread-safe); MR_ESETUP with a message when it is
+ * missing, every time it is called. */
 int mr_xmldoc_init(struct mr_error *err);
 
 /*
@@ -42,6 +45,19 @@ int mr_xmldoc_init(struct mr_error *err);
  * the most read as XML". mr_xmldoc_init must have succeeded.
  */
 struct mr_xmldoc *mr_xmldoc_parse(const char *text, size_t len, char *why, size_t size);
+
+/* What mr_xmldoc_parse_with keeps that mr_xmldoc_parse does not. */
+enum {
+    /* CDATA sections stay nodes of their own (mr_xmldoc_walk reports them
+     * as MR_XML_CDATA); without it they are merged into the text around
+     * them, as XPath values and comparisons want */
+    MR_XMLDOC_CDATA = 1,
+};
+
+/* mr_xmldoc_parse with `flags` (MR_XMLDOC_CDATA, or 0), under the same
+ * rules. */
+struct mr_xmldoc *mr_xmldoc_parse_with(const char *text, size_t len, unsigned flags, char *why,
+                                       size_t size);
 void mr_xmldoc_free(struct mr_xmldoc *d);
 
 /* Checks that `expr` compiles as XPath 1.0 with these namespaces; else
@@ -59,6 +75,53 @@ bool mr_xmldoc_xpath_ok(const char *expr, const struct mr_xml_ns *ns, size_t nns
  */
 long mr_xmldoc_xpath(const struct mr_xmldoc *d, const char *expr, const struct mr_xml_ns *ns,
                      size_t nns, bool (*each)(void *arg, const char *v, size_t len), void *arg);
+
+/* What mr_xmldoc_walk reports, in document order. */
+enum mr_xml_item {
+    MR_XML_DECLARATION, /* <?xml ...?>: attrs are its pseudo-attributes as written */
+    MR_XML_START,       /* an element: name as written ("soap:Body"), and attrs */
+    MR_XML_END,         /* the end of the element last started */
+    MR_XML_TEXT,        /* character data (references replaced), whitespace included */
+    MR_XML_CDATA,       /* a CDATA section (documents parsed with MR_XMLDOC_CDATA) */
+    MR_XML_COMMENT,
+    MR_XML_PI, /* a processing instruction: name is its target, text the rest */
+};
+
+/* An attribute, a namespace declaration ("xmlns", "xmlns:soap") or a
+ * pseudo-attribute of the declaration. Both strings are NUL-terminated. */
+struct mr_xml_attr {
+    const char *name; /* as written: "id", "m:currency", "xmlns:m" */
+    const char *value;
+    size_t value_len;
+};
+
+struct mr_xml_event {
+    enum mr_xml_item kind;
+    const char *name;                /* MR_XML_START, MR_XML_PI */
+    const char *text;                /* MR_XML_TEXT, _CDATA, _COMMENT, _PI ("" when none) */
+    size_t len;                      /* of text */
+    const struct mr_xml_attr *attrs; /* MR_XML_START, MR_XML_DECLARATION */
+    size_t nattrs;
+};
+
+/*
+ * Walks `d` in document order and calls fn(arg, event) for each item: the
+ * declaration (when the document has one), then the comments and
+ * processing instructions around the root element and the root element
+ * itself, each element as MR_XML_START, what it holds, MR_XML_END.
+ * Everything an event points at is borrowed for the call only.
+ *
+ * An element's attributes and namespace declarations come in the order
+ * they are written. libxml2 keeps the two apart, so that order (and the
+ * declaration's pseudo-attributes) is read from `text`/`len`, the bytes
+ * `d` was parsed from; for an element where the two cannot be matched
+ * (another encoding than UTF-8) the namespace declarations come first.
+ *
+ * Stops when fn returns true. Returns true when the whole document was
+ * walked, false when fn stopped it or memory ran out.
+ */
+bool mr_xmldoc_walk(const struct mr_xmldoc *d, const char *text, size_t len,
+                    bool (*fn)(void *arg, const struct mr_xml_event *ev), void *arg);
 
 /*
  * Compares two documents as WireMock's equalToXml does: whitespace between

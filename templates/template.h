@@ -37,6 +37,8 @@ struct mr_tpl_ctx {
     size_t nparams;
     const struct mr_kv *cookies;
     size_t ncookies;
+    /* read as JSON, a form or XML by the Content-Type when a template first
+     * asks ({{body 'a.b'}}), and as XML whatever the type by {{xpath}} */
     const char *body;
     size_t body_len;
     const char *base_url;  /* "http://127.0.0.1:41234" */

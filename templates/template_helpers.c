@@ -25,7 +25,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/error.h"
 #include "common/text.h"
+#include "common/xmldoc.h"
 #include "fakedata/datefmt.h"
 #include "fakedata/faker.h"
 #include "templates/template_internal.h"
@@ -2097,6 +2099,55 @@ static struct mr_tpl_value h_serviceUrl(struct mr_tpl_rt *rt, const struct mr_tp
     return empty();
 }
 
+/* ---- mockrun: XPath on XML bodies ------------------------------------------------------------ */
+
+struct first_value {
+    struct mr_tpl_rt *rt;
+    struct mr_tpl_value v;
+};
+
+static bool keep_first(void *arg, const char *v, size_t len)
+{
+    struct first_value *f = arg;
+
+    f->v = arena_str(f->rt, v, len, false);
+    return true;
+}
+
+/* {{xpath 'expr' prefix='uri'...}}: the first value of an XPath 1.0
+ * expression on the body read as XML (mr_xmldoc_xpath: a node's text, an
+ * attribute's value, a number or a boolean as XPath writes it), as a plain
+ * string; "" when the body is not XML, the expression yields nothing or
+ * cannot be evaluated. The hash binds the prefixes the expression uses. */
+static struct mr_tpl_value h_xpath(struct mr_tpl_rt *rt, const struct mr_tpl_call *c)
+{
+    const struct mr_xmldoc *d = mr_template__body_xml(rt);
+    struct first_value f = {rt, {0}};
+    struct mr_xml_ns *ns = NULL;
+    struct mr_tpl_value e;
+    size_t i;
+
+    if (!d || c->argc < 1)
+        return empty();
+    e = mr_tpl_unsafe(c->argv[0]);
+    e = mr_template__to_str(rt, &e);
+    if (c->site->nhash) {
+        ns = mr_template__alloc(&rt->arena, c->site->nhash * sizeof(*ns));
+        if (!ns)
+            return empty();
+        for (i = 0; i < c->site->nhash; i++) {
+            struct mr_tpl_value uri = mr_tpl_unsafe(c->hashv[i]);
+            uri = mr_template__to_str(rt, &uri);
+            ns[i].prefix = c->site->hkeys[i].p;
+            ns[i].uri = cstr(rt, &uri);
+        }
+    }
+    f.v = empty();
+    if (mr_xmldoc_xpath(d, cstr(rt, &e), ns, c->site->nhash, keep_first, &f) <= 0)
+        return empty();
+    return f.v;
+}
+
 /* ---- response helpers (response-helpers.ts) ------------------------------------------------ */
 
 /* {{status 404}}: parseInt(first argument, 10); an integer from 100 to 999
@@ -2140,6 +2191,43 @@ static bool check_format(const struct mr_tpl_text *f, char *msg, size_t size)
     return false;
 }
 
+/* {{xpath 'expr' ...}}: libxml2 is there, and a literal expression compiles
+ * with the hash's prefixes (a computed URI stands in for any). */
+static bool check_xpath(const struct mr_tpl_call_site *call, char *msg, size_t size)
+{
+    const struct mr_tpl_text *expr = literal(call, 0);
+    struct mr_xml_ns *ns;
+    struct mr_error err;
+    char why[256];
+    size_t i;
+    bool ok;
+
+    if (mr_xmldoc_init(&err) != 0) {
+        snprintf(msg, size, "xpath needs libxml2: %s", err.msg);
+        return false;
+    }
+    if (!expr)
+        return true;
+    ns = calloc(call->nhash ? call->nhash : 1, sizeof(*ns));
+    if (!ns) {
+        snprintf(msg, size, "out of memory");
+        return false;
+    }
+    for (i = 0; i < call->nhash; i++) {
+        ns[i].prefix = call->hkeys[i].p;
+        ns[i].uri =
+            call->hvals[i].kind == MR_TPL_X_STR ? call->hvals[i].u.str.p : "urn:mockrun:any";
+    }
+    ok = mr_xmldoc_xpath_ok(expr->p, ns, call->nhash, why, sizeof(why));
+    if (!ok)
+        snprintf(msg, size, "xpath \"%s\": %s%s", expr->p, why,
+                 strstr(why, "namespace prefix") ? " (bind each prefix with a hash argument, "
+                                                   "as in {{xpath '//m:Item' m='urn:prices'}})"
+                                                 : "");
+    free(ns);
+    return ok;
+}
+
 bool mr_template__check_call(struct mr_tpl_call_site *call, char *msg, size_t size)
 {
     const char *name = call->helper->name;
@@ -2163,6 +2251,8 @@ bool mr_template__check_call(struct mr_tpl_call_site *call, char *msg, size_t si
         }
         return true;
     }
+    if (strcmp(name, "xpath") == 0)
+        return check_xpath(call, msg, size);
     if (strcmp(name, "now") == 0)
         return check_format(literal(call, 0), msg, size);
     if (strcmp(name, "dateFormat") == 0)
@@ -2328,6 +2418,8 @@ const struct mr_tpl_helper mr_template__helpers[] = {
     HELPER("getEnvVar", h_getEnvVar, 0, 1, 2),
     /* mockrun: the scenario's services */
     HELPER("serviceUrl", h_serviceUrl, MR_TPL_H_SERVICE, 1, 1),
+    /* mockrun: XML request bodies */
+    HELPER("xpath", h_xpath, MR_TPL_H_CHECK, 1, 1),
     /* Mockoon helpers that need what mockrun does not have */
     UNSUPPORTED("data", "data buckets"),
     UNSUPPORTED("dataRaw", "data buckets"),

@@ -246,6 +246,7 @@ void mr_template__append_utf8(struct mr_buf *b, const char *s, size_t len);
 
 struct mr_tpl_helper;
 struct mr_faker_method; /* faker.h: a resolved Faker name */
+struct mr_xmldoc;       /* common/xmldoc.h: a parsed XML document */
 struct mr_tpl_program;
 struct mr_tpl_call_site;
 
@@ -389,7 +390,7 @@ struct mr_tpl_bparam_frame {
 enum mr_tpl_request_part {
     MR_TPL_REQ_OBJECT,  /* the WireMock-style `request` root value */
     MR_TPL_REQ_QUERY,   /* the query string, parsed as Express's qs does */
-    MR_TPL_REQ_BODY,    /* JSON or a form by the Content-Type, else undefined */
+    MR_TPL_REQ_BODY,    /* JSON, a form or XML by the Content-Type, else undefined */
     MR_TPL_REQ_HEADERS, /* Node's req.headers: lower-cased, repeats joined */
     MR_TPL_REQ_PARAMS,  /* path parameters */
     MR_TPL_REQ_COOKIES, /* as the `cookie` package parses them */
@@ -413,6 +414,10 @@ struct mr_tpl_rt {
     bool request_built[MR_TPL_REQ_PARTS];
     struct mr_tpl_value request_parts[MR_TPL_REQ_PARTS];
     struct mr_tpl_object root_obj;
+    /* {{xpath}}: the body parsed as XML on first use (NULL when it is not
+     * XML), freed when the render ends */
+    struct mr_xmldoc *body_xml;
+    bool body_xml_parsed;
 };
 
 /* One helper invocation: the call site and its evaluated arguments. */
@@ -505,6 +510,10 @@ double mr_template__random_int(struct mr_tpl_rt *rt, double a, double b);
 /* One part of the request (see enum mr_tpl_request_part), built the first
  * time it is asked for; undefined when the render's arena is spent. */
 struct mr_tpl_value mr_template__request_value(struct mr_tpl_rt *rt, enum mr_tpl_request_part part);
+/* The body parsed as XML whatever its Content-Type (mr_xmldoc_parse), on
+ * first use; NULL when it is not well-formed XML or libxml2 is missing.
+ * Borrowed until the render ends. */
+const struct mr_xmldoc *mr_template__body_xml(struct mr_tpl_rt *rt);
 /* Mockoon's getValueFromPath: object-path ("a.0.b", "a\.b") or, with a
  * leading '$', JSONPath-Plus. Returns `def` when nothing is found. */
 struct mr_tpl_value mr_template__get_path(struct mr_tpl_rt *rt, const struct mr_tpl_value *data,

@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/text.h"
+#include "common/xmldoc.h"
 #include "templates/template_internal.h"
 
 bool mr_template__charge(struct mr_tpl_rt *rt, uint64_t steps)
@@ -709,6 +710,7 @@ int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx
     }
     mr_template__arena_release(&rt.arena);
     mr_buf_release(&rt.scratch);
+    mr_xmldoc_free(rt.body_xml);
     if (rt.nomem || out->failed)
         return MR_ENOMEM;
     return 0;

@@ -35,6 +35,15 @@ const DOC = {
 };
 const POST_DOC = { method: 'POST', json: DOC };
 
+// XML request bodies (the xml-* cases).
+const XML_ORDER = '<?xml version="1.0" encoding="UTF-8"?>\n' +
+  '<order id="7" status="new">\n  <customer><name>Ann &amp; Bo</name></customer>\n' +
+  '  <item sku="A1" qty="2">Apple</item>\n  <item sku="B2" qty="1">Pear</item>\n  <note/>\n</order>\n';
+const XML_SOAP = '<?xml version="1.0"?>\n' +
+  '<soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope" soap:encodingStyle="http://www.w3.org/2003/05/soap-encoding">\n' +
+  '  <soap:Header/>\n  <soap:Body>\n    <m:GetPrice xmlns:m="https://www.example.org/prices" m:currency="EUR">\n' +
+  '      <m:Item>Apple</m:Item>\n    </m:GetPrice>\n  </soap:Body>\n</soap:Envelope>';
+
 // Random output: predicates and patterns.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/;
@@ -130,6 +139,61 @@ const cases = [
   { name: 'bodyRaw-whole-json-scalar', template: "[{{bodyRaw}}]|[{{body}}]|[{{#if (bodyRaw)}}t{{else}}f{{/if}}]",
     req: { method: 'POST', body: '0', headers: { 'Content-Type': 'application/json' } } },
   { name: 'bodyRaw-whole-none', template: "[{{bodyRaw}}]|[{{body}}]|[{{#if (bodyRaw)}}t{{else}}f{{/if}}]" },
+  // XML bodies (Content-Type with application/xml, application/soap+xml or
+  // text/xml): Mockoon parses them with xml-js's xml2js(body, {compact: true}):
+  // attributes under _attributes, text under _text, CDATA under _cdata,
+  // comments under _comment, the declaration under _declaration, names with
+  // their prefixes, a repeated element as an array
+  { name: 'xml-paths', template: "{{body 'order._attributes.id'}}|{{body 'order.customer.name._text'}}|{{body 'order.item.1._attributes.sku'}}|" +
+      "{{body 'order.item.0._text'}}|{{body 'order.note'}}|{{body '_declaration._attributes.encoding'}}|{{body 'order.missing' 'dflt'}}|{{body 'order.customer'}}",
+    req: { method: 'POST', body: XML_ORDER, headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-stringify', template: '{{{stringify (bodyRaw)}}}|[{{bodyRaw}}]|{{#if (bodyRaw)}}parsed{{/if}}',
+    req: { method: 'POST', body: XML_ORDER, headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-each', template: "{{#each (bodyRaw 'order.item')}}{{@index}}:{{_attributes.sku}}x{{_attributes.qty}}={{_text}};{{/each}}|" +
+      "{{#each (bodyRaw 'order.customer')}}{{@key}};{{/each}}|{{len (bodyRaw 'order.item')}}|{{bodyRaw 'order.item.length'}}",
+    req: { method: 'POST', body: XML_ORDER, headers: { 'Content-Type': 'text/xml; charset=utf-8' } } },
+  { name: 'xml-jsonpath', template: "{{body '$.order.item[*]._attributes.sku'}}|{{body '$..name._text'}}|{{jsonPath (bodyRaw) '$.order.item[1]._text'}}|{{objectPath (bodyRaw) 'order._attributes.status'}}",
+    req: { method: 'POST', body: XML_ORDER, headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-soap', template: "{{body 'soap:Envelope.soap:Body.m:GetPrice.m:Item._text'}}|{{body 'soap:Envelope._attributes.xmlns:soap'}}|" +
+      "{{{stringify (bodyRaw 'soap:Envelope.soap:Header')}}}|{{{stringify (bodyRaw 'soap:Envelope.soap:Body.m:GetPrice._attributes')}}}",
+    req: { method: 'POST', body: XML_SOAP, headers: { 'Content-Type': 'application/soap+xml; charset=utf-8' } } },
+  { name: 'xml-namespace-attribute-order', template: '{{{stringify (bodyRaw)}}}',
+    req: { method: 'POST', body: '<a id="1" xmlns="urn:a" x:k="2" xmlns:x="urn:x"><x:b xmlns:y="urn:y" y:c="3" xml:lang="en"/><b xmlns="">4</b></a>',
+      headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-text-and-attributes', template: "{{body 'p._attributes.currency'}}|[{{body 'p._text'}}]|{{{stringify (bodyRaw)}}}",
+    req: { method: 'POST', body: '<p currency="EUR" note="a &amp; &lt;b&gt; &#233;&#x263A;">  9.50 &amp; up  </p>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-mixed-content', template: '{{{stringify (bodyRaw)}}}|{{body \'a._text.1\'}}',
+    req: { method: 'POST', body: '<a>x<b/>y<!-- c -->z<?pi  p q ?><b>w</b>\n  <c>  </c><d>&#160;</d></a>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-cdata', template: "{{body 'a.s._cdata'}}|{{{body 'a.s._cdata'}}}|{{{stringify (bodyRaw)}}}",
+    req: { method: 'POST', body: '<a><s><![CDATA[<b>&amp;</b>]]></s><t>x<![CDATA[ ]]>y<![CDATA[]]></t><u><![CDATA[1]]>\n<![CDATA[2]]></u></a>',
+      headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-cdata-adjacent', template: "{{{stringify (bodyRaw 'a._cdata')}}}",
+    req: { method: 'POST', body: '<a><![CDATA[x]]]]><![CDATA[>y]]></a>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-prolog', template: '{{{stringify (bodyRaw)}}}',
+    req: { method: 'POST', body: '\ufeff<?xml version="1.0" standalone=\'yes\'?>\n<!-- first --><?xml-stylesheet href="s.xsl"?>\n<r/>\n<!-- last -->\n',
+      headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-escaped-output', template: "{{body 'a._text'}}|{{bodyRaw 'a._text'}}|{{{bodyRaw 'a._text'}}}",
+    req: { method: 'POST', body: '<a>&lt;i&gt; "q" &amp; \'s\'</a>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-malformed', template: "[{{bodyRaw}}]|{{body 'a' 'dflt'}}|{{bodyRaw 'a.b' 'dflt'}}|{{body}}",
+    req: { method: 'POST', body: '<a><b>x</a>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-not-xml', template: "[{{bodyRaw}}]|{{body 'a' 'dflt'}}|{{body}}",
+    req: { method: 'POST', body: '{"a": 1}', headers: { 'Content-Type': 'text/xml' } } },
+  { name: 'xml-trailing-text', template: "[{{bodyRaw}}]|{{body 'a._text' 'dflt'}}",
+    req: { method: 'POST', body: '<a>1</a>trailing', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-empty', template: "[{{bodyRaw}}]|{{body 'a' 'dflt'}}|[{{body}}]|{{{stringify (bodyRaw)}}}",
+    req: { method: 'POST', body: '', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-other-type', template: "[{{bodyRaw}}]|{{body 'a._text' 'dflt'}}",
+    req: { method: 'POST', body: '<a>1</a>', headers: { 'Content-Type': 'application/atom+xml' } } },
+  { name: 'xml-json-type', template: "[{{bodyRaw}}]|{{body 'a._text' 'dflt'}}",
+    req: { method: 'POST', body: '<a>1</a>', headers: { 'Content-Type': 'application/xml+json' } } },
+  { name: 'xml-truncated', template: "{{body 'a.b._text' 'dflt'}}",
+    req: { method: 'POST', body: '<a><b>x</b>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-doctype', template: "{{body 'a._text' 'dflt'}}",
+    req: { method: 'POST', body: '<!DOCTYPE a><a>1</a>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-html-entity', template: "{{body 'a._text' 'dflt'}}",
+    req: { method: 'POST', body: '<a>&eacute;t&eacute;</a>', headers: { 'Content-Type': 'application/xml' } } },
+  { name: 'xml-line-ends', template: '{{{stringify (bodyRaw)}}}',
+    req: { method: 'POST', body: '<a v="1\r\n2\t3">x\r\ny</a>', headers: { 'Content-Type': 'application/xml' } } },
   { name: 'bodyRaw', template: "{{#each (bodyRaw 'items')}}{{sku}}:{{qty}} {{/each}}|{{bodyRaw 'user.name'}}|{{bodyRaw 'missing' 'dflt'}}|{{bodyRaw 'user.tags'}}",
     req: POST_DOC },
   { name: 'baseUrl-hostname', template: '{{baseUrl}}|{{hostname}}' },

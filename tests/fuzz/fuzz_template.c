@@ -1,9 +1,11 @@
 /*
  * fuzz_template.c - the template engine. The input is a template, then
  * optionally the request's query string, body and Cookie header, each after
- * the two bytes "\0\n" (a body starting with '{' or '[' is sent as JSON, any
- * other as a form), so the engine's query, form and JSON parsers and its
- * cookie lookups see fuzzed bytes too; parts left out keep a fixed request.
+ * the two bytes "\0\n" (a body starting with '{' or '[' is sent as JSON, one
+ * starting with '<' as XML (application/xml: read into xml-js's form by
+ * mr_xmldoc_walk, and by {{xpath}}), any other as a form), so the engine's
+ * query, form, JSON and XML readers and its cookie lookups see fuzzed bytes
+ * too; parts left out keep a fixed request.
  * The template is compiled in both escape modes, with a scenario's service
  * names; every
  * problem reported must lie inside the source, the first one must be the
@@ -152,7 +154,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         part = next_part(&p, end, &len);
         rq.body = form = fuzz_copy((const uint8_t *)part, len, 0);
         rq.body_len = len;
-        if (len == 0 || (part[0] != '{' && part[0] != '[')) {
+        if (len > 0 && part[0] == '<') {
+            rq.headers[0].value = "application/xml";
+            rq.headers[0].value_len = strlen(rq.headers[0].value);
+        } else if (len == 0 || (part[0] != '{' && part[0] != '[')) {
             rq.headers[0].value = "application/x-www-form-urlencoded";
             rq.headers[0].value_len = strlen(rq.headers[0].value);
         }

@@ -4,6 +4,11 @@
  * compared with itself (never a difference) and with fixed documents. An
  * input with a line "--" is two documents, compared both ways, and its first
  * line an XPath expression, checked and evaluated on the second document.
+ * A single document is also parsed with its CDATA kept and walked
+ * (mr_xmldoc_walk), with and without its text: both walks report as many
+ * elements as XPath counts, each ended, with the same attributes (in any
+ * order; XPath's attributes among them); only the walk with the text
+ * reports a declaration.
  */
 #define _GNU_SOURCE /* memmem */
 #include "tests/fuzz/fuzz.h"
@@ -27,6 +32,12 @@ static bool count_value(void *arg, const char *v, size_t len)
     FUZZ_CHECK(v != NULL && strlen(v) <= len); /* a NUL inside ends a C string early */
     ++*(size_t *)arg;
     return false;
+}
+
+static bool first_text(void *arg, const char *v, size_t len)
+{
+    mr_buf_append(arg, v, len);
+    return true;
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -68,12 +79,92 @@ static void exercise(const struct mr_xmldoc *d)
     mr_buf_release(&out);
 }
 
+/* What a walk saw; `sum` stands for each element's attributes whatever
+ * their order. */
+struct tally {
+    size_t starts, ends, attrs, events;
+    long depth;
+    uint64_t sum;
+};
+
+static uint64_t hash(const char *s, size_t n, uint64_t h)
+{
+    while (n--)
+        h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+    return h;
+}
+
+static bool count_event(void *arg, const struct mr_xml_event *ev)
+{
+    struct tally *t = arg;
+    size_t i;
+
+    t->events++;
+    FUZZ_CHECK(ev->text != NULL && strlen(ev->text) <= ev->len);
+    switch (ev->kind) {
+    case MR_XML_START:
+        t->starts++;
+        t->depth++;
+        FUZZ_CHECK(ev->name && ev->name[0]);
+        for (i = 0; i < ev->nattrs; i++) {
+            const struct mr_xml_attr *at = &ev->attrs[i];
+            uint64_t h = hash(at->name, strlen(at->name) + 1, 0xcbf29ce484222325ull);
+            FUZZ_CHECK(strlen(at->value) <= at->value_len);
+            t->sum += t->starts * hash(at->value, at->value_len, h);
+            t->attrs++;
+        }
+        break;
+    case MR_XML_END:
+        t->ends++;
+        FUZZ_CHECK(--t->depth >= 0);
+        break;
+    default:
+        FUZZ_CHECK(t->depth > 0 || ev->kind != MR_XML_TEXT || ev->len == 0 ||
+                   strspn(ev->text, " \t\r\n") == ev->len);
+        break;
+    }
+    return false;
+}
+
+static double xpath_number(const struct mr_xmldoc *d, const char *expr)
+{
+    struct mr_buf b;
+    double v;
+
+    mr_buf_init(&b);
+    FUZZ_CHECK(mr_xmldoc_xpath(d, expr, NULL, 0, first_text, &b) == 1);
+    v = strtod(mr_buf_cstr(&b), NULL);
+    mr_buf_release(&b);
+    return v;
+}
+
+static void walk(const char *text, size_t size)
+{
+    struct mr_xmldoc *d;
+    struct tally a = {0}, b = {0};
+    char why[300];
+
+    d = mr_xmldoc_parse_with(text, size, MR_XMLDOC_CDATA, why, sizeof(why));
+    if (!d)
+        return;
+    FUZZ_CHECK(mr_xmldoc_walk(d, text, size, count_event, &a));
+    FUZZ_CHECK(mr_xmldoc_walk(d, NULL, 0, count_event, &b));
+    FUZZ_CHECK(a.starts == a.ends && a.depth == 0 && a.starts > 0);
+    FUZZ_CHECK(a.starts == b.starts && a.attrs == b.attrs && a.sum == b.sum);
+    FUZZ_CHECK(a.events == b.events || a.events == b.events + 1); /* the declaration */
+    FUZZ_CHECK((double)a.starts == xpath_number(d, "count(//*)"));
+    FUZZ_CHECK((double)a.attrs >= xpath_number(d, "count(//@*)"));
+    mr_xmldoc_free(d);
+}
+
 static struct mr_xmldoc *parse(const uint8_t *data, size_t size)
 {
     char *text = fuzz_copy(data, size, 0), why[300];
     struct mr_xmldoc *d = mr_xmldoc_parse(text, size, why, sizeof(why));
 
     FUZZ_CHECK(d || why[0]);
+    if (d)
+        walk(text, size);
     free(text);
     return d;
 }

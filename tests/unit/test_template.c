@@ -970,6 +970,146 @@ START_TEST(test_body_helpers)
 }
 END_TEST
 
+/* XML bodies as Mockoon reads them: xml-js's xml2js(body, {compact: true}) */
+static const char xml_order[] =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    "<order id=\"7\" status=\"new\">\n  <customer><name>Ann &amp; Bo</name></customer>\n"
+    "  <item sku=\"A1\" qty=\"2\">Apple</item>\n  <item sku=\"B2\" qty=\"1\">Pear</item>\n"
+    "  <note/>\n</order>\n";
+
+START_TEST(test_xml_body)
+{
+    static const char soap[] =
+        "<soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\">"
+        "<soap:Body><m:GetPrice xmlns:m=\"urn:prices\" m:currency=\"EUR\">"
+        "<m:Item>Apple</m:Item></m:GetPrice></soap:Body></soap:Envelope>";
+
+    /* attributes under _attributes, text under _text, repeated elements as
+     * arrays, the declaration under _declaration */
+    expect_body(xml_order, "application/xml",
+                "{{body 'order._attributes.id'}}|{{body 'order.customer.name._text'}}|"
+                "{{body 'order.item.1._attributes.sku'}}|{{body 'order.note'}}|"
+                "{{body '_declaration._attributes.encoding'}}|{{body 'order.x' 'dflt'}}|"
+                "{{body '$.order.item[*]._text'}}",
+                "7|Ann & Bo|B2|{}|UTF-8|dflt|[\"Apple\",\"Pear\"]");
+    expect_body(xml_order, "text/xml; charset=utf-8",
+                "{{#each (bodyRaw 'order.item')}}{{@index}}:{{_attributes.sku}}={{_text}};"
+                "{{/each}}|{{len (bodyRaw 'order.item')}}|[{{bodyRaw}}]",
+                "0:A1=Apple;1:B2=Pear;|2|[[object Object]]");
+    expect_body(xml_order, "application/xml", "{{{stringify (bodyRaw 'order')}}}",
+                "{\n  \"_attributes\": {\n    \"id\": \"7\",\n    \"status\": \"new\"\n  },\n"
+                "  \"customer\": {\n    \"name\": {\n      \"_text\": \"Ann & Bo\"\n    }\n  },\n"
+                "  \"item\": [\n    {\n      \"_attributes\": {\n        \"sku\": \"A1\",\n"
+                "        \"qty\": \"2\"\n      },\n      \"_text\": \"Apple\"\n    },\n"
+                "    {\n      \"_attributes\": {\n        \"sku\": \"B2\",\n"
+                "        \"qty\": \"1\"\n      },\n      \"_text\": \"Pear\"\n    }\n  ],\n"
+                "  \"note\": {}\n}");
+    /* names keep their prefixes; namespace declarations are attributes, in
+     * the order written */
+    expect_body(soap, "application/soap+xml; charset=utf-8",
+                "{{body 'soap:Envelope.soap:Body.m:GetPrice.m:Item._text'}}|"
+                "{{{stringify (bodyRaw 'soap:Envelope.soap:Body.m:GetPrice._attributes')}}}",
+                "Apple|{\n  \"xmlns:m\": \"urn:prices\",\n  \"m:currency\": \"EUR\"\n}");
+    expect_body("<a k=\"1\" xmlns=\"urn:a\" xmlns:x=\"urn:x\" x:k=\"2\"/>", "application/xml",
+                "{{#each (bodyRaw 'a._attributes')}}{{@key}}={{this}};{{/each}}",
+                "k=1;xmlns=urn:a;xmlns:x=urn:x;x:k=2;");
+    /* mixed content: text runs, CDATA, comments and PIs each under their
+     * key, an array once repeated; whitespace alone (JavaScript's) dropped */
+    expect_body("<a>x<b/>y<!-- c -->z<?pi p q ?><b>w</b>\n <c> </c><d>&#160;</d>"
+                "<e><![CDATA[<i>]]> <![CDATA[ ]]><![CDATA[]]></e></a>",
+                "application/xml", "{{{stringify (bodyRaw)}}}",
+                "{\n  \"a\": {\n    \"_text\": [\n      \"x\",\n      \"y\",\n      \"z\"\n    ],\n"
+                "    \"b\": [\n      {},\n      {\n        \"_text\": \"w\"\n      }\n    ],\n"
+                "    \"_comment\": \" c \",\n    \"_instruction\": {\n      \"pi\": \"p q \"\n"
+                "    },\n    \"c\": {},\n    \"d\": {},\n    \"e\": {\n      \"_cdata\": [\n"
+                "        \"<i>\",\n        \" \"\n      ]\n    }\n  }\n}");
+    /* body values are SafeStrings: not escaped; bodyRaw's are */
+    expect_body("<a>&lt;i&gt; &amp;</a>", "application/xml",
+                "{{body 'a._text'}}|{{bodyRaw 'a._text'}}", "<i> &|&lt;i&gt; &amp;");
+    /* not XML, a DOCTYPE, other types: undefined (defaults apply); an empty
+     * body is {} */
+    expect_body("<a><b>x</a>", "application/xml", "[{{bodyRaw}}]|{{body 'a' 'dflt'}}|{{body}}",
+                "[]|dflt|<a><b>x</a>");
+    expect_body("<!DOCTYPE a><a>1</a>", "application/xml", "{{body 'a._text' 'dflt'}}", "dflt");
+    expect_body("<a>1</a>", "application/atom+xml", "{{body 'a._text' 'dflt'}}", "dflt");
+    expect_body("<a>1</a>", "text/plain", "{{body 'a._text' 'dflt'}}", "dflt");
+    expect_body("<a>1</a>", "multipart/form-data; boundary=text/xml", "{{body 'a._text' 'dflt'}}",
+                "dflt");
+    expect_body("", "application/xml",
+                "[{{bodyRaw}}]|{{body 'a' 'dflt'}}|{{{stringify (bodyRaw)}}}",
+                "[[object Object]]|dflt|{}");
+    expect_body("\xef\xbb\xbf \r\n", "text/xml", "{{{stringify (bodyRaw)}}}", "{}");
+    /* JSON types come first, as in Mockoon */
+    expect_body("<a>1</a>", "application/xml+json", "{{body 'a._text' 'dflt'}}", "dflt");
+}
+END_TEST
+
+/* Parsed once per render, only when read; never for other types. */
+START_TEST(test_xml_body_large)
+{
+    struct mr_buf body;
+    char *tpl_out;
+    struct mr_tpl_ctx c;
+    struct mr_kv h = KV("Content-Type", "application/xml");
+    int i;
+
+    mr_buf_init(&body);
+    mr_buf_puts(&body, "<r>");
+    for (i = 0; i < 20000; i++)
+        mr_buf_printf(&body, "<i n=\"%d\">%d</i>", i, i);
+    mr_buf_puts(&body, "</r>");
+    c = base_ctx(body.data, body.len);
+    c.headers = &h;
+    c.nheaders = 1;
+    tpl_out = render_ctx("{{len (bodyRaw 'r.i')}}|{{body 'r.i.19999._text'}}|"
+                         "{{body 'r.i.5._attributes.n'}}",
+                         MR_TPL_HTML, &c);
+    ck_assert_str_eq(tpl_out, "20000|19999|5");
+    free(tpl_out);
+    mr_buf_release(&body);
+}
+END_TEST
+
+/* {{xpath}}: mockrun's own, on the body read as XML whatever its type */
+START_TEST(test_xpath_helper)
+{
+    static const char soap[] =
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">"
+        "<s:Body><GetPrice xmlns=\"urn:prices\"><Item>Apple &amp; Pear</Item><Qty>3</Qty>"
+        "</GetPrice></s:Body></s:Envelope>";
+
+    expect_body(xml_order, "application/xml",
+                "{{xpath '/order/@id'}}|{{xpath '/order/item/@sku'}}|{{xpath '//name'}}|"
+                "{{xpath 'count(/order/item)'}}|{{xpath 'sum(//item/@qty) div 2'}}|"
+                "{{xpath 'boolean(/order/note)'}}|[{{xpath '/order/none'}}]|"
+                "{{xpath (concat '/order/item[' 2 ']')}}",
+                "7|A1|Ann &amp; Bo|2|1.5|true|[]|Pear");
+    /* a plain string: escaped by {{ }}, falsy when empty, numbers for add */
+    expect_body(soap, "text/plain",
+                "{{xpath '//m:Item' m='urn:prices'}}|{{{xpath '//m:Item' m='urn:prices'}}}|"
+                "{{#if (xpath '//Item')}}y{{else}}n{{/if}}|"
+                "{{add (xpath '//p:Qty' p='urn:prices') 1}}|"
+                "{{xpath \"//*[local-name()='Qty']\"}}|"
+                "{{xpath '//x:Item' x=(concat 'urn:' 'prices')}}",
+                "Apple &amp; Pear|Apple & Pear|n|4|3|Apple &amp; Pear");
+    /* not XML, no body, a computed expression that is not XPath */
+    expect_body("{\"a\":1}", "application/json", "[{{xpath '/a'}}]", "[]");
+    expect_body(NULL, NULL, "[{{xpath 'count(/a)'}}]", "[]");
+    expect_body("<a>1</a>", NULL, "[{{xpath (concat '/a' '[')}}]|{{xpath '/a'}}", "[]|1");
+    /* compile-time checks */
+    expect_error("{{xpath}}", "\"xpath\" at 1:3 needs 1 argument, got 0");
+    expect_error("{{xpath '/a' '/b'}}", "\"xpath\" at 1:3 takes 1 argument, got 2");
+    expect_error("x{{xpath '/a['}}",
+                 "xpath \"/a[\": not a valid XPath expression: invalid expression at 1:4");
+    expect_error("{{xpath '//m:a'}}",
+                 "xpath \"//m:a\": not a valid XPath expression: undefined namespace prefix "
+                 "(bind each prefix with a hash argument");
+    ck_assert(compiles("{{xpath '//m:a' m='urn:m'}}"));
+    ck_assert(compiles("{{xpath '//m:a' m=(queryParam 'ns')}}"));
+    ck_assert(compiles("{{xpath (queryParam 'expr')}}"));
+}
+END_TEST
+
 START_TEST(test_query_helpers)
 {
     /* R: queryParam, queryParamRaw, queryParams (Express's qs parser) */
@@ -1916,6 +2056,9 @@ static Suite *template_suite(void)
 
     tc = tcase("helpers-request");
     tcase_add_test(tc, test_body_helpers);
+    tcase_add_test(tc, test_xml_body);
+    tcase_add_test(tc, test_xml_body_large);
+    tcase_add_test(tc, test_xpath_helper);
     tcase_add_test(tc, test_query_helpers);
     tcase_add_test(tc, test_query_qs_merge);
     tcase_add_test(tc, test_form_qs);

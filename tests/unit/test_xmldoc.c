@@ -1,6 +1,6 @@
 /*
  * test_xmldoc.c - XML documents (common/xmldoc.h): the safe parse, the
- * equalToXml comparison and its differences, XPath values.
+ * equalToXml comparison and its differences, XPath values, walks.
  */
 #include <check.h>
 #include <stdio.h>
@@ -195,6 +195,131 @@ START_TEST(test_xpath)
 }
 END_TEST
 
+/* Each event of a walk as one line: "S name a=v ...", "E", "T text", "C
+ * cdata", "M comment", "P target rest", "D a=v ...". */
+static bool record(void *arg, const struct mr_xml_event *ev)
+{
+    static const char kinds[] = "DSETCMP";
+    struct mr_buf *b = arg;
+    size_t i;
+
+    mr_buf_putc(b, kinds[ev->kind]);
+    if (ev->kind == MR_XML_START || ev->kind == MR_XML_PI)
+        mr_buf_printf(b, " %s", ev->name);
+    if (ev->kind != MR_XML_START && ev->kind != MR_XML_END && ev->kind != MR_XML_DECLARATION)
+        mr_buf_printf(b, " %.*s", (int)ev->len, ev->text);
+    for (i = 0; i < ev->nattrs; i++) {
+        ck_assert_uint_eq(strlen(ev->attrs[i].value), ev->attrs[i].value_len);
+        mr_buf_printf(b, " %s=%s", ev->attrs[i].name, ev->attrs[i].value);
+    }
+    mr_buf_putc(b, '\n');
+    return false;
+}
+
+static const char *walk_flags(const char *text, unsigned flags)
+{
+    static char out[2000];
+    char why[300];
+    struct mr_xmldoc *d = mr_xmldoc_parse_with(text, strlen(text), flags, why, sizeof(why));
+    struct mr_buf b;
+
+    ck_assert_msg(d != NULL, "%s: %s", text, why);
+    mr_buf_init(&b);
+    ck_assert(mr_xmldoc_walk(d, text, strlen(text), record, &b));
+    snprintf(out, sizeof(out), "%s", mr_buf_cstr(&b));
+    mr_buf_release(&b);
+    mr_xmldoc_free(d);
+    return out;
+}
+
+static const char *walk(const char *text)
+{
+    return walk_flags(text, MR_XMLDOC_CDATA);
+}
+
+static bool stop_at_text(void *arg, const struct mr_xml_event *ev)
+{
+    (*(int *)arg)++;
+    return ev->kind == MR_XML_TEXT;
+}
+
+START_TEST(test_walk)
+{
+    /* the declaration's pseudo-attributes as written, the prolog and the
+     * epilog, CDATA apart from text (merged without MR_XMLDOC_CDATA) */
+    ck_assert_str_eq(walk("\xef\xbb\xbf<?xml version=\"1.0\"  encoding = 'utf-8'?>\n"
+                          "<!--c--><?pi  a b ?><r>x<![CDATA[<y>]]>z<e/></r><!--d-->"),
+                     "D version=1.0 encoding=utf-8\nM c\nP pi a b \nS r\nT x\nC <y>\nT z\n"
+                     "S e\nE\nE\nM d\n");
+    ck_assert_str_eq(walk_flags("<r>x<![CDATA[<y>]]>z</r>", 0), "S r\nT x<y>z\nE\n");
+    /* attributes and namespace declarations in the order written, with
+     * prefixes as written; references replaced */
+    ck_assert_str_eq(walk("<a id=\"1\" xmlns=\"urn:a\" x:k=\"&lt;&#65;\" xmlns:x=\"urn:x\">"
+                          "<x:b xmlns:y='urn:y' y:c=\"3\" xml:lang=\"en\">&amp;</x:b>"
+                          "<b xmlns=\"\" z=\"&gt;\"/></a>"),
+                     "S a id=1 xmlns=urn:a x:k=<A xmlns:x=urn:x\n"
+                     "S x:b xmlns:y=urn:y y:c=3 xml:lang=en\nT &\nE\nS b xmlns= z=>\nE\nE\n");
+    /* markup inside comments, PIs and CDATA does not shift the tags */
+    ck_assert_str_eq(walk("<a><!-- <b c='1'> --><?p <q r='2'>?><![CDATA[<s t='3'>]]>"
+                          "<u v=\"&lt;w x='4'>\"/></a>"),
+                     "S a\nM  <b c='1'> \nP p <q r='2'>\nC <s t='3'>\nS u v=<w x='4'>\nE\nE\n");
+    /* whitespace between elements is text too; an undeclared prefix stays
+     * part of the name */
+    ck_assert_str_eq(walk("<a>\n <p:b/>\n</a>"), "S a\nT \n \nS p:b\nE\nT \n\nE\n");
+    /* without the text, declarations come first and there is no declaration */
+    {
+        static const char text[] = "<?xml version=\"1.0\"?><a k=\"1\" xmlns=\"urn:a\"/>";
+        struct mr_xmldoc *d = parse(text);
+        struct mr_buf b;
+        int n = 0;
+
+        mr_buf_init(&b);
+        ck_assert(mr_xmldoc_walk(d, NULL, 0, record, &b));
+        ck_assert_str_eq(mr_buf_cstr(&b), "S a xmlns=urn:a k=1\nE\n");
+        mr_buf_release(&b);
+        mr_xmldoc_free(d);
+        /* fn stops the walk */
+        d = parse("<a><b>x</b><c/></a>");
+        ck_assert(!mr_xmldoc_walk(d, NULL, 0, stop_at_text, &n));
+        ck_assert_int_eq(n, 3);
+        mr_xmldoc_free(d);
+    }
+}
+END_TEST
+
+/* Long names are not cut, and deep documents walk without recursion. */
+START_TEST(test_walk_large)
+{
+    struct mr_buf text, out;
+    struct mr_xmldoc *d;
+    char why[300];
+    int i;
+
+    mr_buf_init(&text);
+    mr_buf_puts(&text, "<");
+    for (i = 0; i < 500; i++)
+        mr_buf_putc(&text, 'n');
+    mr_buf_puts(&text, " a=\"1\">");
+    for (i = 0; i < 200; i++)
+        mr_buf_puts(&text, "<d>");
+    for (i = 0; i < 200; i++)
+        mr_buf_puts(&text, "</d>");
+    mr_buf_puts(&text, "</");
+    for (i = 0; i < 500; i++)
+        mr_buf_putc(&text, 'n');
+    mr_buf_puts(&text, ">");
+    d = mr_xmldoc_parse_with(text.data, text.len, MR_XMLDOC_CDATA, why, sizeof(why));
+    ck_assert_msg(d != NULL, "%s", why);
+    mr_buf_init(&out);
+    ck_assert(mr_xmldoc_walk(d, text.data, text.len, record, &out));
+    ck_assert_uint_eq(out.len, 2 + 500 + 5 + 200 * 4 + 201 * 2);
+    ck_assert(strncmp(out.data + 2 + 500, " a=1\n", 5) == 0);
+    mr_buf_release(&out);
+    mr_buf_release(&text);
+    mr_xmldoc_free(d);
+}
+END_TEST
+
 Suite *xmldoc_suite(void);
 
 Suite *xmldoc_suite(void)
@@ -208,6 +333,8 @@ Suite *xmldoc_suite(void)
     tcase_add_test(tc, test_equal);
     tcase_add_test(tc, test_differences);
     tcase_add_test(tc, test_xpath);
+    tcase_add_test(tc, test_walk);
+    tcase_add_test(tc, test_walk_large);
     suite_add_tcase(s, tc);
     return s;
 }
