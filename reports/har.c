@@ -345,6 +345,10 @@ static void entry(struct json *j, const struct mr_results *r, const struct mr_re
     else
         raw(j, "route", "null");
     raw(j, "allowed", c->allowed ? "true" : "false");
+    if (c->test)
+        str(j, "test", c->test);
+    else
+        raw(j, "test", "null");
     if (c->near)
         str(j, "nearMiss", c->near);
     end(j, '}');

@@ -53,7 +53,8 @@ static const char css[] =
     ".near{color:var(--fail);font-size:12px;margin-top:2px;white-space:pre-wrap}\n"
     ".url{color:var(--muted);font-weight:400;font-size:13px;margin-left:8px}\n"
     "button{font:inherit;padding:2px 10px}\n"
-    "footer{color:var(--muted);font-size:12px}\n";
+    "footer{color:var(--muted);font-size:12px}\n"
+    "tr[hidden]{display:none}td.test.none{color:var(--muted)}\n";
 
 /* "Expand all" opens every <details> (bodies, output); pressed again, closes them. */
 static const char script[] =
@@ -62,7 +63,29 @@ static const char script[] =
     "  document.querySelectorAll('details').forEach(function (d) { d.open = open; });\n"
     "  this.setAttribute('aria-pressed', open ? 'true' : 'false');\n"
     "  this.textContent = open ? 'Collapse all' : 'Expand all';\n"
-    "});\n";
+    "});\n"
+    "/* The test filter: rows of other tests hidden; #test=NAME in the address picks one\n"
+    " * (#test= with nothing: calls outside any test). */\n"
+    "(function () {\n"
+    "  var sel = document.getElementById('test-filter');\n"
+    "  if (!sel) return;\n"
+    "  function apply() {\n"
+    "    var v = sel.value;\n"
+    "    document.querySelectorAll('tr.call').forEach(function (tr) {\n"
+    "      tr.hidden = v !== 'all' && tr.getAttribute('data-test') !== v;\n"
+    "    });\n"
+    "  }\n"
+    "  sel.addEventListener('change', apply);\n"
+    "  var m = /^#test=(.*)$/.exec(location.hash), want = null;\n"
+    "  if (m) {\n"
+    "    try { want = decodeURIComponent(m[1]); } catch (e) { want = null; }\n"
+    "  }\n"
+    "  if (want !== null) {\n"
+    "    sel.value = want === '' ? 'none' : 't:' + want;\n"
+    "    if (sel.selectedIndex < 0) sel.value = 'all';\n"
+    "  }\n"
+    "  apply();\n"
+    "})();\n";
 
 /*
  * The page being built. A libxml2 call that fails (out of memory) sets
@@ -365,7 +388,7 @@ static void body_block(struct page *p, xmlNodePtr parent, const char *title, con
 }
 
 static void call_row(struct page *p, xmlNodePtr tbody, const struct mr_results *r,
-                     const struct mr_results_call *c)
+                     const struct mr_results_call *c, bool tests)
 {
     const char *kind = c->route ? "call matched" : c->allowed ? "call allowed" : "call unmatched";
     xmlNodePtr tr = el(p, tbody, "tr", kind), td, det, sum;
@@ -374,6 +397,17 @@ static void call_row(struct page *p, xmlNodePtr tbody, const struct mr_results *
 
     snprintf(buf, sizeof(buf), "call-%llu", (unsigned long long)c->seq);
     attr(p, tr, "id", buf);
+    if (tests) {
+        struct mr_buf t;
+        mr_buf_init(&t);
+        if (c->test)
+            mr_buf_printf(&t, "t:%s", c->test);
+        else
+            mr_buf_puts(&t, "none");
+        p->failed |= t.failed;
+        attr(p, tr, "data-test", mr_buf_cstr(&t));
+        mr_buf_release(&t);
+    }
     textf(p, el(p, tr, "td", "num seq"), "%llu", (unsigned long long)c->seq);
     td = el(p, tr, "td", "time");
     format_us(buf, sizeof(buf), c->wall_us - r->start_wall_us, true);
@@ -423,6 +457,53 @@ static void call_row(struct page *p, xmlNodePtr tbody, const struct mr_results *
                          : "no route matched");
     format_us(buf, sizeof(buf), c->duration_us, false);
     el_text(p, tr, "td", "num dur", buf);
+    if (tests)
+        el_text(p, tr, "td", c->test ? "test" : "test none", c->test ? c->test : "no test");
+}
+
+/* Whether `name` is the test of one of the calls before calls[i]. */
+static bool seen_before(const struct mr_results *r, size_t i, const char *name)
+{
+    while (i-- > 0)
+        if (r->calls[i].test && strcmp(r->calls[i].test, name) == 0)
+            return true;
+    return false;
+}
+
+/* A <select> of the tests that made calls (each once, in order of their first call) and
+ * "no test" when some calls had none; the script hides the other tests' rows. */
+static void test_filter(struct page *p, xmlNodePtr bar, const struct mr_results *r)
+{
+    xmlNodePtr label = el(p, bar, "label", NULL), sel, opt;
+    struct mr_buf v;
+    bool untagged = false;
+    size_t i;
+
+    el_text(p, label, "span", NULL, " test: ");
+    sel = el(p, label, "select", NULL);
+    attr(p, sel, "id", "test-filter");
+    opt = el_text(p, sel, "option", NULL, "all tests");
+    attr(p, opt, "value", "all");
+    mr_buf_init(&v);
+    for (i = 0; i < r->ncalls && i < MR_HTML_MAX_CALLS; i++) {
+        const char *t = r->calls[i].test;
+        if (!t) {
+            untagged = true;
+            continue;
+        }
+        if (seen_before(r, i, t))
+            continue;
+        mr_buf_reset(&v);
+        mr_buf_printf(&v, "t:%s", t);
+        p->failed |= v.failed;
+        opt = el_text(p, sel, "option", NULL, t);
+        attr(p, opt, "value", mr_buf_cstr(&v));
+    }
+    mr_buf_release(&v);
+    if (untagged) {
+        opt = el_text(p, sel, "option", NULL, "no test");
+        attr(p, opt, "value", "none");
+    }
 }
 
 static void timeline(struct page *p, xmlNodePtr content, const struct mr_results *r)
@@ -431,7 +512,10 @@ static void timeline(struct page *p, xmlNodePtr content, const struct mr_results
                                         "status", "route", "duration"};
     xmlNodePtr sec = el(p, content, "section", NULL), bar, button;
     size_t s, i, k, listed = 0;
+    bool tests = false; /* some call names its test: a test column and a filter */
 
+    for (i = 0; i < r->ncalls && i < MR_HTML_MAX_CALLS; i++)
+        tests = tests || r->calls[i].test;
     attr(p, sec, "id", "timeline");
     el_text(p, sec, "h2", NULL, "Calls");
     if (!r->has_calls) {
@@ -443,6 +527,8 @@ static void timeline(struct page *p, xmlNodePtr content, const struct mr_results
     attr(p, button, "id", "expand");
     attr(p, button, "type", "button");
     attr(p, button, "aria-pressed", "false");
+    if (tests)
+        test_filter(p, bar, r);
     if (r->ncalls == 0)
         el_text(p, sec, "p", "note", "No calls were received.");
     if (r->calls_total > r->ncalls)
@@ -471,11 +557,13 @@ static void timeline(struct page *p, xmlNodePtr content, const struct mr_results
         tr = el(p, el(p, table, "thead", NULL), "tr", NULL);
         for (k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
             el_text(p, tr, "th", k == 0 || k == 4 || k == 6 ? "num" : NULL, heads[k]);
+        if (tests)
+            el_text(p, tr, "th", NULL, "test");
         tbody = el(p, table, "tbody", NULL);
         for (i = 0; i < r->ncalls && listed < MR_HTML_MAX_CALLS; i++) {
             if (r->calls[i].service != s)
                 continue;
-            call_row(p, tbody, r, &r->calls[i]);
+            call_row(p, tbody, r, &r->calls[i], tests);
             listed++;
         }
     }

@@ -71,6 +71,7 @@ static void free_call(struct mr_results_call *c)
     free(c->near);
     free(c->response_type);
     free(c->response_body);
+    free(c->test);
 }
 
 void mr_results_init(struct mr_results *r)
@@ -258,7 +259,7 @@ static bool copy_call(struct mr_results_call *out, const struct mr_results_call 
         !dup_opt(&out->path, in->path ? in->path : "") ||
         !dup_opt(&out->query, in->query ? in->query : "") || !dup_opt(&out->route, in->route) ||
         !dup_opt(&out->near, in->near) || !dup_opt(&out->response_type, in->response_type) ||
-        !dup_bytes(&out->body, in->body, in->body_len) ||
+        !dup_opt(&out->test, in->test) || !dup_bytes(&out->body, in->body, in->body_len) ||
         !dup_bytes(&out->response_body, in->response_body, in->response_body_len))
         return false;
     out->body_len = out->body ? in->body_len : 0;

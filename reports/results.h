@@ -89,6 +89,7 @@ struct mr_results_call {
     char *response_body; /* the answer's body as the journal kept it (up to --body-limit),
                             or NULL (a file streamed from disk, a fault, HEAD) */
     size_t response_body_len;
+    char *test; /* the test that made the call (X-Mockrun-Test, POST /__mockrun/test), or NULL */
 };
 
 /* How many answers of one status a route gave. */

@@ -262,6 +262,8 @@ static int read_call(struct reader *rd, struct mr_journal *j, const struct mr_sc
     meta.allowed = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(call, "allowed"));
     meta.body_size = size > (double)body.len ? (uint64_t)size : body.len;
     meta.near = near ? mr_buf_cstr(&why) : NULL;
+    if ((meta.test = string_of(call, "test")) != NULL)
+        meta.test_len = strlen(meta.test);
     *seq = mr_journal_append(j, &meta, &req, hits, nhits);
 done:
     mr_request_release(&req);

@@ -505,6 +505,7 @@ static int add_call(struct mr_results *res, const struct mr_scenario *sc, const 
     rc.response_type = (char *)answer_type(sc, c);
     rc.response_body = (char *)c->answer;
     rc.response_body_len = c->answer_len;
+    rc.test = (char *)c->test;
     err = mr_results_add_call(res, &rc);
     free(h);
     return err;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "runner/testnames.h"
 #include "server/match.h"
 
 #define MAX_LISTED 20
@@ -36,6 +37,7 @@ static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const stru
         mr_buf_puts(b, " (no route matched)");
     if (sc->nservices > 1 && c->service < sc->nservices)
         mr_buf_printf(b, " [%s]", sc->services[c->service].name);
+    mr_testnames_call(b, c);
     if (why || c->near) {
         /* an unmatched call's explanation has several lines: each indented */
         const char *w = why ? why : c->near, *nl;
@@ -134,6 +136,17 @@ static int add_expect_case(struct mr_results *out, const struct mr_expect *e,
     if (e->file && !(c->file = strdup(e->file)))
         return MR_ENOMEM;
     return 0;
+}
+
+/* `msg` followed by the tests that made the calls (mr_testnames_format), into `m`
+ * (initialized here); releases `t`. */
+static const char *with_tests(struct mr_buf *m, const char *msg, struct mr_testnames *t)
+{
+    mr_buf_init(m);
+    mr_buf_puts(m, msg);
+    mr_testnames_format(t, m);
+    mr_testnames_release(t);
+    return mr_buf_cstr(m);
 }
 
 /* Adds the case with `detail` built in `b`, and releases `b`. */
@@ -237,8 +250,10 @@ static int verify_count(struct mr_results *out, const struct mr_verify_input *in
     uint64_t n = mr_journal_expect_count(j, ei);
     size_t kept = mr_journal_kept(j), i, listed = 0, others = 0;
     char want[64], msg[256];
-    struct mr_buf detail;
+    struct mr_buf detail, m;
+    struct mr_testnames tests;
     bool too_few;
+    int rc;
 
     if (mr_count_holds(&e->count, n))
         return add_expect_case(out, e, MR_CASE_PASS, NULL, NULL);
@@ -255,12 +270,16 @@ static int verify_count(struct mr_results *out, const struct mr_verify_input *in
                       "expectation counts its calls (\"expect\": {\"atLeast\": 0} on the route "
                       "makes it optional)\n",
                       sc->services[sc->routes[e->route].service].name);
-    /* the calls that were counted */
-    for (i = 0; i < kept && listed < MAX_LISTED; i++) {
+    /* the calls that were counted, and the tests that made them */
+    mr_testnames_init(&tests);
+    for (i = 0; i < kept; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
         if (e->route >= 0 && c->route != e->route)
             continue;
         if (e->has_request && !call_matches(sc, c, &e->request, -1, NULL, 0))
+            continue;
+        mr_testnames_add(&tests, c);
+        if (listed >= MAX_LISTED)
             continue;
         if (!listed++)
             mr_buf_puts(&detail, "calls counted:\n");
@@ -313,7 +332,9 @@ static int verify_count(struct mr_results *out, const struct mr_verify_input *in
                       "note: details of calls from #%llu on were not kept (journal limit); "
                       "counts are exact\n",
                       (unsigned long long)mr_journal_dropped_from(j));
-    return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
+    rc = add_expect_case_buf(out, e, MR_CASE_FAIL, with_tests(&m, msg, &tests), &detail);
+    mr_buf_release(&m);
+    return rc;
 }
 
 static int verify_state(struct mr_results *out, const struct mr_verify_input *in,
@@ -558,9 +579,12 @@ static int verify_every(struct mr_results *out, const struct mr_verify_input *in
     const struct mr_journal *j = in->journal;
     size_t kept = mr_journal_kept(j), i, n = 0, bad = 0, unchecked = 0;
     bool reads_body = e->every.body || (e->has_request && e->request.body);
-    struct mr_buf detail, lines;
+    struct mr_buf detail, lines, m;
+    struct mr_testnames tests;
     char msg[300];
+    int rc;
 
+    mr_testnames_init(&tests);
     mr_buf_init(&detail);
     mr_buf_init(&lines);
     for (i = 0; i < kept; i++) {
@@ -578,6 +602,7 @@ static int verify_every(struct mr_results *out, const struct mr_verify_input *in
         if (!call_request_init(&r, c)) {
             mr_buf_release(&detail);
             mr_buf_release(&lines);
+            mr_testnames_release(&tests);
             return MR_ENOMEM;
         }
         mr_buf_reset(&lines);
@@ -585,11 +610,13 @@ static int verify_every(struct mr_results *out, const struct mr_verify_input *in
         call_request_release(&r);
         if (!failed)
             continue;
+        mr_testnames_add(&tests, c);
         if (bad++ < MAX_LISTED) {
             if (bad == 1)
                 mr_buf_puts(&detail, "calls that do not meet them:\n");
             mr_buf_puts(&detail, "  ");
             call_brief(&detail, c);
+            mr_testnames_call(&detail, c);
             mr_buf_putc(&detail, '\n');
             mr_buf_append(&detail, lines.data, lines.len);
         }
@@ -606,8 +633,11 @@ static int verify_every(struct mr_results *out, const struct mr_verify_input *in
         snprintf(msg, sizeof(msg),
                  "expected every call to meet the conditions; %zu of %zu call%s do%s not", bad, n,
                  n == 1 ? "" : "s", bad == 1 ? "es" : "");
-        return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
+        rc = add_expect_case_buf(out, e, MR_CASE_FAIL, with_tests(&m, msg, &tests), &detail);
+        mr_buf_release(&m);
+        return rc;
     }
+    mr_testnames_release(&tests);
     mr_buf_release(&detail);
     if (mr_journal_dropped_from(j))
         return add_incomplete(out, in, e);
@@ -813,7 +843,8 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     size_t kept = mr_journal_kept(j), i, listed = 0;
     const char *name =
         f->unexpected_fail ? "no unexpected requests" : "unexpected requests are allowed";
-    struct mr_buf detail;
+    struct mr_testnames tests;
+    struct mr_buf detail, m;
     char msg[160];
     int rc;
 
@@ -833,10 +864,14 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     snprintf(msg, sizeof(msg), "%llu request%s matched no route", (unsigned long long)n,
              n == 1 ? "" : "s");
     mr_buf_init(&detail);
-    for (i = 0; i < kept && listed < MAX_LISTED; i++) {
+    mr_testnames_init(&tests);
+    for (i = 0; i < kept; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
         if (c->route >= 0 || c->allowed || c->service >= sc->nservices ||
             mr_scenario_owner(sc, c->service) != k)
+            continue;
+        mr_testnames_add(&tests, c);
+        if (listed >= MAX_LISTED)
             continue;
         listed++;
         call_line(&detail, sc, c, NULL);
@@ -846,8 +881,11 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     if (allowed)
         mr_buf_printf(&detail, "  (%llu more allowed by \"unexpected.allow\")\n",
                       (unsigned long long)allowed);
-    rc = detail.failed ? MR_ENOMEM
-                       : mr_results_add_case(out, MR_CASE_FAIL, name, msg, mr_buf_cstr(&detail));
+    with_tests(&m, msg, &tests);
+    rc = detail.failed || m.failed
+             ? MR_ENOMEM
+             : mr_results_add_case(out, MR_CASE_FAIL, name, mr_buf_cstr(&m), mr_buf_cstr(&detail));
+    mr_buf_release(&m);
     mr_buf_release(&detail);
     return rc;
 }

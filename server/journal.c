@@ -72,6 +72,13 @@ struct shard {
     size_t bytes;      /* chunks and blocks, with their headers */
 };
 
+/* A test name (mr_journal_set_test), kept until the journal is freed. */
+struct test_name {
+    struct test_name *next;
+    size_t len;
+    char name[];
+};
+
 struct mr_journal {
     /* fixed at mr_journal_new */
     uint64_t id;
@@ -89,7 +96,9 @@ struct mr_journal {
     size_t nshards;
     const struct mr_call **index;
     size_t nindex;
-    _Atomic uint64_t index_for; /* total + 1 when the index was built, 0 when none */
+    _Atomic uint64_t index_for;         /* total + 1 when the index was built, 0 when none */
+    struct test_name *tests;            /* every name ever set current */
+    _Atomic(const char *) current_test; /* one of `tests`, or NULL */
 
     /* shared counters; the first two are written on every call */
     _Alignas(CACHE_LINE) _Atomic uint64_t seq; /* the last seq given out, i.e. the total */
@@ -193,6 +202,11 @@ void mr_journal_free(struct mr_journal *j)
         struct shard *sh = j->shards;
         j->shards = sh->next;
         shard_free(sh);
+    }
+    while (j->tests) {
+        struct test_name *t = j->tests;
+        j->tests = t->next;
+        free(t);
     }
     free((void *)j->index);
     free((void *)j->route_counts);
@@ -362,7 +376,8 @@ static void note_dropped(struct mr_journal *j, uint64_t seq)
 uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta,
                            const struct mr_request *req, const size_t *hits, size_t nhits)
 {
-    size_t mlen, plen, qlen, nlen, hlen = 0, need, i;
+    size_t mlen, plen, qlen, nlen, hlen = 0, tlen, need, i;
+    const char *test = meta->test;
     struct shard *sh;
     struct mr_call *c;
     uint64_t seq;
@@ -388,8 +403,9 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
     nlen = meta->near ? strlen(meta->near) + 1 : 0;
     for (i = 0; i < req->nheaders; i++)
         hlen += req->headers[i].name_len + req->headers[i].value_len + 2;
+    tlen = test ? meta->test_len + 1 : 0;
     need = mlen + plen + qlen + hlen + req->body_len + 4 + nlen +
-           (meta->answer ? meta->answer_len + 1 : 0);
+           (meta->answer ? meta->answer_len + 1 : 0) + tlen;
     if ((sh = shard_of(j)) == NULL || (c = slot_for(j, sh)) == NULL ||
         (p = arena_alloc(j, sh, need)) == NULL)
         goto drop;
@@ -417,6 +433,11 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
     c->near = meta->near ? put(&p, meta->near, nlen - 1) : NULL;
     c->answer = meta->answer ? put(&p, meta->answer, meta->answer_len) : NULL;
     c->answer_len = meta->answer ? (uint32_t)meta->answer_len : 0;
+    /* a name set current lives as long as the journal: borrowed, not copied */
+    if (!test)
+        c->test = atomic_load_explicit(&j->current_test, memory_order_acquire);
+    else
+        c->test = tlen > 1 ? put(&p, test, tlen - 1) : NULL; /* an empty header: no test */
     /* the record is complete: count it (snapshots read up to the count) */
     atomic_fetch_add_explicit(&sh->tail->n, 1, memory_order_release);
     sh->ncalls++;
@@ -424,6 +445,37 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
 drop:
     note_dropped(j, seq);
     return seq;
+}
+
+int mr_journal_set_test(struct mr_journal *j, const char *name, size_t len)
+{
+    struct test_name *t = NULL;
+
+    pthread_mutex_lock(&j->lock);
+    if (len) {
+        for (t = j->tests; t; t = t->next)
+            if (t->len == len && memcmp(t->name, name, len) == 0)
+                break;
+        if (!t && (t = malloc(sizeof(*t) + len + 1)) != NULL) {
+            memcpy(t->name, name, len);
+            t->name[len] = '\0';
+            t->len = len;
+            t->next = j->tests;
+            j->tests = t;
+        }
+        if (!t) {
+            pthread_mutex_unlock(&j->lock);
+            return MR_ENOMEM;
+        }
+    }
+    atomic_store_explicit(&j->current_test, t ? t->name : NULL, memory_order_release);
+    pthread_mutex_unlock(&j->lock);
+    return 0;
+}
+
+const char *mr_journal_current_test(const struct mr_journal *j)
+{
+    return atomic_load_explicit(&j->current_test, memory_order_acquire);
 }
 
 void mr_journal_reset(struct mr_journal *j)

@@ -15,6 +15,11 @@
  * already admitted at that moment: a few kept calls may have a seq larger
  * than mr_journal_dropped_from.
  *
+ * Each call is attributed to the test that made it (mr_call.test): the name
+ * the server took from its X-Mockrun-Test header, else the journal's current
+ * test, which a test runner announces through POST /__mockrun/test
+ * (mr_journal_set_test).
+ *
  * Readers (mr_journal_total, _at, ...) must not run concurrently with
  * appends: read after the server has closed (mr_server_close), or after
  * joining the appending threads. The first read after appends builds an
@@ -61,6 +66,8 @@ struct mr_call {
     const char *answer;  /* the body it was answered with, as far as kept; NULL: not recorded
                             (a file streamed from disk, a fault) */
     uint32_t answer_len;
+    const char *test; /* the test that made the call (X-Mockrun-Test, else the test announced
+                         last), or NULL */
 };
 
 /* What the server knows about a call besides the request itself. */
@@ -76,6 +83,10 @@ struct mr_call_meta {
     const char *near;   /* may be NULL */
     const char *answer; /* the answer's body (at most what the journal should keep), or NULL */
     size_t answer_len;
+    const char *test; /* the name from the call's X-Mockrun-Test header (test_len bytes, copied;
+                         test_len 0: no test); NULL: the journal's current test, if any
+                         (mr_journal_set_test) */
+    size_t test_len;
 };
 
 struct mr_journal;
@@ -94,6 +105,18 @@ void mr_journal_free(struct mr_journal *j);
  */
 uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta,
                            const struct mr_request *req, const size_t *hits, size_t nhits);
+
+/*
+ * Sets the current test, which calls without an X-Mockrun-Test header are
+ * attributed to from now on (POST /__mockrun/test); `len` 0 clears it. The
+ * journal keeps each distinct name once, until mr_journal_free, so a call
+ * borrows it without a copy. Thread-safe (takes the journal's lock; appends
+ * read the current test without it). Returns 0 or MR_ENOMEM (the current
+ * test is then unchanged).
+ */
+int mr_journal_set_test(struct mr_journal *j, const char *name, size_t len);
+/* The current test, or NULL when none is set. Thread-safe. */
+const char *mr_journal_current_test(const struct mr_journal *j);
 
 uint64_t mr_journal_total(const struct mr_journal *j);
 /* Calls no route matched, of one service or (service < 0) of all; _unmatched

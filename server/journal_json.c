@@ -3,7 +3,8 @@
  * written call by call through a callback (never built in memory).
  * Bodies that are valid UTF-8 are written as "body"; others as "bodyBase64".
  * An unmatched call's explanation is "nearMiss" (its summary line) and
- * "nearMissDetails" (the lines after it, when there are any).
+ * "nearMissDetails" (the lines after it, when there are any). A call made by
+ * a known test has "test" (X-Mockrun-Test, or the test announced last).
  */
 #include "server/journal.h"
 
@@ -99,6 +100,10 @@ void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struc
     }
     if (c->allowed)
         mr_buf_puts(b, ", \"allowed\": true");
+    if (c->test) {
+        mr_buf_puts(b, ", \"test\": ");
+        json_cstr(b, c->test);
+    }
     if (c->answer && mr_utf8_valid(c->answer, c->answer_len)) {
         mr_buf_puts(b, ", \"answer\": ");
         mr_buf_put_json_string(b, c->answer, c->answer_len);

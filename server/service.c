@@ -32,6 +32,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "server/attrib.h"
 #include "server/match.h"
 #include "server/select.h"
 #include "templates/template.h"
@@ -91,6 +92,7 @@ struct worker {
     int64_t delay_ms;
     bool alive;
     char text[MR_MISS_TEXT_MAX + 128]; /* ANSWER_TEXT */
+    char test[MR_ATTRIB_NAME_MAX + 1]; /* the call's X-Mockrun-Test (server/attrib.h) */
     /* a `file` response with a templated path: the file opened for this
      * answer (-1: none; closed once sent) and its type */
     struct mr_buf file_path;
@@ -1129,12 +1131,36 @@ static void admin_reset(struct mr_server *s, struct worker *w)
                   (unsigned long long)mr_journal_reset_seq(s->journal));
 }
 
+/* POST test: the body names the test later calls without X-Mockrun-Test are attributed
+ * to; an empty body clears it. */
+static void admin_test(struct mr_server *s, struct worker *w, const struct mr_request *req)
+{
+    char name[MR_ATTRIB_NAME_MAX + 1];
+    size_t len = mr_attrib_clean(name, req->body, req->body_len);
+
+    if (mr_journal_set_test(s->journal, name, len) != 0) {
+        w->status = 500;
+        mr_buf_puts(&w->body_out, "{\"error\": \"out of memory\"}\n");
+        return;
+    }
+    mr_buf_puts(&w->body_out, "{\"test\": ");
+    if (len)
+        mr_buf_put_json_string(&w->body_out, name, len);
+    else
+        mr_buf_puts(&w->body_out, "null");
+    mr_buf_puts(&w->body_out, "}\n");
+}
+
 /* mockrun's own endpoints under /__mockrun/: answered as JSON, never recorded. */
 static void admin(struct mr_server *s, struct worker *w, const struct mr_request *req)
 {
     static const struct {
         const char *name, *method;
-    } endpoints[] = {{"calls", "GET"}, {"routes", "GET"}, {"health", "GET"}, {"reset", "POST"}};
+    } endpoints[] = {{"calls", "GET"},
+                     {"routes", "GET"},
+                     {"health", "GET"},
+                     {"reset", "POST"},
+                     {"test", "POST"}};
     const char *name = req->path + 11;
     size_t i;
 
@@ -1148,7 +1174,8 @@ static void admin(struct mr_server *s, struct worker *w, const struct mr_request
         w->status = 404;
         mr_buf_puts(&w->body_out, "{\"error\": \"no such endpoint\", \"endpoints\": [\"GET "
                                   "/__mockrun/calls\", \"GET /__mockrun/routes\", \"GET "
-                                  "/__mockrun/health\", \"POST /__mockrun/reset\"]}\n");
+                                  "/__mockrun/health\", \"POST /__mockrun/reset\", "
+                                  "\"POST /__mockrun/test\"]}\n");
         return;
     }
     if (strcmp(req->method, endpoints[i].method) != 0 &&
@@ -1172,8 +1199,11 @@ static void admin(struct mr_server *s, struct worker *w, const struct mr_request
         mr_buf_printf(&w->body_out, ", \"calls\": %llu}\n",
                       (unsigned long long)mr_journal_total(s->journal));
         break;
-    default:
+    case 3:
         admin_reset(s, w);
+        break;
+    default:
+        admin_test(s, w, req);
         break;
     }
     if (w->body_out.failed) {
@@ -1226,7 +1256,7 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     const struct mr_response *resp = NULL;
     uint64_t body_size = 0;
     size_t limit;
-    long ri_route;
+    long ri_route, test_len;
 
     w->service = service_of(s, ri->server_port);
     /* the whole body when something reads it (matching, templates), else what the journal keeps */
@@ -1255,6 +1285,8 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
         return;
     }
     build_request(w, ri, &req);
+    /* the test that made the call: seen by nothing but the journal's attribution */
+    test_len = mr_attrib_take(w->headers, &req.nheaders, w->test);
 
     if (s->opts.admin && strncmp(req.path, MR_SERVER_ADMIN_PREFIX, 11) == 0) {
         admin(s, w, &req); /* mockrun's own endpoints: not calls of the service */
@@ -1315,6 +1347,8 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     meta.status = (uint16_t)w->status;
     meta.route = (int32_t)ri_route;
     meta.body_size = body_size;
+    meta.test = test_len >= 0 ? w->test : NULL;
+    meta.test_len = test_len >= 0 ? (size_t)test_len : 0;
     meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + w->delay_ms * 1000);
     record(s, w, &req, &meta);
     if (mr_log_enabled(MR_LOG_INFO))

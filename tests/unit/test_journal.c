@@ -1170,6 +1170,63 @@ static TCase *tcase(const char *name)
     return tc;
 }
 
+/* --- attribution -------------------------------------------------------- */
+
+START_TEST(test_calls_attributed_to_tests)
+{
+    struct mr_scenario *sc = two_services();
+    struct mr_journal *j = journal(sc->nroutes, 0, 0, 0);
+    struct mr_call_meta m;
+    struct rq r;
+    const char *first;
+    struct mr_buf b;
+
+    ck_assert_ptr_null(mr_journal_current_test(j));
+    add(j, 0, NULL, 0, "/none");
+    ck_assert_int_eq(mr_journal_set_test(j, "checkout pays", 13), 0);
+    first = mr_journal_current_test(j);
+    ck_assert_str_eq(first, "checkout pays");
+    add(j, 0, NULL, 0, "/current");
+    /* the header's name wins over the current test, and is copied */
+    meta_of(&m, 0, 200);
+    {
+        char name[] = "refund xyz";
+        m.test = name;
+        m.test_len = 6;
+        mr_journal_append(j, &m, req_of(&r, "GET", "/header", "", NULL, 0, NULL), NULL, 0);
+        memset(name, 'x', sizeof(name) - 1);
+    }
+    /* an empty header: no test, even with a current one */
+    m.test = "";
+    m.test_len = 0;
+    mr_journal_append(j, &m, req_of(&r, "GET", "/empty", "", NULL, 0, NULL), NULL, 0);
+    /* a name set again is the same string; clearing */
+    ck_assert_int_eq(mr_journal_set_test(j, "other", 5), 0);
+    ck_assert_int_eq(mr_journal_set_test(j, "checkout pays", 13), 0);
+    ck_assert_ptr_eq(mr_journal_current_test(j), first);
+    ck_assert_int_eq(mr_journal_set_test(j, NULL, 0), 0);
+    ck_assert_ptr_null(mr_journal_current_test(j));
+    add(j, 0, NULL, 0, "/cleared");
+
+    ck_assert_uint_eq(mr_journal_kept(j), 5);
+    ck_assert_ptr_null(mr_journal_at(j, 0)->test);
+    ck_assert_str_eq(mr_journal_at(j, 1)->test, "checkout pays");
+    ck_assert_str_eq(mr_journal_at(j, 2)->test, "refund");
+    ck_assert_ptr_null(mr_journal_at(j, 3)->test);
+    ck_assert_ptr_null(mr_journal_at(j, 4)->test);
+
+    mr_buf_init(&b);
+    mr_journal_call_json(&b, mr_journal_at(j, 1), sc);
+    ck_assert_ptr_nonnull(strstr(mr_buf_cstr(&b), ", \"test\": \"checkout pays\""));
+    mr_buf_reset(&b);
+    mr_journal_call_json(&b, mr_journal_at(j, 0), sc);
+    ck_assert_ptr_null(strstr(mr_buf_cstr(&b), "\"test\""));
+    mr_buf_release(&b);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 static Suite *journal_suite(void)
 {
     Suite *s = suite_create("journal");
@@ -1208,6 +1265,10 @@ static Suite *journal_suite(void)
     tcase_add_test(tc, test_max_bytes);
     tcase_add_test(tc, test_big_bodies_between_small_calls);
     tcase_add_test(tc, test_memory_per_call);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("attribution");
+    tcase_add_test(tc, test_calls_attributed_to_tests);
     suite_add_tcase(s, tc);
 
     tc = tcase("json");

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -355,6 +356,59 @@ START_TEST(test_404_names_closest_route)
     c = mr_journal_at(mr_server_journal(s), 0);
     ck_assert_uint_eq(c->status, 404);
     ck_assert_str_eq(c->near, DELETE_MISS); /* the same text: computed once */
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* X-Mockrun-Test attributes a call and is removed from what matching and the journal see;
+ * POST /__mockrun/test sets the test calls without it go to. */
+START_TEST(test_calls_attributed_to_tests)
+{
+    struct mr_scenario *sc = scenario();
+    struct mr_server *s = mr_fixture_start(sc, NULL);
+    int port = mr_server_port(s, 0);
+    struct mr_http_response r;
+    const struct mr_journal *j;
+    const struct mr_call *c;
+    const char *it = NULL, *name, *value;
+
+    mr_http_client_request(port,
+                           "PUT /echo HTTP/1.1\r\nHost: x\r\nx-mockrun-test: pays%20%C3%A9\r\n"
+                           "Connection: close\r\n\r\n",
+                           &r);
+    ck_assert_int_eq(r.status, 202);
+    mr_http_client_response_release(&r);
+    mr_http_client_request(port,
+                           "POST /__mockrun/test HTTP/1.1\r\nHost: x\r\nContent-Length: 13\r\n"
+                           "Connection: close\r\n\r\n  refunds\tok\n",
+                           &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "{\"test\": \"refunds ok\"}\n");
+    mr_http_client_response_release(&r);
+    mr_http_client_request(port, "GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                           &r);
+    ck_assert_int_eq(r.status, 404);
+    mr_http_client_response_release(&r);
+    mr_http_client_request(port,
+                           "POST /__mockrun/test HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n"
+                           "Connection: close\r\n\r\n",
+                           &r);
+    ck_assert_str_eq(r.body, "{\"test\": null}\n");
+    mr_http_client_response_release(&r);
+    mr_http_client_request(port, "PUT /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &r);
+    mr_http_client_response_release(&r);
+
+    mr_server_close(s);
+    j = mr_server_journal(s);
+    ck_assert_uint_eq(mr_journal_kept(j), 3); /* admin calls are not recorded */
+    c = mr_journal_at(j, 0);
+    ck_assert_str_eq(c->test, "pays \xc3\xa9");
+    while ((it = mr_call_next_header(c, it, &name, &value)) != NULL)
+        ck_assert_msg(strcasecmp(name, "X-Mockrun-Test") != 0, "the header was recorded");
+    ck_assert_uint_eq(c->nheaders, 2);
+    ck_assert_str_eq(mr_journal_at(j, 1)->test, "refunds ok");
+    ck_assert_ptr_null(mr_journal_at(j, 2)->test);
     mr_server_stop(s);
     mr_scenario_free(sc);
 }
@@ -816,6 +870,7 @@ static Suite *service_suite(void)
     tcase_add_test(tc, test_body_over_limit_truncated);
     tcase_add_test(tc, test_delay);
     tcase_add_test(tc, test_malformed_request);
+    tcase_add_test(tc, test_calls_attributed_to_tests);
     suite_add_tcase(s, tc);
 
     tc = tcase("concurrency");

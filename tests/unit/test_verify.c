@@ -485,6 +485,38 @@ START_TEST(test_unexpected_fail)
 }
 END_TEST
 
+/* Calls carry the test that made them: the failing cases name the tests. */
+START_TEST(test_calls_name_their_tests)
+{
+    struct fx f;
+    const struct mr_case *c;
+
+    fx_init(&f);
+    ck_assert_int_eq(mr_journal_set_test(f.j, "pays once", 9), 0);
+    RECORD(&f, 0, "POST", "/v1/charges?expand=customer", GOOD_CHARGE);
+    RECORD(&f, 0, "DELETE", "/v1/charges/ch_1", NULL);
+    ck_assert_int_eq(mr_journal_set_test(f.j, "pays twice", 10), 0);
+    RECORD(&f, 0, "POST", "/v1/charges?expand=customer", GOOD_CHARGE);
+    ck_assert_int_eq(mr_journal_set_test(f.j, NULL, 0), 0);
+    RECORD(&f, 1, "GET", "/nope", NULL);
+    run(&f);
+    c = case_named(&f, "no unexpected requests");
+    ck_assert_str_eq(c->message, "2 requests matched no route; made by test \"pays once\", and 1 "
+                                 "call outside any test");
+    ck_assert_ptr_nonnull(strstr(c->detail,
+                                 "#2 DELETE /v1/charges/ch_1 -> 404 (no route matched) [payments] "
+                                 "[test: pays once]\n"));
+    ck_assert_ptr_nonnull(strstr(c->detail, "#4 GET /nope -> 404 (no route matched) [mail]\n"));
+    c = &f.res.cases[0]; /* create-charge times 1 */
+    ck_assert_int_eq(c->status, MR_CASE_FAIL);
+    ck_assert_ptr_nonnull(strstr(c->message,
+                                 "expected exactly 1 call, got 2; made by tests \"pays once\" "
+                                 "(1 call), \"pays twice\" (1 call)"));
+    ck_assert_ptr_nonnull(strstr(c->detail, "(route create-charge) [payments] [test: pays twice]"));
+    fx_release(&f);
+}
+END_TEST
+
 START_TEST(test_unexpected_one_and_many)
 {
     static const char text[] = "{\"routes\": [{\"id\": \"r\", \"request\": {\"path\": \"/r\"}}]}";
@@ -1364,6 +1396,7 @@ static Suite *verify_suite(void)
 
     tc = tcase("unexpected");
     tcase_add_test(tc, test_unexpected_fail);
+    tcase_add_test(tc, test_calls_name_their_tests);
     tcase_add_test(tc, test_unexpected_one_and_many);
     tcase_add_test(tc, test_unexpected_allow);
     suite_add_tcase(s, tc);

@@ -1,0 +1,4 @@
+module.exports = {
+  testEnvironment: 'node',
+  setupFilesAfterEnv: [process.env.MOCKRUN_HELPERS + '/jest/mockrun-setup.js'],
+};
