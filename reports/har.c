@@ -345,6 +345,7 @@ static void entry(struct json *j, const struct mr_results *r, const struct mr_re
     else
         raw(j, "route", "null");
     raw(j, "allowed", c->allowed ? "true" : "false");
+    raw(j, "proxied", c->proxied ? "true" : "false");
     if (c->near)
         str(j, "nearMiss", c->near);
     end(j, '}');
