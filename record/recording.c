@@ -167,7 +167,6 @@ struct route {
     const char *method;
     char *match;   /* the `path` template or the `pathPattern` */
     bool pattern;  /* match is a pathPattern */
-    char *shape;   /* per segment '0' literal, '1' parameter: literal routes sort first */
     size_t *calls; /* indices into the recording, in arrival order */
     size_t ncalls;
     char id[ID_MAX + 8];
@@ -223,15 +222,42 @@ static void route_label(const struct route *rt, char *buf, size_t size)
     snprintf(buf, size, "%s %s (route %s)", rt->method, shown, rt->id);
 }
 
-static int by_order(const void *a, const void *b)
+/* Whether template route t matches every path of route l (t earlier would answer l's
+ * calls): same service, method and segments, t's a parameter where they differ. */
+static bool shadows(const struct route *t, const struct route *l)
 {
-    const struct route *x = a, *y = b;
-    int c;
-    if (x->service != y->service)
-        return x->service < y->service ? -1 : 1;
-    if ((c = strcmp(x->shape, y->shape)) != 0)
-        return c;
-    return x->calls[0] < y->calls[0] ? -1 : x->calls[0] > y->calls[0];
+    const char *a = t->match, *b = l->match;
+    if (t->service != l->service || strcmp(t->method, l->method) != 0 || t->pattern || l->pattern ||
+        strcmp(a, b) == 0)
+        return false;
+    while (*a && *b) {
+        size_t na = strcspn(a + 1, "/") + 1, nb = strcspn(b + 1, "/") + 1;
+        if (!(a[1] == ':' && nb > 1) && (na != nb || memcmp(a, b, na) != 0))
+            return false;
+        a += na;
+        b += nb;
+    }
+    return !*a && !*b;
+}
+
+/* First-seen order, but a route goes before any templated one that would answer its
+ * calls (/users/me before /users/:userId). */
+static void order(struct builder *b)
+{
+    size_t i, j, guard = b->nroutes * b->nroutes + 1;
+    bool moved = true;
+
+    while (moved && guard--) {
+        moved = false;
+        for (i = 0; i < b->nroutes && !moved; i++)
+            for (j = i + 1; j < b->nroutes && !moved; j++)
+                if (shadows(&b->routes[i], &b->routes[j])) {
+                    struct route r = b->routes[j];
+                    memmove(&b->routes[i + 1], &b->routes[i], (j - i) * sizeof(r));
+                    b->routes[i] = r;
+                    moved = true;
+                }
+    }
 }
 
 /* The routes: calls grouped by service, method and generalised path. */
@@ -261,8 +287,6 @@ static void group(struct builder *b)
                 rt = &b->routes[k];
         if (!rt) {
             struct route *more = track(b, realloc(b->routes, (b->nroutes + 1) * sizeof(*more)));
-            const char *p;
-            size_t n = 0;
             if (!more)
                 break;
             b->routes = more;
@@ -272,15 +296,6 @@ static void group(struct builder *b)
             rt->method = c->method;
             rt->pattern = kind == MR_GEN_PATTERN;
             rt->match = track(b, dup_s(m.data));
-            rt->shape = track(b, malloc(strlen(m.data) + 1));
-            if (rt->shape && !rt->pattern) {
-                for (p = m.data; *p; p++)
-                    if (*p == '/')
-                        rt->shape[n++] = p[1] == ':' ? '1' : '0';
-                rt->shape[n] = '\0';
-            } else if (rt->shape) {
-                rt->shape[0] = '\0'; /* exact patterns first */
-            }
         }
         grown = track(b, realloc(rt->calls, (rt->ncalls + 1) * sizeof(*grown)));
         if (!grown)
@@ -290,7 +305,7 @@ static void group(struct builder *b)
     }
     mr_buf_release(&m);
     if (!b->nomem)
-        qsort(b->routes, b->nroutes, sizeof(*b->routes), by_order);
+        order(b);
 }
 
 /* "get-users-userId": the method and the path's words, unique in the scenario. */
@@ -874,7 +889,6 @@ int mr_recording_build(const struct mr_recording *rec, const struct mr_rec_optio
     cJSON_Delete(root);
     for (i = 0; i < b.nroutes; i++) {
         free(b.routes[i].match);
-        free(b.routes[i].shape);
         free(b.routes[i].calls);
     }
     free(b.routes);
