@@ -7,9 +7,11 @@
  *     mockrun --import-mockoon ENV.json
  *     mockrun schema
  *     mockrun init [FILE]
+ *     mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]
  *
- * `schema` and `init` are commands only as the first argument (a scenario
- * file of that name is given as ./schema).
+ * `schema`, `init` and `record` are commands only as the first argument (a
+ * scenario file of that name is given as ./schema). `record` takes its own
+ * options and, of the table's, those that concern serving and the command.
  * One table in cli.c names every option, its value, range, default (the
  * constants of the modules that own them) and help line; parsing and --help
  * both read it. mr_cli_parse only reads argv; it never exits or prints.
@@ -31,18 +33,25 @@ enum mr_cli_action {
     MR_CLI_IMPORT_MOCKOON, /* --import-mockoon FILE: print the scenario for a Mockoon environment */
     MR_CLI_SCHEMA,         /* schema: print the scenario format's JSON Schema */
     MR_CLI_INIT,           /* init [FILE]: write a starter scenario */
+    MR_CLI_RECORD,         /* record: run COMMAND through recording proxies, write a scenario */
 };
 
 /* Scenario files one run takes at most. */
 #define MR_CLI_MAX_SCENARIOS 128
+/* Targets one `mockrun record` takes at most. */
+#define MR_CLI_MAX_TARGETS 32
 
 struct mr_cli {
     enum mr_cli_action action;
     const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one) */
     size_t nscenarios;
-    const char *import_mockoon; /* --import-mockoon FILE */
-    const char *init_file;      /* init [FILE]: default "scenario.json" */
-    char **command;             /* after "--"; NULL-terminated; NULL when none */
+    const char *import_mockoon;                   /* --import-mockoon FILE */
+    const char *init_file;                        /* init [FILE]: default "scenario.json" */
+    const char *targets[MR_CLI_MAX_TARGETS];      /* record: the --target URLs, in order */
+    const char *target_names[MR_CLI_MAX_TARGETS]; /* record: each one's --service, or NULL */
+    size_t ntargets;
+    const char *out; /* record: --out FILE */
+    char **command;  /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
     const char *junit; /* default "mockrun-junit.xml" */
     bool no_junit;

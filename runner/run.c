@@ -31,6 +31,7 @@
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "runner/proc.h"
+#include "runner/record.h"
 #include "runner/sources.h"
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
@@ -811,6 +812,8 @@ int mr_run(const struct mr_cli *cli)
         return print_schema();
     case MR_CLI_INIT:
         return init(cli->init_file);
+    case MR_CLI_RECORD:
+        return mr_record_run(cli);
     case MR_CLI_RUN:
         break;
     }
