@@ -83,8 +83,11 @@ static void serve(struct mr_stub *s, int fd)
     s->requests = realloc(s->requests, (s->nrequests + 1) * sizeof(char *));
     ck_assert_ptr_nonnull(s->requests);
     s->requests[s->nrequests++] = req;
-    answer = s->answer;
+    /* a copy: the test may set the next answer while this one is still being sent */
     len = s->answer_len;
+    answer = malloc(len + 1);
+    ck_assert_ptr_nonnull(answer);
+    memcpy(answer, s->answer, len);
     trickle = s->trickle;
     silent = s->silent;
     pthread_mutex_unlock(&s->lock);
@@ -92,6 +95,7 @@ static void serve(struct mr_stub *s, int fd)
         char sink[256];
         while (wait_readable(s, fd) && recv(fd, sink, sizeof(sink), 0) > 0)
             ;
+        free(answer);
         return;
     }
     if (trickle) {
@@ -106,6 +110,7 @@ static void serve(struct mr_stub *s, int fd)
             i += (size_t)n;
         }
     }
+    free(answer);
 }
 
 static void *run(void *arg)
