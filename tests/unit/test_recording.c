@@ -310,8 +310,8 @@ START_TEST(test_secrets)
             "redacted the X-Auth-Token header of POST /login (route post-login)",
             "redacted $.access_token in the body of POST /login (route post-login)",
             "redacted $.profile.password in the body of POST /login (route post-login)",
-            "redacted the access_token field in the body of POST /oauth/token (route "
-            "post-oauth-token)"};
+            ("redacted the access_token field in the body of POST /oauth/token (route "
+             "post-oauth-token)")};
         ck_assert_uint_eq(res.nnotes, sizeof(want) / sizeof(want[0]));
         for (i = 0; i < res.nnotes; i++)
             ck_assert_str_eq(res.notes[i], want[i]);
