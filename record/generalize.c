@@ -6,7 +6,7 @@
 
 #include "common/text.h"
 
-#define NAME_MAX_LEN 48
+#define NAME_MAX_LEN 24 /* words kept of the segment: a PCRE2 group name holds 32 */
 
 static bool is_hex(char c)
 {

@@ -326,6 +326,8 @@ static void name_routes(struct builder *b)
         mlen = n;
         for (; *p && n < ID_MAX; p++) {
             unsigned char c = (unsigned char)*p;
+            if (c == '.' && n > 0 && id[n - 1] == '.')
+                continue; /* "get-a.b", never "get-a..b" */
             if (isalnum(c) || c == '.' || c == '_') {
                 if (dash && n + 1 < ID_MAX)
                     id[n++] = '-';
@@ -335,6 +337,8 @@ static void name_routes(struct builder *b)
                 dash = true; /* '/', ':', '-' and the rest separate words */
             }
         }
+        while (n > mlen && (id[n - 1] == '.' || id[n - 1] == '-'))
+            n--;
         id[n] = '\0';
         if (n == mlen) /* "/" has no words */
             snprintf(id + n, sizeof(id) - n, "-root");

@@ -74,6 +74,8 @@ START_TEST(test_param_names)
     ck_assert_str_eq(name("2fa"), "id");
     ck_assert_str_eq(name("--"), "id");
     ck_assert_str_eq(name("caf\xc3\xa9s"), "cafId"); /* letters and digits only */
+    /* short enough for a PCRE2 group name (32), with a number added */
+    ck_assert_str_eq(name("internationalisation-configurations"), "internationalisationConfId");
     ck_assert_str_eq(name(""), "id");
     ck_assert_str_eq(name(NULL), "id");
 }
