@@ -153,9 +153,8 @@ static int connect_to(struct conn *c, const struct mr_url *url, struct mr_error 
                 c->fd = fd;
                 break;
             }
-            if (n == 0)
-                timed_out = true;
-            saved = n > 0 ? so : errno;
+            timed_out |= n == 0;
+            saved = n > 0 ? so : n == 0 ? ETIMEDOUT : errno;
         } else {
             saved = errno;
         }
@@ -164,7 +163,7 @@ static int connect_to(struct conn *c, const struct mr_url *url, struct mr_error 
     freeaddrinfo(res);
     if (c->fd >= 0)
         return 0;
-    if (timed_out && saved == 0)
+    if (timed_out && saved == ETIMEDOUT)
         return mr_error_set(err, MR_ESETUP, "cannot connect to %s: no answer within %d ms",
                             c->where, c->lim->connect_ms);
     return mr_error_set(err, MR_ESETUP, "cannot connect to %s: %s", c->where,
