@@ -15,6 +15,7 @@
  */
 #include "tests/fuzz/fuzz.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,6 +30,27 @@
 static char dir[64];
 static bool verbose;
 
+/* The folder goes at exit, with what the runs wrote in it. */
+static void remove_dir(void)
+{
+    char fixtures[128], file[512];
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(fixtures, sizeof(fixtures), "%s/" MR_REC_FIXTURES, dir);
+    if ((d = opendir(fixtures)) != NULL) {
+        while ((e = readdir(d)) != NULL) {
+            if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
+                continue;
+            snprintf(file, sizeof(file), "%s/%s", fixtures, e->d_name);
+            unlink(file);
+        }
+        closedir(d);
+    }
+    rmdir(fixtures);
+    rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     const char *v = getenv("MOCKRUN_FUZZ_VERBOSE");
@@ -41,6 +63,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(fixtures, sizeof(fixtures), "%s/" MR_REC_FIXTURES, dir);
     FUZZ_CHECK(mkdir(dir, 0700) == 0 || access(dir, W_OK) == 0);
     FUZZ_CHECK(mkdir(fixtures, 0700) == 0 || access(fixtures, W_OK) == 0);
+    atexit(remove_dir);
     return 0;
 }
 
