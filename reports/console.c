@@ -139,7 +139,7 @@ static void pad(FILE *f, size_t used, size_t width)
 
 void mr_console_print_routes(FILE *f, const struct mr_results *r, bool color)
 {
-    static const char none[] = "(no route)";
+    static const char none[] = "(no route)", proxied[] = "(proxied)";
     size_t wroute = 5, wservice = 7, i, k;
     bool services = r->nservices > 1;
 
@@ -147,7 +147,7 @@ void mr_console_print_routes(FILE *f, const struct mr_results *r, bool color)
         return;
     for (i = 0; i < r->nroutes; i++) {
         const struct mr_results_route *rt = &r->routes[i];
-        size_t w = rt->id ? columns(rt->id) : sizeof(none) - 1;
+        size_t w = rt->id ? columns(rt->id) : rt->proxied ? sizeof(proxied) - 1 : sizeof(none) - 1;
         if (w > wroute)
             wroute = w > ROUTE_COL_MAX ? ROUTE_COL_MAX : w;
         if (services && rt->id && rt->service < r->nservices &&
@@ -171,6 +171,9 @@ void mr_console_print_routes(FILE *f, const struct mr_results *r, bool color)
         if (rt->id) {
             put_safe(f, rt->id, strlen(rt->id));
             pad(f, columns(rt->id), wroute + 2);
+        } else if (rt->proxied) {
+            fputs(proxied, f);
+            pad(f, sizeof(proxied) - 1, wroute + 2);
         } else {
             fputs(color ? RED "(no route)" RESET : none, f);
             pad(f, sizeof(none) - 1, wroute + 2);

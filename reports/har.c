@@ -349,6 +349,7 @@ static void entry(struct json *j, const struct mr_results *r, const struct mr_re
         str(j, "test", c->test);
     else
         raw(j, "test", "null");
+    raw(j, "proxied", c->proxied ? "true" : "false");
     if (c->near)
         str(j, "nearMiss", c->near);
     end(j, '}');

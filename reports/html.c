@@ -47,6 +47,7 @@ static const char css[] =
     "var(--fail)}\n"
     "tr.unmatched .route{color:var(--fail);font-weight:600}\n"
     "tr.allowed{background:#fffaeb}tr.allowed .route{color:var(--skip)}\n"
+    "tr.proxied .route{color:#175cd3;font-style:italic}\n"
     ".s2{color:var(--pass)}.s3{color:#175cd3}.s4,.s5{color:var(--fail);font-weight:600}\n"
     "details summary{cursor:pointer;overflow-wrap:anywhere}\n"
     ".note{color:var(--muted);font-style:italic;margin:2px 0}\n"
@@ -233,7 +234,7 @@ static uint64_t unmatched_calls(const struct mr_results *r)
     size_t i;
 
     for (i = 0; i < r->ncalls; i++)
-        if (!r->calls[i].route && !r->calls[i].allowed)
+        if (!r->calls[i].route && !r->calls[i].allowed && !r->calls[i].proxied)
             n++;
     return n;
 }
@@ -355,8 +356,11 @@ static void routes(struct page *p, xmlNodePtr content, const struct mr_results *
         const struct mr_results_route *rt = &r->routes[i];
         xmlNodePtr td;
 
-        tr = el(p, table, "tr", rt->id ? NULL : "unmatched");
-        el_text(p, tr, "td", "route", rt->id ? rt->id : "no route matched");
+        tr = el(p, table, "tr", rt->id ? NULL : rt->proxied ? "proxied" : "unmatched");
+        el_text(p, tr, "td", "route",
+                rt->id        ? rt->id
+                : rt->proxied ? "proxied"
+                              : "no route matched");
         el_text(p, tr, "td", NULL,
                 rt->id && rt->service < r->nservices ? r->services[rt->service].name : "");
         td = el(p, tr, "td", "num");
@@ -390,7 +394,10 @@ static void body_block(struct page *p, xmlNodePtr parent, const char *title, con
 static void call_row(struct page *p, xmlNodePtr tbody, const struct mr_results *r,
                      const struct mr_results_call *c, bool tests)
 {
-    const char *kind = c->route ? "call matched" : c->allowed ? "call allowed" : "call unmatched";
+    const char *kind = c->route     ? "call matched"
+                       : c->proxied ? "call proxied"
+                       : c->allowed ? "call allowed"
+                                    : "call unmatched";
     xmlNodePtr tr = el(p, tbody, "tr", kind), td, det, sum;
     char buf[64], stamp[25], cls[8];
     size_t i;
@@ -453,6 +460,7 @@ static void call_row(struct page *p, xmlNodePtr tbody, const struct mr_results *
     textf(p, el(p, tr, "td", cls), "%d", c->status);
     el_text(p, tr, "td", "route",
             c->route     ? c->route
+            : c->proxied ? "proxied"
             : c->allowed ? "unmatched (allowed)"
                          : "no route matched");
     format_us(buf, sizeof(buf), c->duration_us, false);

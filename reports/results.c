@@ -255,6 +255,7 @@ static bool copy_call(struct mr_results_call *out, const struct mr_results_call 
     out->body_truncated = in->body_truncated;
     out->status = in->status;
     out->allowed = in->allowed;
+    out->proxied = in->proxied;
     if (!dup_opt(&out->method, in->method ? in->method : "") ||
         !dup_opt(&out->path, in->path ? in->path : "") ||
         !dup_opt(&out->query, in->query ? in->query : "") || !dup_opt(&out->route, in->route) ||

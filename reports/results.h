@@ -84,6 +84,7 @@ struct mr_results_call {
     int status;          /* the answer's status */
     char *route;         /* the matched route's id; NULL when no route matched */
     bool allowed;        /* unmatched, but allowed by the scenario's `unexpected` */
+    bool proxied;        /* unmatched, and answered by the service's "proxy" */
     char *near;          /* unmatched: why the closest route did not match, or NULL */
     char *response_type; /* the answer's Content-Type when known, or NULL */
     char *response_body; /* the answer's body as the journal kept it (up to --body-limit),
@@ -102,6 +103,7 @@ struct mr_results_status {
  * -v table and the HTML report. */
 struct mr_results_route {
     char *id;                           /* NULL: the calls no route matched */
+    bool proxied;                       /* with id NULL: the calls a proxy answered */
     size_t service;                     /* index into mr_results.services; unused when id is NULL */
     uint64_t calls;                     /* every call, exact */
     struct mr_results_status *statuses; /* of the calls kept with details, by status */
@@ -210,8 +212,8 @@ int mr_results_add_call(struct mr_results *r, const struct mr_results_call *call
 
 /*
  * Appends a route with its exact call count (`id` NULL: the calls no route
- * matched) and no statuses yet; mr_results_count_status adds them.
- * Returns 0 or MR_ENOMEM.
+ * matched; set `proxied` on the row of those a proxy answered) and no
+ * statuses yet; mr_results_count_status adds them. Returns 0 or MR_ENOMEM.
  */
 int mr_results_add_route(struct mr_results *r, const char *id, size_t service, uint64_t calls);
 

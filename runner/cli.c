@@ -115,6 +115,7 @@ static const char usage_head[] =
     "       mockrun init [FILE]\n"
     "       mockrun --import-wiremock DIR > scenario.json\n"
     "       mockrun merge [--junit PATH] SCENARIO... JOURNAL...\n"
+    "       mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
@@ -146,6 +147,16 @@ static const struct mr_cli_doc more[] = {
      "check the expectations with \"scope\": \"suite\" over the\n"
      "shards' --journal files; JUnit to --junit PATH (default\n"
      "mockrun-junit-merged.xml)"},
+    {"record", NULL, NULL, true, -1,
+     "run COMMAND with MOCKRUN_<NAME>_URL pointing at a proxy\n"
+     "that forwards every call to --target URL (plain http),\n"
+     "then write the answers as a scenario to --out FILE\n"
+     "(large and binary bodies in fixtures/ beside it);\n"
+     "--service NAME names the target before it (default\n"
+     "api); several targets make several services; also\n"
+     "takes --timeout, --kill-after, --port, --host,\n"
+     "--threads, --max-request-body, --shell, --no-tty,\n"
+     "--no-admin and -v"},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -404,6 +415,150 @@ static int parse_command(struct mr_cli *cli, int argc, char **argv, struct mr_er
     return 0;
 }
 
+/* The table's option `o` at argv[*i] (`eq`: its "=VALUE", or NULL), with its
+ * value when it takes one (argv[*i + 1] unless given with '='). */
+static int parse_option(struct mr_cli *cli, const struct opt *o, const char *eq, int argc,
+                        char **argv, int *i, struct mr_error *err)
+{
+    const char *val;
+    int rc;
+
+    if (!o->arg) {
+        if (eq)
+            return mr_error_set(err, MR_EUSAGE, "%s takes no value", o->name);
+        if (o->type == OPT_COUNT)
+            (*(int *)field_of(cli, o->field))++;
+        else
+            *(bool *)field_of(cli, o->field) = true;
+        return 0;
+    }
+    val = eq ? eq + 1 : NULL;
+    if (!val) {
+        if (*i + 1 >= argc)
+            return mr_error_set(err, MR_EUSAGE, "%s needs a value", o->name);
+        val = argv[++*i];
+    }
+    if ((rc = set_value(cli, o, val, err)) != 0)
+        return rc;
+    if (o->given != NO_FIELD)
+        *(bool *)field_of(cli, o->given) = true;
+    return 0;
+}
+
+/* The value of record's own option `name` at argv[*i] (--out FILE, --out=FILE); NULL if
+ * argv[*i] is not it. */
+static const char *own_value(const char *name, int argc, char **argv, int *i, bool *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+
+    *missing = false;
+    if (strncmp(a, name, n) != 0 || (a[n] != '\0' && a[n] != '='))
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* `record`: its own --target, --service and --out, and the table's options that
+ * concern serving and the command. */
+static int parse_record(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
+{
+    static const char *const shared[] = {"--timeout", "--kill-after", "--port",
+                                         "--host",    "--threads",    "--max-request-body",
+                                         "--shell",   "--no-tty",     "--no-admin"};
+    size_t k;
+    int i, rc;
+
+    cli->action = MR_CLI_RECORD;
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i], *v, *eq;
+        const struct opt *o;
+        bool missing, ok = false;
+
+        if (strcmp(a, "--") == 0) {
+            if (i + 1 < argc) {
+                cli->command = &argv[i + 1];
+                cli->ncommand = (size_t)(argc - i - 1);
+            }
+            break;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli->action = MR_CLI_HELP;
+            return 0;
+        }
+        if (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {
+            cli->verbose += (int)strlen(a + 1);
+            continue;
+        }
+        if ((v = own_value("--target", argc, argv, &i, &missing)) != NULL || missing) {
+            if (missing || !*v)
+                return mr_error_set(err, MR_EUSAGE, "--target needs a URL");
+            if (cli->ntargets == MR_CLI_MAX_TARGETS)
+                return mr_error_set(err, MR_EUSAGE, "at most %d targets in one recording",
+                                    MR_CLI_MAX_TARGETS);
+            cli->targets[cli->ntargets++] = v;
+            continue;
+        }
+        if ((v = own_value("--service", argc, argv, &i, &missing)) != NULL || missing) {
+            if (missing || !*v)
+                return mr_error_set(err, MR_EUSAGE, "--service needs a name");
+            if (cli->ntargets == 0)
+                return mr_error_set(err, MR_EUSAGE,
+                                    "--service %s: give it after the --target it names", v);
+            if (cli->target_names[cli->ntargets - 1])
+                return mr_error_set(err, MR_EUSAGE,
+                                    "--service %s: the target before it is named '%s' already", v,
+                                    cli->target_names[cli->ntargets - 1]);
+            cli->target_names[cli->ntargets - 1] = v;
+            continue;
+        }
+        if ((v = own_value("--out", argc, argv, &i, &missing)) != NULL || missing) {
+            if (missing || !*v)
+                return mr_error_set(err, MR_EUSAGE, "--out needs a file");
+            cli->out = v;
+            continue;
+        }
+        if (a[0] != '-')
+            return mr_error_set(err, MR_EUSAGE,
+                                "unexpected argument '%s'; put the command to record after \"--\"",
+                                a);
+        eq = strchr(a, '=');
+        o = find_option(a, eq ? (size_t)(eq - a) : strlen(a));
+        for (k = 0; o && k < sizeof(shared) / sizeof(shared[0]); k++)
+            ok |= strcmp(o->name, shared[k]) == 0;
+        if (!o)
+            return mr_error_set(err, MR_EUSAGE, "unknown option '%s'; see 'mockrun --help'", a);
+        if (!ok)
+            return mr_error_set(err, MR_EUSAGE, "'mockrun record' does not take %s", o->name);
+        if ((rc = parse_option(cli, o, eq, argc, argv, &i, err)) != 0)
+            return rc;
+    }
+    if (cli->ntargets == 0)
+        return mr_error_set(err, MR_EUSAGE,
+                            "'mockrun record' needs --target URL: the API to record");
+    if (!cli->out)
+        return mr_error_set(err, MR_EUSAGE,
+                            "'mockrun record' needs --out FILE: where to write the scenario");
+    if (!cli->command)
+        return mr_error_set(err, MR_EUSAGE,
+                            "'mockrun record' needs the command to record after \"--\"");
+    if (cli->ntargets > 1)
+        for (k = 0; k < cli->ntargets; k++)
+            if (!cli->target_names[k])
+                return mr_error_set(err, MR_EUSAGE,
+                                    "name each of several targets with --service NAME after it "
+                                    "(%s has none)",
+                                    cli->targets[k]);
+    if (cli->shell && cli->ncommand != 1)
+        return mr_error_set(err, MR_EUSAGE, "--shell takes the command as one string after \"--\"");
+    return 0;
+}
+
 int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
 {
     int i, rc;
@@ -412,8 +567,10 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
     if (argc > 1 && (strcmp(argv[1], "schema") == 0 || strcmp(argv[1], "init") == 0 ||
                      strcmp(argv[1], "merge") == 0))
         return parse_command(cli, argc, argv, err);
+    if (argc > 1 && strcmp(argv[1], "record") == 0)
+        return parse_record(cli, argc, argv, err);
     for (i = 1; i < argc; i++) {
-        const char *a = argv[i], *eq, *val;
+        const char *a = argv[i], *eq;
         const struct opt *o;
 
         if (strcmp(a, "--") == 0) {
@@ -453,25 +610,8 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
         o = find_option(a, eq ? (size_t)(eq - a) : strlen(a));
         if (!o)
             return mr_error_set(err, MR_EUSAGE, "unknown option '%s'; see 'mockrun --help'", a);
-        if (!o->arg) {
-            if (eq)
-                return mr_error_set(err, MR_EUSAGE, "%s takes no value", o->name);
-            if (o->type == OPT_COUNT)
-                (*(int *)field_of(cli, o->field))++;
-            else
-                *(bool *)field_of(cli, o->field) = true;
-            continue;
-        }
-        val = eq ? eq + 1 : NULL;
-        if (!val) {
-            if (i + 1 >= argc)
-                return mr_error_set(err, MR_EUSAGE, "%s needs a value", o->name);
-            val = argv[++i];
-        }
-        if ((rc = set_value(cli, o, val, err)) != 0)
+        if ((rc = parse_option(cli, o, eq, argc, argv, &i, err)) != 0)
             return rc;
-        if (o->given != NO_FIELD)
-            *(bool *)field_of(cli, o->given) = true;
     }
     if (!cli->nscenarios)
         return mr_error_set(err, MR_EUSAGE, "missing the scenario file; see 'mockrun --help'");

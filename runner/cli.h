@@ -9,9 +9,11 @@
  *     mockrun init [FILE]
  *     mockrun --import-wiremock DIR
  *     mockrun merge [--junit PATH] SCENARIO... JOURNAL...
+ *     mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]
  *
- * `schema`, `init` and `merge` are commands only as the first argument (a scenario
- * file of that name is given as ./schema).
+ * `schema`, `init`, `merge` and `record` are commands only as the first argument
+ * (a scenario file of that name is given as ./schema). `record` takes its own
+ * options and, of the table's, those that concern serving and the command.
  * One table in cli.c names every option, its value, range, default (the
  * constants of the modules that own them) and help line; parsing, --help,
  * the man page and the shell completions all read it (the last two through
@@ -36,11 +38,14 @@ enum mr_cli_action {
     MR_CLI_SCHEMA,         /* schema: print the scenario format's JSON Schema */
     MR_CLI_INIT,           /* init [FILE]: write a starter scenario */
     MR_CLI_IMPORT_WIREMOCK, /* --import-wiremock PATH: the same for WireMock mappings */
-    MR_CLI_MERGE, /* merge SCENARIO... JOURNAL...: "scope": "suite" over the shards' journals */
+    MR_CLI_MERGE,  /* merge SCENARIO... JOURNAL...: "scope": "suite" over the shards' journals */
+    MR_CLI_RECORD, /* record: run COMMAND through recording proxies, write a scenario */
 };
 
 /* Scenario files one run takes at most. */
 #define MR_CLI_MAX_SCENARIOS 128
+/* Targets one `mockrun record` takes at most. */
+#define MR_CLI_MAX_TARGETS 32
 
 struct mr_cli {
     enum mr_cli_action action;
@@ -50,7 +55,11 @@ struct mr_cli {
     const char *import_mockoon;  /* --import-mockoon FILE */
     const char *import_wiremock; /* --import-wiremock PATH (a root folder or a mapping file) */
     const char *init_file;       /* init [FILE]: default "scenario.json" */
-    char **command;              /* after "--"; NULL-terminated; NULL when none */
+    const char *targets[MR_CLI_MAX_TARGETS];      /* record: the --target URLs, in order */
+    const char *target_names[MR_CLI_MAX_TARGETS]; /* record: each one's --service, or NULL */
+    size_t ntargets;
+    const char *out; /* record: --out FILE */
+    char **command;  /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
     const char *junit; /* default "mockrun-junit.xml" (with --shard: mr_shard_junit_path) */
     bool junit_given;  /* --junit was given */

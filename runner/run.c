@@ -33,6 +33,7 @@
 #include "reports/results.h"
 #include "runner/merge.h"
 #include "runner/proc.h"
+#include "runner/record.h"
 #include "runner/shard.h"
 #include "runner/snapshot.h"
 #include "runner/sources.h"
@@ -453,6 +454,8 @@ static const char *answer_type(const struct mr_scenario *sc, const struct mr_cal
     const char *type;
     size_t i;
 
+    if (c->proxied)
+        return NULL; /* the proxy target's: the journal keeps no answer headers */
     if (c->route < 0 || (size_t)c->route >= sc->nroutes)
         return "text/plain; charset=utf-8"; /* mockrun's near-miss answer */
     rt = &sc->routes[c->route];
@@ -501,6 +504,7 @@ static int add_call(struct mr_results *res, const struct mr_scenario *sc, const 
     rc.status = c->status;
     rc.route = c->route >= 0 && (size_t)c->route < sc->nroutes ? sc->routes[c->route].id : NULL;
     rc.allowed = c->allowed;
+    rc.proxied = c->proxied;
     rc.near = (char *)c->near;
     rc.response_type = (char *)answer_type(sc, c);
     rc.response_body = (char *)c->answer;
@@ -523,8 +527,8 @@ static int add_calls(struct run *r)
     const struct mr_journal *j = r->srv ? mr_server_journal(r->srv) : NULL;
     struct mr_results *res = &r->res;
     bool calls = cli->html || cli->har, routes = cli->html || cli->verbose > 0;
-    size_t kept, i, none = 0;
-    uint64_t unmatched;
+    size_t kept, i, none = 0, via = 0;
+    uint64_t unmatched, proxied;
     int rc = 0;
 
     res->seed = r->seed;
@@ -552,11 +556,19 @@ static int add_calls(struct run *r)
         none = res->nroutes;
         rc = mr_results_add_route(res, NULL, 0, unmatched);
     }
+    proxied = mr_journal_proxied(j, -1);
+    if (rc == 0 && proxied > 0) { /* a row of their own: "(proxied)" */
+        via = res->nroutes;
+        if ((rc = mr_results_add_route(res, NULL, 0, proxied)) == 0)
+            res->routes[via].proxied = true;
+    }
     for (i = 0; rc == 0 && i < kept; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
         bool matched = c->route >= 0 && (size_t)c->route < sc->nroutes;
-        if (matched || unmatched > 0)
-            rc = mr_results_count_status(res, matched ? (size_t)c->route : none, c->status);
+        if (matched)
+            rc = mr_results_count_status(res, (size_t)c->route, c->status);
+        else if (c->proxied ? proxied > 0 : unmatched > 0)
+            rc = mr_results_count_status(res, c->proxied ? via : none, c->status);
     }
     return rc;
 }
@@ -886,6 +898,8 @@ int mr_run(const struct mr_cli *cli)
         return import_wiremock(cli->import_wiremock);
     case MR_CLI_MERGE:
         return mr_merge_run(cli);
+    case MR_CLI_RECORD:
+        return mr_record_run(cli);
     case MR_CLI_RUN:
         break;
     }

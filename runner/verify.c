@@ -33,6 +33,8 @@ static void call_line(struct mr_buf *b, const struct mr_scenario *sc, const stru
     call_brief(b, c);
     if (c->route >= 0 && (size_t)c->route < sc->nroutes)
         mr_buf_printf(b, " (route %s)", sc->routes[c->route].id);
+    else if (c->proxied)
+        mr_buf_puts(b, " (proxied)");
     else
         mr_buf_puts(b, " (no route matched)");
     if (sc->nservices > 1 && c->service < sc->nservices)
@@ -839,7 +841,7 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     const struct mr_scenario *sc = in->sc;
     const struct mr_scenario_file *f = &sc->files[k];
     const struct mr_journal *j = in->journal;
-    uint64_t n = 0, allowed = 0;
+    uint64_t n = 0, allowed = 0, proxied = 0;
     size_t kept = mr_journal_kept(j), i, listed = 0;
     const char *name =
         f->unexpected_fail ? "no unexpected requests" : "unexpected requests are allowed";
@@ -853,12 +855,19 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
             continue;
         n += mr_journal_unmatched(j, (long)i);
         allowed += mr_journal_allowed(j, (long)i);
+        proxied += mr_journal_proxied(j, (long)i);
     }
     if (n == 0 || !f->unexpected_fail) {
-        if (allowed == 0 || !f->unexpected_fail)
+        if ((allowed == 0 || !f->unexpected_fail) && proxied == 0)
             return mr_results_add_case(out, MR_CASE_PASS, name, NULL, NULL);
-        snprintf(msg, sizeof(msg), "%llu unmatched request%s allowed by \"unexpected.allow\"",
-                 (unsigned long long)allowed, allowed == 1 ? "" : "s");
+        msg[0] = '\0';
+        if (allowed > 0 && f->unexpected_fail)
+            snprintf(msg, sizeof(msg), "%llu unmatched request%s allowed by \"unexpected.allow\"",
+                     (unsigned long long)allowed, allowed == 1 ? "" : "s");
+        if (proxied > 0) /* not unexpected: the scenario sends them on */
+            snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+                     "%s%llu request%s no route matched answered by the service's \"proxy\"",
+                     msg[0] ? "\n" : "", (unsigned long long)proxied, proxied == 1 ? "" : "s");
         return mr_results_add_case(out, MR_CASE_PASS, name, NULL, msg);
     }
     snprintf(msg, sizeof(msg), "%llu request%s matched no route", (unsigned long long)n,
@@ -867,7 +876,7 @@ static int verify_unexpected(struct mr_results *out, const struct mr_verify_inpu
     mr_testnames_init(&tests);
     for (i = 0; i < kept; i++) {
         const struct mr_call *c = mr_journal_at(j, i);
-        if (c->route >= 0 || c->allowed || c->service >= sc->nservices ||
+        if (c->route >= 0 || c->allowed || c->proxied || c->service >= sc->nservices ||
             mr_scenario_owner(sc, c->service) != k)
             continue;
         mr_testnames_add(&tests, c);

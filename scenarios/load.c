@@ -25,6 +25,7 @@
 
 #include "common/jsondoc.h"
 #include "common/text.h"
+#include "common/url.h"
 #include "scenarios/load_internal.h"
 #include "templates/template.h"
 
@@ -1116,6 +1117,22 @@ static void end_import(struct mr_loader *ld, const struct reading *saved)
     ld->last_item.text = NULL;
 }
 
+/* `proxy`: an http:// URL that calls no route matches are forwarded to. */
+static void load_proxy(struct mr_loader *ld, const cJSON *v, struct mr_service *svc)
+{
+    const char *url = get_string(ld, v, "proxy");
+    struct mr_url u;
+    struct mr_error e;
+
+    if (!url)
+        return;
+    memset(&e, 0, sizeof(e));
+    if (mr_url_parse_target(&u, url, &e) != 0)
+        mr_loader__problem_in(ld, "proxy", "%s", e.msg);
+    else
+        svc->proxy = mr_loader__strdup(ld, url);
+}
+
 static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
                          const cJSON *v, const struct import *imp)
 {
@@ -1156,6 +1173,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
             mr_loader__problem_in(ld, "strict", "expected true or false, got %s", got);
         svc->strict = cJSON_IsTrue(item);
     }
+    load_proxy(ld, v, svc);
     if (imp) {
         /* the routes, CORS and defaults come from the imported file */
         static const char *const own[] = {"routes", "cors", "defaults"};
@@ -1163,8 +1181,8 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
             if (cJSON_GetObjectItemCaseSensitive(v, own[i]))
                 mr_loader__problem_in(ld, own[i],
                                       "\"%s\" comes from the imported file; a service with "
-                                      "\"%s\" takes only \"port\", \"env\", \"strict\" and "
-                                      "\"description\"",
+                                      "\"%s\" takes only \"port\", \"env\", \"strict\", "
+                                      "\"proxy\" and \"description\"",
                                       own[i],
                                       cJSON_GetObjectItemCaseSensitive(v, "mockoon") ? "mockoon"
                                                                                      : "wiremock");
@@ -1180,12 +1198,13 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
         svc->cors = cJSON_IsTrue(item);
     }
     routes = cJSON_GetObjectItemCaseSensitive(v, "routes");
-    if (!routes) {
-        mr_loader__problem(ld, false, "missing \"routes\"");
-    } else {
+    if (routes) {
         size_t mark = mr_loader__push_key(ld, "routes");
         load_routes(ld, sc, si, routes);
         mr_loader__pop(ld, mark);
+    } else if (!cJSON_GetObjectItemCaseSensitive(v, "proxy")) {
+        /* (a proxy alone needs none: every call is forwarded) */
+        mr_loader__problem(ld, false, "missing \"routes\"");
     }
     memset(&defaults, 0, sizeof(defaults));
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "defaults"))) {
@@ -2555,6 +2574,7 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->services[i].name);
         free(sc->services[i].env_name);
         free(sc->services[i].url_var);
+        free(sc->services[i].proxy);
     }
     free(sc->services);
     for (i = 0; i < sc->nexpects; i++) {

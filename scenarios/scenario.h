@@ -239,6 +239,8 @@ struct mr_service {
     bool cors;          /* answer preflights, add Access-Control-* headers */
     bool strict;        /* each route is expected at least once unless an expectation counts
                            its calls (the loader adds those expectations, `implicit`) */
+    char *proxy;        /* `proxy`: where calls no route matches are forwarded (an http://
+                           URL, checked with mr_url_parse_target), or NULL */
     size_t first_route; /* routes of this service are routes[first_route .. +nroutes) */
     size_t nroutes;
     size_t source; /* the file it is written in: index into mr_scenario.files */

@@ -78,6 +78,9 @@ static const struct mr_schema_member service[] = {
         "without one"),
     KEY("strict", BOOLEAN,
         "each route must be called at least once, unless an expectation says how often"),
+    KEY("proxy", "{'type': 'string', 'pattern': '^[Hh][Tt][Tt][Pp]://[^/?# ]+[^?# ]*$'}",
+        "an http:// URL: calls no route matches are forwarded there and answered with what it "
+        "answers (recorded as proxied, not unexpected); routes may then be left out"),
     KEY("mockoon", "{'type': 'string', 'minLength': 1}",
         "a Mockoon environment (its path relative to this file's folder) whose routes, CORS and "
         "headers the service takes, instead of routes"),
@@ -346,7 +349,9 @@ static const struct object {
                            "'not': {'anyOf': [{'required': ['cors']}, "
                            "{'required': ['defaults']}]}}, {'required': ['wiremock'], "
                            "'not': {'anyOf': [{'required': ['cors']}, "
-                           "{'required': ['defaults']}]}}]}",
+                           "{'required': ['defaults']}]}}, {'required': ['proxy'], "
+                           "'not': {'anyOf': [{'required': ['routes']}, "
+                           "{'required': ['mockoon']}, {'required': ['wiremock']}]}}]}",
                            M(service)},
     [MR_SCHEMA_DEFAULTS] = {"defaults", "what every response of the service gets unless it says",
                             NULL, M(defaults)},

@@ -46,6 +46,14 @@
 #define BLOCK_MAX (256u * 1024u)
 #define TLS_SLOTS 4 /* journals a thread appends to without a lookup */
 
+/* The calls no route matched, counted apart by what became of them. */
+enum miss { MISS_UNMATCHED, MISS_ALLOWED, MISS_PROXIED, MISS_KINDS };
+
+static enum miss miss_kind(const struct mr_call_meta *meta)
+{
+    return meta->proxied ? MISS_PROXIED : meta->allowed ? MISS_ALLOWED : MISS_UNMATCHED;
+}
+
 struct chunk {
     _Atomic(struct chunk *) next; /* published after the chunk is set up */
     _Atomic uint32_t n;           /* calls stored: a call is written, then counted */
@@ -87,7 +95,7 @@ struct mr_journal {
     size_t nroutes;
     _Atomic uint64_t *expect_counts;
     size_t nexpects;
-    _Atomic uint64_t *misses; /* per service: [2s] unmatched, [2s + 1] unmatched but allowed */
+    _Atomic uint64_t *misses; /* per service s: [MISS_KINDS * s + kind] (enum miss) */
     size_t nservices;
 
     /* under lock: the shard list (appends read their own shard without it) and the index */
@@ -163,8 +171,8 @@ int mr_journal_new(struct mr_journal **out, size_t nservices, size_t nroutes, si
     j->expect_counts = alloc_lines(nexpects * sizeof(*j->expect_counts));
     j->route_base = alloc_lines(nroutes * sizeof(*j->route_base));
     j->expect_base = alloc_lines(nexpects * sizeof(*j->expect_base));
-    j->misses = alloc_lines(2 * nservices * sizeof(*j->misses));
-    j->misses_base = alloc_lines(2 * nservices * sizeof(*j->misses_base));
+    j->misses = alloc_lines(MISS_KINDS * nservices * sizeof(*j->misses));
+    j->misses_base = alloc_lines(MISS_KINDS * nservices * sizeof(*j->misses_base));
     pthread_mutex_init(&j->lock, NULL);
     if (!j->route_counts || !j->expect_counts || !j->route_base || !j->expect_base || !j->misses ||
         !j->misses_base) {
@@ -390,7 +398,7 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
             atomic_fetch_add_explicit(&j->expect_counts[hits[i]], 1, memory_order_relaxed);
     seq = atomic_fetch_add_explicit(&j->seq, 1, memory_order_relaxed) + 1;
     if (meta->route < 0 && meta->service < j->nservices)
-        atomic_fetch_add_explicit(&j->misses[2 * meta->service + meta->allowed], 1,
+        atomic_fetch_add_explicit(&j->misses[MISS_KINDS * meta->service + miss_kind(meta)], 1,
                                   memory_order_relaxed);
 
     /* admitted: a place under max_calls, then storage under max_bytes */
@@ -418,6 +426,7 @@ uint64_t mr_journal_append(struct mr_journal *j, const struct mr_call_meta *meta
     c->route = meta->route;
     c->body_truncated = meta->body_truncated;
     c->allowed = meta->allowed;
+    c->proxied = meta->proxied;
     c->body_size = meta->body_size;
     c->nheaders = (uint32_t)req->nheaders;
     c->body_len = (uint32_t)req->body_len;
@@ -485,7 +494,7 @@ void mr_journal_reset(struct mr_journal *j)
         atomic_store(&j->route_base[i], atomic_load(&j->route_counts[i]));
     for (i = 0; i < j->nexpects; i++)
         atomic_store(&j->expect_base[i], atomic_load(&j->expect_counts[i]));
-    for (i = 0; i < 2 * j->nservices; i++)
+    for (i = 0; i < MISS_KINDS * j->nservices; i++)
         atomic_store(&j->misses_base[i], atomic_load(&j->misses[i]));
     atomic_store(&j->reset_seq, atomic_load(&j->seq));
 }
@@ -549,7 +558,7 @@ uint64_t mr_journal_total(const struct mr_journal *j)
     return atomic_load(&j->seq);
 }
 
-/* Misses of one kind (0 unmatched, 1 allowed) of one service, or of all (service < 0). */
+/* Misses of one kind of one service, or of all (service < 0). */
 static uint64_t misses(const struct mr_journal *j, long service, int kind)
 {
     uint64_t n = 0;
@@ -557,18 +566,24 @@ static uint64_t misses(const struct mr_journal *j, long service, int kind)
 
     for (s = 0; s < j->nservices; s++)
         if (service < 0 || (size_t)service == s)
-            n += atomic_load(&j->misses[2 * s + kind]) - atomic_load(&j->misses_base[2 * s + kind]);
+            n += atomic_load(&j->misses[MISS_KINDS * s + kind]) -
+                 atomic_load(&j->misses_base[MISS_KINDS * s + kind]);
     return n;
 }
 
 uint64_t mr_journal_unmatched(const struct mr_journal *j, long service)
 {
-    return misses(j, service, 0);
+    return misses(j, service, MISS_UNMATCHED);
 }
 
 uint64_t mr_journal_allowed(const struct mr_journal *j, long service)
 {
-    return misses(j, service, 1);
+    return misses(j, service, MISS_ALLOWED);
+}
+
+uint64_t mr_journal_proxied(const struct mr_journal *j, long service)
+{
+    return misses(j, service, MISS_PROXIED);
 }
 
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route)
@@ -703,7 +718,7 @@ size_t mr_journal_memory(const struct mr_journal *cj)
     struct mr_journal *j = (struct mr_journal *)cj;
     size_t bytes = lines(sizeof(*j)) + 2 * lines(j->nroutes * sizeof(*j->route_counts)) +
                    2 * lines(j->nexpects * sizeof(*j->expect_counts)) +
-                   2 * lines(2 * j->nservices * sizeof(*j->misses)); /* counts and bases */
+                   2 * lines(MISS_KINDS * j->nservices * sizeof(*j->misses)); /* counts, bases */
     struct shard *sh;
 
     pthread_mutex_lock(&j->lock);

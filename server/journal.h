@@ -54,6 +54,7 @@ struct mr_call {
     int32_t route; /* index of the matched route, -1 when none matched */
     bool body_truncated;
     bool allowed; /* unmatched, but an `unexpected.allow` condition holds */
+    bool proxied; /* unmatched, and forwarded to the service's "proxy" (which answered) */
     uint32_t nheaders;
     uint32_t body_len;  /* bytes kept */
     uint64_t body_size; /* bytes the client sent */
@@ -79,6 +80,7 @@ struct mr_call_meta {
     int32_t route;
     bool body_truncated;
     bool allowed; /* unmatched and allowed: counted by mr_journal_allowed, not _unmatched */
+    bool proxied; /* unmatched and proxied: counted by mr_journal_proxied, not _unmatched */
     uint64_t body_size;
     const char *near;   /* may be NULL */
     const char *answer; /* the answer's body (at most what the journal should keep), or NULL */
@@ -120,10 +122,12 @@ const char *mr_journal_current_test(const struct mr_journal *j);
 
 uint64_t mr_journal_total(const struct mr_journal *j);
 /* Calls no route matched, of one service or (service < 0) of all; _unmatched
- * does not count the ones an `unexpected.allow` condition allowed, _allowed
- * counts only those. */
+ * does not count the ones an `unexpected.allow` condition allowed, nor the
+ * ones forwarded to the service's proxy; _allowed and _proxied count only
+ * those. */
 uint64_t mr_journal_unmatched(const struct mr_journal *j, long service);
 uint64_t mr_journal_allowed(const struct mr_journal *j, long service);
+uint64_t mr_journal_proxied(const struct mr_journal *j, long service);
 uint64_t mr_journal_route_count(const struct mr_journal *j, size_t route);
 uint64_t mr_journal_expect_count(const struct mr_journal *j, size_t expect);
 

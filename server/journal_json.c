@@ -104,6 +104,8 @@ void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struc
         mr_buf_puts(b, ", \"test\": ");
         json_cstr(b, c->test);
     }
+    if (c->proxied)
+        mr_buf_puts(b, ", \"proxied\": true");
     if (c->answer && mr_utf8_valid(c->answer, c->answer_len)) {
         mr_buf_puts(b, ", \"answer\": ");
         mr_buf_put_json_string(b, c->answer, c->answer_len);

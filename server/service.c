@@ -32,8 +32,10 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "common/url.h"
 #include "server/attrib.h"
 #include "server/match.h"
+#include "server/proxy.h"
 #include "server/select.h"
 #include "templates/template.h"
 
@@ -59,7 +61,9 @@ struct mr_server {
     bool *reads_body;              /* per service: matching or templates read the whole body */
     struct mr_kv *service_urls;    /* per service: name → URL, for {{serviceUrl}} */
     pthread_mutex_t state_lock;
-    const char **states; /* per service */
+    const char **states;     /* per service */
+    struct mr_url **proxies; /* per service: its "proxy" target, or NULL */
+    struct mr_upstream_limits upstream;
 };
 
 struct worker {
@@ -87,7 +91,7 @@ struct worker {
     size_t resp_len;
     char near[MR_MISS_TEXT_MAX]; /* an unmatched call's explanation (mr_router_explain) */
     /* how the call is answered, decided while it is recorded, sent after */
-    enum { ANSWER_ROUTE, ANSWER_TEXT, ANSWER_PREFLIGHT, ANSWER_JSON } answer;
+    enum { ANSWER_ROUTE, ANSWER_TEXT, ANSWER_PREFLIGHT, ANSWER_JSON, ANSWER_PROXY } answer;
     const struct mr_response *resp; /* ANSWER_ROUTE */
     int64_t delay_ms;
     bool alive;
@@ -98,6 +102,7 @@ struct worker {
     struct mr_buf file_path;
     int file_fd;
     const char *file_type;
+    struct mr_proxy_call *proxy; /* ANSWER_PROXY: the forwarded call (made when first needed) */
 };
 
 static _Thread_local struct worker *tls_worker;
@@ -137,6 +142,9 @@ static void worker_free(void)
     mr_buf_release(&w->file_path);
     if (w->file_fd >= 0)
         close(w->file_fd);
+    if (w->proxy)
+        mr_proxy_call_release(w->proxy);
+    free(w->proxy);
     free(w->params);
     free(w->hits);
     free(w);
@@ -758,6 +766,24 @@ static void send_preflight(struct worker *w, struct mg_connection *conn, bool al
         write_all(conn, o->data, o->len);
 }
 
+/* A proxied call's answer: the target's, with our own status line and
+ * Connection (and CORS headers for a "cors" service). */
+static void send_proxied(struct worker *w, struct mg_connection *conn, bool alive, bool head)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const struct mr_server *s = ri->user_data;
+    bool cors = s->sc->services[w->service].cors;
+    struct mr_buf *o = &w->out;
+
+    mr_buf_reset(o);
+    begin_response(o, conn, w->status, alive);
+    if (cors)
+        cors_headers(o, ri, NULL);
+    mr_proxy_put_answer(w->proxy, o, head, cors);
+    if (!o->failed)
+        write_all(conn, o->data, o->len);
+}
+
 static uint64_t server_rand(void *server)
 {
     return rng_next(server);
@@ -932,6 +958,9 @@ static void log_call(struct worker *w, const struct mr_scenario *sc, const struc
     }
     if (route)
         mr_log(MR_LOG_INFO, "%s: %s -> %d (%s)", service, mr_buf_cstr(&w->tmp), status, route->id);
+    else if (w->answer == ANSWER_PROXY)
+        mr_log(MR_LOG_INFO, "%s: %s -> %d (proxied to %s)", service, mr_buf_cstr(&w->tmp), status,
+               sc->services[w->service].proxy);
     else
         mr_log(MR_LOG_INFO, "%s: %s -> %d (%.*s)", service, mr_buf_cstr(&w->tmp), status,
                (int)strcspn(w->near, "\n"), w->near); /* the summary line */
@@ -1232,11 +1261,41 @@ static void answered_with(const struct mr_server *s, const struct worker *w, boo
     } else if (w->answer == ANSWER_TEXT) {
         body = w->text;
         len = strlen(w->text);
+    } else if (w->answer == ANSWER_PROXY) {
+        body = w->proxy->body; /* decoded, for people */
+        len = w->proxy->body_len;
     } else {
         return;
     }
     meta->answer = body;
     meta->answer_len = len < s->opts.body_max ? len : s->opts.body_max;
+}
+
+/*
+ * Forwards a call no route matched to the service's proxy: true when the
+ * target answered (w->answer is ANSWER_PROXY). Otherwise the client gets 502
+ * and w->near says why, so that the call is recorded as unexpected with the
+ * reason and fails the run.
+ */
+static bool forward(struct mr_server *s, struct worker *w, const struct mr_request *req)
+{
+    const char *url = s->sc->services[w->service].proxy;
+    struct mr_error err;
+
+    memset(&err, 0, sizeof(err));
+    if (!w->proxy && (w->proxy = malloc(sizeof(*w->proxy))) != NULL)
+        mr_proxy_call_init(w->proxy);
+    if (!w->proxy)
+        mr_error_set(&err, MR_ENOMEM, "out of memory");
+    else if (mr_proxy_forward(w->proxy, s->proxies[w->service], req, s->urls[w->service],
+                              &s->upstream, s->upstream.max_body, &err) == 0) {
+        w->answer = ANSWER_PROXY;
+        w->status = w->proxy->status;
+        return true;
+    }
+    snprintf(w->near, sizeof(w->near), "proxy %s failed: %s", url, err.msg);
+    answer_text(w, 502, true, "mockrun: %s\n", w->near);
+    return false;
 }
 
 /*
@@ -1336,11 +1395,13 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
             ri_route = -1; /* refused: recorded as unexpected, with w->near saying why */
             route = NULL;
         }
+    } else if (!over && s->proxies[w->service]) {
+        meta.proxied = forward(s, w, &req); /* else answered 502, w->near says why */
     } else if (!over) {
         explain_miss(s, w, &req);
         meta.allowed = allowed(sc, w->service, &req);
     }
-    meta.near = ri_route < 0 ? w->near : NULL;
+    meta.near = ri_route < 0 && !meta.proxied ? w->near : NULL;
     answered_with(s, w, head, &meta);
     meta.wall_us = wall;
     meta.service = (uint16_t)w->service;
@@ -1351,6 +1412,16 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     meta.test_len = test_len >= 0 ? (size_t)test_len : 0;
     meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + w->delay_ms * 1000);
     record(s, w, &req, &meta);
+    if (meta.proxied && s->opts.observe) {
+        struct mr_proxy_exchange x;
+        memset(&x, 0, sizeof(x));
+        mr_proxy_exchange_of(w->proxy, &x);
+        x.service = w->service;
+        x.target = sc->services[w->service].proxy;
+        x.self_url = s->urls[w->service];
+        x.req = &req;
+        s->opts.observe(s->opts.observe_ctx, &x);
+    }
     if (mr_log_enabled(MR_LOG_INFO))
         log_call(w, sc, &req, route, w->status);
     mr_request_release(&req);
@@ -1413,6 +1484,13 @@ static int handle(struct mg_connection *conn)
         send_typed(w, conn, w->status, w->alive, head, "application/json",
                    mr_buf_cstr(&w->body_out), w->body_out.len);
         break;
+    case ANSWER_PROXY:
+        send_proxied(w, conn, w->alive, head);
+        if (mr_proxy_call_size(w->proxy) > WORKER_BUF_KEEP) {
+            mr_proxy_call_release(w->proxy);
+            mr_proxy_call_init(w->proxy);
+        }
+        break;
     }
     shrink(&w->body);
     shrink(&w->body_out);
@@ -1452,6 +1530,8 @@ static bool service_reads_body(const struct mr_scenario *sc, size_t service)
     const struct mr_scenario_file *f = &sc->files[mr_scenario_owner(sc, service)];
     size_t i, k;
 
+    if (svc->proxy)
+        return true; /* forwarded whole */
     for (i = 0; i < sc->nexpects; i++)
         if (sc->expects[i].has_request && sc->expects[i].request.body)
             return true;
@@ -1467,6 +1547,29 @@ static bool service_reads_body(const struct mr_scenario *sc, size_t service)
                 return true;
     }
     return false;
+}
+
+/* The services' proxy targets, checked by the loader already. */
+static int parse_proxies(struct mr_server *s, struct mr_error *err)
+{
+    size_t i;
+
+    mr_upstream_limits_init(&s->upstream);
+    s->proxies = calloc(s->sc->nservices, sizeof(*s->proxies));
+    if (!s->proxies)
+        return mr_error_set(err, MR_ENOMEM, "out of memory");
+    for (i = 0; i < s->sc->nservices; i++) {
+        const char *url = s->sc->services[i].proxy;
+        struct mr_error e;
+        if (!url)
+            continue;
+        if (!(s->proxies[i] = malloc(sizeof(*s->proxies[i]))))
+            return mr_error_set(err, MR_ENOMEM, "out of memory");
+        if (mr_url_parse_target(s->proxies[i], url, &e) != 0)
+            return mr_error_set(err, MR_ESCENARIO, "service '%s': proxy: %s",
+                                s->sc->services[i].name, e.msg);
+    }
+    return 0;
 }
 
 /* After a failed start: find which fixed port is taken, to name it. */
@@ -1535,6 +1638,8 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         s->reads_body[i] = service_reads_body(sc, i);
     }
     s->stateful = sc->nstates > 1;
+    if ((rc = parse_proxies(s, err)) != 0)
+        goto fail;
     {
         int nthreads = opts->threads > 0 ? opts->threads : MR_SERVER_THREADS_DEFAULT;
         int keep = opts->keep_alive_ms > 0 ? opts->keep_alive_ms : MR_SERVER_KEEP_ALIVE_MS_DEFAULT;
@@ -1741,6 +1846,10 @@ void mr_server_stop(struct mr_server *s)
     free((void *)s->route_calls);
     free(s->states);
     free(s->reads_body);
+    if (s->proxies)
+        for (i = 0; i < s->sc->nservices; i++)
+            free(s->proxies[i]);
+    free(s->proxies);
     free(s->service_urls);
     if (s->urls)
         for (i = 0; i < s->sc->nservices; i++)

@@ -9,7 +9,8 @@
  * "Expect: 100-continue" first), matches the request to a route (a HEAD
  * request falls back to GET routes), records the call in the journal,
  * waits the route's delay and writes the whole response with a single
- * write.
+ * write. A call no route matches on a service with a "proxy" is forwarded
+ * there (server/proxy.h) and recorded as proxied.
  *
  * Lifecycle: start → (requests) → close (stop recording; later requests get
  * 503) → read the journal → stop (join CivetWeb's threads, free). The
@@ -26,6 +27,7 @@
 #include "common/error.h"
 #include "scenarios/scenario.h"
 #include "server/journal.h"
+#include "server/proxy.h"
 
 /* The defaults, named once (the command line's --help quotes them). */
 #define MR_SERVER_THREADS_DEFAULT 72
@@ -49,6 +51,9 @@ struct mr_server_opts {
     uint64_t seed;        /* for `random` responses and delay ranges */
     bool admin;           /* answer MR_SERVER_ADMIN_PREFIX endpoints (default true) */
     struct mr_journal_limits journal;
+    mr_proxy_observe_fn observe; /* called with every proxied call once it is recorded
+                                    (mockrun record), or NULL; must be thread-safe */
+    void *observe_ctx;
 };
 
 void mr_server_opts_init(struct mr_server_opts *o);

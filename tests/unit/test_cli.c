@@ -181,7 +181,7 @@ START_TEST(test_docs)
         }
     }
     ck_assert_uint_ge(options, 20);
-    ck_assert_uint_eq(commands, 3); /* schema, init, merge */
+    ck_assert_uint_eq(commands, 4); /* schema, init, merge, record */
     ck_assert(!mr_cli_doc(n, &d));
 }
 END_TEST
@@ -520,6 +520,53 @@ START_TEST(test_snapshot_shard_merge)
 }
 END_TEST
 
+START_TEST(test_record)
+{
+    OK("record", "--target", "http://127.0.0.1:5000", "--out", "rec/s.json", "--", "npm", "test");
+    ck_assert_int_eq(cli.action, MR_CLI_RECORD);
+    ck_assert_uint_eq(cli.ntargets, 1);
+    ck_assert_str_eq(cli.targets[0], "http://127.0.0.1:5000");
+    ck_assert_ptr_null(cli.target_names[0]); /* "api" */
+    ck_assert_str_eq(cli.out, "rec/s.json");
+    ck_assert_uint_eq(cli.ncommand, 2);
+    ck_assert_str_eq(cli.command[0], "npm");
+    /* several targets, each named after it; the options that concern serving */
+    OK("record", "--target=http://a:1", "--service", "pay", "--target", "http://b:2",
+       "--service=stock", "-v", "--timeout", "30", "--no-tty", "--shell", "--out=x.json", "--",
+       "npm test");
+    ck_assert_uint_eq(cli.ntargets, 2);
+    ck_assert_str_eq(cli.target_names[0], "pay");
+    ck_assert_str_eq(cli.targets[1], "http://b:2");
+    ck_assert_str_eq(cli.target_names[1], "stock");
+    ck_assert_int_eq(cli.verbose, 1);
+    ck_assert_int_eq(cli.timeout_ms, 30000);
+    ck_assert(cli.no_tty && cli.shell);
+    ck_assert_str_eq(cli.out, "x.json");
+
+    FAILS("'mockrun record' needs --target URL: the API to record", "record", "--out", "x.json",
+          "--", "true");
+    FAILS("'mockrun record' needs --out FILE: where to write the scenario", "record", "--target",
+          "http://a", "--", "true");
+    FAILS("'mockrun record' needs the command to record after \"--\"", "record", "--target",
+          "http://a", "--out", "x.json");
+    FAILS("--service pay: give it after the --target it names", "record", "--service", "pay",
+          "--target", "http://a", "--out", "x.json", "--", "true");
+    FAILS("--service b: the target before it is named 'a' already", "record", "--target",
+          "http://a", "--service", "a", "--service", "b", "--out", "x.json", "--", "true");
+    FAILS("name each of several targets with --service NAME after it (http://b has none)", "record",
+          "--target", "http://a", "--service", "a", "--target", "http://b", "--out", "x.json", "--",
+          "true");
+    FAILS("'mockrun record' does not take --junit", "record", "--junit", "j.xml", "--target",
+          "http://a", "--out", "x.json", "--", "true");
+    FAILS("unexpected argument 'npm'; put the command to record after \"--\"", "record", "--target",
+          "http://a", "--out", "x.json", "npm");
+    FAILS("--target needs a URL", "record", "--target");
+    FAILS("--out needs a file", "record", "--target", "http://a", "--out=");
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "\n  record               run COMMAND"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "mockrun record --target URL [--service NAME]"));
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -565,6 +612,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_import_wiremock);
     tcase_add_test(tc, test_snapshot_shard_merge);
     tcase_add_test(tc, test_docs);
+    tcase_add_test(tc, test_record);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");

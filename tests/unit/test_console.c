@@ -305,6 +305,34 @@ START_TEST(routes_two_services_and_colour)
 }
 END_TEST
 
+START_TEST(routes_proxied)
+{
+    struct mr_results r;
+    char *got;
+
+    /* the calls a proxy answered have a row of their own */
+    mr_results_init(&r);
+    ck_assert_int_eq(mr_results_add_service(&r, "api", NULL), 0);
+    ck_assert_int_eq(mr_results_add_route(&r, "get-user", 0, 1), 0);
+    ck_assert_int_eq(mr_results_add_route(&r, NULL, 0, 1), 0);
+    ck_assert_int_eq(mr_results_add_route(&r, NULL, 0, 3), 0);
+    r.routes[2].proxied = true;
+    ck_assert_int_eq(mr_results_count_status(&r, 0, 200), 0);
+    ck_assert_int_eq(mr_results_count_status(&r, 1, 502), 0);
+    ck_assert_int_eq(mr_results_count_status(&r, 2, 200), 0);
+    ck_assert_int_eq(mr_results_count_status(&r, 2, 200), 0);
+    ck_assert_int_eq(mr_results_count_status(&r, 2, 302), 0);
+    got = print_routes(&r, false);
+    ck_assert_str_eq(got, "  route       calls  statuses\n"
+                          "  get-user        1  200\n"
+                          "  (no route)      1  502\n"
+                          "  (proxied)       3  200 \xc3\x97"
+                          "2, 302\n");
+    free(got);
+    mr_results_release(&r);
+}
+END_TEST
+
 /* Counts are exact, statuses only of kept calls; ids cannot drive the terminal. */
 START_TEST(routes_not_kept_and_escaped)
 {
@@ -356,6 +384,7 @@ static Suite *console_suite(void)
     tc = tcase_create("routes");
     tcase_add_test(tc, routes_one_service);
     tcase_add_test(tc, routes_two_services_and_colour);
+    tcase_add_test(tc, routes_proxied);
     tcase_add_test(tc, routes_not_kept_and_escaped);
     tcase_add_test(tc, routes_none);
     suite_add_tcase(s, tc);

@@ -995,6 +995,45 @@ static double num(const cJSON *o, const char *key)
     return v->valuedouble;
 }
 
+START_TEST(test_misses_by_kind)
+{
+    struct mr_scenario *sc = two_services();
+    struct mr_journal *j = journal(sc->nroutes, 0, 0, 0);
+    struct mr_call_meta m;
+    struct rq r;
+    const char *json;
+    struct mr_buf b;
+
+    add(j, -1, NULL, 0, "/plain");
+    meta_of(&m, -1, 404);
+    m.allowed = true;
+    mr_journal_append(j, &m, req_of(&r, "GET", "/allowed", "", NULL, 0, NULL), NULL, 0);
+    meta_of(&m, -1, 200);
+    m.proxied = true;
+    m.service = 1;
+    mr_journal_append(j, &m, req_of(&r, "GET", "/proxied", "", NULL, 0, NULL), NULL, 0);
+    mr_journal_append(j, &m, req_of(&r, "GET", "/proxied", "", NULL, 0, NULL), NULL, 0);
+
+    /* each kind counted apart, per service */
+    ck_assert_uint_eq(mr_journal_unmatched(j, -1), 1);
+    ck_assert_uint_eq(mr_journal_allowed(j, -1), 1);
+    ck_assert_uint_eq(mr_journal_proxied(j, -1), 2);
+    ck_assert_uint_eq(mr_journal_proxied(j, 0), 0);
+    ck_assert_uint_eq(mr_journal_proxied(j, 1), 2);
+    ck_assert(!mr_journal_at(j, 1)->proxied);
+    ck_assert(mr_journal_at(j, 2)->proxied);
+    mr_buf_init(&b);
+    mr_journal_call_json(&b, mr_journal_at(j, 2), sc);
+    json = mr_buf_cstr(&b);
+    ck_assert_msg(strstr(json, ", \"proxied\": true"), "%s", json);
+    mr_buf_release(&b);
+    mr_journal_reset(j);
+    ck_assert_uint_eq(mr_journal_proxied(j, -1), 0);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_json_fields)
 {
     struct mr_scenario *sc = two_services();
@@ -1239,6 +1278,7 @@ static Suite *journal_suite(void)
     tcase_add_test(tc, test_call_fields);
     tcase_add_test(tc, test_copies_what_it_keeps);
     tcase_add_test(tc, test_reset);
+    tcase_add_test(tc, test_misses_by_kind);
     tcase_add_test(tc, test_answer_kept);
     suite_add_tcase(s, tc);
 

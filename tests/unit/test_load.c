@@ -399,6 +399,37 @@ START_TEST(test_services_url_vars_and_order)
 }
 END_TEST
 
+START_TEST(test_proxy)
+{
+    struct mr_scenario *sc =
+        ok("{'services': {"
+           " 'api': {'proxy': 'http://127.0.0.1:8080/v2/', 'routes': [{'id': 'a'}]},"
+           " 'rest': {'proxy': 'HTTP://real.example.com'},"
+           " 'plain': {'routes': []}}}");
+
+    ck_assert_str_eq(sc->services[0].proxy, "http://127.0.0.1:8080/v2/"); /* as written */
+    ck_assert_uint_eq(sc->services[0].nroutes, 1);
+    /* a proxy alone needs no routes: every call is forwarded */
+    ck_assert_str_eq(sc->services[1].proxy, "HTTP://real.example.com");
+    ck_assert_uint_eq(sc->services[1].nroutes, 0);
+    ck_assert_ptr_null(sc->services[2].proxy);
+    mr_scenario_free(sc);
+
+    fails_at("{'services': {'api': {'proxy': 'https://api.example.com'}}}",
+             "'https://api.example.com'",
+             "services.api.proxy: \"https://api.example.com\": https is not supported: mockrun "
+             "forwards over plain HTTP only (give an http:// URL, e.g. of a local "
+             "TLS-terminating proxy)");
+    fails_at("{'services': {'api': {'proxy': 'localhost:8080', 'routes': []}}}", "'localhost",
+             "services.api.proxy: expected an http:// URL such as http://127.0.0.1:8080, got "
+             "\"localhost:8080\"");
+    fails_at("{'services': {'api': {'proxy': 'http://h/x?y=1', 'routes': []}}}", "'http://h",
+             "services.api.proxy: \"http://h/x?y=1\": a query or fragment cannot be part of the "
+             "target (request paths and queries are appended to it)");
+    fails_at("{'services': {'api': {'port': 0}}}", "{'port'", "services.api: missing \"routes\"");
+}
+END_TEST
+
 START_TEST(test_command)
 {
     struct mr_scenario *sc =
@@ -2322,6 +2353,7 @@ static Suite *load_suite(void)
     tc = tcase("valid");
     tcase_add_test(tc, test_top_level_routes_is_default_service);
     tcase_add_test(tc, test_services_url_vars_and_order);
+    tcase_add_test(tc, test_proxy);
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_default_expect_names);
     tcase_add_test(tc, test_route_level_expect);

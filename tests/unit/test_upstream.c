@@ -1,0 +1,451 @@
+/*
+ * test_upstream.c - upstream/: the HTTP client against a stub server on
+ * 127.0.0.1 that answers with exact bytes (tests/lib/stub_server.h), the
+ * content codings (zlib), and common/url.c, which names the servers.
+ *
+ * One case:   CK_RUN_CASE=client ./test_upstream
+ * Under gdb:  CK_FORK=no gdb ./test_upstream
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "common/url.h"
+#include "tests/lib/stub_server.h"
+#include "upstream/gzip.h"
+#include "upstream/http.h"
+
+/* --- URLs ----------------------------------------------------------------- */
+
+START_TEST(test_url_parse)
+{
+    struct mr_url u;
+    struct mr_error err;
+    char auth[300];
+
+    ck_assert_int_eq(mr_url_parse_target(&u, "http://127.0.0.1:8080", &err), 0);
+    ck_assert_str_eq(u.host, "127.0.0.1");
+    ck_assert_int_eq(u.port, 8080);
+    ck_assert(u.has_port);
+    ck_assert_str_eq(u.path, "");
+    mr_url_authority(&u, auth, sizeof(auth));
+    ck_assert_str_eq(auth, "127.0.0.1:8080");
+
+    ck_assert_int_eq(mr_url_parse_target(&u, "HTTP://api.example.com/v2/", &err), 0);
+    ck_assert_str_eq(u.host, "api.example.com");
+    ck_assert_int_eq(u.port, 80);
+    ck_assert(!u.has_port);
+    ck_assert_str_eq(u.path, "/v2");
+    mr_url_authority(&u, auth, sizeof(auth));
+    ck_assert_str_eq(auth, "api.example.com");
+
+    ck_assert_int_eq(mr_url_parse_target(&u, "http://[::1]:9000/", &err), 0);
+    ck_assert_str_eq(u.host, "::1");
+    ck_assert_int_eq(u.port, 9000);
+    ck_assert_str_eq(u.path, "");
+    mr_url_authority(&u, auth, sizeof(auth));
+    ck_assert_str_eq(auth, "[::1]:9000");
+
+    /* any URL keeps its query (Location headers) */
+    ck_assert_int_eq(mr_url_parse(&u, "http://h:81/a/b?c=1#f", &err), 0);
+    ck_assert_str_eq(u.path, "/a/b?c=1#f");
+}
+END_TEST
+
+START_TEST(test_url_refused)
+{
+    static const struct {
+        const char *url, *msg;
+    } bad[] = {
+        {"https://api.example.com", "https is not supported"},
+        {"ftp://x", "expected an http:// URL"},
+        {"api.example.com", "expected an http:// URL"},
+        {"http://", "no host"},
+        {"http://:80/", "no host"},
+        {"http://user:pw@h/", "user names and passwords"},
+        {"http://h:0", "port must be a number from 1 to 65535"},
+        {"http://h:65536", "port must be a number from 1 to 65535"},
+        {"http://h:8x", "port must be a number"},
+        {"http://h:", "port must be a number"},
+        {"http://h /x", "space or a control byte"},
+        {"http://[::1", "closing ']'"},
+        {"http://h/x?y=1", "query or fragment"},
+    };
+    struct mr_url u;
+    struct mr_error err;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(&err, 0, sizeof(err));
+        ck_assert_msg(mr_url_parse_target(&u, bad[i].url, &err) == MR_EUSAGE, "%s", bad[i].url);
+        ck_assert_msg(strstr(err.msg, bad[i].msg), "%s: %s", bad[i].url, err.msg);
+    }
+}
+END_TEST
+
+START_TEST(test_hop_by_hop)
+{
+    ck_assert(mr_upstream_hop_by_hop("connection", 10, NULL));
+    ck_assert(mr_upstream_hop_by_hop("Transfer-Encoding", 17, NULL));
+    ck_assert(mr_upstream_hop_by_hop("keep-alive", 10, NULL));
+    ck_assert(!mr_upstream_hop_by_hop("Content-Type", 12, NULL));
+    /* named by the Connection header */
+    ck_assert(mr_upstream_hop_by_hop("X-Trace", 7, "close, x-trace"));
+    ck_assert(!mr_upstream_hop_by_hop("X-Tra", 5, "close, x-trace"));
+}
+END_TEST
+
+/* --- the client ------------------------------------------------------------ */
+
+struct call {
+    struct mr_upstream_response r;
+    struct mr_error err;
+    int rc;
+};
+
+/* One request to the stub, with small limits so failures come quickly. */
+static void call(struct call *c, int port, const char *method, const char *target, const char *body,
+                 size_t max_body, int io_ms)
+{
+    char url[64];
+    struct mr_url u;
+    struct mr_upstream_limits lim;
+    struct mr_kv h[2] = {{"Accept", 6, "*/*", 3}, {"X-Test", 6, "yes", 3}};
+    struct mr_upstream_request req = {method, target, h, 2, body, body ? strlen(body) : 0};
+
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+    ck_assert_int_eq(mr_url_parse_target(&u, url, &c->err), 0);
+    mr_upstream_limits_init(&lim);
+    lim.max_body = max_body;
+    lim.io_ms = io_ms;
+    mr_upstream_response_init(&c->r);
+    memset(&c->err, 0, sizeof(c->err));
+    c->rc = mr_upstream_call(&u, &req, &lim, &c->r, &c->err);
+}
+
+static void done(struct call *c)
+{
+    mr_upstream_response_release(&c->r);
+}
+
+START_TEST(test_content_length)
+{
+    struct mr_stub *s = mr_stub_start();
+    struct call c;
+    const char *req;
+    char host[64];
+
+    mr_stub_answers(s, "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n"
+                       "Content-Length: 11\r\nX-Empty:\r\n\r\n{\"id\": 42}\n");
+    call(&c, mr_stub_port(s), "POST", "/v1/items?x=1", "{\"a\":1}", 1 << 20, 10000);
+    ck_assert_msg(c.rc == 0, "%s", c.err.msg);
+    ck_assert_int_eq(c.r.status, 201);
+    ck_assert_str_eq(c.r.reason, "Created");
+    ck_assert_uint_eq(c.r.body_len, 11);
+    ck_assert_mem_eq(c.r.body, "{\"id\": 42}\n", 11);
+    ck_assert(!c.r.chunked);
+    ck_assert_uint_eq(c.r.nheaders, 3);
+    ck_assert_str_eq(mr_upstream_header(&c.r, "content-type")->value, "application/json");
+    ck_assert_str_eq(mr_upstream_header(&c.r, "X-Empty")->value, "");
+    ck_assert_ptr_null(mr_upstream_header(&c.r, "X-None"));
+
+    /* what the server received */
+    req = mr_stub_request(s, 0);
+    snprintf(host, sizeof(host), "\r\nHost: 127.0.0.1:%d\r\n", mr_stub_port(s));
+    ck_assert_msg(strncmp(req, "POST /v1/items?x=1 HTTP/1.1\r\n", 29) == 0, "%s", req);
+    ck_assert_msg(strstr(req, host), "%s", req);
+    ck_assert_msg(strstr(req, "\r\nAccept: */*\r\nX-Test: yes\r\n"), "%s", req);
+    ck_assert_msg(strstr(req, "\r\nContent-Length: 7\r\n"), "%s", req);
+    ck_assert_msg(strstr(req, "\r\nConnection: close\r\n\r\n{\"a\":1}"), "%s", req);
+    done(&c);
+    mr_stub_stop(s);
+}
+END_TEST
+
+START_TEST(test_chunked)
+{
+    struct mr_stub *s = mr_stub_start();
+    struct call c;
+
+    /* chunk extensions, upper-case hex, a trailer; sent a byte at a time */
+    mr_stub_answers(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                       "5;ext=1\r\nhello\r\nA\r\n, chunked \r\n5\r\nworld\r\n0\r\n"
+                       "X-Trailer: t\r\n\r\n");
+    mr_stub_trickle(s, true);
+    call(&c, mr_stub_port(s), "GET", "/c", NULL, 1 << 20, 10000);
+    ck_assert_msg(c.rc == 0, "%s", c.err.msg);
+    ck_assert_int_eq(c.r.status, 200);
+    ck_assert(c.r.chunked);
+    ck_assert_uint_eq(c.r.body_len, 20);
+    ck_assert_mem_eq(c.r.body, "hello, chunked world", 20);
+    /* a GET has no Content-Length */
+    ck_assert_msg(!strstr(mr_stub_request(s, 0), "Content-Length"), "%s", mr_stub_request(s, 0));
+    done(&c);
+
+    /* over the body limit, counted across chunks */
+    mr_stub_trickle(s, false);
+    call(&c, mr_stub_port(s), "GET", "/c", NULL, 12, 10000);
+    ck_assert_int_eq(c.rc, MR_ESETUP);
+    ck_assert_msg(strstr(c.err.msg, "larger than 12 bytes"), "%s", c.err.msg);
+    done(&c);
+
+    /* a bad size */
+    mr_stub_answers(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+    call(&c, mr_stub_port(s), "GET", "/c", NULL, 1 << 20, 10000);
+    ck_assert_int_eq(c.rc, MR_ESETUP);
+    ck_assert_msg(strstr(c.err.msg, "bad chunk size"), "%s", c.err.msg);
+    done(&c);
+
+    /* cut short */
+    mr_stub_answers(s, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort");
+    call(&c, mr_stub_port(s), "GET", "/c", NULL, 1 << 20, 10000);
+    ck_assert_int_eq(c.rc, MR_ESETUP);
+    ck_assert_msg(strstr(c.err.msg, "closed the connection"), "%s", c.err.msg);
+    done(&c);
+    mr_stub_stop(s);
+}
+END_TEST
+
+START_TEST(test_until_close_and_no_body)
+{
+    struct mr_stub *s = mr_stub_start();
+    struct call c;
+    char bin[] = "HTTP/1.0 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG\r\n\x1a\n\0\0\xff";
+    size_t binlen = sizeof(bin) - 1, head = (size_t)(strstr(bin, "\r\n\r\n") + 4 - bin);
+
+    /* no length: the body ends with the connection, any bytes */
+    mr_stub_answer(s, bin, binlen);
+    call(&c, mr_stub_port(s), "GET", "/img", NULL, 1 << 20, 10000);
+    ck_assert_msg(c.rc == 0, "%s", c.err.msg);
+    ck_assert_uint_eq(c.r.body_len, binlen - head);
+    ck_assert_mem_eq(c.r.body, bin + head, binlen - head);
+    done(&c);
+
+    /* HEAD: a length but no body */
+    mr_stub_answers(s, "HTTP/1.1 200 OK\r\nContent-Length: 999\r\n\r\n");
+    call(&c, mr_stub_port(s), "HEAD", "/h", NULL, 1 << 20, 10000);
+    ck_assert_msg(c.rc == 0, "%s", c.err.msg);
+    ck_assert_uint_eq(c.r.body_len, 0);
+    ck_assert_str_eq(mr_upstream_header(&c.r, "Content-Length")->value, "999");
+    done(&c);
+
+    /* 204 and 304 have none either */
+    mr_stub_answers(s, "HTTP/1.1 204 No Content\r\n\r\n");
+    call(&c, mr_stub_port(s), "DELETE", "/d", NULL, 1 << 20, 10000);
+    ck_assert_msg(c.rc == 0, "%s", c.err.msg);
+    ck_assert_int_eq(c.r.status, 204);
+    ck_assert_uint_eq(c.r.body_len, 0);
+    done(&c);
+
+    /* an interim 100 is skipped; a redirect is not followed */
+    mr_stub_answers(s, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 302 Found\r\nLocation: /new\r\n"
+                       "Content-Length: 0\r\n\r\n");
+    call(&c, mr_stub_port(s), "GET", "/old", NULL, 1 << 20, 10000);
+    ck_assert_msg(c.rc == 0, "%s", c.err.msg);
+    ck_assert_int_eq(c.r.status, 302);
+    ck_assert_str_eq(mr_upstream_header(&c.r, "Location")->value, "/new");
+    ck_assert_uint_eq(mr_stub_count(s), 4);
+    done(&c);
+    mr_stub_stop(s);
+}
+END_TEST
+
+START_TEST(test_malformed)
+{
+    static const struct {
+        const char *answer, *msg;
+    } bad[] = {
+        {"", "without an answer"},
+        {"HTTP/1.1 200 OK\r\nContent-", "in the middle of the head"},
+        {"SSH-2.0-OpenSSH\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/1.1 20 OK\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", "without ':'"},
+        {"HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n", "folded"},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", "Content-Length"},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", "before the end of the body"},
+        {"HTTP/1.1 101 Switching Protocols\r\n\r\n", "switched protocols"},
+    };
+    struct mr_stub *s = mr_stub_start();
+    struct call c;
+    size_t i;
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        mr_stub_answers(s, bad[i].answer);
+        call(&c, mr_stub_port(s), "GET", "/", NULL, 1 << 20, 10000);
+        ck_assert_msg(c.rc == MR_ESETUP, "%zu: %d", i, c.rc);
+        ck_assert_msg(strstr(c.err.msg, bad[i].msg), "%zu: %s", i, c.err.msg);
+        done(&c);
+    }
+    /* a body over the limit, announced */
+    mr_stub_answers(s, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+    call(&c, mr_stub_port(s), "GET", "/", NULL, 99, 10000);
+    ck_assert_int_eq(c.rc, MR_ESETUP);
+    ck_assert_msg(strstr(c.err.msg, "larger than 99 bytes"), "%s", c.err.msg);
+    done(&c);
+    mr_stub_stop(s);
+}
+END_TEST
+
+START_TEST(test_down_and_silent)
+{
+    struct mr_stub *s;
+    struct call c;
+    char where[64];
+
+    call(&c, mr_stub_closed_port(), "GET", "/", NULL, 1 << 20, 10000);
+    ck_assert_int_eq(c.rc, MR_ESETUP);
+    ck_assert_msg(strstr(c.err.msg, "cannot connect to 127.0.0.1:"), "%s", c.err.msg);
+    ck_assert_msg(strstr(c.err.msg, "connection refused"), "%s", c.err.msg);
+    done(&c);
+
+    /* a server that never answers: the wait is bounded */
+    s = mr_stub_start();
+    mr_stub_silent(s, true);
+    call(&c, mr_stub_port(s), "GET", "/", NULL, 1 << 20, 200);
+    ck_assert_int_eq(c.rc, MR_ESETUP);
+    snprintf(where, sizeof(where), "waiting for 127.0.0.1:%d: no answer within 200 ms",
+             mr_stub_port(s));
+    ck_assert_msg(strstr(c.err.msg, where), "%s", c.err.msg);
+    done(&c);
+    mr_stub_stop(s);
+}
+END_TEST
+
+/* --- content codings ---------------------------------------------------- */
+
+/* text compressed with zlib: windowBits 31 gzip, 15 zlib, -15 raw deflate */
+static size_t squeeze(unsigned char *out, size_t cap, const char *text, size_t len, int wbits)
+{
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    ck_assert_int_eq(deflateInit2(&z, 6, Z_DEFLATED, wbits, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)text;
+    z.avail_in = (uInt)len;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+    deflateEnd(&z);
+    return cap - z.avail_out;
+}
+
+START_TEST(test_gzip)
+{
+    static const char text[] = "{\"items\": [1, 2, 3], \"name\": \"compressed, compressed\"}";
+    unsigned char packed[1024];
+    struct mr_buf out;
+    struct mr_error err;
+    size_t n, m;
+
+    ck_assert(mr_gzip_known("gzip"));
+    ck_assert(mr_gzip_known(" X-GZIP "));
+    ck_assert(mr_gzip_known("deflate"));
+    ck_assert(!mr_gzip_known("br"));
+    ck_assert(!mr_gzip_known("identity"));
+    ck_assert(mr_gzip_acceptable(" identity", 9));
+    ck_assert(!mr_gzip_acceptable("br", 2));
+    ck_assert(!mr_gzip_acceptable("zstd", 4));
+
+    mr_buf_init(&out);
+    n = squeeze(packed, sizeof(packed), text, strlen(text), 31);
+    ck_assert_int_eq(mr_gzip_decode(&out, "gzip", packed, n, 1 << 20, &err), 0);
+    ck_assert_str_eq(mr_buf_cstr(&out), text);
+
+    /* two members are one body */
+    mr_buf_reset(&out);
+    m = squeeze(packed + n, sizeof(packed) - n, "tail", 4, 31);
+    ck_assert_int_eq(mr_gzip_decode(&out, "gzip", packed, n + m, 1 << 20, &err), 0);
+    ck_assert_uint_eq(out.len, strlen(text) + 4);
+    ck_assert_str_eq(out.data + strlen(text), "tail");
+
+    /* deflate: zlib's format and raw */
+    mr_buf_reset(&out);
+    n = squeeze(packed, sizeof(packed), text, strlen(text), 15);
+    ck_assert_int_eq(mr_gzip_decode(&out, "deflate", packed, n, 1 << 20, &err), 0);
+    ck_assert_str_eq(mr_buf_cstr(&out), text);
+    mr_buf_reset(&out);
+    n = squeeze(packed, sizeof(packed), text, strlen(text), -15);
+    ck_assert_int_eq(mr_gzip_decode(&out, "deflate", packed, n, 1 << 20, &err), 0);
+    ck_assert_str_eq(mr_buf_cstr(&out), text);
+
+    /* cut short, corrupt, too large, unknown: refused, out untouched */
+    mr_buf_reset(&out);
+    mr_buf_puts(&out, "kept");
+    n = squeeze(packed, sizeof(packed), text, strlen(text), 31);
+    ck_assert_int_eq(mr_gzip_decode(&out, "gzip", packed, n - 6, 1 << 20, &err), MR_EUSAGE);
+    ck_assert_msg(strstr(err.msg, "not valid gzip data"), "%s", err.msg);
+    ck_assert_str_eq(mr_buf_cstr(&out), "kept");
+    ck_assert_int_eq(mr_gzip_decode(&out, "gzip", "not gzip", 8, 1 << 20, &err), MR_EUSAGE);
+    ck_assert_str_eq(mr_buf_cstr(&out), "kept");
+    ck_assert_int_eq(mr_gzip_decode(&out, "gzip", packed, n, 10, &err), MR_ESETUP);
+    ck_assert_msg(strstr(err.msg, "larger than 10 bytes"), "%s", err.msg);
+    ck_assert_str_eq(mr_buf_cstr(&out), "kept");
+    ck_assert_int_eq(mr_gzip_decode(&out, "br", packed, n, 1 << 20, &err), MR_EUSAGE);
+    ck_assert_msg(strstr(err.msg, "unknown content coding \"br\""), "%s", err.msg);
+    mr_buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_gzip_large)
+{
+    /* larger than one round of the output buffer */
+    size_t len = 1 << 20, i, cap = len + 1024, n;
+    char *text = malloc(len + 1);
+    unsigned char *packed = malloc(cap);
+    struct mr_buf out;
+    struct mr_error err;
+
+    ck_assert(text && packed);
+    for (i = 0; i < len; i++)
+        text[i] = (char)('a' + (i * 7 + i / 13) % 26);
+    text[len] = '\0';
+    n = squeeze(packed, cap, text, len, 31);
+    mr_buf_init(&out);
+    ck_assert_int_eq(mr_gzip_decode(&out, "gzip", packed, n, len, &err), 0);
+    ck_assert_uint_eq(out.len, len);
+    ck_assert_mem_eq(out.data, text, len);
+    mr_buf_release(&out);
+    free(text);
+    free(packed);
+}
+END_TEST
+
+static Suite *upstream_suite(void)
+{
+    Suite *s = suite_create("upstream");
+    TCase *tc;
+
+    tc = tcase_create("url");
+    tcase_add_test(tc, test_url_parse);
+    tcase_add_test(tc, test_url_refused);
+    tcase_add_test(tc, test_hop_by_hop);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("client");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_content_length);
+    tcase_add_test(tc, test_chunked);
+    tcase_add_test(tc, test_until_close_and_no_body);
+    tcase_add_test(tc, test_malformed);
+    tcase_add_test(tc, test_down_and_silent);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("gzip");
+    tcase_add_test(tc, test_gzip);
+    tcase_add_test(tc, test_gzip_large);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(upstream_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
