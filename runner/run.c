@@ -816,10 +816,13 @@ int mr_run(const struct mr_cli *cli)
         fputs("mockrun: ", stdout);
         for (size_t i = 0; i + 1 < cli->nscenarios; i++)
             printf("%s, ", cli->scenarios[i]);
-        printf("%s %s valid: %zu service%s, %zu route%s, %zu expectation%s\n",
+        printf("%s %s valid: %zu service%s, %zu route%s, %zu expectation%s",
                cli->scenarios[cli->nscenarios - 1], cli->nscenarios == 1 ? "is" : "are",
                r.sc->nservices, r.sc->nservices == 1 ? "" : "s", r.sc->nroutes,
                r.sc->nroutes == 1 ? "" : "s", r.sc->nexpects, r.sc->nexpects == 1 ? "" : "s");
+        if (r.sc->ncallbacks)
+            printf(", %zu callback%s", r.sc->ncallbacks, r.sc->ncallbacks == 1 ? "" : "s");
+        putchar('\n');
     } else if (rc == 0) {
         if ((rc = prepare(&r)) != 0) {
             print_error(&r.err);
