@@ -35,6 +35,7 @@
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
 #include "scenarios/schema.h"
+#include "server/callback.h"
 #include "server/service.h"
 
 extern char **environ;
@@ -252,6 +253,7 @@ struct run {
     const struct mr_cli *cli;
     int64_t start_mono, start_wall;
     int64_t command_wall;      /* when the command started (--serve: serving), for `withinMs` */
+    int64_t command_mono;      /* the same on the monotonic clock, for callbacks */
     struct mr_sources sources; /* the files as the loader reads them */
     struct mr_scenario *sc;
     struct mr_server *srv;
@@ -364,6 +366,43 @@ static int start_mocks(struct run *r)
     return 0;
 }
 
+/*
+ * The end of the command is the end of callbacks: those due while it ran
+ * are still sent (each within its timeout and retries already due), those
+ * due later are recorded as not sent. An interrupted command, or a signal
+ * now, stops what is left at once. With --serve, Ctrl-C ends serving
+ * rather than interrupting: the callbacks already due are still sent, and a
+ * second signal stops them.
+ */
+static void finish_callbacks(struct run *r)
+{
+    struct mr_dispatch *d = mr_server_dispatch(r->srv);
+    int64_t cutoff;
+    size_t left;
+    char drain[64];
+
+    if (!d)
+        return;
+    cutoff = r->started ? r->command_mono + r->proc.duration_ms * 1000 : mr_clock_mono_us();
+    left = mr_dispatch_finish(d, cutoff);
+    if (r->started && r->proc.state == MR_PROC_INTERRUPTED)
+        mr_dispatch_abort(d);
+    else if (left)
+        mr_log(MR_LOG_INFO, "sending %zu callback%s due before the command ended", left,
+               left == 1 ? "" : "s");
+    while (!mr_dispatch_idle(d)) {
+        int sig = mr_proc_wait_signal_fd(mr_dispatch_idle_fd(d), 0);
+        while (read(mr_dispatch_idle_fd(d), drain, sizeof(drain)) > 0)
+            ;
+        if (sig > 0) {
+            mr_log(MR_LOG_WARN, "%s: callbacks still being sent are stopped", strsignal(sig));
+            mr_dispatch_abort(d);
+        } else if (sig < 0) {
+            break;
+        }
+    }
+}
+
 /* Runs the command to its end (or, with --serve, waits for Ctrl-C), then
  * stops recording: no call after this is part of the run. */
 static int exercise(struct run *r)
@@ -386,6 +425,7 @@ static int exercise(struct run *r)
         r->popts.argv = r->argv;
         r->popts.envp = r->env;
         r->command_wall = mr_clock_wall_us(); /* the spawn follows at once */
+        r->command_mono = mr_clock_mono_us();
         if (!r->env || !r->cmd)
             rc = mr_error_set(&r->err, MR_ENOMEM, "out of memory");
         else
@@ -397,6 +437,7 @@ static int exercise(struct run *r)
             mr_log(MR_LOG_WARN, "the command exited but something it started kept its output "
                                 "open; stopped reading it after the grace period");
     }
+    finish_callbacks(r);
     mr_server_close(r->srv);
     return rc;
 }

@@ -747,9 +747,9 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
     case MR_EXPECT_WITHIN:
         return verify_within(out, in, e);
     case MR_EXPECT_CALLBACK:
-        /* the load model is there; sending callbacks comes with the dispatcher */
-        return add_expect_case(out, e, MR_CASE_ERROR, "cannot check: callbacks are not sent yet",
-                               NULL);
+        /* sent by the dispatcher; checking them comes with the reports of attempts */
+        return add_expect_case(out, e, MR_CASE_ERROR,
+                               "cannot check: callback expectations are not verified yet", NULL);
     }
     MR_BUG("expectation kind %d", (int)e->kind);
     return 0;

@@ -32,6 +32,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "server/callback.h"
 #include "server/match.h"
 #include "server/select.h"
 #include "templates/template.h"
@@ -45,6 +46,7 @@ struct mr_server {
     struct mg_context *ctx;
     struct mr_router *router;
     struct mr_journal *journal;
+    struct mr_dispatch *dispatch; /* sends callbacks; NULL when the scenario has none */
     int *ports;
     char **urls;
     atomic_bool closed;
@@ -891,8 +893,8 @@ static void template_context(struct mr_tpl_ctx *ctx, struct mr_server *s, struct
 
 /* Records the call: the expectations it counts for (they see the whole
  * body), then the journal (which keeps at most body_max bytes of it). */
-static void record(struct mr_server *s, struct worker *w, struct mr_request *req,
-                   struct mr_call_meta *meta)
+static uint64_t record(struct mr_server *s, struct worker *w, struct mr_request *req,
+                       struct mr_call_meta *meta)
 {
     const struct mr_scenario *sc = s->sc;
     struct mr_request kept = *req;
@@ -911,7 +913,7 @@ static void record(struct mr_server *s, struct worker *w, struct mr_request *req
     if (kept.body_len > s->opts.body_max)
         kept.body_len = s->opts.body_max;
     meta->body_truncated = meta->body_size > kept.body_len;
-    mr_journal_append(s->journal, meta, &kept, w->hits, nhits);
+    return mr_journal_append(s->journal, meta, &kept, w->hits, nhits);
 }
 
 /* -v: one line per call, its request data made printable. */
@@ -1129,12 +1131,40 @@ static void admin_reset(struct mr_server *s, struct worker *w)
                   (unsigned long long)mr_journal_reset_seq(s->journal));
 }
 
+struct attempts_out {
+    struct mr_buf *b;
+    const struct mr_scenario *sc;
+    size_t n;
+};
+
+static int attempt_out(void *arg, const struct mr_attempt *a)
+{
+    struct attempts_out *o = arg;
+    mr_buf_puts(o->b, o->n++ ? ",\n  " : "\n  ");
+    mr_journal_attempt_json(o->b, a, o->sc);
+    return 0;
+}
+
+/* GET callbacks: every callback attempt recorded so far, as the --journal file has them. */
+static void admin_callbacks(struct mr_server *s, struct worker *w)
+{
+    struct attempts_out o = {&w->body_out, s->sc, 0};
+
+    mr_buf_putc(&w->body_out, '[');
+    mr_journal_attempts_each(s->journal, attempt_out, &o);
+    mr_buf_puts(&w->body_out, o.n ? "\n]\n" : "]\n");
+}
+
 /* mockrun's own endpoints under /__mockrun/: answered as JSON, never recorded. */
 static void admin(struct mr_server *s, struct worker *w, const struct mr_request *req)
 {
     static const struct {
         const char *name, *method;
-    } endpoints[] = {{"calls", "GET"}, {"routes", "GET"}, {"health", "GET"}, {"reset", "POST"}};
+    } endpoints[] = {{"calls", "GET"},
+                     {"routes", "GET"},
+                     {"health", "GET"},
+                     {"reset", "POST"},
+                     {"callbacks", "GET"}};
     const char *name = req->path + 11;
     size_t i;
 
@@ -1148,7 +1178,8 @@ static void admin(struct mr_server *s, struct worker *w, const struct mr_request
         w->status = 404;
         mr_buf_puts(&w->body_out, "{\"error\": \"no such endpoint\", \"endpoints\": [\"GET "
                                   "/__mockrun/calls\", \"GET /__mockrun/routes\", \"GET "
-                                  "/__mockrun/health\", \"POST /__mockrun/reset\"]}\n");
+                                  "/__mockrun/health\", \"POST /__mockrun/reset\", \"GET "
+                                  "/__mockrun/callbacks\"]}\n");
         return;
     }
     if (strcmp(req->method, endpoints[i].method) != 0 &&
@@ -1172,8 +1203,11 @@ static void admin(struct mr_server *s, struct worker *w, const struct mr_request
         mr_buf_printf(&w->body_out, ", \"calls\": %llu}\n",
                       (unsigned long long)mr_journal_total(s->journal));
         break;
-    default:
+    case 3:
         admin_reset(s, w);
+        break;
+    default:
+        admin_callbacks(s, w);
         break;
     }
     if (w->body_out.failed) {
@@ -1224,7 +1258,7 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     struct mr_call_meta meta;
     const struct mr_route *route = NULL;
     const struct mr_response *resp = NULL;
-    uint64_t body_size = 0;
+    uint64_t body_size = 0, seq;
     size_t limit;
     long ri_route;
 
@@ -1316,7 +1350,15 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     meta.route = (int32_t)ri_route;
     meta.body_size = body_size;
     meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + w->delay_ms * 1000);
-    record(s, w, &req, &meta);
+    seq = record(s, w, &req, &meta);
+    if (route && resp->ncallbacks && s->dispatch) {
+        /* rendered now, while the request is here; sent later, off this thread */
+        struct mr_tpl_ctx ctx;
+        size_t i;
+        template_context(&ctx, s, w, &req, ri, wall);
+        for (i = 0; i < resp->ncallbacks; i++)
+            mr_dispatch_trigger(s->dispatch, &resp->callbacks[i], seq, &ctx);
+    }
     if (mr_log_enabled(MR_LOG_INFO))
         log_call(w, sc, &req, route, w->status);
     mr_request_release(&req);
@@ -1398,11 +1440,14 @@ void mr_server_opts_init(struct mr_server_opts *o)
     mr_journal_limits_init(&o->journal);
 }
 
-static bool response_reads_body(const struct mr_response *r)
+static bool response_reads_body(const struct mr_scenario *sc, const struct mr_response *r)
 {
     size_t i;
     if (r->templated)
         return true; /* {{body}}, {{bodyRaw}} and friends */
+    for (i = 0; i < r->ncallbacks; i++)
+        if (sc->callbacks[r->callbacks[i].callback].templated)
+            return true;
     for (i = 0; i < r->nwhen; i++)
         if (r->when[i].match.body)
             return true;
@@ -1426,10 +1471,10 @@ static bool service_reads_body(const struct mr_scenario *sc, size_t service)
             return true;
     for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
         const struct mr_route *r = &sc->routes[i];
-        if (r->match.body || response_reads_body(&r->response))
+        if (r->match.body || response_reads_body(sc, &r->response))
             return true;
         for (k = 0; k < r->nresponses; k++)
-            if (response_reads_body(&r->responses[k]))
+            if (response_reads_body(sc, &r->responses[k]))
                 return true;
     }
     return false;
@@ -1594,6 +1639,18 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         s->service_urls[i].value = s->urls[i];
         s->service_urls[i].value_len = strlen(s->urls[i]);
     }
+    if (sc->ncallbacks) {
+        struct mr_dispatch_opts dopts;
+        memset(&dopts, 0, sizeof(dopts));
+        dopts.sc = sc;
+        dopts.journal = s->journal;
+        dopts.service_urls = (const char *const *)s->urls;
+        dopts.service_ports = s->ports;
+        dopts.service_host = opts->host;
+        dopts.body_max = opts->body_max;
+        if ((rc = mr_dispatch_start(&s->dispatch, &dopts, err)) != 0)
+            goto fail;
+    }
     free(got);
     defer_accept(s);
     *out = s;
@@ -1630,6 +1687,11 @@ const char *mr_server_state(const struct mr_server *s, size_t service)
 const struct mr_journal *mr_server_journal(const struct mr_server *s)
 {
     return s->journal;
+}
+
+struct mr_dispatch *mr_server_dispatch(struct mr_server *s)
+{
+    return s->dispatch;
 }
 
 /* mg_stop waits in the listener's poll until a connection wakes it: poke it. */
@@ -1687,6 +1749,7 @@ void mr_server_stop(struct mr_server *s)
 
     if (!s)
         return;
+    mr_dispatch_stop(s->dispatch); /* its attempts may be talking to our own services */
     if (s->ctx) {
         struct waker wk;
         pthread_t t;
