@@ -527,6 +527,57 @@ static int add_call(struct mr_results *res, const struct mr_scenario *sc, const 
     return err;
 }
 
+/* One callback attempt into the results (the journal's strings borrowed for the copy). */
+static int add_attempt(struct mr_results *res, const struct mr_scenario *sc,
+                       const struct mr_attempt *a)
+{
+    static const enum mr_results_outcome outcomes[] = {
+        [MR_ATTEMPT_ANSWERED] = MR_RESULTS_ANSWERED,
+        [MR_ATTEMPT_FAILED] = MR_RESULTS_FAILED,
+        [MR_ATTEMPT_REFUSED] = MR_RESULTS_REFUSED,
+        [MR_ATTEMPT_NOT_SENT] = MR_RESULTS_NOT_SENT,
+    };
+    struct mr_results_attempt ra;
+    struct mr_results_header *h = NULL;
+    const char *it = NULL, *name, *value;
+    size_t n = 0;
+    int err;
+
+    memset(&ra, 0, sizeof(ra));
+    if (a->nheaders > 0 && !(h = calloc(a->nheaders, sizeof(*h))))
+        return MR_ENOMEM;
+    while (n < a->nheaders && (it = mr_attempt_next_header(a, it, &name, &value)) != NULL) {
+        h[n].name = (char *)name;
+        h[n].value = (char *)value;
+        n++;
+    }
+    ra.seq = a->seq;
+    ra.callback = (char *)(a->callback < sc->ncallbacks ? sc->callbacks[a->callback].id : "?");
+    ra.delivery = a->delivery;
+    ra.attempt = a->attempt;
+    ra.trigger = a->trigger;
+    ra.final = a->final;
+    ra.outcome = outcomes[a->outcome];
+    ra.wall_us = a->wall_us;
+    ra.duration_us = a->duration_us;
+    ra.method = (char *)a->method;
+    ra.url = (char *)a->url;
+    ra.headers = h;
+    ra.nheaders = n;
+    ra.body = (char *)a->body;
+    ra.body_len = a->body_len;
+    ra.body_size = a->body_size;
+    ra.body_truncated = a->body_truncated;
+    ra.status = a->status;
+    ra.error = (char *)a->error;
+    ra.response_type = a->answer_type && *a->answer_type ? (char *)a->answer_type : NULL;
+    ra.response_body = (char *)a->answer;
+    ra.response_body_len = a->answer_len;
+    err = mr_results_add_attempt(res, &ra);
+    free(h);
+    return err;
+}
+
 /*
  * What the HTML and HAR reports and -v's route table show beyond the cases:
  * the command, the seed, the services, and (only when one of them is asked
@@ -558,6 +609,9 @@ static int add_calls(struct run *r)
     res->has_calls = calls;
     for (i = 0; calls && rc == 0 && i < kept; i++)
         rc = add_call(res, sc, mr_journal_at(j, i));
+    res->has_attempts = sc->ncallbacks > 0 && (calls || routes);
+    for (i = 0; res->has_attempts && rc == 0 && i < mr_journal_attempts(j); i++)
+        rc = add_attempt(res, sc, mr_journal_attempt_at(j, i));
     if (rc != 0 || !routes)
         return rc;
     for (i = 0; rc == 0 && i < sc->nroutes; i++)
@@ -671,8 +725,10 @@ static int report(struct run *r, int rc)
     }
     fflush(stderr);
     if (r->srv) {
-        if (cli->verbose > 0)
+        if (cli->verbose > 0) {
             mr_console_print_routes(stdout, &r->res, color);
+            mr_console_print_callbacks(stdout, &r->res, color);
+        }
         mr_console_print(stdout, &r->res, color);
     }
     fflush(stdout);
