@@ -993,7 +993,6 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     {
         /* headers and body, read as a response's */
         cJSON *copy = cJSON_CreateObject();
-        bool any = false;
         for (i = 0; copy && i < sizeof(request_keys) / sizeof(request_keys[0]); i++) {
             const cJSON *k = cJSON_GetObjectItemCaseSensitive(v, request_keys[i]);
             cJSON *dup = k ? cJSON_Duplicate(k, true) : NULL;
@@ -1001,11 +1000,10 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
                 cJSON_Delete(dup);
                 ld->nomem = true;
             }
-            any |= k != NULL;
         }
         if (!copy)
             ld->nomem = true;
-        else if (any)
+        else /* even without a body: the request is then a response's defaults */
             load_response(ld, sc, copy, false, &cb->request);
         cJSON_Delete(copy);
         cb = &sc->callbacks[ci]; /* the response's own callbacks cannot be here: not moved */

@@ -2260,6 +2260,9 @@ START_TEST(callbacks_loaded)
     cb = &sc->callbacks[2];
     ck_assert_str_eq(cb->id, "create-charge callback 2");
     ck_assert_ptr_null(cb->url_tpl);
+    /* no body: still a well-formed request model (fuzz_scenario, callback-without-body) */
+    ck_assert_int_eq(cb->request.kind, MR_RESP_EMPTY);
+    ck_assert_int_eq(cb->request.status, 200);
 
     r = &sc->routes[0].response;
     ck_assert_uint_eq(r->ncallbacks, 4);
