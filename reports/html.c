@@ -514,7 +514,7 @@ static void attempt_row(struct page *p, xmlNodePtr tbody, const struct mr_result
     textf(p, link, "#%llu", (unsigned long long)a->trigger);
     el_text(p, tr, "td", "method", a->method);
 
-    td = el(p, tr, "td", "url");
+    td = el(p, tr, "td", "target");
     det = el(p, td, "details", NULL);
     text(p, el(p, det, "summary", NULL), a->url);
     if (a->nheaders > 0) {
