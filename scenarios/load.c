@@ -1840,8 +1840,10 @@ static void callback_expect_name(const struct mr_expect *e, const struct mr_scen
     if (e->status)
         snprintf(status, sizeof(status), ", answered %d", e->status);
     mr_count_format(&e->count, "time", bound, sizeof(bound));
-    if (e->count.times == 0)
-        snprintf(buf, size, "%s is never delivered%s", id, status);
+    if (e->count.times == 0 && e->status)
+        snprintf(buf, size, "%s is never answered %d", id, e->status);
+    else if (e->count.times == 0)
+        snprintf(buf, size, "%s is never delivered", id);
     else if (e->count.at_least == 0 && e->count.at_most < 0 && e->count.times < 0)
         snprintf(buf, size, "%s is delivered any number of times%s", id, status);
     else

@@ -2222,7 +2222,8 @@ START_TEST(callbacks_loaded)
            " 'expect': [\n"
            "  {'callback': 'charge-succeeded', 'times': 1, 'status': 200},\n"
            "  {'callback': 'create-charge callback 1', 'atMost': 2},\n"
-           "  {'callback': 'create-charge callback 2', 'times': 0}]}");
+           "  {'callback': 'create-charge callback 2', 'times': 0},\n"
+           "  {'callback': 'charge-succeeded', 'times': 0, 'status': 500}]}");
     const struct mr_callback *cb;
     const struct mr_response *r;
 
@@ -2283,6 +2284,7 @@ START_TEST(callbacks_loaded)
                      "charge-succeeded is delivered exactly 1 time, answered 200");
     ck_assert_str_eq(sc->expects[1].name, "create-charge callback 1 is delivered at most 2 times");
     ck_assert_str_eq(sc->expects[2].name, "create-charge callback 2 is never delivered");
+    ck_assert_str_eq(sc->expects[3].name, "charge-succeeded is never answered 500");
     ck_assert_int_eq(sc->expects[1].route, -1);
     mr_scenario_free(sc);
 }
