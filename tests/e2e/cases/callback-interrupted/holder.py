@@ -18,7 +18,8 @@ while b"\r\n\r\n" not in data:
     data += chunk
 with open("got.fifo", "w") as f:
     f.write("got\n")
-try:
-    c.recv(1)
+try:  # the rest of the request, then nothing: wait for mockrun to close
+    while c.recv(4096):
+        pass
 except OSError:
     pass
