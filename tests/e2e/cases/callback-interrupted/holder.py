@@ -1,4 +1,4 @@
-"""A webhook receiver outside the command's process group that takes the
+"""A webhook receiver outside mockrun and its command that takes the
 request and never answers: it says its port, then that it got the request,
 through FIFOs, and holds the connection until mockrun lets go (60 s at most)."""
 import socket
