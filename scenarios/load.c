@@ -23,9 +23,9 @@
 #include <cjson/cJSON.h>
 #include <pcre2.h>
 
+#include "common/hookurl.h"
 #include "common/jsondoc.h"
 #include "common/text.h"
-#include "common/url.h"
 #include "scenarios/load_internal.h"
 #include "templates/template.h"
 
@@ -848,17 +848,17 @@ static void check_callback_url(struct mr_loader *ld, const struct mr_scenario *s
 {
     const struct mr_scenario_file *f = &sc->files[owner_file(sc, ld->source)];
     struct mr_error e;
-    struct mr_url u;
+    struct mr_hookurl u;
 
     memset(&e, 0, sizeof(e));
     if (on_service) {
-        if (mr_url_check_path(cb->url, strlen(cb->url), &e) != 0)
+        if (mr_hookurl_check_path(cb->url, strlen(cb->url), &e) != 0)
             mr_loader__problem(ld, false, "with \"service\", \"url\" is a path on that service: %s",
                                e.msg);
-    } else if (mr_url_parse(&u, cb->url, strlen(cb->url), &e) != 0) {
+    } else if (mr_hookurl_parse(&u, cb->url, strlen(cb->url), &e) != 0) {
         mr_loader__problem(ld, false, "%s", e.msg);
-    } else if (mr_url_check_host(&u, (const char *const *)f->allow_hosts, f->nallow_hosts, &e) !=
-               0) {
+    } else if (mr_hookurl_check_host(&u, (const char *const *)f->allow_hosts, f->nallow_hosts,
+                                     &e) != 0) {
         mr_loader__problem(ld, false,
                            "%s: callbacks stay on this machine unless the top-level "
                            "\"allowHosts\" names the host",
@@ -2245,7 +2245,7 @@ static void load_allow_hosts(struct mr_loader *ld, struct mr_scenario_file *f, c
         cJSON_ArrayForEach(item, v)
         {
             size_t m2 = mr_loader__push_index(ld, i++);
-            if (!cJSON_IsString(item) || !mr_url_host_valid(item->valuestring)) {
+            if (!cJSON_IsString(item) || !mr_hookurl_host_valid(item->valuestring)) {
                 mr_loader__describe(item, got, sizeof(got));
                 mr_loader__problem(ld, false,
                                    "expected a host name or an IP address as a URL writes it "

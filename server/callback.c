@@ -29,8 +29,8 @@
 
 #include "common/buf.h"
 #include "common/clock.h"
+#include "common/hookurl.h"
 #include "common/log.h"
-#include "common/url.h"
 #include "server/client.h"
 
 /* One delivery of a callback, rendered, with the attempt it is at. */
@@ -463,7 +463,7 @@ static const char *target_of(struct mr_dispatch *d, const struct mr_callback *cb
 {
     struct mr_error err;
     struct mr_buf url;
-    struct mr_url u;
+    struct mr_hookurl u;
 
     memset(&err, 0, sizeof(err));
     mr_buf_init(&url);
@@ -475,7 +475,7 @@ static const char *target_of(struct mr_dispatch *d, const struct mr_callback *cb
             h = "127.0.0.1";
         else if (strcmp(h, "::") == 0)
             h = "::1";
-        if (mr_url_check_path(rendered, len, &err) != 0) {
+        if (mr_hookurl_check_path(rendered, len, &err) != 0) {
             snprintf(why, size, "refused: %s", err.msg);
             mr_buf_release(&url);
             return why;
@@ -492,8 +492,8 @@ static const char *target_of(struct mr_dispatch *d, const struct mr_callback *cb
     } else {
         const struct mr_scenario_file *f = mr_scenario_callback_owner(d->o.sc, cb);
         mr_buf_append(&url, rendered, len);
-        if (mr_url_parse(&u, rendered, len, &err) != 0 ||
-            mr_url_check_host(&u, (const char *const *)f->allow_hosts, f->nallow_hosts, &err) !=
+        if (mr_hookurl_parse(&u, rendered, len, &err) != 0 ||
+            mr_hookurl_check_host(&u, (const char *const *)f->allow_hosts, f->nallow_hosts, &err) !=
                 0) {
             snprintf(why, size, "refused: %s", err.msg);
             j->url = mr_buf_detach(&url, NULL);
@@ -505,7 +505,7 @@ static const char *target_of(struct mr_dispatch *d, const struct mr_callback *cb
         j->port = u.port;
         j->host_header = malloc(strlen(u.host) + 16);
         if (j->host_header) {
-            bool v6 = u.kind == MR_URL_IPV6;
+            bool v6 = u.kind == MR_HOOKURL_IPV6;
             if (u.port == 80)
                 snprintf(j->host_header, strlen(u.host) + 16, v6 ? "[%s]" : "%s", u.host);
             else

@@ -4,7 +4,7 @@
  * The request handler calls mr_dispatch_trigger for each callback of the
  * response it chose, while the request is still in scope: the URL, headers
  * and body are rendered then (templates see the triggering request), the
- * URL is checked (common/url.h: an http URL on loopback or on a host the
+ * URL is checked (common/hookurl.h: an http URL on loopback or on a host the
  * scenario file's `allowHosts` names; with `service`, a path on that mock
  * service), and the job is queued, due `delayMs` later. A refused URL is
  * recorded at once and never sent. The answer the handler writes is never

@@ -7,7 +7,7 @@
  * answer without Content-Length or chunked framing ends at the connection's
  * end. Interim 1xx answers are skipped; the body of a chunked answer is
  * decoded. Nothing here parses URLs or decides where a request may go:
- * callers check the URL (common/url.h) and hand over the addresses.
+ * callers check the URL (common/hookurl.h) and hand over the addresses.
  *
  * Every function is thread-safe: it touches only its arguments. Sockets are
  * close-on-exec and never raise SIGPIPE.

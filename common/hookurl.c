@@ -5,7 +5,7 @@
  * expect, rather than "fixing" input the way browsers do: every URL it lets
  * through is one that any HTTP client would send to the same host.
  */
-#include "common/url.h"
+#include "common/hookurl.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -51,12 +51,12 @@ static int target_problem(const char *s, size_t at, size_t base, struct mr_error
                         base + at + 1);
 }
 
-int mr_url_check_path(const char *s, size_t len, struct mr_error *err)
+int mr_hookurl_check_path(const char *s, size_t len, struct mr_error *err)
 {
     size_t bad;
 
-    if (len > MR_URL_MAX)
-        return mr_error_set(err, MR_ESCENARIO, "the path is longer than %d bytes", MR_URL_MAX);
+    if (len > MR_HOOKURL_MAX)
+        return mr_error_set(err, MR_ESCENARIO, "the path is longer than %d bytes", MR_HOOKURL_MAX);
     if (len == 0 || s[0] != '/')
         return mr_error_set(err, MR_ESCENARIO, "a path on a service must start with \"/\"");
     bad = bad_target_byte(s, len);
@@ -86,7 +86,7 @@ static int parse_port(const char *s, size_t n, int *port, struct mr_error *err)
     return 0;
 }
 
-int mr_url_parse(struct mr_url *out, const char *s, size_t len, struct mr_error *err)
+int mr_hookurl_parse(struct mr_hookurl *out, const char *s, size_t len, struct mr_error *err)
 {
     size_t i = 0, auth, auth_end, host_end, bad, end;
     struct in6_addr a6;
@@ -94,8 +94,8 @@ int mr_url_parse(struct mr_url *out, const char *s, size_t len, struct mr_error 
 
     memset(out, 0, sizeof(*out));
     out->port = 80;
-    if (len > MR_URL_MAX)
-        return mr_error_set(err, MR_ESCENARIO, "the URL is longer than %d bytes", MR_URL_MAX);
+    if (len > MR_HOOKURL_MAX)
+        return mr_error_set(err, MR_ESCENARIO, "the URL is longer than %d bytes", MR_HOOKURL_MAX);
     while (i < len && scheme_char((unsigned char)s[i]))
         i++;
     if (i == 0 || i + 3 > len || memcmp(s + i, "://", 3) != 0)
@@ -129,7 +129,7 @@ int mr_url_parse(struct mr_url *out, const char *s, size_t len, struct mr_error 
         out->host[n] = '\0';
         if (inet_pton(AF_INET6, out->host, &a6) != 1)
             return mr_error_set(err, MR_ESCENARIO, "the URL's IPv6 address is not valid");
-        out->kind = MR_URL_IPV6;
+        out->kind = MR_HOOKURL_IPV6;
         host_end = (size_t)(close - s) + 1;
     } else {
         for (host_end = auth; host_end < auth_end && s[host_end] != ':'; host_end++)
@@ -140,12 +140,12 @@ int mr_url_parse(struct mr_url *out, const char *s, size_t len, struct mr_error 
                                     host_end + 1);
         if (host_end == auth)
             return mr_error_set(err, MR_ESCENARIO, "the URL has no host");
-        if (host_end - auth > MR_URL_HOST_MAX)
+        if (host_end - auth > MR_HOOKURL_HOST_MAX)
             return mr_error_set(err, MR_ESCENARIO, "the URL's host is longer than %d bytes",
-                                MR_URL_HOST_MAX);
+                                MR_HOOKURL_HOST_MAX);
         memcpy(out->host, s + auth, host_end - auth);
         out->host[host_end - auth] = '\0';
-        out->kind = inet_pton(AF_INET, out->host, &a4) == 1 ? MR_URL_IPV4 : MR_URL_NAME;
+        out->kind = inet_pton(AF_INET, out->host, &a4) == 1 ? MR_HOOKURL_IPV4 : MR_HOOKURL_NAME;
     }
     if (host_end < auth_end) {
         int rc;
@@ -167,17 +167,17 @@ int mr_url_parse(struct mr_url *out, const char *s, size_t len, struct mr_error 
     return 0;
 }
 
-bool mr_url_is_loopback(const struct mr_url *u)
+bool mr_hookurl_is_loopback(const struct mr_hookurl *u)
 {
     struct in6_addr a6;
     struct in_addr a4;
 
     switch (u->kind) {
-    case MR_URL_NAME:
+    case MR_HOOKURL_NAME:
         return strcasecmp(u->host, "localhost") == 0;
-    case MR_URL_IPV4:
+    case MR_HOOKURL_IPV4:
         return inet_pton(AF_INET, u->host, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
-    case MR_URL_IPV6:
+    case MR_HOOKURL_IPV6:
         return inet_pton(AF_INET6, u->host, &a6) == 1 &&
                memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
     }
@@ -187,7 +187,7 @@ bool mr_url_is_loopback(const struct mr_url *u)
 /* An allow-list entry as an address of `family`, brackets around IPv6 taken off. */
 static bool entry_address(const char *entry, int family, void *addr)
 {
-    char buf[MR_URL_HOST_MAX + 1];
+    char buf[MR_HOOKURL_HOST_MAX + 1];
     size_t n = strlen(entry);
 
     if (family == AF_INET6 && n >= 2 && entry[0] == '[' && entry[n - 1] == ']') {
@@ -200,38 +200,38 @@ static bool entry_address(const char *entry, int family, void *addr)
     return inet_pton(family, entry, addr) == 1;
 }
 
-int mr_url_check_host(const struct mr_url *u, const char *const *allow, size_t n,
-                      struct mr_error *err)
+int mr_hookurl_check_host(const struct mr_hookurl *u, const char *const *allow, size_t n,
+                          struct mr_error *err)
 {
     unsigned char want[sizeof(struct in6_addr)], have[sizeof(struct in6_addr)];
-    int family = u->kind == MR_URL_IPV6 ? AF_INET6 : AF_INET;
-    size_t i, size = u->kind == MR_URL_IPV6 ? sizeof(struct in6_addr) : sizeof(struct in_addr);
+    int family = u->kind == MR_HOOKURL_IPV6 ? AF_INET6 : AF_INET;
+    size_t i, size = u->kind == MR_HOOKURL_IPV6 ? sizeof(struct in6_addr) : sizeof(struct in_addr);
 
-    if (mr_url_is_loopback(u))
+    if (mr_hookurl_is_loopback(u))
         return 0;
-    if (u->kind != MR_URL_NAME && inet_pton(family, u->host, want) != 1)
+    if (u->kind != MR_HOOKURL_NAME && inet_pton(family, u->host, want) != 1)
         return mr_error_set(err, MR_ESCENARIO, "host %s is not a valid address", u->host);
     for (i = 0; i < n; i++) {
-        if (u->kind == MR_URL_NAME
+        if (u->kind == MR_HOOKURL_NAME
                 ? strcasecmp(allow[i], u->host) == 0
                 : entry_address(allow[i], family, have) && memcmp(want, have, size) == 0)
             return 0;
     }
     return mr_error_set(err, MR_ESCENARIO, "host %s%s%s is not loopback and not in allowHosts",
-                        u->kind == MR_URL_IPV6 ? "[" : "", u->host,
-                        u->kind == MR_URL_IPV6 ? "]" : "");
+                        u->kind == MR_HOOKURL_IPV6 ? "[" : "", u->host,
+                        u->kind == MR_HOOKURL_IPV6 ? "]" : "");
 }
 
-bool mr_url_host_valid(const char *s)
+bool mr_hookurl_host_valid(const char *s)
 {
     unsigned char a[sizeof(struct in6_addr)];
     size_t n = strlen(s), i;
 
-    if (n == 0 || n > MR_URL_HOST_MAX + 2)
+    if (n == 0 || n > MR_HOOKURL_HOST_MAX + 2)
         return false;
     if (entry_address(s, AF_INET6, a))
         return true;
-    if (n > MR_URL_HOST_MAX)
+    if (n > MR_HOOKURL_HOST_MAX)
         return false;
     for (i = 0; i < n; i++)
         if (!host_char((unsigned char)s[i]))

@@ -1,27 +1,27 @@
 /*
- * test_url.c - common/url.c: the strict http URL parser callbacks use, and
+ * test_hookurl.c - common/hookurl.c: the strict http URL parser callbacks use, and
  * the rule that keeps them on loopback unless `allowHosts` names the host.
  * Most cases are hostile: what a template rendered from a request could
  * produce to send a callback elsewhere, or to break the request line.
  *
- * One case:   CK_RUN_CASE=hostile ./test_url
- * Under gdb:  CK_FORK=no gdb ./test_url
+ * One case:   CK_RUN_CASE=hostile ./test_hookurl
+ * Under gdb:  CK_FORK=no gdb ./test_hookurl
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/url.h"
+#include "common/hookurl.h"
 
-static int parse(const char *s, struct mr_url *u, struct mr_error *err)
+static int parse(const char *s, struct mr_hookurl *u, struct mr_error *err)
 {
     memset(err, 0, sizeof(*err));
-    return mr_url_parse(u, s, strlen(s), err);
+    return mr_hookurl_parse(u, s, strlen(s), err);
 }
 
 /* The target of a parsed URL, as a string ("/" when empty). */
-static const char *target(const char *s, const struct mr_url *u, char *buf, size_t size)
+static const char *target(const char *s, const struct mr_hookurl *u, char *buf, size_t size)
 {
     if (u->target_len == 0 || s[u->target] == '?')
         snprintf(buf, size, "/%.*s", (int)u->target_len, s + u->target);
@@ -35,22 +35,22 @@ START_TEST(test_accepts)
     static const struct {
         const char *url, *host, *target;
         int port;
-        enum mr_url_host_kind kind;
+        enum mr_hookurl_host_kind kind;
     } ok[] = {
-        {"http://127.0.0.1:4000/webhooks", "127.0.0.1", "/webhooks", 4000, MR_URL_IPV4},
-        {"http://localhost/", "localhost", "/", 80, MR_URL_NAME},
-        {"HTTP://LocalHost:8080", "LocalHost", "/", 8080, MR_URL_NAME},
-        {"http://[::1]:9/a?b=c&d", "::1", "/a?b=c&d", 9, MR_URL_IPV6},
-        {"http://hooks.example.test/x#frag", "hooks.example.test", "/x", 80, MR_URL_NAME},
-        {"http://h?q=1", "h", "/?q=1", 80, MR_URL_NAME},
-        {"http://h:65535/%20%0d", "h", "/%20%0d", 65535, MR_URL_NAME},
-        {"http://my_host-1.internal/p", "my_host-1.internal", "/p", 80, MR_URL_NAME},
+        {"http://127.0.0.1:4000/webhooks", "127.0.0.1", "/webhooks", 4000, MR_HOOKURL_IPV4},
+        {"http://localhost/", "localhost", "/", 80, MR_HOOKURL_NAME},
+        {"HTTP://LocalHost:8080", "LocalHost", "/", 8080, MR_HOOKURL_NAME},
+        {"http://[::1]:9/a?b=c&d", "::1", "/a?b=c&d", 9, MR_HOOKURL_IPV6},
+        {"http://hooks.example.test/x#frag", "hooks.example.test", "/x", 80, MR_HOOKURL_NAME},
+        {"http://h?q=1", "h", "/?q=1", 80, MR_HOOKURL_NAME},
+        {"http://h:65535/%20%0d", "h", "/%20%0d", 65535, MR_HOOKURL_NAME},
+        {"http://my_host-1.internal/p", "my_host-1.internal", "/p", 80, MR_HOOKURL_NAME},
     };
     size_t i;
     char buf[200];
 
     for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-        struct mr_url u;
+        struct mr_hookurl u;
         struct mr_error err;
         ck_assert_msg(parse(ok[i].url, &u, &err) == 0, "%s: %s", ok[i].url, err.msg);
         ck_assert_str_eq(u.host, ok[i].host);
@@ -98,7 +98,7 @@ START_TEST(test_hostile)
     size_t i;
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        struct mr_url u;
+        struct mr_hookurl u;
         struct mr_error err;
         ck_assert_msg(parse(bad[i].url, &u, &err) == MR_ESCENARIO, "accepted: %s", bad[i].url);
         ck_assert_msg(strstr(err.msg, bad[i].why) != NULL, "%s: got \"%s\", want \"%s\"",
@@ -109,25 +109,25 @@ END_TEST
 
 START_TEST(test_nul_and_length)
 {
-    struct mr_url u;
+    struct mr_hookurl u;
     struct mr_error err;
     char *big;
 
     /* a NUL inside the given length is a control byte, not the end */
-    ck_assert_int_eq(mr_url_parse(&u, "http://h/a\0b", 12, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_parse(&u, "http://h/a\0b", 12, &err), MR_ESCENARIO);
     ck_assert_ptr_nonnull(strstr(err.msg, "control byte at byte 11"));
-    ck_assert_int_eq(mr_url_parse(&u, "http://h\0/", 10, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_parse(&u, "http://h\0/", 10, &err), MR_ESCENARIO);
 
-    big = malloc(MR_URL_MAX + 2);
+    big = malloc(MR_HOOKURL_MAX + 2);
     ck_assert_ptr_nonnull(big);
-    memset(big, 'a', MR_URL_MAX + 1);
+    memset(big, 'a', MR_HOOKURL_MAX + 1);
     memcpy(big, "http://h/", 9);
-    ck_assert_int_eq(mr_url_parse(&u, big, MR_URL_MAX + 1, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_parse(&u, big, MR_HOOKURL_MAX + 1, &err), MR_ESCENARIO);
     ck_assert_ptr_nonnull(strstr(err.msg, "longer than"));
-    ck_assert_int_eq(mr_url_parse(&u, big, MR_URL_MAX, &err), 0);
-    memset(big + 7, 'h', MR_URL_HOST_MAX + 1);
-    big[7 + MR_URL_HOST_MAX + 1] = '/';
-    ck_assert_int_eq(mr_url_parse(&u, big, MR_URL_MAX, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_parse(&u, big, MR_HOOKURL_MAX, &err), 0);
+    memset(big + 7, 'h', MR_HOOKURL_HOST_MAX + 1);
+    big[7 + MR_HOOKURL_HOST_MAX + 1] = '/';
+    ck_assert_int_eq(mr_hookurl_parse(&u, big, MR_HOOKURL_MAX, &err), MR_ESCENARIO);
     ck_assert_ptr_nonnull(strstr(err.msg, "host is longer"));
     free(big);
 }
@@ -161,11 +161,11 @@ START_TEST(test_loopback)
     size_t i;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct mr_url u;
+        struct mr_hookurl u;
         struct mr_error err;
         ck_assert_msg(parse(cases[i].url, &u, &err) == 0, "%s: %s", cases[i].url, err.msg);
-        ck_assert_msg(mr_url_is_loopback(&u) == cases[i].loopback, "%s", cases[i].url);
-        ck_assert_int_eq(mr_url_check_host(&u, NULL, 0, &err) == 0, cases[i].loopback);
+        ck_assert_msg(mr_hookurl_is_loopback(&u) == cases[i].loopback, "%s", cases[i].url);
+        ck_assert_int_eq(mr_hookurl_check_host(&u, NULL, 0, &err) == 0, cases[i].loopback);
         if (!cases[i].loopback)
             ck_assert_ptr_nonnull(strstr(err.msg, "is not loopback and not in allowHosts"));
     }
@@ -192,17 +192,17 @@ START_TEST(test_allow_list)
     size_t i;
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct mr_url u;
+        struct mr_hookurl u;
         struct mr_error err;
         ck_assert_int_eq(parse(cases[i].url, &u, &err), 0);
-        ck_assert_msg((mr_url_check_host(&u, allow, 3, &err) == 0) == cases[i].ok, "%s",
+        ck_assert_msg((mr_hookurl_check_host(&u, allow, 3, &err) == 0) == cases[i].ok, "%s",
                       cases[i].url);
     }
     {
-        struct mr_url u;
+        struct mr_hookurl u;
         struct mr_error err;
         ck_assert_int_eq(parse("http://[fd00::8]/", &u, &err), 0);
-        ck_assert_int_eq(mr_url_check_host(&u, allow, 3, &err), MR_ESCENARIO);
+        ck_assert_int_eq(mr_hookurl_check_host(&u, allow, 3, &err), MR_ESCENARIO);
         ck_assert_str_eq(err.msg, "host [fd00::8] is not loopback and not in allowHosts");
     }
 }
@@ -210,15 +210,15 @@ END_TEST
 
 START_TEST(test_host_valid)
 {
-    ck_assert(mr_url_host_valid("hooks.example.test"));
-    ck_assert(mr_url_host_valid("10.0.0.1"));
-    ck_assert(mr_url_host_valid("::1"));
-    ck_assert(mr_url_host_valid("[fd00::1]"));
-    ck_assert(!mr_url_host_valid(""));
-    ck_assert(!mr_url_host_valid("http://x"));
-    ck_assert(!mr_url_host_valid("a b"));
-    ck_assert(!mr_url_host_valid("h:80"));
-    ck_assert(!mr_url_host_valid("[zz]"));
+    ck_assert(mr_hookurl_host_valid("hooks.example.test"));
+    ck_assert(mr_hookurl_host_valid("10.0.0.1"));
+    ck_assert(mr_hookurl_host_valid("::1"));
+    ck_assert(mr_hookurl_host_valid("[fd00::1]"));
+    ck_assert(!mr_hookurl_host_valid(""));
+    ck_assert(!mr_hookurl_host_valid("http://x"));
+    ck_assert(!mr_hookurl_host_valid("a b"));
+    ck_assert(!mr_hookurl_host_valid("h:80"));
+    ck_assert(!mr_hookurl_host_valid("[zz]"));
 }
 END_TEST
 
@@ -226,13 +226,13 @@ START_TEST(test_paths)
 {
     struct mr_error err;
 
-    ck_assert_int_eq(mr_url_check_path("/hooks?x=1", 10, &err), 0);
-    ck_assert_int_eq(mr_url_check_path("/", 1, &err), 0);
-    ck_assert_int_eq(mr_url_check_path("", 0, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_check_path("/hooks?x=1", 10, &err), 0);
+    ck_assert_int_eq(mr_hookurl_check_path("/", 1, &err), 0);
+    ck_assert_int_eq(mr_hookurl_check_path("", 0, &err), MR_ESCENARIO);
     ck_assert_ptr_nonnull(strstr(err.msg, "must start with \"/\""));
-    ck_assert_int_eq(mr_url_check_path("hooks", 5, &err), MR_ESCENARIO);
-    ck_assert_int_eq(mr_url_check_path("http://10.0.0.1/", 16, &err), MR_ESCENARIO);
-    ck_assert_int_eq(mr_url_check_path("/a\r\nX: y", 8, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_check_path("hooks", 5, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_check_path("http://10.0.0.1/", 16, &err), MR_ESCENARIO);
+    ck_assert_int_eq(mr_hookurl_check_path("/a\r\nX: y", 8, &err), MR_ESCENARIO);
     ck_assert_ptr_nonnull(strstr(err.msg, "control byte at byte 3"));
 }
 END_TEST

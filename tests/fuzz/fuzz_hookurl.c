@@ -1,5 +1,5 @@
 /*
- * fuzz_url.c - the callback URL parser and host rule (common/url.h).
+ * fuzz_hookurl.c - the callback URL parser and host rule (common/hookurl.h).
  *
  * Input: allow-list entries separated by ',' on the first line, then the
  * URL (any bytes, NULs included; handed over without a NUL after it). With
@@ -21,11 +21,12 @@
 #include <stdbool.h>
 #include <strings.h>
 
-#include "common/url.h"
+#include "common/hookurl.h"
 
 #define MAX_ALLOW 8
 
-static bool same(const struct mr_url *a, const char *sa, const struct mr_url *b, const char *sb)
+static bool same(const struct mr_hookurl *a, const char *sa, const struct mr_hookurl *b,
+                 const char *sb)
 {
     return strcmp(a->host, b->host) == 0 && a->kind == b->kind && a->port == b->port &&
            a->target_len == b->target_len &&
@@ -40,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *list = fuzz_copy(data, head, 1);
     char *url = fuzz_copy(data + off, n, 0);
     const char *allow[MAX_ALLOW];
-    struct mr_url u;
+    struct mr_hookurl u;
     struct mr_error err;
     char *p = list;
 
@@ -52,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         p = comma ? comma + 1 : NULL;
     }
     memset(&err, 0, sizeof(err));
-    if (mr_url_parse(&u, url, n, &err) != 0) {
+    if (mr_hookurl_parse(&u, url, n, &err) != 0) {
         FUZZ_CHECK(err.code == MR_ESCENARIO && err.msg[0]);
     } else {
         size_t hl = strnlen(u.host, sizeof(u.host));
@@ -66,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(url[u.target] == '/' || url[u.target] == '?');
         for (i = 0; i < u.target_len; i++)
             FUZZ_CHECK(url[u.target + i] > 0x20 && url[u.target + i] < 0x7f);
-        if (u.kind == MR_URL_IPV6) {
+        if (u.kind == MR_HOOKURL_IPV6) {
             unsigned char a6[16];
             FUZZ_CHECK(inet_pton(AF_INET6, u.host, a6) == 1);
         } else {
@@ -78,25 +79,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             /* rebuilt from the parts, it parses the same */
             size_t cap = hl + u.target_len + 32;
             char *again = malloc(cap);
-            struct mr_url v;
+            struct mr_hookurl v;
             int m;
             FUZZ_CHECK(again != NULL);
-            m = snprintf(again, cap, "http://%s%s%s:%d%.*s", u.kind == MR_URL_IPV6 ? "[" : "",
-                         u.host, u.kind == MR_URL_IPV6 ? "]" : "", u.port, (int)u.target_len,
+            m = snprintf(again, cap, "http://%s%s%s:%d%.*s", u.kind == MR_HOOKURL_IPV6 ? "[" : "",
+                         u.host, u.kind == MR_HOOKURL_IPV6 ? "]" : "", u.port, (int)u.target_len,
                          url + u.target);
             FUZZ_CHECK(m > 0 && (size_t)m < cap);
-            if ((size_t)m <= MR_URL_MAX) {
-                FUZZ_CHECK(mr_url_parse(&v, again, (size_t)m, &herr) == 0);
+            if ((size_t)m <= MR_HOOKURL_MAX) {
+                FUZZ_CHECK(mr_hookurl_parse(&v, again, (size_t)m, &herr) == 0);
                 FUZZ_CHECK(same(&u, url, &v, again));
             }
             free(again);
         }
-        FUZZ_CHECK((mr_url_check_host(&u, NULL, 0, &herr) == 0) == mr_url_is_loopback(&u));
-        allowed = mr_url_check_host(&u, allow, nallow, &herr) == 0;
-        if (allowed && !mr_url_is_loopback(&u)) {
+        FUZZ_CHECK((mr_hookurl_check_host(&u, NULL, 0, &herr) == 0) == mr_hookurl_is_loopback(&u));
+        allowed = mr_hookurl_check_host(&u, allow, nallow, &herr) == 0;
+        if (allowed && !mr_hookurl_is_loopback(&u)) {
             bool named = false;
             for (i = 0; i < nallow; i++)
-                named |= strcasecmp(allow[i], u.host) == 0 || u.kind != MR_URL_NAME;
+                named |= strcasecmp(allow[i], u.host) == 0 || u.kind != MR_HOOKURL_NAME;
             FUZZ_CHECK(named);
         }
         if (!allowed)
