@@ -1,5 +1,6 @@
 #include "reports/console.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -192,6 +193,79 @@ void mr_console_print_routes(FILE *f, const struct mr_results *r, bool color)
         if (counted < rt->calls)
             fprintf(f, "%s%llu more not kept", k ? ", " : "  ",
                     (unsigned long long)(rt->calls - counted));
+        fputc('\n', f);
+    }
+}
+
+/* The label of an attempt in the callbacks table: its status, or its outcome. */
+static void attempt_label(const struct mr_results_attempt *a, char *buf, size_t size)
+{
+    if (a->outcome == MR_RESULTS_ANSWERED)
+        snprintf(buf, size, "%d", a->status);
+    else
+        snprintf(buf, size, "%s", mr_results_outcome_name(a->outcome));
+}
+
+void mr_console_print_callbacks(FILE *f, const struct mr_results *r, bool color)
+{
+    size_t wid = 8, i, k, m;
+
+    if (!r->has_attempts || r->nattempts == 0)
+        return;
+    for (i = 0; i < r->nattempts; i++) {
+        size_t w = columns(r->attempts[i].callback);
+        if (w > wid)
+            wid = w > ROUTE_COL_MAX ? ROUTE_COL_MAX : w;
+    }
+    fputs("  callback", f);
+    pad(f, 8, wid + 2);
+    fputs("deliveries  attempts\n", f);
+    for (i = 0; i < r->nattempts; i++) {
+        const char *id = r->attempts[i].callback;
+        uint64_t deliveries = 0;
+        bool seen = false;
+
+        for (k = 0; k < i && !seen; k++)
+            seen = strcmp(r->attempts[k].callback, id) == 0;
+        if (seen)
+            continue; /* listed with its first attempt */
+        for (k = i; k < r->nattempts; k++)
+            deliveries += strcmp(r->attempts[k].callback, id) == 0 && r->attempts[k].final;
+        fputs("  ", f);
+        put_safe(f, id, strlen(id));
+        pad(f, columns(id), wid + 2);
+        fprintf(f, "%10llu  ", (unsigned long long)deliveries);
+        /* each label once, in order of first appearance, with its count */
+        for (k = i, m = 0; k < r->nattempts; k++) {
+            char label[32], other[32];
+            uint64_t count = 0;
+            size_t q;
+            bool before = false;
+            if (strcmp(r->attempts[k].callback, id) != 0)
+                continue;
+            attempt_label(&r->attempts[k], label, sizeof(label));
+            for (q = i; q < k && !before; q++) {
+                if (strcmp(r->attempts[q].callback, id) != 0)
+                    continue;
+                attempt_label(&r->attempts[q], other, sizeof(other));
+                before = strcmp(label, other) == 0;
+            }
+            if (before)
+                continue;
+            for (q = k; q < r->nattempts; q++) {
+                if (strcmp(r->attempts[q].callback, id) != 0)
+                    continue;
+                attempt_label(&r->attempts[q], other, sizeof(other));
+                count += strcmp(label, other) == 0;
+            }
+            fputs(m++ ? ", " : "", f);
+            if (color && r->attempts[k].outcome != MR_RESULTS_ANSWERED)
+                fprintf(f, RED "%s" RESET, label);
+            else
+                fputs(label, f);
+            if (count > 1)
+                fprintf(f, " \xc3\x97%llu", (unsigned long long)count);
+        }
         fputc('\n', f);
     }
 }

@@ -46,6 +46,21 @@ void mr_console_print(FILE *f, const struct mr_results *r, bool color);
  */
 void mr_console_print_routes(FILE *f, const struct mr_results *r, bool color);
 
+/*
+ * Prints the callback attempts per callback (r->attempts), for -v, after the
+ * routes:
+ *
+ *       callback          deliveries  attempts
+ *       charge-succeeded           1  500, 200
+ *       refund-created             2  failed ×3, not sent
+ *
+ * A delivery is one triggered use of a callback; its attempts are labelled
+ * by the status the application answered, or by how they ended (failed,
+ * refused, not sent: red when `color`), each label once with its count.
+ * Nothing when the scenario has no callbacks or none was triggered.
+ */
+void mr_console_print_callbacks(FILE *f, const struct mr_results *r, bool color);
+
 /* Whether to colour output written to `fd`: it is a terminal, NO_COLOR is
  * unset or empty (no-color.org), and TERM is not "dumb". */
 bool mr_console_use_color(int fd);

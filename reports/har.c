@@ -356,6 +356,102 @@ static void entry(struct json *j, const struct mr_results *r, const struct mr_re
     end(j, '}');
 }
 
+/* A callback attempt mockrun sent: an HTTP exchange like the calls, the other way. */
+static void attempt_entry(struct json *j, const struct mr_results_attempt *a,
+                          struct mr_buf *scratch)
+{
+    const char *q = strchr(a->url, '?'), *type = NULL;
+    char stamp[25];
+    size_t i;
+
+    for (i = 0; i < a->nheaders; i++)
+        if (strcasecmp(a->headers[i].name, "Content-Type") == 0)
+            type = a->headers[i].value;
+    mr_clock_iso8601(a->wall_us, stamp);
+    begin(j, NULL, '{');
+    str(j, "startedDateTime", stamp);
+    millis(j, "time", a->duration_us);
+    begin(j, "request", '{');
+    str(j, "method", a->method);
+    str(j, "url", a->url);
+    str(j, "httpVersion", "HTTP/1.1");
+    begin(j, "cookies", '[');
+    end(j, ']');
+    begin(j, "headers", '[');
+    for (i = 0; i < a->nheaders; i++)
+        pair(j, a->headers[i].name, strlen(a->headers[i].name), a->headers[i].value,
+             strlen(a->headers[i].value));
+    end(j, ']');
+    {
+        /* the query as sent, without a fragment (the URL has none) */
+        char *query = q ? strdup(q + 1) : NULL;
+        query_string(j, query, scratch);
+        free(query);
+    }
+    if (a->body_size > 0 || a->body_len > 0) {
+        begin(j, "postData", '{');
+        str(j, "mimeType", type ? type : "");
+        str_n(j, "text", a->body, a->body_len);
+        end(j, '}');
+    }
+    integer(j, "headersSize", -1);
+    integer(j, "bodySize", (long long)a->body_size);
+    end(j, '}');
+
+    begin(j, "response", '{');
+    integer(j, "status", a->status);
+    str(j, "statusText", a->status ? mr_har_reason(a->status) : "");
+    str(j, "httpVersion", a->status ? "HTTP/1.1" : "");
+    begin(j, "cookies", '[');
+    end(j, ']');
+    begin(j, "headers", '[');
+    if (a->response_type)
+        pair(j, "Content-Type", 12, a->response_type, strlen(a->response_type));
+    end(j, ']');
+    begin(j, "content", '{');
+    integer(j, "size", a->response_body ? (long long)a->response_body_len : 0);
+    str(j, "mimeType", a->response_type ? a->response_type : "x-unknown");
+    if (a->response_body)
+        str_n(j, "text", a->response_body, a->response_body_len);
+    end(j, '}');
+    str(j, "redirectURL", "");
+    integer(j, "headersSize", -1);
+    integer(j, "bodySize", a->response_body ? (long long)a->response_body_len : -1);
+    if (a->error)
+        str(j, "_error", a->error);
+    end(j, '}');
+    begin(j, "cache", '{');
+    end(j, '}');
+    begin(j, "timings", '{');
+    raw(j, "send", "0");
+    millis(j, "wait", a->duration_us);
+    raw(j, "receive", "0");
+    end(j, '}');
+    begin(j, "_mockrun", '{');
+    str(j, "callback", a->callback);
+    integer(j, "delivery", (long long)a->delivery);
+    integer(j, "attempt", (long long)a->attempt);
+    integer(j, "trigger", (long long)a->trigger);
+    str(j, "outcome", mr_results_outcome_name(a->outcome));
+    end(j, '}');
+    end(j, '}');
+}
+
+/* Whether attempt `a` was an HTTP exchange (sent, answered or not): a HAR entry. */
+static bool sent(const struct mr_results_attempt *a)
+{
+    return a->outcome == MR_RESULTS_ANSWERED || a->outcome == MR_RESULTS_FAILED;
+}
+
+static int earlier(const void *x, const void *y)
+{
+    const struct mr_results_attempt *a = *(const struct mr_results_attempt *const *)x;
+    const struct mr_results_attempt *b = *(const struct mr_results_attempt *const *)y;
+    if (a->wall_us != b->wall_us)
+        return a->wall_us < b->wall_us ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 void mr_har_build(struct mr_buf *out, const struct mr_results *r)
 {
     struct json j = {out, 0, false};
@@ -372,13 +468,39 @@ void mr_har_build(struct mr_buf *out, const struct mr_results *r)
     end(&j, '}');
     mr_results_title(r, &scratch);
     mr_buf_printf(&scratch, ": %zu call%s", r->ncalls, r->ncalls == 1 ? "" : "s");
+    {
+        size_t nsent = 0;
+        for (i = 0; i < r->nattempts; i++)
+            nsent += sent(&r->attempts[i]);
+        if (nsent)
+            mr_buf_printf(&scratch, " and %zu callback%s sent", nsent, nsent == 1 ? "" : "s");
+    }
     if (r->calls_total > r->ncalls)
         mr_buf_printf(&scratch, " of %llu (past the journal's limits calls are counted, not kept)",
                       (unsigned long long)r->calls_total);
     str_n(&j, "comment", scratch.data, scratch.len);
     begin(&j, "entries", '[');
-    for (i = 0; i < r->ncalls; i++)
-        entry(&j, r, &r->calls[i], &scratch);
+    {
+        /* calls (in arrival order) and the callbacks sent, merged by the time they started */
+        const struct mr_results_attempt **by_time =
+            malloc((r->nattempts ? r->nattempts : 1) * sizeof(*by_time));
+        size_t k = 0, n = 0;
+        if (!by_time) {
+            out->failed = true;
+        } else {
+            for (k = 0; k < r->nattempts; k++)
+                if (sent(&r->attempts[k]))
+                    by_time[n++] = &r->attempts[k];
+            qsort(by_time, n, sizeof(*by_time), earlier);
+        }
+        for (i = 0, k = 0; by_time && (i < r->ncalls || k < n);) {
+            if (k < n && (i == r->ncalls || by_time[k]->wall_us < r->calls[i].wall_us))
+                attempt_entry(&j, by_time[k++], &scratch);
+            else
+                entry(&j, r, &r->calls[i++], &scratch);
+        }
+        free(by_time);
+    }
     end(&j, ']');
     end(&j, '}');
     end(&j, '}');

@@ -25,6 +25,13 @@
  * - cache {}; "_mockrun" {seq, service, route (null: none matched),
  *   allowed, nearMiss}: HAR's custom fields start with an underscore.
  *
+ * Callbacks mockrun sent (answered or failed; not the refused or unsent
+ * ones) are entries too, merged with the calls by the time they started:
+ * the request as sent (url, headers, queryString, postData); the response
+ * with the application's status, Content-Type and body, or status 0 and
+ * "_error" when there was no answer; "_mockrun" {callback, delivery,
+ * attempt, trigger, outcome}.
+ *
  * Text that is not valid UTF-8 has its non-ASCII bytes written as U+FFFD
  * (mr_buf_put_json_string). Not thread-safe with other writers of one path.
  */

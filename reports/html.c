@@ -48,6 +48,9 @@ static const char css[] =
     "tr.unmatched .route{color:var(--fail);font-weight:600}\n"
     "tr.allowed{background:#fffaeb}tr.allowed .route{color:var(--skip)}\n"
     "tr.proxied .route{color:#175cd3;font-style:italic}\n"
+    "tr.failed,tr.refused,tr.notsent{background:var(--fail-bg)}tr.failed td:first-child,"
+    "tr.refused td:first-child,tr.notsent td:first-child{box-shadow:inset 4px 0 var(--fail)}\n"
+    ".outcome{color:var(--fail);font-weight:600}\n"
     ".s2{color:var(--pass)}.s3{color:#175cd3}.s4,.s5{color:var(--fail);font-weight:600}\n"
     "details summary{cursor:pointer;overflow-wrap:anywhere}\n"
     ".note{color:var(--muted);font-style:italic;margin:2px 0}\n"
@@ -577,6 +580,107 @@ static void timeline(struct page *p, xmlNodePtr content, const struct mr_results
     }
 }
 
+static void attempt_row(struct page *p, xmlNodePtr tbody, const struct mr_results *r,
+                        const struct mr_results_attempt *a)
+{
+    static const char *const kinds[] = {
+        [MR_RESULTS_ANSWERED] = "attempt answered",
+        [MR_RESULTS_FAILED] = "attempt failed",
+        [MR_RESULTS_REFUSED] = "attempt refused",
+        [MR_RESULTS_NOT_SENT] = "attempt notsent",
+    };
+    xmlNodePtr tr = el(p, tbody, "tr", kinds[a->outcome]), td, det, link;
+    char buf[64], stamp[25], cls[8];
+    size_t i;
+
+    snprintf(buf, sizeof(buf), "callback-%llu", (unsigned long long)a->seq);
+    attr(p, tr, "id", buf);
+    textf(p, el(p, tr, "td", "num seq"), "%llu", (unsigned long long)a->seq);
+    td = el(p, tr, "td", "time");
+    format_us(buf, sizeof(buf), a->wall_us - r->start_wall_us, true);
+    textf(p, td, "+%s", buf);
+    mr_clock_iso8601(a->wall_us, stamp);
+    attr(p, td, "title", stamp);
+    el_text(p, tr, "td", "callback", a->callback);
+    textf(p, el(p, tr, "td", "num"), "%llu.%u", (unsigned long long)a->delivery, a->attempt);
+    td = el(p, tr, "td", "trigger");
+    link = el(p, td, "a", NULL);
+    snprintf(buf, sizeof(buf), "#call-%llu", (unsigned long long)a->trigger);
+    attr(p, link, "href", buf);
+    textf(p, link, "#%llu", (unsigned long long)a->trigger);
+    el_text(p, tr, "td", "method", a->method);
+
+    td = el(p, tr, "td", "target");
+    det = el(p, td, "details", NULL);
+    text(p, el(p, det, "summary", NULL), a->url);
+    if (a->nheaders > 0) {
+        struct mr_buf h;
+
+        mr_buf_init(&h);
+        for (i = 0; i < a->nheaders; i++)
+            mr_buf_printf(&h, "%s: %s\n", a->headers[i].name, a->headers[i].value);
+        if (h.failed)
+            p->failed = true;
+        el_text(p, det, "h4", NULL, "request headers");
+        el_text(p, det, "pre", "headers", mr_buf_cstr(&h));
+        mr_buf_release(&h);
+    }
+    body_block(p, det, "request body", a->body, a->body_len, a->body_size, a->body_truncated);
+    if (a->outcome == MR_RESULTS_ANSWERED) {
+        el_text(p, det, "h4", NULL, "answer");
+        if (a->response_type)
+            textf(p, el(p, det, "p", NULL), "Content-Type: %s", a->response_type);
+        if (a->response_body)
+            body_block(p, det, "answer body", a->response_body, a->response_body_len,
+                       a->response_body_len, false);
+    }
+    if (a->error) /* visible without opening anything: why there is no answer */
+        el_text(p, td, "div", "near", a->error);
+
+    if (a->outcome == MR_RESULTS_ANSWERED) {
+        snprintf(cls, sizeof(cls), "num s%d", a->status / 100 % 10);
+        textf(p, el(p, tr, "td", cls), "%d", a->status);
+    } else {
+        el_text(p, tr, "td", "num outcome", mr_results_outcome_name(a->outcome));
+    }
+    if (a->outcome == MR_RESULTS_ANSWERED || a->outcome == MR_RESULTS_FAILED) {
+        format_us(buf, sizeof(buf), a->duration_us, false);
+        el_text(p, tr, "td", "num dur", buf);
+    } else {
+        el(p, tr, "td", "num dur");
+    }
+}
+
+/* The callback attempts, in the order they ended. */
+static void callbacks(struct page *p, xmlNodePtr content, const struct mr_results *r)
+{
+    static const char *const heads[] = {"#",      "time", "callback", "delivery.attempt", "after",
+                                        "method", "URL",  "status",   "duration"};
+    xmlNodePtr sec, table, tr, tbody;
+    size_t i, k;
+
+    if (!r->has_attempts)
+        return;
+    sec = el(p, content, "section", NULL);
+    attr(p, sec, "id", "callbacks");
+    el_text(p, sec, "h2", NULL, "Callbacks");
+    if (r->nattempts == 0) {
+        el_text(p, sec, "p", "note", "No callback was triggered.");
+        return;
+    }
+    if (r->nattempts > MR_HTML_MAX_CALLS)
+        textf(p, el(p, sec, "p", "note"),
+              "The first %d attempts are listed; the journal (--journal) has all %zu.",
+              MR_HTML_MAX_CALLS, r->nattempts);
+    table = el(p, sec, "table", "attempts");
+    tr = el(p, el(p, table, "thead", NULL), "tr", NULL);
+    for (k = 0; k < sizeof(heads) / sizeof(heads[0]); k++)
+        el_text(p, tr, "th", k == 0 || k == 3 || k == 7 || k == 8 ? "num" : NULL, heads[k]);
+    tbody = el(p, table, "tbody", NULL);
+    for (i = 0; i < r->nattempts && i < MR_HTML_MAX_CALLS; i++)
+        attempt_row(p, tbody, r, &r->attempts[i]);
+}
+
 /* A collapsed block of captured text, when there is any. */
 static void output_block(struct page *p, xmlNodePtr sec, const char *title, const char *s,
                          size_t len)
@@ -632,6 +736,7 @@ static void page(struct page *p, const struct mr_results *r)
     cases(p, content, r);
     routes(p, content, r);
     timeline(p, content, r);
+    callbacks(p, content, r);
     output(p, content, r);
     textf(p, el(p, body, "footer", NULL), "mockrun %s", MOCKRUN_VERSION);
     if (r->has_calls)

@@ -16,6 +16,13 @@
  *                                miss, request headers and body, and the
  *                                response's type and body where recorded),
  *                                status, route, duration
+ *     section#callbacks          (a scenario with callbacks) every attempt, in the
+ *                                order they ended: tr.attempt.answered|.failed|
+ *                                .refused|.notsent with #, time, callback,
+ *                                delivery.attempt, the triggering call (a link to
+ *                                its row), method, URL (a <details> holding the
+ *                                request headers and body and the answer), status
+ *                                or outcome (with the error shown), duration
  *     section#output             the command's stdout, stderr and mockrun's notes
  *
  * Built as a libxml2 tree and written by its HTML serializer (libxml2 is

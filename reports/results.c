@@ -74,6 +74,24 @@ static void free_call(struct mr_results_call *c)
     free(c->test);
 }
 
+static void free_attempt(struct mr_results_attempt *a)
+{
+    size_t i;
+
+    free(a->callback);
+    free(a->method);
+    free(a->url);
+    for (i = 0; i < a->nheaders; i++) {
+        free(a->headers[i].name);
+        free(a->headers[i].value);
+    }
+    free(a->headers);
+    free(a->body);
+    free(a->error);
+    free(a->response_type);
+    free(a->response_body);
+}
+
 void mr_results_init(struct mr_results *r)
 {
     memset(r, 0, sizeof(*r));
@@ -114,6 +132,9 @@ void mr_results_release(struct mr_results *r)
         free(r->routes[i].statuses);
     }
     free(r->routes);
+    for (i = 0; i < r->nattempts; i++)
+        free_attempt(&r->attempts[i]);
+    free(r->attempts);
     mr_results_init(r);
 }
 
@@ -291,6 +312,70 @@ int mr_results_add_call(struct mr_results *r, const struct mr_results_call *call
     r->calls = items;
     r->calls[r->ncalls++] = c;
     r->has_calls = true;
+    return 0;
+}
+
+const char *mr_results_outcome_name(enum mr_results_outcome o)
+{
+    switch (o) {
+    case MR_RESULTS_ANSWERED:
+        return "answered";
+    case MR_RESULTS_FAILED:
+        return "failed";
+    case MR_RESULTS_REFUSED:
+        return "refused";
+    case MR_RESULTS_NOT_SENT:
+        return "not sent";
+    }
+    return "?";
+}
+
+/* The deep copy of mr_results_add_attempt; on failure `out` holds what was
+ * copied so far (free_attempt releases it). */
+static bool copy_attempt(struct mr_results_attempt *out, const struct mr_results_attempt *in)
+{
+    size_t i;
+
+    *out = *in;
+    out->callback = out->method = out->url = out->body = out->error = NULL;
+    out->response_type = out->response_body = NULL;
+    out->headers = NULL;
+    out->nheaders = 0;
+    if (!dup_opt(&out->callback, in->callback ? in->callback : "") ||
+        !dup_opt(&out->method, in->method ? in->method : "") ||
+        !dup_opt(&out->url, in->url ? in->url : "") || !dup_opt(&out->error, in->error) ||
+        !dup_opt(&out->response_type, in->response_type) ||
+        !dup_bytes(&out->body, in->body, in->body_len) ||
+        !dup_bytes(&out->response_body, in->response_body, in->response_body_len))
+        return false;
+    out->body_len = out->body ? in->body_len : 0;
+    out->response_body_len = out->response_body ? in->response_body_len : 0;
+    if (in->nheaders == 0)
+        return true;
+    out->headers = calloc(in->nheaders, sizeof(*out->headers));
+    if (!out->headers)
+        return false;
+    for (i = 0; i < in->nheaders; i++) {
+        out->nheaders = i + 1;
+        if (!dup_opt(&out->headers[i].name, in->headers[i].name ? in->headers[i].name : "") ||
+            !dup_opt(&out->headers[i].value, in->headers[i].value ? in->headers[i].value : ""))
+            return false;
+    }
+    return true;
+}
+
+int mr_results_add_attempt(struct mr_results *r, const struct mr_results_attempt *a)
+{
+    struct mr_results_attempt c;
+    void *items = r->attempts;
+
+    if (!copy_attempt(&c, a) || !grow(&items, r->nattempts, sizeof(c))) {
+        free_attempt(&c);
+        return MR_ENOMEM;
+    }
+    r->attempts = items;
+    r->attempts[r->nattempts++] = c;
+    r->has_attempts = true;
     return 0;
 }
 

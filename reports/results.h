@@ -93,6 +93,47 @@ struct mr_results_call {
     char *test; /* the test that made the call (X-Mockrun-Test, POST /__mockrun/test), or NULL */
 };
 
+/* How a callback attempt ended (server/journal.h's outcomes, as reports name them). */
+enum mr_results_outcome {
+    MR_RESULTS_ANSWERED, /* the application answered: `status` */
+    MR_RESULTS_FAILED,   /* sent, or tried to, without an answer: `error` */
+    MR_RESULTS_REFUSED,  /* never sent: its URL is not allowed (`error`) */
+    MR_RESULTS_NOT_SENT, /* never sent: due after the command ended, interrupted (`error`) */
+};
+
+/* "answered", "failed", "refused", "not sent" */
+const char *mr_results_outcome_name(enum mr_results_outcome o);
+
+/*
+ * One callback attempt (a webhook mockrun sent, or did not), as the HTML and
+ * HAR reports and -v show it; runner/ copies it from the journal.
+ * mr_results_add_attempt copies every string.
+ */
+struct mr_results_attempt {
+    uint64_t seq;      /* 1-based, in the order attempts ended */
+    char *callback;    /* the callback's id */
+    uint64_t delivery; /* 1-based: one triggered use of the callback */
+    unsigned attempt;  /* 1-based */
+    uint64_t trigger;  /* the seq of the call whose response triggered it */
+    bool final;        /* the delivery's last attempt */
+    enum mr_results_outcome outcome;
+    int64_t wall_us; /* when it was sent (not sent: when it was due) */
+    int64_t duration_us;
+    char *method;
+    char *url;
+    struct mr_results_header *headers; /* the request's */
+    size_t nheaders;
+    char *body; /* the request body kept, or NULL */
+    size_t body_len;
+    uint64_t body_size;
+    bool body_truncated;
+    int status;          /* ANSWERED: the application's status; else 0 */
+    char *error;         /* why there is no answer, or NULL */
+    char *response_type; /* the answer's Content-Type, or NULL */
+    char *response_body; /* the answer's body as kept, or NULL */
+    size_t response_body_len;
+};
+
 /* How many answers of one status a route gave. */
 struct mr_results_status {
     int status;
@@ -140,6 +181,9 @@ struct mr_results {
     bool has_calls;       /* the calls were recorded (else reports leave them out) */
     struct mr_results_route *routes;
     size_t nroutes;
+    struct mr_results_attempt *attempts; /* callback attempts, in the order they ended */
+    size_t nattempts;
+    bool has_attempts; /* the scenario has callbacks (else reports leave them out) */
 };
 
 void mr_results_init(struct mr_results *r);
@@ -209,6 +253,10 @@ int mr_results_add_service(struct mr_results *r, const char *name, const char *u
  * calls_total is the caller's to set. Returns 0 or MR_ENOMEM.
  */
 int mr_results_add_call(struct mr_results *r, const struct mr_results_call *call);
+
+/* Appends a deep copy of `a` (headers may be NULL when nheaders is 0) and
+ * sets has_attempts. Returns 0 or MR_ENOMEM. */
+int mr_results_add_attempt(struct mr_results *r, const struct mr_results_attempt *a);
 
 /*
  * Appends a route with its exact call count (`id` NULL: the calls no route

@@ -49,12 +49,13 @@ static const struct opt options[] = {
      "in a shard mockrun-junit-I-of-N.xml)"},
     {"--no-junit", NULL, NULL, OPT_FLAG, F(no_junit), NO_FIELD, 0, 0, -1, "write no JUnit report"},
     {"--journal", NULL, "PATH", OPT_TEXT, F(journal), NO_FIELD, 0, 0, -1,
-     "write every recorded call to PATH as JSON"},
+     "write every recorded call and callback attempt to PATH as JSON"},
     {"--html", NULL, "PATH", OPT_TEXT, F(html), NO_FIELD, 0, 0, -1,
      "write an HTML report to PATH: the cases, and every call\n"
      "per service with its request (one file, no network)"},
     {"--har", NULL, "PATH", OPT_TEXT, F(har), NO_FIELD, 0, 0, -1,
-     "write the recorded calls to PATH as HAR 1.2 (HTTP Archive)"},
+     "write the recorded calls and the callbacks sent to PATH\n"
+     "as HAR 1.2 (HTTP Archive)"},
     {"--snapshot", NULL, "PATH", OPT_TEXT, F(snapshot), NO_FIELD, 0, 0, -1,
      "compare the calls with the snapshot PATH (JSON), or write it\n"
      "when it does not exist (under CI=true: fail instead)"},
@@ -80,9 +81,10 @@ static const struct opt options[] = {
      "largest request body read whole for matching and templates;\n"
      "a larger one is answered 413 and fails the run"},
     {"--journal-limit", NULL, "N", OPT_SIZE, F(journal_limit), NO_FIELD, 0, 100000000.0,
-     MR_JOURNAL_MAX_CALLS_DEFAULT, "calls kept with full details"},
+     MR_JOURNAL_MAX_CALLS_DEFAULT, "calls (and callback attempts) kept with full details"},
     {"--no-admin", NULL, NULL, OPT_FLAG, F(no_admin), NO_FIELD, 0, 0, -1,
-     "no /__mockrun/ endpoints (calls, routes, health, reset) on the services"},
+     "no /__mockrun/ endpoints (calls, routes, health, reset,\n"
+     "callbacks) on the services"},
     {"--shell", NULL, NULL, OPT_FLAG, F(shell), NO_FIELD, 0, 0, -1,
      "run COMMAND through /bin/sh -c (one string)"},
     {"--no-tty", NULL, NULL, OPT_FLAG, F(no_tty), NO_FIELD, 0, 0, -1,

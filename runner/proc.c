@@ -194,6 +194,44 @@ int mr_proc_wait_signal(int64_t timeout_ms)
     }
 }
 
+int mr_proc_wait_signal_fd(int fd, int64_t timeout_ms)
+{
+    int64_t deadline = timeout_ms > 0 ? mr_clock_mono_us() / 1000 + timeout_ms : 0;
+    struct signalfd_siginfo si;
+    sigset_t set;
+    int sfd, got = -1;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    for (;;) {
+        struct pollfd p[2] = {{fd, POLLIN, 0}, {sfd, POLLIN, 0}};
+        int64_t left = deadline ? deadline - mr_clock_mono_us() / 1000 : -1;
+        int n;
+
+        if (deadline && left <= 0)
+            break;
+        n = poll(p, sfd >= 0 ? 2 : 1, left < 0 ? -1 : (int)left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        if (sfd >= 0 && (p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si)) {
+            got = (int)si.ssi_signo;
+            break;
+        }
+        if (p[0].revents) {
+            got = 0;
+            break;
+        }
+    }
+    if (sfd >= 0)
+        close(sfd);
+    return got;
+}
+
 void mr_proc_result_release(struct mr_proc_result *res)
 {
     if (!res)

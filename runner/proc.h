@@ -118,4 +118,10 @@ void mr_proc_result_release(struct mr_proc_result *res);
  * out. For --serve, where no command runs. */
 int mr_proc_wait_signal(int64_t timeout_ms);
 
+/* Waits for SIGINT, SIGTERM or SIGHUP (blocked by mr_proc_block_signals) or
+ * for `fd` to become readable, for up to timeout_ms (0: no limit). Returns
+ * the signal, 0 when fd is readable, or -1 when the time ran out. For the
+ * end of a run, while callbacks are still being sent. */
+int mr_proc_wait_signal_fd(int fd, int64_t timeout_ms);
+
 #endif

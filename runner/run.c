@@ -41,6 +41,7 @@
 #include "runner/version.h"
 #include "scenarios/scenario.h"
 #include "scenarios/schema.h"
+#include "server/callback.h"
 #include "server/service.h"
 
 extern char **environ;
@@ -258,6 +259,7 @@ struct run {
     const struct mr_cli *cli;
     int64_t start_mono, start_wall;
     int64_t command_wall;      /* when the command started (--serve: serving), for `withinMs` */
+    int64_t command_mono;      /* the same on the monotonic clock, for callbacks */
     struct mr_sources sources; /* the files as the loader reads them */
     struct mr_scenario *sc;
     struct mr_server *srv;
@@ -389,6 +391,43 @@ static int start_mocks(struct run *r)
     return 0;
 }
 
+/*
+ * The end of the command is the end of callbacks: those due while it ran
+ * are still sent (each within its timeout and retries already due), those
+ * due later are recorded as not sent. An interrupted command, or a signal
+ * now, stops what is left at once. With --serve, Ctrl-C ends serving
+ * rather than interrupting: the callbacks already due are still sent, and a
+ * second signal stops them.
+ */
+static void finish_callbacks(struct run *r)
+{
+    struct mr_dispatch *d = mr_server_dispatch(r->srv);
+    int64_t cutoff;
+    size_t left;
+    char drain[64];
+
+    if (!d)
+        return;
+    cutoff = r->started ? r->command_mono + r->proc.duration_ms * 1000 : mr_clock_mono_us();
+    left = mr_dispatch_finish(d, cutoff);
+    if (r->started && r->proc.state == MR_PROC_INTERRUPTED)
+        mr_dispatch_abort(d);
+    else if (left)
+        mr_log(MR_LOG_INFO, "sending %zu callback%s due before the command ended", left,
+               left == 1 ? "" : "s");
+    while (!mr_dispatch_idle(d)) {
+        int sig = mr_proc_wait_signal_fd(mr_dispatch_idle_fd(d), 0);
+        while (read(mr_dispatch_idle_fd(d), drain, sizeof(drain)) > 0)
+            ;
+        if (sig > 0) {
+            mr_log(MR_LOG_WARN, "%s: callbacks still being sent are stopped", strsignal(sig));
+            mr_dispatch_abort(d);
+        } else if (sig < 0) {
+            break;
+        }
+    }
+}
+
 /* Runs the command to its end (or, with --serve, waits for Ctrl-C), then
  * stops recording: no call after this is part of the run. */
 static int exercise(struct run *r)
@@ -411,6 +450,7 @@ static int exercise(struct run *r)
         r->popts.argv = r->argv;
         r->popts.envp = r->env;
         r->command_wall = mr_clock_wall_us(); /* the spawn follows at once */
+        r->command_mono = mr_clock_mono_us();
         if (!r->env || !r->cmd)
             rc = mr_error_set(&r->err, MR_ENOMEM, "out of memory");
         else
@@ -422,6 +462,7 @@ static int exercise(struct run *r)
             mr_log(MR_LOG_WARN, "the command exited but something it started kept its output "
                                 "open; stopped reading it after the grace period");
     }
+    finish_callbacks(r);
     mr_server_close(r->srv);
     return rc;
 }
@@ -515,6 +556,57 @@ static int add_call(struct mr_results *res, const struct mr_scenario *sc, const 
     return err;
 }
 
+/* One callback attempt into the results (the journal's strings borrowed for the copy). */
+static int add_attempt(struct mr_results *res, const struct mr_scenario *sc,
+                       const struct mr_attempt *a)
+{
+    static const enum mr_results_outcome outcomes[] = {
+        [MR_ATTEMPT_ANSWERED] = MR_RESULTS_ANSWERED,
+        [MR_ATTEMPT_FAILED] = MR_RESULTS_FAILED,
+        [MR_ATTEMPT_REFUSED] = MR_RESULTS_REFUSED,
+        [MR_ATTEMPT_NOT_SENT] = MR_RESULTS_NOT_SENT,
+    };
+    struct mr_results_attempt ra;
+    struct mr_results_header *h = NULL;
+    const char *it = NULL, *name, *value;
+    size_t n = 0;
+    int err;
+
+    memset(&ra, 0, sizeof(ra));
+    if (a->nheaders > 0 && !(h = calloc(a->nheaders, sizeof(*h))))
+        return MR_ENOMEM;
+    while (n < a->nheaders && (it = mr_attempt_next_header(a, it, &name, &value)) != NULL) {
+        h[n].name = (char *)name;
+        h[n].value = (char *)value;
+        n++;
+    }
+    ra.seq = a->seq;
+    ra.callback = (char *)(a->callback < sc->ncallbacks ? sc->callbacks[a->callback].id : "?");
+    ra.delivery = a->delivery;
+    ra.attempt = a->attempt;
+    ra.trigger = a->trigger;
+    ra.final = a->final;
+    ra.outcome = outcomes[a->outcome];
+    ra.wall_us = a->wall_us;
+    ra.duration_us = a->duration_us;
+    ra.method = (char *)a->method;
+    ra.url = (char *)a->url;
+    ra.headers = h;
+    ra.nheaders = n;
+    ra.body = (char *)a->body;
+    ra.body_len = a->body_len;
+    ra.body_size = a->body_size;
+    ra.body_truncated = a->body_truncated;
+    ra.status = a->status;
+    ra.error = (char *)a->error;
+    ra.response_type = a->answer_type && *a->answer_type ? (char *)a->answer_type : NULL;
+    ra.response_body = (char *)a->answer;
+    ra.response_body_len = a->answer_len;
+    err = mr_results_add_attempt(res, &ra);
+    free(h);
+    return err;
+}
+
 /*
  * What the HTML and HAR reports and -v's route table show beyond the cases:
  * the command, the seed, the services, and (only when one of them is asked
@@ -546,6 +638,9 @@ static int add_calls(struct run *r)
     res->has_calls = calls;
     for (i = 0; calls && rc == 0 && i < kept; i++)
         rc = add_call(res, sc, mr_journal_at(j, i));
+    res->has_attempts = sc->ncallbacks > 0 && (calls || routes);
+    for (i = 0; res->has_attempts && rc == 0 && i < mr_journal_attempts(j); i++)
+        rc = add_attempt(res, sc, mr_journal_attempt_at(j, i));
     if (rc != 0 || !routes)
         return rc;
     for (i = 0; rc == 0 && i < sc->nroutes; i++)
@@ -690,8 +785,10 @@ static int report(struct run *r, int rc)
     }
     fflush(stderr);
     if (r->srv) {
-        if (cli->verbose > 0)
+        if (cli->verbose > 0) {
             mr_console_print_routes(stdout, &r->res, color);
+            mr_console_print_callbacks(stdout, &r->res, color);
+        }
         mr_console_print(stdout, &r->res, color);
     }
     fflush(stdout);
@@ -916,10 +1013,13 @@ int mr_run(const struct mr_cli *cli)
         fputs("mockrun: ", stdout);
         for (size_t i = 0; i + 1 < cli->nscenarios; i++)
             printf("%s, ", cli->scenarios[i]);
-        printf("%s %s valid: %zu service%s, %zu route%s, %zu expectation%s\n",
+        printf("%s %s valid: %zu service%s, %zu route%s, %zu expectation%s",
                cli->scenarios[cli->nscenarios - 1], cli->nscenarios == 1 ? "is" : "are",
                r.sc->nservices, r.sc->nservices == 1 ? "" : "s", r.sc->nroutes,
                r.sc->nroutes == 1 ? "" : "s", r.sc->nexpects, r.sc->nexpects == 1 ? "" : "s");
+        if (r.sc->ncallbacks)
+            printf(", %zu callback%s", r.sc->ncallbacks, r.sc->ncallbacks == 1 ? "" : "s");
+        putchar('\n');
     } else if (rc == 0) {
         if ((rc = prepare(&r)) != 0) {
             print_error(&r.err);

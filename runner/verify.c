@@ -759,6 +759,267 @@ static int verify_within(struct mr_results *out, const struct mr_verify_input *i
     return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
 }
 
+/* --- callbacks ------------------------------------------------------- */
+
+#define MAX_PREVIEW 200
+
+/* The kept call with sequence number seq, or NULL (binary search: kept calls are in seq order). */
+static const struct mr_call *call_by_seq(const struct mr_journal *j, uint64_t seq)
+{
+    size_t lo = 0, hi = mr_journal_kept(j);
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct mr_call *c = mr_journal_at(j, mid);
+        if (c->seq == seq)
+            return c;
+        if (c->seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* `(after call #3 POST /v1/charges)` */
+static void trigger_words(struct mr_buf *b, const struct mr_journal *j, uint64_t seq)
+{
+    const struct mr_call *c = call_by_seq(j, seq);
+
+    mr_buf_printf(b, "after call #%llu", (unsigned long long)seq);
+    if (c) {
+        mr_buf_putc(b, ' ');
+        mr_buf_put_printable(b, c->method, strlen(c->method));
+        mr_buf_putc(b, ' ');
+        mr_buf_put_printable(b, c->path, strlen(c->path));
+    }
+}
+
+/* `sent: {...}`: the start of a body, printable, on one line. */
+static void preview(struct mr_buf *b, const char *label, const char *s, size_t len, uint64_t size)
+{
+    size_t n = len < MAX_PREVIEW ? len : MAX_PREVIEW, i;
+
+    mr_buf_printf(b, "          %s: ", label);
+    for (i = 0; i < n; i++) {
+        char c = s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i];
+        mr_buf_put_printable(b, &c, 1);
+    }
+    if (size > n)
+        mr_buf_printf(b, "... (%llu bytes)", (unsigned long long)size);
+    mr_buf_putc(b, '\n');
+}
+
+/* One attempt: `attempt 2: POST http://... -> 500 (12 ms)`, then what was sent and answered. */
+static void attempt_lines(struct mr_buf *b, const struct mr_attempt *a)
+{
+    mr_buf_printf(b, "      attempt %u: ", (unsigned)a->attempt);
+    mr_buf_put_printable(b, a->method, strlen(a->method));
+    mr_buf_putc(b, ' ');
+    mr_buf_put_printable(b, a->url, strlen(a->url));
+    if (a->outcome == MR_ATTEMPT_ANSWERED)
+        mr_buf_printf(b, " -> %d (%lld ms)\n", a->status, (long long)(a->duration_us / 1000));
+    else
+        mr_buf_printf(b, ": %s\n", a->error ? a->error : mr_attempt_outcome_name(a->outcome));
+    if (a->body_size)
+        preview(b,
+                a->outcome == MR_ATTEMPT_ANSWERED || a->outcome == MR_ATTEMPT_FAILED ? "sent"
+                                                                                     : "body",
+                a->body, a->body_len, a->body_size);
+    if (a->answer && a->answer_size)
+        preview(b, "answered", a->answer, a->answer_len, a->answer_size);
+}
+
+/* Whether delivery's final attempt `a` counts for expectation e. */
+static bool delivered(const struct mr_expect *e, const struct mr_attempt *a)
+{
+    return a->final && a->outcome == MR_ATTEMPT_ANSWERED && (!e->status || a->status == e->status);
+}
+
+/* The routes whose responses send callback `cb`: "create-charge, refund". */
+static void senders(struct mr_buf *b, const struct mr_scenario *sc, size_t cb)
+{
+    size_t i, k, u, n = 0;
+
+    for (i = 0; i < sc->nroutes; i++) {
+        const struct mr_route *rt = &sc->routes[i];
+        bool sends = false;
+        for (k = 0; k < (rt->nresponses ? rt->nresponses : 1) && !sends; k++) {
+            const struct mr_response *r = rt->nresponses ? &rt->responses[k] : &rt->response;
+            for (u = 0; u < r->ncallbacks; u++)
+                sends |= r->callbacks[u].callback == cb;
+        }
+        if (sends)
+            mr_buf_printf(b, "%s%s", n++ ? ", " : "", rt->id);
+    }
+}
+
+/*
+ * {"callback": id, times/atLeast/atMost, "status"}: the deliveries of the
+ * callback (one per triggered use, whatever its retries) whose last attempt
+ * the application answered (with `status`, when given) are counted. A
+ * failure lists every delivery with its attempts: what was sent, and what
+ * came back or why nothing did.
+ */
+static int verify_callback(struct mr_results *out, const struct mr_verify_input *in,
+                           const struct mr_expect *e)
+{
+    const struct mr_scenario *sc = in->sc;
+    const struct mr_journal *j = in->journal;
+    const char *id = sc->callbacks[e->callback].id;
+    size_t n = mr_journal_attempts(j), i, k, listed = 0;
+    uint64_t counted = 0, triggered = 0;
+    char want[64], status[32] = "", msg[300];
+    struct mr_buf detail;
+
+    for (i = 0; i < n; i++) {
+        const struct mr_attempt *a = mr_journal_attempt_at(j, i);
+        if (a->callback != (uint32_t)e->callback || !a->final)
+            continue;
+        triggered++;
+        counted += delivered(e, a);
+    }
+    if (mr_count_holds(&e->count, counted) && !mr_journal_attempts_dropped(j))
+        return add_expect_case(out, e, MR_CASE_PASS, NULL, NULL);
+    if (mr_count_holds(&e->count, counted)) {
+        snprintf(msg, sizeof(msg),
+                 "cannot check: %llu callback attempts were not kept (journal limit); raise "
+                 "--journal-limit",
+                 (unsigned long long)mr_journal_attempts_dropped(j));
+        return add_expect_case(out, e, MR_CASE_ERROR, msg, NULL);
+    }
+
+    if (e->status)
+        snprintf(status, sizeof(status), " answered %d", e->status);
+    mr_count_format(&e->count, "callback", want, sizeof(want));
+    snprintf(msg, sizeof(msg), "expected %s%s%s, got %llu (%llu triggered)", want, status,
+             e->status ? "" : " the application answered", (unsigned long long)counted,
+             (unsigned long long)triggered);
+
+    mr_buf_init(&detail);
+    if (!triggered) {
+        mr_buf_printf(&detail, "%s was never triggered: ", id);
+        if (mr_journal_total(j) == 0) {
+            mr_buf_puts(&detail, "no calls were recorded");
+        } else {
+            size_t mark = detail.len;
+            mr_buf_puts(&detail, "no call chose a response that sends it (");
+            senders(&detail, sc, (size_t)e->callback);
+            if (detail.data[detail.len - 1] == '(') {
+                detail.len = mark; /* no route sends it */
+                mr_buf_puts(&detail, "no route's response sends it");
+            } else {
+                mr_buf_puts(&detail, ")");
+            }
+        }
+        mr_buf_putc(&detail, '\n');
+    } else {
+        mr_buf_printf(&detail, "deliveries of %s:\n", id);
+    }
+    /* each delivery, its attempts in order */
+    for (i = 0; i < n && listed < MAX_LISTED; i++) {
+        const struct mr_attempt *f = mr_journal_attempt_at(j, i);
+        if (f->callback != (uint32_t)e->callback || !f->final)
+            continue;
+        listed++;
+        mr_buf_printf(&detail, "  delivery %llu (", (unsigned long long)f->delivery);
+        trigger_words(&detail, j, f->trigger);
+        mr_buf_printf(&detail, "): %s\n",
+                      delivered(e, f)                     ? "counted"
+                      : f->outcome == MR_ATTEMPT_ANSWERED ? "answered, not counted"
+                                                          : mr_attempt_outcome_name(f->outcome));
+        for (k = 0; k <= i; k++) {
+            const struct mr_attempt *a = mr_journal_attempt_at(j, k);
+            if (a->delivery == f->delivery)
+                attempt_lines(&detail, a);
+        }
+    }
+    if (triggered > listed)
+        mr_buf_printf(&detail, "  ... and %llu more\n", (unsigned long long)(triggered - listed));
+    if (mr_journal_attempts_dropped(j))
+        mr_buf_printf(&detail, "note: %llu callback attempts were not kept (journal limit)\n",
+                      (unsigned long long)mr_journal_attempts_dropped(j));
+    return add_expect_case_buf(out, e, MR_CASE_FAIL, msg, &detail);
+}
+
+/* Callbacks whose URL was refused (not an http URL on loopback or an
+ * allowHosts host): one case, in the first file's suite. */
+static int verify_refused(struct mr_results *out, const struct mr_verify_input *in)
+{
+    const struct mr_scenario *sc = in->sc;
+    const struct mr_journal *j = in->journal;
+    static const char name[] = "no callback was refused (allowHosts)";
+    size_t n = mr_journal_attempts(j), i, refused = 0;
+    struct mr_buf detail;
+    char msg[160];
+    int rc;
+
+    mr_buf_init(&detail);
+    for (i = 0; i < n; i++) {
+        const struct mr_attempt *a = mr_journal_attempt_at(j, i);
+        if (a->outcome != MR_ATTEMPT_REFUSED)
+            continue;
+        if (refused++ >= MAX_LISTED)
+            continue;
+        mr_buf_printf(&detail, "  %s (", sc->callbacks[a->callback].id);
+        trigger_words(&detail, j, a->trigger);
+        mr_buf_puts(&detail, "): ");
+        mr_buf_put_printable(&detail, a->error ? a->error : "refused",
+                             strlen(a->error ? a->error : "refused"));
+        mr_buf_puts(&detail, "\n      ");
+        mr_buf_put_printable(&detail, a->method, strlen(a->method));
+        mr_buf_putc(&detail, ' ');
+        mr_buf_put_printable(&detail, a->url, strlen(a->url));
+        mr_buf_putc(&detail, '\n');
+    }
+    if (!refused) {
+        mr_buf_release(&detail);
+        return mr_results_add_case(out, MR_CASE_PASS, name, NULL, NULL);
+    }
+    if (refused > MAX_LISTED)
+        mr_buf_printf(&detail, "  ... and %zu more\n", refused - MAX_LISTED);
+    mr_buf_puts(&detail, "callbacks go to loopback, or to hosts the scenario's \"allowHosts\" "
+                         "names; these were never sent\n");
+    snprintf(msg, sizeof(msg), "%zu callback%s refused", refused, refused == 1 ? " was" : "s were");
+    rc = detail.failed ? MR_ENOMEM
+                       : mr_results_add_case(out, MR_CASE_FAIL, name, msg, mr_buf_cstr(&detail));
+    mr_buf_release(&detail);
+    return rc;
+}
+
+/* Deliveries never sent because the run ended first: a note each (a few). */
+static int note_unsent(struct mr_results *out, const struct mr_verify_input *in)
+{
+    const struct mr_journal *j = in->journal;
+    size_t n = mr_journal_attempts(j), i, noted = 0, unsent = 0;
+    struct mr_buf line;
+    int rc = 0;
+
+    mr_buf_init(&line);
+    for (i = 0; i < n && rc == 0; i++) {
+        const struct mr_attempt *a = mr_journal_attempt_at(j, i);
+        if (a->outcome != MR_ATTEMPT_NOT_SENT)
+            continue;
+        if (unsent++ >= 5)
+            continue;
+        mr_buf_reset(&line);
+        mr_buf_printf(&line, "mockrun: callback %s (", in->sc->callbacks[a->callback].id);
+        trigger_words(&line, j, a->trigger);
+        mr_buf_puts(&line, ") ");
+        mr_buf_put_printable(&line, a->error ? a->error : "not sent",
+                             strlen(a->error ? a->error : "not sent"));
+        rc = line.failed ? MR_ENOMEM : mr_results_add_note(out, mr_buf_cstr(&line));
+        noted++;
+    }
+    if (rc == 0 && unsent > noted) {
+        mr_buf_reset(&line);
+        mr_buf_printf(&line, "mockrun: ... and %zu more callbacks not sent", unsent - noted);
+        rc = line.failed ? MR_ENOMEM : mr_results_add_note(out, mr_buf_cstr(&line));
+    }
+    mr_buf_release(&line);
+    return rc;
+}
+
 static int verify_expect(struct mr_results *out, const struct mr_verify_input *in, size_t ei)
 {
     const struct mr_expect *e = &in->sc->expects[ei];
@@ -783,6 +1044,8 @@ static int verify_expect(struct mr_results *out, const struct mr_verify_input *i
         return verify_interval(out, in, e);
     case MR_EXPECT_WITHIN:
         return verify_within(out, in, e);
+    case MR_EXPECT_CALLBACK:
+        return verify_callback(out, in, e);
     }
     MR_BUG("expectation kind %d", (int)e->kind);
     return 0;
@@ -920,7 +1183,13 @@ int mr_verify(struct mr_results *out, const struct mr_verify_input *in)
             return rc;
         if (k == 0 && !in->serve && (rc = verify_command(out, in)) != 0)
             return rc;
+        if (k == 0 && sc->ncallbacks &&
+            (in->serve || (in->proc && in->proc->state != MR_PROC_NOT_STARTED)) &&
+            (rc = verify_refused(out, in)) != 0)
+            return rc;
     }
+    if (sc->ncallbacks && (rc = note_unsent(out, in)) != 0)
+        return rc;
     if (mr_journal_dropped_from(in->journal)) {
         char note[200];
         snprintf(note, sizeof(note),

@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 #include <pcre2.h>
 
+#include "common/hookurl.h"
 #include "common/jsondoc.h"
 #include "common/text.h"
 #include "common/url.h"
@@ -732,6 +733,9 @@ static void load_templates(struct mr_loader *ld, const cJSON *v, struct mr_respo
     compile_header_templates(ld, r, 0);
 }
 
+static void load_response_callbacks(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *arr,
+                                    struct mr_response *r);
+
 static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v, bool multi,
                           struct mr_response *r)
 {
@@ -829,6 +833,303 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     if (kinds > 1)
         mr_loader__problem(ld, false, "give only one of \"json\", \"body\" or \"file\"");
     load_templates(ld, v, r);
+    if ((item = cJSON_GetObjectItemCaseSensitive(v, "callbacks")))
+        load_response_callbacks(ld, sc, item, r);
+}
+
+/* ---- callbacks ---------------------------------------------------------------- */
+
+/* A new blank callback at the end of sc->callbacks; its index, or -1 (no memory). */
+static long add_callback(struct mr_loader *ld, struct mr_scenario *sc)
+{
+    struct mr_callback *grown = realloc(sc->callbacks, (sc->ncallbacks + 1) * sizeof(*grown));
+
+    if (!grown) {
+        ld->nomem = true;
+        return -1;
+    }
+    sc->callbacks = grown;
+    memset(&grown[sc->ncallbacks], 0, sizeof(*grown));
+    grown[sc->ncallbacks].service = -1;
+    grown[sc->ncallbacks].timeout_ms = MR_CALLBACK_TIMEOUT_DEFAULT_MS;
+    grown[sc->ncallbacks].backoff_ms = MR_CALLBACK_BACKOFF_DEFAULT_MS;
+    return (long)sc->ncallbacks++;
+}
+
+/* The run's own file of file entry `source` (an import's parent). */
+static size_t owner_file(const struct mr_scenario *sc, size_t source)
+{
+    return sc->files[source].parent >= 0 ? (size_t)sc->files[source].parent : source;
+}
+
+/* A literal `url`, at the current path: a path on the service, or an http URL
+ * whose host is loopback or in the file's allowHosts. */
+static void check_callback_url(struct mr_loader *ld, const struct mr_scenario *sc,
+                               const struct mr_callback *cb, bool on_service)
+{
+    const struct mr_scenario_file *f = &sc->files[owner_file(sc, ld->source)];
+    struct mr_error e;
+    struct mr_hookurl u;
+
+    memset(&e, 0, sizeof(e));
+    if (on_service) {
+        if (mr_hookurl_check_path(cb->url, strlen(cb->url), &e) != 0)
+            mr_loader__problem(ld, false, "with \"service\", \"url\" is a path on that service: %s",
+                               e.msg);
+    } else if (mr_hookurl_parse(&u, cb->url, strlen(cb->url), &e) != 0) {
+        mr_loader__problem(ld, false, "%s", e.msg);
+    } else if (mr_hookurl_check_host(&u, (const char *const *)f->allow_hosts, f->nallow_hosts,
+                                     &e) != 0) {
+        mr_loader__problem(ld, false,
+                           "%s: callbacks stay on this machine unless the top-level "
+                           "\"allowHosts\" names the host",
+                           e.msg);
+    }
+}
+
+/* `retry`: {"times": n, "backoffMs": ms}. */
+static void load_retry(struct mr_loader *ld, const cJSON *v, struct mr_callback *cb)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(v, "retry");
+    size_t mark;
+    int64_t n;
+
+    if (!r)
+        return;
+    mark = mr_loader__push_key(ld, "retry");
+    if (mr_loader__expect_object(ld, r, "an object with \"times\" and \"backoffMs\"")) {
+        mr_loader__check_keys_of(ld, r, MR_SCHEMA_RETRY);
+        if (!cJSON_GetObjectItemCaseSensitive(r, "times"))
+            mr_loader__problem(ld, false, "expected \"times\": the attempts after the first one");
+        else if (get_int(ld, r, "times", 1, 100, &n))
+            cb->retries = (int)n;
+        if (get_int(ld, r, "backoffMs", 0, 600000, &n))
+            cb->backoff_ms = n;
+    }
+    mr_loader__pop(ld, mark);
+}
+
+/* The service named `name` among every file's, or -1. */
+static long service_named(const struct mr_loader *ld, const char *name)
+{
+    size_t i;
+    for (i = 0; i < ld->nservice_names; i++)
+        if (ld->service_names[i] && strcmp(ld->service_names[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+/*
+ * One callback at the current path, appended to sc->callbacks. A service's
+ * (`shared`) needs an id; a response's own is named "<route id> callback
+ * <nth>" without one. Headers and body are read by load_response, on a copy
+ * that holds only those keys (as `defaults` are), so they are checked and
+ * their templates compiled exactly as a response's.
+ */
+static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v, bool shared,
+                          size_t nth)
+{
+    static const char *const request_keys[] = {"headers", "json", "body", "file", "template"};
+    long ci = add_callback(ld, sc);
+    struct mr_callback *cb;
+    const char *id, *method, *url, *service;
+    const cJSON *flag;
+    char got[80];
+    size_t i;
+    bool on = true;
+
+    if (ci < 0)
+        return;
+    cb = &sc->callbacks[ci];
+    cb->shared = shared;
+    cb->source = ld->source;
+    cb->json_path = mr_loader__strdup(ld, ld->path);
+    cb->file = mr_loader__strdup(ld, ld->file);
+    cb->line = item_line(ld);
+    cb->method = mr_loader__strdup(ld, "POST");
+    if (!mr_loader__expect_object(ld, v, "a callback object with \"url\"")) {
+        id = NULL;
+    } else {
+        mr_loader__check_keys_of(ld, v, MR_SCHEMA_CALLBACK);
+        id = get_string(ld, v, "id");
+        if (id && !*id)
+            mr_loader__problem_in(ld, "id", "must not be empty");
+        else if (!id && shared)
+            mr_loader__problem(ld, false,
+                               "a service's callback needs an \"id\" (responses send it with "
+                               "{\"callback\": \"<id>\"})");
+    }
+    if (id && *id) {
+        cb->id = mr_loader__strdup(ld, id);
+        cb->has_id = true;
+    } else {
+        char buf[300];
+        snprintf(buf, sizeof(buf), "%s callback %zu", ld->route_id ? ld->route_id : "?", nth);
+        cb->id = mr_loader__strdup(ld, buf);
+    }
+    if (!cJSON_IsObject(v))
+        return;
+
+    if ((method = get_string(ld, v, "method")) != NULL) {
+        if (!mr_http_method(method) || strcasecmp(method, "ANY") == 0) {
+            mr_loader__problem_in(ld, "method",
+                                  "expected an HTTP method such as \"POST\", got \"%s\"", method);
+        } else {
+            char *p;
+            free(cb->method);
+            cb->method = mr_loader__strdup(ld, method);
+            for (p = cb->method; p && *p; p++)
+                *p = (char)toupper((unsigned char)*p);
+        }
+    }
+    if ((service = get_string(ld, v, "service")) != NULL) {
+        cb->service = service_named(ld, service);
+        if (cb->service < 0) {
+            const char *best = mr_text_suggest(service, ld->service_names, ld->nservice_names);
+            if (best)
+                mr_loader__problem_in(ld, "service",
+                                      "no service is named \"%s\"; did you mean \"%s\"?", service,
+                                      best);
+            else
+                mr_loader__problem_in(ld, "service", "no service is named \"%s\"", service);
+        }
+    }
+    flag = cJSON_GetObjectItemCaseSensitive(v, "template");
+    on = !flag || cJSON_IsTrue(flag);
+    url = get_string(ld, v, "url");
+    if (!cJSON_GetObjectItemCaseSensitive(v, "url")) {
+        mr_loader__problem(ld, false,
+                           "missing \"url\": an http:// URL, or with \"service\" a path on it");
+    } else if (url) {
+        size_t mark = mr_loader__push_key(ld, "url");
+        cb->url = mr_loader__strdup(ld, url);
+        if (!*url)
+            mr_loader__problem(ld, false, "must not be empty");
+        else if (on && mr_template_detect(url, strlen(url)))
+            cb->url_tpl = compile_at(ld, url, strlen(url), MR_TPL_NONE, true);
+        else if (cb->url)
+            check_callback_url(ld, sc, cb, service != NULL);
+        mr_loader__pop(ld, mark);
+    }
+    {
+        /* headers and body, read as a response's */
+        cJSON *copy = cJSON_CreateObject();
+        for (i = 0; copy && i < sizeof(request_keys) / sizeof(request_keys[0]); i++) {
+            const cJSON *k = cJSON_GetObjectItemCaseSensitive(v, request_keys[i]);
+            cJSON *dup = k ? cJSON_Duplicate(k, true) : NULL;
+            if (k && (!dup || !cJSON_AddItemToObject(copy, request_keys[i], dup))) {
+                cJSON_Delete(dup);
+                ld->nomem = true;
+            }
+        }
+        if (!copy)
+            ld->nomem = true;
+        else /* even without a body: the request is then a response's defaults */
+            load_response(ld, sc, copy, false, &cb->request);
+        cJSON_Delete(copy);
+        cb = &sc->callbacks[ci]; /* the response's own callbacks cannot be here: not moved */
+    }
+    if (cJSON_GetObjectItemCaseSensitive(v, "delayMs")) {
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, "delayMs");
+        if (cJSON_IsObject(d)) {
+            mr_loader__describe(d, got, sizeof(got));
+            mr_loader__problem_in(ld, "delayMs",
+                                  "expected an integer from 0 to 600000 (a callback's delay is "
+                                  "fixed), got %s",
+                                  got);
+        } else {
+            get_int(ld, v, "delayMs", 0, 600000, &cb->delay_ms);
+        }
+    }
+    get_int(ld, v, "timeoutMs", 1, 600000, &cb->timeout_ms);
+    load_retry(ld, v, cb);
+    cb->templated = cb->url_tpl || cb->request.templated;
+}
+
+/* "no callback has id ..." at the current path, with a suggestion when one is
+ * close; `shared`: only a service's callbacks can be meant. */
+static void no_such_callback(struct mr_loader *ld, const struct mr_scenario *sc, const char *id,
+                             bool shared)
+{
+    struct mr_text_suggestion typo;
+    size_t i, n = shared ? ld->nshared_callbacks : sc->ncallbacks;
+
+    mr_text_suggest_init(&typo, id);
+    for (i = 0; i < n; i++)
+        mr_text_suggest_add(&typo, sc->callbacks[i].id);
+    if (typo.best)
+        mr_loader__problem(ld, false, "no %scallback has id \"%s\"; did you mean \"%s\"?",
+                           shared ? "service's " : "", id, typo.best);
+    else if (shared && n == 0)
+        mr_loader__problem(ld, false,
+                           "no callback has id \"%s\": define it in a service's \"callbacks\", "
+                           "or give the callback itself here",
+                           id);
+    else
+        mr_loader__problem(ld, false, "no %scallback has id \"%s\"", shared ? "service's " : "",
+                           id);
+}
+
+/* The callback with id `id` among callbacks [0, n), or -1. */
+static long find_callback(const struct mr_scenario *sc, size_t n, const char *id)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (sc->callbacks[i].id && strcmp(sc->callbacks[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* A response's `callbacks`: callbacks of its own, and {"callback": id} uses of a service's. */
+static void load_response_callbacks(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *arr,
+                                    struct mr_response *r)
+{
+    size_t mark = mr_loader__push_key(ld, "callbacks"), i = 0, n;
+    const cJSON *item;
+    char got[80];
+
+    if (!cJSON_IsArray(arr)) {
+        mr_loader__describe(arr, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected an array of callbacks, got %s", got);
+        mr_loader__pop(ld, mark);
+        return;
+    }
+    n = (size_t)cJSON_GetArraySize(arr);
+    if (n > 0 && !(r->callbacks = mr_loader__calloc(ld, n, sizeof(*r->callbacks)))) {
+        mr_loader__pop(ld, mark);
+        return;
+    }
+    cJSON_ArrayForEach(item, arr)
+    {
+        size_t m2 = mr_loader__push_index(ld, i++);
+        if (cJSON_IsObject(item) && cJSON_GetObjectItemCaseSensitive(item, "callback")) {
+            const char *id;
+            long ci = -1;
+            mr_loader__check_keys_of(ld, item, MR_SCHEMA_CALLBACK_USE);
+            if ((id = get_string(ld, item, "callback")) != NULL &&
+                (ci = find_callback(sc, ld->nshared_callbacks, id)) < 0) {
+                size_t m3 = mr_loader__push_key(ld, "callback");
+                no_such_callback(ld, sc, id, true);
+                mr_loader__pop(ld, m3);
+            }
+            if (ci >= 0) {
+                struct mr_callback_use *u = &r->callbacks[r->ncallbacks++];
+                u->callback = (size_t)ci;
+                u->delay_ms = sc->callbacks[ci].delay_ms;
+                get_int(ld, item, "delayMs", 0, 600000, &u->delay_ms);
+            }
+        } else {
+            size_t before = sc->ncallbacks;
+            load_callback(ld, sc, item, false, ++ld->route_callbacks);
+            if (sc->ncallbacks > before) {
+                struct mr_callback_use *u = &r->callbacks[r->ncallbacks++];
+                u->callback = before;
+                u->delay_ms = sc->callbacks[before].delay_ms;
+            }
+        }
+        mr_loader__pop(ld, m2);
+    }
+    mr_loader__pop(ld, mark);
 }
 
 static void load_count(struct mr_loader *ld, const cJSON *v, struct mr_count *c)
@@ -938,15 +1239,25 @@ static void load_responses(struct mr_loader *ld, struct mr_scenario *sc, const c
 
 /* Whether serving `rt` ever needs its path parameters: the server extracts
  * them only then. */
-static bool uses_params(const struct mr_route *rt)
+static bool callbacks_templated(const struct mr_scenario *sc, const struct mr_response *r)
+{
+    size_t i;
+    for (i = 0; i < r->ncallbacks; i++)
+        if (r->callbacks[i].callback < sc->ncallbacks &&
+            sc->callbacks[r->callbacks[i].callback].templated)
+            return true;
+    return false;
+}
+
+static bool uses_params(const struct mr_scenario *sc, const struct mr_route *rt)
 {
     size_t i, k;
 
     if (rt->nresponses == 0)
-        return rt->response.templated;
+        return rt->response.templated || callbacks_templated(sc, &rt->response);
     for (i = 0; i < rt->nresponses; i++) {
         const struct mr_response *r = &rt->responses[i];
-        if (r->templated)
+        if (r->templated || callbacks_templated(sc, r))
             return true;
         for (k = 0; k < r->nwhen; k++)
             if (r->when[k].nparams)
@@ -1003,6 +1314,8 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
             }
             route->when_state = get_state(ld, sc, r, "whenState");
             route->set_state = get_state(ld, sc, r, "setState");
+            ld->route_id = route->id; /* names the callbacks its responses define */
+            ld->route_callbacks = 0;
             item = cJSON_GetObjectItemCaseSensitive(r, "response");
             if (item && cJSON_GetObjectItemCaseSensitive(r, "responses")) {
                 mr_loader__problem_in(ld, "responses",
@@ -1018,7 +1331,7 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
             }
             if (cJSON_GetObjectItemCaseSensitive(r, "mode") && !route->nresponses)
                 mr_loader__problem_in(ld, "mode", "\"mode\" needs \"responses\"");
-            route->uses_params = uses_params(route);
+            route->uses_params = uses_params(sc, route);
         }
         sc->nroutes++;
         svc->nroutes++;
@@ -1176,7 +1489,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
     load_proxy(ld, v, svc);
     if (imp) {
         /* the routes, CORS and defaults come from the imported file */
-        static const char *const own[] = {"routes", "cors", "defaults"};
+        static const char *const own[] = {"routes", "cors", "defaults", "callbacks"};
         for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
             if (cJSON_GetObjectItemCaseSensitive(v, own[i]))
                 mr_loader__problem_in(ld, own[i],
@@ -1576,6 +1889,69 @@ static void load_scope(struct mr_loader *ld, const cJSON *v, struct mr_expect *e
                               "only; other checks hold in each run");
 }
 
+/* What a callback expectation checks, in words: "charge-succeeded is delivered
+ * exactly 1 time, answered 200". */
+static void callback_expect_name(const struct mr_expect *e, const struct mr_scenario *sc, char *buf,
+                                 size_t size)
+{
+    const char *id = sc->callbacks[e->callback].id;
+    char bound[64], status[32] = "";
+
+    if (e->status)
+        snprintf(status, sizeof(status), ", answered %d", e->status);
+    mr_count_format(&e->count, "time", bound, sizeof(bound));
+    if (e->count.times == 0 && e->status)
+        snprintf(buf, size, "%s is never answered %d", id, e->status);
+    else if (e->count.times == 0)
+        snprintf(buf, size, "%s is never delivered", id);
+    else if (e->count.at_least == 0 && e->count.at_most < 0 && e->count.times < 0)
+        snprintf(buf, size, "%s is delivered any number of times%s", id, status);
+    else
+        snprintf(buf, size, "%s is delivered %s%s", id, bound, status);
+}
+
+/* { "callback": "charge-succeeded", "times": 1, "status": 200 } */
+static void load_callback_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
+                                 struct mr_expect *e, const char *name)
+{
+    static const char *const takes[] = {"name",    "description", "callback", "times",
+                                        "atLeast", "atMost",      "status"};
+    const char *id = get_string(ld, v, "callback");
+    const cJSON *item;
+    int64_t n;
+    size_t i;
+
+    e->kind = MR_EXPECT_CALLBACK;
+    cJSON_ArrayForEach(item, v)
+    {
+        if (!mr_schema_has(MR_SCHEMA_EXPECTATION, item->string))
+            continue; /* reported as an unknown key */
+        for (i = 0; i < sizeof(takes) / sizeof(takes[0]); i++)
+            if (strcmp(item->string, takes[i]) == 0)
+                break;
+        if (i == sizeof(takes) / sizeof(takes[0]))
+            mr_loader__problem_in(ld, item->string,
+                                  "a callback expectation takes \"times\", \"atLeast\", "
+                                  "\"atMost\" and \"status\"; \"%s\" does not apply",
+                                  item->string);
+    }
+    if (id && (e->callback = find_callback(sc, sc->ncallbacks, id)) < 0) {
+        size_t mark = mr_loader__push_key(ld, "callback");
+        no_such_callback(ld, sc, id, false);
+        mr_loader__pop(ld, mark);
+    }
+    if (get_int(ld, v, "status", 100, 599, &n))
+        e->status = (int)n;
+    load_count(ld, v, &e->count);
+    if (name && *name) {
+        e->name = mr_loader__strdup(ld, name);
+    } else if (e->callback >= 0) {
+        char buf[600];
+        callback_expect_name(e, sc, buf, sizeof(buf));
+        e->name = mr_loader__strdup(ld, buf);
+    }
+}
+
 /* The largest minIntervalMs / withinMs: a week, as for command.timeout. */
 #define MAX_EXPECT_MS 604800000
 
@@ -1587,6 +1963,7 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
 
     e->route = -1;
     e->service = -1;
+    e->callback = -1;
     e->count.times = e->count.at_least = e->count.at_most = -1;
     e->json_path = mr_loader__strdup(ld, ld->path);
     e->file = mr_loader__strdup(ld, ld->file);
@@ -1595,6 +1972,14 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
         return;
     mr_loader__check_keys_of(ld, v, MR_SCHEMA_EXPECTATION);
     name = get_string(ld, v, "name");
+    if (cJSON_GetObjectItemCaseSensitive(v, "callback")) {
+        load_callback_expect(ld, sc, v, e, name);
+        return;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(v, "status"))
+        mr_loader__problem_in(ld, "status",
+                              "\"status\" goes with \"callback\": the status the application "
+                              "answered a callback with");
     e->kind = expect_kind(ld, v);
     if (e->kind != MR_EXPECT_ORDER && cJSON_GetObjectItemCaseSensitive(v, "strict"))
         mr_loader__problem_in(ld, "strict",
@@ -1763,6 +2148,7 @@ static void load_route_expect(struct mr_loader *ld, struct mr_scenario *sc, size
     ld->pathlen = strlen(ld->path);
     e->route = (long)r;
     e->service = -1;
+    e->callback = -1;
     e->file = mr_loader__strdup(ld, ld->file);
     /* the line of "expect": from where the route starts */
     if (item_place(ld, &off, &line) &&
@@ -1832,6 +2218,7 @@ static void add_strict_expects(struct mr_loader *ld, struct mr_scenario *sc)
         e->kind = MR_EXPECT_COUNT;
         e->route = (long)i;
         e->service = -1;
+        e->callback = -1;
         e->count.times = e->count.at_most = -1;
         e->count.at_least = 1;
         e->implicit = true;
@@ -1900,6 +2287,42 @@ static void use_source(struct mr_loader *ld, const struct source *src, size_t k)
     ld->last_item.text = NULL;
 }
 
+/* `allowHosts`: the hosts besides loopback this file's callbacks may go to. */
+static void load_allow_hosts(struct mr_loader *ld, struct mr_scenario_file *f, const cJSON *v)
+{
+    const cJSON *item;
+    size_t mark, i = 0;
+    char got[80];
+
+    if (!v)
+        return;
+    mark = mr_loader__push_key(ld, "allowHosts");
+    if (!cJSON_IsArray(v)) {
+        mr_loader__describe(v, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected an array of host names or IP addresses, got %s",
+                           got);
+    } else if (cJSON_GetArraySize(v) > 0 &&
+               (f->allow_hosts = mr_loader__calloc(ld, (size_t)cJSON_GetArraySize(v),
+                                                   sizeof(*f->allow_hosts))) != NULL) {
+        cJSON_ArrayForEach(item, v)
+        {
+            size_t m2 = mr_loader__push_index(ld, i++);
+            if (!cJSON_IsString(item) || !mr_hookurl_host_valid(item->valuestring)) {
+                mr_loader__describe(item, got, sizeof(got));
+                mr_loader__problem(ld, false,
+                                   "expected a host name or an IP address as a URL writes it "
+                                   "(\"hooks.example.test\", \"10.0.0.5\", \"[fd00::1]\"), "
+                                   "got %s",
+                                   got);
+            } else {
+                f->allow_hosts[f->nallow_hosts++] = mr_loader__strdup(ld, item->valuestring);
+            }
+            mr_loader__pop(ld, m2);
+        }
+    }
+    mr_loader__pop(ld, mark);
+}
+
 /* The top level of one file, before any service is loaded: its keys, name,
  * seed, and whether it has services to load. */
 static void read_top(struct mr_loader *ld, struct mr_scenario *sc, struct source *src, size_t k)
@@ -1923,6 +2346,7 @@ static void read_top(struct mr_loader *ld, struct mr_scenario *sc, struct source
         sc->has_seed = true;
         sc->seed = (uint64_t)seed;
     }
+    load_allow_hosts(ld, &sc->files[k], cJSON_GetObjectItemCaseSensitive(root, "allowHosts"));
     src[k].services = cJSON_GetObjectItemCaseSensitive(root, "services");
     src[k].routes = cJSON_GetObjectItemCaseSensitive(root, "routes");
     if (src[k].services && src[k].routes) {
@@ -2125,6 +2549,95 @@ static void load_services(struct mr_loader *ld, struct mr_scenario *sc, const st
     mr_loader__pop(ld, mark);
 }
 
+/* The `callbacks` of one service object, at the current path (its own). */
+static void load_service_callbacks(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *svc)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(svc, "callbacks"), *item;
+    size_t mark, i = 0;
+    char got[80];
+
+    if (!arr)
+        return;
+    mark = mr_loader__push_key(ld, "callbacks");
+    if (!cJSON_IsArray(arr)) {
+        mr_loader__describe(arr, got, sizeof(got));
+        mr_loader__problem(ld, false, "expected an array of callbacks, each with an \"id\", got %s",
+                           got);
+    } else {
+        ld->route_id = NULL;
+        cJSON_ArrayForEach(item, arr)
+        {
+            size_t m2 = mr_loader__push_index(ld, i++);
+            load_callback(ld, sc, item, true, i);
+            mr_loader__pop(ld, m2);
+        }
+    }
+    mr_loader__pop(ld, mark);
+}
+
+/* The services' `callbacks` of file k (and of the files its services import),
+ * before any route: a response of any file may send them by id. */
+static void load_shared_callbacks(struct mr_loader *ld, struct mr_scenario *sc,
+                                  const struct source *src, size_t nsrc, size_t k)
+{
+    const cJSON *item;
+    size_t mark;
+
+    use_source(ld, src, k);
+    if (!src[k].services)
+        return;
+    mark = mr_loader__push_key(ld, "services");
+    cJSON_ArrayForEach(item, src[k].services)
+    {
+        const struct import *imp = import_of(src, nsrc, item);
+        size_t m2 = mr_loader__push_key(ld, item->string);
+        if (imp) {
+            struct reading saved;
+            read_import(ld, sc, imp, &saved);
+            load_service_callbacks(ld, sc, imp->service);
+            end_import(ld, &saved);
+        } else if (cJSON_IsObject(item) && !import_kind(item)) {
+            load_service_callbacks(ld, sc, item);
+        }
+        mr_loader__pop(ld, m2);
+    }
+    mr_loader__pop(ld, mark);
+}
+
+/* Callback ids are unique across every file, as route ids are. */
+static void check_callback_ids(struct mr_loader *ld, struct mr_scenario *sc,
+                               const struct source *src)
+{
+    size_t i, j;
+
+    for (i = 0; i < sc->ncallbacks; i++) {
+        const struct mr_callback *a = &sc->callbacks[i];
+        if (!a->has_id || !a->id)
+            continue;
+        for (j = 0; j < sc->ncallbacks; j++) {
+            const struct mr_callback *b = &sc->callbacks[j];
+            size_t fa = a->source, fb = b->source;
+            char where[600];
+            if (j == i || (b->has_id && j > i) || !b->id || strcmp(a->id, b->id) != 0)
+                continue;
+            use_source(ld, src, fa);
+            snprintf(ld->path, sizeof(ld->path), "%s", a->json_path ? a->json_path : "");
+            ld->pathlen = strlen(ld->path);
+            snprintf(where, sizeof(where), "%s%s%s", fa == fb ? "" : src[fb].path,
+                     fa == fb ? "" : ": ", b->json_path ? b->json_path : "");
+            if (b->has_id)
+                mr_loader__problem_in(ld, "id", "duplicate callback id \"%s\" (first used at %s)",
+                                      a->id, where);
+            else
+                mr_loader__problem_in(ld, "id",
+                                      "callback id \"%s\" is the name mockrun gives the callback "
+                                      "without an id at %s; choose another id",
+                                      a->id, where);
+            break;
+        }
+    }
+}
+
 /* Two services (of any files) with one URL variable or one fixed port:
  * named at the later one's file. */
 static void check_service_clashes(struct mr_loader *ld, struct mr_scenario *sc,
@@ -2311,11 +2824,17 @@ static void load_sources(struct mr_loader *ld, struct mr_scenario *sc, struct so
     for (k = 0; k < n; k++)
         if (src[k].usable)
             check_name_clashes(ld, src, k);
+    /* the services' callbacks first: any response may send any of them */
+    for (k = 0; k < n; k++)
+        if (src[k].usable)
+            load_shared_callbacks(ld, sc, src, nsrc, k);
+    ld->nshared_callbacks = sc->ncallbacks;
     for (k = 0; k < n; k++)
         if (src[k].usable)
             load_services(ld, sc, src, nsrc, k);
     check_service_clashes(ld, sc, src);
     check_duplicates(ld, sc, src);
+    check_callback_ids(ld, sc, src);
 
     /* Expectations, file by file: each may name any file's routes. */
     sc->expects = mr_loader__calloc(ld, count_expects(ld, sc, src, n), sizeof(*sc->expects));
@@ -2537,6 +3056,7 @@ static void free_response(struct mr_response *r)
     for (i = 0; r->header_tpls && i < r->nheaders; i++)
         mr_template_free(r->header_tpls[i]);
     mr_template_free(r->file_tpl);
+    free(r->callbacks);
     free(r->header_tpls);
     for (i = 0; i < r->nheaders; i++) {
         free(r->headers[i].name);
@@ -2577,6 +3097,17 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->services[i].proxy);
     }
     free(sc->services);
+    for (i = 0; i < sc->ncallbacks; i++) {
+        struct mr_callback *cb = &sc->callbacks[i];
+        free(cb->id);
+        free(cb->json_path);
+        free(cb->file);
+        free(cb->method);
+        free(cb->url);
+        mr_template_free(cb->url_tpl);
+        free_response(&cb->request);
+    }
+    free(sc->callbacks);
     for (i = 0; i < sc->nexpects; i++) {
         free(sc->expects[i].name);
         free(sc->expects[i].json_path);
@@ -2607,6 +3138,9 @@ void mr_scenario_free(struct mr_scenario *sc)
         for (size_t k = 0; k < f->nallow; k++)
             mr_loader__matcher_release(&f->allow[k]);
         free(f->allow);
+        for (size_t k = 0; k < f->nallow_hosts; k++)
+            free(f->allow_hosts[k]);
+        free(f->allow_hosts);
         free(f->name);
         free(f->path);
         free(f->dir);
@@ -2633,4 +3167,10 @@ const struct mr_route *mr_scenario_find_route(const struct mr_scenario *sc, cons
 {
     long i = find_route(sc, id);
     return i < 0 ? NULL : &sc->routes[i];
+}
+
+const struct mr_scenario_file *mr_scenario_callback_owner(const struct mr_scenario *sc,
+                                                          const struct mr_callback *cb)
+{
+    return &sc->files[owner_file(sc, cb->source)];
 }

@@ -35,6 +35,11 @@ struct mr_loader {
     size_t nservice_names;
     /* each route's own "expect" (or NULL), kept while routes load, by route index */
     const cJSON **route_expects;
+    /* callbacks: the services' (which responses use by id) are mr_scenario.callbacks
+     * [0, nshared_callbacks); a response's own are named after the route being loaded */
+    size_t nshared_callbacks;
+    const char *route_id;
+    size_t route_callbacks; /* callbacks the route's responses defined so far */
     /* the last array item whose line was looked up (load.c, item_place): the next
      * item of that array is found from there, so locating every route costs one
      * pass over the text, not one per route */

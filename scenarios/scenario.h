@@ -157,6 +157,12 @@ struct mr_json_part {
     struct mr_template *tpl; /* a string value's template, or NULL */
 };
 
+/* A response's use of a callback: which one, and after how long. */
+struct mr_callback_use {
+    size_t callback;  /* index into mr_scenario.callbacks */
+    int64_t delay_ms; /* the use's own `delayMs`, else the callback's */
+};
+
 /* How a route with several `responses` picks one. */
 enum mr_resp_mode {
     MR_MODE_SEQUENTIAL, /* 1st call → 1st response …; then stays on the last */
@@ -200,6 +206,9 @@ struct mr_response {
      * path as written, file_fd is -1 and content_type NULL (it comes from the
      * rendered name, mr_scenario_file_type) */
     struct mr_template *file_tpl;
+    /* `callbacks`: sent after this response was chosen, off the request path */
+    struct mr_callback_use *callbacks;
+    size_t ncallbacks;
 };
 
 /* One set of `when` conditions of a response; all of them must hold. */
@@ -246,6 +255,37 @@ struct mr_service {
     size_t source; /* the file it is written in: index into mr_scenario.files */
 };
 
+/*
+ * A callback (a webhook): an HTTP request mockrun sends, off the request
+ * path, after a response that uses it was chosen. Defined in a service's
+ * `callbacks` (with an id; responses use it with {"callback": id}) or in a
+ * response's own `callbacks` (docs/scenario-format.md, "Callbacks"). URL,
+ * headers and body are templates rendered with the triggering request.
+ */
+struct mr_callback {
+    char *id;        /* the user's id, or "<route id> callback N" (1-based) */
+    bool has_id;     /* the id was given in the file */
+    bool shared;     /* defined in a service's `callbacks`: responses may use it by id */
+    char *json_path; /* "services.billing.callbacks[0]" for messages */
+    char *file;      /* the file it is written in, and the line of its "{" (0: unknown) */
+    int line;
+    size_t source;               /* that file: index into mr_scenario.files */
+    char *method;                /* upper-case; "POST" by default */
+    char *url;                   /* as written: an http URL, or with `service` a path */
+    struct mr_template *url_tpl; /* `url` when it is a template, else NULL */
+    long service;                /* -1, or the mock service `url` is a path on */
+    struct mr_response request;  /* what is sent: headers, and json / body / file, with their
+                                    templates (status and the rest unused) */
+    int64_t delay_ms;            /* `delayMs`: after the response was chosen; default 0 */
+    int64_t timeout_ms;          /* each attempt, connecting to the end of the answer */
+    int retries;                 /* `retry.times`: attempts after the first one; 0: none */
+    int64_t backoff_ms;          /* the wait before the first retry; it doubles after each */
+    bool templated;              /* url_tpl, or request.templated: rendered per trigger */
+};
+
+#define MR_CALLBACK_TIMEOUT_DEFAULT_MS 5000
+#define MR_CALLBACK_BACKOFF_DEFAULT_MS 1000
+
 /* A count condition on calls. Each bound is -1 when not set; the loader sets
  * at least one (a bare expectation is at_least 1), and when `times` is set
  * the other two, if set, agree with it. */
@@ -273,6 +313,8 @@ enum mr_expect_kind {
     MR_EXPECT_EVERY,    /* each call meets `every` */
     MR_EXPECT_INTERVAL, /* calls at least `ms` apart (`minIntervalMs`) */
     MR_EXPECT_WITHIN,   /* the first call at most `ms` after the command started (`withinMs`) */
+    MR_EXPECT_CALLBACK, /* `count` holds for the deliveries of `callback` the application
+                           answered (with `status`, when set) */
 };
 
 struct mr_expect {
@@ -292,6 +334,8 @@ struct mr_expect {
     bool strict;   /* ORDER: the calls of these routes are exactly `order` */
     struct mr_matcher every; /* EVERY: at least one condition */
     int64_t ms;              /* INTERVAL, WITHIN: milliseconds, >= 1 */
+    long callback;           /* CALLBACK: index into mr_scenario.callbacks; else -1 */
+    int status;              /* CALLBACK: the answer's status that counts; 0: any answer */
     bool implicit;           /* COUNT added for a route of a `strict` service */
     bool suite_scope;        /* COUNT with "scope": "suite": it holds for the whole suite, so a
                                 shard skips it and `mockrun merge` checks it over every
@@ -358,6 +402,8 @@ struct mr_scenario_file {
     struct mr_matcher *allow; /* "unexpected": {"allow": [...]}: unmatched calls that are
                                  no failure */
     size_t nallow;
+    char **allow_hosts; /* "allowHosts": where its callbacks may go besides loopback */
+    size_t nallow_hosts;
 };
 
 struct mr_scenario {
@@ -367,6 +413,9 @@ struct mr_scenario {
     size_t nservices;
     struct mr_route *routes; /* all routes of all services, service by service, file order */
     size_t nroutes;
+    struct mr_callback *callbacks; /* services' `callbacks` (file by file), then the ones
+                                      responses define, in route order */
+    size_t ncallbacks;
     struct mr_expect *expects; /* file by file: the list, then routes' own, then strict ones */
     size_t nexpects;
     bool has_seed; /* `seed` was given (by one file at most) */
@@ -462,6 +511,11 @@ enum mr_file_open mr_scenario_open_file(const struct mr_scenario_file *sf, const
 /* How expectation `e` names its i-th route (ORDER: item i; else i is 0): as
  * written when that is not the id ("POST /users"), else the route's id. */
 const char *mr_expect_route_name(const struct mr_scenario *sc, const struct mr_expect *e, size_t i);
+
+/* The run's own file whose `allowHosts` apply to callback `cb` (its file, or
+ * the one importing it). */
+const struct mr_scenario_file *mr_scenario_callback_owner(const struct mr_scenario *sc,
+                                                          const struct mr_callback *cb);
 
 /* Returns the route named `id`: by its id, else by "METHOD /path" when
  * exactly one route has that method and path; or NULL. Linear; for load time

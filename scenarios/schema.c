@@ -27,6 +27,14 @@
 /* env_name_ok and service_name_ok in load.c */
 #define ENV_NAME "'^[A-Za-z_][A-Za-z0-9_]*$'"
 #define SERVICE_NAME "'^[A-Za-z0-9_-]+$'"
+/* a response's or a callback's headers: no CR or LF, and not the ones mockrun sets */
+#define HEADERS                                                                                    \
+    "{'type': 'object', 'propertyNames': {'pattern': " HEADER_NAME ", 'not': {'pattern': "         \
+    "'^([Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Ll][Ee][Nn][Gg][Tt][Hh]|"                                    \
+    "[Tt][Rr][Aa][Nn][Ss][Ff][Ee][Rr]-[Ee][Nn][Cc][Oo][Dd][Ii][Nn][Gg])$'}}, "                     \
+    "'additionalProperties': {'type': 'string', 'pattern': '^[^\\\\r\\\\n]*$'}}"
+#define CALLBACKS                                                                                  \
+    "{'type': 'array', 'items': {'anyOf': [" REF("callbackUse") ", " REF("callback") "]}}"
 
 /* Rows of the tables below. */
 /* clang-format off */
@@ -61,6 +69,11 @@ static const struct mr_schema_member scenario[] = {
     KEY("snapshot", REF("snapshot"),
         "how --snapshot records the calls: body values and headers to ignore, headers to "
         "record, whether order counts"),
+    KEY("allowHosts",
+        "{'type': 'array', 'items': {'type': 'string', 'minLength': 1, 'pattern': "
+        "'^(\\\\[[0-9A-Fa-f:.]+\\\\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*|[A-Za-z0-9._-]+)$'}}",
+        "hosts this file's callbacks may go to besides loopback (127.0.0.0/8, ::1, localhost): "
+        "names or IP addresses, as written in the URL"),
 };
 
 static const struct mr_schema_member service[] = {
@@ -87,6 +100,11 @@ static const struct mr_schema_member service[] = {
     KEY("wiremock", "{'type': 'string', 'minLength': 1}",
         "WireMock stub mappings (a root folder with mappings/ and __files/, or one mapping file, "
         "relative to this file's folder) whose stubs the service takes, instead of routes"),
+    KEY("callbacks",
+        "{'type': 'array', 'items': {'type': 'object', '$ref': '#/$defs/callback', 'required': "
+        "['id']}}",
+        "callbacks (webhooks) with an id, which responses of any service send with "
+        "{\"callback\": id}"),
 };
 
 static const struct mr_schema_member defaults[] = {
@@ -188,11 +206,7 @@ static const struct mr_schema_member body[] = {
 static const struct mr_schema_member response[] = {
     KEY("status", "{'type': 'integer', 'minimum': 100, 'maximum': 599, 'default': 200}",
         "the status code (default 200)"),
-    KEY("headers",
-        "{'type': 'object', 'propertyNames': {'pattern': " HEADER_NAME ", 'not': {'pattern': "
-        "'^([Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Ll][Ee][Nn][Gg][Tt][Hh]|"
-        "[Tt][Rr][Aa][Nn][Ss][Ff][Ee][Rr]-[Ee][Nn][Cc][Oo][Dd][Ii][Nn][Gg])$'}}, "
-        "'additionalProperties': {'type': 'string', 'pattern': '^[^\\\\r\\\\n]*$'}}",
+    KEY("headers", HEADERS,
         "header name → value (no CR or LF; mockrun sets Content-Length itself)"),
     KEY("json", ANY, "served compactly as application/json; its strings with {{ are templates"),
     KEY("body", STRING,
@@ -209,6 +223,9 @@ static const struct mr_schema_member response[] = {
     KEY("template", BOOLEAN,
         "false: no templates here; true: the file's contents are a template too (strings with {{ "
         "are templates by default)"),
+    KEY("callbacks", CALLBACKS,
+        "callbacks (webhooks) sent after this response, off the request path: a callback, or "
+        "{\"callback\": id} for one of a service's"),
 };
 
 static const struct mr_schema_member responses_item[] = {
@@ -219,6 +236,7 @@ static const struct mr_schema_member responses_item[] = {
     AS(MR_SCHEMA_RESPONSE, "file"),
     AS(MR_SCHEMA_RESPONSE, "delayMs"),
     AS(MR_SCHEMA_RESPONSE, "fault"),
+    AS(MR_SCHEMA_RESPONSE, "callbacks"),
     KEY("when",
         "{'anyOf': [" REF("when") ", {'type': 'array', 'minItems': 1, 'items': " REF("when") "}]}",
         "request conditions for this response; an array holds when any one of its objects does"),
@@ -290,6 +308,12 @@ static const struct mr_schema_member expectation[] = {
     KEY("scope", "{'enum': ['run', 'suite'], 'default': 'run'}",
         "counts only: \"suite\" when the count holds for all shards together (a shard skips "
         "it; mockrun merge checks it over their journals); \"run\" (default) for each run"),
+    CHECK("callback", "{'type': 'string', 'minLength': 1}",
+          "the id of the callback whose deliveries times, atLeast and atMost count (none: at "
+          "least one)",
+          1),
+    CHECK("status", "{'type': 'integer', 'minimum': 100, 'maximum': 599}",
+          "with callback: count only the deliveries the application answered with this status", 1),
 };
 
 static const struct mr_schema_member command[] = {
@@ -303,6 +327,49 @@ static const struct mr_schema_member command[] = {
         "{'type': 'object', 'propertyNames': {'pattern': " ENV_NAME "}, "
         "'additionalProperties': {'type': 'string'}}",
         "extra environment variables for the command"),
+};
+
+static const struct mr_schema_member callback[] = {
+    KEY("id", "{'type': 'string', 'minLength': 1}",
+        "the name expectations, reports and {\"callback\": id} use (default \"<route id> "
+        "callback N\")"),
+    KEY("description", ANY, "ignored; for people"),
+    KEY("method", "{'type': 'string', 'pattern': '^[A-Za-z_-]{1,32}$', 'default': 'POST'}",
+        "the request's method (default POST)"),
+    KEY("url", "{'type': 'string', 'minLength': 1}",
+        "where it goes: an http:// URL on loopback or an allowHosts host; with service, a path on "
+        "that mock service; with {{, a template rendered with the triggering request"),
+    KEY("service", "{'type': 'string', 'pattern': " SERVICE_NAME "}",
+        "a mock service of the run: url is then a path on it"),
+    KEY("headers", HEADERS, "header name → value; with {{, templates"),
+    KEY("json", ANY, "sent compactly as application/json; its strings with {{ are templates"),
+    KEY("body", STRING,
+        "sent as text/plain; charset=utf-8 unless headers set a type; with {{, a template"),
+    KEY("file", STRING,
+        "a file beneath the scenario's folder, typed by its extension; with {{, a path rendered "
+        "per trigger"),
+    KEY("template", BOOLEAN,
+        "false: no templates in url, headers and body; true: the file's contents are a template "
+        "too"),
+    KEY("delayMs", MS_600K,
+        "milliseconds after the triggering response was chosen (default 0); a use's delayMs "
+        "overrides it"),
+    KEY("timeoutMs", "{'type': 'integer', 'minimum': 1, 'maximum': 600000, 'default': 5000}",
+        "each attempt's limit, from connecting to the end of the answer (default 5000)"),
+    KEY("retry", REF("retry"), "attempts after the first, on a non-2xx answer or a failure"),
+};
+
+static const struct mr_schema_member callback_use[] = {
+    KEY("callback", "{'type': 'string', 'minLength': 1}",
+        "the id of a callback defined in a service's callbacks"),
+    KEY("delayMs", MS_600K, "milliseconds after the response was chosen (default: the callback's)"),
+};
+
+static const struct mr_schema_member retry[] = {
+    KEY("times", "{'type': 'integer', 'minimum': 1, 'maximum': 100}",
+        "attempts after the first one, each after a non-2xx answer or a failed attempt"),
+    KEY("backoffMs", "{'type': 'integer', 'minimum': 0, 'maximum': 600000, 'default': 1000}",
+        "milliseconds before the first retry; the wait doubles after each (default 1000)"),
 };
 
 static const struct mr_schema_member unexpected[] = {
@@ -347,9 +414,11 @@ static const struct object {
     [MR_SCHEMA_SERVICE] = {"service", "a mock service, listening on a port of its own",
                            "{'oneOf': [{'required': ['routes']}, {'required': ['mockoon'], "
                            "'not': {'anyOf': [{'required': ['cors']}, "
-                           "{'required': ['defaults']}]}}, {'required': ['wiremock'], "
+                           "{'required': ['defaults']}, {'required': ['callbacks']}]}}, "
+                           "{'required': ['wiremock'], "
                            "'not': {'anyOf': [{'required': ['cors']}, "
-                           "{'required': ['defaults']}]}}, {'required': ['proxy'], "
+                           "{'required': ['defaults']}, {'required': ['callbacks']}]}}, "
+                           "{'required': ['proxy'], "
                            "'not': {'anyOf': [{'required': ['routes']}, "
                            "{'required': ['mockoon']}, {'required': ['wiremock']}]}}]}",
                            M(service)},
@@ -401,15 +470,17 @@ static const struct object {
     [MR_SCHEMA_EXPECTATION] = {"expectation",
                                "one check, and one test case in the report: a count (times, "
                                "atLeast, atMost; none: at least once), an order, every call, a "
-                               "timing or a final state",
+                               "timing, a final state or a callback's deliveries",
                                "{'dependentRequired': {'service': ['finalState'], 'finalState': "
-                               "['service'], 'strict': ['inOrder']}, "
+                               "['service'], 'strict': ['inOrder'], 'status': ['callback']}, "
+                               "'dependentSchemas': {'callback': {'not': {'anyOf': "
+                               "[{'required': ['route']}, {'required': ['request']}]}}}, "
                                "'if': {'anyOf': [{'required': ['service']}, {'required': "
                                "['finalState']}, {'required': ['inOrder']}]}, "
                                "'then': {'not': {'anyOf': [{'required': ['route']}, {'required': "
                                "['request']}]}}, "
                                "'else': {'anyOf': [{'required': ['route']}, {'required': "
-                               "['request']}]}}",
+                               "['request']}, {'required': ['callback']}]}}",
                                M(expectation)},
     [MR_SCHEMA_COMMAND] = {"command", "the command under test", NULL, M(command)},
     [MR_SCHEMA_UNEXPECTED] = {"unexpected", "unmatched requests that fail nothing",
@@ -418,6 +489,14 @@ static const struct object {
                             "what mockrun --snapshot records of each call, and how the calls "
                             "compare with the snapshot file",
                             NULL, M(snapshot)},
+    [MR_SCHEMA_CALLBACK] = {"callback",
+                            "an HTTP request mockrun sends after a response, off the request "
+                            "path (a webhook): give at most one of json, body and file",
+                            "{'required': ['url'], " ONE_BODY "}", M(callback)},
+    [MR_SCHEMA_CALLBACK_USE] = {"callbackUse", "a response's use of a service's callback",
+                                "{'required': ['callback']}", M(callback_use)},
+    [MR_SCHEMA_RETRY] = {"retry", "retries of a callback, as webhook providers make them",
+                         "{'required': ['times']}", M(retry)},
 #undef M
 };
 

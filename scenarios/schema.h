@@ -44,6 +44,9 @@ enum mr_schema_object {
     MR_SCHEMA_COMMAND,        /* `command` */
     MR_SCHEMA_UNEXPECTED,     /* `unexpected` as {"allow": [...]} */
     MR_SCHEMA_SNAPSHOT,       /* `snapshot`: what --snapshot records, how it compares */
+    MR_SCHEMA_CALLBACK,       /* a callback: in a service's or a response's `callbacks` */
+    MR_SCHEMA_CALLBACK_USE,   /* {"callback": id}: a response's use of a service's callback */
+    MR_SCHEMA_RETRY,          /* a callback's `retry` */
     MR_SCHEMA_NOBJECTS
 };
 

@@ -98,6 +98,12 @@ struct mr_journal {
     _Atomic uint64_t *misses; /* per service s: [MISS_KINDS * s + kind] (enum miss) */
     size_t nservices;
 
+    /* callback attempts: few, appended by the dispatcher's threads under their own lock */
+    pthread_mutex_t attempts_lock;
+    struct mr_attempt **attempts;
+    size_t nattempts, attempts_cap;
+    uint64_t attempts_dropped;
+
     /* under lock: the shard list (appends read their own shard without it) and the index */
     pthread_mutex_t lock;
     struct shard *shards;
@@ -174,6 +180,7 @@ int mr_journal_new(struct mr_journal **out, size_t nservices, size_t nroutes, si
     j->misses = alloc_lines(MISS_KINDS * nservices * sizeof(*j->misses));
     j->misses_base = alloc_lines(MISS_KINDS * nservices * sizeof(*j->misses_base));
     pthread_mutex_init(&j->lock, NULL);
+    pthread_mutex_init(&j->attempts_lock, NULL);
     if (!j->route_counts || !j->expect_counts || !j->route_base || !j->expect_base || !j->misses ||
         !j->misses_base) {
         mr_journal_free(j);
@@ -223,6 +230,10 @@ void mr_journal_free(struct mr_journal *j)
     free((void *)j->expect_base);
     free((void *)j->misses);
     free((void *)j->misses_base);
+    for (size_t i = 0; i < j->nattempts; i++)
+        free(j->attempts[i]);
+    free(j->attempts);
+    pthread_mutex_destroy(&j->attempts_lock);
     pthread_mutex_destroy(&j->lock);
     free(j);
 }
@@ -771,4 +782,111 @@ void mr_call_to_request(const struct mr_call *c, struct mr_kv *kv, struct mr_kv 
     req->nparams = mr_request_parse_query(c->query, scratch, params, max_params);
     req->body = c->body;
     req->body_len = c->body_len;
+}
+
+/* --- callback attempts ------------------------------------------------------ */
+
+/* The bytes of the packed headers "name\0value\0..." (n pairs) at h. */
+static size_t packed_size(const char *h, uint32_t n)
+{
+    const char *p = h;
+    uint32_t i;
+    for (i = 0; i < 2 * n; i++)
+        p += strlen(p) + 1;
+    return (size_t)(p - h);
+}
+
+uint64_t mr_journal_add_attempt(struct mr_journal *j, const struct mr_attempt *a)
+{
+    size_t method = strlen(a->method ? a->method : ""), url = strlen(a->url ? a->url : "");
+    size_t hdr = a->nheaders ? packed_size(a->headers, a->nheaders) : 0;
+    size_t error = a->error ? strlen(a->error) + 1 : 0;
+    size_t type = strlen(a->answer_type ? a->answer_type : "");
+    size_t size = sizeof(struct mr_attempt) + method + url + hdr + a->body_len + a->answer_len +
+                  error + type + 6;
+    struct mr_attempt *copy;
+    char *p;
+    uint64_t seq = 0;
+
+    pthread_mutex_lock(&j->attempts_lock);
+    if (j->nattempts >= j->lim.max_calls) {
+        j->attempts_dropped++;
+        goto out;
+    }
+    if (j->nattempts == j->attempts_cap) {
+        size_t cap = j->attempts_cap ? 2 * j->attempts_cap : 16;
+        struct mr_attempt **grown = realloc(j->attempts, cap * sizeof(*grown));
+        if (!grown) {
+            j->attempts_dropped++;
+            goto out;
+        }
+        j->attempts = grown;
+        j->attempts_cap = cap;
+    }
+    copy = malloc(size);
+    if (!copy) {
+        j->attempts_dropped++;
+        goto out;
+    }
+    *copy = *a;
+    p = (char *)(copy + 1);
+    copy->method = put(&p, a->method ? a->method : "", method);
+    copy->url = put(&p, a->url ? a->url : "", url);
+    copy->headers = p;
+    if (hdr)
+        memcpy(p, a->headers, hdr);
+    p += hdr;
+    copy->body = put(&p, a->body ? a->body : "", a->body_len);
+    copy->answer = a->answer ? put(&p, a->answer, a->answer_len) : NULL;
+    copy->error = a->error ? put(&p, a->error, error - 1) : NULL;
+    copy->answer_type = put(&p, a->answer_type ? a->answer_type : "", type);
+    seq = copy->seq = j->nattempts + j->attempts_dropped + 1;
+    j->attempts[j->nattempts++] = copy;
+out:
+    pthread_mutex_unlock(&j->attempts_lock);
+    return seq;
+}
+
+size_t mr_journal_attempts(const struct mr_journal *j)
+{
+    return j->nattempts;
+}
+
+const struct mr_attempt *mr_journal_attempt_at(const struct mr_journal *j, size_t i)
+{
+    return i < j->nattempts ? j->attempts[i] : NULL;
+}
+
+uint64_t mr_journal_attempts_dropped(const struct mr_journal *j)
+{
+    return j->attempts_dropped;
+}
+
+int mr_journal_attempts_each(const struct mr_journal *cj, mr_attempt_fn fn, void *arg)
+{
+    struct mr_journal *j = (struct mr_journal *)cj;
+    size_t i;
+    int rc = 0;
+
+    pthread_mutex_lock(&j->attempts_lock);
+    for (i = 0; i < j->nattempts && rc == 0; i++)
+        rc = fn(arg, j->attempts[i]);
+    pthread_mutex_unlock(&j->attempts_lock);
+    return rc;
+}
+
+const char *mr_attempt_next_header(const struct mr_attempt *a, const char *it, const char **name,
+                                   const char **value)
+{
+    if (!a->nheaders)
+        return NULL;
+    if (!it)
+        it = a->headers;
+    if (it >= a->body) /* the headers end where the body starts */
+        return NULL;
+    *name = it;
+    it += strlen(it) + 1;
+    *value = it;
+    it += strlen(it) + 1;
+    return it;
 }

@@ -173,7 +173,82 @@ const char *mr_call_next_header(const struct mr_call *c, const char *it, const c
 void mr_call_to_request(const struct mr_call *c, struct mr_kv *kv, struct mr_kv *params,
                         size_t max_params, char *scratch, struct mr_request *req);
 
+/* ---- callback attempts ----------------------------------------------------
+ *
+ * Each attempt to send a callback (server/callback.h), in the order they
+ * ended, with what was sent and what came back. Few: kept in one list under
+ * a lock of its own, up to max_calls attempts (past it they are counted as
+ * dropped). Appending is thread-safe; the readers below (but _each) run
+ * after the attempts have stopped (the dispatcher has finished).
+ */
+
+/* How an attempt ended. */
+enum mr_attempt_outcome {
+    MR_ATTEMPT_ANSWERED, /* the application answered: `status` */
+    MR_ATTEMPT_FAILED,   /* sent, or tried to: no answer (`error`: refused, timed out...) */
+    MR_ATTEMPT_REFUSED,  /* never sent: the URL is not one mockrun sends to (`error` says why) */
+    MR_ATTEMPT_NOT_SENT, /* never sent: due after the command ended, or the run was
+                            interrupted, or its body could not be read (`error`) */
+};
+
+/* One attempt. Strings are NUL-terminated and owned by the journal. */
+struct mr_attempt {
+    uint64_t seq;      /* 1-based, in the order attempts were recorded */
+    uint64_t delivery; /* 1-based: one triggered use of a callback, whatever its attempts */
+    uint32_t callback; /* index into mr_scenario.callbacks */
+    uint32_t attempt;  /* 1-based */
+    uint64_t trigger;  /* the seq of the call whose response triggered it */
+    bool final;        /* the delivery's last attempt: its outcome is the delivery's */
+    enum mr_attempt_outcome outcome;
+    int64_t wall_us; /* when it was sent (NOT_SENT: when it was due) */
+    uint32_t duration_us;
+    int status; /* ANSWERED: the application's status; else 0 */
+    const char *method;
+    const char *url;
+    const char *headers; /* nheaders pairs packed as "name\0value\0" */
+    uint32_t nheaders;
+    const char *body; /* body_len bytes kept (+ NUL) of the body_size sent */
+    uint32_t body_len;
+    uint64_t body_size;
+    bool body_truncated;
+    const char *error;  /* NULL when answered */
+    const char *answer; /* ANSWERED: the body kept (answer_len bytes + NUL); else NULL */
+    uint32_t answer_len;
+    uint64_t answer_size;
+    bool answer_truncated;
+    const char *answer_type; /* the answer's Content-Type, "" when none */
+};
+
+/* Records a copy of attempt `a` (its seq is ignored: the journal numbers it).
+ * Thread-safe. Returns its seq, or 0 when it was dropped (the limit, or no
+ * memory). */
+uint64_t mr_journal_add_attempt(struct mr_journal *j, const struct mr_attempt *a);
+
+/* The attempts kept, in recording order: mr_journal_attempt_at(j, 0 .. n-1). */
+size_t mr_journal_attempts(const struct mr_journal *j);
+const struct mr_attempt *mr_journal_attempt_at(const struct mr_journal *j, size_t i);
+/* Attempts past the limit: counted, not kept. */
+uint64_t mr_journal_attempts_dropped(const struct mr_journal *j);
+
+/* Calls fn for every attempt kept so far, under the attempts' lock (safe
+ * while attempts are added: for GET /__mockrun/callbacks); stops at the
+ * first non-zero return and returns it. */
+typedef int (*mr_attempt_fn)(void *arg, const struct mr_attempt *a);
+int mr_journal_attempts_each(const struct mr_journal *j, mr_attempt_fn fn, void *arg);
+
+/* Iterates an attempt's request headers: pass it = NULL first; NULL at the end. */
+const char *mr_attempt_next_header(const struct mr_attempt *a, const char *it, const char **name,
+                                   const char **value);
+
+/* "answered", "failed", "refused", "not sent" */
+const char *mr_attempt_outcome_name(enum mr_attempt_outcome o);
+
 struct mr_buf;
+
+/* Appends one attempt as a JSON object (callback ids from `sc`): the element
+ * of the --journal file's "callbacks" and of GET /__mockrun/callbacks. */
+void mr_journal_attempt_json(struct mr_buf *b, const struct mr_attempt *a,
+                             const struct mr_scenario *sc);
 
 /* Appends one call as a JSON object (the --journal file's element; service
  * names and route ids from `sc`). */
@@ -182,7 +257,9 @@ void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struc
 typedef int (*mr_write_fn)(void *ctx, const void *data, size_t len);
 
 /* Streams every kept call as a JSON array through `write` (service names and
- * route ids from `sc`), never building the document in memory. Returns 0 or
+ * route ids from `sc`), never building the document in memory. When the
+ * scenario has callbacks, the array's last element is {"callbacks": [every
+ * attempt kept]} (and "callbacksDropped": n past the limit). Returns 0 or
  * the first non-zero value `write` returned. */
 int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *sc,
                           mr_write_fn write, void *ctx);

@@ -5,6 +5,8 @@
  * An unmatched call's explanation is "nearMiss" (its summary line) and
  * "nearMissDetails" (the lines after it, when there are any). A call made by
  * a known test has "test" (X-Mockrun-Test, or the test announced last).
+ * "nearMissDetails" (the lines after it, when there are any). A scenario
+ * with callbacks ends the array with {"callbacks": [each attempt]}.
  */
 #include "server/journal.h"
 
@@ -116,6 +118,114 @@ void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struc
     mr_buf_putc(b, '}');
 }
 
+const char *mr_attempt_outcome_name(enum mr_attempt_outcome o)
+{
+    switch (o) {
+    case MR_ATTEMPT_ANSWERED:
+        return "answered";
+    case MR_ATTEMPT_FAILED:
+        return "failed";
+    case MR_ATTEMPT_REFUSED:
+        return "refused";
+    case MR_ATTEMPT_NOT_SENT:
+        return "not sent";
+    }
+    return "?";
+}
+
+/* "body": "..." for valid UTF-8, else "<key>Base64": "...". */
+static void text_or_base64(struct mr_buf *b, const char *key, const char *s, size_t n)
+{
+    mr_buf_printf(b, "\"%s%s\": ", key, mr_utf8_valid(s, n) ? "" : "Base64");
+    if (mr_utf8_valid(s, n))
+        mr_buf_put_json_string(b, s, n);
+    else
+        base64(b, (const unsigned char *)s, n);
+}
+
+void mr_journal_attempt_json(struct mr_buf *b, const struct mr_attempt *a,
+                             const struct mr_scenario *sc)
+{
+    const char *it = NULL, *name, *value;
+    char when[25];
+    bool first = true;
+
+    mr_clock_iso8601(a->wall_us, when);
+    mr_buf_printf(b, "{\"seq\": %llu, \"callback\": ", (unsigned long long)a->seq);
+    json_cstr(b, a->callback < sc->ncallbacks ? sc->callbacks[a->callback].id : "?");
+    mr_buf_printf(b,
+                  ", \"delivery\": %llu, \"attempt\": %u, \"final\": %s, \"trigger\": %llu, "
+                  "\"time\": \"%s\", \"outcome\": \"%s\", \"method\": ",
+                  (unsigned long long)a->delivery, (unsigned)a->attempt,
+                  a->final ? "true" : "false", (unsigned long long)a->trigger, when,
+                  mr_attempt_outcome_name(a->outcome));
+    json_cstr(b, a->method);
+    mr_buf_puts(b, ", \"url\": ");
+    json_cstr(b, a->url);
+    mr_buf_puts(b, ", \"headers\": {");
+    while ((it = mr_attempt_next_header(a, it, &name, &value)) != NULL) {
+        mr_buf_puts(b, first ? "" : ", ");
+        first = false;
+        json_cstr(b, name);
+        mr_buf_puts(b, ": ");
+        json_cstr(b, value);
+    }
+    mr_buf_puts(b, "}, ");
+    text_or_base64(b, "body", a->body, a->body_len);
+    mr_buf_printf(b, ", \"bodySize\": %llu, \"bodyTruncated\": %s, \"status\": ",
+                  (unsigned long long)a->body_size, a->body_truncated ? "true" : "false");
+    if (a->outcome == MR_ATTEMPT_ANSWERED)
+        mr_buf_printf(b, "%d", a->status);
+    else
+        mr_buf_puts(b, "null");
+    mr_buf_printf(b, ", \"durationMs\": %.3f, \"error\": ", a->duration_us / 1000.0);
+    if (a->error)
+        json_cstr(b, a->error);
+    else
+        mr_buf_puts(b, "null");
+    if (a->answer) {
+        mr_buf_puts(b, ", ");
+        text_or_base64(b, "answer", a->answer, a->answer_len);
+        mr_buf_printf(b, ", \"answerSize\": %llu, \"answerTruncated\": %s, \"answerType\": ",
+                      (unsigned long long)a->answer_size, a->answer_truncated ? "true" : "false");
+        json_cstr(b, a->answer_type ? a->answer_type : "");
+    }
+    mr_buf_putc(b, '}');
+}
+
+/* The --journal file's last element: {"callbacks": [...]}. */
+static int write_attempts(const struct mr_journal *j, const struct mr_scenario *sc,
+                          mr_write_fn write, void *ctx, bool comma)
+{
+    struct mr_buf b;
+    size_t i, n = mr_journal_attempts(j);
+    int rc;
+
+    mr_buf_init(&b);
+    mr_buf_puts(&b, comma ? ",\n  {\"callbacks\": [" : "\n  {\"callbacks\": [");
+    for (i = 0; i < n; i++) {
+        mr_buf_puts(&b, i ? ",\n    " : "\n    ");
+        mr_journal_attempt_json(&b, mr_journal_attempt_at(j, i), sc);
+        if (b.failed) {
+            mr_buf_release(&b);
+            return MR_ENOMEM;
+        }
+        if ((rc = write(ctx, b.data, b.len)) != 0) {
+            mr_buf_release(&b);
+            return rc;
+        }
+        mr_buf_reset(&b);
+    }
+    mr_buf_puts(&b, n ? "\n  ]" : "]");
+    if (mr_journal_attempts_dropped(j))
+        mr_buf_printf(&b, ", \"callbacksDropped\": %llu",
+                      (unsigned long long)mr_journal_attempts_dropped(j));
+    mr_buf_putc(&b, '}');
+    rc = b.failed ? MR_ENOMEM : write(ctx, b.data, b.len);
+    mr_buf_release(&b);
+    return rc;
+}
+
 int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *sc,
                           mr_write_fn write, void *ctx)
 {
@@ -149,5 +259,8 @@ int mr_journal_write_json(const struct mr_journal *j, const struct mr_scenario *
         if ((rc = write(ctx, tail, (size_t)n)) != 0)
             return rc;
     }
+    if (sc->ncallbacks &&
+        (rc = write_attempts(j, sc, write, ctx, kept || mr_journal_dropped_from(j))) != 0)
+        return rc;
     return write(ctx, "\n]\n", 3);
 }

@@ -34,6 +34,7 @@
 #include "common/text.h"
 #include "common/url.h"
 #include "server/attrib.h"
+#include "server/callback.h"
 #include "server/match.h"
 #include "server/proxy.h"
 #include "server/select.h"
@@ -48,6 +49,7 @@ struct mr_server {
     struct mg_context *ctx;
     struct mr_router *router;
     struct mr_journal *journal;
+    struct mr_dispatch *dispatch; /* sends callbacks; NULL when the scenario has none */
     int *ports;
     char **urls;
     atomic_bool closed;
@@ -919,8 +921,8 @@ static void template_context(struct mr_tpl_ctx *ctx, struct mr_server *s, struct
 
 /* Records the call: the expectations it counts for (they see the whole
  * body), then the journal (which keeps at most body_max bytes of it). */
-static void record(struct mr_server *s, struct worker *w, struct mr_request *req,
-                   struct mr_call_meta *meta)
+static uint64_t record(struct mr_server *s, struct worker *w, struct mr_request *req,
+                       struct mr_call_meta *meta)
 {
     const struct mr_scenario *sc = s->sc;
     struct mr_request kept = *req;
@@ -939,7 +941,7 @@ static void record(struct mr_server *s, struct worker *w, struct mr_request *req
     if (kept.body_len > s->opts.body_max)
         kept.body_len = s->opts.body_max;
     meta->body_truncated = meta->body_size > kept.body_len;
-    mr_journal_append(s->journal, meta, &kept, w->hits, nhits);
+    return mr_journal_append(s->journal, meta, &kept, w->hits, nhits);
 }
 
 /* -v: one line per call, its request data made printable. */
@@ -1180,16 +1182,37 @@ static void admin_test(struct mr_server *s, struct worker *w, const struct mr_re
     mr_buf_puts(&w->body_out, "}\n");
 }
 
+struct attempts_out {
+    struct mr_buf *b;
+    const struct mr_scenario *sc;
+    size_t n;
+};
+
+static int attempt_out(void *arg, const struct mr_attempt *a)
+{
+    struct attempts_out *o = arg;
+    mr_buf_puts(o->b, o->n++ ? ",\n  " : "\n  ");
+    mr_journal_attempt_json(o->b, a, o->sc);
+    return 0;
+}
+
+/* GET callbacks: every callback attempt recorded so far, as the --journal file has them. */
+static void admin_callbacks(struct mr_server *s, struct worker *w)
+{
+    struct attempts_out o = {&w->body_out, s->sc, 0};
+
+    mr_buf_putc(&w->body_out, '[');
+    mr_journal_attempts_each(s->journal, attempt_out, &o);
+    mr_buf_puts(&w->body_out, o.n ? "\n]\n" : "]\n");
+}
+
 /* mockrun's own endpoints under /__mockrun/: answered as JSON, never recorded. */
 static void admin(struct mr_server *s, struct worker *w, const struct mr_request *req)
 {
     static const struct {
         const char *name, *method;
-    } endpoints[] = {{"calls", "GET"},
-                     {"routes", "GET"},
-                     {"health", "GET"},
-                     {"reset", "POST"},
-                     {"test", "POST"}};
+    } endpoints[] = {{"calls", "GET"},  {"routes", "GET"}, {"health", "GET"},
+                     {"reset", "POST"}, {"test", "POST"},  {"callbacks", "GET"}};
     const char *name = req->path + 11;
     size_t i;
 
@@ -1204,7 +1227,7 @@ static void admin(struct mr_server *s, struct worker *w, const struct mr_request
         mr_buf_puts(&w->body_out, "{\"error\": \"no such endpoint\", \"endpoints\": [\"GET "
                                   "/__mockrun/calls\", \"GET /__mockrun/routes\", \"GET "
                                   "/__mockrun/health\", \"POST /__mockrun/reset\", "
-                                  "\"POST /__mockrun/test\"]}\n");
+                                  "\"POST /__mockrun/test\", \"GET /__mockrun/callbacks\"]}\n");
         return;
     }
     if (strcmp(req->method, endpoints[i].method) != 0 &&
@@ -1231,8 +1254,11 @@ static void admin(struct mr_server *s, struct worker *w, const struct mr_request
     case 3:
         admin_reset(s, w);
         break;
-    default:
+    case 4:
         admin_test(s, w, req);
+        break;
+    default:
+        admin_callbacks(s, w);
         break;
     }
     if (w->body_out.failed) {
@@ -1313,7 +1339,7 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     struct mr_call_meta meta;
     const struct mr_route *route = NULL;
     const struct mr_response *resp = NULL;
-    uint64_t body_size = 0;
+    uint64_t body_size = 0, seq;
     size_t limit;
     long ri_route, test_len;
 
@@ -1411,7 +1437,7 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     meta.test = test_len >= 0 ? w->test : NULL;
     meta.test_len = test_len >= 0 ? (size_t)test_len : 0;
     meta.duration_us = (uint32_t)(mr_clock_mono_us() - t0 + w->delay_ms * 1000);
-    record(s, w, &req, &meta);
+    seq = record(s, w, &req, &meta);
     if (meta.proxied && s->opts.observe) {
         struct mr_proxy_exchange x;
         memset(&x, 0, sizeof(x));
@@ -1421,6 +1447,14 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
         x.self_url = s->urls[w->service];
         x.req = &req;
         s->opts.observe(s->opts.observe_ctx, &x);
+    }
+    if (route && resp->ncallbacks && s->dispatch) {
+        /* rendered now, while the request is here; sent later, off this thread */
+        struct mr_tpl_ctx ctx;
+        size_t i;
+        template_context(&ctx, s, w, &req, ri, wall);
+        for (i = 0; i < resp->ncallbacks; i++)
+            mr_dispatch_trigger(s->dispatch, &resp->callbacks[i], seq, &ctx);
     }
     if (mr_log_enabled(MR_LOG_INFO))
         log_call(w, sc, &req, route, w->status);
@@ -1510,11 +1544,14 @@ void mr_server_opts_init(struct mr_server_opts *o)
     mr_journal_limits_init(&o->journal);
 }
 
-static bool response_reads_body(const struct mr_response *r)
+static bool response_reads_body(const struct mr_scenario *sc, const struct mr_response *r)
 {
     size_t i;
     if (r->templated)
         return true; /* {{body}}, {{bodyRaw}} and friends */
+    for (i = 0; i < r->ncallbacks; i++)
+        if (sc->callbacks[r->callbacks[i].callback].templated)
+            return true;
     for (i = 0; i < r->nwhen; i++)
         if (r->when[i].match.body)
             return true;
@@ -1540,10 +1577,10 @@ static bool service_reads_body(const struct mr_scenario *sc, size_t service)
             return true;
     for (i = svc->first_route; i < svc->first_route + svc->nroutes; i++) {
         const struct mr_route *r = &sc->routes[i];
-        if (r->match.body || response_reads_body(&r->response))
+        if (r->match.body || response_reads_body(sc, &r->response))
             return true;
         for (k = 0; k < r->nresponses; k++)
-            if (response_reads_body(&r->responses[k]))
+            if (response_reads_body(sc, &r->responses[k]))
                 return true;
     }
     return false;
@@ -1733,6 +1770,18 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
         s->service_urls[i].value = s->urls[i];
         s->service_urls[i].value_len = strlen(s->urls[i]);
     }
+    if (sc->ncallbacks) {
+        struct mr_dispatch_opts dopts;
+        memset(&dopts, 0, sizeof(dopts));
+        dopts.sc = sc;
+        dopts.journal = s->journal;
+        dopts.service_urls = (const char *const *)s->urls;
+        dopts.service_ports = s->ports;
+        dopts.service_host = opts->host;
+        dopts.body_max = opts->body_max;
+        if ((rc = mr_dispatch_start(&s->dispatch, &dopts, err)) != 0)
+            goto fail;
+    }
     free(got);
     defer_accept(s);
     *out = s;
@@ -1769,6 +1818,11 @@ const char *mr_server_state(const struct mr_server *s, size_t service)
 const struct mr_journal *mr_server_journal(const struct mr_server *s)
 {
     return s->journal;
+}
+
+struct mr_dispatch *mr_server_dispatch(struct mr_server *s)
+{
+    return s->dispatch;
 }
 
 /* mg_stop waits in the listener's poll until a connection wakes it: poke it. */
@@ -1826,6 +1880,7 @@ void mr_server_stop(struct mr_server *s)
 
     if (!s)
         return;
+    mr_dispatch_stop(s->dispatch); /* its attempts may be talking to our own services */
     if (s->ctx) {
         struct waker wk;
         pthread_t t;

@@ -11,6 +11,8 @@
  * waits the route's delay and writes the whole response with a single
  * write. A call no route matches on a service with a "proxy" is forwarded
  * there (server/proxy.h) and recorded as proxied.
+ * write. The response's callbacks are rendered with the request and
+ * handed to the dispatcher (server/callback.h), which sends them later.
  *
  * Lifecycle: start → (requests) → close (stop recording; later requests get
  * 503) → read the journal → stop (join CivetWeb's threads, free). The
@@ -35,7 +37,7 @@
 #define MR_SERVER_BODY_KEEP_DEFAULT ((size_t)1 << 20)  /* 1 MiB */
 #define MR_SERVER_BODY_READ_DEFAULT ((size_t)64 << 20) /* 64 MiB */
 
-/* mockrun's own endpoints on every service (GET calls, routes, health; POST reset). */
+/* mockrun's own endpoints on every service (GET calls, routes, health, callbacks; POST reset). */
 #define MR_SERVER_ADMIN_PREFIX "/__mockrun/"
 
 struct mr_server_opts {
@@ -81,6 +83,14 @@ const char *mr_server_state(const struct mr_server *s, size_t service);
 
 /* The journal (borrowed; read it only after mr_server_close). */
 const struct mr_journal *mr_server_journal(const struct mr_server *s);
+
+struct mr_dispatch;
+
+/* The callback dispatcher (server/callback.h), started with the server when
+ * the scenario has callbacks; else NULL. Borrowed: the runner finishes it
+ * (mr_dispatch_finish) when the command has ended, before
+ * mr_server_close; mr_server_stop stops it. */
+struct mr_dispatch *mr_server_dispatch(struct mr_server *s);
 
 /* Joins CivetWeb's threads and frees everything. NULL is a no-op. */
 void mr_server_stop(struct mr_server *s);

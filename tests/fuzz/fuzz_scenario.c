@@ -84,6 +84,11 @@ static void check_state(const struct mr_scenario *sc, const char *state)
 
 static void check_response(const struct mr_scenario *sc, const struct mr_response *r, bool multi)
 {
+    FUZZ_CHECK((r->ncallbacks == 0) || r->callbacks != NULL);
+    for (size_t i = 0; i < r->ncallbacks; i++) {
+        FUZZ_CHECK(r->callbacks[i].callback < sc->ncallbacks);
+        FUZZ_CHECK(r->callbacks[i].delay_ms >= 0 && r->callbacks[i].delay_ms <= 600000);
+    }
     FUZZ_CHECK(r->status >= 100 && r->status <= 599);
     FUZZ_CHECK(r->kind != MR_RESP_FILE || r->file != NULL);
     FUZZ_CHECK((r->kind == MR_RESP_BODY || r->kind == MR_RESP_JSON) == (r->body != NULL));
@@ -158,6 +163,24 @@ static void check_model(const struct mr_scenario *sc, size_t nfiles, bool plain)
         if (r->has_id)
             FUZZ_CHECK(found == r || !found->has_id);
     }
+    for (i = 0; i < sc->ncallbacks; i++) {
+        const struct mr_callback *cb = &sc->callbacks[i];
+        FUZZ_CHECK(cb->id && cb->json_path && cb->file && cb->method && cb->url);
+        FUZZ_CHECK(cb->source < nfiles);
+        FUZZ_CHECK(cb->line >= 1 || (cb->line == 0 && (!plain || strlen(cb->json_path) >= 500)));
+        FUZZ_CHECK(cb->service >= -1 && cb->service < (long)sc->nservices);
+        FUZZ_CHECK(cb->timeout_ms >= 1 && cb->timeout_ms <= 600000);
+        FUZZ_CHECK(cb->delay_ms >= 0 && cb->delay_ms <= 600000);
+        FUZZ_CHECK(cb->retries >= 0 && cb->retries <= 100);
+        FUZZ_CHECK(cb->templated == (cb->url_tpl != NULL || cb->request.templated));
+        FUZZ_CHECK(cb->request.ncallbacks == 0);
+        check_response(sc, &cb->request, false);
+        FUZZ_CHECK(i == 0 || !cb->shared || sc->callbacks[i - 1].shared); /* shared ones first */
+        FUZZ_CHECK(!cb->shared || cb->has_id);
+        for (j = 0; j < i; j++)
+            FUZZ_CHECK(strcmp(cb->id, sc->callbacks[j].id) != 0 || !cb->has_id ||
+                       !sc->callbacks[j].has_id);
+    }
     for (i = 0; i < sc->nexpects; i++) {
         const struct mr_expect *e = &sc->expects[i];
         bool timed = e->kind == MR_EXPECT_INTERVAL || e->kind == MR_EXPECT_WITHIN;
@@ -174,11 +197,17 @@ static void check_model(const struct mr_scenario *sc, size_t nfiles, bool plain)
             FUZZ_CHECK(e->norder >= 2 && e->route == -1 && !e->has_request);
             for (j = 0; j < e->norder; j++)
                 FUZZ_CHECK(e->order[j] >= 0 && e->order[j] < (long)sc->nroutes);
+        } else if (e->kind == MR_EXPECT_CALLBACK) {
+            FUZZ_CHECK(e->callback >= 0 && e->callback < (long)sc->ncallbacks);
+            FUZZ_CHECK(e->route == -1 && !e->has_request);
+            FUZZ_CHECK(e->status == 0 || (e->status >= 100 && e->status <= 599));
         } else if (e->kind != MR_EXPECT_STATE) {
             FUZZ_CHECK(e->route >= 0 || e->has_request);
         }
+        FUZZ_CHECK((e->kind == MR_EXPECT_CALLBACK) == (e->callback >= 0));
+        FUZZ_CHECK(e->kind == MR_EXPECT_CALLBACK || e->status == 0);
         FUZZ_CHECK(!e->strict || e->kind == MR_EXPECT_ORDER);
-        FUZZ_CHECK((e->kind == MR_EXPECT_COUNT) ==
+        FUZZ_CHECK((e->kind == MR_EXPECT_COUNT || e->kind == MR_EXPECT_CALLBACK) ==
                    (e->count.times >= 0 || e->count.at_least >= 0 || e->count.at_most >= 0));
         FUZZ_CHECK(timed ? e->ms >= 1 && e->ms <= 604800000 : e->ms == 0);
         if (e->kind == MR_EXPECT_EVERY) {

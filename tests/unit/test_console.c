@@ -363,6 +363,63 @@ START_TEST(routes_none)
 }
 END_TEST
 
+/* ---- callbacks (-v) ----------------------------------------------------- */
+
+static void add_attempt(struct mr_results *r, const char *id, uint64_t delivery, bool final,
+                        enum mr_results_outcome o, int status)
+{
+    struct mr_results_attempt a;
+
+    memset(&a, 0, sizeof(a));
+    a.callback = (char *)id;
+    a.delivery = delivery;
+    a.final = final;
+    a.outcome = o;
+    a.status = status;
+    a.method = (char *)"POST";
+    a.url = (char *)"http://127.0.0.1:9/";
+    ck_assert_int_eq(mr_results_add_attempt(r, &a), 0);
+}
+
+START_TEST(callbacks_table)
+{
+    struct mr_results r;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    mr_results_init(&r);
+    add_attempt(&r, "charge-succeeded", 1, false, MR_RESULTS_ANSWERED, 500);
+    add_attempt(&r, "refund-created", 2, false, MR_RESULTS_FAILED, 0);
+    add_attempt(&r, "charge-succeeded", 1, true, MR_RESULTS_ANSWERED, 200);
+    add_attempt(&r, "refund-created", 2, true, MR_RESULTS_FAILED, 0);
+    add_attempt(&r, "refund-created", 3, true, MR_RESULTS_NOT_SENT, 0);
+    add_attempt(&r, "charge-succeeded", 4, true, MR_RESULTS_ANSWERED, 200);
+    f = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(f);
+    mr_console_print_callbacks(f, &r, false);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_str_eq(text, "  callback          deliveries  attempts\n"
+                           "  charge-succeeded           2  500, 200 \xc3\x97"
+                           "2\n"
+                           "  refund-created             2  failed \xc3\x97"
+                           "2, not sent\n");
+    free(text);
+    mr_results_release(&r);
+
+    /* nothing without attempts */
+    mr_results_init(&r);
+    r.has_attempts = true;
+    text = NULL;
+    f = open_memstream(&text, &len);
+    mr_console_print_callbacks(f, &r, false);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_str_eq(text, "");
+    free(text);
+    mr_results_release(&r);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
@@ -387,6 +444,7 @@ static Suite *console_suite(void)
     tcase_add_test(tc, routes_proxied);
     tcase_add_test(tc, routes_not_kept_and_escaped);
     tcase_add_test(tc, routes_none);
+    tcase_add_test(tc, callbacks_table);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("use_color");

@@ -282,6 +282,78 @@ START_TEST(write_file)
 }
 END_TEST
 
+/* A callback attempt into r; answered with `status`, else failed with `error`. */
+static void add_attempt(struct mr_results *r, int64_t wall_us, enum mr_results_outcome o,
+                        int status, const char *error)
+{
+    static struct mr_results_header headers[] = {
+        {(char *)"Content-Type", (char *)"application/json"},
+        {(char *)"Stripe-Signature", (char *)"t=1,v1=x"},
+    };
+    struct mr_results_attempt a;
+
+    memset(&a, 0, sizeof(a));
+    a.seq = r->nattempts + 1;
+    a.callback = (char *)"charge-succeeded";
+    a.delivery = 1;
+    a.attempt = (unsigned)r->nattempts + 1;
+    a.trigger = 1;
+    a.outcome = o;
+    a.wall_us = wall_us;
+    a.duration_us = 2500;
+    a.method = (char *)"POST";
+    a.url = (char *)"http://127.0.0.1:4000/webhooks?v=2";
+    a.headers = headers;
+    a.nheaders = 2;
+    a.body = (char *)"{\"type\":\"charge.succeeded\"}";
+    a.body_len = strlen(a.body);
+    a.body_size = a.body_len;
+    a.status = status;
+    a.error = (char *)error;
+    if (o == MR_RESULTS_ANSWERED) {
+        a.response_type = (char *)"text/plain";
+        a.response_body = (char *)"ok";
+        a.response_body_len = 2;
+    }
+    ck_assert_int_eq(mr_results_add_attempt(r, &a), 0);
+}
+
+START_TEST(callbacks)
+{
+    struct mr_results r;
+    cJSON *doc;
+
+    fill(&r);
+    /* sent after the first call and before the second; one failed; one never sent */
+    add_attempt(&r, WALL_US + 600, MR_RESULTS_FAILED, 0, "connection refused");
+    add_attempt(&r, WALL_US + 500, MR_RESULTS_ANSWERED, 200, NULL);
+    add_attempt(&r, WALL_US + 700, MR_RESULTS_NOT_SENT, 0, "not sent: it was due 1 s after");
+    doc = build(&r);
+    ck_assert_int_eq(cJSON_GetArraySize(at(doc, "log.entries")), 4);
+    assert_str(doc, "log.comment", "checkout: 2 calls and 2 callbacks sent");
+    assert_str(doc, "log.entries.0.request.url",
+               "http://127.0.0.1:41234/v1/charges?expand=customer&x=a%20b+c&flag");
+    /* by the time they started, not the order they ended */
+    assert_str(doc, "log.entries.1.request.url", "http://127.0.0.1:4000/webhooks?v=2");
+    assert_num(doc, "log.entries.1.response.status", 200);
+    assert_str(doc, "log.entries.1.response.statusText", "OK");
+    assert_str(doc, "log.entries.1.response.content.text", "ok");
+    assert_str(doc, "log.entries.1.request.postData.mimeType", "application/json");
+    assert_str(doc, "log.entries.1.request.queryString.0.name", "v");
+    assert_str(doc, "log.entries.1.request.headers.1.value", "t=1,v1=x");
+    assert_str(doc, "log.entries.1._mockrun.callback", "charge-succeeded");
+    assert_str(doc, "log.entries.1._mockrun.outcome", "answered");
+    assert_num(doc, "log.entries.1._mockrun.trigger", 1);
+    assert_num(doc, "log.entries.1.time", 2.5);
+    assert_num(doc, "log.entries.2.response.status", 0);
+    assert_str(doc, "log.entries.2.response._error", "connection refused");
+    assert_str(doc, "log.entries.2._mockrun.outcome", "failed");
+    assert_str(doc, "log.entries.3.request.method", "GET"); /* the second call */
+    cJSON_Delete(doc);
+    mr_results_release(&r);
+}
+END_TEST
+
 static Suite *har_suite(void)
 {
     Suite *s = suite_create("har");
@@ -293,6 +365,7 @@ static Suite *har_suite(void)
     tcase_add_test(tc, bodies);
     tcase_add_test(tc, empty_run);
     tcase_add_test(tc, reasons);
+    tcase_add_test(tc, callbacks);
     suite_add_tcase(s, tc);
     tc = tcase_create("file");
     tcase_add_test(tc, write_file);

@@ -245,6 +245,64 @@ START_TEST(page_routes_and_calls)
 }
 END_TEST
 
+START_TEST(page_callbacks)
+{
+    struct mr_results r;
+    struct page pg;
+    struct mr_results_attempt a;
+
+    fill(&r);
+    /* none triggered: the section says so */
+    r.has_attempts = true;
+    build(&pg, &r);
+    assert_string(&pg, "//section[@id='callbacks']/p", "No callback was triggered.");
+    release(&pg);
+
+    memset(&a, 0, sizeof(a));
+    a.seq = 1;
+    a.callback = (char *)"charge-succeeded";
+    a.delivery = 1;
+    a.attempt = 2;
+    a.trigger = 1;
+    a.outcome = MR_RESULTS_ANSWERED;
+    a.status = 200;
+    a.wall_us = WALL_US + 500000;
+    a.duration_us = 2000;
+    a.method = (char *)"POST";
+    a.url = (char *)"http://127.0.0.1:4000/hooks";
+    a.body = (char *)"<b>{}</b>";
+    a.body_len = a.body_size = 9;
+    a.response_body = (char *)"ok";
+    a.response_body_len = 2;
+    ck_assert_int_eq(mr_results_add_attempt(&r, &a), 0);
+    a.seq = 2;
+    a.delivery = 2;
+    a.attempt = 1;
+    a.outcome = MR_RESULTS_REFUSED;
+    a.status = 0;
+    a.url = (char *)"http://10.0.0.1/hooks";
+    a.error = (char *)"refused: host 10.0.0.1 is not loopback and not in allowHosts";
+    a.response_body = NULL;
+    ck_assert_int_eq(mr_results_add_attempt(&r, &a), 0);
+    build(&pg, &r);
+    assert_count(&pg, "//section[@id='callbacks']//tbody/tr", 2);
+    assert_count(&pg, "//tr[" CLASS("attempt") " and " CLASS("answered") "]", 1);
+    assert_count(&pg, "//tr[" CLASS("attempt") " and " CLASS("refused") "]", 1);
+    assert_string(&pg, "//tr[@id='callback-1']/td[" CLASS("callback") "]", "charge-succeeded");
+    assert_string(&pg, "//tr[@id='callback-1']/td[4]", "1.2");
+    assert_string(&pg, "//tr[@id='callback-1']//a/@href", "#call-1");
+    assert_string(&pg, "//tr[@id='callback-1']/td[8]", "200");
+    assert_string(&pg, "//tr[@id='callback-1']//summary", "http://127.0.0.1:4000/hooks");
+    assert_string(&pg, "//tr[@id='callback-1']//pre[" CLASS("body") "][1]", "<b>{}</b>");
+    assert_count(&pg, "//section[@id='callbacks']//b", 0); /* request data stays text */
+    assert_string(&pg, "//tr[@id='callback-2']/td[8]", "refused");
+    assert_string(&pg, "//tr[@id='callback-2']//div[" CLASS("near") "]",
+                  "refused: host 10.0.0.1 is not loopback and not in allowHosts");
+    release(&pg);
+    mr_results_release(&r);
+}
+END_TEST
+
 /* Request data is text: a body holding <script> adds no element, and the
  * page loads nothing from anywhere. */
 START_TEST(hostile_text)
@@ -360,6 +418,7 @@ static Suite *html_suite(void)
     tcase_add_test(tc, page_summary);
     tcase_add_test(tc, page_cases);
     tcase_add_test(tc, page_routes_and_calls);
+    tcase_add_test(tc, page_callbacks);
     tcase_add_test(tc, no_calls_recorded);
     suite_add_tcase(s, tc);
     tc = tcase_create("text");

@@ -1202,6 +1202,144 @@ START_TEST(test_json_write_error_stops)
 }
 END_TEST
 
+/* --- callback attempts -------------------------------------------------- */
+
+static struct mr_scenario *with_callback(void)
+{
+    static const char text[] =
+        "{\"services\": {\"pay\": {\"callbacks\": [{\"id\": \"paid\", \"url\": "
+        "\"http://127.0.0.1:9/h\"}], \"routes\": [{\"id\": \"charge\", \"response\": "
+        "{\"callbacks\": [{\"callback\": \"paid\"}]}}]}}}";
+    struct mr_error_list errs;
+    struct mr_scenario *sc = NULL;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse_one(&sc, "j.json", text, strlen(text), &errs), 0);
+    return sc;
+}
+
+static void attempt_of(struct mr_attempt *a, uint32_t n, enum mr_attempt_outcome o)
+{
+    static const char headers[] = "Content-Type\0application/json\0X-Sig\0t=1\0";
+    memset(a, 0, sizeof(*a));
+    a->delivery = 1;
+    a->attempt = n;
+    a->trigger = 3;
+    a->outcome = o;
+    a->wall_us = WALL_US;
+    a->duration_us = 1500;
+    a->method = "POST";
+    a->url = "http://127.0.0.1:9/h";
+    a->headers = headers;
+    a->nheaders = 2;
+    a->body = "{\"id\":\"ch_1\"}";
+    a->body_len = 13;
+    a->body_size = 13;
+    if (o == MR_ATTEMPT_ANSWERED) {
+        a->status = 500;
+        a->answer = "nope";
+        a->answer_len = 4;
+        a->answer_size = 4;
+        a->answer_type = "text/plain";
+    } else {
+        a->error = "connection refused";
+    }
+}
+
+static int count_each(void *arg, const struct mr_attempt *a)
+{
+    (void)a;
+    return ++*(int *)arg == 2 ? 9 : 0;
+}
+
+START_TEST(test_attempts)
+{
+    struct mr_scenario *sc = with_callback();
+    struct mr_journal *j = journal(sc->nroutes, 0, 3, 0);
+    struct mr_attempt a;
+    const struct mr_attempt *got;
+    const char *it = NULL, *name, *value;
+    int n = 0;
+    cJSON *root, *tail, *cbs, *first;
+
+    ck_assert_uint_eq(mr_journal_attempts(j), 0);
+    attempt_of(&a, 1, MR_ATTEMPT_ANSWERED);
+    ck_assert_uint_eq(mr_journal_add_attempt(j, &a), 1);
+    attempt_of(&a, 2, MR_ATTEMPT_FAILED);
+    a.final = true;
+    ck_assert_uint_eq(mr_journal_add_attempt(j, &a), 2);
+    ck_assert_uint_eq(mr_journal_attempts(j), 2);
+    got = mr_journal_attempt_at(j, 0);
+    ck_assert_ptr_ne(got->url, a.url); /* a copy */
+    ck_assert_str_eq(got->url, "http://127.0.0.1:9/h");
+    ck_assert_str_eq(got->method, "POST");
+    ck_assert_str_eq(got->body, "{\"id\":\"ch_1\"}");
+    ck_assert_str_eq(got->answer, "nope");
+    ck_assert_str_eq(got->answer_type, "text/plain");
+    ck_assert_ptr_null(got->error);
+    ck_assert_int_eq(got->status, 500);
+    it = mr_attempt_next_header(got, it, &name, &value);
+    ck_assert_str_eq(name, "Content-Type");
+    ck_assert_str_eq(value, "application/json");
+    it = mr_attempt_next_header(got, it, &name, &value);
+    ck_assert_str_eq(name, "X-Sig");
+    ck_assert_ptr_null(mr_attempt_next_header(got, it, &name, &value));
+    got = mr_journal_attempt_at(j, 1);
+    ck_assert_str_eq(got->error, "connection refused");
+    ck_assert_ptr_null(got->answer);
+    ck_assert(got->final);
+    ck_assert_ptr_null(mr_journal_attempt_at(j, 2));
+    ck_assert_int_eq(mr_journal_attempts_each(j, count_each, &n), 9);
+    ck_assert_int_eq(n, 2);
+
+    /* past max_calls: counted as dropped */
+    ck_assert_uint_eq(mr_journal_add_attempt(j, &a), 3);
+    ck_assert_uint_eq(mr_journal_add_attempt(j, &a), 0);
+    ck_assert_uint_eq(mr_journal_attempts_dropped(j), 1);
+
+    add(j, 0, NULL, 0, "/");
+    root = journal_json(j, sc);
+    ck_assert_int_eq(cJSON_GetArraySize(root), 2);
+    tail = cJSON_GetArrayItem(root, 1);
+    cbs = cJSON_GetObjectItemCaseSensitive(tail, "callbacks");
+    ck_assert_int_eq(cJSON_GetArraySize(cbs), 3);
+    ck_assert_int_eq((int)num(tail, "callbacksDropped"), 1);
+    first = cJSON_GetArrayItem(cbs, 0);
+    ck_assert_str_eq(str(first, "callback"), "paid");
+    ck_assert_str_eq(str(first, "outcome"), "answered");
+    ck_assert_str_eq(str(first, "time"), "2026-11-25T12:30:57.123Z");
+    ck_assert_str_eq(str(first, "answer"), "nope");
+    ck_assert_int_eq((int)num(first, "status"), 500);
+    ck_assert_int_eq((int)num(first, "trigger"), 3);
+    ck_assert_int_eq((int)num(first, "attempt"), 1);
+    ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(first, "headers"), "X-Sig"), "t=1");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(first, "error")));
+    ck_assert_str_eq(str(cJSON_GetArrayItem(cbs, 1), "error"), "connection refused");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cbs, 1), "status")));
+    cJSON_Delete(root);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_attempts_json_without_calls)
+{
+    struct mr_scenario *sc = with_callback();
+    struct mr_journal *j = journal(sc->nroutes, 0, 0, 0);
+    cJSON *root;
+
+    /* no call, no attempt: still the callbacks element, empty */
+    root = journal_json(j, sc);
+    ck_assert_int_eq(cJSON_GetArraySize(root), 1);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+                         cJSON_GetArrayItem(root, 0), "callbacks")),
+                     0);
+    cJSON_Delete(root);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -1316,6 +1454,11 @@ static Suite *journal_suite(void)
     tcase_add_test(tc, test_json_binary_body_base64);
     tcase_add_test(tc, test_json_empty_and_dropped);
     tcase_add_test(tc, test_json_write_error_stops);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("attempts");
+    tcase_add_test(tc, test_attempts);
+    tcase_add_test(tc, test_attempts_json_without_calls);
     suite_add_tcase(s, tc);
     return s;
 }

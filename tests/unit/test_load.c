@@ -2331,6 +2331,206 @@ START_TEST(expect_scope)
 }
 END_TEST
 
+/* --- callbacks ---------------------------------------------------------- */
+
+START_TEST(callbacks_loaded)
+{
+    struct mr_scenario *sc =
+        ok("{'allowHosts': ['Hooks.Example.Test', '10.0.0.5'],\n"
+           " 'services': {\n"
+           "  'payments': {\n"
+           "   'callbacks': [\n"
+           "    {'id': 'charge-succeeded', 'delayMs': 200, 'url': '{{body \\'callbackUrl\\'}}',\n"
+           "     'headers': {'Stripe-Signature': 't={{now \\'X\\'}},v1=x'},\n"
+           "     'json': {'type': 'charge.succeeded', 'data': {'id': '{{body \\'id\\'}}'}},\n"
+           "     'retry': {'times': 3, 'backoffMs': 500}, 'timeoutMs': 800}],\n"
+           "   'routes': [\n"
+           "    {'id': 'create-charge', 'request': {'method': 'POST', 'path': '/v1/charges'},\n"
+           "     'response': {'status': 201, 'callbacks': [\n"
+           "       {'callback': 'charge-succeeded'},\n"
+           "       {'callback': 'charge-succeeded', 'delayMs': 0},\n"
+           "       {'url': '/ledger', 'service': 'billing', 'method': 'put', 'body': 'x'},\n"
+           "       {'url': 'http://hooks.example.test:8080/x', 'template': false}]}},\n"
+           "    {'id': 'plain', 'response': {'callbacks': []}}]},\n"
+           "  'billing': {'routes': [{'id': 'ledger', 'request': {'path': '/ledger'}}]}},\n"
+           " 'expect': [\n"
+           "  {'callback': 'charge-succeeded', 'times': 1, 'status': 200},\n"
+           "  {'callback': 'create-charge callback 1', 'atMost': 2},\n"
+           "  {'callback': 'create-charge callback 2', 'times': 0},\n"
+           "  {'callback': 'charge-succeeded', 'times': 0, 'status': 500}]}");
+    const struct mr_callback *cb;
+    const struct mr_response *r;
+
+    ck_assert_uint_eq(sc->ncallbacks, 3);
+    ck_assert_uint_eq(sc->files[0].nallow_hosts, 2);
+    ck_assert_str_eq(sc->files[0].allow_hosts[0], "Hooks.Example.Test");
+    cb = &sc->callbacks[0];
+    ck_assert_str_eq(cb->id, "charge-succeeded");
+    ck_assert(cb->has_id && cb->shared && cb->templated);
+    ck_assert_str_eq(cb->method, "POST");
+    ck_assert_ptr_nonnull(cb->url_tpl);
+    ck_assert_int_eq(cb->service, -1);
+    ck_assert_int_eq(cb->delay_ms, 200);
+    ck_assert_int_eq(cb->timeout_ms, 800);
+    ck_assert_int_eq(cb->retries, 3);
+    ck_assert_int_eq(cb->backoff_ms, 500);
+    ck_assert_int_eq(cb->request.kind, MR_RESP_JSON);
+    ck_assert_str_eq(cb->request.content_type, "application/json");
+    ck_assert_uint_eq(cb->request.njson_parts, 3);
+    ck_assert_ptr_nonnull(cb->request.header_tpls);
+    ck_assert_str_eq(cb->json_path, "services.payments.callbacks[0]");
+    ck_assert_int_eq(cb->line, 5);
+    ck_assert_ptr_eq(mr_scenario_callback_owner(sc, cb), &sc->files[0]);
+
+    cb = &sc->callbacks[1];
+    ck_assert_str_eq(cb->id, "create-charge callback 1");
+    ck_assert(!cb->has_id && !cb->shared && !cb->templated);
+    ck_assert_str_eq(cb->method, "PUT");
+    ck_assert_int_eq(cb->service, 1);
+    ck_assert_str_eq(cb->url, "/ledger");
+    ck_assert_int_eq(cb->timeout_ms, MR_CALLBACK_TIMEOUT_DEFAULT_MS);
+    ck_assert_int_eq(cb->retries, 0);
+    ck_assert_int_eq(cb->request.kind, MR_RESP_BODY);
+    ck_assert_str_eq(cb->json_path, "services.payments.routes[0].response.callbacks[2]");
+    cb = &sc->callbacks[2];
+    ck_assert_str_eq(cb->id, "create-charge callback 2");
+    ck_assert_ptr_null(cb->url_tpl);
+    /* no body: still a well-formed request model (fuzz_scenario, callback-without-body) */
+    ck_assert_int_eq(cb->request.kind, MR_RESP_EMPTY);
+    ck_assert_int_eq(cb->request.status, 200);
+
+    r = &sc->routes[0].response;
+    ck_assert_uint_eq(r->ncallbacks, 4);
+    ck_assert_uint_eq(r->callbacks[0].callback, 0);
+    ck_assert_int_eq(r->callbacks[0].delay_ms, 200);
+    ck_assert_uint_eq(r->callbacks[1].callback, 0);
+    ck_assert_int_eq(r->callbacks[1].delay_ms, 0);
+    ck_assert_uint_eq(r->callbacks[2].callback, 1);
+    ck_assert_uint_eq(r->callbacks[3].callback, 2);
+    ck_assert(sc->routes[0].uses_params); /* a callback's template reads the request */
+    ck_assert_uint_eq(sc->routes[1].response.ncallbacks, 0);
+
+    ck_assert_int_eq(sc->expects[0].kind, MR_EXPECT_CALLBACK);
+    ck_assert_int_eq(sc->expects[0].callback, 0);
+    ck_assert_int_eq(sc->expects[0].status, 200);
+    ck_assert_int_eq(sc->expects[0].count.times, 1);
+    ck_assert_str_eq(sc->expects[0].name,
+                     "charge-succeeded is delivered exactly 1 time, answered 200");
+    ck_assert_str_eq(sc->expects[1].name, "create-charge callback 1 is delivered at most 2 times");
+    ck_assert_str_eq(sc->expects[2].name, "create-charge callback 2 is never delivered");
+    ck_assert_str_eq(sc->expects[3].name, "charge-succeeded is never answered 500");
+    ck_assert_int_eq(sc->expects[1].route, -1);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(callbacks_invalid)
+{
+    fails_at("{'services': {'a': {'callbacks': [{'url': 'http://127.0.0.1/'}], 'routes': []}}}",
+             "{'url'",
+             "services.a.callbacks[0]: a service's callback needs an \"id\" (responses send it "
+             "with {\"callback\": \"<id>\"})");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://10.0.0.1/hook'}]}}]}",
+             "'http://10.0.0.1/hook'",
+             "routes[0].response.callbacks[0].url: host 10.0.0.1 is not loopback and not in "
+             "allowHosts: callbacks stay on this machine unless the top-level \"allowHosts\" "
+             "names the host");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'https://localhost/'}]}}]}",
+             "'https:",
+             "routes[0].response.callbacks[0].url: https is not supported: mockrun's client "
+             "speaks plain HTTP only");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://u@localhost/'}]}}]}",
+             "'http:",
+             "routes[0].response.callbacks[0].url: a URL with user information (user@host) is "
+             "not allowed");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'hook', 'service': 'default'}]}}]}",
+             "'hook'",
+             "routes[0].response.callbacks[0].url: with \"service\", \"url\" is a path on that "
+             "service: a path on a service must start with \"/\"");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': '/h', 'service': 'defalt'}]}}]}",
+             "'defalt'",
+             "routes[0].response.callbacks[0].service: no service is named \"defalt\"; did you "
+             "mean \"default\"?");
+    fails_at("{'routes': [{'response': {'callbacks': [{'method': 'POST'}]}}]}", "{'method'",
+             "routes[0].response.callbacks[0]: missing \"url\": an http:// URL, or with "
+             "\"service\" a path on it");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://localhost/', 'retry': "
+             "{'backoffMs': 5}}]}}]}",
+             "{'backoffMs'",
+             "routes[0].response.callbacks[0].retry: expected \"times\": the attempts after the "
+             "first one");
+    fails_at(
+        "{'routes': [{'response': {'callbacks': [{'url': 'http://localhost/', 'retry': "
+        "{'times': 101}}]}}]}",
+        "101",
+        "routes[0].response.callbacks[0].retry.times: expected an integer from 1 to 100, got 101");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://localhost/', "
+             "'jsn': {}}]}}]}",
+             "'jsn'", "routes[0].response.callbacks[0].jsn: unknown key; did you mean \"json\"?");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://localhost/{{bdy}}'}]}}]}",
+             "bdy",
+             "routes[0].response.callbacks[0].url: template: unknown helper \"bdy\" at "
+             "1:20 (did you mean \"body\"?)");
+    fails_at("{'routes': [{'response': {'callbacks': [{'callback': 'nope'}]}}]}", "'nope'",
+             "routes[0].response.callbacks[0].callback: no callback has id \"nope\": define it "
+             "in a service's \"callbacks\", or give the callback itself here");
+    fails_at("{'services': {'a': {'callbacks': [{'id': 'paid', 'url': 'http://localhost/'}], "
+             "'routes': [{'response': {'callbacks': [{'callback': 'payd'}]}}]}}}",
+             "'payd'",
+             "services.a.routes[0].response.callbacks[0].callback: no service's callback has id "
+             "\"payd\"; did you mean \"paid\"?");
+    fails_at("{'services': {'a': {'callbacks': [{'id': 'x', 'url': 'http://localhost/'}, "
+             "{'id': 'x', 'url': 'http://localhost/'}], 'routes': []}}}",
+             "'x', 'url': 'http://localhost/'}]", /* the second one's */
+             "services.a.callbacks[1].id: duplicate callback id \"x\" (first used at "
+             "services.a.callbacks[0])");
+    fails_at("{'routes': [{'id': 'r', 'response': {'callbacks': [{'url': 'http://localhost/'}, "
+             "{'id': 'r callback 1', 'url': 'http://localhost/'}]}}]}",
+             "'r callback 1'",
+             "routes[0].response.callbacks[1].id: callback id \"r callback 1\" is the name "
+             "mockrun gives the callback without an id at routes[0].response.callbacks[0]; "
+             "choose another id");
+    fails_at("{'allowHosts': ['a b'], 'routes': []}", "'a b'",
+             "allowHosts[0]: expected a host name or an IP address as a URL writes it "
+             "(\"hooks.example.test\", \"10.0.0.5\", \"[fd00::1]\"), got \"a b\"");
+    fails_at("{'routes': [{'id': 'r'}], 'expect': [{'callback': 'c'}]}", "'c'",
+             "expect[0].callback: no callback has id \"c\"");
+    fails_at("{'routes': [{'id': 'r', 'response': {'callbacks': [{'url': 'http://localhost/'}]}}], "
+             "'expect': [{'callback': 'r callback 1', 'every': {'method': 'GET'}}]}",
+             "{'method': 'GET'}}]",
+             "expect[0].every: a callback expectation takes \"times\", \"atLeast\", \"atMost\" "
+             "and \"status\"; \"every\" does not apply");
+    fails_at("{'routes': [{'id': 'r'}], 'expect': [{'route': 'r', 'status': 200}]}", "200",
+             "expect[0].status: \"status\" goes with \"callback\": the status the application "
+             "answered a callback with");
+    fails_at("{'routes': [{'id': 'r', 'response': {'callbacks': [{'url': 'http://localhost/'}]}}], "
+             "'expect': [{'callback': 'r callback 1', 'status': 600}]}",
+             "600", "expect[0].status: expected an integer from 100 to 599, got 600");
+}
+END_TEST
+
+START_TEST(callbacks_allow_hosts_per_file)
+{
+    /* a file's allowHosts let its own callbacks out, not another file's */
+    static const char a[] = "{\"allowHosts\": [\"hooks.example.test\"], \"services\": {\"a\": "
+                            "{\"routes\": [{\"response\": {\"callbacks\": [{\"url\": "
+                            "\"http://hooks.example.test/\"}]}}]}}}";
+    static const char b[] = "{\"services\": {\"b\": {\"routes\": [{\"response\": {\"callbacks\": "
+                            "[{\"url\": \"http://hooks.example.test/\"}]}}]}}}";
+    struct mr_scenario_source src[2] = {{"a.json", a, sizeof(a) - 1}, {"b.json", b, sizeof(b) - 1}};
+    struct mr_scenario *sc = NULL;
+
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse(&sc, src, 2, NULL, &errs), MR_ESCENARIO);
+    ck_assert_uint_eq(errs.count, 1);
+    ck_assert_ptr_nonnull(strstr(fmt(0), "b.json:1:"));
+    ck_assert_ptr_nonnull(strstr(fmt(0), "host hooks.example.test is not loopback"));
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse(&sc, src, 1, NULL, &errs), 0);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -2427,6 +2627,12 @@ static Suite *load_suite(void)
     tcase_add_test(tc, test_service_url_names);
     tcase_add_test(tc, test_problem_cap);
     tcase_add_test(tc, test_failed_load_frees_everything);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("callbacks");
+    tcase_add_test(tc, callbacks_loaded);
+    tcase_add_test(tc, callbacks_invalid);
+    tcase_add_test(tc, callbacks_allow_hosts_per_file);
     suite_add_tcase(s, tc);
 
     tc = tcase("several files");

@@ -1354,6 +1354,143 @@ START_TEST(test_suite_scope)
 }
 END_TEST
 
+/* --- callbacks ---------------------------------------------------------- */
+
+static const char with_callbacks[] =
+    "{\"name\": \"hooks\", \"services\": {\n"
+    " \"payments\": {\n"
+    "  \"callbacks\": [{\"id\": \"paid\", \"url\": \"http://127.0.0.1:9/h\"},\n"
+    "                {\"id\": \"unused\", \"url\": \"http://127.0.0.1:9/u\"}],\n"
+    "  \"routes\": [\n"
+    "   {\"id\": \"create-charge\", \"request\": {\"method\": \"POST\", \"path\": "
+    "\"/v1/charges\"},\n"
+    "    \"response\": {\"callbacks\": [{\"callback\": \"paid\"}]}}]}},\n"
+    " \"expect\": [\n"
+    "  {\"callback\": \"paid\", \"times\": 1, \"status\": 200},\n"
+    "  {\"callback\": \"paid\"},\n"
+    "  {\"callback\": \"unused\", \"times\": 0},\n"
+    "  {\"callback\": \"unused\"}]}\n";
+
+/* Records an attempt of callback cb for delivery d (attempt n); status 0: failed with `error`. */
+static void attempt(struct fx *f, size_t cb, uint64_t d, unsigned n, bool final,
+                    enum mr_attempt_outcome o, int status, const char *error)
+{
+    struct mr_attempt a;
+
+    memset(&a, 0, sizeof(a));
+    a.callback = (uint32_t)cb;
+    a.delivery = d;
+    a.attempt = n;
+    a.trigger = 1;
+    a.final = final;
+    a.outcome = o;
+    a.status = status;
+    a.error = error;
+    a.method = "POST";
+    a.url = "http://127.0.0.1:9/h";
+    a.body = "{\"id\":\"ch_1\"}\n";
+    a.body_len = (uint32_t)strlen(a.body);
+    a.body_size = a.body_len;
+    if (o == MR_ATTEMPT_ANSWERED) {
+        a.answer = "oops";
+        a.answer_len = 4;
+        a.answer_size = 4;
+    }
+    a.duration_us = 12000;
+    ck_assert_uint_gt(mr_journal_add_attempt(f->j, &a), 0);
+}
+
+START_TEST(test_callback_counts)
+{
+    struct fx f;
+    const struct mr_case *c;
+
+    fx_init_text(&f, with_callbacks, 0);
+    RECORD(&f, 0, "POST", "/v1/charges", NULL);
+    attempt(&f, 0, 1, 1, false, MR_ATTEMPT_ANSWERED, 500, NULL);
+    attempt(&f, 0, 1, 2, false, MR_ATTEMPT_FAILED, 0, "connection refused");
+    attempt(&f, 0, 1, 3, true, MR_ATTEMPT_ANSWERED, 200, NULL);
+    run(&f);
+    /* one delivery, its last attempt answered 200: retries are not deliveries */
+    c = case_named(&f, "paid is delivered exactly 1 time, answered 200");
+    ck_assert_int_eq(c->status, MR_CASE_PASS);
+    ck_assert_int_eq(c->line, 9);
+    ck_assert_int_eq(case_named(&f, "paid is delivered at least 1 time")->status, MR_CASE_PASS);
+    ck_assert_int_eq(case_named(&f, "unused is never delivered")->status, MR_CASE_PASS);
+    c = case_named(&f, "unused is delivered at least 1 time");
+    ck_assert_int_eq(c->status, MR_CASE_FAIL);
+    ck_assert_str_eq(c->message,
+                     "checkout.json:12: expected at least 1 callback the application answered, "
+                     "got 0 (0 triggered)");
+    ck_assert_str_eq(c->detail, "unused was never triggered: no route's response sends it\n");
+    ck_assert_int_eq(case_named(&f, "no callback was refused (allowHosts)")->status, MR_CASE_PASS);
+    ck_assert_ptr_null(f.res.notes);
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_callback_failure_lists_attempts)
+{
+    struct fx f;
+    const struct mr_case *c;
+
+    fx_init_text(&f, with_callbacks, 0);
+    RECORD(&f, 0, "POST", "/v1/charges", NULL);
+    attempt(&f, 0, 1, 1, false, MR_ATTEMPT_ANSWERED, 500, NULL);
+    attempt(&f, 0, 1, 2, true, MR_ATTEMPT_FAILED, 0, "timed out after 5 s (no answer)");
+    attempt(&f, 0, 2, 1, true, MR_ATTEMPT_NOT_SENT, 0,
+            "not sent: it was due 2 s after the command ended");
+    run(&f);
+    c = case_named(&f, "paid is delivered exactly 1 time, answered 200");
+    ck_assert_int_eq(c->status, MR_CASE_FAIL);
+    ck_assert_str_eq(c->message,
+                     "checkout.json:9: expected exactly 1 callback answered 200, got 0 (2 "
+                     "triggered)");
+    ck_assert_str_eq(c->detail,
+                     "deliveries of paid:\n"
+                     "  delivery 1 (after call #1 POST /v1/charges): failed\n"
+                     "      attempt 1: POST http://127.0.0.1:9/h -> 500 (12 ms)\n"
+                     "          sent: {\"id\":\"ch_1\"} \n"
+                     "          answered: oops\n"
+                     "      attempt 2: POST http://127.0.0.1:9/h: timed out after 5 s (no answer)\n"
+                     "          sent: {\"id\":\"ch_1\"} \n"
+                     "  delivery 2 (after call #1 POST /v1/charges): not sent\n"
+                     "      attempt 1: POST http://127.0.0.1:9/h: not sent: it was due 2 s after "
+                     "the command ended\n"
+                     "          body: {\"id\":\"ch_1\"} \n");
+    ck_assert_int_eq(case_named(&f, "paid is delivered at least 1 time")->status, MR_CASE_FAIL);
+    /* what was never sent is said in the notes */
+    ck_assert_str_eq(f.res.notes, "mockrun: callback paid (after call #1 POST /v1/charges) not "
+                                  "sent: it was due 2 s after the command ended\n");
+    fx_release(&f);
+}
+END_TEST
+
+START_TEST(test_callback_refused)
+{
+    struct fx f;
+    const struct mr_case *c;
+
+    fx_init_text(&f, with_callbacks, 0);
+    RECORD(&f, 0, "POST", "/v1/charges", NULL);
+    attempt(&f, 0, 1, 1, true, MR_ATTEMPT_REFUSED, 0,
+            "refused: host 10.0.0.1 is not loopback and not in allowHosts");
+    run(&f);
+    c = case_named(&f, "no callback was refused (allowHosts)");
+    ck_assert_int_eq(c->status, MR_CASE_FAIL);
+    ck_assert_str_eq(c->message, "1 callback was refused");
+    ck_assert_str_eq(c->detail,
+                     "  paid (after call #1 POST /v1/charges): refused: host 10.0.0.1 is not "
+                     "loopback and not in allowHosts\n"
+                     "      POST http://127.0.0.1:9/h\n"
+                     "callbacks go to loopback, or to hosts the scenario's \"allowHosts\" "
+                     "names; these were never sent\n");
+    /* a refused callback is no delivery */
+    ck_assert_int_eq(case_named(&f, "paid is delivered at least 1 time")->status, MR_CASE_FAIL);
+    fx_release(&f);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -1392,6 +1529,12 @@ static Suite *verify_suite(void)
     tcase_add_test(tc, test_checks_after_a_reset);
     tcase_add_test(tc, test_checks_skipped_without_the_command);
     tcase_add_test(tc, test_suite_scope);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("callbacks");
+    tcase_add_test(tc, test_callback_counts);
+    tcase_add_test(tc, test_callback_failure_lists_attempts);
+    tcase_add_test(tc, test_callback_refused);
     suite_add_tcase(s, tc);
 
     tc = tcase("unexpected");
