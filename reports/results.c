@@ -263,10 +263,31 @@ int mr_results_add_service(struct mr_results *r, const char *name, const char *u
 
 /* The deep copy of mr_results_add_call; on failure `out` holds what was
  * copied so far (free_call releases it). */
-static bool copy_call(struct mr_results_call *out, const struct mr_results_call *in)
+/* Copies n headers into *out; *nout counts those copied so far, so that the
+ * caller's free sees exactly what is there when a copy fails. */
+static bool copy_headers(struct mr_results_header **out, size_t *nout,
+                         const struct mr_results_header *in, size_t n)
 {
     size_t i;
 
+    *out = NULL;
+    *nout = 0;
+    if (n == 0)
+        return true;
+    *out = calloc(n, sizeof(**out));
+    if (!*out)
+        return false;
+    for (i = 0; i < n; i++) {
+        *nout = i + 1;
+        if (!dup_opt(&(*out)[i].name, in[i].name ? in[i].name : "") ||
+            !dup_opt(&(*out)[i].value, in[i].value ? in[i].value : ""))
+            return false;
+    }
+    return true;
+}
+
+static bool copy_call(struct mr_results_call *out, const struct mr_results_call *in)
+{
     memset(out, 0, sizeof(*out));
     out->seq = in->seq;
     out->wall_us = in->wall_us;
@@ -286,18 +307,7 @@ static bool copy_call(struct mr_results_call *out, const struct mr_results_call 
         return false;
     out->body_len = out->body ? in->body_len : 0;
     out->response_body_len = out->response_body ? in->response_body_len : 0;
-    if (in->nheaders == 0)
-        return true;
-    out->headers = calloc(in->nheaders, sizeof(*out->headers));
-    if (!out->headers)
-        return false;
-    for (i = 0; i < in->nheaders; i++) {
-        out->nheaders = i + 1; /* so free_call sees what is there */
-        if (!dup_opt(&out->headers[i].name, in->headers[i].name ? in->headers[i].name : "") ||
-            !dup_opt(&out->headers[i].value, in->headers[i].value ? in->headers[i].value : ""))
-            return false;
-    }
-    return true;
+    return copy_headers(&out->headers, &out->nheaders, in->headers, in->nheaders);
 }
 
 int mr_results_add_call(struct mr_results *r, const struct mr_results_call *call)
@@ -334,8 +344,6 @@ const char *mr_results_outcome_name(enum mr_results_outcome o)
  * copied so far (free_attempt releases it). */
 static bool copy_attempt(struct mr_results_attempt *out, const struct mr_results_attempt *in)
 {
-    size_t i;
-
     *out = *in;
     out->callback = out->method = out->url = out->body = out->error = NULL;
     out->response_type = out->response_body = NULL;
@@ -350,18 +358,7 @@ static bool copy_attempt(struct mr_results_attempt *out, const struct mr_results
         return false;
     out->body_len = out->body ? in->body_len : 0;
     out->response_body_len = out->response_body ? in->response_body_len : 0;
-    if (in->nheaders == 0)
-        return true;
-    out->headers = calloc(in->nheaders, sizeof(*out->headers));
-    if (!out->headers)
-        return false;
-    for (i = 0; i < in->nheaders; i++) {
-        out->nheaders = i + 1;
-        if (!dup_opt(&out->headers[i].name, in->headers[i].name ? in->headers[i].name : "") ||
-            !dup_opt(&out->headers[i].value, in->headers[i].value ? in->headers[i].value : ""))
-            return false;
-    }
-    return true;
+    return copy_headers(&out->headers, &out->nheaders, in->headers, in->nheaders);
 }
 
 int mr_results_add_attempt(struct mr_results *r, const struct mr_results_attempt *a)
