@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "runner/proc.h"
 #include "server/service.h"
 
-#define KILL_AFTER_DEFAULT_S 5
 #define SAFE_INTEGER_MAX 9007199254740991.0 /* 2^53 - 1: exact in a double and in JSON */
 #define NO_FIELD ((size_t)-1)
 #define INDENT "                       " /* where --help's descriptions start */
@@ -67,7 +67,7 @@ static const struct opt options[] = {
     {"--timeout", NULL, "SECONDS", OPT_SECONDS, F(timeout_ms), NO_FIELD, 0.001, 604800, -1,
      "stop the command after SECONDS (overrides the scenario)"},
     {"--kill-after", NULL, "SECONDS", OPT_SECONDS, F(kill_after_ms), NO_FIELD, 0, 3600,
-     KILL_AFTER_DEFAULT_S, "after a timeout or interrupt, SIGKILL after SECONDS"},
+     MR_PROC_KILL_AFTER_MS_DEFAULT / 1000.0, "after a timeout or interrupt, SIGKILL after SECONDS"},
     {"--port", NULL, "PORT", OPT_INT, F(port), NO_FIELD, 1, 65535, -1,
      "port of a single-service scenario (overrides the scenario)"},
     {"--host", NULL, "ADDRESS", OPT_TEXT, F(host), NO_FIELD, 0, 0, -1,

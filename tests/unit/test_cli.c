@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "runner/cli.h"
+#include "runner/proc.h"
 #include "runner/sources.h"
 
 static struct mr_cli cli;
@@ -89,6 +90,12 @@ START_TEST(test_defaults)
     ck_assert_int_eq(cli.timeout_ms, -1);
     ck_assert_int_eq(cli.kill_after_ms, 5000);
     ck_assert_str_eq(cli.host, "127.0.0.1");
+    {
+        /* the command line's default is the one mr_proc_run itself falls back on */
+        struct mr_proc_opts po;
+        mr_proc_opts_init(&po);
+        ck_assert_int_eq(cli.kill_after_ms, po.kill_after_ms);
+    }
     ck_assert_int_eq(cli.threads, 72);
     ck_assert_uint_eq(cli.body_max, 1u << 20);
     ck_assert_uint_eq(cli.body_read_max, 64u << 20);
