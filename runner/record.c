@@ -17,6 +17,7 @@
 #include "common/url.h"
 #include "record/recording.h"
 #include "reports/atomic.h"
+#include "runner/cmdenv.h"
 #include "runner/proc.h"
 #include "runner/run.h"
 #include "scenarios/scenario.h"
@@ -190,53 +191,6 @@ static int start(struct rec *r)
     return 0;
 }
 
-/* The command's environment: ours without the variables we set, then MOCKRUN_URL and
- * each service's MOCKRUN_<NAME>_URL. */
-static char **build_env(const struct mr_scenario *sc, const struct mr_server *srv)
-{
-    size_t n = 0, i, k = 0, s;
-    char **env;
-
-    while (environ[n])
-        n++;
-    env = calloc(n + sc->nservices + 2, sizeof(char *));
-    if (!env)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        const char *eq = strchr(environ[i], '=');
-        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        bool ours = len == 11 && strncmp(environ[i], "MOCKRUN_URL", 11) == 0;
-        for (s = 0; s < sc->nservices && !ours; s++)
-            ours = strlen(sc->services[s].url_var) == len &&
-                   strncmp(environ[i], sc->services[s].url_var, len) == 0;
-        if (!ours && !(env[k++] = strdup(environ[i])))
-            goto nomem;
-    }
-    for (s = 0; s <= sc->nservices; s++) {
-        const char *name = s == 0 ? "MOCKRUN_URL" : sc->services[s - 1].url_var;
-        const char *url = mr_server_url(srv, s == 0 ? 0 : s - 1);
-        struct mr_buf b;
-        mr_buf_init(&b);
-        mr_buf_printf(&b, "%s=%s", name, url);
-        if (!(env[k++] = mr_buf_detach(&b, NULL)))
-            goto nomem;
-    }
-    return env;
-nomem:
-    for (i = 0; i < k; i++)
-        free(env[i]);
-    free(env);
-    return NULL;
-}
-
-static void free_env(char **env)
-{
-    size_t i;
-    for (i = 0; env && env[i]; i++)
-        free(env[i]);
-    free(env);
-}
-
 /* Runs the command to its end, then stops forwarding. */
 static int exercise(struct rec *r)
 {
@@ -252,7 +206,7 @@ static int exercise(struct rec *r)
         r->shell_argv[2] = cli->command[0];
         r->argv = r->shell_argv;
     }
-    if (!(r->env = build_env(r->sc, r->srv)))
+    if (!(r->env = mr_cmdenv_new(r->sc, mr_server_urls(r->srv), environ)))
         return mr_error_set(&r->err, MR_ENOMEM, "out of memory");
     mr_proc_opts_init(&po);
     po.argv = r->argv;
@@ -435,7 +389,7 @@ int mr_record_run(const struct mr_cli *cli)
     }
     mr_rec_result_release(&r.built);
     mr_proc_result_release(&r.proc);
-    free_env(r.env);
+    mr_cmdenv_free(r.env);
     mr_server_stop(r.srv);
     mr_recording_free(r.recording);
     mr_scenario_free(r.sc);

@@ -31,6 +31,7 @@
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"
+#include "runner/cmdenv.h"
 #include "runner/merge.h"
 #include "runner/proc.h"
 #include "runner/record.h"
@@ -92,73 +93,6 @@ static char *command_text(char *const *argv)
         }
     }
     return mr_buf_detach(&b, NULL);
-}
-
-/* The command's environment: ours, then each service's URL variables, then command.env. */
-static char **build_env(const struct mr_scenario *sc, const struct mr_server *srv)
-{
-    size_t n = 0, i, k = 0, extra = 1 + sc->nservices * 2 + sc->command.nenv;
-    char **env;
-
-    while (environ[n])
-        n++;
-    env = calloc(n + extra + 1, sizeof(char *));
-    if (!env)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        /* drop variables we set, so ours win without duplicates */
-        const char *eq = strchr(environ[i], '=');
-        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        bool ours = len == 11 && strncmp(environ[i], "MOCKRUN_URL", 11) == 0;
-        size_t s;
-        for (s = 0; s < sc->nservices && !ours; s++) {
-            const struct mr_service *svc = &sc->services[s];
-            ours = (strlen(svc->url_var) == len && !strncmp(environ[i], svc->url_var, len)) ||
-                   (svc->env_name && strlen(svc->env_name) == len &&
-                    !strncmp(environ[i], svc->env_name, len));
-        }
-        for (s = 0; s < sc->command.nenv && !ours; s++)
-            ours = strlen(sc->command.env[s].name) == len &&
-                   !strncmp(environ[i], sc->command.env[s].name, len);
-        if (!ours)
-            env[k++] = strdup(environ[i]);
-    }
-#define ADD(name, value)                                                                           \
-    do {                                                                                           \
-        struct mr_buf b_;                                                                          \
-        mr_buf_init(&b_);                                                                          \
-        mr_buf_printf(&b_, "%s=%s", (name), (value));                                              \
-        env[k++] = mr_buf_detach(&b_, NULL);                                                       \
-    } while (0)
-    ADD("MOCKRUN_URL", mr_server_url(srv, 0));
-    for (i = 0; i < sc->nservices; i++) {
-        ADD(sc->services[i].url_var, mr_server_url(srv, i));
-        if (sc->services[i].env_name)
-            ADD(sc->services[i].env_name, mr_server_url(srv, i));
-    }
-    for (i = 0; i < sc->command.nenv; i++)
-        ADD(sc->command.env[i].name, sc->command.env[i].value);
-#undef ADD
-    for (i = 0; i < k; i++) {
-        if (!env[i]) {
-            size_t j;
-            for (j = 0; j < k; j++)
-                free(env[j]);
-            free(env);
-            return NULL;
-        }
-    }
-    return env;
-}
-
-static void free_env(char **env)
-{
-    size_t i;
-    if (!env)
-        return;
-    for (i = 0; env[i]; i++)
-        free(env[i]);
-    free(env);
 }
 
 struct atomic_sink {
@@ -446,7 +380,7 @@ static int exercise(struct run *r)
         serve(r->popts.timeout_ms);
     } else {
         r->cmd = command_text(r->argv);
-        r->env = build_env(r->sc, r->srv);
+        r->env = mr_cmdenv_new(r->sc, mr_server_urls(r->srv), environ);
         r->popts.argv = r->argv;
         r->popts.envp = r->env;
         r->command_wall = mr_clock_wall_us(); /* the spawn follows at once */
@@ -814,7 +748,7 @@ static void release(struct run *r)
     mr_snapshot_free(r->snap);
     mr_results_release(&r->res);
     mr_proc_result_release(&r->proc);
-    free_env(r->env);
+    mr_cmdenv_free(r->env);
     free(r->cmd);
     mr_server_stop(r->srv);
     mr_scenario_free(r->sc);

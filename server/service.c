@@ -1803,6 +1803,11 @@ const char *mr_server_url(const struct mr_server *s, size_t service)
     return service < s->sc->nservices ? s->urls[service] : NULL;
 }
 
+const char *const *mr_server_urls(const struct mr_server *s)
+{
+    return (const char *const *)s->urls;
+}
+
 void mr_server_close(struct mr_server *s)
 {
     atomic_store(&s->closed, true);
