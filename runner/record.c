@@ -39,13 +39,6 @@ struct rec {
     struct mr_error err;
 };
 
-static void print_error(const struct mr_error *err)
-{
-    char line[1400];
-    mr_error_format(err, line, sizeof(line));
-    fprintf(stderr, "mockrun: %s\n", line);
-}
-
 /* Each proxied exchange, on the worker that forwarded it. */
 static void observe(void *ctx, const struct mr_proxy_exchange *x)
 {
@@ -272,7 +265,7 @@ static int write_all(struct rec *r)
     mr_scenario_free(check);
     if (rc != 0) {
         for (i = 0; i < errs->count; i++)
-            print_error(&errs->items[i]);
+            mr_run_print_error(&errs->items[i]);
         free(errs);
         return mr_error_set(&r->err, MR_EINTERNAL,
                             "the recorded scenario does not load (a mockrun bug); %s was not "
@@ -339,7 +332,7 @@ static int finish(struct rec *r)
     o.name = "recorded";
     o.command = (const char *const *)r->argv;
     if (mr_recording_build(r->recording, &o, &r->built, &r->err) != 0 || write_all(r) != 0) {
-        print_error(&r->err);
+        mr_run_print_error(&r->err);
         return r->err.code == MR_EINTERNAL ? MR_EXIT_SETUP : mr_run_exit_code(r->err.code);
     }
     for (i = 0; i < r->built.nnotes; i++)
@@ -379,10 +372,10 @@ int mr_record_run(const struct mr_cli *cli)
                      : cli->verbose == 1 ? MR_LOG_INFO
                                          : MR_LOG_WARN);
     if ((rc = prepare(&r)) != 0 || (rc = start(&r)) != 0) {
-        print_error(&r.err);
+        mr_run_print_error(&r.err);
         code = mr_run_exit_code(rc);
     } else if ((rc = exercise(&r)) != 0 && r.proc.state == MR_PROC_NOT_STARTED) {
-        print_error(&r.err); /* cannot run 'npm': not found in PATH */
+        mr_run_print_error(&r.err); /* cannot run 'npm': not found in PATH */
         code = mr_run_exit_code(rc);
     } else {
         code = finish(&r);

@@ -60,7 +60,7 @@ int mr_run_exit_code(int errcode)
     }
 }
 
-static void print_error(const struct mr_error *err)
+void mr_run_print_error(const struct mr_error *err)
 {
     char line[1400];
     mr_error_format(err, line, sizeof(line));
@@ -192,9 +192,8 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
 struct run {
     const struct mr_cli *cli;
     int64_t start_mono, start_wall;
-    int64_t command_wall;      /* when the command started (--serve: serving), for `withinMs` */
-    int64_t command_mono;      /* the same on the monotonic clock, for callbacks */
-    struct mr_sources sources; /* the files as the loader reads them */
+    int64_t command_wall; /* when the command started (--serve: serving), for `withinMs` */
+    int64_t command_mono; /* the same on the monotonic clock, for callbacks */
     struct mr_scenario *sc;
     struct mr_server *srv;
     uint64_t seed;
@@ -214,23 +213,23 @@ struct run {
     struct mr_error err; /* why the run could not go on */
 };
 
-/* Loads the scenario, printing every problem. */
-static int load(struct run *r)
+int mr_run_load(struct mr_scenario **out, const char *const *paths, size_t n, bool strict_import)
 {
+    struct mr_sources src;
     struct mr_error_list errs;
     size_t i;
     int rc;
 
     memset(&errs, 0, sizeof(errs));
-    mr_sources_init(&r->sources, r->cli->strict_import);
-    rc = mr_sources_read(&r->sources, r->cli->scenarios, r->cli->nscenarios, &errs);
+    mr_sources_init(&src, strict_import);
+    rc = mr_sources_read(&src, paths, n, &errs);
     if (rc == 0)
-        rc = mr_scenario_parse(&r->sc, r->sources.items, r->sources.n, &r->sources.importer, &errs);
-    mr_sources_release(&r->sources);
+        rc = mr_scenario_parse(out, src.items, src.n, &src.importer, &errs);
+    mr_sources_release(&src);
     if (rc == 0)
         return 0;
     for (i = 0; i < errs.count; i++)
-        print_error(&errs.items[i]);
+        mr_run_print_error(&errs.items[i]);
     if (errs.dropped)
         fprintf(stderr, "mockrun: ... and %zu more problems\n", errs.dropped);
     if (rc == MR_ENOMEM)
@@ -391,7 +390,7 @@ static int exercise(struct run *r)
             rc = mr_proc_run(&r->popts, &r->proc, &r->err);
         r->started = r->proc.state != MR_PROC_NOT_STARTED;
         if (!r->started)
-            print_error(&r->err);
+            mr_run_print_error(&r->err);
         else if (r->proc.output_abandoned) /* the report has it with the command's case */
             mr_log(MR_LOG_WARN, "the command exited but something it started kept its output "
                                 "open; stopped reading it after the grace period");
@@ -636,7 +635,7 @@ static int build_results(struct run *r, int rc)
     }
     if (add_calls(r) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while copying the calls for the reports");
-        print_error(&r->err);
+        mr_run_print_error(&r->err);
         return MR_ENOMEM;
     }
     if (!r->srv) {
@@ -668,7 +667,7 @@ static int build_results(struct run *r, int rc)
     if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0 ||
         mr_shard_name_suites(&r->res, &r->shard) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
-        print_error(&r->err);
+        mr_run_print_error(&r->err);
         return MR_ENOMEM;
     }
     return rc;
@@ -701,20 +700,20 @@ static int report(struct run *r, int rc)
 
     r->res.time_s = (double)(mr_clock_mono_us() - r->start_mono) / 1e6;
     if (!cli->no_junit && mr_junit_write(&r->res, r->junit, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     if (cli->html && mr_html_write(&r->res, cli->html, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     if (cli->har && mr_har_write(&r->res, cli->har, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     if (cli->journal && r->srv &&
         write_journal(cli->journal, r->sc, mr_server_journal(r->srv), &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     fflush(stderr);
@@ -773,7 +772,7 @@ static int import_mockoon(const char *file)
     rc = mr_mockoon_convert(file, text.data ? text.data : "", text.len, &res, &err);
     mr_buf_release(&text);
     if (rc != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_USAGE;
     }
     fputs(res.scenario, stdout);
@@ -792,7 +791,7 @@ static int print_version(void)
     if (fflush(stdout) != 0)
         return MR_EXIT_SETUP;
     if (rc != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_SETUP;
     }
     return MR_EXIT_PASS;
@@ -805,7 +804,7 @@ static int print_schema(void)
     char *text;
 
     if (mr_schema_document(&text, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_SETUP;
     }
     fputs(text, stdout);
@@ -898,7 +897,7 @@ static int import_wiremock(const char *path)
     size_t i;
 
     if (mr_wiremock_convert(path, &res, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_USAGE;
     }
     fputs(res.scenario, stdout);
@@ -943,7 +942,8 @@ int mr_run(const struct mr_cli *cli)
     mr_log_set_level(cli->verbose >= 2                 ? MR_LOG_DEBUG
                      : cli->verbose == 1 || cli->serve ? MR_LOG_INFO
                                                        : MR_LOG_WARN);
-    if ((rc = load(&r)) == 0 && cli->check) {
+    if ((rc = mr_run_load(&r.sc, cli->scenarios, cli->nscenarios, cli->strict_import)) == 0 &&
+        cli->check) {
         fputs("mockrun: ", stdout);
         for (size_t i = 0; i + 1 < cli->nscenarios; i++)
             printf("%s, ", cli->scenarios[i]);
@@ -956,11 +956,11 @@ int mr_run(const struct mr_cli *cli)
         putchar('\n');
     } else if (rc == 0) {
         if ((rc = prepare(&r)) != 0) {
-            print_error(&r.err);
+            mr_run_print_error(&r.err);
         } else {
             /* from here on the run is always reported, whatever happens */
             if ((rc = start_mocks(&r)) != 0)
-                print_error(&r.err);
+                mr_run_print_error(&r.err);
             else
                 rc = exercise(&r);
             rc = report(&r, build_results(&r, rc));
