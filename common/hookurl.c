@@ -1,5 +1,5 @@
 /*
- * url.c - strict plain-HTTP URLs and the loopback rule (url.h).
+ * hookurl.c - strict plain-HTTP URLs and the loopback rule (hookurl.h).
  *
  * The parser reads left to right and refuses at the first thing it does not
  * expect, rather than "fixing" input the way browsers do: every URL it lets

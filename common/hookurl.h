@@ -1,5 +1,5 @@
 /*
- * url.h - the URLs callbacks are sent to: a strict parser for plain-HTTP
+ * hookurl.h - the URLs callbacks are sent to: a strict parser for plain-HTTP
  * URLs, and the rule that keeps callbacks on this machine unless the
  * scenario names another host.
  *

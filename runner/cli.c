@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "runner/proc.h"
 #include "server/service.h"
 
-#define KILL_AFTER_DEFAULT_S 5
 #define SAFE_INTEGER_MAX 9007199254740991.0 /* 2^53 - 1: exact in a double and in JSON */
 #define NO_FIELD ((size_t)-1)
 #define INDENT "                       " /* where --help's descriptions start */
@@ -67,7 +67,7 @@ static const struct opt options[] = {
     {"--timeout", NULL, "SECONDS", OPT_SECONDS, F(timeout_ms), NO_FIELD, 0.001, 604800, -1,
      "stop the command after SECONDS (overrides the scenario)"},
     {"--kill-after", NULL, "SECONDS", OPT_SECONDS, F(kill_after_ms), NO_FIELD, 0, 3600,
-     KILL_AFTER_DEFAULT_S, "after a timeout or interrupt, SIGKILL after SECONDS"},
+     MR_PROC_KILL_AFTER_MS_DEFAULT / 1000.0, "after a timeout or interrupt, SIGKILL after SECONDS"},
     {"--port", NULL, "PORT", OPT_INT, F(port), NO_FIELD, 1, 65535, -1,
      "port of a single-service scenario (overrides the scenario)"},
     {"--host", NULL, "ADDRESS", OPT_TEXT, F(host), NO_FIELD, 0, 0, -1,
@@ -149,19 +149,75 @@ static const struct mr_cli_doc more[] = {
      "check the expectations with \"scope\": \"suite\" over the\n"
      "shards' --journal files; JUnit to --junit PATH (default\n"
      "mockrun-junit-merged.xml)"},
-    {"record", NULL, NULL, true, -1,
-     "run COMMAND with MOCKRUN_<NAME>_URL pointing at a proxy\n"
-     "that forwards every call to --target URL (plain http),\n"
-     "then write the answers as a scenario to --out FILE\n"
-     "(large and binary bodies in fixtures/ beside it);\n"
-     "--service NAME names the target before it (default\n"
-     "api); several targets make several services; also\n"
-     "takes --timeout, --kill-after, --port, --host,\n"
-     "--threads, --max-request-body, --shell, --no-tty,\n"
-     "--no-admin and -v"},
+    {"record", NULL, NULL, true, -1, NULL}, /* record_help() */
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* The table's options that `mockrun record` takes too (serving and the
+ * command): parse_record accepts these and its --help entry lists them. */
+static const char *const record_options[] = {"--timeout", "--kill-after", "--port",
+                                             "--host",    "--threads",    "--max-request-body",
+                                             "--shell",   "--no-tty",     "--no-admin"};
+#define NRECORD_OPTIONS (sizeof(record_options) / sizeof(record_options[0]))
+
+static bool record_takes(const struct opt *o)
+{
+    size_t k;
+    for (k = 0; k < NRECORD_OPTIONS; k++)
+        if (strcmp(o->name, record_options[k]) == 0)
+            return true;
+    return false;
+}
+
+/* Appends `word` to the help text in buf (room: size) at *len, on a new line
+ * when the current one (*col bytes so far) would pass RECORD_HELP_WIDTH. */
+#define RECORD_HELP_WIDTH 50
+static void help_word(char *buf, size_t size, size_t *len, size_t *col, const char *word)
+{
+    size_t n = strlen(word);
+    const char *sep = "";
+    int w;
+
+    if (*col > 0 && *col + 1 + n > RECORD_HELP_WIDTH) {
+        sep = "\n";
+        *col = 0;
+    } else if (*col > 0) {
+        sep = " ";
+        *col += 1;
+    }
+    *col += n;
+    w = snprintf(buf + *len, size - *len, "%s%s", sep, word);
+    if (w > 0 && (size_t)w < size - *len)
+        *len += (size_t)w;
+}
+
+/* record's --help entry: what it does, then record_options, wrapped. Built
+ * once, on the first call (the command line is read by one thread). */
+static const char *record_help(void)
+{
+    static const char head[] = "run COMMAND with MOCKRUN_<NAME>_URL pointing at a proxy\n"
+                               "that forwards every call to --target URL (plain http),\n"
+                               "then write the answers as a scenario to --out FILE\n"
+                               "(large and binary bodies in fixtures/ beside it);\n"
+                               "--service NAME names the target before it (default\n"
+                               "api); several targets make several services; also";
+    static char text[sizeof(head) + 256];
+    size_t len, col = 0, k;
+    char word[32];
+
+    if (text[0])
+        return text;
+    len = (size_t)snprintf(text, sizeof(text), "%s\n", head);
+    help_word(text, sizeof(text), &len, &col, "takes");
+    for (k = 0; k < NRECORD_OPTIONS; k++) {
+        snprintf(word, sizeof(word), "%s%s", record_options[k], k + 1 < NRECORD_OPTIONS ? "," : "");
+        help_word(text, sizeof(text), &len, &col, word);
+    }
+    help_word(text, sizeof(text), &len, &col, "and");
+    help_word(text, sizeof(text), &len, &col, "-v"); /* parsed by hand, as -vv */
+    return text;
+}
 
 bool mr_cli_doc(size_t n, struct mr_cli_doc *out)
 {
@@ -171,6 +227,8 @@ bool mr_cli_doc(size_t n, struct mr_cli_doc *out)
         if (n - NOPTIONS >= sizeof(more) / sizeof(more[0]))
             return false;
         *out = more[n - NOPTIONS];
+        if (!out->help)
+            out->help = record_help();
         return true;
     }
     o = &options[n];
@@ -470,9 +528,6 @@ static const char *own_value(const char *name, int argc, char **argv, int *i, bo
  * concern serving and the command. */
 static int parse_record(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
 {
-    static const char *const shared[] = {"--timeout", "--kill-after", "--port",
-                                         "--host",    "--threads",    "--max-request-body",
-                                         "--shell",   "--no-tty",     "--no-admin"};
     size_t k;
     int i, rc;
 
@@ -480,7 +535,7 @@ static int parse_record(struct mr_cli *cli, int argc, char **argv, struct mr_err
     for (i = 2; i < argc; i++) {
         const char *a = argv[i], *v, *eq;
         const struct opt *o;
-        bool missing, ok = false;
+        bool missing;
 
         if (strcmp(a, "--") == 0) {
             if (i + 1 < argc) {
@@ -531,11 +586,9 @@ static int parse_record(struct mr_cli *cli, int argc, char **argv, struct mr_err
                                 a);
         eq = strchr(a, '=');
         o = find_option(a, eq ? (size_t)(eq - a) : strlen(a));
-        for (k = 0; o && k < sizeof(shared) / sizeof(shared[0]); k++)
-            ok |= strcmp(o->name, shared[k]) == 0;
         if (!o)
             return mr_error_set(err, MR_EUSAGE, "unknown option '%s'; see 'mockrun --help'", a);
-        if (!ok)
+        if (!record_takes(o))
             return mr_error_set(err, MR_EUSAGE, "'mockrun record' does not take %s", o->name);
         if ((rc = parse_option(cli, o, eq, argc, argv, &i, err)) != 0)
             return rc;

@@ -18,17 +18,9 @@
 #include "runner/journal_file.h"
 #include "runner/run.h"
 #include "runner/shard.h"
-#include "runner/sources.h"
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
 #include "server/journal.h"
-
-static void print_error(const struct mr_error *err)
-{
-    char line[1400];
-    mr_error_format(err, line, sizeof(line));
-    fprintf(stderr, "mockrun: %s\n", line);
-}
 
 /* Whether the file at `path` is a journal (a JSON array); -1 when unreadable. */
 static int is_journal(const char *path)
@@ -44,29 +36,6 @@ static int is_journal(const char *path)
         ; /* blanks and a byte-order mark */
     fclose(f);
     return c == '[';
-}
-
-/* The scenario files as a run reads them; problems printed. */
-static int load(struct mr_scenario **sc, const char *const *paths, size_t n)
-{
-    struct mr_sources src;
-    struct mr_error_list errs;
-    size_t i;
-    int rc;
-
-    memset(&errs, 0, sizeof(errs));
-    mr_sources_init(&src, false);
-    rc = mr_sources_read(&src, paths, n, &errs);
-    if (rc == 0)
-        rc = mr_scenario_parse(sc, src.items, src.n, &src.importer, &errs);
-    mr_sources_release(&src);
-    for (i = 0; i < errs.count; i++)
-        print_error(&errs.items[i]);
-    if (errs.dropped)
-        fprintf(stderr, "mockrun: ... and %zu more problems\n", errs.dropped);
-    if (rc == MR_ENOMEM)
-        fprintf(stderr, "mockrun: out of memory\n");
-    return rc;
 }
 
 /* Where the calls of each journal are: "calls #1 to #40: shard-1.journal.json". */
@@ -139,7 +108,7 @@ static int check(struct mr_results *res, const struct mr_scenario *sc, const cha
     }
     for (k = 0; k < nj; k++) {
         if ((rc = mr_journal_file_read(j, sc, journals[k], &info[k], &err)) != 0) {
-            print_error(&err);
+            mr_run_print_error(&err);
             goto done;
         }
         if (info[k].dropped_from && dropped == nj)
@@ -209,7 +178,7 @@ int mr_merge_run(const struct mr_cli *cli)
                 ns ? "no journal" : "no scenario");
         return MR_EXIT_USAGE;
     }
-    if ((rc = load(&sc, scenarios, ns)) != 0)
+    if ((rc = mr_run_load(&sc, scenarios, ns, false)) != 0)
         return mr_run_exit_code(rc);
     for (i = 0; i < sc->nexpects; i++)
         suite_scope += sc->expects[i].suite_scope;
@@ -228,7 +197,7 @@ int mr_merge_run(const struct mr_cli *cli)
     if (rc == 0) {
         res.time_s = (double)(mr_clock_mono_us() - start) / 1e6;
         if (!cli->no_junit && mr_junit_write(&res, junit, &err) != 0) {
-            print_error(&err);
+            mr_run_print_error(&err);
             rc = err.code;
         }
         mr_console_print(stdout, &res, mr_console_use_color(STDOUT_FILENO));

@@ -143,7 +143,7 @@ struct supervisor {
 void mr_proc_opts_init(struct mr_proc_opts *o)
 {
     memset(o, 0, sizeof(*o));
-    o->kill_after_ms = 5000;
+    o->kill_after_ms = MR_PROC_KILL_AFTER_MS_DEFAULT;
     o->drain_grace_ms = 500;
     o->capture_max = 1024 * 1024;
     o->passthrough = true;

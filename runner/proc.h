@@ -52,11 +52,14 @@
 
 #include "common/error.h"
 
+/* SIGTERM → SIGKILL grace after a timeout or an interrupt (--kill-after's default). */
+#define MR_PROC_KILL_AFTER_MS_DEFAULT 5000
+
 struct mr_proc_opts {
     char *const *argv;      /* NULL-terminated; argv[0] looked up in PATH */
     char *const *envp;      /* NULL-terminated; NULL: inherit environ */
     int64_t timeout_ms;     /* 0: none */
-    int64_t kill_after_ms;  /* SIGTERM → SIGKILL grace; default 5000 */
+    int64_t kill_after_ms;  /* SIGTERM → SIGKILL grace; default above */
     int64_t drain_grace_ms; /* wait for pipes after exit; default 500 */
     size_t capture_max;     /* bytes kept of each stream; default 1 MiB */
     bool passthrough;       /* copy output live to our stdout/stderr (default true) */
@@ -64,7 +67,8 @@ struct mr_proc_opts {
                                outputs only with passthrough); false: pipes (--no-tty) */
 };
 
-/* Fills defaults: kill_after 5000, drain_grace 500, capture 1 MiB, passthrough, tty. */
+/* Fills defaults: MR_PROC_KILL_AFTER_MS_DEFAULT, drain_grace 500, capture 1 MiB, passthrough, tty.
+ */
 void mr_proc_opts_init(struct mr_proc_opts *o);
 
 enum mr_proc_state {

@@ -17,6 +17,7 @@
 #include "common/url.h"
 #include "record/recording.h"
 #include "reports/atomic.h"
+#include "runner/cmdenv.h"
 #include "runner/proc.h"
 #include "runner/run.h"
 #include "scenarios/scenario.h"
@@ -37,13 +38,6 @@ struct rec {
     struct mr_rec_result built;
     struct mr_error err;
 };
-
-static void print_error(const struct mr_error *err)
-{
-    char line[1400];
-    mr_error_format(err, line, sizeof(line));
-    fprintf(stderr, "mockrun: %s\n", line);
-}
 
 /* Each proxied exchange, on the worker that forwarded it. */
 static void observe(void *ctx, const struct mr_proxy_exchange *x)
@@ -190,53 +184,6 @@ static int start(struct rec *r)
     return 0;
 }
 
-/* The command's environment: ours without the variables we set, then MOCKRUN_URL and
- * each service's MOCKRUN_<NAME>_URL. */
-static char **build_env(const struct mr_scenario *sc, const struct mr_server *srv)
-{
-    size_t n = 0, i, k = 0, s;
-    char **env;
-
-    while (environ[n])
-        n++;
-    env = calloc(n + sc->nservices + 2, sizeof(char *));
-    if (!env)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        const char *eq = strchr(environ[i], '=');
-        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        bool ours = len == 11 && strncmp(environ[i], "MOCKRUN_URL", 11) == 0;
-        for (s = 0; s < sc->nservices && !ours; s++)
-            ours = strlen(sc->services[s].url_var) == len &&
-                   strncmp(environ[i], sc->services[s].url_var, len) == 0;
-        if (!ours && !(env[k++] = strdup(environ[i])))
-            goto nomem;
-    }
-    for (s = 0; s <= sc->nservices; s++) {
-        const char *name = s == 0 ? "MOCKRUN_URL" : sc->services[s - 1].url_var;
-        const char *url = mr_server_url(srv, s == 0 ? 0 : s - 1);
-        struct mr_buf b;
-        mr_buf_init(&b);
-        mr_buf_printf(&b, "%s=%s", name, url);
-        if (!(env[k++] = mr_buf_detach(&b, NULL)))
-            goto nomem;
-    }
-    return env;
-nomem:
-    for (i = 0; i < k; i++)
-        free(env[i]);
-    free(env);
-    return NULL;
-}
-
-static void free_env(char **env)
-{
-    size_t i;
-    for (i = 0; env && env[i]; i++)
-        free(env[i]);
-    free(env);
-}
-
 /* Runs the command to its end, then stops forwarding. */
 static int exercise(struct rec *r)
 {
@@ -252,7 +199,7 @@ static int exercise(struct rec *r)
         r->shell_argv[2] = cli->command[0];
         r->argv = r->shell_argv;
     }
-    if (!(r->env = build_env(r->sc, r->srv)))
+    if (!(r->env = mr_cmdenv_new(r->sc, mr_server_urls(r->srv), environ)))
         return mr_error_set(&r->err, MR_ENOMEM, "out of memory");
     mr_proc_opts_init(&po);
     po.argv = r->argv;
@@ -318,7 +265,7 @@ static int write_all(struct rec *r)
     mr_scenario_free(check);
     if (rc != 0) {
         for (i = 0; i < errs->count; i++)
-            print_error(&errs->items[i]);
+            mr_run_print_error(&errs->items[i]);
         free(errs);
         return mr_error_set(&r->err, MR_EINTERNAL,
                             "the recorded scenario does not load (a mockrun bug); %s was not "
@@ -385,7 +332,7 @@ static int finish(struct rec *r)
     o.name = "recorded";
     o.command = (const char *const *)r->argv;
     if (mr_recording_build(r->recording, &o, &r->built, &r->err) != 0 || write_all(r) != 0) {
-        print_error(&r->err);
+        mr_run_print_error(&r->err);
         return r->err.code == MR_EINTERNAL ? MR_EXIT_SETUP : mr_run_exit_code(r->err.code);
     }
     for (i = 0; i < r->built.nnotes; i++)
@@ -425,17 +372,17 @@ int mr_record_run(const struct mr_cli *cli)
                      : cli->verbose == 1 ? MR_LOG_INFO
                                          : MR_LOG_WARN);
     if ((rc = prepare(&r)) != 0 || (rc = start(&r)) != 0) {
-        print_error(&r.err);
+        mr_run_print_error(&r.err);
         code = mr_run_exit_code(rc);
     } else if ((rc = exercise(&r)) != 0 && r.proc.state == MR_PROC_NOT_STARTED) {
-        print_error(&r.err); /* cannot run 'npm': not found in PATH */
+        mr_run_print_error(&r.err); /* cannot run 'npm': not found in PATH */
         code = mr_run_exit_code(rc);
     } else {
         code = finish(&r);
     }
     mr_rec_result_release(&r.built);
     mr_proc_result_release(&r.proc);
-    free_env(r.env);
+    mr_cmdenv_free(r.env);
     mr_server_stop(r.srv);
     mr_recording_free(r.recording);
     mr_scenario_free(r.sc);

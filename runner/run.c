@@ -31,6 +31,7 @@
 #include "reports/html.h"
 #include "reports/junit.h"
 #include "reports/results.h"
+#include "runner/cmdenv.h"
 #include "runner/merge.h"
 #include "runner/proc.h"
 #include "runner/record.h"
@@ -59,7 +60,7 @@ int mr_run_exit_code(int errcode)
     }
 }
 
-static void print_error(const struct mr_error *err)
+void mr_run_print_error(const struct mr_error *err)
 {
     char line[1400];
     mr_error_format(err, line, sizeof(line));
@@ -92,73 +93,6 @@ static char *command_text(char *const *argv)
         }
     }
     return mr_buf_detach(&b, NULL);
-}
-
-/* The command's environment: ours, then each service's URL variables, then command.env. */
-static char **build_env(const struct mr_scenario *sc, const struct mr_server *srv)
-{
-    size_t n = 0, i, k = 0, extra = 1 + sc->nservices * 2 + sc->command.nenv;
-    char **env;
-
-    while (environ[n])
-        n++;
-    env = calloc(n + extra + 1, sizeof(char *));
-    if (!env)
-        return NULL;
-    for (i = 0; i < n; i++) {
-        /* drop variables we set, so ours win without duplicates */
-        const char *eq = strchr(environ[i], '=');
-        size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        bool ours = len == 11 && strncmp(environ[i], "MOCKRUN_URL", 11) == 0;
-        size_t s;
-        for (s = 0; s < sc->nservices && !ours; s++) {
-            const struct mr_service *svc = &sc->services[s];
-            ours = (strlen(svc->url_var) == len && !strncmp(environ[i], svc->url_var, len)) ||
-                   (svc->env_name && strlen(svc->env_name) == len &&
-                    !strncmp(environ[i], svc->env_name, len));
-        }
-        for (s = 0; s < sc->command.nenv && !ours; s++)
-            ours = strlen(sc->command.env[s].name) == len &&
-                   !strncmp(environ[i], sc->command.env[s].name, len);
-        if (!ours)
-            env[k++] = strdup(environ[i]);
-    }
-#define ADD(name, value)                                                                           \
-    do {                                                                                           \
-        struct mr_buf b_;                                                                          \
-        mr_buf_init(&b_);                                                                          \
-        mr_buf_printf(&b_, "%s=%s", (name), (value));                                              \
-        env[k++] = mr_buf_detach(&b_, NULL);                                                       \
-    } while (0)
-    ADD("MOCKRUN_URL", mr_server_url(srv, 0));
-    for (i = 0; i < sc->nservices; i++) {
-        ADD(sc->services[i].url_var, mr_server_url(srv, i));
-        if (sc->services[i].env_name)
-            ADD(sc->services[i].env_name, mr_server_url(srv, i));
-    }
-    for (i = 0; i < sc->command.nenv; i++)
-        ADD(sc->command.env[i].name, sc->command.env[i].value);
-#undef ADD
-    for (i = 0; i < k; i++) {
-        if (!env[i]) {
-            size_t j;
-            for (j = 0; j < k; j++)
-                free(env[j]);
-            free(env);
-            return NULL;
-        }
-    }
-    return env;
-}
-
-static void free_env(char **env)
-{
-    size_t i;
-    if (!env)
-        return;
-    for (i = 0; env[i]; i++)
-        free(env[i]);
-    free(env);
 }
 
 struct atomic_sink {
@@ -258,9 +192,8 @@ static void add_properties(struct mr_results *res, const struct mr_scenario *sc,
 struct run {
     const struct mr_cli *cli;
     int64_t start_mono, start_wall;
-    int64_t command_wall;      /* when the command started (--serve: serving), for `withinMs` */
-    int64_t command_mono;      /* the same on the monotonic clock, for callbacks */
-    struct mr_sources sources; /* the files as the loader reads them */
+    int64_t command_wall; /* when the command started (--serve: serving), for `withinMs` */
+    int64_t command_mono; /* the same on the monotonic clock, for callbacks */
     struct mr_scenario *sc;
     struct mr_server *srv;
     uint64_t seed;
@@ -280,23 +213,23 @@ struct run {
     struct mr_error err; /* why the run could not go on */
 };
 
-/* Loads the scenario, printing every problem. */
-static int load(struct run *r)
+int mr_run_load(struct mr_scenario **out, const char *const *paths, size_t n, bool strict_import)
 {
+    struct mr_sources src;
     struct mr_error_list errs;
     size_t i;
     int rc;
 
     memset(&errs, 0, sizeof(errs));
-    mr_sources_init(&r->sources, r->cli->strict_import);
-    rc = mr_sources_read(&r->sources, r->cli->scenarios, r->cli->nscenarios, &errs);
+    mr_sources_init(&src, strict_import);
+    rc = mr_sources_read(&src, paths, n, &errs);
     if (rc == 0)
-        rc = mr_scenario_parse(&r->sc, r->sources.items, r->sources.n, &r->sources.importer, &errs);
-    mr_sources_release(&r->sources);
+        rc = mr_scenario_parse(out, src.items, src.n, &src.importer, &errs);
+    mr_sources_release(&src);
     if (rc == 0)
         return 0;
     for (i = 0; i < errs.count; i++)
-        print_error(&errs.items[i]);
+        mr_run_print_error(&errs.items[i]);
     if (errs.dropped)
         fprintf(stderr, "mockrun: ... and %zu more problems\n", errs.dropped);
     if (rc == MR_ENOMEM)
@@ -446,7 +379,7 @@ static int exercise(struct run *r)
         serve(r->popts.timeout_ms);
     } else {
         r->cmd = command_text(r->argv);
-        r->env = build_env(r->sc, r->srv);
+        r->env = mr_cmdenv_new(r->sc, mr_server_urls(r->srv), environ);
         r->popts.argv = r->argv;
         r->popts.envp = r->env;
         r->command_wall = mr_clock_wall_us(); /* the spawn follows at once */
@@ -457,7 +390,7 @@ static int exercise(struct run *r)
             rc = mr_proc_run(&r->popts, &r->proc, &r->err);
         r->started = r->proc.state != MR_PROC_NOT_STARTED;
         if (!r->started)
-            print_error(&r->err);
+            mr_run_print_error(&r->err);
         else if (r->proc.output_abandoned) /* the report has it with the command's case */
             mr_log(MR_LOG_WARN, "the command exited but something it started kept its output "
                                 "open; stopped reading it after the grace period");
@@ -702,7 +635,7 @@ static int build_results(struct run *r, int rc)
     }
     if (add_calls(r) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while copying the calls for the reports");
-        print_error(&r->err);
+        mr_run_print_error(&r->err);
         return MR_ENOMEM;
     }
     if (!r->srv) {
@@ -734,7 +667,7 @@ static int build_results(struct run *r, int rc)
     if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0 ||
         mr_shard_name_suites(&r->res, &r->shard) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
-        print_error(&r->err);
+        mr_run_print_error(&r->err);
         return MR_ENOMEM;
     }
     return rc;
@@ -767,20 +700,20 @@ static int report(struct run *r, int rc)
 
     r->res.time_s = (double)(mr_clock_mono_us() - r->start_mono) / 1e6;
     if (!cli->no_junit && mr_junit_write(&r->res, r->junit, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     if (cli->html && mr_html_write(&r->res, cli->html, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     if (cli->har && mr_har_write(&r->res, cli->har, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     if (cli->journal && r->srv &&
         write_journal(cli->journal, r->sc, mr_server_journal(r->srv), &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         rc = rc ? rc : err.code;
     }
     fflush(stderr);
@@ -814,7 +747,7 @@ static void release(struct run *r)
     mr_snapshot_free(r->snap);
     mr_results_release(&r->res);
     mr_proc_result_release(&r->proc);
-    free_env(r->env);
+    mr_cmdenv_free(r->env);
     free(r->cmd);
     mr_server_stop(r->srv);
     mr_scenario_free(r->sc);
@@ -839,7 +772,7 @@ static int import_mockoon(const char *file)
     rc = mr_mockoon_convert(file, text.data ? text.data : "", text.len, &res, &err);
     mr_buf_release(&text);
     if (rc != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_USAGE;
     }
     fputs(res.scenario, stdout);
@@ -858,7 +791,7 @@ static int print_version(void)
     if (fflush(stdout) != 0)
         return MR_EXIT_SETUP;
     if (rc != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_SETUP;
     }
     return MR_EXIT_PASS;
@@ -871,7 +804,7 @@ static int print_schema(void)
     char *text;
 
     if (mr_schema_document(&text, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_SETUP;
     }
     fputs(text, stdout);
@@ -964,7 +897,7 @@ static int import_wiremock(const char *path)
     size_t i;
 
     if (mr_wiremock_convert(path, &res, &err) != 0) {
-        print_error(&err);
+        mr_run_print_error(&err);
         return MR_EXIT_USAGE;
     }
     fputs(res.scenario, stdout);
@@ -1009,7 +942,8 @@ int mr_run(const struct mr_cli *cli)
     mr_log_set_level(cli->verbose >= 2                 ? MR_LOG_DEBUG
                      : cli->verbose == 1 || cli->serve ? MR_LOG_INFO
                                                        : MR_LOG_WARN);
-    if ((rc = load(&r)) == 0 && cli->check) {
+    if ((rc = mr_run_load(&r.sc, cli->scenarios, cli->nscenarios, cli->strict_import)) == 0 &&
+        cli->check) {
         fputs("mockrun: ", stdout);
         for (size_t i = 0; i + 1 < cli->nscenarios; i++)
             printf("%s, ", cli->scenarios[i]);
@@ -1022,11 +956,11 @@ int mr_run(const struct mr_cli *cli)
         putchar('\n');
     } else if (rc == 0) {
         if ((rc = prepare(&r)) != 0) {
-            print_error(&r.err);
+            mr_run_print_error(&r.err);
         } else {
             /* from here on the run is always reported, whatever happens */
             if ((rc = start_mocks(&r)) != 0)
-                print_error(&r.err);
+                mr_run_print_error(&r.err);
             else
                 rc = exercise(&r);
             rc = report(&r, build_results(&r, rc));

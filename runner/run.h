@@ -8,7 +8,12 @@
 #ifndef MOCKRUN_RUNNER_RUN_H
 #define MOCKRUN_RUNNER_RUN_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
 #include "runner/cli.h"
+#include "scenarios/scenario.h"
 
 /* Exit statuses, documented in --help and the README. */
 enum mr_exit {
@@ -24,5 +29,17 @@ int mr_run(const struct mr_cli *cli);
 
 /* Maps an error code to an exit status. */
 int mr_run_exit_code(int errcode);
+
+/* Prints `err` on stderr as one line: "mockrun: file:line:col: path: message". */
+void mr_run_print_error(const struct mr_error *err);
+
+/*
+ * Reads the scenario files at paths[0..n) as a run reads them (foreign
+ * formats converted first, strictly with `strict_import`) into *out (the
+ * caller frees it with mr_scenario_free). Every problem is printed; returns 0,
+ * or MR_ESCENARIO, MR_EUSAGE or MR_ENOMEM with *out NULL. `mockrun merge`
+ * reads its scenarios through here too.
+ */
+int mr_run_load(struct mr_scenario **out, const char *const *paths, size_t n, bool strict_import);
 
 #endif

@@ -1479,7 +1479,11 @@ static void text_finish(struct text *t)
 
 /* Edits between a[0..n) and b[0..m) (Levenshtein, bytes, case-sensitive) on at
  * most EDIT_MAX bytes of each, plus the difference in the lengths left over.
- * Stops early with a value over `limit` once the answer is known to be. */
+ * Stops early with a value over `limit` once the answer is known to be.
+ * Not common/text.h's mr_text_distance, which measures names for "did you
+ * mean": paths match case-sensitively, may run past its 64 bytes (it then
+ * gives up), and every route of a service is ranked for each unmatched call,
+ * so this one stops as soon as a route is known to be farther than the best. */
 static size_t edits(const char *a, size_t n, const char *b, size_t m, size_t limit)
 {
     size_t row[EDIT_MAX + 1], i, j, na = n < EDIT_MAX ? n : EDIT_MAX,

@@ -1373,7 +1373,8 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
     /* the test that made the call: seen by nothing but the journal's attribution */
     test_len = mr_attrib_take(w->headers, &req.nheaders, w->test);
 
-    if (s->opts.admin && strncmp(req.path, MR_SERVER_ADMIN_PREFIX, 11) == 0) {
+    if (s->opts.admin &&
+        strncmp(req.path, MR_SERVER_ADMIN_PREFIX, sizeof(MR_SERVER_ADMIN_PREFIX) - 1) == 0) {
         admin(s, w, &req); /* mockrun's own endpoints: not calls of the service */
         mr_request_release(&req);
         return;
@@ -1800,6 +1801,11 @@ int mr_server_port(const struct mr_server *s, size_t service)
 const char *mr_server_url(const struct mr_server *s, size_t service)
 {
     return service < s->sc->nservices ? s->urls[service] : NULL;
+}
+
+const char *const *mr_server_urls(const struct mr_server *s)
+{
+    return (const char *const *)s->urls;
 }
 
 void mr_server_close(struct mr_server *s)

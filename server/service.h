@@ -74,6 +74,9 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
 int mr_server_port(const struct mr_server *s, size_t service);
 const char *mr_server_url(const struct mr_server *s, size_t service);
 
+/* Every service's base URL, in the scenario's order (nservices of them). Borrowed. */
+const char *const *mr_server_urls(const struct mr_server *s);
+
 /* Stops recording: waits for handlers that are recording, then answers
  * every later request with 503. The journal is then stable. */
 void mr_server_close(struct mr_server *s);

@@ -485,7 +485,7 @@ const env = {
   name: 'Rules Oracle',
   endpointPrefix: P.slice(1),
   latency: 2,
-  port: 3000,
+  port: 0, // as in import-env/: the imported scenario listens on a free port, not on a fixed one another run may hold
   hostname: '',
   folders: [],
   routes,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "runner/cli.h"
+#include "runner/proc.h"
 #include "runner/sources.h"
 
 static struct mr_cli cli;
@@ -89,6 +90,12 @@ START_TEST(test_defaults)
     ck_assert_int_eq(cli.timeout_ms, -1);
     ck_assert_int_eq(cli.kill_after_ms, 5000);
     ck_assert_str_eq(cli.host, "127.0.0.1");
+    {
+        /* the command line's default is the one mr_proc_run itself falls back on */
+        struct mr_proc_opts po;
+        mr_proc_opts_init(&po);
+        ck_assert_int_eq(cli.kill_after_ms, po.kill_after_ms);
+    }
     ck_assert_int_eq(cli.threads, 72);
     ck_assert_uint_eq(cli.body_max, 1u << 20);
     ck_assert_uint_eq(cli.body_read_max, 64u << 20);
@@ -567,6 +574,56 @@ START_TEST(test_record)
 }
 END_TEST
 
+/* Whether `help` names the option `name` as a word ("--port," or "--port "). */
+static bool names_option(const char *help, const char *name)
+{
+    const char *p;
+    size_t n = strlen(name);
+
+    for (p = strstr(help, name); p; p = strstr(p + 1, name))
+        if ((p == help || strchr(" \n", p[-1])) && strchr(",\n ", p[n]))
+            return true;
+    return false;
+}
+
+START_TEST(test_record_options_as_documented)
+{
+    /* record's --help entry lists the table's options it takes: exactly those parse */
+    struct mr_cli_doc d, rec = {0};
+    size_t i, taken = 0;
+
+    for (i = 0; mr_cli_doc(i, &d); i++)
+        if (d.command && strcmp(d.name, "record") == 0)
+            rec = d;
+    ck_assert_ptr_nonnull(rec.help);
+    ck_assert_msg(strstr(rec.help, "\ntakes --timeout,") && strstr(rec.help, " and -v") &&
+                      rec.help[strlen(rec.help) - 1] == 'v',
+                  "record's help: %s", rec.help);
+    for (i = 0; mr_cli_doc(i, &d); i++) {
+        bool listed;
+        int rc;
+        char want[128];
+        if (d.command || strncmp(d.name, "--", 2) != 0 || strcmp(d.name, "--help") == 0 ||
+            strcmp(d.name, "--version") == 0 || strncmp(d.name, "--import-", 9) == 0)
+            continue;
+        listed = names_option(rec.help, d.name);
+        if (d.arg)
+            rc = PARSE("record", "--target", "http://a", "--out", "x.json", d.name, "1", "--",
+                       "true");
+        else
+            rc = PARSE("record", "--target", "http://a", "--out", "x.json", d.name, "--", "true");
+        ck_assert_msg((rc == 0) == listed, "%s: record's help %s it, parsing %s it (%s)", d.name,
+                      listed ? "lists" : "does not list", rc == 0 ? "takes" : "refuses", err.msg);
+        if (!listed) {
+            snprintf(want, sizeof(want), "'mockrun record' does not take %s", d.name);
+            ck_assert_str_eq(err.msg, want);
+        }
+        taken += listed;
+    }
+    ck_assert_uint_eq(taken, 9);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -613,6 +670,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_snapshot_shard_merge);
     tcase_add_test(tc, test_docs);
     tcase_add_test(tc, test_record);
+    tcase_add_test(tc, test_record_options_as_documented);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");
