@@ -32,15 +32,16 @@ import urllib.parse
 
 # Five routes per resource k, so every shape the router indexes is there in bulk:
 # a literal path, a :param with a method, a trailing *, an inner * with a :param and a
-# method, and the same :param path again for GET. A GET of /r{k}/items/42 is refused by
-# the POST route on its path and answered by the last one; k = N/5 - 1 hits the file's
+# method, and the same :param path again for GET; three of them with a whenState, one
+# that never holds. A GET of /r{k}/items/42 is refused by the POST route on its path and
+# answered by the last one (in the service's first state); k = N/5 - 1 hits the file's
 # last route.
-ROUTE_SHAPES = [
-    ("GET", "/r{k}"),
-    ("POST", "/r{k}/items/:id"),
-    (None, "/r{k}/files/*"),
-    ("DELETE", "/r{k}/*/items/:id"),
-    ("GET", "/r{k}/items/:id"),
+ROUTE_SHAPES = [  # method (None: any), path, whenState (None: any state)
+    ("GET", "/r{k}", None),
+    ("POST", "/r{k}/items/:id", "Closed"),
+    (None, "/r{k}/files/*", None),
+    ("DELETE", "/r{k}/*/items/:id", "Closed"),
+    ("GET", "/r{k}/items/:id", "Started"),  # the service's first state: the last one answers
 ]
 
 
@@ -49,12 +50,15 @@ def routes(n, out):
         sys.exit(f"benchlib.py routes: N must be a multiple of {len(ROUTE_SHAPES)}")
     rs = []
     for i in range(n):
-        method, path = ROUTE_SHAPES[i % len(ROUTE_SHAPES)]
+        method, path, state = ROUTE_SHAPES[i % len(ROUTE_SHAPES)]
         req = {"path": path.format(k=i // len(ROUTE_SHAPES))}
         if method:
             req["method"] = method
-        rs.append({"id": f"r{i}", "request": req,
-                   "response": {"status": 200, "json": {"message": "hello", "ok": True}}})
+        route = {"id": f"r{i}", "request": req,
+                 "response": {"status": 200, "json": {"message": "hello", "ok": True}}}
+        if state:
+            route["whenState"] = state
+        rs.append(route)
     with open(out, "w") as f:
         json.dump({"name": f"bench-routes{n}", "routes": rs}, f, separators=(",", ":"))
     print(f"/r{n // len(ROUTE_SHAPES) - 1}/items/42")
