@@ -1,16 +1,20 @@
 /*
  * jsondiff.h - where two JSON values differ, member by member, and the line
  * each difference is written as. The near-miss explanation of a JSON body
- * condition (server/match.c) lists its differences with it:
+ * condition (server/match.c) lists its differences with it,
  *
  *     $.currency: expected "eur", got "usd"
  *     $.email: missing, expected "a@b.c"
  *     $.nickname: unexpected, got "bob"
  *
+ * and `mockrun drift` compares the mock's answers with a real API's with it.
+ *
  * Paths start at "$"; a member is `.name`, or `["odd name"]` when it is not
  * made of letters, digits, '_' and '$' (or starts with a digit); an item is
  * `[i]`. A name over MR_ELIDE_OVER bytes keeps its two ends, and a path that
- * would pass MR_JSONDIFF_PATH_MAX bytes ends in "…". Pure and thread-safe.
+ * would pass MR_JSONDIFF_PATH_MAX bytes ends in "…". Pure and thread-safe;
+ * SHAPE allocates a little, to name a difference repeated across array items
+ * once (without memory, it names it again).
  */
 #ifndef MOCKRUN_COMMON_JSONDIFF_H
 #define MOCKRUN_COMMON_JSONDIFF_H
@@ -36,6 +40,17 @@ enum mr_jsondiff_mode {
      * members `want` lacks (arrays, and objects inside them, still compare
      * as EQUAL) */
     MR_JSONDIFF_SUBSET,
+    /*
+     * `have` has the shape of `want`, whatever its values: objects have the
+     * same member names (both ways), each member of the same shape; values
+     * have the same JSON type (null is one, true and false are one:
+     * boolean); an array's items each have the shape of want's first item
+     * (their number does not matter, nor want's other items; an empty array
+     * on either side has any shape). A difference inside array items is
+     * at a path with `[*]` for the item, and is found once however many
+     * items have it (the first item that has it gives `have`).
+     */
+    MR_JSONDIFF_SHAPE,
 };
 
 /*
@@ -62,6 +77,10 @@ size_t mr_jsondiff(const struct cJSON *want, const struct cJSON *have, enum mr_j
  */
 void mr_jsondiff_line(char *buf, size_t size, const char *path, const struct cJSON *want,
                       const struct cJSON *have);
+
+/* The JSON type of `v` as a line names it: "an object", "an array", "a string",
+ * "a number", "a boolean", "null". Static storage. */
+const char *mr_jsondiff_type(const struct cJSON *v);
 
 /* A JSON value as compact JSON text, printable and elided (mr_printable_elide)
  * into dst; "(out of memory)" when it cannot be printed. */

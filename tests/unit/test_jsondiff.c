@@ -1,6 +1,7 @@
 /*
  * test_jsondiff.c - common/jsondiff.c: the differences between two JSON
- * values in each mode, their paths, and the lines they are written as.
+ * values in each mode (values equal, contained, or only the same shape, as
+ * mockrun drift compares), their paths, and the lines they are written as.
  *
  * One case:   CK_RUN_CASE=equal ./test_jsondiff
  * Under gdb:  CK_FORK=no gdb ./test_jsondiff
@@ -169,6 +170,100 @@ START_TEST(test_line_forms)
 }
 END_TEST
 
+START_TEST(test_shape_ignores_values)
+{
+    assert_diff("{\"id\": 1, \"name\": \"a\", \"ok\": true, \"at\": null}",
+                "{\"at\": null, \"ok\": false, \"name\": \"zz\", \"id\": 99}", MR_JSONDIFF_SHAPE,
+                "");
+    assert_diff("\"x\"", "\"y\"", MR_JSONDIFF_SHAPE, "");
+}
+END_TEST
+
+START_TEST(test_shape_members_and_types)
+{
+    assert_diff("{\"id\": 1, \"email\": \"a@b\", \"tags\": [\"x\"], \"owner\": {\"id\": 2}}",
+                "{\"id\": \"1\", \"tags\": {}, \"owner\": {\"id\": 2, \"role\": \"admin\"}, "
+                "\"nick\": null}",
+                MR_JSONDIFF_SHAPE,
+                "$.id: expected 1, got \"1\"\n"
+                "$.email: missing, expected \"a@b\"\n"
+                "$.tags: expected [\"x\"], got {}\n"
+                "$.owner.role: unexpected, got \"admin\"\n"
+                "$.nick: unexpected, got null\n");
+    /* null is a type of its own */
+    assert_diff("{\"at\": null}", "{\"at\": \"2026-01-01\"}", MR_JSONDIFF_SHAPE,
+                "$.at: expected null, got \"2026-01-01\"\n");
+}
+END_TEST
+
+START_TEST(test_shape_array_items)
+{
+    size_t n;
+    char *got;
+
+    /* any number of items, each with the shape of want's first */
+    assert_diff("[{\"id\": 1, \"name\": \"a\"}]",
+                "[{\"id\": 5, \"name\": \"e\"}, {\"id\": 6, \"name\": \"f\"}, "
+                "{\"id\": 7, \"name\": \"g\"}]",
+                MR_JSONDIFF_SHAPE, "");
+    /* empty on either side: nothing to compare */
+    assert_diff("{\"a\": []}", "{\"a\": [1, {}]}", MR_JSONDIFF_SHAPE, "");
+    assert_diff("{\"a\": [1]}", "{\"a\": []}", MR_JSONDIFF_SHAPE, "");
+    /* want's other items do not count */
+    assert_diff("[1, \"two\"]", "[3, 4]", MR_JSONDIFF_SHAPE, "");
+    /* a difference several items have is named once, at [*], with the first item's value */
+    got = diff("{\"items\": [{\"id\": 1, \"price\": 10}]}",
+               "{\"items\": [{\"id\": 1}, {\"id\": \"2\"}, {\"id\": 3}, {\"id\": \"4\"}, "
+               "{\"id\": null, \"price\": 1, \"coupon\": \"x\"}]}",
+               MR_JSONDIFF_SHAPE, &n);
+    ck_assert_str_eq(got, "$.items[*].price: missing, expected 10\n"
+                          "$.items[*].id: expected 1, got \"2\"\n"
+                          "$.items[*].id: expected 1, got null\n"
+                          "$.items[*].coupon: unexpected, got \"x\"\n");
+    ck_assert_uint_eq(n, 4);
+    free(got);
+    /* nested arrays */
+    assert_diff("[[{\"a\": 1}]]", "[[{\"a\": 1}], [{\"b\": 1}, {\"b\": 2}]]", MR_JSONDIFF_SHAPE,
+                "$[*][*].a: missing, expected 1\n"
+                "$[*][*].b: unexpected, got 1\n");
+}
+END_TEST
+
+START_TEST(test_shape_many_items)
+{
+    struct mr_buf h;
+    size_t i, n;
+    char *got;
+
+    /* thousands of items, each with a member of its own: every one named once */
+    mr_buf_init(&h);
+    mr_buf_putc(&h, '[');
+    for (i = 0; i < 3000; i++)
+        mr_buf_printf(&h, "%s{\"id\": 1, \"x%zu\": 0}", i ? "," : "", i % 1000);
+    mr_buf_putc(&h, ']');
+    got = diff("[{\"id\": 1}]", h.data, MR_JSONDIFF_SHAPE, &n);
+    ck_assert_uint_eq(n, 1000);
+    ck_assert_ptr_nonnull(strstr(got, "$[*].x999: unexpected, got 0\n"));
+    free(got);
+    mr_buf_release(&h);
+}
+END_TEST
+
+START_TEST(test_type_names)
+{
+    static const char *const texts[] = {"{}", "[]", "\"s\"", "1", "true", "false", "null"};
+    static const char *const names[] = {"an object", "an array",  "a string", "a number",
+                                        "a boolean", "a boolean", "null"};
+    size_t i;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        cJSON *v = cJSON_Parse(texts[i]);
+        ck_assert_str_eq(mr_jsondiff_type(v), names[i]);
+        cJSON_Delete(v);
+    }
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -189,6 +284,14 @@ static Suite *jsondiff_suite(void)
 
     tc = tcase("subset");
     tcase_add_test(tc, test_subset_allows_more_members);
+    suite_add_tcase(s, tc);
+
+    tc = tcase("shape");
+    tcase_add_test(tc, test_shape_ignores_values);
+    tcase_add_test(tc, test_shape_members_and_types);
+    tcase_add_test(tc, test_shape_array_items);
+    tcase_add_test(tc, test_shape_many_items);
+    tcase_add_test(tc, test_type_names);
     suite_add_tcase(s, tc);
 
     tc = tcase("lines");
