@@ -1266,6 +1266,21 @@ static bool uses_params(const struct mr_scenario *sc, const struct mr_route *rt)
     return false;
 }
 
+/* The line of member `key` of the object at the current path, which starts on
+ * line `start`; `start` when it cannot be found. */
+static int key_line(struct mr_loader *ld, int start, const char *key)
+{
+    size_t off, in, i;
+    int line;
+
+    if (!item_place(ld, &off, &line) ||
+        !mr_jsondoc_locate(ld->text + off, ld->len - off, key, true, &in))
+        return start;
+    for (i = off; i < off + in; i++)
+        line += ld->text[i] == '\n';
+    return line;
+}
+
 static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
 {
     struct mr_service *svc = &sc->services[si];
@@ -1332,6 +1347,8 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
             if (cJSON_GetObjectItemCaseSensitive(r, "mode") && !route->nresponses)
                 mr_loader__problem_in(ld, "mode", "\"mode\" needs \"responses\"");
             route->uses_params = uses_params(sc, route);
+            if ((item = cJSON_GetObjectItemCaseSensitive(r, "drift")) != NULL)
+                mr_loader__drift(ld, item, route, key_line(ld, route->line, "drift"));
         }
         sc->nroutes++;
         svc->nroutes++;
@@ -3087,6 +3104,7 @@ void mr_scenario_free(struct mr_scenario *sc)
         for (size_t k = 0; k < sc->routes[i].nresponses; k++)
             free_response(&sc->routes[i].responses[k]);
         free(sc->routes[i].responses);
+        mr_loader__drift_free(sc->routes[i].drift);
     }
     /* routes that failed mid-way still hold allocations: free the whole array range */
     free(sc->routes);
