@@ -3,8 +3,6 @@
  */
 #include "runner/merge.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,22 +26,6 @@ static void print_error(const struct mr_error *err)
     char line[1400];
     mr_error_format(err, line, sizeof(line));
     fprintf(stderr, "mockrun: %s\n", line);
-}
-
-/* Whether the file at `path` is a journal (a JSON array); -1 when unreadable. */
-static int is_journal(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    int c;
-
-    if (!f) {
-        fprintf(stderr, "mockrun: cannot read %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    while ((c = getc(f)) != EOF && (isspace(c) || c == 0xEF || c == 0xBB || c == 0xBF))
-        ; /* blanks and a byte-order mark */
-    fclose(f);
-    return c == '[';
 }
 
 /* The scenario files as a run reads them; problems printed. */
@@ -194,7 +176,7 @@ int mr_merge_run(const struct mr_cli *cli)
     int rc = 0, code;
 
     for (i = 0; i < cli->nscenarios; i++) {
-        int journal = is_journal(cli->scenarios[i]);
+        int journal = mr_journal_file_is(cli->scenarios[i]);
         if (journal < 0)
             return MR_EXIT_USAGE;
         if (journal)
