@@ -1266,19 +1266,25 @@ static bool uses_params(const struct mr_scenario *sc, const struct mr_route *rt)
     return false;
 }
 
-/* The line of member `key` of the object at the current path, which starts on
- * line `start`; `start` when it cannot be found. */
-static int key_line(struct mr_loader *ld, int start, const char *key)
+/* Where member `key` of the object at the current path is written (its key):
+ * counted from where the object starts, not from the file's start, so that
+ * every route costs a pass over itself only. *line and *column are left
+ * alone when it cannot be found. */
+static void key_place(struct mr_loader *ld, const char *key, int *line, int *column)
 {
-    size_t off, in, i;
-    int line;
+    size_t off, in, i, at;
+    int l;
 
-    if (!item_place(ld, &off, &line) ||
+    if (!item_place(ld, &off, &l) ||
         !mr_jsondoc_locate(ld->text + off, ld->len - off, key, true, &in))
-        return start;
-    for (i = off; i < off + in; i++)
-        line += ld->text[i] == '\n';
-    return line;
+        return;
+    at = off + in;
+    for (i = off; i < at; i++)
+        l += ld->text[i] == '\n';
+    for (i = at; i > 0 && ld->text[i - 1] != '\n'; i--)
+        ;
+    *line = l;
+    *column = (int)(at - i) + 1;
 }
 
 static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
@@ -1347,8 +1353,11 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
             if (cJSON_GetObjectItemCaseSensitive(r, "mode") && !route->nresponses)
                 mr_loader__problem_in(ld, "mode", "\"mode\" needs \"responses\"");
             route->uses_params = uses_params(sc, route);
-            if ((item = cJSON_GetObjectItemCaseSensitive(r, "drift")) != NULL)
-                mr_loader__drift(ld, item, route, key_line(ld, route->line, "drift"));
+            if ((item = cJSON_GetObjectItemCaseSensitive(r, "drift")) != NULL) {
+                int line = route->line, column = 0;
+                key_place(ld, "drift", &line, &column);
+                mr_loader__drift(ld, item, route, line, column);
+            }
         }
         sc->nroutes++;
         svc->nroutes++;

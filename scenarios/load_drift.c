@@ -84,7 +84,8 @@ static bool has_type(const struct mr_drift *d)
     return false;
 }
 
-void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt, int line)
+void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt, int line,
+                      int column)
 {
     struct mr_drift *d;
     const cJSON *item;
@@ -95,6 +96,7 @@ void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt,
         return;
     rt->drift = d;
     d->line = line;
+    d->column = column;
     mark = mr_loader__push_key(ld, "drift");
     if (cJSON_IsFalse(v)) {
         d->skip = true;
@@ -117,6 +119,12 @@ void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt,
                                   "bytes, '?' and '#' as %%XX (the query goes in \"query\")");
         else
             d->path = mr_loader__strdup(ld, s);
+    } else if (!cJSON_GetObjectItemCaseSensitive(v, "path") &&
+               rt->match.path_kind != MR_PATH_LITERAL) {
+        mr_loader__problem(ld, false, "give the \"path\" to send: the route's %s",
+                           rt->match.path_kind == MR_PATH_TEMPLATE ? "path has parameters"
+                           : rt->match.path_kind == MR_PATH_REGEX  ? "path is a pattern"
+                                                                   : "request has no path");
     }
     if ((s = text_at(ld, v, "query")) != NULL) {
         if (s[0] == '?')

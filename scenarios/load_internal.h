@@ -112,8 +112,10 @@ void mr_loader__snapshot(struct mr_loader *ld, struct mr_scenario *sc, const cJS
 void mr_loader__snapshot_release(struct mr_snapshot_settings *set);
 
 /* A route's `drift` value `v` (false, or the request to replay) into rt->drift
- * (load_drift.c); `line` is where "drift" is written. _free frees one. */
-void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt, int line);
+ * (load_drift.c); `line` and `column` are where "drift" is written. _free
+ * frees one. */
+void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt, int line,
+                      int column);
 void mr_loader__drift_free(struct mr_drift *d);
 
 /* mr_scenario_open_file, with the openat2 path switched off on request, so

@@ -240,7 +240,8 @@ struct mr_drift {
     size_t body_len;
     const char *content_type; /* static: the Content-Type `json` or `body` implies, or NULL
                                  (none, or `headers` gives one) */
-    int line;                 /* the line of "drift" in the route's file (0: unknown) */
+    int line;                 /* where "drift" is in the route's file (0: unknown) */
+    int column;
 };
 
 struct mr_route {
