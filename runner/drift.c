@@ -694,7 +694,10 @@ static int start_mocks(struct drift *d)
     return 0;
 }
 
-/* Sends each route's request to the mock, then to the API. */
+static void put_request_line(struct mr_buf *b, const struct replay *rp);
+
+/* Sends each route's request to the mock, then to the API; with -v, says what
+ * each answered. */
 static int send_all(struct drift *d)
 {
     const struct mr_scenario *sc = d->sc;
@@ -718,9 +721,15 @@ static int send_all(struct drift *d)
         send_one(rp, &mock, &test, 1, &rp->mock);
         send_one(rp, &d->targets[sc->routes[r].service], d->extra, d->nextra, &rp->real);
         rp->time_s = (double)(mr_clock_mono_us() - t0) / 1e6;
-        mr_log(MR_LOG_INFO, "%s %s%s%s: mock %d, API %d", rp->method, rp->path,
-               *rp->query ? "?" : "", rp->query, rp->mock.got ? rp->mock.resp.status : 0,
-               rp->real.got ? rp->real.resp.status : 0);
+        if (mr_log_get_level() >= MR_LOG_INFO) {
+            struct mr_buf line;
+            mr_buf_init(&line);
+            put_request_line(&line, rp); /* secret query values redacted */
+            mr_log(MR_LOG_INFO, "%s: mock %d, API %d", mr_buf_cstr(&line),
+                   rp->mock.got ? rp->mock.resp.status : 0,
+                   rp->real.got ? rp->real.resp.status : 0);
+            mr_buf_release(&line);
+        }
     }
     return 0;
 }
