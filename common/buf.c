@@ -220,3 +220,26 @@ int mr_buf_read_file(struct mr_buf *b, const char *path, size_t max)
     fclose(f);
     return rc;
 }
+
+void mr_printable_elide(char *dst, size_t size, const char *s, size_t n, bool quote)
+{
+    char all[MR_ELIDE_OVER * 4 + 1], head[MR_ELIDE_KEEP * 4 + 1], tail[MR_ELIDE_KEEP * 4 + 1];
+    const char *q = quote ? "\"" : "";
+    size_t h = MR_ELIDE_KEEP, t;
+
+    if (!s)
+        n = 0;
+    if (n <= MR_ELIDE_OVER) {
+        mr_printable(all, sizeof(all), s ? s : "", n);
+        snprintf(dst, size, "%s%s%s", q, all, q);
+        return;
+    }
+    t = n - MR_ELIDE_KEEP;
+    while (h > 0 && ((unsigned char)s[h] & 0xC0) == 0x80)
+        h--;
+    while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80)
+        t++;
+    mr_printable(head, sizeof(head), s, h);
+    mr_printable(tail, sizeof(tail), s + t, n - t);
+    snprintf(dst, size, "%s%s\u2026(%zu bytes left out)\u2026%s%s", q, head, t - h, tail, q);
+}

@@ -51,6 +51,20 @@ bool mr_buf_put_json_string(struct mr_buf *b, const char *s, size_t len);
 /* The same into a fixed buffer (always NUL-terminated, truncated to fit). */
 void mr_printable(char *dst, size_t size, const char *src, size_t len);
 
+#define MR_ELIDE_OVER 80 /* a value longer than this keeps only its two ends */
+#define MR_ELIDE_KEEP 32 /* bytes kept at each end */
+/* Room for any value mr_printable_elide writes, quotes and NUL included. */
+#define MR_ELIDED_MAX (MR_ELIDE_OVER * 4 + 64)
+
+/*
+ * s[0..n) made printable (control bytes as \xNN) into dst, quoted if asked,
+ * for messages that quote request data. A value over MR_ELIDE_OVER bytes
+ * keeps MR_ELIDE_KEEP bytes at each end, cut at UTF-8 boundaries, and says
+ * how many bytes are left out in between: "aaaa…(950 bytes left out)…zzzz".
+ * s may be NULL (an empty value).
+ */
+void mr_printable_elide(char *dst, size_t size, const char *s, size_t n, bool quote);
+
 /* Returns a NUL-terminated view ("" when empty). Borrowed. */
 const char *mr_buf_cstr(const struct mr_buf *b);
 

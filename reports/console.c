@@ -80,6 +80,8 @@ static void print_case(FILE *f, const struct mr_case *c, bool color)
         fputs(color ? "  " YELLOW "- " : "  - ", f);
         put_safe(f, name, strlen(name));
         fputs(color ? " (skipped)" RESET "\n" : " (skipped)\n", f);
+        if (c->message) /* why it was not checked */
+            put_lines(f, "      ", c->message);
         break;
     }
 }

@@ -9,7 +9,8 @@
  *     mockrun: 1 passed, 1 failed, 1 skipped
  *
  * Failing cases (FAIL and ERROR) get their message indented by 6 and each
- * detail line by 8. The last line is exactly "mockrun: N passed, M failed",
+ * detail line by 8; a skipped case, its message (why it was not checked)
+ * indented by 6. The last line is exactly "mockrun: N passed, M failed",
  * M counting FAIL and ERROR, with ", K skipped" only when K > 0; it is never
  * coloured, so scripts can grep it.
  *

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/buf.h"
+#include "common/text.h"
 #include "runner/proc.h"
 #include "server/service.h"
 
@@ -118,6 +119,7 @@ static const char usage_head[] =
     "       mockrun --import-wiremock DIR > scenario.json\n"
     "       mockrun merge [--junit PATH] SCENARIO... JOURNAL...\n"
     "       mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]\n"
+    "       mockrun drift [options] SCENARIO... [JOURNAL...] --target [NAME=]URL...\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
@@ -150,6 +152,18 @@ static const struct mr_cli_doc more[] = {
      "shards' --journal files; JUnit to --junit PATH (default\n"
      "mockrun-junit-merged.xml)"},
     {"record", NULL, NULL, true, -1, NULL}, /* record_help() */
+    {"drift", NULL, "SCENARIO... [JOURNAL...]", true, -1,
+     "replay a request per route to the mock and to the real\n"
+     "API (--target URL, or NAME=URL per service; plain http)\n"
+     "and report where the API's answers differ from the\n"
+     "mock's: status, content type, body shape (--values:\n"
+     "values too); each request from the first call of the\n"
+     "route in the --journal files given, else the route's\n"
+     "\"drift\" hint, else its path when it has no parameters;\n"
+     "only GET, HEAD and OPTIONS unless --allow-unsafe;\n"
+     "--header 'Name: value' goes to the API alone (secrets\n"
+     "redacted in reports); JUnit to --junit PATH (default\n"
+     "mockrun-junit-drift.xml) or --no-junit; exit 1 on drift"},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -252,7 +266,7 @@ static const char usage_tail[] =
     "exit status:\n"
     "  0  every check passed\n"
     "  1  a check failed (expectation, unexpected request, command exit, timeout\n"
-    "     or interrupt)\n"
+    "     or interrupt; drift: an answer of the real API differs)\n"
     "  2  usage error or invalid scenario (nothing was started)\n"
     "  3  could not set up (port in use, report not writable, command not found)\n";
 
@@ -524,6 +538,114 @@ static const char *own_value(const char *name, int argc, char **argv, int *i, bo
     return argv[++*i];
 }
 
+/* Whether `o` (a table option) is one of `names`. */
+static bool one_of(const struct opt *o, const char *const *names, size_t n)
+{
+    size_t k;
+    for (k = 0; o && k < n; k++)
+        if (strcmp(o->name, names[k]) == 0)
+            return true;
+    return false;
+}
+
+/* A --header value: "Name: value", the name an HTTP token, no CR or LF. */
+static int check_header(const char *h, struct mr_error *err)
+{
+    const char *colon = strchr(h, ':');
+    char name[128];
+    size_t n = colon ? (size_t)(colon - h) : 0;
+
+    if (!colon || n == 0 || n >= sizeof(name))
+        return mr_error_set(err, MR_EUSAGE,
+                            "--header '%s': expected \"Name: value\", e.g. --header "
+                            "'Authorization: Bearer $TOKEN'",
+                            h);
+    memcpy(name, h, n);
+    name[n] = '\0';
+    if (!mr_http_token(name))
+        return mr_error_set(err, MR_EUSAGE,
+                            "--header '%s': the name must be letters, digits and "
+                            "!#$%%&'*+-.^_`|~ (no spaces)",
+                            h);
+    if (strpbrk(h, "\r\n"))
+        return mr_error_set(err, MR_EUSAGE, "--header: a value must not hold CR or LF");
+    return 0;
+}
+
+/* `drift`: scenario and journal files, its own --target, --header, --values and
+ * --allow-unsafe, and the table's --junit, --no-junit, --strict-import and -v. */
+static int parse_drift(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
+{
+    static const char *const shared[] = {"--junit", "--no-junit", "--strict-import"};
+    int i, rc;
+
+    cli->action = MR_CLI_DRIFT;
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i], *v, *eq;
+        const struct opt *o;
+        bool missing;
+
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli->action = MR_CLI_HELP;
+            return 0;
+        }
+        if (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1)) {
+            cli->verbose += (int)strlen(a + 1);
+            continue;
+        }
+        if (strcmp(a, "--values") == 0) {
+            cli->values = true;
+            continue;
+        }
+        if (strcmp(a, "--allow-unsafe") == 0) {
+            cli->allow_unsafe = true;
+            continue;
+        }
+        if ((v = own_value("--target", argc, argv, &i, &missing)) != NULL || missing) {
+            if (missing || !*v)
+                return mr_error_set(err, MR_EUSAGE, "--target needs a URL (or NAME=URL)");
+            if (cli->ntargets == MR_CLI_MAX_TARGETS)
+                return mr_error_set(err, MR_EUSAGE, "at most %d targets", MR_CLI_MAX_TARGETS);
+            cli->targets[cli->ntargets++] = v;
+            continue;
+        }
+        if ((v = own_value("--header", argc, argv, &i, &missing)) != NULL || missing) {
+            if (missing || !*v)
+                return mr_error_set(err, MR_EUSAGE, "--header needs \"Name: value\"");
+            if ((rc = check_header(v, err)) != 0)
+                return rc;
+            if (cli->nheaders == MR_CLI_MAX_HEADERS)
+                return mr_error_set(err, MR_EUSAGE, "at most %d --header options",
+                                    MR_CLI_MAX_HEADERS);
+            cli->headers[cli->nheaders++] = v;
+            continue;
+        }
+        if (a[0] != '-' || a[1] == '\0') {
+            if (cli->nscenarios == MR_CLI_MAX_SCENARIOS)
+                return mr_error_set(err, MR_EUSAGE, "at most %d files", MR_CLI_MAX_SCENARIOS);
+            cli->scenarios[cli->nscenarios++] = a;
+            continue;
+        }
+        eq = strchr(a, '=');
+        o = find_option(a, eq ? (size_t)(eq - a) : strlen(a));
+        if (!o)
+            return mr_error_set(err, MR_EUSAGE, "unknown option '%s'; see 'mockrun --help'", a);
+        if (!one_of(o, shared, sizeof(shared) / sizeof(shared[0])))
+            return mr_error_set(err, MR_EUSAGE, "'mockrun drift' does not take %s", o->name);
+        if ((rc = parse_option(cli, o, eq, argc, argv, &i, err)) != 0)
+            return rc;
+    }
+    if (!cli->nscenarios)
+        return mr_error_set(err, MR_EUSAGE,
+                            "usage: mockrun drift [options] SCENARIO... [JOURNAL...] --target "
+                            "[NAME=]URL...");
+    if (cli->ntargets == 0)
+        return mr_error_set(err, MR_EUSAGE,
+                            "'mockrun drift' needs --target URL: the real API to compare the "
+                            "mocks with (NAME=URL for each of several services)");
+    return 0;
+}
+
 /* `record`: its own --target, --service and --out, and the table's options that
  * concern serving and the command. */
 static int parse_record(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
@@ -624,6 +746,8 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
         return parse_command(cli, argc, argv, err);
     if (argc > 1 && strcmp(argv[1], "record") == 0)
         return parse_record(cli, argc, argv, err);
+    if (argc > 1 && strcmp(argv[1], "drift") == 0)
+        return parse_drift(cli, argc, argv, err);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *eq;
         const struct opt *o;

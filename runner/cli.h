@@ -10,10 +10,13 @@
  *     mockrun --import-wiremock DIR
  *     mockrun merge [--junit PATH] SCENARIO... JOURNAL...
  *     mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]
+ *     mockrun drift [options] SCENARIO... [JOURNAL...] --target [NAME=]URL...
  *
- * `schema`, `init`, `merge` and `record` are commands only as the first argument
- * (a scenario file of that name is given as ./schema). `record` takes its own
- * options and, of the table's, those that concern serving and the command.
+ * `schema`, `init`, `merge`, `record` and `drift` are commands only as the
+ * first argument (a scenario file of that name is given as ./schema).
+ * `record` takes its own options and, of the table's, those that concern
+ * serving and the command; `drift` its own and --junit, --no-junit,
+ * --strict-import and -v.
  * One table in cli.c names every option, its value, range, default (the
  * constants of the modules that own them) and help line; parsing, --help,
  * the man page and the shell completions all read it (the last two through
@@ -40,26 +43,35 @@ enum mr_cli_action {
     MR_CLI_IMPORT_WIREMOCK, /* --import-wiremock PATH: the same for WireMock mappings */
     MR_CLI_MERGE,  /* merge SCENARIO... JOURNAL...: "scope": "suite" over the shards' journals */
     MR_CLI_RECORD, /* record: run COMMAND through recording proxies, write a scenario */
+    MR_CLI_DRIFT,  /* drift: replay the scenario's requests against the real API, compare */
 };
 
 /* Scenario files one run takes at most. */
 #define MR_CLI_MAX_SCENARIOS 128
-/* Targets one `mockrun record` takes at most. */
+/* Targets one `mockrun record` or `mockrun drift` takes at most. */
 #define MR_CLI_MAX_TARGETS 32
+/* --header options one `mockrun drift` takes at most. */
+#define MR_CLI_MAX_HEADERS 32
 
 struct mr_cli {
     enum mr_cli_action action;
-    const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one; merge:
-                                                    the scenarios and journals) */
+    const char *scenarios[MR_CLI_MAX_SCENARIOS]; /* the files, in order (at least one; merge
+                                                    and drift: the scenarios and journals) */
     size_t nscenarios;
     const char *import_mockoon;  /* --import-mockoon FILE */
     const char *import_wiremock; /* --import-wiremock PATH (a root folder or a mapping file) */
     const char *init_file;       /* init [FILE]: default "scenario.json" */
-    const char *targets[MR_CLI_MAX_TARGETS];      /* record: the --target URLs, in order */
+    const char *targets[MR_CLI_MAX_TARGETS];      /* record: the --target URLs, in order;
+                                                     drift: the --target values as given
+                                                     (URL or NAME=URL) */
     const char *target_names[MR_CLI_MAX_TARGETS]; /* record: each one's --service, or NULL */
     size_t ntargets;
-    const char *out; /* record: --out FILE */
-    char **command;  /* after "--"; NULL-terminated; NULL when none */
+    const char *out;                         /* record: --out FILE */
+    const char *headers[MR_CLI_MAX_HEADERS]; /* drift: each --header "Name: value", checked */
+    size_t nheaders;
+    bool values;       /* drift --values: compare values, not only shapes */
+    bool allow_unsafe; /* drift --allow-unsafe: replay other methods than GET, HEAD, OPTIONS */
+    char **command;    /* after "--"; NULL-terminated; NULL when none */
     size_t ncommand;
     const char *junit; /* default "mockrun-junit.xml" (with --shard: mr_shard_junit_path) */
     bool junit_given;  /* --junit was given */

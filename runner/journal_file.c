@@ -3,6 +3,7 @@
  */
 #include "runner/journal_file.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -335,4 +336,19 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
     cJSON_Delete(root);
     mr_buf_release(&text);
     return rc;
+}
+
+int mr_journal_file_is(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    int c;
+
+    if (!f) {
+        fprintf(stderr, "mockrun: cannot read %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    while ((c = getc(f)) != EOF && (isspace(c) || c == 0xEF || c == 0xBB || c == 0xBF))
+        ; /* blanks and a byte-order mark */
+    fclose(f);
+    return c == '[';
 }

@@ -49,4 +49,12 @@ struct mr_journal_file_info {
 int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, const char *path,
                          struct mr_journal_file_info *info, struct mr_error *err);
 
+/*
+ * Whether the file at `path` is a journal rather than a scenario, from its
+ * first byte past blanks and a byte-order mark: a journal is a JSON array,
+ * a scenario an object. Returns 1 or 0; -1 when the file cannot be read
+ * (said on stderr: "mockrun: cannot read PATH: ...").
+ */
+int mr_journal_file_is(const char *path);
+
 #endif

@@ -3,8 +3,6 @@
  */
 #include "runner/merge.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +19,6 @@
 #include "runner/verify.h"
 #include "scenarios/scenario.h"
 #include "server/journal.h"
-
-/* Whether the file at `path` is a journal (a JSON array); -1 when unreadable. */
-static int is_journal(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    int c;
-
-    if (!f) {
-        fprintf(stderr, "mockrun: cannot read %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    while ((c = getc(f)) != EOF && (isspace(c) || c == 0xEF || c == 0xBB || c == 0xBF))
-        ; /* blanks and a byte-order mark */
-    fclose(f);
-    return c == '[';
-}
 
 /* Where the calls of each journal are: "calls #1 to #40: shard-1.journal.json". */
 static void where_calls_are(struct mr_buf *b, const char *const *journals,
@@ -163,7 +145,7 @@ int mr_merge_run(const struct mr_cli *cli)
     int rc = 0, code;
 
     for (i = 0; i < cli->nscenarios; i++) {
-        int journal = is_journal(cli->scenarios[i]);
+        int journal = mr_journal_file_is(cli->scenarios[i]);
         if (journal < 0)
             return MR_EXIT_USAGE;
         if (journal)

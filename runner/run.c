@@ -32,6 +32,7 @@
 #include "reports/junit.h"
 #include "reports/results.h"
 #include "runner/cmdenv.h"
+#include "runner/drift.h"
 #include "runner/merge.h"
 #include "runner/proc.h"
 #include "runner/record.h"
@@ -930,6 +931,8 @@ int mr_run(const struct mr_cli *cli)
         return mr_merge_run(cli);
     case MR_CLI_RECORD:
         return mr_record_run(cli);
+    case MR_CLI_DRIFT:
+        return mr_drift_run(cli);
     case MR_CLI_RUN:
         break;
     }

@@ -1266,6 +1266,27 @@ static bool uses_params(const struct mr_scenario *sc, const struct mr_route *rt)
     return false;
 }
 
+/* Where member `key` of the object at the current path is written (its key):
+ * counted from where the object starts, not from the file's start, so that
+ * every route costs a pass over itself only. *line and *column are left
+ * alone when it cannot be found. */
+static void key_place(struct mr_loader *ld, const char *key, int *line, int *column)
+{
+    size_t off, in, i, at;
+    int l;
+
+    if (!item_place(ld, &off, &l) ||
+        !mr_jsondoc_locate(ld->text + off, ld->len - off, key, true, &in))
+        return;
+    at = off + in;
+    for (i = off; i < at; i++)
+        l += ld->text[i] == '\n';
+    for (i = at; i > 0 && ld->text[i - 1] != '\n'; i--)
+        ;
+    *line = l;
+    *column = (int)(at - i) + 1;
+}
+
 static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const cJSON *arr)
 {
     struct mr_service *svc = &sc->services[si];
@@ -1332,6 +1353,11 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
             if (cJSON_GetObjectItemCaseSensitive(r, "mode") && !route->nresponses)
                 mr_loader__problem_in(ld, "mode", "\"mode\" needs \"responses\"");
             route->uses_params = uses_params(sc, route);
+            if ((item = cJSON_GetObjectItemCaseSensitive(r, "drift")) != NULL) {
+                int line = route->line, column = 0;
+                key_place(ld, "drift", &line, &column);
+                mr_loader__drift(ld, item, route, line, column);
+            }
         }
         sc->nroutes++;
         svc->nroutes++;
@@ -3087,6 +3113,7 @@ void mr_scenario_free(struct mr_scenario *sc)
         for (size_t k = 0; k < sc->routes[i].nresponses; k++)
             free_response(&sc->routes[i].responses[k]);
         free(sc->routes[i].responses);
+        mr_loader__drift_free(sc->routes[i].drift);
     }
     /* routes that failed mid-way still hold allocations: free the whole array range */
     free(sc->routes);

@@ -111,6 +111,13 @@ void mr_loader__matcher_release(struct mr_matcher *m);
 void mr_loader__snapshot(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v);
 void mr_loader__snapshot_release(struct mr_snapshot_settings *set);
 
+/* A route's `drift` value `v` (false, or the request to replay) into rt->drift
+ * (load_drift.c); `line` and `column` are where "drift" is written. _free
+ * frees one. */
+void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt, int line,
+                      int column);
+void mr_loader__drift_free(struct mr_drift *d);
+
 /* mr_scenario_open_file, with the openat2 path switched off on request, so
  * tests reach the fallback on kernels that have it (files.c). */
 enum mr_file_open mr_scenario__open_file(const struct mr_scenario_file *sf, const char *rel,

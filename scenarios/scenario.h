@@ -222,6 +222,28 @@ struct mr_when {
     int64_t call_max;
 };
 
+/*
+ * A route's `drift`: the request `mockrun drift` sends for it, to the mock
+ * and to the real API (docs/drift.md), with the route's method; or, with
+ * `"drift": false`, none. The loader checks each part as a request would
+ * carry it; whether the request matches the route, drift checks before it
+ * sends anything.
+ */
+struct mr_drift {
+    bool skip;                 /* "drift": false: never replayed */
+    char *path;                /* as sent (percent-encoded where it must be); NULL: the
+                                  route's own literal path */
+    char *query;               /* as sent, without '?'; NULL: none */
+    struct mr_header *headers; /* sent as given, in order */
+    size_t nheaders;
+    char *body; /* `json` (compact) or `body` as sent; NULL: no body */
+    size_t body_len;
+    const char *content_type; /* static: the Content-Type `json` or `body` implies, or NULL
+                                 (none, or `headers` gives one) */
+    int line;                 /* where "drift" is in the route's file (0: unknown) */
+    int column;
+};
+
 struct mr_route {
     char *id;        /* the user's id, or "<service> route N" (1-based) */
     bool has_id;     /* the id was given in the file */
@@ -238,6 +260,7 @@ struct mr_route {
     bool uses_params;       /* a response reads path parameters (`when.params`, templates) */
     char *file;             /* the file it is written in, and the line of its "{" (0: unknown) */
     int line;
+    struct mr_drift *drift; /* `drift`, or NULL */
 };
 
 struct mr_service {

@@ -127,6 +127,9 @@ static const struct mr_schema_member route[] = {
     KEY("whenState", STATE, "the route matches only while its service is in this state"),
     KEY("setState", STATE, "the service's state after the route answered"),
     KEY("expect", REF("routeExpect"), "times / atLeast / atMost for the calls of this route"),
+    KEY("drift", "{'anyOf': [{'const': false}, " REF("drift") "]}",
+        "the request mockrun drift sends to the mock and to the real API for this route "
+        "(its method, this path, query, headers and body), or false: never replay it"),
 };
 
 static const struct mr_schema_member route_expect[] = {
@@ -393,6 +396,25 @@ static const struct mr_schema_member snapshot[] = {
         "compare as a multiset, whatever their order"),
 };
 
+static const struct mr_schema_member drift[] = {
+    KEY("path", "{'type': 'string', 'pattern': '^/[^?# \\\\x00-\\\\x1f\\\\x7f]*$'}",
+        "the path to send, percent-encoded as it is sent (default: the route's path, when it "
+        "has no parameters)"),
+    KEY("query",
+        "{'type': 'string', 'pattern': '^([^?# \\\\x00-\\\\x1f\\\\x7f][^# "
+        "\\\\x00-\\\\x1f\\\\x7f]*)?$'}",
+        "the query string to send, without '?' (a=1&b=2)"),
+    KEY("headers",
+        "{'type': 'object', 'propertyNames': {'pattern': " HEADER_NAME ", 'not': {'pattern': "
+        "'^([Hh][Oo][Ss][Tt]|[Cc][Oo][Nn][Nn][Ee][Cc][Tt][Ii][Oo][Nn]|"
+        "[Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Ll][Ee][Nn][Gg][Tt][Hh]|"
+        "[Tt][Rr][Aa][Nn][Ss][Ff][Ee][Rr]-[Ee][Nn][Cc][Oo][Dd][Ii][Nn][Gg])$'}}, "
+        "'additionalProperties': {'type': 'string', 'pattern': '^[^\\r\\n]*$'}}",
+        "header name → value, sent to both (secret ones are redacted in reports)"),
+    KEY("json", ANY, "a body sent as application/json (compact)"),
+    KEY("body", STRING, "a body sent as text/plain; charset=utf-8 unless headers set a type"),
+};
+
 /* Given at most one of json, body and file. */
 #define ONE_BODY                                                                                   \
     "'not': {'anyOf': [{'required': ['json', 'body']}, {'required': ['json', 'file']}, "           \
@@ -497,6 +519,10 @@ static const struct object {
                                 "{'required': ['callback']}", M(callback_use)},
     [MR_SCHEMA_RETRY] = {"retry", "retries of a callback, as webhook providers make them",
                          "{'required': ['times']}", M(retry)},
+    [MR_SCHEMA_DRIFT] = {"drift",
+                         "the request mockrun drift replays for a route, to the mock and to the "
+                         "real API (docs/drift.md)",
+                         "{'not': {'required': ['json', 'body']}}", M(drift)},
 #undef M
 };
 

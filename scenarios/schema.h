@@ -47,6 +47,7 @@ enum mr_schema_object {
     MR_SCHEMA_CALLBACK,       /* a callback: in a service's or a response's `callbacks` */
     MR_SCHEMA_CALLBACK_USE,   /* {"callback": id}: a response's use of a service's callback */
     MR_SCHEMA_RETRY,          /* a callback's `retry` */
+    MR_SCHEMA_DRIFT,          /* a route's `drift`: the request mockrun drift replays */
     MR_SCHEMA_NOBJECTS
 };
 

@@ -14,6 +14,7 @@
 #include <pcre2.h>
 
 #include "common/buf.h"
+#include "common/jsondiff.h"
 #include "common/text.h"
 #include "common/xmldoc.h"
 
@@ -1377,58 +1378,22 @@ void mr_miss_describe(const struct mr_scenario *sc, long route, const struct mr_
  * point into the decoded path the pattern matched. */
 /* ---- explaining an unmatched request: every condition, the closest routes ---- */
 
-#define ELIDE_OVER 80                 /* a value longer than this keeps only its two ends */
-#define ELIDE_KEEP 32                 /* bytes kept at each end */
-#define VAL_MAX (ELIDE_OVER * 4 + 64) /* an elided, printable, quoted value */
-#define WANT_MAX (VAL_MAX + 32)       /* the same after "not containing " */
-#define EDIT_MAX 64                   /* paths are compared on their first 64 bytes */
-#define NOT_JSON 64                   /* the distance of a body that is not JSON from a JSON one */
-#define TEXT_NOTE 96                  /* room kept for the line saying the text was cut */
+#define VAL_MAX MR_ELIDED_MAX   /* an elided, printable, quoted value */
+#define WANT_MAX (VAL_MAX + 32) /* the same after "not containing " */
+#define EDIT_MAX 64             /* paths are compared on their first 64 bytes */
+#define NOT_JSON 64             /* the distance of a body that is not JSON from a JSON one */
+#define TEXT_NOTE 96            /* room kept for the line saying the text was cut */
 
-/*
- * s[0..n) made printable (control bytes as \xNN) into dst, quoted if asked.
- * A value over ELIDE_OVER bytes keeps ELIDE_KEEP bytes at each end, cut at
- * UTF-8 boundaries, and says how many bytes are left out in between.
- */
+/* A request value for an explanation: printable, quoted if asked, its middle
+ * left out past MR_ELIDE_OVER bytes (common/buf.h). */
 static void elide(char *dst, size_t size, const char *s, size_t n, bool quote)
 {
-    char all[ELIDE_OVER * 4 + 1], head[ELIDE_KEEP * 4 + 1], tail[ELIDE_KEEP * 4 + 1];
-    const char *q = quote ? "\"" : "";
-    size_t h = ELIDE_KEEP, t;
-
-    if (!s)
-        n = 0;
-    if (n <= ELIDE_OVER) {
-        mr_printable(all, sizeof(all), s ? s : "", n);
-        snprintf(dst, size, "%s%s%s", q, all, q);
-        return;
-    }
-    t = n - ELIDE_KEEP;
-    while (h > 0 && ((unsigned char)s[h] & 0xC0) == 0x80)
-        h--;
-    while (t < n && ((unsigned char)s[t] & 0xC0) == 0x80)
-        t++;
-    mr_printable(head, sizeof(head), s, h);
-    mr_printable(tail, sizeof(tail), s + t, n - t);
-    snprintf(dst, size, "%s%s\u2026(%zu bytes left out)\u2026%s%s", q, head, t - h, tail, q);
+    mr_printable_elide(dst, size, s, n, quote);
 }
 
 static void elide_str(char *dst, size_t size, const char *s, bool quote)
 {
     elide(dst, size, s, s ? strlen(s) : 0, quote);
-}
-
-/* A JSON value as compact JSON text, elided. */
-static void elide_json(char *dst, size_t size, const cJSON *v)
-{
-    char *s = cJSON_PrintUnformatted(v);
-
-    if (!s) {
-        snprintf(dst, size, "(out of memory)");
-        return;
-    }
-    elide_str(dst, size, s, false);
-    cJSON_free(s);
 }
 
 /*
@@ -1596,144 +1561,56 @@ static bool field_verdict(struct text *t, const char *what, const struct mr_fiel
     return ok;
 }
 
-/* Walks two JSON values listing where `have` fails `want` ($.a.b[1]). */
+/* The listing of a body's differences: each a line, up to MR_MISS_DIFF_LINES. */
 struct diff {
     struct text *t;
     size_t count;
-    char path[512];
 };
 
-static void diff_line(struct diff *d, const cJSON *want, const cJSON *have)
+static void diff_line(void *ctx, const char *path, const cJSON *want, const cJSON *have)
 {
-    char w[VAL_MAX], h[VAL_MAX];
+    struct diff *d = ctx;
+    char line[MR_JSONDIFF_LINE_MAX];
 
-    if (++d->count > MR_MISS_DIFF_LINES || !d->t->buf)
+    if (++d->count > MR_MISS_DIFF_LINES)
         return;
-    if (want)
-        elide_json(w, sizeof(w), want);
-    if (have)
-        elide_json(h, sizeof(h), have);
-    if (!have)
-        text_line(d->t, "      %s: missing, expected %s", d->path, w);
-    else if (!want)
-        text_line(d->t, "      %s: unexpected, got %s", d->path, h);
-    else
-        text_line(d->t, "      %s: expected %s, got %s", d->path, w, h);
-}
-
-/* Appends `.key`, `["odd key"]` or `[i]`; returns the length to go back to.
- * A path too long for the buffer ends in `…`. */
-static size_t diff_push(struct diff *d, const char *key, int index)
-{
-    size_t n = strlen(d->path), k;
-    char seg[VAL_MAX + 8], v[VAL_MAX];
-
-    if (!key) {
-        snprintf(seg, sizeof(seg), "[%d]", index);
-    } else if (*key &&
-               strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$0123456789") ==
-                   strlen(key) &&
-               !isdigit((unsigned char)*key)) {
-        elide_str(v, sizeof(v), key, false);
-        snprintf(seg, sizeof(seg), ".%s", v);
-    } else {
-        elide_str(v, sizeof(v), key, true);
-        snprintf(seg, sizeof(seg), "[%s]", v);
-    }
-    k = strlen(seg);
-    if (n + k + 4 < sizeof(d->path))
-        memcpy(d->path + n, seg, k + 1);
-    else if (n < 3 || strcmp(d->path + n - 3, "\u2026") != 0)
-        snprintf(d->path + n, sizeof(d->path) - n, "\u2026");
-    return n;
-}
-
-/* The same walk as json_contains (subset) or cJSON_Compare, listing every
- * difference: objects member by member, arrays item by item. */
-static void diff_json(struct diff *d, const cJSON *want, const cJSON *have, bool subset)
-{
-    const cJSON *c;
-    size_t n;
-
-    if (cJSON_IsObject(want) && cJSON_IsObject(have)) {
-        cJSON_ArrayForEach(c, want)
-        {
-            const cJSON *h = cJSON_GetObjectItemCaseSensitive(have, c->string);
-            n = diff_push(d, c->string, 0);
-            if (h)
-                diff_json(d, c, h, subset);
-            else
-                diff_line(d, c, NULL);
-            d->path[n] = '\0';
-        }
-        if (subset)
-            return;
-        cJSON_ArrayForEach(c, have)
-        {
-            if (cJSON_GetObjectItemCaseSensitive(want, c->string))
-                continue;
-            n = diff_push(d, c->string, 0);
-            diff_line(d, NULL, c);
-            d->path[n] = '\0';
-        }
-        return;
-    }
-    if (cJSON_IsArray(want) && cJSON_IsArray(have)) {
-        const cJSON *w = want->child, *h = have->child;
-        int i;
-        for (i = 0; w || h; i++) {
-            n = diff_push(d, NULL, i);
-            if (w && h)
-                diff_json(d, w, h, false); /* arrays compare exactly */
-            else
-                diff_line(d, w, h);
-            d->path[n] = '\0';
-            w = w ? w->next : NULL;
-            h = h ? h->next : NULL;
-        }
-        return;
-    }
-    if (!cJSON_Compare(want, have, true))
-        diff_line(d, want, have);
+    mr_jsondiff_line(line, sizeof(line), path, want, have);
+    text_line(d->t, "      %s", line);
 }
 
 /* A `json`/`jsonEquals` body that does not hold: each difference. */
 static size_t json_body_verdict(struct text *t, const struct mr_body_cond *b,
                                 struct mr_request *req)
 {
-    struct text none = {0};
+    enum mr_jsondiff_mode mode;
     struct diff d;
+    size_t total;
     char w[VAL_MAX];
     const char *how = b->op == MR_BODY_JSON ? "containing" : "equal to";
 
     if (!body_json(req)) {
         if (t->buf) {
-            elide_json(w, sizeof(w), b->json);
+            mr_jsondiff_value(w, sizeof(w), b->json);
             text_line(t, "    body \u2717 (not JSON, wants JSON %s %s)", how, w);
         }
         return NOT_JSON;
     }
     /* count first, for the verdict's line, then list */
-    d.t = &none;
-    d.count = 0;
-    snprintf(d.path, sizeof(d.path), "$");
-    diff_json(&d, b->json, req->body_json, b->op == MR_BODY_JSON);
-    if (d.count == 0) /* a difference the walk does not name (repeated members) */
-        d.count = 1;
+    mode = b->op == MR_BODY_JSON ? MR_JSONDIFF_SUBSET : MR_JSONDIFF_EQUAL;
+    total = mr_jsondiff(b->json, req->body_json, mode, NULL, NULL);
+    if (total == 0) /* a difference the walk does not name (repeated members) */
+        total = 1;
     if (!t->buf)
-        return d.count;
-    text_line(t, "    body \u2717 (%zu difference%s)", d.count, d.count == 1 ? "" : "s");
-    {
-        size_t total = d.count;
-        d.t = t;
-        d.count = 0;
-        diff_json(&d, b->json, req->body_json, b->op == MR_BODY_JSON);
-        if (d.count == 0)
-            diff_line(&d, b->json, req->body_json);
-        if (total > MR_MISS_DIFF_LINES)
-            text_line(t, "      ... and %zu more difference%s", total - MR_MISS_DIFF_LINES,
-                      total - MR_MISS_DIFF_LINES == 1 ? "" : "s");
-    }
+        return total;
+    text_line(t, "    body \u2717 (%zu difference%s)", total, total == 1 ? "" : "s");
+    d.t = t;
+    d.count = 0;
+    mr_jsondiff(b->json, req->body_json, mode, diff_line, &d);
+    if (d.count == 0)
+        diff_line(&d, "$", b->json, req->body_json);
+    if (total > MR_MISS_DIFF_LINES)
+        text_line(t, "      ... and %zu more difference%s", total - MR_MISS_DIFF_LINES,
+                  total - MR_MISS_DIFF_LINES == 1 ? "" : "s");
     return d.count;
 }
 
@@ -1761,12 +1638,12 @@ static unsigned json_paths_verdict(struct text *t, const struct mr_body_cond *b,
             text_line(t, "    body %s \u2717 (the body is not JSON)", p);
         } else if ((f->cond.op == MR_OP_ABSENT) != f->cond.negate &&
                    (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT)) {
-            elide_json(v, sizeof(v), at);
+            mr_jsondiff_value(v, sizeof(v), at);
             text_line(t, "    body %s \u2717 (%s vs absent)", p, v);
         } else if (!at) {
             text_line(t, "    body %s \u2717 (absent)", p);
         } else {
-            elide_json(v, sizeof(v), at);
+            mr_jsondiff_value(v, sizeof(v), at);
             cond_text(want, sizeof(want), &f->cond);
             text_line(t, "    body %s \u2717 (%s vs %s)", p, v, want);
         }

@@ -1694,7 +1694,7 @@ int mr_server_start(struct mr_server **out, const struct mr_scenario *sc,
     v6 = strchr(opts->host, ':') != NULL;
     mr_buf_init(&ports);
     for (i = 0; i < sc->nservices; i++) {
-        s->ports[i] = sc->services[i].port;
+        s->ports[i] = opts->any_port ? 0 : sc->services[i].port;
         if (opts->port_override > 0 && sc->nservices == 1)
             s->ports[i] = opts->port_override;
         mr_buf_printf(&ports, "%s%s%s%s:%d", i ? "," : "", v6 ? "[" : "", opts->host, v6 ? "]" : "",

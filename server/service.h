@@ -43,6 +43,8 @@
 struct mr_server_opts {
     const char *host;     /* listen address; default "127.0.0.1" */
     int port_override;    /* >0: the port of a single-service scenario (--port); else 0 */
+    bool any_port;        /* every service on a port the system picks, whatever the scenario
+                             says (mockrun drift: nothing points at these mocks) */
     int threads;          /* worker threads = connections served at once; default 72 */
     int keep_alive_ms;    /* idle keep-alive connection timeout; default 5000 (clients are
                              told a second less, so they close first) */

@@ -17,7 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 expect() {
     for f in bin/mockrun share/man/man1/mockrun.1.gz share/bash-completion/completions/mockrun \
         "$2/_mockrun" share/doc/mockrun/README.md share/doc/mockrun/CHANGELOG.md \
-        share/doc/mockrun/scenario-format.md share/doc/mockrun/ci.md; do
+        share/doc/mockrun/scenario-format.md share/doc/mockrun/ci.md share/doc/mockrun/drift.md; do
         [ -f "$1/$f" ] || { say "no $f under $1"; fail=1; }
     done
 }

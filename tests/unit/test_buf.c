@@ -425,6 +425,27 @@ START_TEST(test_read_file)
 }
 END_TEST
 
+START_TEST(test_printable_elide)
+{
+    char out[MR_ELIDED_MAX], in[300];
+    const char *e = "\xc3\xa9"; /* é: never cut in two */
+
+    mr_printable_elide(out, sizeof(out), "a\nb", 3, true);
+    ck_assert_str_eq(out, "\"a\\x0ab\"");
+    mr_printable_elide(out, sizeof(out), NULL, 5, false);
+    ck_assert_str_eq(out, "");
+    memset(in, 'x', sizeof(in));
+    memcpy(in + MR_ELIDE_KEEP - 1, e, 2);
+    memcpy(in + sizeof(in) - MR_ELIDE_KEEP, e, 2);
+    mr_printable_elide(out, sizeof(out), in, sizeof(in), false);
+    /* the é that straddles byte 32 is left out whole; the one that starts the
+     * last 32 bytes is kept whole */
+    ck_assert_int_eq(strncmp(out, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u2026(", 34), 0);
+    ck_assert_ptr_nonnull(strstr(out, "\u2026\xc3\xa9xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"));
+    ck_assert_ptr_nonnull(strstr(out, "(237 bytes left out)"));
+}
+END_TEST
+
 START_TEST(test_json_string)
 {
     struct mr_buf b;
@@ -572,6 +593,7 @@ static Suite *buf_suite(void)
     tcase_add_test(tc, test_read_file);
     tcase_add_test(tc, test_http_names);
     tcase_add_test(tc, test_json_string);
+    tcase_add_test(tc, test_printable_elide);
     suite_add_tcase(s, tc);
 
     tc = tcase("suggest");

@@ -188,7 +188,7 @@ START_TEST(test_docs)
         }
     }
     ck_assert_uint_ge(options, 20);
-    ck_assert_uint_eq(commands, 4); /* schema, init, merge, record */
+    ck_assert_uint_eq(commands, 5); /* schema, init, merge, record, drift */
     ck_assert(!mr_cli_doc(n, &d));
 }
 END_TEST
@@ -624,6 +624,59 @@ START_TEST(test_record_options_as_documented)
 }
 END_TEST
 
+START_TEST(test_drift)
+{
+    OK("drift", "s.json", "--target", "http://127.0.0.1:5000");
+    ck_assert_int_eq(cli.action, MR_CLI_DRIFT);
+    ck_assert_uint_eq(cli.nscenarios, 1);
+    ck_assert_str_eq(cli.scenarios[0], "s.json");
+    ck_assert_uint_eq(cli.ntargets, 1);
+    ck_assert_str_eq(cli.targets[0], "http://127.0.0.1:5000");
+    ck_assert(!cli.values && !cli.allow_unsafe && !cli.junit_given && !cli.no_junit);
+    /* scenarios and journals, named targets, its own options and the table's it takes */
+    OK("drift", "--target=pay=http://a:1", "a.json", "run.journal.json", "--target",
+       "stock=http://b", "--header", "Authorization: Bearer x", "--header=X-Key:k", "--values",
+       "--allow-unsafe", "--junit", "d.xml", "--strict-import", "-vv", "b.json");
+    ck_assert_uint_eq(cli.nscenarios, 3);
+    ck_assert_str_eq(cli.scenarios[2], "b.json");
+    ck_assert_uint_eq(cli.ntargets, 2);
+    ck_assert_str_eq(cli.targets[0], "pay=http://a:1");
+    ck_assert_str_eq(cli.targets[1], "stock=http://b");
+    ck_assert_uint_eq(cli.nheaders, 2);
+    ck_assert_str_eq(cli.headers[0], "Authorization: Bearer x");
+    ck_assert_str_eq(cli.headers[1], "X-Key:k");
+    ck_assert(cli.values && cli.allow_unsafe && cli.strict_import);
+    ck_assert(cli.junit_given);
+    ck_assert_str_eq(cli.junit, "d.xml");
+    ck_assert_int_eq(cli.verbose, 2);
+    OK("drift", "s.json", "--target", "http://a", "--no-junit");
+    ck_assert(cli.no_junit);
+    OK("drift", "--help");
+    ck_assert_int_eq(cli.action, MR_CLI_HELP);
+
+    FAILS("'mockrun drift' needs --target URL: the real API to compare the mocks with (NAME=URL "
+          "for each of several services)",
+          "drift", "s.json");
+    FAILS("usage: mockrun drift [options] SCENARIO... [JOURNAL...] --target [NAME=]URL...", "drift",
+          "--target", "http://a");
+    FAILS("--target needs a URL (or NAME=URL)", "drift", "s.json", "--target");
+    FAILS("--header needs \"Name: value\"", "drift", "s.json", "--target", "http://a", "--header=");
+    FAILS("--header 'X-Key': expected \"Name: value\", e.g. --header 'Authorization: Bearer "
+          "$TOKEN'",
+          "drift", "s.json", "--target", "http://a", "--header", "X-Key");
+    FAILS("--header 'X Key: v': the name must be letters, digits and !#$%&'*+-.^_`|~ (no spaces)",
+          "drift", "s.json", "--target", "http://a", "--header", "X Key: v");
+    FAILS("--header: a value must not hold CR or LF", "drift", "s.json", "--target", "http://a",
+          "--header", "X: a\r\nHost: b");
+    FAILS("'mockrun drift' does not take --timeout", "drift", "s.json", "--target", "http://a",
+          "--timeout", "3");
+    FAILS("unknown option '--value'; see 'mockrun --help'", "drift", "s.json", "--target",
+          "http://a", "--value");
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "\n  drift SCENARIO... [JOURNAL...]"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "--allow-unsafe"));
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -670,6 +723,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_snapshot_shard_merge);
     tcase_add_test(tc, test_docs);
     tcase_add_test(tc, test_record);
+    tcase_add_test(tc, test_drift);
     tcase_add_test(tc, test_record_options_as_documented);
     suite_add_tcase(s, tc);
 

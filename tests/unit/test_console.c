@@ -78,6 +78,23 @@ START_TEST(plain_mixed)
 }
 END_TEST
 
+START_TEST(plain_skipped_reason)
+{
+    struct mr_results r;
+
+    mr_results_init(&r);
+    ck_assert_int_eq(mr_results_add_case(&r, MR_CASE_SKIP, "create-charge (POST /v1/charges)",
+                                         "POST may change the API's data\nline two", "not shown"),
+                     0);
+    assert_printed(&r, false,
+                   "  - create-charge (POST /v1/charges) (skipped)\n"
+                   "      POST may change the API's data\n"
+                   "      line two\n"
+                   "mockrun: 0 passed, 0 failed, 1 skipped\n");
+    mr_results_release(&r);
+}
+END_TEST
+
 START_TEST(plain_no_skipped)
 {
     struct mr_results r;
@@ -428,6 +445,7 @@ static Suite *console_suite(void)
     tc = tcase_create("plain");
     tcase_add_test(tc, plain_mixed);
     tcase_add_test(tc, plain_no_skipped);
+    tcase_add_test(tc, plain_skipped_reason);
     tcase_add_test(tc, plain_empty);
     tcase_add_test(tc, plain_failure_without_message);
     tcase_add_test(tc, plain_control_bytes_escaped);

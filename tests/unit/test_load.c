@@ -399,6 +399,89 @@ START_TEST(test_services_url_vars_and_order)
 }
 END_TEST
 
+START_TEST(test_drift_hint)
+{
+    struct mr_scenario *sc =
+        ok("{'routes': [\n"
+           " {'id': 'a', 'request': {'path': '/users/:id'},\n"
+           "  'drift': {'path': '/users/42', 'query': 'a=1&b=%20', 'headers': {'X-Key': 'k'},\n"
+           "            'json': {'n': [1, true]}}},\n"
+           " {'id': 'b', 'request': {'method': 'POST', 'path': '/x'},\n"
+           "  'drift': {'body': 'hi', 'headers': {'content-type': 'text/csv'}}},\n"
+           " {'id': 'c', 'drift': false},\n"
+           " {'id': 'd', 'request': {'path': '/d'}, 'drift': {'body': 'x'}},\n"
+           " {'id': 'e'}]}");
+    const struct mr_drift *d = sc->routes[0].drift;
+
+    ck_assert_ptr_nonnull(d);
+    ck_assert(!d->skip);
+    ck_assert_str_eq(d->path, "/users/42");
+    ck_assert_str_eq(d->query, "a=1&b=%20");
+    ck_assert_uint_eq(d->nheaders, 1);
+    ck_assert_str_eq(d->headers[0].name, "X-Key");
+    ck_assert_str_eq(d->headers[0].value, "k");
+    ck_assert_str_eq(d->body, "{\"n\":[1,true]}");
+    ck_assert_uint_eq(d->body_len, 14);
+    ck_assert_str_eq(d->content_type, "application/json");
+    ck_assert_int_eq(d->line, 3);
+    ck_assert_int_eq(d->column, 3);
+    /* a body, typed by its own header */
+    d = sc->routes[1].drift;
+    ck_assert_ptr_null(d->path);
+    ck_assert_ptr_null(d->query);
+    ck_assert_str_eq(d->body, "hi");
+    ck_assert_ptr_null(d->content_type);
+    ck_assert_int_eq(d->line, 6);
+    ck_assert_int_eq(d->column, 3);
+    ck_assert(sc->routes[2].drift->skip);
+    ck_assert_str_eq(sc->routes[3].drift->content_type, "text/plain; charset=utf-8");
+    ck_assert_ptr_null(sc->routes[4].drift);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_bad_drift_hints)
+{
+    fails_at("{'routes': [{'id': 'a', 'drift': true}]}", "true",
+             "routes[0].drift: expected false, or an object with the request to replay (path, "
+             "query, headers, json), got true");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'path': 'users/1'}}]}",
+             "'users/1'",
+             "routes[0].drift.path: expected a path starting with '/', got \"users/1\"");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'path': '/a b'}}]}",
+             "'/a b'",
+             "routes[0].drift.path: a path is sent as it is written: write spaces, control bytes, "
+             "'?' and '#' as %XX (the query goes in \"query\")");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'path': '/a?b=1'}}]}",
+             "'/a?b=1'",
+             "routes[0].drift.path: a path is sent as it is written: write spaces, control bytes, "
+             "'?' and '#' as %XX (the query goes in \"query\")");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'query': '?a=1'}}]}",
+             "'?a=1'", "routes[0].drift.query: write the query without its '?'");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'query': 'a=#'}}]}",
+             "'a=#'",
+             "routes[0].drift.query: a query is sent as it is written: write spaces, control "
+             "bytes and '#' as %XX");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'query': 1}}]}", "1}",
+             "routes[0].drift.query: expected a string, got 1");
+    fails_at(
+        "{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'headers': {'Host': 'x'}}}]}",
+        "'Host'", "routes[0].drift.headers.Host: mockrun sets this header itself");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'headers': {'X': 2}}}]}",
+             "2}", "routes[0].drift.headers.X: expected a string, got 2");
+    fails_at(
+        "{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'json': 1, 'body': 'x'}}]}",
+        "'x'", "routes[0].drift.body: give either \"json\" or \"body\", not both");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/u/:id'}, 'drift': {'query': 'a=1'}}]}",
+             "{'query'",
+             "routes[0].drift: give the \"path\" to send: the route's path has parameters");
+    fails_at("{'routes': [{'id': 'a', 'drift': {}}]}", "{}",
+             "routes[0].drift: give the \"path\" to send: the route's request has no path");
+    fails_at("{'routes': [{'id': 'a', 'request': {'path': '/a'}, 'drift': {'pth': '/x'}}]}",
+             "'pth'", "routes[0].drift.pth: unknown key; did you mean \"path\"?");
+}
+END_TEST
+
 START_TEST(test_proxy)
 {
     struct mr_scenario *sc =
@@ -2554,6 +2637,8 @@ static Suite *load_suite(void)
     tcase_add_test(tc, test_top_level_routes_is_default_service);
     tcase_add_test(tc, test_services_url_vars_and_order);
     tcase_add_test(tc, test_proxy);
+    tcase_add_test(tc, test_drift_hint);
+    tcase_add_test(tc, test_bad_drift_hints);
     tcase_add_test(tc, test_command);
     tcase_add_test(tc, test_default_expect_names);
     tcase_add_test(tc, test_route_level_expect);

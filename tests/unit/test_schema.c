@@ -35,7 +35,7 @@ static const cJSON *object_of(const cJSON *doc, int obj, const char **name)
         "scenario",   "service",  "defaults",    "route",         "routeExpect", "request",
         "condition",  "body",     "response",    "responsesItem", "when",        "callNumber",
         "delayRange", "fault",    "dribble",     "expectation",   "command",     "unexpected",
-        "snapshot",   "callback", "callbackUse", "retry"};
+        "snapshot",   "callback", "callbackUse", "retry",         "drift"};
     *name = names[obj];
     if (obj == MR_SCHEMA_SCENARIO)
         return doc;
