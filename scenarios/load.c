@@ -993,7 +993,10 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         }
     }
     if ((service = get_string(ld, v, "service")) != NULL) {
-        cb->service = service_named(ld, service);
+        /* in an imported file, the converted service's own name is the importing one's (a
+         * Mockoon callback to the mock itself) */
+        cb->service = service_named(
+            ld, ld->import_name && strcmp(service, ld->import_name) == 0 ? ld->import_as : service);
         if (cb->service < 0) {
             const char *best = mr_text_suggest(service, ld->service_names, ld->nservice_names);
             if (best)
@@ -1389,6 +1392,7 @@ static const char *import_kind(const cJSON *service);
 struct import {
     const cJSON *service; /* the converted service object */
     const char *name;     /* its name in the converted scenario */
+    const char *as;       /* the name of the service that imports it */
     size_t file;          /* index into mr_scenario.files */
 };
 
@@ -1416,6 +1420,8 @@ static void read_import(struct mr_loader *ld, struct mr_scenario *sc, const stru
     ld->source = imp->file;
     ld->path[0] = '\0';
     ld->pathlen = 0;
+    ld->import_name = imp->name;
+    ld->import_as = imp->as;
     mr_loader__push_key(ld, "services");
     mr_loader__push_key(ld, imp->name);
 }
@@ -1429,6 +1435,7 @@ static void end_import(struct mr_loader *ld, const struct reading *saved)
     memcpy(ld->path, saved->path, sizeof(ld->path));
     ld->pathlen = saved->pathlen;
     ld->last_item.text = NULL;
+    ld->import_name = ld->import_as = NULL;
 }
 
 /* `proxy`: an http:// URL that calls no route matches are forwarded to. */
@@ -2451,6 +2458,7 @@ static void import_file(struct mr_loader *ld, struct mr_scenario *sc, struct sou
     src[i].importer = item;
     src[i].import.service = svc;
     src[i].import.name = svc->string;
+    src[i].import.as = item->string;
     src[i].import.file = i;
     shown = NULL;
     f->dir = folder_of(src[i].path);

@@ -2142,9 +2142,11 @@ static int fake_convert(void *arg, const char *kind, const char *path, char **js
                         struct mr_error *err)
 {
     static const char service[] =
-        "{\"services\": {\"converted\": {\"cors\": true, \"routes\": [\n"
+        "{\"services\": {\"converted\": {\"cors\": true,\n"
+        "  \"callbacks\": [{\"id\": \"self\", \"service\": \"converted\", \"url\": \"/users\"}],\n"
+        "  \"routes\": [\n"
         "  {\"id\": \"uuid-1\", \"request\": {\"method\": \"GET\", \"path\": \"/users\"},\n"
-        "   \"response\": {\"file\": \"users.json\"}},\n"
+        "   \"response\": {\"file\": \"users.json\", \"callbacks\": [{\"callback\": \"self\"}]}},\n"
         "  {\"id\": \"uuid-2\", \"request\": {\"method\": \"POST\", \"path\": \"/users\"}}]}}}\n";
     size_t len = strlen(path);
 
@@ -2201,6 +2203,10 @@ START_TEST(import_service)
     ck_assert_int_eq(sc->routes[0].line, 0); /* converted text: no line in the original */
     ck_assert_uint_eq(sc->nexpects, 1);
     ck_assert_int_eq(sc->expects[0].route, 1);
+    /* a callback to the converted service's own name goes to the service importing it */
+    ck_assert_uint_eq(sc->ncallbacks, 1);
+    ck_assert_int_eq(sc->callbacks[0].service, 0);
+    ck_assert_uint_eq(sc->callbacks[0].source, 1);
     mr_scenario_free(sc);
 
     /* what cannot be imported is named at the service's key */
