@@ -9,12 +9,10 @@
 //   file      its script (__filename): mockrun runs it again as the client
 //   prepare   (workDir) => void: writes env.json and its files into workDir
 //   cases     [{ name, req, shape?, statusOnly?, why?, headers?, minMs?, hooks? }]
-//             hooks: { count, headers, minMs? } - the case's callbacks: the client
-//             listens on a port of its own, names it to both servers in the request
-//             header X-Hook-Port (the environment's callback URIs use it), and after
-//             each server's answer waits for `count` requests there; both lists
-//             (by URL) must have equal methods, URLs, bodies and `headers`, and
-//             minMs maps a URL to the least time from the request to its arrival
+//             hooks: { count, headers, minMs? } - the case's callbacks (hooks.js):
+//             the client listens on a port of its own, names it to both servers in
+//             the request header X-Hook-Port (the environment's callback URIs use
+//             it), and after each server's answer takes its `count` callbacks there
 //   known     { caseName: reason } - differences that do not fail the run
 //   headers   the headers compared by default (lower case)
 //
@@ -40,11 +38,10 @@ const http = require('http');
 const os = require('os');
 const path = require('path');
 const { stopGroup, waitExit, startMockoon } = require('./mockoon-process.js');
+const { startReceiver, compareHooks } = require('./hooks.js');
 const { spawn, spawnSync } = require('child_process');
 
 const REQUEST_TIMEOUT_MS = 15000;
-const HOOK_TIMEOUT_MS = 10000; // for a case's callbacks to arrive
-const HOOK_SETTLE_MS = 300; // then for any one too many
 const MOCKRUN_TIMEOUT_MS = 120000;
 
 function parseArgs(suite, argv) {
@@ -206,63 +203,6 @@ function headerValue(res, name) {
 
 const show = (s) => JSON.stringify(s);
 
-// ---- the receiver of the servers' callbacks ---------------------------------------
-
-// Listens on 127.0.0.1; take(n, since) resolves with the next n requests (sorted by
-// URL), each { method, url, headers, body, ms: from `since` }, once n have come and
-// HOOK_SETTLE_MS more passed (with any extra ones too), or with what came when
-// HOOK_TIMEOUT_MS is over.
-async function startReceiver() {
-  const got = [];
-  let wake = null;
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (d) => chunks.push(d));
-    req.on('end', () => {
-      got.push({ method: req.method, url: req.url, headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
-      res.writeHead(200, { 'Content-Type': 'text/plain', Connection: 'close' });
-      res.end('received');
-      if (wake) wake();
-    });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const take = async (n, since) => {
-    const deadline = Date.now() + HOOK_TIMEOUT_MS;
-    while (got.length < n && Date.now() < deadline)
-      await new Promise((resolve) => { wake = resolve; setTimeout(resolve, 100); });
-    await new Promise((resolve) => setTimeout(resolve, HOOK_SETTLE_MS));
-    const list = got.splice(0).map((h) => ({ ...h, ms: h.at - since }));
-    return list.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
-  };
-  return { port: server.address().port, take, close: () => server.close() };
-}
-
-function hookValue(h, name) {
-  const v = h.headers[name];
-  return v === undefined ? '(none)' : Array.isArray(v) ? v.join(', ') : String(v);
-}
-
-function compareHooks(c, a, b) {
-  const problems = [];
-  const want = c.hooks.count;
-  if (a.length !== want) problems.push(`Mockoon sent ${a.length} callbacks, not ${want} (fix the case)`);
-  if (b.length !== want) problems.push(`mockrun sent ${b.length} callbacks, Mockoon ${a.length}`);
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i], y = b[i], at = `callback ${x.url}`;
-    if (x.method !== y.method || x.url !== y.url) problems.push(`${at}: Mockoon ${x.method} ${x.url}, mockrun ${y.method} ${y.url}`);
-    if (x.body !== y.body) problems.push(`${at}: bodies differ: Mockoon ${show(x.body)}, mockrun ${show(y.body)}`);
-    for (const h of c.hooks.headers) {
-      const p = hookValue(x, h), q = hookValue(y, h);
-      if (p !== q) problems.push(`${at}: header ${h}: Mockoon ${show(p)}, mockrun ${show(q)}`);
-    }
-    const min = (c.hooks.minMs || {})[x.url];
-    if (min !== undefined && x.ms < min) problems.push(`${at}: Mockoon sent it after ${x.ms} ms, before ${min} ms (fix the case)`);
-    if (min !== undefined && y.ms < min) problems.push(`${at}: mockrun sent it after ${y.ms} ms, before ${min} ms`);
-  }
-  return problems;
-}
-
 function compare(suite, c, a, b) {
   const problems = [];
   if (a.status !== b.status) problems.push(`status: Mockoon ${a.status}, mockrun ${b.status}`);
@@ -311,7 +251,7 @@ async function client(suite, opts) {
       console.log(`FAIL ${c.name}: request failed: ${e.message}`);
       continue;
     }
-    const problems = compare(suite, c, a, b).concat(c.hooks ? compareHooks(c, ha, hb) : []);
+    const problems = compare(suite, c, a, b).concat(c.hooks ? compareHooks(c, ha, hb, 'Mockoon') : []);
     const known = Object.prototype.hasOwnProperty.call(suite.known, c.name);
     const verdict = problems.length === 0 ? 'pass' : known ? 'known' : 'fail';
     results[verdict].push(c.name);
