@@ -286,8 +286,14 @@ static bool file_body(struct mr_mockoon__conv *c, const cJSON *cb, const char *f
             mr_mockoon__add(c, out, "template", cJSON_CreateTrue());
     }
     mr_mockoon__pop(c, mark);
-    if (!file_tpl && !cJSON_GetObjectItem(headers, "Content-Type") && mime_of(file))
-        mr_mockoon__add(c, headers, "Content-Type", cJSON_CreateString(mime_of(file)));
+    if (!file_tpl && !cJSON_GetObjectItem(headers, "Content-Type")) {
+        const char *base = strrchr(file, '/');
+        if (mime_of(file))
+            mr_mockoon__add(c, headers, "Content-Type", cJSON_CreateString(mime_of(file)));
+        else if (!strchr(base ? base : file, '.'))
+            /* no MIME type: fetch types the content, a string, as text */
+            mr_mockoon__add(c, headers, "Content-Type", cJSON_CreateString(FETCH_TEXT_TYPE));
+    }
     if (cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(cb, "sendFileAsBody")))
         warn_key(c, "sendFileAsBody",
                  "a file sent as multipart form data is not supported; its content is sent as "

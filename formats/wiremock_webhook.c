@@ -260,6 +260,20 @@ static bool body(struct hook *h, const cJSON *p, bool sends, bool content_type, 
     }
     if (b && b64)
         mr_wm__warn_at(c, "base64Body", "\"body\" is given too and wins; ignored");
+    if (!b && b64) {
+        /* decoded when the webhook is read, whatever its method */
+        struct mr_buf d;
+        bool ok;
+        mr_buf_init(&d);
+        ok = mr_wm__b64decode(b64->valuestring, &d);
+        mr_buf_release(&d);
+        if (!ok) {
+            mr_wm__warn_at(c, "base64Body",
+                           "not valid base64: WireMock fails to read the webhook and never sends "
+                           "it; webhook dropped");
+            return false;
+        }
+    }
     if (!sends)
         return true; /* a GET, DELETE ... goes without it */
     if (b) {
@@ -274,9 +288,8 @@ static bool body(struct hook *h, const cJSON *p, bool sends, bool content_type, 
         size_t m = mr_wm__push_key(c, "base64Body");
         mr_buf_init(&d);
         mr_buf_init(&q);
-        if (!mr_wm__b64decode(b64->valuestring, &d)) {
-            mr_wm__warn(c, "not valid base64; no body is sent");
-        } else if (d.failed) {
+        mr_wm__b64decode(b64->valuestring, &d); /* valid: checked above */
+        if (d.failed) {
             c->nomem = true;
         } else if (!mr_wm__is_text(mr_buf_cstr(&d), d.len)) {
             mr_wm__warn(c, "a binary body cannot be written into a scenario; no body is sent");

@@ -1165,6 +1165,8 @@ START_TEST(test_callback_bodies)
         " 'filePath': 'data/event.json', 'sendFileAsBody': false, 'body': 'inline'},"
         " {'uuid': 'g', 'method': 'put', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'FILE',"
         " 'filePath': 'data/{{urlParam \\'id\\'}}.json', 'sendFileAsBody': true},"
+        " {'uuid': 'n', 'method': 'put', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'FILE',"
+        " 'filePath': 'data/event', 'sendFileAsBody': true},"
         " {'uuid': 'h', 'method': 'post', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'FILE',"
         " 'filePath': '/etc/passwd', 'body': 'inline'},"
         " {'uuid': 'b', 'method': 'post', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'DATABUCKET',"
@@ -1179,27 +1181,28 @@ START_TEST(test_callback_bodies)
               "'template':true,'headers':{'Content-Type':'application/json'}}");
     EQ(CB(1), "{'id':'g','method':'PUT','url':'http://127.0.0.1:9/','file':'data/{{urlParam "
               "\\'id\\'}}.json'}");
-    EQ(CB(2), "{'id':'h','method':'POST','url':'http://127.0.0.1:9/','body':'inline','headers':"
+    EQ("services.pay.callbacks.2.headers", "{'Content-Type':'text/plain;charset=UTF-8'}");
+    EQ(CB(3), "{'id':'h','method':'POST','url':'http://127.0.0.1:9/','body':'inline','headers':"
               "{'Content-Type':'text/plain;charset=UTF-8'}}");
-    EQ(CB(3), "{'id':'b','method':'POST','url':'http://127.0.0.1:9/','headers':{'Content-Type':"
+    EQ(CB(4), "{'id':'b','method':'POST','url':'http://127.0.0.1:9/','headers':{'Content-Type':"
               "'text/plain;charset=UTF-8'}}");
-    EQ(CB(4) ".body", "'\\\\{{data \\'bucket\\'}}!'");
-    EQ(CB(5), "{'id':'m','method':'POST','url':'http://127.0.0.1:9/','body':'abc','headers':"
+    EQ(CB(5) ".body", "'\\\\{{data \\'bucket\\'}}!'");
+    EQ(CB(6), "{'id':'m','method':'POST','url':'http://127.0.0.1:9/','body':'abc','headers':"
               "{'Content-Type':'text/plain;charset=UTF-8'}}");
     WARNINGS("callbacks[0].sendFileAsBody: a file sent as multipart form data is not supported; "
              "its content is sent as the body",
              "callbacks[1].filePath: the file's content is sent as it is: mockrun renders a "
              "templated path or a file's content, not both",
-             "callbacks[2].filePath: absolute file path \"/etc/passwd\" is not supported (mockrun "
+             "callbacks[3].filePath: absolute file path \"/etc/passwd\" is not supported (mockrun "
              "sends files inside the scenario's folder); the inline body is sent",
-             "callbacks[3].databucketID: a body from a data bucket is not supported; an empty "
+             "callbacks[4].databucketID: a body from a data bucket is not supported; an empty "
              "body is sent",
-             "callbacks[4].body: mockrun cannot render this template (helper \"data\" at 1:3 is "
+             "callbacks[5].body: mockrun cannot render this template (helper \"data\" at 1:3 is "
              "not supported by mockrun (data buckets)); sent as it is",
-             "callbacks[5].future: \"future\" is not supported; ignored",
-             "callbacks[5].method: method \"fetch\" is not one of Mockoon's; POST is used, as the "
+             "callbacks[6].future: \"future\" is not supported; ignored",
+             "callbacks[6].method: method \"fetch\" is not one of Mockoon's; POST is used, as the "
              "CLI repairs it",
-             "callbacks[5].headers[0]: header \"Content-Length\" is set by mockrun itself; header "
+             "callbacks[6].headers[0]: header \"Content-Length\" is set by mockrun itself; header "
              "dropped",
              "routes[0].responses[0].callbacks[1]: the response disables templating, so Mockoon "
              "sends this callback's body as written; mockrun renders it");

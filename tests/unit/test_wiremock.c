@@ -1332,7 +1332,9 @@ START_TEST(test_webhooks_dropped)
            " {'name': 'webhook', 'parameters': {'method': 'POST'}},"
            " {'name': 'webhook', 'parameters': {'url': 'http://127.0.0.1:{{now}}/'}},"
            " {'name': 'webhook', 'parameters': {'method': 'ANY', 'url': 'http://127.0.0.1:9/'}},"
-           " {'name': 'other'}, 7],"
+           " {'name': 'other'}, 7,"
+           " {'name': 'webhook', 'parameters': {'url': 'http://127.0.0.1:9/', 'base64Body': "
+           "'%%%'}}],"
            " 'postServeActions': {'notify': {}}");
     EQ(RESP, "{}");
     WARNINGS("s.json: postServeActions.notify: the extension \"notify\" is not supported; ignored",
@@ -1354,7 +1356,9 @@ START_TEST(test_webhooks_dropped)
              "\"POST\"; webhook dropped",
              "s.json: serveEventListeners[7]: the extension \"other\" is not supported; ignored",
              "s.json: serveEventListeners[8]: expected {\"name\": ..., \"parameters\": ...}; "
-             "ignored");
+             "ignored",
+             "s.json: serveEventListeners[9].parameters.base64Body: not valid base64: WireMock "
+             "fails to read the webhook and never sends it; webhook dropped");
 }
 END_TEST
 
