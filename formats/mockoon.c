@@ -132,8 +132,8 @@ static bool in_list(const char *s, const char *const *list)
     return false;
 }
 
-static void warn_unknown_keys(struct mr_mockoon__conv *c, const cJSON *obj,
-                              const char *const *known)
+void mr_mockoon__warn_unknown_keys(struct mr_mockoon__conv *c, const cJSON *obj,
+                                   const char *const *known)
 {
     const cJSON *m;
     cJSON_ArrayForEach(m, obj)
@@ -337,9 +337,8 @@ static const char *const response_keys[] = {"uuid",
                                             "callbacks",
                                             NULL};
 
-/* Whether mockrun's template engine takes `src` (as the loader will compile it). */
-static bool template_ok(struct mr_mockoon__conv *c, const char *src, enum mr_tpl_escape escape,
-                        char *why, size_t whysize)
+bool mr_mockoon__template_ok(struct mr_mockoon__conv *c, const char *src, enum mr_tpl_escape escape,
+                             char *why, size_t whysize)
 {
     struct mr_template *t = NULL;
     struct mr_tpl_compile_opts opts;
@@ -376,8 +375,7 @@ static char *with_charset(const char *v)
     return out;
 }
 
-/* [{key, value}] → {key: value}; later keys win, compared case-insensitively. */
-static cJSON *convert_headers(struct mr_mockoon__conv *c, const cJSON *list)
+cJSON *mr_mockoon__headers(struct mr_mockoon__conv *c, const cJSON *list, bool callback)
 {
     cJSON *o = cJSON_CreateObject();
     const cJSON *h;
@@ -394,8 +392,9 @@ static cJSON *convert_headers(struct mr_mockoon__conv *c, const cJSON *list)
         char why[300];
         if (!v)
             v = "";
-        if (!k || !*k) {
-            /* Mockoon skips headers without a name */
+        if (!k || !*k || (callback && !*v)) {
+            /* Mockoon skips headers without a name (parseHeader, for a callback without a
+             * value too) */
         } else if (!mr_http_token(k)) {
             mr_mockoon__warn(c, "\"%s\" is not a valid header name; header dropped", k);
         } else if (strchr(v, '\r') || strchr(v, '\n')) {
@@ -404,13 +403,13 @@ static cJSON *convert_headers(struct mr_mockoon__conv *c, const cJSON *list)
                    strcasecmp(k, "Transfer-Encoding") == 0) {
             mr_mockoon__warn(c, "header \"%s\" is set by mockrun itself; header dropped", k);
         } else if (mr_template_detect(v, strlen(v)) &&
-                   !template_ok(c, v, MR_TPL_NONE, why, sizeof(why))) {
+                   !mr_mockoon__template_ok(c, v, MR_TPL_NONE, why, sizeof(why))) {
             mr_mockoon__warn(c,
                              "header \"%s\": mockrun cannot render its template (%s); header "
                              "dropped",
                              k, why);
         } else {
-            char *cs = strcasecmp(k, "Content-Type") == 0 ? with_charset(v) : NULL;
+            char *cs = !callback && strcasecmp(k, "Content-Type") == 0 ? with_charset(v) : NULL;
             cJSON *old;
             /* a later header of the same name wins, in the first one's place */
             while ((old = cJSON_GetObjectItem(o, k)) != NULL)
@@ -425,7 +424,7 @@ static cJSON *convert_headers(struct mr_mockoon__conv *c, const cJSON *list)
 
 /* Mockoon renders a file when its MIME type (mime-types' lookup of the
  * extension) is one of MimeTypesWithTemplating, or it ends in .handlebars. */
-static bool templated_extension(const char *path)
+bool mr_mockoon__templated_file(const char *path, bool handlebars)
 {
     static const char *const exts[] = {"conf", "css", "csv",   "def",  "hbs",  "htm", "html",
                                        "in",   "ini", "js",    "json", "list", "log", "map",
@@ -435,7 +434,7 @@ static bool templated_extension(const char *path)
     if (!dot || strchr(dot, '/'))
         return false;
     if (strcmp(dot, ".handlebars") == 0) /* FileExtensionsWithTemplating: as written */
-        return true;
+        return handlebars;
     for (e = exts; *e; e++)
         if (strcasecmp(dot + 1, *e) == 0) /* mime-types' lookup ignores case */
             return true;
@@ -468,7 +467,7 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
     const char *body = str_of(r, "body");
     const char *file = str_of(r, "filePath");
     double status = num_of(r, "statusCode", 200);
-    double latency = num_of(r, "latency", 0);
+    double latency = num_of(r, "latency", 0), total;
     bool as_file = false, file_tpl = false;
     char why[300];
 
@@ -476,7 +475,7 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
         c->nomem = true;
         return NULL;
     }
-    warn_unknown_keys(c, r, response_keys);
+    mr_mockoon__warn_unknown_keys(c, r, response_keys);
     if (!(status >= 100 && status <= 599) || status != floor(status)) { /* NaN too */
         size_t mark = mr_mockoon__push_key(c, "statusCode");
         mr_mockoon__warn(c, "status %g is outside 100-599; 200 is used", status);
@@ -490,7 +489,7 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
         const cJSON *hl = cJSON_GetObjectItemCaseSensitive(r, "headers");
         if (cJSON_IsArray(hl) && cJSON_GetArraySize(hl) > 0) {
             size_t mark = mr_mockoon__push_key(c, "headers");
-            headers = convert_headers(c, hl);
+            headers = mr_mockoon__headers(c, hl, false);
             mr_mockoon__pop(c, mark);
         }
     }
@@ -512,7 +511,7 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
                 "absolute file path \"%s\" is not supported (mockrun serves files inside the "
                 "scenario's folder); the inline body is served",
                 file);
-        } else if (file_tpl && !template_ok(c, file, MR_TPL_NONE, why, sizeof(why))) {
+        } else if (file_tpl && !mr_mockoon__template_ok(c, file, MR_TPL_NONE, why, sizeof(why))) {
             mr_mockoon__warn(c,
                              "mockrun cannot render this path's template (%s); the inline "
                              "body is served",
@@ -539,7 +538,7 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
 
     if (as_file) {
         mr_mockoon__add(c, out, "file", cJSON_CreateString(file));
-        if (!true_of(r, "disableTemplating") && templated_extension(file)) {
+        if (!true_of(r, "disableTemplating") && mr_mockoon__templated_file(file, true)) {
             if (file_tpl) {
                 size_t mark = mr_mockoon__push_key(c, "filePath");
                 mr_mockoon__warn(c, "the file's content is served as it is: mockrun renders a "
@@ -575,7 +574,7 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
         if (body && *body) {
             mr_mockoon__add(c, out, "body", cJSON_CreateString(body));
             if (tpl && mr_template_detect(body, strlen(body)) &&
-                !template_ok(c, body, MR_TPL_HTML, why, sizeof(why))) {
+                !mr_mockoon__template_ok(c, body, MR_TPL_HTML, why, sizeof(why))) {
                 size_t mark = mr_mockoon__push_key(c, "body");
                 mr_mockoon__warn(c, "mockrun cannot render this template (%s); served as it is",
                                  why);
@@ -597,10 +596,11 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
         /* after the body kind, so the scenario reads status, body, headers */
         mr_mockoon__add(c, out, "headers", headers);
     }
+    /* Mockoon waits for the environment's latency, then the response's; mockrun's
+     * delays end at 10 minutes */
+    total = c->env_latency;
     if (latency >= 1) {
-        /* Mockoon waits for the environment's latency, then the response's; mockrun's
-         * delays end at 10 minutes */
-        double total = floor(latency) + c->env_latency;
+        total += floor(latency);
         if (total > 600000) {
             size_t mark = mr_mockoon__push_key(c, "latency");
             mr_mockoon__warn(c, "latency %g ms is over mockrun's 600000 ms; 600000 is used", total);
@@ -609,11 +609,8 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
         }
         mr_mockoon__add(c, out, "delayMs", cJSON_CreateNumber(total));
     }
-    if (nonempty_array(r, "callbacks")) {
-        size_t mark = mr_mockoon__push_key(c, "callbacks");
-        mr_mockoon__warn(c, "callbacks are not supported; ignored");
-        mr_mockoon__pop(c, mark);
-    }
+    /* its callbacks leave once it is served: after the delay */
+    mr_mockoon__response_callbacks(c, r, total, out);
     return out;
 }
 
@@ -762,7 +759,7 @@ static void convert_route(struct mr_mockoon__conv *c, const cJSON *route, const 
         record_route(c, NULL, uuid, name, joined);
         return;
     }
-    warn_unknown_keys(c, route, route_keys);
+    mr_mockoon__warn_unknown_keys(c, route, route_keys);
     {
         const cJSON *sm = cJSON_GetObjectItemCaseSensitive(route, "streamingMode");
         if (sm && !cJSON_IsNull(sm)) {
@@ -1029,7 +1026,7 @@ static cJSON *convert_env(struct mr_mockoon__conv *c, const cJSON *env)
 
     if (!sc)
         return NULL;
-    warn_unknown_keys(c, env, env_keys);
+    mr_mockoon__warn_unknown_keys(c, env, env_keys);
     if (name && *name)
         mr_mockoon__add(c, sc, "name", cJSON_CreateString(name));
     for (i = 0; name && name[i] && i + 1 < sizeof(svc_name); i++)
@@ -1055,7 +1052,7 @@ static cJSON *convert_env(struct mr_mockoon__conv *c, const cJSON *env)
         const cJSON *hl = cJSON_GetObjectItemCaseSensitive(env, "headers");
         if (cJSON_IsArray(hl) && cJSON_GetArraySize(hl) > 0) {
             size_t mark = mr_mockoon__push_key(c, "headers");
-            cJSON *h = convert_headers(c, hl);
+            cJSON *h = mr_mockoon__headers(c, hl, false);
             mr_mockoon__pop(c, mark);
             if (h && cJSON_GetArraySize(h) > 0) {
                 env_headers = h;
@@ -1088,14 +1085,15 @@ static cJSON *convert_env(struct mr_mockoon__conv *c, const cJSON *env)
         warn_at(c, "tlsOptions", "TLS is not supported; the mock serves plain HTTP");
     if (nonempty_array(env, "data"))
         warn_at(c, "data", "data buckets are not supported; ignored");
-    if (nonempty_array(env, "callbacks"))
-        warn_at(c, "callbacks", "callbacks are not supported; ignored");
     {
         const char *host = str_of(env, "hostname");
         if (host && *host && strcmp(host, "127.0.0.1") != 0 && strcmp(host, "localhost") != 0)
             warn_at(c, "hostname", "a listen address is not part of a scenario; use --host");
     }
 
+    /* before the routes: their responses use the callbacks by uuid */
+    c->prefix = prefix;
+    mr_mockoon__callbacks(c, env, svc);
     out_routes = cJSON_CreateArray();
     mr_mockoon__add(c, svc, "routes", out_routes);
     if (c->nomem)
@@ -1136,6 +1134,10 @@ static cJSON *convert_env(struct mr_mockoon__conv *c, const cJSON *env)
     free(order);
     if (true_of(env, "cors") && !c->nomem)
         cors_route(c, env_headers, out_routes);
+    if (c->allow_hosts) {
+        mr_mockoon__add(c, sc, "allowHosts", c->allow_hosts);
+        c->allow_hosts = NULL;
+    }
     return sc;
 }
 
@@ -1216,6 +1218,7 @@ int mr_mockoon_convert(const char *file, const char *text, size_t len,
     }
 
     sc = convert_env(&c, env);
+    mr_mockoon__callbacks_release(&c);
     cJSON_Delete(env);
     printed = sc && !c.nomem ? cJSON_PrintUnformatted(sc) : NULL;
     cJSON_Delete(sc);

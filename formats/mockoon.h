@@ -8,7 +8,9 @@
  * rules[1]: target "data_bucket" is not supported; rule dropped`). Nothing is
  * printed. Thread-safe.
  *
- * The scenario is Mockoon's behaviour where mockrun can express it:
+ * The environment's callbacks become the service's (a host besides loopback
+ * named in the scenario's `allowHosts`), used by the responses that name
+ * them. The scenario is Mockoon's behaviour where mockrun can express it:
  * docs/mockoon.md lists what is converted and how, and every difference
  * left. tests/conformance/rules.js and import.js check it against the
  * Mockoon CLI itself.

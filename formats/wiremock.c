@@ -7,7 +7,8 @@
  * given), then the newest first; ResponseDefinition takes `body`, then
  * `jsonBody`, then `base64Body`, then `bodyFileName` (under __files/);
  * a stub's scenario starts in "Started". Request matching is in
- * wiremock_match.c, templates in wiremock_template.c.
+ * wiremock_match.c, templates in wiremock_template.c, webhooks in
+ * wiremock_webhook.c.
  *
  * WireMock lists a folder in the file system's order; mockrun reads the
  * files sorted by name, so stubs of equal priority in different files are
@@ -192,6 +193,7 @@ struct stub {
     cJSON *request;  /* the route's `request` */
     cJSON *when;     /* a response's extra conditions, or NULL */
     cJSON *response; /* the response */
+    cJSON *webhooks; /* its webhooks as callbacks without ids, or NULL */
     double priority;
     size_t seq; /* the order WireMock adds stubs in */
     char *id;   /* name, id or uuid, or NULL */
@@ -227,6 +229,7 @@ static void stub_release(struct stub *s)
     cJSON_Delete(s->request);
     cJSON_Delete(s->when);
     cJSON_Delete(s->response);
+    cJSON_Delete(s->webhooks);
     free(s->id);
     free(s->alt);
     free(s->scenario);
@@ -297,7 +300,8 @@ static char *tpl_string(struct mr_wm *c, struct tpl_ctx *t, const char *s, size_
         struct mr_buf b;
         char why[sizeof(t->why)];
         mr_buf_init(&b);
-        if (mr_wm__template(s, len, t->rq->params, t->rq->nparams, &b, why, sizeof(why))) {
+        if (mr_wm__template(s, len, "request", t->rq->params, t->rq->nparams, &b, why,
+                            sizeof(why))) {
             r = mr_buf_detach(&b, NULL);
             if (!r)
                 c->nomem = true;
@@ -366,8 +370,7 @@ static int b64val(char ch)
     return -1;
 }
 
-/* Decodes base64 (java.util.Base64's basic decoder: padding optional at the end). */
-static bool b64decode(const char *s, struct mr_buf *out)
+bool mr_wm__b64decode(const char *s, struct mr_buf *out)
 {
     size_t n = strlen(s), i;
     unsigned acc = 0;
@@ -391,8 +394,7 @@ static bool b64decode(const char *s, struct mr_buf *out)
     return n % 4 != 1;
 }
 
-/* Text a `body` can hold: UTF-8 without NUL. */
-static bool is_text(const char *s, size_t n)
+bool mr_wm__is_text(const char *s, size_t n)
 {
     return !memchr(s, '\0', n) && mr_utf8_valid(s, n);
 }
@@ -437,8 +439,8 @@ static void body_file(struct conv *cv, struct tpl_ctx *t, const char *name, cJSO
         mr_buf_puts(&b, "__files/");
         if (!file_name_ok(name)) {
             mr_wm__warn(c, "\"%s\" leads out of __files; an empty body is served", name);
-        } else if (mr_wm__template(name, strlen(name), t->rq->params, t->rq->nparams, &b, why,
-                                   sizeof(why))) {
+        } else if (mr_wm__template(name, strlen(name), "request", t->rq->params, t->rq->nparams, &b,
+                                   why, sizeof(why))) {
             mr_wm__warn(c, "a templated file name is served from \"__files/\" next to the "
                            "scenario: save the scenario in the WireMock root folder; the file's "
                            "contents are served as they are, not as a template");
@@ -473,7 +475,7 @@ static void body_file(struct conv *cv, struct tpl_ctx *t, const char *name, cJSO
         } else if (rc != 0) {
             mr_wm__warn(c, "cannot read \"%s\": %s; an empty body is served", name,
                         rc == EFBIG ? "larger than 64 MiB" : strerror(rc));
-        } else if (is_text(mr_buf_cstr(&text), text.len)) {
+        } else if (mr_wm__is_text(mr_buf_cstr(&text), text.len)) {
             char *s = tpl_string(c, t, mr_buf_cstr(&text), text.len);
             if (s)
                 mr_wm__add(c, out, "body", cJSON_CreateString(s));
@@ -815,11 +817,11 @@ static cJSON *response_pass(struct conv *cv, const cJSON *r, struct tpl_ctx *tp)
             mr_buf_init(&d);
             if (!cJSON_IsString(b64)) {
                 mr_wm__fail(c, "expected a string");
-            } else if (!b64decode(b64->valuestring, &d)) {
+            } else if (!mr_wm__b64decode(b64->valuestring, &d)) {
                 mr_wm__warn(c, "not valid base64; an empty body is served");
             } else if (d.failed) {
                 c->nomem = true;
-            } else if (!is_text(mr_buf_cstr(&d), d.len)) {
+            } else if (!mr_wm__is_text(mr_buf_cstr(&d), d.len)) {
                 mr_wm__warn(c, "a binary body cannot be written into a scenario (put it in a "
                                "file and use bodyFileName); an empty body is served");
             } else {
@@ -1002,10 +1004,6 @@ static void convert_stub_copy(struct conv *cv, const cJSON *s)
     {
         if (!in_list(item->string, stub_keys))
             mr_wm__warn_at(c, item->string, "not supported; ignored");
-        else if ((strcmp(item->string, "postServeActions") == 0 ||
-                  strcmp(item->string, "serveEventListeners") == 0) &&
-                 cJSON_GetArraySize(item) > 0)
-            mr_wm__warn_at(c, item->string, "webhooks and listeners are not supported; ignored");
     }
     if (!scen && (req_state || new_state)) {
         mr_wm__warn_at(c, req_state ? "requiredScenarioState" : "newScenarioState",
@@ -1026,6 +1024,7 @@ static void convert_stub_copy(struct conv *cv, const cJSON *s)
     }
 
     memset(&st, 0, sizeof(st));
+    st.webhooks = mr_wm__webhooks(c, s, &rq, resp);
     st.request = rq.request;
     rq.request = NULL;
     if (cJSON_GetArraySize(rq.when) > 0) {
@@ -1323,8 +1322,42 @@ static cJSON *route_response(struct mr_wm *c, const struct stub *s, const char *
     return r;
 }
 
+/* A copy of the stub's webhooks as the response's own callbacks. */
+static void own_callbacks(struct mr_wm *c, const struct stub *s, cJSON *resp)
+{
+    if (s->webhooks && resp)
+        mr_wm__add(c, resp, "callbacks", cJSON_Duplicate(s->webhooks, true));
+}
+
+/*
+ * The stub's webhooks as callbacks of the service (`shared`), named "<route id>
+ * webhook N", for a stub whose response is written once per state: each copy
+ * uses them by id, so each webhook stays one callback. Returns the uses.
+ */
+static cJSON *shared_callbacks(struct mr_wm *c, const struct stub *s, const char *route_id,
+                               cJSON *shared)
+{
+    cJSON *uses = cJSON_CreateArray(), *w;
+    size_t n = 0;
+    char id[1200];
+
+    cJSON_ArrayForEach(w, s->webhooks)
+    {
+        cJSON *cb = cJSON_CreateObject(), *use = cJSON_CreateObject(), *m;
+        snprintf(id, sizeof(id), "%s webhook %zu", route_id, ++n);
+        mr_wm__add(c, cb, "id", cJSON_CreateString(id)); /* first, for the reader */
+        cJSON_ArrayForEach(m, w) mr_wm__add(c, cb, m->string, cJSON_Duplicate(m, true));
+        mr_wm__append(c, shared, cb);
+        mr_wm__add(c, use, "callback", cJSON_CreateString(id));
+        mr_wm__append(c, uses, use);
+    }
+    if (!uses)
+        c->nomem = true;
+    return uses;
+}
+
 static cJSON *build_route(struct conv *cv, const struct stub *s, const struct states *st,
-                          cJSON *routes)
+                          cJSON *routes, cJSON *shared)
 {
     struct mr_wm *c = &cv->wm;
     cJSON *route = cJSON_CreateObject();
@@ -1333,17 +1366,20 @@ static cJSON *build_route(struct conv *cv, const struct stub *s, const struct st
     if (!id)
         c->nomem = true;
     mr_wm__add(c, route, "id", cJSON_CreateString(id ? id : ""));
-    free(id);
     if (cJSON_GetArraySize(s->request) > 0)
         mr_wm__add(c, route, "request", cJSON_Duplicate(s->request, true));
     if (!s->scenario || (!s->required && !s->next) || st->nsc < 2) {
         /* one WireMock scenario: its states are the service's */
+        free(id);
         if (s->when) {
-            cJSON *arr = cJSON_CreateArray();
-            mr_wm__append(c, arr, route_response(c, s, NULL, NULL));
+            cJSON *arr = cJSON_CreateArray(), *r = route_response(c, s, NULL, NULL);
+            own_callbacks(c, s, r);
+            mr_wm__append(c, arr, r);
             mr_wm__add(c, route, "responses", arr);
         } else {
-            mr_wm__add(c, route, "response", cJSON_Duplicate(s->response, true));
+            cJSON *r = cJSON_Duplicate(s->response, true);
+            own_callbacks(c, s, r);
+            mr_wm__add(c, route, "response", r);
         }
         if (s->scenario && s->required)
             mr_wm__add(c, route, "whenState", cJSON_CreateString(s->required));
@@ -1353,6 +1389,7 @@ static cJSON *build_route(struct conv *cv, const struct stub *s, const struct st
         /* several: one response per combination in which the stub's scenario is in the
          * required state, moving that scenario alone to the new one */
         cJSON *arr = cJSON_CreateArray();
+        cJSON *uses = s->webhooks ? shared_callbacks(c, s, id ? id : "", shared) : NULL;
         size_t j, i, stride = 1;
         size_t req = (size_t)-1, nxt = (size_t)-1;
         for (j = 0; strcmp(st->sc[j].name, s->scenario) != 0; j++)
@@ -1363,13 +1400,18 @@ static cJSON *build_route(struct conv *cv, const struct stub *s, const struct st
             nxt = state_index(&st->sc[j], s->next, false);
         for (i = 0; i < st->total && !c->nomem; i++) {
             size_t mine = (i / stride) % st->sc[j].nstates, to = i;
+            cJSON *r;
             if (req != (size_t)-1 && mine != req)
                 continue;
             if (nxt != (size_t)-1)
                 to = i - mine * stride + nxt * stride;
-            mr_wm__append(c, arr,
-                          route_response(c, s, st->names[i], to != i ? st->names[to] : NULL));
+            r = route_response(c, s, st->names[i], to != i ? st->names[to] : NULL);
+            if (uses && r)
+                mr_wm__add(c, r, "callbacks", cJSON_Duplicate(uses, true));
+            mr_wm__append(c, arr, r);
         }
+        cJSON_Delete(uses);
+        free(id);
         mr_wm__add(c, route, "responses", arr);
     }
     return route;
@@ -1380,7 +1422,7 @@ static char *build_scenario(struct conv *cv, const char *name)
     struct mr_wm *c = &cv->wm;
     struct states st;
     cJSON *sc = cJSON_CreateObject(), *services = cJSON_CreateObject(), *svc = cJSON_CreateObject(),
-          *routes = cJSON_CreateArray();
+          *routes = cJSON_CreateArray(), *shared = cJSON_CreateArray();
     const struct stub **order = calloc(cv->nstubs + 1, sizeof(*order));
     size_t i;
     char *printed, *out = NULL;
@@ -1407,10 +1449,19 @@ static char *build_scenario(struct conv *cv, const char *name)
         const struct stub *s = order[i];
         if (s->scenario && !states_ok)
             continue;
-        mr_wm__append(c, routes, build_route(cv, s, &st, routes));
+        mr_wm__append(c, routes, build_route(cv, s, &st, routes, shared));
     }
     states_release(&st);
     free(order);
+    if (cJSON_GetArraySize(shared) > 0) {
+        mr_wm__add(c, svc, "callbacks", shared);
+        shared = NULL;
+    }
+    cJSON_Delete(shared);
+    if (c->allow_hosts) {
+        mr_wm__add(c, sc, "allowHosts", c->allow_hosts);
+        c->allow_hosts = NULL;
+    }
     printed = !c->nomem ? cJSON_PrintUnformatted(sc) : NULL;
     cJSON_Delete(sc);
     if (printed) {
@@ -1587,6 +1638,8 @@ static int conv_finish(struct conv *cv, int rc, const char *name)
     for (i = 0; i < cv->nstubs; i++)
         stub_release(&cv->stubs[i]);
     free(cv->stubs);
+    cJSON_Delete(c->allow_hosts);
+    c->allow_hosts = NULL;
     if (rc == 0 && c->nomem)
         rc = mr_error_set(c->err, MR_ENOMEM, "out of memory");
     else if (rc == 0 && c->failed)

@@ -12,8 +12,9 @@
  * supported; stub dropped` (the file, the JSON path in it, the message). A
  * stub with a request condition mockrun cannot express is dropped rather
  * than served for more requests than WireMock would; a response feature that
- * cannot be converted is left out of the response. docs/wiremock.md lists
- * what maps to what.
+ * cannot be converted is left out of the response. A stub's webhooks are its
+ * response's callbacks (a host besides loopback named in the scenario's
+ * `allowHosts`). docs/wiremock.md lists what maps to what.
  *
  * Reading stays inside the root: mapping files and `bodyFileName` files that
  * lead out of it (`..`, absolute paths, symlinks) are refused with a warning.

@@ -1,8 +1,9 @@
 /*
  * wiremock_internal.h - what the files of the WireMock importer share:
  * wiremock.c (files, stubs, responses, order, scenario states, output),
- * wiremock_match.c (a stub's `request` → mockrun conditions) and
- * wiremock_template.c (WireMock's response templates → mockrun's).
+ * wiremock_match.c (a stub's `request` → mockrun conditions),
+ * wiremock_template.c (WireMock's templates → mockrun's) and
+ * wiremock_webhook.c (a stub's webhooks → mockrun callbacks).
  */
 #ifndef MOCKRUN_FORMATS_WIREMOCK_INTERNAL_H
 #define MOCKRUN_FORMATS_WIREMOCK_INTERNAL_H
@@ -29,6 +30,8 @@ struct mr_wm {
     size_t len;
     char path[512];
     size_t plen;
+    struct cJSON *allow_hosts; /* the scenario's "allowHosts" being built (webhooks to hosts
+                                  besides loopback), or NULL */
 };
 
 /* Adds "file: path: message" to the warnings (control bytes written \xNN). */
@@ -76,15 +79,35 @@ bool mr_wm__request(struct mr_wm *c, const struct cJSON *req, struct mr_wm_reque
 void mr_wm__request_release(struct mr_wm_request *r);
 
 /*
- * Translates a WireMock response template (Handlebars with WireMock's
- * helpers and request model) into a mockrun template with the same output,
- * appending it to `out` (wiremock_template.c). `params` are the stub's path
- * parameter names. Returns false with a phrase in `why` for what cannot be
- * translated (an unknown helper, a request field mockrun lacks), and when
- * out of memory (`why` is then "out of memory").
+ * Translates a WireMock template (Handlebars with WireMock's helpers and
+ * request model) into a mockrun template with the same output, appending it
+ * to `out` (wiremock_template.c). `root` is what the template calls the
+ * request: "request" in a response, "originalRequest" in a webhook.
+ * `params` are the stub's path parameter names. Returns false with a phrase
+ * in `why` for what cannot be translated (an unknown helper, a request field
+ * mockrun lacks), and when out of memory (`why` is then "out of memory").
  */
-bool mr_wm__template(const char *src, size_t len, char *const *params, size_t nparams,
-                     struct mr_buf *out, char *why, size_t whysize);
+bool mr_wm__template(const char *src, size_t len, const char *root, char *const *params,
+                     size_t nparams, struct mr_buf *out, char *why, size_t whysize);
+
+/*
+ * A stub's webhooks (wiremock_webhook.c): its `postServeActions`, then its
+ * `serveEventListeners` (the current path is the stub's), as mockrun
+ * callbacks without ids; `rq` is the stub's converted request (for path
+ * parameters), `resp` its converted response (the webhook leaves once it is
+ * sent: its delay counts). What cannot be converted is a warning; a webhook
+ * mockrun cannot send is left out. Returns the array, or NULL when there is
+ * none (or memory ran out: c->nomem).
+ */
+struct cJSON *mr_wm__webhooks(struct mr_wm *c, const struct cJSON *stub,
+                              const struct mr_wm_request *rq, const struct cJSON *resp);
+
+/* Decodes base64 as java.util.Base64's basic decoder does (padding optional at
+ * the end), appending to out; false when it is not base64. */
+bool mr_wm__b64decode(const char *s, struct mr_buf *out);
+
+/* Text a scenario string can hold: UTF-8 without NUL. */
+bool mr_wm__is_text(const char *s, size_t n);
 
 /* A regex that matches `s` literally, appended to `b`. */
 void mr_wm__regex_quote(struct mr_buf *b, const char *s, size_t len);

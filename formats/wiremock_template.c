@@ -4,7 +4,8 @@
  * Both are Handlebars. What differs is the model and the helpers: WireMock's
  * {{request.path.[1]}} is mockrun's {{request.pathSegments.[1]}}, its
  * {{request.path.id}} (a urlPathTemplate variable) mockrun's
- * {{request.params.id}}, its block {{#eq a b}}...{{/eq}} mockrun's
+ * {{request.params.id}} (a webhook calls the request originalRequest; it is
+ * request in mockrun), its block {{#eq a b}}...{{/eq}} mockrun's
  * {{#if (eq a b)}}...{{/if}}. WireMock escapes nothing, so every value
  * mustache becomes a triple-stash {{{...}}}. The translation is token by
  * token: a mustache it does not know (an unknown helper, a request field
@@ -27,6 +28,8 @@
 struct tr {
     const char *src;
     size_t len;
+    const char *root; /* what the request is called: "request", or "originalRequest" */
+    size_t root_len;
     char *const *params;
     size_t nparams;
     struct mr_buf *out;
@@ -299,7 +302,8 @@ static bool path(struct tr *t, const struct tok *tk)
 
     /* request.* is written again segment by segment ([null] then), other paths as they are */
     if (!valid_path(tk->p, tk->len,
-                    tk->len > 8 && memcmp(tk->p, "request", 7) == 0 && strchr("./", tk->p[7])))
+                    tk->len > t->root_len + 1 && memcmp(tk->p, t->root, t->root_len) == 0 &&
+                        strchr("./", tk->p[t->root_len])))
         return no(t, "the path \"%.*s\"", (int)(tk->len > 60 ? 60 : tk->len), tk->p);
     if (tk->p[0] == '@' || tk->p[0] == '.' ||
         (tk->len >= 4 && memcmp(tk->p, "this", 4) == 0 && (tk->len == 4 || !id_char(tk->p[4])))) {
@@ -312,7 +316,7 @@ static bool path(struct tr *t, const struct tok *tk)
     n = segments(tk->p, tk->len, seg, slen, 8);
     if (n == 0)
         return no(t, "an empty path");
-    if (!seg_is(seg[0], slen[0], "request")) {
+    if (!seg_is(seg[0], slen[0], t->root)) {
         if (t->scopes == 0)
             return no(t, "\"%.*s\" (a helper or value mockrun's templates do not have)",
                       (int)(tk->len > 60 ? 60 : tk->len), tk->p);
@@ -584,7 +588,9 @@ static bool expr(struct tr *t, const struct tok *toks, size_t n)
         if (!only_hash(t, toks, &a, "this helper", none))
             return false;
         if (is(head, "size") && a.npos == 1 && toks[a.pos[0]].kind == TK_PATH &&
-            toks[a.pos[0]].len > 8 && memcmp(toks[a.pos[0]].p, "request.", 8) == 0)
+            toks[a.pos[0]].len > t->root_len + 1 &&
+            memcmp(toks[a.pos[0]].p, t->root, t->root_len) == 0 &&
+            toks[a.pos[0]].p[t->root_len] == '.')
             /* WireMock's size of a query parameter or header counts its values */
             return no(t, "size of a request value");
         if (a.npos != want)
@@ -732,8 +738,8 @@ static bool mustache(struct tr *t, const char *inner, size_t n, bool triple)
     return true;
 }
 
-bool mr_wm__template(const char *src, size_t len, char *const *params, size_t nparams,
-                     struct mr_buf *out, char *why, size_t whysize)
+bool mr_wm__template(const char *src, size_t len, const char *root, char *const *params,
+                     size_t nparams, struct mr_buf *out, char *why, size_t whysize)
 {
     struct tr t;
     size_t i = 0;
@@ -741,6 +747,8 @@ bool mr_wm__template(const char *src, size_t len, char *const *params, size_t np
     memset(&t, 0, sizeof(t));
     t.src = src;
     t.len = len;
+    t.root = root;
+    t.root_len = strlen(root);
     t.params = params;
     t.nparams = nparams;
     t.out = out;

@@ -300,41 +300,52 @@ static const char *get_state(struct mr_loader *ld, struct mr_scenario *sc, const
     return s ? intern_state(ld, sc, s) : NULL;
 }
 
-/* `delayMs`: a number, or {"min": a, "max": b}. */
-static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+/*
+ * `delayMs` of `v` (a response, a callback or a callback's use): a number, or
+ * {"min": a, "max": b}. Returns whether it is given; *lo and *hi are set
+ * only when it is valid (a number n: both n).
+ */
+static bool get_delay(struct mr_loader *ld, const cJSON *v, int64_t *lo, int64_t *hi)
 {
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, "delayMs");
     int64_t n;
 
     if (!d)
-        return;
-    r->has_delay = true;
+        return false;
     if (!cJSON_IsObject(d)) {
         if (get_int(ld, v, "delayMs", 0, 600000, &n))
-            r->delay_ms = r->delay_max_ms = n;
-        return;
+            *lo = *hi = n;
+        return true;
     }
     {
         size_t mark = mr_loader__push_key(ld, "delayMs");
-        int64_t lo = 0, hi = 0;
+        int64_t a = 0, b = 0;
         bool has_lo, has_hi;
         mr_loader__check_keys_of(ld, d, MR_SCHEMA_DELAY_RANGE);
         /* read both, so that a problem in each is reported */
-        has_lo = get_int(ld, d, "min", 0, 600000, &lo);
-        has_hi = get_int(ld, d, "max", 0, 600000, &hi);
+        has_lo = get_int(ld, d, "min", 0, 600000, &a);
+        has_hi = get_int(ld, d, "max", 0, 600000, &b);
         if (!has_lo || !has_hi) {
             if (!cJSON_GetObjectItemCaseSensitive(d, "min") ||
                 !cJSON_GetObjectItemCaseSensitive(d, "max"))
                 mr_loader__problem(ld, false, "expected both \"min\" and \"max\"");
-        } else if (lo > hi) {
-            mr_loader__problem(ld, false, "min (%lld) is greater than max (%lld)", (long long)lo,
-                               (long long)hi);
+        } else if (a > b) {
+            mr_loader__problem(ld, false, "min (%lld) is greater than max (%lld)", (long long)a,
+                               (long long)b);
         } else {
-            r->delay_ms = lo;
-            r->delay_max_ms = hi;
+            *lo = a;
+            *hi = b;
         }
         mr_loader__pop(ld, mark);
     }
+    return true;
+}
+
+/* A response's `delayMs`. */
+static void load_delay(struct mr_loader *ld, const cJSON *v, struct mr_response *r)
+{
+    if (get_delay(ld, v, &r->delay_ms, &r->delay_max_ms))
+        r->has_delay = true;
 }
 
 /* `fault`: "reset" | "empty" | "garbage" | "truncated" | {"dribble": {"chunks": n, "overMs": t}}.
@@ -934,7 +945,6 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     struct mr_callback *cb;
     const char *id, *method, *url, *service;
     const cJSON *flag;
-    char got[80];
     size_t i;
     bool on = true;
 
@@ -983,7 +993,10 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         }
     }
     if ((service = get_string(ld, v, "service")) != NULL) {
-        cb->service = service_named(ld, service);
+        /* in an imported file, the converted service's own name is the importing one's (a
+         * Mockoon callback to the mock itself) */
+        cb->service = service_named(
+            ld, ld->import_name && strcmp(service, ld->import_name) == 0 ? ld->import_as : service);
         if (cb->service < 0) {
             const char *best = mr_text_suggest(service, ld->service_names, ld->nservice_names);
             if (best)
@@ -1029,18 +1042,7 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         cJSON_Delete(copy);
         cb = &sc->callbacks[ci]; /* the response's own callbacks cannot be here: not moved */
     }
-    if (cJSON_GetObjectItemCaseSensitive(v, "delayMs")) {
-        const cJSON *d = cJSON_GetObjectItemCaseSensitive(v, "delayMs");
-        if (cJSON_IsObject(d)) {
-            mr_loader__describe(d, got, sizeof(got));
-            mr_loader__problem_in(ld, "delayMs",
-                                  "expected an integer from 0 to 600000 (a callback's delay is "
-                                  "fixed), got %s",
-                                  got);
-        } else {
-            get_int(ld, v, "delayMs", 0, 600000, &cb->delay_ms);
-        }
-    }
+    get_delay(ld, v, &cb->delay_ms, &cb->delay_max_ms);
     get_int(ld, v, "timeoutMs", 1, 600000, &cb->timeout_ms);
     load_retry(ld, v, cb);
     cb->templated = cb->url_tpl || cb->request.templated;
@@ -1116,7 +1118,8 @@ static void load_response_callbacks(struct mr_loader *ld, struct mr_scenario *sc
                 struct mr_callback_use *u = &r->callbacks[r->ncallbacks++];
                 u->callback = (size_t)ci;
                 u->delay_ms = sc->callbacks[ci].delay_ms;
-                get_int(ld, item, "delayMs", 0, 600000, &u->delay_ms);
+                u->delay_max_ms = sc->callbacks[ci].delay_max_ms;
+                get_delay(ld, item, &u->delay_ms, &u->delay_max_ms);
             }
         } else {
             size_t before = sc->ncallbacks;
@@ -1125,6 +1128,7 @@ static void load_response_callbacks(struct mr_loader *ld, struct mr_scenario *sc
                 struct mr_callback_use *u = &r->callbacks[r->ncallbacks++];
                 u->callback = before;
                 u->delay_ms = sc->callbacks[before].delay_ms;
+                u->delay_max_ms = sc->callbacks[before].delay_max_ms;
             }
         }
         mr_loader__pop(ld, m2);
@@ -1414,6 +1418,7 @@ static const char *import_kind(const cJSON *service);
 struct import {
     const cJSON *service; /* the converted service object */
     const char *name;     /* its name in the converted scenario */
+    const char *as;       /* the name of the service that imports it */
     size_t file;          /* index into mr_scenario.files */
 };
 
@@ -1441,6 +1446,8 @@ static void read_import(struct mr_loader *ld, struct mr_scenario *sc, const stru
     ld->source = imp->file;
     ld->path[0] = '\0';
     ld->pathlen = 0;
+    ld->import_name = imp->name;
+    ld->import_as = imp->as;
     mr_loader__push_key(ld, "services");
     mr_loader__push_key(ld, imp->name);
 }
@@ -1454,6 +1461,7 @@ static void end_import(struct mr_loader *ld, const struct reading *saved)
     memcpy(ld->path, saved->path, sizeof(ld->path));
     ld->pathlen = saved->pathlen;
     ld->last_item.text = NULL;
+    ld->import_name = ld->import_as = NULL;
 }
 
 /* `proxy`: an http:// URL that calls no route matches are forwarded to. */
@@ -2476,6 +2484,7 @@ static void import_file(struct mr_loader *ld, struct mr_scenario *sc, struct sou
     src[i].importer = item;
     src[i].import.service = svc;
     src[i].import.name = svc->string;
+    src[i].import.as = item->string;
     src[i].import.file = i;
     shown = NULL;
     f->dir = folder_of(src[i].path);

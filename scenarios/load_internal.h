@@ -33,6 +33,9 @@ struct mr_loader {
     /* every service's name, known before any route is loaded, for {{serviceUrl}} */
     const char **service_names;
     size_t nservice_names;
+    /* while an imported service is read: its name in the converted file, which a
+     * callback's "service" uses for the service itself, and the importing name */
+    const char *import_name, *import_as;
     /* each route's own "expect" (or NULL), kept while routes load, by route index */
     const cJSON **route_expects;
     /* callbacks: the services' (which responses use by id) are mr_scenario.callbacks

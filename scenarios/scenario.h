@@ -159,8 +159,11 @@ struct mr_json_part {
 
 /* A response's use of a callback: which one, and after how long. */
 struct mr_callback_use {
-    size_t callback;  /* index into mr_scenario.callbacks */
-    int64_t delay_ms; /* the use's own `delayMs`, else the callback's */
+    size_t callback;      /* index into mr_scenario.callbacks */
+    int64_t delay_ms;     /* the use's own `delayMs`, else the callback's: fixed, or the
+                             minimum of a range */
+    int64_t delay_max_ms; /* > delay_ms: uniform in [delay_ms, delay_max_ms], drawn from the
+                             run's seeded generator when the callback is triggered */
 };
 
 /* How a route with several `responses` picks one. */
@@ -300,6 +303,7 @@ struct mr_callback {
     struct mr_response request;  /* what is sent: headers, and json / body / file, with their
                                     templates (status and the rest unused) */
     int64_t delay_ms;            /* `delayMs`: after the response was chosen; default 0 */
+    int64_t delay_max_ms;        /* > delay_ms: `delayMs` is a range {"min", "max"} */
     int64_t timeout_ms;          /* each attempt, connecting to the end of the answer */
     int retries;                 /* `retry.times`: attempts after the first one; 0: none */
     int64_t backoff_ms;          /* the wait before the first retry; it doubles after each */

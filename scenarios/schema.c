@@ -20,6 +20,8 @@
 #define REF(def) "{'$ref': '#/$defs/" def "'}"
 #define COUNT "{'type': 'integer', 'minimum': 0}"
 #define MS_600K "{'type': 'integer', 'minimum': 0, 'maximum': 600000}"
+/* a response's or a callback's `delayMs` */
+#define DELAY "{'anyOf': [" MS_600K ", " REF("delayRange") "]}"
 #define EXPECT_MS "{'type': 'integer', 'minimum': 1, 'maximum': 604800000}"
 #define FIELDS "{'type': 'object', 'additionalProperties': " REF("condition") "}"
 /* mr_http_token: RFC 9110's token characters */
@@ -217,8 +219,7 @@ static const struct mr_schema_member response[] = {
     KEY("file", STRING,
         "a file beneath the scenario's folder, typed by its extension; with {{, a path rendered "
         "per request"),
-    KEY("delayMs", "{'anyOf': [" MS_600K ", " REF("delayRange") "]}",
-        "milliseconds to wait before answering, or a seeded range {min, max}"),
+    KEY("delayMs", DELAY, "milliseconds to wait before answering, or a seeded range {min, max}"),
     KEY("fault",
         "{'anyOf': [{'enum': ['reset', 'empty', 'garbage', 'truncated']}, " REF("fault") "]}",
         "break the answer on purpose: reset, empty, garbage, truncated, or {dribble: {chunks, "
@@ -354,9 +355,9 @@ static const struct mr_schema_member callback[] = {
     KEY("template", BOOLEAN,
         "false: no templates in url, headers and body; true: the file's contents are a template "
         "too"),
-    KEY("delayMs", MS_600K,
-        "milliseconds after the triggering response was chosen (default 0); a use's delayMs "
-        "overrides it"),
+    KEY("delayMs", DELAY,
+        "milliseconds after the triggering response was chosen (default 0), or a seeded range "
+        "{min, max}; a use's delayMs overrides it"),
     KEY("timeoutMs", "{'type': 'integer', 'minimum': 1, 'maximum': 600000, 'default': 5000}",
         "each attempt's limit, from connecting to the end of the answer (default 5000)"),
     KEY("retry", REF("retry"), "attempts after the first, on a non-2xx answer or a failure"),
@@ -365,7 +366,9 @@ static const struct mr_schema_member callback[] = {
 static const struct mr_schema_member callback_use[] = {
     KEY("callback", "{'type': 'string', 'minLength': 1}",
         "the id of a callback defined in a service's callbacks"),
-    KEY("delayMs", MS_600K, "milliseconds after the response was chosen (default: the callback's)"),
+    KEY("delayMs", DELAY,
+        "milliseconds after the response was chosen, or a seeded range {min, max} (default: the "
+        "callback's)"),
 };
 
 static const struct mr_schema_member retry[] = {

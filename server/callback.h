@@ -64,7 +64,9 @@ int mr_dispatch_start(struct mr_dispatch **out, const struct mr_dispatch_opts *o
 
 /*
  * Renders `use` (a response's use of a callback; the call that chose the
- * response is journal seq `trigger`) with `ctx`, the triggering request
+ * response is journal seq `trigger`; it is due use->delay_ms from now: the
+ * caller draws a delay range, with the server's seeded generator, so that a
+ * seed fixes it) with `ctx`, the triggering request
  * (its `status` is not touched), and queues it, or records why it is not
  * sent. Never blocks on the network; allocates (callbacks are few).
  * Thread-safe.

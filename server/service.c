@@ -1454,8 +1454,16 @@ static void take_call(struct mr_server *s, struct worker *w, struct mg_connectio
         struct mr_tpl_ctx ctx;
         size_t i;
         template_context(&ctx, s, w, &req, ri, wall);
-        for (i = 0; i < resp->ncallbacks; i++)
-            mr_dispatch_trigger(s->dispatch, &resp->callbacks[i], seq, &ctx);
+        for (i = 0; i < resp->ncallbacks; i++) {
+            struct mr_callback_use use = resp->callbacks[i];
+            /* a delay range is drawn here, as a response's is: from the seeded generator,
+             * in call order, and only for ranges (fixed delays draw nothing) */
+            if (use.delay_max_ms > use.delay_ms)
+                use.delay_ms +=
+                    (int64_t)(rng_next(s) % (uint64_t)(use.delay_max_ms - use.delay_ms + 1));
+            use.delay_max_ms = use.delay_ms;
+            mr_dispatch_trigger(s->dispatch, &use, seq, &ctx);
+        }
     }
     if (mr_log_enabled(MR_LOG_INFO))
         log_call(w, sc, &req, route, w->status);

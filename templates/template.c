@@ -1711,6 +1711,27 @@ bool mr_template_detect(const char *src, size_t len)
     return false;
 }
 
+bool mr_template_quote(struct mr_buf *out, const char *s, size_t len)
+{
+    size_t i, from = 0;
+
+    for (i = 0; i + 1 < len; i++)
+        if (s[i] == '{' && s[i + 1] == '{' && i > 0 && s[i - 1] == '\\')
+            return false;
+    /* next() reads "\{{" as text up to the next "{{": each "{{" needs its own
+     * backslash, and "{{{{" is two of them */
+    for (i = 0; i + 1 < len; i++) {
+        if (s[i] == '{' && s[i + 1] == '{') {
+            mr_buf_append(out, s + from, i - from);
+            mr_buf_putc(out, '\\');
+            from = i;
+            i++;
+        }
+    }
+    mr_buf_append(out, s + from, len - from);
+    return true;
+}
+
 int mr_template_compile(struct mr_template **out, const char *src, size_t len,
                         enum mr_tpl_escape escape, char *errbuf, size_t errsize)
 {

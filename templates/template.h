@@ -96,6 +96,16 @@ int mr_template_compile_with(struct mr_template **out, const char *src, size_t l
 /* True when the text contains "{{" and so is a template by default. */
 bool mr_template_detect(const char *src, size_t len);
 
+/*
+ * Appends to `out` a template source that renders to s[0..len) exactly:
+ * the text with every "{{" escaped as "\{{" (Handlebars' literal mustache),
+ * for converters that must keep text as it is inside a templated
+ * object. Returns false, appending nothing, when no escaped source can say
+ * it: a backslash right before "{{" ("\\{{" means a backslash and then a
+ * mustache). Out of memory shows in out->failed.
+ */
+bool mr_template_quote(struct mr_buf *out, const char *s, size_t len);
+
 /* Renders into `out` (appending). Returns 0, or MR_ENOMEM. Never fails on
  * request data: missing values render as "" the way Mockoon does. */
 int mr_template_render(const struct mr_template *t, const struct mr_tpl_ctx *ctx,

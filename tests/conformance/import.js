@@ -101,6 +101,18 @@ const cases = [
   { name: 'disable-templating', req: { path: `${P}/raw` } },
   { name: 'templated-echo', req: { method: 'PUT', path: `${P}/echo?loud=1`, headers: { Accept: 'text/x-test' }, ...json({ name: 'Zoe' }) } },
   { name: 'templated-echo-defaults', req: { method: 'PUT', path: `${P}/echo` } },
+  // callbacks: both servers call the client back (oracle.js, `hooks`; X-Hook-Port names
+  // its port): templated URLs, headers (an empty one left out) and bodies, fetch's type
+  // for a string, the response's latency then the callback's, no body with GET, a path
+  // to the mock itself behind the prefix whose route calls back in turn, a file
+  { name: 'callback-json-and-text', req: { method: 'POST', path: `${P}/charges`, ...json({ id: 'ch_1', amount: 1999 }) },
+    hooks: { count: 2, headers: ['content-type', 'content-length', 'x-sig', 'x-empty'], minMs: { '/hooks/ch_1?src=oracle': 300 } } },
+  { name: 'callback-get-no-body', req: { path: `${P}/notify?q=a-b` },
+    hooks: { count: 1, headers: ['content-type', 'content-length', 'x-mode'] } },
+  { name: 'callback-to-itself', req: { path: `${P}/relay-start?id=r7` },
+    hooks: { count: 1, headers: ['content-type', 'content-length', 'x-seen'], minMs: { '/relayed/r7': 50 } } },
+  { name: 'callback-file', req: { method: 'POST', path: `${P}/filed`, ...json({ id: 'f9' }) },
+    hooks: { count: 1, headers: ['content-type', 'content-length'] } },
   // CORS: the option answers preflights; Access-Control-Allow-Origin comes from the environment's headers
   { name: 'cors-preflight', headers: CORS_HEADERS, req: { method: 'OPTIONS', path: `${P}/users/7`,
     headers: { Origin: 'http://example.test', 'Access-Control-Request-Method': 'GET' } } },

@@ -8,7 +8,11 @@
 //   name      its name in messages ("conformance.import")
 //   file      its script (__filename): mockrun runs it again as the client
 //   prepare   (workDir) => void: writes env.json and its files into workDir
-//   cases     [{ name, req, shape?, statusOnly?, why?, headers?, minMs? }]
+//   cases     [{ name, req, shape?, statusOnly?, why?, headers?, minMs?, hooks? }]
+//             hooks: { count, headers, minMs? } - the case's callbacks (hooks.js):
+//             the client listens on a port of its own, names it to both servers in
+//             the request header X-Hook-Port (the environment's callback URIs use
+//             it), and after each server's answer takes its `count` callbacks there
 //   known     { caseName: reason } - differences that do not fail the run
 //   headers   the headers compared by default (lower case)
 //
@@ -34,6 +38,7 @@ const http = require('http');
 const os = require('os');
 const path = require('path');
 const { stopGroup, waitExit, startMockoon } = require('./mockoon-process.js');
+const { startReceiver, compareHooks } = require('./hooks.js');
 const { spawn, spawnSync } = require('child_process');
 
 const REQUEST_TIMEOUT_MS = 15000;
@@ -229,24 +234,31 @@ async function client(suite, opts) {
   if (!opts.mockoonUrl) die('--client needs --mockoon-url');
   const selected = selectCases(suite, opts.cases);
   const results = { pass: [], fail: [], known: [], fixed: [] };
+  const receiver = selected.some((c) => c.hooks) ? await startReceiver() : null;
   for (const c of selected) {
     const req = buildRequest(c);
-    let a, b;
+    let a, b, ha, hb;
+    if (c.hooks) req.headers['X-Hook-Port'] = String(receiver.port);
     try {
+      let t0 = Date.now();
       a = await send(opts.mockoonUrl, req);
+      if (c.hooks) ha = await receiver.take(c.hooks.count, t0);
+      t0 = Date.now();
       b = await send(ours, req);
+      if (c.hooks) hb = await receiver.take(c.hooks.count, t0);
     } catch (e) {
       results.fail.push(c.name);
       console.log(`FAIL ${c.name}: request failed: ${e.message}`);
       continue;
     }
-    const problems = compare(suite, c, a, b);
+    const problems = compare(suite, c, a, b).concat(c.hooks ? compareHooks(c, ha, hb, 'Mockoon') : []);
     const known = Object.prototype.hasOwnProperty.call(suite.known, c.name);
     const verdict = problems.length === 0 ? 'pass' : known ? 'known' : 'fail';
     results[verdict].push(c.name);
     if (verdict === 'pass') {
       if (known) results.fixed.push(c.name);
       if (opts.verbose) console.log(`ok   ${c.name}: ${a.status} ${show(a.body)}${c.shape ? ` | ${show(b.body)}` : ''}`);
+      if (opts.verbose && c.hooks) for (const h of ha) console.log(`       callback: ${h.method} ${h.url} ${show(h.body)} (${h.ms} ms)`);
       continue;
     }
     console.log(`${verdict === 'fail' ? 'FAIL' : 'KNOWN'} ${c.name}`);
@@ -256,8 +268,13 @@ async function client(suite, opts) {
     if (req.body !== null) console.log(`              body ${show(req.body)}`);
     console.log(`    Mockoon:  ${a.status} ${show(a.body.length > 300 ? `${a.body.slice(0, 300)}...` : a.body)}`);
     console.log(`    mockrun:  ${b.status} ${show(b.body.length > 300 ? `${b.body.slice(0, 300)}...` : b.body)}`);
+    if (c.hooks) {
+      for (const h of ha) console.log(`    Mockoon callback: ${h.method} ${h.url} ${show(h.body)} ${show(h.headers)}`);
+      for (const h of hb) console.log(`    mockrun callback: ${h.method} ${h.url} ${show(h.body)} ${show(h.headers)}`);
+    }
     for (const p of problems) console.log(`    ${p}`);
   }
+  if (receiver) receiver.close();
   for (const name of results.fixed) console.log(`NOTE ${name} is listed as a known difference but now matches: remove the entry`);
   console.log(`${N}: ${results.pass.length} equal, ${results.known.length} known differences, ` +
     `${results.fail.length} failed (of ${selected.length})`);

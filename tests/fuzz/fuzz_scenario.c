@@ -88,6 +88,8 @@ static void check_response(const struct mr_scenario *sc, const struct mr_respons
     for (size_t i = 0; i < r->ncallbacks; i++) {
         FUZZ_CHECK(r->callbacks[i].callback < sc->ncallbacks);
         FUZZ_CHECK(r->callbacks[i].delay_ms >= 0 && r->callbacks[i].delay_ms <= 600000);
+        FUZZ_CHECK(r->callbacks[i].delay_max_ms >= r->callbacks[i].delay_ms &&
+                   r->callbacks[i].delay_max_ms <= 600000);
     }
     FUZZ_CHECK(r->status >= 100 && r->status <= 599);
     FUZZ_CHECK(r->kind != MR_RESP_FILE || r->file != NULL);
@@ -171,6 +173,7 @@ static void check_model(const struct mr_scenario *sc, size_t nfiles, bool plain)
         FUZZ_CHECK(cb->service >= -1 && cb->service < (long)sc->nservices);
         FUZZ_CHECK(cb->timeout_ms >= 1 && cb->timeout_ms <= 600000);
         FUZZ_CHECK(cb->delay_ms >= 0 && cb->delay_ms <= 600000);
+        FUZZ_CHECK(cb->delay_max_ms >= cb->delay_ms && cb->delay_max_ms <= 600000);
         FUZZ_CHECK(cb->retries >= 0 && cb->retries <= 100);
         FUZZ_CHECK(cb->templated == (cb->url_tpl != NULL || cb->request.templated));
         FUZZ_CHECK(cb->request.ncallbacks == 0);

@@ -13,7 +13,8 @@
  * reported. Whatever compiles is rendered against a fixed request with a
  * deterministic generator, twice, and the two outputs must be byte-identical
  * (rendering depends only on the request and the generator). Output size
- * must respect the engine's cap.
+ * must respect the engine's cap. The template's text quoted with
+ * mr_template_quote, when it can be, compiles and renders to itself.
  */
 #include <stdbool.h>
 
@@ -204,6 +205,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mr_buf_release(&a);
         mr_buf_release(&b);
         mr_template_free(t);
+    }
+    {
+        /* mr_template_quote: the quoted text compiles and renders to the text itself */
+        struct mr_buf q, out;
+        struct mr_template *t = NULL;
+        char msg[300];
+        mr_buf_init(&q);
+        mr_buf_init(&out);
+        if (mr_template_quote(&q, src, srclen) && !q.failed) {
+            FUZZ_CHECK(mr_template_compile(&t, q.data ? q.data : "", q.len, MR_TPL_HTML, msg,
+                                           sizeof(msg)) == 0);
+            render(t, &rq, &out);
+            FUZZ_CHECK(out.len == srclen && (srclen == 0 || memcmp(out.data, src, srclen) == 0));
+            mr_template_free(t);
+        } else {
+            FUZZ_CHECK(q.failed || q.len == 0);
+        }
+        mr_buf_release(&q);
+        mr_buf_release(&out);
     }
     free(cookie_text);
     free(form);

@@ -403,6 +403,81 @@ START_TEST(test_due_after_the_end)
 }
 END_TEST
 
+/*
+ * The delays a seeded server draws for a callback whose delayMs is a range
+ * {100000, 600000}: each is known to within the time the trigger took (the
+ * attempts are never sent, and record when they were due).
+ */
+struct drawn {
+    int64_t lo[4], hi[4]; /* each delay lies in [lo, hi], in ms */
+};
+
+static void draw_delays(uint64_t seed, struct drawn *out)
+{
+    static const char text[] =
+        "{\"routes\": [{\"id\": \"r\", \"request\": {\"path\": \"/charge\"},\n"
+        " \"response\": {\"callbacks\": [{\"url\": \"http://127.0.0.1:9/\",\n"
+        "  \"delayMs\": {\"min\": 100000, \"max\": 600000}}]}}]}\n";
+    struct mr_scenario *sc = mr_fixture_scenario(FIX "/ranged.json", text);
+    struct mr_server_opts o;
+    struct mr_server *s;
+    int64_t before[4], after[4];
+    size_t i;
+
+    mr_server_opts_init(&o);
+    o.threads = MR_FIXTURE_THREADS;
+    o.seed = seed;
+    s = mr_fixture_start(sc, &o);
+    for (i = 0; i < 4; i++) {
+        before[i] = mr_clock_wall_us();
+        ck_assert_int_eq(trigger(s, "/charge", "", "x"), 200);
+        after[i] = mr_clock_wall_us();
+    }
+    finish(s);
+    mr_server_close(s);
+    ck_assert_uint_eq(mr_journal_attempts(mr_server_journal(s)), 4);
+    for (i = 0; i < 4; i++) {
+        /* recorded in due order: the delivery number says which trigger it was */
+        const struct mr_attempt *at = attempt(s, i);
+        size_t k = (size_t)at->delivery - 1;
+        ck_assert_int_eq(at->outcome, MR_ATTEMPT_NOT_SENT);
+        ck_assert_uint_lt(k, 4);
+        out->lo[k] = (at->wall_us - after[k]) / 1000 - 1;
+        out->hi[k] = (at->wall_us - before[k]) / 1000 + 1;
+        ck_assert_int_ge(out->hi[k], 100000);
+        ck_assert_int_le(out->lo[k], 600000);
+    }
+    mr_server_stop(s);
+    mr_scenario_free(sc);
+}
+
+static bool overlap(const struct drawn *a, const struct drawn *b, size_t i)
+{
+    return a->lo[i] <= b->hi[i] && b->lo[i] <= a->hi[i];
+}
+
+START_TEST(test_delay_range_seeded)
+{
+    struct drawn a, b, c;
+    size_t i, same_as_c = 0, apart = 0;
+
+    draw_delays(42, &a);
+    draw_delays(42, &b);
+    draw_delays(43, &c);
+    for (i = 0; i < 4; i++) {
+        /* the same seed draws the same delays, in call order */
+        ck_assert_msg(overlap(&a, &b, i), "delay %zu: [%lld, %lld] then [%lld, %lld] ms", i,
+                      (long long)a.lo[i], (long long)a.hi[i], (long long)b.lo[i],
+                      (long long)b.hi[i]);
+        same_as_c += overlap(&a, &c, i);
+        apart += a.hi[i] < a.lo[0] || a.lo[i] > a.hi[0];
+    }
+    /* another seed, other delays; and the delays vary (not all the same value) */
+    ck_assert_uint_lt(same_as_c, 4);
+    ck_assert_uint_gt(apart, 0);
+}
+END_TEST
+
 START_TEST(test_abort)
 {
     struct mr_scenario *sc = mr_fixture_scenario(FIX "/callbacks.json", scenario_text);
@@ -500,6 +575,7 @@ static Suite *callback_suite(void)
     tc = tcase_create("end");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_due_after_the_end);
+    tcase_add_test(tc, test_delay_range_seeded);
     tcase_add_test(tc, test_abort);
     suite_add_tcase(s, tc);
     return s;

@@ -2225,9 +2225,11 @@ static int fake_convert(void *arg, const char *kind, const char *path, char **js
                         struct mr_error *err)
 {
     static const char service[] =
-        "{\"services\": {\"converted\": {\"cors\": true, \"routes\": [\n"
+        "{\"services\": {\"converted\": {\"cors\": true,\n"
+        "  \"callbacks\": [{\"id\": \"self\", \"service\": \"converted\", \"url\": \"/users\"}],\n"
+        "  \"routes\": [\n"
         "  {\"id\": \"uuid-1\", \"request\": {\"method\": \"GET\", \"path\": \"/users\"},\n"
-        "   \"response\": {\"file\": \"users.json\"}},\n"
+        "   \"response\": {\"file\": \"users.json\", \"callbacks\": [{\"callback\": \"self\"}]}},\n"
         "  {\"id\": \"uuid-2\", \"request\": {\"method\": \"POST\", \"path\": \"/users\"}}]}}}\n";
     size_t len = strlen(path);
 
@@ -2284,6 +2286,10 @@ START_TEST(import_service)
     ck_assert_int_eq(sc->routes[0].line, 0); /* converted text: no line in the original */
     ck_assert_uint_eq(sc->nexpects, 1);
     ck_assert_int_eq(sc->expects[0].route, 1);
+    /* a callback to the converted service's own name goes to the service importing it */
+    ck_assert_uint_eq(sc->ncallbacks, 1);
+    ck_assert_int_eq(sc->callbacks[0].service, 0);
+    ck_assert_uint_eq(sc->callbacks[0].source, 1);
     mr_scenario_free(sc);
 
     /* what cannot be imported is named at the service's key */
@@ -2507,6 +2513,56 @@ START_TEST(callbacks_loaded)
 }
 END_TEST
 
+/* `delayMs` of a callback and of a use: a number or a seeded range, as a response's */
+START_TEST(callbacks_delay_ranges)
+{
+    struct mr_scenario *sc =
+        ok("{'services': {'a': {\n"
+           " 'callbacks': [{'id': 'ranged', 'url': 'http://localhost/', 'delayMs': {'min': 10,\n"
+           "   'max': 90}}, {'id': 'fixed', 'url': 'http://localhost/', 'delayMs': 5}],\n"
+           " 'routes': [{'id': 'r', 'response': {'callbacks': [\n"
+           "   {'callback': 'ranged'}, {'callback': 'fixed', 'delayMs': {'min': 0, 'max': 7}},\n"
+           "   {'callback': 'ranged', 'delayMs': 3},\n"
+           "   {'url': 'http://localhost/own', 'delayMs': {'min': 4, 'max': 4}}]}}]}}}");
+    const struct mr_response *r = &sc->routes[0].response;
+
+    ck_assert_int_eq(sc->callbacks[0].delay_ms, 10);
+    ck_assert_int_eq(sc->callbacks[0].delay_max_ms, 90);
+    ck_assert_int_eq(sc->callbacks[1].delay_ms, 5);
+    ck_assert_int_eq(sc->callbacks[1].delay_max_ms, 5);
+    ck_assert_uint_eq(r->ncallbacks, 4);
+    /* a use without delayMs takes the callback's range; with one, its own */
+    ck_assert_int_eq(r->callbacks[0].delay_ms, 10);
+    ck_assert_int_eq(r->callbacks[0].delay_max_ms, 90);
+    ck_assert_int_eq(r->callbacks[1].delay_ms, 0);
+    ck_assert_int_eq(r->callbacks[1].delay_max_ms, 7);
+    ck_assert_int_eq(r->callbacks[2].delay_ms, 3);
+    ck_assert_int_eq(r->callbacks[2].delay_max_ms, 3);
+    ck_assert_int_eq(r->callbacks[3].delay_ms, 4);
+    ck_assert_int_eq(r->callbacks[3].delay_max_ms, 4);
+    mr_scenario_free(sc);
+
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://localhost/', "
+             "'delayMs': {'min': 9, 'max': 2}}]}}]}",
+             "{'min': 9",
+             "routes[0].response.callbacks[0].delayMs: min (9) is greater than max (2)");
+    fails_at("{'services': {'a': {'callbacks': [{'id': 'c', 'url': 'http://localhost/'}], "
+             "'routes': [{'response': {'callbacks': [{'callback': 'c', 'delayMs': {'min': 1}}]}}]"
+             "}}}",
+             "{'min': 1}",
+             "services.a.routes[0].response.callbacks[0].delayMs: expected both \"min\" and "
+             "\"max\"");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://localhost/', "
+             "'delayMs': {'min': 1, 'max': 600001}}]}}]}",
+             "600001",
+             "routes[0].response.callbacks[0].delayMs.max: expected an integer from 0 to 600000, "
+             "got 600001");
+    fails_at("{'routes': [{'response': {'callbacks': [{'url': 'http://localhost/', "
+             "'delayMs': {'min': 1, 'max': 2, 'mean': 1}}]}}]}",
+             "'mean'", "routes[0].response.callbacks[0].delayMs.mean: unknown key");
+}
+END_TEST
+
 START_TEST(callbacks_invalid)
 {
     fails_at("{'services': {'a': {'callbacks': [{'url': 'http://127.0.0.1/'}], 'routes': []}}}",
@@ -2717,6 +2773,7 @@ static Suite *load_suite(void)
     tc = tcase("callbacks");
     tcase_add_test(tc, callbacks_loaded);
     tcase_add_test(tc, callbacks_invalid);
+    tcase_add_test(tc, callbacks_delay_ranges);
     tcase_add_test(tc, callbacks_allow_hosts_per_file);
     suite_add_tcase(s, tc);
 

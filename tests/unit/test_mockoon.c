@@ -240,8 +240,8 @@ START_TEST(test_environment_warnings)
              "proxyResHeaders: proxy headers are not supported; ignored",
              "tlsOptions: TLS is not supported; the mock serves plain HTTP",
              "data: data buckets are not supported; ignored",
-             "callbacks: callbacks are not supported; ignored",
-             "hostname: a listen address is not part of a scenario; use --host");
+             "hostname: a listen address is not part of a scenario; use --host",
+             "callbacks[0].uri: no URL: Mockoon cannot send the callback; callback dropped");
 }
 END_TEST
 
@@ -343,7 +343,8 @@ START_TEST(test_responses)
     /* the last of two headers of one name wins; Express adds a charset to text types */
     EQ("services._.routes.0.response",
        "{'status':418,'body':'x {{method}}','headers':{'content-type':'text/csv; charset=utf-8'}}");
-    WARNINGS("routes[0].responses[0].callbacks: callbacks are not supported; ignored");
+    WARNINGS("routes[0].responses[0].callbacks[0]: no callback of the environment has uuid "
+             "\"c\"; ignored");
 
     route("get", "a", "null", "[{'body': '{{x}}', 'disableTemplating': true, 'rules': []}]", true);
     EQ("services._.routes.0.response", "{'body':'{{x}}','template':false}");
@@ -1023,6 +1024,191 @@ START_TEST(test_always_true_rules)
 }
 END_TEST
 
+/* ---- callbacks --------------------------------------------------------------------------- */
+
+/* An environment named "Pay" (prefix api/v1, latency 10) with `callbacks`, and one
+ * route whose response (latency 5) uses them as `uses` says. */
+static void with_callbacks(const char *callbacks_q, const char *uses_q, const char *resp_extra_q,
+                           bool must_load)
+{
+    char env[16384];
+    snprintf(env, sizeof(env),
+             "{'name': 'Pay', 'endpointPrefix': 'api/v1', 'latency': 10, 'callbacks': %s,"
+             " 'routes': [{'uuid': 'r', 'type': 'http', 'method': 'post', 'endpoint': 'charges',"
+             " 'responses': [{'statusCode': 201, 'latency': 5, 'rules': [], 'callbacks': %s%s}]}]}",
+             callbacks_q, uses_q, resp_extra_q);
+    convert(env, must_load);
+}
+
+#define CB(i) "services.pay.callbacks." #i
+#define USES "services.pay.routes.0.response.callbacks"
+
+START_TEST(test_callbacks)
+{
+    /* a templated URL, headers (an empty value is left out, no charset added) and a
+     * templated body; the use is sent after the response's delay plus its latency */
+    with_callbacks("[{'uuid': 'c1', 'id': 'ab12', 'name': 'charge-succeeded', 'documentation': '',"
+                   " 'method': 'post', 'uri': '{{getEnvVar \\'APP_URL\\'}}/hooks/{{body "
+                   "\\'id\\'}}', 'headers': [{'key': 'Content-Type', 'value': 'application/json'},"
+                   " {'key': 'X-Sig', 'value': 's-{{body \\'id\\'}}'}, {'key': 'X-Empty', 'value': "
+                   "''}], 'bodyType': 'INLINE', 'body': '{\\'id\\': \\'{{body \\'id\\'}}\\'}',"
+                   " 'filePath': '', 'sendFileAsBody': true, 'databucketID': ''}]",
+                   "[{'uuid': 'c1', 'latency': 100}]", "", true);
+    EQ(CB(0), "{'id':'c1','description':'charge-succeeded','method':'POST','url':'{{getEnvVar "
+              "\\'APP_URL\\'}}/hooks/{{body \\'id\\'}}','body':'{\\'id\\': \\'{{body "
+              "\\'id\\'}}\\'}','headers':{'Content-Type':'application/json','X-Sig':'s-{{body "
+              "\\'id\\'}}'}}");
+    EQ(USES, "[{'callback':'c1','delayMs':115}]");
+    NO_WARNINGS();
+
+    /* a path: to the mock itself, behind the prefix; a string body without a type is
+     * typed as fetch types it; no latency anywhere: no delayMs */
+    convert("{'name': 'Pay', 'endpointPrefix': 'api/v1', 'callbacks': [{'uuid': 'c', 'name': "
+            "'self', 'method': 'put', 'uri': '/ledger/{{urlParam \\'id\\'}}', 'headers': [],"
+            " 'bodyType': 'INLINE', 'body': 'booked'}], 'routes': [{'uuid': 'r', 'method': 'put',"
+            " 'endpoint': 'ledger/:id', 'responses': [{'rules': [], 'callbacks': [{'uuid': 'c',"
+            " 'latency': 0}]}]}]}",
+            true);
+    EQ(CB(0), "{'id':'c','description':'self','method':'PUT','service':'pay','url':'/api/v1/"
+              "ledger/{{urlParam \\'id\\'}}','body':'booked','headers':{'Content-Type':'text/plain;"
+              "charset=UTF-8'}}");
+    EQ(USES, "[{'callback':'c'}]");
+    NO_WARNINGS();
+
+    /* GET, HEAD, DELETE... send no body (nor a type); a loopback URL as written */
+    with_callbacks("[{'uuid': 'c', 'method': 'delete', 'uri': 'http://localhost:9/x?y=1',"
+                   " 'headers': [], 'bodyType': 'INLINE', 'body': 'not sent'}]",
+                   "[{'uuid': 'c', 'latency': 0}]", "", true);
+    EQ(CB(0), "{'id':'c','method':'DELETE','url':'http://localhost:9/x?y=1'}");
+    EQ(USES, "[{'callback':'c','delayMs':15}]");
+    NO_WARNINGS();
+}
+END_TEST
+
+START_TEST(test_callback_ids_and_uses)
+{
+    /* ids: the uuid, else the name, else "callback N", made unique; a use names it by
+     * uuid, an unknown uuid is skipped as Mockoon skips it, a dropped callback's uses
+     * go with it */
+    with_callbacks("[{'uuid': 'u', 'name': 'a', 'method': 'post', 'uri': 'http://127.0.0.1:9/'},"
+                   " {'name': 'a', 'method': 'post', 'uri': 'http://127.0.0.1:9/'},"
+                   " {'name': 'a', 'method': 'post', 'uri': 'http://127.0.0.1:9/'},"
+                   " {'uuid': 'u', 'method': 'post', 'uri': 'http://127.0.0.1:9/'},"
+                   " {'method': 'post', 'uri': 'http://127.0.0.1:9/'},"
+                   " {'uuid': 'gone', 'method': 'post', 'uri': ''}, 7]",
+                   "[{'uuid': 'u', 'latency': 0}, {'uuid': 'nope', 'latency': 0}, {'latency': 1},"
+                   " {'uuid': 'gone', 'latency': 0}, {'uuid': 'u', 'latency': 600000}]",
+                   "", true);
+    EQ("services.pay.callbacks.0.id", "'u'");
+    EQ("services.pay.callbacks.1.id", "'a'");
+    EQ("services.pay.callbacks.2.id", "'a #2'");
+    EQ("services.pay.callbacks.3.id", "'u #2'");
+    EQ("services.pay.callbacks.4.id", "'callback 5'");
+    EQ("services.pay.callbacks.5", "(none)");
+    EQ(USES, "[{'callback':'u','delayMs':15},{'callback':'u','delayMs':600000}]");
+    WARNINGS("callbacks[5].uri: no URL: Mockoon cannot send the callback; callback dropped",
+             "callbacks[6]: a callback must be an object; callback dropped",
+             "routes[0].responses[0].callbacks[1]: no callback of the environment has uuid "
+             "\"nope\"; ignored",
+             "routes[0].responses[0].callbacks[2]: no callback of the environment has uuid \"\"; "
+             "ignored",
+             "routes[0].responses[0].callbacks[4]: the callback is sent 600015 ms after the "
+             "request, over mockrun's 600000 ms; 600000 is used");
+}
+END_TEST
+
+START_TEST(test_callback_urls)
+{
+    /* a host besides loopback is named in allowHosts (once); https, user information,
+     * spaces and relative URLs without a slash cannot be sent */
+    with_callbacks("[{'uuid': 'a', 'method': 'post', 'uri': 'http://hooks.example.test:8080/x'},"
+                   " {'uuid': 'b', 'method': 'post', 'uri': 'http://HOOKS.example.test/y'},"
+                   " {'uuid': 'c', 'method': 'post', 'uri': 'http://[fd00::1]:9/'},"
+                   " {'uuid': 'd', 'method': 'post', 'uri': 'https://localhost/'},"
+                   " {'uuid': 'e', 'method': 'post', 'uri': 'http://u@localhost/'},"
+                   " {'uuid': 'f', 'method': 'post', 'uri': 'hooks'},"
+                   " {'uuid': 'g', 'method': 'post', 'uri': '/a b'},"
+                   " {'uuid': 'h', 'method': 'post', 'uri': '{{nope}}/x'}]",
+                   "[]", "", true);
+    EQ("allowHosts", "['hooks.example.test','fd00::1']");
+    EQ("services.pay.callbacks.2.url", "'http://[fd00::1]:9/'");
+    EQ("services.pay.callbacks.3", "(none)");
+    WARNINGS("callbacks[0].uri: host \"hooks.example.test\" is not loopback: named in the "
+             "scenario's \"allowHosts\" (mockrun keeps callbacks on this machine unless a "
+             "scenario names the host: one that imports this environment names it in its own)",
+             "callbacks[1].uri: host \"HOOKS.example.test\" is not loopback: named in the "
+             "scenario's \"allowHosts\" (mockrun keeps callbacks on this machine unless a "
+             "scenario names the host: one that imports this environment names it in its own)",
+             "callbacks[2].uri: host \"fd00::1\" is not loopback: named in the scenario's "
+             "\"allowHosts\" (mockrun keeps callbacks on this machine unless a scenario names "
+             "the host: one that imports this environment names it in its own)",
+             "callbacks[3].uri: mockrun cannot send to \"https://localhost/\": https is not "
+             "supported: mockrun's client speaks plain HTTP only; callback dropped",
+             "callbacks[4].uri: mockrun cannot send to \"http://u@localhost/\": a URL with user "
+             "information (user@host) is not allowed; callback dropped",
+             "callbacks[5].uri: mockrun cannot send to \"hooks\": not an absolute http URL (it "
+             "must start with \"http://\"); callback dropped",
+             "callbacks[6].uri: mockrun cannot send to the path \"/api/v1/a b\": the URL has a "
+             "space or control byte at byte 10; callback dropped",
+             "callbacks[7].uri: mockrun cannot render this URL's template (unknown helper "
+             "\"nope\" at 1:3); callback dropped");
+}
+END_TEST
+
+START_TEST(test_callback_bodies)
+{
+    /* a file (typed by mime-types when the path is literal, rendered when its type is
+     * one Mockoon renders), a data bucket (not converted), a body mockrun cannot render
+     * (sent as written), a method the CLI repairs, Content-Length (mockrun's) */
+    with_callbacks(
+        "[{'uuid': 'f', 'method': 'post', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'FILE',"
+        " 'filePath': 'data/event.json', 'sendFileAsBody': false, 'body': 'inline'},"
+        " {'uuid': 'g', 'method': 'put', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'FILE',"
+        " 'filePath': 'data/{{urlParam \\'id\\'}}.json', 'sendFileAsBody': true},"
+        " {'uuid': 'n', 'method': 'put', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'FILE',"
+        " 'filePath': 'data/event', 'sendFileAsBody': true},"
+        " {'uuid': 'h', 'method': 'post', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'FILE',"
+        " 'filePath': '/etc/passwd', 'body': 'inline'},"
+        " {'uuid': 'b', 'method': 'post', 'uri': 'http://127.0.0.1:9/', 'bodyType': 'DATABUCKET',"
+        " 'databucketID': 'd1', 'body': 'x'},"
+        " {'uuid': 'q', 'method': 'post', 'uri': 'http://127.0.0.1:9/{{urlParam \\'x\\'}}',"
+        " 'body': '{{data \\'bucket\\'}}!'},"
+        " {'uuid': 'm', 'method': 'fetch', 'uri': 'http://127.0.0.1:9/', 'headers': [{'key': "
+        "'Content-Length', 'value': '3'}], 'body': 'abc', 'future': 1}]",
+        "[{'uuid': 'q', 'latency': 0}, {'uuid': 'f', 'latency': 0}]", ", 'disableTemplating': true",
+        false); /* its files are not there */
+    EQ(CB(0), "{'id':'f','method':'POST','url':'http://127.0.0.1:9/','file':'data/event.json',"
+              "'template':true,'headers':{'Content-Type':'application/json'}}");
+    EQ(CB(1), "{'id':'g','method':'PUT','url':'http://127.0.0.1:9/','file':'data/{{urlParam "
+              "\\'id\\'}}.json'}");
+    EQ("services.pay.callbacks.2.headers", "{'Content-Type':'text/plain;charset=UTF-8'}");
+    EQ(CB(3), "{'id':'h','method':'POST','url':'http://127.0.0.1:9/','body':'inline','headers':"
+              "{'Content-Type':'text/plain;charset=UTF-8'}}");
+    EQ(CB(4), "{'id':'b','method':'POST','url':'http://127.0.0.1:9/','headers':{'Content-Type':"
+              "'text/plain;charset=UTF-8'}}");
+    EQ(CB(5) ".body", "'\\\\{{data \\'bucket\\'}}!'");
+    EQ(CB(6), "{'id':'m','method':'POST','url':'http://127.0.0.1:9/','body':'abc','headers':"
+              "{'Content-Type':'text/plain;charset=UTF-8'}}");
+    WARNINGS("callbacks[0].sendFileAsBody: a file sent as multipart form data is not supported; "
+             "its content is sent as the body",
+             "callbacks[1].filePath: the file's content is sent as it is: mockrun renders a "
+             "templated path or a file's content, not both",
+             "callbacks[3].filePath: absolute file path \"/etc/passwd\" is not supported (mockrun "
+             "sends files inside the scenario's folder); the inline body is sent",
+             "callbacks[4].databucketID: a body from a data bucket is not supported; an empty "
+             "body is sent",
+             "callbacks[5].body: mockrun cannot render this template (helper \"data\" at 1:3 is "
+             "not supported by mockrun (data buckets)); sent as it is",
+             "callbacks[6].future: \"future\" is not supported; ignored",
+             "callbacks[6].method: method \"fetch\" is not one of Mockoon's; POST is used, as the "
+             "CLI repairs it",
+             "callbacks[6].headers[0]: header \"Content-Length\" is set by mockrun itself; header "
+             "dropped",
+             "routes[0].responses[0].callbacks[1]: the response disables templating, so Mockoon "
+             "sends this callback's body as written; mockrun renders it");
+}
+END_TEST
+
 /* ---- invalid input -------------------------------------------------------------------- */
 
 /* Refused: the error is `want`, and there is neither a scenario nor a warning. */
@@ -1183,6 +1369,10 @@ static Suite *mockoon_suite(void)
     tcase_add_test(tc, test_methods_and_types);
     tcase_add_test(tc, test_paths);
     tcase_add_test(tc, test_responses);
+    tcase_add_test(tc, test_callbacks);
+    tcase_add_test(tc, test_callback_ids_and_uses);
+    tcase_add_test(tc, test_callback_urls);
+    tcase_add_test(tc, test_callback_bodies);
     tcase_add_test(tc, test_files);
     tcase_add_test(tc, test_modes);
     suite_add_tcase(s, tc);

@@ -200,6 +200,51 @@ START_TEST(test_escaped_mustaches)
 }
 END_TEST
 
+/* mr_template_quote: text kept as it is inside a template, whatever braces it holds */
+START_TEST(test_quote)
+{
+    static const char *const texts[] = {"plain",
+                                        "",
+                                        "{{method}}",
+                                        "a{{b}}c{{d}}",
+                                        "{{{method}}}",
+                                        "{{{{x}}}}",
+                                        "{{",
+                                        "{{{",
+                                        "x}}y",
+                                        "{{#if}}\n{{/if}}",
+                                        "{{! comment }}",
+                                        "  {{~method~}}  ",
+                                        "a\\b {{x}}",
+                                        "{",
+                                        "{ {",
+                                        "}}{{"};
+    size_t i;
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct mr_buf src;
+        char *got;
+        mr_buf_init(&src);
+        ck_assert(mr_template_quote(&src, texts[i], strlen(texts[i])));
+        ck_assert(!src.failed);
+        got = render(mr_buf_cstr(&src));
+        ck_assert_msg(strcmp(got, texts[i]) == 0, "%s: quoted as %s, rendered %s", texts[i],
+                      mr_buf_cstr(&src), got);
+        free(got);
+        mr_buf_release(&src);
+    }
+    /* a backslash before "{{" cannot be said: nothing appended */
+    {
+        struct mr_buf src;
+        mr_buf_init(&src);
+        ck_assert(!mr_template_quote(&src, "a\\{{x}}", 6));
+        ck_assert(!mr_template_quote(&src, "\\{{", 3));
+        ck_assert_uint_eq(src.len, 0);
+        mr_buf_release(&src);
+    }
+}
+END_TEST
+
 START_TEST(test_whitespace_control)
 {
     expect("a  {{~method~}}  b", "aPOSTb");
@@ -1999,6 +2044,7 @@ static Suite *template_suite(void)
     tc = tcase("syntax");
     tcase_add_test(tc, test_text_and_comments);
     tcase_add_test(tc, test_escaped_mustaches);
+    tcase_add_test(tc, test_quote);
     tcase_add_test(tc, test_whitespace_control);
     tcase_add_test(tc, test_standalone_lines);
     tcase_add_test(tc, test_literals_and_paths);

@@ -1180,7 +1180,203 @@ START_TEST(test_stub_keys)
            "[], 'x-custom': 1, 'serveEventListeners': [{'name': 'webhook'}]");
     EQ(ROUTE, "{'id':'s.json','response':{}}");
     WARNINGS("s.json: x-custom: not supported; ignored",
-             "s.json: serveEventListeners: webhooks and listeners are not supported; ignored");
+             "s.json: serveEventListeners[0]: a webhook without \"parameters\" is never sent; "
+             "webhook dropped");
+}
+END_TEST
+
+/* ---- webhooks ----------------------------------------------------------------------------- */
+
+/* A POST /x stub (answering `resp`) with this webhook as a serve event listener. */
+static void hook_resp(const char *params_q, const char *resp_q)
+{
+    char extra[8192];
+    snprintf(extra, sizeof(extra), "'serveEventListeners': [{'name': 'webhook', 'parameters': %s}]",
+             params_q);
+    stub_x("{'method': 'POST', 'urlPathTemplate': '/x/{id}'}", resp_q, extra);
+}
+
+static void hook(const char *params_q)
+{
+    hook_resp(params_q, "{'status': 201}");
+}
+
+#define HOOK RESP ".callbacks.0"
+
+START_TEST(test_webhooks)
+{
+    /* originalRequest is the request: jsonPath, headers, the body, a path parameter */
+    hook("{'method': 'POST', 'url': 'http://127.0.0.1:{{originalRequest.headers.X-Port}}/h/"
+         "{{originalRequest.path.id}}', 'headers': {'Content-Type': 'application/json', 'X-Sig': "
+         "'s-{{jsonPath originalRequest.body \\'$.id\\'}}'}, 'body': '{{{originalRequest.body}}}',"
+         " 'delay': {'type': 'fixed', 'milliseconds': 200}}");
+    EQ(HOOK, "{'method':'POST','url':'http://127.0.0.1:{{{request.headers.X-Port}}}/h/"
+             "{{{request.params.id}}}','headers':{'Content-Type':'application/json','X-Sig':"
+             "'s-{{{jsonPath request.body \\'$.id\\'}}}'},'body':'{{{request.body}}}',"
+             "'delayMs':200}");
+    NO_WARNINGS();
+
+    /* GET by default, without a body; a uniform delay after the response's own */
+    hook_resp("{'url': 'http://localhost:9/x', 'body': 'not sent', 'delay': {'type': 'uniform', "
+              "'lower': 10, 'upper': 20}}",
+              "{'status': 200, 'fixedDelayMilliseconds': 100}");
+    EQ(HOOK, "{'method':'GET','url':'http://localhost:9/x','delayMs':{'min':110,'max':120}}");
+    NO_WARNINGS();
+    hook_resp("{'method': 'PUT', 'url': 'http://localhost:9/x', 'headers': {'Content-Type': "
+              "'text/plain'}, 'body': 'b'}",
+              "{'uniformRandomDelay': {'lower': 5, 'upper': 9}, 'chunkedDribbleDelay': "
+              "{'numberOfChunks': 2, 'totalDuration': 40}}");
+    EQ(HOOK, "{'method':'PUT','url':'http://localhost:9/x','headers':{'Content-Type':'text/plain'},"
+             "'body':'b','delayMs':{'min':45,'max':49}}");
+    NO_WARNINGS();
+
+    /* the older postServeActions, as a list and as an object; the actions first */
+    stub_x("{'urlPath': '/y'}", "{}",
+           "'serveEventListeners': [{'name': 'webhook', 'requestPhases': ['BEFORE_MATCH', "
+           "'AFTER_COMPLETE'], 'parameters': {'method': 'DELETE', 'url': 'http://127.0.0.1:9/3'}}],"
+           " 'postServeActions': [{'name': 'webhook', 'parameters': {'method': 'patch', 'url': "
+           "'http://127.0.0.1:9/1', 'headers': {'Content-Type': 'text/plain'}, 'base64Body': "
+           "'e3t4fX0='}}]");
+    EQ(RESP ".callbacks", "[{'method':'PATCH','url':'http://127.0.0.1:9/1','headers':{"
+                          "'Content-Type':'text/plain'},'body':'\\\\{{x}}'},{'method':'DELETE',"
+                          "'url':'http://127.0.0.1:9/3'}]");
+    NO_WARNINGS();
+    stub_x("{'urlPath': '/y'}", "{}",
+           "'postServeActions': {'webhook': {'method': 'POST', 'url': 'http://127.0.0.1:9/2', "
+           "'headers': {'Content-Type': 'text/plain'}, 'body': 'old'}}");
+    EQ(RESP ".callbacks", "[{'method':'POST','url':'http://127.0.0.1:9/2','headers':{"
+                          "'Content-Type':'text/plain'},'body':'old'}]");
+    NO_WARNINGS();
+}
+END_TEST
+
+START_TEST(test_webhook_warnings)
+{
+    /* headers: several values joined, the client's own left out, templates it cannot
+     * translate kept as written; a body without a type */
+    hook("{'method': 'POST', 'url': 'http://127.0.0.1:9/', 'headers': {'X-Multi': ['a', 2, true],"
+         " 'User-Agent': 'u', 'Content-Length': '3', 'Connection': 'x', 'X-Now': '{{now}}',"
+         " 'X-Obj': {'a': 1}, 'bad name': 'v'}, 'body': 'b', 'extra': 1}");
+    EQ(HOOK, "{'method':'POST','url':'http://127.0.0.1:9/','headers':{'X-Multi':'a, 2, true',"
+             "'X-Now':'\\\\{{now}}'},'body':'b'}");
+    WARNINGS(
+        "s.json: serveEventListeners[0].parameters.extra: not converted (WireMock's templates "
+        "see it as parameters.extra); ignored",
+        "s.json: serveEventListeners[0].parameters.headers.X-Multi: 3 values are sent as one "
+        "header, joined with \", \" (mockrun sends a header once)",
+        "s.json: serveEventListeners[0].parameters.headers.X-Now: \"now\" (a helper or "
+        "value mockrun's templates do not have) is not supported; sent as written, without "
+        "templating",
+        "s.json: serveEventListeners[0].parameters.headers.X-Obj: expected a string, or a list "
+        "of strings; header dropped",
+        "s.json: serveEventListeners[0].parameters.headers[\"bad name\"]: not a valid "
+        "header name; header dropped",
+        "s.json: serveEventListeners[0].parameters.body: WireMock sends it without a "
+        "Content-Type; mockrun sends text/plain; charset=utf-8 (give the webhook a "
+        "Content-Type header)");
+
+    /* a host besides loopback is named in allowHosts */
+    hook("{'url': 'http://hooks.example.test/h'}");
+    EQ("allowHosts", "['hooks.example.test']");
+    EQ(HOOK, "{'method':'GET','url':'http://hooks.example.test/h'}");
+    WARNINGS("s.json: serveEventListeners[0].parameters.url: host \"hooks.example.test\" is not "
+             "loopback: named in the scenario's \"allowHosts\" (mockrun keeps callbacks on this "
+             "machine unless a scenario names the host: one that imports these mappings names it "
+             "in its own)");
+
+    /* delays mockrun does not have, or over its 10 minutes */
+    hook("{'url': 'http://127.0.0.1:9/', 'delay': {'type': 'lognormal', 'median': 90, "
+         "'sigma': 0.1}}");
+    EQ(HOOK, "{'method':'GET','url':'http://127.0.0.1:9/'}");
+    WARNINGS("s.json: serveEventListeners[0].parameters.delay: the lognormal distribution is not "
+             "supported (mockrun's delays are fixed or uniform); ignored");
+    hook("{'url': 'http://127.0.0.1:9/', 'delay': {'type': 'uniform', 'lower': 9, 'upper': 1}}");
+    EQ(HOOK, "{'method':'GET','url':'http://127.0.0.1:9/'}");
+    WARNINGS("s.json: serveEventListeners[0].parameters.delay: lower is greater than upper; "
+             "ignored");
+    hook("{'url': 'http://127.0.0.1:9/', 'delay': {'type': 'fixed', 'milliseconds': 'x'}}");
+    WARNINGS("s.json: serveEventListeners[0].parameters.delay.milliseconds: expected a whole "
+             "number of milliseconds; the delay is ignored");
+    hook("{'url': 'http://127.0.0.1:9/', 'delay': {'type': 'uniform', 'lower': 500000, "
+         "'upper': 700000}}");
+    EQ(HOOK ".delayMs", "{'min':500000,'max':600000}");
+    WARNINGS("s.json: serveEventListeners[0].parameters.delay: the webhook is sent up to 700000 ms "
+             "after the request, over mockrun's 600000 ms; the delay is capped there");
+
+    /* base64 bodies mockrun cannot send */
+    hook("{'method': 'POST', 'url': 'http://127.0.0.1:9/', 'headers': {'Content-Type': 'x/y'}, "
+         "'base64Body': 'AAEC'}");
+    EQ(HOOK, "{'method':'POST','url':'http://127.0.0.1:9/','headers':{'Content-Type':'x/y'}}");
+    WARNINGS("s.json: serveEventListeners[0].parameters.base64Body: a binary body cannot be "
+             "written into a scenario; no body is sent");
+    hook("{'method': 'POST', 'url': 'http://127.0.0.1:9/', 'headers': {'Content-Type': 'x/y'}, "
+         "'body': 'b', 'base64Body': '%%%'}");
+    EQ(HOOK ".body", "'b'");
+    WARNINGS("s.json: serveEventListeners[0].parameters.base64Body: \"body\" is given too and "
+             "wins; ignored");
+}
+END_TEST
+
+START_TEST(test_webhooks_dropped)
+{
+    /* each of these is never sent by WireMock, or cannot be by mockrun */
+    stub_x("{'urlPath': '/y'}", "{}",
+           "'serveEventListeners': ["
+           " {'name': 'webhook', 'requestPhases': ['BEFORE_MATCH'], 'parameters': {'url': "
+           "'http://127.0.0.1:9/'}},"
+           " {'name': 'webhook', 'parameters': {'method': '{{originalRequest.method}}', 'url': "
+           "'http://127.0.0.1:9/'}},"
+           " {'name': 'webhook', 'parameters': {'url': 'https://localhost/'}},"
+           " {'name': 'webhook', 'parameters': {'method': 'POST', 'url': 'http://127.0.0.1:9/',"
+           " 'body': {'a': 1}}},"
+           " {'name': 'webhook', 'parameters': {'method': 'POST'}},"
+           " {'name': 'webhook', 'parameters': {'url': 'http://127.0.0.1:{{now}}/'}},"
+           " {'name': 'webhook', 'parameters': {'method': 'ANY', 'url': 'http://127.0.0.1:9/'}},"
+           " {'name': 'other'}, 7,"
+           " {'name': 'webhook', 'parameters': {'url': 'http://127.0.0.1:9/', 'base64Body': "
+           "'%%%'}}],"
+           " 'postServeActions': {'notify': {}}");
+    EQ(RESP, "{}");
+    WARNINGS("s.json: postServeActions.notify: the extension \"notify\" is not supported; ignored",
+             "s.json: serveEventListeners[0].requestPhases: the webhook runs only after the "
+             "response is complete (AFTER_COMPLETE), which this list leaves out, so WireMock "
+             "never sends it; webhook dropped",
+             "s.json: serveEventListeners[1].parameters.method: a templated method is not "
+             "supported; webhook dropped",
+             "s.json: serveEventListeners[2].parameters.url: mockrun cannot send to "
+             "\"https://localhost/\": https is not supported: mockrun's client speaks plain HTTP "
+             "only; webhook dropped",
+             "s.json: serveEventListeners[3].parameters.body: not a string: WireMock 3.13 fails "
+             "to read the webhook and never sends it; webhook dropped",
+             "s.json: serveEventListeners[4].parameters: a webhook without a \"url\" is never "
+             "sent; webhook dropped",
+             "s.json: serveEventListeners[5].parameters.url: \"now\" (a helper or value "
+             "mockrun's templates do not have) is not supported; webhook dropped",
+             "s.json: serveEventListeners[6].parameters.method: expected an HTTP method such as "
+             "\"POST\"; webhook dropped",
+             "s.json: serveEventListeners[7]: the extension \"other\" is not supported; ignored",
+             "s.json: serveEventListeners[8]: expected {\"name\": ..., \"parameters\": ...}; "
+             "ignored",
+             "s.json: serveEventListeners[9].parameters.base64Body: not valid base64: WireMock "
+             "fails to read the webhook and never sends it; webhook dropped");
+}
+END_TEST
+
+/* A stub written once per combined state keeps each webhook one callback: the
+ * service's, used by id from every copy. */
+START_TEST(test_webhooks_in_states)
+{
+    convert("{'mappings': ["
+            " {'scenarioName': 'a', 'newScenarioState': 'A1', 'request': {'urlPath': '/a'},"
+            "  'response': {}, 'serveEventListeners': [{'name': 'webhook', 'parameters':"
+            "  {'url': 'http://127.0.0.1:9/a'}}]},"
+            " {'scenarioName': 'b', 'newScenarioState': 'B1', 'request': {'urlPath': '/b'},"
+            "  'response': {}}]}");
+    EQ("services.wiremock.callbacks",
+       "[{'id':'s.json#1 webhook 1','method':'GET','url':'http://127.0.0.1:9/a'}]");
+    EQ(ROUTES ".1.responses.0.callbacks", "[{'callback':'s.json#1 webhook 1'}]");
+    EQ(ROUTES ".1.responses.1.callbacks", "[{'callback':'s.json#1 webhook 1'}]");
+    NO_WARNINGS();
 }
 END_TEST
 
@@ -1346,6 +1542,10 @@ static Suite *wiremock_suite(void)
     tcase_add_test(tc, test_scenario_several);
     tcase_add_test(tc, test_scenario_too_many);
     tcase_add_test(tc, test_stub_keys);
+    tcase_add_test(tc, test_webhooks);
+    tcase_add_test(tc, test_webhook_warnings);
+    tcase_add_test(tc, test_webhooks_dropped);
+    tcase_add_test(tc, test_webhooks_in_states);
     suite_add_tcase(s, tc);
 
     tc = tcase("files");

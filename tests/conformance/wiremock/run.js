@@ -30,6 +30,7 @@ const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 const { stopGroup, waitExit } = require('../mockoon-process.js');
+const { startReceiver, compareHooks } = require('../hooks.js');
 
 const HERE = __dirname;
 const FIXTURE = path.join(HERE, 'root');
@@ -46,6 +47,10 @@ const MOCKRUN_TIMEOUT_MS = 60000;
 // (checked on the raw bytes: Node's parser accepts some broken chunks).
 // minMs: both answers take at least this long.
 // statusOnly: compare the status only (unmatched requests: each server has its own 404 text).
+// hooks: { count, headers, minMs? }: the stub's webhooks (../hooks.js). Each server is
+// named a receiver of its own in the request header X-Hook-Port (the stubs' webhook URLs
+// use it), so both requests still go at once; then each server's `count` webhooks are
+// compared.
 
 const json = (o) => ({ json: o });
 const text = (s) => ({ body: s, headers: { 'Content-Type': 'text/plain' } });
@@ -182,7 +187,23 @@ const cases = [
   { name: 'tpl-json', req: { method: 'POST', path: '/t/json', ...json({ name: 'Zoe' }) }, headers: ['content-type'] },
   { name: 'tpl-query', req: { path: '/t/query?a=1' } },
   { name: 'tpl-query-repeated', req: { path: '/t/query?a=1&a=2' } },
-  { name: 'tpl-each', req: { method: 'POST', path: '/t/each', ...json({ items: ['a', 'b', 'c'] }) } }
+  { name: 'tpl-each', req: { method: 'POST', path: '/t/each', ...json({ items: ['a', 'b', 'c'] }) } },
+  // webhooks: templated from originalRequest (jsonPath, headers, the body, the method, a
+  // path parameter, the URL), a header with two values, User-Agent (the client's own),
+  // fixed and uniform delays after the response's own, the older postServeActions
+  // forms, a base64 body (never a template), GET (no body) with requestPhases
+  { name: 'hook-json', req: { method: 'POST', path: '/hook/charges', ...json({ id: 'ch_1', amount: 1999 }),
+    headers: { 'X-Raw': 'a&b<c>"d\'e=f' } }, minMs: 100,
+  hooks: { count: 1, headers: ['content-type', 'content-length', 'x-sig', 'x-raw', 'x-multi'],
+    minMs: { '/hooks/ch_1?src=wm': 300 } } },
+  { name: 'hook-uniform', req: { method: 'PUT', path: '/hook/items/i7?x=1' },
+    hooks: { count: 1, headers: ['content-type', 'content-length'], minMs: { '/items/i7': 50 } } },
+  { name: 'hook-old-form', req: { method: 'POST', path: '/hook/old' },
+    hooks: { count: 1, headers: ['content-type', 'content-length'] } },
+  { name: 'hook-no-type', req: { method: 'POST', path: '/hook/untyped' },
+    hooks: { count: 1, headers: ['content-type', 'content-length'] } },
+  { name: 'hook-get', req: { path: '/hook/get?q=a-b' },
+    hooks: { count: 1, headers: ['content-type', 'content-length', 'x-mode'] } }
 ];
 
 // Cases where mockrun differs from WireMock, each with its reason (docs/wiremock.md).
@@ -198,6 +219,8 @@ const KNOWN = {
     'does); WireMock answers 404.',
   'tpl-query-repeated': 'docs/wiremock.md, "Templates": a parameter sent twice prints its first ' +
     'value in WireMock, both (qs\'s array) in mockrun.',
+  'hook-no-type': 'docs/wiremock.md, "Webhooks": WireMock sends a webhook\'s body without a Content-Type ' +
+    'when its headers give none; mockrun sends text/plain; charset=utf-8 (the importer warns).',
   'tpl-eq-query': 'docs/wiremock.md: WireMock 3 gives a template {{request.query.kind}} as the list of the ' +
     'parameter\'s values, which {{#eq}} never finds equal to a string ("no"); mockrun compares the value ("yes").'
 };
@@ -480,19 +503,28 @@ async function client(opts) {
   if (!opts.wiremockUrl) die('--client needs --wiremock-url');
   const selected = selectCases(opts.cases);
   const results = { pass: [], fail: [], known: [], fixed: [] };
+  const hooked = selected.some((c) => c.hooks);
+  const recv = hooked ? await Promise.all([startReceiver(), startReceiver()]) : null;
   for (const c of selected) {
     const req = buildRequest(c);
+    const reqs = [req, req];
+    let ha, hb;
+    if (c.hooks)
+      for (const k of [0, 1]) reqs[k] = { ...req, headers: { ...req.headers, 'X-Hook-Port': String(recv[k].port) } };
     // both at once: the delay cases then cost their delay once
+    const t0 = Date.now();
     const [a, b] = c.fault
       ? (await Promise.all([sendRaw(opts.wiremockUrl, req), sendRaw(ours, req)])).map((x) => ({ broken: x }))
-      : await Promise.all([send(opts.wiremockUrl, req), send(ours, req)]);
-    const problems = compare(c, a, b);
+      : await Promise.all([send(opts.wiremockUrl, reqs[0]), send(ours, reqs[1])]);
+    if (c.hooks) [ha, hb] = await Promise.all([recv[0].take(c.hooks.count, t0), recv[1].take(c.hooks.count, t0)]);
+    const problems = compare(c, a, b).concat(c.hooks ? compareHooks(c, ha, hb, 'WireMock') : []);
     const known = Object.prototype.hasOwnProperty.call(KNOWN, c.name);
     const verdict = problems.length === 0 ? 'pass' : known ? 'known' : 'fail';
     results[verdict].push(c.name);
     if (verdict === 'pass') {
       if (known) results.fixed.push(c.name);
       if (opts.verbose) console.log(`ok   ${c.name}: ${c.fault ? `${a.broken} | ${b.broken}` : `${a.status} ${show(a.body)}`}`);
+      if (opts.verbose && c.hooks) for (const h of ha) console.log(`       webhook: ${h.method} ${h.url} ${show(h.body)} (${h.ms} ms)`);
       continue;
     }
     console.log(`${verdict === 'fail' ? 'FAIL' : 'KNOWN'} ${c.name}`);
@@ -503,8 +535,13 @@ async function client(opts) {
     const what = (x) => (c.fault ? x.broken || 'a complete answer' : x.error || `${x.status} ${show(x.body)}`);
     console.log(`    WireMock: ${what(a)}`);
     console.log(`    mockrun:  ${what(b)}`);
+    if (c.hooks) {
+      for (const h of ha) console.log(`    WireMock webhook: ${h.method} ${h.url} ${show(h.body)} ${JSON.stringify(h.headers)}`);
+      for (const h of hb) console.log(`    mockrun webhook:  ${h.method} ${h.url} ${show(h.body)} ${JSON.stringify(h.headers)}`);
+    }
     for (const p of problems) console.log(`    ${p}`);
   }
+  if (recv) for (const r of recv) r.close();
   for (const name of results.fixed) console.log(`NOTE ${name} is listed in KNOWN but now matches: remove the entry`);
   console.log(`conformance.wiremock: ${results.pass.length} equal, ${results.known.length} known differences, ` +
     `${results.fail.length} failed (of ${selected.length})`);
