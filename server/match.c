@@ -16,6 +16,7 @@
 #include "common/buf.h"
 #include "common/text.h"
 #include "common/xmldoc.h"
+#include "common/xmljs.h"
 
 /* ---- requests ---- */
 
@@ -274,13 +275,36 @@ static bool json_field_holds(const struct mr_json_field *f, const cJSON *root)
     return ok != f->cond.negate;
 }
 
-/* The request's body as JSON (parsed once, on first use), or NULL. */
+/* True when the request's Content-Type makes Mockoon read its body as XML. */
+static bool xml_request(const struct mr_request *req)
+{
+    const struct mr_kv *ct = mr_request_header(req, "Content-Type");
+
+    return ct && mr_xmljs_content_type(ct->value, ct->value_len);
+}
+
+/* What a body the JSON conditions cannot read is not. */
+static const char *not_json(const struct mr_request *req)
+{
+    return xml_request(req) ? "not well-formed XML" : "not JSON";
+}
+
+/* The value the JSON conditions read (built once, on first use), or NULL:
+ * the body as JSON, or, for a request whose Content-Type names an XML type,
+ * the document as xml-js's object (common/xmljs.h), as Mockoon's rules and
+ * templates read it. */
 static const cJSON *body_json(struct mr_request *req)
 {
+    char why[200];
+
     if (!req->body_json_tried) {
         req->body_json_tried = true;
-        if (req->body && req->body_len)
+        if (xml_request(req)) {
+            if (mr_xmljs_parse(&req->body_json, req->body, req->body_len, why, sizeof(why)) != 0)
+                req->body_json = NULL;
+        } else if (req->body && req->body_len) {
             req->body_json = parse_json_body(req->body, req->body_len);
+        }
     }
     return req->body_json;
 }
@@ -1253,7 +1277,7 @@ static void explain_json_paths(const struct mr_body_cond *b, const struct mr_req
     char have[100];
 
     if (!req->body_json) {
-        snprintf(buf, size, "body is not JSON, %s a JSON body", wants);
+        snprintf(buf, size, "body is %s, %s a JSON body", not_json(req), wants);
         return;
     }
     for (i = 0; i < b->nfields && !f; i++)
@@ -1325,8 +1349,8 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
         }
         char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
         if (json && !req->body_json) {
-            snprintf(buf, size, "body is not JSON, %s a body %s %.120s", wants, bops[m->body->op],
-                     want ? want : "");
+            snprintf(buf, size, "body is %s, %s a body %s %.120s", not_json(req), wants,
+                     bops[m->body->op], want ? want : "");
         } else if (json) {
             /* point at the first member that differs */
             char path[200] = "body", wt[100], ht[100];
@@ -1705,7 +1729,7 @@ static size_t json_body_verdict(struct text *t, const struct mr_body_cond *b,
     if (!body_json(req)) {
         if (t->buf) {
             elide_json(w, sizeof(w), b->json);
-            text_line(t, "    body \u2717 (not JSON, wants JSON %s %s)", how, w);
+            text_line(t, "    body \u2717 (%s, wants JSON %s %s)", not_json(req), how, w);
         }
         return NOT_JSON;
     }
@@ -1754,7 +1778,7 @@ static unsigned json_paths_verdict(struct text *t, const struct mr_body_cond *b,
         if (ok) {
             text_line(t, "    body %s \u2713", p);
         } else if (!root) {
-            text_line(t, "    body %s \u2717 (the body is not JSON)", p);
+            text_line(t, "    body %s \u2717 (the body is %s)", p, not_json(req));
         } else if ((f->cond.op == MR_OP_ABSENT) != f->cond.negate &&
                    (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT)) {
             elide_json(v, sizeof(v), at);

@@ -8,15 +8,21 @@
  * (mr_xmldoc_walk), with and without its text: both walks report as many
  * elements as XPath counts, each ended, with the same attributes (in any
  * order; XPath's attributes among them); only the walk with the text
- * reports a declaration.
+ * reports a declaration. Every input is also read as xml-js's object
+ * (common/xmljs.h): built exactly when the document parses (or the input
+ * is blank), made only of objects, arrays and strings, with no key twice in
+ * one object, and printed JSON text that reads back equal.
  */
 #define _GNU_SOURCE /* memmem */
 #include "tests/fuzz/fuzz.h"
 
 #include <stdbool.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/buf.h"
 #include "common/xmldoc.h"
+#include "common/xmljs.h"
 
 static const struct mr_xml_ns ns[] = {{"soap", "http://schemas.xmlsoap.org/soap/envelope/"},
                                       {"m", "urn:prices"}};
@@ -157,6 +163,51 @@ static void walk(const char *text, size_t size)
     mr_xmldoc_free(d);
 }
 
+/* xml-js's shape: strings, objects and arrays (of two or more values, never
+ * directly nested), no key twice in an object. */
+static void check_shape(const cJSON *v, int depth)
+{
+    const cJSON *c, *d;
+
+    FUZZ_CHECK(depth < 1000);
+    if (cJSON_IsString(v))
+        return;
+    FUZZ_CHECK(cJSON_IsObject(v) || (cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 2));
+    cJSON_ArrayForEach(c, v)
+    {
+        FUZZ_CHECK(!cJSON_IsArray(v) || !cJSON_IsArray(c));
+        if (cJSON_IsObject(v))
+            for (d = c->next; d; d = d->next)
+                FUZZ_CHECK(strcmp(c->string, d->string) != 0);
+        check_shape(c, depth + 1);
+    }
+}
+
+static void xmljs(const char *text, size_t size, bool parsed)
+{
+    cJSON *v, *back;
+    char why[300], *json;
+    size_t len;
+
+    why[0] = '\0';
+    if (mr_xmljs_parse(&v, text, size, why, sizeof(why)) != 0) {
+        FUZZ_CHECK(!parsed && v == NULL && why[0]);
+        return;
+    }
+    FUZZ_CHECK(cJSON_IsObject(v));
+    check_shape(v, 0);
+    json = cJSON_PrintUnformatted(v);
+    FUZZ_CHECK(json != NULL);
+    back = cJSON_Parse(json);
+    FUZZ_CHECK(back != NULL && cJSON_Compare(v, back, true));
+    cJSON_Delete(back);
+    free(json);
+    cJSON_Delete(v);
+    json = mr_xmljs_json(text, size, &len, why, sizeof(why));
+    FUZZ_CHECK(json != NULL && strlen(json) == len);
+    free(json);
+}
+
 static struct mr_xmldoc *parse(const uint8_t *data, size_t size)
 {
     char *text = fuzz_copy(data, size, 0), why[300];
@@ -165,6 +216,7 @@ static struct mr_xmldoc *parse(const uint8_t *data, size_t size)
     FUZZ_CHECK(d || why[0]);
     if (d)
         walk(text, size);
+    xmljs(text, size, d != NULL);
     free(text);
     return d;
 }

@@ -687,6 +687,68 @@ START_TEST(test_body_json_parsed_once)
 }
 END_TEST
 
+/* An XML request (its Content-Type names an XML type) has its body read by
+ * the JSON conditions as xml-js's object, as Mockoon's rules read it. */
+START_TEST(test_body_json_of_xml)
+{
+    const char *doc = "<?xml version=\"1.0\"?><order id=\"7\"><item sku=\"A1\">Apple</item>"
+                      "<item sku=\"B2\">Pear</item><note/></order>";
+    const char *xml = "Content-Type: application/xml";
+
+    ck_assert(HIT("{'body': {'jsonPath': {'order._attributes.id': '7'}}}", "POST", "/", doc, xml));
+    ck_assert(HIT("{'body': {'jsonPath': {'$.order.item[1]._text': 'Pear',"
+                  " 'order.item.0._attributes.sku': {'matches': '^A'},"
+                  " 'order.note': {'present': true}, 'order.note._text': {'absent': true}}}}",
+                  "POST", "/", doc, "Content-Type: text/xml; charset=utf-8"));
+    ck_assert(
+        !HIT("{'body': {'jsonPath': {'order.item.1._text': 'Apple'}}}", "POST", "/", doc, xml));
+    /* a path through an array by name finds nothing; every value is a string */
+    ck_assert(HIT("{'body': {'jsonPath': {'order.item._text': {'absent': true}}}}", "POST", "/",
+                  doc, xml));
+    ck_assert(HIT("{'body': {'jsonPath': {'order._attributes.id': 7}}}", "POST", "/", doc, xml));
+    ck_assert(!HIT("{'body': {'jsonPath': {'order._attributes.id': 8}}}", "POST", "/", doc, xml));
+    ck_assert(HIT("{'body': {'json': {'order': {'note': {}, '_attributes': {'id': '7'}}}}}", "POST",
+                  "/", doc, "Content-Type: application/soap+xml"));
+    ck_assert(HIT("{'body': {'jsonEquals': {'a': {'_text': 'x'}}}}", "POST", "/", "<a>x</a>", xml));
+    /* other types read JSON, as before; JSON types come first */
+    ck_assert(!HIT("{'body': {'jsonPath': {'order._attributes.id': '7'}}}", "POST", "/", doc,
+                   "Content-Type: text/plain"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'order._attributes.id': '7'}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'a': 1}}}", "POST", "/", "{\"a\": 1}",
+                  "Content-Type: application/json; x=text/xml"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'a': 1}}}", "POST", "/", "{\"a\": 1}", xml));
+    /* a body that is not well-formed XML holds no JSON condition; an empty one is {} */
+    ck_assert(!HIT("{'body': {'jsonPath': {'a': {'absent': true}}}}", "POST", "/", "<a>", xml));
+    ck_assert(!HIT("{'body': {'jsonPath': {'a': {'absent': true}}}}", "POST", "/",
+                   "<!DOCTYPE a><a/>", xml));
+    ck_assert(HIT("{'body': {'jsonPath': {'a': {'absent': true}}}}", "POST", "/", "", xml));
+    ck_assert(HIT("{'body': {'jsonEquals': {}}}", "POST", "/", NULL, xml));
+    /* the xml conditions read the body whatever its type */
+    ck_assert(HIT("{'body': {'xpath': {'/order/@id': '7'}}}", "POST", "/", doc, xml));
+}
+END_TEST
+
+/* The object is built once per request, for every condition that reads it. */
+START_TEST(test_body_json_of_xml_once)
+{
+    struct mr_scenario *sc = load("{'routes': [{'request': {'body': {'jsonPath': {'a.b': '2'}}}},"
+                                  " {'request': {'body': {'json': {'a': {'_text': '1'}}}}}]}");
+    struct rq r;
+    struct mr_request *req =
+        make(&r, "POST", "/", "<a>1<!-- c --></a>", "Content-Type: text/xml", NULL);
+    const struct cJSON *built;
+
+    ck_assert(!mr_match(&sc->routes[0].match, req, NULL));
+    ck_assert(req->body_json_tried);
+    built = req->body_json;
+    ck_assert_ptr_nonnull(built);
+    ck_assert(mr_match(&sc->routes[1].match, req, NULL));
+    ck_assert_ptr_eq(req->body_json, built);
+    mr_request_release(req);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_all_conditions_and)
 {
     const char *m = "{'method': 'POST', 'path': '/v1/charges', 'query': {'expand': 'customer'},"
@@ -1364,6 +1426,14 @@ START_TEST(test_describe_json_paths)
     ck_assert_str_eq(buf, "closest route \"p\": body token is missing, the route wants it present");
     NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "role=admin");
     ck_assert_str_eq(buf, "closest route \"p\": body is not JSON, the route wants a JSON body");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "<user><role>admin</user>",
+            "Content-Type: text/xml");
+    ck_assert_str_eq(buf, "closest route \"p\": body is not well-formed XML, the route wants a "
+                          "JSON body");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "<user><role>admin</role></user>",
+            "Content-Type: text/xml");
+    ck_assert_str_eq(buf, "closest route \"p\": body user.role is {\"_text\":\"admin\"}, the route "
+                          "wants equal to \"admin\"");
     mr_router_free(rt);
     mr_scenario_free(sc);
 }
@@ -1823,6 +1893,8 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_body_json_equals);
     tcase_add_test(tc, test_body_json_invalid);
     tcase_add_test(tc, test_body_json_parsed_once);
+    tcase_add_test(tc, test_body_json_of_xml);
+    tcase_add_test(tc, test_body_json_of_xml_once);
     tcase_add_test(tc, test_all_conditions_and);
     tcase_add_test(tc, test_miss_kind_and_score);
     suite_add_tcase(s, tc);

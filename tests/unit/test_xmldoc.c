@@ -1,13 +1,17 @@
 /*
  * test_xmldoc.c - XML documents (common/xmldoc.h): the safe parse, the
- * equalToXml comparison and its differences, XPath values, walks.
+ * equalToXml comparison and its differences, XPath values, walks; and
+ * xml-js's object of a body (common/xmljs.h).
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/xmldoc.h"
+#include "common/xmljs.h"
 
 static struct mr_xmldoc *parse(const char *text)
 {
@@ -320,6 +324,101 @@ START_TEST(test_walk_large)
 }
 END_TEST
 
+/* xml-js's compact form as JSON text, or "!" and the reason. */
+static const char *xmljs(const char *text)
+{
+    static char out[4096];
+    char why[300], *json;
+    size_t len = 0;
+
+    json = mr_xmljs_json(text, strlen(text), &len, why, sizeof(why));
+    snprintf(out, sizeof(out), "%s%s", json ? "" : "!", json ? json : why);
+    ck_assert(!json || len == strlen(json));
+    free(json);
+    return out;
+}
+
+START_TEST(test_xmljs)
+{
+    /* attributes, text, a repeated element (an array in its first place),
+     * the declaration; names and namespace declarations as written */
+    ck_assert_str_eq(xmljs("<?xml version=\"1.0\"?>\n<o id=\"7\" xmlns:m=\"urn:m\">"
+                           "<i>A</i><n/><i k=\"2\">B</i><m:x>y</m:x></o>"),
+                     "{\"_declaration\":{\"_attributes\":{\"version\":\"1.0\"}},"
+                     "\"o\":{\"_attributes\":{\"id\":\"7\",\"xmlns:m\":\"urn:m\"},"
+                     "\"i\":[{\"_text\":\"A\"},{\"_attributes\":{\"k\":\"2\"},\"_text\":\"B\"}],"
+                     "\"n\":{},\"m:x\":{\"_text\":\"y\"}}}");
+    /* mixed content: text runs (an array once interrupted), CDATA, comments
+     * and processing instructions; JavaScript whitespace alone is dropped,
+     * other text keeps its spaces */
+    ck_assert_str_eq(xmljs("<a> x <b/>y<!--c--><![CDATA[<d>]]><?p q?>\n<e>&#160;\u2028</e></a>"),
+                     "{\"a\":{\"_text\":[\" x \",\"y\"],\"b\":{},\"_comment\":\"c\","
+                     "\"_cdata\":\"<d>\",\"_instruction\":{\"p\":\"q\"},\"e\":{}}}");
+    /* a key met again after others keeps its first place; an element may
+     * be named like xml-js's own keys */
+    ck_assert_str_eq(xmljs("<a x=\"1\"><b>1</b><c/><b>2</b><_attributes/><b>3</b></a>"),
+                     "{\"a\":{\"_attributes\":[{\"x\":\"1\"},{}],\"b\":[{\"_text\":\"1\"},"
+                     "{\"_text\":\"2\"},{\"_text\":\"3\"}],\"c\":{}}}");
+    /* blank bodies are {}; the rest must be well-formed, without a DOCTYPE */
+    ck_assert_str_eq(xmljs(""), "{}");
+    ck_assert_str_eq(xmljs("\xef\xbb\xbf \r\n\t"), "{}");
+    ck_assert_str_eq(xmljs("<a><b></a>"),
+                     "!not well-formed XML: line 1, column 11: Premature end of data in tag a "
+                     "line 1");
+    ck_assert_str_eq(xmljs("<!DOCTYPE a><a/>"),
+                     "!a DOCTYPE is refused (mockrun reads no DTDs and no entities)");
+    ck_assert_str_eq(xmljs("plain"), "!not well-formed XML: line 1, column 1: Start tag expected, "
+                                     "'<' not found");
+}
+END_TEST
+
+/* Many children with different names: one hash lookup each, not a scan. */
+START_TEST(test_xmljs_wide)
+{
+    struct mr_buf text;
+    cJSON *v, *r;
+    char why[300];
+    int i;
+
+    mr_buf_init(&text);
+    mr_buf_puts(&text, "<r>");
+    for (i = 0; i < 200000; i++)
+        mr_buf_printf(&text, "<e%d/>", i);
+    for (i = 0; i < 3; i++)
+        mr_buf_puts(&text, "<e7>x</e7>");
+    mr_buf_puts(&text, "</r>");
+    ck_assert_msg(mr_xmljs_parse(&v, text.data, text.len, why, sizeof(why)) == 0, "%s", why);
+    r = cJSON_GetObjectItemCaseSensitive(v, "r");
+    ck_assert_int_eq(cJSON_GetArraySize(r), 200000);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "e7")), 4);
+    ck_assert_str_eq(cJSON_GetArrayItem(r, 7)->string, "e7");
+    cJSON_Delete(v);
+    mr_buf_release(&text);
+}
+END_TEST
+
+/* Mockoon's processRawBody: the XML types, after JSON, forms and multipart. */
+START_TEST(test_xmljs_content_type)
+{
+    static const char *const xml[] = {"application/xml", "text/xml; charset=utf-8",
+                                      "Application/SOAP+XML", "x-text/xml-y"};
+    static const char *const other[] = {"",
+                                        "application/atom+xml",
+                                        "application/xhtml+xml",
+                                        "application/xml+json",
+                                        "application/json; text/xml",
+                                        "multipart/form-data; boundary=text/xml",
+                                        "application/x-www-form-urlencoded, text/xml"};
+    size_t i;
+
+    for (i = 0; i < sizeof(xml) / sizeof(xml[0]); i++)
+        ck_assert_msg(mr_xmljs_content_type(xml[i], strlen(xml[i])), "%s", xml[i]);
+    for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+        ck_assert_msg(!mr_xmljs_content_type(other[i], strlen(other[i])), "%s", other[i]);
+    ck_assert(!mr_xmljs_content_type("text/xml", 7));
+}
+END_TEST
+
 Suite *xmldoc_suite(void);
 
 Suite *xmldoc_suite(void)
@@ -335,6 +434,9 @@ Suite *xmldoc_suite(void)
     tcase_add_test(tc, test_xpath);
     tcase_add_test(tc, test_walk);
     tcase_add_test(tc, test_walk_large);
+    tcase_add_test(tc, test_xmljs);
+    tcase_add_test(tc, test_xmljs_wide);
+    tcase_add_test(tc, test_xmljs_content_type);
     suite_add_tcase(s, tc);
     return s;
 }
