@@ -8,7 +8,11 @@
  * (mr_xmldoc_walk), with and without its text: both walks report as many
  * elements as XPath counts, each ended, with the same attributes (in any
  * order; XPath's attributes among them); only the walk with the text
- * reports a declaration. Every input is also read as xml-js's object
+ * reports a declaration. Comparisons also run with placeholders decided by
+ * callbacks (common/xmldoc.h): one that accepts every value finds no more
+ * differences than none, one that declines every value exactly as many;
+ * the first document of a pair may hold "${any}" and "${num}". Every
+ * input is also read as xml-js's object
  * (common/xmljs.h): built exactly when the document parses (or the input
  * is blank), made only of objects, arrays and strings, with no key twice in
  * one object, and printed JSON text that reads back equal.
@@ -63,6 +67,46 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Placeholder callbacks: every value passes; none is a placeholder; or
+ * "${any}" passes anything and "${num}" digits. */
+static int accept_all(void *arg, const char *value, const char *got, size_t glen)
+{
+    (void)arg;
+    FUZZ_CHECK(value != NULL && (got == NULL || strlen(got) <= glen));
+    return 1;
+}
+
+static int decline_all(void *arg, const char *value, const char *got, size_t glen)
+{
+    (void)arg;
+    (void)value;
+    (void)got;
+    (void)glen;
+    return -1;
+}
+
+static int some(void *arg, const char *value, const char *got, size_t glen)
+{
+    (void)arg;
+    if (strcmp(value, "${any}") == 0)
+        return 1;
+    if (strcmp(value, "${num}") == 0)
+        return got && glen && strspn(got, "0123456789") == glen;
+    return -1;
+}
+
+static double xpath_number(const struct mr_xmldoc *d, const char *expr);
+
+static const struct mr_xml_placeholders all = {accept_all, NULL}, none = {decline_all, NULL},
+                                        named = {some, NULL};
+
+static bool count_values(void *arg, const char *v, size_t len)
+{
+    FUZZ_CHECK(v != NULL && strlen(v) <= len);
+    ++*(size_t *)arg;
+    return false;
+}
+
 static void exercise(const struct mr_xmldoc *d)
 {
     struct mr_buf out;
@@ -80,8 +124,16 @@ static void exercise(const struct mr_xmldoc *d)
         n = mr_xmldoc_diff(fixed[i], d, ignore, 2, ns, 2, &out, 3);
         FUZZ_CHECK((n == 0) == (out.len == 0));
         mr_buf_reset(&out);
-        mr_xmldoc_diff(d, fixed[i], NULL, 0, NULL, 0, &out, 3);
+        n = mr_xmldoc_diff(d, fixed[i], NULL, 0, NULL, 0, &out, 3);
+        FUZZ_CHECK(mr_xmldoc_diff_with(d, fixed[i], NULL, 0, NULL, 0, &none, NULL, 0) == n);
+        FUZZ_CHECK(mr_xmldoc_diff_with(d, fixed[i], NULL, 0, NULL, 0, &all, NULL, 0) <= n);
+        FUZZ_CHECK(mr_xmldoc_diff_with(fixed[i], d, ignore, 2, ns, 2, &all, NULL, 0) <=
+                   mr_xmldoc_diff(fixed[i], d, ignore, 2, ns, 2, NULL, 0));
     }
+    FUZZ_CHECK(mr_xmldoc_diff_with(d, d, NULL, 0, NULL, 0, &all, NULL, 0) == 0);
+    n = 0;
+    FUZZ_CHECK(mr_xmldoc_values(d, count_values, &n));
+    FUZZ_CHECK((double)n >= xpath_number(d, "count(//@*)"));
     mr_buf_release(&out);
 }
 
@@ -239,6 +291,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mr_buf_init(&out);
         mr_xmldoc_diff(a, b, NULL, 0, NULL, 0, &out, 4);
         mr_xmldoc_diff(b, a, ignore, 2, ns, 2, &out, 4);
+        mr_buf_reset(&out);
+        mr_xmldoc_diff_with(a, b, NULL, 0, NULL, 0, &named, &out, 4);
         mr_buf_release(&out);
     }
     if (b) {

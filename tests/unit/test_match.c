@@ -749,6 +749,85 @@ START_TEST(test_body_json_of_xml_once)
 }
 END_TEST
 
+/* xmlEquals with XMLUnit's placeholders (WireMock's enablePlaceholders). */
+START_TEST(test_body_xml_placeholders)
+{
+    const char *m =
+        "{'body': {'xmlEquals': '<o id=\\\"${xmlunit.ignore}\\\" n=\\\"${xmlunit.isNumber}\\\">"
+        "<s>${xmlunit.matchesRegex(^A[0-9]+$)}</s><d>${xmlunit.isDateTime}</d>"
+        "<e>${xmlunit.isDateTime(dd.MM.yyyy)}</e><f>${xmlunit.isDateTime(yyyyMMdd)}</f>"
+        "<t>${xmlunit.ignore}</t><u>${xmlunit.unknown}</u></o>', 'placeholders': true}}";
+    char body[600];
+#define DOC(id, n, s_, d, e, f, t, u)                                                              \
+    (snprintf(body, sizeof(body),                                                                  \
+              "<o %s n=\"%s\"><s>%s</s><d>%s</d><e>%s</e><f>%s</f>%s<u>%s</u></o>", id, n, s_, d,  \
+              e, f, t, u),                                                                         \
+     body)
+
+    ck_assert(HIT(m, "POST", "/",
+                  DOC("id=\"1\"", "12.5", "A12", "2024-01-31T10:00:00Z", "31.01.2024", "20240131",
+                      "<t>x</t>", "${xmlunit.unknown}")));
+    /* ignore: any value, or none at all */
+    ck_assert(HIT(
+        m, "POST", "/",
+        DOC("", "-1e3", " A1 ", "2024-1-5", "1.1.2024", "2024013", "<t/>", "${xmlunit.unknown}")));
+    ck_assert(HIT(m, "POST", "/",
+                  DOC("id=\"\"", ".5", "A1", "1/2/24, 3:00 PM", "01.13.2024x", "20240131",
+                      "<t></t>", "${xmlunit.unknown}")));
+    /* ignore stands for an element's text, not for the element */
+    ck_assert(
+        !HIT(m, "POST", "/",
+             DOC("", "1", "A1", "2024-01-31", "31.01.2024", "20240131", "", "${xmlunit.unknown}")));
+    /* each test failing */
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1.", "A1", "2024-01-31", "31.01.2024", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1", "B1", "2024-01-31", "31.01.2024", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    ck_assert(!HIT(
+        m, "POST", "/",
+        DOC("", "1", "A1", "tomorrow", "31.01.2024", "20240131", "<t></t>", "${xmlunit.unknown}")));
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1", "A1", "2024-01-31", "2024-01-31", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    ck_assert(!HIT(
+        m, "POST", "/",
+        DOC("", "1", "A1", "2024-01-31", "31.01.2024", "202401", "<t></t>", "${xmlunit.unknown}")));
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1", "A1", "2024-01-31", "31.01.2024", "20240131", "<t></t>", "x")));
+    ck_assert(!HIT(m, "POST", "/", "<o n=\"1\"><s/><d/><e/><f/><u>${xmlunit.unknown}</u></o>"));
+    /* an extra attribute still counts */
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("x=\"1\"", "1", "A1", "2024-01-31", "31.01.2024", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    /* without "placeholders" the document is plain text */
+    ck_assert(HIT("{'body': {'xmlEquals': '<a b=\\\"${xmlunit.isNumber}\\\"/>'}}", "POST", "/",
+                  "<a b=\"${xmlunit.isNumber}\"/>"));
+    ck_assert(!HIT("{'body': {'xmlEquals': '<a b=\\\"${xmlunit.isNumber}\\\"/>'}}", "POST", "/",
+                   "<a b=\"1\"/>"));
+    /* a format's quoted and non-ASCII literals */
+    ck_assert(HIT("{'body': {'xmlEquals': '<a>${xmlunit.isDateTime(yyyy\\u0027T\\u0027HH\xc3\xa9"
+                  "mm)}"
+                  "</a>', 'placeholders': true}}",
+                  "POST", "/",
+                  "<a>2024T10\xc3\xa9"
+                  "30</a>"));
+    ck_assert(!HIT("{'body': {'xmlEquals': '<a>${xmlunit.isDateTime(yyyy\\u0027T\\u0027HH\xc3\xa9"
+                   "mm)}"
+                   "</a>', 'placeholders': true}}",
+                   "POST", "/", "<a>2024T10e30</a>"));
+    /* other delimiters; a regex with parentheses is no placeholder to XMLUnit */
+    ck_assert(HIT("{'body': {'xmlEquals': '<a>[[ xmlunit.isNumber ]]</a>',"
+                  " 'placeholders': {'open': '\\\\[\\\\[', 'close': ']]'}}}",
+                  "POST", "/", "<a>7</a>"));
+    ck_assert(HIT("{'body': {'xmlEquals': '<a>${xmlunit.matchesRegex((x|y)+)}</a>',"
+                  " 'placeholders': true}}",
+                  "POST", "/", "<a>${xmlunit.matchesRegex((x|y)+)}</a>"));
+#undef DOC
+}
+END_TEST
+
 START_TEST(test_all_conditions_and)
 {
     const char *m = "{'method': 'POST', 'path': '/v1/charges', 'query': {'expand': 'customer'},"
@@ -1895,6 +1974,7 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_body_json_parsed_once);
     tcase_add_test(tc, test_body_json_of_xml);
     tcase_add_test(tc, test_body_json_of_xml_once);
+    tcase_add_test(tc, test_body_xml_placeholders);
     tcase_add_test(tc, test_all_conditions_and);
     tcase_add_test(tc, test_miss_kind_and_score);
     suite_add_tcase(s, tc);

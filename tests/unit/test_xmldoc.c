@@ -324,6 +324,60 @@ START_TEST(test_walk_large)
 }
 END_TEST
 
+/* A stand-in for the loader's placeholders: "?any" passes anything, even
+ * nothing; "?num" passes digits. */
+static int eval_test(void *arg, const char *value, const char *got, size_t glen)
+{
+    ++*(int *)arg;
+    if (strcmp(value, "?any") == 0)
+        return 1;
+    if (strcmp(value, "?num") == 0)
+        return got && glen && strspn(got, "0123456789") == glen;
+    return -1;
+}
+
+static bool list_value(void *arg, const char *v, size_t len)
+{
+    ck_assert_uint_eq(strlen(v), len);
+    mr_buf_printf(arg, "[%s]", v);
+    return false;
+}
+
+START_TEST(test_placeholders)
+{
+    static const char want[] =
+        "<a x=\"?any\" n=\"?num\"><b> ?num </b><c>?any</c><d>text<!--c--><![CDATA[ ?num]]></d></a>";
+    struct mr_xmldoc *w = parse(want), *g;
+    int calls = 0;
+    struct mr_xml_placeholders ph = {eval_test, &calls};
+    struct mr_buf out;
+
+    mr_buf_init(&out);
+    /* the values a placeholder callback is asked about: attributes, trimmed text runs */
+    ck_assert(mr_xmldoc_values(w, list_value, &out));
+    ck_assert_str_eq(mr_buf_cstr(&out), "[?any][?num][?num][?any][text][?num]");
+    mr_buf_reset(&out);
+    /* an optional attribute and text, numbers where numbers go */
+    g = parse("<a n=\"12\"><b>7</b><c/><d>text<!--x--><![CDATA[3]]></d></a>");
+    ck_assert_uint_eq(mr_xmldoc_diff_with(w, g, NULL, 0, NULL, 0, &ph, &out, 10), 0);
+    ck_assert_int_gt(calls, 0);
+    mr_xmldoc_free(g);
+    /* a failing placeholder is a difference naming it; others as usual */
+    g = parse("<a n=\"1x\" x=\"y\" z=\"1\"><b/><c>z</c><d>txt<!--c-->4</d></a>");
+    ck_assert_uint_eq(mr_xmldoc_diff_with(w, g, NULL, 0, NULL, 0, &ph, &out, 10), 4);
+    ck_assert_str_eq(mr_buf_cstr(&out), "/a/@n: expected \"?num\", got \"1x\"\n"
+                                        "/a/@z: unexpected, got \"1\"\n"
+                                        "/a/b: missing text, expected \"?num\"\n"
+                                        "/a/d: expected \"text\", got \"txt\"\n");
+    /* without placeholders the values are text */
+    mr_buf_reset(&out);
+    ck_assert_uint_eq(mr_xmldoc_diff(w, g, NULL, 0, NULL, 0, NULL, 0), 7);
+    mr_xmldoc_free(g);
+    mr_buf_release(&out);
+    mr_xmldoc_free(w);
+}
+END_TEST
+
 /* xml-js's compact form as JSON text, or "!" and the reason. */
 static const char *xmljs(const char *text)
 {
@@ -427,6 +481,7 @@ Suite *xmldoc_suite(void)
     TCase *tc = tcase_create("xmldoc");
 
     tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 30); /* the large documents, under ASan on a busy runner */
     tcase_add_test(tc, test_parse);
     tcase_add_test(tc, test_hostile);
     tcase_add_test(tc, test_equal);
@@ -434,6 +489,7 @@ Suite *xmldoc_suite(void)
     tcase_add_test(tc, test_xpath);
     tcase_add_test(tc, test_walk);
     tcase_add_test(tc, test_walk_large);
+    tcase_add_test(tc, test_placeholders);
     tcase_add_test(tc, test_xmljs);
     tcase_add_test(tc, test_xmljs_wide);
     tcase_add_test(tc, test_xmljs_content_type);
