@@ -294,3 +294,32 @@ const char *mr_text_suggest(const char *word, const char *const *candidates, siz
             mr_text_suggest_add(&s, candidates[i]);
     return s.best;
 }
+
+size_t mr_text_js_space(const char *p, const char *end)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t n = (size_t)(end - p);
+
+    if (n == 0)
+        return 0;
+    if (s[0] == ' ' || (s[0] >= 0x09 && s[0] <= 0x0d))
+        return 1;
+    if (s[0] < 0x80)
+        return 0;
+    if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
+        return 2;
+    if (n < 3)
+        return 0;
+    if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
+        return 3;
+    if (s[0] == 0xe2 && s[1] == 0x80 &&
+        ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
+        return 3;
+    if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
+        return 3;
+    if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
+        return 3;
+    if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+        return 3;
+    return 0;
+}

@@ -53,6 +53,10 @@ size_t mr_percent_decode(char *dst, const char *s, size_t n, unsigned flags);
  */
 size_t mr_number_text(double x, char buf[MR_NUMBER_TEXT_MAX]);
 
+/* JavaScript's \s and String#trim's whitespace (ASCII and Unicode spaces,
+ * line terminators and the BOM, in UTF-8): the length of the one at p, or 0. */
+size_t mr_text_js_space(const char *p, const char *end);
+
 /* ---- "did you mean" ------------------------------------------------------- */
 
 /* The longest word (in bytes) the suggestions below measure; past it there is

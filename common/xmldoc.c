@@ -1,6 +1,7 @@
 /*
  * xmldoc.c - XML documents: a safe parse, the equalToXml comparison with its
- * differences, XPath values (libxml2 through common/xml.h).
+ * differences and placeholders, XPath values, walks (libxml2 through
+ * common/xml.h).
  */
 #define _GNU_SOURCE /* memmem, strndup */
 #include "common/xmldoc.h"
@@ -342,7 +343,8 @@ long mr_xmldoc_xpath(const struct mr_xmldoc *d, const char *expr, const struct m
 struct diff {
     struct mr_buf *out;
     size_t n, max;
-    const xmlNode **skip; /* nodes an `ignore` expression selects */
+    const struct mr_xml_placeholders *ph; /* NULL: none */
+    const xmlNode **skip;                 /* nodes an `ignore` expression selects */
     size_t nskip;
     char path[1024];
     size_t plen;
@@ -527,11 +529,19 @@ static void attr_tail(const xmlAttr *a, char *buf, size_t size)
         snprintf(buf, size, "/@%s", (const char *)a->name);
 }
 
+/* What a placeholder says of `got` (NULL: nothing there): 1 passes, 0 fails,
+ * -1 `value` is no placeholder. */
+static int placeholder(const struct diff *df, const char *value, const char *got, size_t glen)
+{
+    return df->ph ? df->ph->eval(df->ph->arg, value, got, glen) : -1;
+}
+
 static void compare_attrs(struct diff *df, const xmlNode *want, const xmlNode *got)
 {
     const xmlAttr *a, *b;
     struct mr_buf va, vb;
     char tail[300];
+    int ph;
 
     mr_buf_init(&va);
     mr_buf_init(&vb);
@@ -543,12 +553,15 @@ static void compare_attrs(struct diff *df, const xmlNode *want, const xmlNode *g
         node_text((const xmlNode *)a, &va);
         attr_tail(a, tail, sizeof(tail));
         if (!b || skipped(df, b)) {
-            differ(df, tail, "missing", mr_buf_cstr(&va), va.len, NULL, 0);
+            if (placeholder(df, mr_buf_cstr(&va), NULL, 0) != 1)
+                differ(df, tail, "missing", mr_buf_cstr(&va), va.len, NULL, 0);
             continue;
         }
         mr_buf_reset(&vb);
         node_text((const xmlNode *)b, &vb);
-        if (va.len != vb.len || memcmp(mr_buf_cstr(&va), mr_buf_cstr(&vb), va.len) != 0)
+        ph = placeholder(df, mr_buf_cstr(&va), mr_buf_cstr(&vb), vb.len);
+        if (ph == 0 || (ph < 0 && (va.len != vb.len ||
+                                   memcmp(mr_buf_cstr(&va), mr_buf_cstr(&vb), va.len) != 0)))
             differ(df, tail, "", mr_buf_cstr(&va), va.len, mr_buf_cstr(&vb), vb.len);
     }
     for (b = got->properties; b; b = b->next) {
@@ -643,11 +656,12 @@ static void compare_element(struct diff *df, const xmlNode *want, const xmlNode 
         while (t < gn && gv[t].el)
             t++;
         if (t < gn) {
+            int ph = placeholder(df, wv[i].text, gv[t].text, strlen(gv[t].text));
             taken[t] = true;
-            if (strcmp(wv[i].text, gv[t].text) != 0)
+            if (ph == 0 || (ph < 0 && strcmp(wv[i].text, gv[t].text) != 0))
                 differ(df, "", "", wv[i].text, strlen(wv[i].text), gv[t].text, strlen(gv[t].text));
             t++;
-        } else {
+        } else if (placeholder(df, wv[i].text, NULL, 0) != 1) {
             differ(df, "", "missing text", wv[i].text, strlen(wv[i].text), NULL, 0);
         }
     }
@@ -671,6 +685,14 @@ size_t mr_xmldoc_diff(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
                       const char *const *ignore, size_t nignore, const struct mr_xml_ns *ns,
                       size_t nns, struct mr_buf *out, size_t max)
 {
+    return mr_xmldoc_diff_with(want, got, ignore, nignore, ns, nns, NULL, out, max);
+}
+
+size_t mr_xmldoc_diff_with(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
+                           const char *const *ignore, size_t nignore, const struct mr_xml_ns *ns,
+                           size_t nns, const struct mr_xml_placeholders *ph, struct mr_buf *out,
+                           size_t max)
+{
     struct diff df;
     const xmlNode *w = X->xmlDocGetRootElement(want->doc), *g = X->xmlDocGetRootElement(got->doc);
     size_t i;
@@ -678,6 +700,7 @@ size_t mr_xmldoc_diff(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
     memset(&df, 0, sizeof(df));
     df.out = out;
     df.max = max;
+    df.ph = ph;
     for (i = 0; i < nignore; i++) {
         add_skips(&df, want->doc, ignore[i], ns, nns);
         add_skips(&df, got->doc, ignore[i], ns, nns);
@@ -699,6 +722,42 @@ size_t mr_xmldoc_diff(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
                       df.n - max == 1 ? "" : "s");
     free(df.skip);
     return df.n;
+}
+
+/* The values of the element `n` and of those inside it; false when fn stopped. */
+static bool element_values(const xmlNode *n, bool (*fn)(void *arg, const char *v, size_t len),
+                           void *arg, struct mr_buf *b)
+{
+    struct diff none;
+    struct item *v;
+    const xmlAttr *a;
+    size_t nv, i;
+    bool go = true;
+
+    memset(&none, 0, sizeof(none));
+    for (a = n->properties; a && go; a = a->next) {
+        mr_buf_reset(b);
+        node_text((const xmlNode *)a, b);
+        go = b->failed || !fn(arg, mr_buf_cstr(b), b->len);
+    }
+    nv = items_of(&none, n, &v);
+    for (i = 0; i < nv && go; i++)
+        go = v[i].el ? element_values(v[i].el, fn, arg, b) : !fn(arg, v[i].text, strlen(v[i].text));
+    items_free(v, nv);
+    return go;
+}
+
+bool mr_xmldoc_values(const struct mr_xmldoc *d, bool (*fn)(void *arg, const char *v, size_t len),
+                      void *arg)
+{
+    const xmlNode *root = X->xmlDocGetRootElement(d->doc);
+    struct mr_buf b;
+    bool go;
+
+    mr_buf_init(&b);
+    go = !root || element_values(root, fn, arg, &b);
+    mr_buf_release(&b);
+    return go;
 }
 
 /* --- walking ------------------------------------------------------------------ */

@@ -1,8 +1,8 @@
 /*
  * xmldoc.h - XML documents as requests send them: parsed safely, compared
- * (as WireMock's equalToXml does), queried with XPath and walked in
- * document order (for templates' XML bodies), with libxml2 (common/xml.h,
- * loaded on first use).
+ * (as WireMock's equalToXml does, placeholders decided by the caller),
+ * queried with XPath and walked in document order (for xml-js's object of
+ * a body), with libxml2 (common/xml.h, loaded on first use).
  *
  * Request XML is hostile input. mr_xmldoc_parse reads no network and no
  * file: a document with a DOCTYPE is refused before libxml2 sees it, so no
@@ -141,5 +141,42 @@ bool mr_xmldoc_walk(const struct mr_xmldoc *d, const char *text, size_t len,
 size_t mr_xmldoc_diff(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
                       const char *const *ignore, size_t nignore, const struct mr_xml_ns *ns,
                       size_t nns, struct mr_buf *out, size_t max);
+
+/*
+ * Placeholders in the expected document, as XMLUnit's
+ * PlaceholderDifferenceEvaluator reads them (WireMock's equalToXml with
+ * "enablePlaceholders"): a value of `want` (an attribute's value, or a text
+ * run trimmed as mr_xmldoc_diff compares it) may stand for a test of the
+ * other document's value rather than for itself. The caller, which knows
+ * the placeholders, decides: eval(arg, value, got, glen) returns 1 when
+ * `got` (glen bytes; NULL when the other document has no such attribute, or
+ * no text there) passes, 0 when it does not, and -1 when `value` is no
+ * placeholder, which is then compared as text. Called on the comparing
+ * thread; it must be thread-safe when the documents are compared on
+ * several.
+ */
+struct mr_xml_placeholders {
+    int (*eval)(void *arg, const char *value, const char *got, size_t glen);
+    void *arg;
+};
+
+/* mr_xmldoc_diff, with the placeholders of `want` decided by `ph` (NULL:
+ * none). A placeholder that passes for a missing attribute or text (XMLUnit's
+ * ${xmlunit.ignore}) makes it optional; a failing one is a difference
+ * showing the placeholder as the expected value. */
+size_t mr_xmldoc_diff_with(const struct mr_xmldoc *want, const struct mr_xmldoc *got,
+                           const char *const *ignore, size_t nignore, const struct mr_xml_ns *ns,
+                           size_t nns, const struct mr_xml_placeholders *ph, struct mr_buf *out,
+                           size_t max);
+
+/*
+ * Calls fn(arg, value, len) for each value mr_xmldoc_diff compares when `d`
+ * is the expected document, in document order: each attribute's value (not
+ * namespace declarations) and each run of text and CDATA between other
+ * nodes, trimmed, when it is not empty. What fn gets is what a placeholder
+ * callback gets as `value`. Stops when fn returns true; returns false then.
+ */
+bool mr_xmldoc_values(const struct mr_xmldoc *d, bool (*fn)(void *arg, const char *v, size_t len),
+                      void *arg);
 
 #endif

@@ -13,7 +13,8 @@
  * The literals, and what they stand for:
  *   FIELD   a query parameter, header, cookie or path parameter: equal to a
  *           text, matching a regex, present, or a PCRE2 pattern of ours
- *   JSON    the value at a path of a JSON body (mockrun's `jsonPath`)
+ *   JSON    the value at a path of a JSON body, or of an XML body read as
+ *           xml-js's object (mockrun's `jsonPath` reads both)
  *   RAW     the body's text (`body.equals` / `body.matches`)
  *   PATH    the request's path (`pathPattern`)
  *   METHOD  the method is one of a set
@@ -556,11 +557,17 @@ static struct dnf field_rule(struct rc *r, const char *section, const char *name
     return dnf_false(); /* empty_array, array_includes: never an array */
 }
 
-/* A body rule with a path; `cases` get the Mockoon truth per body kind. */
+/*
+ * A body rule with a path; `cases` get the Mockoon truth per body kind. An
+ * XML body is xml-js's object, which mockrun's jsonPath reads too (for a
+ * request of an XML type): the same literal as for JSON, so that by_kind
+ * joins the two, except where JSON's null matters (xml-js has only strings)
+ * and for empty_array (xml-js makes no empty array).
+ */
 static void body_path_cases(struct rc *r, const char *const *st, size_t n, const char *op,
                             const char *value, struct dnf cases[5])
 {
-    struct dnf jp, raw, undef;
+    struct dnf jp, xml, raw, undef;
     bool icase = op[5] != '\0';
     const char **first;
 
@@ -568,17 +575,20 @@ static void body_path_cases(struct rc *r, const char *const *st, size_t n, const
         /* a JSON null is "" for equals; mockrun's text for it is "null" */
         jp = *value ? json_lit(r, st, n, S_EQ, value, false, false)
                     : json_lit(r, st, n, S_PCRE, "\\A(?:null)?\\z", false, false);
+        xml = *value ? jp : json_lit(r, st, n, S_EQ, "", false, false);
         raw = raw_lit(r, S_EQ, value, false);
         undef = dnf_false();
     } else if (strncmp(op, "regex", 5) == 0) {
         if (!regex_ok(r, value, icase))
             return;
-        jp = json_lit(r, st, n, S_RE, value, icase, false);
+        xml = jp = json_lit(r, st, n, S_RE, value, icase, false);
         raw = raw_lit(r, S_RE, value, icase);
         undef = dnf_false();
     } else if (strcmp(op, "null") == 0) {
         jp = dnf_or(r, json_lit(r, st, n, S_PRESENT, NULL, false, true),
                     json_lit(r, st, n, S_PCRE, "\\A(?:null)?\\z", false, false));
+        xml = dnf_or(r, json_lit(r, st, n, S_PRESENT, NULL, false, true),
+                     json_lit(r, st, n, S_EQ, "", false, false));
         raw = raw_lit(r, S_EQ, "", false);
         undef = dnf_true(r);
     } else {
@@ -589,20 +599,23 @@ static void body_path_cases(struct rc *r, const char *const *st, size_t n, const
         if (n)
             memcpy(first, st, n * sizeof(*first));
         first[n] = "0";
-        if (strcmp(op, "empty_array") == 0)
+        if (strcmp(op, "empty_array") == 0) {
             jp = dnf_and(r,
                          dnf_and(r, json_lit(r, st, n, S_PRESENT, NULL, false, false),
                                  json_lit(r, first, n + 1, S_PRESENT, NULL, false, true)),
                          json_lit(r, st, n, S_PCRE, "", false, true));
-        else
-            jp = dnf_and(r, json_lit(r, st, n, S_EQ, value, false, false),
-                         json_lit(r, first, n + 1, S_PRESENT, NULL, false, false));
+            xml = dnf_false();
+        } else {
+            xml = jp = dnf_and(r, json_lit(r, st, n, S_EQ, value, false, false),
+                               json_lit(r, first, n + 1, S_PRESENT, NULL, false, false));
+        }
         raw = dnf_false();
         undef = dnf_false();
     }
-    cases[0] = jp;                          /* JSON: the parsed body */
-    cases[1] = cases[2] = cases[3] = undef; /* form, multipart, XML: parsed, not by mockrun */
-    cases[4] = raw;                         /* none: the raw text, whatever the path */
+    cases[0] = jp;               /* JSON: the parsed body */
+    cases[1] = cases[2] = undef; /* form, multipart: parsed, not by mockrun */
+    cases[3] = xml;              /* XML: xml-js's object */
+    cases[4] = raw;              /* none: the raw text, whatever the path */
 }
 
 /* A body rule without a path. */
@@ -623,9 +636,14 @@ static void body_whole_cases(struct rc *r, const char *op, const char *value, st
         /* array_includes without a path: the parsed body equals it, or one of its items */
         static const char *const root[1] = {NULL};
         struct dnf text = raw_lit(r, S_EQ, value, false);
+        bool object = strcmp(value, "[object Object]") == 0;
+        const char *lead = value + strspn(value, " \t\r\n");
         cases[0] = json_lit(r, root, 0, S_EQ, value, false, false);
-        cases[1] = cases[3] = dnf_bool(r, strcmp(value, "[object Object]") == 0);
+        cases[1] = dnf_bool(r, object);
         cases[2] = cases[4] = text;
+        /* an XML body xml-js cannot read is its text: one equal to a value
+         * that is no XML (neither blank nor markup) is such a body */
+        cases[3] = object ? cases[1] : *lead && *lead != '<' ? text : dnf_false();
     }
 #undef WS
 }

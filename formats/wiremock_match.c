@@ -33,6 +33,7 @@
 
 #include "common/jsondoc.h"
 #include "common/text.h"
+#include "common/xmldoc.h"
 
 #define MAX_DEPTH 32
 
@@ -768,17 +769,56 @@ struct body_acc {
     cJSON *namespaces; /* their xPathNamespaces, merged, or NULL */
 };
 
+/* Whether libxml2 is there to check documents and XPath expressions as the
+ * loader will check them; without it nothing is checked here (the loader
+ * then says that it is missing). */
+static bool xml_checks(void)
+{
+    struct mr_error err;
+    return mr_xmldoc_init(&err) == 0;
+}
+
+/* equalToXml's placeholder delimiter `key` (a Java regex) into `out` as
+ * `name` (blank or missing: XMLUnit's default, left out). */
+static bool delimiter(struct mr_wm *c, const cJSON *bp, const char *key, const char *name,
+                      cJSON *out)
+{
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(bp, key);
+    struct mr_buf re;
+    bool ok;
+
+    if (!d || cJSON_IsNull(d))
+        return true;
+    if (!string_member(c, d))
+        return false;
+    if (strspn(d->valuestring, " \t\r\n") == strlen(d->valuestring))
+        return true;
+    mr_buf_init(&re);
+    ok = regex_of(c, d, &re);
+    if (ok && (re.failed || !cJSON_AddStringToObject(out, name, mr_buf_cstr(&re))))
+        c->nomem = true;
+    mr_buf_release(&re);
+    return ok && !c->nomem;
+}
+
 /* equalToXml → "xmlEquals" (WireMock's comparison: whitespace, attribute and
- * child order and namespace prefixes ignored, as mockrun's). */
+ * child order and namespace prefixes ignored, as mockrun's), with XMLUnit's
+ * placeholders when enablePlaceholders is true (the delimiters count only
+ * then, as in WireMock). */
 static bool equal_to_xml(struct mr_wm *c, struct mr_wm_request *r, const cJSON *bp, const cJSON *v)
 {
+    static const char *const known[] = {"equalToXml",
+                                        "namespaceAwareness",
+                                        "enablePlaceholders",
+                                        "placeholderOpeningDelimiterRegex",
+                                        "placeholderClosingDelimiterRegex",
+                                        NULL};
     const cJSON *item;
+    cJSON *cond, *ph = NULL;
 
     cJSON_ArrayForEach(item, bp)
     {
-        if (!strcmp(item->string, "equalToXml") || !strcmp(item->string, "namespaceAwareness"))
-            continue;
-        if (!strcmp(item->string, "enablePlaceholders") && !cJSON_IsTrue(item))
+        if (in_list(item->string, known))
             continue;
         mr_wm__warn_at(c, item->string, "not supported with equalToXml; stub dropped");
         return false;
@@ -787,7 +827,78 @@ static bool equal_to_xml(struct mr_wm *c, struct mr_wm_request *r, const cJSON *
         mr_wm__warn_at(c, "equalToXml", "expected the document as a string; stub dropped");
         return false;
     }
-    return put_body(c, r, obj1("xmlEquals", cJSON_CreateString(v->valuestring)));
+    if (xml_checks()) {
+        /* WireMock refuses a stub whose document does not parse; so does mockrun's loader,
+         * which also refuses a DOCTYPE */
+        char why[300];
+        struct mr_xmldoc *d =
+            mr_xmldoc_parse(v->valuestring, strlen(v->valuestring), why, sizeof(why));
+        if (!d) {
+            mr_wm__warn_at(c, "equalToXml", "%s; stub dropped", why);
+            return false;
+        }
+        mr_xmldoc_free(d);
+    }
+    cond = obj1("xmlEquals", cJSON_CreateString(v->valuestring));
+    if (cond && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(bp, "enablePlaceholders"))) {
+        ph = cJSON_CreateObject();
+        if (!ph || !delimiter(c, bp, "placeholderOpeningDelimiterRegex", "open", ph) ||
+            !delimiter(c, bp, "placeholderClosingDelimiterRegex", "close", ph)) {
+            cJSON_Delete(ph);
+            cJSON_Delete(cond);
+            if (!ph)
+                c->nomem = true;
+            return false;
+        }
+        if (cJSON_GetArraySize(ph) == 0) {
+            cJSON_Delete(ph);
+            ph = cJSON_CreateTrue();
+        }
+        if (!ph || !cJSON_AddItemToObject(cond, "placeholders", ph)) {
+            cJSON_Delete(ph);
+            cJSON_Delete(cond);
+            cond = NULL;
+        }
+    }
+    return put_body(c, r, cond);
+}
+
+/* A member of xPathNamespaces the loader takes: a prefix (no ':') and a URI. */
+static bool namespace_ok(const cJSON *item)
+{
+    return cJSON_IsString(item) && *item->valuestring && *item->string &&
+           !strchr(item->string, ':');
+}
+
+/* Whether `expr` compiles as XPath with the namespaces of xPathNamespaces
+ * (`ns`) that the loader takes; warns (the stub is dropped) when not. */
+static bool xpath_ok(struct mr_wm *c, const char *expr, const cJSON *ns)
+{
+    struct mr_xml_ns *list;
+    const cJSON *item;
+    size_t n = 0;
+    char why[300];
+    bool ok;
+
+    if (!cJSON_IsObject(ns))
+        ns = NULL;
+    list = calloc((size_t)cJSON_GetArraySize(ns) + 1, sizeof(*list));
+    if (!list) {
+        c->nomem = true;
+        return false;
+    }
+    cJSON_ArrayForEach(item, ns)
+    {
+        if (namespace_ok(item)) {
+            list[n].prefix = item->string;
+            list[n++].uri = item->valuestring;
+        }
+    }
+    ok = mr_xmldoc_xpath_ok(expr, list, n, why, sizeof(why));
+    free(list);
+    if (!ok)
+        mr_wm__warn(c, "%s; stub dropped", why);
+    return ok;
 }
 
 /* matchesXPath (a string: the expression finds something; or an object with
@@ -837,6 +948,11 @@ static bool xpath_pattern(struct mr_wm *c, struct body_acc *acc, const cJSON *bp
         mr_wm__pop(c, m);
         return false;
     }
+    if (cond && xml_checks() && !xpath_ok(c, expr, ns)) {
+        cJSON_Delete(cond);
+        mr_wm__pop(c, m);
+        return false;
+    }
     mr_wm__pop(c, m);
     if (!cond || (!acc->xpaths && !(acc->xpaths = cJSON_CreateObject()))) {
         cJSON_Delete(cond);
@@ -856,7 +972,7 @@ static bool xpath_pattern(struct mr_wm *c, struct body_acc *acc, const cJSON *bp
         }
         cJSON_ArrayForEach(item, ns)
         {
-            if (!cJSON_IsString(item))
+            if (!namespace_ok(item))
                 continue;
             if (!cJSON_GetObjectItemCaseSensitive(acc->namespaces, item->string))
                 mr_wm__add(c, acc->namespaces, item->string, cJSON_CreateString(item->valuestring));

@@ -109,6 +109,13 @@ void mr_loader__fields_release(struct mr_field *f, size_t n);
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m);
 void mr_loader__matcher_release(struct mr_matcher *m);
 
+/* Reads the body's `placeholders` (`v`; the current path is the body) for
+ * b's `xmlEquals` document, which has loaded: each placeholder in it
+ * becomes one of b->placeholders (load_placeholders.c); _release frees
+ * them. */
+void mr_loader__placeholders(struct mr_loader *ld, const cJSON *v, struct mr_body_cond *b);
+void mr_loader__placeholders_release(struct mr_body_cond *b);
+
 /* Joins a file's `snapshot` object `v` (at the current path) into sc->snapshot
  * (load_snapshot.c); _release frees the settings. */
 void mr_loader__snapshot(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v);

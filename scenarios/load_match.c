@@ -641,7 +641,7 @@ static void load_ignore(struct mr_loader *ld, const cJSON *v, struct mr_body_con
 static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond **out)
 {
     struct mr_body_cond *b;
-    const cJSON *item, *ns, *ignore;
+    const cJSON *item, *ns, *ignore, *ph;
     size_t count = 0;
     char got[80];
 
@@ -657,6 +657,7 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
     *out = b;
     ns = cJSON_GetObjectItemCaseSensitive(v, "namespaces");
     ignore = cJSON_GetObjectItemCaseSensitive(v, "ignore");
+    ph = cJSON_GetObjectItemCaseSensitive(v, "placeholders");
     if ((cJSON_GetObjectItemCaseSensitive(v, "xmlEquals") ||
          cJSON_GetObjectItemCaseSensitive(v, "xpath")) &&
         !xml_ready(ld))
@@ -713,6 +714,11 @@ static void load_body(struct mr_loader *ld, const cJSON *v, struct mr_body_cond 
                            "expected exactly one of \"equals\", \"contains\", \"matches\", "
                            "\"json\", \"jsonEquals\", \"jsonPath\", \"xmlEquals\" or "
                            "\"xpath\"");
+    if (ph && !cJSON_GetObjectItemCaseSensitive(v, "xmlEquals")) {
+        mr_loader__problem_in(ld, "placeholders", "applies to \"xmlEquals\" only");
+    } else if (ph && b->xml) {
+        mr_loader__placeholders(ld, ph, b);
+    }
 }
 
 void mr_loader__matcher(struct mr_loader *ld, const cJSON *v, struct mr_matcher *m)
@@ -850,6 +856,7 @@ void mr_loader__matcher_release(struct mr_matcher *m)
             free((char *)m->body->namespaces[i].uri);
         }
         free(m->body->namespaces);
+        mr_loader__placeholders_release(m->body);
         free(m->body);
     }
     memset(m, 0, sizeof(*m));

@@ -5,7 +5,24 @@
 #include "scenarios/scenario.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+int mr_xml_placeholder_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct mr_xml_placeholder *)a)->value,
+                  ((const struct mr_xml_placeholder *)b)->value);
+}
+
+const struct mr_xml_placeholder *mr_body_placeholder(const struct mr_body_cond *b,
+                                                     const char *value)
+{
+    struct mr_xml_placeholder key = {(char *)value, NULL, false};
+
+    if (!b->nplaceholders)
+        return NULL;
+    return bsearch(&key, b->placeholders, b->nplaceholders, sizeof(key), mr_xml_placeholder_cmp);
+}
 
 bool mr_count_holds(const struct mr_count *c, uint64_t n)
 {

@@ -75,6 +75,15 @@ struct mr_json_field {
                             scalars as JSON; an array holds if any item does */
 };
 
+/* A value of an `xmlEquals` document that is one of XMLUnit's placeholders
+ * (`${xmlunit.isNumber}`, with "placeholders"): what the request's value
+ * there must be. */
+struct mr_xml_placeholder {
+    char *value; /* as mr_xmldoc_values gives it: an attribute's value, a trimmed text */
+    struct pcre2_real_code_8 *re; /* found in the request's value, trimmed; NULL: see `any` */
+    bool any; /* ${xmlunit.ignore}: any value, or none; else without `re` nothing passes */
+};
+
 struct mr_body_cond {
     enum mr_body_op op;
     char *text;
@@ -90,6 +99,8 @@ struct mr_body_cond {
     size_t nxpaths;
     struct mr_xml_ns *namespaces; /* both XML ops: the prefixes their XPaths use */
     size_t nnamespaces;
+    struct mr_xml_placeholder *placeholders; /* XML_EQUALS: sorted by value (strcmp) */
+    size_t nplaceholders;
 };
 
 /* One segment of a `path` template such as /v1/charges/:id/ *. */
@@ -321,6 +332,13 @@ struct mr_count {
     int64_t at_least; /* at least, or -1 */
     int64_t at_most;  /* at most, or -1 */
 };
+
+/* The order of a body's `placeholders` (by value, as strcmp), for qsort. */
+int mr_xml_placeholder_cmp(const void *a, const void *b);
+
+/* The placeholder of b's `xmlEquals` document whose value is `value`, or NULL. */
+const struct mr_xml_placeholder *mr_body_placeholder(const struct mr_body_cond *b,
+                                                     const char *value);
 
 /* Whether n calls satisfy the count. */
 bool mr_count_holds(const struct mr_count *c, uint64_t n);

@@ -206,6 +206,15 @@ static const struct mr_schema_member body[] = {
         "{'type': 'object', 'additionalProperties': {'type': 'string', "
         "'minLength': 1}}",
         "with xmlEquals or xpath: prefix → namespace URI, for the XPath expressions"),
+    KEY("placeholders", "{'anyOf': [{'type': 'boolean'}, " REF("placeholders") "]}",
+        "with xmlEquals: XMLUnit's placeholders in the document (${xmlunit.ignore}, "
+        "${xmlunit.isNumber}, ${xmlunit.matchesRegex(re)}, ${xmlunit.isDateTime}), as "
+        "WireMock's enablePlaceholders; an object gives other delimiters"),
+};
+
+static const struct mr_schema_member placeholders[] = {
+    KEY("open", STRING, "a regular expression for the opening delimiter (default \\$\\{)"),
+    KEY("close", STRING, "a regular expression for the closing delimiter (default \\})"),
 };
 
 static const struct mr_schema_member response[] = {
@@ -466,16 +475,22 @@ static const struct object {
                              "'maxProperties': 1}",
                              M(condition)},
     [MR_SCHEMA_BODY] = {"body",
-                        "a condition on the body: exactly one of these (ignore and namespaces "
-                        "go with the XML ones)",
+                        "a condition on the body: exactly one of these (ignore, namespaces and "
+                        "placeholders go with the XML ones)",
                         "{'oneOf': [{'required': ['equals']}, {'required': ['contains']}, "
                         "{'required': ['matches']}, {'required': ['json']}, "
                         "{'required': ['jsonEquals']}, {'required': ['jsonPath']}, "
                         "{'required': ['xmlEquals']}, {'required': ['xpath']}], "
-                        "'dependentRequired': {'ignore': ['xmlEquals']}, "
+                        "'dependentRequired': {'ignore': ['xmlEquals'], "
+                        "'placeholders': ['xmlEquals']}, "
                         "'dependentSchemas': {'namespaces': {'anyOf': "
                         "[{'required': ['xmlEquals']}, {'required': ['xpath']}]}}}",
                         M(body)},
+    [MR_SCHEMA_PLACEHOLDERS] = {"placeholders",
+                                "the delimiters of XMLUnit's placeholders, as regular "
+                                "expressions (XMLUnit's placeholderOpeningDelimiterRegex and "
+                                "placeholderClosingDelimiterRegex)",
+                                NULL, M(placeholders)},
     [MR_SCHEMA_RESPONSE] = {"response",
                             "what a route answers: give at most one of json, body "
                             "and file",

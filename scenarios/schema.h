@@ -33,6 +33,7 @@ enum mr_schema_object {
     MR_SCHEMA_REQUEST,        /* a request matcher: a route's `request`, `every`, ... */
     MR_SCHEMA_CONDITION,      /* a field condition in its object form: {"matches": ...} */
     MR_SCHEMA_BODY,           /* a matcher's `body` */
+    MR_SCHEMA_PLACEHOLDERS,   /* a body's `placeholders` as {"open": ..., "close": ...} */
     MR_SCHEMA_RESPONSE,       /* a route's `response` */
     MR_SCHEMA_RESPONSES_ITEM, /* a response in `responses`: a response, plus when/weight/... */
     MR_SCHEMA_WHEN,           /* a response's `when`: request conditions, plus params/... */

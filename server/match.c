@@ -17,6 +17,7 @@
 #include "common/jsondiff.h"
 #include "common/text.h"
 #include "common/xmldoc.h"
+#include "common/xmljs.h"
 
 /* ---- requests ---- */
 
@@ -275,13 +276,36 @@ static bool json_field_holds(const struct mr_json_field *f, const cJSON *root)
     return ok != f->cond.negate;
 }
 
-/* The request's body as JSON (parsed once, on first use), or NULL. */
+/* True when the request's Content-Type makes Mockoon read its body as XML. */
+static bool xml_request(const struct mr_request *req)
+{
+    const struct mr_kv *ct = mr_request_header(req, "Content-Type");
+
+    return ct && mr_xmljs_content_type(ct->value, ct->value_len);
+}
+
+/* What a body the JSON conditions cannot read is not. */
+static const char *not_json(const struct mr_request *req)
+{
+    return xml_request(req) ? "not well-formed XML" : "not JSON";
+}
+
+/* The value the JSON conditions read (built once, on first use), or NULL:
+ * the body as JSON, or, for a request whose Content-Type names an XML type,
+ * the document as xml-js's object (common/xmljs.h), as Mockoon's rules and
+ * templates read it. */
 static const cJSON *body_json(struct mr_request *req)
 {
+    char why[200];
+
     if (!req->body_json_tried) {
         req->body_json_tried = true;
-        if (req->body && req->body_len)
+        if (xml_request(req)) {
+            if (mr_xmljs_parse(&req->body_json, req->body, req->body_len, why, sizeof(why)) != 0)
+                req->body_json = NULL;
+        } else if (req->body && req->body_len) {
             req->body_json = parse_json_body(req->body, req->body_len);
+        }
     }
     return req->body_json;
 }
@@ -334,6 +358,41 @@ static bool xpath_holds(const struct mr_xpath_field *f, const struct mr_body_con
     return n >= 0 && ok != f->cond.negate;
 }
 
+/* What an `xmlEquals` document's placeholder (XMLUnit's, as the loader read
+ * it) says of the request's value `got` there (NULL: none): 1 passes, 0
+ * fails, -1 `value` is no placeholder (common/xmldoc.h). */
+static int placeholder_eval(void *arg, const char *value, const char *got, size_t glen)
+{
+    const struct mr_xml_placeholder *p = mr_body_placeholder(arg, value);
+
+    if (!p)
+        return -1;
+    if (p->any)
+        return 1;
+    if (!got || !p->re)
+        return 0;
+    /* XMLUnit trims the value first (Java's trim: what is at most U+0020) */
+    while (glen && (unsigned char)got[0] <= ' ') {
+        got++;
+        glen--;
+    }
+    while (glen && (unsigned char)got[glen - 1] <= ' ')
+        glen--;
+    return regex_find((const pcre2_code *)p->re, got, glen);
+}
+
+/* An `xmlEquals` comparison: how many differences, listed in `out` (may be
+ * NULL) up to `max`. */
+static size_t xml_diff(const struct mr_body_cond *b, const struct mr_xmldoc *doc,
+                       struct mr_buf *out, size_t max)
+{
+    struct mr_xml_placeholders ph = {placeholder_eval, (void *)b};
+
+    return mr_xmldoc_diff_with(b->xml, doc, (const char *const *)b->ignore, b->nignore,
+                               b->namespaces, b->nnamespaces, b->nplaceholders ? &ph : NULL, out,
+                               max);
+}
+
 static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
 {
     const struct mr_xmldoc *doc;
@@ -341,9 +400,7 @@ static bool body_holds(const struct mr_body_cond *b, struct mr_request *req)
 
     switch (b->op) {
     case MR_BODY_XML_EQUALS:
-        return b->xml && (doc = body_xml(req, NULL, 0)) != NULL &&
-               mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore,
-                              b->namespaces, b->nnamespaces, NULL, 0) == 0;
+        return b->xml && (doc = body_xml(req, NULL, 0)) != NULL && xml_diff(b, doc, NULL, 0) == 0;
     case MR_BODY_XPATH:
         if (!(doc = body_xml(req, NULL, 0)))
             return false;
@@ -1254,7 +1311,7 @@ static void explain_json_paths(const struct mr_body_cond *b, const struct mr_req
     char have[100];
 
     if (!req->body_json) {
-        snprintf(buf, size, "body is not JSON, %s a JSON body", wants);
+        snprintf(buf, size, "body is %s, %s a JSON body", not_json(req), wants);
         return;
     }
     for (i = 0; i < b->nfields && !f; i++)
@@ -1326,8 +1383,8 @@ void mr_miss_explain(const struct mr_matcher *m, const struct mr_miss *miss,
         }
         char *want = m->body->json ? cJSON_PrintUnformatted(m->body->json) : NULL;
         if (json && !req->body_json) {
-            snprintf(buf, size, "body is not JSON, %s a body %s %.120s", wants, bops[m->body->op],
-                     want ? want : "");
+            snprintf(buf, size, "body is %s, %s a body %s %.120s", not_json(req), wants,
+                     bops[m->body->op], want ? want : "");
         } else if (json) {
             /* point at the first member that differs */
             char path[200] = "body", wt[100], ht[100];
@@ -1591,7 +1648,7 @@ static size_t json_body_verdict(struct text *t, const struct mr_body_cond *b,
     if (!body_json(req)) {
         if (t->buf) {
             mr_jsondiff_value(w, sizeof(w), b->json);
-            text_line(t, "    body \u2717 (not JSON, wants JSON %s %s)", how, w);
+            text_line(t, "    body \u2717 (%s, wants JSON %s %s)", not_json(req), how, w);
         }
         return NOT_JSON;
     }
@@ -1635,7 +1692,7 @@ static unsigned json_paths_verdict(struct text *t, const struct mr_body_cond *b,
         if (ok) {
             text_line(t, "    body %s \u2713", p);
         } else if (!root) {
-            text_line(t, "    body %s \u2717 (the body is not JSON)", p);
+            text_line(t, "    body %s \u2717 (the body is %s)", p, not_json(req));
         } else if ((f->cond.op == MR_OP_ABSENT) != f->cond.negate &&
                    (f->cond.op == MR_OP_ABSENT || f->cond.op == MR_OP_PRESENT)) {
             mr_jsondiff_value(v, sizeof(v), at);
@@ -1666,11 +1723,9 @@ static size_t xml_body_verdict(struct text *t, const struct mr_body_cond *b, str
         return NOT_JSON;
     }
     if (!t->buf)
-        return mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore,
-                              b->namespaces, b->nnamespaces, NULL, 0);
+        return xml_diff(b, doc, NULL, 0);
     mr_buf_init(&lines);
-    n = mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore, b->namespaces,
-                       b->nnamespaces, &lines, MR_MISS_DIFF_LINES);
+    n = xml_diff(b, doc, &lines, MR_MISS_DIFF_LINES);
     text_line(t, "    body \u2717 (%zu difference%s)", n, n == 1 ? "" : "s");
     for (line = lines.data; line && *line; line = nl + 1) {
         nl = strchr(line, '\n');
@@ -1704,8 +1759,7 @@ static void explain_xml(const struct mr_body_cond *b, struct mr_request *req, co
     }
     if (b->op == MR_BODY_XML_EQUALS) {
         mr_buf_init(&first);
-        mr_xmldoc_diff(b->xml, doc, (const char *const *)b->ignore, b->nignore, b->namespaces,
-                       b->nnamespaces, &first, 1);
+        xml_diff(b, doc, &first, 1);
         n = first.len && first.data[first.len - 1] == '\n' ? first.len - 1 : first.len;
         snprintf(buf, size, "body %.*s, %s XML equal to %.120s", (int)n,
                  first.data ? first.data : "", wants, b->text ? b->text : "");

@@ -4,7 +4,8 @@
  * which of its conditions failed.
  *
  * Matching is pure: it reads the immutable scenario and the request, and
- * writes only the request's lazily parsed JSON body. The router's index is
+ * writes only the request's lazily parsed body (JSON, or for an XML request
+ * xml-js's object: common/xmljs.h). The router's index is
  * built once and then read concurrently without locks: a literal path is
  * found by hashing and a templated one (`:name`, `*`) by walking a trie of
  * segments, so lookup cost does not grow with the number of such routes;
@@ -39,7 +40,9 @@ struct mr_request {
     size_t nheaders;
     const char *body;
     size_t body_len;
-    /* lazily parsed body, owned by the request: release with mr_request_release */
+    /* what the JSON conditions read, built on first use and owned by the
+     * request (release with mr_request_release): the body as JSON, or an XML
+     * request's xml-js object */
     struct cJSON *body_json;
     bool body_json_tried;
     struct mr_xmldoc *body_xml; /* for XML conditions (common/xmldoc.h) */

@@ -185,7 +185,7 @@ static double qs_parse_int(const char *s, size_t len)
     bool neg = false, digits = false;
     size_t w;
 
-    while (p < e && (w = mr_template__js_space(p, e)) > 0)
+    while (p < e && (w = mr_text_js_space(p, e)) > 0)
         p += w;
     if (p < e && (*p == '+' || *p == '-'))
         neg = *p++ == '-';

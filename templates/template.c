@@ -219,7 +219,7 @@ static bool starts(const struct parser *ps, size_t pos, const char *s)
 
 static size_t space_at(const struct parser *ps, size_t pos)
 {
-    return mr_template__js_space(ps->src + pos, ps->src + ps->len);
+    return mr_text_js_space(ps->src + pos, ps->src + ps->len);
 }
 
 static size_t skip_space(const struct parser *ps, size_t pos)
@@ -1492,7 +1492,7 @@ static size_t lead_space(const char *p, size_t len)
 {
     size_t i = 0, w;
 
-    while (i < len && (w = mr_template__js_space(p + i, p + len)) > 0)
+    while (i < len && (w = mr_text_js_space(p + i, p + len)) > 0)
         i += w;
     return i;
 }

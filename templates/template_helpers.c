@@ -530,7 +530,7 @@ static bool js_parse_int(struct mr_tpl_rt *rt, const struct mr_tpl_value *v, dou
     bool neg = false;
     double d;
 
-    while (p < e && (w = mr_template__js_space(p, e)) > 0)
+    while (p < e && (w = mr_text_js_space(p, e)) > 0)
         p += w;
     if (p < e && (*p == '+' || *p == '-'))
         neg = *p++ == '-';

@@ -225,9 +225,6 @@ bool mr_template__append_json(struct mr_buf *b, const struct mr_tpl_value *v, in
 bool mr_template__parse_json(struct mr_tpl_arena *a, const char *s, size_t len,
                              struct mr_tpl_value *out);
 
-/* JavaScript's \s (ASCII and Unicode spaces, UTF-8): the length of the space
- * at p, or 0. */
-size_t mr_template__js_space(const char *p, const char *end);
 /* The length of the trailing JavaScript whitespace of s. */
 size_t mr_template__js_trailing_space(const char *s, size_t len);
 /* UTF-16 code units in UTF-8 text (JavaScript's .length). */

@@ -10,11 +10,13 @@
  * Each part is built on first use and kept for the rest of the render
  * (mr_template__request_value).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
 #include "common/text.h"
 #include "common/xmldoc.h"
+#include "common/xmljs.h"
 #include "templates/template_internal.h"
 
 /* ---- small text helpers -------------------------------------------------------- */
@@ -227,201 +229,22 @@ static bool plus_json(const struct mr_tpl_value *s)
 
 /* ---- XML bodies ----------------------------------------------------------------- */
 
-/* The XML types of Mockoon's ParsedXMLBodyMimeTypes (found anywhere in
- * the lower-cased Content-Type). */
-static bool xml_type(const struct mr_tpl_value *ct)
-{
-    return contains(ct, "application/xml") || contains(ct, "application/soap+xml") ||
-           contains(ct, "text/xml");
-}
-
-/* xml-js's xml2js(text, {compact: true}) being built from the document's
- * events (mr_xmldoc_walk): `stack` holds the open elements, the result
- * object first. */
-struct xmljs {
-    struct mr_tpl_rt *rt;
-    struct mr_tpl_object *stack[MR_TPL_MAX_VALUE_DEPTH];
-    size_t depth;
-    bool failed;
-};
-
-static struct mr_tpl_value arena_str(struct mr_tpl_rt *rt, const char *s, size_t n, bool *failed)
-{
-    char *p = mr_template__strndup(&rt->arena, s, n);
-
-    if (!p)
-        *failed = true;
-    return mr_tpl_str(p ? p : "", p ? n : 0);
-}
-
-/* xml-js's addField (and onStartElement's equivalent for elements): the
- * first value under a key is set, a second turns it into an array, later
- * ones are pushed. */
-static void add_field(struct xmljs *x, struct mr_tpl_object *o, const char *key, size_t klen,
-                      struct mr_tpl_value v)
-{
-    struct mr_tpl_arena *a = &x->rt->arena;
-    struct mr_tpl_value *old = mr_template__obj_get(o, key, klen);
-
-    if (old && mr_template__truthy(old) && old->type != MR_TPL_V_ARR) {
-        struct mr_tpl_array *arr = mr_template__arr_new(a, 2);
-        if (!arr || !mr_template__arr_push(a, arr, *old)) {
-            x->failed = true;
-            return;
-        }
-        *old = mr_tpl_arr(arr);
-    }
-    if (old && old->type == MR_TPL_V_ARR) {
-        if (!mr_template__arr_push(a, old->u.a, v))
-            x->failed = true;
-    } else if (!mr_template__obj_set(a, o, key, klen, v)) {
-        x->failed = true;
-    }
-}
-
-/* An object of the event's attributes (undefined when there are none). */
-static struct mr_tpl_value xml_attributes(struct xmljs *x, const struct mr_xml_event *ev)
-{
-    struct mr_tpl_object *o;
-    size_t i;
-
-    if (ev->nattrs == 0)
-        return mr_tpl_undef();
-    o = mr_template__obj_new(&x->rt->arena, ev->nattrs);
-    if (!o) {
-        x->failed = true;
-        return mr_tpl_undef();
-    }
-    for (i = 0; i < ev->nattrs; i++) {
-        const struct mr_xml_attr *at = &ev->attrs[i];
-        struct mr_tpl_value name = arena_str(x->rt, at->name, strlen(at->name), &x->failed);
-        mr_template__obj_set(&x->rt->arena, o, name.u.s.p, name.u.s.len,
-                             arena_str(x->rt, at->value, at->value_len, &x->failed));
-    }
-    return mr_tpl_obj(o);
-}
-
-/* True when the text is all JavaScript whitespace (xml-js's !text.trim()). */
-static bool js_blank(const char *s, size_t n)
-{
-    const char *end = s + n;
-    size_t w;
-
-    while (s < end && (w = mr_template__js_space(s, end)) > 0)
-        s += w;
-    return s == end;
-}
-
-/* One event of the walk; true stops it (a limit was reached). */
-static bool xmljs_event(void *arg, const struct mr_xml_event *ev)
-{
-    struct xmljs *x = arg;
-    struct mr_tpl_arena *a = &x->rt->arena;
-    struct mr_tpl_object *top = x->stack[x->depth - 1], *o;
-    struct mr_tpl_value v;
-
-    if (!mr_template__charge(x->rt, 1)) {
-        x->failed = true;
-        return true;
-    }
-    switch (ev->kind) {
-    case MR_XML_DECLARATION:
-        /* currentElement._declaration = {} (set, not added) */
-        o = mr_template__obj_new(a, 1);
-        if (!o) {
-            x->failed = true;
-            break;
-        }
-        v = xml_attributes(x, ev);
-        if (v.type != MR_TPL_V_UNDEF)
-            mr_template__obj_set(a, o, "_attributes", 11, v);
-        mr_template__obj_set(a, top, "_declaration", 12, mr_tpl_obj(o));
-        break;
-    case MR_XML_START:
-        o = mr_template__obj_new(a, 0);
-        if (!o || x->depth == MR_TPL_MAX_VALUE_DEPTH) {
-            x->failed = true;
-            break;
-        }
-        v = xml_attributes(x, ev);
-        if (v.type != MR_TPL_V_UNDEF)
-            mr_template__obj_set(a, o, "_attributes", 11, v);
-        v = arena_str(x->rt, ev->name, strlen(ev->name), &x->failed);
-        add_field(x, top, v.u.s.p, v.u.s.len, mr_tpl_obj(o));
-        x->stack[x->depth++] = o;
-        break;
-    case MR_XML_END:
-        if (x->depth > 1)
-            x->depth--;
-        break;
-    case MR_XML_TEXT:
-        /* whitespace alone is dropped (captureSpacesBetweenElements: false) */
-        if (!js_blank(ev->text, ev->len))
-            add_field(x, top, "_text", 5, arena_str(x->rt, ev->text, ev->len, &x->failed));
-        break;
-    case MR_XML_CDATA:
-    case MR_XML_COMMENT:
-        /* sax reports neither when it is empty; a blank one is kept */
-        if (ev->len > 0)
-            add_field(x, top, ev->kind == MR_XML_CDATA ? "_cdata" : "_comment",
-                      ev->kind == MR_XML_CDATA ? 6 : 8,
-                      arena_str(x->rt, ev->text, ev->len, &x->failed));
-        break;
-    case MR_XML_PI:
-        /* {target: rest} */
-        o = mr_template__obj_new(a, 1);
-        if (!o) {
-            x->failed = true;
-            break;
-        }
-        v = arena_str(x->rt, ev->name, strlen(ev->name), &x->failed);
-        mr_template__obj_set(a, o, v.u.s.p, v.u.s.len,
-                             arena_str(x->rt, ev->text, ev->len, &x->failed));
-        add_field(x, top, "_instruction", 12, mr_tpl_obj(o));
-        break;
-    }
-    return x->failed;
-}
-
-/* True when the body is empty or only sax's whitespace, after a BOM: sax
- * reports no error for it and xml-js returns {}. */
-static bool sax_blank(const char *s, size_t n)
-{
-    size_t i = n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
-
-    for (; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-            return false;
-    return true;
-}
-
 /* The body as Mockoon's processRawBody reads an XML body: xml-js's
- * xml2js(body, {compact: true}). A body libxml2 refuses (not well-formed,
- * a DOCTYPE, over 16 MiB) or without libxml2 is undefined. */
+ * xml2js(body, {compact: true}), built by common/xmljs.h and read back
+ * from its JSON text. A body libxml2 refuses (not well-formed, a DOCTYPE,
+ * over 16 MiB) or without libxml2 is undefined. */
 static struct mr_tpl_value build_xml_body(struct mr_tpl_rt *rt, const char *b, size_t n)
 {
-    struct mr_xmldoc *d;
-    struct mr_error err;
-    struct xmljs *x;
-    char why[200];
     struct mr_tpl_value v = mr_tpl_undef();
+    char why[200], *json, *kept;
+    size_t len;
 
-    x = mr_template__alloc(&rt->arena, sizeof(*x));
-    if (!x || !(x->stack[0] = mr_template__obj_new(&rt->arena, 0)))
-        return v;
-    x->rt = rt;
-    x->depth = 1;
-    x->failed = false;
-    if (sax_blank(b, n))
-        return mr_tpl_obj(x->stack[0]);
-    if (mr_xmldoc_init(&err) != 0)
-        return v;
-    d = mr_xmldoc_parse_with(b, n, MR_XMLDOC_CDATA, why, sizeof(why));
-    if (!d)
-        return v;
-    if (mr_xmldoc_walk(d, b, n, xmljs_event, x) && !x->failed)
-        v = mr_tpl_obj(x->stack[0]);
-    mr_xmldoc_free(d);
+    json = mr_xmljs_json(b, n, &len, why, sizeof(why));
+    /* parsed values point into the text: it must live as long as the render */
+    kept = json ? mr_template__strndup(&rt->arena, json, len) : NULL;
+    free(json);
+    if (kept && !mr_template__parse_json(&rt->arena, kept, len, &v))
+        v = mr_tpl_undef();
     return v;
 }
 
@@ -459,7 +282,7 @@ static struct mr_tpl_value build_body(struct mr_tpl_rt *rt)
             mr_template__qs_parse(&rt->arena, o, b, n, MR_TPL_QS_FORM);
             return mr_tpl_obj(o);
         }
-    } else if (!contains(&ct, "multipart/form-data") && xml_type(&ct)) {
+    } else if (mr_xmljs_content_type(ct.u.s.p, ct.u.s.len)) {
         return build_xml_body(rt, b, n);
     }
     return mr_tpl_undef();

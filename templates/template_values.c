@@ -417,35 +417,6 @@ bool mr_template__loose_eq(const struct mr_tpl_value *a, const struct mr_tpl_val
     return eq;
 }
 
-size_t mr_template__js_space(const char *p, const char *end)
-{
-    const unsigned char *s = (const unsigned char *)p;
-    size_t n = (size_t)(end - p);
-
-    if (n == 0)
-        return 0;
-    if (s[0] == ' ' || (s[0] >= 0x09 && s[0] <= 0x0d))
-        return 1;
-    if (s[0] < 0x80)
-        return 0;
-    if (n >= 2 && s[0] == 0xc2 && s[1] == 0xa0)
-        return 2;
-    if (n < 3)
-        return 0;
-    if (s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
-        return 3;
-    if (s[0] == 0xe2 && s[1] == 0x80 &&
-        ((s[2] >= 0x80 && s[2] <= 0x8a) || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
-        return 3;
-    if (s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
-        return 3;
-    if (s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
-        return 3;
-    if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
-        return 3;
-    return 0;
-}
-
 size_t mr_template__js_trailing_space(const char *s, size_t len)
 {
     size_t end = len;
@@ -454,7 +425,7 @@ size_t mr_template__js_trailing_space(const char *s, size_t len)
         size_t k, back = 0;
         /* whitespace is 1 to 3 bytes long: try each start */
         for (k = 1; k <= 3 && k <= end; k++) {
-            if (mr_template__js_space(s + end - k, s + end) == k) {
+            if (mr_text_js_space(s + end - k, s + end) == k) {
                 back = k;
                 break;
             }
@@ -473,7 +444,7 @@ double mr_template__str_to_number(const char *s, size_t len)
     char tmp[400];
     bool digits = false;
 
-    while (p < end && (w = mr_template__js_space(p, end)) > 0)
+    while (p < end && (w = mr_text_js_space(p, end)) > 0)
         p += w;
     while (end > p) {
         size_t t = mr_template__js_trailing_space(p, (size_t)(end - p));

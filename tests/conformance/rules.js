@@ -84,6 +84,7 @@ const json = (p, o, type) => post(p, { body: typeof o === 'string' ? o : JSON.st
   headers: { 'Content-Type': type || 'application/json' } });
 const text = (p, s) => post(p, { body: s, headers: { 'Content-Type': 'text/plain' } });
 const form = (p, s) => post(p, { body: s, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+const xml = (p, s, type) => post(p, { body: s, headers: { 'Content-Type': type || 'application/xml' } });
 
 // ---- the matrix: target x operator x invert -------------------------------------------
 
@@ -141,7 +142,37 @@ const TARGETS = {
       'json-array': (p) => json(p, ['x', 'y']),
       'json-null': (p) => json(p, 'null'),
       'json-ping': (p) => json(p, '"ping"'),
-      'form-empty': (p) => form(p, '')
+      'form-empty': (p) => form(p, ''),
+      xml: (p) => xml(p, '<a>ping</a>'),
+      'xml-empty': (p) => xml(p, ''),
+      'xml-invalid': (p) => xml(p, 'x', 'text/xml')
+    }
+  },
+  // body paths in an XML body: Mockoon reads it as xml-js's object
+  'body-xml': {
+    method: 'post',
+    target: 'body',
+    ops: OPS.filter((op) => op !== 'valid_json_schema'),
+    rule: (op) => ({
+      equals: ['root.name._text', 'ann'],
+      regex: ['root.name._text', '^a'],
+      regex_i: ['$.root.name._text', '^A'],
+      null: ['root.name._attributes.lang', ''],
+      empty_array: ['root.t', ''],
+      array_includes: ['root.t._text', 'x']
+    }[op]),
+    probes: {
+      ann: (p) => xml(p, '<?xml version="1.0"?>\n<root><name lang="en">ann</name><t>x<!--c-->y</t></root>'),
+      bob: (p) => xml(p, '<root><name lang="">bob</name><t>y</t></root>', 'text/xml; charset=utf-8'),
+      upper: (p) => xml(p, '<root><name>ANN</name><t/></root>', 'application/soap+xml'),
+      missing: (p) => xml(p, '<root/>'),
+      blank: (p) => xml(p, '<root><name lang=" "> </name><t></t></root>'),
+      repeated: (p) => xml(p, '<root><name>ann</name><name>bob</name><t>x</t><t>y</t></root>'),
+      cdata: (p) => xml(p, '<root><name><![CDATA[ann]]></name><t>a<b/>x</t></root>'),
+      'no-body': (p) => xml(p, ''),
+      'upper-type': (p) => xml(p, '<root><name>ann</name></root>', 'Application/XML'),
+      'as-text': (p) => text(p, '<root><name>ann</name></root>'),
+      'invalid-xml': (p) => xml(p, '<root><name>ann</nam></root>')
     }
   },
   query: {
@@ -303,7 +334,7 @@ const cases = [];
 const KNOWN = {};
 
 for (const [tname, t] of Object.entries(TARGETS)) {
-  for (const op of OPS) {
+  for (const op of t.ops || OPS) {
     for (const invert of [false, true]) {
       const base = `${P}/m/${tname}/${op}${invert ? '-not' : ''}`;
       const [modifier, value] = t.rule(op, base);
@@ -332,6 +363,24 @@ for (const [name, modifier] of [
   const doc = { items: [{ sku: 'A-1' }, { sku: 'B-2' }], obj: { 'prop.with.dot': 'B-2', prop: { with: { dot: 'no' } } } };
   cases.push({ name: `bodypath/${name}/hit`, req: json(base, doc) });
   cases.push({ name: `bodypath/${name}/miss`, req: json(base, { items: [{ sku: 'C-3' }], obj: { prop: { with: { dot: 'B-2' } } } }) });
+}
+
+// body paths as xml-js names them: prefixes, the declaration, an index, a PI
+const SOAP = (price, cur, second, pi) => '<?xml version="1.0"?>\n' +
+  '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="urn:m">' +
+  `<?app ${pi}?><soap:Body><m:Price cur="${cur}">${price}</m:Price>` +
+  `<m:Item>A</m:Item><m:Item>${second}</m:Item></soap:Body></soap:Envelope>`;
+for (const [name, modifier, value] of [
+  ['xml-prefixed', 'soap:Envelope.soap:Body.m:Price._text', '12'],
+  ['xml-jsonpath-bracket', "$['soap:Envelope']['soap:Body']['m:Price']._attributes.cur", 'EUR'],
+  ['xml-index', 'soap:Envelope.soap:Body.m:Item.1._text', 'B'],
+  ['xml-instruction', '$.soap:Envelope._instruction.app', 'x y'],
+  ['xml-declaration', '_declaration._attributes.version', '1.0']
+]) {
+  const base = `${P}/bodypath/${name}`;
+  routes.push(route('post', base.slice(P.length + 1), hitMiss([rule('body', modifier, 'equals', value)])));
+  cases.push({ name: `bodypath/${name}/hit`, req: xml(base, SOAP('12', 'EUR', 'B', 'x y'), 'text/xml') });
+  cases.push({ name: `bodypath/${name}/miss`, req: xml(base, SOAP('13', 'USD', 'C', 'z').replace('"1.0"', '"1.1"')) });
 }
 
 // ---- rules operators: AND / OR, several rules on one field ------------------------------

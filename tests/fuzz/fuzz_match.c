@@ -1,6 +1,7 @@
 /*
  * fuzz_match.c - the request matcher and the route index: fuzzed requests
- * against a fixed scenario (every operator of the format), or against routes
+ * against a fixed scenario (every operator of the format, JSON conditions on
+ * XML requests and XMLUnit's placeholders among them), or against routes
  * the input chooses, handled the way server/service.c does.
  *
  * Input framing (seeds in corpus/match/ read as text):
@@ -94,6 +95,15 @@ static const char scenario_json[] =
     "1.5}}},\n"
     "          \"responses\": [{\"when\": [{\"params\": {\"id\": \"a/b\"}}, {\"callNumber\": 2}],\n"
     "          \"status\": 409}, {\"status\": 201}]},\n"
+    "        {\"id\": \"soap\", \"request\": {\"method\": \"POST\", \"path\": \"/soap\",\n"
+    "          \"body\": {\"jsonPath\": {\"s:Envelope.s:Body.m:Price._text\": {\"matches\": "
+    "\"^[0-9]\"},\n"
+    "            \"$['s:Envelope']._attributes['xmlns:s']\": {\"present\": true}}}}},\n"
+    "        {\"id\": \"xml-order\", \"request\": {\"method\": \"POST\", \"path\": \"/xml\",\n"
+    "          \"body\": {\"xmlEquals\": \"<o id=\\\"${xmlunit.ignore}\\\" "
+    "n=\\\"${xmlunit.isNumber}\\\"><r>${xmlunit.matchesRegex(^R)}</r>"
+    "<d>${xmlunit.isDateTime(yyyyMMdd)}</d><t>${xmlunit.isDateTime}</t></o>\",\n"
+    "            \"placeholders\": true}}},\n"
     "        {\"id\": \"flaky\", \"request\": {\"method\": \"GET\", \"path\": \"/flaky\"},\n"
     "          \"responses\": [\n"
     "            {\"when\": {\"headers\": {\"X-Fail\": {\"present\": true}}, \"callNumber\": 2},\n"

@@ -8,15 +8,25 @@
  * (mr_xmldoc_walk), with and without its text: both walks report as many
  * elements as XPath counts, each ended, with the same attributes (in any
  * order; XPath's attributes among them); only the walk with the text
- * reports a declaration.
+ * reports a declaration. Comparisons also run with placeholders decided by
+ * callbacks (common/xmldoc.h): one that accepts every value finds no more
+ * differences than none, one that declines every value exactly as many;
+ * the first document of a pair may hold "${any}" and "${num}". Every
+ * input is also read as xml-js's object
+ * (common/xmljs.h): built exactly when the document parses (or the input
+ * is blank), made only of objects, arrays and strings, with no key twice in
+ * one object, and printed JSON text that reads back equal.
  */
 #define _GNU_SOURCE /* memmem */
 #include "tests/fuzz/fuzz.h"
 
 #include <stdbool.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/buf.h"
 #include "common/xmldoc.h"
+#include "common/xmljs.h"
 
 static const struct mr_xml_ns ns[] = {{"soap", "http://schemas.xmlsoap.org/soap/envelope/"},
                                       {"m", "urn:prices"}};
@@ -57,6 +67,46 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Placeholder callbacks: every value passes; none is a placeholder; or
+ * "${any}" passes anything and "${num}" digits. */
+static int accept_all(void *arg, const char *value, const char *got, size_t glen)
+{
+    (void)arg;
+    FUZZ_CHECK(value != NULL && (got == NULL || strlen(got) <= glen));
+    return 1;
+}
+
+static int decline_all(void *arg, const char *value, const char *got, size_t glen)
+{
+    (void)arg;
+    (void)value;
+    (void)got;
+    (void)glen;
+    return -1;
+}
+
+static int some(void *arg, const char *value, const char *got, size_t glen)
+{
+    (void)arg;
+    if (strcmp(value, "${any}") == 0)
+        return 1;
+    if (strcmp(value, "${num}") == 0)
+        return got && glen && strspn(got, "0123456789") == glen;
+    return -1;
+}
+
+static double xpath_number(const struct mr_xmldoc *d, const char *expr);
+
+static const struct mr_xml_placeholders all = {accept_all, NULL}, none = {decline_all, NULL},
+                                        named = {some, NULL};
+
+static bool count_values(void *arg, const char *v, size_t len)
+{
+    FUZZ_CHECK(v != NULL && strlen(v) <= len);
+    ++*(size_t *)arg;
+    return false;
+}
+
 static void exercise(const struct mr_xmldoc *d)
 {
     struct mr_buf out;
@@ -74,8 +124,16 @@ static void exercise(const struct mr_xmldoc *d)
         n = mr_xmldoc_diff(fixed[i], d, ignore, 2, ns, 2, &out, 3);
         FUZZ_CHECK((n == 0) == (out.len == 0));
         mr_buf_reset(&out);
-        mr_xmldoc_diff(d, fixed[i], NULL, 0, NULL, 0, &out, 3);
+        n = mr_xmldoc_diff(d, fixed[i], NULL, 0, NULL, 0, &out, 3);
+        FUZZ_CHECK(mr_xmldoc_diff_with(d, fixed[i], NULL, 0, NULL, 0, &none, NULL, 0) == n);
+        FUZZ_CHECK(mr_xmldoc_diff_with(d, fixed[i], NULL, 0, NULL, 0, &all, NULL, 0) <= n);
+        FUZZ_CHECK(mr_xmldoc_diff_with(fixed[i], d, ignore, 2, ns, 2, &all, NULL, 0) <=
+                   mr_xmldoc_diff(fixed[i], d, ignore, 2, ns, 2, NULL, 0));
     }
+    FUZZ_CHECK(mr_xmldoc_diff_with(d, d, NULL, 0, NULL, 0, &all, NULL, 0) == 0);
+    n = 0;
+    FUZZ_CHECK(mr_xmldoc_values(d, count_values, &n));
+    FUZZ_CHECK((double)n >= xpath_number(d, "count(//@*)"));
     mr_buf_release(&out);
 }
 
@@ -157,6 +215,51 @@ static void walk(const char *text, size_t size)
     mr_xmldoc_free(d);
 }
 
+/* xml-js's shape: strings, objects and arrays (of two or more values, never
+ * directly nested), no key twice in an object. */
+static void check_shape(const cJSON *v, int depth)
+{
+    const cJSON *c, *d;
+
+    FUZZ_CHECK(depth < 1000);
+    if (cJSON_IsString(v))
+        return;
+    FUZZ_CHECK(cJSON_IsObject(v) || (cJSON_IsArray(v) && cJSON_GetArraySize(v) >= 2));
+    cJSON_ArrayForEach(c, v)
+    {
+        FUZZ_CHECK(!cJSON_IsArray(v) || !cJSON_IsArray(c));
+        if (cJSON_IsObject(v))
+            for (d = c->next; d; d = d->next)
+                FUZZ_CHECK(strcmp(c->string, d->string) != 0);
+        check_shape(c, depth + 1);
+    }
+}
+
+static void xmljs(const char *text, size_t size, bool parsed)
+{
+    cJSON *v, *back;
+    char why[300], *json;
+    size_t len;
+
+    why[0] = '\0';
+    if (mr_xmljs_parse(&v, text, size, why, sizeof(why)) != 0) {
+        FUZZ_CHECK(!parsed && v == NULL && why[0]);
+        return;
+    }
+    FUZZ_CHECK(cJSON_IsObject(v));
+    check_shape(v, 0);
+    json = cJSON_PrintUnformatted(v);
+    FUZZ_CHECK(json != NULL);
+    back = cJSON_Parse(json);
+    FUZZ_CHECK(back != NULL && cJSON_Compare(v, back, true));
+    cJSON_Delete(back);
+    free(json);
+    cJSON_Delete(v);
+    json = mr_xmljs_json(text, size, &len, why, sizeof(why));
+    FUZZ_CHECK(json != NULL && strlen(json) == len);
+    free(json);
+}
+
 static struct mr_xmldoc *parse(const uint8_t *data, size_t size)
 {
     char *text = fuzz_copy(data, size, 0), why[300];
@@ -165,6 +268,7 @@ static struct mr_xmldoc *parse(const uint8_t *data, size_t size)
     FUZZ_CHECK(d || why[0]);
     if (d)
         walk(text, size);
+    xmljs(text, size, d != NULL);
     free(text);
     return d;
 }
@@ -187,6 +291,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mr_buf_init(&out);
         mr_xmldoc_diff(a, b, NULL, 0, NULL, 0, &out, 4);
         mr_xmldoc_diff(b, a, ignore, 2, ns, 2, &out, 4);
+        mr_buf_reset(&out);
+        mr_xmldoc_diff_with(a, b, NULL, 0, NULL, 0, &named, &out, 4);
         mr_buf_release(&out);
     }
     if (b) {

@@ -2066,6 +2066,77 @@ START_TEST(xml_conditions)
 }
 END_TEST
 
+/* XMLUnit's placeholders: each one compiled at load, errors at the document. */
+START_TEST(xml_placeholders)
+{
+    struct mr_scenario *sc =
+        ok("{'routes': [{'request': {'body': {'xmlEquals': '<a x=\\\"${xmlunit.ignore}\\\">"
+           "<n> ${xmlunit.isNumber} </n><m>${xmlunit.isNumber}</m><s>${xmlunit.nope}</s>"
+           "<d>${ xmlunit.isDateTime(dd.MM.yyyy) }</d><r>${xmlunit.matchesRegex}</r></a>',"
+           " 'placeholders': true}}},"
+           " {'request': {'body': {'xmlEquals': '<a>[[xmlunit.ignore]]</a>',"
+           "  'placeholders': {'open': '\\\\[\\\\[', 'close': ']]'}}}},"
+           " {'request': {'body': {'xmlEquals': '<a>${xmlunit.ignore}</a>', 'placeholders': "
+           "false}}}]}");
+    const struct mr_body_cond *b = sc->routes[0].match.body;
+
+    /* one per value (sorted), an unknown keyword is text */
+    ck_assert_uint_eq(b->nplaceholders, 4);
+    ck_assert_str_eq(b->placeholders[0].value, "${ xmlunit.isDateTime(dd.MM.yyyy) }");
+    ck_assert_str_eq(b->placeholders[1].value, "${xmlunit.ignore}");
+    ck_assert(b->placeholders[1].any);
+    ck_assert_str_eq(b->placeholders[2].value, "${xmlunit.isNumber}");
+    ck_assert_ptr_nonnull(b->placeholders[2].re);
+    ck_assert_str_eq(b->placeholders[3].value, "${xmlunit.matchesRegex}");
+    ck_assert(!b->placeholders[3].any && !b->placeholders[3].re); /* nothing passes */
+    ck_assert_ptr_null(mr_body_placeholder(b, "${xmlunit.nope}"));
+    ck_assert_ptr_eq(mr_body_placeholder(b, "${xmlunit.ignore}"), &b->placeholders[1]);
+    b = sc->routes[1].match.body;
+    ck_assert_uint_eq(b->nplaceholders, 1);
+    ck_assert(b->placeholders[0].any);
+    ck_assert_uint_eq(sc->routes[2].match.body->nplaceholders, 0);
+    mr_scenario_free(sc);
+
+    fails_at("{'routes': [{'request': {'body': {'equals': 'x', 'placeholders': true}}}]}", "true",
+             "routes[0].request.body.placeholders: applies to \"xmlEquals\" only");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals': '<a/>', 'placeholders': 'yes'}}}]}",
+             "'yes'",
+             "routes[0].request.body.placeholders: expected true, false or {\"open\": regex, "
+             "\"close\": regex}, got \"yes\"");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals': '<a/>',"
+             " 'placeholders': {'open': '(', 'close': 'x'}}}}]}",
+             "'('",
+             "routes[0].request.body.placeholders.open: invalid regular expression at offset 1: "
+             "missing closing parenthesis");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals': '<a/>',"
+             " 'placeholders': {'opn': 'x'}}}}]}",
+             "'opn'",
+             "routes[0].request.body.placeholders.opn: unknown key; did you mean \"open\"?");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals': '<a>x ${xmlunit.ignore}</a>',"
+             " 'placeholders': true}}}]}",
+             "'<a>",
+             "routes[0].request.body.xmlEquals: the placeholder \"${xmlunit.ignore}\" must be "
+             "the whole value, not part of \"x ${xmlunit.ignore}\"");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals': '<a>${xmlunit.matchesRegex([)}</a>',"
+             " 'placeholders': true}}}]}",
+             "'<a>",
+             "routes[0].request.body.xmlEquals: placeholder \"${xmlunit.matchesRegex([)}\": "
+             "invalid regular expression at offset 1: missing terminating ] for character class");
+    /* XMLUnit splits the arguments at commas, a regex's too */
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals':"
+             " '<a>${xmlunit.matchesRegex([a,b])}</a>', 'placeholders': true}}}]}",
+             "'<a>",
+             "routes[0].request.body.xmlEquals: placeholder \"${xmlunit.matchesRegex([a,b])}\": "
+             "invalid regular expression at offset 2: missing terminating ] for character class");
+    fails_at("{'routes': [{'request': {'body': {'xmlEquals':"
+             " '<a d=\\\"${xmlunit.isDateTime(EEE d MMM yyyy)}\\\"/>', 'placeholders': true}}}]}",
+             "'<a",
+             "routes[0].request.body.xmlEquals: placeholder \"${xmlunit.isDateTime(EEE d MMM "
+             "yyyy)}\": the format \"EEE d MMM yyyy\" has the field \"EEE\", which is read as "
+             "text (names, AM/PM, zones): mockrun reads numeric fields only");
+}
+END_TEST
+
 /* ---- several files ------------------------------------------------------ */
 
 static int parse_two(struct mr_scenario **out, const char *a, const char *b)
@@ -2783,6 +2854,7 @@ static Suite *load_suite(void)
     tcase_add_test(tc, several_files_folders);
     tcase_add_test(tc, import_service);
     tcase_add_test(tc, xml_conditions);
+    tcase_add_test(tc, xml_placeholders);
     suite_add_tcase(s, tc);
 
     tc = tcase("snapshot and scope");

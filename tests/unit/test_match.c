@@ -687,6 +687,147 @@ START_TEST(test_body_json_parsed_once)
 }
 END_TEST
 
+/* An XML request (its Content-Type names an XML type) has its body read by
+ * the JSON conditions as xml-js's object, as Mockoon's rules read it. */
+START_TEST(test_body_json_of_xml)
+{
+    const char *doc = "<?xml version=\"1.0\"?><order id=\"7\"><item sku=\"A1\">Apple</item>"
+                      "<item sku=\"B2\">Pear</item><note/></order>";
+    const char *xml = "Content-Type: application/xml";
+
+    ck_assert(HIT("{'body': {'jsonPath': {'order._attributes.id': '7'}}}", "POST", "/", doc, xml));
+    ck_assert(HIT("{'body': {'jsonPath': {'$.order.item[1]._text': 'Pear',"
+                  " 'order.item.0._attributes.sku': {'matches': '^A'},"
+                  " 'order.note': {'present': true}, 'order.note._text': {'absent': true}}}}",
+                  "POST", "/", doc, "Content-Type: text/xml; charset=utf-8"));
+    ck_assert(
+        !HIT("{'body': {'jsonPath': {'order.item.1._text': 'Apple'}}}", "POST", "/", doc, xml));
+    /* a path through an array by name finds nothing; every value is a string */
+    ck_assert(HIT("{'body': {'jsonPath': {'order.item._text': {'absent': true}}}}", "POST", "/",
+                  doc, xml));
+    ck_assert(HIT("{'body': {'jsonPath': {'order._attributes.id': 7}}}", "POST", "/", doc, xml));
+    ck_assert(!HIT("{'body': {'jsonPath': {'order._attributes.id': 8}}}", "POST", "/", doc, xml));
+    ck_assert(HIT("{'body': {'json': {'order': {'note': {}, '_attributes': {'id': '7'}}}}}", "POST",
+                  "/", doc, "Content-Type: application/soap+xml"));
+    ck_assert(HIT("{'body': {'jsonEquals': {'a': {'_text': 'x'}}}}", "POST", "/", "<a>x</a>", xml));
+    /* other types read JSON, as before; JSON types come first */
+    ck_assert(!HIT("{'body': {'jsonPath': {'order._attributes.id': '7'}}}", "POST", "/", doc,
+                   "Content-Type: text/plain"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'order._attributes.id': '7'}}}", "POST", "/", doc));
+    ck_assert(HIT("{'body': {'jsonPath': {'a': 1}}}", "POST", "/", "{\"a\": 1}",
+                  "Content-Type: application/json; x=text/xml"));
+    ck_assert(!HIT("{'body': {'jsonPath': {'a': 1}}}", "POST", "/", "{\"a\": 1}", xml));
+    /* a body that is not well-formed XML holds no JSON condition; an empty one is {} */
+    ck_assert(!HIT("{'body': {'jsonPath': {'a': {'absent': true}}}}", "POST", "/", "<a>", xml));
+    ck_assert(!HIT("{'body': {'jsonPath': {'a': {'absent': true}}}}", "POST", "/",
+                   "<!DOCTYPE a><a/>", xml));
+    ck_assert(HIT("{'body': {'jsonPath': {'a': {'absent': true}}}}", "POST", "/", "", xml));
+    ck_assert(HIT("{'body': {'jsonEquals': {}}}", "POST", "/", NULL, xml));
+    /* the xml conditions read the body whatever its type */
+    ck_assert(HIT("{'body': {'xpath': {'/order/@id': '7'}}}", "POST", "/", doc, xml));
+}
+END_TEST
+
+/* The object is built once per request, for every condition that reads it. */
+START_TEST(test_body_json_of_xml_once)
+{
+    struct mr_scenario *sc = load("{'routes': [{'request': {'body': {'jsonPath': {'a.b': '2'}}}},"
+                                  " {'request': {'body': {'json': {'a': {'_text': '1'}}}}}]}");
+    struct rq r;
+    struct mr_request *req =
+        make(&r, "POST", "/", "<a>1<!-- c --></a>", "Content-Type: text/xml", NULL);
+    const struct cJSON *built;
+
+    ck_assert(!mr_match(&sc->routes[0].match, req, NULL));
+    ck_assert(req->body_json_tried);
+    built = req->body_json;
+    ck_assert_ptr_nonnull(built);
+    ck_assert(mr_match(&sc->routes[1].match, req, NULL));
+    ck_assert_ptr_eq(req->body_json, built);
+    mr_request_release(req);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* xmlEquals with XMLUnit's placeholders (WireMock's enablePlaceholders). */
+START_TEST(test_body_xml_placeholders)
+{
+    const char *m =
+        "{'body': {'xmlEquals': '<o id=\\\"${xmlunit.ignore}\\\" n=\\\"${xmlunit.isNumber}\\\">"
+        "<s>${xmlunit.matchesRegex(^A[0-9]+$)}</s><d>${xmlunit.isDateTime}</d>"
+        "<e>${xmlunit.isDateTime(dd.MM.yyyy)}</e><f>${xmlunit.isDateTime(yyyyMMdd)}</f>"
+        "<t>${xmlunit.ignore}</t><u>${xmlunit.unknown}</u></o>', 'placeholders': true}}";
+    char body[600];
+#define DOC(id, n, s_, d, e, f, t, u)                                                              \
+    (snprintf(body, sizeof(body),                                                                  \
+              "<o %s n=\"%s\"><s>%s</s><d>%s</d><e>%s</e><f>%s</f>%s<u>%s</u></o>", id, n, s_, d,  \
+              e, f, t, u),                                                                         \
+     body)
+
+    ck_assert(HIT(m, "POST", "/",
+                  DOC("id=\"1\"", "12.5", "A12", "2024-01-31T10:00:00Z", "31.01.2024", "20240131",
+                      "<t>x</t>", "${xmlunit.unknown}")));
+    /* ignore: any value, or none at all */
+    ck_assert(HIT(
+        m, "POST", "/",
+        DOC("", "-1e3", " A1 ", "2024-1-5", "1.1.2024", "2024013", "<t/>", "${xmlunit.unknown}")));
+    ck_assert(HIT(m, "POST", "/",
+                  DOC("id=\"\"", ".5", "A1", "1/2/24, 3:00 PM", "01.13.2024x", "20240131",
+                      "<t></t>", "${xmlunit.unknown}")));
+    /* ignore stands for an element's text, not for the element */
+    ck_assert(
+        !HIT(m, "POST", "/",
+             DOC("", "1", "A1", "2024-01-31", "31.01.2024", "20240131", "", "${xmlunit.unknown}")));
+    /* each test failing */
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1.", "A1", "2024-01-31", "31.01.2024", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1", "B1", "2024-01-31", "31.01.2024", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    ck_assert(!HIT(
+        m, "POST", "/",
+        DOC("", "1", "A1", "tomorrow", "31.01.2024", "20240131", "<t></t>", "${xmlunit.unknown}")));
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1", "A1", "2024-01-31", "2024-01-31", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    ck_assert(!HIT(
+        m, "POST", "/",
+        DOC("", "1", "A1", "2024-01-31", "31.01.2024", "202401", "<t></t>", "${xmlunit.unknown}")));
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("", "1", "A1", "2024-01-31", "31.01.2024", "20240131", "<t></t>", "x")));
+    ck_assert(!HIT(m, "POST", "/", "<o n=\"1\"><s/><d/><e/><f/><u>${xmlunit.unknown}</u></o>"));
+    /* an extra attribute still counts */
+    ck_assert(!HIT(m, "POST", "/",
+                   DOC("x=\"1\"", "1", "A1", "2024-01-31", "31.01.2024", "20240131", "<t></t>",
+                       "${xmlunit.unknown}")));
+    /* without "placeholders" the document is plain text */
+    ck_assert(HIT("{'body': {'xmlEquals': '<a b=\\\"${xmlunit.isNumber}\\\"/>'}}", "POST", "/",
+                  "<a b=\"${xmlunit.isNumber}\"/>"));
+    ck_assert(!HIT("{'body': {'xmlEquals': '<a b=\\\"${xmlunit.isNumber}\\\"/>'}}", "POST", "/",
+                   "<a b=\"1\"/>"));
+    /* a format's quoted and non-ASCII literals */
+    ck_assert(HIT("{'body': {'xmlEquals': '<a>${xmlunit.isDateTime(yyyy\\u0027T\\u0027HH\xc3\xa9"
+                  "mm)}"
+                  "</a>', 'placeholders': true}}",
+                  "POST", "/",
+                  "<a>2024T10\xc3\xa9"
+                  "30</a>"));
+    ck_assert(!HIT("{'body': {'xmlEquals': '<a>${xmlunit.isDateTime(yyyy\\u0027T\\u0027HH\xc3\xa9"
+                   "mm)}"
+                   "</a>', 'placeholders': true}}",
+                   "POST", "/", "<a>2024T10e30</a>"));
+    /* other delimiters; a regex with parentheses is no placeholder to XMLUnit */
+    ck_assert(HIT("{'body': {'xmlEquals': '<a>[[ xmlunit.isNumber ]]</a>',"
+                  " 'placeholders': {'open': '\\\\[\\\\[', 'close': ']]'}}}",
+                  "POST", "/", "<a>7</a>"));
+    ck_assert(HIT("{'body': {'xmlEquals': '<a>${xmlunit.matchesRegex((x|y)+)}</a>',"
+                  " 'placeholders': true}}",
+                  "POST", "/", "<a>${xmlunit.matchesRegex((x|y)+)}</a>"));
+#undef DOC
+}
+END_TEST
+
 START_TEST(test_all_conditions_and)
 {
     const char *m = "{'method': 'POST', 'path': '/v1/charges', 'query': {'expand': 'customer'},"
@@ -1364,6 +1505,14 @@ START_TEST(test_describe_json_paths)
     ck_assert_str_eq(buf, "closest route \"p\": body token is missing, the route wants it present");
     NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "role=admin");
     ck_assert_str_eq(buf, "closest route \"p\": body is not JSON, the route wants a JSON body");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "<user><role>admin</user>",
+            "Content-Type: text/xml");
+    ck_assert_str_eq(buf, "closest route \"p\": body is not well-formed XML, the route wants a "
+                          "JSON body");
+    NEAREST(sc, rt, 0, buf, sizeof(buf), "POST", "/p", "<user><role>admin</role></user>",
+            "Content-Type: text/xml");
+    ck_assert_str_eq(buf, "closest route \"p\": body user.role is {\"_text\":\"admin\"}, the route "
+                          "wants equal to \"admin\"");
     mr_router_free(rt);
     mr_scenario_free(sc);
 }
@@ -1823,6 +1972,9 @@ static Suite *match_suite(void)
     tcase_add_test(tc, test_body_json_equals);
     tcase_add_test(tc, test_body_json_invalid);
     tcase_add_test(tc, test_body_json_parsed_once);
+    tcase_add_test(tc, test_body_json_of_xml);
+    tcase_add_test(tc, test_body_json_of_xml_once);
+    tcase_add_test(tc, test_body_xml_placeholders);
     tcase_add_test(tc, test_all_conditions_and);
     tcase_add_test(tc, test_miss_kind_and_score);
     suite_add_tcase(s, tc);

@@ -186,13 +186,16 @@ static void one_rule(const char *target, const char *modifier, const char *op, c
 /* The same without q(): for JSON paths written with single quotes. */
 #define EQ_RAW(path, want) ck_assert_str_eq(at(path), want)
 
-/* Content-Type conditions for how Mockoon parses a body (JSON, form/multipart/XML, none) */
+/* Content-Type conditions for how Mockoon parses a body (JSON, form or multipart, XML, none);
+ * mockrun's jsonPath reads JSON and XML bodies */
 #define PJ "application/json|(?i:application/[^\\\\n\\\\r\\\\x{2028}\\\\x{2029}]*\\\\+json)"
-#define PFMX                                                                                       \
-    "application/x-www-form-urlencoded|multipart/form-data|application/xml|application/"           \
-    "soap\\\\+xml|text/xml"
+#define PFM "application/x-www-form-urlencoded|multipart/form-data"
+#define PX "application/xml|application/soap\\\\+xml|text/xml"
+#define PFMX PFM "|" PX
 #define CT_JSON "'headers':{'Content-Type':{'matches':'" PJ "'}}"
-#define CT_FMX "'headers':{'Content-Type':{'matches':'" PFMX "'}}"
+#define CT_JX "'headers':{'Content-Type':{'matches':'" PJ "|" PX "'}}"
+#define CT_FM "'headers':{'Content-Type':{'matches':'" PFM "'}}"
+#define CT_X "'headers':{'Content-Type':{'matches':'" PX "'}}"
 #define CT_NONE "'headers':{'Content-Type':{'not':{'matches':'" PJ "|" PFMX "'}}}"
 
 /* ---- environment ---------------------------------------------------------------------- */
@@ -560,14 +563,14 @@ END_TEST
 
 START_TEST(test_rule_body_path)
 {
-    /* JSON bodies: the path; bodies Mockoon does not parse: the raw text; form, multipart
-     * and XML bodies (parsed by Mockoon, not by mockrun): nothing */
+    /* JSON and XML bodies (xml-js's object): the path; bodies Mockoon does not parse: the
+     * raw text; form and multipart bodies (parsed by Mockoon, not by mockrun): nothing */
     one_rule("body", "$.user.role", "equals", "admin", false);
-    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.user.role':'admin'}}},{" CT_NONE
+    EQ(WHEN, "[{" CT_JX ",'body':{'jsonPath':{'$.user.role':'admin'}}},{" CT_NONE
              ",'body':{'equals':'admin'}}]");
     NO_WARNINGS();
     one_rule("body", "items.0.sku", "equals", "A", false);
-    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.items[0].sku':'A'}}},{" CT_NONE
+    EQ(WHEN, "[{" CT_JX ",'body':{'jsonPath':{'$.items[0].sku':'A'}}},{" CT_NONE
              ",'body':{'equals':'A'}}]");
     NO_WARNINGS();
     /* dotted keys (the importer once wrote "$.obj.[prop.with.dot]", which did not load) */
@@ -597,28 +600,31 @@ START_TEST(test_rule_body_path)
              RESPONSE_DROPPED);
 
     /* each operator */
-    one_rule("body", "a", "equals", "", false); /* a JSON null is "" to Mockoon */
-    EQ(WHEN,
-       "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'matches':'\\\\A(?:null)?\\\\z'}}}},{" CT_NONE
-       ",'body':{'equals':''}}]");
+    /* a JSON null is "" to Mockoon; xml-js's values are all strings */
+    one_rule("body", "a", "equals", "", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'matches':'\\\\A(?:null)?\\\\z'}}}},{" CT_X
+             ",'body':{'jsonPath':{'$.a':''}}},{" CT_NONE ",'body':{'equals':''}}]");
     NO_WARNINGS();
     one_rule("body", "a", "regex", "^x$", false);
-    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'matches':'^x\\\\z'}}}},{" CT_NONE
+    EQ(WHEN, "[{" CT_JX ",'body':{'jsonPath':{'$.a':{'matches':'^x\\\\z'}}}},{" CT_NONE
              ",'body':{'matches':'^x\\\\z'}}]");
     NO_WARNINGS();
     one_rule("body", "a", "null", "", false);
     EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'absent':true}}}},{" CT_JSON
-             ",'body':{'jsonPath':{'$.a':{'matches':'\\\\A(?:null)?\\\\z'}}}},{" CT_FMX
-             "},{" CT_NONE ",'body':{'equals':''}}]");
+             ",'body':{'jsonPath':{'$.a':{'matches':'\\\\A(?:null)?\\\\z'}}}},{" CT_FM "},{" CT_X
+             ",'body':{'jsonPath':{'$.a':{'absent':true}}}},{" CT_X
+             ",'body':{'jsonPath':{'$.a':''}}},{" CT_NONE ",'body':{'equals':''}}]");
     NO_WARNINGS();
-    /* arrays: [0] tells an array from a text; two conditions on one path, two spellings */
+    /* arrays: [0] tells an array from a text; two conditions on one path, two spellings;
+     * xml-js makes no empty array */
     one_rule("body", "tags", "empty_array", "", false);
     EQ_RAW(WHEN ".body.jsonPath",
            "{\"$.tags\":{\"present\":true},\"$.tags[0]\":{\"absent\":true},\"$['tags']\":{\"not\":"
            "{\"matches\":\"\"}}}");
+    EQ(WHEN ".headers", "{'Content-Type':{'matches':'" PJ "'}}");
     NO_WARNINGS();
     one_rule("body", "tags", "array_includes", "red", false);
-    EQ(WHEN, "{" CT_JSON ",'body':{'jsonPath':{'$.tags':'red','$.tags[0]':{'present':true}}}}");
+    EQ(WHEN, "{" CT_JX ",'body':{'jsonPath':{'$.tags':'red','$.tags[0]':{'present':true}}}}");
     NO_WARNINGS();
     one_rule("body", "a", "valid_json_schema", "schema", false);
     WARNINGS("routes[0].responses[1].rules[0]: operator \"valid_json_schema\" needs data "
@@ -648,10 +654,21 @@ START_TEST(test_rule_body_whole)
     EQ(WHEN, "{" CT_JSON ",'body':{'matches':'\\\\A[\\\\t\\\\n\\\\r ]*\\\\[[\\\\t\\\\n\\\\r "
              "]*\\\\][\\\\t\\\\n\\\\r ]*\\\\z'}}");
     NO_WARNINGS();
+    /* an XML body xml-js cannot read is its text, and "x" is no XML */
     one_rule("body", "", "array_includes", "x", false);
     EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$':'x'}}},{'headers':{'Content-Type':{'not':{"
-             "'matches':'" PJ "|application/x-www-form-urlencoded|application/xml|application/"
-             "soap\\\\+xml|text/xml'}}},'body':{'equals':'x'}}]");
+             "'matches':'" PJ "|application/x-www-form-urlencoded'}}},'body':{'equals':'x'}}]");
+    NO_WARNINGS();
+    one_rule("body", "", "array_includes", " <a/>", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$':' <a/>'}}},{'headers':{'Content-Type':{'not':{"
+             "'matches':'" PJ "|application/x-www-form-urlencoded|" PX "'}}},'body':{'equals':"
+             "' <a/>'}}]");
+    NO_WARNINGS();
+    one_rule("body", "", "array_includes", "[object Object]", false);
+    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$':'[object Object]'}}},{'headers':{"
+             "'Content-Type':{'matches':'application/x-www-form-urlencoded|" PX "'}}},{"
+             "'headers':{'Content-Type':{'not':{'matches':'" PJ "|application/x-www-form-"
+             "urlencoded|" PX "'}}},'body':{'equals':'[object Object]'}}]");
     NO_WARNINGS();
 }
 END_TEST
@@ -798,9 +815,10 @@ START_TEST(test_invert)
     one_rule("header", "X-A", "null", "", true);
     EQ(WHEN, "{'headers':{'X-A':{'matches':'[\\\\s\\\\S]'}}}");
     NO_WARNINGS();
-    /* per kind of body: JSON not holding, form/multipart/XML (nothing holds), text not holding */
+    /* per kind of body: JSON and XML not holding, form/multipart (nothing holds), text not
+     * holding */
     one_rule("body", "$.a", "regex", "b", true);
-    EQ(WHEN, "[{" CT_JSON ",'body':{'jsonPath':{'$.a':{'not':{'matches':'b'}}}}},{" CT_FMX
+    EQ(WHEN, "[{" CT_JX ",'body':{'jsonPath':{'$.a':{'not':{'matches':'b'}}}}},{" CT_FM
              "},{" CT_NONE ",'body':{'matches':'\\\\A(?![\\\\s\\\\S]*?(?:b))'}}]");
     NO_WARNINGS();
     one_rule("body", "", "equals", "b", true);
@@ -854,7 +872,7 @@ START_TEST(test_and_or)
     /* two body paths: both under one jsonPath; a raw body rule and a path cannot meet */
     rules("AND", "[{'target': 'body', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
                  " {'target': 'body', 'modifier': 'b', 'operator': 'equals', 'value': '2'}]");
-    EQ(WHEN, "{" CT_JSON ",'body':{'jsonPath':{'$.a':'1','$.b':'2'}}}");
+    EQ(WHEN, "{" CT_JX ",'body':{'jsonPath':{'$.a':'1','$.b':'2'}}}");
     NO_WARNINGS();
     rules("AND", "[{'target': 'body', 'modifier': 'a', 'operator': 'equals', 'value': '1'},"
                  " {'target': 'body', 'modifier': '', 'operator': 'regex', 'value': '1'}]");
@@ -1253,8 +1271,8 @@ START_TEST(test_bug_dropped_body_rule_leaves_empty_json_path)
                  " {'target': 'global_var', 'modifier': 'q', 'operator': 'equals', 'value': '1'},"
                  " {'target': 'query', 'modifier': 'q', 'operator': 'equals', 'value': '1'}]");
     EQ(WHEN,
-       "[{'query':{'q':'1'}," CT_JSON
-       ",'body':{'jsonPath':{'$.a':'x'}}},{'query':{'q':'1'}," CT_NONE ",'body':{'equals':'x'}}]");
+       "[{'query':{'q':'1'}," CT_JX ",'body':{'jsonPath':{'$.a':'x'}}},{'query':{'q':'1'}," CT_NONE
+       ",'body':{'equals':'x'}}]");
     WARNINGS("routes[0].responses[1].rules[1]: target \"global_var\" is not supported; rule "
              "dropped",
              "routes[0].responses[1]: some AND rules were dropped: the response answers more "

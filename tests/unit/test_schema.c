@@ -32,10 +32,10 @@ static cJSON *document(char **text)
 static const cJSON *object_of(const cJSON *doc, int obj, const char **name)
 {
     static const char *const names[MR_SCHEMA_NOBJECTS] = {
-        "scenario",   "service",  "defaults",    "route",         "routeExpect", "request",
-        "condition",  "body",     "response",    "responsesItem", "when",        "callNumber",
-        "delayRange", "fault",    "dribble",     "expectation",   "command",     "unexpected",
-        "snapshot",   "callback", "callbackUse", "retry",         "drift"};
+        "scenario",   "service",    "defaults",     "route",       "routeExpect",   "request",
+        "condition",  "body",       "placeholders", "response",    "responsesItem", "when",
+        "callNumber", "delayRange", "fault",        "dribble",     "expectation",   "command",
+        "unexpected", "snapshot",   "callback",     "callbackUse", "retry",         "drift"};
     *name = names[obj];
     if (obj == MR_SCHEMA_SCENARIO)
         return doc;

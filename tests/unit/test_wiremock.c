@@ -560,6 +560,31 @@ START_TEST(test_body_xml)
     EQ(REQ ".body", "{'xpath':{'/a':{'present':true},'//m:Item':'Apple'},"
                     "'namespaces':{'m':'urn:prices'}}");
     NO_WARNINGS();
+    /* namespaces the loader refuses are left out */
+    req("'bodyPatterns': [{'matchesXPath': '//m:a', 'xPathNamespaces': {'m': 'urn:m', 'a:b': "
+        "'urn:x', 'e': ''}}]");
+    EQ(REQ ".body", "{'xpath':{'//m:a':{'present':true}},'namespaces':{'m':'urn:m'}}");
+    NO_WARNINGS();
+    /* XMLUnit's placeholders; the delimiters count only with enablePlaceholders, and are
+     * Java regexes (translated); blank ones are XMLUnit's default */
+    req("'bodyPatterns': [{'equalToXml': '<a>${xmlunit.isNumber}</a>', "
+        "'enablePlaceholders': true}]");
+    EQ(REQ ".body", "{'xmlEquals':'<a>${xmlunit.isNumber}</a>','placeholders':true}");
+    NO_WARNINGS();
+    req("'bodyPatterns': [{'equalToXml': '<a>[[xmlunit.ignore]]</a>', 'enablePlaceholders': "
+        "true, 'placeholderOpeningDelimiterRegex': '\\\\[\\\\[', "
+        "'placeholderClosingDelimiterRegex': '\\\\p{Punct}\\\\]'}]");
+    EQ(REQ ".body", "{'xmlEquals':'<a>[[xmlunit.ignore]]</a>','placeholders':{'open':"
+                    "'\\\\[\\\\[','close':'[[:punct:]]\\\\]'}}");
+    NO_WARNINGS();
+    req("'bodyPatterns': [{'equalToXml': '<a/>', 'enablePlaceholders': true, "
+        "'placeholderOpeningDelimiterRegex': ' ', 'placeholderClosingDelimiterRegex': null}]");
+    EQ(REQ ".body", "{'xmlEquals':'<a/>','placeholders':true}");
+    NO_WARNINGS();
+    req("'bodyPatterns': [{'equalToXml': '<a>${xmlunit.ignore}</a>', 'enablePlaceholders': "
+        "false, 'placeholderOpeningDelimiterRegex': '@'}]");
+    EQ(REQ ".body", "{'xmlEquals':'<a>${xmlunit.ignore}</a>'}");
+    NO_WARNINGS();
 }
 END_TEST
 
@@ -568,9 +593,26 @@ START_TEST(test_body_dropped)
     req("'bodyPatterns': [{'contains': 'x'}, {'matchesJsonPath': '$.a'}, {'equalToJson': {}}]");
     DROPPED("s.json: request.bodyPatterns: mockrun holds at most two conditions on the body (a "
             "text one, JSON paths, equalToJson, equalToXml, XPath); stub dropped");
-    req("'bodyPatterns': [{'equalToXml': '<a/>', 'enablePlaceholders': true}]");
-    DROPPED("s.json: request.bodyPatterns[0].enablePlaceholders: not supported with equalToXml; "
+    req("'bodyPatterns': [{'equalToXml': '<a/>', 'exemptedComparisons': ['TEXT_VALUE']}]");
+    DROPPED("s.json: request.bodyPatterns[0].exemptedComparisons: not supported with equalToXml; "
             "stub dropped");
+    req("'bodyPatterns': [{'equalToXml': '<a/>', 'enablePlaceholders': true, "
+        "'placeholderOpeningDelimiterRegex': '[a&&b]'}]");
+    DROPPED("s.json: request.bodyPatterns[0].placeholderOpeningDelimiterRegex: && in a character "
+            "class (a Java intersection) has no PCRE2 equivalent; stub dropped");
+    /* what WireMock refuses to load, or mockrun's loader would */
+    req("'bodyPatterns': [{'equalToXml': '<a><b></a>'}]");
+    DROPPED("s.json: request.bodyPatterns[0].equalToXml: not well-formed XML: line 1, column 11: "
+            "Premature end of data in tag a line 1; stub dropped");
+    req("'bodyPatterns': [{'equalToXml': '<!DOCTYPE a><a/>'}]");
+    DROPPED("s.json: request.bodyPatterns[0].equalToXml: a DOCTYPE is refused (mockrun reads no "
+            "DTDs and no entities); stub dropped");
+    req("'bodyPatterns': [{'matchesXPath': '/a['}]");
+    DROPPED("s.json: request.bodyPatterns[0].matchesXPath: not a valid XPath expression: invalid "
+            "expression; stub dropped");
+    req("'bodyPatterns': [{'matchesXPath': '//m:a', 'xPathNamespaces': {'m:x': 'urn:m'}}]");
+    DROPPED("s.json: request.bodyPatterns[0].matchesXPath: not a valid XPath expression: "
+            "undefined namespace prefix; stub dropped");
     req("'bodyPatterns': [{'binaryEqualTo': 'AA=='}]");
     DROPPED("s.json: request.bodyPatterns[0].binaryEqualTo: not supported; stub dropped");
     req("'bodyPatterns': [{'absent': true}]");

@@ -1,13 +1,17 @@
 /*
  * test_xmldoc.c - XML documents (common/xmldoc.h): the safe parse, the
- * equalToXml comparison and its differences, XPath values, walks.
+ * equalToXml comparison and its differences, XPath values, walks; and
+ * xml-js's object of a body (common/xmljs.h).
  */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "common/xmldoc.h"
+#include "common/xmljs.h"
 
 static struct mr_xmldoc *parse(const char *text)
 {
@@ -320,6 +324,155 @@ START_TEST(test_walk_large)
 }
 END_TEST
 
+/* A stand-in for the loader's placeholders: "?any" passes anything, even
+ * nothing; "?num" passes digits. */
+static int eval_test(void *arg, const char *value, const char *got, size_t glen)
+{
+    ++*(int *)arg;
+    if (strcmp(value, "?any") == 0)
+        return 1;
+    if (strcmp(value, "?num") == 0)
+        return got && glen && strspn(got, "0123456789") == glen;
+    return -1;
+}
+
+static bool list_value(void *arg, const char *v, size_t len)
+{
+    ck_assert_uint_eq(strlen(v), len);
+    mr_buf_printf(arg, "[%s]", v);
+    return false;
+}
+
+START_TEST(test_placeholders)
+{
+    static const char want[] =
+        "<a x=\"?any\" n=\"?num\"><b> ?num </b><c>?any</c><d>text<!--c--><![CDATA[ ?num]]></d></a>";
+    struct mr_xmldoc *w = parse(want), *g;
+    int calls = 0;
+    struct mr_xml_placeholders ph = {eval_test, &calls};
+    struct mr_buf out;
+
+    mr_buf_init(&out);
+    /* the values a placeholder callback is asked about: attributes, trimmed text runs */
+    ck_assert(mr_xmldoc_values(w, list_value, &out));
+    ck_assert_str_eq(mr_buf_cstr(&out), "[?any][?num][?num][?any][text][?num]");
+    mr_buf_reset(&out);
+    /* an optional attribute and text, numbers where numbers go */
+    g = parse("<a n=\"12\"><b>7</b><c/><d>text<!--x--><![CDATA[3]]></d></a>");
+    ck_assert_uint_eq(mr_xmldoc_diff_with(w, g, NULL, 0, NULL, 0, &ph, &out, 10), 0);
+    ck_assert_int_gt(calls, 0);
+    mr_xmldoc_free(g);
+    /* a failing placeholder is a difference naming it; others as usual */
+    g = parse("<a n=\"1x\" x=\"y\" z=\"1\"><b/><c>z</c><d>txt<!--c-->4</d></a>");
+    ck_assert_uint_eq(mr_xmldoc_diff_with(w, g, NULL, 0, NULL, 0, &ph, &out, 10), 4);
+    ck_assert_str_eq(mr_buf_cstr(&out), "/a/@n: expected \"?num\", got \"1x\"\n"
+                                        "/a/@z: unexpected, got \"1\"\n"
+                                        "/a/b: missing text, expected \"?num\"\n"
+                                        "/a/d: expected \"text\", got \"txt\"\n");
+    /* without placeholders the values are text */
+    mr_buf_reset(&out);
+    ck_assert_uint_eq(mr_xmldoc_diff(w, g, NULL, 0, NULL, 0, NULL, 0), 7);
+    mr_xmldoc_free(g);
+    mr_buf_release(&out);
+    mr_xmldoc_free(w);
+}
+END_TEST
+
+/* xml-js's compact form as JSON text, or "!" and the reason. */
+static const char *xmljs(const char *text)
+{
+    static char out[4096];
+    char why[300], *json;
+    size_t len = 0;
+
+    json = mr_xmljs_json(text, strlen(text), &len, why, sizeof(why));
+    snprintf(out, sizeof(out), "%s%s", json ? "" : "!", json ? json : why);
+    ck_assert(!json || len == strlen(json));
+    free(json);
+    return out;
+}
+
+START_TEST(test_xmljs)
+{
+    /* attributes, text, a repeated element (an array in its first place),
+     * the declaration; names and namespace declarations as written */
+    ck_assert_str_eq(xmljs("<?xml version=\"1.0\"?>\n<o id=\"7\" xmlns:m=\"urn:m\">"
+                           "<i>A</i><n/><i k=\"2\">B</i><m:x>y</m:x></o>"),
+                     "{\"_declaration\":{\"_attributes\":{\"version\":\"1.0\"}},"
+                     "\"o\":{\"_attributes\":{\"id\":\"7\",\"xmlns:m\":\"urn:m\"},"
+                     "\"i\":[{\"_text\":\"A\"},{\"_attributes\":{\"k\":\"2\"},\"_text\":\"B\"}],"
+                     "\"n\":{},\"m:x\":{\"_text\":\"y\"}}}");
+    /* mixed content: text runs (an array once interrupted), CDATA, comments
+     * and processing instructions; JavaScript whitespace alone is dropped,
+     * other text keeps its spaces */
+    ck_assert_str_eq(xmljs("<a> x <b/>y<!--c--><![CDATA[<d>]]><?p q?>\n<e>&#160;\u2028</e></a>"),
+                     "{\"a\":{\"_text\":[\" x \",\"y\"],\"b\":{},\"_comment\":\"c\","
+                     "\"_cdata\":\"<d>\",\"_instruction\":{\"p\":\"q\"},\"e\":{}}}");
+    /* a key met again after others keeps its first place; an element may
+     * be named like xml-js's own keys */
+    ck_assert_str_eq(xmljs("<a x=\"1\"><b>1</b><c/><b>2</b><_attributes/><b>3</b></a>"),
+                     "{\"a\":{\"_attributes\":[{\"x\":\"1\"},{}],\"b\":[{\"_text\":\"1\"},"
+                     "{\"_text\":\"2\"},{\"_text\":\"3\"}],\"c\":{}}}");
+    /* blank bodies are {}; the rest must be well-formed, without a DOCTYPE */
+    ck_assert_str_eq(xmljs(""), "{}");
+    ck_assert_str_eq(xmljs("\xef\xbb\xbf \r\n\t"), "{}");
+    ck_assert_str_eq(xmljs("<a><b></a>"),
+                     "!not well-formed XML: line 1, column 11: Premature end of data in tag a "
+                     "line 1");
+    ck_assert_str_eq(xmljs("<!DOCTYPE a><a/>"),
+                     "!a DOCTYPE is refused (mockrun reads no DTDs and no entities)");
+    ck_assert_str_eq(xmljs("plain"), "!not well-formed XML: line 1, column 1: Start tag expected, "
+                                     "'<' not found");
+}
+END_TEST
+
+/* Many children with different names: one hash lookup each, not a scan. */
+START_TEST(test_xmljs_wide)
+{
+    struct mr_buf text;
+    cJSON *v, *r;
+    char why[300];
+    int i;
+
+    mr_buf_init(&text);
+    mr_buf_puts(&text, "<r>");
+    for (i = 0; i < 200000; i++)
+        mr_buf_printf(&text, "<e%d/>", i);
+    for (i = 0; i < 3; i++)
+        mr_buf_puts(&text, "<e7>x</e7>");
+    mr_buf_puts(&text, "</r>");
+    ck_assert_msg(mr_xmljs_parse(&v, text.data, text.len, why, sizeof(why)) == 0, "%s", why);
+    r = cJSON_GetObjectItemCaseSensitive(v, "r");
+    ck_assert_int_eq(cJSON_GetArraySize(r), 200000);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "e7")), 4);
+    ck_assert_str_eq(cJSON_GetArrayItem(r, 7)->string, "e7");
+    cJSON_Delete(v);
+    mr_buf_release(&text);
+}
+END_TEST
+
+/* Mockoon's processRawBody: the XML types, after JSON, forms and multipart. */
+START_TEST(test_xmljs_content_type)
+{
+    static const char *const xml[] = {"application/xml", "text/xml; charset=utf-8",
+                                      "Application/SOAP+XML", "x-text/xml-y"};
+    static const char *const other[] = {"",
+                                        "application/atom+xml",
+                                        "application/xhtml+xml",
+                                        "application/xml+json",
+                                        "application/json; text/xml",
+                                        "multipart/form-data; boundary=text/xml",
+                                        "application/x-www-form-urlencoded, text/xml"};
+    size_t i;
+
+    for (i = 0; i < sizeof(xml) / sizeof(xml[0]); i++)
+        ck_assert_msg(mr_xmljs_content_type(xml[i], strlen(xml[i])), "%s", xml[i]);
+    for (i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+        ck_assert_msg(!mr_xmljs_content_type(other[i], strlen(other[i])), "%s", other[i]);
+    ck_assert(!mr_xmljs_content_type("text/xml", 7));
+}
+END_TEST
+
 Suite *xmldoc_suite(void);
 
 Suite *xmldoc_suite(void)
@@ -328,6 +481,7 @@ Suite *xmldoc_suite(void)
     TCase *tc = tcase_create("xmldoc");
 
     tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_set_timeout(tc, 30); /* the large documents, under ASan on a busy runner */
     tcase_add_test(tc, test_parse);
     tcase_add_test(tc, test_hostile);
     tcase_add_test(tc, test_equal);
@@ -335,6 +489,10 @@ Suite *xmldoc_suite(void)
     tcase_add_test(tc, test_xpath);
     tcase_add_test(tc, test_walk);
     tcase_add_test(tc, test_walk_large);
+    tcase_add_test(tc, test_placeholders);
+    tcase_add_test(tc, test_xmljs);
+    tcase_add_test(tc, test_xmljs_wide);
+    tcase_add_test(tc, test_xmljs_content_type);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -53,6 +53,38 @@ const MOCKRUN_TIMEOUT_MS = 60000;
 // compared.
 
 const json = (o) => ({ json: o });
+
+// equalToXml with placeholders: one request that passes every placeholder,
+// then one changing a single value (or leaving it out) per case
+function placeholderCases() {
+  const post = (p, body) => ({ method: 'POST', path: p, body, headers: { 'Content-Type': 'application/xml' } });
+  const order = (o) => {
+    const v = { id: ' id="x9"', total: '12.50', ref: 'R-77', at: '2024-05-01T10:00:00Z', note: '<note>any</note>',
+      day: '01.05.2024', kind: '${xmlunit.unknown}', ...o };
+    return `<order${v.id} total="${v.total}"><ref>${v.ref}</ref><at>${v.at}</at>${v.note}` +
+      `<day>${v.day}</day><kind>${v.kind}</kind></order>`;
+  };
+  const hit = (name, o) => ({ name: `body-xml-ph-${name}`, req: post('/b/xml-ph', order(o)) });
+  const nope = (name, o) => ({ ...hit(name, o), name: `body-xml-ph-${name}-miss`, ...miss });
+  return [
+    hit('all', {}),
+    hit('optional', { id: '', note: '<note/>', total: ' 3 ', at: '2024-5-1 ', day: '1.5.2024x' }),
+    hit('more', { total: '-1.5e3', ref: ' R-1 ', at: '2024-05-01', note: '<note></note>' }),
+    nope('number', { total: '12.5.0' }),
+    nope('number-empty', { total: '' }),
+    nope('regex', { ref: 'X-1' }),
+    nope('regex-empty', { ref: '' }),
+    nope('date', { at: 'soon' }),
+    nope('date-format', { day: '2024-05-01' }),
+    nope('element-missing', { note: '' }),
+    nope('unknown-is-text', { kind: 'x' }),
+    { name: 'body-xml-ph-delims', req: post('/b/xml-ph-delims', '<a n="4">x</a>') },
+    { name: 'body-xml-ph-delims-empty', req: post('/b/xml-ph-delims', '<a n=" 4 "/>') },
+    { name: 'body-xml-ph-delims-miss', req: post('/b/xml-ph-delims', '<a n="four">x</a>'), ...miss },
+    { name: 'body-xml-ph-off', req: post('/b/xml-ph-off', '<a>${xmlunit.isNumber}</a>') },
+    { name: 'body-xml-ph-off-miss', req: post('/b/xml-ph-off', '<a>5</a>'), ...miss }
+  ];
+}
 const text = (s) => ({ body: s, headers: { 'Content-Type': 'text/plain' } });
 const miss = { statusOnly: true };
 const cases = [
@@ -146,6 +178,8 @@ const cases = [
   { name: 'body-xpath-miss', req: { method: 'POST', path: '/b/xpath', body: '<order id="7"><item sku="B1"/></order>', headers: { 'Content-Type': 'text/xml' } }, ...miss },
   { name: 'body-xpath-ns', req: { method: 'POST', path: '/b/soap', body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetPrice xmlns="urn:prices"><Item>Apple</Item></GetPrice></s:Body></s:Envelope>', headers: { 'Content-Type': 'text/xml' } } },
   { name: 'body-xpath-ns-miss', req: { method: 'POST', path: '/b/soap', body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetPrice xmlns="urn:other"><Item>Apple</Item></GetPrice></s:Body></s:Envelope>', headers: { 'Content-Type': 'text/xml' } }, ...miss },
+  // XMLUnit's placeholders (enablePlaceholders): ignore, isNumber, matchesRegex, isDateTime
+  ...placeholderCases(),
   // priority and order
   { name: 'prio-specific', req: { path: '/prio/special' } },
   { name: 'prio-catch-all', req: { path: '/prio/other' } },

@@ -19,3 +19,7 @@ echo "== not well-formed"
 post /orders '<order><item></order>'
 echo "== an external entity"
 post /orders '<!DOCTYPE order [<!ENTITY e SYSTEM "file:///etc/passwd">]><order>&e;</order>'
+echo "== quote, read as xml-js's object by jsonPath"
+post /quote '<quote currency="EUR"><item sku="A1">Apple</item><item sku="B2">Pear</item></quote>'
+post /quote '<quote currency="USD"><item sku="A1">Apple</item><item sku="B2">Pear</item></quote>'
+post /quote '{"quote": {"_attributes": {"currency": "EUR"}}}'
