@@ -277,7 +277,9 @@ struct run {
     const char *junit;        /* the JUnit report's path */
     char junit_shard[64];     /* its default in a shard */
     const char **states;
-    struct mr_error err; /* why the run could not go on */
+    struct mr_contracts *contracts; /* services' OpenAPI contracts, or NULL */
+    bool check_failed;              /* --check: mocked answers disagree with their contracts */
+    struct mr_error err;            /* why the run could not go on */
 };
 
 /* Loads the scenario, printing every problem. */
@@ -293,6 +295,10 @@ static int load(struct run *r)
     if (rc == 0)
         rc = mr_scenario_parse(&r->sc, r->sources.items, r->sources.n, &r->sources.importer, &errs);
     mr_sources_release(&r->sources);
+    if (rc == 0 && (rc = mr_contracts_load(&r->contracts, r->sc, &r->err)) != 0) {
+        print_error(&r->err);
+        return rc;
+    }
     if (rc == 0)
         return 0;
     for (i = 0; i < errs.count; i++)
@@ -731,6 +737,7 @@ static int build_results(struct run *r, int rc)
     vin.final_states = r->states;
     vin.start_wall_us = r->command_wall;
     vin.sharded = mr_shard_active(&r->shard);
+    vin.contracts = r->contracts;
     if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0 ||
         mr_shard_name_suites(&r->res, &r->shard) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
@@ -802,7 +809,7 @@ static int exit_status(const struct run *r, int rc)
     if (rc != 0)
         return mr_run_exit_code(rc);
     if (r->cli->check || r->cli->action != MR_CLI_RUN)
-        return MR_EXIT_PASS;
+        return r->check_failed ? MR_EXIT_FAIL : MR_EXIT_PASS;
     return mr_results_count(&r->res, MR_CASE_FAIL) + mr_results_count(&r->res, MR_CASE_ERROR)
                ? MR_EXIT_FAIL
                : MR_EXIT_PASS;
@@ -812,6 +819,7 @@ static void release(struct run *r)
 {
     free(r->states);
     mr_snapshot_free(r->snap);
+    mr_contracts_free(r->contracts);
     mr_results_release(&r->res);
     mr_proc_result_release(&r->proc);
     free_env(r->env);
@@ -1020,7 +1028,17 @@ int mr_run(const struct mr_cli *cli)
         if (r.sc->ncallbacks)
             printf(", %zu callback%s", r.sc->ncallbacks, r.sc->ncallbacks == 1 ? "" : "s");
         putchar('\n');
+        if (mr_contracts_mock_violations(r.contracts)) {
+            /* valid, but the mocks say what their API would not */
+            fflush(stdout);
+            mr_contracts_print_mocks(stderr, r.contracts);
+            r.check_failed = true;
+        }
     } else if (rc == 0) {
+        if (mr_contracts_mock_violations(r.contracts))
+            mr_log(MR_LOG_WARN, "%zu mocked answers disagree with their OpenAPI documents; the "
+                                "report lists them",
+                   mr_contracts_mock_violations(r.contracts));
         if ((rc = prepare(&r)) != 0) {
             print_error(&r.err);
         } else {

@@ -20,6 +20,7 @@
 #define MOCKRUN_RUNNER_VERIFY_H
 
 #include "reports/results.h"
+#include "runner/contract.h"
 #include "runner/proc.h"
 #include "scenarios/scenario.h"
 #include "server/journal.h"
@@ -37,6 +38,7 @@ struct mr_verify_input {
                                           began serving), on the journal's clock; 0: unknown */
     bool sharded;                      /* one shard of a suite: skip "scope": "suite" */
     bool merge;                        /* mockrun merge: only "scope": "suite", no command */
+    const struct mr_contracts *contracts; /* services' OpenAPI contracts, or NULL */
 };
 
 /* Adds the cases to `out`. Returns 0 or MR_ENOMEM. */
