@@ -295,22 +295,26 @@ const cJSON *mr_jsonschema__dynamic_anchor(const struct mr_jsonschema *s, const 
     return NULL;
 }
 
-/* Follows the JSON Pointer p[0..n) (already percent-decoded) from `node`. */
+/* Follows the JSON Pointer p[0..n) (already percent-decoded) from `node`;
+ * NULL with `why` when it leads nowhere. *oom when out of memory. */
 static const cJSON *follow_pointer(const cJSON *node, const char *p, size_t n, char *why,
-                                   size_t whysize)
+                                   size_t whysize, bool *oom)
 {
+    char *tok = malloc(n + 1);
     size_t i = 0;
 
+    if (!tok) {
+        *oom = true;
+        return NULL;
+    }
     while (node && i < n) {
-        char tok[512];
         size_t t = 0, j = i + 1;
         /* p[i] is '/' */
         while (j < n && p[j] != '/') {
             char c = p[j++];
             if (c == '~' && j < n && (p[j] == '0' || p[j] == '1'))
                 c = p[j++] == '0' ? '~' : '/';
-            if (t + 1 < sizeof(tok))
-                tok[t++] = c;
+            tok[t++] = c;
         }
         tok[t] = '\0';
         if (cJSON_IsObject(node)) {
@@ -319,18 +323,19 @@ static const cJSON *follow_pointer(const cJSON *node, const char *p, size_t n, c
             char *end;
             unsigned long k = strtoul(tok, &end, 10);
             bool digits = t > 0 && *end == '\0' && tok[0] >= '0' && tok[0] <= '9' &&
-                          (tok[0] != '0' || t == 1);
-            node = digits ? cJSON_GetArrayItem(node, (int)(k > 1000000000UL ? -1 : (long)k)) : NULL;
+                          (tok[0] != '0' || t == 1) && k < 1000000000UL;
+            node = digits ? cJSON_GetArrayItem(node, (int)k) : NULL;
         } else {
             node = NULL;
         }
         if (!node) {
-            snprintf(why, whysize, "the document has nothing at \"%.*s\"", (int)(j > 300 ? 300 : j),
-                     p);
-            return NULL;
+            char shown[200];
+            mr_printable(shown, sizeof(shown), p, j);
+            snprintf(why, whysize, "the document has nothing at \"%s\"", shown);
         }
         i = j;
     }
+    free(tok);
     return node;
 }
 
@@ -346,10 +351,12 @@ bool mr_jsonschema__lookup(const struct mr_jsonschema *s, const char *uri, const
 
     *node = NULL;
     if (!r) {
+        char shown[200];
+        mr_printable(shown, sizeof(shown), uri, n);
         snprintf(why, whysize,
-                 "\"%.*s\" is a document mockrun was not given: it follows references within "
-                 "the document only",
-                 (int)(n > 200 ? 200 : n), uri);
+                 "\"%s\" is a document mockrun was not given: it follows references within the "
+                 "document only",
+                 shown);
         return true;
     }
     if (flen == 0) {
@@ -362,15 +369,23 @@ bool mr_jsonschema__lookup(const struct mr_jsonschema *s, const char *uri, const
     flen = mr_percent_decode(dec, frag, flen, 0);
     dec[flen] = '\0';
     if (dec[0] == '/') {
-        *node = follow_pointer(r->node, dec, flen, why, whysize);
+        bool oom = false;
+        *node = follow_pointer(r->node, dec, flen, why, whysize, &oom);
+        if (oom) {
+            free(dec);
+            return false;
+        }
     } else {
         const struct mr_jsonschema__resource *a = find_res(s, uri, n, dec, flen);
         if (!a)
             a = find_res(s, uri, n, frag, strlen(frag)); /* the anchor as written */
         if (a)
             *node = a->node;
-        else
-            snprintf(why, whysize, "no schema in the document has the anchor \"%.100s\"", dec);
+        else {
+            char shown[200];
+            mr_printable(shown, sizeof(shown), dec, flen);
+            snprintf(why, whysize, "no schema in the document has the anchor \"%s\"", shown);
+        }
     }
     free(dec);
     return true;

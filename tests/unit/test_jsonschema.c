@@ -346,6 +346,20 @@ START_TEST(test_refs_not_followed)
     ck_assert(!check(&t, "#", "{\"d\": \"x\"}"));
     ck_assert(check(&t, "#", "{\"z\": 1}"));
     done(&t);
+    /* what a $ref holds is shown printable (fuzz_jsonschema found the raw bytes) */
+    load(&t,
+         "{\"properties\": {\"q\": {\"$ref\": \"\\u0002x.json\"}, \"r\": {\"$ref\": "
+         "\"#\\u001b[31m\"}}}",
+         MR_JSONSCHEMA_2020_12);
+    ck_assert(!check(&t, "#", "{\"q\": 1, \"r\": 2}"));
+    ck_assert_uint_eq(t.r.count, 2);
+    violation(&t, 0, "/q", "#/properties/q/$ref",
+              "cannot be checked: $ref \"\\x02x.json\" cannot be followed: \"\\x02x.json\" is a "
+              "document mockrun was not given: it follows references within the document only");
+    violation(&t, 1, "/r", "#/properties/r/$ref",
+              "cannot be checked: $ref \"#\\x1b[31m\" cannot be followed: no schema in the "
+              "document has the anchor \"\\x1b[31m\"");
+    done(&t);
     free(l);
 }
 END_TEST
