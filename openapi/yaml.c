@@ -558,6 +558,8 @@ static int check_duplicates(struct builder *b, struct member_ref *refs, size_t n
 {
     size_t i;
 
+    if (n < 2)
+        return 0; /* and refs may be NULL */
     qsort(refs, n, sizeof(*refs), cmp_member);
     for (i = 1; i < n; i++)
         if (strcmp(refs[i - 1].key, refs[i].key) == 0)
@@ -789,7 +791,9 @@ static int build(struct builder *b, yaml_event_t *ev, int depth, cJSON **out)
         tag = (const char *)(map ? ev->data.mapping_start.tag : ev->data.sequence_start.tag);
         if (tag && strcmp(tag, map ? TAG_PREFIX "map" : TAG_PREFIX "seq") != 0 &&
             strcmp(tag, "!") != 0) {
-            rc = fail_at(b, index, "unsupported tag %s", tag);
+            bool core = strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)) == 0;
+            rc = fail_at(b, index, "unsupported tag %s%s", core ? "!!" : "",
+                         core ? tag + strlen(TAG_PREFIX) : tag);
             break;
         }
         if (!(node = map ? cJSON_CreateObject() : cJSON_CreateArray())) {
@@ -1033,8 +1037,13 @@ bool mr_yaml_is_json(const struct mr_yaml_doc *d)
 
 /* ---- locating ---- */
 
-/* Finds `node` under `at`, building its jsondoc path; true when found. */
-static bool path_to(const cJSON *at, const cJSON *node, char *path, size_t size, size_t *n)
+#define MAX_JSON_DEPTH 1100 /* cJSON parses 1000 levels */
+
+/* Finds `node` under `at`, building its jsondoc path; true when found.
+ * lens[d] (when not NULL) gets the path's length at each depth d below `at`;
+ * *depth the number of steps. */
+static bool path_to(const cJSON *at, const cJSON *node, char *path, size_t size, size_t *n,
+                    size_t *lens, size_t *depth)
 {
     const cJSON *c;
     size_t i = 0, mark = *n;
@@ -1046,8 +1055,12 @@ static bool path_to(const cJSON *at, const cJSON *node, char *path, size_t size,
             mr_jsondoc_push_key(path, size, n, c->string);
         else
             mr_jsondoc_push_index(path, size, n, i);
-        if (path_to(c, node, path, size, n))
+        if (lens && *depth < MAX_JSON_DEPTH)
+            lens[*depth] = *n;
+        ++*depth;
+        if (path_to(c, node, path, size, n, lens, depth))
             return true;
+        --*depth;
         *n = mark;
         path[mark] = '\0';
     }
@@ -1068,12 +1081,12 @@ static bool contains(const cJSON *at, const cJSON *node)
 
 bool mr_yaml_path_of(const struct mr_yaml_doc *d, const cJSON *node, char *buf, size_t size)
 {
-    size_t n = 0;
+    size_t n = 0, depth = 0;
 
     if (size == 0)
         return false;
     buf[0] = '\0';
-    return node && path_to(d->root, node, buf, size, &n);
+    return node && path_to(d->root, node, buf, size, &n, NULL, &depth);
 }
 
 bool mr_yaml_locate(const struct mr_yaml_doc *d, const cJSON *node, bool want_key, int *line,
@@ -1085,10 +1098,26 @@ bool mr_yaml_locate(const struct mr_yaml_doc *d, const cJSON *node, bool want_ke
         return false;
     if (d->json) {
         char path[4096] = "";
-        size_t n = 0, off;
-        if (!path_to(d->root, node, path, sizeof(path), &n) ||
-            !mr_jsondoc_locate(d->text, d->len, path, want_key && node->string, &off))
+        size_t n = 0, off = 0, depth = 0, k;
+        size_t *lens = calloc(MAX_JSON_DEPTH, sizeof(*lens));
+        bool found = false;
+        if (!lens || !path_to(d->root, node, path, sizeof(path), &n, lens, &depth)) {
+            free(lens);
             return false;
+        }
+        /* a key the locator cannot find as written (escapes in it, a path cut
+         * to fit): the nearest ancestor it finds, else the document */
+        found = mr_jsondoc_locate(d->text, d->len, path, want_key && node->string, &off);
+        for (k = depth < MAX_JSON_DEPTH ? depth : MAX_JSON_DEPTH; !found && k-- > 0;) {
+            path[k ? lens[k - 1] : 0] = '\0';
+            found = mr_jsondoc_locate(d->text, d->len, path, false, &off);
+        }
+        free(lens);
+        if (!found) {
+            off = 0;
+            while (off < d->len && (unsigned char)d->text[off] <= ' ')
+                off++;
+        }
         mr_jsondoc_linecol(d->text, d->len, off, line, column);
         return true;
     }
