@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "common/buf.h"
+#include "common/text.h"
 #include "formats/jsonout.h"
 #include "openapi/spec.h"
 #include "templates/template.h"
@@ -620,6 +621,15 @@ static const cJSON *example_of(struct conv *c, const struct mr_openapi_media *m)
     return NULL;
 }
 
+/* A header value mockrun sends as it is: no control characters but tab. */
+static bool header_value_ok(const char *v)
+{
+    for (; *v; v++)
+        if (((unsigned char)*v < 0x20 && *v != '\t') || *v == 0x7f)
+            return false;
+    return true;
+}
+
 /* The body of `resp` (status `status`) from media type m into the route's response. */
 static void add_body(struct conv *c, cJSON *resp, const struct mr_openapi_media *m)
 {
@@ -669,8 +679,10 @@ static void add_body(struct conv *c, cJSON *resp, const struct mr_openapi_media 
                 type);
         return;
     }
-    if (strstr(type, "{{")) {
-        warn_at(c, m->self.node, "a media type holding \"{{\" is not set as Content-Type");
+    if (strstr(type, "{{") || !header_value_ok(type)) {
+        warn_at(c, m->self.node,
+                "a media type that is no header value is not set as "
+                "Content-Type");
         return;
     }
     if (!headers)
@@ -691,7 +703,7 @@ static void add_headers(struct conv *c, cJSON *resp, const struct mr_openapi_res
         char *text;
 
         if (strcasecmp(h->string, "Content-Type") == 0 || !cJSON_IsObject(obj) ||
-            strpbrk(h->string, "\r\n:") || !h->string[0])
+            !mr_http_token(h->string))
             continue;
         c->nodes = 0;
         c->cut = false;
@@ -708,7 +720,7 @@ static void add_headers(struct conv *c, cJSON *resp, const struct mr_openapi_res
             v = text ? cJSON_CreateString(text) : NULL;
             cJSON_free(text);
         }
-        if (!v || strpbrk(v->valuestring, "\r\n")) {
+        if (!v || !header_value_ok(v->valuestring)) {
             cJSON_Delete(v);
             continue;
         }
@@ -778,10 +790,10 @@ static cJSON *request_of(struct conv *c, const struct mr_openapi_op *op)
     size_t groups = 0;
     cJSON *req;
 
-    if (strpbrk(op->path, "?#")) {
+    if (strpbrk(op->path, "?#") || !mr_utf8_valid(op->path, strlen(op->path))) {
         warn_at(c, op->self.node,
-                "a path holding \"?\" or \"#\" cannot be served; route "
-                "skipped");
+                "a path holding \"?\", \"#\" or bytes that are not UTF-8 cannot be served; "
+                "route skipped");
         return NULL;
     }
     mr_buf_init(&path);

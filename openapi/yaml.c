@@ -210,13 +210,16 @@ static void marks_release(struct marks *t)
     memset(t, 0, sizeof(*t));
 }
 
-/* Marks `node` as starting at character `index`. */
-static int add_mark(struct builder *b, const cJSON *node, size_t index)
+/* Marks `node` as starting at line:column (taken when its event came: the
+ * cursor only moves forward cheaply, and a collection is marked after its
+ * children). */
+static int add_mark(struct builder *b, const cJSON *node, int line, int column)
 {
     struct mark m = {0};
 
     m.node = node;
-    cursor_to(&b->cur, index, &m.line, &m.column);
+    m.line = line;
+    m.column = column;
     return marks_put(&b->marks, &m) ? 0 : nomem(b);
 }
 
@@ -512,7 +515,7 @@ static int build_alias(struct builder *b, const yaml_event_t *ev, int depth, cJS
     const char *name = (const char *)ev->data.alias.anchor;
     const struct anchor *a = find_anchor(b, name);
     size_t n = 0;
-    int height = 0;
+    int height = 0, line, column;
 
     *out = NULL;
     if (!a)
@@ -528,9 +531,10 @@ static int build_alias(struct builder *b, const yaml_event_t *ev, int depth, cJS
         return fail_at(b, ev->start_mark.index, "alias *%s: nested more than %d levels deep", name,
                        MR_YAML_MAX_DEPTH);
     b->copied += n;
+    cursor_to(&b->cur, ev->start_mark.index, &line, &column);
     if (!(*out = copy_node(b, a->node)))
         return nomem(b);
-    return add_mark(b, *out, ev->start_mark.index);
+    return add_mark(b, *out, line, column);
 }
 
 struct member_ref {
@@ -656,6 +660,7 @@ static int build_mapping(struct builder *b, int depth, cJSON *obj)
         char *name;
         bool merge;
         size_t key_index;
+        int key_line, key_column;
 
         if ((rc = next_event(b, &key)) != 0)
             break;
@@ -664,6 +669,7 @@ static int build_mapping(struct builder *b, int depth, cJSON *obj)
             break;
         }
         key_index = key.start_mark.index;
+        cursor_to(&b->cur, key_index, &key_line, &key_column);
         if (key.type != YAML_SCALAR_EVENT ||
             memchr(key.data.scalar.value, '\0', key.data.scalar.length)) {
             rc = fail_at(b, key_index, "%s",
@@ -715,8 +721,10 @@ static int build_mapping(struct builder *b, int depth, cJSON *obj)
             refs = grown;
             cap = c2;
         }
-        if ((vm = marks_get(&b->marks, v)) != NULL)
-            cursor_to(&b->cur, key_index, &vm->key_line, &vm->key_column);
+        if ((vm = marks_get(&b->marks, v)) != NULL) {
+            vm->key_line = key_line;
+            vm->key_column = key_column;
+        }
         v->string = name;
         cJSON_AddItemToArray(obj, v);
         refs[n].key = v->string;
@@ -767,9 +775,10 @@ static int build(struct builder *b, yaml_event_t *ev, int depth, cJSON **out)
     size_t index = ev->start_mark.index;
     const char *anchor = NULL, *tag = NULL;
     cJSON *node = NULL;
-    int rc = 0;
+    int rc = 0, line, column;
 
     *out = NULL;
+    cursor_to(&b->cur, index, &line, &column);
     if (depth > MR_YAML_MAX_DEPTH) {
         yaml_event_delete(ev);
         return fail_at(b, index, "nested more than %d levels deep", MR_YAML_MAX_DEPTH);
@@ -778,7 +787,7 @@ static int build(struct builder *b, yaml_event_t *ev, int depth, cJSON **out)
     case YAML_SCALAR_EVENT:
         anchor = (const char *)ev->data.scalar.anchor;
         if ((rc = build_scalar(b, ev, &node)) == 0)
-            rc = add_mark(b, node, index);
+            rc = add_mark(b, node, line, column);
         break;
     case YAML_ALIAS_EVENT:
         rc = build_alias(b, ev, depth, &node);
@@ -802,7 +811,7 @@ static int build(struct builder *b, yaml_event_t *ev, int depth, cJSON **out)
         }
         rc = map ? build_mapping(b, depth, node) : build_sequence(b, depth, node);
         if (rc == 0)
-            rc = add_mark(b, node, index); /* after the children: an address freed
+            rc = add_mark(b, node, line, column); /* after the children: an address freed
                                               among them may be this node's */
         break;
     }
@@ -837,7 +846,7 @@ static int parse_yaml(struct builder *b, cJSON **root)
         if (ev.type == YAML_STREAM_END_EVENT) {
             yaml_event_delete(&ev);
             *root = cJSON_CreateNull(); /* an empty stream */
-            return *root ? add_mark(b, *root, 0) : nomem(b);
+            return *root ? add_mark(b, *root, 1, 1) : nomem(b);
         }
         if (ev.type != YAML_STREAM_START_EVENT && ev.type != YAML_DOCUMENT_START_EVENT)
             break;
@@ -887,8 +896,15 @@ static int json_duplicates(struct mr_yaml_doc *d, const cJSON *node, char *path,
             for (k = i; k > 0 && strcmp(refs[k - 1].key, refs[i].key) == 0; k--)
                 nth++; /* refs[i] is the nth repeat of its key */
             mr_jsondoc_push_key(path, 1024, &plen, refs[i].key);
-            if (mr_jsondoc_locate_nth(d->text, d->len, path, true, nth, &off))
-                mr_jsondoc_linecol(d->text, d->len, off, &line, &col);
+            if (!mr_jsondoc_locate_nth(d->text, d->len, path, true, nth, &off)) {
+                /* a key the locator cannot find as written (a NUL or escapes
+                 * in it): the object, else the document */
+                path[pathlen] = '\0';
+                if (!mr_jsondoc_locate(d->text, d->len, path, false, &off))
+                    for (off = 0; off < d->len && (unsigned char)d->text[off] <= ' '; off++)
+                        ;
+            }
+            mr_jsondoc_linecol(d->text, d->len, off, &line, &col);
             mr_error_set(err, MR_ESCENARIO, "duplicate key \"%s\"", refs[i].key);
             mr_error_at(err, d->file, NULL, line, col);
             free(refs);
@@ -1133,6 +1149,24 @@ bool mr_yaml_locate(const struct mr_yaml_doc *d, const cJSON *node, bool want_ke
     return true;
 }
 
+/* Whether the reference token [p, end) (with ~0 and ~1) names `key`; false
+ * for a malformed escape. */
+static bool token_is(const char *p, const char *end, const char *key)
+{
+    for (; p < end; p++, key++) {
+        char c = *p;
+        if (c == '~') {
+            if (p + 1 >= end || (p[1] != '0' && p[1] != '1'))
+                return false;
+            c = p[1] == '0' ? '~' : '/';
+            p++;
+        }
+        if (*key != c)
+            return false;
+    }
+    return *key == '\0';
+}
+
 const cJSON *mr_yaml_pointer(const cJSON *root, const char *pointer)
 {
     const cJSON *at = root;
@@ -1142,8 +1176,7 @@ const cJSON *mr_yaml_pointer(const cJSON *root, const char *pointer)
         return NULL;
     while (*p) {
         const char *end;
-        char tok[1024];
-        size_t n = 0;
+        size_t n;
 
         if (*p != '/')
             return NULL;
@@ -1151,32 +1184,20 @@ const cJSON *mr_yaml_pointer(const cJSON *root, const char *pointer)
         end = strchr(p, '/');
         if (!end)
             end = p + strlen(p);
-        for (; p < end; p++) {
-            char c = *p;
-            if (c == '~') {
-                if (p + 1 >= end || (p[1] != '0' && p[1] != '1'))
-                    return NULL;
-                c = p[1] == '0' ? '~' : '/';
-                p++;
-            }
-            if (n + 1 >= sizeof(tok))
-                return NULL;
-            tok[n++] = c;
-        }
-        tok[n] = '\0';
+        n = (size_t)(end - p);
         if (cJSON_IsObject(at)) {
             const cJSON *c;
-            for (c = at->child; c && strcmp(c->string, tok) != 0; c = c->next)
+            for (c = at->child; c && !token_is(p, end, c->string); c = c->next)
                 ;
             at = c;
         } else if (cJSON_IsArray(at)) {
             size_t i, idx = 0;
-            if (n == 0 || (n > 1 && tok[0] == '0') || n > 9)
+            if (n == 0 || (n > 1 && p[0] == '0') || n > 9)
                 return NULL;
             for (i = 0; i < n; i++) {
-                if (tok[i] < '0' || tok[i] > '9')
+                if (p[i] < '0' || p[i] > '9')
                     return NULL;
-                idx = idx * 10 + (size_t)(tok[i] - '0');
+                idx = idx * 10 + (size_t)(p[i] - '0');
             }
             at = at->child;
             while (at && idx--)
@@ -1186,6 +1207,7 @@ const cJSON *mr_yaml_pointer(const cJSON *root, const char *pointer)
         }
         if (!at)
             return NULL;
+        p = end;
     }
     return at;
 }

@@ -31,6 +31,12 @@
 #include "openapi/yaml.h"
 #include "scenarios/scenario.h"
 
+#ifndef MOCKRUN_FUZZ_DATA_DIR
+#error "MOCKRUN_FUZZ_DATA_DIR must name tests/fuzz/data"
+#endif
+
+static const char scenario_path[] = MOCKRUN_FUZZ_DATA_DIR "/imported.json";
+
 static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -161,8 +167,7 @@ static void check_import(const char *text, size_t size)
     }
     errs = calloc(1, sizeof(*errs));
     FUZZ_CHECK(errs != NULL);
-    rc = mr_scenario_parse_one(&sc, "/nonexistent/imported.json", res.scenario,
-                               strlen(res.scenario), errs);
+    rc = mr_scenario_parse_one(&sc, scenario_path, res.scenario, strlen(res.scenario), errs);
     if (rc != 0 && rc != MR_ENOMEM) {
         char line[1400];
         mr_error_format(&errs->items[0], line, sizeof(line));

@@ -690,6 +690,35 @@ START_TEST(test_import_literals_stay_literal)
 }
 END_TEST
 
+START_TEST(test_import_hostile_strings)
+{
+    /* found by fuzz_openapi: a media type with a line break (no header value),
+     * a path that is not UTF-8 (no pattern PCRE2 compiles); a key written with
+     * an escape is placed at the nearest ancestor found as written */
+    struct mr_openapi_result res;
+    cJSON *doc = import_text("{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"H\"}, \"paths\": {\n"
+                             "  \"/t\": {\"get\": {\"responses\": {\"200\": {\"content\": {\n"
+                             "    \"text/plain\\nX-Evil: 1\": {\"example\": \"hi\"}}}}}},\n"
+                             "  \"/\xff{a}.x\": {\"get\": {}}}}\n",
+                             &res);
+    const cJSON *r = route_at(doc, "h", 0);
+
+    ck_assert_str_eq(at_str(r, "/response/body"), "hi");
+    ck_assert_ptr_null(mr_yaml_pointer(r, "/response/headers"));
+    ck_assert_int_eq(cJSON_GetArraySize(mr_yaml_pointer(doc, "/services/h/routes")), 1);
+    ck_assert_uint_eq(res.nwarnings, 2);
+    ck_assert_str_eq(res.warnings[0],
+                     "2:51: paths[\"/t\"].get.responses.200.content[\"text/plain\\x0aX-Evil: "
+                     "1\"]: a media type that is no header value is not set as "
+                     "Content-Type");
+    ck_assert_msg(strstr(res.warnings[1], "bytes that are not UTF-8 cannot be served; route "
+                                          "skipped") != NULL,
+                  "%s", res.warnings[1]);
+    cJSON_Delete(doc);
+    mr_openapi_result_free(&res);
+}
+END_TEST
+
 START_TEST(test_import_refused)
 {
     struct mr_openapi_result res;
@@ -732,6 +761,7 @@ static Suite *openapi_suite(void)
     tcase_add_test(tc, test_import_library);
     tcase_add_test(tc, test_import_order_and_names);
     tcase_add_test(tc, test_import_literals_stay_literal);
+    tcase_add_test(tc, test_import_hostile_strings);
     tcase_add_test(tc, test_import_refused);
     suite_add_tcase(s, tc);
     return s;

@@ -135,6 +135,9 @@ START_TEST(test_flow_and_json)
     }
     ck_assert_str_eq(refused("{\"a\": [1,}"), "t.yaml:1:10: invalid JSON near '}'");
     ck_assert_str_eq(refused("{\n  \"a\": 1,\n  \"a\": 2\n}\n"), "t.yaml:3:3: duplicate key \"a\"");
+    /* a key written with an escape is not found as written: the object is named */
+    ck_assert_str_eq(refused("{\"x\": {\"a\\u0062\": 1, \"ab\": 2}}"),
+                     "t.yaml:1:7: duplicate key \"ab\"");
 }
 END_TEST
 
@@ -376,6 +379,27 @@ START_TEST(test_pointer)
 }
 END_TEST
 
+START_TEST(test_pointer_long_key)
+{
+    /* a key longer than any fixed buffer (the fuzzer found one) */
+    char text[3000], pointer[3000];
+    struct mr_yaml_doc *d;
+
+    /* an explicit key ("? "): YAML's implicit keys stop at 1024 characters */
+    memcpy(text, "? ", 2);
+    memset(text + 2, 'k', 2500);
+    memcpy(text + 2502, "\n: [x, y]\n", 11);
+    pointer[0] = '/';
+    memset(pointer + 1, 'k', 2500);
+    memcpy(pointer + 2501, "/1", 3);
+    d = parse(text);
+    ck_assert_str_eq(mr_yaml_pointer(mr_yaml_root(d), pointer)->valuestring, "y");
+    pointer[2500] = '\0';
+    ck_assert_ptr_null(mr_yaml_pointer(mr_yaml_root(d), pointer));
+    mr_yaml_free(d);
+}
+END_TEST
+
 static Suite *yaml_suite(void)
 {
     Suite *s = suite_create("yaml");
@@ -406,6 +430,7 @@ static Suite *yaml_suite(void)
     tcase_add_test(tc, test_locate_yaml);
     tcase_add_test(tc, test_locate_json);
     tcase_add_test(tc, test_pointer);
+    tcase_add_test(tc, test_pointer_long_key);
     suite_add_tcase(s, tc);
     return s;
 }
