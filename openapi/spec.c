@@ -866,6 +866,13 @@ bool mr_openapi_locate(const struct mr_openapi *s, const cJSON *node, bool want_
     return mr_yaml_locate(s->doc, node, want_key, line, column);
 }
 
+bool mr_openapi_locate_pointer(const struct mr_openapi *s, const char *pointer, bool want_key,
+                               int *line, int *column)
+{
+    const cJSON *n = mr_yaml_pointer(mr_yaml_root(s->doc), pointer);
+    return n && mr_yaml_locate(s->doc, n, want_key, line, column);
+}
+
 /* ---- lookups ---- */
 
 /* A segment `s` (n bytes) against a template segment with literal text and

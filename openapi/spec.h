@@ -191,6 +191,12 @@ const struct cJSON *mr_openapi_resolve(const struct mr_openapi *s, const char *r
 bool mr_openapi_locate(const struct mr_openapi *s, const struct cJSON *node, bool want_key,
                        int *line, int *column);
 
+/* Where the node a JSON Pointer ("/components/schemas/Pet/properties/id",
+ * as the validator reports schema locations) names is in the file: its
+ * value, or with `want_key` its key. False when the pointer names nothing. */
+bool mr_openapi_locate_pointer(const struct mr_openapi *s, const char *pointer, bool want_key,
+                               int *line, int *column);
+
 /* Sets err's file, JSON path and line:column to `node` of the document. */
 void mr_openapi_error_at(const struct mr_openapi *s, struct mr_error *err,
                          const struct cJSON *node);

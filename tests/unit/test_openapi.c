@@ -453,6 +453,11 @@ START_TEST(test_locate)
     ck_assert(mr_openapi_locate(s, op->params[0].schema.node, false, &line, &col));
     ck_assert_int_eq(line, 108);
     ck_assert_int_eq(col, 19);
+    ck_assert(mr_openapi_locate_pointer(s, "/components/schemas/Pet/allOf/1/properties/id", true,
+                                        &line, &col));
+    ck_assert_int_eq(line, 166);
+    ck_assert_int_eq(col, 13);
+    ck_assert(!mr_openapi_locate_pointer(s, "/components/schemas/Nope", false, &line, &col));
     memset(&err, 0, sizeof(err));
     mr_openapi_error_at(s, &err, op->self.node);
     ck_assert_str_eq(err.file, PETSTORE);
