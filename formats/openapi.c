@@ -28,12 +28,17 @@
 #include "openapi/spec.h"
 #include "templates/template.h"
 
+/* Schemas visited to make one body, allOf parts and type checks included: a
+ * document whose allOf lists fan out (with aliases, cheaply) stops there. */
+#define MAX_STEPS 100000
+
 struct conv {
     struct mr_openapi *spec;
     struct mr_openapi_result *res;
     size_t cap; /* of res->warnings */
     bool nomem;
     size_t nodes;       /* generated for the current body */
+    size_t steps;       /* schemas visited for it (allOf fan-out is bounded by this) */
     bool cut;           /* the current body reached MR_OPENAPI_GEN_MAX_NODES */
     const cJSON *where; /* the node the current body is made for (warnings) */
     /* the schemas being made, outermost first: one met again is recursive */
@@ -451,7 +456,7 @@ static void gen_members(struct conv *c, const cJSON *s, cJSON *obj, int depth, i
     const cJSON *all, *part;
 
     s = mr_openapi_deref(c->spec, s, NULL);
-    if (!cJSON_IsObject(s) || hops > MR_OPENAPI_GEN_DEPTH)
+    if (!cJSON_IsObject(s) || hops > MR_OPENAPI_GEN_DEPTH || ++c->steps > MAX_STEPS)
         return;
     gen_properties(c, s, obj, depth);
     all = get(s, "allOf");
@@ -484,7 +489,7 @@ static bool is_object(struct conv *c, const cJSON *s, int hops)
     const cJSON *part;
 
     s = mr_openapi_deref(c->spec, s, NULL);
-    if (!cJSON_IsObject(s) || hops > MR_OPENAPI_GEN_DEPTH)
+    if (!cJSON_IsObject(s) || hops > MR_OPENAPI_GEN_DEPTH || ++c->steps > MAX_STEPS)
         return false;
     if ((t = type_of(s)) != NULL)
         return strcmp(t, "object") == 0;
@@ -501,6 +506,8 @@ static cJSON *gen(struct conv *c, const cJSON *schema, const char *name, int dep
     const cJSON *s = mr_openapi_deref(c->spec, schema, NULL), *v;
     const char *t;
 
+    if (depth > 3 * MR_OPENAPI_GEN_DEPTH)
+        return cJSON_CreateNull(); /* required all the way down: no finite value */
     if (++c->nodes > MR_OPENAPI_GEN_MAX_NODES) {
         if (!c->cut)
             warn_at(c, c->where, "the generated body reached %d values; the rest is left out",
@@ -639,7 +646,7 @@ static void add_body(struct conv *c, cJSON *resp, const struct mr_openapi_media 
     cJSON *headers = get(resp, "headers") ? cJSON_GetObjectItem(resp, "headers") : NULL;
     cJSON *body = NULL;
 
-    c->nodes = 0;
+    c->nodes = c->steps = 0;
     c->cut = false;
     c->where = m->self.node;
     if (wild) /* a range such as any type: answer JSON, which the range allows */
@@ -705,7 +712,7 @@ static void add_headers(struct conv *c, cJSON *resp, const struct mr_openapi_res
         if (strcasecmp(h->string, "Content-Type") == 0 || !cJSON_IsObject(obj) ||
             !mr_http_token(h->string))
             continue;
-        c->nodes = 0;
+        c->nodes = c->steps = 0;
         c->cut = false;
         c->where = h;
         if ((ex = get(obj, "example")) != NULL)

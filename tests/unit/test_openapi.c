@@ -724,6 +724,50 @@ START_TEST(test_import_hostile_strings)
 }
 END_TEST
 
+/* The nesting of a value. */
+static int depth_of(const cJSON *v)
+{
+    const cJSON *c;
+    int d = 0;
+    for (c = v ? v->child : NULL; c; c = c->next) {
+        int k = depth_of(c);
+        d = k > d ? k : d;
+    }
+    return d + 1;
+}
+
+START_TEST(test_import_recursion_bounded)
+{
+    /* schemas that require themselves all the way down have no finite value */
+    struct mr_openapi_result res;
+    cJSON *doc =
+        import_text("openapi: 3.1.0\n"
+                    "info: {title: R, version: '1'}\n"
+                    "paths:\n"
+                    "  /list:\n"
+                    "    get: {responses: {'200': {description: x, content: "
+                    "{application/json: {schema: {$ref: '#/components/schemas/L'}}}}}}\n"
+                    "  /node:\n"
+                    "    get: {responses: {'200': {description: x, content: "
+                    "{application/json: {schema: {$ref: '#/components/schemas/N'}}}}}}\n"
+                    "components:\n"
+                    "  schemas:\n"
+                    "    L: {type: array, minItems: 1, items: {$ref: '#/components/schemas/L'}}\n"
+                    "    N: {type: object, required: [n, m], properties: {n: {$ref: "
+                    "'#/components/schemas/N'}, m: {$ref: '#/components/schemas/N'}}}\n",
+                    &res);
+    const cJSON *list = mr_yaml_pointer(route_at(doc, "r", 0), "/response/json");
+    const cJSON *node = mr_yaml_pointer(route_at(doc, "r", 1), "/response/json");
+
+    ck_assert(cJSON_IsArray(list));
+    ck_assert_int_le(depth_of(list), 3 * MR_OPENAPI_GEN_DEPTH + 2);
+    ck_assert(cJSON_IsObject(node));
+    ck_assert_int_le(depth_of(node), 70);
+    cJSON_Delete(doc);
+    mr_openapi_result_free(&res);
+}
+END_TEST
+
 START_TEST(test_import_refused)
 {
     struct mr_openapi_result res;
@@ -767,6 +811,7 @@ static Suite *openapi_suite(void)
     tcase_add_test(tc, test_import_order_and_names);
     tcase_add_test(tc, test_import_literals_stay_literal);
     tcase_add_test(tc, test_import_hostile_strings);
+    tcase_add_test(tc, test_import_recursion_bounded);
     tcase_add_test(tc, test_import_refused);
     suite_add_tcase(s, tc);
     return s;
