@@ -10,8 +10,9 @@
  *     mockrun --import-wiremock DIR
  *     mockrun merge [--junit PATH] SCENARIO... JOURNAL...
  *     mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]
+ *     mockrun import openapi|mockoon|wiremock FILE
  *
- * `schema`, `init`, `merge` and `record` are commands only as the first argument
+ * `schema`, `init`, `merge`, `record` and `import` are commands only as the first argument
  * (a scenario file of that name is given as ./schema). `record` takes its own
  * options and, of the table's, those that concern serving and the command.
  * One table in cli.c names every option, its value, range, default (the
@@ -40,6 +41,8 @@ enum mr_cli_action {
     MR_CLI_IMPORT_WIREMOCK, /* --import-wiremock PATH: the same for WireMock mappings */
     MR_CLI_MERGE,  /* merge SCENARIO... JOURNAL...: "scope": "suite" over the shards' journals */
     MR_CLI_RECORD, /* record: run COMMAND through recording proxies, write a scenario */
+    MR_CLI_IMPORT_OPENAPI, /* import openapi FILE: print a starting scenario for an OpenAPI document
+                            */
 };
 
 /* Scenario files one run takes at most. */
@@ -54,6 +57,7 @@ struct mr_cli {
     size_t nscenarios;
     const char *import_mockoon;  /* --import-mockoon FILE */
     const char *import_wiremock; /* --import-wiremock PATH (a root folder or a mapping file) */
+    const char *import_openapi;  /* import openapi FILE */
     const char *init_file;       /* init [FILE]: default "scenario.json" */
     const char *targets[MR_CLI_MAX_TARGETS];      /* record: the --target URLs, in order */
     const char *target_names[MR_CLI_MAX_TARGETS]; /* record: each one's --service, or NULL */

@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "common/xml.h"
 #include "formats/mockoon.h"
+#include "formats/openapi.h"
 #include "formats/wiremock.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
@@ -982,6 +983,25 @@ static int import_wiremock(const char *path)
     return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
 }
 
+/* import openapi FILE: a starting scenario for an OpenAPI document; each
+ * warning is "FILE:line:col: path: message". */
+static int import_openapi(const char *path)
+{
+    struct mr_openapi_result res;
+    struct mr_error err;
+    size_t i;
+
+    if (mr_openapi_convert(path, &res, &err) != 0) {
+        print_error(&err);
+        return err.code == MR_ENOMEM ? MR_EXIT_SETUP : MR_EXIT_USAGE;
+    }
+    fputs(res.scenario, stdout);
+    for (i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "mockrun: %s:%s\n", path, res.warnings[i]);
+    mr_openapi_result_free(&res);
+    return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
+}
+
 int mr_run(const struct mr_cli *cli)
 {
     struct run r;
@@ -1005,6 +1025,8 @@ int mr_run(const struct mr_cli *cli)
         return mr_merge_run(cli);
     case MR_CLI_RECORD:
         return mr_record_run(cli);
+    case MR_CLI_IMPORT_OPENAPI:
+        return import_openapi(cli->import_openapi);
     case MR_CLI_RUN:
         break;
     }
