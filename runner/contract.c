@@ -11,6 +11,8 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -238,8 +240,7 @@ static int load_doc(struct doc *d, const char *path, struct mr_error *err)
 
 static void check_mocks(struct mr_contracts *c, struct service_contract *sv);
 
-int mr_contracts_load(struct mr_contracts **out, const struct mr_scenario *sc,
-                      struct mr_error *err)
+int mr_contracts_load(struct mr_contracts **out, const struct mr_scenario *sc, struct mr_error *err)
 {
     struct mr_contracts *c;
     size_t i, k, n = 0;
@@ -314,16 +315,19 @@ static const char *response_type(const struct mr_response *rs)
 static void put_statuses(struct mr_buf *b, const struct mr_openapi_op *op)
 {
     for (size_t i = 0; i < op->nresponses; i++)
-        mr_buf_printf(b, "%s%s", i == 0 ? "" : i + 1 == op->nresponses ? " or " : ", ",
+        mr_buf_printf(b, "%s%s",
+                      i == 0                    ? ""
+                      : i + 1 == op->nresponses ? " or "
+                                                : ", ",
                       op->responses[i].status);
     if (op->nresponses == 0)
         mr_buf_puts(b, "none");
 }
 
 /* Validates a JSON text against a media entry's schema; findings after `head`. */
-static void check_json(struct findings *f, const struct doc *d, const char *head,
-                       const char *what, const struct mr_openapi_media *m, const char *text,
-                       size_t len, enum mr_jsonschema_direction dir, uint64_t call)
+static void check_json(struct findings *f, const struct doc *d, const char *head, const char *what,
+                       const struct mr_openapi_media *m, const char *text, size_t len,
+                       enum mr_jsonschema_direction dir, uint64_t call)
 {
     struct mr_jsonschema_check chk = {.direction = dir};
     struct mr_jsonschema_result res;
@@ -423,7 +427,8 @@ static void check_route(struct service_contract *sv, const struct mr_route *rt)
     mr_buf_init(&head);
     if (rt->file)
         mr_buf_printf(&head, "%s:%d: ", rt->file, rt->line);
-    mr_buf_printf(&head, "route \"%s\" (%s %s)", rt->id, rt->match.method ? rt->match.method : "ANY",
+    mr_buf_printf(&head, "route \"%s\" (%s %s)", rt->id,
+                  rt->match.method ? rt->match.method : "ANY",
                   rt->match.path ? rt->match.path : "any path");
     if (!rt->match.method || rt->match.path_kind == MR_PATH_ANY ||
         rt->match.path_kind == MR_PATH_REGEX) {
@@ -433,8 +438,7 @@ static void check_route(struct service_contract *sv, const struct mr_route *rt)
     }
     op = mr_openapi_find_route(sv->doc->spec, rt->match.method, rt->match.path);
     if (!op) {
-        mr_buf_printf(&head, ": %s has no %s %s", sv->doc->name, rt->match.method,
-                      rt->match.path);
+        mr_buf_printf(&head, ": %s has no %s %s", sv->doc->name, rt->match.method, rt->match.path);
         findings_take(&sv->answers, mr_buf_detach(&head, NULL), 0);
         return;
     }
@@ -781,8 +785,8 @@ static void check_answer(struct findings *f, const struct doc *d, const struct m
 
     if (!want) {
         mr_buf_init(&b);
-        mr_buf_printf(&b, "%sanswered %d: %s's %s %s lists ", head, c->status, d->name,
-                      op->method, op->path);
+        mr_buf_printf(&b, "%sanswered %d: %s's %s %s lists ", head, c->status, d->name, op->method,
+                      op->path);
         put_statuses(&b, op);
         findings_take(f, mr_buf_detach(&b, NULL), c->seq);
         return;
@@ -791,8 +795,7 @@ static void check_answer(struct findings *f, const struct doc *d, const struct m
         !(m = mr_openapi_media_for(want->content, want->ncontent, "application/json")) ||
         !json_type(m->type))
         return;
-    check_json(f, d, head, "answer", m, c->answer, c->answer_len, MR_JSONSCHEMA_RESPONSE,
-               c->seq);
+    check_json(f, d, head, "answer", m, c->answer, c->answer_len, MR_JSONSCHEMA_RESPONSE, c->seq);
 }
 
 static void check_call(struct findings *f, const struct mr_scenario *sc, const struct doc *d,
@@ -836,8 +839,8 @@ static char *detail_of(const struct findings *f, bool calls)
     return mr_buf_detach(&b, NULL);
 }
 
-static int add_case(struct mr_results *out, const char *name, const struct findings *f,
-                    bool calls, const char *file)
+static int add_case(struct mr_results *out, const char *name, const struct findings *f, bool calls,
+                    const char *file)
 {
     char *msg = NULL, *detail = NULL;
     int rc;
@@ -846,14 +849,13 @@ static int add_case(struct mr_results *out, const char *name, const struct findi
         rc = mr_results_add_case(out, MR_CASE_PASS, name, NULL, NULL);
     } else {
         const struct finding *x = &f->items[0];
-        msg = calls ? format("%zu violation%s; call #%llu: %s", findings_total(f),
-                             findings_total(f) == 1 ? "" : "s", (unsigned long long)x->first,
-                             x->text)
-                    : format("%zu violation%s; %s", findings_total(f),
-                             findings_total(f) == 1 ? "" : "s", x->text);
+        msg = calls
+                  ? format("%zu violation%s; call #%llu: %s", findings_total(f),
+                           findings_total(f) == 1 ? "" : "s", (unsigned long long)x->first, x->text)
+                  : format("%zu violation%s; %s", findings_total(f),
+                           findings_total(f) == 1 ? "" : "s", x->text);
         detail = detail_of(f, calls);
-        rc = msg && detail ? mr_results_add_case(out, MR_CASE_FAIL, name, msg, detail)
-                           : MR_ENOMEM;
+        rc = msg && detail ? mr_results_add_case(out, MR_CASE_FAIL, name, msg, detail) : MR_ENOMEM;
     }
     if (rc == 0 && file) {
         struct mr_case *k = &out->cases[out->ncases - 1];

@@ -1058,8 +1058,9 @@ int mr_run(const struct mr_cli *cli)
         }
     } else if (rc == 0) {
         if (mr_contracts_mock_violations(r.contracts))
-            mr_log(MR_LOG_WARN, "%zu mocked answers disagree with their OpenAPI documents; the "
-                                "report lists them",
+            mr_log(MR_LOG_WARN,
+                   "%zu mocked answers disagree with their OpenAPI documents; the "
+                   "report lists them",
                    mr_contracts_mock_violations(r.contracts));
         if ((rc = prepare(&r)) != 0) {
             print_error(&r.err);

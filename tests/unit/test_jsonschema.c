@@ -376,8 +376,10 @@ START_TEST(test_more_documents)
     o.base_uri = "file:///api/openapi.json";
     o.docs = docs;
     o.ndocs = 1;
-    load_opts(&t, "{\"properties\": {\"price\": {\"$ref\": \"common.json#/$defs/Money\"}}, "
-                  "\"required\": [\"price\"]}", &o);
+    load_opts(&t,
+              "{\"properties\": {\"price\": {\"$ref\": \"common.json#/$defs/Money\"}}, "
+              "\"required\": [\"price\"]}",
+              &o);
     ck_assert_uint_eq(mr_jsonschema_problems(t.s, NULL), 0);
     ck_assert(check(&t, "#", "{\"price\": 3}"));
     ck_assert(!check(&t, "#", "{\"price\": -3}"));
