@@ -15,7 +15,7 @@ ARG DEBIAN_IMAGE=debian:12-slim
 FROM ${DEBIAN_IMAGE} AS build
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        build-essential cmake pkg-config libcivetweb-dev libcjson-dev libxml2-dev libpcre2-dev \
+        build-essential cmake pkg-config libcivetweb-dev libcjson-dev libxml2-dev libpcre2-dev libyaml-dev \
         dpkg-dev file \
     && rm -rf /var/lib/apt/lists/*
 COPY . /src

@@ -120,6 +120,7 @@ static const char usage_head[] =
     "       mockrun merge [--junit PATH] SCENARIO... JOURNAL...\n"
     "       mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]\n"
     "       mockrun drift [options] SCENARIO... [JOURNAL...] --target [NAME=]URL...\n"
+    "       mockrun import openapi SPEC.yaml > scenario.json\n"
     "\n"
     "Starts the HTTP mock services SCENARIO declares, runs COMMAND with their\n"
     "URLs in its environment, checks the calls the mocks received against the\n"
@@ -164,6 +165,13 @@ static const struct mr_cli_doc more[] = {
      "--header 'Name: value' goes to the API alone (secrets\n"
      "redacted in reports); JUnit to --junit PATH (default\n"
      "mockrun-junit-drift.xml) or --no-junit; exit 1 on drift"},
+    {"import", NULL, "openapi FILE", true, -1,
+     "print a starting scenario made from an OpenAPI 3.0 or 3.1\n"
+     "document (YAML or JSON): a route per operation answering\n"
+     "its example, or fake data made from its schema; what\n"
+     "cannot be converted is listed on stderr (import mockoon\n"
+     "ENV and import wiremock DIR are --import-mockoon and\n"
+     "--import-wiremock)"},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -431,6 +439,35 @@ static int parse_import(struct mr_cli *cli, int argc, char **argv, int i, struct
         cli->import_wiremock = file;
     else
         cli->import_mockoon = file;
+    return 0;
+}
+
+/* import openapi|mockoon|wiremock FILE: a foreign file converted to a scenario on stdout. */
+static int parse_import_command(struct mr_cli *cli, int argc, char **argv, struct mr_error *err)
+{
+    const char *kind = argc > 2 ? argv[2] : "";
+
+    if (strcmp(kind, "openapi") != 0 && strcmp(kind, "mockoon") != 0 &&
+        strcmp(kind, "wiremock") != 0)
+        return mr_error_set(err, MR_EUSAGE,
+                            "usage: mockrun import openapi|mockoon|wiremock FILE%s%s%s",
+                            *kind ? " (got '" : "", kind, *kind ? "')" : "");
+    if (argc < 4 || !argv[3][0])
+        return mr_error_set(err, MR_EUSAGE, "'mockrun import %s' needs the %s", kind,
+                            strcmp(kind, "wiremock") == 0 ? "folder or mapping file" : "file");
+    if (argc > 4)
+        return mr_error_set(err, MR_EUSAGE, "'mockrun import %s' takes one file, got '%s'", kind,
+                            argv[4]);
+    if (strcmp(kind, "openapi") == 0) {
+        cli->action = MR_CLI_IMPORT_OPENAPI;
+        cli->import_openapi = argv[3];
+    } else if (strcmp(kind, "mockoon") == 0) {
+        cli->action = MR_CLI_IMPORT_MOCKOON;
+        cli->import_mockoon = argv[3];
+    } else {
+        cli->action = MR_CLI_IMPORT_WIREMOCK;
+        cli->import_wiremock = argv[3];
+    }
     return 0;
 }
 
@@ -748,6 +785,8 @@ int mr_cli_parse(struct mr_cli *cli, int argc, char **argv, struct mr_error *err
         return parse_record(cli, argc, argv, err);
     if (argc > 1 && strcmp(argv[1], "drift") == 0)
         return parse_drift(cli, argc, argv, err);
+    if (argc > 1 && strcmp(argv[1], "import") == 0)
+        return parse_import_command(cli, argc, argv, err);
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *eq;
         const struct opt *o;

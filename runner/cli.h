@@ -11,8 +11,9 @@
  *     mockrun merge [--junit PATH] SCENARIO... JOURNAL...
  *     mockrun record --target URL [--service NAME]... --out FILE -- COMMAND [ARG...]
  *     mockrun drift [options] SCENARIO... [JOURNAL...] --target [NAME=]URL...
+ *     mockrun import openapi|mockoon|wiremock FILE
  *
- * `schema`, `init`, `merge`, `record` and `drift` are commands only as the
+ * `schema`, `init`, `merge`, `record`, `drift` and `import` are commands only as the
  * first argument (a scenario file of that name is given as ./schema).
  * `record` takes its own options and, of the table's, those that concern
  * serving and the command; `drift` its own and --junit, --no-junit,
@@ -44,6 +45,8 @@ enum mr_cli_action {
     MR_CLI_MERGE,  /* merge SCENARIO... JOURNAL...: "scope": "suite" over the shards' journals */
     MR_CLI_RECORD, /* record: run COMMAND through recording proxies, write a scenario */
     MR_CLI_DRIFT,  /* drift: replay the scenario's requests against the real API, compare */
+    MR_CLI_IMPORT_OPENAPI, /* import openapi FILE: print a starting scenario for an OpenAPI document
+                            */
 };
 
 /* Scenario files one run takes at most. */
@@ -60,6 +63,7 @@ struct mr_cli {
     size_t nscenarios;
     const char *import_mockoon;  /* --import-mockoon FILE */
     const char *import_wiremock; /* --import-wiremock PATH (a root folder or a mapping file) */
+    const char *import_openapi;  /* import openapi FILE */
     const char *init_file;       /* init [FILE]: default "scenario.json" */
     const char *targets[MR_CLI_MAX_TARGETS];      /* record: the --target URLs, in order;
                                                      drift: the --target values as given

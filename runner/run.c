@@ -23,6 +23,7 @@
 #include "common/log.h"
 #include "common/xml.h"
 #include "formats/mockoon.h"
+#include "formats/openapi.h"
 #include "formats/wiremock.h"
 #include "reports/atomic.h"
 #include "reports/console.h"
@@ -211,7 +212,9 @@ struct run {
     const char *junit;        /* the JUnit report's path */
     char junit_shard[64];     /* its default in a shard */
     const char **states;
-    struct mr_error err; /* why the run could not go on */
+    struct mr_contracts *contracts; /* services' OpenAPI contracts, or NULL */
+    bool check_failed;              /* --check: mocked answers disagree with their contracts */
+    struct mr_error err;            /* why the run could not go on */
 };
 
 int mr_run_load(struct mr_scenario **out, const char *const *paths, size_t n, bool strict_import)
@@ -665,6 +668,7 @@ static int build_results(struct run *r, int rc)
     vin.final_states = r->states;
     vin.start_wall_us = r->command_wall;
     vin.sharded = mr_shard_active(&r->shard);
+    vin.contracts = r->contracts;
     if (mr_verify(&r->res, &vin) != 0 || verify_snapshot(r) != 0 ||
         mr_shard_name_suites(&r->res, &r->shard) != 0) {
         mr_error_set(&r->err, MR_ENOMEM, "out of memory while verifying");
@@ -736,7 +740,7 @@ static int exit_status(const struct run *r, int rc)
     if (rc != 0)
         return mr_run_exit_code(rc);
     if (r->cli->check || r->cli->action != MR_CLI_RUN)
-        return MR_EXIT_PASS;
+        return r->check_failed ? MR_EXIT_FAIL : MR_EXIT_PASS;
     return mr_results_count(&r->res, MR_CASE_FAIL) + mr_results_count(&r->res, MR_CASE_ERROR)
                ? MR_EXIT_FAIL
                : MR_EXIT_PASS;
@@ -746,6 +750,7 @@ static void release(struct run *r)
 {
     free(r->states);
     mr_snapshot_free(r->snap);
+    mr_contracts_free(r->contracts);
     mr_results_release(&r->res);
     mr_proc_result_release(&r->proc);
     mr_cmdenv_free(r->env);
@@ -908,6 +913,25 @@ static int import_wiremock(const char *path)
     return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
 }
 
+/* import openapi FILE: a starting scenario for an OpenAPI document; each
+ * warning is "FILE:line:col: path: message". */
+static int import_openapi(const char *path)
+{
+    struct mr_openapi_result res;
+    struct mr_error err;
+    size_t i;
+
+    if (mr_openapi_convert(path, &res, &err) != 0) {
+        mr_run_print_error(&err);
+        return err.code == MR_ENOMEM ? MR_EXIT_SETUP : MR_EXIT_USAGE;
+    }
+    fputs(res.scenario, stdout);
+    for (i = 0; i < res.nwarnings; i++)
+        fprintf(stderr, "mockrun: %s:%s\n", path, res.warnings[i]);
+    mr_openapi_result_free(&res);
+    return fflush(stdout) == 0 ? MR_EXIT_PASS : MR_EXIT_SETUP;
+}
+
 int mr_run(const struct mr_cli *cli)
 {
     struct run r;
@@ -933,6 +957,8 @@ int mr_run(const struct mr_cli *cli)
         return mr_record_run(cli);
     case MR_CLI_DRIFT:
         return mr_drift_run(cli);
+    case MR_CLI_IMPORT_OPENAPI:
+        return import_openapi(cli->import_openapi);
     case MR_CLI_RUN:
         break;
     }
@@ -945,8 +971,10 @@ int mr_run(const struct mr_cli *cli)
     mr_log_set_level(cli->verbose >= 2                 ? MR_LOG_DEBUG
                      : cli->verbose == 1 || cli->serve ? MR_LOG_INFO
                                                        : MR_LOG_WARN);
-    if ((rc = mr_run_load(&r.sc, cli->scenarios, cli->nscenarios, cli->strict_import)) == 0 &&
-        cli->check) {
+    rc = mr_run_load(&r.sc, cli->scenarios, cli->nscenarios, cli->strict_import);
+    if (rc == 0 && (rc = mr_contracts_load(&r.contracts, r.sc, &r.err)) != 0)
+        mr_run_print_error(&r.err);
+    if (rc == 0 && cli->check) {
         fputs("mockrun: ", stdout);
         for (size_t i = 0; i + 1 < cli->nscenarios; i++)
             printf("%s, ", cli->scenarios[i]);
@@ -957,7 +985,18 @@ int mr_run(const struct mr_cli *cli)
         if (r.sc->ncallbacks)
             printf(", %zu callback%s", r.sc->ncallbacks, r.sc->ncallbacks == 1 ? "" : "s");
         putchar('\n');
+        if (mr_contracts_mock_violations(r.contracts)) {
+            /* valid, but the mocks say what their API would not */
+            fflush(stdout);
+            mr_contracts_print_mocks(stderr, r.contracts);
+            r.check_failed = true;
+        }
     } else if (rc == 0) {
+        if (mr_contracts_mock_violations(r.contracts))
+            mr_log(MR_LOG_WARN,
+                   "%zu mocked answers disagree with their OpenAPI documents; the "
+                   "report lists them",
+                   mr_contracts_mock_violations(r.contracts));
         if ((rc = prepare(&r)) != 0) {
             mr_run_print_error(&r.err);
         } else {

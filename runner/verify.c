@@ -1181,6 +1181,8 @@ int mr_verify(struct mr_results *out, const struct mr_verify_input *in)
             continue;
         if ((rc = verify_unexpected(out, in, k)) != 0)
             return rc;
+        if ((rc = mr_contracts_cases(out, in->contracts, k, in->journal)) != 0)
+            return rc;
         if (k == 0 && !in->serve && (rc = verify_command(out, in)) != 0)
             return rc;
         if (k == 0 && sc->ncallbacks &&

@@ -20,6 +20,7 @@
 #define MOCKRUN_RUNNER_VERIFY_H
 
 #include "reports/results.h"
+#include "runner/contract.h"
 #include "runner/proc.h"
 #include "scenarios/scenario.h"
 #include "server/journal.h"
@@ -27,16 +28,17 @@
 struct mr_verify_input {
     const struct mr_scenario *sc;
     const struct mr_journal *journal;
-    bool serve;                        /* --serve: there is no command to check */
-    const struct mr_proc_result *proc; /* NULL: the command never ran */
-    const char *command_text;          /* "npm test", for the case name */
-    const char *spawn_error;           /* why it could not start, or NULL */
-    int64_t timeout_ms;                /* the timeout in force, for messages */
-    const char *const *final_states;   /* per service, or NULL */
-    int64_t start_wall_us;             /* when the command started (--serve: when the mocks
-                                          began serving), on the journal's clock; 0: unknown */
-    bool sharded;                      /* one shard of a suite: skip "scope": "suite" */
-    bool merge;                        /* mockrun merge: only "scope": "suite", no command */
+    bool serve;                           /* --serve: there is no command to check */
+    const struct mr_proc_result *proc;    /* NULL: the command never ran */
+    const char *command_text;             /* "npm test", for the case name */
+    const char *spawn_error;              /* why it could not start, or NULL */
+    int64_t timeout_ms;                   /* the timeout in force, for messages */
+    const char *const *final_states;      /* per service, or NULL */
+    int64_t start_wall_us;                /* when the command started (--serve: when the mocks
+                                             began serving), on the journal's clock; 0: unknown */
+    bool sharded;                         /* one shard of a suite: skip "scope": "suite" */
+    bool merge;                           /* mockrun merge: only "scope": "suite", no command */
+    const struct mr_contracts *contracts; /* services' OpenAPI contracts, or NULL */
 };
 
 /* Adds the cases to `out`. Returns 0 or MR_ENOMEM. */

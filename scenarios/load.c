@@ -1480,6 +1480,37 @@ static void load_proxy(struct mr_loader *ld, const cJSON *v, struct mr_service *
         svc->proxy = mr_loader__strdup(ld, url);
 }
 
+static char *concat(const char *a, size_t alen, const char *b);
+
+/* `openapi`: the OpenAPI document the service's mocks and calls are checked
+ * against (runner/contract.c reads it; a foreign format is never read here). */
+static void load_openapi(struct mr_loader *ld, const cJSON *v, struct mr_service *svc)
+{
+    const char *rel = get_string(ld, v, "openapi");
+    const char *slash = strrchr(ld->file, '/');
+    char *path;
+
+    if (!rel)
+        return;
+    if (!*rel) {
+        mr_loader__problem_in(ld, "openapi",
+                              "expected the path of an OpenAPI document, relative to this "
+                              "file's folder");
+        return;
+    }
+    path = concat(ld->file, rel[0] == '/' || !slash ? 0 : (size_t)(slash - ld->file + 1), rel);
+    if (!path) {
+        ld->nomem = true;
+        return;
+    }
+    if (access(path, R_OK) != 0) {
+        mr_loader__problem_in(ld, "openapi", "cannot read \"%s\": %s", path, strerror(errno));
+        free(path);
+        return;
+    }
+    svc->openapi = path;
+}
+
 static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si, const char *name,
                          const cJSON *v, const struct import *imp)
 {
@@ -1521,6 +1552,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
         svc->strict = cJSON_IsTrue(item);
     }
     load_proxy(ld, v, svc);
+    load_openapi(ld, v, svc);
     if (imp) {
         /* the routes, CORS and defaults come from the imported file */
         static const char *const own[] = {"routes", "cors", "defaults", "callbacks"};
@@ -1529,7 +1561,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
                 mr_loader__problem_in(ld, own[i],
                                       "\"%s\" comes from the imported file; a service with "
                                       "\"%s\" takes only \"port\", \"env\", \"strict\", "
-                                      "\"proxy\" and \"description\"",
+                                      "\"proxy\", \"openapi\" and \"description\"",
                                       own[i],
                                       cJSON_GetObjectItemCaseSensitive(v, "mockoon") ? "mockoon"
                                                                                      : "wiremock");
@@ -3131,6 +3163,7 @@ void mr_scenario_free(struct mr_scenario *sc)
         free(sc->services[i].env_name);
         free(sc->services[i].url_var);
         free(sc->services[i].proxy);
+        free(sc->services[i].openapi);
     }
     free(sc->services);
     for (i = 0; i < sc->ncallbacks; i++) {

@@ -287,6 +287,9 @@ struct mr_service {
                            its calls (the loader adds those expectations, `implicit`) */
     char *proxy;        /* `proxy`: where calls no route matches are forwarded (an http://
                            URL, checked with mr_url_parse_target), or NULL */
+    char *openapi;      /* `openapi`: the OpenAPI document its routes and calls are checked
+                           against, as a path joined to its file's folder as written, or NULL;
+                           read by runner/contract.c (the loader only checks it is readable) */
     size_t first_route; /* routes of this service are routes[first_route .. +nroutes) */
     size_t nroutes;
     size_t source; /* the file it is written in: index into mr_scenario.files */

@@ -96,6 +96,10 @@ static const struct mr_schema_member service[] = {
     KEY("proxy", "{'type': 'string', 'pattern': '^[Hh][Tt][Tt][Pp]://[^/?# ]+[^?# ]*$'}",
         "an http:// URL: calls no route matches are forwarded there and answered with what it "
         "answers (recorded as proxied, not unexpected); routes may then be left out"),
+    KEY("openapi", "{'type': 'string', 'minLength': 1}",
+        "an OpenAPI 3.0 or 3.1 document (YAML or JSON, relative to this file's folder): the "
+        "service's mocked responses are checked against it before the run, and the calls the "
+        "command makes after it; violations are failures"),
     KEY("mockoon", "{'type': 'string', 'minLength': 1}",
         "a Mockoon environment (its path relative to this file's folder) whose routes, CORS and "
         "headers the service takes, instead of routes"),

@@ -116,6 +116,10 @@ nothing mockrun --seed = ''
 offers mockrun init '' ::: notes.txt checkout.json
 nothing mockrun schema ''
 nothing mockrun init out.json ''
+# import: what to import, then its file
+offers mockrun import '' ::: openapi mockoon wiremock
+offers mockrun import openapi '' ::: notes.txt checkout.json
+nothing mockrun import openapi api.yaml ''
 # after "--": commands, then (with bash-completion) the command's own
 offers mockrun checkout.json -- ech ::: echo
 offers mockrun checkout.json -- '' ::: mockrun

@@ -88,6 +88,9 @@ refuses "mockrun --import-mockoon " notes.txt
 nothing "mockrun --timeout "
 offers "mockrun init " notes.txt
 nothing "mockrun schema "
+offers "mockrun import " openapi mockoon wiremock
+offers "mockrun import openapi " notes.txt checkout.json
+nothing "mockrun import openapi api.yaml "
 offers "mockrun checkout.json -- ech" echo
 offers "mockrun checkout.json -- mockrun --ju" --junit
 refuses "mockrun checkout.json -- ech" --junit

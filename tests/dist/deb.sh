@@ -42,7 +42,7 @@ esac
 # ---- what it says and holds ------------------------------------------------------
 depends=$(dpkg-deb -f "$deb" Depends)
 say "Depends: $depends"
-for lib in libxml2 libc6 libcivetweb1 libcjson1 libpcre2-8-0; do
+for lib in libxml2 libc6 libcivetweb1 libcjson1 libpcre2-8-0 libyaml-0-2; do
     printf '%s\n' "$depends" | tr ',' '\n' | grep -Eq "^ *$lib( |\$)" ||
         { say "Depends lacks $lib"; fail=1; }
 done

@@ -95,7 +95,8 @@ function companions(file) {
 for (const file of candidates) {
     const check = mockrunRun(['--check', ...companions(file), path.basename(file)],
         path.dirname(file));
-    if (check.status !== 0) {
+    // 1: valid, but its mocks disagree with their OpenAPI document: still a scenario
+    if (check.status !== 0 && check.status !== 1) {
         if (check.status !== 2)
             problems.push(`${rel(file)}: mockrun --check exited ${check.status}: ${check.stderr.trim()}`);
         skipped++;

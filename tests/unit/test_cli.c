@@ -188,7 +188,7 @@ START_TEST(test_docs)
         }
     }
     ck_assert_uint_ge(options, 20);
-    ck_assert_uint_eq(commands, 5); /* schema, init, merge, record, drift */
+    ck_assert_uint_eq(commands, 6); /* schema, init, merge, record, drift, import */
     ck_assert(!mr_cli_doc(n, &d));
 }
 END_TEST
@@ -685,6 +685,33 @@ static TCase *tcase(const char *name)
 }
 
 /* Which files are Mockoon environments: by their top-level keys only. */
+START_TEST(test_import_command)
+{
+    OK("import", "openapi", "specs/api.yaml");
+    ck_assert_int_eq(cli.action, MR_CLI_IMPORT_OPENAPI);
+    ck_assert_str_eq(cli.import_openapi, "specs/api.yaml");
+    ck_assert_uint_eq(cli.nscenarios, 0);
+    OK("import", "mockoon", "env.json");
+    ck_assert_int_eq(cli.action, MR_CLI_IMPORT_MOCKOON);
+    ck_assert_str_eq(cli.import_mockoon, "env.json");
+    OK("import", "wiremock", "wm");
+    ck_assert_int_eq(cli.action, MR_CLI_IMPORT_WIREMOCK);
+    ck_assert_str_eq(cli.import_wiremock, "wm");
+    FAILS("usage: mockrun import openapi|mockoon|wiremock FILE", "import");
+    FAILS("usage: mockrun import openapi|mockoon|wiremock FILE (got 'swagger')", "import",
+          "swagger", "x.yaml");
+    FAILS("'mockrun import openapi' needs the file", "import", "openapi");
+    FAILS("'mockrun import wiremock' needs the folder or mapping file", "import", "wiremock", "");
+    FAILS("'mockrun import openapi' takes one file, got 'b.yaml'", "import", "openapi", "a.yaml",
+          "b.yaml");
+    /* a command only as the first argument */
+    OK("s.json", "--", "import", "openapi", "x");
+    ck_assert_int_eq(cli.action, MR_CLI_RUN);
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "\n  import openapi FILE  print a starting"));
+    ck_assert_ptr_nonnull(strstr(mr_cli_help(), "mockrun import openapi SPEC.yaml"));
+}
+END_TEST
+
 START_TEST(test_detect_format)
 {
     static const struct {
@@ -725,6 +752,7 @@ static Suite *cli_suite(void)
     tcase_add_test(tc, test_record);
     tcase_add_test(tc, test_drift);
     tcase_add_test(tc, test_record_options_as_documented);
+    tcase_add_test(tc, test_import_command);
     suite_add_tcase(s, tc);
 
     tc = tcase("options");
