@@ -23,6 +23,7 @@
 #include "common/buf.h"
 #include "common/jsondoc.h"
 #include "common/text.h"
+#include "common/url.h"
 #include "formats/jsonout.h"
 #include "formats/jsregex.h"
 #include "formats/mockoon_internal.h"
@@ -977,6 +978,40 @@ static void warn_at(struct mr_mockoon__conv *c, const char *key, const char *msg
 }
 
 /*
+ * Mockoon's proxy mode: a call no route answers goes to `proxyHost`, the
+ * target's path joined with the call's (http-proxy-middleware), which is
+ * what a service's `proxy` does, for http:// targets (mockrun has no TLS
+ * client). `proxyRemovePrefix` strips the endpoint prefix on the way;
+ * mockrun forwards the path as sent, so that one is only warned about.
+ */
+static void convert_proxy(struct mr_mockoon__conv *c, const cJSON *env, cJSON *svc,
+                          const char *prefix)
+{
+    const char *host = str_of(env, "proxyHost");
+    struct mr_error e;
+    struct mr_url u;
+    size_t mark;
+
+    if (!true_of(env, "proxyMode"))
+        return;
+    if (!host || !*host) {
+        warn_at(c, "proxyHost", "proxy mode without a proxyHost; nothing is forwarded");
+        return;
+    }
+    memset(&e, 0, sizeof(e));
+    if (mr_url_parse_target(&u, host, &e) != 0) {
+        mark = mr_mockoon__push_key(c, "proxyHost");
+        mr_mockoon__warn(c, "%s; unmatched requests are not forwarded", e.msg);
+        mr_mockoon__pop(c, mark);
+        return;
+    }
+    mr_mockoon__add(c, svc, "proxy", cJSON_CreateString(host));
+    if (true_of(env, "proxyRemovePrefix") && prefix && *prefix)
+        warn_at(c, "proxyRemovePrefix",
+                "the endpoint prefix is not removed: calls are forwarded with the path as sent");
+}
+
+/*
  * Mockoon's `cors` option (setCors): after every route, any OPTIONS request
  * is answered 200 with CORSHeaders, then the environment's headers, and no
  * body. mockrun's own `cors` answers preflights differently (204, the
@@ -1074,9 +1109,7 @@ static cJSON *convert_env(struct mr_mockoon__conv *c, const cJSON *env)
     else
         cJSON_Delete(defaults);
 
-    if (true_of(env, "proxyMode"))
-        warn_at(c, "proxyMode",
-                "proxy mode is not supported; unmatched requests are not forwarded");
+    convert_proxy(c, env, svc, prefix);
     if (nonempty_array(env, "proxyReqHeaders"))
         warn_at(c, "proxyReqHeaders", "proxy headers are not supported; ignored");
     if (nonempty_array(env, "proxyResHeaders"))

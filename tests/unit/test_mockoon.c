@@ -238,13 +238,43 @@ START_TEST(test_environment_warnings)
             true);
     /* keys Mockoon does not have first, then the known ones in a fixed order */
     WARNINGS("newThing: \"newThing\" is not supported; ignored",
-             "proxyMode: proxy mode is not supported; unmatched requests are not forwarded",
              "proxyReqHeaders: proxy headers are not supported; ignored",
              "proxyResHeaders: proxy headers are not supported; ignored",
              "tlsOptions: TLS is not supported; the mock serves plain HTTP",
              "data: data buckets are not supported; ignored",
              "hostname: a listen address is not part of a scenario; use --host",
              "callbacks[0].uri: no URL: Mockoon cannot send the callback; callback dropped");
+}
+END_TEST
+
+START_TEST(test_proxy_mode)
+{
+    /* an http:// proxyHost becomes the service's proxy, the target's path kept */
+    convert("{'name': 'e', 'routes': [], 'proxyMode': true, 'proxyHost': "
+            "'http://127.0.0.1:8080/v1', 'endpointPrefix': 'api', 'proxyRemovePrefix': true}",
+            true);
+    EQ("services._.proxy", "'http://127.0.0.1:8080/v1'");
+    WARNINGS("proxyRemovePrefix: the endpoint prefix is not removed: calls are forwarded with the "
+             "path as sent");
+    /* without the prefix to remove, nothing to say; proxy mode off: no proxy */
+    convert("{'name': 'e', 'routes': [], 'proxyMode': true, 'proxyHost': 'http://up:81',"
+            " 'proxyRemovePrefix': true}",
+            true);
+    EQ("services._.proxy", "'http://up:81'");
+    NO_WARNINGS();
+    convert("{'name': 'e', 'routes': [], 'proxyMode': false, 'proxyHost': 'http://up:81'}", true);
+    EQ("services._.proxy", "(none)");
+    NO_WARNINGS();
+    /* targets mockrun cannot forward to are said, and left out */
+    convert("{'name': 'e', 'routes': [], 'proxyMode': true, 'proxyHost': 'https://api.example'}",
+            true);
+    EQ("services._.proxy", "(none)");
+    WARNINGS("proxyHost: \"https://api.example\": https is not supported: mockrun forwards over "
+             "plain HTTP only (give an http:// URL, e.g. of a local TLS-terminating proxy); "
+             "unmatched requests are not forwarded");
+    convert("{'name': 'e', 'routes': [], 'proxyMode': true, 'proxyHost': ''}", true);
+    EQ("services._.proxy", "(none)");
+    WARNINGS("proxyHost: proxy mode without a proxyHost; nothing is forwarded");
 }
 END_TEST
 
@@ -1380,6 +1410,7 @@ static Suite *mockoon_suite(void)
     tc = tcase("environment");
     tcase_add_test(tc, test_environment);
     tcase_add_test(tc, test_environment_warnings);
+    tcase_add_test(tc, test_proxy_mode);
     tcase_add_test(tc, test_route_order_and_folders);
     suite_add_tcase(s, tc);
 
