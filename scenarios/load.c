@@ -58,7 +58,7 @@ static bool get_int(struct mr_loader *ld, const cJSON *obj, const char *key, int
     return true;
 }
 
-static const char *get_string(struct mr_loader *ld, const cJSON *obj, const char *key)
+const char *mr_loader__string(struct mr_loader *ld, const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     char got[80];
@@ -292,7 +292,7 @@ static const char *intern_state(struct mr_loader *ld, struct mr_scenario *sc, co
 static const char *get_state(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *obj,
                              const char *key)
 {
-    const char *s = get_string(ld, obj, key);
+    const char *s = mr_loader__string(ld, obj, key);
     if (s && !*s) {
         mr_loader__problem_in(ld, key, "a state name must not be empty");
         return NULL;
@@ -823,7 +823,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         r->content_type = "application/json";
     }
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "body"))) {
-        const char *s = get_string(ld, v, "body");
+        const char *s = mr_loader__string(ld, v, "body");
         kinds++;
         if (s && kinds == 1) {
             r->kind = MR_RESP_BODY;
@@ -833,7 +833,7 @@ static void load_response(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         }
     }
     if ((item = cJSON_GetObjectItemCaseSensitive(v, "file"))) {
-        const char *s = get_string(ld, v, "file");
+        const char *s = mr_loader__string(ld, v, "file");
         const cJSON *flag = cJSON_GetObjectItemCaseSensitive(v, "template");
         kinds++;
         if (s && kinds == 1 && mr_template_detect(s, strlen(s)) && !cJSON_IsFalse(flag))
@@ -961,7 +961,7 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
         id = NULL;
     } else {
         mr_loader__check_keys_of(ld, v, MR_SCHEMA_CALLBACK);
-        id = get_string(ld, v, "id");
+        id = mr_loader__string(ld, v, "id");
         if (id && !*id)
             mr_loader__problem_in(ld, "id", "must not be empty");
         else if (!id && shared)
@@ -980,7 +980,7 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     if (!cJSON_IsObject(v))
         return;
 
-    if ((method = get_string(ld, v, "method")) != NULL) {
+    if ((method = mr_loader__string(ld, v, "method")) != NULL) {
         if (!mr_http_method(method) || strcasecmp(method, "ANY") == 0) {
             mr_loader__problem_in(ld, "method",
                                   "expected an HTTP method such as \"POST\", got \"%s\"", method);
@@ -992,7 +992,7 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
                 *p = (char)toupper((unsigned char)*p);
         }
     }
-    if ((service = get_string(ld, v, "service")) != NULL) {
+    if ((service = mr_loader__string(ld, v, "service")) != NULL) {
         /* in an imported file, the converted service's own name is the importing one's (a
          * Mockoon callback to the mock itself) */
         cb->service = service_named(
@@ -1009,7 +1009,7 @@ static void load_callback(struct mr_loader *ld, struct mr_scenario *sc, const cJ
     }
     flag = cJSON_GetObjectItemCaseSensitive(v, "template");
     on = !flag || cJSON_IsTrue(flag);
-    url = get_string(ld, v, "url");
+    url = mr_loader__string(ld, v, "url");
     if (!cJSON_GetObjectItemCaseSensitive(v, "url")) {
         mr_loader__problem(ld, false,
                            "missing \"url\": an http:// URL, or with \"service\" a path on it");
@@ -1108,7 +1108,7 @@ static void load_response_callbacks(struct mr_loader *ld, struct mr_scenario *sc
             const char *id;
             long ci = -1;
             mr_loader__check_keys_of(ld, item, MR_SCHEMA_CALLBACK_USE);
-            if ((id = get_string(ld, item, "callback")) != NULL &&
+            if ((id = mr_loader__string(ld, item, "callback")) != NULL &&
                 (ci = find_callback(sc, ld->nshared_callbacks, id)) < 0) {
                 size_t m3 = mr_loader__push_key(ld, "callback");
                 no_such_callback(ld, sc, id, true);
@@ -1197,7 +1197,7 @@ static void load_responses(struct mr_loader *ld, struct mr_scenario *sc, const c
 {
     static const char *const modes[] = {"sequential", "cycle", "random", "rules"};
     const cJSON *item;
-    const char *mode = get_string(ld, r, "mode");
+    const char *mode = mr_loader__string(ld, r, "mode");
     size_t mark = mr_loader__push_key(ld, "responses"), i = 0, n;
     bool any_when = false;
     uint64_t weights = 0;
@@ -1320,7 +1320,7 @@ static void load_routes(struct mr_loader *ld, struct mr_scenario *sc, size_t si,
         route->line = item_line(ld);
         if (mr_loader__expect_object(ld, r, "a route object")) {
             mr_loader__check_keys_of(ld, r, MR_SCHEMA_ROUTE);
-            id = get_string(ld, r, "id");
+            id = mr_loader__string(ld, r, "id");
             if (id && !*id)
                 mr_loader__problem_in(ld, "id", "must not be empty");
             if (id && *id) {
@@ -1467,7 +1467,7 @@ static void end_import(struct mr_loader *ld, const struct reading *saved)
 /* `proxy`: an http:// URL that calls no route matches are forwarded to. */
 static void load_proxy(struct mr_loader *ld, const cJSON *v, struct mr_service *svc)
 {
-    const char *url = get_string(ld, v, "proxy");
+    const char *url = mr_loader__string(ld, v, "proxy");
     struct mr_url u;
     struct mr_error e;
 
@@ -1486,7 +1486,7 @@ static char *concat(const char *a, size_t alen, const char *b);
  * against (runner/contract.c reads it; a foreign format is never read here). */
 static void load_openapi(struct mr_loader *ld, const cJSON *v, struct mr_service *svc)
 {
-    const char *rel = get_string(ld, v, "openapi");
+    const char *rel = mr_loader__string(ld, v, "openapi");
     const char *slash = strrchr(ld->file, '/');
     char *path;
 
@@ -1538,7 +1538,7 @@ static void load_service(struct mr_loader *ld, struct mr_scenario *sc, size_t si
     mr_loader__check_keys_of(ld, v, MR_SCHEMA_SERVICE);
     if (get_int(ld, v, "port", 0, 65535, &port))
         svc->port = (int)port;
-    env = get_string(ld, v, "env");
+    env = mr_loader__string(ld, v, "env");
     if (env && !env_name_ok(env))
         mr_loader__problem_in(
             ld, "env", "\"%s\" is not a valid variable name (letters, digits and \"_\")", env);
@@ -1860,7 +1860,7 @@ static enum mr_expect_kind expect_kind(struct mr_loader *ld, const cJSON *v)
 static void load_state_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSON *v,
                               struct mr_expect *e, const char *name)
 {
-    const char *service = get_string(ld, v, "service");
+    const char *service = mr_loader__string(ld, v, "service");
     char buf[300];
     size_t i;
 
@@ -1982,7 +1982,7 @@ static void load_callback_expect(struct mr_loader *ld, struct mr_scenario *sc, c
 {
     static const char *const takes[] = {"name",    "description", "callback", "times",
                                         "atLeast", "atMost",      "status"};
-    const char *id = get_string(ld, v, "callback");
+    const char *id = mr_loader__string(ld, v, "callback");
     const cJSON *item;
     int64_t n;
     size_t i;
@@ -2037,7 +2037,7 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
     if (!mr_loader__expect_object(ld, v, "an expectation object"))
         return;
     mr_loader__check_keys_of(ld, v, MR_SCHEMA_EXPECTATION);
-    name = get_string(ld, v, "name");
+    name = mr_loader__string(ld, v, "name");
     if (cJSON_GetObjectItemCaseSensitive(v, "callback")) {
         load_callback_expect(ld, sc, v, e, name);
         return;
@@ -2067,7 +2067,7 @@ static void load_expect(struct mr_loader *ld, struct mr_scenario *sc, const cJSO
                                       "it lists; \"%s\" does not apply",
                                       selectors[i]);
     } else {
-        route = get_string(ld, v, "route");
+        route = mr_loader__string(ld, v, "route");
         req = cJSON_GetObjectItemCaseSensitive(v, "request");
         if (route) {
             e->route = find_route(sc, route);
@@ -2401,7 +2401,7 @@ static void read_top(struct mr_loader *ld, struct mr_scenario *sc, struct source
     if (!mr_loader__expect_object(ld, root, "a JSON object at the top level"))
         return;
     mr_loader__check_keys_of(ld, root, MR_SCHEMA_SCENARIO);
-    s = get_string(ld, root, "name");
+    s = mr_loader__string(ld, root, "name");
     sc->files[k].name = mr_loader__strdup(ld, s && *s ? s : src[k].path);
     if (get_int(ld, root, "seed", 0, (int64_t)9007199254740991LL, &seed)) {
         if (sc->has_seed && sc->seed != (uint64_t)seed)

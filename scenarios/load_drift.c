@@ -21,21 +21,6 @@ static bool bad_target(const char *s, bool path)
     return false;
 }
 
-static const char *text_at(struct mr_loader *ld, const cJSON *v, const char *key)
-{
-    const cJSON *item = cJSON_GetObjectItemCaseSensitive(v, key);
-    char got[80];
-
-    if (!item)
-        return NULL;
-    if (!cJSON_IsString(item)) {
-        mr_loader__describe(item, got, sizeof(got));
-        mr_loader__problem_in(ld, key, "expected a string, got %s", got);
-        return NULL;
-    }
-    return item->valuestring;
-}
-
 static void load_headers(struct mr_loader *ld, const cJSON *v, struct mr_drift *d)
 {
     const cJSON *h;
@@ -109,7 +94,7 @@ void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt,
         return;
     }
     mr_loader__check_keys_of(ld, v, MR_SCHEMA_DRIFT);
-    if ((s = text_at(ld, v, "path")) != NULL) {
+    if ((s = mr_loader__string(ld, v, "path")) != NULL) {
         if (s[0] != '/')
             mr_loader__problem_in(ld, "path", "expected a path starting with '/', got \"%.80s\"",
                                   s);
@@ -126,7 +111,7 @@ void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt,
                            : rt->match.path_kind == MR_PATH_REGEX  ? "path is a pattern"
                                                                    : "request has no path");
     }
-    if ((s = text_at(ld, v, "query")) != NULL) {
+    if ((s = mr_loader__string(ld, v, "query")) != NULL) {
         if (s[0] == '?')
             mr_loader__problem_in(ld, "query", "write the query without its '?'");
         else if (bad_target(s, false))
@@ -151,7 +136,7 @@ void mr_loader__drift(struct mr_loader *ld, const cJSON *v, struct mr_route *rt,
             cJSON_free(text);
             d->content_type = has_type(d) ? NULL : "application/json";
         }
-    } else if ((s = text_at(ld, v, "body")) != NULL) {
+    } else if ((s = mr_loader__string(ld, v, "body")) != NULL) {
         d->body = mr_loader__strdup(ld, s);
         d->body_len = strlen(s);
         d->content_type = has_type(d) ? NULL : "text/plain; charset=utf-8";

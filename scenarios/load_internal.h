@@ -79,6 +79,10 @@ void mr_loader__problem_in(struct mr_loader *ld, const char *key, const char *fm
 /* Describes a JSON value for "got ..." (truncated). */
 void mr_loader__describe(const cJSON *v, char *buf, size_t size);
 
+/* obj's member `key` when it is a string; NULL when absent, or (said, at the
+ * key) when it is not a string. */
+const char *mr_loader__string(struct mr_loader *ld, const cJSON *obj, const char *key);
+
 /* Reports every key given twice in obj. */
 void mr_loader__check_duplicates(struct mr_loader *ld, const cJSON *obj);
 
