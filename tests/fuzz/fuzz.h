@@ -9,11 +9,14 @@
 #ifndef MOCKRUN_TESTS_FUZZ_FUZZ_H
 #define MOCKRUN_TESTS_FUZZ_FUZZ_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -39,6 +42,40 @@ static inline char *fuzz_copy(const void *data, size_t n, int nul)
     if (nul)
         p[n] = '\0';
     return p;
+}
+
+/* MOCKRUN_FUZZ_VERBOSE set, and not "0": a target says what it refused. */
+static inline bool fuzz_verbose(void)
+{
+    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+/* Whether `s` holds a control character (a message must be one printable line). */
+static inline bool fuzz_has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+/* A refusal as every reader must give one: an error code, NUL-terminated
+ * fields, a message, a position, and one line within bounds when formatted
+ * (with `printable`, also free of control characters). */
+static inline void fuzz_check_error(const struct mr_error *e, bool printable)
+{
+    char line[2048];
+
+    FUZZ_CHECK(e->code < 0);
+    FUZZ_CHECK(memchr(e->file, '\0', sizeof(e->file)) != NULL);
+    FUZZ_CHECK(memchr(e->path, '\0', sizeof(e->path)) != NULL);
+    FUZZ_CHECK(memchr(e->msg, '\0', sizeof(e->msg)) != NULL);
+    FUZZ_CHECK(e->msg[0] != '\0');
+    FUZZ_CHECK(e->line >= 0 && e->column >= 0);
+    mr_error_format(e, line, sizeof(line));
+    FUZZ_CHECK(strlen(line) < sizeof(line));
+    FUZZ_CHECK(!printable || !fuzz_has_control(line));
 }
 
 #endif

@@ -46,35 +46,10 @@ static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE");
-
     (void)argc;
     (void)argv;
-    verbose = v && *v && strcmp(v, "0") != 0;
+    verbose = fuzz_verbose();
     return 0;
-}
-
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
-static void check_error(const struct mr_error *e)
-{
-    char line[2048];
-
-    FUZZ_CHECK(e->code < 0);
-    FUZZ_CHECK(memchr(e->file, '\0', sizeof(e->file)) != NULL);
-    FUZZ_CHECK(memchr(e->path, '\0', sizeof(e->path)) != NULL);
-    FUZZ_CHECK(memchr(e->msg, '\0', sizeof(e->msg)) != NULL);
-    FUZZ_CHECK(e->msg[0] != '\0');
-    FUZZ_CHECK(e->line >= 0 && e->column >= 0);
-    mr_error_format(e, line, sizeof(line));
-    FUZZ_CHECK(strlen(line) < sizeof(line));
-    FUZZ_CHECK(!has_control(line));
 }
 
 /* "json.path: message": a path of Mockoon keys and [n] indexes, then a message. */
@@ -86,7 +61,7 @@ static void check_warning(const char *w)
     sep = strstr(w, ": ");
     FUZZ_CHECK(sep != NULL && sep > w);
     FUZZ_CHECK(sep[2] != '\0');
-    FUZZ_CHECK(!has_control(w));
+    FUZZ_CHECK(!fuzz_has_control(w));
 }
 
 /* The converted scenario loads, or the loader refuses it and says why. */
@@ -111,7 +86,7 @@ static void load(const char *text)
         const char *p = errs->items[i].path;
         size_t n = strlen(p);
 
-        check_error(&errs->items[i]);
+        fuzz_check_error(&errs->items[i], true);
         if (!(n >= 5 && strcmp(p + n - 5, ".file") == 0)) {
             char line[2048];
             mr_error_format(&errs->items[i], line, sizeof(line));
@@ -180,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);
         FUZZ_CHECK(res.scenario == NULL && res.nwarnings == 0);
         FUZZ_CHECK(err.code == rc);
-        check_error(&err);
+        fuzz_check_error(&err, true);
         if (verbose)
             fprintf(stderr, "not converted: %s\n", err.msg);
     }

@@ -41,20 +41,10 @@ static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE");
-
     (void)argc;
     (void)argv;
-    verbose = v && *v && strcmp(v, "0") != 0;
+    verbose = fuzz_verbose();
     return 0;
-}
-
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
 }
 
 static void check_node(const struct mr_openapi *s, const struct mr_openapi_node *n)
@@ -163,7 +153,7 @@ static void check_import(const char *text, size_t size)
     }
     for (i = 0; i < res.nwarnings; i++) {
         FUZZ_CHECK(isdigit((unsigned char)res.warnings[i][0]));
-        FUZZ_CHECK(!has_control(res.warnings[i]));
+        FUZZ_CHECK(!fuzz_has_control(res.warnings[i]));
     }
     errs = calloc(1, sizeof(*errs));
     FUZZ_CHECK(errs != NULL);
@@ -200,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(err.code == rc && err.msg[0]);
         FUZZ_CHECK(rc == MR_ENOMEM || err.line >= 1);
         mr_error_format(&err, line, sizeof(line));
-        FUZZ_CHECK(!has_control(line));
+        FUZZ_CHECK(!fuzz_has_control(line));
         if (verbose)
             fprintf(stderr, "refused: %s\n", line);
     }

@@ -39,34 +39,10 @@ static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE");
-
     (void)argc;
     (void)argv;
-    verbose = v && *v && strcmp(v, "0") != 0;
+    verbose = fuzz_verbose();
     return 0;
-}
-
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
-static void check_error(const struct mr_error *e)
-{
-    char line[2048];
-
-    FUZZ_CHECK(e->code < 0);
-    FUZZ_CHECK(memchr(e->file, '\0', sizeof(e->file)) != NULL);
-    FUZZ_CHECK(memchr(e->path, '\0', sizeof(e->path)) != NULL);
-    FUZZ_CHECK(memchr(e->msg, '\0', sizeof(e->msg)) != NULL);
-    FUZZ_CHECK(e->msg[0] != '\0');
-    FUZZ_CHECK(e->line >= 0 && e->column >= 0);
-    mr_error_format(e, line, sizeof(line));
-    FUZZ_CHECK(strlen(line) < sizeof(line));
 }
 
 /* "m.json: json.path: message" or "m.json: message", on one line. */
@@ -75,7 +51,7 @@ static void check_warning(const char *w)
     FUZZ_CHECK(w != NULL);
     FUZZ_CHECK(strncmp(w, "m.json: ", 8) == 0);
     FUZZ_CHECK(w[8] != '\0');
-    FUZZ_CHECK(!has_control(w));
+    FUZZ_CHECK(!fuzz_has_control(w));
 }
 
 /* The converted scenario loads; only a stub's own regex may be refused. */
@@ -106,7 +82,7 @@ static void load(const char *text)
     }
     for (i = 0; i < errs->count; i++) {
         const struct mr_error *e = &errs->items[i];
-        check_error(e);
+        fuzz_check_error(e, false);
         if (strstr(e->path, ".placeholders") != NULL)
             continue; /* the delimiters, alone or together */
         if (strstr(e->path, ".xmlEquals") != NULL) {
@@ -150,7 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(rc == MR_ESCENARIO || rc == MR_ENOMEM);
         FUZZ_CHECK(res.scenario == NULL && res.nwarnings == 0 && res.warnings == NULL);
         FUZZ_CHECK(err.code == rc);
-        check_error(&err);
+        fuzz_check_error(&err, false);
         FUZZ_CHECK(strcmp(err.file, "m.json") == 0);
         /* syntax errors and refused values are placed in the text */
         if (rc == MR_ESCENARIO)

@@ -26,11 +26,9 @@ static bool verbose;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    const char *v = getenv("MOCKRUN_FUZZ_VERBOSE");
-
     (void)argc;
     (void)argv;
-    verbose = v && *v && strcmp(v, "0") != 0;
+    verbose = fuzz_verbose();
     return 0;
 }
 
@@ -82,14 +80,6 @@ static void check_node(struct walk *w, const cJSON *node, struct mr_buf *ptr)
     }
 }
 
-static bool has_control(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return true;
-    return false;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_copy(data, size, 0);
@@ -126,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(strcmp(err.file, "fuzz.yaml") == 0);
         FUZZ_CHECK(rc == MR_ENOMEM || (err.line >= 1 && err.line <= lines && err.column >= 1));
         mr_error_format(&err, line, sizeof(line));
-        FUZZ_CHECK(!has_control(line));
+        FUZZ_CHECK(!fuzz_has_control(line));
         if (verbose)
             fprintf(stderr, "refused: %s\n", line);
     }
