@@ -456,7 +456,8 @@ bool mr_jsonschema__locate(struct mr_buf *out, const struct mr_jsonschema *s, co
     size_t i, len = out->len;
 
     for (i = 0; i < s->ndocs; i++) {
-        mr_buf_puts(out, s->docs[i].uri);
+        if (i > 0) /* the main document's locations are plain fragments */
+            mr_buf_puts(out, s->docs[i].uri);
         mr_buf_putc(out, '#');
         if (search(out, s->docs[i].root, node))
             return true;

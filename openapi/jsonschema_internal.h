@@ -87,9 +87,9 @@ bool mr_jsonschema__lookup(const struct mr_jsonschema *s, const char *uri, const
 const cJSON *mr_jsonschema__dynamic_anchor(const struct mr_jsonschema *s, const char *uri,
                                            const char *name);
 
-/* Appends the location of `node` in the documents ("#/a/b", "<uri>#/a/b")
- * to `out`; `fallback` is searched too, as a document of its own. False when
- * the node is in none of them. */
+/* Appends the location of `node` in the documents ("#/a/b" in the main one,
+ * "<uri>#/a/b" in another) to `out`; `fallback` is searched too, as a
+ * document of its own. False when the node is in none of them. */
 struct mr_buf;
 bool mr_jsonschema__locate(struct mr_buf *out, const struct mr_jsonschema *s, const cJSON *node,
                            const cJSON *fallback);

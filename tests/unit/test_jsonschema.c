@@ -376,12 +376,19 @@ START_TEST(test_more_documents)
     o.base_uri = "file:///api/openapi.json";
     o.docs = docs;
     o.ndocs = 1;
-    load_opts(&t, "{\"properties\": {\"price\": {\"$ref\": \"common.json#/$defs/Money\"}}}", &o);
+    load_opts(&t,
+              "{\"properties\": {\"price\": {\"$ref\": \"common.json#/$defs/Money\"}}, "
+              "\"required\": [\"price\"]}",
+              &o);
     ck_assert_uint_eq(mr_jsonschema_problems(t.s, NULL), 0);
     ck_assert(check(&t, "#", "{\"price\": 3}"));
     ck_assert(!check(&t, "#", "{\"price\": -3}"));
     violation(&t, 0, "/price", "file:///api/common.json#/$defs/Money/minimum",
               "is -3, the schema wants at least 0");
+    ck_assert(!check(&t, "#", "{}")); /* the main document's locations are fragments */
+    violation(&t, 0, "", "#/required", "has no member \"price\", which the schema requires");
+    ck_assert(mr_jsonschema_find(t.s, "file:///api/openapi.json#/required") ==
+              cJSON_GetObjectItem(t.doc, "required"));
     done(&t);
     cJSON_Delete(common);
 }
