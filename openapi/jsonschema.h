@@ -140,8 +140,8 @@ struct mr_jsonschema_result {
 
 /*
  * Validates `instance` against `schema`, a node inside the set's documents
- * (a node from elsewhere is validated too, its $refs resolved against the
- * main document). Fills *out (the caller releases it): valid, or the
+ * (NULL: the main document's root; a node from elsewhere is validated too,
+ * its $refs resolved against the main document). Fills *out (the caller releases it): valid, or the
  * violations, in the order they were found. When an anyOf or oneOf
  * matches no branch, its violation is followed by those of the branch that
  * came closest. A validation that cannot finish (MR_JSONSCHEMA_MAX_DEPTH,
