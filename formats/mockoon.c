@@ -442,6 +442,14 @@ bool mr_mockoon__templated_file(const char *path, bool handlebars)
     return false;
 }
 
+static bool has_control_char(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
 /* encodeURIComponent's output for s, as Mockoon writes a file name into
  * Content-Disposition; NULL when out of memory. */
 static char *uri_component(const char *s)
@@ -558,7 +566,12 @@ static cJSON *convert_response(struct mr_mockoon__conv *c, const cJSON *r)
             /* a templated name stays a template; the rest as encodeURIComponent writes it */
             enc = mr_template_detect(base, strlen(base)) ? strdup(base) : uri_component(base);
             cd = enc ? malloc(strlen(enc) + 32) : NULL;
-            if (cd && !strchr(enc, '"')) {
+            if (cd && has_control_char(enc)) {
+                size_t mark = mr_mockoon__push_key(c, "filePath");
+                mr_mockoon__warn(c, "the file name holds a control character, which no header "
+                                    "may; no Content-Disposition is sent");
+                mr_mockoon__pop(c, mark);
+            } else if (cd && !strchr(enc, '"')) {
                 snprintf(cd, strlen(enc) + 32, "attachment; filename=\"%s\"", enc);
                 if (!headers)
                     headers = cJSON_CreateObject();

@@ -408,6 +408,16 @@ START_TEST(test_files)
     WARNINGS("routes[0].responses[0].fallbackTo404: 404 for a missing file is not supported "
              "(mockrun refuses a missing file when loading); ignored");
 
+    /* a templated name with a line break (the fuzzer's) gives no header that breaks the
+     * scenario: no header at all, said */
+    route("get", "a/:n", "null",
+          "[{'bodyType': 'FILE', 'filePath': 'sub/{{urlParam \\'n\\'}}\\n', 'rules': [],"
+          " 'sendFileAsBody': false}]",
+          false);
+    EQ("services._.routes.0.response.headers", "(none)");
+    WARNINGS("routes[0].responses[0].filePath: the file name holds a control character, which no "
+             "header may; no Content-Disposition is sent");
+
     route("get", "a", "null",
           "[{'bodyType': 'FILE', 'filePath': 'img.png', 'rules': [], 'sendFileAsBody': true}]",
           false);
