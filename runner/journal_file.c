@@ -311,11 +311,16 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
     cJSON_ArrayForEach(item, root)
     {
         const cJSON *dropped = cJSON_GetObjectItemCaseSensitive(item, "detailsDroppedFrom");
+        const cJSON *callbacks = cJSON_GetObjectItemCaseSensitive(item, "callbacks");
         uint64_t seq = 0;
 
         if (rc)
             break;
-        if (dropped) {
+        if (callbacks) {
+            /* the callback attempts of a scenario with callbacks: no call among them */
+            if (!cJSON_IsArray(callbacks))
+                rc = problem(&rd, i, "callbacks", "expected an array of callback attempts");
+        } else if (dropped) {
             const cJSON *total = cJSON_GetObjectItemCaseSensitive(item, "total");
             if (!cJSON_IsNumber(dropped) || dropped->valuedouble < 1 || !cJSON_IsNumber(total))
                 rc = problem(&rd, i, NULL, "expected {\"detailsDroppedFrom\": N, \"total\": M}");

@@ -1,0 +1,178 @@
+/*
+ * test_journal_file.c - runner/journal_file.c: --journal files read back into
+ * a journal, as `mockrun merge` and `mockrun drift` read them: the calls and
+ * their counts, the journal's own trailing objects, and the refusals, each
+ * placed at file:line:column.
+ *
+ * Journals are written with ' for " (jq()) so they stay readable.
+ *
+ * One case:   CK_RUN_CASE=read ./test_journal_file
+ * Under gdb:  CK_FORK=no gdb ./test_journal_file
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "runner/journal_file.h"
+#include "scenarios/scenario.h"
+#include "server/journal.h"
+#include "tests/lib/tmpdir.h"
+
+/* --- helpers ------------------------------------------------------------ */
+
+static char *jq(const char *s)
+{
+    char *c = strdup(s), *p;
+    ck_assert_ptr_nonnull(c);
+    for (p = c; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return c;
+}
+
+/* Two services, a callback, and a count with a body condition. */
+static const char SCENARIO[] =
+    "{'services': {\n"
+    "  'api': {'routes': [\n"
+    "    {'id': 'create', 'request': {'method': 'POST', 'path': '/items'},\n"
+    "     'response': {'status': 201, 'callbacks': [{'service': 'api', 'url': '/hooks'}]}},\n"
+    "    {'id': 'hook', 'request': {'method': 'POST', 'path': '/hooks'}}]},\n"
+    "  'pay': {'routes': [{'id': 'charge', 'request': {'path': '/charges'}}]}},\n"
+    " 'expect': [{'route': 'charge', 'request': {'body': {'contains': 'x'}}, 'atLeast': 0}]}";
+
+struct fixture {
+    struct mr_tmpdir dir;
+    struct mr_scenario *sc;
+    struct mr_journal *j;
+    struct mr_journal_file_info info;
+    struct mr_error err;
+    char path[300];
+};
+
+static void setup(struct fixture *f)
+{
+    struct mr_journal_limits lim;
+    struct mr_error_list errs;
+    char *t = jq(SCENARIO);
+
+    memset(f, 0, sizeof(*f));
+    memset(&errs, 0, sizeof(errs));
+    ck_assert_int_eq(mr_scenario_parse_one(&f->sc, "s.json", t, strlen(t), &errs), 0);
+    free(t);
+    mr_journal_limits_init(&lim);
+    ck_assert_int_eq(
+        mr_journal_new(&f->j, f->sc->nservices, f->sc->nroutes, f->sc->nexpects, &lim, &f->err), 0);
+    mr_tmpdir_make(&f->dir, "journal-file");
+    mr_tmpdir_join(&f->dir, "shard.journal.json", f->path, sizeof(f->path));
+}
+
+static void teardown(struct fixture *f)
+{
+    mr_journal_free(f->j);
+    mr_scenario_free(f->sc);
+    mr_tmpdir_remove(&f->dir);
+}
+
+/* Writes the '-quoted journal and reads it; returns the reader's code. */
+static int read_text(struct fixture *f, const char *squoted)
+{
+    char *t = jq(squoted);
+    int rc;
+
+    mr_tmpdir_write(&f->dir, "shard.journal.json", t, strlen(t));
+    free(t);
+    memset(&f->err, 0, sizeof(f->err));
+    rc = mr_journal_file_read(f->j, f->sc, f->path, &f->info, &f->err);
+    return rc;
+}
+
+/* The refusal as the user sees it, the folder's path cut off: "shard.journal.json:..." */
+static const char *message(const struct fixture *f)
+{
+    static char line[1200];
+    size_t n = strlen(f->dir.path) + 1;
+
+    mr_error_format(&f->err, line, sizeof(line));
+    ck_assert_msg(strncmp(line, f->dir.path, n - 1) == 0, "%s", line);
+    return line + n;
+}
+
+/* One call's object, '-quoted, into out: of service `svc`, route `route` ('-quoted id
+ * or null), to `path`, with these extra members (", 'body': 'x'", or ""). */
+static const char *call(char *out, size_t size, const char *svc, const char *route,
+                        const char *path, const char *extra)
+{
+    snprintf(out, size,
+             "{'seq': 1, 'time': '2026-03-01T12:00:00.123Z', 'service': '%s', 'method': 'POST', "
+             "'path': '%s', 'query': '', 'headers': {'Content-Type': 'text/plain'}, "
+             "'bodySize': 3, 'bodyTruncated': false, 'route': %s, 'status': 200, "
+             "'durationMs': 0.5%s}",
+             svc, path, route, extra);
+    return out;
+}
+
+/* --- cases ---------------------------------------------------------------- */
+
+/* A scenario with callbacks ends its journal with {"callbacks": [...]}: merge
+ * refused every such journal ("[2].service: expected the service's name"). */
+START_TEST(test_callbacks_trailer)
+{
+    char a[600], b[600], journal[1500];
+    struct fixture f;
+
+    snprintf(journal, sizeof(journal),
+             "[\n  %s,\n  %s,\n  {'callbacks': [\n"
+             "    {'seq': 1, 'callback': 'create callback 1', 'outcome': 'answered'}\n  ]}\n]\n",
+             call(a, sizeof(a), "api", "'create'", "/items", ", 'body': '{}'"),
+             call(b, sizeof(b), "api", "'hook'", "/hooks", ", 'body': ''"));
+
+    setup(&f);
+    ck_assert_int_eq(read_text(&f, journal), 0);
+    ck_assert_uint_eq(f.info.calls, 2);
+    ck_assert_uint_eq(f.info.total, 2);
+    ck_assert_uint_eq(mr_journal_total(f.j), 2);
+    ck_assert_uint_eq(mr_journal_route_count(f.j, 1), 1);
+    /* after a drop marker too, and with no attempts */
+    ck_assert_int_eq(read_text(&f, "[{'detailsDroppedFrom': 1, 'total': 4}, {'callbacks': []}]"),
+                     0);
+    ck_assert_uint_eq(f.info.calls, 0);
+    ck_assert_uint_eq(f.info.total, 4);
+    /* but the attempts are a list */
+    ck_assert_int_eq(read_text(&f, "[\n  {'callbacks': {}}\n]"), MR_ESCENARIO);
+    ck_assert_str_eq(message(&f),
+                     "shard.journal.json:2:17: [0].callbacks: expected an array of callback "
+                     "attempts");
+    teardown(&f);
+}
+END_TEST
+
+static TCase *tcase(const char *name)
+{
+    TCase *tc = tcase_create(name);
+    tcase_set_timeout(tc, 60);
+    return tc;
+}
+
+static Suite *journal_file_suite(void)
+{
+    Suite *s = suite_create("journal_file");
+    TCase *tc;
+
+    tc = tcase("read");
+    tcase_add_test(tc, test_callbacks_trailer);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(journal_file_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
