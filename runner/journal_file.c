@@ -26,18 +26,21 @@ struct reader {
     struct mr_error *err;
 };
 
-/* A problem with item `i` (its member `key`, when given). */
+/* A problem with item `i` (its member `key`, when given: placed at the item
+ * when the member is missing). */
 static int problem(struct reader *rd, size_t i, const char *key, const char *msg)
 {
-    char jpath[128];
+    char jpath[128], item[32];
     size_t n = 0, off;
     int line = 0, col = 0;
 
-    jpath[0] = '\0';
-    mr_jsondoc_push_index(jpath, sizeof(jpath), &n, i);
+    item[0] = '\0';
+    mr_jsondoc_push_index(item, sizeof(item), &n, i);
+    memcpy(jpath, item, n + 1);
     if (key)
         mr_jsondoc_push_key(jpath, sizeof(jpath), &n, key);
-    if (mr_jsondoc_locate(rd->text, rd->len, jpath, false, &off))
+    if (mr_jsondoc_locate(rd->text, rd->len, jpath, false, &off) ||
+        mr_jsondoc_locate(rd->text, rd->len, item, false, &off))
         mr_jsondoc_linecol(rd->text, rd->len, off, &line, &col);
     mr_error_set(rd->err, MR_ESCENARIO, "%s", msg);
     mr_error_at(rd->err, rd->path, jpath, line, col);

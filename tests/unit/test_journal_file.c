@@ -148,6 +148,25 @@ START_TEST(test_callbacks_trailer)
 }
 END_TEST
 
+/* A missing member is placed at its call: the refusal had no line:column. */
+START_TEST(test_missing_member_placed)
+{
+    char a[600], journal[1500];
+    struct fixture f;
+
+    setup(&f);
+    ck_assert_int_eq(read_text(&f, "[\n  {'method': 'GET', 'path': '/'}\n]"), MR_ESCENARIO);
+    ck_assert_str_eq(message(&f),
+                     "shard.journal.json:2:3: [0].service: expected the service's name");
+    snprintf(journal, sizeof(journal), "[%s,\n {'service': 'api', 'query': ''}]",
+             call(a, sizeof(a), "pay", "null", "/x", ", 'body': ''"));
+    ck_assert_int_eq(read_text(&f, journal), MR_ESCENARIO);
+    ck_assert_str_eq(message(&f), "shard.journal.json:2:2: [1].method: expected a string");
+    ck_assert_uint_eq(f.info.calls, 1); /* the calls before it are read */
+    teardown(&f);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -162,6 +181,7 @@ static Suite *journal_file_suite(void)
 
     tc = tcase("read");
     tcase_add_test(tc, test_callbacks_trailer);
+    tcase_add_test(tc, test_missing_member_placed);
     suite_add_tcase(s, tc);
     return s;
 }
