@@ -167,6 +167,61 @@ START_TEST(test_missing_member_placed)
 }
 END_TEST
 
+static int append(void *ctx, const void *data, size_t len)
+{
+    return mr_buf_append(ctx, data, len) ? 0 : MR_ENOMEM;
+}
+
+/* A body holding a NUL byte read back whole: the writer wrote it as
+ * "body": "amount=1\u0000x", which cJSON ends at the NUL, so merge counted
+ * the call for a body condition on "x" no more. */
+START_TEST(test_nul_body_read_back)
+{
+    static const char body[] = "amount=1\0x";
+    struct mr_kv h = {"Content-Type", 12, "text/plain", 10};
+    size_t hit = 0; /* the expectation: charge, with a body containing "x" */
+    struct mr_journal_limits lim;
+    struct mr_call_meta meta;
+    struct mr_journal *run;
+    struct mr_request req;
+    struct fixture f;
+    struct mr_buf b;
+    const struct mr_call *c;
+
+    setup(&f);
+    mr_journal_limits_init(&lim);
+    ck_assert_int_eq(
+        mr_journal_new(&run, f.sc->nservices, f.sc->nroutes, f.sc->nexpects, &lim, &f.err), 0);
+    memset(&meta, 0, sizeof(meta));
+    memset(&req, 0, sizeof(req));
+    meta.service = 1;
+    meta.route = 2;
+    meta.status = 200;
+    meta.body_size = sizeof(body) - 1;
+    req.method = "POST";
+    req.path = "/charges";
+    req.query = "";
+    req.headers = &h;
+    req.nheaders = 1;
+    req.body = body;
+    req.body_len = sizeof(body) - 1;
+    mr_journal_append(run, &meta, &req, &hit, 1);
+    mr_buf_init(&b);
+    ck_assert_int_eq(mr_journal_write_json(run, f.sc, append, &b), 0);
+    ck_assert_msg(strstr(mr_buf_cstr(&b), "\"bodyBase64\": \"YW1vdW50PTEAeA==\""), "%s",
+                  mr_buf_cstr(&b));
+    mr_tmpdir_write(&f.dir, "shard.journal.json", b.data, b.len);
+    ck_assert_int_eq(mr_journal_file_read(f.j, f.sc, f.path, &f.info, &f.err), 0);
+    c = mr_journal_at(f.j, 0);
+    ck_assert_uint_eq(c->body_len, sizeof(body) - 1);
+    ck_assert_mem_eq(c->body, body, sizeof(body) - 1);
+    ck_assert_uint_eq(mr_journal_expect_count(f.j, 0), 1);
+    mr_buf_release(&b);
+    mr_journal_free(run);
+    teardown(&f);
+}
+END_TEST
+
 static TCase *tcase(const char *name)
 {
     TCase *tc = tcase_create(name);
@@ -182,6 +237,7 @@ static Suite *journal_file_suite(void)
     tc = tcase("read");
     tcase_add_test(tc, test_callbacks_trailer);
     tcase_add_test(tc, test_missing_member_placed);
+    tcase_add_test(tc, test_nul_body_read_back);
     suite_add_tcase(s, tc);
     return s;
 }
