@@ -311,6 +311,58 @@ static int headers_of(cJSON **out, const cJSON *raw, const struct mr_snapshot_se
     return 0;
 }
 
+/* `s` as the snapshot file gives it back (cJSON_malloc'd; NULL without
+ * memory): JSON text holds only UTF-8, so mr_buf_put_json_string writes each
+ * byte past ASCII of a string that is not UTF-8 as U+FFFD. */
+static char *as_read_back(const char *s)
+{
+    size_t len = strlen(s), n = 0, i;
+    char *out, *p;
+
+    for (i = 0; i < len; i++)
+        n += (unsigned char)s[i] >= 0x80 ? 3 : 1;
+    if (!(p = out = cJSON_malloc(n + 1)))
+        return NULL;
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)s[i] >= 0x80) {
+            memcpy(p, "\xef\xbf\xbd", 3);
+            p += 3;
+        } else {
+            *p++ = s[i];
+        }
+    }
+    *p = '\0';
+    return out;
+}
+
+/* Makes every member name and string in `v` what the file would give back,
+ * so that a call whose path (say) is not UTF-8 equals its entry read from
+ * the snapshot written for it. */
+static bool as_written(cJSON *v)
+{
+    cJSON *c;
+    char *s;
+
+    if (v->string && !mr_utf8_valid(v->string, strlen(v->string))) {
+        if (!(s = as_read_back(v->string)))
+            return false;
+        if (!(v->type & cJSON_StringIsConst))
+            cJSON_free(v->string);
+        v->string = s;
+        v->type &= ~cJSON_StringIsConst;
+    }
+    if (cJSON_IsString(v) && !mr_utf8_valid(v->valuestring, strlen(v->valuestring))) {
+        if (!(s = as_read_back(v->valuestring)))
+            return false;
+        if (!(v->type & cJSON_IsReference))
+            cJSON_free(v->valuestring);
+        v->valuestring = s;
+        v->type &= ~cJSON_IsReference;
+    }
+    cJSON_ArrayForEach(c, v) if (!as_written(c)) return false;
+    return true;
+}
+
 /* Copies raw's member `key` into `out` when present; it must pass `ok`. */
 static int copy_member(cJSON *out, const cJSON *raw, const char *key, bool required,
                        bool (*ok)(const cJSON *), const char *want, struct mr_error *err)
@@ -398,6 +450,8 @@ int mr_snapdiff_normalize(cJSON **out, const cJSON *raw, const struct mr_snapsho
             rc = mr_error_set(err, MR_ESCENARIO,
                               "give one of \"body\", \"bodyText\" and \"bodyBase64\"");
     }
+    if (!rc && !as_written(e))
+        rc = MR_ENOMEM;
     if (!rc && (body = cJSON_GetObjectItemCaseSensitive(e, "body")) != NULL) {
         if (!sort_members(body))
             rc = MR_ENOMEM;

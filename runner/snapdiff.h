@@ -22,9 +22,11 @@
  *   "bodyBase64"     any other body
  *   "bodyTruncated"  true when the journal kept only part of the body
  *
- * Normalizing is idempotent, and is applied to the file's entries too, so a
- * mask or header selection added to the scenario applies to the calls
- * recorded before it. Every function is thread-safe.
+ * A string that is not UTF-8 (a path with %FF) holds U+FFFD for each byte
+ * past ASCII, as the file gives it back. Normalizing is idempotent, and is
+ * applied to the file's entries too, so a mask or header selection added to
+ * the scenario applies to the calls recorded before it. Every function is
+ * thread-safe.
  */
 #ifndef MOCKRUN_RUNNER_SNAPDIFF_H
 #define MOCKRUN_RUNNER_SNAPDIFF_H

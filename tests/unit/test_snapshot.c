@@ -22,6 +22,7 @@
 #include "scenarios/scenario.h"
 #include "server/journal.h"
 #include "server/match.h"
+#include "tests/lib/tmpdir.h"
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -527,6 +528,83 @@ START_TEST(test_entries_from_journal)
 }
 END_TEST
 
+/* The case of a run whose calls are those of `j`, against the snapshot file at `path`. */
+static struct mr_case verify_case(const char *path, const struct mr_scenario *sc,
+                                  const struct mr_journal *j, struct mr_results *res)
+{
+    struct mr_snapshot_input in = {sc, j, true, true};
+    struct mr_snapshot *s;
+    struct mr_error err;
+
+    ck_assert_int_eq(mr_snapshot_open(&s, path, false, true, sc, &err), 0);
+    mr_results_init(res);
+    ck_assert_int_eq(mr_snapshot_verify(s, res, &in), 0);
+    ck_assert_int_eq(res->ncases, 1);
+    mr_snapshot_free(s);
+    return res->cases[0];
+}
+
+/* A call whose path, header or JSON body is not UTF-8 matches the snapshot
+ * written for it: the file holds U+FFFD where the call has the bytes, and
+ * every later run failed with `path: was "/v1/charges/\xef\xbf\xbd", now
+ * "/v1/charges/\ufffd"`. */
+START_TEST(test_not_utf8_read_back)
+{
+    struct mr_scenario *sc = scenario("{'headers': ['X-Tenant']}");
+    static const char body[] = "{\"n\xffme\": \"caf\xe9\"}";
+    struct mr_kv h[2] = {{"Content-Type", 12, "application/json", 16},
+                         {"X-Tenant", 8, "M\xfcller", 7}};
+    struct mr_journal_limits lim;
+    struct mr_call_meta meta;
+    struct mr_request req;
+    struct mr_results res;
+    struct mr_tmpdir dir;
+    struct mr_journal *j;
+    struct mr_error err;
+    struct mr_case k;
+    cJSON *calls;
+    uint64_t *seqs;
+    char *text, path[300], *one;
+
+    mr_journal_limits_init(&lim);
+    ck_assert_int_eq(mr_journal_new(&j, sc->nservices, sc->nroutes, sc->nexpects, &lim, &err), 0);
+    memset(&req, 0, sizeof(req));
+    memset(&meta, 0, sizeof(meta));
+    req.method = "GET";
+    req.path = "/v1/charges/\xff";
+    req.query = "q=\xe9";
+    req.headers = h;
+    req.nheaders = 2;
+    req.body = body;
+    req.body_len = strlen(body);
+    meta.route = 1;
+    meta.status = 200;
+    meta.body_size = req.body_len;
+    mr_journal_append(j, &meta, &req, NULL, 0);
+    ck_assert_int_eq(mr_snapshot_entries(&calls, &seqs, j, sc), 0);
+    ck_assert_int_eq(mr_snapshot_text(&text, calls), 0);
+    one = normalized(sc, "{'service': 'payments', 'route': 'get-charge', 'method': 'GET', "
+                         "'path': '/v1/charges/\xff', 'headers': {'x-tenant': 'M\xfcller'}}");
+    ck_assert_str_eq(one, "{\"service\":\"payments\",\"route\":\"get-charge\",\"method\":"
+                          "\"GET\",\"path\":\"/v1/charges/\xef\xbf\xbd\",\"headers\":{"
+                          "\"X-Tenant\":\"M\xef\xbf\xbdller\"}}");
+
+    mr_tmpdir_make(&dir, "snapshot");
+    mr_tmpdir_write(&dir, "calls.snap.json", text, strlen(text));
+    k = verify_case(mr_tmpdir_join(&dir, "calls.snap.json", path, sizeof(path)), sc, j, &res);
+    ck_assert_msg(k.status == MR_CASE_PASS, "%s\n%s\n%s", k.message, k.detail, text);
+    mr_results_release(&res);
+
+    mr_tmpdir_remove(&dir);
+    free(one);
+    free(text);
+    free(seqs);
+    cJSON_Delete(calls);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_under_ci)
 {
     ck_assert(!mr_snapshot_under_ci(NULL));
@@ -567,6 +645,7 @@ static Suite *snapshot_suite(void)
 
     tc = tcase("run");
     tcase_add_test(tc, test_entries_from_journal);
+    tcase_add_test(tc, test_not_utf8_read_back);
     tcase_add_test(tc, test_under_ci);
     suite_add_tcase(s, tc);
     return s;
