@@ -4,6 +4,7 @@
 #include "runner/snapdiff.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,7 +34,11 @@ static void print(struct mr_buf *out, const cJSON *v, bool pretty, int depth)
 
     if (cJSON_IsString(v)) {
         mr_buf_put_json_string(out, v->valuestring, strlen(v->valuestring));
-    } else if (cJSON_IsNumber(v)) {
+    } else if (cJSON_IsNumber(v) && isinf(v->valuedouble)) {
+        /* a body's 1e400 parses as infinity: write JSON that reads back as it (never
+         * JavaScript's "Infinity", which no JSON reader takes) */
+        mr_buf_puts(out, v->valuedouble < 0 ? "-1e999" : "1e999");
+    } else if (cJSON_IsNumber(v) && !isnan(v->valuedouble)) {
         mr_buf_append(out, num, mr_number_text(v->valuedouble, num));
     } else if (cJSON_IsTrue(v)) {
         mr_buf_puts(out, "true");

@@ -107,7 +107,8 @@ void mr_snapdiff_release(struct mr_snapdiff *d);
 
 /* Appends `v` as JSON text: indented by two spaces a level (arrays of
  * scalars on one line) when `pretty`, else compact; numbers as JavaScript
- * prints them (mr_number_text), strings escaped as JSON. */
+ * prints them (mr_number_text) but an infinity (a body's 1e400) as 1e999,
+ * which reads back as it; strings escaped as JSON. */
 void mr_snapdiff_print(struct mr_buf *out, const struct cJSON *v, bool pretty);
 
 #endif

@@ -605,6 +605,62 @@ START_TEST(test_not_utf8_read_back)
 }
 END_TEST
 
+/* A JSON body with a number past a double's range (1e400, infinity to cJSON)
+ * was written as JavaScript prints it, "Infinity": the next run refused the
+ * file, "invalid JSON near 'I'". */
+START_TEST(test_infinity_read_back)
+{
+    struct mr_scenario *sc = scenario(NULL);
+    static const char body[] = "[1e400, -1e400, {\"a\": 2e308}]";
+    struct mr_kv h = {"Content-Type", 12, "application/json", 16};
+    struct mr_journal_limits lim;
+    struct mr_call_meta meta;
+    struct mr_request req;
+    struct mr_results res;
+    struct mr_tmpdir dir;
+    struct mr_journal *j;
+    struct mr_error err;
+    struct mr_case k;
+    cJSON *calls;
+    uint64_t *seqs;
+    char *text, path[300];
+
+    mr_journal_limits_init(&lim);
+    ck_assert_int_eq(mr_journal_new(&j, sc->nservices, sc->nroutes, sc->nexpects, &lim, &err), 0);
+    memset(&req, 0, sizeof(req));
+    memset(&meta, 0, sizeof(meta));
+    req.method = "POST";
+    req.path = "/v1/charges";
+    req.query = "";
+    req.headers = &h;
+    req.nheaders = 1;
+    req.body = body;
+    req.body_len = strlen(body);
+    meta.route = 0;
+    meta.status = 201;
+    meta.body_size = req.body_len;
+    mr_journal_append(j, &meta, &req, NULL, 0);
+    ck_assert_int_eq(mr_snapshot_entries(&calls, &seqs, j, sc), 0);
+    ck_assert_int_eq(mr_snapshot_text(&text, calls), 0);
+    ck_assert_msg(strstr(text, "        1e999,\n        -1e999,\n") &&
+                      strstr(text, "\"a\": 1e999") && !strstr(text, "Infinity"),
+                  "%s", text);
+
+    mr_tmpdir_make(&dir, "snapshot");
+    mr_tmpdir_write(&dir, "calls.snap.json", text, strlen(text));
+    k = verify_case(mr_tmpdir_join(&dir, "calls.snap.json", path, sizeof(path)), sc, j, &res);
+    ck_assert_msg(k.status == MR_CASE_PASS, "%s\n%s\n%s", k.message, k.detail, text);
+    mr_results_release(&res);
+
+    mr_tmpdir_remove(&dir);
+    free(text);
+    free(seqs);
+    cJSON_Delete(calls);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_under_ci)
 {
     ck_assert(!mr_snapshot_under_ci(NULL));
@@ -646,6 +702,7 @@ static Suite *snapshot_suite(void)
     tc = tcase("run");
     tcase_add_test(tc, test_entries_from_journal);
     tcase_add_test(tc, test_not_utf8_read_back);
+    tcase_add_test(tc, test_infinity_read_back);
     tcase_add_test(tc, test_under_ci);
     suite_add_tcase(s, tc);
     return s;
