@@ -584,7 +584,10 @@ static size_t diff_value(const cJSON *a, const cJSON *b, char *path, size_t plen
         }
         return count;
     }
-    if (a && b && cJSON_Compare(a, b, true))
+    /* numbers differ as their text does: cJSON_Compare lets 2.5000000000000004 equal 2.5
+     * (a changed call that listed no difference) and no infinity equal itself */
+    if (a && b && cJSON_IsNumber(a) && cJSON_IsNumber(b) ? a->valuedouble == b->valuedouble
+                                                         : a && b && cJSON_Compare(a, b, true))
         return 0;
     if (lines && (*shown)++ < MR_SNAPDIFF_FIELDS) {
         mr_buf_puts(lines, "    ");

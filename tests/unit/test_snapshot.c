@@ -323,6 +323,24 @@ START_TEST(test_unordered_diff_text)
 }
 END_TEST
 
+/* A number that differs past cJSON_Compare's rounding allowance is listed: the
+ * call was reported changed with no line saying what differs. */
+START_TEST(test_diff_close_numbers)
+{
+    struct mr_scenario *sc = scenario(NULL);
+    struct mr_snapdiff d;
+    char *t;
+
+    d = compare(sc, "[" CHARGE(2.5000000000000004) "]", "[" CHARGE(2.5) "]", NULL, false, &t);
+    ck_assert_uint_eq(d.changed, 1);
+    ck_assert_str_eq(t, "changed: call #1 POST /v1/charges (service payments, route "
+                        "create-charge); snapshot entry 1\n"
+                        "    body.amount: was 2.5000000000000004, now 2.5\n");
+    free(t);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 #define ZEROS10 "0000000000"
 #define ZEROS(n) ZEROS_##n
 #define ZEROS_65 ZEROS10 ZEROS10 ZEROS10 ZEROS10 ZEROS10 ZEROS10 "00000"
@@ -696,6 +714,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_unordered_equal);
     tcase_add_test(tc, test_unordered_diff_text);
     tcase_add_test(tc, test_diff_caps);
+    tcase_add_test(tc, test_diff_close_numbers);
     tcase_add_test(tc, test_ordered_alignment);
     suite_add_tcase(s, tc);
 
