@@ -67,13 +67,20 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* "2026-03-01T12:00:00.123Z" (mr_clock_iso8601) into microseconds since the epoch. */
+/* "2026-03-01T12:00:00.123Z" (mr_clock_iso8601) into microseconds since the epoch:
+ * digits where the writer puts them (sscanf alone took signs and blanks), from 1970
+ * on (an earlier time, negative, would be written back as another one). */
 static bool parse_time(const char *s, int64_t *us)
 {
-    int y, mo, d, h, mi, sec, ms, n = 0;
+    static const char shape[] = "0000-00-00T00:00:00.000Z";
+    int y, mo, d, h, mi, sec, ms;
+    size_t i;
 
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &y, &mo, &d, &h, &mi, &sec, &ms, &n) != 7 ||
-        s[n] || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    for (i = 0; i < sizeof(shape) - 1; i++)
+        if (shape[i] == '0' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+            return false;
+    if (s[i] || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &y, &mo, &d, &h, &mi, &sec, &ms) != 7 ||
+        y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return false;
     *us =
         ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 +

@@ -167,6 +167,36 @@ START_TEST(test_missing_member_placed)
 }
 END_TEST
 
+/* Times as the writer writes them, from 1970 on: "1969-12-31T23:59:59.999Z"
+ * was read as a negative time and written back as another one; sscanf also
+ * took signs and blanks ("2026-+3-01"). */
+START_TEST(test_times)
+{
+    static const char *const bad[] = {
+        "1969-12-31T23:59:59.999Z", "1013-12-06T16:26:39.549Z",  "2026-+3-01T12:00:00.123Z",
+        "2026-03-01T-1:00:00.123Z", "2026-03-01T12:00:00.123Z ", " 2026-03-01T12:00:00.123Z",
+        "2026-03-01T12:00:00Z",     "2026-13-01T12:00:00.123Z",  "2026-03-01T24:00:00.123Z",
+    };
+    char a[600], journal[800];
+    struct fixture f;
+    size_t i;
+
+    setup(&f);
+    snprintf(journal, sizeof(journal), "[%s]", call(a, sizeof(a), "pay", "null", "/", ""));
+    ck_assert_int_eq(read_text(&f, journal), 0);
+    ck_assert_int_eq(mr_journal_at(f.j, 0)->wall_us, 1772366400123000);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char *t = strstr(journal, "2026-03-01T12:00:00.123Z"), edited[800];
+        snprintf(edited, sizeof(edited), "%.*s%s%s", (int)(t - journal), journal, bad[i],
+                 t + strlen("2026-03-01T12:00:00.123Z"));
+        ck_assert_int_eq(read_text(&f, edited), MR_ESCENARIO);
+        ck_assert_msg(strstr(message(&f), "[0].time: expected a time such as"), "%s: %s", bad[i],
+                      message(&f));
+    }
+    teardown(&f);
+}
+END_TEST
+
 static int append(void *ctx, const void *data, size_t len)
 {
     return mr_buf_append(ctx, data, len) ? 0 : MR_ENOMEM;
@@ -238,6 +268,7 @@ static Suite *journal_file_suite(void)
     tcase_add_test(tc, test_callbacks_trailer);
     tcase_add_test(tc, test_missing_member_placed);
     tcase_add_test(tc, test_nul_body_read_back);
+    tcase_add_test(tc, test_times);
     suite_add_tcase(s, tc);
     return s;
 }
