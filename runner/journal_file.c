@@ -151,6 +151,16 @@ static bool number_of(const cJSON *call, const char *key, double max, double *ou
     return true;
 }
 
+/* A whole number from `min` to 2^53 (past it a double skips whole numbers), or false. */
+static bool count_of(const cJSON *v, double min, uint64_t *out)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= min && v->valuedouble <= 9007199254740992.0) ||
+        v->valuedouble != floor(v->valuedouble))
+        return false;
+    *out = (uint64_t)v->valuedouble;
+    return true;
+}
+
 /* One call: its request rebuilt, counted and appended. */
 static int read_call(struct reader *rd, struct mr_journal *j, const struct mr_scenario *sc,
                      const cJSON *call, size_t i, uint64_t *seq)
@@ -294,7 +304,8 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
     struct mr_buf text;
     const cJSON *item;
     cJSON *root;
-    size_t i = 0;
+    size_t i = 0, marker = 0;
+    char msg[160];
     int rc;
 
     memset(info, 0, sizeof(*info));
@@ -331,13 +342,14 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
             if (!cJSON_IsArray(callbacks))
                 rc = problem(&rd, i, "callbacks", "expected an array of callback attempts");
         } else if (dropped) {
+            /* the writer's marker: details were dropped from call N on, of M calls */
             const cJSON *total = cJSON_GetObjectItemCaseSensitive(item, "total");
-            if (!cJSON_IsNumber(dropped) || dropped->valuedouble < 1 || !cJSON_IsNumber(total))
-                rc = problem(&rd, i, NULL, "expected {\"detailsDroppedFrom\": N, \"total\": M}");
-            else {
-                info->dropped_from = (uint64_t)dropped->valuedouble;
-                info->total = (uint64_t)total->valuedouble;
-            }
+            if (!count_of(dropped, 1, &info->dropped_from) || !count_of(total, 1, &info->total) ||
+                info->total < info->dropped_from)
+                rc = problem(&rd, i, NULL,
+                             "expected {\"detailsDroppedFrom\": N, \"total\": M}, whole numbers "
+                             "with 1 <= N <= M");
+            marker = i;
         } else if ((rc = read_call(&rd, j, sc, item, i, &seq)) == 0) {
             info->calls++;
             if (!info->first_seq)
@@ -346,8 +358,13 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
         }
         i++;
     }
-    if (!info->dropped_from)
+    if (!info->dropped_from) {
         info->total = info->calls;
+    } else if (!rc && info->total < info->calls) {
+        snprintf(msg, sizeof(msg), "%llu call%s in all, but the file lists %zu",
+                 (unsigned long long)info->total, info->total == 1 ? "" : "s", info->calls);
+        rc = problem(&rd, marker, "total", msg);
+    }
     cJSON_Delete(root);
     mr_buf_release(&text);
     return rc;

@@ -197,6 +197,46 @@ START_TEST(test_times)
 }
 END_TEST
 
+/* The drop marker holds together: calls dropped from N on, of M >= N calls in
+ * all, no fewer than the file lists. {"detailsDroppedFrom": 7, "total": 2} was
+ * taken as it was ("kept the details of 6 of its 2 calls"), and 1e300 or -1
+ * were cast to an integer they do not fit (undefined behaviour). */
+START_TEST(test_drop_marker)
+{
+    static const char *const bad[] = {
+        "{'detailsDroppedFrom': 7, 'total': 2}",     "{'detailsDroppedFrom': 0, 'total': 2}",
+        "{'detailsDroppedFrom': 1.5, 'total': 2}",   "{'detailsDroppedFrom': 1, 'total': -1}",
+        "{'detailsDroppedFrom': 1e300, 'total': 2}", "{'detailsDroppedFrom': 1, 'total': 1e300}",
+        "{'detailsDroppedFrom': 1, 'total': '3'}",   "{'detailsDroppedFrom': '1', 'total': 3}",
+    };
+    char a[600], b[600], journal[1500];
+    struct fixture f;
+    size_t i;
+
+    setup(&f);
+    call(a, sizeof(a), "pay", "null", "/", "");
+    call(b, sizeof(b), "pay", "'charge'", "/charges", "");
+    snprintf(journal, sizeof(journal), "[%s, %s, {'detailsDroppedFrom': 3, 'total': 9}]", a, b);
+    ck_assert_int_eq(read_text(&f, journal), 0);
+    ck_assert_uint_eq(f.info.calls, 2);
+    ck_assert_uint_eq(f.info.dropped_from, 3);
+    ck_assert_uint_eq(f.info.total, 9);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        snprintf(journal, sizeof(journal), "[%s,\n %s]", a, bad[i]);
+        ck_assert_int_eq(read_text(&f, journal), MR_ESCENARIO);
+        ck_assert_str_eq(message(&f), "shard.journal.json:2:2: [1]: expected "
+                                      "{\"detailsDroppedFrom\": N, \"total\": M}, whole "
+                                      "numbers with 1 <= N <= M");
+    }
+    /* fewer calls in all than the file lists */
+    snprintf(journal, sizeof(journal), "[%s, %s,\n {'detailsDroppedFrom': 1, 'total': 1}]", a, b);
+    ck_assert_int_eq(read_text(&f, journal), MR_ESCENARIO);
+    ck_assert_str_eq(message(&f), "shard.journal.json:2:37: [2].total: 1 call in all, but the "
+                                  "file lists 2");
+    teardown(&f);
+}
+END_TEST
+
 static int append(void *ctx, const void *data, size_t len)
 {
     return mr_buf_append(ctx, data, len) ? 0 : MR_ENOMEM;
@@ -269,6 +309,7 @@ static Suite *journal_file_suite(void)
     tcase_add_test(tc, test_missing_member_placed);
     tcase_add_test(tc, test_nul_body_read_back);
     tcase_add_test(tc, test_times);
+    tcase_add_test(tc, test_drop_marker);
     suite_add_tcase(s, tc);
     return s;
 }
