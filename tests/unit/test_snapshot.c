@@ -679,6 +679,47 @@ START_TEST(test_infinity_read_back)
 }
 END_TEST
 
+/* A file that is no snapshot is refused at file:line:column; one without
+ * "calls" had no position ("calls.snap.json: calls: not a mockrun snapshot"). */
+START_TEST(test_open_refuses)
+{
+    static const struct {
+        const char *text, *msg;
+    } cases[] = {
+        {"{\n  \"mockrunSnapshot\": 1\n}\n",
+         "calls.snap.json:1:1: not a mockrun snapshot: expected an object with a \"calls\" array "
+         "(move the file away and run again to write one)"},
+        {"\n  []", "calls.snap.json:2:3: not a mockrun snapshot: expected an object with a "
+                   "\"calls\" array (move the file away and run again to write one)"},
+        {"{\"calls\": {}}", "calls.snap.json:1:11: calls: not a mockrun snapshot: expected an "
+                            "object with a \"calls\" array (move the file away and run again to "
+                            "write one)"},
+        {"{\"mockrunSnapshot\": 2, \"calls\": []}",
+         "calls.snap.json:1:21: mockrunSnapshot: a snapshot of format 2, and this mockrun reads "
+         "format 1: written by a newer mockrun?"},
+        {"{\"calls\": [{\"service\": \"payments\"}]}",
+         "calls.snap.json:1:12: calls[0]: missing \"method\""},
+    };
+    struct mr_scenario *sc = scenario(NULL);
+    struct mr_snapshot *s;
+    struct mr_tmpdir dir;
+    struct mr_error err;
+    char path[300], line[1200];
+    size_t i;
+
+    mr_tmpdir_make(&dir, "snapshot");
+    mr_tmpdir_join(&dir, "calls.snap.json", path, sizeof(path));
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        mr_tmpdir_write(&dir, "calls.snap.json", cases[i].text, strlen(cases[i].text));
+        ck_assert_int_eq(mr_snapshot_open(&s, path, false, true, sc, &err), MR_ESCENARIO);
+        mr_error_format(&err, line, sizeof(line));
+        ck_assert_str_eq(line + strlen(dir.path) + 1, cases[i].msg);
+    }
+    mr_tmpdir_remove(&dir);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_under_ci)
 {
     ck_assert(!mr_snapshot_under_ci(NULL));
@@ -722,6 +763,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_entries_from_journal);
     tcase_add_test(tc, test_not_utf8_read_back);
     tcase_add_test(tc, test_infinity_read_back);
+    tcase_add_test(tc, test_open_refuses);
     tcase_add_test(tc, test_under_ci);
     suite_add_tcase(s, tc);
     return s;
