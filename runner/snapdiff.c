@@ -546,6 +546,19 @@ static void path_push(char *p, size_t size, size_t *n, const char *key, size_t i
         mr_jsondoc_push_index(p, size, n, index);
 }
 
+/* The member of `obj` that stands for `m`, a member of another object: the one
+ * of its name and of its rank among that name's members (a body's object may
+ * give a name twice; normalizing sorted them together), or NULL. */
+static const cJSON *counterpart(const cJSON *obj, const cJSON *m)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, m->string), *p;
+
+    /* prev of the first member is the last one, whose next is NULL */
+    for (p = m; c && p->prev->next == p && strcmp(p->prev->string, m->string) == 0; p = p->prev)
+        c = c->next && strcmp(c->next->string, m->string) == 0 ? c->next : NULL;
+    return c;
+}
+
 /* Lines for each leaf where `a` and `b` differ (when lines is not NULL, at
  * most MR_SNAPDIFF_FIELDS of them); returns how many leaves differ. */
 static size_t diff_value(const cJSON *a, const cJSON *b, char *path, size_t plen,
@@ -559,13 +572,12 @@ static size_t diff_value(const cJSON *a, const cJSON *b, char *path, size_t plen
         {
             n = plen;
             path_push(path, 512, &n, c->string, 0);
-            count += diff_value(c, cJSON_GetObjectItemCaseSensitive(b, c->string), path, n, lines,
-                                shown);
+            count += diff_value(c, counterpart(b, c), path, n, lines, shown);
             path[plen] = '\0';
         }
         cJSON_ArrayForEach(o, b)
         {
-            if (cJSON_GetObjectItemCaseSensitive(a, o->string))
+            if (counterpart(a, o))
                 continue;
             n = plen;
             path_push(path, 512, &n, o->string, 0);

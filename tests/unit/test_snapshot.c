@@ -341,6 +341,34 @@ START_TEST(test_diff_close_numbers)
 }
 END_TEST
 
+/* A body that gives a name twice: each member is compared with the one of
+ * its rank. The second was compared with the first ("body.a: was 2, now 1"),
+ * and one given once more listed nothing at all. */
+START_TEST(test_diff_repeated_names)
+{
+    struct mr_scenario *sc = scenario(NULL);
+    struct mr_snapdiff d;
+    char *t;
+
+    d = compare(sc, "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'a': 1, 'a': 2}}]",
+                "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'a': 1, 'a': 3}}]",
+                NULL, false, &t);
+    ck_assert_str_eq(t, "changed: call #1 POST /x (service p, no route matched); snapshot entry 1\n"
+                        "    body.a: was 2, now 3\n");
+    free(t);
+    d = compare(sc, "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'a': 1}}]",
+                "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'b': 0, 'a': 1, "
+                "'a': 1}}]",
+                NULL, false, &t);
+    ck_assert_uint_eq(d.changed, 1);
+    ck_assert_str_eq(t, "changed: call #1 POST /x (service p, no route matched); snapshot entry 1\n"
+                        "    body.a: was absent, now 1\n"
+                        "    body.b: was absent, now 0\n");
+    free(t);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 #define ZEROS10 "0000000000"
 #define ZEROS(n) ZEROS_##n
 #define ZEROS_65 ZEROS10 ZEROS10 ZEROS10 ZEROS10 ZEROS10 ZEROS10 "00000"
@@ -756,6 +784,7 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_unordered_diff_text);
     tcase_add_test(tc, test_diff_caps);
     tcase_add_test(tc, test_diff_close_numbers);
+    tcase_add_test(tc, test_diff_repeated_names);
     tcase_add_test(tc, test_ordered_alignment);
     suite_add_tcase(s, tc);
 
