@@ -26,18 +26,21 @@ struct reader {
     struct mr_error *err;
 };
 
-/* A problem with item `i` (its member `key`, when given). */
+/* A problem with item `i` (its member `key`, when given: placed at the item
+ * when the member is missing). */
 static int problem(struct reader *rd, size_t i, const char *key, const char *msg)
 {
-    char jpath[128];
+    char jpath[128], item[32];
     size_t n = 0, off;
     int line = 0, col = 0;
 
-    jpath[0] = '\0';
-    mr_jsondoc_push_index(jpath, sizeof(jpath), &n, i);
+    item[0] = '\0';
+    mr_jsondoc_push_index(item, sizeof(item), &n, i);
+    memcpy(jpath, item, n + 1);
     if (key)
         mr_jsondoc_push_key(jpath, sizeof(jpath), &n, key);
-    if (mr_jsondoc_locate(rd->text, rd->len, jpath, false, &off))
+    if (mr_jsondoc_locate(rd->text, rd->len, jpath, false, &off) ||
+        mr_jsondoc_locate(rd->text, rd->len, item, false, &off))
         mr_jsondoc_linecol(rd->text, rd->len, off, &line, &col);
     mr_error_set(rd->err, MR_ESCENARIO, "%s", msg);
     mr_error_at(rd->err, rd->path, jpath, line, col);
@@ -64,13 +67,20 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-/* "2026-03-01T12:00:00.123Z" (mr_clock_iso8601) into microseconds since the epoch. */
+/* "2026-03-01T12:00:00.123Z" (mr_clock_iso8601) into microseconds since the epoch:
+ * digits where the writer puts them (sscanf alone took signs and blanks), from 1970
+ * on (an earlier time, negative, would be written back as another one). */
 static bool parse_time(const char *s, int64_t *us)
 {
-    int y, mo, d, h, mi, sec, ms, n = 0;
+    static const char shape[] = "0000-00-00T00:00:00.000Z";
+    int y, mo, d, h, mi, sec, ms;
+    size_t i;
 
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &y, &mo, &d, &h, &mi, &sec, &ms, &n) != 7 ||
-        s[n] || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    for (i = 0; i < sizeof(shape) - 1; i++)
+        if (shape[i] == '0' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+            return false;
+    if (s[i] || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &y, &mo, &d, &h, &mi, &sec, &ms) != 7 ||
+        y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
         return false;
     *us =
         ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec) * 1000 +
@@ -138,6 +148,16 @@ static bool number_of(const cJSON *call, const char *key, double max, double *ou
     if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= max))
         return false;
     *out = v->valuedouble;
+    return true;
+}
+
+/* A whole number from `min` to 2^53 (past it a double skips whole numbers), or false. */
+static bool count_of(const cJSON *v, double min, uint64_t *out)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= min && v->valuedouble <= 9007199254740992.0) ||
+        v->valuedouble != floor(v->valuedouble))
+        return false;
+    *out = (uint64_t)v->valuedouble;
     return true;
 }
 
@@ -284,7 +304,8 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
     struct mr_buf text;
     const cJSON *item;
     cJSON *root;
-    size_t i = 0;
+    size_t i = 0, marker = 0;
+    char msg[160];
     int rc;
 
     memset(info, 0, sizeof(*info));
@@ -311,18 +332,24 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
     cJSON_ArrayForEach(item, root)
     {
         const cJSON *dropped = cJSON_GetObjectItemCaseSensitive(item, "detailsDroppedFrom");
+        const cJSON *callbacks = cJSON_GetObjectItemCaseSensitive(item, "callbacks");
         uint64_t seq = 0;
 
         if (rc)
             break;
-        if (dropped) {
+        if (callbacks) {
+            /* the callback attempts of a scenario with callbacks: no call among them */
+            if (!cJSON_IsArray(callbacks))
+                rc = problem(&rd, i, "callbacks", "expected an array of callback attempts");
+        } else if (dropped) {
+            /* the writer's marker: details were dropped from call N on, of M calls */
             const cJSON *total = cJSON_GetObjectItemCaseSensitive(item, "total");
-            if (!cJSON_IsNumber(dropped) || dropped->valuedouble < 1 || !cJSON_IsNumber(total))
-                rc = problem(&rd, i, NULL, "expected {\"detailsDroppedFrom\": N, \"total\": M}");
-            else {
-                info->dropped_from = (uint64_t)dropped->valuedouble;
-                info->total = (uint64_t)total->valuedouble;
-            }
+            if (!count_of(dropped, 1, &info->dropped_from) || !count_of(total, 1, &info->total) ||
+                info->total < info->dropped_from)
+                rc = problem(&rd, i, NULL,
+                             "expected {\"detailsDroppedFrom\": N, \"total\": M}, whole numbers "
+                             "with 1 <= N <= M");
+            marker = i;
         } else if ((rc = read_call(&rd, j, sc, item, i, &seq)) == 0) {
             info->calls++;
             if (!info->first_seq)
@@ -331,8 +358,13 @@ int mr_journal_file_read(struct mr_journal *j, const struct mr_scenario *sc, con
         }
         i++;
     }
-    if (!info->dropped_from)
+    if (!info->dropped_from) {
         info->total = info->calls;
+    } else if (!rc && info->total < info->calls) {
+        snprintf(msg, sizeof(msg), "%llu call%s in all, but the file lists %zu",
+                 (unsigned long long)info->total, info->total == 1 ? "" : "s", info->calls);
+        rc = problem(&rd, marker, "total", msg);
+    }
     cJSON_Delete(root);
     mr_buf_release(&text);
     return rc;

@@ -7,7 +7,9 @@
  * call (seq, time, service, method, path, query, headers, body or
  * bodyBase64, bodySize, bodyTruncated, route, status, durationMs, and
  * nearMiss/nearMissDetails, allowed, answer) and, when the journal's limit
- * dropped details, a last object {"detailsDroppedFrom": N, "total": M}.
+ * dropped details, an object {"detailsDroppedFrom": N, "total": M}; a
+ * scenario with callbacks ends it with {"callbacks": [...]}, which is
+ * skipped (callback attempts are not read).
  * Services and routes are found by name and id in the scenario, so the
  * journal must come from a run of the same scenario; each call counts for
  * the scenario's count expectations that select it, as mr_server counts

@@ -4,6 +4,7 @@
 #include "runner/snapdiff.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,7 +34,11 @@ static void print(struct mr_buf *out, const cJSON *v, bool pretty, int depth)
 
     if (cJSON_IsString(v)) {
         mr_buf_put_json_string(out, v->valuestring, strlen(v->valuestring));
-    } else if (cJSON_IsNumber(v)) {
+    } else if (cJSON_IsNumber(v) && isinf(v->valuedouble)) {
+        /* a body's 1e400 parses as infinity: write JSON that reads back as it (never
+         * JavaScript's "Infinity", which no JSON reader takes) */
+        mr_buf_puts(out, v->valuedouble < 0 ? "-1e999" : "1e999");
+    } else if (cJSON_IsNumber(v) && !isnan(v->valuedouble)) {
         mr_buf_append(out, num, mr_number_text(v->valuedouble, num));
     } else if (cJSON_IsTrue(v)) {
         mr_buf_puts(out, "true");
@@ -311,6 +316,58 @@ static int headers_of(cJSON **out, const cJSON *raw, const struct mr_snapshot_se
     return 0;
 }
 
+/* `s` as the snapshot file gives it back (cJSON_malloc'd; NULL without
+ * memory): JSON text holds only UTF-8, so mr_buf_put_json_string writes each
+ * byte past ASCII of a string that is not UTF-8 as U+FFFD. */
+static char *as_read_back(const char *s)
+{
+    size_t len = strlen(s), n = 0, i;
+    char *out, *p;
+
+    for (i = 0; i < len; i++)
+        n += (unsigned char)s[i] >= 0x80 ? 3 : 1;
+    if (!(p = out = cJSON_malloc(n + 1)))
+        return NULL;
+    for (i = 0; i < len; i++) {
+        if ((unsigned char)s[i] >= 0x80) {
+            memcpy(p, "\xef\xbf\xbd", 3);
+            p += 3;
+        } else {
+            *p++ = s[i];
+        }
+    }
+    *p = '\0';
+    return out;
+}
+
+/* Makes every member name and string in `v` what the file would give back,
+ * so that a call whose path (say) is not UTF-8 equals its entry read from
+ * the snapshot written for it. */
+static bool as_written(cJSON *v)
+{
+    cJSON *c;
+    char *s;
+
+    if (v->string && !mr_utf8_valid(v->string, strlen(v->string))) {
+        if (!(s = as_read_back(v->string)))
+            return false;
+        if (!(v->type & cJSON_StringIsConst))
+            cJSON_free(v->string);
+        v->string = s;
+        v->type &= ~cJSON_StringIsConst;
+    }
+    if (cJSON_IsString(v) && !mr_utf8_valid(v->valuestring, strlen(v->valuestring))) {
+        if (!(s = as_read_back(v->valuestring)))
+            return false;
+        if (!(v->type & cJSON_IsReference))
+            cJSON_free(v->valuestring);
+        v->valuestring = s;
+        v->type &= ~cJSON_IsReference;
+    }
+    cJSON_ArrayForEach(c, v) if (!as_written(c)) return false;
+    return true;
+}
+
 /* Copies raw's member `key` into `out` when present; it must pass `ok`. */
 static int copy_member(cJSON *out, const cJSON *raw, const char *key, bool required,
                        bool (*ok)(const cJSON *), const char *want, struct mr_error *err)
@@ -398,6 +455,8 @@ int mr_snapdiff_normalize(cJSON **out, const cJSON *raw, const struct mr_snapsho
             rc = mr_error_set(err, MR_ESCENARIO,
                               "give one of \"body\", \"bodyText\" and \"bodyBase64\"");
     }
+    if (!rc && !as_written(e))
+        rc = MR_ENOMEM;
     if (!rc && (body = cJSON_GetObjectItemCaseSensitive(e, "body")) != NULL) {
         if (!sort_members(body))
             rc = MR_ENOMEM;
@@ -487,6 +546,19 @@ static void path_push(char *p, size_t size, size_t *n, const char *key, size_t i
         mr_jsondoc_push_index(p, size, n, index);
 }
 
+/* The member of `obj` that stands for `m`, a member of another object: the one
+ * of its name and of its rank among that name's members (a body's object may
+ * give a name twice; normalizing sorted them together), or NULL. */
+static const cJSON *counterpart(const cJSON *obj, const cJSON *m)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(obj, m->string), *p;
+
+    /* prev of the first member is the last one, whose next is NULL */
+    for (p = m; c && p->prev->next == p && strcmp(p->prev->string, m->string) == 0; p = p->prev)
+        c = c->next && strcmp(c->next->string, m->string) == 0 ? c->next : NULL;
+    return c;
+}
+
 /* Lines for each leaf where `a` and `b` differ (when lines is not NULL, at
  * most MR_SNAPDIFF_FIELDS of them); returns how many leaves differ. */
 static size_t diff_value(const cJSON *a, const cJSON *b, char *path, size_t plen,
@@ -500,13 +572,12 @@ static size_t diff_value(const cJSON *a, const cJSON *b, char *path, size_t plen
         {
             n = plen;
             path_push(path, 512, &n, c->string, 0);
-            count += diff_value(c, cJSON_GetObjectItemCaseSensitive(b, c->string), path, n, lines,
-                                shown);
+            count += diff_value(c, counterpart(b, c), path, n, lines, shown);
             path[plen] = '\0';
         }
         cJSON_ArrayForEach(o, b)
         {
-            if (cJSON_GetObjectItemCaseSensitive(a, o->string))
+            if (counterpart(a, o))
                 continue;
             n = plen;
             path_push(path, 512, &n, o->string, 0);
@@ -525,7 +596,10 @@ static size_t diff_value(const cJSON *a, const cJSON *b, char *path, size_t plen
         }
         return count;
     }
-    if (a && b && cJSON_Compare(a, b, true))
+    /* numbers differ as their text does: cJSON_Compare lets 2.5000000000000004 equal 2.5
+     * (a changed call that listed no difference) and no infinity equal itself */
+    if (a && b && cJSON_IsNumber(a) && cJSON_IsNumber(b) ? a->valuedouble == b->valuedouble
+                                                         : a && b && cJSON_Compare(a, b, true))
         return 0;
     if (lines && (*shown)++ < MR_SNAPDIFF_FIELDS) {
         mr_buf_puts(lines, "    ");

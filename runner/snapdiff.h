@@ -22,9 +22,11 @@
  *   "bodyBase64"     any other body
  *   "bodyTruncated"  true when the journal kept only part of the body
  *
- * Normalizing is idempotent, and is applied to the file's entries too, so a
- * mask or header selection added to the scenario applies to the calls
- * recorded before it. Every function is thread-safe.
+ * A string that is not UTF-8 (a path with %FF) holds U+FFFD for each byte
+ * past ASCII, as the file gives it back. Normalizing is idempotent, and is
+ * applied to the file's entries too, so a mask or header selection added to
+ * the scenario applies to the calls recorded before it. Every function is
+ * thread-safe.
  */
 #ifndef MOCKRUN_RUNNER_SNAPDIFF_H
 #define MOCKRUN_RUNNER_SNAPDIFF_H
@@ -105,7 +107,8 @@ void mr_snapdiff_release(struct mr_snapdiff *d);
 
 /* Appends `v` as JSON text: indented by two spaces a level (arrays of
  * scalars on one line) when `pretty`, else compact; numbers as JavaScript
- * prints them (mr_number_text), strings escaped as JSON. */
+ * prints them (mr_number_text) but an infinity (a body's 1e400) as 1e999,
+ * which reads back as it; strings escaped as JSON. */
 void mr_snapdiff_print(struct mr_buf *out, const struct cJSON *v, bool pretty);
 
 #endif

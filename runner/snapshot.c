@@ -63,7 +63,8 @@ static int read_entries(struct mr_snapshot *s, const cJSON *root, const char *te
         mr_error_set(err, MR_ESCENARIO,
                      "not a mockrun snapshot: expected an object with a \"calls\" array (move "
                      "the file away and run again to write one)");
-        locate(err, s->path, text, len, cJSON_IsObject(root) ? "calls" : "");
+        /* at "calls" when it is there, else at the document */
+        locate(err, s->path, text, len, cJSON_IsObject(root) && calls ? "calls" : "");
         return MR_ESCENARIO;
     }
     if (version && !(cJSON_IsNumber(version) && version->valuedouble == FORMAT_VERSION)) {

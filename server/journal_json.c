@@ -1,7 +1,9 @@
 /*
  * journal_json.c - the --journal file: every kept call as a JSON array,
  * written call by call through a callback (never built in memory).
- * Bodies that are valid UTF-8 are written as "body"; others as "bodyBase64".
+ * Bodies that are UTF-8 text are written as "body"; others, and those holding
+ * a NUL byte, as "bodyBase64": readers such as cJSON (mockrun merge's) end a
+ * string at its \u0000, and would lose the rest of the body.
  * An unmatched call's explanation is "nearMiss" (its summary line) and
  * "nearMissDetails" (the lines after it, when there are any). A call made by
  * a known test has "test" (X-Mockrun-Test, or the test announced last).
@@ -43,6 +45,12 @@ static void json_cstr(struct mr_buf *b, const char *s)
     mr_buf_put_json_string(b, s, strlen(s));
 }
 
+/* Whether a body is written as a JSON string (else as base64): UTF-8 without NUL. */
+static bool text(const char *s, size_t n)
+{
+    return mr_utf8_valid(s, n) && !memchr(s, '\0', n);
+}
+
 void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struct mr_scenario *sc)
 {
     const char *it = NULL, *name, *value;
@@ -68,7 +76,7 @@ void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struc
         json_cstr(b, value);
     }
     mr_buf_puts(b, "}, ");
-    if (mr_utf8_valid(c->body, c->body_len)) {
+    if (text(c->body, c->body_len)) {
         mr_buf_puts(b, "\"body\": ");
         mr_buf_put_json_string(b, c->body, c->body_len);
     } else {
@@ -108,7 +116,7 @@ void mr_journal_call_json(struct mr_buf *b, const struct mr_call *c, const struc
     }
     if (c->proxied)
         mr_buf_puts(b, ", \"proxied\": true");
-    if (c->answer && mr_utf8_valid(c->answer, c->answer_len)) {
+    if (c->answer && text(c->answer, c->answer_len)) {
         mr_buf_puts(b, ", \"answer\": ");
         mr_buf_put_json_string(b, c->answer, c->answer_len);
     } else if (c->answer) {
@@ -133,11 +141,11 @@ const char *mr_attempt_outcome_name(enum mr_attempt_outcome o)
     return "?";
 }
 
-/* "body": "..." for valid UTF-8, else "<key>Base64": "...". */
+/* "body": "..." for UTF-8 text, else "<key>Base64": "...". */
 static void text_or_base64(struct mr_buf *b, const char *key, const char *s, size_t n)
 {
-    mr_buf_printf(b, "\"%s%s\": ", key, mr_utf8_valid(s, n) ? "" : "Base64");
-    if (mr_utf8_valid(s, n))
+    mr_buf_printf(b, "\"%s%s\": ", key, text(s, n) ? "" : "Base64");
+    if (text(s, n))
         mr_buf_put_json_string(b, s, n);
     else
         base64(b, (const unsigned char *)s, n);

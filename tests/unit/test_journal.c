@@ -1122,6 +1122,7 @@ START_TEST(test_json_binary_body_base64)
         {"\xc0\xaf", 2, "wK8="},             /* an overlong '/' */
         {"\xf4\x90\x80\x80", 4, "9JCAgA=="}, /* past U+10FFFF */
         {"\xe2\x82", 2, "4oI="},             /* cut short */
+        {"a\0b", 3, "YQBi"},                 /* UTF-8, but \u0000 would end a cJSON string */
     };
     struct mr_scenario *sc = two_services();
     struct mr_journal *j = journal(sc->nroutes, 0, 0, 0);

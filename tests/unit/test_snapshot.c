@@ -22,6 +22,7 @@
 #include "scenarios/scenario.h"
 #include "server/journal.h"
 #include "server/match.h"
+#include "tests/lib/tmpdir.h"
 
 /* --- helpers ------------------------------------------------------------ */
 
@@ -322,6 +323,52 @@ START_TEST(test_unordered_diff_text)
 }
 END_TEST
 
+/* A number that differs past cJSON_Compare's rounding allowance is listed: the
+ * call was reported changed with no line saying what differs. */
+START_TEST(test_diff_close_numbers)
+{
+    struct mr_scenario *sc = scenario(NULL);
+    struct mr_snapdiff d;
+    char *t;
+
+    d = compare(sc, "[" CHARGE(2.5000000000000004) "]", "[" CHARGE(2.5) "]", NULL, false, &t);
+    ck_assert_uint_eq(d.changed, 1);
+    ck_assert_str_eq(t, "changed: call #1 POST /v1/charges (service payments, route "
+                        "create-charge); snapshot entry 1\n"
+                        "    body.amount: was 2.5000000000000004, now 2.5\n");
+    free(t);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* A body that gives a name twice: each member is compared with the one of
+ * its rank. The second was compared with the first ("body.a: was 2, now 1"),
+ * and one given once more listed nothing at all. */
+START_TEST(test_diff_repeated_names)
+{
+    struct mr_scenario *sc = scenario(NULL);
+    struct mr_snapdiff d;
+    char *t;
+
+    d = compare(sc, "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'a': 1, 'a': 2}}]",
+                "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'a': 1, 'a': 3}}]",
+                NULL, false, &t);
+    ck_assert_str_eq(t, "changed: call #1 POST /x (service p, no route matched); snapshot entry 1\n"
+                        "    body.a: was 2, now 3\n");
+    free(t);
+    d = compare(sc, "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'a': 1}}]",
+                "[{'service': 'p', 'method': 'POST', 'path': '/x', 'body': {'b': 0, 'a': 1, "
+                "'a': 1}}]",
+                NULL, false, &t);
+    ck_assert_uint_eq(d.changed, 1);
+    ck_assert_str_eq(t, "changed: call #1 POST /x (service p, no route matched); snapshot entry 1\n"
+                        "    body.a: was absent, now 1\n"
+                        "    body.b: was absent, now 0\n");
+    free(t);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 #define ZEROS10 "0000000000"
 #define ZEROS(n) ZEROS_##n
 #define ZEROS_65 ZEROS10 ZEROS10 ZEROS10 ZEROS10 ZEROS10 ZEROS10 "00000"
@@ -527,6 +574,180 @@ START_TEST(test_entries_from_journal)
 }
 END_TEST
 
+/* The case of a run whose calls are those of `j`, against the snapshot file at `path`. */
+static struct mr_case verify_case(const char *path, const struct mr_scenario *sc,
+                                  const struct mr_journal *j, struct mr_results *res)
+{
+    struct mr_snapshot_input in = {sc, j, true, true};
+    struct mr_snapshot *s;
+    struct mr_error err;
+
+    ck_assert_int_eq(mr_snapshot_open(&s, path, false, true, sc, &err), 0);
+    mr_results_init(res);
+    ck_assert_int_eq(mr_snapshot_verify(s, res, &in), 0);
+    ck_assert_int_eq(res->ncases, 1);
+    mr_snapshot_free(s);
+    return res->cases[0];
+}
+
+/* A call whose path, header or JSON body is not UTF-8 matches the snapshot
+ * written for it: the file holds U+FFFD where the call has the bytes, and
+ * every later run failed with `path: was "/v1/charges/\xef\xbf\xbd", now
+ * "/v1/charges/\ufffd"`. */
+START_TEST(test_not_utf8_read_back)
+{
+    struct mr_scenario *sc = scenario("{'headers': ['X-Tenant']}");
+    static const char body[] = "{\"n\xffme\": \"caf\xe9\"}";
+    struct mr_kv h[2] = {{"Content-Type", 12, "application/json", 16},
+                         {"X-Tenant", 8, "M\xfcller", 7}};
+    struct mr_journal_limits lim;
+    struct mr_call_meta meta;
+    struct mr_request req;
+    struct mr_results res;
+    struct mr_tmpdir dir;
+    struct mr_journal *j;
+    struct mr_error err;
+    struct mr_case k;
+    cJSON *calls;
+    uint64_t *seqs;
+    char *text, path[300], *one;
+
+    mr_journal_limits_init(&lim);
+    ck_assert_int_eq(mr_journal_new(&j, sc->nservices, sc->nroutes, sc->nexpects, &lim, &err), 0);
+    memset(&req, 0, sizeof(req));
+    memset(&meta, 0, sizeof(meta));
+    req.method = "GET";
+    req.path = "/v1/charges/\xff";
+    req.query = "q=\xe9";
+    req.headers = h;
+    req.nheaders = 2;
+    req.body = body;
+    req.body_len = strlen(body);
+    meta.route = 1;
+    meta.status = 200;
+    meta.body_size = req.body_len;
+    mr_journal_append(j, &meta, &req, NULL, 0);
+    ck_assert_int_eq(mr_snapshot_entries(&calls, &seqs, j, sc), 0);
+    ck_assert_int_eq(mr_snapshot_text(&text, calls), 0);
+    one = normalized(sc, "{'service': 'payments', 'route': 'get-charge', 'method': 'GET', "
+                         "'path': '/v1/charges/\xff', 'headers': {'x-tenant': 'M\xfcller'}}");
+    ck_assert_str_eq(one, "{\"service\":\"payments\",\"route\":\"get-charge\",\"method\":"
+                          "\"GET\",\"path\":\"/v1/charges/\xef\xbf\xbd\",\"headers\":{"
+                          "\"X-Tenant\":\"M\xef\xbf\xbdller\"}}");
+
+    mr_tmpdir_make(&dir, "snapshot");
+    mr_tmpdir_write(&dir, "calls.snap.json", text, strlen(text));
+    k = verify_case(mr_tmpdir_join(&dir, "calls.snap.json", path, sizeof(path)), sc, j, &res);
+    ck_assert_msg(k.status == MR_CASE_PASS, "%s\n%s\n%s", k.message, k.detail, text);
+    mr_results_release(&res);
+
+    mr_tmpdir_remove(&dir);
+    free(one);
+    free(text);
+    free(seqs);
+    cJSON_Delete(calls);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* A JSON body with a number past a double's range (1e400, infinity to cJSON)
+ * was written as JavaScript prints it, "Infinity": the next run refused the
+ * file, "invalid JSON near 'I'". */
+START_TEST(test_infinity_read_back)
+{
+    struct mr_scenario *sc = scenario(NULL);
+    static const char body[] = "[1e400, -1e400, {\"a\": 2e308}]";
+    struct mr_kv h = {"Content-Type", 12, "application/json", 16};
+    struct mr_journal_limits lim;
+    struct mr_call_meta meta;
+    struct mr_request req;
+    struct mr_results res;
+    struct mr_tmpdir dir;
+    struct mr_journal *j;
+    struct mr_error err;
+    struct mr_case k;
+    cJSON *calls;
+    uint64_t *seqs;
+    char *text, path[300];
+
+    mr_journal_limits_init(&lim);
+    ck_assert_int_eq(mr_journal_new(&j, sc->nservices, sc->nroutes, sc->nexpects, &lim, &err), 0);
+    memset(&req, 0, sizeof(req));
+    memset(&meta, 0, sizeof(meta));
+    req.method = "POST";
+    req.path = "/v1/charges";
+    req.query = "";
+    req.headers = &h;
+    req.nheaders = 1;
+    req.body = body;
+    req.body_len = strlen(body);
+    meta.route = 0;
+    meta.status = 201;
+    meta.body_size = req.body_len;
+    mr_journal_append(j, &meta, &req, NULL, 0);
+    ck_assert_int_eq(mr_snapshot_entries(&calls, &seqs, j, sc), 0);
+    ck_assert_int_eq(mr_snapshot_text(&text, calls), 0);
+    ck_assert_msg(strstr(text, "        1e999,\n        -1e999,\n") &&
+                      strstr(text, "\"a\": 1e999") && !strstr(text, "Infinity"),
+                  "%s", text);
+
+    mr_tmpdir_make(&dir, "snapshot");
+    mr_tmpdir_write(&dir, "calls.snap.json", text, strlen(text));
+    k = verify_case(mr_tmpdir_join(&dir, "calls.snap.json", path, sizeof(path)), sc, j, &res);
+    ck_assert_msg(k.status == MR_CASE_PASS, "%s\n%s\n%s", k.message, k.detail, text);
+    mr_results_release(&res);
+
+    mr_tmpdir_remove(&dir);
+    free(text);
+    free(seqs);
+    cJSON_Delete(calls);
+    mr_journal_free(j);
+    mr_scenario_free(sc);
+}
+END_TEST
+
+/* A file that is no snapshot is refused at file:line:column; one without
+ * "calls" had no position ("calls.snap.json: calls: not a mockrun snapshot"). */
+START_TEST(test_open_refuses)
+{
+    static const struct {
+        const char *text, *msg;
+    } cases[] = {
+        {"{\n  \"mockrunSnapshot\": 1\n}\n",
+         "calls.snap.json:1:1: not a mockrun snapshot: expected an object with a \"calls\" array "
+         "(move the file away and run again to write one)"},
+        {"\n  []", "calls.snap.json:2:3: not a mockrun snapshot: expected an object with a "
+                   "\"calls\" array (move the file away and run again to write one)"},
+        {"{\"calls\": {}}", "calls.snap.json:1:11: calls: not a mockrun snapshot: expected an "
+                            "object with a \"calls\" array (move the file away and run again to "
+                            "write one)"},
+        {"{\"mockrunSnapshot\": 2, \"calls\": []}",
+         "calls.snap.json:1:21: mockrunSnapshot: a snapshot of format 2, and this mockrun reads "
+         "format 1: written by a newer mockrun?"},
+        {"{\"calls\": [{\"service\": \"payments\"}]}",
+         "calls.snap.json:1:12: calls[0]: missing \"method\""},
+    };
+    struct mr_scenario *sc = scenario(NULL);
+    struct mr_snapshot *s;
+    struct mr_tmpdir dir;
+    struct mr_error err;
+    char path[300], line[1200];
+    size_t i;
+
+    mr_tmpdir_make(&dir, "snapshot");
+    mr_tmpdir_join(&dir, "calls.snap.json", path, sizeof(path));
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        mr_tmpdir_write(&dir, "calls.snap.json", cases[i].text, strlen(cases[i].text));
+        ck_assert_int_eq(mr_snapshot_open(&s, path, false, true, sc, &err), MR_ESCENARIO);
+        mr_error_format(&err, line, sizeof(line));
+        ck_assert_str_eq(line + strlen(dir.path) + 1, cases[i].msg);
+    }
+    mr_tmpdir_remove(&dir);
+    mr_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_under_ci)
 {
     ck_assert(!mr_snapshot_under_ci(NULL));
@@ -562,11 +783,16 @@ static Suite *snapshot_suite(void)
     tcase_add_test(tc, test_unordered_equal);
     tcase_add_test(tc, test_unordered_diff_text);
     tcase_add_test(tc, test_diff_caps);
+    tcase_add_test(tc, test_diff_close_numbers);
+    tcase_add_test(tc, test_diff_repeated_names);
     tcase_add_test(tc, test_ordered_alignment);
     suite_add_tcase(s, tc);
 
     tc = tcase("run");
     tcase_add_test(tc, test_entries_from_journal);
+    tcase_add_test(tc, test_not_utf8_read_back);
+    tcase_add_test(tc, test_infinity_read_back);
+    tcase_add_test(tc, test_open_refuses);
     tcase_add_test(tc, test_under_ci);
     suite_add_tcase(s, tc);
     return s;
