@@ -1,7 +1,8 @@
 /*
- * test_upstream.c - upstream/: the HTTP client against a stub server on
- * 127.0.0.1 that answers with exact bytes (tests/lib/stub_server.h), the
- * content codings (zlib), and common/url.c, which names the servers.
+ * test_upstream.c - upstream/: the response parser (framing.c), the HTTP
+ * client against a stub server on 127.0.0.1 that answers with exact bytes
+ * (tests/lib/stub_server.h), the content codings (zlib), and common/url.c,
+ * which names the servers.
  *
  * One case:   CK_RUN_CASE=client ./test_upstream
  * Under gdb:  CK_FORK=no gdb ./test_upstream
@@ -15,6 +16,7 @@
 
 #include "common/url.h"
 #include "tests/lib/stub_server.h"
+#include "upstream/framing.h"
 #include "upstream/gzip.h"
 #include "upstream/http.h"
 
@@ -95,6 +97,291 @@ START_TEST(test_hop_by_hop)
     /* named by the Connection header */
     ck_assert(mr_upstream_hop_by_hop("X-Trace", 7, "close, x-trace"));
     ck_assert(!mr_upstream_hop_by_hop("X-Tra", 5, "close, x-trace"));
+}
+END_TEST
+
+/* --- the response parser (framing.h) -------------------------------------- */
+
+/* Parses the head of `text` (a copy: it is parsed in place) into h. */
+static int head_of(struct mr_framing_head *h, const char *text, bool head_req, char **copy,
+                   struct mr_error *err)
+{
+    size_t len = strlen(text), end;
+    *copy = strdup(text);
+    ck_assert_ptr_nonnull(*copy);
+    end = mr_framing_head_end(*copy, len, 0);
+    ck_assert_msg(end > 0, "no end in %s", text);
+    memset(err, 0, sizeof(*err));
+    return mr_framing_parse_head(h, *copy, end, head_req, err);
+}
+
+START_TEST(test_framing_head_end)
+{
+    static const struct {
+        const char *text;
+        size_t end;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\n\r\nbody", 19},
+        {"HTTP/1.1 200 OK\n\nbody", 17},
+        {"HTTP/1.1 200 OK\nA: b\n\r\nbody", 23},
+        {"HTTP/1.1 200 OK\r\nA: b\r\n", 0},
+        {"HTTP/1.1 200 OK\r\n\r", 0},
+        {"", 0},
+    };
+    size_t i, k;
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *t = cases[i].text;
+        size_t len = strlen(t);
+        ck_assert_msg(mr_framing_head_end(t, len, 0) == cases[i].end, "%zu", i);
+        /* the same when it came in two looks, cut anywhere */
+        for (k = 0; k <= len; k++) {
+            size_t first = mr_framing_head_end(t, k, 0);
+            size_t end = first ? first : mr_framing_head_end(t, len, k);
+            ck_assert_msg(end == cases[i].end, "%zu cut at %zu: %zu", i, k, end);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_framing_head)
+{
+    struct mr_framing_head h;
+    struct mr_error err;
+    char *copy;
+
+    mr_framing_head_init(&h);
+    ck_assert_int_eq(head_of(&h,
+                             "HTTP/1.1 201 Created \r\nContent-Type: text/plain\r\nX-Pad : \t a "
+                             "b \t\r\nX-Empty:\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n",
+                             false, &copy, &err),
+                     0);
+    ck_assert_int_eq(h.status, 201);
+    ck_assert_str_eq(h.reason, "Created");
+    ck_assert_uint_eq(h.nheaders, 5);
+    ck_assert_str_eq(h.headers[1].name, "X-Pad");
+    ck_assert_str_eq(h.headers[1].value, "a b");
+    ck_assert_uint_eq(h.headers[1].value_len, 3);
+    ck_assert_str_eq(mr_framing_header(h.headers, h.nheaders, "x-empty")->value, "");
+    ck_assert_int_eq(h.body, MR_FRAMING_LENGTH);
+    ck_assert_uint_eq(h.length, 5);
+    free(copy);
+
+    /* a CR or NUL inside a value or the reason becomes a space; no reason at all */
+    {
+        char text[] = "HTTP/1.0 200 O\rK\r\nX-A: 1\r2\0003\r\n\r\n";
+        size_t len = sizeof(text) - 1;
+        memset(&err, 0, sizeof(err));
+        ck_assert_int_eq(
+            mr_framing_parse_head(&h, text, mr_framing_head_end(text, len, 0), false, &err), 0);
+        ck_assert_str_eq(h.reason, "O K");
+        ck_assert_str_eq(h.headers[0].value, "1 2 3");
+        ck_assert_int_eq(h.body, MR_FRAMING_CLOSE);
+    }
+    ck_assert_int_eq(head_of(&h, "HTTP/1.1 204\n\n", false, &copy, &err), 0);
+    ck_assert_str_eq(h.reason, "");
+    ck_assert_int_eq(h.body, MR_FRAMING_NONE);
+    free(copy);
+    mr_framing_head_release(&h);
+}
+END_TEST
+
+START_TEST(test_framing_kinds)
+{
+    static const struct {
+        const char *text;
+        bool head_req;
+        enum mr_framing_kind kind;
+        uint64_t length;
+    } cases[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n", false, MR_FRAMING_LENGTH, 12},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false, MR_FRAMING_LENGTH, 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n", true, MR_FRAMING_NONE, 0},
+        {"HTTP/1.1 200 OK\r\n\r\n", false, MR_FRAMING_CLOSE, 0},
+        {"HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n", false, MR_FRAMING_NONE, 0},
+        {"HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n", false, MR_FRAMING_NONE,
+         0},
+        {"HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n", false, MR_FRAMING_NONE, 0},
+        {"HTTP/1.1 101 Switching Protocols\r\n\r\n", false, MR_FRAMING_NONE, 0},
+        /* Transfer-Encoding wins over Content-Length; chunked only as the last coding */
+        {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: gzip, CHUNKED\r\n\r\n", false,
+         MR_FRAMING_CHUNKED, 0},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", false,
+         MR_FRAMING_CLOSE, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n", false,
+         MR_FRAMING_CLOSE, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: xchunked\r\n\r\n", false, MR_FRAMING_CLOSE, 0},
+    };
+    struct mr_framing_head h;
+    struct mr_error err;
+    size_t i;
+
+    mr_framing_head_init(&h);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *copy;
+        ck_assert_msg(head_of(&h, cases[i].text, cases[i].head_req, &copy, &err) == 0, "%zu: %s", i,
+                      err.msg);
+        ck_assert_msg(h.body == cases[i].kind, "%zu: %d", i, (int)h.body);
+        ck_assert_msg(h.length == cases[i].length, "%zu", i);
+        free(copy);
+    }
+    mr_framing_head_release(&h);
+}
+END_TEST
+
+START_TEST(test_framing_bad_heads)
+{
+    static const struct {
+        const char *text, *msg;
+    } cases[] = {
+        {"SSH-2.0-OpenSSH\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/1.1 20 OK\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/1.x 200 OK\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/1.1 600 OK\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/1.1 200OK\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/2 200\r\n\r\n", "no HTTP/1.x status line"},
+        {"HTTP/1.1 200 OK\r\nNoColon\r\n\r\n", "a header without ':'"},
+        {"HTTP/1.1 200 OK\r\n: v\r\n\r\n", "a header without ':'"},
+        {"HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n", "a folded header line"},
+        {"HTTP/1.1 200 OK\r\nBad Name: v\r\n\r\n", "a bad header name \"Bad Name\""},
+        {"HTTP/1.1 200 OK\r\nX\rY: v\r\n\r\n", "a bad header name \"X\\x0dY\""},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\n", "bad Content-Length \"1x\""},
+        {"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "bad Content-Length \"-1\""},
+        {"HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n", "bad Content-Length \"\""},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 18446744073709551616\r\n\r\n",
+         "bad Content-Length \"18446744073709551616\""},
+        {"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+         "two different Content-Length headers"},
+    };
+    struct mr_framing_head h;
+    struct mr_error err;
+    size_t i;
+
+    mr_framing_head_init(&h);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *copy;
+        ck_assert_msg(head_of(&h, cases[i].text, false, &copy, &err) == MR_ESETUP, "%zu", i);
+        ck_assert_msg(strcmp(err.msg, cases[i].msg) == 0, "%zu: %s", i, err.msg);
+        free(copy);
+    }
+    mr_framing_head_release(&h);
+}
+END_TEST
+
+/* Decodes body[0..len) given `piece` bytes at a time (0: all), as a client
+ * would; returns 1 complete, 0 the input ended first (when `eof`: *cut), or
+ * the error. */
+static int decode_all(enum mr_framing_kind kind, uint64_t length, const char *body, size_t len,
+                      size_t piece, struct mr_buf *out, const char **cut, struct mr_error *err)
+{
+    struct mr_framing_head h;
+    struct mr_framing_decoder d;
+    size_t have = 0, off = 0;
+
+    mr_framing_head_init(&h);
+    h.body = kind;
+    h.length = length;
+    mr_framing_decoder_init(&d, &h);
+    mr_buf_reset(out);
+    *cut = "";
+    for (;;) {
+        const char *data;
+        size_t n, used = 0;
+        int rc;
+        if (d.done)
+            return 1;
+        if (off < have) {
+            if ((rc = mr_framing_decode(&d, body + off, have - off, &data, &n, &used, err)) < 0)
+                return rc;
+            mr_buf_append(out, data, n);
+            off += used;
+            if (used > 0 || rc == 1)
+                continue;
+        }
+        /* it wants more */
+        if (have == len)
+            return mr_framing_decode_end(&d, cut) ? 1 : 0;
+        have = piece && len - have > piece ? have + piece : len;
+    }
+}
+
+START_TEST(test_framing_chunked)
+{
+    static const char good[] = "5;ext=\"a;b\"\r\nhello\r\nA \r\n, chunked \r\n5\nworld\n"
+                               "0000000000000000\r\nX-Trailer: t\r\nY: u\r\n\r\nafter";
+    struct mr_buf out;
+    struct mr_error err;
+    const char *cut;
+    size_t piece, len = strlen(good);
+
+    mr_buf_init(&out);
+    /* any way the bytes are cut, the same body, and nothing after it consumed */
+    for (piece = 0; piece <= len; piece++) {
+        ck_assert_msg(decode_all(MR_FRAMING_CHUNKED, 0, good, len, piece, &out, &cut, &err) == 1,
+                      "piece %zu: %s", piece, err.msg);
+        ck_assert_str_eq(mr_buf_cstr(&out), "hello, chunked world");
+    }
+    /* cut short: where */
+    ck_assert_int_eq(decode_all(MR_FRAMING_CHUNKED, 0, good, 15, 3, &out, &cut, &err), 0);
+    ck_assert_str_eq(cut, "in a chunk");
+    ck_assert_int_eq(decode_all(MR_FRAMING_CHUNKED, 0, good, 5, 0, &out, &cut, &err), 0);
+    ck_assert_str_eq(cut, "in a chunked body");
+    ck_assert_int_eq(decode_all(MR_FRAMING_CHUNKED, 0, good, len - 9, 0, &out, &cut, &err), 0);
+    ck_assert_str_eq(cut, "in a chunked body"); /* in the trailers */
+    ck_assert_int_eq(decode_all(MR_FRAMING_LENGTH, 10, "12345", 5, 0, &out, &cut, &err), 0);
+    ck_assert_str_eq(cut, "before the end of the body (Content-Length)");
+    /* Content-Length stops at its length; close takes everything */
+    ck_assert_int_eq(decode_all(MR_FRAMING_LENGTH, 3, "12345", 5, 1, &out, &cut, &err), 1);
+    ck_assert_str_eq(mr_buf_cstr(&out), "123");
+    ck_assert_int_eq(decode_all(MR_FRAMING_CLOSE, 0, "12345", 5, 2, &out, &cut, &err), 1);
+    ck_assert_str_eq(mr_buf_cstr(&out), "12345");
+    mr_buf_release(&out);
+}
+END_TEST
+
+START_TEST(test_framing_bad_chunks)
+{
+    static const struct {
+        const char *body, *msg;
+    } cases[] = {
+        {"zz\r\n", "bad chunk size"},
+        {"\r\n", "bad chunk size"},
+        {"5x\r\nhello\r\n0\r\n\r\n", "bad chunk size"},
+        {"-5\r\nhello\r\n0\r\n\r\n", "bad chunk size"},
+        {"00000000000000005\r\nhello\r\n0\r\n\r\n", "bad chunk size"},
+        {"5\r\nhelloX\r\n0\r\n\r\n", "a chunk longer than its size"},
+        {"5\r\nhelloXY\r\n0\r\n\r\n", "a chunk longer than its size"},
+    };
+    struct mr_buf out, big;
+    struct mr_error err;
+    const char *cut;
+    size_t i;
+
+    mr_buf_init(&out);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&err, 0, sizeof(err));
+        ck_assert_msg(decode_all(MR_FRAMING_CHUNKED, 0, cases[i].body, strlen(cases[i].body), 1,
+                                 &out, &cut, &err) == MR_ESETUP,
+                      "%zu", i);
+        ck_assert_msg(strcmp(err.msg, cases[i].msg) == 0, "%zu: %s", i, err.msg);
+    }
+    /* a line without end, and trailers without end */
+    mr_buf_init(&big);
+    mr_buf_puts(&big, "5;");
+    for (i = 0; i < MR_FRAMING_LINE_MAX; i++)
+        mr_buf_putc(&big, 'x');
+    ck_assert_int_eq(decode_all(MR_FRAMING_CHUNKED, 0, big.data, big.len, 1000, &out, &cut, &err),
+                     MR_ESETUP);
+    ck_assert_str_eq(err.msg, "a chunk line longer than 4096 bytes");
+    mr_buf_reset(&big);
+    mr_buf_puts(&big, "0\r\n");
+    for (i = 0; i < MR_FRAMING_TRAILER_MAX / 8 + 1; i++)
+        mr_buf_puts(&big, "X: abc\r\n");
+    ck_assert_int_eq(decode_all(MR_FRAMING_CHUNKED, 0, big.data, big.len, 0, &out, &cut, &err),
+                     MR_ESETUP);
+    ck_assert_str_eq(err.msg, "trailers larger than 65536 bytes");
+    mr_buf_release(&big);
+    mr_buf_release(&out);
 }
 END_TEST
 
@@ -421,6 +708,15 @@ static Suite *upstream_suite(void)
     tcase_add_test(tc, test_url_parse);
     tcase_add_test(tc, test_url_refused);
     tcase_add_test(tc, test_hop_by_hop);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("framing");
+    tcase_add_test(tc, test_framing_head_end);
+    tcase_add_test(tc, test_framing_head);
+    tcase_add_test(tc, test_framing_kinds);
+    tcase_add_test(tc, test_framing_bad_heads);
+    tcase_add_test(tc, test_framing_chunked);
+    tcase_add_test(tc, test_framing_bad_chunks);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("client");
