@@ -1,16 +1,19 @@
 /*
  * test_upstream.c - upstream/: the response parser (framing.c), the HTTP
- * client against a stub server on 127.0.0.1 that answers with exact bytes
- * (tests/lib/stub_server.h), the content codings (zlib), and common/url.c,
- * which names the servers.
+ * client over bytes (mr_upstream_parse) and against a stub server on
+ * 127.0.0.1 that answers with exact bytes (tests/lib/stub_server.h), the
+ * content codings (zlib), and common/url.c, which names the servers.
  *
  * One case:   CK_RUN_CASE=client ./test_upstream
  * Under gdb:  CK_FORK=no gdb ./test_upstream
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <zlib.h>
 
@@ -601,6 +604,255 @@ START_TEST(test_down_and_silent)
 }
 END_TEST
 
+START_TEST(test_deadline_cancel_addrs)
+{
+    struct mr_stub *s = mr_stub_start();
+    struct mr_upstream_limits lim;
+    struct mr_upstream_addrs addrs;
+    struct mr_upstream_response r;
+    struct mr_kv h[1] = {{"X-Test", 6, "yes", 3}};
+    struct mr_upstream_request req = {"PUT", "", h, 1, NULL, 0};
+    struct mr_error err;
+    char want[128];
+    int pipefd[2];
+
+    /* to addresses resolved beforehand, with the caller's Host; "" is "/"; PUT says its length */
+    mr_stub_answers(s, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789");
+    ck_assert_int_eq(mr_upstream_resolve(&addrs, "127.0.0.1", mr_stub_port(s), &err), 0);
+    mr_upstream_limits_init(&lim);
+    lim.keep = 4;
+    mr_upstream_response_init(&r);
+    ck_assert_msg(mr_upstream_call_at(&addrs, "hooks.example.test:1", &req, &lim, &r, &err) == 0,
+                  "%s", err.msg);
+    ck_assert_msg(strncmp(mr_stub_request(s, 0),
+                          "PUT / HTTP/1.1\r\nHost: hooks.example.test:1\r\nX-Test: yes\r\n"
+                          "Content-Length: 0\r\nConnection: close\r\n\r\n",
+                          91) == 0,
+                  "%s", mr_stub_request(s, 0));
+    ck_assert_str_eq(r.body, "0123");
+    ck_assert_uint_eq(r.body_size, 10);
+    ck_assert(r.body_truncated);
+    ck_assert_int_ge(r.duration_us, 0);
+
+    /* a silent server: the deadline ends the whole exchange, io_ms or not */
+    mr_stub_silent(s, true);
+    lim.timeout_ms = 300;
+    memset(&err, 0, sizeof(err));
+    ck_assert_int_eq(mr_upstream_call_at(&addrs, "h", &req, &lim, &r, &err), MR_ESETUP);
+    ck_assert_str_eq(err.msg, "waiting for h: no answer within 300 ms");
+    ck_assert_int_eq(r.status, 0);
+    ck_assert_int_ge(r.duration_us, 250000);
+
+    /* a readable cancel descriptor ends it at once */
+    ck_assert_int_eq(pipe(pipefd), 0);
+    ck_assert_int_eq(write(pipefd[1], "x", 1), 1);
+    lim.timeout_ms = 600000;
+    lim.cancel_fd = pipefd[0];
+    memset(&err, 0, sizeof(err));
+    ck_assert_int_eq(mr_upstream_call_at(&addrs, "h", &req, &lim, &r, &err), MR_ESETUP);
+    /* (whether the connect or the answer was awaited when it was seen) */
+    ck_assert_msg(strstr(err.msg, " h: interrupted") && strlen(strstr(err.msg, " h: ")) == 15, "%s",
+                  err.msg);
+    close(pipefd[0]);
+    close(pipefd[1]);
+
+    /* the same in a callback's words */
+    lim.mode = MR_UPSTREAM_HEAD;
+    lim.cancel_fd = -1;
+    lim.timeout_ms = 200;
+    lim.io_ms = 0;
+    memset(&err, 0, sizeof(err));
+    ck_assert_int_eq(mr_upstream_call_at(&addrs, "h", &req, &lim, &r, &err), MR_ESYSTEM);
+    ck_assert_str_eq(err.msg, "timed out after 0.2 s (no answer)");
+    mr_upstream_response_release(&r);
+    mr_stub_stop(s);
+
+    /* nothing listens: each mode's words */
+    ck_assert_int_eq(mr_upstream_resolve(&addrs, "127.0.0.1", mr_stub_closed_port(), &err), 0);
+    mr_upstream_response_init(&r);
+    ck_assert_int_eq(mr_upstream_call_at(&addrs, "h", &req, &lim, &r, &err), MR_ESYSTEM);
+    ck_assert_str_eq(err.msg, "connection refused");
+    lim.mode = MR_UPSTREAM_WHOLE;
+    ck_assert_int_eq(mr_upstream_call_at(&addrs, "h", &req, &lim, &r, &err), MR_ESETUP);
+    snprintf(want, sizeof(want),
+             "cannot connect to h: connection refused (is the server running?)");
+    ck_assert_str_eq(err.msg, want);
+    mr_upstream_response_release(&r);
+}
+END_TEST
+
+START_TEST(test_resolve)
+{
+    struct mr_upstream_addrs addrs;
+    struct mr_error err;
+
+    ck_assert_int_eq(mr_upstream_resolve(&addrs, "LocalHost", 80, &err), 0);
+    ck_assert_uint_eq(addrs.n, 2);
+    ck_assert_int_eq(addrs.addr[0].ss_family, AF_INET);
+    ck_assert_int_eq(addrs.addr[1].ss_family, AF_INET6);
+    ck_assert_int_eq(mr_upstream_resolve(&addrs, "10.1.2.3", 8080, &err), 0);
+    ck_assert_uint_eq(addrs.n, 1);
+    ck_assert_int_eq(ntohs(((struct sockaddr_in *)&addrs.addr[0])->sin_port), 8080);
+    /* names other than localhost go to the resolver: not asked here (no network in CI) */
+}
+END_TEST
+
+/* --- the client's reading, over bytes (mr_upstream_parse) ------------------- */
+
+/* What a read of `bytes` gave, as text to compare: rc, status, headers, body, message. */
+static void outcome(struct mr_buf *out, const char *bytes, size_t len, size_t piece,
+                    const char *method, const struct mr_upstream_limits *lim)
+{
+    struct mr_upstream_response r;
+    struct mr_error err;
+    size_t i;
+    int rc;
+
+    mr_upstream_response_init(&r);
+    memset(&err, 0, sizeof(err));
+    rc = mr_upstream_parse(&r, bytes, len, piece, method, lim, &err);
+    mr_buf_reset(out);
+    mr_buf_printf(out, "%d %d [%s] %zu/%llu%s%s\n", rc, r.status, r.reason, r.body_len,
+                  (unsigned long long)r.body_size, r.body_truncated ? " truncated" : "",
+                  r.chunked ? " chunked" : "");
+    for (i = 0; i < r.nheaders; i++)
+        mr_buf_printf(out, "%s: %s\n", r.headers[i].name, r.headers[i].value);
+    mr_buf_append(out, r.body, r.body_len);
+    if (rc != 0)
+        mr_buf_printf(out, "\nerror: %s", err.msg);
+    mr_upstream_response_release(&r);
+}
+
+START_TEST(test_parse_any_pieces)
+{
+    static const struct {
+        const char *method, *bytes, *want;
+    } cases[] = {
+        {"GET", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA",
+         "0 200 [OK] 5/5\nContent-Length: 5\nhello"},
+        {"GET",
+         "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\n"
+         "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+         "0 201 [Created] 3/3 chunked\nTransfer-Encoding: chunked\nabc"},
+        {"GET", "HTTP/1.0 200 OK\n\nup to the end", "0 200 [OK] 13/13\nup to the end"},
+        {"HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n",
+         "0 200 [OK] 0/0\nContent-Length: 99\n"},
+        {"GET", "HTTP/1.1 304 Not Modified\r\n\r\nignored", "0 304 [Not Modified] 0/0\n"},
+        {"GET", "HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort",
+         "-3 0 [] 0/0\n\nerror: the server closed the connection before the end of the body "
+         "(Content-Length)"},
+        {"GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+         "-3 0 [] 0/0\n\nerror: the server closed the connection in a chunk"},
+        {"GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloo\r\n",
+         "-3 0 [] 0/0\n\nerror: malformed response from the server: a chunk longer than its "
+         "size"},
+        {"GET", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
+         "-3 0 [] 0/0\n\nerror: the server switched protocols (101); mockrun forwards plain "
+         "HTTP requests only"},
+        {"GET", "HTTP/1.1 200 OK\r\nContent",
+         "-3 0 [] 0/0\n\nerror: the server closed the "
+         "connection in the middle of the head"},
+        {"GET", "", "-3 0 [] 0/0\n\nerror: the server closed the connection without an answer"},
+    };
+    struct mr_upstream_limits lim;
+    struct mr_buf got;
+    size_t i, piece;
+
+    mr_upstream_limits_init(&lim);
+    mr_buf_init(&got);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t len = strlen(cases[i].bytes);
+        for (piece = 0; piece <= len; piece++) {
+            outcome(&got, cases[i].bytes, len, piece, cases[i].method, &lim);
+            ck_assert_msg(strcmp(mr_buf_cstr(&got), cases[i].want) == 0,
+                          "case %zu, %zu bytes a read:\n%s\nwanted:\n%s", i, piece,
+                          mr_buf_cstr(&got), cases[i].want);
+        }
+    }
+    mr_buf_release(&got);
+}
+END_TEST
+
+START_TEST(test_parse_keep_and_head_mode)
+{
+    static const struct {
+        enum mr_upstream_mode mode;
+        size_t keep, max_body;
+        const char *bytes, *want;
+    } cases[] = {
+        /* keep cuts what is kept, not what is read */
+        {MR_UPSTREAM_WHOLE, 4, 100, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
+         "0 200 [OK] 4/10 truncated\nContent-Length: 10\n0123"},
+        {MR_UPSTREAM_WHOLE, 100, 9, "HTTP/1.1 200 OK\r\n\r\n0123456789",
+         "-3 0 [] 0/0\n\nerror: the answer of the server is larger than 9 bytes"},
+        /* an answer as soon as its head came: the body as far as it came */
+        {MR_UPSTREAM_HEAD, 100, 100, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234",
+         "0 200 [OK] 5/5\nContent-Length: 10\n01234"},
+        {MR_UPSTREAM_HEAD, 3, 100, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel",
+         "0 200 [OK] 3/3 chunked\nTransfer-Encoding: chunked\nhel"},
+        {MR_UPSTREAM_HEAD, 100, 100,
+         "HTTP/1.1 502 Bad\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\nzz\r\n",
+         "0 502 [Bad] 2/2 chunked\nTransfer-Encoding: chunked\nok"},
+        {MR_UPSTREAM_HEAD, 100, 100, "HTTP/1.1 101 Switching Protocols\r\n\r\nnot http",
+         "0 101 [Switching Protocols] 0/0\n"},
+        /* past max_body the reading stops: an answer, cut */
+        {MR_UPSTREAM_HEAD, 4, 6, "HTTP/1.1 200 OK\r\n\r\n0123456789",
+         "0 200 [OK] 4/10 truncated\n0123"},
+        /* no head, no answer: phrases */
+        {MR_UPSTREAM_HEAD, 100, 100, "",
+         "-4 0 [] 0/0\n\nerror: the connection closed before an "
+         "answer"},
+        {MR_UPSTREAM_HEAD, 100, 100, "HTTP/1.1 200",
+         "-4 0 [] 0/0\n\nerror: the connection closed in the middle of the answer's head"},
+        {MR_UPSTREAM_HEAD, 100, 100, "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+         "-4 0 [] 0/0\n\nerror: malformed answer: bad Content-Length \"x\""},
+    };
+    struct mr_upstream_limits lim;
+    struct mr_buf got;
+    size_t i;
+
+    mr_buf_init(&got);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        mr_upstream_limits_init(&lim);
+        lim.mode = cases[i].mode;
+        lim.keep = cases[i].keep;
+        lim.max_body = cases[i].max_body;
+        /* the whole answer in one read: the limits act on what came, not on how */
+        outcome(&got, cases[i].bytes, strlen(cases[i].bytes), 0, "GET", &lim);
+        ck_assert_msg(strcmp(mr_buf_cstr(&got), cases[i].want) == 0, "case %zu:\n%s\nwanted:\n%s",
+                      i, mr_buf_cstr(&got), cases[i].want);
+    }
+    mr_buf_release(&got);
+}
+END_TEST
+
+START_TEST(test_parse_head_limit)
+{
+    struct mr_upstream_limits lim;
+    struct mr_upstream_response r;
+    struct mr_error err;
+    struct mr_buf big;
+    size_t i;
+
+    mr_buf_init(&big);
+    mr_buf_puts(&big, "HTTP/1.1 200 OK\r\n");
+    for (i = 0; i < 100; i++)
+        mr_buf_puts(&big, "X-Header: 0123456789\r\n");
+    mr_buf_puts(&big, "\r\n");
+    mr_upstream_limits_init(&lim);
+    lim.max_head = 1000;
+    mr_upstream_response_init(&r);
+    ck_assert_int_eq(mr_upstream_parse(&r, big.data, big.len, 7, "GET", &lim, &err), MR_ESETUP);
+    ck_assert_str_eq(err.msg, "malformed response from the server: the head is larger than 1000 "
+                              "bytes");
+    lim.max_head = big.len;
+    ck_assert_int_eq(mr_upstream_parse(&r, big.data, big.len, 7, "GET", &lim, &err), 0);
+    ck_assert_uint_eq(r.nheaders, 100);
+    mr_upstream_response_release(&r);
+    mr_buf_release(&big);
+}
+END_TEST
+
 /* --- content codings ---------------------------------------------------- */
 
 /* text compressed with zlib: windowBits 31 gzip, 15 zlib, -15 raw deflate */
@@ -726,6 +978,14 @@ static Suite *upstream_suite(void)
     tcase_add_test(tc, test_until_close_and_no_body);
     tcase_add_test(tc, test_malformed);
     tcase_add_test(tc, test_down_and_silent);
+    tcase_add_test(tc, test_deadline_cancel_addrs);
+    tcase_add_test(tc, test_resolve);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("parse");
+    tcase_add_test(tc, test_parse_any_pieces);
+    tcase_add_test(tc, test_parse_keep_and_head_mode);
+    tcase_add_test(tc, test_parse_head_limit);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("gzip");
