@@ -114,8 +114,8 @@ static int header_line(struct mr_framing_head *h, char *p, char *eol, struct mr_
     h->headers[h->nheaders].name_len = (size_t)(e - s);
     s = colon + 1;
     e = eol;
+    blank_controls(s, e); /* first, so that a space made at either end is trimmed */
     trim(&s, &e);
-    blank_controls(s, e);
     *e = '\0';
     h->headers[h->nheaders].value = s;
     h->headers[h->nheaders].value_len = (size_t)(e - s);
@@ -206,8 +206,8 @@ int mr_framing_parse_head(struct mr_framing_head *h, char *s, size_t len, bool h
     h->status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
     r = p + 12;
     e = eol;
-    trim(&r, &e);
     blank_controls(r, e);
+    trim(&r, &e);
     *e = '\0';
     h->reason = r;
     for (p = eol + 1; p < stop; p = eol + 1) {

@@ -176,15 +176,18 @@ START_TEST(test_framing_head)
     ck_assert_uint_eq(h.length, 5);
     free(copy);
 
-    /* a CR or NUL inside a value or the reason becomes a space; no reason at all */
+    /* a CR or NUL inside a value or the reason becomes a space, trimmed at either end
+     * (fuzz_http_response: regressions/http_response/value-edge-nul); no reason at all */
     {
-        char text[] = "HTTP/1.0 200 O\rK\r\nX-A: 1\r2\0003\r\n\r\n";
+        char text[] = "HTTP/1.0 200 O\rK\r\nX-A: 1\r2\0003\r\nX-B: \0v\r\0\r\n\r\n";
         size_t len = sizeof(text) - 1;
         memset(&err, 0, sizeof(err));
         ck_assert_int_eq(
             mr_framing_parse_head(&h, text, mr_framing_head_end(text, len, 0), false, &err), 0);
         ck_assert_str_eq(h.reason, "O K");
         ck_assert_str_eq(h.headers[0].value, "1 2 3");
+        ck_assert_str_eq(h.headers[1].value, "v");
+        ck_assert_uint_eq(h.headers[1].value_len, 1);
         ck_assert_int_eq(h.body, MR_FRAMING_CLOSE);
     }
     ck_assert_int_eq(head_of(&h, "HTTP/1.1 204\n\n", false, &copy, &err), 0);
