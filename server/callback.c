@@ -31,7 +31,7 @@
 #include "common/clock.h"
 #include "common/hookurl.h"
 #include "common/log.h"
-#include "server/client.h"
+#include "upstream/http.h"
 
 /* One delivery of a callback, rendered, with the attempt it is at. */
 struct job {
@@ -45,8 +45,7 @@ struct job {
     int port;
     char *host_header;         /* "127.0.0.1:4000" */
     size_t target, target_len; /* path and query, in url */
-    struct mr_buf wire;        /* the headers as sent: "Name: value\r\n" */
-    struct mr_buf packed;      /* the same for the journal: "name\0value\0" */
+    struct mr_buf packed;      /* the headers, as sent and journaled: "name\0value\0" */
     uint32_t nheaders;
     struct mr_buf body;
 };
@@ -76,7 +75,6 @@ static void job_free(struct job *j)
     free(j->url);
     free(j->host);
     free(j->host_header);
-    mr_buf_release(&j->wire);
     mr_buf_release(&j->packed);
     mr_buf_release(&j->body);
     free(j);
@@ -216,12 +214,71 @@ static int64_t backoff_ms(const struct mr_callback *cb, unsigned n)
     return ms < 600000 ? ms : 600000;
 }
 
+/* The request of j's attempt: its headers unpacked into *headers and its
+ * target copied into *target (the caller frees both). */
+static int request_of(const struct job *j, const struct mr_callback *cb,
+                      struct mr_upstream_request *req, struct mr_kv **headers, char **target,
+                      struct mr_error *err)
+{
+    const char *p = j->packed.data;
+    uint32_t i;
+
+    *headers = calloc(j->nheaders + 1, sizeof(**headers));
+    *target = strndup(j->url + j->target, j->target_len);
+    if (!*headers || !*target)
+        return mr_error_set(err, MR_ENOMEM, "out of memory");
+    for (i = 0; i < j->nheaders; i++) {
+        (*headers)[i].name = p;
+        (*headers)[i].name_len = strlen(p);
+        p += (*headers)[i].name_len + 1;
+        (*headers)[i].value = p;
+        (*headers)[i].value_len = strlen(p);
+        p += (*headers)[i].value_len + 1;
+    }
+    memset(req, 0, sizeof(*req));
+    req->method = cb->method;
+    req->target = *target;
+    req->headers = *headers;
+    req->nheaders = j->nheaders;
+    req->body = j->body.data;
+    req->body_len = j->body.len;
+    return 0;
+}
+
+/* One attempt of j: the whole exchange within the callback's timeout, given
+ * up when the dispatcher is aborted; an answer as soon as its head came. */
+static int attempt(struct mr_dispatch *d, const struct job *j, const struct mr_callback *cb,
+                   struct mr_upstream_response *ans, struct mr_error *err)
+{
+    struct mr_upstream_request req;
+    struct mr_upstream_limits lim;
+    struct mr_upstream_addrs addrs;
+    struct mr_kv *headers = NULL;
+    char *target = NULL;
+    int rc;
+
+    if ((rc = mr_upstream_resolve(&addrs, j->host, j->port, err)) == 0 &&
+        (rc = request_of(j, cb, &req, &headers, &target, err)) == 0) {
+        mr_upstream_limits_init(&lim);
+        lim.mode = MR_UPSTREAM_HEAD;
+        lim.connect_ms = 0;
+        lim.io_ms = 0;
+        lim.timeout_ms = cb->timeout_ms;
+        lim.cancel_fd = d->cancel[0];
+        lim.keep = d->o.body_max;
+        rc = mr_upstream_call_at(&addrs, j->host_header, &req, &lim, ans, err);
+    }
+    free(headers);
+    free(target);
+    return rc;
+}
+
 static void send_one(struct mr_dispatch *d, struct job *j)
 {
     const struct mr_callback *cb = &d->o.sc->callbacks[j->callback];
-    struct mr_client_request req;
-    struct mr_client_answer ans;
-    struct mr_client_addrs addrs;
+    struct mr_upstream_response ans;
+    const struct mr_kv *type;
+    char answer_type[128] = "";
     struct mr_attempt a;
     struct mr_error err;
     bool retry;
@@ -229,27 +286,11 @@ static void send_one(struct mr_dispatch *d, struct job *j)
 
     memset(&a, 0, sizeof(a));
     memset(&err, 0, sizeof(err));
-    mr_client_answer_init(&ans);
+    mr_upstream_response_init(&ans);
     a.wall_us = mr_clock_wall_us();
-    rc = mr_client_resolve(&addrs, j->host, j->port, &err);
-    if (rc == 0) {
-        memset(&req, 0, sizeof(req));
-        req.addrs = &addrs;
-        req.method = cb->method;
-        req.host = j->host_header;
-        req.target = j->url + j->target;
-        req.target_len = j->target_len;
-        req.headers = j->wire.data;
-        req.headers_len = j->wire.len;
-        req.body = j->body.data;
-        req.body_len = j->body.len;
-        req.send_length = strcmp(cb->method, "POST") == 0 || strcmp(cb->method, "PUT") == 0 ||
-                          strcmp(cb->method, "PATCH") == 0;
-        req.timeout_ms = cb->timeout_ms;
-        req.cancel_fd = d->cancel[0];
-        req.keep = d->o.body_max;
-        rc = mr_client_exchange(&req, &ans, &err);
-    }
+    rc = attempt(d, j, cb, &ans, &err);
+    if (rc == 0 && (type = mr_upstream_header(&ans, "Content-Type")) != NULL)
+        mr_printable(answer_type, sizeof(answer_type), type->value, type->value_len);
     a.delivery = j->delivery;
     a.callback = (uint32_t)j->callback;
     a.attempt = j->attempt;
@@ -266,11 +307,11 @@ static void send_one(struct mr_dispatch *d, struct job *j)
     if (rc == 0) {
         a.outcome = MR_ATTEMPT_ANSWERED;
         a.status = ans.status;
-        a.answer = ans.body.data ? ans.body.data : "";
-        a.answer_len = (uint32_t)ans.body.len;
+        a.answer = ans.body;
+        a.answer_len = (uint32_t)ans.body_len;
         a.answer_size = ans.body_size;
         a.answer_truncated = ans.body_truncated;
-        a.answer_type = ans.content_type;
+        a.answer_type = answer_type;
     } else {
         a.outcome = MR_ATTEMPT_FAILED;
         a.error = err.msg;
@@ -287,7 +328,7 @@ static void send_one(struct mr_dispatch *d, struct job *j)
     else
         mr_log(MR_LOG_INFO, "callback %s: %s %s: %s (attempt %u)", cb->id, cb->method, j->url,
                err.msg, j->attempt);
-    mr_client_answer_release(&ans);
+    mr_upstream_response_release(&ans);
     if (!retry) {
         job_free(j);
         return;
@@ -363,9 +404,6 @@ static void render_or_copy(struct mr_buf *out, const struct mr_template *t, cons
 
 static void add_header(struct job *j, const char *name, const char *value, size_t vlen)
 {
-    mr_buf_printf(&j->wire, "%s: ", name);
-    mr_buf_append(&j->wire, value, vlen);
-    mr_buf_puts(&j->wire, "\r\n");
     mr_buf_append(&j->packed, name, strlen(name) + 1);
     mr_buf_append(&j->packed, value, vlen);
     mr_buf_putc(&j->packed, '\0');
@@ -545,7 +583,6 @@ void mr_dispatch_trigger(struct mr_dispatch *d, const struct mr_callback_use *us
     j->attempt = 1;
     j->due_us = mr_clock_mono_us() + use->delay_ms * 1000;
     j->due_wall_us = mr_clock_wall_us() + use->delay_ms * 1000;
-    mr_buf_init(&j->wire);
     mr_buf_init(&j->packed);
     mr_buf_init(&j->body);
     mr_buf_init(&url);
@@ -580,7 +617,7 @@ void mr_dispatch_trigger(struct mr_dispatch *d, const struct mr_callback_use *us
         j->url = mr_buf_detach(&url, NULL);
     mr_buf_release(&url);
     mr_buf_release(&value);
-    if (j->wire.failed || j->packed.failed || j->body.failed)
+    if (j->packed.failed || j->body.failed)
         why = "not sent: out of memory";
     if (why) {
         mr_log(MR_LOG_INFO, "callback %s: %s", cb->id, why);

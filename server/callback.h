@@ -12,7 +12,7 @@
  *
  * A few threads (MR_DISPATCH_THREADS) send the jobs as they fall due, in
  * due order, each attempt bounded by the callback's `timeoutMs`
- * (server/client.h). An attempt that fails, or that the application
+ * (upstream/http.h, in MR_UPSTREAM_HEAD mode). An attempt that fails, or that the application
  * answers with a status outside 2xx, is retried when the callback has a
  * `retry`, after `backoffMs`, doubling after each retry. Every attempt goes
  * into the journal (mr_journal_add_attempt), and so does every delivery

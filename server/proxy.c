@@ -32,8 +32,7 @@ void mr_proxy_call_release(struct mr_proxy_call *pc)
 
 size_t mr_proxy_call_size(const struct mr_proxy_call *pc)
 {
-    return pc->up_.in_.cap + pc->up_.raw_.cap + pc->up_.body_.cap + pc->decoded_.cap +
-           pc->target_.cap;
+    return mr_upstream_response_size(&pc->up_) + pc->decoded_.cap + pc->target_.cap;
 }
 
 static bool named(const struct mr_kv *h, const char *name)

@@ -1,28 +1,44 @@
 /*
- * http.c - the upstream HTTP/1.1 client: connect with a deadline, one write,
- * then the response parsed from one growing buffer. The head is parsed in
- * place (names and values NUL-terminated where they lie), so the header
- * array points into the buffer; a chunked body is copied out chunk by chunk.
+ * http.c - the HTTP/1.1 client (http.h): connect with a deadline, one write,
+ * then the response read into growing buffers and parsed by
+ * upstream/framing.h. The head is parsed in place, so the header array
+ * points into in_; the body's bytes go on in body_ and are decoded there,
+ * in place, as they come.
+ *
+ * Every wait is one poll() on the socket and the cancel descriptor, bounded
+ * by the nearer of the wait's own bound (connect_ms, io_ms) and what is left
+ * of the deadline. The bytes of mr_upstream_parse take the place of the
+ * socket in receive(), so the parse is the client's own code path.
  */
 #define _GNU_SOURCE /* MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK */
 #include "upstream/http.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
+
+#include "common/clock.h"
 
 void mr_upstream_limits_init(struct mr_upstream_limits *lim)
 {
+    memset(lim, 0, sizeof(*lim));
     lim->connect_ms = MR_UPSTREAM_CONNECT_MS_DEFAULT;
     lim->io_ms = MR_UPSTREAM_IO_MS_DEFAULT;
+    lim->timeout_ms = 0;
+    lim->cancel_fd = -1;
     lim->max_head = MR_UPSTREAM_MAX_HEAD_DEFAULT;
     lim->max_body = MR_UPSTREAM_MAX_BODY_DEFAULT;
+    lim->keep = SIZE_MAX;
+    lim->mode = MR_UPSTREAM_WHOLE;
 }
 
 void mr_upstream_response_init(struct mr_upstream_response *r)
@@ -30,18 +46,22 @@ void mr_upstream_response_init(struct mr_upstream_response *r)
     memset(r, 0, sizeof(*r));
     r->reason = "";
     r->body = "";
+    mr_framing_head_init(&r->head_);
     mr_buf_init(&r->in_);
-    mr_buf_init(&r->raw_);
     mr_buf_init(&r->body_);
 }
 
 void mr_upstream_response_release(struct mr_upstream_response *r)
 {
+    mr_framing_head_release(&r->head_);
     mr_buf_release(&r->in_);
-    mr_buf_release(&r->raw_);
     mr_buf_release(&r->body_);
-    free(r->headers);
     mr_upstream_response_init(r);
+}
+
+size_t mr_upstream_response_size(const struct mr_upstream_response *r)
+{
+    return r->in_.cap + r->body_.cap + r->head_.cap_ * sizeof(struct mr_kv);
 }
 
 /* Empties r for another response, keeping its memory. */
@@ -49,22 +69,21 @@ static void reset(struct mr_upstream_response *r)
 {
     r->status = 0;
     r->reason = "";
+    r->headers = r->head_.headers;
     r->nheaders = 0;
     r->body = "";
     r->body_len = 0;
+    r->body_size = 0;
+    r->body_truncated = false;
     r->chunked = false;
+    r->head_.nheaders = 0;
     mr_buf_reset(&r->in_);
-    mr_buf_reset(&r->raw_);
     mr_buf_reset(&r->body_);
 }
 
 const struct mr_kv *mr_upstream_header(const struct mr_upstream_response *r, const char *name)
 {
-    size_t i, n = strlen(name);
-    for (i = 0; i < r->nheaders; i++)
-        if (r->headers[i].name_len == n && strncasecmp(r->headers[i].name, name, n) == 0)
-            return &r->headers[i];
-    return NULL;
+    return mr_framing_header(r->headers, r->nheaders, name);
 }
 
 /* Whether the comma-separated list `list` has the token name[0..len) (case-insensitive). */
@@ -94,112 +113,297 @@ bool mr_upstream_hop_by_hop(const char *name, size_t name_len, const char *conne
     return connection && list_has(connection, name, name_len);
 }
 
-/* ---- the connection ----------------------------------------------------- */
+/* ---- addresses ------------------------------------------------------------ */
 
-struct conn {
-    int fd;
-    const struct mr_upstream_limits *lim;
-    char where[MR_URL_HOST_MAX + 16]; /* "host:port", for messages */
-};
-
-static int wait_for(struct conn *c, short events, int ms, const char *doing, struct mr_error *err)
+static bool add_literal(struct mr_upstream_addrs *out, const char *host, int port)
 {
-    struct pollfd p = {c->fd, events, 0};
-    int n;
-    do
-        n = poll(&p, 1, ms);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return mr_error_sys(err, "%s %s", doing, c->where);
-    if (n == 0)
-        return mr_error_set(err, MR_ESETUP, "%s %s: no answer within %d ms", doing, c->where, ms);
-    return 0;
+    struct sockaddr_in *a4 = (struct sockaddr_in *)&out->addr[out->n];
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&out->addr[out->n];
+
+    if (out->n >= MR_UPSTREAM_MAX_ADDRS)
+        return false;
+    memset(&out->addr[out->n], 0, sizeof(out->addr[0]));
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons((uint16_t)port);
+        out->len[out->n++] = sizeof(*a4);
+        return true;
+    }
+    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons((uint16_t)port);
+        out->len[out->n++] = sizeof(*a6);
+        return true;
+    }
+    return false;
 }
 
-static int connect_to(struct conn *c, const struct mr_url *url, struct mr_error *err)
+/* mr_upstream_resolve, worded for the mode: `named` as a proxy says it. */
+static int resolve(struct mr_upstream_addrs *out, const char *host, int port, bool named,
+                   struct mr_error *err)
 {
+    const char *say = named ? "cannot find the address of" : "cannot resolve host";
     struct addrinfo hints, *res = NULL, *ai;
-    char port[16];
-    int rc, saved = 0;
-    bool timed_out = false;
+    char service[16];
+    int rc;
 
+    out->n = 0;
+    if (add_literal(out, host, port))
+        return 0;
+    if (strcasecmp(host, "localhost") == 0) {
+        add_literal(out, "127.0.0.1", port);
+        add_literal(out, "::1", port);
+        return 0;
+    }
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    snprintf(port, sizeof(port), "%d", url->port);
-    rc = getaddrinfo(url->host, port, &hints, &res);
+    hints.ai_flags = AI_NUMERICSERV;
+    snprintf(service, sizeof(service), "%d", port);
+    rc = getaddrinfo(host, service, &hints, &res);
     if (rc != 0)
-        return mr_error_set(err, MR_ESETUP, "cannot find the address of %s: %s", url->host,
+        return mr_error_set(err, MR_ESETUP, "%s %s: %s", say, host,
                             rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-    for (ai = res; ai; ai = ai->ai_next) {
-        int fd =
-            socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-        if (fd < 0) {
-            saved = errno;
+    for (ai = res; ai && out->n < MR_UPSTREAM_MAX_ADDRS; ai = ai->ai_next) {
+        if (ai->ai_addrlen > sizeof(out->addr[0]))
             continue;
-        }
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-            c->fd = fd;
-            break;
-        }
-        if (errno == EINPROGRESS) {
-            struct pollfd p = {fd, POLLOUT, 0};
-            int n, so = 0;
-            socklen_t sl = sizeof(so);
-            do
-                n = poll(&p, 1, c->lim->connect_ms);
-            while (n < 0 && errno == EINTR);
-            if (n > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &sl) == 0 && so == 0) {
-                c->fd = fd;
-                break;
-            }
-            timed_out |= n == 0;
-            saved = n > 0 ? so : n == 0 ? ETIMEDOUT : errno;
-        } else {
-            saved = errno;
-        }
-        close(fd);
+        memcpy(&out->addr[out->n], ai->ai_addr, ai->ai_addrlen);
+        out->len[out->n++] = ai->ai_addrlen;
     }
     freeaddrinfo(res);
-    if (c->fd >= 0)
-        return 0;
-    if (timed_out && saved == ETIMEDOUT)
-        return mr_error_set(err, MR_ESETUP, "cannot connect to %s: no answer within %d ms",
-                            c->where, c->lim->connect_ms);
-    return mr_error_set(err, MR_ESETUP, "cannot connect to %s: %s", c->where,
-                        saved == ECONNREFUSED ? "connection refused (is the server running?)"
-                                              : strerror(saved ? saved : ETIMEDOUT));
+    if (out->n == 0)
+        return mr_error_set(err, MR_ESETUP, "%s %s: no address", say, host);
+    return 0;
 }
 
-static int send_all(struct conn *c, const char *data, size_t len, struct mr_error *err)
+int mr_upstream_resolve(struct mr_upstream_addrs *out, const char *host, int port,
+                        struct mr_error *err)
 {
-    while (len > 0) {
-        ssize_t n = send(c->fd, data, len, MSG_NOSIGNAL);
+    return resolve(out, host, port, false, err);
+}
+
+/* ---- the connection ------------------------------------------------------- */
+
+struct conn {
+    int fd; /* -1: none (or reading mem) */
+    const struct mr_upstream_limits *lim;
+    bool whole;          /* MR_UPSTREAM_WHOLE */
+    int64_t deadline_us; /* INT64_MAX: none */
+    const char *mem;     /* mr_upstream_parse: the bytes in place of the socket */
+    size_t mem_len, mem_off, piece;
+    char where[MR_URL_HOST_MAX + 32]; /* "host:port", for messages */
+    struct mr_error *err;
+};
+
+static void conn_init(struct conn *c, const struct mr_upstream_limits *lim, int64_t t0,
+                      struct mr_error *err)
+{
+    memset(c, 0, sizeof(*c));
+    c->fd = -1;
+    c->lim = lim;
+    c->whole = lim->mode == MR_UPSTREAM_WHOLE;
+    c->deadline_us = lim->timeout_ms > 0 ? t0 + lim->timeout_ms * 1000 : INT64_MAX;
+    c->err = err;
+}
+
+/* What a wait is for: how a proxy's message says it, and a callback's. */
+enum wait { W_CONNECT, W_SEND, W_HEAD, W_BODY };
+static const char *const doing[] = {"cannot connect to", "sending to", "waiting for",
+                                    "waiting for"};
+static const char *const awaited[] = {"connecting", "sending the request", "no answer",
+                                      "reading the answer"};
+
+/* A bound of `ms` passed while waiting for `w`. */
+static int timed_out(struct conn *c, enum wait w, int64_t ms)
+{
+    char s[32];
+    if (c->whole)
+        return mr_error_set(c->err, MR_ESETUP, "%s %s: no answer within %lld ms", doing[w],
+                            c->where, (long long)ms);
+    snprintf(s, sizeof(s), "%g s", (double)ms / 1000.0);
+    return mr_error_set(c->err, MR_ESYSTEM, "timed out after %s (%s)", s, awaited[w]);
+}
+
+/*
+ * Waits until the socket is ready for `events`, at most `bound_ms` (0: no
+ * bound but the deadline). Returns 0; 1 when bound_ms passed (the caller
+ * says what that means); or an error: the deadline passed, the cancel
+ * descriptor became readable, poll failed.
+ */
+static int await(struct conn *c, short events, int bound_ms, enum wait w)
+{
+    int64_t start = mr_clock_mono_us();
+    for (;;) {
+        struct pollfd p[2] = {{c->fd, events, 0}, {c->lim->cancel_fd, POLLIN, 0}};
+        int64_t now = mr_clock_mono_us(), left = c->deadline_us - now;
+        int64_t ms = -1;
+        int n;
+
+        if (left <= 0)
+            return timed_out(c, w, c->lim->timeout_ms);
+        if (c->deadline_us != INT64_MAX)
+            ms = (left + 999) / 1000;
+        if (bound_ms > 0) {
+            int64_t rest = bound_ms - (now - start) / 1000;
+            if (rest <= 0)
+                return 1;
+            if (ms < 0 || rest < ms)
+                ms = rest;
+        }
+        n = poll(p, c->lim->cancel_fd >= 0 ? 2 : 1, ms > INT_MAX ? INT_MAX : (int)ms);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int rc = wait_for(c, POLLOUT, c->lim->io_ms, "sending to", err);
+        if (n < 0)
+            return c->whole ? mr_error_sys(c->err, "%s %s", doing[w], c->where)
+                            : mr_error_sys(c->err, "poll");
+        if (c->lim->cancel_fd >= 0 && (p[1].revents & POLLIN))
+            return c->whole
+                       ? mr_error_set(c->err, MR_ESETUP, "%s %s: interrupted", doing[w], c->where)
+                       : mr_error_set(c->err, MR_ESYSTEM, "interrupted (mockrun was stopped)");
+        if (n > 0 && p[0].revents)
+            return 0;
+    }
+}
+
+/* A socket error as a callback's message says it. */
+static const char *errno_phrase(int e)
+{
+    switch (e) {
+    case ECONNREFUSED:
+        return "connection refused";
+    case ECONNRESET:
+        return "connection reset by peer";
+    case EHOSTUNREACH:
+        return "host unreachable";
+    case ENETUNREACH:
+        return "network unreachable";
+    case EPIPE:
+        return "the connection closed while the request was being sent";
+    default:
+        return strerror(e);
+    }
+}
+
+/* Connects to the first address that accepts, each within connect_ms. */
+static int connect_any(struct conn *c, const struct mr_upstream_addrs *a)
+{
+    int last = ECONNREFUSED, rc;
+    bool slow = false;
+    size_t i;
+
+    for (i = 0; i < a->n; i++) {
+        /* no TCP_NODELAY: the request goes in one write, which Nagle never holds back */
+        int fd = socket(a->addr[i].ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        int soerr = 0;
+        socklen_t sl = sizeof(soerr);
+
+        if (fd < 0) {
+            last = errno;
+            continue;
+        }
+        c->fd = fd;
+        if (connect(fd, (const struct sockaddr *)&a->addr[i], a->len[i]) == 0)
+            return 0;
+        if (errno != EINPROGRESS) {
+            last = errno;
+        } else if ((rc = await(c, POLLOUT, c->lim->connect_ms, W_CONNECT)) < 0) {
+            return rc; /* the deadline or a cancel ends the call; the caller closes c->fd */
+        } else if (rc == 1) {
+            last = ETIMEDOUT; /* this address is silent: the next one may answer */
+            slow = true;
+        } else {
+            if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
+                soerr = errno;
+            if (soerr == 0)
+                return 0;
+            last = soerr;
+        }
+        close(fd);
+        c->fd = -1;
+    }
+    if (!c->whole)
+        return mr_error_set(c->err, MR_ESYSTEM, "%s", errno_phrase(last));
+    if (slow && last == ETIMEDOUT)
+        return timed_out(c, W_CONNECT, c->lim->connect_ms);
+    return mr_error_set(c->err, MR_ESETUP, "cannot connect to %s: %s", c->where,
+                        last == ECONNREFUSED ? "connection refused (is the server running?)"
+                                             : strerror(last));
+}
+
+/* Sends iov[0..n) whole (one sendmsg when the socket takes it). */
+static int send_all(struct conn *c, struct iovec *iov, int n)
+{
+    while (n > 0) {
+        struct msghdr m;
+        ssize_t k;
+        int rc;
+
+        if (iov->iov_len == 0) {
+            iov++;
+            n--;
+            continue;
+        }
+        memset(&m, 0, sizeof(m));
+        m.msg_iov = iov;
+        m.msg_iovlen = (size_t)n;
+        k = sendmsg(c->fd, &m, MSG_NOSIGNAL);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            if ((rc = await(c, POLLOUT, c->lim->io_ms, W_SEND)) == 1)
+                return timed_out(c, W_SEND, c->lim->io_ms);
             if (rc != 0)
                 return rc;
             continue;
         }
-        if (n <= 0)
-            return mr_error_sys(err, "sending to %s", c->where);
-        data += n;
-        len -= (size_t)n;
+        if (k <= 0) {
+            if (k == 0)
+                errno = EPIPE;
+            return c->whole ? mr_error_sys(c->err, "sending to %s", c->where)
+                            : mr_error_set(c->err, MR_ESYSTEM, "%s", errno_phrase(errno));
+        }
+        while (n > 0 && (size_t)k >= iov->iov_len) {
+            k -= (ssize_t)iov->iov_len;
+            iov++;
+            n--;
+        }
+        if (n > 0) {
+            iov->iov_base = (char *)iov->iov_base + k;
+            iov->iov_len -= (size_t)k;
+        }
     }
     return 0;
 }
 
+static int nomem(struct conn *c)
+{
+    return mr_error_set(c->err, MR_ENOMEM, "out of memory");
+}
+
 /* Receives more bytes into b (at most `room` more). Returns 1 when bytes came,
- * 0 at the end of the connection, or a negative code. */
-static int receive(struct conn *c, struct mr_buf *b, size_t room, struct mr_error *err)
+ * 0 at the end of the connection, or an error. */
+static int receive(struct conn *c, struct mr_buf *b, size_t room, enum wait w)
 {
     size_t want = room < 65536 ? room : 65536;
+    int rc;
+
     if (want == 0)
         want = 1;
+    if (c->mem) {
+        size_t n = c->mem_len - c->mem_off;
+        if (n == 0)
+            return 0;
+        if (c->piece && n > c->piece)
+            n = c->piece;
+        if (n > want)
+            n = want;
+        if (!mr_buf_append(b, c->mem + c->mem_off, n))
+            return nomem(c);
+        c->mem_off += n;
+        return 1;
+    }
     if (!mr_buf_reserve(b, want))
-        return mr_error_set(err, MR_ENOMEM, "out of memory");
+        return nomem(c);
     for (;;) {
         ssize_t n = recv(c->fd, b->data + b->len, want, 0);
         if (n > 0) {
@@ -212,311 +416,196 @@ static int receive(struct conn *c, struct mr_buf *b, size_t room, struct mr_erro
         if (errno == EINTR)
             continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            int rc = wait_for(c, POLLIN, c->lim->io_ms, "waiting for", err);
+            if ((rc = await(c, POLLIN, c->lim->io_ms, w)) == 1)
+                return timed_out(c, w, c->lim->io_ms);
             if (rc != 0)
                 return rc;
             continue;
         }
+        if (!c->whole)
+            return mr_error_set(c->err, MR_ESYSTEM, "%s", errno_phrase(errno));
         if (errno == ECONNRESET)
-            return mr_error_set(err, MR_ESETUP, "%s reset the connection", c->where);
-        return mr_error_sys(err, "receiving from %s", c->where);
+            return mr_error_set(c->err, MR_ESETUP, "%s reset the connection", c->where);
+        return mr_error_sys(c->err, "receiving from %s", c->where);
     }
 }
 
 /* ---- the response --------------------------------------------------------- */
 
-/* Where the head that starts at `from` ends (after the blank line), or 0. */
-static size_t head_end(const char *s, size_t from, size_t len)
+/* The answer broke the protocol: `why` says how (framing.h's words). */
+static int malformed(struct conn *c, const struct mr_error *why)
 {
-    size_t i;
-    for (i = from; i < len; i++) {
-        if (s[i] != '\n')
-            continue;
-        if (i + 1 < len && s[i + 1] == '\n')
-            return i + 2;
-        if (i + 2 < len && s[i + 1] == '\r' && s[i + 2] == '\n')
-            return i + 3;
-    }
-    return 0;
-}
-
-static void trim(char **s, char **e)
-{
-    while (*s < *e && (**s == ' ' || **s == '\t'))
-        (*s)++;
-    while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
-        (*e)--;
-}
-
-/* Parses the head in in_[0, end): the status line and the headers, in place. */
-static int parse_head(struct mr_upstream_response *r, struct conn *c, size_t end,
-                      struct mr_error *err)
-{
-    char *p = r->in_.data, *stop = r->in_.data + end, *eol, *s, *e;
-
-    eol = memchr(p, '\n', (size_t)(stop - p));
-    if (!eol || (size_t)(eol - p) < 12 || strncmp(p, "HTTP/1.", 7) != 0 || p[8] != ' ' ||
-        p[9] < '1' || p[9] > '5' || p[10] < '0' || p[10] > '9' || p[11] < '0' || p[11] > '9' ||
-        (p[12] != ' ' && p[12] != '\r' && p[12] != '\n'))
-        return mr_error_set(err, MR_ESETUP, "malformed response from %s: no HTTP/1.x status line",
-                            c->where);
-    r->status = (p[9] - '0') * 100 + (p[10] - '0') * 10 + (p[11] - '0');
-    s = p + 12;
-    e = eol;
-    trim(&s, &e);
-    *e = '\0';
-    r->reason = s;
-    r->nheaders = 0;
-    for (p = eol + 1; p < stop; p = eol + 1) {
-        char *colon;
-        eol = memchr(p, '\n', (size_t)(stop - p));
-        if (!eol || eol == p || (eol == p + 1 && *p == '\r'))
-            break; /* the blank line */
-        if (*p == ' ' || *p == '\t')
-            return mr_error_set(err, MR_ESETUP, "malformed response from %s: a folded header line",
-                                c->where);
-        colon = memchr(p, ':', (size_t)(eol - p));
-        if (!colon || colon == p)
-            return mr_error_set(err, MR_ESETUP, "malformed response from %s: a header without ':'",
-                                c->where);
-        if (r->nheaders == r->cap_headers_) {
-            size_t cap = r->cap_headers_ ? r->cap_headers_ * 2 : 32;
-            struct mr_kv *h = realloc(r->headers, cap * sizeof(*h));
-            if (!h)
-                return mr_error_set(err, MR_ENOMEM, "out of memory");
-            r->headers = h;
-            r->cap_headers_ = cap;
-        }
-        s = p;
-        e = colon;
-        trim(&s, &e);
-        *e = '\0';
-        r->headers[r->nheaders].name = s;
-        r->headers[r->nheaders].name_len = (size_t)(e - s);
-        s = colon + 1;
-        e = eol;
-        trim(&s, &e);
-        *e = '\0';
-        r->headers[r->nheaders].value = s;
-        r->headers[r->nheaders].value_len = (size_t)(e - s);
-        r->nheaders++;
-    }
-    return 0;
+    if (why->code == MR_ENOMEM)
+        return nomem(c);
+    if (c->whole)
+        return mr_error_set(c->err, MR_ESETUP, "malformed response from %s: %s", c->where,
+                            why->msg);
+    return mr_error_set(c->err, MR_ESYSTEM, "malformed answer: %s", why->msg);
 }
 
 /* Reads until in_ holds a whole head; *end is where it ends. */
-static int read_head(struct mr_upstream_response *r, struct conn *c, size_t *end,
-                     struct mr_error *err)
+static int read_head(struct conn *c, struct mr_upstream_response *r, size_t *end)
 {
-    size_t from = 0, scanned = 0;
+    size_t seen = 0;
     for (;;) {
-        size_t e = head_end(r->in_.data ? r->in_.data : "", scanned > from + 2 ? scanned - 2 : from,
-                            r->in_.len);
         int rc;
-        if (e) {
-            *end = e;
+        *end = mr_framing_head_end(r->in_.data ? r->in_.data : "", r->in_.len, seen);
+        if (*end)
             return 0;
+        seen = r->in_.len;
+        if (r->in_.len > c->lim->max_head) {
+            struct mr_error why;
+            mr_error_set(&why, MR_ESETUP, "the head is larger than %zu bytes", c->lim->max_head);
+            return malformed(c, &why);
         }
-        scanned = r->in_.len;
-        if (r->in_.len - from > c->lim->max_head)
-            return mr_error_set(err, MR_ESETUP,
-                                "malformed response from %s: the head is larger than %zu bytes",
-                                c->where, c->lim->max_head);
-        rc = receive(c, &r->in_, c->lim->max_head + 1 - (r->in_.len - from), err);
+        rc = receive(c, &r->in_, c->lim->max_head + 1 - r->in_.len, W_HEAD);
         if (rc < 0)
             return rc;
-        if (rc == 0)
-            return mr_error_set(err, MR_ESETUP,
-                                r->in_.len == from
-                                    ? "%s closed the connection without an answer"
-                                    : "%s closed the connection in the middle of the head",
-                                c->where);
+        if (rc > 0)
+            continue;
+        if (!c->whole)
+            return mr_error_set(c->err, MR_ESYSTEM,
+                                r->in_.len ? "the connection closed in the middle of the "
+                                             "answer's head"
+                                           : "the connection closed before an answer");
+        return mr_error_set(c->err, MR_ESETUP,
+                            r->in_.len ? "%s closed the connection in the middle of the head"
+                                       : "%s closed the connection without an answer",
+                            c->where);
     }
 }
 
-static int too_large(struct conn *c, struct mr_error *err)
+static int too_large(struct conn *c)
 {
-    return mr_error_set(err, MR_ESETUP, "the answer of %s is larger than %zu bytes", c->where,
+    return mr_error_set(c->err, MR_ESETUP, "the answer of %s is larger than %zu bytes", c->where,
                         c->lim->max_body);
 }
 
-/* Reads until in_ holds `want` bytes from `at`; returns 0 or an error (the end
- * of the connection too, named by `what`). */
-static int need(struct mr_upstream_response *r, struct conn *c, size_t at, size_t want,
-                const char *what, struct mr_error *err)
+/* Whether the body is longer than max, or is announced to be. */
+static bool over(const struct mr_upstream_response *r, const struct mr_framing_decoder *d,
+                 size_t max)
 {
-    while (r->raw_.len - at < want) {
-        int rc = receive(c, &r->raw_, want - (r->raw_.len - at), err);
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            return mr_error_set(err, MR_ESETUP, "%s closed the connection %s", c->where, what);
-    }
-    return 0;
+    return r->body_size > max || d->left > max - r->body_size;
 }
 
-/* The position after the next line that starts at `at` (reading as needed). */
-static int line_at(struct mr_upstream_response *r, struct conn *c, size_t at, size_t *next,
-                   struct mr_error *err)
+/*
+ * Reads the body as the head frames it, decoding in place in body_: its
+ * first `kept` bytes are the body kept so far, bytes from `off` on are
+ * received and not yet decoded. A decoded span moves down to the kept end,
+ * which is where it already lies unless chunk lines came before it, so a
+ * body framed by its length or by the connection's end is never copied.
+ */
+static int read_body(struct conn *c, struct mr_upstream_response *r)
 {
-    for (;;) {
-        char *nl = memchr(r->raw_.data + at, '\n', r->raw_.len - at);
-        int rc;
-        if (nl) {
-            *next = (size_t)(nl - r->raw_.data) + 1;
-            return 0;
-        }
-        if (r->raw_.len - at > 4096)
-            return mr_error_set(err, MR_ESETUP,
-                                "malformed response from %s: a chunk line "
-                                "longer than 4096 bytes",
-                                c->where);
-        rc = receive(c, &r->raw_, 4096, err);
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
-            return mr_error_set(err, MR_ESETUP, "%s closed the connection in a chunked body",
-                                c->where);
-    }
-}
-
-static int read_chunked(struct mr_upstream_response *r, struct conn *c, size_t at,
-                        struct mr_error *err)
-{
-    int rc;
-    for (;;) {
-        size_t next, size = 0, digits = 0;
-        const char *p;
-
-        if ((rc = line_at(r, c, at, &next, err)) != 0)
-            return rc;
-        for (p = r->raw_.data + at; digits < 16; p++, digits++) {
-            int v = *p >= '0' && *p <= '9'   ? *p - '0'
-                    : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
-                    : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10
-                                             : -1;
-            if (v < 0)
-                break;
-            size = size * 16 + (size_t)v;
-        }
-        if (digits == 0 || (*p != ';' && *p != '\r' && *p != '\n' && *p != ' ' && *p != '\t'))
-            return mr_error_set(err, MR_ESETUP, "malformed response from %s: a bad chunk size",
-                                c->where);
-        at = next;
-        if (size == 0)
-            break;
-        if (size > c->lim->max_body || r->body_.len + size > c->lim->max_body)
-            return too_large(c, err);
-        if ((rc = need(r, c, at, size, "in a chunk", err)) != 0)
-            return rc;
-        if (!mr_buf_append(&r->body_, r->raw_.data + at, size))
-            return mr_error_set(err, MR_ENOMEM, "out of memory");
-        at += size;
-        /* the CRLF after the data */
-        if ((rc = line_at(r, c, at, &next, err)) != 0)
-            return rc;
-        if (next - at > 2)
-            return mr_error_set(err, MR_ESETUP,
-                                "malformed response from %s: a chunk longer than its size",
-                                c->where);
-        at = next;
-        /* keep the buffer small: drop what is decoded */
-        if (at > 65536) {
-            memmove(r->raw_.data, r->raw_.data + at, r->raw_.len - at);
-            r->raw_.len -= at;
-            r->raw_.data[r->raw_.len] = '\0';
-            at = 0;
-        }
-    }
-    /* trailers, up to the blank line; their values are dropped */
-    for (;;) {
-        size_t next;
-        if ((rc = line_at(r, c, at, &next, err)) != 0)
-            return rc;
-        if (next - at <= 2)
-            break;
-        at = next;
-    }
-    r->chunked = true;
-    r->body = r->body_.data ? r->body_.data : "";
-    r->body_len = r->body_.len;
-    return 0;
-}
-
-static int read_body(struct mr_upstream_response *r, struct conn *c, bool head_req,
-                     struct mr_error *err)
-{
-    size_t at = 0;
-    const struct mr_kv *te = mr_upstream_header(r, "Transfer-Encoding");
-    const struct mr_kv *cl = mr_upstream_header(r, "Content-Length");
+    const size_t max = c->lim->max_body, keep = c->lim->keep;
+    struct mr_buf *b = &r->body_;
+    struct mr_framing_decoder d;
+    struct mr_error why;
+    const char *cut;
+    size_t kept = 0, off = 0;
     int rc;
 
-    if (head_req || r->status == 204 || r->status == 304)
-        return 0;
-    if (te) {
-        /* chunked when it is the last coding; anything else ends with the connection */
-        const char *v = te->value, *last = v;
-        size_t n = te->value_len;
-        while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-            n--;
-        for (size_t i = 0; i < n; i++)
-            if (v[i] == ',')
-                last = v + i + 1;
-        while (*last == ' ' || *last == '\t')
-            last++;
-        if ((size_t)(v + n - last) == 7 && strncasecmp(last, "chunked", 7) == 0)
-            return read_chunked(r, c, at, err);
-        cl = NULL;
-    }
-    if (cl) {
-        unsigned long long len = 0;
-        size_t i;
-        for (i = 0; i < cl->value_len; i++) {
-            if (cl->value[i] < '0' || cl->value[i] > '9' || len > (1ull << 50))
-                return mr_error_set(err, MR_ESETUP,
-                                    "malformed response from %s: Content-Length \"%.40s\"",
-                                    c->where, cl->value);
-            len = len * 10 + (unsigned long long)(cl->value[i] - '0');
-        }
-        if (cl->value_len == 0)
-            return mr_error_set(err, MR_ESETUP,
-                                "malformed response from %s: an empty "
-                                "Content-Length",
-                                c->where);
-        if (len > c->lim->max_body)
-            return too_large(c, err);
-        if ((rc = need(r, c, at, (size_t)len, "before the end of the body (Content-Length)",
-                       err)) != 0)
-            return rc;
-        r->body = r->raw_.data + at;
-        r->body_len = (size_t)len;
-        return 0;
-    }
-    /* up to the end of the connection */
+    mr_framing_decoder_init(&d, &r->head_);
+    r->chunked = d.kind == MR_FRAMING_CHUNKED;
     for (;;) {
-        if (r->raw_.len - at > c->lim->max_body)
-            return too_large(c, err);
-        rc = receive(c, &r->raw_, c->lim->max_body + 1 - (r->raw_.len - at), err);
-        if (rc < 0)
-            return rc;
-        if (rc == 0)
+        while (!d.done && off < b->len) {
+            const char *data;
+            size_t n, used, m;
+            if (mr_framing_decode(&d, b->data + off, b->len - off, &data, &n, &used, &why) < 0) {
+                if (c->whole)
+                    return malformed(c, &why);
+                goto out; /* an answer, as far as its framing held */
+            }
+            m = kept < keep ? (n < keep - kept ? n : keep - kept) : 0;
+            if (m > 0 && data != b->data + kept)
+                memmove(b->data + kept, data, m);
+            kept += m;
+            r->body_size += n;
+            off += used;
+            if (used == 0 || (c->whole ? over(r, &d, max) : r->body_size > max))
+                break; /* a chunk line is still coming, or the body is too long */
+        }
+        /* past max_body, or announced to be: an error, or the answer's end */
+        if (c->whole && over(r, &d, max))
+            return too_large(c);
+        if (d.done || r->body_size > max)
             break;
+        /* what is decoded and not kept is no longer needed */
+        if (off > kept) {
+            memmove(b->data + kept, b->data + off, b->len - off);
+            b->len -= off - kept;
+            off = kept;
+        }
+        rc = receive(c, b, 65536, W_BODY);
+        if (rc < 0 && c->whole)
+            return rc;
+        if (rc < 0)
+            break; /* the head came: an answer, whatever became of its body */
+        if (rc == 0) {
+            if (!mr_framing_decode_end(&d, &cut) && c->whole)
+                return mr_error_set(c->err, MR_ESETUP, "%s closed the connection %s", c->where,
+                                    cut);
+            break;
+        }
     }
-    r->body = r->raw_.data + at;
-    r->body_len = r->raw_.len - at;
+out:
+    b->len = kept;
+    if (b->data)
+        b->data[kept] = '\0';
+    r->body = b->data ? b->data : "";
+    r->body_len = kept;
+    r->body_truncated = r->body_size > r->body_len;
     return 0;
 }
 
-static int build_request(struct mr_buf *b, const struct mr_url *url,
-                         const struct mr_upstream_request *req)
+/* Reads the answer: its head (1xx skipped), then its body. */
+static int read_answer(struct conn *c, struct mr_upstream_response *r, bool head_req)
 {
-    char host[MR_URL_HOST_MAX + 16];
-    size_t i;
+    struct mr_error why;
+    size_t end = 0;
+    int rc;
+
+    for (;;) {
+        if ((rc = read_head(c, r, &end)) != 0)
+            return rc;
+        memset(&why, 0, sizeof(why));
+        if (mr_framing_parse_head(&r->head_, r->in_.data, end, head_req, &why) != 0)
+            return malformed(c, &why);
+        if (r->head_.status >= 200 || r->head_.status == 101)
+            break;
+        /* an interim answer (100 Continue, 103 Early Hints): the real one follows */
+        memmove(r->in_.data, r->in_.data + end, r->in_.len - end);
+        r->in_.len -= end;
+        r->in_.data[r->in_.len] = '\0';
+    }
+    if (r->head_.status == 101 && c->whole)
+        return mr_error_set(c->err, MR_ESETUP,
+                            "%s switched protocols (101); mockrun forwards plain HTTP requests "
+                            "only",
+                            c->where);
+    r->status = r->head_.status;
+    r->reason = r->head_.reason;
+    r->headers = r->head_.headers;
+    r->nheaders = r->head_.nheaders;
+    /* the head stays where it was parsed (the headers point into it); the
+     * body's bytes go on in body_ */
+    if (!mr_buf_append(&r->body_, r->in_.data + end, r->in_.len - end))
+        return nomem(c);
+    r->in_.len = end;
+    return read_body(c, r);
+}
+
+/* The request's head into b: request line, Host, the caller's headers,
+ * Content-Length when there is a body or the method has one. */
+static int build_request(struct mr_buf *b, const char *host, const struct mr_upstream_request *req)
+{
+    const char *target = req->target ? req->target : "";
     bool with_length = req->body_len > 0 || strcmp(req->method, "POST") == 0 ||
                        strcmp(req->method, "PUT") == 0 || strcmp(req->method, "PATCH") == 0;
+    size_t i;
 
-    mr_url_authority(url, host, sizeof(host));
-    mr_buf_printf(b, "%s %s HTTP/1.1\r\nHost: %s\r\n", req->method, req->target, host);
+    mr_buf_printf(b, "%s %s%s HTTP/1.1\r\nHost: %s\r\n", req->method,
+                  *target == '\0' || *target == '?' ? "/" : "", target, host);
     for (i = 0; i < req->nheaders; i++) {
         mr_buf_append(b, req->headers[i].name, req->headers[i].name_len);
         mr_buf_puts(b, ": ");
@@ -526,66 +615,99 @@ static int build_request(struct mr_buf *b, const struct mr_url *url,
     if (with_length)
         mr_buf_printf(b, "Content-Length: %zu\r\n", req->body_len);
     mr_buf_puts(b, "Connection: close\r\n\r\n");
-    if (req->body_len)
-        mr_buf_append(b, req->body, req->body_len);
     return b->failed ? MR_ENOMEM : 0;
+}
+
+/* One exchange over c: resolve (unless `to` is given), connect, send, read. */
+static int exchange(struct conn *c, const struct mr_url *url, const struct mr_upstream_addrs *to,
+                    const char *host, const struct mr_upstream_request *req,
+                    struct mr_upstream_response *resp)
+{
+    struct mr_upstream_addrs found;
+    struct iovec iov[2];
+    int rc;
+
+    /* the request's head goes out through resp's buffer, emptied before the answer comes */
+    if (build_request(&resp->in_, host, req) != 0)
+        return nomem(c);
+    if (!to) {
+        if ((rc = resolve(&found, url->host, url->port, c->whole, c->err)) != 0)
+            return rc;
+        to = &found;
+    }
+    if ((rc = connect_any(c, to)) != 0)
+        return rc;
+    iov[0].iov_base = resp->in_.data;
+    iov[0].iov_len = resp->in_.len;
+    iov[1].iov_base = (void *)(req->body ? req->body : "");
+    iov[1].iov_len = req->body_len;
+    if ((rc = send_all(c, iov, 2)) != 0)
+        return rc;
+    mr_buf_reset(&resp->in_);
+    return read_answer(c, resp, strcmp(req->method, "HEAD") == 0);
+}
+
+/* Runs one exchange: the response emptied first, and again when it fails. */
+static int run(const struct mr_url *url, const struct mr_upstream_addrs *to, const char *host,
+               const char *where, const struct mr_upstream_request *req,
+               const struct mr_upstream_limits *lim, struct mr_upstream_response *resp,
+               struct mr_error *err)
+{
+    struct conn c;
+    int64_t t0 = mr_clock_mono_us();
+    int rc;
+
+    reset(resp);
+    conn_init(&c, lim, t0, err);
+    snprintf(c.where, sizeof(c.where), "%s", where);
+    rc = exchange(&c, url, to, host, req, resp);
+    if (c.fd >= 0)
+        close(c.fd);
+    if (rc != 0)
+        reset(resp);
+    resp->duration_us = mr_clock_mono_us() - t0;
+    return rc;
 }
 
 int mr_upstream_call(const struct mr_url *url, const struct mr_upstream_request *req,
                      const struct mr_upstream_limits *lim, struct mr_upstream_response *resp,
                      struct mr_error *err)
 {
+    char host[MR_URL_HOST_MAX + 16], where[MR_URL_HOST_MAX + 32];
+
+    mr_url_authority(url, host, sizeof(host));
+    if (url->has_port) /* messages say which port was tried */
+        snprintf(where, sizeof(where), "%s", host);
+    else
+        snprintf(where, sizeof(where), "%s:%d", host, url->port);
+    return run(url, NULL, host, where, req, lim, resp, err);
+}
+
+int mr_upstream_call_at(const struct mr_upstream_addrs *to, const char *host,
+                        const struct mr_upstream_request *req, const struct mr_upstream_limits *lim,
+                        struct mr_upstream_response *resp, struct mr_error *err)
+{
+    return run(NULL, to, host, host, req, lim, resp, err);
+}
+
+int mr_upstream_parse(struct mr_upstream_response *resp, const char *data, size_t len, size_t piece,
+                      const char *method, const struct mr_upstream_limits *lim,
+                      struct mr_error *err)
+{
     struct conn c;
-    size_t end = 0;
-    bool head_req = strcmp(req->method, "HEAD") == 0;
+    int64_t t0 = mr_clock_mono_us();
     int rc;
 
     reset(resp);
-    c.fd = -1;
-    c.lim = lim;
-    mr_url_authority(url, c.where, sizeof(c.where));
-    if (!url->has_port) /* say which port was tried */
-        snprintf(c.where + strlen(c.where), sizeof(c.where) - strlen(c.where), ":%d", url->port);
-    /* the request goes out through resp's buffer, emptied before the answer comes */
-    if ((rc = build_request(&resp->in_, url, req)) != 0)
-        return mr_error_set(err, MR_ENOMEM, "out of memory");
-    if ((rc = connect_to(&c, url, err)) != 0)
-        goto out;
-    if ((rc = send_all(&c, resp->in_.data, resp->in_.len, err)) != 0)
-        goto out;
-    mr_buf_reset(&resp->in_);
-    for (;;) {
-        if ((rc = read_head(resp, &c, &end, err)) != 0)
-            goto out;
-        if ((rc = parse_head(resp, &c, end, err)) != 0)
-            goto out;
-        if (resp->status >= 200)
-            break;
-        if (resp->status == 101) {
-            rc = mr_error_set(err, MR_ESETUP,
-                              "%s switched protocols (101); mockrun forwards "
-                              "plain HTTP requests only",
-                              c.where);
-            goto out;
-        }
-        /* an interim 1xx: dropped; the real answer follows */
-        memmove(resp->in_.data, resp->in_.data + end, resp->in_.len - end);
-        resp->in_.len -= end;
-        resp->in_.data[resp->in_.len] = '\0';
-    }
-    /* the head stays where it was parsed (the headers point into it); the
-     * body's bytes go on in raw_ */
-    if (!mr_buf_reserve(&resp->raw_, resp->in_.len - end + 1) ||
-        !mr_buf_append(&resp->raw_, resp->in_.data + end, resp->in_.len - end)) {
-        rc = mr_error_set(err, MR_ENOMEM, "out of memory");
-        goto out;
-    }
-    resp->in_.len = end;
-    rc = read_body(resp, &c, head_req, err);
-out:
-    if (c.fd >= 0)
-        close(c.fd);
+    conn_init(&c, lim, t0, err);
+    c.deadline_us = INT64_MAX;
+    c.mem = data ? data : "";
+    c.mem_len = len;
+    c.piece = piece;
+    snprintf(c.where, sizeof(c.where), "the server");
+    rc = read_answer(&c, resp, strcmp(method, "HEAD") == 0);
     if (rc != 0)
         reset(resp);
+    resp->duration_us = mr_clock_mono_us() - t0;
     return rc;
 }
