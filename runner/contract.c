@@ -10,7 +10,6 @@
 #include "runner/contract.h"
 
 #include <ctype.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,42 +420,37 @@ static void check_response(struct service_contract *sv, const struct mr_openapi_
 static void check_route(struct service_contract *sv, const struct mr_route *rt)
 {
     const struct mr_openapi_op *op;
-    struct mr_buf head;
-    size_t i;
+    char *head, *each;
 
-    mr_buf_init(&head);
-    if (rt->file)
-        mr_buf_printf(&head, "%s:%d: ", rt->file, rt->line);
-    mr_buf_printf(&head, "route \"%s\" (%s %s)", rt->id,
-                  rt->match.method ? rt->match.method : "ANY",
-                  rt->match.path ? rt->match.path : "any path");
     if (!rt->match.method || rt->match.path_kind == MR_PATH_ANY ||
-        rt->match.path_kind == MR_PATH_REGEX) {
-        /* no one operation to hold it to */
-        mr_buf_release(&head);
+        rt->match.path_kind == MR_PATH_REGEX)
+        return; /* no one operation to hold it to */
+    head = rt->file ? format("%s:%d: route \"%s\" (%s %s)", rt->file, rt->line, rt->id,
+                             rt->match.method, rt->match.path)
+                    : format("route \"%s\" (%s %s)", rt->id, rt->match.method, rt->match.path);
+    if (!head) {
+        sv->answers.nomem = true;
         return;
     }
     op = mr_openapi_find_route(sv->doc->spec, rt->match.method, rt->match.path);
     if (!op) {
-        mr_buf_printf(&head, ": %s has no %s %s", sv->doc->name, rt->match.method, rt->match.path);
-        findings_take(&sv->answers, mr_buf_detach(&head, NULL), 0);
-        return;
+        findings_take(
+            &sv->answers,
+            format("%s: %s has no %s %s", head, sv->doc->name, rt->match.method, rt->match.path),
+            0);
+    } else if (rt->nresponses == 0) {
+        if ((each = format("%s: ", head)))
+            check_response(sv, op, &rt->response, each);
+        sv->answers.nomem |= each == NULL;
+        free(each);
     }
-    if (rt->nresponses == 0) {
-        mr_buf_puts(&head, ": ");
-        check_response(sv, op, &rt->response, mr_buf_cstr(&head));
+    for (size_t i = 0; op && i < rt->nresponses; i++) {
+        if ((each = format("%s, response %zu of %zu: ", head, i + 1, rt->nresponses)))
+            check_response(sv, op, &rt->responses[i], each);
+        sv->answers.nomem |= each == NULL;
+        free(each);
     }
-    for (i = 0; i < rt->nresponses; i++) {
-        size_t mark = head.len;
-        mr_buf_printf(&head, ", response %zu of %zu: ", i + 1, rt->nresponses);
-        check_response(sv, op, &rt->responses[i], mr_buf_cstr(&head));
-        head.len = mark;
-        if (head.data)
-            head.data[mark] = '\0';
-    }
-    if (head.data == NULL)
-        sv->answers.nomem = true;
-    mr_buf_release(&head);
+    free(head);
 }
 
 static void check_mocks(struct mr_contracts *c, struct service_contract *sv)
@@ -524,16 +518,18 @@ static const char *schema_type(const struct doc *d, const cJSON *schema)
 /* One text value as its schema's type: a number, a boolean, else the text. */
 static cJSON *typed(const char *type, const char *v, size_t len)
 {
-    char *text = strndup(v, len), *end;
+    char *text = strndup(v, len);
     cJSON *out = NULL;
 
     if (!text)
         return NULL;
-    if (type && (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0) && len > 0 &&
-        !isspace((unsigned char)text[0])) {
-        double x = strtod(text, &end);
-        if (*end == '\0' && isfinite(x))
-            out = cJSON_CreateNumber(x);
+    if (type && (strcmp(type, "integer") == 0 || strcmp(type, "number") == 0)) {
+        /* a number as JSON writes one: not "0x10", "+1" or "inf" */
+        out = cJSON_ParseWithOpts(text, NULL, true);
+        if (out && !cJSON_IsNumber(out)) {
+            cJSON_Delete(out);
+            out = NULL;
+        }
     } else if (type && strcmp(type, "boolean") == 0 &&
                (strcmp(text, "true") == 0 || strcmp(text, "false") == 0)) {
         out = cJSON_CreateBool(text[0] == 't');

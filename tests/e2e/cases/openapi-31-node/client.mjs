@@ -7,3 +7,5 @@ await fetch(`${base}/notes?limit=99`, { headers: { Cookie: 'session=x-1' } });
 const made = await fetch(`${base}/notes`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
   body: JSON.stringify({ id: 5, text: 'tea', tags: ['x', 'x'], colour: 'red' }) });
 console.log('add', made.status);
+// a number only as JSON writes one: hex is a string to the schema
+await fetch(`${base}/notes?limit=0x10`, { headers: { 'X-Api-Key': 'k-123456' } });
