@@ -788,7 +788,7 @@ static void group_name(const char *s, size_t n, size_t index, const struct mr_bu
 }
 
 /* The route's request: method and path (`:name`), or a pathPattern when a
- * segment has text around a template. */
+ * segment has text around a template or reads as mockrun's `:name` or `*`. */
 static cJSON *request_of(struct conv *c, const struct mr_openapi_op *op)
 {
     const char *base = mr_openapi_base_path(c->spec), *p;
@@ -825,7 +825,9 @@ static cJSON *request_of(struct conv *c, const struct mr_openapi_op *op)
         } else {
             const char *q;
             mr_buf_append(&path, p, len);
-            partial |= open != NULL;
+            /* text around a template, or a literal a mockrun path reads as a
+             * parameter (":x") or a wildcard ("*"): only a pattern says it */
+            partial |= open != NULL || (len > 1 && p[1] == ':') || (len == 2 && p[1] == '*');
             for (q = p; q < p + len; q++) {
                 if (*q == '{') {
                     const char *close = memchr(q, '}', (size_t)(p + len - q));

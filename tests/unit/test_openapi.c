@@ -695,6 +695,32 @@ START_TEST(test_import_literals_stay_literal)
 }
 END_TEST
 
+START_TEST(test_import_colon_and_star_segments)
+{
+    /* found by fuzz_openapi: literal segments a mockrun path would read as a
+     * parameter (":x") or a wildcard ("*") become a pattern matching them as text */
+    struct mr_openapi_result res;
+    cJSON *doc = import_text("openapi: 3.0.0\n"
+                             "info: {title: t, version: '1'}\n"
+                             "paths:\n"
+                             "  /files/:raw/{id}:\n"
+                             "    get: {responses: {'200': {description: x}}}\n"
+                             "  /any/*:\n"
+                             "    get: {responses: {'200': {description: x}}}\n"
+                             "  /a:b/{id}:\n"
+                             "    get: {responses: {'200': {description: x}}}\n",
+                             &res);
+
+    ck_assert_str_eq(at_str(route_at(doc, "t", 0), "/request/pathPattern"),
+                     "^/files/:raw/(?<id>[^/]+)$");
+    ck_assert_str_eq(at_str(route_at(doc, "t", 1), "/request/pathPattern"), "^/any/\\*$");
+    ck_assert_str_eq(at_str(route_at(doc, "t", 2), "/request/path"), "/a:b/:id");
+    ck_assert_uint_eq(res.nwarnings, 0);
+    cJSON_Delete(doc);
+    mr_openapi_result_free(&res);
+}
+END_TEST
+
 START_TEST(test_import_hostile_strings)
 {
     /* found by fuzz_openapi: a media type with a line break (no header value),
@@ -810,6 +836,7 @@ static Suite *openapi_suite(void)
     tcase_add_test(tc, test_import_library);
     tcase_add_test(tc, test_import_order_and_names);
     tcase_add_test(tc, test_import_literals_stay_literal);
+    tcase_add_test(tc, test_import_colon_and_star_segments);
     tcase_add_test(tc, test_import_hostile_strings);
     tcase_add_test(tc, test_import_recursion_bounded);
     tcase_add_test(tc, test_import_refused);
