@@ -433,7 +433,8 @@ static void gen_properties(struct conv *c, const cJSON *s, cJSON *obj, int depth
 {
     const cJSON *props = get(s, "properties"), *req = get(s, "required"), *p, *r;
 
-    for (p = props ? props->child : NULL; p && !c->cut; p = p->next) {
+    /* members only: `properties` written as an array has no names to give */
+    for (p = cJSON_IsObject(props) ? props->child : NULL; p && !c->cut; p = p->next) {
         const cJSON *ps = mr_openapi_deref(c->spec, p, NULL);
         bool required = false;
         cJSON *v;
@@ -704,7 +705,7 @@ static void add_headers(struct conv *c, cJSON *resp, const struct mr_openapi_res
     const cJSON *hs = get(r->self.node, "headers"), *h;
     cJSON *headers = NULL;
 
-    for (h = hs ? hs->child : NULL; h; h = h->next) {
+    for (h = cJSON_IsObject(hs) ? hs->child : NULL; h; h = h->next) {
         const cJSON *obj = mr_openapi_deref(c->spec, h, NULL), *ex;
         cJSON *v = NULL;
         char *text;

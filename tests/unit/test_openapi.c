@@ -721,6 +721,35 @@ START_TEST(test_import_colon_and_star_segments)
 }
 END_TEST
 
+START_TEST(test_import_maps_written_as_arrays)
+{
+    /* found by fuzz_openapi: `properties` and a response's `headers` written as
+     * arrays have no names; nothing is made of them (UBSan saw strcmp(NULL)) */
+    struct mr_openapi_result res;
+    cJSON *doc =
+        import_text("openapi: 3.0.0\n"
+                    "info: {title: t, version: '1'}\n"
+                    "paths:\n"
+                    "  /a:\n"
+                    "    get:\n"
+                    "      responses:\n"
+                    "        '200':\n"
+                    "          description: x\n"
+                    "          headers: [X-Rate]\n"
+                    "          content:\n"
+                    "            application/json:\n"
+                    "              schema: {type: object, required: [a], properties: [a]}\n",
+                    &res);
+    const cJSON *r = route_at(doc, "t", 0);
+
+    ck_assert_ptr_null(mr_yaml_pointer(r, "/response/headers/X-Rate"));
+    ck_assert(cJSON_IsObject(mr_yaml_pointer(r, "/response/json")));
+    ck_assert_ptr_null(mr_yaml_pointer(r, "/response/json/a"));
+    cJSON_Delete(doc);
+    mr_openapi_result_free(&res);
+}
+END_TEST
+
 START_TEST(test_import_hostile_strings)
 {
     /* found by fuzz_openapi: a media type with a line break (no header value),
@@ -837,6 +866,7 @@ static Suite *openapi_suite(void)
     tcase_add_test(tc, test_import_order_and_names);
     tcase_add_test(tc, test_import_literals_stay_literal);
     tcase_add_test(tc, test_import_colon_and_star_segments);
+    tcase_add_test(tc, test_import_maps_written_as_arrays);
     tcase_add_test(tc, test_import_hostile_strings);
     tcase_add_test(tc, test_import_recursion_bounded);
     tcase_add_test(tc, test_import_refused);
