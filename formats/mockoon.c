@@ -24,6 +24,7 @@
 #include "common/jsondoc.h"
 #include "common/text.h"
 #include "common/url.h"
+#include "formats/convert.h"
 #include "formats/jsonout.h"
 #include "formats/jsregex.h"
 #include "formats/mockoon_internal.h"
@@ -32,8 +33,6 @@
 void mr_mockoon__warn(struct mr_mockoon__conv *c, const char *fmt, ...)
 {
     char msg[1024], raw[sizeof(msg) + sizeof(c->path) + 2];
-    char *line;
-    size_t n;
     va_list ap;
 
     va_start(ap, fmt);
@@ -43,26 +42,8 @@ void mr_mockoon__warn(struct mr_mockoon__conv *c, const char *fmt, ...)
         snprintf(raw, sizeof(raw), "%s: %s", c->path, msg);
     else
         snprintf(raw, sizeof(raw), "%s", msg);
-    /* one line, whatever the environment's keys and values hold */
-    n = strlen(raw) * 4 + 1;
-    line = malloc(n);
-    if (!line) {
+    if (!mr_convert_warn(&c->res->warnings, &c->res->nwarnings, &c->cap, raw))
         c->nomem = true;
-        return;
-    }
-    mr_printable(line, n, raw, strlen(raw));
-    if (c->res->nwarnings == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        char **w = realloc(c->res->warnings, cap * sizeof(*w));
-        if (!w) {
-            free(line);
-            c->nomem = true;
-            return;
-        }
-        c->res->warnings = w;
-        c->cap = cap;
-    }
-    c->res->warnings[c->res->nwarnings++] = line;
 }
 
 size_t mr_mockoon__push_key(struct mr_mockoon__conv *c, const char *key)
@@ -88,18 +69,12 @@ void mr_mockoon__pop(struct mr_mockoon__conv *c, size_t mark)
 /* Adds a member, noting OOM; takes ownership of item. */
 void mr_mockoon__add(struct mr_mockoon__conv *c, cJSON *obj, const char *key, cJSON *item)
 {
-    if (!item || !obj || !cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        c->nomem = true;
-    }
+    c->nomem |= !mr_convert_add(obj, key, item);
 }
 
 void mr_mockoon__append(struct mr_mockoon__conv *c, cJSON *arr, cJSON *item)
 {
-    if (!item || !arr || !cJSON_AddItemToArray(arr, item)) {
-        cJSON_Delete(item);
-        c->nomem = true;
-    }
+    c->nomem |= !mr_convert_append(arr, item);
 }
 
 static const char *str_of(const cJSON *obj, const char *key)

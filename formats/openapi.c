@@ -24,6 +24,7 @@
 
 #include "common/buf.h"
 #include "common/text.h"
+#include "formats/convert.h"
 #include "formats/jsonout.h"
 #include "openapi/spec.h"
 #include "templates/template.h"
@@ -55,8 +56,7 @@ static void warn_at(struct conv *c, const cJSON *node, const char *fmt, ...)
 static void warn_at(struct conv *c, const cJSON *node, const char *fmt, ...)
 {
     struct mr_error at;
-    char msg[700], raw[1200], *line, **grown;
-    size_t n;
+    char msg[700], raw[1200];
     va_list ap;
 
     va_start(ap, fmt);
@@ -66,29 +66,13 @@ static void warn_at(struct conv *c, const cJSON *node, const char *fmt, ...)
     mr_openapi_error_at(c->spec, &at, node);
     snprintf(raw, sizeof(raw), "%d:%d: %s%s%s", at.line, at.column, at.path, at.path[0] ? ": " : "",
              msg);
-    n = strlen(raw) * 4 + 1;
-    if (!(line = malloc(n))) {
+    if (!mr_convert_warn(&c->res->warnings, &c->res->nwarnings, &c->cap, raw))
         c->nomem = true;
-        return;
-    }
-    mr_printable(line, n, raw, strlen(raw));
-    if (c->res->nwarnings == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        if (!(grown = realloc(c->res->warnings, cap * sizeof(*grown)))) {
-            free(line);
-            c->nomem = true;
-            return;
-        }
-        c->res->warnings = grown;
-        c->cap = cap;
-    }
-    c->res->warnings[c->res->nwarnings++] = line;
 }
 
 static cJSON *add(struct conv *c, cJSON *obj, const char *key, cJSON *item)
 {
-    if (!item || !cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
+    if (!mr_convert_add(obj, key, item)) {
         c->nomem = true;
         return NULL;
     }
@@ -97,10 +81,7 @@ static cJSON *add(struct conv *c, cJSON *obj, const char *key, cJSON *item)
 
 static void append(struct conv *c, cJSON *arr, cJSON *item)
 {
-    if (!item || !cJSON_AddItemToArray(arr, item)) {
-        cJSON_Delete(item);
-        c->nomem = true;
-    }
+    c->nomem |= !mr_convert_append(arr, item);
 }
 
 /* ---- templates ---- */

@@ -33,6 +33,7 @@
 
 #include "common/jsondoc.h"
 #include "common/text.h"
+#include "formats/convert.h"
 #include "formats/jsonout.h"
 #include "formats/wiremock_internal.h"
 
@@ -44,27 +45,8 @@
 
 static void add_warning(struct mr_wm *c, const char *raw)
 {
-    size_t n = strlen(raw) * 4 + 1;
-    char *line = malloc(n);
-
-    if (!line) {
+    if (!mr_convert_warn(&c->res->warnings, &c->res->nwarnings, &c->wcap, raw))
         c->nomem = true;
-        return;
-    }
-    /* one line, whatever the stub's keys and values hold */
-    mr_printable(line, n, raw, strlen(raw));
-    if (c->res->nwarnings == c->wcap) {
-        size_t cap = c->wcap ? c->wcap * 2 : 16;
-        char **w = realloc(c->res->warnings, cap * sizeof(*w));
-        if (!w) {
-            free(line);
-            c->nomem = true;
-            return;
-        }
-        c->res->warnings = w;
-        c->wcap = cap;
-    }
-    c->res->warnings[c->res->nwarnings++] = line;
 }
 
 __attribute__((format(printf, 2, 0))) static void vwarn(struct mr_wm *c, const char *fmt,
@@ -165,18 +147,12 @@ void mr_wm__pop(struct mr_wm *c, size_t mark)
 
 void mr_wm__add(struct mr_wm *c, cJSON *obj, const char *key, cJSON *item)
 {
-    if (!item || !obj || !cJSON_AddItemToObject(obj, key, item)) {
-        cJSON_Delete(item);
-        c->nomem = true;
-    }
+    c->nomem |= !mr_convert_add(obj, key, item);
 }
 
 void mr_wm__append(struct mr_wm *c, cJSON *arr, cJSON *item)
 {
-    if (!item || !arr || !cJSON_AddItemToArray(arr, item)) {
-        cJSON_Delete(item);
-        c->nomem = true;
-    }
+    c->nomem |= !mr_convert_append(arr, item);
 }
 
 const char *mr_wm__str(const cJSON *obj, const char *key)
