@@ -27,6 +27,7 @@
 
 #include "formats/wiremock.h"
 #include "scenarios/scenario.h"
+#include "tests/lib/lines.h"
 #include "tests/lib/tmpdir.h"
 
 static struct mr_wiremock_result res;
@@ -162,22 +163,7 @@ static const char *at(const char *path)
 /* The last conversion's warnings are exactly `want` (NULL-terminated), in order. */
 static void expect_warnings(const char *const *want)
 {
-    size_t i, n = 0;
-    bool same;
-
-    while (want[n])
-        n++;
-    same = res.nwarnings == n;
-    for (i = 0; same && i < n; i++)
-        same = strcmp(res.warnings[i], want[i]) == 0;
-    if (!same) {
-        for (i = 0; i < n; i++)
-            fprintf(stderr, "  wanted: %s\n", want[i]);
-        for (i = 0; i < res.nwarnings; i++)
-            fprintf(stderr, "  got:    %s\n", res.warnings[i]);
-        ck_abort_msg("wanted %zu warning(s), got %zu, or other ones (listed on stderr)", n,
-                     res.nwarnings);
-    }
+    mr_test_expect_lines(res.warnings, res.nwarnings, want);
     warnings_checked = true;
 }
 
